@@ -1,0 +1,5 @@
+import sys
+
+from gotriage.cli import main
+
+sys.exit(main())

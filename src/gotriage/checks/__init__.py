@@ -1,0 +1,55 @@
+"""The check registry.
+
+A check is a function from a layer's facts to findings, registered with
+
+    @check("GO-PATH", "toolchain", "go is on PATH in every context",
+           findings={"GO-PATH-NOT-FOUND": "...", "GO-PATH-SHADOWED": "..."})
+    def go_on_path(facts): ...
+
+The check's own id is the id of its ok result; `findings` names every problem id it can
+report, with the one-line meaning that docs/findings.md is generated from.  Checks do no
+I/O: everything comes from the facts object.
+"""
+
+import importlib
+
+LAYERS = ("toolchain",)
+_MODULES = {"toolchain": "gotriage.checks.toolchain"}
+
+
+class Check(object):
+    def __init__(self, id, layer, title, findings, func):
+        self.id = id
+        self.layer = layer
+        self.title = title
+        self.findings = dict(findings)
+        self.func = func
+        self.doc = (func.__doc__ or "").strip()
+
+    def ids(self):
+        return [self.id] + sorted(self.findings)
+
+
+_REGISTRY = []
+
+
+def check(id, layer, title, findings=None):
+    def register(func):
+        _REGISTRY.append(Check(id, layer, title, findings or {}, func))
+        return func
+    return register
+
+
+def all_checks(layers=LAYERS):
+    """The registered checks of `layers`, in registration order (imports lazily)."""
+    for layer in layers:
+        importlib.import_module(_MODULES[layer])
+    return [c for c in _REGISTRY if c.layer in layers]
+
+
+def known_ids():
+    ids = {}
+    for c in all_checks():
+        for finding_id in c.ids():
+            ids[finding_id] = c
+    return ids

@@ -1,0 +1,868 @@
+"""The Go toolchain layer: can `go` build here, in every context that runs it?
+
+Contexts (facts/contexts.py): your shell, sudo, systemd services, and with --user NAME
+that user's login shell.  Each check looks at every context and says in which ones a
+problem appears.  The messages quoted in `predicted_error` are what real toolchains print
+(reproduced in tests/test_realgo.py).
+"""
+
+import posixpath
+import re
+
+from gotriage.checks import check
+from gotriage.findings import Action, Evidence, Finding
+from gotriage.knowledge.go import (
+    CACHE_REQUIRED_SINCE,
+    CGO_PACKAGES,
+    FEATURES,
+    GO_DOWNLOAD_URL,
+    GOLANG_PACKAGE,
+    REFERENCES,
+)
+from gotriage.parsers.goenv import format_version, parse_version
+
+LAYER = "toolchain"
+
+
+def _f(id, severity, title, ctx=None, **kw):
+    contexts = [ctx.name] if ctx is not None else kw.pop("contexts", [])
+    return Finding(id, severity, title, layer=LAYER, contexts=contexts, **kw)
+
+
+def _probes(facts):
+    """(context, probe) for every context whose PATH has a go."""
+    for ctx in facts.contexts:
+        probe = facts.probe(ctx)
+        if probe is not None:
+            yield ctx, probe
+
+
+def _working_probes(facts):
+    for ctx, probe in _probes(facts):
+        if probe.ok:
+            yield ctx, probe
+
+
+def _env_evidence(ctx, name, value, where, facts):
+    """Evidence for a setting, from the environment or the line of the go env file."""
+    if where == "env":
+        return Evidence.env(name, value, ctx.label)
+    envfile = facts.env_file(ctx)
+    if envfile is not None and where == envfile.path and name in envfile.values:
+        entry = envfile.values[name]
+        return Evidence.file(envfile.path, entry.text, entry.line)
+    return Evidence.file(where, "%s=%s" % (name, value))
+
+
+def _unset_action(ctx, name, where, facts):
+    """How to remove a setting: unset it in the environment, or `go env -u` it."""
+    if where == "env":
+        return Action.note("remove %s from the environment of %s (unset %s, and the line "
+                           "that exports it in your profile)" % (name, ctx.label, name))
+    envfile = facts.env_file(ctx)
+    if envfile is not None and where == envfile.path and name in envfile.values:
+        return Action.edit(envfile.path, None, old=envfile.values[name].text,
+                           description="delete this line (every installed Go reads this file; "
+                                       "`go env -u %s` does the same)" % name)
+    return Action.note("remove %s from %s" % (name, where))
+
+
+# ---------------------------------------------------------------------------------------
+@check("GO-INSTALL", LAYER, "a Go toolchain is installed", findings={
+    "GO-INSTALL-NONE": "No Go install found in the usual places (/usr/local/go, /usr/lib/golang, "
+                       "/usr/lib/go-*, /opt/go*, ~/sdk/go*, ~/go) nor on any PATH.",
+    "GO-INSTALL-BROKEN": "A directory has bin/go but is not a usable Go root (no pkg/tool, or no "
+                         "VERSION), e.g. a half-copied or half-removed install.",
+})
+def installs(facts):
+    """Lists the Go installs on the host (by real path) and flags broken ones."""
+    found = facts.installs
+    if not found:
+        pm = facts.package_manager
+        return [_f("GO-INSTALL-NONE", "info", "no Go toolchain installed (only needed to build Go)",
+                   why="Running a built Go binary needs no toolchain; building needs one.",
+                   fix=[Action.command([pm, "install", "-y", GOLANG_PACKAGE[pm]],
+                                       description="the distribution's Go"),
+                        Action.note("or a current release from %s, unpacked into /usr/local/go"
+                                    % GO_DOWNLOAD_URL)],
+                   references=[REFERENCES["install"]])]
+    results = []
+    for install in found:
+        if not install.valid or not install.version:
+            missing = "pkg/tool" if not install.valid else "VERSION"
+            results.append(_f(
+                "GO-INSTALL-BROKEN", "warn", "%s is not a complete Go root (no %s)" % (
+                    install.root, missing),
+                subject=install.root,
+                evidence=[Evidence.fact("%s/bin/go exists; %s/%s does not" % (
+                    install.root, install.root, missing))] + [Evidence.fact("found as " + h) for h in install.found_as],
+                why="go finds its compiler and standard library under GOROOT/pkg/tool; without "
+                    "it every build fails, and a go on PATH from here shadows working installs.",
+                fix=[Action.note("reinstall it (unpack the whole release archive into an empty "
+                                 "directory) or remove %s" % install.root)]))
+    summary = ", ".join(i.describe() for i in found)
+    results.append(_f("GO-INSTALL", "ok", "Go installs: %s" % summary,
+                      evidence=[Evidence.fact("%s (found as %s)" % (i.describe(), "; ".join(i.found_as)))
+                                for i in found]))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("GO-PATH", LAYER, "go is on PATH in every context", findings={
+    "GO-PATH-NOT-FOUND": "In a context (shell, sudo, systemd, a user's login shell) `go` is not on "
+                         "PATH although a Go install exists: `go: command not found`.",
+    "GO-PATH-SHADOWED": "Several go binaries are on one PATH; the first one wins and is older than "
+                        "another install on the same PATH.",
+})
+def go_on_path(facts):
+    """Resolves `go` on the PATH of every context, as execvp would."""
+    results = []
+    installs = facts.installs
+    if not installs:
+        return results
+    best = installs[0]
+    for ctx in facts.contexts:
+        probe = facts.probe(ctx)
+        if probe is None:
+            skipped = facts.path_skipped(ctx)
+            evidence = list(ctx.path_evidence)
+            evidence += [Evidence.fact("%s exists but is not executable" % s) for s in skipped]
+            evidence.append(Evidence.fact("Go installed: " + ", ".join(i.describe() for i in installs)))
+            if ctx.name == "systemd":
+                predicted = ("a unit running `go` fails with status=203/EXEC "
+                             "(Failed to execute command: No such file or directory)")
+                why = ("systemd gives services its own PATH, not your shell's; a unit that runs "
+                       "go needs the full path or an Environment=PATH= line.")
+            else:
+                predicted = "bash: go: command not found" if ctx.name != "sudo" else \
+                    "sudo: go: command not found"
+                why = ("The Go install is there, but its bin directory is not on this "
+                       "context's PATH.")
+            results.append(_f(
+                "GO-PATH-NOT-FOUND", ctx.severity("error"),
+                "go is not on PATH (installed: %s)" % best.describe(),
+                ctx, subject=ctx.name, evidence=evidence, why=why,
+                predicted_error=predicted, fix=ctx.fix_path(best.bindir),
+                references=[REFERENCES["install"]]))
+            continue
+        on_path = facts.go_on_path_all(ctx)
+        first_install = probe.install
+        later = [facts.install_of(real) for _, real in on_path[1:]]
+        newer = [i for i in later if i is not None and first_install is not None
+                 and (i.version_tuple or (0,)) > (first_install.version_tuple or (0,))]
+        if newer:
+            results.append(_f(
+                "GO-PATH-SHADOWED", "warn",
+                "PATH runs %s from %s, shadowing %s later on PATH" % (
+                    first_install.version, probe.go_path, newer[0].describe()),
+                ctx, subject="%s>%s" % (probe.go_path, newer[0].root),
+                evidence=[Evidence.env("PATH", ctx.path, ctx.label)]
+                + [Evidence.fact("%s -> %s" % pair) for pair in on_path],
+                why="The first go on PATH wins; builds use the older toolchain without saying so.",
+                fix=ctx.fix_path(newer[0].bindir)[:1] + [Action.note(
+                    "put %s before %s in PATH (or remove the older install)" % (
+                        newer[0].bindir, posixpath.dirname(probe.go_path)))]))
+        else:
+            results.append(_f("GO-PATH", "ok", "go is %s (%s)" % (
+                probe.go_path, probe.version or "version unknown"), ctx))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("GO-PROBE", LAYER, "go env answers in every context", findings={
+    "GO-PROBE-FAILED": "`go env -json` failed or timed out in a context; every go command there "
+                       "fails the same way.",
+})
+def probe_runs(facts):
+    """Runs `go env -json NAME...` (GOTOOLCHAIN=local, bounded by a timeout) in each context."""
+    results = []
+    for ctx, probe in _probes(facts):
+        if probe.ok:
+            continue
+        result = probe.result
+        if result.error == "not-recorded":
+            facts.notes.append("the snapshot has no `go env` output for %s" % ctx.label)
+            continue
+        message = result.errtext.strip().splitlines()
+        first = message[0] if message else result.excerpt(1)
+        if result.timed_out:
+            title = "`go env` did not answer within %.0f s" % result.duration
+            why = ("A go that hangs on `go env` hangs on every command: a stuck network "
+                   "filesystem under GOROOT, GOCACHE or GOPATH, or a wrapper script that waits.")
+        else:
+            title = "`go env` fails: %s" % first
+            why = "Every go command in this context fails before doing anything."
+        results.append(_f("GO-PROBE-FAILED", ctx.severity("error"), title, ctx,
+                          subject=ctx.name + ":" + first,
+                          evidence=[Evidence.command(result)], why=why,
+                          predicted_error=first if not result.timed_out else None,
+                          fix=[Action.note("see the other findings for %s; the message above "
+                                           "names the cause" % ctx.label)]))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+_CANNOT_FIND_GOROOT = re.compile(r"cannot find GOROOT directory: (.*)")
+
+
+@check("GO-ROOT", LAYER, "GOROOT matches the go that runs", findings={
+    "GO-ROOT-MISSING": "GOROOT (environment or go env file) names a directory that does not "
+                       "exist or is not a Go root: `go: cannot find GOROOT directory`.",
+    "GO-ROOT-MISMATCH": "The go binary and the GOROOT it uses are different releases: builds fail "
+                        "with `compile: version \"goX\" does not match go tool version \"goY\"`.",
+    "GO-ROOT-TRIMMED": "A go binary copied out of its Go root (not symlinked) with no GOROOT set "
+                       "cannot find its standard library.",
+})
+def goroot(facts):
+    """Compares the go on PATH, GOROOT (environment, go env file), `go env GOROOT` and the
+    VERSION file of that root."""
+    results = []
+    for ctx, probe in _probes(facts):
+        value, where = facts.setting(ctx, "GOROOT")
+        if where is not None and where.endswith("/go.env"):
+            value, where = None, None
+        stderr = probe.result.errtext
+        missing = _CANNOT_FIND_GOROOT.search(stderr) if not probe.ok else None
+        if value:
+            st_root = facts.install_at(value)
+            if st_root is None or not st_root.valid:
+                predicted = "go: cannot find GOROOT directory: %s" % value
+                if missing:
+                    predicted = missing.group(0).strip()
+                    if not predicted.startswith("go: "):
+                        predicted = "go: " + predicted
+                fix = [_unset_action(ctx, "GOROOT", where, facts)]
+                if probe.install is not None:
+                    fix.append(Action.note("go finds its own root (%s) when GOROOT is unset"
+                                           % probe.install.root))
+                results.append(_f(
+                    "GO-ROOT-MISSING", ctx.severity("error"),
+                    "GOROOT=%s is not a Go root" % value, ctx,
+                    subject="%s@%s" % (value, where),
+                    evidence=[_env_evidence(ctx, "GOROOT", value, where, facts)]
+                    + ([Evidence.command(probe.result)] if not probe.ok else []),
+                    why="go looks for its compiler and standard library under GOROOT; a wrong "
+                        "GOROOT breaks every command, and a GOROOT in the go env file breaks "
+                        "every installed Go at once.",
+                    predicted_error=predicted, fix=fix, references=[REFERENCES["environment"]]))
+                continue
+        if missing and not value:
+            results.append(_f(
+                "GO-ROOT-TRIMMED", ctx.severity("error"),
+                "%s cannot find its GOROOT" % probe.go_path, ctx,
+                subject=probe.go_real,
+                evidence=[Evidence.command(probe.result),
+                          Evidence.fact("%s is not inside a Go root (no ../pkg/tool next to it)"
+                                        % probe.go_real)],
+                why="A go binary finds GOROOT from its own location; copied elsewhere (not "
+                    "symlinked), it has no standard library.",
+                predicted_error=stderr.strip().splitlines()[0] if stderr.strip() else None,
+                fix=_trimmed_fix(facts, probe)))
+            continue
+        if not probe.ok:
+            continue
+        used_root = probe.get("GOROOT")
+        root_install = facts.install_at(used_root)
+        tool_version = probe.get("GOVERSION")
+        root_version = root_install.version if root_install else None
+        if tool_version and root_version and tool_version != root_version:
+            cause = []
+            if value:
+                cause.append(_env_evidence(ctx, "GOROOT", value, where, facts))
+            fix = []
+            if value:
+                fix.append(_unset_action(ctx, "GOROOT", where, facts))
+            elif probe.install is None:
+                fix.extend(_trimmed_fix(facts, probe))
+            results.append(_f(
+                "GO-ROOT-MISMATCH", ctx.severity("error"),
+                "%s is %s but uses GOROOT %s (%s)" % (
+                    probe.go_path, tool_version, used_root, root_version), ctx,
+                subject="%s@%s" % (probe.go_real, used_root),
+                evidence=cause + [Evidence.command(probe.result, "GOROOT=%s GOVERSION=%s" % (
+                    used_root, tool_version)),
+                    Evidence.file(posixpath.join(used_root, "VERSION"), root_version, 1)],
+                why="The go command runs the compiler and linker of GOROOT; a different release "
+                    "refuses to work with it.",
+                predicted_error='compile: version "%s" does not match go tool version "%s"' % (
+                    root_version, tool_version),
+                fix=fix, references=[REFERENCES["environment"]]))
+        else:
+            results.append(_f("GO-ROOT", "ok", "GOROOT %s (%s)" % (
+                used_root, root_version or tool_version), ctx))
+    return results
+
+
+def _trimmed_fix(facts, probe):
+    best = facts.installs[0] if facts.installs else None
+    fix = [Action.command(["rm", probe.go_path], safe=False,
+                          description="remove the copy, then link the real one")]
+    if best is not None:
+        fix.append(Action.command(["ln", "-s", best.go, probe.go_path]))
+    return fix
+
+
+# ---------------------------------------------------------------------------------------
+_KNOWN_VARS = re.compile(r"^(GO[A-Z0-9_]*|CGO_[A-Z_]+|CC|CXX|AR|PKG_CONFIG|GCCGO|FC)$")
+
+
+@check("GO-ENVFILE", LAYER, "the go env file is sane", findings={
+    "GO-ENVFILE-GOROOT": "GOROOT is written in the go env file (`go env -w GOROOT=`, allowed up to "
+                         "Go 1.19): every installed Go reads it and uses that root.",
+    "GO-ENVFILE-INVALID": "The go env file has a line go cannot use (not NAME=VALUE, or a value go "
+                          "rejects).",
+    "GO-ENVFILE-UNREADABLE": "The go env file exists but cannot be read by the user that runs go.",
+})
+def env_file(facts):
+    """Reads the go env file of each context (`go env GOENV`) and checks its lines."""
+    results = []
+    for ctx in facts.contexts:
+        envfile = facts.env_file(ctx)
+        if envfile is None:
+            continue
+        if envfile.error is not None and not envfile.error.missing:
+            results.append(_f(
+                "GO-ENVFILE-UNREADABLE", "warn", "go env file %s cannot be read (%s)" % (
+                    envfile.path, envfile.error.message), ctx, subject=envfile.path,
+                evidence=[Evidence.file(envfile.path, envfile.error.message)],
+                why="go reads this file on every command.",
+                fix=[Action.command(["ls", "-l", envfile.path]),
+                     Action.note("make it readable by its owner, or remove it")]))
+            continue
+        root = envfile.values.get("GOROOT")
+        if root is not None:
+            results.append(_f(
+                "GO-ENVFILE-GOROOT", ctx.severity("warn") if root.value else "warn",
+                "GOROOT=%s is written in the go env file %s" % (root.value, envfile.path), ctx,
+                subject=envfile.path,
+                evidence=[Evidence.file(envfile.path, root.text, root.line)],
+                why="The go env file is shared by every Go version the user runs: any other "
+                    "install will now use this root's compiler and fail.",
+                fix=[_unset_action(ctx, "GOROOT", envfile.path, facts)],
+                references=[REFERENCES["environment"]]))
+        for entry in envfile.lines:
+            problem = None
+            if not entry.valid:
+                problem = "not a NAME=VALUE line"
+            elif not _KNOWN_VARS.match(entry.name):
+                problem = "%s is not a Go setting" % entry.name
+            if problem:
+                results.append(_f(
+                    "GO-ENVFILE-INVALID", "warn", "%s line %d: %s" % (
+                        envfile.path, entry.line, problem), ctx,
+                    subject="%s:%d" % (envfile.path, entry.line),
+                    evidence=[Evidence.file(envfile.path, entry.text, entry.line)],
+                    why="go ignores or rejects such lines; someone meant something by it.",
+                    fix=[Action.edit(envfile.path, None, old=entry.text,
+                                     description="delete this line")]))
+        if not results or all(r.subject != envfile.path for r in results):
+            results.append(_f("GO-ENVFILE", "ok", "go env file %s%s" % (
+                envfile.path, "" if envfile.exists else " (none)"), ctx))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("GO-MODULES", LAYER, "module mode and the project's go.mod", findings={
+    "GO-MODULES-OFF": "GO111MODULE=off: go ignores go.mod and builds in GOPATH mode, so imports "
+                      "of modules are not found.",
+    "GO-MODULES-INVALID": "GO111MODULE has a value go rejects (only on, off, auto).",
+    "GO-MODULES-NO-GOMOD": "The project has .go files but no go.mod in it or above it.",
+    "GO-MODULES-GOMOD-INVALID": "go.mod cannot be parsed (garbage, binary, unknown directive).",
+    "GO-MODULES-VENDOR-MISSING": "GOFLAGS has -mod=vendor but the module has no vendor/modules.txt.",
+    "GO-MODULES-GOPATH": "GOPATH is relative, or the same as GOROOT.",
+    "GO-MODULES-GOFLAGS": "GOFLAGS holds something that is not a flag: every go command fails.",
+})
+def modules(facts):
+    """GO111MODULE, GOPATH, GOFLAGS in each context, and the project's go.mod."""
+    results = []
+    project = facts.project
+    for ctx, probe in _working_probes(facts):
+        value, where = facts.setting(ctx, "GO111MODULE")
+        if value is not None:
+            mode = value.strip()
+            if mode == "off":
+                results.append(_f(
+                    "GO-MODULES-OFF", ctx.severity("warn"), "GO111MODULE=off", ctx,
+                    subject="%s@%s" % (mode, where),
+                    evidence=[_env_evidence(ctx, "GO111MODULE", value, where, facts)],
+                    why="Module mode is how Go has built since 1.16; with it off, go.mod is "
+                        "ignored and imports are looked up in GOPATH/src.",
+                    predicted_error="go: modules disabled by GO111MODULE=off; see 'go help modules'",
+                    fix=[_unset_action(ctx, "GO111MODULE", where, facts)],
+                    references=[REFERENCES["modules"]]))
+            elif mode not in ("", "on", "auto"):
+                results.append(_f(
+                    "GO-MODULES-INVALID", ctx.severity("error"),
+                    "GO111MODULE=%s is not on, off or auto" % value, ctx,
+                    subject="%s@%s" % (value, where),
+                    evidence=[_env_evidence(ctx, "GO111MODULE", value, where, facts)],
+                    why="go refuses to run with an unknown GO111MODULE value.",
+                    predicted_error='go: unknown environment setting GO111MODULE=%s' % value,
+                    fix=[_unset_action(ctx, "GO111MODULE", where, facts)]))
+        gopath = probe.get("GOPATH")
+        goroot_used = probe.get("GOROOT")
+        for entry in [p for p in gopath.split(":") if p]:
+            if not entry.startswith("/"):
+                results.append(_f(
+                    "GO-MODULES-GOPATH", ctx.severity("error"),
+                    "GOPATH entry %r is relative" % entry, ctx,
+                    subject="relative:" + entry,
+                    evidence=[Evidence.command(probe.result, "GOPATH=%s" % gopath)],
+                    why="go refuses a relative GOPATH.",
+                    predicted_error='go: GOPATH entry is relative; must be absolute path: "%s".' % entry,
+                    fix=[Action.note("set GOPATH to an absolute path, or unset it "
+                                     "(the default is $HOME/go)")]))
+            elif goroot_used and posixpath.normpath(entry) == posixpath.normpath(goroot_used):
+                results.append(_f(
+                    "GO-MODULES-GOPATH", ctx.severity("warn"),
+                    "GOPATH is the same as GOROOT (%s)" % entry, ctx,
+                    subject="goroot:" + entry,
+                    evidence=[Evidence.command(probe.result, "GOPATH=%s GOROOT=%s" % (gopath, goroot_used))],
+                    why="GOPATH holds your downloads and builds; pointing it at GOROOT mixes them "
+                        "into the Go install and go ignores it.",
+                    predicted_error="warning: GOPATH set to GOROOT (%s) has no effect" % entry,
+                    fix=[Action.note("unset GOPATH (default $HOME/go) or point it elsewhere")]))
+        flags_value, flags_where = facts.setting(ctx, "GOFLAGS")
+        flags = (flags_value or "").split()
+        bad = [f for f in flags if not f.startswith("-")]
+        if bad:
+            results.append(_f(
+                "GO-MODULES-GOFLAGS", ctx.severity("error"),
+                "GOFLAGS has %r, which is not a flag" % bad[0], ctx,
+                subject="%s@%s" % (flags_value, flags_where),
+                evidence=[_env_evidence(ctx, "GOFLAGS", flags_value, flags_where, facts)],
+                why="GOFLAGS is a space-separated list of -flag=value settings; anything else "
+                    "makes every go command fail.",
+                predicted_error='go: parsing $GOFLAGS: non-flag "%s"' % bad[0],
+                fix=[_unset_action(ctx, "GOFLAGS", flags_where, facts)]))
+        if ("-mod=vendor" in flags and project.gomod is not None and not project.vendor):
+            module_root = posixpath.dirname(project.gomod_path)
+            results.append(_f(
+                "GO-MODULES-VENDOR-MISSING", ctx.severity("error"),
+                "GOFLAGS=-mod=vendor but %s has no vendor directory" % module_root, ctx,
+                subject=module_root,
+                evidence=[_env_evidence(ctx, "GOFLAGS", flags_value, flags_where, facts),
+                          Evidence.fact("%s/vendor/modules.txt does not exist" % module_root)],
+                why="-mod=vendor builds only from vendor/; without it dependencies are not found.",
+                fix=[Action.command(["go", "mod", "vendor"], description="in %s" % module_root),
+                     _unset_action(ctx, "GOFLAGS", flags_where, facts)]))
+    if project.exists and project.go_files and project.gomod is None:
+        results.append(_f(
+            "GO-MODULES-NO-GOMOD", "warn", "%s has Go files but no go.mod" % project.directory,
+            subject=project.directory,
+            evidence=[Evidence.fact("%s: %s" % (project.directory, ", ".join(project.go_files[:5]))),
+                      Evidence.fact("no go.mod in %s or any parent directory" % project.directory)],
+            why="Since Go 1.16 go builds only modules.",
+            predicted_error="go: go.mod file not found in current directory or any parent "
+                            "directory; see 'go help modules'",
+            fix=[Action.command(["go", "mod", "init", "example.com/MODULE"],
+                                description="in %s, with your module path" % project.directory),
+                 Action.command(["go", "mod", "tidy"])]))
+    if project.gomod is not None and project.gomod.errors:
+        line, message = project.gomod.errors[0]
+        results.append(_f(
+            "GO-MODULES-GOMOD-INVALID", "error", "%s:%d: %s" % (project.gomod_path, line, message),
+            subject=project.gomod_path,
+            evidence=[Evidence.file(project.gomod_path, message, line)],
+            why="go reads go.mod before anything else; a broken one stops every build.",
+            fix=[Action.note("fix or regenerate %s (go mod init, go mod tidy)" % project.gomod_path)]))
+    if not results:
+        where = project.gomod_path or "no go.mod (not a Go project directory)"
+        results.append(_f("GO-MODULES", "ok", "module mode on; project %s: %s" % (
+            project.directory, where)))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+_TOOLCHAIN_VALUE = re.compile(r"^(local|auto|path|go\d+(\.\d+){0,2}((rc|beta)\d+)?(\+(auto|path))?)$")
+
+
+def _switch_outcome(facts, ctx, needed):
+    """What go does when the project needs Go `needed` (a version string) in ctx:
+    (will_switch, predicted error or None, evidence)."""
+    value, where = facts.setting(ctx, "GOTOOLCHAIN")
+    value = value or "local"
+    evidence = [_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts)] if where else [
+        Evidence.fact("GOTOOLCHAIN is not set (local)")]
+    if value == "local" or value.endswith("+path") or value == "path":
+        return False, value, evidence
+    proxy = facts.probe(ctx).get("GOPROXY") if facts.probe(ctx) else ""
+    evidence.append(Evidence.env("GOPROXY", proxy, ctx.label))
+    return True, value, evidence
+
+
+@check("GO-VERSION", LAYER, "the local Go is new enough for the project", findings={
+    "GO-VERSION-GOMOD-NEWER": "go.mod's go or toolchain line asks for a newer Go than the local one; "
+                              "with GOTOOLCHAIN=local it refuses, with auto it tries a download "
+                              "that fails offline.",
+    "GO-VERSION-SYNTAX": "go.mod uses syntax the local Go (< 1.21) cannot parse: a go line with a "
+                         "patch release, or a toolchain line.",
+    "GO-VERSION-FEATURE": "The project uses a feature newer than the local Go (//go:embed needs "
+                          "1.16).",
+    "GO-VERSION-TOOLCHAIN-INVALID": "GOTOOLCHAIN has a value go rejects.",
+})
+def project_version(facts):
+    """The project's go and toolchain lines, and GOTOOLCHAIN, against the local Go."""
+    results = []
+    project = facts.project
+    mod = project.gomod
+    for ctx, probe in _working_probes(facts):
+        value, where = facts.setting(ctx, "GOTOOLCHAIN")
+        if value is not None and not _TOOLCHAIN_VALUE.match(value):
+            results.append(_f(
+                "GO-VERSION-TOOLCHAIN-INVALID", ctx.severity("error"),
+                "GOTOOLCHAIN=%s is not valid" % value, ctx,
+                subject="%s@%s" % (value, where),
+                evidence=[_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts)],
+                why="GOTOOLCHAIN must be local, auto, path, or goVERSION with an optional "
+                    "+auto or +path.",
+                predicted_error='go: invalid GOTOOLCHAIN "%s"' % value,
+                fix=[_unset_action(ctx, "GOTOOLCHAIN", where, facts)],
+                references=[REFERENCES["toolchains"]]))
+        local = parse_version(probe.version)
+        if mod is None or local is None:
+            continue
+        if local[:2] < (1, 21):
+            syntax = []
+            if mod.go and mod.go.count(".") >= 2:
+                syntax.append((mod.go_line, "invalid go version '%s': must match format 1.23" % mod.go))
+            if mod.toolchain:
+                syntax.append((mod.toolchain_line, "unknown directive: toolchain"))
+            for line, message in syntax:
+                results.append(_f(
+                    "GO-VERSION-SYNTAX", ctx.severity("error"),
+                    "%s cannot read %s: %s" % (probe.version, project.gomod_path, message),
+                    ctx, subject="%s:%d" % (project.gomod_path, line),
+                    evidence=[Evidence.file(project.gomod_path, message, line)],
+                    why="Go before 1.21 knows neither patch releases in the go line nor the "
+                        "toolchain directive (go.dev/doc/toolchain).",
+                    predicted_error="go: errors parsing go.mod:\n%s:%d: %s" % (
+                        project.gomod_path, line, message),
+                    fix=[Action.note("install Go 1.21 or newer (%s)" % GO_DOWNLOAD_URL),
+                         Action.note("or, if the project allows, write the go line as "
+                                     "'go 1.N' and drop the toolchain line")]))
+        needed = mod.go
+        if mod.toolchain and mod.toolchain.startswith("go"):
+            tool = parse_version(mod.toolchain)
+            if tool and parse_version(needed or "0") and tool > parse_version(needed):
+                needed = mod.toolchain[2:].split("-")[0].split("+")[0]
+        need = parse_version(needed) if needed else None
+        if need is not None and local[:2] >= (1, 21) and need > local:
+            will_switch, mode, evidence = _switch_outcome(facts, ctx, needed)
+            evidence.insert(0, Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line))
+            if will_switch:
+                target = "go" + format_version(need) if need[2] or local[:2] >= (1, 21) else needed
+                proxy = probe.get("GOPROXY")
+                predicted = _download_failure(proxy, target)
+                title = "%s needs Go %s; %s will try to download %s" % (
+                    project.gomod_path, needed, probe.version, target)
+                why = ("GOTOOLCHAIN=%s lets go fetch the toolchain go.mod asks for, through "
+                       "GOPROXY; on an air-gapped host that fails." % mode)
+                severity = "warn" if predicted is None else "error"
+            else:
+                predicted = "go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)" % (
+                    needed, probe.version[2:], mode)
+                title = "%s needs Go %s; the local go is %s" % (
+                    project.gomod_path, needed, probe.version)
+                why = "GOTOOLCHAIN=%s forbids switching, so go refuses the module." % mode
+                severity = "error"
+            results.append(_f(
+                "GO-VERSION-GOMOD-NEWER", ctx.severity(severity), title, ctx,
+                subject="%s:%s" % (project.gomod_path, ctx.name), evidence=evidence, why=why,
+                predicted_error=predicted,
+                fix=[Action.note("install Go %s or newer (%s) and put it first on PATH"
+                                 % (needed, GO_DOWNLOAD_URL)),
+                     Action.note("or, with a reachable module proxy, let go fetch it: "
+                                 "GOTOOLCHAIN=auto and a GOPROXY that serves golang.org/toolchain")],
+                references=[REFERENCES["toolchains"]]))
+        elif need is not None and local[:2] < (1, 21) and need[:2] > local[:2]:
+            results.append(_f(
+                "GO-VERSION-GOMOD-NEWER", ctx.severity("warn"),
+                "%s says go %s; %s is older and only warns" % (
+                    project.gomod_path, mod.go, probe.version), ctx,
+                subject="%s:%s" % (project.gomod_path, ctx.name),
+                evidence=[Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line)],
+                why="Go before 1.21 builds a module that asks for a newer Go and fails only on "
+                    "newer language or library features, with `note: module requires Go %s`."
+                    % mod.go,
+                predicted_error="note: module requires Go %s" % mod.go,
+                fix=[Action.note("install Go %s or newer (%s)" % (mod.go, GO_DOWNLOAD_URL))]))
+        if project.embed and local[:2] < FEATURES["embed"][0]:
+            path, line = project.embed
+            results.append(_f(
+                "GO-VERSION-FEATURE", ctx.severity("error"),
+                "%s uses //go:embed, which needs Go 1.16; the local go is %s" % (
+                    path, probe.version), ctx, subject="embed:" + ctx.name,
+                evidence=[Evidence.file(path, "//go:embed", line)],
+                why="//go:embed arrived in Go 1.16.",
+                fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
+    if not results:
+        results.append(_f("GO-VERSION", "ok", "local Go is new enough for %s" % (
+            project.gomod_path or "the project (no go.mod)")))
+    return results
+
+
+def _download_failure(proxy, target):
+    """The error go prints when a toolchain switch downloads through `proxy` (None when the
+    download might work, e.g. through a reachable proxy: only --network can tell)."""
+    entries = [e for e in re.split(r"[,|]", proxy or "") if e]
+    if not entries or entries[0] == "off":
+        return "go: download %s for linux/amd64: toolchain not available" % target
+    if entries[0].startswith("file://"):
+        return "go: download %s for linux/amd64: toolchain not available" % target
+    host = re.sub(r"^[a-z]+://", "", entries[0]).split("/")[0]
+    if host.endswith(".invalid"):
+        return "dial tcp: lookup %s: no such host" % host
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+@check("GO-CGO", LAYER, "cgo has a C compiler and libc headers", findings={
+    "GO-CGO-NO-CC": "No C compiler for cgo: with CGO_ENABLED=1 builds fail; otherwise Go 1.20+ "
+                    "silently turns cgo off and cgo-only packages give `build constraints exclude "
+                    "all Go files`.",
+    "GO-CGO-NO-HEADERS": "gcc is there but glibc's headers are not: `fatal error: stdlib.h: No "
+                         "such file or directory`.",
+})
+def cgo(facts):
+    """The effective CGO_ENABLED, the C compiler (CC) on PATH, and /usr/include/stdlib.h."""
+    results = []
+    pm = facts.package_manager
+    pkgs = CGO_PACKAGES.get(pm, CGO_PACKAGES["dnf"])
+    for ctx, probe in _working_probes(facts):
+        cc = probe.get("CC") or "gcc"
+        explicit, where = facts.setting(ctx, "CGO_ENABLED")
+        compiler = facts.c_compiler(ctx, cc)
+        if compiler is None:
+            local = parse_version(probe.version) or (0,)
+            if explicit == "1":
+                severity, predicted = "error", (
+                    'cgo: C compiler "%s" not found: exec: "%s": executable file not found in $PATH'
+                    % (cc, cc))
+            elif local[:2] >= FEATURES["cgo-auto-off"][0]:
+                severity = "warn"
+                predicted = ("build constraints exclude all Go files in <package> "
+                             "(for packages that need cgo); net and os/user fall back to pure Go")
+            else:
+                severity, predicted = "error", 'cgo: exec %s: exec: "%s": executable file not found in $PATH' % (cc, cc)
+            results.append(_f(
+                "GO-CGO-NO-CC", ctx.severity(severity),
+                "no C compiler %r for cgo (CGO_ENABLED=%s)" % (
+                    cc, probe.get("CGO_ENABLED") or "?"), ctx, subject=ctx.name,
+                evidence=[Evidence.command(probe.result, "CC=%s CGO_ENABLED=%s" % (
+                    cc, probe.get("CGO_ENABLED"))), Evidence.env("PATH", ctx.path, ctx.label)],
+                why="Packages with import \"C\" (sqlite3, many drivers) need a C compiler; "
+                    "Go 1.20+ quietly builds without cgo when none is found.",
+                predicted_error=predicted,
+                fix=[Action.command([pm, "install", "-y", pkgs["cc"], pkgs["headers"]]),
+                     Action.note("or build without cgo on purpose: CGO_ENABLED=0")]))
+            continue
+        if facts.libc_headers is None and probe.get("CGO_ENABLED") == "1":
+            results.append(_f(
+                "GO-CGO-NO-HEADERS", ctx.severity("warn"),
+                "C compiler %s found but glibc headers are missing" % compiler, ctx,
+                subject="headers",
+                evidence=[Evidence.fact("/usr/include/stdlib.h does not exist")],
+                why="cgo compiles C code that includes libc headers; without the package every "
+                    "cgo build stops at the first #include.",
+                predicted_error="fatal error: stdlib.h: No such file or directory",
+                fix=[Action.command([pm, "install", "-y", pkgs["headers"]])]))
+            continue
+        results.append(_f("GO-CGO", "ok", "CGO_ENABLED=%s, C compiler %s" % (
+            probe.get("CGO_ENABLED"), compiler), ctx))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("GO-CACHE", LAYER, "build and module caches are usable", findings={
+    "GO-CACHE-NO-HOME": "No GOCACHE, XDG_CACHE_HOME or HOME in a context (systemd units, cron): "
+                        "`build cache is required, but could not be located`.",
+    "GO-CACHE-OFF": "GOCACHE=off: the build cache is required since Go 1.12.",
+    "GO-CACHE-RELATIVE": "GOCACHE or GOMODCACHE is a relative path.",
+    "GO-CACHE-NOT-WRITABLE": "GOCACHE, GOMODCACHE or GOPATH is not writable by the user that runs "
+                             "go (often root-owned after a `sudo go build`).",
+})
+def caches(facts):
+    """GOCACHE, GOMODCACHE and GOPATH in each context: set, absolute, and writable by the
+    user of that context (by the mode bits of the directory or its nearest parent)."""
+    results = []
+    for ctx, probe in _working_probes(facts):
+        gocache = probe.get("GOCACHE")
+        local = parse_version(probe.version) or (0,)
+        problems = 0
+        explicit_cache = facts.setting(ctx, "GOCACHE")[0]
+        # Go before 1.20 reports GOCACHE=off when it cannot place a cache (no HOME).
+        derived_off = gocache == "off" and explicit_cache is None
+        if (not gocache or derived_off) and local[:2] >= CACHE_REQUIRED_SINCE:
+            problems += 1
+            results.append(_f(
+                "GO-CACHE-NO-HOME", ctx.severity("error"),
+                "no build cache location: GOCACHE, XDG_CACHE_HOME and HOME are unset", ctx, subject=ctx.name,
+                evidence=[Evidence.command(probe.result, "GOCACHE=%r HOME=%r" % (
+                    gocache, ctx.env.get("HOME")))],
+                why="go needs a build cache; with no HOME (systemd services, cron) it cannot "
+                    "place one.",
+                predicted_error="build cache is required, but could not be located: GOCACHE is "
+                                "not defined and neither $XDG_CACHE_HOME nor $HOME are defined",
+                fix=_cache_fix(ctx)))
+        elif gocache == "off":
+            problems += 1
+            results.append(_f(
+                "GO-CACHE-OFF", ctx.severity("error"), "GOCACHE=off", ctx,
+                subject="off:" + ctx.name,
+                evidence=[Evidence.command(probe.result, "GOCACHE=off")],
+                why="The build cache is required since Go 1.12.",
+                predicted_error="build cache is disabled by GOCACHE=off, but required as of Go 1.12",
+                fix=[_unset_action(ctx, "GOCACHE", facts.setting(ctx, "GOCACHE")[1] or "env", facts)]))
+        for name in ("GOCACHE", "GOMODCACHE", "GOPATH"):
+            value = probe.get(name)
+            if name == "GOCACHE" and value in ("", "off"):
+                continue
+            first = value.split(":")[0] if value else ""
+            if not first:
+                continue
+            if not first.startswith("/"):
+                problems += 1
+                results.append(_f(
+                    "GO-CACHE-RELATIVE", ctx.severity("error"),
+                    "%s=%s is a relative path" % (name, first), ctx,
+                    subject="%s:%s" % (name, first),
+                    evidence=[Evidence.command(probe.result, "%s=%s" % (name, value))],
+                    why="go refuses relative cache and module paths.",
+                    predicted_error="go: %s entry is relative; must be absolute path: \"%s\"." % (
+                        name, first) if name != "GOCACHE" else
+                    "build cache is required, but could not be located: GOCACHE is not an absolute path",
+                    fix=[Action.note("set %s to an absolute path or unset it" % name)]))
+                continue
+            writable, owner_path, st = _writable(facts, ctx, first)
+            if not writable:
+                problems += 1
+                results.append(_f(
+                    "GO-CACHE-NOT-WRITABLE", ctx.severity("error"),
+                    "%s %s is not writable by %s" % (name, first, ctx.identity.user),
+                    ctx, subject="%s:%s:%s" % (name, first, ctx.identity.user),
+                    evidence=[Evidence.fact("%s: mode %04o, owner uid %d gid %d; %s is uid %d" % (
+                        owner_path, st.perms, st.uid, st.gid, ctx.identity.user, ctx.identity.uid))],
+                    why="Often left behind by a `sudo go build` or `sudo go mod download`, which "
+                        "creates root-owned directories in the user's home.",
+                    predicted_error="open %s/...: permission denied" % first,
+                    fix=[Action.command(["chown", "-R", "%s:" % ctx.identity.user, owner_path],
+                                        description="give it back to %s" % ctx.identity.user)]))
+        if not problems:
+            results.append(_f("GO-CACHE", "ok", "GOCACHE %s, GOMODCACHE %s" % (
+                probe.get("GOCACHE"), probe.get("GOMODCACHE") or "(none)"), ctx))
+    return results
+
+
+def _writable(facts, ctx, path):
+    """Whether ctx's user may create files at `path`: the directory if it exists, else its
+    nearest existing parent.  Returns (writable, path judged, stat)."""
+    current = path
+    while True:
+        st = facts.host.try_stat(current)
+        if st is not None:
+            if not st.is_dir:
+                return False, current, st
+            return st.permits(ctx.identity, "w") and st.permits(ctx.identity, "x"), current, st
+        parent = posixpath.dirname(current)
+        if parent == current:
+            return True, current, None
+        current = parent
+
+
+def _cache_fix(ctx):
+    if ctx.name == "systemd":
+        return [Action.edit("/etc/systemd/system/UNIT.service.d/go.conf",
+                            "Environment=GOCACHE=/var/cache/UNIT/go-build GOMODCACHE=/var/cache/UNIT/gomod",
+                            description="in the unit's [Service] section (or CacheDirectory=UNIT "
+                                        "with Environment=GOCACHE=%C/UNIT), then systemctl daemon-reload")]
+    return [Action.note("export GOCACHE=/some/writable/dir (or HOME) in %s" % ctx.label)]
+
+
+# ---------------------------------------------------------------------------------------
+_SCHEMES = ("https://", "http://", "file://")
+
+
+@check("GO-PROXY", LAYER, "module proxy settings can work", findings={
+    "GO-PROXY-INVALID": "GOPROXY has an entry that is not a URL, direct or off.",
+    "GO-PROXY-OFF": "GOPROXY=off: no module download is possible (fine on purpose on an air-gapped "
+                    "host with a vendor/ tree or a filled module cache).",
+    "GO-PROXY-CREDENTIALS": "A proxy URL carries a password or token in the environment, visible "
+                            "to every process of the user.",
+    "GO-PROXY-SUMDB-OFF": "GOSUMDB=off or GONOSUMCHECK/GOFLAGS=-insecure: downloads are not verified.",
+    "GO-PROXY-HTTP-PROXY-INVALID": "HTTP_PROXY or HTTPS_PROXY cannot be parsed as a URL.",
+    "GO-PROXY-UNREACHABLE": "With --network: the first GOPROXY host does not answer.",
+})
+def proxies(facts):
+    """GOPROXY, GOSUMDB, GOPRIVATE, GOFLAGS and HTTP(S)_PROXY in each context; with
+    --network only, a bounded TCP probe of the proxy."""
+    results = []
+    for ctx, probe in _working_probes(facts):
+        proxy = probe.get("GOPROXY")
+        entries = [e for e in re.split(r"[,|]", proxy) if e]
+        bad = [e for e in entries if e not in ("direct", "off") and not e.startswith(_SCHEMES)]
+        count = len(results)
+        if bad:
+            results.append(_f(
+                "GO-PROXY-INVALID", ctx.severity("error"),
+                "GOPROXY entry %r is not a URL, direct or off" % bad[0], ctx,
+                subject="%s:%s" % (proxy, ctx.name),
+                evidence=[Evidence.command(probe.result, "GOPROXY=%s" % proxy)],
+                why="go tries the GOPROXY entries in order; an entry without a scheme is "
+                    "rejected when a module must be downloaded.",
+                predicted_error='go: invalid $GOPROXY setting: invalid proxy URL missing scheme: %s' % bad[0],
+                fix=[Action.note("write it as https://%s" % bad[0])]))
+        elif entries[:1] == ["off"]:
+            results.append(_f(
+                "GO-PROXY-OFF", "info", "GOPROXY=off: modules are never downloaded",
+                ctx, subject="off:" + ctx.name,
+                evidence=[Evidence.command(probe.result, "GOPROXY=%s" % proxy)],
+                why="Builds work only from vendor/ or the module cache.",
+                predicted_error="module lookup disabled by GOPROXY=off"))
+        for name in ("GOPROXY", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy",
+                     "GOFLAGS"):
+            value = ctx.env.get(name) if name != "GOPROXY" else proxy
+            if value and re.search(r"://[^/@\s]+@", value):
+                results.append(_f(
+                    "GO-PROXY-CREDENTIALS", "warn",
+                    "%s carries credentials" % name, ctx,
+                    subject="%s:%s" % (name, ctx.name),
+                    evidence=[Evidence.fact("%s=%s" % (name, re.sub(r"://[^/@\s]+@", "://<redacted>@", value)))],
+                    why="Every process of the user can read them (/proc/PID/environ); go reads "
+                        "credentials from ~/.netrc (mode 0600) or GOAUTH instead.",
+                    fix=[Action.note("move the credentials to ~/.netrc (chmod 600) and drop them "
+                                     "from %s" % name)]))
+            if name.lower().endswith("_proxy") and value and not re.match(
+                    r"^([a-z][a-z0-9+.-]*://)?[^\s/:]+(:\d+)?/?$", value, re.I) and "@" not in value:
+                results.append(_f(
+                    "GO-PROXY-HTTP-PROXY-INVALID", ctx.severity("warn"),
+                    "%s=%s cannot be parsed" % (name, value), ctx,
+                    subject="%s:%s" % (name, value),
+                    evidence=[Evidence.env(name, value, ctx.label)],
+                    why="Go's HTTP client rejects a proxy URL it cannot parse, and every "
+                        "download fails.",
+                    predicted_error='proxyconnect tcp: invalid proxy URL',
+                    fix=[Action.note("write it as http://HOST:PORT")]))
+        sumdb = probe.get("GOSUMDB")
+        if sumdb == "off":
+            results.append(_f(
+                "GO-PROXY-SUMDB-OFF", "info", "GOSUMDB=off: module downloads are not "
+                "checked against the checksum database", ctx, subject="sumdb:" + ctx.name,
+                evidence=[Evidence.command(probe.result, "GOSUMDB=off")],
+                why="Fine for a private proxy that you trust; otherwise prefer GONOSUMDB/GOPRIVATE "
+                    "for private modules only.",
+                fix=[Action.note("set GOPRIVATE=your.private.domain instead of GOSUMDB=off")]))
+        if facts.network and entries and entries[0].startswith(("http://", "https://")):
+            reach = facts.proxy_reachable(ctx, entries[0])
+            if reach is not None and not reach.ok:
+                results.append(_f(
+                    "GO-PROXY-UNREACHABLE", ctx.severity("error"),
+                    "GOPROXY %s does not answer from this host" % entries[0], ctx,
+                    subject=entries[0], evidence=[Evidence.command(reach)],
+                    why="Module and toolchain downloads go through it.",
+                    predicted_error="dial tcp: i/o timeout / connection refused",
+                    fix=[Action.note("use a reachable proxy, or GOPROXY=off with a vendor/ tree")]))
+        if len(results) == count:
+            results.append(_f("GO-PROXY", "ok", "GOPROXY=%s GOSUMDB=%s" % (
+                proxy or "(unset)", sumdb or "(unset)"), ctx))
+    return results

@@ -1,0 +1,198 @@
+"""Command line: one small function per command.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.
+Imports are lazy so that `gotriage --version` stays fast.
+"""
+
+import argparse
+import os
+import sys
+
+from gotriage import __version__
+
+EXIT_USAGE = 2
+
+
+class ToolError(Exception):
+    """A one-line error for the user (exit 2)."""
+
+
+def _add_host_options(p, layers):
+    p.add_argument("--layer", action="append", choices=layers, metavar="LAYER",
+                   help="examine only this layer (repeatable; one of: %s)" % ", ".join(layers))
+    p.add_argument("--project", metavar="DIR",
+                   help="the Go project directory to examine (default: the current directory)")
+    p.add_argument("--user", action="append", default=[], metavar="NAME",
+                   help="also examine NAME's login shell (runs `su - NAME -c 'env -0'`: "
+                        "an explicit opt-in, needs root)")
+    p.add_argument("--network", action="store_true",
+                   help="allow bounded network probes (a TCP connection to the configured "
+                        "GOPROXY); off by default: air-gapped hosts are the norm")
+
+
+def build_parser():
+    from gotriage.checks import LAYERS
+
+    parser = argparse.ArgumentParser(
+        prog="gotriage",
+        description="Find out why Go will not build, run or serve on this host, and how to fix it.",
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.")
+    parser.add_argument("--version", action="version", version="gotriage " + __version__)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="examine this host (or a snapshot), layer by layer")
+    _add_host_options(p, LAYERS)
+    p.add_argument("--root", metavar="SNAPSHOT",
+                   help="analyse a snapshot directory or .tar.gz made by `gotriage collect`")
+    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
+                   help="exit 1 when a finding is at least this severe (default: warn)")
+    p.add_argument("--ignore", action="append", default=[], metavar="ID",
+                   help="skip a check or a finding by its id (repeatable)")
+    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("collect", help="record what `check` reads into a snapshot for offline analysis")
+    _add_host_options(p, LAYERS)
+    p.add_argument("-o", "--output", required=True, metavar="DIR|FILE.tar.gz",
+                   help="a new directory, or an archive ending in .tar.gz (written mode 0600)")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("checks", help="list every check and the finding ids it can report")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_checks)
+    return parser
+
+
+def _stdout_can_encode(text):
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        text.encode(encoding)
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def _use_colour(args):
+    if getattr(args, "no_color", False) or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(sys.stdout, "isatty") and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _write(text):
+    """Write to stdout; characters the terminal cannot encode become '?' rather than a crash."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
+    sys.stdout.flush()
+
+
+def _options(args):
+    return {"project": os.path.abspath(args.project) if args.project else None,
+            "users": args.user, "network": args.network}
+
+
+def _validate_ids(ids):
+    from gotriage.checks import known_ids
+
+    known = known_ids()
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ToolError("unknown check or finding id: %s (see `gotriage checks`)" % ", ".join(unknown))
+
+
+def cmd_check(args):
+    from gotriage import runner
+    from gotriage.checks import LAYERS
+    from gotriage.host import open_host
+
+    _validate_ids(args.ignore)
+    host = open_host(args.root)
+    try:
+        report = runner.run(host, args.layer or list(LAYERS), _options(args), args.ignore,
+                            args.fail_on)
+        if args.json:
+            from gotriage.report import json_report
+
+            _write(json_report.render(report))
+        else:
+            from gotriage.report import text
+
+            style = text.Style(unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
+                               colour=_use_colour(args))
+            _write(text.render(report, style, verbose=args.verbose))
+        return report.exit_code
+    finally:
+        host.close()
+
+
+def cmd_collect(args):
+    from gotriage import runner
+    from gotriage.checks import LAYERS
+    from gotriage.host.live import LiveHost
+    from gotriage.host.recorder import RecordingHost
+
+    out = args.output
+    if os.path.exists(out) and not (os.path.isdir(out) and not os.listdir(out)):
+        raise ToolError("%s already exists: give a new path" % out)
+    host = RecordingHost(LiveHost())
+    report = runner.run(host, args.layer or list(LAYERS), _options(args))
+    try:
+        host.save(out)
+    except OSError as exc:
+        raise ToolError("cannot write %s: %s" % (out, exc)) from None
+    sys.stderr.write("gotriage: recorded %d paths and %d commands into %s (secrets redacted)\n" % (
+        len(host.paths), len(host.commands), out))
+    for note in report.notes:
+        sys.stderr.write("gotriage: not recorded: %s\n" % note)
+    return 0
+
+
+def cmd_checks(args):
+    from gotriage.checks import all_checks
+
+    checks = all_checks()
+    if args.json:
+        import json
+
+        _write(json.dumps([{"id": c.id, "layer": c.layer, "title": c.title, "findings": c.findings}
+                           for c in checks], indent=2) + "\n")
+        return 0
+    for c in checks:
+        _write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
+        for finding_id, meaning in sorted(c.findings.items()):
+            _write("    %-30s %s\n" % (finding_id, meaning.split(": ")[0].split(". ")[0]))
+    return 0
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from gotriage.host.snapshot import SnapshotError
+
+    try:
+        return args.func(args)
+    except (ToolError, SnapshotError) as exc:
+        sys.stderr.write("gotriage: error: %s\n" % exc)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("gotriage: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for the user; GOTRIAGE_DEBUG shows it
+        if os.environ.get("GOTRIAGE_DEBUG"):
+            raise
+        sys.stderr.write("gotriage: internal error: %s: %s (set GOTRIAGE_DEBUG=1 for details)\n"
+                         % (type(exc).__name__, exc))
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

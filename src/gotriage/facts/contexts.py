@@ -1,0 +1,205 @@
+"""Execution contexts: the environments in which Go is run on a host.
+
+A Go problem is often not in the shell you are typing in but in the environment that
+really runs go: `sudo make install` (sudoers resets the environment and replaces PATH
+with secure_path), a systemd unit (systemd's compiled-in PATH, no HOME), or another
+user's login shell.  Each context carries the environment go would see there, who it
+runs as, where its PATH comes from (as evidence), and how to add a directory to that
+PATH (as a fix).
+"""
+
+import posixpath
+
+from gotriage.findings import Action, Evidence
+from gotriage.host.base import Identity
+from gotriage.knowledge.go import systemd_default_path
+from gotriage.parsers.envdump import parse_env0
+from gotriage.parsers.passwd import parse_group, parse_passwd
+from gotriage.parsers.sudoers import effective_policy, parse_sudoers, sudo_environment
+
+SUDOERS = "/etc/sudoers"
+SYSTEMD_SYSTEM_CONF = "/etc/systemd/system.conf"
+
+
+class Context(object):
+    """One environment in which go runs."""
+
+    def __init__(self, name, label, env, identity, path_evidence=None, severity_weight="error"):
+        self.name = name
+        self.label = label
+        self.env = env
+        self.identity = identity
+        self.path_evidence = path_evidence or []
+        # How much a broken go matters here: "error" where people run go by hand,
+        # "warn" for sudo, "info" for services (most run a built binary, not go).
+        self.severity_weight = severity_weight
+        self.path_fix = None  # callable(dir) -> [Action]
+
+    @property
+    def path(self):
+        return self.env.get("PATH", "")
+
+    def fix_path(self, directory):
+        return self.path_fix(directory) if self.path_fix else []
+
+    def severity(self, wanted):
+        """`wanted` lowered to this context's weight (error > warn > info)."""
+        order = ["info", "warn", "error"]
+        return order[min(order.index(wanted), order.index(self.severity_weight))]
+
+    def __repr__(self):
+        return "Context(%s)" % self.name
+
+
+def _users(host):
+    return parse_passwd(host.read_text("/etc/passwd") or "")
+
+
+def lookup_user(host, name=None, uid=None):
+    for entry in _users(host):
+        if (name is not None and entry.name == name) or (uid is not None and entry.uid == uid):
+            return entry
+    return None
+
+
+def _identity_for(host, entry):
+    groups = parse_group(host.read_text("/etc/group") or "")
+    gids = [gid for gname, (gid, members) in groups.items() if entry.name in members]
+    return Identity(entry.name, entry.uid, entry.gid, gids, entry.home, entry.shell)
+
+
+def shell_context(host):
+    """The environment gotriage itself was started in."""
+    identity = host.identity()
+    env = host.environ()
+    ctx = Context("shell", "your shell (%s)" % identity.user, env, identity,
+                  [Evidence.env("PATH", env.get("PATH", ""), "shell")])
+
+    def fix(directory):
+        line = 'export PATH="$PATH:%s"' % directory
+        return [Action.edit("/etc/profile.d/go.sh", line,
+                            description="for every login shell (then log in again)"),
+                Action.edit(posixpath.join(identity.home or "~", ".bash_profile"), line,
+                            description="or only for %s" % identity.user)]
+    ctx.path_fix = fix
+    return ctx
+
+
+def read_sudoers(host):
+    """Parse /etc/sudoers and the files it includes (sudoers.d: files without '.' or '~')."""
+    text = host.read_text(SUDOERS)
+    if text is None:
+        return None
+    sudoers = parse_sudoers(text, SUDOERS)
+    done = set()
+    index = 0
+    while index < len(sudoers.includes):
+        kind, path, source, _line = sudoers.includes[index]
+        index += 1
+        path = path.replace("%h", "")
+        if not path.startswith("/"):
+            path = posixpath.join(posixpath.dirname(source), path)
+        if path in done:
+            continue
+        done.add(path)
+        if kind == "include":
+            parse_sudoers(host.read_text(path) or "", path, sudoers)
+        else:
+            for name in host.try_listdir(path):
+                if "." in name or name.endswith("~"):
+                    continue  # sudo skips these in an includedir
+                full = posixpath.join(path, name)
+                parse_sudoers(host.read_text(full) or "", full, sudoers)
+    return sudoers
+
+
+def sudo_context(host, shell):
+    """`sudo CMD` run from the shell context, as root."""
+    sudoers = read_sudoers(host)
+    root = lookup_user(host, uid=0)
+    root_identity = Identity("root", 0, 0, (), root.home if root else "/root",
+                             root.shell if root else "/bin/bash")
+    if sudoers is None:
+        return None
+    policy = effective_policy(sudoers, shell.identity.user)
+    env = sudo_environment(policy, shell.env, root_identity.home, "root", root_identity.shell)
+    evidence = []
+    if policy.secure_path_line is not None:
+        d = policy.secure_path_line
+        evidence.append(Evidence.file(d.source, d.text, d.line))
+    else:
+        evidence.append(Evidence.fact("no secure_path in sudoers: sudo keeps the caller's PATH"))
+    if policy.env_reset_line is not None:
+        d = policy.env_reset_line
+        evidence.append(Evidence.file(d.source, d.text, d.line))
+    label = "sudo (root%s)" % (", secure_path" if policy.secure_path else "")
+    ctx = Context("sudo", label, env, root_identity, evidence, severity_weight="warn")
+    ctx.sudo_policy = policy
+
+    def fix(directory):
+        if policy.secure_path:
+            d = policy.secure_path_line
+            new = "Defaults    secure_path = %s:%s" % (policy.secure_path, directory)
+            return [Action.edit(d.source, new, old=d.text,
+                                description="edit with visudo%s" % (
+                                    "" if d.source == SUDOERS else " -f %s" % d.source)),
+                    Action.note("or call go by its full path: sudo %s/go ..." % directory)]
+        return [Action.note("sudo keeps your PATH here: fix the shell's PATH")]
+    ctx.path_fix = fix
+    return ctx
+
+
+def systemd_context(host, el_major):
+    """A system service with no Environment= lines: systemd's default environment."""
+    result = host.run(["systemctl", "show-environment"], timeout=5)
+    env = {}
+    evidence = []
+    if result.ok:
+        for line in result.text.splitlines():
+            name, sep, value = line.partition("=")
+            if sep:
+                env[name] = value
+        result.context_label = "systemd"
+        evidence.append(Evidence.command(result, "PATH=%s" % env.get("PATH", "")))
+    if "PATH" not in env:
+        env["PATH"] = systemd_default_path(el_major)
+        evidence.append(Evidence.fact(
+            "systemd's compiled-in PATH for services on this release: %s" % env["PATH"]))
+    # System services get no HOME, USER or XDG_* unless User= is set (systemd.exec(5)).
+    for name in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "USER", "LOGNAME"):
+        env.pop(name, None)
+    env.setdefault("LANG", "C")
+    root = lookup_user(host, uid=0)
+    identity = Identity("root", 0, 0, (), None, root.shell if root else None)
+    ctx = Context("systemd", "systemd services (default environment, no HOME)", env, identity,
+                  evidence, severity_weight="info")
+
+    def fix(directory):
+        return [Action.edit("/etc/systemd/system/UNIT.service.d/go.conf",
+                            'Environment="PATH=%s:%s"' % (env["PATH"], directory),
+                            description="in the unit's drop-in under [Service], then "
+                                        "systemctl daemon-reload (or use the full path in ExecStart=)")]
+    ctx.path_fix = fix
+    return ctx
+
+
+def login_context(host, user):
+    """The login shell of `user` (opt-in: runs `su - USER -c 'env -0'`)."""
+    entry = lookup_user(host, name=user)
+    if entry is None:
+        return None, "no user %r in /etc/passwd" % user
+    result = host.run(["su", "-", user, "-c", "env -0"], timeout=15)
+    result.context_label = "login shell of %s" % user
+    if not result.ok:
+        return None, "could not read the login environment of %s: %s" % (user, result.excerpt(2))
+    env = parse_env0(result.stdout)
+    identity = _identity_for(host, entry)
+    ctx = Context("user:" + user, "login shell of %s" % user, env, identity,
+                  [Evidence.command(result, "PATH=%s" % env.get("PATH", ""))])
+
+    def fix(directory):
+        return [Action.edit(posixpath.join(entry.home, ".bash_profile"),
+                            'export PATH="$PATH:%s"' % directory,
+                            description="then log in again as %s" % user)]
+    ctx.path_fix = fix
+    return ctx, None

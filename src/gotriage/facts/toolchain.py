@@ -1,0 +1,402 @@
+"""Facts for the toolchain layer, gathered through the Host.
+
+This is the only toolchain code that touches the host: it finds Go installs, builds the
+execution contexts, runs the one probe (`go env -json NAME...` with GOTOOLCHAIN=local, so
+probing never downloads a toolchain), and reads go env files and the project.  The checks
+in checks/toolchain.py only look at these records.
+"""
+
+import posixpath
+
+from gotriage.facts.contexts import (
+    login_context,
+    lookup_user,
+    shell_context,
+    sudo_context,
+    systemd_context,
+)
+from gotriage.host.base import HostError
+from gotriage.knowledge.go import (
+    HOME_INSTALL_DIRS,
+    HOME_INSTALL_GLOBS,
+    PROBE_VARS,
+    SYSTEM_INSTALL_DIRS,
+    SYSTEM_INSTALL_GLOBS,
+)
+from gotriage.parsers.goenv import (
+    env_file_values,
+    parse_go_env_file,
+    parse_go_env_json,
+    parse_version,
+    read_version_file,
+)
+from gotriage.parsers.gomod import parse_gomod
+from gotriage.parsers.os_release import el_major, package_manager, parse_os_release
+
+PROBE_TIMEOUT = 10.0
+MAX_SOURCE_FILES = 200
+
+
+class GoInstall(object):
+    """A Go root on the host: <root>/bin/go, <root>/VERSION, <root>/pkg/tool."""
+
+    def __init__(self, root, go, version, valid, found_as):
+        self.root = root
+        self.go = go
+        self.version = version  # "go1.21.13" from VERSION, or None
+        self.valid = valid  # Go's own test: <root>/pkg/tool is a directory
+        self.found_as = list(found_as)
+        self.defaults = {}  # $GOROOT/go.env (Go 1.21+): {NAME: EnvFileLine}
+
+    @property
+    def version_tuple(self):
+        return parse_version(self.version)
+
+    @property
+    def bindir(self):
+        return posixpath.join(self.root, "bin")
+
+    def describe(self):
+        return "%s at %s" % (self.version or "unknown version", self.root)
+
+    def __repr__(self):
+        return "GoInstall(%s, %s)" % (self.root, self.version)
+
+
+class EnvFile(object):
+    """The go env file of a context (`go env GOENV`)."""
+
+    def __init__(self, path, text=None, error=None):
+        self.path = path
+        self.error = error  # a HostError when it exists but cannot be read
+        self.lines = parse_go_env_file(text) if text is not None else []
+        self.values = env_file_values(self.lines)
+        self.exists = text is not None or (error is not None and not error.missing)
+
+
+class Probe(object):
+    """`go env -json` as run in one context by the go that context's PATH finds."""
+
+    def __init__(self, context, go_path, go_real, install, result, values):
+        self.context = context
+        self.go_path = go_path
+        self.go_real = go_real
+        self.install = install
+        self.result = result
+        self.values = values  # dict, or None when the probe failed
+
+    @property
+    def ok(self):
+        return self.values is not None
+
+    def get(self, name, default=""):
+        return (self.values or {}).get(name, default)
+
+    @property
+    def version(self):
+        return self.get("GOVERSION") or (self.install.version if self.install else "")
+
+
+class Project(object):
+    """The Go project directory (`--project`, default the current directory)."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.exists = False
+        self.go_files = []
+        self.gomod_path = None
+        self.gomod = None
+        self.vendor = False
+        self.embed = None  # (path, line) of the first //go:embed
+
+
+class ToolchainFacts(object):
+    """Everything the toolchain checks look at, computed once, on demand."""
+
+    def __init__(self, host, project_dir=None, users=(), network=False):
+        self.host = host
+        self.project_dir = project_dir
+        self.users = list(users)
+        self.network = network
+        self._cache = {}
+        self.notes = []  # what could not be examined, for the report
+
+    def _memo(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    # -- the system ------------------------------------------------------------------------
+    @property
+    def os_release(self):
+        def compute():
+            for path in ("/etc/os-release", "/usr/lib/os-release"):
+                text = self.host.read_text(path)
+                if text is not None:
+                    return parse_os_release(text)
+            return {}
+        return self._memo("os_release", compute)
+
+    @property
+    def el_major(self):
+        return el_major(self.os_release)
+
+    @property
+    def package_manager(self):
+        return package_manager(self.os_release)
+
+    # -- contexts --------------------------------------------------------------------------
+    @property
+    def contexts(self):
+        def compute():
+            shell = shell_context(self.host)
+            contexts = [shell]
+            sudo = sudo_context(self.host, shell)
+            if sudo is not None:
+                contexts.append(sudo)
+            elif shell.identity.uid != 0:
+                self.notes.append("sudo context not examined: /etc/sudoers is not readable "
+                                  "(run gotriage as root)")
+            contexts.append(systemd_context(self.host, self.el_major))
+            for user in self.users:
+                ctx, problem = login_context(self.host, user)
+                if ctx is None:
+                    self.notes.append(problem)
+                else:
+                    contexts.append(ctx)
+            return contexts
+        return self._memo("contexts", compute)
+
+    # -- installs --------------------------------------------------------------------------
+    def _homes(self):
+        homes = []
+        for ctx in self.contexts:
+            for home in (ctx.env.get("HOME"), ctx.identity.home):
+                if home and home not in homes:
+                    homes.append(home)
+        for name in self.host.try_listdir("/home"):
+            path = posixpath.join("/home", name)
+            if path not in homes:
+                homes.append(path)
+        return homes
+
+    @property
+    def installs(self):
+        """Every Go root found on the host, by its real path, most recent first."""
+        def compute():
+            candidates = []  # (dir, how it was found)
+            for d in SYSTEM_INSTALL_DIRS:
+                candidates.append((d, d))
+            for parent, prefix in SYSTEM_INSTALL_GLOBS:
+                for path in self.host.glob(parent, lambda n, p=prefix: n.startswith(p)):
+                    candidates.append((path, path))
+            for home in self._homes():
+                for sub in HOME_INSTALL_DIRS:
+                    candidates.append((posixpath.join(home, sub), posixpath.join(home, sub)))
+                for sub, prefix in HOME_INSTALL_GLOBS:
+                    base = posixpath.join(home, sub)
+                    for path in self.host.glob(base, lambda n, p=prefix: n.startswith(p)):
+                        candidates.append((path, path))
+            for ctx in self.contexts:
+                go, _ = self.host.which("go", ctx.path)
+                if go:
+                    real = self.host.realpath(go)
+                    candidates.append((posixpath.dirname(posixpath.dirname(real)),
+                                       "%s (on the PATH of %s)" % (go, ctx.label)))
+                goroot = ctx.env.get("GOROOT")
+                if goroot:
+                    candidates.append((goroot, "GOROOT in %s" % ctx.label))
+            found = {}
+            for directory, how in candidates:
+                install = self._install_at(directory, how, found)
+                if install is not None and how not in install.found_as:
+                    install.found_as.append(how)
+            return sorted(found.values(), key=lambda i: (i.version_tuple or (0,), i.root),
+                          reverse=True)
+        return self._memo("installs", compute)
+
+    def _install_at(self, directory, how, found):
+        go = posixpath.join(directory, "bin", "go")
+        st = self.host.try_stat(go)
+        if st is None or not st.is_file:
+            return None
+        root = self.host.realpath(directory)
+        if root in found:
+            return found[root]
+        version = read_version_file(self.host.read_text(posixpath.join(root, "VERSION")))
+        valid = self.host.is_dir(posixpath.join(root, "pkg", "tool"))
+        install = GoInstall(root, posixpath.join(root, "bin", "go"), version, valid, [])
+        defaults = self.host.read_text(posixpath.join(root, "go.env"))
+        if defaults is not None:
+            install.defaults = env_file_values(parse_go_env_file(defaults))
+        found[root] = install
+        return install
+
+    def install_of(self, go_real):
+        """The install whose bin/go is `go_real` (a real path), if any."""
+        for install in self.installs:
+            if install.go == go_real:
+                return install
+        return None
+
+    def install_at(self, root):
+        real = self.host.realpath(root) if root else None
+        for install in self.installs:
+            if install.root == real:
+                return install
+        return None
+
+    # -- probes ----------------------------------------------------------------------------
+    def probe(self, ctx):
+        """The go on ctx's PATH and what `go env -json` says there (None: no go on PATH)."""
+        def compute():
+            go, _ = self.host.which("go", ctx.path)
+            if go is None:
+                return None
+            real = self.host.realpath(go)
+            env = dict(ctx.env)
+            env["GOTOOLCHAIN"] = "local"  # never let the probe switch or download toolchains
+            result = self.host.run([go, "env", "-json"] + list(PROBE_VARS), env=env, cwd="/",
+                                   timeout=PROBE_TIMEOUT)
+            result.context_label = ctx.label
+            values = parse_go_env_json(result.text) if result.ok else None
+            return Probe(ctx, go, real, self.install_of(real), result, values)
+        return self._memo(("probe", ctx.name), compute)
+
+    def path_skipped(self, ctx):
+        """PATH entries of ctx holding a 'go' that is not executable."""
+        return self.host.which("go", ctx.path)[1]
+
+    def go_on_path_all(self, ctx):
+        """Every executable go on ctx's PATH, in PATH order: [(path, realpath)]."""
+        out = []
+        for entry in ctx.path.split(":"):
+            if not entry.startswith("/"):
+                continue
+            candidate = posixpath.join(entry, "go")
+            st = self.host.try_stat(candidate)
+            if st is not None and st.is_file and st.perms & 0o111:
+                pair = (candidate, self.host.realpath(candidate))
+                if pair[1] not in [p[1] for p in out]:
+                    out.append(pair)
+        return out
+
+    # -- go env files ----------------------------------------------------------------------
+    def env_file_path(self, ctx):
+        """The go env file of ctx, as Go computes it (GOENV, else the user config dir)."""
+        probe = self.probe(ctx)
+        if probe is not None and probe.ok and probe.get("GOENV"):
+            return probe.get("GOENV")
+        if ctx.env.get("GOENV"):
+            return ctx.env["GOENV"]
+        base = ctx.env.get("XDG_CONFIG_HOME")
+        if not base and ctx.env.get("HOME"):
+            base = posixpath.join(ctx.env["HOME"], ".config")
+        return posixpath.join(base, "go", "env") if base else None
+
+    def env_file(self, ctx):
+        def compute():
+            path = self.env_file_path(ctx)
+            if not path or path == "off":
+                return None
+            try:
+                text = self.host.read(path, 1024 * 1024).decode("utf-8", "replace")
+                return EnvFile(path, text)
+            except HostError as err:
+                self.host._note_denied(err)
+                return EnvFile(path, None, err)
+        return self._memo(("envfile", ctx.name), compute)
+
+    def setting(self, ctx, name):
+        """(value, where) of a go setting in ctx: the environment beats the go env file,
+        which beats $GOROOT/go.env.  `where` is 'env', the env file path, or go.env's."""
+        if name in ctx.env:
+            return ctx.env[name], "env"
+        envfile = self.env_file(ctx)
+        if envfile is not None and name in envfile.values:
+            return envfile.values[name].value, envfile.path
+        probe = self.probe(ctx)
+        install = probe.install if probe else None
+        if install is not None and name in install.defaults:
+            return install.defaults[name].value, posixpath.join(install.root, "go.env")
+        return None, None
+
+    # -- project ---------------------------------------------------------------------------
+    @property
+    def project(self):
+        def compute():
+            directory = self.project_dir or self.host.environ().get("PWD") or "/"
+            project = Project(directory)
+            project.exists = self.host.is_dir(directory)
+            if not project.exists:
+                return project
+            project.go_files = [n for n in self.host.try_listdir(directory) if n.endswith(".go")]
+            current = directory
+            while True:
+                candidate = posixpath.join(current, "go.mod")
+                if self.host.is_file(candidate):
+                    project.gomod_path = candidate
+                    try:
+                        project.gomod = parse_gomod(self.host.read(candidate, 4 * 1024 * 1024))
+                    except HostError as err:
+                        self.host._note_denied(err)
+                        project.gomod = parse_gomod(b"")
+                        project.gomod.errors[:] = [(1, "cannot read: %s" % err.message)]
+                    module_root = current
+                    project.vendor = self.host.is_file(
+                        posixpath.join(module_root, "vendor", "modules.txt"))
+                    break
+                if current == "/":
+                    break
+                current = posixpath.dirname(current)
+            for name in project.go_files[:MAX_SOURCE_FILES]:
+                path = posixpath.join(directory, name)
+                text = self.host.read_text(path, 1024 * 1024) or ""
+                if "//go:embed" in text:
+                    line = text[: text.index("//go:embed")].count("\n") + 1
+                    project.embed = (path, line)
+                    break
+            return project
+        return self._memo("project", compute)
+
+    # -- cgo -------------------------------------------------------------------------------
+    def c_compiler(self, ctx, cc):
+        """Where ctx's PATH finds the C compiler `cc` (a name or path), or None."""
+        name = (cc or "gcc").split()[0]
+        if name.startswith("/"):
+            return name if self.host.is_file(name) else None
+        return self.host.which(name, ctx.path)[0]
+
+    @property
+    def libc_headers(self):
+        """The path of stdlib.h if glibc's headers are installed, else None."""
+        def compute():
+            for path in ("/usr/include/stdlib.h",):
+                if self.host.is_file(path):
+                    return path
+            return None
+        return self._memo("libc_headers", compute)
+
+    def proxy_reachable(self, ctx, url):
+        """--network only: a TCP connection to the proxy that go would use for `url` (the
+        HTTPS_PROXY of ctx when set, else the GOPROXY host itself)."""
+        via = ctx.env.get("HTTPS_PROXY") or ctx.env.get("https_proxy") if url.startswith("https") \
+            else ctx.env.get("HTTP_PROXY") or ctx.env.get("http_proxy")
+        target = via or url
+        hostport = target.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
+        default = 443 if target.startswith("https") else 80
+        if hostport.startswith("["):
+            address, _, rest = hostport[1:].partition("]")
+            port = rest.lstrip(":") or default
+        elif ":" in hostport:
+            address, port = hostport.rsplit(":", 1)
+        else:
+            address, port = hostport, default
+        def compute():
+            result = self.host.connect(address, port, timeout=5.0)
+            result.context_label = ctx.label
+            return result
+        return self._memo(("connect", address, str(port)), compute)
+
+    def user_identity(self, name):
+        return lookup_user(self.host, name=name)

@@ -1,0 +1,314 @@
+"""The one door to a machine.
+
+Every check reads the host through a `Host`: the live machine (read-only, every command
+bounded by a timeout), a snapshot directory or archive recorded elsewhere, or a recorder
+that wraps the live host and writes what it was asked into a snapshot.  A check never
+opens a file or starts a process itself, which is what makes `check --root SNAPSHOT`
+give the same answer as `check` on the host the snapshot came from.
+
+Operations and their results are plain data so that they can be recorded:
+
+  read(path)      -> bytes                  (HostError on failure)
+  stat(path)      -> StatResult             (follows symlinks)
+  lstat(path)     -> StatResult
+  listdir(path)   -> sorted list of names
+  readlink(path)  -> str
+  realpath(path)  -> str                    (never fails: like os.path.realpath)
+  getxattr(path, name) -> bytes
+  run(argv, env=None, cwd="/", timeout=...) -> CommandResult   (never raises)
+  identity()      -> Identity of the user gotriage runs as
+  environ()       -> the environment gotriage was started with
+"""
+
+import errno as _errno
+import posixpath
+import stat as _stat
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_READ = 16 * 1024 * 1024
+
+
+class HostError(Exception):
+    """A file operation failed; `code` is an errno name such as ENOENT or EACCES."""
+
+    def __init__(self, code, path, op="read", message=None):
+        self.code = code
+        self.path = path
+        self.op = op
+        self.message = message or _describe_errno(code)
+        Exception.__init__(self, "%s: %s" % (path, self.message))
+
+    @property
+    def missing(self):
+        return self.code in ("ENOENT", "ENOTDIR")
+
+    @property
+    def denied(self):
+        return self.code in ("EACCES", "EPERM")
+
+
+def _describe_errno(code):
+    number = getattr(_errno, code, None)
+    if number is None:
+        return code
+    import os
+
+    return os.strerror(number)
+
+
+def errno_name(exc):
+    """The errno name of an OSError (ENOENT, EACCES...), or EIO when there is none."""
+    if getattr(exc, "errno", None) in _errno.errorcode:
+        return _errno.errorcode[exc.errno]
+    return "EIO"
+
+
+class StatResult(object):
+    __slots__ = ("mode", "uid", "gid", "size", "mtime")
+
+    def __init__(self, mode, uid=0, gid=0, size=0, mtime=0.0):
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.size = size
+        self.mtime = mtime
+
+    @classmethod
+    def from_os(cls, st):
+        return cls(st.st_mode, st.st_uid, st.st_gid, st.st_size, st.st_mtime)
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(d["mode"], d.get("uid", 0), d.get("gid", 0), d.get("size", 0), d.get("mtime", 0.0))
+
+    def to_dict(self):
+        return {"mode": self.mode, "uid": self.uid, "gid": self.gid, "size": self.size,
+                "mtime": self.mtime}
+
+    @property
+    def is_dir(self):
+        return _stat.S_ISDIR(self.mode)
+
+    @property
+    def is_file(self):
+        return _stat.S_ISREG(self.mode)
+
+    @property
+    def is_link(self):
+        return _stat.S_ISLNK(self.mode)
+
+    @property
+    def perms(self):
+        return _stat.S_IMODE(self.mode)
+
+    def permits(self, identity, want):
+        """Whether `identity` may `want` ('r', 'w' or 'x') by the mode bits.
+
+        root may read and write anything and execute anything with an x bit, as the kernel
+        decides (ACLs and SELinux are not modelled here).
+        """
+        bit = {"r": 4, "w": 2, "x": 1}[want]
+        if identity.uid == 0:
+            return want != "x" or bool(self.perms & 0o111) or self.is_dir
+        if identity.uid == self.uid:
+            return bool(self.perms & (bit << 6))
+        if self.gid in identity.gids:
+            return bool(self.perms & (bit << 3))
+        return bool(self.perms & bit)
+
+
+class Identity(object):
+    """Who a command runs as (user, uid, gid, groups, home)."""
+
+    __slots__ = ("user", "uid", "gid", "gids", "home", "shell")
+
+    def __init__(self, user, uid, gid, gids=(), home=None, shell=None):
+        self.user = user
+        self.uid = uid
+        self.gid = gid
+        self.gids = sorted(set(gids) | {gid})
+        self.home = home
+        self.shell = shell
+
+    def to_dict(self):
+        return {"user": self.user, "uid": self.uid, "gid": self.gid, "gids": self.gids,
+                "home": self.home, "shell": self.shell}
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(d.get("user"), d.get("uid", 0), d.get("gid", 0), d.get("gids", ()),
+                   d.get("home"), d.get("shell"))
+
+
+class CommandResult(object):
+    """What a command did.  `error` is set when it did not run to an exit code:
+    'not-found' (no such executable), 'denied', 'timeout', 'not-recorded' (a snapshot
+    holds no output for it) or 'failed' (any other reason, in `stderr`)."""
+
+    __slots__ = ("argv", "env", "cwd", "returncode", "stdout", "stderr", "duration", "error",
+                 "context_label")
+
+    def __init__(self, argv, env=None, cwd="/", returncode=None, stdout=b"", stderr=b"",
+                 duration=0.0, error=None):
+        self.argv = list(argv)
+        self.env = env
+        self.cwd = cwd
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.duration = duration
+        self.error = error
+        self.context_label = None
+
+    @property
+    def ok(self):
+        return self.error is None and self.returncode == 0
+
+    @property
+    def timed_out(self):
+        return self.error == "timeout"
+
+    @property
+    def text(self):
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def errtext(self):
+        return self.stderr.decode("utf-8", "replace")
+
+    def excerpt(self, max_lines=8):
+        """A short view of the output for evidence: stderr first, it says why."""
+        if self.error and self.error != "failed":
+            return {"not-found": "(no such executable)", "denied": "(permission denied)",
+                    "timeout": "(timed out after %.1f s, killed)" % self.duration,
+                    "not-recorded": "(not recorded in the snapshot)"}.get(self.error, self.error)
+        lines = (self.errtext.strip() + "\n" + self.text.strip()).strip().splitlines()
+        if len(lines) > max_lines:
+            lines = lines[:max_lines] + ["... (%d more lines)" % (len(lines) - max_lines)]
+        return "\n".join(lines)
+
+
+class Host(object):
+    """Base class: path helpers built on the primitive operations."""
+
+    kind = "abstract"
+    description = ""
+
+    def __init__(self):
+        # (op, path, message) of everything that could not be read for lack of permission,
+        # so the report can say what a non-root run could not see.
+        self.denied = []
+
+    # -- primitives, implemented by subclasses ---------------------------------------------
+    def read(self, path, max_bytes=DEFAULT_MAX_READ):
+        raise NotImplementedError
+
+    def stat(self, path):
+        raise NotImplementedError
+
+    def lstat(self, path):
+        raise NotImplementedError
+
+    def listdir(self, path):
+        raise NotImplementedError
+
+    def readlink(self, path):
+        raise NotImplementedError
+
+    def realpath(self, path):
+        raise NotImplementedError
+
+    def getxattr(self, path, name):
+        raise NotImplementedError
+
+    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
+        raise NotImplementedError
+
+    def connect(self, address, port, timeout=5.0):
+        """Open and close a TCP connection (only for the --network opt-in).  Returns a
+        CommandResult whose argv is the pseudo-command ["tcp-connect", address, port], so
+        that snapshots record and replay it like any command."""
+        raise NotImplementedError
+
+    def identity(self):
+        raise NotImplementedError
+
+    def environ(self):
+        raise NotImplementedError
+
+    def hostname(self):
+        raise NotImplementedError
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _note_denied(self, err):
+        if isinstance(err, HostError) and err.denied:
+            entry = (err.op, err.path, err.message)
+            if entry not in self.denied:
+                self.denied.append(entry)
+
+    def read_text(self, path, max_bytes=DEFAULT_MAX_READ):
+        """The file as text (UTF-8, undecodable bytes replaced), or None when it cannot be read."""
+        try:
+            return self.read(path, max_bytes).decode("utf-8", "replace")
+        except HostError as err:
+            self._note_denied(err)
+            return None
+
+    def try_stat(self, path):
+        try:
+            return self.stat(path)
+        except HostError as err:
+            self._note_denied(err)
+            return None
+
+    def try_lstat(self, path):
+        try:
+            return self.lstat(path)
+        except HostError as err:
+            self._note_denied(err)
+            return None
+
+    def try_listdir(self, path):
+        try:
+            return self.listdir(path)
+        except HostError as err:
+            self._note_denied(err)
+            return []
+
+    def exists(self, path):
+        return self.try_stat(path) is not None
+
+    def is_dir(self, path):
+        st = self.try_stat(path)
+        return st is not None and st.is_dir
+
+    def is_file(self, path):
+        st = self.try_stat(path)
+        return st is not None and st.is_file
+
+    def glob(self, directory, predicate=None):
+        """Absolute paths of the entries of `directory` whose names satisfy `predicate`."""
+        return [posixpath.join(directory, name) for name in self.try_listdir(directory)
+                if predicate is None or predicate(name)]
+
+    def which(self, name, path_value):
+        """Where `name` resolves on a PATH string, as execvp would: the first executable
+        regular file.  Returns (path, skipped) where skipped lists entries that exist
+        but are not executable."""
+        skipped = []
+        for entry in (path_value or "").split(":"):
+            # An empty PATH entry means the current directory; a service's cwd is /.
+            directory = entry or "."
+            if not directory.startswith("/"):
+                continue
+            candidate = posixpath.join(directory, name)
+            st = self.try_stat(candidate)
+            if st is None:
+                continue
+            if st.is_file and st.perms & 0o111:
+                return candidate, skipped
+            skipped.append(candidate)
+        return None, skipped
+
+    def close(self):
+        pass

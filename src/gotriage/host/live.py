@@ -1,0 +1,134 @@
+"""The live machine, read-only.
+
+Commands run with no stdin, in their own session (so a timeout kills the whole process
+group: firewall-cmd and friends hang when D-Bus is stuck), with a hard timeout, and with
+their output capped.  Nothing here writes to the host.
+"""
+
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import time
+
+from gotriage.host.base import (
+    DEFAULT_MAX_READ,
+    DEFAULT_TIMEOUT,
+    CommandResult,
+    Host,
+    HostError,
+    Identity,
+    StatResult,
+    errno_name,
+)
+
+MAX_OUTPUT = 8 * 1024 * 1024
+
+
+def _wrap(op, path, func, *args):
+    try:
+        return func(*args)
+    except OSError as exc:
+        raise HostError(errno_name(exc), path, op) from None
+
+
+class LiveHost(Host):
+    kind = "live"
+
+    def __init__(self, root="/"):
+        Host.__init__(self)
+        self.description = "live host"
+
+    def read(self, path, max_bytes=DEFAULT_MAX_READ):
+        def _read():
+            with open(path, "rb") as f:
+                return f.read(max_bytes)
+
+        try:
+            return _wrap("read", path, _read)
+        except HostError as err:
+            self._note_denied(err)
+            raise
+
+    def stat(self, path):
+        return StatResult.from_os(_wrap("stat", path, os.stat, path))
+
+    def lstat(self, path):
+        return StatResult.from_os(_wrap("lstat", path, os.lstat, path))
+
+    def listdir(self, path):
+        return sorted(_wrap("listdir", path, os.listdir, path))
+
+    def readlink(self, path):
+        return _wrap("readlink", path, os.readlink, path)
+
+    def realpath(self, path):
+        return os.path.realpath(path)
+
+    def getxattr(self, path, name):
+        if not hasattr(os, "getxattr"):
+            raise HostError("ENOTSUP", path, "getxattr")
+        return _wrap("getxattr", path, os.getxattr, path, name)
+
+    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
+        started = time.monotonic()
+        try:
+            proc = subprocess.Popen(
+                list(argv), env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                close_fds=True)
+        except OSError as exc:
+            code = errno_name(exc)
+            error = {"ENOENT": "not-found", "EACCES": "denied", "ENOEXEC": "failed"}.get(code, "failed")
+            return CommandResult(argv, env, cwd, None, b"", str(exc).encode(), 0.0, error)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+            error = None
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            out, err = proc.communicate()
+            error = "timeout"
+        duration = time.monotonic() - started
+        return CommandResult(argv, env, cwd, proc.returncode if error is None else None,
+                             out[:MAX_OUTPUT], err[:MAX_OUTPUT], round(duration, 4), error)
+
+    def connect(self, address, port, timeout=5.0):
+        argv = ["tcp-connect", address, str(port)]
+        started = time.monotonic()
+        try:
+            sock = socket.create_connection((address, int(port)), timeout)
+            sock.close()
+            out, code, error = b"connected\n", 0, None
+        except socket.timeout:
+            out, code, error = b"i/o timeout\n", None, "timeout"
+        except (OSError, ValueError) as exc:
+            out, code, error = (str(exc) + "\n").encode(), 1, None
+        duration = round(time.monotonic() - started, 4)
+        stdout, stderr = (out, b"") if code == 0 else (b"", out)
+        return CommandResult(argv, None, "/", code, stdout, stderr, duration, error)
+
+    def identity(self):
+        uid, gid = os.getuid(), os.getgid()
+        try:
+            pw = pwd.getpwuid(uid)
+            user, home, shell = pw.pw_name, pw.pw_dir, pw.pw_shell
+        except KeyError:
+            user, home, shell = str(uid), None, None
+        return Identity(user, uid, gid, os.getgroups(), home, shell)
+
+    def environ(self):
+        return dict(os.environ)
+
+    def hostname(self):
+        return os.uname()[1]
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass

@@ -1,0 +1,302 @@
+"""Snapshots: a host recorded to a directory or a .tar.gz, read back as a Host.
+
+The layout is documented in docs/snapshot-format.md; in short:
+
+  gotriage-snapshot.json   format version, who recorded it, identity and environment
+  paths.json               per absolute path: stat, lstat, listdir, readlink, realpath,
+                           read and xattr results (or the errno name they failed with)
+  files/<absolute path>    the contents of every file that was read
+  commands/NNNN.json       one command each: argv, env, cwd, exit code, output, timing
+
+A hand-built snapshot may leave out paths.json: a file under files/ then reads as a
+regular root-owned 0644 file and a directory under files/ lists its entries.  A command
+file may leave out `env` or `cwd`, which then match any value.
+"""
+
+import base64
+import json
+import os
+import posixpath
+import shutil
+import stat as _stat
+import tarfile
+import tempfile
+import zlib
+
+from gotriage.host.base import (
+    DEFAULT_MAX_READ,
+    DEFAULT_TIMEOUT,
+    CommandResult,
+    Host,
+    HostError,
+    Identity,
+    StatResult,
+)
+
+FORMAT_VERSION = 1
+MANIFEST = "gotriage-snapshot.json"
+
+# Limits for archives from elsewhere: a snapshot of the toolchain layer is a few MB.
+MAX_MEMBERS = 100000
+MAX_MEMBER_BYTES = 1024 * 1024 * 1024
+MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
+
+
+class SnapshotError(Exception):
+    """A snapshot that cannot be used; the message is one line for the user."""
+
+
+def command_key(argv, env, cwd):
+    return json.dumps({"argv": list(argv), "env": env, "cwd": cwd}, sort_keys=True)
+
+
+def decode_output(entry, name):
+    if name + "_b64" in entry:
+        return base64.b64decode(entry[name + "_b64"])
+    return (entry.get(name) or "").encode("utf-8")
+
+
+def encode_output(data, name, into):
+    try:
+        into[name] = data.decode("utf-8")
+    except UnicodeDecodeError:
+        into[name + "_b64"] = base64.b64encode(data).decode("ascii")
+
+
+class SnapshotHost(Host):
+    kind = "snapshot"
+
+    def __init__(self, directory, cleanup=None, origin=None):
+        Host.__init__(self)
+        self.directory = directory
+        self._cleanup = cleanup
+        self.origin = origin or directory
+        self.description = "snapshot %s" % self.origin
+        manifest_path = os.path.join(directory, MANIFEST)
+        self.manifest = _load_json(manifest_path, "manifest")
+        if not isinstance(self.manifest, dict):
+            raise SnapshotError("%s: the manifest is not a JSON object" % self.origin)
+        version = self.manifest.get("format")
+        if not isinstance(version, int) or version < 1:
+            raise SnapshotError("%s: no valid snapshot format version in %s" % (self.origin, MANIFEST))
+        if version > FORMAT_VERSION:
+            raise SnapshotError(
+                "%s: snapshot format %d is newer than this gotriage reads (%d): upgrade gotriage"
+                % (self.origin, version, FORMAT_VERSION))
+        paths_file = os.path.join(directory, "paths.json")
+        self.paths = _load_json(paths_file, "paths index") if os.path.exists(paths_file) else {}
+        if not isinstance(self.paths, dict):
+            raise SnapshotError("%s: paths.json is not a JSON object" % self.origin)
+        self._exact, self._loose = self._load_commands(os.path.join(directory, "commands"))
+
+    # -- loading -------------------------------------------------------------------------
+    def _load_commands(self, directory):
+        exact, loose = {}, []
+        if not os.path.isdir(directory):
+            return exact, loose
+        for name in sorted(os.listdir(directory)):
+            if not name.endswith(".json"):
+                continue
+            entry = _load_json(os.path.join(directory, name), "command " + name)
+            if not isinstance(entry, dict) or not isinstance(entry.get("argv"), list):
+                raise SnapshotError("%s: commands/%s has no argv list" % (self.origin, name))
+            if "env" in entry and "cwd" in entry:
+                exact[command_key(entry["argv"], entry["env"], entry["cwd"])] = entry
+            else:
+                loose.append(entry)
+        return exact, loose
+
+    def _entry(self, path):
+        return self.paths.get(path) or {}
+
+    def _file_path(self, path):
+        """Where the contents of host path `path` live inside the snapshot, or None."""
+        norm = posixpath.normpath("/" + path.lstrip("/"))
+        local = os.path.join(self.directory, "files", norm.lstrip("/"))
+        # A hand-made snapshot directory could hold symlinks: never leave it.
+        base = os.path.realpath(os.path.join(self.directory, "files"))
+        real = os.path.realpath(local)
+        if real != base and not real.startswith(base + os.sep):
+            return None
+        return local
+
+    def _result(self, path, op):
+        value = self._entry(path).get(op)
+        if isinstance(value, dict) and "error" in value:
+            err = HostError(value["error"], path, op)
+            self._note_denied(err)
+            raise err
+        return value
+
+    # -- primitives ------------------------------------------------------------------------
+    def read(self, path, max_bytes=DEFAULT_MAX_READ):
+        self._result(path, "read")
+        local = self._file_path(path)
+        if local and os.path.isfile(local):
+            with open(local, "rb") as f:
+                return f.read(max_bytes)
+        if local and os.path.isdir(local):
+            raise HostError("EISDIR", path, "read")
+        raise HostError("ENOENT", path, "read")
+
+    def _stat(self, path, op):
+        value = self._result(path, op)
+        if value is not None:
+            return StatResult.from_dict(value)
+        if op == "lstat":
+            st = self._entry(path).get("stat")
+            if isinstance(st, dict) and "mode" in st and not self._entry(path).get("readlink"):
+                return StatResult.from_dict(st)
+        local = self._file_path(path)
+        if local and os.path.isfile(local):
+            return StatResult(_stat.S_IFREG | 0o644, 0, 0, os.path.getsize(local))
+        if local and os.path.isdir(local):
+            return StatResult(_stat.S_IFDIR | 0o755)
+        raise HostError("ENOENT", path, op)
+
+    def stat(self, path):
+        return self._stat(path, "stat")
+
+    def lstat(self, path):
+        return self._stat(path, "lstat")
+
+    def listdir(self, path):
+        value = self._result(path, "listdir")
+        if value is not None:
+            return sorted(value)
+        local = self._file_path(path)
+        if local and os.path.isdir(local):
+            return sorted(os.listdir(local))
+        raise HostError("ENOENT", path, "listdir")
+
+    def readlink(self, path):
+        value = self._result(path, "readlink")
+        if value is not None:
+            return value
+        raise HostError("EINVAL", path, "readlink")
+
+    def realpath(self, path):
+        value = self._entry(path).get("realpath")
+        return value if isinstance(value, str) else posixpath.normpath(path)
+
+    def getxattr(self, path, name):
+        value = (self._entry(path).get("xattr") or {}).get(name)
+        if value is None:
+            raise HostError("ENODATA", path, "getxattr")
+        if "error" in value:
+            raise HostError(value["error"], path, "getxattr")
+        return base64.b64decode(value["b64"])
+
+    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
+        entry = self._exact.get(command_key(argv, env, cwd))
+        if entry is None:
+            for candidate in self._loose:
+                if (candidate["argv"] == list(argv)
+                        and candidate.get("env", env) == env and candidate.get("cwd", cwd) == cwd):
+                    entry = candidate
+                    break
+        if entry is None:
+            return CommandResult(argv, env, cwd, error="not-recorded")
+        return CommandResult(argv, env, cwd, entry.get("returncode"),
+                             decode_output(entry, "stdout"), decode_output(entry, "stderr"),
+                             entry.get("duration", 0.0), entry.get("error"))
+
+    def connect(self, address, port, timeout=5.0):
+        return self.run(["tcp-connect", address, str(port)])
+
+    def identity(self):
+        return Identity.from_dict(self.manifest.get("identity") or {"user": "root"})
+
+    def environ(self):
+        return dict(self.manifest.get("environ") or {})
+
+    def hostname(self):
+        return self.manifest.get("hostname") or "unknown"
+
+    def close(self):
+        if self._cleanup:
+            shutil.rmtree(self._cleanup, ignore_errors=True)
+            self._cleanup = None
+
+
+def _load_json(path, what):
+    try:
+        with open(path, "rb") as f:
+            return json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError("%s: no %s (%s): not a gotriage snapshot" % (
+            os.path.dirname(path), what, os.path.basename(path))) from None
+    except (OSError, ValueError) as exc:
+        raise SnapshotError("%s: unreadable %s: %s" % (path, what, exc)) from None
+
+
+def open_snapshot(path):
+    """A SnapshotHost for a snapshot directory or a .tar / .tar.gz archive."""
+    if os.path.isdir(path):
+        return SnapshotHost(_find_manifest_dir(path, path), origin=path)
+    if not os.path.exists(path):
+        raise SnapshotError("%s: no such file or directory" % path)
+    target = tempfile.mkdtemp(prefix="gotriage-snapshot-")
+    try:
+        extract_archive(path, target)
+        return SnapshotHost(_find_manifest_dir(target, path), cleanup=target, origin=path)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _find_manifest_dir(directory, origin):
+    if os.path.exists(os.path.join(directory, MANIFEST)):
+        return directory
+    entries = [e for e in os.listdir(directory) if os.path.isdir(os.path.join(directory, e))]
+    if len(entries) == 1 and os.path.exists(os.path.join(directory, entries[0], MANIFEST)):
+        return os.path.join(directory, entries[0])
+    raise SnapshotError("%s: not a gotriage snapshot (no %s)" % (origin, MANIFEST))
+
+
+def extract_archive(archive, target):
+    """Extract a snapshot archive into the empty directory `target`, refusing anything
+    that could write outside it (absolute names, `..`, links, devices) and absurd sizes."""
+    try:
+        tar = tarfile.open(archive, "r:*")
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+        raise SnapshotError("%s: not a readable tar archive: %s" % (archive, exc)) from None
+    total = 0
+    count = 0
+    try:
+        with tar:
+            for member in tar:
+                count += 1
+                if count > MAX_MEMBERS:
+                    raise SnapshotError("%s: more than %d members: refused" % (archive, MAX_MEMBERS))
+                name = member.name
+                parts = [p for p in name.split("/") if p not in ("", ".")]
+                if name.startswith("/") or ".." in parts:
+                    raise SnapshotError("%s: member %r would escape the snapshot: refused" % (archive, name))
+                if not parts:
+                    continue
+                dest = os.path.join(target, *parts)
+                if member.isdir():
+                    _makedirs(dest)
+                    continue
+                if not member.isfile():
+                    kind = "link" if (member.issym() or member.islnk()) else "special file"
+                    raise SnapshotError("%s: member %r is a %s: refused" % (archive, name, kind))
+                if member.size > MAX_MEMBER_BYTES:
+                    raise SnapshotError("%s: member %r is %d bytes: refused" % (archive, name, member.size))
+                total += member.size
+                if total > MAX_TOTAL_BYTES:
+                    raise SnapshotError("%s: more than %d bytes unpacked: refused" % (archive, MAX_TOTAL_BYTES))
+                _makedirs(os.path.dirname(dest))
+                source = tar.extractfile(member)
+                # O_EXCL + O_NOFOLLOW: never write through something already there.
+                fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+                with os.fdopen(fd, "wb") as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
+    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
+        raise SnapshotError("%s: corrupt archive: %s" % (archive, exc)) from None
+
+
+def _makedirs(path):
+    if not os.path.isdir(path):
+        os.makedirs(path, 0o700)

@@ -1,0 +1,72 @@
+"""Facts about Go that the toolchain checks compare a host against.
+
+Each fact notes where it comes from; the messages quoted are what real toolchains print
+(tests/test_realgo_*.py reproduce them with Go 1.19, 1.21 and 1.27).
+"""
+
+# Where Go installs live on RHEL-family hosts (and on Debian, for the test machine):
+#   /usr/local/go     the go.dev tarball's documented location
+#   /usr/lib/golang   the EL golang package (EPEL on EL7, AppStream on EL8+)
+#   /usr/lib/go-1.NN  Debian/Ubuntu golang-1.NN-go
+#   /opt/go*          hand-made installs
+#   ~/sdk/go1.NN.N    golang.org/dl/go1.NN.N ("go1.22.1 download")
+#   ~/go              the default GOPATH, but also where people untar the tarball
+SYSTEM_INSTALL_DIRS = ("/usr/local/go", "/usr/lib/golang", "/usr/lib/go")
+SYSTEM_INSTALL_GLOBS = (("/usr/lib", "go-"), ("/opt", "go"), ("/usr/local", "go"))
+HOME_INSTALL_GLOBS = (("sdk", "go"),)
+HOME_INSTALL_DIRS = ("go", ".go", "go/go")
+
+# systemd's compiled-in PATH for services (DEFAULT_PATH in systemd's path-util.h):
+# split-/usr builds (EL7, systemd 219) append /sbin:/bin; later EL releases do not.
+SYSTEMD_PATH_SPLIT_USR = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SYSTEMD_PATH_MERGED_USR = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
+
+
+def systemd_default_path(el_major):
+    if el_major is not None and el_major <= 7:
+        return SYSTEMD_PATH_SPLIT_USR
+    return SYSTEMD_PATH_MERGED_USR
+
+
+# The Go variables that gotriage asks `go env -json` for.  Naming them keeps the probe
+# under 10 ms; the full `go env` runs the C compiler (100-200 ms).  Variables a toolchain
+# does not know come back as "" (they are just environment look-ups).
+PROBE_VARS = ("GOROOT", "GOVERSION", "GOPATH", "GOCACHE", "GOMODCACHE", "GOENV", "GOFLAGS",
+              "GO111MODULE", "GOTOOLCHAIN", "GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOSUMDB",
+              "GONOPROXY", "CGO_ENABLED", "CC", "GOOS", "GOARCH")
+
+# Language and tool features, by the Go release that brought them (go.dev/doc/go1.N).
+FEATURES = {
+    "embed": ((1, 16), "//go:embed and package embed"),
+    "install-at-version": ((1, 16), "go install pkg@version"),
+    "modules-default": ((1, 16), "module mode by default (GO111MODULE=on)"),
+    "generics": ((1, 18), "type parameters (generics)"),
+    "cgo-auto-off": ((1, 20), "cgo off by default when no C compiler is found"),
+    "toolchain-directive": ((1, 21), "the go.mod toolchain line and GOTOOLCHAIN switching"),
+    "three-part-go-line": ((1, 21), "a go line with a patch release (go 1.21.0)"),
+    "go-env-file-in-goroot": ((1, 21), "$GOROOT/go.env defaults"),
+}
+
+# Go 1.12 made the build cache mandatory.
+CACHE_REQUIRED_SINCE = (1, 12)
+
+# Package names that provide the C toolchain cgo needs, by package manager.
+CGO_PACKAGES = {
+    "dnf": {"cc": "gcc", "headers": "glibc-devel"},
+    "yum": {"cc": "gcc", "headers": "glibc-devel"},
+    "apt-get": {"cc": "gcc", "headers": "libc6-dev"},
+}
+
+# A golang package per package manager (EL7: EPEL; EL8+: AppStream).
+GOLANG_PACKAGE = {"dnf": "golang", "yum": "golang", "apt-get": "golang-go"}
+
+GO_DOWNLOAD_URL = "https://go.dev/dl/"
+REFERENCES = {
+    "toolchains": "https://go.dev/doc/toolchain",
+    "install": "https://go.dev/doc/install",
+    "modules": "https://go.dev/ref/mod",
+    "gocache": "https://pkg.go.dev/cmd/go#hdr-Build_and_test_caching",
+    "cgo": "https://pkg.go.dev/cmd/cgo",
+    "goproxy": "https://go.dev/ref/mod#goproxy-protocol",
+    "environment": "https://pkg.go.dev/cmd/go#hdr-Environment_variables",
+}

@@ -1,0 +1,107 @@
+"""Run the checks of some layers against a host and collect a Report."""
+
+import traceback
+
+from gotriage.checks import all_checks
+from gotriage.findings import SEVERITY_RANK, Evidence, Finding
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class Report(object):
+    def __init__(self, host, layers, findings, notes, fail_on="warn", tool_errors=0):
+        self.host = host
+        self.layers = list(layers)
+        self.findings = findings
+        self.notes = notes
+        self.fail_on = fail_on
+        self.tool_errors = tool_errors
+        self.contexts = []
+
+    def counts(self):
+        counts = {s: 0 for s in SEVERITY_RANK}
+        for f in self.findings:
+            counts[f.severity] += 1
+        return counts
+
+    @property
+    def worst(self):
+        ranked = [f for f in self.findings if f.severity != "ok"]
+        return max(ranked, key=lambda f: f.rank).severity if ranked else "ok"
+
+    @property
+    def exit_code(self):
+        if self.tool_errors:
+            return EXIT_ERROR
+        threshold = SEVERITY_RANK[self.fail_on]
+        if any(f.rank >= threshold and f.severity != "ok" for f in self.findings):
+            return EXIT_FINDINGS
+        return EXIT_CLEAN
+
+
+def make_facts(layer, host, options):
+    if layer == "toolchain":
+        from gotriage.facts.toolchain import ToolchainFacts
+
+        return ToolchainFacts(host, project_dir=options.get("project"),
+                              users=options.get("users", ()), network=options.get("network", False))
+    raise ValueError(layer)
+
+
+def merge(findings):
+    """One finding per (id, subject): the same problem seen in several contexts is
+    reported once, naming every context, with the highest severity."""
+    merged, order = {}, []
+    for f in findings:
+        key = (f.id, f.subject or f.title)
+        if key not in merged:
+            merged[key] = f
+            order.append(key)
+            continue
+        kept = merged[key]
+        for ctx in f.contexts:
+            if ctx not in kept.contexts:
+                kept.contexts.append(ctx)
+        if f.rank > kept.rank:
+            kept.severity = f.severity
+    return [merged[k] for k in order]
+
+
+def run(host, layers, options=None, ignore=(), fail_on="warn"):
+    options = options or {}
+    ignore = set(ignore)
+    findings, notes, errors = [], [], 0
+    facts_by_layer = {}
+    for chk in all_checks(layers):
+        if chk.id in ignore:
+            continue
+        facts = facts_by_layer.get(chk.layer)
+        if facts is None:
+            facts = facts_by_layer[chk.layer] = make_facts(chk.layer, host, options)
+        try:
+            produced = list(chk.func(facts) or [])
+        except Exception as exc:  # a bug in one check must not hide the others
+            errors += 1
+            produced = [Finding(
+                "GOTRIAGE-CHECK-FAILED", "error", "internal error in check %s: %s: %s" % (
+                    chk.id, type(exc).__name__, exc),
+                evidence=[Evidence.fact(traceback.format_exc(limit=4).strip())],
+                why="A bug in gotriage stopped this check; the other checks ran.  Please "
+                    "report it with this output.")]
+        for f in produced:
+            f.check = f.check or chk.id
+            f.layer = f.layer or chk.layer
+        findings.extend(f for f in produced if f.id not in ignore)
+    for facts in facts_by_layer.values():
+        notes.extend(n for n in facts.notes if n not in notes)
+    for op, path, message in host.denied:
+        note = "could not %s %s: %s" % (op, path, message.lower())
+        if note not in notes:
+            notes.append(note)
+    report = Report(host, layers, merge(findings), notes, fail_on, errors)
+    toolchain = facts_by_layer.get("toolchain")
+    if toolchain is not None:
+        report.contexts = toolchain.contexts
+    return report
