@@ -25,6 +25,8 @@ def _add_host_options(p, layers):
     p.add_argument("--user", action="append", default=[], metavar="NAME",
                    help="also examine NAME's login shell (runs `su - NAME -c 'env -0'`: "
                         "an explicit opt-in, needs root)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="kill any probe command (go env, systemctl...) after this long (default 10)")
     p.add_argument("--network", action="store_true",
                    help="allow bounded network probes (a TCP connection to the configured "
                         "GOPROXY); off by default: air-gapped hosts are the norm")
@@ -92,7 +94,7 @@ def _write(text):
 
 def _options(args):
     return {"project": os.path.abspath(args.project) if args.project else None,
-            "users": args.user, "network": args.network}
+            "users": args.user, "network": args.network, "timeout": args.timeout}
 
 
 def _validate_ids(ids):

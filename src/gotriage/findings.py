@@ -115,6 +115,8 @@ class Action(object):
                 text += "   # as %s" % self.as_user
             return text
         if self.kind == "edit":
+            if self.line is None:
+                return "in %s, delete the line\n    %s" % (self.path, self.old)
             if self.old is not None:
                 return "in %s, replace the line\n    %s\n  with\n    %s" % (self.path, self.old, self.line)
             return "add to %s the line\n    %s" % (self.path, self.line)

@@ -46,7 +46,8 @@ def make_facts(layer, host, options):
         from gotriage.facts.toolchain import ToolchainFacts
 
         return ToolchainFacts(host, project_dir=options.get("project"),
-                              users=options.get("users", ()), network=options.get("network", False))
+                              users=options.get("users", ()), network=options.get("network", False),
+                              timeout=options.get("timeout") or 10.0)
     raise ValueError(layer)
 
 

@@ -18,6 +18,7 @@ from gotriage.knowledge.go import (
     GO_DOWNLOAD_URL,
     GOLANG_PACKAGE,
     REFERENCES,
+    gopath_is_goroot_warning,
 )
 from gotriage.parsers.goenv import format_version, parse_version
 
@@ -62,8 +63,8 @@ def _unset_action(ctx, name, where, facts):
     envfile = facts.env_file(ctx)
     if envfile is not None and where == envfile.path and name in envfile.values:
         return Action.edit(envfile.path, None, old=envfile.values[name].text,
-                           description="delete this line (every installed Go reads this file; "
-                                       "`go env -u %s` does the same)" % name)
+                           description="every installed Go reads this file; "
+                                       "`go env -u %s` does the same" % name)
     return Action.note("remove %s from %s" % (name, where))
 
 
@@ -134,8 +135,7 @@ def go_on_path(facts):
                 why = ("systemd gives services its own PATH, not your shell's; a unit that runs "
                        "go needs the full path or an Environment=PATH= line.")
             else:
-                predicted = "bash: go: command not found" if ctx.name != "sudo" else \
-                    "sudo: go: command not found"
+                predicted = "go: command not found"  # bash; sudo says "sudo: go: command not found"
                 why = ("The Go install is there, but its bin directory is not on this "
                        "context's PATH.")
             results.append(_f(
@@ -226,7 +226,15 @@ def goroot(facts):
         if value:
             st_root = facts.install_at(value)
             if st_root is None or not st_root.valid:
-                predicted = "go: cannot find GOROOT directory: %s" % value
+                if facts.host.is_dir(value):
+                    # An existing directory is taken as GOROOT; the standard library is
+                    # then missing from it (go1.19: "not in GOROOT", go1.21+: "not in std").
+                    where_word = "std" if (parse_version(probe.version) or (0,))[:2] >= (1, 21) \
+                        else "GOROOT"
+                    predicted = "package fmt is not in %s (%s/src/fmt)" % (
+                        where_word, value.rstrip("/"))
+                else:
+                    predicted = "go: cannot find GOROOT directory: %s" % value
                 if missing:
                     predicted = missing.group(0).strip()
                     if not predicted.startswith("go: "):
@@ -353,8 +361,7 @@ def env_file(facts):
                     subject="%s:%d" % (envfile.path, entry.line),
                     evidence=[Evidence.file(envfile.path, entry.text, entry.line)],
                     why="go ignores or rejects such lines; someone meant something by it.",
-                    fix=[Action.edit(envfile.path, None, old=entry.text,
-                                     description="delete this line")]))
+                    fix=[Action.edit(envfile.path, None, old=entry.text)]))
         if not results or all(r.subject != envfile.path for r in results):
             results.append(_f("GO-ENVFILE", "ok", "go env file %s%s" % (
                 envfile.path, "" if envfile.exists else " (none)"), ctx))
@@ -420,7 +427,7 @@ def modules(facts):
                     evidence=[Evidence.command(probe.result, "GOPATH=%s GOROOT=%s" % (gopath, goroot_used))],
                     why="GOPATH holds your downloads and builds; pointing it at GOROOT mixes them "
                         "into the Go install and go ignores it.",
-                    predicted_error="warning: GOPATH set to GOROOT (%s) has no effect" % entry,
+                    predicted_error=gopath_is_goroot_warning(probe.version, entry),
                     fix=[Action.note("unset GOPATH (default $HOME/go) or point it elsewhere")]))
         flags_value, flags_where = facts.setting(ctx, "GOFLAGS")
         flags = (flags_value or "").split()
@@ -553,7 +560,8 @@ def project_version(facts):
             if will_switch:
                 target = "go" + format_version(need) if need[2] or local[:2] >= (1, 21) else needed
                 proxy = probe.get("GOPROXY")
-                predicted = _download_failure(proxy, target)
+                predicted = _download_failure(proxy, target, "%s/%s" % (
+                    probe.get("GOOS") or "linux", probe.get("GOARCH") or "amd64"))
                 title = "%s needs Go %s; %s will try to download %s" % (
                     project.gomod_path, needed, probe.version, target)
                 why = ("GOTOOLCHAIN=%s lets go fetch the toolchain go.mod asks for, through "
@@ -602,17 +610,22 @@ def project_version(facts):
     return results
 
 
-def _download_failure(proxy, target):
+def _download_failure(proxy, target, platform):
     """The error go prints when a toolchain switch downloads through `proxy` (None when the
     download might work, e.g. through a reachable proxy: only --network can tell)."""
     entries = [e for e in re.split(r"[,|]", proxy or "") if e]
     if not entries or entries[0] == "off":
-        return "go: download %s for linux/amd64: toolchain not available" % target
+        return "go: download %s for %s: toolchain not available" % (target, platform)
     if entries[0].startswith("file://"):
-        return "go: download %s for linux/amd64: toolchain not available" % target
+        return "go: download %s for %s: toolchain not available" % (target, platform)
     host = re.sub(r"^[a-z]+://", "", entries[0]).split("/")[0]
     if host.endswith(".invalid"):
-        return "dial tcp: lookup %s: no such host" % host
+        # go names the toolchain as a module of golang.org/toolchain; the resolver's address
+        # follows "lookup HOST" and differs per host, so the prediction stops there.
+        base = entries[0] if "://" in entries[0] else "https://" + entries[0]
+        zipname = "v0.0.1-%s.%s.zip" % (target, platform.replace("/", "-"))
+        return ('go: download %s: golang.org/toolchain@%s: Get "%s/golang.org/toolchain/@v/%s": '
+                "dial tcp: lookup %s" % (target, zipname[:-4], base.rstrip("/"), zipname, host))
     return None
 
 
@@ -635,16 +648,15 @@ def cgo(facts):
         compiler = facts.c_compiler(ctx, cc)
         if compiler is None:
             local = parse_version(probe.version) or (0,)
-            if explicit == "1":
+            if explicit == "1" or local[:2] < FEATURES["cgo-auto-off"][0]:
+                # cgo stays on (set explicitly, or Go before 1.20): every cgo build fails.
                 severity, predicted = "error", (
                     'cgo: C compiler "%s" not found: exec: "%s": executable file not found in $PATH'
                     % (cc, cc))
-            elif local[:2] >= FEATURES["cgo-auto-off"][0]:
+            else:
                 severity = "warn"
                 predicted = ("build constraints exclude all Go files in <package> "
                              "(for packages that need cgo); net and os/user fall back to pure Go")
-            else:
-                severity, predicted = "error", 'cgo: exec %s: exec: "%s": executable file not found in $PATH' % (cc, cc)
             results.append(_f(
                 "GO-CGO-NO-CC", ctx.severity(severity),
                 "no C compiler %r for cgo (CGO_ENABLED=%s)" % (
@@ -698,8 +710,8 @@ def caches(facts):
             results.append(_f(
                 "GO-CACHE-NO-HOME", ctx.severity("error"),
                 "no build cache location: GOCACHE, XDG_CACHE_HOME and HOME are unset", ctx, subject=ctx.name,
-                evidence=[Evidence.command(probe.result, "GOCACHE=%r HOME=%r" % (
-                    gocache, ctx.env.get("HOME")))],
+                evidence=[Evidence.command(probe.result, "GOCACHE=%s (HOME, XDG_CACHE_HOME "
+                                           "and GOCACHE not set)" % (gocache or '""'))],
                 why="go needs a build cache; with no HOME (systemd services, cron) it cannot "
                     "place one.",
                 predicted_error="build cache is required, but could not be located: GOCACHE is "
@@ -783,6 +795,32 @@ def _cache_fix(ctx):
 _SCHEMES = ("https://", "http://", "file://")
 
 
+def _proxy_problem(proxy, entries):
+    """(entry, what go prints, fix) for a GOPROXY that cannot work, else None.  Go reads
+    an entry without a scheme as https://ENTRY; the messages are go1.27's."""
+    if proxy.strip() == "" and proxy != "":
+        return (proxy, "GOPROXY list is not the empty string, but contains no entries",
+                "unset GOPROXY or set it to https://proxy.golang.org,direct")
+    for entry in entries:
+        if entry in ("direct", "off"):
+            continue
+        scheme, sep, rest = entry.partition("://")
+        if not sep:
+            if "//" in entry or entry.startswith(("http:", "https:", "file:")):
+                return (entry, 'Get "https://%s/' % entry.replace("//", "/"),
+                        "a scheme is missing its colon or slashes: write https://HOST")
+            continue
+        if scheme not in ("https", "http", "file"):
+            return (entry, "invalid proxy URL scheme (must be https, http, file): %s" % entry,
+                    "use an https:// (or http://, file://) URL")
+        if scheme == "file" and not rest.startswith("/"):
+            return (entry, "invalid file:// proxy URL with non-path elements: %s" % entry,
+                    "a file proxy is file:///ABSOLUTE/PATH (three slashes)")
+        if scheme != "file" and not rest.split("/")[0]:
+            return (entry, "http: no Host in request URL", "write the proxy's host name")
+    return None
+
+
 @check("GO-PROXY", LAYER, "module proxy settings can work", findings={
     "GO-PROXY-INVALID": "GOPROXY has an entry that is not a URL, direct or off.",
     "GO-PROXY-OFF": "GOPROXY=off: no module download is possible (fine on purpose on an air-gapped "
@@ -799,19 +837,20 @@ def proxies(facts):
     results = []
     for ctx, probe in _working_probes(facts):
         proxy = probe.get("GOPROXY")
-        entries = [e for e in re.split(r"[,|]", proxy) if e]
-        bad = [e for e in entries if e not in ("direct", "off") and not e.startswith(_SCHEMES)]
+        entries = [e.strip() for e in re.split(r"[,|]", proxy) if e.strip()]
         count = len(results)
-        if bad:
+        problem = _proxy_problem(proxy, entries)
+        if problem:
+            entry, message, fix = problem
             results.append(_f(
                 "GO-PROXY-INVALID", ctx.severity("error"),
-                "GOPROXY entry %r is not a URL, direct or off" % bad[0], ctx,
+                "GOPROXY entry %r cannot work" % entry, ctx,
                 subject="%s:%s" % (proxy, ctx.name),
                 evidence=[Evidence.command(probe.result, "GOPROXY=%s" % proxy)],
-                why="go tries the GOPROXY entries in order; an entry without a scheme is "
-                    "rejected when a module must be downloaded.",
-                predicted_error='go: invalid $GOPROXY setting: invalid proxy URL missing scheme: %s' % bad[0],
-                fix=[Action.note("write it as https://%s" % bad[0])]))
+                why="go tries the GOPROXY entries in order; this one fails every module "
+                    "download (the error appears only when something must be downloaded).",
+                predicted_error=message, fix=[Action.note(fix)],
+                references=[REFERENCES["goproxy"]]))
         elif entries[:1] == ["off"]:
             results.append(_f(
                 "GO-PROXY-OFF", "info", "GOPROXY=off: modules are never downloaded",

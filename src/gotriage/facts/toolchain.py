@@ -113,8 +113,9 @@ class Project(object):
 class ToolchainFacts(object):
     """Everything the toolchain checks look at, computed once, on demand."""
 
-    def __init__(self, host, project_dir=None, users=(), network=False):
+    def __init__(self, host, project_dir=None, users=(), network=False, timeout=PROBE_TIMEOUT):
         self.host = host
+        self.timeout = timeout
         self.project_dir = project_dir
         self.users = list(users)
         self.network = network
@@ -206,6 +207,10 @@ class ToolchainFacts(object):
                 goroot = ctx.env.get("GOROOT")
                 if goroot:
                     candidates.append((goroot, "GOROOT in %s" % ctx.label))
+                envfile = self.env_file(ctx)
+                if envfile is not None and "GOROOT" in envfile.values:
+                    candidates.append((envfile.values["GOROOT"].value,
+                                       "GOROOT in %s" % envfile.path))
             found = {}
             for directory, how in candidates:
                 install = self._install_at(directory, how, found)
@@ -257,7 +262,7 @@ class ToolchainFacts(object):
             env = dict(ctx.env)
             env["GOTOOLCHAIN"] = "local"  # never let the probe switch or download toolchains
             result = self.host.run([go, "env", "-json"] + list(PROBE_VARS), env=env, cwd="/",
-                                   timeout=PROBE_TIMEOUT)
+                                   timeout=self.timeout)
             result.context_label = ctx.label
             values = parse_go_env_json(result.text) if result.ok else None
             return Probe(ctx, go, real, self.install_of(real), result, values)
@@ -283,10 +288,8 @@ class ToolchainFacts(object):
 
     # -- go env files ----------------------------------------------------------------------
     def env_file_path(self, ctx):
-        """The go env file of ctx, as Go computes it (GOENV, else the user config dir)."""
-        probe = self.probe(ctx)
-        if probe is not None and probe.ok and probe.get("GOENV"):
-            return probe.get("GOENV")
+        """The go env file of ctx, as Go computes it: $GOENV, else os.UserConfigDir()
+        ($XDG_CONFIG_HOME, else $HOME/.config) + /go/env; None without either."""
         if ctx.env.get("GOENV"):
             return ctx.env["GOENV"]
         base = ctx.env.get("XDG_CONFIG_HOME")

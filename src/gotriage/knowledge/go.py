@@ -47,6 +47,21 @@ FEATURES = {
     "go-env-file-in-goroot": ((1, 21), "$GOROOT/go.env defaults"),
 }
 
+def gopath_is_goroot_warning(version, path):
+    """What go prints on a build when GOPATH equals GOROOT, by release (measured with real
+    toolchains: 1.19.8, 1.22.10 and 1.23.9 print the first form, 1.24.11 to 1.27.3 the
+    second; 1.21.13 prints nothing in module mode).  None when it prints nothing."""
+    from gotriage.parsers.goenv import parse_version
+
+    v = (parse_version(version) or (0, 0))[:2]
+    if v >= (1, 24):
+        return ("warning: both GOPATH and GOROOT are the same directory (%s); see "
+                "https://go.dev/wiki/InstallTroubleshooting" % path)
+    if v == (1, 21):
+        return None
+    return "warning: GOPATH set to GOROOT (%s) has no effect" % path
+
+
 # Go 1.12 made the build cache mandatory.
 CACHE_REQUIRED_SINCE = (1, 12)
 
