@@ -166,7 +166,7 @@ def cmd_checks(args):
     for c in checks:
         _write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
         for finding_id, meaning in sorted(c.findings.items()):
-            _write("    %-30s %s\n" % (finding_id, meaning.split(": ")[0].split(". ")[0]))
+            _write("    %-30s %s\n" % (finding_id, meaning))
     return 0
 
 

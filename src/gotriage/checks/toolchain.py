@@ -101,10 +101,11 @@ def installs(facts):
                     "it every build fails, and a go on PATH from here shadows working installs.",
                 fix=[Action.note("reinstall it (unpack the whole release archive into an empty "
                                  "directory) or remove %s" % install.root)]))
-    summary = ", ".join(i.describe() for i in found)
-    results.append(_f("GO-INSTALL", "ok", "Go installs: %s" % summary,
-                      evidence=[Evidence.fact("%s (found as %s)" % (i.describe(), "; ".join(i.found_as)))
-                                for i in found]))
+    usable = [i for i in found if i.valid and i.version]
+    if usable:
+        results.append(_f("GO-INSTALL", "ok", "Go installs: %s" % ", ".join(i.describe() for i in usable),
+                          evidence=[Evidence.fact("%s (found as %s)" % (i.describe(), "; ".join(i.found_as)))
+                                    for i in usable]))
     return results
 
 
@@ -118,7 +119,7 @@ def installs(facts):
 def go_on_path(facts):
     """Resolves `go` on the PATH of every context, as execvp would."""
     results = []
-    installs = facts.installs
+    installs = [i for i in facts.installs if i.valid and i.version]
     if not installs:
         return results
     best = installs[0]

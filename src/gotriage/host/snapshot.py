@@ -23,6 +23,11 @@ import tarfile
 import tempfile
 import zlib
 
+try:
+    from lzma import LZMAError
+except ImportError:  # a Python built without lzma cannot open .tar.xz anyway
+    LZMAError = zlib.error
+
 from gotriage.host.base import (
     DEFAULT_MAX_READ,
     DEFAULT_TIMEOUT,
@@ -40,10 +45,16 @@ MANIFEST = "gotriage-snapshot.json"
 MAX_MEMBERS = 100000
 MAX_MEMBER_BYTES = 1024 * 1024 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
+MAX_TRAILING_BYTES = 16 * 1024 * 1024  # tar pads to its record size, 10 KiB by default
 
 
 class SnapshotError(Exception):
     """A snapshot that cannot be used; the message is one line for the user."""
+
+    def __init__(self, message):
+        # tarfile (3.11+) explains an unreadable archive over several lines: keep one.
+        Exception.__init__(self, " ".join(
+            line.strip() for line in str(message).splitlines() if line.strip()))
 
 
 def command_key(argv, env, cwd):
@@ -259,7 +270,7 @@ def extract_archive(archive, target):
     that could write outside it (absolute names, `..`, links, devices) and absurd sizes."""
     try:
         tar = tarfile.open(archive, "r:*")
-    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+    except (tarfile.TarError, OSError, EOFError, zlib.error, LZMAError) as exc:
         raise SnapshotError("%s: not a readable tar archive: %s" % (archive, exc)) from None
     total = 0
     count = 0
@@ -293,7 +304,18 @@ def extract_archive(archive, target):
                 fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
                 with os.fdopen(fd, "wb") as out:
                     shutil.copyfileobj(source, out, 1024 * 1024)
-    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
+            # tarfile stops at the end-of-archive block, before the gzip/xz trailer: read
+            # to the end so that its checksum is verified (a corrupt archive is refused).
+            trailing = 0
+            while True:
+                chunk = tar.fileobj.read(1024 * 1024)
+                if not chunk:
+                    break
+                trailing += len(chunk)
+                if trailing > MAX_TRAILING_BYTES:
+                    raise SnapshotError("%s: more than %d bytes after the end of the archive: refused"
+                                        % (archive, MAX_TRAILING_BYTES))
+    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error, LZMAError) as exc:
         raise SnapshotError("%s: corrupt archive: %s" % (archive, exc)) from None
 
 

@@ -18,7 +18,7 @@ def to_dict(report):
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "gotriage", "version": __version__},
-        "generated": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
+        "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "host": {
             "hostname": host.hostname(),
             "source": host.kind,
