@@ -115,6 +115,8 @@ def installs(facts):
                          "PATH although a Go install exists: `go: command not found`.",
     "GO-PATH-SHADOWED": "Several go binaries are on one PATH; the first one wins and is older than "
                         "another install on the same PATH.",
+    "GO-PATH-DIFFERS": "sudo (or another user's login shell) runs a different Go release than your "
+                       "shell: `sudo go install`, `sudo make` build with the other one.",
 })
 def go_on_path(facts):
     """Resolves `go` on the PATH of every context, as execvp would."""
@@ -160,13 +162,43 @@ def go_on_path(facts):
                 evidence=[Evidence.env("PATH", ctx.path, ctx.label)]
                 + [Evidence.fact("%s -> %s" % pair) for pair in on_path],
                 why="The first go on PATH wins; builds use the older toolchain without saying so.",
-                fix=ctx.fix_path(newer[0].bindir)[:1] + [Action.note(
+                fix=ctx.fix_path(newer[0].bindir, first=True)[:1] + [Action.note(
                     "put %s before %s in PATH (or remove the older install)" % (
                         newer[0].bindir, posixpath.dirname(probe.go_path)))]))
         else:
             results.append(_f("GO-PATH", "ok", "go is %s (%s)" % (
                 probe.go_path, probe.version or "version unknown"), ctx))
+    results.extend(_differs_from_shell(facts))
     return results
+
+
+def _differs_from_shell(facts):
+    """sudo and login shells that run another Go release than the shell does."""
+    shell = facts.contexts[0]
+    mine = facts.probe(shell)
+    if mine is None or mine.install is None:
+        return []
+    out = []
+    for ctx in facts.contexts[1:]:
+        if ctx.name == "systemd":
+            continue  # services are the services layer's business
+        other = facts.probe(ctx)
+        if other is None or other.install is None or other.install.root == mine.install.root:
+            continue
+        if other.install.version == mine.install.version:
+            continue
+        out.append(_f(
+            "GO-PATH-DIFFERS", "warn",
+            "%s runs %s (%s); your shell runs %s (%s)" % (
+                ctx.label, other.install.version, other.go_path, mine.install.version,
+                mine.go_path), ctx, subject="%s:%s" % (ctx.name, other.install.root),
+            evidence=list(ctx.path_evidence) + [Evidence.env("PATH", shell.path, shell.label)],
+            why="The same command builds with a different compiler and standard library "
+                "depending on how it is run; `sudo go install` also leaves root-owned files "
+                "in caches.",
+            fix=ctx.fix_path(mine.install.bindir, first=True)[:1] + [Action.note(
+                "or run it as `sudo %s ...` with the full path" % mine.go_path)]))
+    return out
 
 
 # ---------------------------------------------------------------------------------------

@@ -39,8 +39,10 @@ class Context(object):
     def path(self):
         return self.env.get("PATH", "")
 
-    def fix_path(self, directory):
-        return self.path_fix(directory) if self.path_fix else []
+    def fix_path(self, directory, first=False):
+        """Actions that put `directory` on this context's PATH (at its front when `first`,
+        to win over another go earlier on PATH)."""
+        return self.path_fix(directory, first) if self.path_fix else []
 
     def severity(self, wanted):
         """`wanted` lowered to this context's weight (error > warn > info)."""
@@ -75,8 +77,8 @@ def shell_context(host):
     ctx = Context("shell", "your shell (%s)" % identity.user, env, identity,
                   [Evidence.env("PATH", env.get("PATH", ""), "shell")])
 
-    def fix(directory):
-        line = 'export PATH="$PATH:%s"' % directory
+    def fix(directory, first=False):
+        line = ('export PATH="%s:$PATH"' if first else 'export PATH="$PATH:%s"') % directory
         return [Action.edit("/etc/profile.d/go.sh", line,
                             description="for every login shell (then log in again)"),
                 Action.edit(posixpath.join(identity.home or "~", ".bash_profile"), line,
@@ -136,10 +138,11 @@ def sudo_context(host, shell):
     ctx = Context("sudo", label, env, root_identity, evidence, severity_weight="warn")
     ctx.sudo_policy = policy
 
-    def fix(directory):
+    def fix(directory, first=False):
         if policy.secure_path:
             d = policy.secure_path_line
-            new = "Defaults    secure_path = %s:%s" % (policy.secure_path, directory)
+            parts = [directory, policy.secure_path] if first else [policy.secure_path, directory]
+            new = "Defaults    secure_path = %s" % ":".join(parts)
             return [Action.edit(d.source, new, old=d.text,
                                 description="edit with visudo%s" % (
                                     "" if d.source == SUDOERS else " -f %s" % d.source)),
@@ -174,9 +177,10 @@ def systemd_context(host, el_major):
     ctx = Context("systemd", "systemd services (default environment, no HOME)", env, identity,
                   evidence, severity_weight="info")
 
-    def fix(directory):
+    def fix(directory, first=False):
+        parts = [directory, env["PATH"]] if first else [env["PATH"], directory]
         return [Action.edit("/etc/systemd/system/UNIT.service.d/go.conf",
-                            'Environment="PATH=%s:%s"' % (env["PATH"], directory),
+                            'Environment="PATH=%s"' % ":".join(parts),
                             description="in the unit's drop-in under [Service], then "
                                         "systemctl daemon-reload (or use the full path in ExecStart=)")]
     ctx.path_fix = fix
@@ -197,9 +201,9 @@ def login_context(host, user):
     ctx = Context("user:" + user, "login shell of %s" % user, env, identity,
                   [Evidence.command(result, "PATH=%s" % env.get("PATH", ""))])
 
-    def fix(directory):
-        return [Action.edit(posixpath.join(entry.home, ".bash_profile"),
-                            'export PATH="$PATH:%s"' % directory,
+    def fix(directory, first=False):
+        line = ('export PATH="%s:$PATH"' if first else 'export PATH="$PATH:%s"') % directory
+        return [Action.edit(posixpath.join(entry.home, ".bash_profile"), line,
                             description="then log in again as %s" % user)]
     ctx.path_fix = fix
     return ctx, None
