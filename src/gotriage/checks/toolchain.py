@@ -226,7 +226,7 @@ def probe_runs(facts):
             title = "`go env` fails: %s" % first
             why = "Every go command in this context fails before doing anything."
         results.append(_f("GO-PROBE-FAILED", ctx.severity("error"), title, ctx,
-                          subject=ctx.name + ":" + first,
+                          subject="%s:%s" % (probe.go_real, first),
                           evidence=[Evidence.command(result)], why=why,
                           predicted_error=first if not result.timed_out else None,
                           fix=[Action.note("see the other findings for %s; the message above "
@@ -609,7 +609,7 @@ def project_version(facts):
                 severity = "error"
             results.append(_f(
                 "GO-VERSION-GOMOD-NEWER", ctx.severity(severity), title, ctx,
-                subject="%s:%s" % (project.gomod_path, ctx.name), evidence=evidence, why=why,
+                subject="%s:%s" % (project.gomod_path, probe.go_real), evidence=evidence, why=why,
                 predicted_error=predicted,
                 fix=[Action.note("install Go %s or newer (%s) and put it first on PATH"
                                  % (needed, GO_DOWNLOAD_URL)),
@@ -621,7 +621,7 @@ def project_version(facts):
                 "GO-VERSION-GOMOD-NEWER", ctx.severity("warn"),
                 "%s says go %s; %s is older and only warns" % (
                     project.gomod_path, mod.go, probe.version), ctx,
-                subject="%s:%s" % (project.gomod_path, ctx.name),
+                subject="%s:%s" % (project.gomod_path, probe.go_real),
                 evidence=[Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line)],
                 why="Go before 1.21 builds a module that asks for a newer Go and fails only on "
                     "newer language or library features, with `note: module requires Go %s`."
@@ -633,7 +633,7 @@ def project_version(facts):
             results.append(_f(
                 "GO-VERSION-FEATURE", ctx.severity("error"),
                 "%s uses //go:embed, which needs Go 1.16; the local go is %s" % (
-                    path, probe.version), ctx, subject="embed:" + ctx.name,
+                    path, probe.version), ctx, subject="embed:" + probe.go_real,
                 evidence=[Evidence.file(path, "//go:embed", line)],
                 why="//go:embed arrived in Go 1.16.",
                 fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
@@ -693,7 +693,7 @@ def cgo(facts):
             results.append(_f(
                 "GO-CGO-NO-CC", ctx.severity(severity),
                 "no C compiler %r for cgo (CGO_ENABLED=%s)" % (
-                    cc, probe.get("CGO_ENABLED") or "?"), ctx, subject=ctx.name,
+                    cc, probe.get("CGO_ENABLED") or "?"), ctx,
                 evidence=[Evidence.command(probe.result, "CC=%s CGO_ENABLED=%s" % (
                     cc, probe.get("CGO_ENABLED"))), Evidence.env("PATH", ctx.path, ctx.label)],
                 why="Packages with import \"C\" (sqlite3, many drivers) need a C compiler; "
@@ -754,7 +754,7 @@ def caches(facts):
             problems += 1
             results.append(_f(
                 "GO-CACHE-OFF", ctx.severity("error"), "GOCACHE=off", ctx,
-                subject="off:" + ctx.name,
+                subject="off",
                 evidence=[Evidence.command(probe.result, "GOCACHE=off")],
                 why="The build cache is required since Go 1.12.",
                 predicted_error="build cache is disabled by GOCACHE=off, but required as of Go 1.12",
@@ -878,7 +878,7 @@ def proxies(facts):
             results.append(_f(
                 "GO-PROXY-INVALID", ctx.severity("error"),
                 "GOPROXY entry %r cannot work" % entry, ctx,
-                subject="%s:%s" % (proxy, ctx.name),
+                subject=proxy,
                 evidence=[Evidence.command(probe.result, "GOPROXY=%s" % proxy)],
                 why="go tries the GOPROXY entries in order; this one fails every module "
                     "download (the error appears only when something must be downloaded).",
@@ -887,7 +887,7 @@ def proxies(facts):
         elif entries[:1] == ["off"]:
             results.append(_f(
                 "GO-PROXY-OFF", "info", "GOPROXY=off: modules are never downloaded",
-                ctx, subject="off:" + ctx.name,
+                ctx, subject="proxy-off",
                 evidence=[Evidence.command(probe.result, "GOPROXY=%s" % proxy)],
                 why="Builds work only from vendor/ or the module cache.",
                 predicted_error="module lookup disabled by GOPROXY=off"))
@@ -898,7 +898,7 @@ def proxies(facts):
                 results.append(_f(
                     "GO-PROXY-CREDENTIALS", "warn",
                     "%s carries credentials" % name, ctx,
-                    subject="%s:%s" % (name, ctx.name),
+                    subject="%s:%s" % (name, value),
                     evidence=[Evidence.fact("%s=%s" % (name, re.sub(r"://[^/@\s]+@", "://<redacted>@", value)))],
                     why="Every process of the user can read them (/proc/PID/environ); go reads "
                         "credentials from ~/.netrc (mode 0600) or GOAUTH instead.",
@@ -919,7 +919,7 @@ def proxies(facts):
         if sumdb == "off":
             results.append(_f(
                 "GO-PROXY-SUMDB-OFF", "info", "GOSUMDB=off: module downloads are not "
-                "checked against the checksum database", ctx, subject="sumdb:" + ctx.name,
+                "checked against the checksum database", ctx,
                 evidence=[Evidence.command(probe.result, "GOSUMDB=off")],
                 why="Fine for a private proxy that you trust; otherwise prefer GONOSUMDB/GOPRIVATE "
                     "for private modules only.",

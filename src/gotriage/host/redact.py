@@ -15,8 +15,10 @@ _URL_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinf
 # .netrc: "password SECRET", "account SECRET" (login names are kept: they say who)
 _NETRC = re.compile(r"(?P<key>\b(?:password|passwd|account)\s+)(?P<value>\S+)")
 # key=value or key: value where the key names a secret (GOFLAGS -ldflags=-X main.token=..)
+# The lookbehind starts a key only where a word starts: from every position inside a long
+# run of letters (a base64 blob) the search would be quadratic, minutes for 100 KB.
 _KEY_VALUE = re.compile(
-    r"(?P<key>(?i:[A-Za-z0-9_.-]*(?:token|passwd|password|secret|api[_-]?key|access[_-]?key))"
+    r"(?P<key>(?<![A-Za-z0-9_.-])(?i:[A-Za-z0-9_.-]*(?:token|passwd|password|secret|api[_-]?key|access[_-]?key))"
     r"[\"']?\s*[=:]\s*[\"']?)(?P<value>[^\s\"'&,;]+)")
 # Well-known token shapes (GitHub, GitLab)
 _TOKENS = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,})")

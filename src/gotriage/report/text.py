@@ -65,7 +65,7 @@ def render(report, style, verbose=False):
                 for e in f.evidence:
                     body.append("evidence: " + _indent(e.describe(), "  ").lstrip())
             if f.predicted_error and f.severity != "ok":
-                body.append("you will see: " + f.predicted_error.splitlines()[0])
+                body.append("you will see: " + "\n  ".join(f.predicted_error.splitlines()[:4]))
             for action in f.fix:
                 label = "fix" if action.safe else "fix (caution)"
                 if action.description and action.kind != "note":
