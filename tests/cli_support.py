@@ -67,9 +67,14 @@ def make_no_go_snapshot(directory):
 
 def make_broken_go_snapshot(directory):
     """/usr/local/go has bin/go but no pkg/tool nor VERSION (a half-copied install), and
-    is not on PATH: GO-INSTALL-BROKEN (warn), GO-PATH-NOT-FOUND (error in the shell,
-    info for systemd)."""
-    return make_snapshot(directory, {"/usr/local/go/bin/go": "#!/bin/sh\n"})
+    a complete go1.22.12 in /usr/lib/golang is not on PATH: GO-INSTALL-BROKEN (warn),
+    GO-PATH-NOT-FOUND (error in the shell, info for systemd) naming /usr/lib/golang."""
+    return make_snapshot(directory, {
+        "/usr/local/go/bin/go": "#!/bin/sh\n",
+        "/usr/lib/golang/bin/go": "#!/bin/sh\n",
+        "/usr/lib/golang/VERSION": "go1.22.12\n",
+        "/usr/lib/golang/pkg/tool/linux_amd64/compile": "#!/bin/sh\n",
+    })
 
 
 def clean_env(**overrides):

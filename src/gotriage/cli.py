@@ -160,13 +160,15 @@ def cmd_checks(args):
     if args.json:
         import json
 
-        _write(json.dumps([{"id": c.id, "layer": c.layer, "title": c.title, "findings": c.findings}
+        _write(json.dumps([{"id": c.id, "layer": c.layer, "title": c.title,
+                            "findings": {k: {"meaning": d.meaning, "evidence": d.evidence,
+                                             "fix": d.fix} for k, d in c.findings.items()}}
                            for c in checks], indent=2) + "\n")
         return 0
     for c in checks:
         _write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
-        for finding_id, meaning in sorted(c.findings.items()):
-            _write("    %-30s %s\n" % (finding_id, meaning))
+        for finding_id, doc in sorted(c.findings.items()):
+            _write("    %-30s %s\n" % (finding_id, doc.meaning))
     return 0
 
 

@@ -3,11 +3,11 @@
 A check is a function from a layer's facts to findings, registered with
 
     @check("GO-PATH", "toolchain", "go is on PATH in every context",
-           findings={"GO-PATH-NOT-FOUND": "...", "GO-PATH-SHADOWED": "..."})
+           findings={"GO-PATH-NOT-FOUND": (meaning, evidence, fix), ...})
     def go_on_path(facts): ...
 
 The check's own id is the id of its ok result; `findings` names every problem id it can
-report, with the one-line meaning that docs/findings.md is generated from.  Checks do no
+report, with its meaning, evidence and fix, from which docs/findings.md is generated.  Checks do no
 I/O: everything comes from the facts object.
 """
 
@@ -17,12 +17,23 @@ LAYERS = ("toolchain",)
 _MODULES = {"toolchain": "gotriage.checks.toolchain"}
 
 
+class FindingDoc(object):
+    """What a finding id means, what evidence it shows, and how it is fixed (for
+    `gotriage checks` and docs/findings.md)."""
+
+    __slots__ = ("meaning", "evidence", "fix")
+
+    def __init__(self, meaning, evidence="", fix=""):
+        self.meaning, self.evidence, self.fix = meaning, evidence, fix
+
+
 class Check(object):
     def __init__(self, id, layer, title, findings, func):
         self.id = id
         self.layer = layer
         self.title = title
-        self.findings = dict(findings)
+        self.findings = {k: FindingDoc(*v) if isinstance(v, tuple) else FindingDoc(v)
+                         for k, v in findings.items()}
         self.func = func
         self.doc = (func.__doc__ or "").strip()
 

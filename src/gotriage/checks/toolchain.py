@@ -70,10 +70,16 @@ def _unset_action(ctx, name, where, facts):
 
 # ---------------------------------------------------------------------------------------
 @check("GO-INSTALL", LAYER, "a Go toolchain is installed", findings={
-    "GO-INSTALL-NONE": "No Go install found in the usual places (/usr/local/go, /usr/lib/golang, "
-                       "/usr/lib/go-*, /opt/go*, ~/sdk/go*, ~/go) nor on any PATH.",
-    "GO-INSTALL-BROKEN": "A directory has bin/go but is not a usable Go root (no pkg/tool, or no "
-                         "VERSION), e.g. a half-copied or half-removed install.",
+    "GO-INSTALL-NONE": (
+        "No Go install in the usual places (/usr/local/go, /usr/lib/golang, /usr/lib/go-*, "
+        "/opt/go*, ~/sdk/go*, ~/go) nor on any PATH.",
+        "the directories searched",
+        "`dnf install -y golang` (yum on EL7, from EPEL), or a go.dev release in /usr/local/go."),
+    "GO-INSTALL-BROKEN": (
+        "A directory has bin/go but is not a usable Go root (no pkg/tool or no VERSION): a "
+        "half-copied or half-removed install.",
+        "which file is missing, and how the install was found (a PATH, GOROOT...)",
+        "reinstall it into an empty directory, or remove it."),
 })
 def installs(facts):
     """Lists the Go installs on the host (by real path) and flags broken ones."""
@@ -111,12 +117,24 @@ def installs(facts):
 
 # ---------------------------------------------------------------------------------------
 @check("GO-PATH", LAYER, "go is on PATH in every context", findings={
-    "GO-PATH-NOT-FOUND": "In a context (shell, sudo, systemd, a user's login shell) `go` is not on "
-                         "PATH although a Go install exists: `go: command not found`.",
-    "GO-PATH-SHADOWED": "Several go binaries are on one PATH; the first one wins and is older than "
-                        "another install on the same PATH.",
-    "GO-PATH-DIFFERS": "sudo (or another user's login shell) runs a different Go release than your "
-                       "shell: `sudo go install`, `sudo make` build with the other one.",
+    "GO-PATH-NOT-FOUND": (
+        "In a context (your shell, sudo, systemd services, a user's login shell) `go` is not "
+        "on PATH although a Go install exists: `go: command not found`.",
+        "the PATH of that context and where it comes from (the sudoers secure_path line, "
+        "systemd's default PATH, the environment), and the installs found",
+        "the exact line to add: /etc/profile.d/go.sh or ~/.bash_profile, the sudoers "
+        "secure_path line (with visudo), or the unit's Environment=PATH= drop-in."),
+    "GO-PATH-SHADOWED": (
+        "Several go binaries are on one PATH; the first one wins and is older than another "
+        "install later on the same PATH.",
+        "the PATH and every go on it with its real path",
+        "a PATH line that puts the newer install first, or removing the old one."),
+    "GO-PATH-DIFFERS": (
+        "sudo (or another user's login shell) runs a different Go release than your shell, so "
+        "`sudo go install` or `sudo make` builds with the other one.",
+        "both PATHs and where they come from",
+        "put your Go first on that context's PATH (e.g. the secure_path line), or call it by "
+        "its full path."),
 })
 def go_on_path(facts):
     """Resolves `go` on the PATH of every context, as execvp would."""
@@ -203,8 +221,11 @@ def _differs_from_shell(facts):
 
 # ---------------------------------------------------------------------------------------
 @check("GO-PROBE", LAYER, "go env answers in every context", findings={
-    "GO-PROBE-FAILED": "`go env -json` failed or timed out in a context; every go command there "
-                       "fails the same way.",
+    "GO-PROBE-FAILED": (
+        "`go env -json` failed or timed out in a context: every go command there fails the "
+        "same way.",
+        "the command, its exit status and output (or the timeout)",
+        "the message names the cause; see the other findings of that context."),
 })
 def probe_runs(facts):
     """Runs `go env -json NAME...` (GOTOOLCHAIN=local, bounded by a timeout) in each context."""
@@ -231,6 +252,8 @@ def probe_runs(facts):
                           predicted_error=first if not result.timed_out else None,
                           fix=[Action.note("see the other findings for %s; the message above "
                                            "names the cause" % ctx.label)]))
+    for ctx, _probe in _working_probes(facts):
+        results.append(_f("GO-PROBE", "ok", "`go env` answers", ctx))
     return results
 
 
@@ -239,12 +262,22 @@ _CANNOT_FIND_GOROOT = re.compile(r"cannot find GOROOT directory: (.*)")
 
 
 @check("GO-ROOT", LAYER, "GOROOT matches the go that runs", findings={
-    "GO-ROOT-MISSING": "GOROOT (environment or go env file) names a directory that does not "
-                       "exist or is not a Go root: `go: cannot find GOROOT directory`.",
-    "GO-ROOT-MISMATCH": "The go binary and the GOROOT it uses are different releases: builds fail "
-                        "with `compile: version \"goX\" does not match go tool version \"goY\"`.",
-    "GO-ROOT-TRIMMED": "A go binary copied out of its Go root (not symlinked) with no GOROOT set "
-                       "cannot find its standard library.",
+    "GO-ROOT-MISSING": (
+        "GOROOT (environment or go env file) names a directory that does not exist (`go: "
+        "cannot find GOROOT directory`) or holds no Go (`package fmt is not in std`).",
+        "the GOROOT setting and where it is set (variable or go env file line)",
+        "unset GOROOT (go finds its own root) or delete the go env file line."),
+    "GO-ROOT-MISMATCH": (
+        "The go binary and the GOROOT it uses are different releases: builds fail with "
+        "`compile: version \"goX\" does not match go tool version \"goY\"`.",
+        "`go env GOROOT GOVERSION`, the root's VERSION file, and the GOROOT setting that caused it",
+        "unset GOROOT or delete the go env file line; for a copied binary, replace it with a "
+        "symlink."),
+    "GO-ROOT-TRIMMED": (
+        "A go binary copied out of its Go root (cp, not ln -s) with no GOROOT set cannot find "
+        "its standard library.",
+        "the failing `go env` and the binary's location",
+        "remove the copy and symlink the real bin/go."),
 })
 def goroot(facts):
     """Compares the go on PATH, GOROOT (environment, go env file), `go env GOROOT` and the
@@ -348,11 +381,19 @@ _KNOWN_VARS = re.compile(r"^(GO[A-Z0-9_]*|CGO_[A-Z_]+|CC|CXX|AR|PKG_CONFIG|GCCGO
 
 
 @check("GO-ENVFILE", LAYER, "the go env file is sane", findings={
-    "GO-ENVFILE-GOROOT": "GOROOT is written in the go env file (`go env -w GOROOT=`, allowed up to "
-                         "Go 1.19): every installed Go reads it and uses that root.",
-    "GO-ENVFILE-INVALID": "The go env file has a line go cannot use (not NAME=VALUE, or a value go "
-                          "rejects).",
-    "GO-ENVFILE-UNREADABLE": "The go env file exists but cannot be read by the user that runs go.",
+    "GO-ENVFILE-GOROOT": (
+        "GOROOT is written in the go env file (`go env -w GOROOT=`, still allowed by Go 1.19): "
+        "every installed Go reads that file and uses that root.",
+        "the file and line",
+        "delete the line (or `go env -u GOROOT`)."),
+    "GO-ENVFILE-INVALID": (
+        "The go env file has a line go cannot use: not NAME=VALUE, or not a Go setting.",
+        "the file and line",
+        "delete the line."),
+    "GO-ENVFILE-UNREADABLE": (
+        "The go env file exists but cannot be read by the user that runs go.",
+        "the file and the error",
+        "make it readable by its owner, or remove it."),
 })
 def env_file(facts):
     """Reads the go env file of each context (`go env GOENV`) and checks its lines."""
@@ -403,14 +444,38 @@ def env_file(facts):
 
 # ---------------------------------------------------------------------------------------
 @check("GO-MODULES", LAYER, "module mode and the project's go.mod", findings={
-    "GO-MODULES-OFF": "GO111MODULE=off: go ignores go.mod and builds in GOPATH mode, so imports "
-                      "of modules are not found.",
-    "GO-MODULES-INVALID": "GO111MODULE has a value go rejects (only on, off, auto).",
-    "GO-MODULES-NO-GOMOD": "The project has .go files but no go.mod in it or above it.",
-    "GO-MODULES-GOMOD-INVALID": "go.mod cannot be parsed (garbage, binary, unknown directive).",
-    "GO-MODULES-VENDOR-MISSING": "GOFLAGS has -mod=vendor but the module has no vendor/modules.txt.",
-    "GO-MODULES-GOPATH": "GOPATH is relative, or the same as GOROOT.",
-    "GO-MODULES-GOFLAGS": "GOFLAGS holds something that is not a flag: every go command fails.",
+    "GO-MODULES-OFF": (
+        "GO111MODULE=off: go ignores go.mod and works in GOPATH mode; module commands fail "
+        "with `go: modules disabled by GO111MODULE=off`.",
+        "the setting and where it is set",
+        "unset it (module mode is the default since Go 1.16)."),
+    "GO-MODULES-INVALID": (
+        "GO111MODULE has a value other than on, off or auto: `go: unknown environment setting`.",
+        "the setting and where it is set",
+        "unset it."),
+    "GO-MODULES-NO-GOMOD": (
+        "The project has .go files but no go.mod in it or above it: `go: go.mod file not found "
+        "in current directory or any parent directory`.",
+        "the project directory and its .go files",
+        "`go mod init MODULE-PATH` then `go mod tidy` in the project."),
+    "GO-MODULES-GOMOD-INVALID": (
+        "go.mod cannot be parsed (binary data, not UTF-8, an unknown directive).",
+        "the go.mod line",
+        "fix or regenerate go.mod."),
+    "GO-MODULES-VENDOR-MISSING": (
+        "GOFLAGS has -mod=vendor but the module has no vendor/modules.txt.",
+        "GOFLAGS and where it is set; the missing vendor directory",
+        "`go mod vendor` in the module, or remove -mod=vendor from GOFLAGS."),
+    "GO-MODULES-GOPATH": (
+        "GOPATH is relative (`go: GOPATH entry is relative; must be absolute path`) or the "
+        "same directory as GOROOT (go warns and mixes downloads into the Go install).",
+        "`go env GOPATH GOROOT`",
+        "unset GOPATH (default $HOME/go) or make it absolute and separate."),
+    "GO-MODULES-GOFLAGS": (
+        "GOFLAGS holds something that is not a flag: every go command fails with `go: parsing "
+        "$GOFLAGS: non-flag`.",
+        "GOFLAGS and where it is set",
+        "unset GOFLAGS or write it as -flag=value words."),
 })
 def modules(facts):
     """GO111MODULE, GOPATH, GOFLAGS in each context, and the project's go.mod."""
@@ -532,14 +597,27 @@ def _switch_outcome(facts, ctx, needed):
 
 
 @check("GO-VERSION", LAYER, "the local Go is new enough for the project", findings={
-    "GO-VERSION-GOMOD-NEWER": "go.mod's go or toolchain line asks for a newer Go than the local one; "
-                              "with GOTOOLCHAIN=local it refuses, with auto it tries a download "
-                              "that fails offline.",
-    "GO-VERSION-SYNTAX": "go.mod uses syntax the local Go (< 1.21) cannot parse: a go line with a "
-                         "patch release, or a toolchain line.",
-    "GO-VERSION-FEATURE": "The project uses a feature newer than the local Go (//go:embed needs "
-                          "1.16).",
-    "GO-VERSION-TOOLCHAIN-INVALID": "GOTOOLCHAIN has a value go rejects.",
+    "GO-VERSION-GOMOD-NEWER": (
+        "go.mod's go or toolchain line asks for a newer Go than the local one.  With "
+        "GOTOOLCHAIN=local go refuses (`go.mod requires go >= X`); with auto it tries a download "
+        "that fails offline (`toolchain not available`, a DNS error); Go before 1.21 builds "
+        "and fails only on new features.",
+        "the go.mod line, GOTOOLCHAIN and GOPROXY and where they are set",
+        "install that Go release and put it first on PATH, or allow a reachable proxy."),
+    "GO-VERSION-SYNTAX": (
+        "go.mod uses syntax that Go before 1.21 cannot parse: a go line with a patch release "
+        "(`invalid go version '1.21.1': must match format 1.23`) or a toolchain line "
+        "(`unknown directive: toolchain`).",
+        "the go.mod line",
+        "install Go 1.21 or newer, or write `go 1.N` and drop the toolchain line."),
+    "GO-VERSION-FEATURE": (
+        "The project uses a feature newer than the local Go (//go:embed needs 1.16).",
+        "the source file and line",
+        "install a newer Go."),
+    "GO-VERSION-TOOLCHAIN-INVALID": (
+        "GOTOOLCHAIN has a value go rejects (only local, auto, path, goX.Y[.Z][+auto|+path]).",
+        "the setting and where it is set",
+        "unset it."),
 })
 def project_version(facts):
     """The project's go and toolchain lines, and GOTOOLCHAIN, against the local Go."""
@@ -664,11 +742,17 @@ def _download_failure(proxy, target, platform):
 
 # ---------------------------------------------------------------------------------------
 @check("GO-CGO", LAYER, "cgo has a C compiler and libc headers", findings={
-    "GO-CGO-NO-CC": "No C compiler for cgo: with CGO_ENABLED=1 builds fail; otherwise Go 1.20+ "
-                    "silently turns cgo off and cgo-only packages give `build constraints exclude "
-                    "all Go files`.",
-    "GO-CGO-NO-HEADERS": "gcc is there but glibc's headers are not: `fatal error: stdlib.h: No "
-                         "such file or directory`.",
+    "GO-CGO-NO-CC": (
+        "No C compiler for cgo.  With CGO_ENABLED=1 (or Go before 1.20) cgo builds fail: `cgo: "
+        "C compiler \"gcc\" not found`; Go 1.20+ silently turns cgo off, so cgo-only packages "
+        "give the misleading `build constraints exclude all Go files`.",
+        "`go env CC CGO_ENABLED` and the PATH searched",
+        "`dnf install -y gcc glibc-devel` (yum on EL7), or CGO_ENABLED=0 on purpose."),
+    "GO-CGO-NO-HEADERS": (
+        "gcc is there but glibc's headers are not: `fatal error: stdlib.h: No such file or "
+        "directory`.",
+        "/usr/include/stdlib.h is missing",
+        "`dnf install -y glibc-devel`."),
 })
 def cgo(facts):
     """The effective CGO_ENABLED, the C compiler (CC) on PATH, and /usr/include/stdlib.h."""
@@ -720,12 +804,24 @@ def cgo(facts):
 
 # ---------------------------------------------------------------------------------------
 @check("GO-CACHE", LAYER, "build and module caches are usable", findings={
-    "GO-CACHE-NO-HOME": "No GOCACHE, XDG_CACHE_HOME or HOME in a context (systemd units, cron): "
-                        "`build cache is required, but could not be located`.",
-    "GO-CACHE-OFF": "GOCACHE=off: the build cache is required since Go 1.12.",
-    "GO-CACHE-RELATIVE": "GOCACHE or GOMODCACHE is a relative path.",
-    "GO-CACHE-NOT-WRITABLE": "GOCACHE, GOMODCACHE or GOPATH is not writable by the user that runs "
-                             "go (often root-owned after a `sudo go build`).",
+    "GO-CACHE-NO-HOME": (
+        "No GOCACHE, XDG_CACHE_HOME or HOME in a context (systemd units, cron): `build cache is "
+        "required, but could not be located`.",
+        "`go env GOCACHE` in that context",
+        "Environment=GOCACHE=... (and GOMODCACHE) in the unit, or HOME."),
+    "GO-CACHE-OFF": (
+        "GOCACHE=off: the build cache is required since Go 1.12.",
+        "`go env GOCACHE` and where it is set",
+        "unset GOCACHE."),
+    "GO-CACHE-RELATIVE": (
+        "GOCACHE, GOMODCACHE or GOPATH is a relative path, which go refuses.",
+        "the `go env` value",
+        "an absolute path, or unset it."),
+    "GO-CACHE-NOT-WRITABLE": (
+        "GOCACHE, GOMODCACHE or GOPATH is not writable by the user that runs go, often "
+        "root-owned after a `sudo go build`: `permission denied`.",
+        "the directory (or its nearest existing parent), its mode and owner, and the user",
+        "`chown -R USER: DIR`."),
 })
 def caches(facts):
     """GOCACHE, GOMODCACHE and GOPATH in each context: set, absolute, and writable by the
@@ -792,7 +888,8 @@ def caches(facts):
                         "creates root-owned directories in the user's home.",
                     predicted_error="open %s/...: permission denied" % first,
                     fix=[Action.command(["chown", "-R", "%s:" % ctx.identity.user, owner_path],
-                                        description="give it back to %s" % ctx.identity.user)]))
+                                        description="give it back to %s" % ctx.identity.user,
+                                        as_user="root" if st.uid != ctx.identity.uid else None)]))
         if not problems:
             results.append(_f("GO-CACHE", "ok", "GOCACHE %s, GOMODCACHE %s" % (
                 probe.get("GOCACHE"), probe.get("GOMODCACHE") or "(none)"), ctx))
@@ -855,14 +952,34 @@ def _proxy_problem(proxy, entries):
 
 
 @check("GO-PROXY", LAYER, "module proxy settings can work", findings={
-    "GO-PROXY-INVALID": "GOPROXY has an entry that is not a URL, direct or off.",
-    "GO-PROXY-OFF": "GOPROXY=off: no module download is possible (fine on purpose on an air-gapped "
-                    "host with a vendor/ tree or a filled module cache).",
-    "GO-PROXY-CREDENTIALS": "A proxy URL carries a password or token in the environment, visible "
-                            "to every process of the user.",
-    "GO-PROXY-SUMDB-OFF": "GOSUMDB=off or GONOSUMCHECK/GOFLAGS=-insecure: downloads are not verified.",
-    "GO-PROXY-HTTP-PROXY-INVALID": "HTTP_PROXY or HTTPS_PROXY cannot be parsed as a URL.",
-    "GO-PROXY-UNREACHABLE": "With --network: the first GOPROXY host does not answer.",
+    "GO-PROXY-INVALID": (
+        "A GOPROXY entry go cannot use: a scheme other than https/http/file, a file:// URL "
+        "that is not a path, no host, only spaces.",
+        "`go env GOPROXY`",
+        "write the entry as https://HOST[/PATH] or file:///PATH."),
+    "GO-PROXY-OFF": (
+        "GOPROXY=off: no module is ever downloaded (fine on purpose on an air-gapped host with "
+        "vendor/ or a filled module cache).",
+        "`go env GOPROXY`",
+        "nothing, if intended."),
+    "GO-PROXY-CREDENTIALS": (
+        "A proxy URL in the environment carries a password or token, readable by every "
+        "process of the user.",
+        "the variable, with the secret redacted",
+        "move the credentials to ~/.netrc (mode 0600)."),
+    "GO-PROXY-SUMDB-OFF": (
+        "GOSUMDB=off: downloads are not checked against the checksum database.",
+        "`go env GOSUMDB`",
+        "GOPRIVATE/GONOSUMDB for private modules only."),
+    "GO-PROXY-HTTP-PROXY-INVALID": (
+        "HTTP_PROXY or HTTPS_PROXY cannot be parsed as a proxy URL.",
+        "the variable",
+        "write it as http://HOST:PORT."),
+    "GO-PROXY-UNREACHABLE": (
+        "With --network only: the GOPROXY host (or the HTTP(S)_PROXY in front of it) does not "
+        "accept a TCP connection.",
+        "the connection attempt and its error",
+        "a reachable proxy, or GOPROXY=off with vendor/."),
 })
 def proxies(facts):
     """GOPROXY, GOSUMDB, GOPRIVATE, GOFLAGS and HTTP(S)_PROXY in each context; with
