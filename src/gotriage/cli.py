@@ -4,7 +4,6 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.
 Imports are lazy so that `gotriage --version` stays fast.
 """
 
-import argparse
 import os
 import sys
 
@@ -33,6 +32,8 @@ def _add_host_options(p, layers):
 
 
 def build_parser():
+    import argparse
+
     from gotriage.checks import LAYERS
 
     parser = argparse.ArgumentParser(
@@ -173,8 +174,13 @@ def cmd_checks(args):
 
 
 def main(argv=None):
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    if args_list == ["--version"]:
+        # The commonest probe of all ("is it installed?") skips argparse's import.
+        _write("gotriage %s\n" % __version__)
+        return 0
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
