@@ -483,3 +483,22 @@ def test_unreadable_go_env_file_is_reported_not_fatal(public_tmp, toolchains):
     assert "GO-ENVFILE-UNREADABLE" in ids or "GO-PROBE-FAILED" in ids
     assert any(str(envfile) in n for n in report["notes"])
     assert stat.S_IMODE(os.stat(str(envfile)).st_mode) == 0  # nothing on the host changed
+
+
+@pytest.mark.parametrize("value", ["http://proxy.invalid:abc", "http://bad host:3128"])
+def test_https_proxy_that_go_cannot_parse(tmp_path, home, toolchains, value):
+    t = toolchains["1.27"]
+    project = write_module(tmp_path / "p", extra="\nrequire example.com/dep v1.0.0\n")
+    env = base_env(home, [t.bindir], GOPROXY="https://proxy.example.invalid", HTTPS_PROXY=value,
+                   GOFLAGS="-mod=mod")
+    code, out = run_go(t.go, ["mod", "download"], env, project)
+    assert code != 0
+    f = only(gotriage(env, project), "GO-PROXY-HTTP-PROXY-INVALID")
+    assert_predicted(f, out)
+
+
+def test_https_proxy_without_scheme_is_fine(tmp_path, home, toolchains):
+    t = toolchains["1.27"]
+    project = write_module(tmp_path / "p")
+    env = base_env(home, [t.bindir], HTTPS_PROXY="proxy.example.invalid:3128")
+    assert not gotriage(env, project).results("GO-PROXY-HTTP-PROXY-INVALID")

@@ -925,6 +925,22 @@ def _cache_fix(ctx):
 _SCHEMES = ("https://", "http://", "file://")
 
 
+_PROXY_URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?:[^@/\s]+@)?"
+                        r"(?:\[[0-9A-Fa-f:.]+\]|[^\s/:@\[\]]+)(?::\d{1,5})?/?$")
+
+
+def _http_proxy_problem(value):
+    """What go prints through an HTTP(S)_PROXY it cannot parse, else None.  Go (net/http's
+    ProxyFromEnvironment) re-parses a failing value as http://VALUE, so the host it dials
+    is the scheme's name: 'proxyconnect tcp: dial tcp: lookup http ...' (seen with 1.27)."""
+    if not value or _PROXY_URL.match(value):
+        return None
+    scheme = value.split("://", 1)[0] if "://" in value else None
+    if scheme:
+        return "proxyconnect tcp: dial tcp: lookup %s" % scheme
+    return "proxyconnect tcp: dial tcp: lookup"
+
+
 def _proxy_problem(proxy, entries):
     """(entry, what go prints, fix) for a GOPROXY that cannot work, else None.  Go reads
     an entry without a scheme as https://ENTRY; the messages are go1.27's."""
@@ -1021,17 +1037,17 @@ def proxies(facts):
                         "credentials from ~/.netrc (mode 0600) or GOAUTH instead.",
                     fix=[Action.note("move the credentials to ~/.netrc (chmod 600) and drop them "
                                      "from %s" % name)]))
-            if name.lower().endswith("_proxy") and value and not re.match(
-                    r"^([a-z][a-z0-9+.-]*://)?[^\s/:]+(:\d+)?/?$", value, re.I) and "@" not in value:
+            bad_proxy = _http_proxy_problem(value) if name.lower().endswith("_proxy") else None
+            if bad_proxy:
                 results.append(_f(
-                    "GO-PROXY-HTTP-PROXY-INVALID", ctx.severity("warn"),
-                    "%s=%s cannot be parsed" % (name, value), ctx,
+                    "GO-PROXY-HTTP-PROXY-INVALID", ctx.severity("error"),
+                    "%s=%s is not a valid proxy URL" % (name, value), ctx,
                     subject="%s:%s" % (name, value),
                     evidence=[Evidence.env(name, value, ctx.label)],
-                    why="Go's HTTP client rejects a proxy URL it cannot parse, and every "
-                        "download fails.",
-                    predicted_error='proxyconnect tcp: invalid proxy URL',
-                    fix=[Action.note("write it as http://HOST:PORT")]))
+                    why="Go cannot parse it, retries it as http://VALUE, and ends up dialling "
+                        "a host named after the scheme: every download fails.",
+                    predicted_error=bad_proxy,
+                    fix=[Action.note("write it as http://HOST:PORT (numeric port, no spaces)")]))
         sumdb = probe.get("GOSUMDB")
         if sumdb == "off":
             results.append(_f(
