@@ -138,3 +138,28 @@ def test_unknown_user_is_a_note_not_a_crash(tmp_path):
                        env=base_env(tmp_path, []))
     assert run.returncode in (0, 1), run.stderr
     assert any("no-such-user-xyz" in n for n in run.json["notes"])
+
+
+def test_netrc_readable_by_others_and_redacted_in_snapshots(tmp_path, toolchains):
+    home = tmp_path / "home"
+    home.mkdir()
+    netrc = home / ".netrc"
+    netrc.write_text("machine goproxy.corp.example login bob password hunter2-s3cret\n")
+    os.chmod(str(netrc), 0o644)
+    project = write_module(tmp_path / "p")
+    env = base_env(home, [toolchains["1.27"].bindir])
+    run = run_gotriage(["check", "--json", "--project", str(project)], env=env)
+    [f] = run.results("GO-PROXY-NETRC-READABLE", context="shell")
+    assert "goproxy.corp.example" in f["evidence"][0]["text"]
+    assert "hunter2" not in run.stdout
+    assert f["fix"][0]["argv"] == ["chmod", "600", str(netrc)]
+    out = tmp_path / "snap.tar.gz"
+    collected = run_gotriage(["collect", "-o", str(out), "--project", str(project)], env=env)
+    assert collected.returncode == 0, collected.stderr
+    import tarfile
+
+    with tarfile.open(str(out)) as tar:
+        blobs = [tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()]
+    assert not any(b"hunter2" in blob for blob in blobs)
+    assert any(b"machine goproxy.corp.example login bob password <redacted>" in blob for blob in blobs)
+    assert os.stat(str(netrc)).st_mode & 0o777 == 0o644  # nothing on the host changed

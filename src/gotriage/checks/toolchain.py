@@ -991,6 +991,11 @@ def _proxy_problem(proxy, entries):
         "HTTP_PROXY or HTTPS_PROXY cannot be parsed as a proxy URL.",
         "the variable",
         "write it as http://HOST:PORT."),
+    "GO-PROXY-NETRC-READABLE": (
+        "The .netrc that go reads for proxy and private-module credentials can be read by "
+        "other users (group or world permission bits).",
+        "the file, its mode and owner, and the machines it has entries for (never the passwords)",
+        "`chmod 600` the file."),
     "GO-PROXY-UNREACHABLE": (
         "With --network only: the GOPROXY host (or the HTTP(S)_PROXY in front of it) does not "
         "accept a TCP connection.",
@@ -1048,6 +1053,17 @@ def proxies(facts):
                         "a host named after the scheme: every download fails.",
                     predicted_error=bad_proxy,
                     fix=[Action.note("write it as http://HOST:PORT (numeric port, no spaces)")]))
+        netrc = facts.netrc(ctx)
+        if netrc is not None and netrc[1].perms & 0o077:
+            path, st, machines = netrc
+            results.append(_f(
+                "GO-PROXY-NETRC-READABLE", "warn",
+                "%s is readable by other users (mode %04o)" % (path, st.perms), ctx, subject=path,
+                evidence=[Evidence.fact("%s: mode %04o, owner uid %d; entries for: %s" % (
+                    path, st.perms, st.uid, ", ".join(machines) or "(none)"))],
+                why="It holds the passwords or tokens go sends to proxies and private module "
+                    "hosts.",
+                fix=[Action.command(["chmod", "600", path])]))
         sumdb = probe.get("GOSUMDB")
         if sumdb == "off":
             results.append(_f(

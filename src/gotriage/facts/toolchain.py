@@ -401,5 +401,21 @@ class ToolchainFacts(object):
             return result
         return self._memo(("connect", address, str(port)), compute)
 
+    def netrc(self, ctx):
+        """(path, stat, machine names) of the .netrc go reads in ctx ($NETRC, else
+        $HOME/.netrc), or None.  Passwords are never kept; `collect` redacts the file."""
+        def compute():
+            path = ctx.env.get("NETRC") or (
+                posixpath.join(ctx.env["HOME"], ".netrc") if ctx.env.get("HOME") else None)
+            if not path:
+                return None
+            st = self.host.try_stat(path)
+            if st is None:
+                return None
+            words = (self.host.read_text(path, 1024 * 1024) or "").split()
+            machines = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "machine"]
+            return path, st, machines
+        return self._memo(("netrc", ctx.name), compute)
+
     def user_identity(self, name):
         return lookup_user(self.host, name=name)

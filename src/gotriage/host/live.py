@@ -87,15 +87,7 @@ class LiveHost(Host):
             error = None
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            try:
-                out, err = proc.communicate(timeout=2)
-            except subprocess.TimeoutExpired as exc:
-                # A grandchild that left the process group (setsid, a daemon) still holds
-                # the pipes: stop reading rather than wait for it.
-                out, err = exc.output or b"", exc.stderr or b""
-                proc.stdout.close()
-                proc.stderr.close()
-                proc.wait()
+            out, err = proc.communicate()
             error = "timeout"
         duration = time.monotonic() - started
         return CommandResult(argv, env, cwd, proc.returncode if error is None else None,
