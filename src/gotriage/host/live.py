@@ -87,7 +87,15 @@ class LiveHost(Host):
             error = None
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            out, err = proc.communicate()
+            try:
+                out, err = proc.communicate(timeout=2)
+            except subprocess.TimeoutExpired as exc:
+                # A grandchild that left the process group (setsid, a daemon) still holds
+                # the pipes: stop reading rather than wait for it.
+                out, err = exc.output or b"", exc.stderr or b""
+                proc.stdout.close()
+                proc.stderr.close()
+                proc.wait()
             error = "timeout"
         duration = time.monotonic() - started
         return CommandResult(argv, env, cwd, proc.returncode if error is None else None,

@@ -112,7 +112,7 @@ class RecordingHost(Host):
         manifest = {
             "format": FORMAT_VERSION,
             "tool": "gotriage %s" % __version__,
-            "created": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
+            "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "hostname": self.hostname(),
             "identity": self.identity().to_dict(),
             "environ": redact_env(self.environ()),
@@ -152,9 +152,7 @@ class RecordingHost(Host):
         os.chmod(dest, 0o700)
         for rel, data in self.snapshot_members():
             path = os.path.join(dest, *rel.split("/"))
-            parent = os.path.dirname(path)
-            if not os.path.isdir(parent):
-                os.makedirs(parent, 0o700)
+            _makedirs_private(os.path.dirname(path))
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -176,6 +174,14 @@ class RecordingHost(Host):
                 info.mtime = now
                 tar.addfile(info, io.BytesIO(data))
         return dest
+
+
+def _makedirs_private(path):
+    """os.makedirs with mode 0700 for every directory it creates (since Python 3.7,
+    os.makedirs gives the mode to the last one only)."""
+    if not os.path.isdir(path):
+        _makedirs_private(os.path.dirname(path))
+        os.mkdir(path, 0o700)
 
 
 def _dump(obj):
