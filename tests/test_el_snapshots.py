@@ -87,3 +87,29 @@ def test_fixtures_are_up_to_date(tmp_path, name):
     shutil.copytree(os.path.join(DATA, "el"), str(tmp_path / "el"))
     subprocess.check_call([sys.executable, str(copy / "make_el_snapshots.py")])
     assert _tree(os.path.join(SNAPSHOTS, name)) == _tree(str(copy / name))
+
+
+def test_go_install_at_version_with_go_115(tmp_path):
+    import json
+
+    from conftest import make_snapshot
+
+    with open(os.path.join(SNAPSHOTS, "el8-old-go", "commands", "0001.json")) as f:
+        probe = json.load(f)
+    del probe["env"]  # a hand-made command without env matches any environment
+    with open(os.path.join(DATA, "el", "rocky-8.4", "etc", "os-release")) as f:
+        os_release = f.read()
+    snap = make_snapshot(tmp_path / "s", files={
+        "/etc/os-release": os_release,
+        "/usr/lib/golang/bin/go": "x", "/usr/lib/golang/VERSION": "go1.15.14\n",
+        "/usr/lib/golang/pkg/tool/linux_amd64/compile": "x",
+        "/srv/tool/Makefile": "tools:\n\tgo install golang.org/x/tools/cmd/goimports@v0.1.0\n",
+    }, paths={"/usr/bin/go": {"stat": {"mode": 0o100755}, "realpath": "/usr/lib/golang/bin/go"}},
+        environ={"PATH": "/usr/bin", "HOME": "/root"}, commands=[probe])
+    run = run_gotriage(["check", "--json", "--root", str(snap), "--project", "/srv/tool"],
+                       env={"PATH": "/usr/bin:/bin"})
+    found = run.results("GO-VERSION-FEATURE", "shell")
+    assert len(found) == 1, (run.ids("shell"), run.json["notes"])
+    f = found[0]
+    assert f["evidence"][0]["source"] == "/srv/tool/Makefile" and f["evidence"][0]["line"] == 2
+    assert "go install pkg@version" in f["title"]

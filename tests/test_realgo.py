@@ -502,3 +502,33 @@ def test_https_proxy_without_scheme_is_fine(tmp_path, home, toolchains):
     project = write_module(tmp_path / "p")
     env = base_env(home, [t.bindir], HTTPS_PROXY="proxy.example.invalid:3128")
     assert not gotriage(env, project).results("GO-PROXY-HTTP-PROXY-INVALID")
+
+
+def test_cgo_without_libc_headers(tmp_path, home, toolchains):
+    """gcc present, glibc headers absent (a sysroot with none): the message gotriage
+    predicts is what the real build prints, and a host without stdlib.h gets the finding."""
+    t = toolchains["1.27"]
+    need(shutil.which("gcc") is not None, "gcc")
+    empty = tmp_path / "sysroot"
+    empty.mkdir()
+    project = write_module(tmp_path / "p", source=CGO_SOURCE)
+    env = base_env(home, [t.bindir], CGO_ENABLED="1", CC="gcc --sysroot=%s" % empty)
+    code, out = run_go(t.go, ["build", "-o", os.devnull, "."], env, project)
+    assert code != 0
+    from conftest import make_snapshot
+
+    probe = {"argv": ["/usr/bin/go", "env", "-json", "GOROOT", "GOVERSION", "GOPATH", "GOCACHE",
+                      "GOMODCACHE", "GOENV", "GOFLAGS", "GO111MODULE", "GOTOOLCHAIN", "GOPROXY",
+                      "GOSUMDB", "GOPRIVATE", "GONOSUMDB", "GONOPROXY", "CGO_ENABLED", "CC", "GOOS",
+                      "GOARCH"],
+             "returncode": 0, "stdout": '{"GOROOT": "/usr/lib/golang", "GOVERSION": "go1.22.9", '
+                                       '"CGO_ENABLED": "1", "CC": "gcc", "GOCACHE": "/root/.cache/go-build"}'}
+    snap = make_snapshot(tmp_path / "snap", files={
+        "/usr/lib/golang/bin/go": "x", "/usr/lib/golang/VERSION": "go1.22.9\n",
+        "/usr/lib/golang/pkg/tool/linux_amd64/compile": "x", "/usr/bin/gcc": "x"},
+        paths={"/usr/bin/go": {"stat": {"mode": 0o100755}, "realpath": "/usr/lib/golang/bin/go"},
+               "/usr/bin/gcc": {"stat": {"mode": 0o100755}}}, commands=[probe])
+    run = run_gotriage(CHECK + ["--root", str(snap), "--project", "/root"], env={"PATH": "/usr/bin"})
+    f = only(run, "GO-CGO-NO-HEADERS")
+    assert_predicted(f, out)
+    assert f["fix"][0]["argv"][-1] == "glibc-devel" or f["fix"][0]["argv"][-1] == "libc6-dev"

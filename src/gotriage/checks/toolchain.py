@@ -481,7 +481,9 @@ def modules(facts):
     """GO111MODULE, GOPATH, GOFLAGS in each context, and the project's go.mod."""
     results = []
     project = facts.project
-    for ctx, probe in _working_probes(facts):
+    # Settings are read from the environment and go env file, so they are judged even when
+    # `go env` itself fails because of them (GO-PROBE-FAILED then has the message).
+    for ctx, probe in _probes(facts):
         value, where = facts.setting(ctx, "GO111MODULE")
         if value is not None:
             mode = value.strip()
@@ -504,15 +506,17 @@ def modules(facts):
                     why="go refuses to run with an unknown GO111MODULE value.",
                     predicted_error='go: unknown environment setting GO111MODULE=%s' % value,
                     fix=[_unset_action(ctx, "GO111MODULE", where, facts)]))
-        gopath = probe.get("GOPATH")
-        goroot_used = probe.get("GOROOT")
+        gopath = probe.get("GOPATH") if probe.ok else (facts.setting(ctx, "GOPATH")[0] or "")
+        goroot_used = probe.get("GOROOT") if probe.ok else (
+            probe.install.root if probe.install else "")
         for entry in [p for p in gopath.split(":") if p]:
             if not entry.startswith("/"):
                 results.append(_f(
                     "GO-MODULES-GOPATH", ctx.severity("error"),
                     "GOPATH entry %r is relative" % entry, ctx,
                     subject="relative:" + entry,
-                    evidence=[Evidence.command(probe.result, "GOPATH=%s" % gopath)],
+                    evidence=[Evidence.command(probe.result, "GOPATH=%s" % gopath) if probe.ok
+                              else Evidence.env("GOPATH", gopath, ctx.label)],
                     why="go refuses a relative GOPATH.",
                     predicted_error='go: GOPATH entry is relative; must be absolute path: "%s".' % entry,
                     fix=[Action.note("set GOPATH to an absolute path, or unset it "
@@ -611,8 +615,9 @@ def _switch_outcome(facts, ctx, needed):
         "the go.mod line",
         "install Go 1.21 or newer, or write `go 1.N` and drop the toolchain line."),
     "GO-VERSION-FEATURE": (
-        "The project uses a feature newer than the local Go (//go:embed needs 1.16).",
-        "the source file and line",
+        "The project uses a feature newer than the local Go: //go:embed in its sources, or "
+        "`go install pkg@version` in its Makefile or scripts (both need Go 1.16).",
+        "the source, Makefile or script line",
         "install a newer Go."),
     "GO-VERSION-TOOLCHAIN-INVALID": (
         "GOTOOLCHAIN has a value go rejects (only local, auto, path, goX.Y[.Z][+auto|+path]).",
@@ -624,7 +629,7 @@ def project_version(facts):
     results = []
     project = facts.project
     mod = project.gomod
-    for ctx, probe in _working_probes(facts):
+    for ctx, probe in _probes(facts):
         value, where = facts.setting(ctx, "GOTOOLCHAIN")
         if value is not None and not _TOOLCHAIN_VALUE.match(value):
             results.append(_f(
@@ -637,8 +642,33 @@ def project_version(facts):
                 predicted_error='go: invalid GOTOOLCHAIN "%s"' % value,
                 fix=[_unset_action(ctx, "GOTOOLCHAIN", where, facts)],
                 references=[REFERENCES["toolchains"]]))
+        if not probe.ok:
+            continue
         local = parse_version(probe.version)
-        if mod is None or local is None:
+        if local is None:
+            continue
+        if project.install_at_version and local[:2] < FEATURES["install-at-version"][0]:
+            path, line, text = project.install_at_version
+            results.append(_f(
+                "GO-VERSION-FEATURE", ctx.severity("error"),
+                "%s runs `go install pkg@version`, which needs Go 1.16; the local go is %s" % (
+                    path, probe.version), ctx, subject="install-at:" + probe.go_real,
+                evidence=[Evidence.file(path, text, line)],
+                # No predicted_error: no toolchain older than 1.16 is at hand to confirm
+                # its exact wording, and gotriage quotes only messages it has seen.
+                why="Go 1.16 added `go install pkg@version`; older releases refuse the "
+                    "path@version syntax outside `go get`.",
+                fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
+        if project.embed and local[:2] < FEATURES["embed"][0]:
+            path, line = project.embed
+            results.append(_f(
+                "GO-VERSION-FEATURE", ctx.severity("error"),
+                "%s uses //go:embed, which needs Go 1.16; the local go is %s" % (
+                    path, probe.version), ctx, subject="embed:" + probe.go_real,
+                evidence=[Evidence.file(path, "//go:embed", line)],
+                why="//go:embed arrived in Go 1.16.",
+                fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
+        if mod is None:
             continue
         if local[:2] < (1, 21):
             syntax = []
@@ -706,15 +736,6 @@ def project_version(facts):
                     % mod.go,
                 predicted_error="note: module requires Go %s" % mod.go,
                 fix=[Action.note("install Go %s or newer (%s)" % (mod.go, GO_DOWNLOAD_URL))]))
-        if project.embed and local[:2] < FEATURES["embed"][0]:
-            path, line = project.embed
-            results.append(_f(
-                "GO-VERSION-FEATURE", ctx.severity("error"),
-                "%s uses //go:embed, which needs Go 1.16; the local go is %s" % (
-                    path, probe.version), ctx, subject="embed:" + probe.go_real,
-                evidence=[Evidence.file(path, "//go:embed", line)],
-                why="//go:embed arrived in Go 1.16.",
-                fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
     if not results:
         results.append(_f("GO-VERSION", "ok", "local Go is new enough for %s" % (
             project.gomod_path or "the project (no go.mod)")))

@@ -7,6 +7,7 @@ in checks/toolchain.py only look at these records.
 """
 
 import posixpath
+import re
 
 from gotriage.facts.contexts import (
     login_context,
@@ -34,6 +35,8 @@ from gotriage.parsers.gomod import parse_gomod
 from gotriage.parsers.os_release import el_major, package_manager, parse_os_release
 
 PROBE_TIMEOUT = 10.0
+# `go install example.com/cmd/x@v1.2.3` (or @latest) in a Makefile or script: Go 1.16+.
+_INSTALL_AT_VERSION = re.compile(r"\bgo\s+install\s+(?:-\S+\s+)*[\w.\-/]+@\S+")
 MAX_SOURCE_FILES = 200
 
 
@@ -108,6 +111,7 @@ class Project(object):
         self.gomod = None
         self.vendor = False
         self.embed = None  # (path, line) of the first //go:embed
+        self.install_at_version = None  # (path, line) of a `go install pkg@version`
 
 
 class ToolchainFacts(object):
@@ -352,6 +356,16 @@ class ToolchainFacts(object):
                 if current == "/":
                     break
                 current = posixpath.dirname(current)
+            scripts = [n for n in self.host.try_listdir(directory)
+                       if n in ("Makefile", "GNUmakefile", "makefile") or n.endswith(".sh")]
+            for name in scripts[:20]:
+                path = posixpath.join(directory, name)
+                for number, line in enumerate((self.host.read_text(path, 1024 * 1024) or "").splitlines(), 1):
+                    if _INSTALL_AT_VERSION.search(line):
+                        project.install_at_version = (path, number, line.strip())
+                        break
+                if project.install_at_version:
+                    break
             for name in project.go_files[:MAX_SOURCE_FILES]:
                 path = posixpath.join(directory, name)
                 text = self.host.read_text(path, 1024 * 1024) or ""
