@@ -568,3 +568,29 @@ def test_cli_reports_bad_snapshot_in_one_line(tmp_path, manifest):
     assert stderr.startswith("gotriage: error: ")
     assert stderr.endswith("\n") and stderr.count("\n") == 1, stderr
     assert proc.stdout == b""
+
+
+def test_malformed_paths_entry_and_boolean_format(tmp_path):
+    """A paths.json entry that is not an object, and "format": true, are refused whole."""
+    import json
+
+    from gotriage.host.snapshot import SnapshotError, open_snapshot
+
+    snap = tmp_path / "s"
+    snap.mkdir()
+    (snap / "gotriage-snapshot.json").write_text(json.dumps({"format": 1}))
+    (snap / "paths.json").write_text(json.dumps({"/etc/os-release": "oops"}))
+    with pytest.raises(SnapshotError) as err:
+        open_snapshot(str(snap))
+    assert "/etc/os-release" in str(err.value) and "\n" not in str(err.value)
+    (snap / "paths.json").unlink()
+    (snap / "gotriage-snapshot.json").write_text(json.dumps({"format": True}))
+    with pytest.raises(SnapshotError):
+        open_snapshot(str(snap))
+
+
+def test_live_run_in_a_missing_directory_is_not_a_missing_command(tmp_path):
+    from gotriage.host.live import LiveHost
+
+    result = LiveHost().run(["/bin/true"], cwd=str(tmp_path / "nope"))
+    assert result.error == "failed" and b"does not exist" in result.stderr

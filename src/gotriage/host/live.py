@@ -73,6 +73,9 @@ class LiveHost(Host):
 
     def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
         started = time.monotonic()
+        if cwd and not os.path.isdir(cwd):
+            return CommandResult(argv, env, cwd, None, b"",
+                                 ("working directory %s does not exist" % cwd).encode(), 0.0, "failed")
         try:
             proc = subprocess.Popen(
                 list(argv), env=env, cwd=cwd, stdin=subprocess.DEVNULL,

@@ -88,7 +88,7 @@ class SnapshotHost(Host):
         if not isinstance(self.manifest, dict):
             raise SnapshotError("%s: the manifest is not a JSON object" % self.origin)
         version = self.manifest.get("format")
-        if not isinstance(version, int) or version < 1:
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise SnapshotError("%s: no valid snapshot format version in %s" % (self.origin, MANIFEST))
         if version > FORMAT_VERSION:
             raise SnapshotError(
@@ -98,6 +98,9 @@ class SnapshotHost(Host):
         self.paths = _load_json(paths_file, "paths index") if os.path.exists(paths_file) else {}
         if not isinstance(self.paths, dict):
             raise SnapshotError("%s: paths.json is not a JSON object" % self.origin)
+        bad = [p for p, entry in self.paths.items() if not isinstance(entry, dict)]
+        if bad:
+            raise SnapshotError("%s: paths.json entry for %s is not an object" % (self.origin, bad[0]))
         self._exact, self._loose = self._load_commands(os.path.join(directory, "commands"))
 
     # -- loading -------------------------------------------------------------------------
