@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 
 import pytest
 
@@ -371,6 +372,17 @@ def _as_nobody():
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
 
 
+def _python_for_nobody(prefix):
+    """An interpreter that user nobody can start: this test run's own, unless it lives
+    under a directory nobody cannot enter (pyenv in /root), then the system python3."""
+    for python in (sys.executable, "/usr/bin/python3"):
+        ok = subprocess.run(prefix + [python, "-c", "pass"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL).returncode == 0
+        if ok:
+            return python
+    need(False, "a Python that user nobody can run")
+
+
 def test_gocache_owned_by_root_is_not_writable_for_the_user(public_tmp, toolchains):
     prefix = _as_nobody()
     t = toolchains["1.27"]
@@ -393,9 +405,8 @@ def test_gocache_owned_by_root_is_not_writable_for_the_user(public_tmp, toolchai
 
     env2 = dict(env, PYTHONPATH=os.path.join(ROOT, "src"))
     import json
-    import sys
 
-    check = subprocess.run(prefix + [sys.executable, "-m", "gotriage"] + CHECK + [
+    check = subprocess.run(prefix + [_python_for_nobody(prefix), "-m", "gotriage"] + CHECK + [
         "--project", str(project)], env=env2, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert check.returncode == 1, check.stderr
     results = [r for r in json.loads(check.stdout.decode())["results"]
@@ -469,12 +480,11 @@ def test_unreadable_go_env_file_is_reported_not_fatal(public_tmp, toolchains):
         os.chmod(str(path), 0o755 if path.is_dir() else 0o644)
     env = base_env(home, [t.bindir])
     import json
-    import sys
 
     from conftest import ROOT
 
     env["PYTHONPATH"] = os.path.join(ROOT, "src")
-    proc = subprocess.run(prefix + [sys.executable, "-m", "gotriage"] + CHECK + [
+    proc = subprocess.run(prefix + [_python_for_nobody(prefix), "-m", "gotriage"] + CHECK + [
         "--project", str(project)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.returncode in (0, 1), proc.stderr
     assert b"Traceback" not in proc.stderr
