@@ -542,3 +542,15 @@ def test_cgo_without_libc_headers(tmp_path, home, toolchains):
     f = only(run, "GO-CGO-NO-HEADERS")
     assert_predicted(f, out)
     assert f["fix"][0]["argv"][-1] == "glibc-devel" or f["fix"][0]["argv"][-1] == "libc6-dev"
+
+
+@pytest.mark.parametrize("pinned", ["go1.99.1", "go1.99.1+auto", "go1.21.13"])
+def test_gotoolchain_pinned_to_another_release(tmp_path, home, toolchains, pinned):
+    t = toolchains["1.27"]
+    project = write_module(tmp_path / "p")
+    env = base_env(home, [t.bindir], GOTOOLCHAIN=pinned, GOPROXY="off")
+    code, out = run_go(t.go, ["version"], env, project)
+    assert code != 0
+    f = only(gotriage(env, project), "GO-VERSION-TOOLCHAIN-PINNED")
+    assert f["severity"] == "error"
+    assert_predicted(f, out)

@@ -586,18 +586,20 @@ def modules(facts):
 _TOOLCHAIN_VALUE = re.compile(r"^(local|auto|path|go\d+(\.\d+){0,2}((rc|beta)\d+)?(\+(auto|path))?)$")
 
 
-def _switch_outcome(facts, ctx, needed):
-    """What go does when the project needs Go `needed` (a version string) in ctx:
-    (will_switch, predicted error or None, evidence)."""
+def _switch_outcome(facts, ctx, probe):
+    """Whether go may download a toolchain in ctx: (allowed, GOTOOLCHAIN value, evidence)."""
     value, where = facts.setting(ctx, "GOTOOLCHAIN")
     value = value or "local"
     evidence = [_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts)] if where else [
         Evidence.fact("GOTOOLCHAIN is not set (local)")]
     if value == "local" or value.endswith("+path") or value == "path":
         return False, value, evidence
-    proxy = facts.probe(ctx).get("GOPROXY") if facts.probe(ctx) else ""
-    evidence.append(Evidence.env("GOPROXY", proxy, ctx.label))
+    evidence.append(Evidence.env("GOPROXY", probe.get("GOPROXY"), ctx.label))
     return True, value, evidence
+
+
+def _platform(probe):
+    return "%s/%s" % (probe.get("GOOS") or "linux", probe.get("GOARCH") or "amd64")
 
 
 @check("GO-VERSION", LAYER, "the local Go is new enough for the project", findings={
@@ -619,6 +621,12 @@ def _switch_outcome(facts, ctx, needed):
         "`go install pkg@version` in its Makefile or scripts (both need Go 1.16).",
         "the source, Makefile or script line",
         "install a newer Go."),
+    "GO-VERSION-TOOLCHAIN-PINNED": (
+        "GOTOOLCHAIN=goVERSION names another release than the local Go: every go command "
+        "switches to it, downloading it through GOPROXY, which fails offline (`toolchain not "
+        "available`).",
+        "GOTOOLCHAIN and GOPROXY and where they are set",
+        "unset GOTOOLCHAIN, or install that release locally."),
     "GO-VERSION-TOOLCHAIN-INVALID": (
         "GOTOOLCHAIN has a value go rejects (only local, auto, path, goX.Y[.Z][+auto|+path]).",
         "the setting and where it is set",
@@ -647,6 +655,22 @@ def project_version(facts):
         local = parse_version(probe.version)
         if local is None:
             continue
+        pinned = re.match(r"^(go\d+(?:\.\d+){0,2}(?:(?:rc|beta)\d+)?)(\+auto)?$", value or "")
+        if pinned and pinned.group(1) != probe.version and local[:2] >= (1, 21):
+            target = pinned.group(1)
+            predicted = _download_failure(probe.get("GOPROXY"), target, _platform(probe))
+            results.append(_f(
+                "GO-VERSION-TOOLCHAIN-PINNED", ctx.severity("error" if predicted else "warn"),
+                "GOTOOLCHAIN=%s: every go command switches from %s to %s" % (
+                    value, probe.version, target), ctx, subject="%s@%s" % (value, where),
+                evidence=[_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts),
+                          Evidence.env("GOPROXY", probe.get("GOPROXY"), ctx.label)],
+                why="GOTOOLCHAIN=goVERSION runs exactly that release (fetched through GOPROXY "
+                    "unless it is the local one), whatever go.mod says.",
+                predicted_error=predicted,
+                fix=[_unset_action(ctx, "GOTOOLCHAIN", where, facts),
+                     Action.note("or install %s locally and put it first on PATH" % target)],
+                references=[REFERENCES["toolchains"]]))
         if project.install_at_version and local[:2] < FEATURES["install-at-version"][0]:
             path, line, text = project.install_at_version
             results.append(_f(
@@ -696,13 +720,12 @@ def project_version(facts):
                 needed = mod.toolchain[2:].split("-")[0].split("+")[0]
         need = parse_version(needed) if needed else None
         if need is not None and local[:2] >= (1, 21) and need > local:
-            will_switch, mode, evidence = _switch_outcome(facts, ctx, needed)
+            will_switch, mode, evidence = _switch_outcome(facts, ctx, probe)
             evidence.insert(0, Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line))
             if will_switch:
-                target = "go" + format_version(need) if need[2] or local[:2] >= (1, 21) else needed
-                proxy = probe.get("GOPROXY")
-                predicted = _download_failure(proxy, target, "%s/%s" % (
-                    probe.get("GOOS") or "linux", probe.get("GOARCH") or "amd64"))
+                # Go 1.21+ names a bare "go 1.N" line as release 1.N.0 (seen: go1.99.0).
+                target = "go" + format_version(need)
+                predicted = _download_failure(probe.get("GOPROXY"), target, _platform(probe))
                 title = "%s needs Go %s; %s will try to download %s" % (
                     project.gomod_path, needed, probe.version, target)
                 why = ("GOTOOLCHAIN=%s lets go fetch the toolchain go.mod asks for, through "
