@@ -594,3 +594,12 @@ def test_live_run_in_a_missing_directory_is_not_a_missing_command(tmp_path):
 
     result = LiveHost().run(["/bin/true"], cwd=str(tmp_path / "nope"))
     assert result.error == "failed" and b"does not exist" in result.stderr
+
+
+def test_live_read_of_a_proc_sysctl():
+    """/proc/sys files refuse one 16 MiB read (ENOMEM): LiveHost reads in chunks."""
+    from gotriage.host.live import LiveHost
+
+    with open("/proc/sys/kernel/osrelease", "rb") as f:
+        expected = f.read(4096)
+    assert LiveHost().read("/proc/sys/kernel/osrelease") == expected

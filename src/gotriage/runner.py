@@ -42,13 +42,12 @@ class Report(object):
 
 
 def make_facts(layer, host, options):
-    if layer == "toolchain":
-        from gotriage.facts.toolchain import ToolchainFacts
+    import importlib
 
-        return ToolchainFacts(host, project_dir=options.get("project"),
-                              users=options.get("users", ()), network=options.get("network", False),
-                              timeout=options.get("timeout") or 10.0)
-    raise ValueError(layer)
+    from gotriage.checks import FACTS
+
+    module, _, name = FACTS[layer].partition(":")
+    return getattr(importlib.import_module(module), name).from_options(host, options)
 
 
 def merge(findings):

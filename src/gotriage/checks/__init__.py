@@ -13,8 +13,18 @@ I/O: everything comes from the facts object.
 
 import importlib
 
-LAYERS = ("toolchain",)
-_MODULES = {"toolchain": "gotriage.checks.toolchain"}
+LAYERS = ("toolchain", "system", "packages")
+_MODULES = {
+    "toolchain": "gotriage.checks.toolchain",
+    "system": "gotriage.checks.system",
+    "packages": "gotriage.checks.packages",
+}
+# The facts class of each layer: "module:Class", built with Class.from_options(host, options).
+FACTS = {
+    "toolchain": "gotriage.facts.toolchain:ToolchainFacts",
+    "system": "gotriage.facts.system:SystemFacts",
+    "packages": "gotriage.facts.packages:PackagesFacts",
+}
 
 
 class FindingDoc(object):

@@ -126,6 +126,12 @@ class ToolchainFacts(object):
         self._cache = {}
         self.notes = []  # what could not be examined, for the report
 
+    @classmethod
+    def from_options(cls, host, options):
+        return cls(host, project_dir=options.get("project"), users=options.get("users", ()),
+                   network=options.get("network", False),
+                   timeout=options.get("timeout") or PROBE_TIMEOUT)
+
     def _memo(self, key, compute):
         if key not in self._cache:
             self._cache[key] = compute()

@@ -9,6 +9,7 @@ give the same answer as `check` on the host the snapshot came from.
 Operations and their results are plain data so that they can be recorded:
 
   read(path)      -> bytes                  (HostError on failure)
+  read_range(path, offset, length) -> bytes  (part of a large file)
   stat(path)      -> StatResult             (follows symlinks)
   lstat(path)     -> StatResult
   listdir(path)   -> sorted list of names
@@ -201,6 +202,11 @@ class Host(object):
 
     # -- primitives, implemented by subclasses ---------------------------------------------
     def read(self, path, max_bytes=DEFAULT_MAX_READ):
+        raise NotImplementedError
+
+    def read_range(self, path, offset, length):
+        """Up to `length` bytes of the file from `offset` (fewer at its end): how large
+        files (ELF binaries, audit logs) are read without loading them whole."""
         raise NotImplementedError
 
     def stat(self, path):

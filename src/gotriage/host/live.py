@@ -42,8 +42,36 @@ class LiveHost(Host):
 
     def read(self, path, max_bytes=DEFAULT_MAX_READ):
         def _read():
+            # In chunks: /proc and /sys files refuse one huge read (ENOMEM for a 16 MiB
+            # buffer on /proc/sys), and most files are small.
+            chunks, left = [], max_bytes
             with open(path, "rb") as f:
-                return f.read(max_bytes)
+                while left > 0:
+                    chunk = f.read(min(left, 65536))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    left -= len(chunk)
+            return b"".join(chunks)
+
+        try:
+            return _wrap("read", path, _read)
+        except HostError as err:
+            self._note_denied(err)
+            raise
+
+    def read_range(self, path, offset, length):
+        def _read():
+            with open(path, "rb") as f:
+                f.seek(offset)
+                chunks, left = [], length
+                while left > 0:
+                    chunk = f.read(min(left, 1 << 20))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    left -= len(chunk)
+                return b"".join(chunks)
 
         try:
             return _wrap("read", path, _read)

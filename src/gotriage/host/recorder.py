@@ -29,6 +29,7 @@ class RecordingHost(Host):
         self.denied = inner.denied
         self.paths = {}
         self.contents = {}
+        self.ranges = {}  # path -> [(offset, bytes)] read with read_range
         self.commands = []
 
     def _entry(self, path):
@@ -48,6 +49,12 @@ class RecordingHost(Host):
         previous = self.contents.get(path)
         if previous is None or len(data) > len(previous):
             self.contents[path] = data
+        return data
+
+    def read_range(self, path, offset, length):
+        data = self._call("read", path, self.inner.read_range, path, offset, length)
+        self._entry(path)["read"] = True
+        self.ranges.setdefault(path, []).append((offset, data))
         return data
 
     def stat(self, path):
@@ -120,9 +127,9 @@ class RecordingHost(Host):
         }
         yield MANIFEST, _dump(manifest)
         yield "paths.json", _dump(self.paths)
-        for path, data in sorted(self.contents.items()):
+        for path in sorted(set(self.contents) | set(self.ranges)):
             rel = posixpath.normpath(path).lstrip("/")
-            yield "files/" + rel, redact_bytes(data)
+            yield "files/" + rel, redact_bytes(self._content(path))
         seen = set()
         number = 0
         for result in self.commands:
@@ -138,6 +145,21 @@ class RecordingHost(Host):
             encode_output(redact_bytes(result.stdout), "stdout", entry)
             encode_output(redact_bytes(result.stderr), "stderr", entry)
             yield "commands/%04d.json" % number, _dump(entry)
+
+    def _content(self, path):
+        """The bytes to store for `path`: what read() returned, with the parts read by
+        read_range() laid over it (other bytes of a partly read file are zeros; a replay
+        asks for the same parts)."""
+        whole = self.contents.get(path, b"")
+        pieces = self.ranges.get(path)
+        if not pieces:
+            return whole
+        size = max([len(whole)] + [offset + len(data) for offset, data in pieces])
+        buf = bytearray(size)
+        buf[:len(whole)] = whole
+        for offset, data in pieces:
+            buf[offset:offset + len(data)] = data
+        return bytes(buf)
 
     def save(self, dest):
         """Write the snapshot to a new directory, or to a .tar.gz (mode 0600)."""

@@ -153,6 +153,17 @@ class SnapshotHost(Host):
             raise HostError("EISDIR", path, "read")
         raise HostError("ENOENT", path, "read")
 
+    def read_range(self, path, offset, length):
+        self._result(path, "read")
+        local = self._file_path(path)
+        if local and os.path.isfile(local):
+            with open(local, "rb") as f:
+                f.seek(offset)
+                return f.read(length)
+        if local and os.path.isdir(local):
+            raise HostError("EISDIR", path, "read")
+        raise HostError("ENOENT", path, "read")
+
     def _stat(self, path, op):
         value = self._result(path, op)
         if value is not None:

@@ -1,0 +1,132 @@
+"""Facts for the system layer: which distribution and release, its kernel, architecture
+and glibc, gathered through the Host.  Other layers use them too (the packages layer for
+the release, `gotriage binary --target host` for glibc and the architecture)."""
+
+import datetime
+import re
+
+from gotriage.findings import Evidence
+from gotriage.knowledge.releases import EL_GLIBC, lookup
+from gotriage.parsers.os_release import parse_os_release
+from gotriage.parsers.release_files import parse_release_line
+
+RELEASE_FILES = ("/etc/centos-release", "/etc/rocky-release", "/etc/almalinux-release",
+                 "/etc/oracle-release", "/etc/redhat-release", "/etc/system-release")
+
+
+class Distro(object):
+    """The identified distribution: `id` as os-release spells it (with CentOS Stream told
+    apart from CentOS Linux as "centos-stream"), the major release, the EL release it is
+    compatible with, and the data row about it (knowledge/releases.py)."""
+
+    def __init__(self, id, version, name, evidence, like=()):
+        self.id = id
+        self.version = version or ""
+        self.name = name
+        self.evidence = evidence
+        self.like = list(like)
+        head = re.match(r"\d+", self.version.lstrip("Vv"))
+        self.major = int(head.group(0)) if head else None
+        self.release = lookup(self.id, self.major)
+        self.el = self.release.el if self.release else self._el_from_like()
+
+    def _el_from_like(self):
+        if self.major is not None and ({"rhel", "centos", "fedora"} & set(self.like)) and \
+                self.id != "fedora" and self.major in EL_GLIBC:
+            return self.major
+        return None
+
+    @property
+    def glibc(self):
+        """The glibc version the release ships ("2.34"), or None when unknown."""
+        if self.release:
+            return self.release.glibc
+        return EL_GLIBC.get(self.el)
+
+    def describe(self):
+        return "%s %s" % (self.name, self.version) if self.version else self.name
+
+
+def identify(os_release, os_release_path, release_files):
+    """A Distro from the parsed os-release (may be {}) and {path: text} of *-release files."""
+    if os_release.get("ID"):
+        distro_id = os_release["ID"]
+        name = os_release.get("NAME", distro_id)
+        if distro_id == "centos" and "stream" in name.lower():
+            distro_id = "centos-stream"
+        like = os_release.get("ID_LIKE", "").split()
+        evidence = [Evidence.file(os_release_path, 'ID="%s" VERSION_ID="%s"' % (
+            os_release.get("ID"), os_release.get("VERSION_ID", "")))]
+        return Distro(distro_id, os_release.get("VERSION_ID", ""), name, evidence, like)
+    for path, text in release_files.items():
+        parsed = parse_release_line(text)
+        if parsed:
+            distro_id, version, line = parsed
+            return Distro(distro_id, version, line.split(" release")[0], [Evidence.file(path, line, 1)],
+                          ["rhel"])
+    return None
+
+
+class SystemFacts(object):
+    def __init__(self, host, today=None):
+        self.host = host
+        self.today = today or datetime.date.today()
+        self.notes = []
+        self._cache = {}
+
+    @classmethod
+    def from_options(cls, host, options):
+        return cls(host, today=options.get("today"))
+
+    def _memo(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    @property
+    def distro(self):
+        def compute():
+            os_release, where = {}, None
+            for path in ("/etc/os-release", "/usr/lib/os-release"):
+                text = self.host.read_text(path)
+                if text is not None:
+                    os_release, where = parse_os_release(text), path
+                    break
+            files = {}
+            if not os_release:
+                for path in RELEASE_FILES:
+                    text = self.host.read_text(path)
+                    if text is not None:
+                        files[path] = text
+            return identify(os_release, where, files)
+        return self._memo("distro", compute)
+
+    @property
+    def kernel(self):
+        """The running kernel's release ("5.14.0-362.el9.x86_64"), or None."""
+        def compute():
+            text = self.host.read_text("/proc/sys/kernel/osrelease")
+            return text.strip() if text else None
+        return self._memo("kernel", compute)
+
+    @property
+    def machine(self):
+        """The host's architecture as `uname -m` prints it (x86_64, aarch64...), or None."""
+        def compute():
+            result = self.host.run(["uname", "-m"], timeout=5)
+            return result.text.strip() if result.ok else None
+        return self._memo("machine", compute)
+
+    @property
+    def glibc(self):
+        """(version, evidence) of the host's glibc: `getconf GNU_LIBC_VERSION`, else the
+        release's known glibc, else (None, None)."""
+        def compute():
+            result = self.host.run(["getconf", "GNU_LIBC_VERSION"], timeout=5)
+            if result.ok and result.text.startswith("glibc "):
+                return result.text.split()[1], Evidence.command(result)
+            distro = self.distro
+            if distro is not None and distro.glibc:
+                return distro.glibc, Evidence.fact("%s ships glibc %s" % (distro.describe(), distro.glibc))
+            return None, None
+        return self._memo("glibc", compute)
