@@ -63,8 +63,11 @@ def _unset_action(ctx, name, where, facts):
     envfile = facts.env_file(ctx)
     if envfile is not None and where == envfile.path and name in envfile.values:
         return Action.edit(envfile.path, None, old=envfile.values[name].text,
-                           description="every installed Go reads this file; "
-                                       "`go env -u %s` does the same" % name)
+                           description="every installed Go reads this file; edit it by hand: "
+                                       "`go env -u %s` fails while the value is broken, and "
+                                       "Go 1.27 refuses it (`go: GOROOT cannot be modified`)" % name
+                           if name == "GOROOT" else
+                           "every installed Go reads this file; `go env -u %s` does the same" % name)
     return Action.note("remove %s from %s" % (name, where))
 
 
