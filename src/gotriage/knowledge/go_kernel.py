@@ -1,0 +1,48 @@
+"""The oldest Linux kernel each Go release runs on.
+
+Sources: the Go release notes and wiki "MinimumRequirements": Go up to 1.23 requires
+Linux 2.6.32 or later; Go 1.24 raised it to Linux 3.2 (go.dev/doc/go1.24#linux).  A Go
+binary on an older kernel dies at start-up because the epoll system calls it needs are
+missing (ENOSYS, errno 38): `runtime: epollcreate failed with 38` / `epollwait failed with
+38` (EL5's 2.6.18 is the classic case).
+"""
+
+from gotriage.parsers.goenv import parse_version
+
+MIN_KERNEL_BY_GO = (
+    ((1, 24), (3, 2)),   # go.dev/doc/go1.24: "Go 1.24 requires Linux kernel version 3.2 or later"
+    ((1, 0), (2, 6, 32)),  # go.dev/wiki/MinimumRequirements (Go 1.x up to 1.23)
+)
+
+EPOLL_ENOSYS = "runtime: epollcreate failed with 38"
+
+
+def min_kernel(go_version):
+    """The minimum kernel (a tuple) for a Go version string ('go1.24.1', '1.22'), or None."""
+    version = parse_version(go_version)
+    if version is None:
+        return None
+    for since, kernel in MIN_KERNEL_BY_GO:
+        if version[:2] >= since:
+            return kernel
+    return None
+
+
+def parse_kernel(release):
+    """'5.14.0-362.el9.x86_64' -> (5, 14, 0); '2.6.32-754.el6' -> (2, 6, 32); None if unparsable."""
+    head = (release or "").split("-")[0].split("+")[0]
+    parts = []
+    for piece in head.split("."):
+        digits = ""
+        for ch in piece:
+            if not ch.isdigit():
+                break
+            digits += ch
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts) if parts else None
+
+
+def format_kernel(version):
+    return ".".join(str(p) for p in version)
