@@ -70,16 +70,22 @@ def merge(findings):
 
 
 def run(host, layers, options=None, ignore=(), fail_on="warn"):
-    options = options or {}
+    options = dict(options or {})
     ignore = set(ignore)
     findings, notes, errors = [], [], 0
     facts_by_layer = {}
+
+    def facts_of(layer):
+        """One facts object per layer, shared: the system layer asks the toolchain's."""
+        if layer not in facts_by_layer:
+            facts_by_layer[layer] = make_facts(layer, host, options)
+        return facts_by_layer[layer]
+
+    options["facts_of"] = facts_of
     for chk in all_checks(layers):
         if chk.id in ignore:
             continue
-        facts = facts_by_layer.get(chk.layer)
-        if facts is None:
-            facts = facts_by_layer[chk.layer] = make_facts(chk.layer, host, options)
+        facts = facts_of(chk.layer)
         try:
             produced = list(chk.func(facts) or [])
         except Exception as exc:  # a bug in one check must not hide the others
@@ -101,7 +107,7 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
         if note not in notes:
             notes.append(note)
     report = Report(host, layers, merge(findings), notes, fail_on, errors)
-    toolchain = facts_by_layer.get("toolchain")
+    toolchain = facts_by_layer.get("toolchain") if "toolchain" in layers else None
     if toolchain is not None:
         report.contexts = toolchain.contexts
     return report

@@ -1,8 +1,13 @@
-"""The system layer: will Go binaries run here?  Distribution and end of life, kernel
-against Go's minimum, kernel modules, limits."""
+"""The system layer: will Go binaries run here, and can this host install what Go needs?
+Distribution and end of life (with the dead mirrors of EOL CentOS), the kernel against
+Go's minimum, kernel modules of Go network services, and limits that break the runtime."""
+
+import re
 
 from gotriage.checks import check
-from gotriage.findings import Evidence, Finding
+from gotriage.findings import Action, Evidence, Finding
+from gotriage.knowledge.go_kernel import EPOLL_ENOSYS, format_kernel, min_kernel, parse_kernel
+from gotriage.parsers.limits import UNLIMITED, applicable
 
 LAYER = "system"
 
@@ -11,20 +16,305 @@ def _f(id, severity, title, **kw):
     return Finding(id, severity, title, layer=LAYER, **kw)
 
 
+# ---------------------------------------------------------------------------------------
 @check("SYS-DISTRO", LAYER, "the distribution is identified and supported", findings={
     "SYS-DISTRO-UNKNOWN": (
         "Neither /etc/os-release nor a *-release file names the distribution.",
         "the files read",
-        "nothing to fix: checks that depend on the release (glibc, EOL, packages) are skipped."),
+        "nothing to fix: checks that depend on the release (glibc, end of life) are skipped."),
+    "SYS-DISTRO-EOL": (
+        "The release is past its end of life: no more updates, and for CentOS the mirrors "
+        "are gone.",
+        "os-release (or the *-release file) and the end-of-life date with its source",
+        "migrate to a supported release (Rocky, AlmaLinux, RHEL, CentOS Stream 9/10...); "
+        "meanwhile point the repositories at the vault (see SYS-DISTRO-DEAD-MIRROR)."),
+    "SYS-DISTRO-DEAD-MIRROR": (
+        "An enabled repository of an end-of-life CentOS still uses mirrorlist.centos.org or "
+        "mirror.centos.org, which no longer serve it: every yum/dnf command fails (`Could not "
+        "resolve host: mirrorlist.centos.org` / `Cannot find a valid baseurl for repo`).",
+        "the .repo file, section and line",
+        "comment out mirrorlist= and set baseurl= to the release on vault.centos.org (the exact "
+        "line per section), then `yum clean all`."),
 })
 def distro(facts):
-    """Identifies the distribution and release from os-release and *-release files."""
+    """Identifies the distribution and release from os-release and *-release files, and
+    compares it with its end-of-life date (knowledge/releases.py)."""
     d = facts.distro
     if d is None:
         return [_f("SYS-DISTRO-UNKNOWN", "info", "the distribution could not be identified",
                    evidence=[Evidence.fact("no /etc/os-release, /usr/lib/os-release or *-release file")],
-                   why="Release-specific checks (glibc, end of life, repositories) are skipped.")]
-    extra = " (EL%d compatible)" % d.el if d.el and d.id not in ("rhel",) else ""
+                   why="Release-specific checks (glibc, end of life) are skipped.")]
+    results = []
+    release = d.release
+    if release is not None and release.past_eol(facts.today):
+        results.append(_f(
+            "SYS-DISTRO-EOL", "warn", "%s reached its end of life on %s" % (
+                release.name, release.eol.isoformat()), subject=release.name,
+            evidence=list(d.evidence) + [Evidence.fact("end of life %s (%s)" % (
+                release.eol.isoformat(), release.source))],
+            why="No security updates; repositories move to archives, so installing gcc, "
+                "glibc-devel or golang fails until the repo files are changed.",
+            fix=[Action.note("migrate to a supported release")] + ([Action.note(
+                "meanwhile the packages stay at %s" % release.vault)] if release.vault else [])))
+        results.extend(_dead_mirrors(facts, d, release))
     glibc = facts.glibc[0]
-    return [_f("SYS-DISTRO", "ok", "%s%s, glibc %s, kernel %s" % (
-        d.describe(), extra, glibc or "?", facts.kernel or "?"), evidence=list(d.evidence))]
+    extra = " (EL%d compatible)" % d.el if d.el and d.id != "rhel" else ""
+    results.append(_f("SYS-DISTRO", "ok", "%s%s, glibc %s, kernel %s" % (
+        d.describe(), extra, glibc or "?", facts.kernel or "?"), evidence=list(d.evidence)))
+    return results
+
+
+_MIRROR_PATH = re.compile(
+    r"^https?://(?:mirror|mirrorlist)\.centos\.org/(?P<alt>altarch/|centos-altarch/)?"
+    r"(?:centos/|\$contentdir/)?(?:\$releasever|\$stream|[0-9][0-9.]*(?:-stream)?)/(?P<rest>.*)$")
+
+
+def _vault_url(url, release, section):
+    """The vault.centos.org baseurl that replaces a dead mirror URL, or None."""
+    match = _MIRROR_PATH.match(url)
+    if match:
+        base = release.vault
+        if match.group("alt"):
+            base = base.replace("vault.centos.org/", "vault.centos.org/altarch/")
+        return "%s/%s" % (base, match.group("rest"))
+    repo = re.search(r"[?&]repo=([^&]+)", url)
+    if repo and "mirrorlist" in url:
+        name = repo.group(1)
+        layout = "%s/$basearch/" if release.el == 7 else "%s/$basearch/os/"
+        return "%s/%s" % (release.vault, layout % name)
+    return None
+
+
+def _dead_mirrors(facts, distro, release):
+    if not release.dead_hosts or not release.vault:
+        return []
+    results = []
+    for section in facts.repo_sections:
+        if not section.enabled:
+            continue
+        dead = [(key, url) for key in ("mirrorlist", "baseurl", "metalink")
+                for url in section.urls(key)
+                if any("//%s" % host in url for host in release.dead_hosts)]
+        if not dead:
+            continue
+        lines = facts.repo_lines(section.path)
+        fix = []
+        new_base = None
+        commented = section.commented.get("baseurl")
+        for key, url in dead:
+            line_no = section.lines.get(key)
+            old = lines[line_no - 1] if line_no and line_no <= len(lines) else "%s=%s" % (key, url)
+            if key == "baseurl":
+                new_base = new_base or _vault_url(url, release, section)
+                if new_base:
+                    fix.append(Action.edit(section.path, "baseurl=%s" % new_base, old=old,
+                                           description="[%s]" % section.name))
+            else:
+                fix.append(Action.edit(section.path, "#" + old, old=old,
+                                       description="[%s]: the mirrorlist service is gone" % section.name))
+                if "baseurl" not in section.options:
+                    source = commented[1] if commented else url
+                    new_base = _vault_url(source, release, section)
+                    if new_base:
+                        old_line = lines[commented[0] - 1] if commented and commented[0] <= len(lines) else None
+                        fix.append(Action.edit(section.path, "baseurl=%s" % new_base, old=old_line,
+                                               description="[%s]" % section.name))
+        fix.append(Action.command(["yum" if release.el == 7 else "dnf", "clean", "all"],
+                                  description="drop the cached mirror lists, then retry"))
+        key, url = dead[0]
+        results.append(_f(
+            "SYS-DISTRO-DEAD-MIRROR", "error",
+            "repo [%s] in %s still uses %s" % (section.name, section.path, url.split("/")[2]),
+            subject="%s:%s" % (section.path, section.name),
+            evidence=[Evidence.file(section.path, "%s=%s" % (key, url), section.lines.get(key))],
+            why="%s's mirrors stopped serving it at its end of life; its packages are kept at "
+                "%s." % (release.name, release.vault),
+            predicted_error=("Could not retrieve mirrorlist %s" % url if key == "mirrorlist"
+                             else "Cannot find a valid baseurl for repo: %s" % section.name),
+            fix=fix))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("SYS-KERNEL", LAYER, "the kernel is new enough for the installed Go", findings={
+    "SYS-KERNEL-TOO-OLD": (
+        "The running kernel is older than the installed Go supports (Go up to 1.23 needs "
+        "Linux 2.6.32, Go 1.24+ needs 3.2): its programs die at start-up.",
+        "/proc/sys/kernel/osrelease and the Go install's VERSION",
+        "a newer kernel (a newer release), or a Go release that still supports this kernel."),
+})
+def kernel(facts):
+    """The running kernel against the minimum of every installed Go (knowledge/go_kernel.py)."""
+    running = parse_kernel(facts.kernel)
+    if running is None:
+        return []
+    results = []
+    for install in facts.toolchain.installs:
+        need = min_kernel(install.version)
+        if need is None or running >= need:
+            continue
+        results.append(_f(
+            "SYS-KERNEL-TOO-OLD", "error",
+            "kernel %s is older than %s needs (Linux %s)" % (
+                facts.kernel, install.version, format_kernel(need)), subject=install.root,
+            evidence=[Evidence.file("/proc/sys/kernel/osrelease", facts.kernel),
+                      Evidence.file(install.root + "/VERSION", install.version, 1)],
+            why="Go's runtime uses system calls this kernel lacks (epoll_create1...).",
+            predicted_error=EPOLL_ENOSYS,
+            fix=[Action.note("use a Go release that supports Linux %s, or a newer kernel" %
+                             facts.kernel)]))
+    if not results:
+        results.append(_f("SYS-KERNEL", "ok", "kernel %s runs %s" % (
+            facts.kernel, ", ".join(i.version for i in facts.toolchain.installs if i.version)
+            or "Go binaries (Go 1.24+ needs 3.2, older 2.6.32)")))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+# Modules that Go network services (and the firewall in front of them) rely on.
+NETWORK_MODULES = ("nf_conntrack",)
+MERGED_CONNTRACK = ("nf_conntrack_ipv4", "nf_conntrack_ipv6")
+
+
+@check("SYS-MODULES", LAYER, "kernel modules for network services", findings={
+    "SYS-MODULES-MISSING": (
+        "A module that firewalling and NAT in front of Go services need (nf_conntrack) is "
+        "neither loaded, built in, nor available for the running kernel.",
+        "/proc/modules, /lib/modules/RELEASE/modules.builtin and modules.dep",
+        "install the kernel-modules package of the running kernel, or boot the kernel the "
+        "modules are for."),
+    "SYS-MODULES-MERGED": (
+        "A script or modules-load.d file loads nf_conntrack_ipv4/ipv6, which were merged "
+        "into nf_conntrack (kernel 4.19, RHEL 8.3+): `modprobe: FATAL: Module "
+        "nf_conntrack_ipv4 not found`.",
+        "the file and line that names it",
+        "load nf_conntrack instead."),
+    "SYS-MODULES-CONNTRACK-FULL": (
+        "The conntrack table is nearly full: new connections to Go servers are dropped "
+        "(`nf_conntrack: table full, dropping packet` in the kernel log; clients time out).",
+        "nf_conntrack_count and nf_conntrack_max",
+        "raise net.netfilter.nf_conntrack_max (sysctl.d) or lower the connection churn."),
+})
+def modules(facts):
+    """Whether nf_conntrack is loaded, built in or available; old module names in
+    modules-load.d; conntrack table use."""
+    results = []
+    for name in NETWORK_MODULES:
+        state = facts.module(name)
+        if not state.known:
+            facts.notes.append("kernel modules not examined: no /proc/modules nor "
+                               "/lib/modules/%s" % (facts.kernel or "?"))
+            continue
+        if state.loaded or state.builtin:
+            results.append(_f("SYS-MODULES", "ok", "%s %s" % (
+                name, "loaded" if state.loaded else "built into the kernel")))
+        elif state.available:
+            results.append(_f("SYS-MODULES", "ok", "%s available (loads on demand)" % name))
+        else:
+            results.append(_f(
+                "SYS-MODULES-MISSING", "warn",
+                "%s is not available for kernel %s" % (name, facts.kernel), subject=name,
+                evidence=[Evidence.fact("not in /proc/modules, /lib/modules/%s/modules.builtin "
+                                        "or modules.dep" % facts.kernel)],
+                why="firewalld, iptables/nftables NAT and connection tracking need it.",
+                fix=[Action.command(["dnf", "install", "-y",
+                                     "kernel-modules-core-%s" % facts.kernel
+                                     if (facts.distro and (facts.distro.el or 0) >= 9)
+                                     else "kernel-modules-%s" % facts.kernel])]))
+    for path in facts.host.glob("/etc/modules-load.d", lambda n: n.endswith(".conf")):
+        for number, line in enumerate((facts.host.read_text(path) or "").splitlines(), 1):
+            word = line.split("#", 1)[0].strip()
+            if word in MERGED_CONNTRACK and (facts.distro is None or (facts.distro.el or 99) >= 8):
+                results.append(_f(
+                    "SYS-MODULES-MERGED", "warn", "%s line %d loads %s, which no longer exists" % (
+                        path, number, word), subject="%s:%d" % (path, number),
+                    evidence=[Evidence.file(path, line, number)],
+                    why="nf_conntrack_ipv4 and nf_conntrack_ipv6 were merged into nf_conntrack "
+                        "(Linux 4.19; RHEL 8.3 and later).",
+                    predicted_error="modprobe: FATAL: Module %s not found in directory "
+                                    "/lib/modules/%s" % (word, facts.kernel or "$(uname -r)"),
+                    fix=[Action.edit(path, "nf_conntrack", old=line)]))
+    count, limit = facts.sysctl("net/netfilter/nf_conntrack_count"), facts.sysctl(
+        "net/netfilter/nf_conntrack_max")
+    if count and limit and count.isdigit() and limit.isdigit() and int(limit) > 0:
+        used = int(count) / float(limit)
+        if used >= 0.9:
+            results.append(_f(
+                "SYS-MODULES-CONNTRACK-FULL", "error" if used >= 0.99 else "warn",
+                "conntrack table %d%% full (%s of %s)" % (used * 100, count, limit),
+                evidence=[Evidence.file("/proc/sys/net/netfilter/nf_conntrack_count", count),
+                          Evidence.file("/proc/sys/net/netfilter/nf_conntrack_max", limit)],
+                why="When it is full the kernel drops new connections: Go clients see "
+                    "`i/o timeout`.",
+                predicted_error="nf_conntrack: table full, dropping packet",
+                fix=[Action.edit("/etc/sysctl.d/90-conntrack.conf",
+                                 "net.netfilter.nf_conntrack_max = %d" % (int(limit) * 4)),
+                     Action.command(["sysctl", "--system"])]))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+NOFILE_MIN = 4096
+NPROC_MIN = 1024
+
+
+@check("SYS-LIMITS", LAYER, "limits leave the Go runtime room", findings={
+    "SYS-LIMITS-NOFILE": (
+        "The open-files limit is low for a Go server: Go 1.19+ raises the soft limit to the "
+        "hard one at start, so a low hard limit ends in `accept4: too many open files`.",
+        "limits.conf/limits.d rule or /proc/self/limits",
+        "raise nofile for the user (limits.d) or LimitNOFILE= for the service."),
+    "SYS-LIMITS-NPROC": (
+        "The process limit is low: the Go runtime starts OS threads as it needs them and "
+        "dies with `runtime: failed to create new OS thread` / `fatal error: newosproc`.",
+        "limits.conf/limits.d rule or /proc/self/limits",
+        "raise nproc for the user (limits.d) or LimitNPROC= for the service."),
+    "SYS-LIMITS-BAD-LINE": (
+        "A limits.conf line pam_limits cannot use (wrong field count or value).",
+        "the file and line",
+        "fix or delete the line."),
+})
+def limits(facts):
+    """nofile and nproc for the user gotriage runs as: the rules of limits.conf and
+    limits.d (what a new login gets) and the limits of this session (/proc/self/limits)."""
+    results = []
+    identity = facts.host.identity()
+    rules, bad = facts.limit_rules
+    for path, number, line in bad:
+        results.append(_f("SYS-LIMITS-BAD-LINE", "info", "%s line %d cannot be parsed" % (path, number),
+                          subject="%s:%d" % (path, number), evidence=[Evidence.file(path, line, number)],
+                          why="pam_limits skips it, so the limit it meant to set is not set.",
+                          fix=[Action.edit(path, None, old=line)]))
+    rule_for = applicable(rules, identity.user)
+    own = facts.own_limits
+    for item, proc_name, minimum, fid, predicted in (
+            ("nofile", "Max open files", NOFILE_MIN, "SYS-LIMITS-NOFILE", "accept4: too many open files"),
+            ("nproc", "Max processes", NPROC_MIN, "SYS-LIMITS-NPROC",
+             "runtime: failed to create new OS thread")):
+        # The hard limit bounds what Go can raise itself to; a soft nproc counts at once.
+        kind = "hard" if item == "nofile" else "soft"
+        rule = rule_for.get((item, kind))
+        value, evidence = None, None
+        if rule is not None:
+            value, evidence = rule.value, Evidence.file(rule.path, rule.text, rule.line)
+        elif proc_name in own:
+            value = own[proc_name][1 if kind == "hard" else 0]
+            evidence = Evidence.file("/proc/self/limits", "%s %s %s" % (proc_name, own[proc_name][0],
+                                                                         own[proc_name][1]))
+        if value is None:
+            continue
+        if value != UNLIMITED and value < minimum:
+            results.append(_f(
+                fid, "warn", "%s %s limit for %s is %d" % (item, kind, identity.user, value),
+                subject="%s:%s" % (item, identity.user), evidence=[evidence],
+                why="A busy Go server needs more: each connection is a file descriptor and "
+                    "blocking system calls take OS threads.",
+                predicted_error=predicted,
+                fix=[Action.edit("/etc/security/limits.d/90-go.conf",
+                                 "%s  %s  %s  %d" % (identity.user, "-", item, minimum * 16),
+                                 description="for logins (then log in again); for a service: "
+                                             "Limit%s= in its unit" % ("NOFILE" if item == "nofile" else "NPROC"))]))
+        else:
+            results.append(_f("SYS-LIMITS", "ok", "%s %s limit %s" % (
+                item, kind, "unlimited" if value == UNLIMITED else value), subject=item))
+    return results

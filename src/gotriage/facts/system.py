@@ -7,8 +7,11 @@ import re
 
 from gotriage.findings import Evidence
 from gotriage.knowledge.releases import EL_GLIBC, lookup
+from gotriage.parsers.kmod import parse_module_paths, parse_proc_modules
+from gotriage.parsers.limits import parse_limits_conf, parse_proc_limits
 from gotriage.parsers.os_release import parse_os_release
 from gotriage.parsers.release_files import parse_release_line
+from gotriage.parsers.yumrepo import parse_repo_file
 
 RELEASE_FILES = ("/etc/centos-release", "/etc/rocky-release", "/etc/almalinux-release",
                  "/etc/oracle-release", "/etc/redhat-release", "/etc/system-release")
@@ -67,16 +70,34 @@ def identify(os_release, os_release_path, release_files):
     return None
 
 
+class ModuleState(object):
+    """Where a kernel module stands: loaded, built into the kernel, available on disk."""
+
+    def __init__(self, name, loaded, builtin, available, known):
+        self.name, self.loaded, self.builtin, self.available = name, loaded, builtin, available
+        self.known = known  # False when the module lists could not be read at all
+
+
 class SystemFacts(object):
-    def __init__(self, host, today=None):
+    def __init__(self, host, today=None, facts_of=None):
         self.host = host
         self.today = today or datetime.date.today()
         self.notes = []
         self._cache = {}
+        self._facts_of = facts_of  # the runner's other layers (for the installed Go)
 
     @classmethod
     def from_options(cls, host, options):
-        return cls(host, today=options.get("today"))
+        return cls(host, today=options.get("today"), facts_of=options.get("facts_of"))
+
+    @property
+    def toolchain(self):
+        """The toolchain layer's facts (shared with it when both layers run)."""
+        if self._facts_of is not None:
+            return self._facts_of("toolchain")
+        from gotriage.facts.toolchain import ToolchainFacts
+
+        return self._memo("toolchain", lambda: ToolchainFacts(self.host))
 
     def _memo(self, key, compute):
         if key not in self._cache:
@@ -130,3 +151,67 @@ class SystemFacts(object):
                 return distro.glibc, Evidence.fact("%s ships glibc %s" % (distro.describe(), distro.glibc))
             return None, None
         return self._memo("glibc", compute)
+
+    # -- repositories (for end-of-life mirrors) ---------------------------------------------
+    @property
+    def repo_sections(self):
+        """Every section of /etc/yum.repos.d/*.repo, in file order."""
+        def compute():
+            sections = []
+            for path in sorted(self.host.glob("/etc/yum.repos.d", lambda n: n.endswith(".repo"))):
+                sections.extend(parse_repo_file(self.host.read_text(path, 1024 * 1024) or "", path))
+            return sections
+        return self._memo("repos", compute)
+
+    def repo_lines(self, path):
+        """The lines of a repo file (to quote the exact line an edit replaces)."""
+        return (self.host.read_text(path, 1024 * 1024) or "").splitlines()
+
+    # -- kernel modules ----------------------------------------------------------------------
+    @property
+    def _module_lists(self):
+        def compute():
+            loaded_text = self.host.read_text("/proc/modules")
+            base = "/lib/modules/%s" % (self.kernel or "")
+            builtin_text = self.host.read_text(base + "/modules.builtin")
+            dep_text = self.host.read_text(base + "/modules.dep")
+            return (parse_proc_modules(loaded_text) if loaded_text is not None else None,
+                    parse_module_paths(builtin_text) if builtin_text is not None else None,
+                    parse_module_paths(dep_text) if dep_text is not None else None)
+        return self._memo("modules", compute)
+
+    def module(self, name):
+        loaded, builtin, available = self._module_lists
+        known = not (loaded is None and builtin is None and available is None)
+        return ModuleState(name, name in (loaded or ()), name in (builtin or ()),
+                           name in (available or ()), known)
+
+    def sysctl(self, name):
+        """A /proc/sys value as text ('net/netfilter/nf_conntrack_max'), or None."""
+        text = self.host.read_text("/proc/sys/" + name)
+        return text.strip() if text is not None else None
+
+    # -- limits ------------------------------------------------------------------------------
+    @property
+    def limit_rules(self):
+        """(rules, bad lines with their path) of limits.conf and limits.d/*.conf, in the
+        order pam_limits reads them."""
+        def compute():
+            rules, bad = [], []
+            paths = ["/etc/security/limits.conf"] + sorted(self.host.glob(
+                "/etc/security/limits.d", lambda n: n.endswith(".conf")))
+            for path in paths:
+                text = self.host.read_text(path)
+                if text is None:
+                    continue
+                r, b = parse_limits_conf(text, path)
+                rules.extend(r)
+                bad.extend((path, number, line) for number, line in b)
+            return rules, bad
+        return self._memo("limits", compute)
+
+    @property
+    def own_limits(self):
+        """The limits gotriage runs with (those of the shell that started it)."""
+        return self._memo("own_limits", lambda: parse_proc_limits(
+            self.host.read_text("/proc/self/limits") or ""))

@@ -1,0 +1,85 @@
+"""Resource limits: limits.conf(5) rules and /proc/PID/limits.
+
+limits.conf sample (EL7 /etc/security/limits.d/20-nproc.conf)::
+
+    *          soft    nproc     4096
+    root       soft    nproc     unlimited
+
+/proc/self/limits sample::
+
+    Limit                     Soft Limit           Hard Limit           Units
+    Max processes             9                    99                   processes
+    Max open files            1024                 4096                 files
+"""
+
+import re
+
+UNLIMITED = float("inf")
+
+
+class LimitRule(object):
+    __slots__ = ("domain", "type", "item", "value", "path", "line", "text")
+
+    def __init__(self, domain, type, item, value, path, line, text):
+        self.domain, self.type, self.item, self.value = domain, type, item, value
+        self.path, self.line, self.text = path, line, text
+
+
+def _value(text):
+    if text in ("unlimited", "infinity", "-1"):
+        return UNLIMITED
+    return int(text) if text.isdigit() else None
+
+
+def parse_limits_conf(text, path="/etc/security/limits.conf"):
+    """(rules, bad lines): rules as LimitRule, bad lines as (line number, text)."""
+    rules, bad = [], []
+    for number, raw in enumerate((text or "").splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.split()
+        if len(fields) != 4 or fields[1] not in ("soft", "hard", "-"):
+            bad.append((number, raw))
+            continue
+        value = _value(fields[3])
+        if value is None:
+            bad.append((number, raw))
+            continue
+        rules.append(LimitRule(fields[0], fields[1], fields[2], value, path, number, raw.strip()))
+    return rules, bad
+
+
+def applicable(rules, user, groups=()):
+    """{(item, 'soft'|'hard'): rule} in effect for `user`, as pam_limits decides: a rule
+    for the user beats one for its @group, which beats the '*' default; later files
+    (limits.d in order, read after limits.conf) win among equals.  Group and wildcard
+    rules do not apply to root (limits.conf(5))."""
+    ranked = {}
+    for rule in rules:
+        if rule.domain == user:
+            rank = 3
+        elif rule.domain.startswith("@") and rule.domain[1:] in groups and user != "root":
+            rank = 2
+        elif rule.domain == "*" and user != "root":  # '*' does not apply to root
+            rank = 1
+        else:
+            continue
+        for kind in (("soft", "hard") if rule.type == "-" else (rule.type,)):
+            key = (rule.item, kind)
+            if key not in ranked or rank >= ranked[key][0]:
+                ranked[key] = (rank, rule)
+    return {k: v[1] for k, v in ranked.items()}
+
+
+_PROC_LINE = re.compile(r"^(?P<name>Max [a-z ]+?)\s{2,}(?P<soft>\S+)\s+(?P<hard>\S+)")
+
+
+def parse_proc_limits(text):
+    """{'Max open files': (soft, hard)} from /proc/PID/limits (unlimited = inf)."""
+    out = {}
+    for line in (text or "").splitlines():
+        match = _PROC_LINE.match(line)
+        if match:
+            out[match.group("name")] = (_value(match.group("soft")), _value(match.group("hard")))
+    return out
