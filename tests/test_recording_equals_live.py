@@ -34,7 +34,7 @@ def faulty_host(tmp_path, toolchains):
 @pytest.mark.parametrize("form", ["dir", "tar.gz"])
 def test_recording_gives_the_same_findings(tmp_path, faulty_host, form):
     env, project = faulty_host
-    args = ["--layer", "toolchain", "--project", str(project)]
+    args = ["--project", str(project)]  # every layer
     live = run_gotriage(["check", "--json"] + args, env=env)
     assert live.returncode in (0, 1), live.stderr
     out = str(tmp_path / ("snap" if form == "dir" else "snap.tar.gz"))
