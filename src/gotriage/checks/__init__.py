@@ -13,17 +13,19 @@ I/O: everything comes from the facts object.
 
 import importlib
 
-LAYERS = ("toolchain", "system", "packages")
+LAYERS = ("toolchain", "system", "packages", "selinux")
 _MODULES = {
     "toolchain": "gotriage.checks.toolchain",
     "system": "gotriage.checks.system",
     "packages": "gotriage.checks.packages",
+    "selinux": "gotriage.checks.selinux",
 }
 # The facts class of each layer: "module:Class", built with Class.from_options(host, options).
 FACTS = {
     "toolchain": "gotriage.facts.toolchain:ToolchainFacts",
     "system": "gotriage.facts.system:SystemFacts",
     "packages": "gotriage.facts.packages:PackagesFacts",
+    "selinux": "gotriage.facts.selinux:SELinuxFacts",
 }
 
 
