@@ -287,10 +287,9 @@ def limits(facts):
                           fix=[Action.edit(path, None, old=line)]))
     rule_for = applicable(rules, identity.user)
     own = facts.own_limits
-    for item, proc_name, minimum, fid, predicted in (
-            ("nofile", "Max open files", NOFILE_MIN, "SYS-LIMITS-NOFILE", "accept4: too many open files"),
-            ("nproc", "Max processes", NPROC_MIN, "SYS-LIMITS-NPROC",
-             "runtime: failed to create new OS thread")):
+    for item, proc_name, minimum, predicted in (
+            ("nofile", "Max open files", NOFILE_MIN, "accept4: too many open files"),
+            ("nproc", "Max processes", NPROC_MIN, "runtime: failed to create new OS thread")):
         # The hard limit bounds what Go can raise itself to; a soft nproc counts at once.
         kind = "hard" if item == "nofile" else "soft"
         rule = rule_for.get((item, kind))
@@ -304,16 +303,20 @@ def limits(facts):
         if value is None:
             continue
         if value != UNLIMITED and value < minimum:
-            results.append(_f(
-                fid, "warn", "%s %s limit for %s is %d" % (item, kind, identity.user, value),
+            common = dict(
                 subject="%s:%s" % (item, identity.user), evidence=[evidence],
                 why="A busy Go server needs more: each connection is a file descriptor and "
                     "blocking system calls take OS threads.",
                 predicted_error=predicted,
                 fix=[Action.edit("/etc/security/limits.d/90-go.conf",
-                                 "%s  %s  %s  %d" % (identity.user, "-", item, minimum * 16),
+                                 "%s  -  %s  %d" % (identity.user, item, minimum * 16),
                                  description="for logins (then log in again); for a service: "
-                                             "Limit%s= in its unit" % ("NOFILE" if item == "nofile" else "NPROC"))]))
+                                             "Limit%s= in its unit" % item.upper())])
+            title = "%s %s limit for %s is %d" % (item, kind, identity.user, value)
+            if item == "nofile":
+                results.append(_f("SYS-LIMITS-NOFILE", "warn", title, **common))
+            else:
+                results.append(_f("SYS-LIMITS-NPROC", "warn", title, **common))
         else:
             results.append(_f("SYS-LIMITS", "ok", "%s %s limit %s" % (
                 item, kind, "unlimited" if value == UNLIMITED else value), subject=item))
