@@ -13,12 +13,13 @@ I/O: everything comes from the facts object.
 
 import importlib
 
-LAYERS = ("toolchain", "system", "packages", "selinux")
+LAYERS = ("toolchain", "system", "packages", "selinux", "firewall")
 _MODULES = {
     "toolchain": "gotriage.checks.toolchain",
     "system": "gotriage.checks.system",
     "packages": "gotriage.checks.packages",
     "selinux": "gotriage.checks.selinux",
+    "firewall": "gotriage.checks.firewall",
 }
 # The facts class of each layer: "module:Class", built with Class.from_options(host, options).
 FACTS = {
@@ -26,6 +27,7 @@ FACTS = {
     "system": "gotriage.facts.system:SystemFacts",
     "packages": "gotriage.facts.packages:PackagesFacts",
     "selinux": "gotriage.facts.selinux:SELinuxFacts",
+    "firewall": "gotriage.facts.firewall:FirewallFacts",
 }
 
 
