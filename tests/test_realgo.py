@@ -554,3 +554,13 @@ def test_gotoolchain_pinned_to_another_release(tmp_path, home, toolchains, pinne
     f = only(gotriage(env, project), "GO-VERSION-TOOLCHAIN-PINNED")
     assert f["severity"] == "error"
     assert_predicted(f, out)
+
+
+def test_relative_xdg_config_home_means_no_go_env_file(tmp_path, home, toolchains):
+    t = toolchains["1.27"]
+    project = write_module(tmp_path / "p")
+    env = base_env(home, [t.bindir], XDG_CONFIG_HOME="relative/config")
+    code, out = run_go(t.go, ["env", "GOENV"], env, project)
+    assert code == 0 and out.strip() == ""
+    run = gotriage(env, project)
+    assert not [r for r in run.results(context="shell") if r["id"].startswith("GO-ENVFILE")]

@@ -303,6 +303,8 @@ class ToolchainFacts(object):
         if ctx.env.get("GOENV"):
             return ctx.env["GOENV"]
         base = ctx.env.get("XDG_CONFIG_HOME")
+        if base and not base.startswith("/"):
+            return None  # os.UserConfigDir refuses a relative $XDG_CONFIG_HOME: no env file
         if not base and ctx.env.get("HOME"):
             base = posixpath.join(ctx.env["HOME"], ".config")
         return posixpath.join(base, "go", "env") if base else None
