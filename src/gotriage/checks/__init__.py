@@ -13,13 +13,14 @@ I/O: everything comes from the facts object.
 
 import importlib
 
-LAYERS = ("toolchain", "system", "packages", "selinux", "firewall")
+LAYERS = ("toolchain", "system", "packages", "selinux", "firewall", "service")
 _MODULES = {
     "toolchain": "gotriage.checks.toolchain",
     "system": "gotriage.checks.system",
     "packages": "gotriage.checks.packages",
     "selinux": "gotriage.checks.selinux",
     "firewall": "gotriage.checks.firewall",
+    "service": "gotriage.checks.service",
 }
 # The facts class of each layer: "module:Class", built with Class.from_options(host, options).
 FACTS = {
@@ -28,6 +29,7 @@ FACTS = {
     "packages": "gotriage.facts.packages:PackagesFacts",
     "selinux": "gotriage.facts.selinux:SELinuxFacts",
     "firewall": "gotriage.facts.firewall:FirewallFacts",
+    "service": "gotriage.facts.service:ServiceFacts",
 }
 
 

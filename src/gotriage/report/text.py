@@ -13,7 +13,8 @@ SYMBOLS = {"ok": "\u2713", "info": "\u00b7", "warn": "!", "error": "\u2717"}
 ASCII_SYMBOLS = {"ok": "ok", "info": "i", "warn": "!", "error": "x"}
 COLOURS = {"ok": "32", "info": "36", "warn": "33", "error": "31"}
 LAYER_TITLES = {"toolchain": "Go toolchain", "system": "System", "packages": "Packages (dnf/yum)",
-                "binary": "Go binary", "selinux": "SELinux", "firewall": "Firewall and reachability"}
+                "binary": "Go binary", "selinux": "SELinux", "firewall": "Firewall and reachability",
+                "service": "Services (systemd)"}
 
 
 class Style(object):

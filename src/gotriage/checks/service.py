@@ -1,0 +1,1 @@
+"""The service layer: systemd units of Go services, from unit file to first syscall."""
