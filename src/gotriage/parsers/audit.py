@@ -1,0 +1,752 @@
+"""Linux audit records (audit.log), the SELinux part: AVC and USER_AVC denials with the
+records of their event, in one streaming pass with flat memory.
+
+A real sample (RHEL 9, auditd `log_format = ENRICHED`; `^]` is the 0x1D byte that
+separates the raw record from auditd's translations):
+
+    type=AVC msg=audit(1700000000.300:7): avc:  denied  { execute } for  pid=1201
+        comm="(goapi)" name="goapi" dev="dm-0" ino=1234
+        scontext=system_u:system_r:init_t:s0
+        tcontext=unconfined_u:object_r:user_home_t:s0 tclass=file permissive=0
+    type=SYSCALL msg=audit(1700000000.300:7): arch=c000003e syscall=59 success=no exit=-13
+        ... comm="(goapi)" exe="/usr/lib/systemd/systemd" subj=system_u:system_r:init_t:s0
+        key=(null)^]ARCH=x86_64 SYSCALL=execve AUID="unset" UID="root" ...
+    type=PROCTITLE msg=audit(1700000000.300:7): proctitle="(goapi)"
+
+(each record is one line).  What the format allows and this module handles:
+
+- records of one event share `audit(SECONDS.MILLIS:SERIAL)` (and `node=` on aggregated
+  logs); they may come in any order and interleave with other events' records;
+- old logs put SYSCALL before AVC, reuse serials, add AVC_PATH records, prefix `node=`
+  or `host=`; dmesg/syslog lines carry `audit(...): avc: ...` without `type=`;
+- USER_AVC (dbus-daemon, systemd) wraps the denial in `msg='avc: ... '`;
+- string fields (comm, exe, path, name, cwd, proctitle...) are written in hex when
+  they hold a space, a quote or a control character; `proctitle` separates arguments
+  with NUL bytes;
+- MLS/MCS contexts have more colons: `staff_u:staff_r:staff_t:s0-s0:c0.c1023`;
+- lines are split on `\\n` only (a `\\r` or 0x1D inside a line is data).
+
+The scanner does not split the log into lines: it searches large chunks for the few
+byte strings that matter (`avc:`, `type=SELINUX_ERR`, `res=failed'`, `type=MAC_POLICY_LOAD`)
+and parses only those lines; the other records of a denial's event are looked up near
+it, only the first time an identical denial is seen.  Lines that are not audit records
+at all (binary garbage, another log's lines) are counted with `bytes.count`, and located
+only to show a few samples.  Nothing is dropped silently: every line that is not an
+audit record, every AVC it could not parse, every line longer than MAX_LINE and every
+record with a stray 0x1D is counted and reported.
+"""
+
+import re
+
+GS = b"\x1d"  # ENRICHED separator
+CHUNK = 1 << 20
+WINDOW = 16 * 1024  # how far around a denial its event's other records are looked for
+MAX_LINE = 1 << 20  # a "line" longer than this is counted and skipped
+MAX_DISTINCT = 5000  # distinct denials kept with their evidence (rules keep counting)
+MAX_CACHE = 20000  # identical AVC bodies remembered
+MAX_SAMPLES = 5
+
+AVC_TYPES = {"AVC": "AVC", "1400": "AVC", "USER_AVC": "USER_AVC", "1107": "USER_AVC"}
+CONTEXT_TYPES = ("SYSCALL", "PATH", "CWD", "PROCTITLE", "SOCKADDR", "AVC_PATH")
+
+# Fields the kernel and auditd write in hex when their value needs it
+# (audit_log_untrustedstring and friends).
+HEX_FIELDS = frozenset(["comm", "exe", "path", "name", "cwd", "proctitle", "cmd", "acct",
+                        "data", "key", "dir", "file", "new", "old", "ocomm", "root_dir",
+                        "cmdline", "old-chardev", "new-chardev", "vm", "watch", "unit"])
+_HEX = re.compile(r"^(?:[0-9A-F]{2})+$")
+_FIELD = re.compile(r"([A-Za-z_][\w-]*)=(\"[^\"]*\"?|'[^']*'?|\S*)")
+_HEADER = re.compile(
+    br"(?:(?:node|host)=(\S*) )?type=(\S+) (?:msg=)?audit\((\d+)\.(\d+):(\d+)\)")
+_STAMP = re.compile(br"audit\((\d+)\.(\d+):(\d+)\)")
+_PID = re.compile(br" pid=\d+")
+_VERDICT = re.compile(br"avc:\s+(?:denied|granted)")
+_NODE_PREFIX = re.compile(br"(?<![^\s])(?:node|host)=(\S+) $")
+_PERMS = re.compile(r"\b(denied|granted)\s+\{([^}]*)\}")
+
+
+class AuditParseError(ValueError):
+    pass
+
+
+def decode_value(name, value):
+    """One field's value as text: quotes removed, hex decoded where the field may be hex
+    (NUL-separated proctitle arguments become spaces), `(null)` and `?` kept as they are."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if value[:1] in "\"'":
+        return value[1:]  # truncated quoted value
+    if name in HEX_FIELDS and _HEX.match(value):
+        raw = bytes(bytearray.fromhex(value))
+        return raw.rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "replace")
+    return value.rstrip(",')")
+
+
+def parse_fields(text):
+    """{name: value} of the `name=value` fields of a record's text; the first occurrence
+    of a name wins (a record glued to the next one keeps its own fields)."""
+    fields = {}
+    for match in _FIELD.finditer(text):
+        name = match.group(1)
+        if name not in fields:
+            fields[name] = decode_value(name, match.group(2))
+    return fields
+
+
+def parse_header(line):
+    """(node, type, seconds, millis, serial) of a record line (bytes), or None."""
+    match = _HEADER.match(line)
+    if not match:
+        return None
+    node, rtype, sec, ms, serial = match.groups()
+    return ((node or b"").decode("ascii", "replace"), rtype.decode("ascii", "replace"),
+            int(sec), int(ms), int(serial))
+
+
+def split_context(context):
+    """(user, role, type, level) of a security context; the level keeps its colons
+    (`s0-s0:c0.c1023`).  Raises AuditParseError when it has fewer than three fields."""
+    parts = context.split(":")
+    if len(parts) < 3 or not parts[2]:
+        raise AuditParseError("not a security context: %r" % context)
+    return parts[0], parts[1], parts[2], ":".join(parts[3:]) or None
+
+
+class AvcRecord(object):
+    """One parsed AVC or USER_AVC record."""
+
+    __slots__ = ("kind", "result", "perms", "scontext", "tcontext", "stype", "ttype", "tclass",
+                 "permissive", "fields")
+
+    def __init__(self, kind, result, perms, scontext, tcontext, tclass, permissive, fields):
+        self.kind = kind
+        self.result = result
+        self.perms = perms
+        self.scontext = scontext
+        self.tcontext = tcontext
+        self.stype = split_context(scontext)[2]
+        self.ttype = split_context(tcontext)[2]
+        self.tclass = tclass
+        self.permissive = permissive
+        self.fields = fields
+
+
+def parse_avc_body(body, kind="AVC"):
+    """An AvcRecord from the text that starts at `avc:` (str).  Raises AuditParseError
+    when a required part (the permission set, scontext, tcontext, tclass) is missing."""
+    match = _PERMS.search(body)
+    if not match:
+        raise AuditParseError("no { permissions }")
+    perms = tuple(sorted(set(match.group(2).split())))
+    if not perms:
+        raise AuditParseError("empty permission set")
+    fields = parse_fields(body[match.end():])
+    for name in ("scontext", "tcontext", "tclass"):
+        if not fields.get(name):
+            raise AuditParseError("no %s" % name)
+    permissive = fields.get("permissive")
+    permissive = int(permissive) if permissive in ("0", "1") else None
+    return AvcRecord(kind, match.group(1), perms, fields["scontext"], fields["tcontext"],
+                     fields["tclass"], permissive, fields)
+
+
+def parse_compute_sid(text):
+    """(role, type, scontext, tcontext, tclass) of a SELINUX_ERR `security_compute_sid:
+    invalid context CTX for scontext=... tcontext=... tclass=...` record, or None."""
+    match = re.search(r"security_compute_sid:\s+invalid context (\S+) for (.*)", text)
+    if not match:
+        return None
+    try:
+        _user, role, ctype, _level = split_context(match.group(1))
+    except AuditParseError:
+        return None
+    fields = parse_fields(match.group(2))
+    return role, ctype, fields.get("scontext"), fields.get("tcontext"), fields.get("tclass")
+
+
+def parse_sockaddr(fields, enriched=""):
+    """(family, address, port) of a SOCKADDR record: from auditd's translation when the
+    line is ENRICHED, else from the hex sockaddr (AF_INET 2, AF_INET6 10)."""
+    match = re.search(r"lport=(\d+)", enriched)
+    if match:
+        fam = re.search(r"(?:saddr_)?fam=(\S+)", enriched)
+        addr = re.search(r"laddr=(\S+)", enriched)
+        return (fam.group(1) if fam else None, addr.group(1) if addr else None,
+                int(match.group(1)))
+    raw = fields.get("saddr", "")
+    if not _HEX.match(raw) or len(raw) < 8:
+        return None
+    data = bytes(bytearray.fromhex(raw))
+    family = data[0] | (data[1] << 8)
+    port = (data[2] << 8) | data[3]
+    if family == 2 and len(data) >= 8:
+        return "inet", ".".join(str(b) for b in bytearray(data[4:8])), port
+    if family == 10 and len(data) >= 24:
+        words = [data[8 + i:10 + i].hex() for i in range(0, 16, 2)]
+        return "inet6", ":".join(words), port
+    return None
+
+
+class Denial(object):
+    """One distinct denial: the same (scontext, tcontext, tclass, permissions, comm, exe,
+    path) counted over the whole log, with when it was first and last seen, where, and
+    the evidence lines of its first event."""
+
+    __slots__ = ("kind", "scontext", "tcontext", "stype", "ttype", "tclass", "perms", "comm",
+                 "exe", "path", "name", "count", "first", "last", "where", "lines",
+                 "permissive", "syscall", "success", "exit", "port", "ino", "dev", "pid",
+                 "proctitle", "cwd", "nodes", "granted", "fields", "index")
+
+    def __init__(self, avc, comm, exe, path):
+        self.kind = avc.kind
+        self.scontext = avc.scontext
+        self.tcontext = avc.tcontext
+        self.stype = avc.stype
+        self.ttype = avc.ttype
+        self.tclass = avc.tclass
+        self.perms = avc.perms
+        self.comm = comm
+        self.exe = exe
+        self.path = path
+        self.name = avc.fields.get("name")
+        self.count = 0
+        self.first = self.last = None
+        self.where = None  # (file, line number) of its first record
+        self.lines = []  # evidence: the AVC line and the other records of its first event
+        self.permissive = set()
+        self.syscall = self.success = self.exit = None
+        self.port = None
+        self.ino = avc.fields.get("ino")
+        self.dev = avc.fields.get("dev")
+        self.pid = avc.fields.get("pid")
+        self.proctitle = self.cwd = None
+        self.nodes = set()
+        self.granted = avc.result == "granted"
+        self.fields = avc.fields
+        self.index = 0
+
+    @property
+    def key(self):
+        return (self.scontext, self.tcontext, self.tclass, self.perms, self.comm, self.exe,
+                self.path)
+
+    def see(self, stamp, permissive, node):
+        self.count += 1
+        if self.first is None or stamp < self.first:
+            self.first = stamp
+        if self.last is None or stamp > self.last:
+            self.last = stamp
+        if permissive is not None:
+            self.permissive.add(permissive)
+        if node and len(self.nodes) < 16:
+            self.nodes.add(node)
+
+    def rule(self):
+        """(source type, target type, class) of the allow rule audit2allow would write."""
+        return self.stype, self.ttype, self.tclass
+
+    def to_dict(self):
+        d = {"kind": self.kind, "scontext": self.scontext, "tcontext": self.tcontext,
+             "tclass": self.tclass, "permissions": list(self.perms), "comm": self.comm,
+             "exe": self.exe, "path": self.path, "name": self.name, "count": self.count,
+             "first_seen": self.first, "last_seen": self.last,
+             "permissive": sorted(self.permissive), "syscall": self.syscall,
+             "success": self.success, "port": self.port, "evidence": list(self.lines)}
+        if self.where:
+            d["file"], d["line"] = self.where
+        if self.nodes:
+            d["nodes"] = sorted(self.nodes)
+        return d
+
+
+class FailedUnit(object):
+    __slots__ = ("unit", "count", "first", "last", "explained", "where", "line")
+
+    def __init__(self, unit):
+        self.unit = unit
+        self.count = 0
+        self.first = self.last = None
+        self.explained = False
+        self.where = None
+        self.line = None
+
+
+class ScanResult(object):
+    """Everything one pass over the logs found."""
+
+    def __init__(self):
+        self.files = []  # {"path", "bytes", "lines", "error", "compressed"}
+        self.denials = {}  # key -> Denial
+        self.rules = {}  # (stype, ttype, tclass) -> set of permissions (every denial)
+        self.role_types = {}  # (role, type) -> count, from SELINUX_ERR compute_sid
+        self.avc_records = 0  # AVC + USER_AVC denial records counted
+        self.user_avc_records = 0
+        self.granted = 0
+        self.notices = 0  # USER_AVC "received policyload notice" and the like
+        self.skipped_since = 0  # denial records older than --since
+        self.overflow = 0  # denial records of distinct denials past MAX_DISTINCT
+        self.lines = 0
+        self.bytes = 0
+        self.unrecognized = 0  # lines that are not audit records
+        self.unrecognized_samples = []  # (file, line, text)
+        self.bad_avc = 0  # AVC-like records that could not be parsed
+        self.bad_avc_samples = []
+        self.stray_gs = 0  # records with a 0x1D where it does not belong
+        self.stray_gs_samples = []
+        self.too_long = 0
+        self.glued = 0  # a record that starts inside another line (a truncated write)
+        self.policy_loads = 0
+        self.last_policy_load = None
+        self.failed_units = {}
+        self.first = self.last = None  # time span of the denials read
+        self.notes = []
+
+    def distinct(self):
+        return sorted(self.denials.values(), key=lambda d: d.index)
+
+    def to_dict(self):
+        return {
+            "files": self.files, "bytes": self.bytes, "lines": self.lines,
+            "denial_records": self.avc_records, "user_avc_records": self.user_avc_records,
+            "granted_records": self.granted, "avc_notices": self.notices,
+            "older_than_since": self.skipped_since,
+            "distinct_denials": len(self.denials), "not_itemised": self.overflow,
+            "unrecognized_lines": self.unrecognized,
+            "unrecognized_samples": [list(s) for s in self.unrecognized_samples],
+            "unparsed_avc_records": self.bad_avc,
+            "unparsed_avc_samples": [list(s) for s in self.bad_avc_samples],
+            "stray_separator_records": self.stray_gs,
+            "stray_separator_samples": [list(s) for s in self.stray_gs_samples],
+            "lines_too_long": self.too_long, "glued_records": self.glued,
+            "policy_loads": self.policy_loads,
+            "failed_units": [{"unit": u.unit, "count": u.count, "first": u.first,
+                              "last": u.last, "explained_by_denial": u.explained}
+                             for u in self.failed_units.values()],
+        }
+
+
+def _text(data, limit=2000):
+    text = data[:limit].decode("utf-8", "replace")
+    return text + ("..." if len(data) > limit else "")
+
+
+def _sample(samples, where, line, text):
+    if len(samples) < MAX_SAMPLES:
+        samples.append((where, line, text))
+
+
+class Scanner(object):
+    """Feed one file's bytes in chunks with `feed`, then `finish`; start the next file
+    with `start_file`.  Results accumulate in `self.result` across files.
+
+    `since` (epoch seconds) skips older denials.  Memory stays flat: the buffer holds one
+    chunk plus a WINDOW either side, and the tables are capped (MAX_DISTINCT, MAX_CACHE).
+    """
+
+    MARKERS = ((b"avc:", "avc"), (b"type=SELINUX_ERR", "err"), (b"res=failed'", "failed"),
+               (b"type=MAC_POLICY_LOAD", "load"))
+
+    def __init__(self, since=None, result=None):
+        self.since = since
+        self.result = result or ScanResult()
+        self._cache = {}
+        self._recent_avc = []  # timestamps of the latest denials (for failed units)
+        self._path = None
+
+    # -- file boundaries ------------------------------------------------------------------
+    def start_file(self, path):
+        self._path = path
+        self._buf = b"\n"  # a sentinel newline: every line starts after a b"\n"
+        self._pos = 1  # where the unprocessed part of the buffer starts
+        self._lines_before = 0  # complete lines before _pos
+        self._count_pos = 1
+        self._count_lines = 0
+        self._skipping = False  # inside an over-long line
+        self._file = {"path": path, "bytes": 0, "lines": 0}
+        self.result.files.append(self._file)
+
+    def feed(self, data):
+        self._file["bytes"] += len(data)
+        self.result.bytes += len(data)
+        if self._skipping:
+            cut = data.find(b"\n")
+            if cut == -1:
+                return
+            data = data[cut + 1:]
+            self._skipping = False
+            self._lines_before += 1
+            self._buf, self._pos = b"\n", 1
+            self._count_pos, self._count_lines = 1, self._lines_before
+        buf = self._buf + data
+        limit = buf.rfind(b"\n", self._pos, max(self._pos, len(buf) - WINDOW)) + 1
+        if limit == 0:
+            if len(buf) - self._pos > MAX_LINE + WINDOW and buf.find(b"\n", self._pos) == -1:
+                self._too_long(buf)
+                return
+            self._buf = buf
+            return
+        self._process(buf, self._pos, limit)
+        keep = buf.find(b"\n", max(0, limit - WINDOW - 1), limit)
+        self._buf = buf[keep:]
+        self._pos = limit - keep
+
+    def finish(self):
+        if self._skipping:
+            self._lines_before += 1
+            self._skipping = False
+        buf = self._buf
+        if self._pos < len(buf):
+            if not buf.endswith(b"\n"):
+                buf += b"\n"  # the last line had no newline (a truncated write)
+            self._process(buf, self._pos, len(buf))
+        self._file["lines"] = self._lines_before
+        self.result.lines += self._lines_before
+        self._buf = b"\n"
+        self._pos = 1
+
+    def note(self, text):
+        if text not in self.result.notes:
+            self.result.notes.append(text)
+
+    # -- the scan -------------------------------------------------------------------------
+    def _too_long(self, buf):
+        self.result.too_long += 1
+        self.result.unrecognized += 1
+        _sample(self.result.unrecognized_samples, self._path, self._lines_before + 1,
+                "(a line longer than %d bytes) %s" % (MAX_LINE, _text(buf[self._pos:self._pos + 120], 120)))
+        self._skipping = True
+        self._buf, self._pos = b"\n", 1
+
+    def _lineno(self, buf, pos):
+        """The 1-based line number of the line that starts at `pos` (called with
+        increasing positions within one region)."""
+        self._count_lines += buf.count(b"\n", self._count_pos, pos)
+        self._count_pos = pos
+        return self._count_lines + 1
+
+    def _process(self, buf, start, limit):
+        """Handle the complete lines in buf[start:limit] (limit is just past a newline)."""
+        res = self.result
+        self._count_pos, self._count_lines = start, self._lines_before
+        nlines = buf.count(b"\n", start, limit)
+        known = (buf.count(b"\ntype=", start - 1, limit + 4) +
+                 buf.count(b"\nnode=", start - 1, limit + 4) +
+                 buf.count(b"\nhost=", start - 1, limit + 4) +
+                 buf.count(b"\n\n", start - 1, limit))
+        bad_lines = nlines - known
+        hits = []
+        for marker, kind in self.MARKERS:
+            i = buf.find(marker, start, limit)
+            while i != -1:
+                hits.append((i, kind))
+                i = buf.find(marker, i + len(marker), limit)
+        if len(hits) > 1:
+            hits.sort()
+        line_end = -1
+        for i, kind in hits:
+            if i < line_end:
+                continue
+            ls = buf.rfind(b"\n", 0, i) + 1
+            line_end = buf.find(b"\n", i, limit)
+            if kind == "avc":
+                if self._avc(buf, ls, i, line_end):
+                    bad_lines -= 1  # a syslog/dmesg line: no type= but a real denial
+            elif kind == "err":
+                self._compute_sid(buf[ls:line_end])
+            elif kind == "failed":
+                self._failed(buf, ls, line_end)
+            else:
+                res.policy_loads += 1
+                head = parse_header(buf[ls:line_end])
+                if head:
+                    res.last_policy_load = head[2] + head[3] / 1000.0
+        if bad_lines > 0:
+            res.unrecognized += bad_lines
+            if len(res.unrecognized_samples) < MAX_SAMPLES:
+                self._find_bad_lines(buf, start, limit)
+        self._lines_before += nlines
+
+    def _find_bad_lines(self, buf, start, limit):
+        """Locate a few lines that are not audit records, to show them."""
+        number = self._lines_before
+        for line in buf[start:limit].split(b"\n")[:-1]:
+            number += 1
+            if not line or line.startswith((b"type=", b"node=", b"host=")):
+                continue
+            if b"avc:" in line and _STAMP.search(line):
+                continue  # a syslog/dmesg denial line, parsed
+            _sample(self.result.unrecognized_samples, self._path, number, _text(line, 200))
+            if len(self.result.unrecognized_samples) >= MAX_SAMPLES:
+                return
+
+    def _avc(self, buf, ls, i, le):
+        """Handle the `avc:` found at i in the line buf[ls:le].  Returns True when the line
+        had no `type=` header but is a real (syslog or dmesg) denial."""
+        res = self.result
+        syslog = not buf.startswith((b"type=", b"node=", b"host="), ls)
+        if syslog:
+            stamp = _STAMP.search(buf, ls, i)
+            if stamp is None:
+                return False  # "avc:" in some other text
+            kind = "USER_AVC" if b"type=1107" in buf[ls:i] else "AVC"
+            node = ""
+            event = stamp.group(0)[6:-1]
+            sec, ms = int(stamp.group(1)), int(stamp.group(2))
+        else:
+            own = buf.find(b"type=", ls, i)
+            last = buf.rfind(b"type=", ls, i)
+            if last != own:
+                # a record glued after an unfinished line (a truncated write)
+                if not _HEADER.match(buf, last, i):
+                    return False
+                res.glued += 1
+                ls = last
+            head = _HEADER.match(buf, ls, i)
+            if head is None:
+                self._bad(buf, ls, le, "no audit(...) header")
+                return False
+            kind = AVC_TYPES.get(head.group(2).decode("ascii", "replace"))
+            if kind is None:
+                return False  # "avc:" inside another record (an EXECVE argument...)
+            node = (head.group(1) or b"").decode("ascii", "replace")
+            sec, ms = int(head.group(3)), int(head.group(4))
+            event = b"%s.%s:%s" % (head.group(3), head.group(4), head.group(5))
+        stamp_value = sec + ms / 1000.0
+        if self.since is not None and stamp_value < self.since:
+            res.skipped_since += 1
+            return syslog
+        end = le
+        glued = buf.find(b" type=", i, le)
+        if glued != -1:
+            end = glued  # another record glued to this one: it ends here
+        body = buf[i:end]
+        gs = body.find(GS)
+        if gs != -1:
+            # ENRICHED: auditd's translations follow the 0x1D; the raw record is before it
+            if body.count(GS) > 1 or b"tclass=" not in body[:gs]:
+                res.stray_gs += 1
+                _sample(res.stray_gs_samples, self._path, self._lineno(buf, ls),
+                        _text(buf[ls:le], 300))
+                body = body.replace(GS, b" ")
+            else:
+                body = body[:gs]
+        if not _VERDICT.match(body):
+            res.notices += 1  # "avc:  received policyload notice", "avc:  op=..."
+            return syslog
+        key = _PID.sub(b"", body, 1)
+        denial = self._cache.get(key)
+        if denial is None:
+            try:
+                avc = parse_avc_body(body.decode("utf-8", "replace"), kind)
+            except AuditParseError as exc:
+                self._bad(buf, ls, le, str(exc))
+                return syslog
+            if avc.result == "granted":
+                denial = False
+            else:
+                denial = self._new_denial(avc, buf, ls, le, node, event)
+            if len(self._cache) >= MAX_CACHE:
+                self._cache.clear()
+            self._cache[key] = denial
+        if denial is False:
+            res.granted += 1
+            return syslog
+        res.avc_records += 1
+        if kind == "USER_AVC":
+            res.user_avc_records += 1
+        if res.first is None or stamp_value < res.first:
+            res.first = stamp_value
+        if res.last is None or stamp_value > res.last:
+            res.last = stamp_value
+        rule = res.rules.get(denial.rule())
+        if rule is None:
+            rule = res.rules[denial.rule()] = set()
+        rule.update(denial.perms)
+        if denial.index < 0:
+            res.overflow += 1
+        else:
+            if denial.where is None:
+                denial.where = (self._path, self._lineno(buf, ls))
+            denial.see(stamp_value, _permissive(body), node)
+        self._note_avc_time(stamp_value)
+        return syslog
+
+    def _bad(self, buf, ls, le, why):
+        res = self.result
+        res.bad_avc += 1
+        _sample(res.bad_avc_samples, self._path, self._lineno(buf, ls),
+                "%s: %s" % (why, _text(buf[ls:le], 300)))
+
+    def _new_denial(self, avc, buf, ls, le, node, event):
+        """A Denial for a record seen for the first time, with its event's records."""
+        res = self.result
+        ctx = self._event_records(buf, ls, le, node, event, avc.fields.get("comm"))
+        syscall = ctx.get("SYSCALL", {})
+        comm = avc.fields.get("comm") or syscall.get("comm")
+        exe = avc.fields.get("exe") or syscall.get("exe")
+        path = avc.fields.get("path") or ctx.get("AVC_PATH", {}).get("path")
+        if not path:
+            path = _path_from_records(ctx.get("PATH", ()), avc, ctx.get("CWD", {}).get("cwd"))
+        probe = Denial(avc, comm, exe, path)
+        existing = res.denials.get(probe.key)
+        if existing is not None:
+            return existing
+        if len(res.denials) >= MAX_DISTINCT:
+            probe.index = -1  # counted in the rules and totals, not itemised
+            if len(res.denials) == MAX_DISTINCT:
+                self.note("more than %d distinct denials: the rest are counted in the totals "
+                          "and the rules but not listed one by one" % MAX_DISTINCT)
+            return probe
+        probe.index = len(res.denials)
+        probe.syscall = syscall.get("_syscall_name") or syscall.get("syscall")
+        probe.success = syscall.get("success")
+        probe.exit = syscall.get("exit")
+        probe.cwd = ctx.get("CWD", {}).get("cwd")
+        probe.proctitle = ctx.get("PROCTITLE", {}).get("proctitle")
+        port = avc.fields.get("src") if "name_bind" in avc.perms else None
+        port = port or avc.fields.get("dest") or avc.fields.get("src")
+        if port is None and "SOCKADDR" in ctx:
+            port = ctx["SOCKADDR"].get("_port")
+        if port is not None:
+            try:
+                probe.port = int(port)
+            except ValueError:
+                pass
+        probe.lines = [_text(buf[ls:le], 2000)] + ctx.get("_lines", [])
+        res.denials[probe.key] = probe
+        return probe
+
+    def _event_records(self, buf, ls, le, node, event, comm=None):
+        """The other records of the event (node, stamp:serial), looked for in a WINDOW
+        either side of the AVC line: {type: fields}, PATH as a list.  Old logs reuse
+        serials, so of several SYSCALL records the one with the AVC's comm and nearest
+        to it wins."""
+        needle = b"audit(" + event + b")"
+        lo, hi = max(0, ls - WINDOW), min(len(buf), le + WINDOW)
+        found = {"_lines": []}
+        candidates = []
+        at = buf.find(needle, lo, hi)
+        while at != -1:
+            line_start = buf.rfind(b"\n", lo, at) + 1
+            rec_start = buf.rfind(b"type=", max(line_start, at - 64), at)
+            if rec_start != -1:
+                same = comm is None or (b'comm="%s"' % comm.encode("utf-8", "replace")) in \
+                    buf[at:buf.find(b"\n", at, hi) if buf.find(b"\n", at, hi) != -1 else hi]
+                candidates.append((not same, abs(at - ls), line_start, rec_start, at))
+            at = buf.find(needle, at + len(needle), hi)
+        candidates.sort()
+        for _other, _distance, line_start, rec_start, at in candidates:
+            self._take_record(buf, line_start, rec_start, at, node, found, ls)
+        return found
+
+    def _take_record(self, buf, line_start, rec_start, at, node, found, avc_line):
+        line_end = buf.find(b"\n", at)
+        if line_end == -1:
+            line_end = len(buf)
+        nxt = buf.find(b" type=", at, line_end)
+        end = nxt if nxt != -1 else line_end
+        prefix = _NODE_PREFIX.search(buf, max(line_start, rec_start - 300), rec_start)
+        rec_node = prefix.group(1).decode("ascii", "replace") if prefix else ""
+        if rec_node != node:
+            return
+        sp = buf.find(b" ", rec_start, at)
+        rtype = buf[rec_start + 5:sp].decode("ascii", "replace") if sp != -1 else ""
+        if rtype not in CONTEXT_TYPES:
+            return
+        raw = buf[at:end]
+        enriched = b""
+        gs = raw.find(GS)
+        if gs != -1:
+            raw, enriched = raw[:gs], raw[gs + 1:]
+        text = raw.decode("utf-8", "replace")
+        fields = parse_fields(text[text.find("): ") + 3:])
+        if enriched:
+            extra = parse_fields(enriched.decode("utf-8", "replace"))
+            if rtype == "SYSCALL" and extra.get("SYSCALL"):
+                fields["_syscall_name"] = extra["SYSCALL"]
+        if rtype == "SOCKADDR":
+            sock = parse_sockaddr(fields, enriched.decode("utf-8", "replace"))
+            if sock:
+                fields["_port"] = sock[2]
+        if rtype == "PATH":
+            found.setdefault("PATH", []).append(fields)
+        elif rtype in found:
+            return  # a nearer one was taken
+        else:
+            found[rtype] = fields
+        if line_start != avc_line and len(found["_lines"]) < 8:
+            found["_lines"].append(_text(buf[line_start:line_end], 2000))
+
+    def _compute_sid(self, line):
+        parsed = parse_compute_sid(line.decode("utf-8", "replace"))
+        if parsed:
+            key = (parsed[0], parsed[1])
+            self.result.role_types[key] = self.result.role_types.get(key, 0) + 1
+
+    def _failed(self, buf, ls, le):
+        line = buf[ls:le]
+        head = parse_header(line)
+        if head is None or head[1] != "SERVICE_START":
+            return
+        text = line.split(GS, 1)[0].decode("utf-8", "replace")
+        fields = parse_fields(text[text.find("): ") + 3:])
+        match = re.search(r"unit=(\S+)", fields.get("msg", ""))
+        if not match:
+            return
+        unit = match.group(1)
+        stamp = head[2] + head[3] / 1000.0
+        entry = self.result.failed_units.get(unit)
+        if entry is None:
+            if len(self.result.failed_units) >= 200:
+                return
+            entry = self.result.failed_units[unit] = FailedUnit(unit)
+            entry.where = (self._path, self._lineno(buf, ls))
+            entry.line = _text(line, 600)
+        entry.count += 1
+        entry.first = stamp if entry.first is None else min(entry.first, stamp)
+        entry.last = stamp if entry.last is None else max(entry.last, stamp)
+        if any(stamp - 10 <= t <= stamp + 1 for t in self._recent_avc):
+            entry.explained = True
+
+    def _note_avc_time(self, stamp):
+        recent = self._recent_avc
+        recent.append(stamp)
+        if len(recent) > 256:
+            del recent[:128]
+        for unit in self.result.failed_units.values():
+            if not unit.explained and unit.last is not None and unit.last - 10 <= stamp <= unit.last + 1:
+                unit.explained = True
+
+
+def _permissive(body):
+    at = body.find(b"permissive=")
+    if at == -1:
+        return None
+    value = body[at + 11:at + 12]
+    return 1 if value == b"1" else 0 if value == b"0" else None
+
+
+def _path_from_records(paths, avc, cwd):
+    """The full path of a denial's object from the event's PATH records: the item with
+    the AVC's inode, else the one with its name."""
+    if not paths:
+        return None
+    ino, name = avc.fields.get("ino"), avc.fields.get("name")
+    chosen = None
+    for item in paths:
+        if ino and item.get("inode") == ino:
+            chosen = item
+            break
+    if chosen is None and name:
+        for item in paths:
+            if (item.get("name") or "").rsplit("/", 1)[-1] == name:
+                chosen = item
+                break
+    if chosen is None:
+        return None
+    path = chosen.get("name")
+    if not path or path in ("(null)", "?"):
+        return None
+    if not path.startswith("/") and cwd and cwd.startswith("/"):
+        path = cwd.rstrip("/") + "/" + path
+    return path
