@@ -89,3 +89,91 @@ def expand(value, variables):
     for name, replacement in sorted(variables.items(), key=lambda kv: -len(kv[0])):
         out = out.replace("${%s}" % name, replacement).replace("$" + name, replacement)
     return out
+
+
+# -- how dnf itself takes a file -------------------------------------------------------------
+# libdnf's INI parser is stricter than parse_repo_file above, and what it does with a line it
+# does not accept was measured with real dnf 4.14 (tests/test_packages_realdnf.py):
+#   - `Warning: failed loading '/etc/yum.repos.d/x.repo', skipping.`  -- the WHOLE file is
+#     skipped (every repository in it) when a line is neither a comment, a [section], a
+#     key=value nor a continuation: a bare word, `key: value`, `=value`, `[broken`,
+#     `[a] trailing`, `[]`, a key=value before the first section, or an indented line that
+#     does not follow a key=value line directly;
+#   - a traceback (`TypeError: in method 'OptionBinds_Item_newString' ...`) that stops
+#     EVERY dnf command when a section name, key or value is not valid UTF-8;
+#   - `Bad id for repo: a b, byte =   1` when a section name holds a character outside
+#     letters, digits and `-_.:` (that repository alone is skipped).
+REPOID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+
+class LoadProblem(object):
+    """Why dnf will not (fully) load a repo file.  `effect` is "file-skipped", "crash" or
+    "repo-skipped"; `line` is 1-based; `text` is the offending line."""
+
+    __slots__ = ("line", "effect", "message", "text")
+
+    def __init__(self, line, effect, message, text):
+        self.line, self.effect, self.message, self.text = line, effect, message, text
+
+
+def dnf_load_problems(data):
+    """The problems dnf has with the bytes of a .repo file (an empty list when it loads)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    problems = []
+    in_section = False
+    after_value = False  # the previous line was key=value or its continuation
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        raw = raw.rstrip(b"\r")
+        shown = raw.decode("utf-8", "replace")[:200]
+        stripped = raw.strip()
+        if not stripped:
+            after_value = False
+            continue
+        indented = raw[:1] in (b" ", b"\t")
+        if indented and after_value:
+            _check_utf8(raw, number, shown, problems, "value")
+            continue
+        if stripped[:1] in (b"#", b";"):
+            continue
+        if stripped[:1] == b"[":
+            name = stripped[1:-1]
+            if not stripped.endswith(b"]") or not name:
+                problems.append(LoadProblem(number, "file-skipped", "not a section header", shown))
+                return problems
+            in_section, after_value = True, False
+            try:
+                text = name.decode("utf-8")
+            except UnicodeDecodeError:
+                problems.append(LoadProblem(number, "crash", "the section name is not UTF-8", shown))
+                continue
+            bad = [c for c in text if c not in REPOID_CHARS]
+            if bad and text != "main":
+                problems.append(LoadProblem(number, "repo-skipped", "Bad id for repo: %s, byte = %s %d" % (
+                    text, bad[0], text.index(bad[0])), shown))
+            continue
+        if indented:
+            problems.append(LoadProblem(number, "file-skipped",
+                                        "indented line that continues no key=value line", shown))
+            return problems
+        key, sep, _value = stripped.partition(b"=")
+        if not sep or not key.strip():
+            problems.append(LoadProblem(number, "file-skipped", "neither key=value, [section] nor comment",
+                                        shown))
+            return problems
+        if not in_section:
+            problems.append(LoadProblem(number, "file-skipped", "key=value before the first [section]",
+                                        shown))
+            return problems
+        _check_utf8(key, number, shown, problems, "key")
+        _check_utf8(_value, number, shown, problems, "value")
+        after_value = True
+    return problems
+
+
+def _check_utf8(raw, number, shown, problems, what):
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if not any(p.line == number for p in problems):
+            problems.append(LoadProblem(number, "crash", "the %s is not UTF-8" % what, shown))

@@ -1,0 +1,109 @@
+"""repomd.xml: the index of a repository's metadata (what dnf and yum download first).
+
+Sample (as createrepo_c writes it; the copy in dnf's cache is the same file)::
+
+    <?xml version="1.0" encoding="UTF-8"?>
+    <repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">
+      <revision>1795797572</revision>
+      <data type="primary">
+        <checksum type="sha256">1cb61ea9...</checksum>
+        <location href="repodata/1cb61ea9...-primary.xml.gz"/>
+        <timestamp>1795797572</timestamp>
+        <size>134</size>
+      </data>
+      ...
+    </repomd>
+
+`revision` is usually the creation time (seconds since the epoch) but may be any string;
+each `data` entry has the time its file was made.  dnf prints the newest of these as
+"using metadata from <date>".  Never raises: a file that is not a repomd gives a Repomd
+with `error` set.
+"""
+
+import re
+import xml.etree.ElementTree as ET
+
+_NS = "{http://linux.duke.edu/metadata/repo}"
+
+
+class RepomdData(object):
+    __slots__ = ("type", "location", "timestamp", "checksum", "size")
+
+    def __init__(self, type, location=None, timestamp=None, checksum=None, size=None):
+        self.type = type
+        self.location = location
+        self.timestamp = timestamp
+        self.checksum = checksum
+        self.size = size
+
+
+class Repomd(object):
+    def __init__(self):
+        self.revision = None
+        self.data = {}  # type -> RepomdData
+        self.error = None
+
+    @property
+    def newest_timestamp(self):
+        """The newest file time in the index (what dnf calls "metadata from"), or None."""
+        stamps = [d.timestamp for d in self.data.values() if d.timestamp is not None]
+        return max(stamps) if stamps else None
+
+    def location(self, type):
+        entry = self.data.get(type)
+        return entry.location if entry is not None else None
+
+
+def _number(text):
+    try:
+        return int(float((text or "").strip()))
+    except ValueError:
+        return None
+
+
+def parse_repomd(data):
+    """A Repomd from the bytes (or text) of a repomd.xml."""
+    md = Repomd()
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not data or not data.strip():
+        md.error = "empty file"
+        return md
+    if b"\0" in data:
+        md.error = "binary data, not XML"
+        return md
+    # No DTDs: a repomd.xml never has one, and refusing them keeps entity expansion out.
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data[:4096]):
+        md.error = "has a DTD (not a repomd.xml)"
+        return md
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as err:
+        md.error = "not well-formed XML (%s)" % err
+        return md
+    if root.tag not in (_NS + "repomd", "repomd"):
+        md.error = "root element is <%s>, not <repomd>" % root.tag.replace(_NS, "")
+        return md
+
+    def child(node, name):
+        found = node.find(_NS + name)
+        return found if found is not None else node.find(name)
+
+    revision = child(root, "revision")
+    if revision is not None and revision.text:
+        md.revision = revision.text.strip()
+    for entry in list(root.findall(_NS + "data")) + list(root.findall("data")):
+        kind = entry.get("type")
+        if not kind:
+            continue
+        location = child(entry, "location")
+        checksum = child(entry, "checksum")
+        md.data[kind] = RepomdData(
+            kind,
+            location.get("href") if location is not None else None,
+            _number(child(entry, "timestamp").text) if child(entry, "timestamp") is not None else None,
+            checksum.text.strip() if checksum is not None and checksum.text else None,
+            _number(child(entry, "size").text) if child(entry, "size") is not None else None)
+    if "primary" not in md.data and "primary_db" not in md.data:
+        md.error = "lists no primary metadata"
+    return md
