@@ -7,8 +7,6 @@ missing (ENOSYS, errno 38): `runtime: epollcreate failed with 38` / `epollwait f
 38` (EL5's 2.6.18 is the classic case).
 """
 
-from gotriage.parsers.goenv import parse_version
-
 MIN_KERNEL_BY_GO = (
     ((1, 24), (3, 2)),   # go.dev/doc/go1.24: "Go 1.24 requires Linux kernel version 3.2 or later"
     ((1, 0), (2, 6, 32)),  # go.dev/wiki/MinimumRequirements (Go 1.x up to 1.23)
@@ -17,9 +15,33 @@ MIN_KERNEL_BY_GO = (
 EPOLL_ENOSYS = "runtime: epollcreate failed with 38"
 
 
+def _go_release(go_version):
+    """'go1.24.1' / '1.22rc1' -> (1, 24) / (1, 22), or None.  (Not parsers.goenv's
+    parse_version: that module imports json and re, and `gotriage binary` calls this on
+    its fast path.)"""
+    text = (go_version or "").strip()
+    if text.startswith("go"):
+        text = text[2:]
+    parts = []
+    for piece in text.split(".")[:2]:
+        digits = ""
+        for ch in piece:
+            if not ch.isdigit():
+                break
+            digits += ch
+        if not digits:
+            break
+        parts.append(int(digits))
+        if len(digits) != len(piece):
+            break
+    if not parts:
+        return None
+    return tuple(parts + [0])[:2]
+
+
 def min_kernel(go_version):
     """The minimum kernel (a tuple) for a Go version string ('go1.24.1', '1.22'), or None."""
-    version = parse_version(go_version)
+    version = _go_release(go_version)
     if version is None:
         return None
     for since, kernel in MIN_KERNEL_BY_GO:
@@ -46,3 +68,10 @@ def parse_kernel(release):
 
 def format_kernel(version):
     return ".".join(str(p) for p in version)
+
+
+# The kernel each EL major release ships (its kernel package's base version), for
+# `gotriage binary --target elN`: EL6 2.6.32, EL7 3.10.0, EL8 4.18.0, EL9 5.14.0,
+# EL10 6.12.0 (Red Hat Enterprise Linux release dates and kernel versions, access.redhat.com
+# article 3078).
+EL_KERNEL = {6: "2.6.32", 7: "3.10.0", 8: "4.18.0", 9: "5.14.0", 10: "6.12.0"}
