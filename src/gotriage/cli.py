@@ -62,6 +62,26 @@ def build_parser():
                    help="a new directory, or an archive ending in .tar.gz (written mode 0600)")
     p.set_defaults(func=cmd_collect)
 
+    p = sub.add_parser("binary", help="will this Go binary run here (or on elN, or on a glibc "
+                                      "version)? what will the user see if not?")
+    p.add_argument("file", metavar="FILE", help="the ELF program to examine (read in small parts, "
+                                                "never run)")
+    p.add_argument("--target", default="host", metavar="TARGET",
+                   help="where it should run: host (default: this host, or the snapshot's), "
+                        "el7, el8, el9, el10 (x86_64; elN:ARCH for another architecture), or "
+                        "a glibc version such as 2.28")
+    p.add_argument("--root", metavar="SNAPSHOT",
+                   help="read FILE from a snapshot (a path on the recorded host) and target "
+                        "that host")
+    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
+                   help="exit 1 when a finding is at least this severe (default: warn)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="kill any probe command (rpm, getconf...) after this long (default 10)")
+    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.set_defaults(func=cmd_binary)
+
     p = sub.add_parser("checks", help="list every check and the finding ids it can report")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_checks)
@@ -152,6 +172,47 @@ def cmd_collect(args):
     for note in report.notes:
         sys.stderr.write("gotriage: not recorded: %s\n" % note)
     return 0
+
+
+def cmd_binary(args):
+    from gotriage.binary import BinaryError, Target, analyse_binary
+    from gotriage.checks import BINARY_LAYER
+    from gotriage.host import open_host
+    from gotriage.runner import Report
+
+    try:
+        target = Target(args.target)
+    except BinaryError as exc:
+        raise ToolError(str(exc)) from None
+    host = open_host(args.root)
+    try:
+        path = args.file
+        if args.root is None:
+            path = os.path.abspath(path) if not os.path.isabs(path) else path
+        elif not path.startswith("/"):
+            raise ToolError("with --root, FILE is a path on the recorded host: give it "
+                            "absolute (e.g. /usr/local/bin/%s)" % os.path.basename(path))
+        notes = []
+        try:
+            findings = analyse_binary(host, path, target, notes, {"timeout": args.timeout},
+                                      name=args.file)
+        except BinaryError as exc:
+            raise ToolError(str(exc)) from None
+        errors = sum(1 for f in findings if f.id == "GOTRIAGE-CHECK-FAILED")
+        report = Report(host, [BINARY_LAYER], findings, notes, args.fail_on, errors)
+        if args.json:
+            from gotriage.report import json_report
+
+            _write(json_report.render(report))
+        else:
+            from gotriage.report import text
+
+            style = text.Style(unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
+                               colour=_use_colour(args))
+            _write(text.render(report, style, verbose=args.verbose))
+        return report.exit_code
+    finally:
+        host.close()
 
 
 def cmd_checks(args):

@@ -22,6 +22,11 @@ _MODULES = {
     "firewall": "gotriage.checks.firewall",
     "service": "gotriage.checks.service",
 }
+# `gotriage binary` (gotriage/binary.py) registers its checks under this layer so that
+# `gotriage checks` and docs/findings.md list them; it is not a host layer, so `check`
+# never runs it (it is not in LAYERS) and it has no FACTS entry.
+BINARY_LAYER = "binary"
+_MODULES[BINARY_LAYER] = "gotriage.checks.binary"
 # The facts class of each layer: "module:Class", built with Class.from_options(host, options).
 FACTS = {
     "toolchain": "gotriage.facts.toolchain:ToolchainFacts",
@@ -67,7 +72,7 @@ def check(id, layer, title, findings=None):
     return register
 
 
-def all_checks(layers=LAYERS):
+def all_checks(layers=LAYERS + (BINARY_LAYER,)):
     """The registered checks of `layers`, in registration order (imports lazily)."""
     for layer in layers:
         importlib.import_module(_MODULES[layer])
