@@ -82,6 +82,22 @@ def build_parser():
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_binary)
 
+    p = sub.add_parser("avc", help="explain SELinux denials in the audit log, narrowest fix first")
+    p.add_argument("logs", nargs="*", metavar="LOG",
+                   help="audit logs to read (default: /var/log/audit/audit.log and its rotations)")
+    p.add_argument("--since", metavar="TIME",
+                   help="only denials since TIME: recent, today, yesterday, 2h, 2024-05-01 10:00, epoch")
+    p.add_argument("--module", metavar="NAME",
+                   help="write NAME.te (and NAME.fc) for the denials nothing narrower fixes")
+    p.add_argument("--raw-rules", action="store_true",
+                   help="print every allow rule audit2allow would write, for comparison")
+    p.add_argument("--root", metavar="SNAPSHOT", help="read the logs and policy of a snapshot")
+    p.add_argument("--json", action="store_true", help="print only JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the evidence lines")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="kill any helper (sesearch, semanage...) after this long (default 10)")
+    p.set_defaults(func=cmd_avc)
+
     p = sub.add_parser("checks", help="list every check and the finding ids it can report")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_checks)
@@ -213,6 +229,16 @@ def cmd_binary(args):
         return report.exit_code
     finally:
         host.close()
+
+
+def cmd_avc(args):
+    from gotriage.host import open_host
+    from gotriage.selinux import command
+
+    try:
+        return command.run(args, open_host, _write)
+    except command.UsageError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def cmd_checks(args):

@@ -1,1 +1,300 @@
 """The SELinux layer: mode, booleans, and the AVC denials that stop Go services."""
+
+import datetime
+
+from gotriage.checks import check
+from gotriage.findings import Action, Evidence, Finding
+from gotriage.selinux.analyzers import explain
+
+LAYER = "selinux"
+MAX_DENIAL_FINDINGS = 20
+
+
+def _f(id, severity, title, **kw):
+    return Finding(id, severity, title, layer=LAYER, **kw)
+
+
+def _when(stamp):
+    if stamp is None:
+        return "?"
+    return datetime.datetime.utcfromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEL-MODE", LAYER, "SELinux mode, now and after a reboot", findings={
+    "SEL-MODE-DISABLED": (
+        "SELinux is disabled: nothing is denied, and no denial explains a failure.",
+        "/sys/fs/selinux (absent) or getenforce, /etc/selinux/config",
+        "nothing to fix for Go; to enable it set SELINUX=permissive in /etc/selinux/config, "
+        "`touch /.autorelabel` and reboot."),
+    "SEL-MODE-PERMISSIVE": (
+        "SELinux is permissive: denials are logged (permissive=1) but nothing is blocked, so "
+        "they will break the service once it is enforcing.",
+        "/sys/fs/selinux/enforce (0)",
+        "fix the logged denials (gotriage avc), then `setenforce 1`."),
+    "SEL-MODE-MISMATCH": (
+        "The running mode differs from SELINUX= in /etc/selinux/config: a reboot changes it "
+        "(what works now may stop working, or the reverse).",
+        "/sys/fs/selinux/enforce and the SELINUX= line",
+        "make the file say what you want after a reboot (the exact line is shown)."),
+    "SEL-MODE-RELABEL": (
+        "SELinux is disabled now but the config enables it: files created meanwhile have no "
+        "label, and booting enforcing without a relabel breaks services (and logins).",
+        "/sys/fs/selinux (absent) and the SELINUX= line",
+        "`touch /.autorelabel` before rebooting (the relabel takes a while), or boot permissive first."),
+})
+def mode(facts):
+    """The mode from /sys/fs/selinux/enforce (or getenforce) against SELINUX= and
+    SELINUXTYPE= in /etc/selinux/config."""
+    current, source = facts.mode
+    cfg = facts.config
+    evidence = []
+    if isinstance(source, str):
+        evidence.append(Evidence.file(source, {"enforcing": "1", "permissive": "0"}.get(current)))
+    elif source is not None:
+        evidence.append(Evidence.command(source))
+    if cfg and "SELINUX" in cfg.lines:
+        number, text = cfg.lines["SELINUX"]
+        evidence.append(Evidence.file(cfg.path, text, number))
+    if current is None:
+        facts.notes.append("SELinux mode not examined: /sys/fs/selinux/enforce unreadable and no getenforce")
+        return []
+    results = []
+    configured = cfg.mode if cfg else None
+    if current == "disabled":
+        if configured in ("enforcing", "permissive"):
+            results.append(_f("SEL-MODE-RELABEL", "warn",
+                              "SELinux is disabled now; /etc/selinux/config says %s: relabel "
+                              "before that reboot" % configured, evidence=evidence,
+                              why="Files created while SELinux was off carry no label.",
+                              fix=[Action.command(["touch", "/.autorelabel"],
+                                                  description="relabel the whole file system "
+                                                              "on the next boot")]))
+        else:
+            results.append(_f("SEL-MODE-DISABLED", "info", "SELinux is disabled", evidence=evidence))
+        return results
+    if configured and configured != current:
+        number, text = cfg.lines["SELINUX"]
+        results.append(_f(
+            "SEL-MODE-MISMATCH", "warn",
+            "SELinux is %s now but %s after a reboot (%s line %d)" % (current, configured, cfg.path, number),
+            evidence=evidence, subject=cfg.path,
+            why="setenforce changes only the running system; /etc/selinux/config decides at boot.",
+            fix=[Action.edit(cfg.path, "SELINUX=%s" % current, old=text,
+                             description="to keep today's mode")]))
+    if current == "permissive":
+        results.append(_f("SEL-MODE-PERMISSIVE", "info",
+                          "SELinux is permissive (policy %s): denials are logged, not enforced" %
+                          facts.policy_name, evidence=evidence))
+    else:
+        results.append(_f("SEL-MODE", "ok", "SELinux is %s (policy %s)" % (current, facts.policy_name),
+                          evidence=evidence))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEL-PERMISSIVE", LAYER, "permissive domains", findings={
+    "SEL-PERMISSIVE-DOMAINS": (
+        "Some domains are permissive (`semanage permissive -a`): their denials are logged "
+        "but not enforced, even in enforcing mode.",
+        "the permissive_* modules in the policy store",
+        "when done debugging: `semanage permissive -d DOMAIN`."),
+})
+def permissive(facts):
+    """Domains made permissive with semanage (modules permissive_DOMAIN in the store)."""
+    current, _source = facts.mode
+    if current in (None, "disabled"):
+        return []
+    domains = facts.permissive_domains
+    if not domains:
+        return [_f("SEL-PERMISSIVE", "ok", "no permissive domains")]
+    return [_f("SEL-PERMISSIVE-DOMAINS", "info", "permissive domains: %s" % ", ".join(domains),
+               evidence=[Evidence.fact("modules permissive_%s in %s/modules" % (d, facts.store))
+                         for d in domains[:10]],
+               fix=[Action.command(["semanage", "permissive", "-d", d], safe=False)
+                    for d in domains[:10]])]
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEL-BOOL", LAYER, "booleans: pending and persistent values", findings={
+    "SEL-BOOL-PENDING": (
+        "A boolean's pending value differs from its current one: a change was staged but not "
+        "committed.",
+        "/sys/fs/selinux/booleans/NAME (\"current pending\")",
+        "`setsebool NAME VALUE` (add -P to keep it after a reboot)."),
+    "SEL-BOOL-NOT-PERSISTENT": (
+        "A boolean's running value differs from the value stored with setsebool -P: the next "
+        "reboot (or policy rebuild) changes it.",
+        "/sys/fs/selinux/booleans/NAME and booleans.local in the policy store",
+        "`setsebool -P NAME VALUE` with the value you want to keep."),
+})
+def booleans(facts):
+    """Current vs pending values (/sys/fs/selinux/booleans) and running vs persistent
+    (booleans.local)."""
+    values = facts.booleans
+    if not values:
+        return []
+    results = []
+    for name, (current, pending) in sorted(values.items()):
+        if current != pending:
+            results.append(_f(
+                "SEL-BOOL-PENDING", "warn", "boolean %s is %s, pending %s" % (
+                    name, "on" if current else "off", "on" if pending else "off"), subject=name,
+                evidence=[Evidence.file("/sys/fs/selinux/booleans/" + name, "%d %d" % (current, pending))],
+                fix=[Action.command(["setsebool", "-P", name, "on" if pending else "off"], safe=False)]))
+    for name, stored in sorted(facts.persistent_booleans.items()):
+        if name in values and values[name][0] != stored:
+            results.append(_f(
+                "SEL-BOOL-NOT-PERSISTENT", "warn", "boolean %s is %s now but %s after a reboot" % (
+                    name, "on" if values[name][0] else "off", "on" if stored else "off"), subject=name,
+                evidence=[Evidence.file("/sys/fs/selinux/booleans/" + name, "%d %d" % values[name]),
+                          Evidence.file(facts.store + "/booleans.local", "%s=%d" % (name, stored))],
+                fix=[Action.command(["setsebool", "-P", name, "on" if values[name][0] else "off"],
+                                    description="keep today's value", safe=False)]))
+    if not results:
+        results.append(_f("SEL-BOOL", "ok", "%d booleans, none pending or different after a reboot" %
+                          len(values)))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEL-AVC", LAYER, "AVC denials in the audit log, explained", findings={
+    "SEL-AVC-EXEC-LABEL": (
+        "A program is denied execute because of its label, typically a Go binary moved with "
+        "`mv` from a home directory or /tmp: systemd (init_t) may not execute user_home_t or "
+        "user_tmp_t, so the unit fails with status=203/EXEC.",
+        "the AVC record, its SYSCALL/PATH records, and the label the path should have",
+        "`restorecon -v PATH`; for a custom directory `semanage fcontext -a -t bin_t "
+        "'DIR(/.*)?'` then `restorecon -Rv DIR` (not audit2allow's `allow init_t "
+        "user_home_t:file execute`)."),
+    "SEL-AVC-FILE-LABEL": (
+        "A service is denied a file because of the file's label (moved with mv, created "
+        "elsewhere, or kept in a directory that is not labelled for the service).",
+        "the AVC record and the label its path should have (file_contexts)",
+        "`restorecon -v PATH`, or `semanage fcontext -a -t TYPE 'DIR(/.*)?'` then "
+        "`restorecon -Rv DIR` with a type the service may use."),
+    "SEL-AVC-PORT": (
+        "A service may not bind or connect to a port because of the port's type.",
+        "the AVC record (src= or dest= port) and the port's current type",
+        "`semanage port -a -t TYPE -p tcp PORT`, or `-m` when the port already has a type "
+        "(8080 is http_cache_port_t, 9090 websm_port_t, 9100 hplip_port_t)."),
+    "SEL-AVC-BOOLEAN": (
+        "A policy boolean allows the denied access; its current value is shown.",
+        "the AVC record and /sys/fs/selinux/booleans/NAME",
+        "`setsebool -P NAME on` (RHEL and reference policy names differ; go_execmem and an "
+        "execmod boolean do not exist)."),
+    "SEL-AVC-MODULE": (
+        "No label, port or boolean explains the denial: only a local policy module allows it.",
+        "the AVC record and the exact allow rule",
+        "`gotriage avc --module NAME` writes NAME.te with only these rules and the commands to "
+        "build and load it."),
+    "SEL-AVC-UNREADABLE": (
+        "The audit log could not be read, so denials cannot be examined.",
+        "the log path and the error",
+        "run gotriage as root (audit.log is mode 0600), or pass a copy: `gotriage avc FILE`."),
+    "SEL-AVC-UNPARSED": (
+        "Some lines of the audit log are not audit records, or AVC records could not be "
+        "parsed (truncated writes, binary garbage, a stray ENRICHED separator); they are "
+        "counted, never dropped silently.",
+        "counts and the first lines, with their file and line number",
+        "nothing to fix in most cases; check the log's integrity if the count is large."),
+    "SEL-AVC-DONTAUDIT": (
+        "A service failed while no denial was logged near that time: a dontaudit rule may "
+        "hide the denial.",
+        "the SERVICE_START res=failed record",
+        "`semodule -DB` (log dontaudit denials), reproduce, `gotriage avc --since recent`, "
+        "then `semodule -B` to restore."),
+})
+def avc(facts):
+    """Denials in /var/log/audit/audit.log and its rotations (one streaming pass),
+    deduplicated, each explained by the narrowest fix (selinux/analyzers.py)."""
+    current, _source = facts.mode
+    scan = facts.scan
+    results = []
+    for path, code, message in facts.log_errors():
+        if code == "ENOENT" and path == "/var/log/audit/audit.log" and current in (None, "disabled"):
+            continue
+        results.append(_f("SEL-AVC-UNREADABLE", "warn" if code != "ENOENT" else "info",
+                          "cannot read %s: %s" % (path, message or code), subject=path,
+                          evidence=[Evidence.fact("%s: %s" % (path, code))]))
+    results.extend(denial_findings(facts, scan, current))
+    results.extend(scan_findings(scan, current))
+    if not any(f.id.startswith("SEL-AVC-") and f.id not in ("SEL-AVC-UNPARSED",) for f in results):
+        read = [e["path"] for e in scan.files if not e.get("error")]
+        if read:
+            results.append(_f("SEL-AVC", "ok", "no AVC denials in %s (%d lines)" % (
+                ", ".join(read), scan.lines)))
+    return results
+
+
+def denial_findings(facts, scan, current):
+    denials = sorted(scan.distinct(), key=lambda d: -d.count)
+    if not denials:
+        return []
+    view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials))
+    results = []
+    for d in denials[:MAX_DENIAL_FINDINGS]:
+        explanations = explain(d, view)
+        best = explanations[0]
+        enforced = 0 in d.permissive or (not d.permissive and current == "enforcing")
+        severity = "error" if enforced and best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") else "warn"
+        if current == "permissive" or d.permissive == {1}:
+            severity = "warn"
+        evidence = [Evidence.file(d.where[0], d.lines[0], d.where[1]) if d.where else
+                    Evidence.fact(d.lines[0])]
+        evidence.extend(Evidence.fact(line) for line in d.lines[1:4])
+        evidence.append(Evidence.fact("seen %d times, first %s, last %s%s" % (
+            d.count, _when(d.first), _when(d.last),
+            " (permissive=1: logged, not blocked)" if d.permissive == {1} else "")))
+        fix = list(best.fix)
+        for other in explanations[1:3]:
+            fix.append(Action.note("or (%s): %s" % (other.confidence, other.title)))
+        results.append(_denial(best.id, severity, "%s  [%s, %d×]" % (
+            best.title, d.comm or d.stype, d.count), subject="|".join(str(x) for x in d.key),
+            evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
+            predicted_error=best.predicted_error, fix=fix))
+    if len(denials) > MAX_DENIAL_FINDINGS:
+        facts.notes.append("%d more distinct denials not shown: run `gotriage avc`" % (
+            len(denials) - MAX_DENIAL_FINDINGS))
+    return results
+
+
+def _denial(id, severity, title, **kw):
+    """The finding of an analyzer's explanation (ids spelled out for the registry test)."""
+    makers = {
+        "SEL-AVC-EXEC-LABEL": lambda: _f("SEL-AVC-EXEC-LABEL", severity, title, **kw),
+        "SEL-AVC-FILE-LABEL": lambda: _f("SEL-AVC-FILE-LABEL", severity, title, **kw),
+        "SEL-AVC-PORT": lambda: _f("SEL-AVC-PORT", severity, title, **kw),
+        "SEL-AVC-BOOLEAN": lambda: _f("SEL-AVC-BOOLEAN", severity, title, **kw),
+        "SEL-AVC-MODULE": lambda: _f("SEL-AVC-MODULE", severity, title, **kw),
+    }
+    return makers[id]()
+
+
+def scan_findings(scan, current):
+    results = []
+    bad = scan.unrecognized + scan.bad_avc + scan.stray_gs
+    if bad:
+        samples = scan.unrecognized_samples + scan.bad_avc_samples + scan.stray_gs_samples
+        results.append(_f(
+            "SEL-AVC-UNPARSED", "info",
+            "%d lines not read as audit records (%d not audit records, %d AVC records unparsable, "
+            "%d with a stray 0x1D, %d too long)" % (bad, scan.unrecognized, scan.bad_avc,
+                                                   scan.stray_gs, scan.too_long),
+            evidence=[Evidence.file(path, text, line) for path, line, text in samples[:5]]))
+    if current == "enforcing":
+        for unit in scan.failed_units.values():
+            if unit.explained:
+                continue
+            results.append(_f(
+                "SEL-AVC-DONTAUDIT", "info",
+                "unit %s failed %d× with no AVC logged near it: a dontaudit rule may hide the "
+                "denial" % (unit.unit, unit.count), subject=unit.unit,
+                evidence=[Evidence.file(unit.where[0], unit.line, unit.where[1])],
+                why="Policies silence some denials with dontaudit rules; they still deny.",
+                fix=[Action.command(["semodule", "-DB"], description="log dontaudit denials too",
+                                    safe=False),
+                     Action.command(["systemctl", "restart", unit.unit], description="reproduce"),
+                     Action.command(["gotriage", "avc", "--since", "recent"]),
+                     Action.command(["semodule", "-B"], description="restore dontaudit rules")]))
+    return results

@@ -1,11 +1,250 @@
-"""Facts for the SELinux layer, gathered through the Host."""
+"""Facts for the SELinux layer, gathered through the Host: the mode (now and after a
+reboot), the policy, booleans with current and pending values, permissive domains, the
+file contexts, and the denials in the audit log (one streaming pass, memoised).
+
+Real tools are used, by absolute path and with a timeout, only to enrich what the files
+say: getsebool when /sys/fs/selinux is not readable, sesearch for the types a domain may
+use, semanage for the port types of this host.
+"""
+
+import re
+
+from gotriage.selinux import logread
+from gotriage.selinux.analyzers import View
+from gotriage.selinux.fcontext import FileContexts, parse_file_contexts
+
+SELINUXFS = "/sys/fs/selinux"
+CONFIG = "/etc/selinux/config"
+TOOLS = {name: ["/usr/sbin/" + name, "/usr/bin/" + name, "/sbin/" + name]
+         for name in ("getenforce", "getsebool", "sesearch", "semanage", "matchpathcon",
+                      "audit2why", "semodule")}
+
+
+class Config(object):
+    def __init__(self, mode=None, policy=None, lines=None, path=CONFIG):
+        self.mode = mode  # enforcing / permissive / disabled
+        self.policy = policy  # targeted / mls / default ...
+        self.lines = lines or {}  # key -> (number, text)
+        self.path = path
+
+
+def parse_config(text):
+    mode = policy = None
+    lines = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"^\s*(SELINUX|SELINUXTYPE)\s*=\s*(\S+)", line)
+        if match:
+            key, value = match.group(1), match.group(2).strip("\"'").lower()
+            lines[key] = (number, line.rstrip())
+            if key == "SELINUX":
+                mode = value
+            else:
+                policy = value
+    return Config(mode, policy, lines)
 
 
 class SELinuxFacts(object):
-    def __init__(self, host):
+    def __init__(self, host, logs=None, since=None, timeout=10.0):
         self.host = host
         self.notes = []
+        self.logs = logs
+        self.since = since
+        self.timeout = timeout
+        self._memo = {}
 
     @classmethod
     def from_options(cls, host, options):
-        return cls(host)
+        return cls(host, options.get("avc_logs"), options.get("since"),
+                   options.get("timeout") or 10.0)
+
+    def _once(self, name, func):
+        if name not in self._memo:
+            self._memo[name] = func()
+        return self._memo[name]
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def config(self):
+        def load():
+            text = self.host.read_text(CONFIG)
+            return parse_config(text) if text is not None else None
+        return self._once("config", load)
+
+    @property
+    def selinuxfs(self):
+        """True when selinuxfs is mounted (SELinux enabled in the kernel)."""
+        return self._once("fs", lambda: self.host.exists(SELINUXFS + "/enforce"))
+
+    @property
+    def mode(self):
+        """(mode, evidence source): enforcing / permissive / disabled, or None."""
+        def load():
+            text = self.host.read_text(SELINUXFS + "/enforce")
+            if text is not None and text.strip() in ("0", "1"):
+                return ("enforcing" if text.strip() == "1" else "permissive",
+                        SELINUXFS + "/enforce")
+            result = self.run("getenforce", [])
+            if result is not None and result.ok and result.text.strip():
+                return result.text.strip().lower(), result
+            if not self.host.exists(SELINUXFS):
+                return "disabled", SELINUXFS
+            return None, None
+        return self._once("mode", load)
+
+    @property
+    def policy_name(self):
+        cfg = self.config
+        return cfg.policy if cfg and cfg.policy else "targeted"
+
+    @property
+    def booleans(self):
+        """{name: (current, pending)} from /sys/fs/selinux/booleans (or getsebool -a)."""
+        def load():
+            values = {}
+            directory = SELINUXFS + "/booleans"
+            for name in self.host.try_listdir(directory):
+                text = self.host.read_text(directory + "/" + name)
+                parts = (text or "").split()
+                if len(parts) == 2 and all(p in ("0", "1") for p in parts):
+                    values[name] = (int(parts[0]), int(parts[1]))
+            if not values:
+                result = self.run("getsebool", ["-a"])
+                if result is not None and result.ok:
+                    for line in result.text.splitlines():
+                        match = re.match(r"^(\S+) --> (on|off)", line)
+                        if match:
+                            bit = 1 if match.group(2) == "on" else 0
+                            values[match.group(1)] = (bit, bit)
+            return values
+        return self._once("booleans", load)
+
+    @property
+    def store(self):
+        return "/var/lib/selinux/%s/active" % self.policy_name
+
+    @property
+    def persistent_booleans(self):
+        """{name: value} set with setsebool -P / semanage boolean -m (booleans.local)."""
+        def load():
+            text = self.host.read_text(self.store + "/booleans.local")
+            values = {}
+            for line in (text or "").splitlines():
+                match = re.match(r"^\s*(\S+)\s*=\s*(\d)", line)
+                if match:
+                    values[match.group(1)] = int(match.group(2))
+            return values
+        return self._once("pbooleans", load)
+
+    @property
+    def permissive_domains(self):
+        """Domains made permissive with `semanage permissive -a` (modules permissive_*)."""
+        def load():
+            found = []
+            modules = self.store + "/modules"
+            for priority in self.host.try_listdir(modules):
+                for name in self.host.try_listdir(modules + "/" + priority):
+                    if name.startswith("permissive_"):
+                        found.append(name[len("permissive_"):])
+            return sorted(set(found))
+        return self._once("permissive", load)
+
+    @property
+    def fcontexts(self):
+        def load():
+            base = "/etc/selinux/%s/contexts/files/file_contexts" % self.policy_name
+            specs = []
+            for path in (base, base + ".homedirs", base + ".local"):
+                text = self.host.read_text(path)
+                if text:
+                    specs.extend(parse_file_contexts(text, path))
+            return FileContexts(specs) if specs else None
+        return self._once("fcontexts", load)
+
+    @property
+    def policy_file(self):
+        def load():
+            directory = "/etc/selinux/%s/policy" % self.policy_name
+            names = [n for n in self.host.try_listdir(directory) if re.match(r"^policy\.\d+$", n)]
+            if not names:
+                return None
+            return directory + "/" + max(names, key=lambda n: int(n.split(".")[1]))
+        return self._once("policy_file", load)
+
+    # -- tools ------------------------------------------------------------------------------
+    def tool(self, name):
+        def load():
+            for path in TOOLS.get(name, ()):
+                st = self.host.try_stat(path)
+                if st is not None and st.is_file and st.perms & 0o111:
+                    return path
+            return None
+        return self._once("tool:" + name, load)
+
+    def run(self, name, args, timeout=None):
+        path = self.tool(name)
+        if path is None:
+            return None
+        result = self.host.run([path] + list(args), timeout=timeout or self.timeout)
+        return result if result.error != "not-recorded" else None
+
+    def sesearch(self, stype, tclass, perm):
+        """Target types `stype` may `perm` on `tclass`, asked of the policy (sesearch)."""
+        key = "sesearch:%s:%s:%s" % (stype, tclass, perm)
+
+        def load():
+            policy = self.policy_file
+            if policy is None or self.tool("sesearch") is None:
+                return None
+            result = self.run("sesearch", ["-A", "-s", stype, "-c", tclass, "-p", perm, policy])
+            if result is None or not result.ok:
+                return None
+            targets = []
+            for line in result.text.splitlines():
+                match = re.match(r"^\s*allow \S+ (\S+):", line)
+                if match and match.group(1) not in targets:
+                    targets.append(match.group(1))
+            return targets
+        return self._once(key, load)
+
+    @property
+    def port_types(self):
+        """{(port, proto): type} from `semanage port -l` on this host, or None."""
+        def load():
+            result = self.run("semanage", ["port", "-l"], timeout=max(self.timeout, 30.0))
+            if result is None or not result.ok:
+                return None
+            table = {}
+            for line in result.text.splitlines():
+                match = re.match(r"^(\S+)\s+(tcp|udp|sctp|dccp)\s+(.+)$", line)
+                if not match:
+                    continue
+                for item in match.group(3).split(","):
+                    item = item.strip()
+                    low, _, high = item.partition("-")
+                    if low.isdigit() and (not high or high.isdigit()):
+                        lo, hi = int(low), int(high or low)
+                        if hi - lo <= 64:
+                            for number in range(lo, hi + 1):
+                                table.setdefault((number, match.group(2)), match.group(1))
+            return table
+        return self._once("ports", load)
+
+    def view(self, need_ports=False):
+        return View(self.booleans, self.fcontexts,
+                    self.port_types if need_ports else None,
+                    self.sesearch if self.tool("sesearch") and self.policy_file else None,
+                    self.policy_name)
+
+    # -- the audit log --------------------------------------------------------------------
+    @property
+    def scan(self):
+        return self._once("scan", lambda: logread.scan(self.host, self.logs, since=self.since))
+
+    def log_errors(self):
+        """[(path, code, message)] of logs that could not be read."""
+        out = []
+        for entry in self.scan.files:
+            if entry.get("error"):
+                out.append((entry["path"], entry["error"], entry.get("message", "")))
+        return out
+

@@ -1,0 +1,170 @@
+"""SELinux facts as data: port types, booleans (RHEL/Fedora vs reference-policy names),
+the types Go services meet, each with its source.
+
+Sources:
+- REFPOLICY: Debian 12's selinux-policy-default 2:2.20221101-9 (the SELinux reference
+  policy), read with `seinfo policy.33 --portcon` / `-b` and its file_contexts.
+- FEDORA: fedora-selinux/selinux-policy (what RHEL 8-10 ship), policy/modules/kernel/
+  corenetwork.te.in (ports), policy/modules/kernel/domain.te and
+  policy/modules/system/unconfined.te, userdomain.te (booleans) — the same names
+  `getsebool -a` prints on RHEL 8/9.
+"""
+
+REFPOLICY = "Debian 12 selinux-policy-default 2:2.20221101-9 (reference policy), seinfo --portcon/-b"
+FEDORA = "fedora-selinux/selinux-policy (RHEL 8-10 targeted policy)"
+
+# Ports that already have a type: `semanage port -a` fails with "already defined", so
+# the fix is `semanage port -m`.  (port, proto) -> type.  Same in both policies.
+PORT_TYPES = {
+    (80, "tcp"): "http_port_t", (81, "tcp"): "http_port_t", (443, "tcp"): "http_port_t",
+    (8008, "tcp"): "http_port_t", (8009, "tcp"): "http_port_t", (8443, "tcp"): "http_port_t",
+    (8080, "tcp"): "http_cache_port_t", (8081, "tcp"): "transproxy_port_t",
+    (8000, "tcp"): "soundd_port_t", (9000, "tcp"): "cslistener_port_t",
+    (9090, "tcp"): "websm_port_t", (9100, "tcp"): "hplip_port_t",
+    (3000, "tcp"): "ntop_port_t", (3001, "tcp"): "ntop_port_t",
+    (5000, "tcp"): "commplex_main_port_t", (3306, "tcp"): "mysqld_port_t",
+    (5432, "tcp"): "postgresql_port_t", (6379, "tcp"): "redis_port_t",
+}
+PORT_SOURCE = REFPOLICY + "; 8080/9090/9100 identical in " + FEDORA
+
+# Types of ports nothing defines: `semanage port -a` is the fix for these.
+UNDEFINED_PORT_TYPES = frozenset(["unreserved_port_t", "reserved_port_t", "hi_reserved_port_t",
+                                  "port_t", "ephemeral_port_t"])
+
+# The port type a confined domain is allowed to bind or connect to (its own service
+# port), used when sesearch is not there to ask the policy.
+DOMAIN_PORTS = {
+    "httpd_t": "http_port_t",
+    "nginx_t": "http_port_t",
+    "squid_t": "http_cache_port_t",
+    "smbd_t": "smbd_port_t",
+    "sshd_t": "ssh_port_t",
+    "postgresql_t": "postgresql_port_t",
+    "mysqld_t": "mysqld_port_t",
+    "redis_t": "redis_port_t",
+}
+
+# Where a file should not be when a service uses it: the label says it belongs to a
+# user's home, a temporary directory or nothing at all.  `mv` keeps these labels.
+MISPLACED_TYPES = frozenset([
+    "user_home_t", "user_home_dir_t", "user_tmp_t", "tmp_t", "admin_home_t", "default_t",
+    "unlabeled_t", "file_t", "home_root_t", "var_t", "etc_runtime_t", "staff_home_t",
+    "user_tmpfs_t", "unconfined_home_t"])
+
+# Types systemd (init_t) may execute for a service; on RHEL a unit whose binary is
+# bin_t or usr_t runs as unconfined_service_t.
+SERVICE_EXEC_TYPES = frozenset(["bin_t", "usr_t", "shell_exec_t"])
+SERVICE_DOMAIN = "unconfined_service_t"
+
+# Content types a confined service may use: (domain prefix, need) -> type.
+CONTENT_TYPES = {
+    ("httpd", "read"): "httpd_sys_content_t",
+    ("httpd", "write"): "httpd_sys_rw_content_t",
+    ("httpd", "exec"): "httpd_sys_script_exec_t",
+    ("smbd", "read"): "samba_share_t",
+    ("smbd", "write"): "samba_share_t",
+    ("ftpd", "read"): "public_content_t",
+    ("ftpd", "write"): "public_content_rw_t",
+    ("nginx", "read"): "httpd_sys_content_t",
+}
+WRITE_PERMS = frozenset(["write", "append", "create", "unlink", "rename", "add_name",
+                         "remove_name", "setattr", "link", "rmdir", "reparent"])
+EXEC_PERMS = frozenset(["execute", "execute_no_trans", "entrypoint"])
+
+
+class Boolean(object):
+    __slots__ = ("name", "policy", "meaning", "allows_when", "source")
+
+    def __init__(self, name, policy, meaning, allows_when=1, source=None):
+        self.name = name
+        self.policy = policy  # "rhel", "refpolicy" or "both"
+        self.meaning = meaning
+        self.allows_when = allows_when  # deny_execmem allows when 0
+        self.source = source or (FEDORA if policy == "rhel" else REFPOLICY)
+
+
+BOOLEANS = dict((b.name, b) for b in [
+    Boolean("deny_execmem", "rhel", "when on, denies execmem (memory both writable and "
+            "executable) to unconfined and user domains, unconfined_service_t included",
+            allows_when=0),
+    Boolean("selinuxuser_execmod", "rhel", "user domains may execmod (text relocations in "
+            "shared libraries)"),
+    Boolean("selinuxuser_execstack", "rhel", "user domains may make their stack executable"),
+    Boolean("selinuxuser_execheap", "rhel", "user domains may make their heap executable"),
+    Boolean("domain_can_mmap_files", "rhel", "every domain may mmap files it can read "
+            "(the `map` permission)"),
+    Boolean("allow_execmem", "refpolicy", "unconfined and user domains may execmem"),
+    Boolean("allow_execmod", "refpolicy", "unconfined and user domains may execmod"),
+    Boolean("allow_execstack", "refpolicy", "unconfined and user domains may execstack"),
+    Boolean("allow_execheap", "refpolicy", "unconfined and user domains may execheap"),
+    Boolean("httpd_execmem", "both", "httpd_t may execmem (JITs, some Go programs built "
+            "with cgo)"),
+    Boolean("httpd_can_network_connect", "both", "httpd_t may connect to any TCP port"),
+    Boolean("httpd_can_network_connect_db", "both", "httpd_t may connect to database ports"),
+    Boolean("httpd_enable_homedirs", "both", "httpd_t may read users' home directories"),
+    Boolean("httpd_enable_cgi", "both", "httpd_t may run CGI scripts (httpd_sys_script_exec_t)"),
+    Boolean("httpd_unified", "both", "httpd_t may read, write and execute all httpd content"),
+    Boolean("httpd_read_user_content", "rhel", "httpd_t may read user content"),
+    Boolean("ftpd_full_access", "rhel", "ftpd may read and write every file"),
+    Boolean("allow_ftpd_full_access", "refpolicy", "ftpd may read and write every file"),
+    Boolean("samba_enable_home_dirs", "both", "samba may share home directories"),
+    Boolean("samba_export_all_ro", "both", "samba may read every file"),
+    Boolean("samba_export_all_rw", "both", "samba may read and write every file"),
+    Boolean("nis_enabled", "rhel", "every domain may connect to any port (NIS); far too broad"),
+    Boolean("allow_ypbind", "refpolicy", "every domain may connect to any port (NIS); far too broad"),
+])
+
+# Names people look for that do not exist in any policy.
+NOT_BOOLEANS = {
+    "go_execmem": "there is no go_execmem boolean: Go binaries run in the domain of "
+                  "whatever starts them (unconfined_service_t for systemd units)",
+    "execmod": "execmod is a permission of the file class (text relocations), not a "
+               "boolean; the booleans that grant it are selinuxuser_execmod (RHEL) and "
+               "allow_execmod (reference policy)",
+}
+
+# Unconfined and user domains the exec* booleans apply to.
+USER_DOMAINS = frozenset(["unconfined_t", "unconfined_service_t", "unconfined_execmem_t",
+                          "user_t", "staff_t", "guest_t", "xguest_t", "sysadm_t"])
+
+
+def boolean_candidates(denial):
+    """[(rhel name, refpolicy name)] of booleans that may allow this denial, narrowest
+    first.  A name is None where that policy has no such boolean."""
+    perms = set(denial.perms)
+    stype, tclass, ttype = denial.stype, denial.tclass, denial.ttype
+    out = []
+    if tclass == "process":
+        if "execmem" in perms:
+            if stype.startswith("httpd"):
+                out.append(("httpd_execmem", "httpd_execmem"))
+            if stype in USER_DOMAINS:
+                out.append(("deny_execmem", "allow_execmem"))
+        if "execstack" in perms and stype in USER_DOMAINS:
+            out.append(("selinuxuser_execstack", "allow_execstack"))
+        if "execheap" in perms and stype in USER_DOMAINS:
+            out.append(("selinuxuser_execheap", "allow_execheap"))
+    if tclass == "file" and "execmod" in perms and stype in USER_DOMAINS:
+        out.append(("selinuxuser_execmod", "allow_execmod"))
+    if "map" in perms and tclass in ("file", "chr_file", "blk_file"):
+        out.append(("domain_can_mmap_files", None))
+    if stype.startswith("httpd"):
+        if tclass == "tcp_socket" and "name_connect" in perms:
+            if ttype in ("mysqld_port_t", "postgresql_port_t", "mssql_port_t", "oracle_port_t"):
+                out.append(("httpd_can_network_connect_db", "httpd_can_network_connect_db"))
+            out.append(("httpd_can_network_connect", "httpd_can_network_connect"))
+        if ttype in ("user_home_t", "user_home_dir_t", "home_root_t"):
+            out.append(("httpd_enable_homedirs", "httpd_enable_homedirs"))
+        if ttype == "httpd_sys_script_exec_t" and perms & EXEC_PERMS:
+            out.append(("httpd_enable_cgi", "httpd_enable_cgi"))
+        if ttype == "httpd_sys_content_t" and perms & WRITE_PERMS:
+            out.append(("httpd_unified", "httpd_unified"))
+    if stype == "smbd_t":
+        if ttype in ("user_home_t", "user_home_dir_t", "home_root_t"):
+            out.append(("samba_enable_home_dirs", "samba_enable_home_dirs"))
+        if tclass in ("file", "dir", "lnk_file"):
+            out.append(("samba_export_all_rw" if perms & WRITE_PERMS else "samba_export_all_ro",
+                        "samba_export_all_rw" if perms & WRITE_PERMS else "samba_export_all_ro"))
+    if stype == "ftpd_t" and tclass in ("file", "dir"):
+        out.append(("ftpd_full_access", "allow_ftpd_full_access"))
+    return out

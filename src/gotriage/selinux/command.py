@@ -1,0 +1,252 @@
+"""`gotriage avc [LOG ...] [--since TIME] [--module NAME] [--raw-rules] [--root SNAPSHOT]
+[--json] [-v]`: read the audit logs once, explain every distinct denial with the
+narrowest fix, optionally write a minimal module or print audit2allow's rules."""
+
+import datetime
+import json
+import os
+import re
+import sys
+import time
+
+from gotriage.facts.selinux import SELinuxFacts
+from gotriage.findings import shell_join
+from gotriage.selinux import module as modwriter
+from gotriage.selinux.analyzers import explain, needs_module, valid_module_name
+from gotriage.selinux.rules import raw_rules
+
+EXIT_CLEAN, EXIT_DENIALS, EXIT_ERROR = 0, 1, 2
+RESERVED = frozenset("t1 t2 t3 u1 u2 u3 r1 r2 r3 l1 l2 h1 h2 allow type class module require "
+                     "role user self attribute bool if else".split())
+
+
+class UsageError(Exception):
+    pass
+
+
+def parse_since(text, now=None):
+    """Epoch seconds from an ausearch-like time: `recent` (10 minutes), `today`,
+    `yesterday`, `this-week`, `30m`/`2h`/`3d` ago, epoch seconds, or a local
+    `YYYY-MM-DD[ HH:MM[:SS]]`."""
+    now = time.time() if now is None else now
+    value = text.strip().lower()
+    midnight = time.mktime(datetime.date.fromtimestamp(now).timetuple())
+    if value == "recent":
+        return now - 600
+    if value == "today":
+        return midnight
+    if value == "yesterday":
+        return midnight - 86400
+    if value == "this-week":
+        return midnight - 86400 * datetime.date.fromtimestamp(now).weekday()
+    match = re.match(r"^(\d+)\s*([smhd])$", value)
+    if match:
+        return now - int(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    if re.match(r"^\d{9,}(\.\d+)?$", value):
+        return float(value)
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            return time.mktime(time.strptime(text.strip(), fmt))
+        except ValueError:
+            continue
+    raise UsageError("cannot read the time %r (try recent, today, 2h, 2024-05-01 10:00 or "
+                     "epoch seconds)" % text)
+
+
+def _when(stamp):
+    if stamp is None:
+        return "?"
+    return datetime.datetime.utcfromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _size(n):
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return ("%d %s" % (n, unit)) if unit == "B" else ("%.1f %s" % (n, unit))
+        n /= 1024.0
+
+
+def analyse(host, logs=None, since=None, timeout=10.0):
+    facts = SELinuxFacts(host, logs, since, timeout)
+    scan = facts.scan
+    denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
+    view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials))
+    explained = [(d, explain(d, view)) for d in denials]
+    return facts, scan, explained
+
+
+def module_parts(name, explained):
+    """(te text, fc text or None, the denials in it) for the denials nothing narrower fixes,
+    plus .fc lines for directories the label fixes want labelled."""
+    chosen = [d for d, ex in explained if needs_module(ex)]
+    fc = []
+    for _d, ex in explained:
+        best = ex[0]
+        for action in best.fix:
+            argv = action.argv or []
+            if argv[:4] == ["semanage", "fcontext", "-a", "-t"] and len(argv) == 6 and argv[4] != "TYPE":
+                fc.append((argv[5], argv[4]))
+    te = modwriter.write_te(name, modwriter.module_rules(chosen)) if chosen else None
+    return te, (modwriter.write_fc(fc) if fc else None), chosen
+
+
+def run(args, open_host, write):
+    """The command; returns its exit code."""
+    since = parse_since(args.since) if args.since else None
+    if args.module and (not valid_module_name(args.module) or args.module.lower() in RESERVED):
+        raise UsageError("module names are letters, digits and _, starting with a letter, and "
+                         "not a policy keyword: %r" % args.module)
+    logs = None
+    if args.logs:
+        logs = [p if (args.root or p.startswith("/")) else os.path.abspath(p) for p in args.logs]
+    host = open_host(args.root)
+    try:
+        facts, scan, explained = analyse(host, logs, since, args.timeout)
+        unreadable = [e for e in scan.files if e.get("error")]
+        code = EXIT_DENIALS if explained else EXIT_CLEAN
+        if unreadable and len(unreadable) == len(scan.files):
+            code = EXIT_ERROR
+        module = None
+        if args.module:
+            te, fc, chosen = module_parts(args.module, explained)
+            module = {"name": args.module, "denials": len(chosen), "files": [], "commands": []}
+            if te:
+                for suffix, text in ((".te", te), (".fc", fc)):
+                    if text:
+                        with open(args.module + suffix, "w") as f:
+                            f.write(text)
+                        module["files"].append(args.module + suffix)
+                module["commands"] = [a.render() for a in
+                                      modwriter.build_commands(args.module, with_fc=bool(fc))]
+                module["te"], module["fc"] = te, fc
+        if args.json:
+            write(json.dumps(to_json(facts, scan, explained, args, module), indent=2) + "\n")
+        elif args.raw_rules:
+            write(raw_rules(scan.rules, scan.role_types))
+            sys.stderr.write("gotriage: %s\n" % summary_line(scan))
+            _stderr_problems(scan)
+        else:
+            write(render_text(facts, scan, explained, module, verbose=args.verbose))
+        return code
+    finally:
+        host.close()
+
+
+def summary_line(scan):
+    read = [e for e in scan.files if not e.get("error")]
+    return "%d distinct denials (%d denial records%s) in %d log%s (%d lines, %s)%s" % (
+        len(scan.denials), scan.avc_records,
+        ", %d USER_AVC" % scan.user_avc_records if scan.user_avc_records else "",
+        len(read), "" if len(read) == 1 else "s", scan.lines, _size(scan.bytes),
+        ", %s .. %s UTC" % (_when(scan.first), _when(scan.last)) if scan.first else "")
+
+
+def _stderr_problems(scan):
+    for entry in scan.files:
+        if entry.get("error"):
+            sys.stderr.write("gotriage: cannot read %s: %s\n" % (entry["path"], entry.get("message") or entry["error"]))
+    for line in problem_lines(scan):
+        sys.stderr.write("gotriage: %s\n" % line)
+
+
+def problem_lines(scan):
+    out = []
+    if scan.unrecognized:
+        out.append("%d lines are not audit records%s" % (scan.unrecognized, "" if not scan.too_long
+                                                         else " (%d longer than 1 MB)" % scan.too_long))
+        out.extend("  %s:%d: %s" % s for s in scan.unrecognized_samples)
+    if scan.bad_avc:
+        out.append("%d AVC records could not be parsed" % scan.bad_avc)
+        out.extend("  %s:%d: %s" % s for s in scan.bad_avc_samples)
+    if scan.stray_gs:
+        out.append("%d records have a stray 0x1D (ENRICHED separator) and were read as one line" % scan.stray_gs)
+        out.extend("  %s:%d: %s" % s for s in scan.stray_gs_samples)
+    if scan.glued:
+        out.append("%d records start inside another line (a truncated write before them)" % scan.glued)
+    if scan.overflow:
+        out.append("%d denial records beyond the first 5000 distinct denials are in the totals "
+                   "and rules only" % scan.overflow)
+    if scan.skipped_since:
+        out.append("%d denial records older than --since skipped" % scan.skipped_since)
+    out.extend(scan.notes)
+    return out
+
+
+def render_text(facts, scan, explained, module, verbose=False):
+    lines = ["gotriage avc: " + summary_line(scan)]
+    mode = facts.mode[0]
+    if mode:
+        lines.append("SELinux on this host: %s (policy %s)" % (mode, facts.policy_name))
+    for entry in scan.files:
+        if entry.get("error"):
+            lines.append("cannot read %s: %s" % (entry["path"], entry.get("message") or entry["error"]))
+    for d, ex in explained:
+        best = ex[0]
+        lines.append("")
+        lines.append("%s  %s" % (best.id, best.title))
+        lines.append("    %s -> %s  %s { %s }   comm=%s exe=%s%s" % (
+            d.stype, d.ttype, d.tclass, " ".join(d.perms), d.comm, d.exe,
+            " path=%s" % d.path if d.path else ""))
+        lines.append("    %d× %s .. %s UTC%s   confidence: %s" % (
+            d.count, _when(d.first), _when(d.last),
+            "   permissive=1 (logged, not blocked)" if d.permissive == {1} else "", best.confidence))
+        if best.predicted_error:
+            lines.append("    you will see: %s" % best.predicted_error)
+        lines.append("    why: %s" % best.why)
+        for action in best.fix:
+            lines.append("    fix: %s" % action.render())
+        for note in best.notes:
+            lines.append("    note: %s" % note)
+        for other in ex[1:]:
+            lines.append("    or (%s, %s): %s" % (other.analyzer, other.confidence, other.title))
+            for action in other.fix:
+                if action.kind == "command":
+                    lines.append("        %s" % action.render())
+        if verbose:
+            where = "%s:%d" % d.where if d.where else "?"
+            lines.append("    evidence (%s):" % where)
+            lines.extend("      " + line for line in d.lines)
+    problems = problem_lines(scan)
+    if problems:
+        lines.append("")
+        lines.append("Not read")
+        lines.extend("  " + p for p in problems)
+    if scan.failed_units and mode == "enforcing":
+        for unit in scan.failed_units.values():
+            if not unit.explained:
+                lines.append("")
+                lines.append("SEL-AVC-DONTAUDIT  unit %s failed with no AVC logged near it: try "
+                             "`semodule -DB`, reproduce, `gotriage avc --since recent`, `semodule -B`"
+                             % unit.unit)
+    if module is not None:
+        lines.append("")
+        if module["files"]:
+            lines.append("Module %s (%d denials nothing narrower fixes): wrote %s" % (
+                module["name"], module["denials"], ", ".join(module["files"])))
+            lines.extend("    " + c for c in module["commands"])
+        else:
+            lines.append("Module %s: not written, every denial has a narrower fix above" % module["name"])
+    elif any(needs_module(ex) for _d, ex in explained):
+        lines.append("")
+        lines.append("For the denials only a module fixes: gotriage avc --module local_NAME")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(facts, scan, explained, args, module):
+    out = {"format": "gotriage-avc", "version": 1, "mode": facts.mode[0], "policy": facts.policy_name,
+           "summary": summary_line(scan), "scan": scan.to_dict(), "denials": []}
+    for d, ex in explained:
+        item = d.to_dict()
+        item["explanations"] = [e.to_dict() for e in ex]
+        out["denials"].append(item)
+    if args.raw_rules:
+        out["raw_rules"] = raw_rules(scan.rules, scan.role_types).splitlines()
+    if module is not None:
+        out["module"] = module
+    out["problems"] = problem_lines(scan)
+    return out
+
+
+def commands_text(actions):
+    return "\n".join(shell_join(a.argv) for a in actions if a.argv)
+

@@ -1,0 +1,89 @@
+"""What label a path should have, from the policy's file_contexts (what matchpathcon and
+restorecon answer), computed from the files themselves so that it works on a snapshot.
+
+A real sample (RHEL 9 /etc/selinux/targeted/contexts/files/file_contexts):
+
+    /opt/.*\\.so	system_u:object_r:lib_t:s0
+    /opt/(.*/)?bin(/.*)?	system_u:object_r:bin_t:s0
+    /usr/local/bin(/.*)?	system_u:object_r:bin_t:s0
+
+Each line is a regular expression anchored at both ends, an optional file type (`--`
+regular file, `-d` directory, `-l` symlink...) and a context or `<<none>>`.
+libselinux's rule: file_contexts, then file_contexts.homedirs, then file_contexts.local
+(`semanage fcontext -a`) are read in that order, entries without regular-expression
+characters move to the end, and the last entry that matches wins.
+"""
+
+import re
+
+_META = re.compile(r"[.^$?*+|\[({\\]")
+FILE_TYPES = {"--": "file", "-d": "dir", "-l": "lnk_file", "-s": "sock_file", "-p": "fifo_file",
+              "-c": "chr_file", "-b": "blk_file"}
+
+
+class Spec(object):
+    __slots__ = ("regex", "ftype", "context", "stem", "exact", "_compiled", "source", "line")
+
+    def __init__(self, regex, ftype, context, source=None, line=None):
+        self.regex = regex
+        self.ftype = ftype
+        self.context = context
+        meta = _META.search(regex)
+        self.stem = regex[:meta.start()] if meta else regex
+        self.exact = meta is None
+        self._compiled = None
+        self.source = source
+        self.line = line
+
+    def matches(self, path, tclass):
+        if self.ftype and tclass and FILE_TYPES.get(self.ftype) != tclass:
+            return False
+        if not path.startswith(self.stem):
+            return False
+        if self.exact:
+            return path == self.regex
+        if self._compiled is None:
+            try:
+                self._compiled = re.compile("^(?:%s)$" % self.regex)
+            except re.error:
+                self._compiled = False
+        return bool(self._compiled and self._compiled.match(path))
+
+
+def parse_file_contexts(text, source=None):
+    specs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) == 2:
+            specs.append(Spec(parts[0], None, parts[1], source, number))
+        elif len(parts) >= 3:
+            specs.append(Spec(parts[0], parts[1], parts[2], source, number))
+    return specs
+
+
+class FileContexts(object):
+    """Lookup of the default label of a path (like `matchpathcon -n PATH`)."""
+
+    def __init__(self, specs):
+        ordered = [s for s in specs if not s.exact] + [s for s in specs if s.exact]
+        self.specs = ordered
+
+    def __len__(self):
+        return len(self.specs)
+
+    def lookup(self, path, tclass="file"):
+        """The Spec that labels `path`, or None."""
+        for spec in reversed(self.specs):
+            if spec.matches(path, tclass):
+                return spec
+        return None
+
+    def type_of(self, path, tclass="file"):
+        spec = self.lookup(path, tclass)
+        if spec is None or spec.context == "<<none>>":
+            return None
+        parts = spec.context.split(":")
+        return parts[2] if len(parts) >= 3 else None
