@@ -5,14 +5,14 @@ same thing.  Fixes are *actions*: a command as an argv list (shell-quoted only w
 printed) or a file edit.  Nothing here ever runs an action.
 """
 
-import shlex
-
 SEVERITIES = ("ok", "info", "warn", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
 def shell_join(argv):
     """Quote an argv for a POSIX shell (shlex.join is 3.8+)."""
+    import shlex  # here: it imports re, which most runs never need
+
     return " ".join(shlex.quote(str(a)) for a in argv)
 
 

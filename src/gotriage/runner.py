@@ -1,7 +1,5 @@
 """Run the checks of some layers against a host and collect a Report."""
 
-import traceback
-
 from gotriage.checks import all_checks
 from gotriage.findings import SEVERITY_RANK, Evidence, Finding
 
@@ -89,6 +87,8 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
         try:
             produced = list(chk.func(facts) or [])
         except Exception as exc:  # a bug in one check must not hide the others
+            import traceback
+
             errors += 1
             produced = [Finding(
                 "GOTRIAGE-CHECK-FAILED", "error", "internal error in check %s: %s: %s" % (

@@ -11,8 +11,6 @@ report, with its meaning, evidence and fix, from which docs/findings.md is gener
 I/O: everything comes from the facts object.
 """
 
-import importlib
-
 LAYERS = ("toolchain", "system", "packages", "selinux", "firewall", "service")
 _MODULES = {
     "toolchain": "gotriage.checks.toolchain",
@@ -74,6 +72,8 @@ def check(id, layer, title, findings=None):
 
 def all_checks(layers=LAYERS + (BINARY_LAYER,)):
     """The registered checks of `layers`, in registration order (imports lazily)."""
+    import importlib  # here: it imports warnings, a cost `gotriage binary` does without
+
     for layer in layers:
         importlib.import_module(_MODULES[layer])
     return [c for c in _REGISTRY if c.layer in layers]

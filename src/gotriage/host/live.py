@@ -7,9 +7,6 @@ their output capped.  Nothing here writes to the host.
 
 import os
 import pwd
-import signal
-import socket
-import subprocess
 import time
 
 from gotriage.host.base import (
@@ -100,6 +97,10 @@ class LiveHost(Host):
         return _wrap("getxattr", path, os.getxattr, path, name)
 
     def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
+        # Imported here: subprocess (and socket below) cost more than the rest of a
+        # `gotriage binary` run, which usually starts no command at all.
+        import subprocess
+
         started = time.monotonic()
         if cwd and not os.path.isdir(cwd):
             return CommandResult(argv, env, cwd, None, b"",
@@ -133,6 +134,8 @@ class LiveHost(Host):
                              out[:MAX_OUTPUT], err[:MAX_OUTPUT], round(duration, 4), error)
 
     def connect(self, address, port, timeout=5.0):
+        import socket
+
         argv = ["tcp-connect", address, str(port)]
         started = time.monotonic()
         try:
@@ -164,6 +167,8 @@ class LiveHost(Host):
 
 
 def _kill_group(proc):
+    import signal
+
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:
