@@ -266,16 +266,68 @@ def main(argv=None):
         # The commonest probe of all ("is it installed?") skips argparse's import.
         _write("gotriage %s\n" % __version__)
         return 0
+    if args_list[:1] == ["binary"]:
+        # `gotriage binary` is meant to be as quick as `readelf`: it skips argparse
+        # (argparse and the re it imports cost more than reading a 75 MB binary), unless
+        # the arguments need it (--help, a mistake), which then go to argparse as usual.
+        args = _parse_binary_fast(args_list[1:])
+        if args is not None:
+            return _dispatch(args)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from gotriage.host.snapshot import SnapshotError
+    return _dispatch(args)
 
+
+class _Args(object):
+    """What argparse would return for `binary` (see _parse_binary_fast)."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def _parse_binary_fast(argv):
+    """The arguments of `gotriage binary` parsed by hand, or None to let argparse do it
+    (help, an unknown option, a missing or invalid value)."""
+    values = {"file": None, "target": "host", "root": None, "json": False, "verbose": False,
+              "fail_on": "warn", "timeout": 10.0, "no_color": False, "func": cmd_binary,
+              "command": "binary"}
+    flags = {"--json": "json", "-v": "verbose", "--verbose": "verbose", "--no-color": "no_color"}
+    options = {"--target": "target", "--root": "root", "--fail-on": "fail_on",
+               "--timeout": "timeout"}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if arg in flags:
+            values[flags[arg]] = True
+        elif name in options:
+            if not eq:
+                i += 1
+                if i >= len(argv):
+                    return None
+                value = argv[i]
+            values[options[name]] = value
+        elif arg.startswith("-") or values["file"] is not None:
+            return None
+        else:
+            values["file"] = arg
+        i += 1
+    if values["file"] is None or values["fail_on"] not in ("info", "warn", "error"):
+        return None
+    try:
+        values["timeout"] = float(values["timeout"])
+    except ValueError:
+        return None
+    return _Args(**values)
+
+
+def _dispatch(args):
     try:
         return args.func(args)
-    except (ToolError, SnapshotError) as exc:
+    except ToolError as exc:
         sys.stderr.write("gotriage: error: %s\n" % exc)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -284,6 +336,12 @@ def main(argv=None):
     except BrokenPipeError:
         return 0
     except Exception as exc:  # never a traceback for the user; GOTRIAGE_DEBUG shows it
+        # Imported only here: host.snapshot pulls in tarfile, json and more.
+        from gotriage.host.snapshot import SnapshotError
+
+        if isinstance(exc, SnapshotError):
+            sys.stderr.write("gotriage: error: %s\n" % exc)
+            return EXIT_USAGE
         if os.environ.get("GOTRIAGE_DEBUG"):
             raise
         sys.stderr.write("gotriage: internal error: %s: %s (set GOTRIAGE_DEBUG=1 for details)\n"
