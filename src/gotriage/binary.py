@@ -490,11 +490,9 @@ def _split_path(value):
 
 def binary_checks():
     """The registered checks of the binary layer, in order."""
-    import importlib
-
     from gotriage import checks
 
-    importlib.import_module(checks._MODULES[checks.BINARY_LAYER])
+    __import__(checks._MODULES[checks.BINARY_LAYER])
     return [c for c in checks._REGISTRY if c.layer == checks.BINARY_LAYER]
 
 

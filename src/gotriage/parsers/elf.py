@@ -33,7 +33,6 @@ segment or the dynamic table beyond the end of the file, a bad address) is recor
 """
 
 import struct
-from array import array
 
 ELF_MAGIC = b"\x7fELF"
 
@@ -547,27 +546,31 @@ def _count_symbols(elf, reader, dyn):
             elf.nsyms = struct.unpack(e + "II", data)[1]
             elf.nsyms_from = "DT_HASH"
             return
+    estimate = None
+    if dyn.symtab is not None and dyn.strtab is not None and dyn.strtab > dyn.symtab:
+        estimate = (dyn.strtab - dyn.symtab) // dyn.syment  # .dynstr usually follows .dynsym
     if dyn.gnu_hash is not None:
-        count = _gnu_hash_count(elf, reader, dyn.gnu_hash)
+        count = _gnu_hash_count(elf, reader, dyn.gnu_hash, estimate)
         if count is not None:
             elf.nsyms, elf.nsyms_from = count, "DT_GNU_HASH"
             return
-    if dyn.symtab is not None and dyn.strtab is not None and dyn.strtab > dyn.symtab:
-        elf.nsyms = (dyn.strtab - dyn.symtab) // dyn.syment
-        elf.nsyms_from = "estimate"
+    if estimate is not None:
+        elf.nsyms, elf.nsyms_from = estimate, "estimate"
 
 
 def _words(data, little):
-    words = array("I")
-    if words.itemsize != 4:  # pragma: no cover - every Linux Python has a 4-byte "I"
-        words = array("L")
-    words.frombytes(data[:len(data) - len(data) % 4])
-    if little != (struct.pack("=H", 1) == b"\x01\x00"):
-        words.byteswap()
-    return words
+    """The 4-byte words of `data` as a tuple of ints (no array module: it imports
+    collections, which costs more than the whole parse)."""
+    count = len(data) // 4
+    return struct.unpack_from("%s%dI" % ("<" if little else ">", count), data)
 
 
-def _gnu_hash_count(elf, reader, offset):
+def _gnu_hash_count(elf, reader, offset, estimate=None):
+    """The symbol count from DT_GNU_HASH: one past the end of the chain of the highest
+    bucket.  Linkers (bfd, gold, lld, mold) lay the hashed symbols out in runs ordered by
+    bucket, so the highest bucket value is the last non-zero one, found with one
+    bytes.rstrip instead of a max() over every bucket; when the result disagrees with
+    the table's extent (`estimate`), every bucket is compared."""
     header = reader(offset, 16)
     if len(header) < 16:
         return None
@@ -581,10 +584,19 @@ def _gnu_hash_count(elf, reader, offset):
         elf.truncated = True
         elf.problems.append("DT_GNU_HASH buckets cut short at offset %d" % buckets_at)
         return None
-    last = max(_words(raw, elf.little))
+    used = len(raw.rstrip(b"\0"))
+    last_word = (used - 1) // 4 if used else None
+    last = struct.unpack_from(e + "I", raw, last_word * 4)[0] if used else 0
+    count = _chain_end(elf, reader, buckets_at + nbuckets * 4, symoffset, last)
+    if count is not None and estimate is not None and count > estimate:
+        last = max(_words(raw, elf.little))
+        count = _chain_end(elf, reader, buckets_at + nbuckets * 4, symoffset, last)
+    return count
+
+
+def _chain_end(elf, reader, chains_at, symoffset, last):
     if last < symoffset:
         return symoffset
-    chains_at = buckets_at + nbuckets * 4
     index = last
     while True:
         chunk = reader(chains_at + (index - symoffset) * 4, 4096)

@@ -43,6 +43,7 @@ MAGIC = b"\xff Go buildinf:"
 HEADER_SIZE = 32
 ALIGN = 16
 SCAN_CHUNK = 1 << 20
+FIRST_CHUNK = 64 << 10
 MAX_SCAN = 256 << 20  # bytes of writable segments searched for the magic, at most
 
 FLAG_BIG_ENDIAN = 0x1
@@ -126,8 +127,10 @@ def locate(elf, read, max_scan=MAX_SCAN):
 def _scan(seg, start, end, read, budget):
     vaddr = (start + ALIGN - 1) & ~(ALIGN - 1)
     scanned = 0
+    chunk = FIRST_CHUNK  # the blob is usually near the start: read a little first
     while vaddr + HEADER_SIZE <= end and scanned < budget:
-        length = min(SCAN_CHUNK, end - vaddr)
+        length = min(chunk, end - vaddr)
+        chunk = min(chunk * 4, SCAN_CHUNK)
         data = read(seg.offset + (vaddr - seg.vaddr), length)
         scanned += len(data)
         i = data.find(MAGIC)
