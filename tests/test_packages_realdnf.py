@@ -149,6 +149,13 @@ def test_tampered_cache_is_refused_by_dnf_and_reported(sandbox):
     assert "the signed data was changed" in finding["evidence"][0]["text"]
     assert [a.get("argv") for a in finding["fix"][:2]] == [["dnf", "clean", "metadata"],
                                                            ["dnf", "makecache", "--refresh"]]
+    # The fix works: after it, dnf and gotriage both find a good cache.
+    for action in finding["fix"][:2]:
+        rc, out = box.dnf(*(action["argv"][1:] + ["-y"]))
+        assert rc == 0, out
+    assert "Metadata cache created." in out
+    assert _problem_ids(_check(_snapshot(box, "fixed", keys={str(keyfile): keyfile}))) == []
+    repomd.write_text(repomd.read_text().replace("<revision>", "<revision>9"))
     # dnf refuses the cache (and deletes it: gotriage must never run dnf on a host).
     rc, out = box.dnf("-C", "-v", "repolist")
     assert rc == 1 and "Cache-only enabled but no cache for 'local'" in out, out

@@ -441,7 +441,7 @@ def cache(facts):
                 subject="nocache:%s" % repo.id,
                 evidence=[Evidence.fact("%s does not exist" % c.repomd_path)]
                 + ([_setting_evidence(cachedir_setting, "cachedir")] if not cachedir_setting.default else []),
-                why=why, predicted_error=MSG_NO_CACHE % repo.id, fix=fix))
+                why=why, predicted_error=MSG_NO_CACHE % repo.id if pm == "dnf" else None, fix=fix))
             continue
         md = c.repomd
         if md.error is not None or (c.primary_path and c.primary_mtime is None):
@@ -484,10 +484,10 @@ def cache(facts):
                     predicted_error=MSG_BAD_SIGNATURE % repo.id,
                     fix=[Action.command([pm, "clean", "metadata"]),
                          Action.command([pm, "makecache", "--refresh"]),
-                         Action.command([pm, "clean", "all"], safe=False,
-                                        description="only if it fails again with the same key: also "
-                                                    "removes dnf's per-repository keyrings, so the "
-                                                    "gpgkey= keys are imported afresh")]))
+                         Action.note("if the download then fails with `Bad GPG signature`, the mirror "
+                                     "serves altered metadata or gpgkey= names the wrong key: fix the "
+                                     "mirror or the key (`dnf clean all` would not help: it leaves "
+                                     "dnf's per-repository keyring alone)")]))
                 continue
         expired, why = facts.expired(repo)
         age = facts.age(c)
@@ -502,7 +502,8 @@ def cache(facts):
                     "access to the mirror that download fails, while `dnf -C` keeps using the cache.",
                 predicted_error="Failed to download metadata for repo '%s'  (when the mirror is "
                                 "unreachable)" % repo.id,
-                fix=[Action.command([pm, "makecache", "--refresh"], description="when the mirror is reachable"),
+                fix=[Action.command([pm, "makecache", "--refresh"] if pm == "dnf" else [pm, "makecache"],
+                                    description="when the mirror is reachable"),
                      Action.note("offline: `%s -C install ...` uses the cached metadata" % pm)]))
             continue
         verified = ""

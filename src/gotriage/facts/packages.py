@@ -517,10 +517,11 @@ class PackagesFacts(object):
             cache.asc_data = self.host.read(cache.asc_path, 256 * 1024)
         except HostError as err:
             self.host._note_denied(err)
-        location = cache.repomd.location("primary") or cache.repomd.location("primary_db")
+        # yum keeps sqlite databases, fetched lazily, under names of its own: only dnf's
+        # cache is expected to hold the primary file repomd.xml lists.
+        location = cache.repomd.location("primary") if self.manager is DNF else None
         if location:
-            cache.primary_path = posixpath.normpath(posixpath.join(cache.dir, location)) \
-                if self.manager is DNF else posixpath.join(cache.dir, posixpath.basename(location))
+            cache.primary_path = posixpath.normpath(posixpath.join(cache.dir, location))
             pst = self.host.try_stat(cache.primary_path)
             cache.primary_mtime = pst.mtime if pst is not None else None
         if cookie is not None:
