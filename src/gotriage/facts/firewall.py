@@ -1,11 +1,611 @@
-"""Facts for the firewall layer, gathered through the Host."""
+"""Facts for the firewall layer, gathered through the Host (memoised, on demand):
+
+- sockets: /proc/net/{tcp,tcp6,udp,udp6}, `ss -ltn` / `ss -lun` (dual-stack vs IPv6-only),
+  owners through /proc/PID/fd socket inodes, Go programs by their .go.buildinfo;
+- addresses and routes: `ip -j addr` (or `ip -o addr` on EL7), /proc/net/route, ipv6_route;
+- firewalld: the permanent configuration from /usr/lib/firewalld and /etc/firewalld, the
+  runtime one from `firewall-cmd` when the daemon runs (every call with a timeout: it
+  hangs when D-Bus is stuck, and one timeout stops the other calls), its version;
+- the live ruleset: `nft -j list ruleset`, `iptables-nft-save`, `ip6tables-nft-save`,
+  `iptables-legacy-save`, `ip6tables-legacy-save` (or `iptables-save` where it is legacy).
+
+Every problem reading them (a malformed XML file, a hung firewall-cmd, JSON from a newer
+nft) is kept in `problems` for the checks to report; the rest still loads.
+"""
+
+import posixpath
+import re
+
+from gotriage.firewall.firewalld import FirewalldConfig, version_tuple
+from gotriage.firewall.netfilter import HostNet, Ruleset
+from gotriage.knowledge.firewall import CONFIG_DIRS
+from gotriage.parsers.firewalld_cmd import parse_direct_rules, parse_list_all
+from gotriage.parsers.firewalld_conf import parse_firewalld_conf
+from gotriage.parsers.firewalld_xml import (
+    ConfigError,
+    parse_direct,
+    parse_ipset,
+    parse_policy,
+    parse_service,
+    parse_zone,
+)
+from gotriage.parsers.iptables_save import parse_iptables_save
+from gotriage.parsers.nft_json import NftError, parse_nft_json
+from gotriage.parsers.proc_net import (
+    parse_ip_addr_json,
+    parse_ip_addr_oneline,
+    parse_proc_ipv6_route,
+    parse_proc_net,
+    parse_proc_route,
+    parse_ss,
+    socket_inodes,
+)
+
+FIREWALL_CMD_TIMEOUT = 10.0
+_VERSION_RE = re.compile(r"""^VERSION\s*=\s*['"]([0-9][^'"]*)['"]""", re.M)
+
+
+class Problem(object):
+    """Something that could not be read as it should: kind is xml, rich-rule, hung,
+    nft-json, nft-newer, ipt, denied, missing-zone..."""
+
+    __slots__ = ("kind", "where", "message", "evidence")
+
+    def __init__(self, kind, where, message, evidence=None):
+        self.kind, self.where, self.message, self.evidence = kind, where, message, evidence
+
+
+class _LazyServices(dict):
+    """Services parsed on first use: the stock set has ~200 files and a zone names a few."""
+
+    def __init__(self, facts, cfg, paths):
+        dict.__init__(self)
+        self._facts, self._cfg, self._paths = facts, cfg, paths
+
+    def get(self, name, default=None):
+        if dict.__contains__(self, name):
+            return dict.__getitem__(self, name)
+        paths = self._paths.get(name)
+        if not paths:
+            return default
+        svc = self._facts._parse_layered("service", name, paths, parse_service, self._cfg)
+        dict.__setitem__(self, name, svc)
+        return svc if svc is not None else default
+
+    def __contains__(self, name):
+        return name in self._paths
+
+    def names(self):
+        return sorted(self._paths)
 
 
 class FirewallFacts(object):
-    def __init__(self, host):
+    def __init__(self, host, timeout=None):
         self.host = host
         self.notes = []
+        self.problems = []
+        self.timeout = min(timeout or FIREWALL_CMD_TIMEOUT, FIREWALL_CMD_TIMEOUT)
+        self._cache = {}
+        self._fwcmd_dead = None  # the CommandResult of a firewall-cmd that hung
+        self._guessed = None
+        self._nft_failed = False
 
     @classmethod
     def from_options(cls, host, options):
-        return cls(host)
+        return cls(host, timeout=options.get("timeout"))
+
+    def _memo(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def _problem(self, kind, where, message, evidence=None):
+        for p in self.problems:
+            if (p.kind, p.where, p.message) == (kind, where, message):
+                return
+        self.problems.append(Problem(kind, where, message, evidence))
+
+    def _note(self, text):
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def run(self, argv, timeout=None):
+        return self.host.run(argv, timeout=timeout or self.timeout)
+
+    # -- sockets -------------------------------------------------------------------------
+    @property
+    def byteorder(self):
+        def compute():
+            arch = (self.host.read_text("/proc/sys/kernel/arch") or "").strip()
+            return "big" if arch.startswith("s390") else "little"
+        return self._memo("byteorder", compute)
+
+    @property
+    def sockets(self):
+        """Every listening TCP and bound UDP socket of this network namespace."""
+        return self._memo("sockets", self._load_sockets)
+
+    def _load_sockets(self):
+        found = []
+        for proto in ("tcp", "udp"):
+            for family, suffix in (("ipv4", ""), ("ipv6", "6")):
+                path = "/proc/net/%s%s" % (proto, suffix)
+                text = self.host.read_text(path)
+                if text is None:
+                    continue
+                found.extend(parse_proc_net(text, proto, family, self.byteorder))
+            result = self.run(["ss", "-l%sn" % proto[0]])
+            if result.ok:
+                self._merge_ss(found, parse_ss(result.text, proto), proto)
+            elif result.error == "not-found":
+                self._note("ss is not installed: an IPv6 socket on [::] may or may not take IPv4 "
+                           "(IPV6_V6ONLY) -- taken as dual-stack, Go's default")
+        for sock in found:
+            if sock.family == "ipv6" and sock.v6only is None and sock.address == "::":
+                sock.v6only = None
+        return found
+
+    @staticmethod
+    def _merge_ss(found, from_ss, proto):
+        for s in from_ss:
+            for sock in found:
+                if sock.proto == proto and sock.port == s.port and sock.family == s.family and \
+                        sock.address == s.address and sock.v6only is None:
+                    sock.v6only = s.v6only if s.family == "ipv6" else None
+                    sock.iface = s.iface
+                    if s.pid:
+                        sock.pid, sock.process = s.pid, s.process
+                    break
+            else:
+                found.append(s)
+
+    def owners(self, inodes):
+        """{inode: (pid, comm, exe)} for socket inodes, from /proc/*/fd."""
+        wanted = set(i for i in inodes if i)
+        found = {}
+        if not wanted:
+            return found
+        for pid in self.pids:
+            fd_dir = "/proc/%s/fd" % pid
+            links = {}
+            for name in self.host.try_listdir(fd_dir):
+                try:
+                    links[name] = self.host.readlink(posixpath.join(fd_dir, name))
+                except Exception:  # noqa: BLE001 - a process that exited, a denied fd
+                    continue
+            for inode in socket_inodes(links):
+                if inode in wanted:
+                    found[inode] = self.process(pid)
+            if len(found) == len(wanted):
+                break
+        return found
+
+    @property
+    def pids(self):
+        return self._memo("pids", lambda: sorted(
+            (n for n in self.host.try_listdir("/proc") if n.isdigit()), key=int))
+
+    def process(self, pid):
+        def compute():
+            comm = (self.host.read_text("/proc/%s/comm" % pid) or "").strip() or None
+            try:
+                exe = self.host.readlink("/proc/%s/exe" % pid)
+            except Exception:  # noqa: BLE001
+                exe = None
+            return (int(pid), comm, exe)
+        return self._memo(("process", str(pid)), compute)
+
+    def go_version_of(self, pid):
+        """The Go version of a process's executable ("go1.22.1"), or None when not Go."""
+        def compute():
+            from gotriage.firewall.goexe import go_version
+
+            path = "/proc/%s/exe" % pid
+            try:
+                return go_version(lambda offset, length: self.host.read_range(path, offset, length))
+            except Exception:  # noqa: BLE001 - unreadable (not root), exited
+                return None
+        return self._memo(("go", str(pid)), compute)
+
+    def attach_owners(self, sockets):
+        todo = [s for s in sockets if s.pid is None and s.inode]
+        owners = self.owners([s.inode for s in todo]) if todo else {}
+        for sock in sockets:
+            if sock.pid is None and sock.inode in owners:
+                sock.pid, sock.process, sock.exe = owners[sock.inode]
+            elif sock.pid is not None and sock.exe is None:
+                _, comm, exe = self.process(sock.pid)
+                sock.exe = exe
+                sock.process = sock.process or comm
+        return sockets
+
+    def other_netns_listeners(self, proto, port):
+        """[(pid, comm, Socket)] of sockets on `port` in other network namespaces."""
+        try:
+            own = self.host.readlink("/proc/self/ns/net")
+        except Exception:  # noqa: BLE001
+            return []
+        seen, results = {own}, []
+        for pid in self.pids:
+            try:
+                ns = self.host.readlink("/proc/%s/ns/net" % pid)
+            except Exception:  # noqa: BLE001
+                continue
+            if ns in seen:
+                continue
+            seen.add(ns)
+            for family, suffix in (("ipv4", ""), ("ipv6", "6")):
+                text = self.host.read_text("/proc/%s/net/%s%s" % (pid, proto, suffix))
+                for sock in parse_proc_net(text or "", proto, family, self.byteorder):
+                    if sock.port == port:
+                        _, comm, exe = self.process(pid)
+                        sock.pid, sock.process, sock.exe = int(pid), comm, exe
+                        results.append((ns, sock))
+        return results
+
+    # -- addresses -----------------------------------------------------------------------
+    @property
+    def interfaces(self):
+        def compute():
+            result = self.run(["ip", "-j", "addr"])
+            if result.ok and result.text.strip().startswith("["):
+                try:
+                    return parse_ip_addr_json(result.text)
+                except ValueError:
+                    pass
+            result = self.run(["ip", "-o", "addr"])
+            if result.ok:
+                return parse_ip_addr_oneline(result.text)
+            self._note("the host's addresses are unknown (`ip addr` did not run): interfaces "
+                       "and routes are guessed")
+            return []
+        return self._memo("interfaces", compute)
+
+    @property
+    def routes(self):
+        def compute():
+            routes = parse_proc_route(self.host.read_text("/proc/net/route") or "", self.byteorder)
+            routes += parse_proc_ipv6_route(self.host.read_text("/proc/net/ipv6_route") or "")
+            return routes
+        return self._memo("routes", compute)
+
+    # -- firewalld -----------------------------------------------------------------------
+    @property
+    def firewalld_version(self):
+        """(version tuple, where it was read) or (None, None)."""
+        def compute():
+            for base in ("/usr/lib", "/usr/lib64"):
+                for name in self.host.try_listdir(base):
+                    if not name.startswith("python"):
+                        continue
+                    for sub in ("site-packages", "dist-packages"):
+                        path = "%s/%s/%s/firewall/config/__init__.py" % (base, name, sub)
+                        text = self.host.read_text(path)
+                        if text:
+                            match = _VERSION_RE.search(text)
+                            if match:
+                                return version_tuple(match.group(1)), path
+            return None, None
+        return self._memo("fwversion", compute)
+
+    @property
+    def firewalld_installed(self):
+        return any(self.host.is_dir(d) for d in CONFIG_DIRS) or self.firewalld_version[0] is not None
+
+    @property
+    def conf(self):
+        def compute():
+            for path in ("/etc/firewalld/firewalld.conf", "/usr/lib/firewalld/firewalld.conf"):
+                text = self.host.read_text(path)
+                if text is not None:
+                    return parse_firewalld_conf(text, path)
+            return None
+        return self._memo("conf", compute)
+
+    def _layered(self, kind):
+        """{name: [paths]} of the XML files of a kind, /usr/lib first, /etc last (it wins)."""
+        found = {}
+        for base in CONFIG_DIRS:
+            directory = "%s/%s" % (base, kind)
+            for name in self.host.try_listdir(directory):
+                if name.endswith(".xml"):
+                    found.setdefault(name[:-4], []).append(posixpath.join(directory, name))
+        return found
+
+    def _parse_layered(self, kind, name, paths, parser, cfg):
+        """Parse the winning file (/etc over /usr/lib); when it is broken, fall back to the
+        next one, as firewalld keeps the object it could load."""
+        if len(paths) > 1:
+            cfg.overrides.append((kind, name, paths[-1], paths[0]))
+        for path in reversed(paths):
+            text = self.host.read_text(path)
+            if text is None:
+                continue
+            try:
+                obj = parser(text, name, path)
+            except ConfigError as exc:
+                cfg.errors.append((path, str(exc)))
+                self._problem("xml", path, str(exc))
+                continue
+            for rule_text, err in getattr(obj, "bad_rules", []):
+                cfg.bad_rules.append((path, rule_text, err))
+                self._problem("rich-rule", path, "%s (%s): %s" % (err.code, err.message or "invalid",
+                                                                  " ".join(rule_text.split())))
+            return obj
+        return None
+
+    def _base_config(self, origin):
+        cfg = FirewalldConfig(origin)
+        version, where = self.firewalld_version
+        cfg.version, cfg.version_source = version, where
+        conf = self.conf
+        cfg.conf = conf
+        if conf is not None:
+            cfg.default_zone = conf.get("DefaultZone", "public") or "public"
+            cfg.backend = (conf.get("FirewallBackend") or (
+                "iptables" if version is not None and version < (0, 6, 0) else "nftables")).lower()
+            cfg.drifting = conf.flag("AllowZoneDrifting", False)
+        elif version is not None and version < (0, 6, 0):
+            cfg.backend = "iptables"
+        if cfg.version is None:
+            cfg.version = self._guess_version()
+            if cfg.version is not None:
+                cfg.version_source = "guessed: " + self._guessed
+        service_paths = self._layered("services")
+        cfg.services = _LazyServices(self, cfg, service_paths)
+        for name, paths in sorted(self._layered("ipsets").items()):
+            ipset = self._parse_layered("ipset", name, paths, parse_ipset, cfg)
+            if ipset is not None:
+                cfg.ipsets[name] = ipset
+        return cfg
+
+    def _guess_version(self):
+        """No version file: infer from what the configuration and ruleset look like."""
+        nft = self.nft
+        if nft is not None and nft.table("inet", "firewalld") is not None:
+            table = nft.table("inet", "firewalld")
+            for name, chain in table.chains.items():
+                if name.startswith("filter_IN_") and chain.rules and \
+                        "reject" in chain.rules[-1].expr[-1]:
+                    self._guessed = "its ruleset is firewalld 1.x's"
+                    return (1, 0, 0)
+        if self.host.is_dir("/usr/lib/firewalld/policies"):
+            self._guessed = "it has policies"
+            return (0, 9, 0) if self.conf is not None and "AllowZoneDrifting" in self.conf.values else (1, 0, 0)
+        if self.host.is_dir("/usr/lib/firewalld/zones"):
+            self._guessed = "it has no policies: read as firewalld 0.6-0.8"
+            return (0, 6, 0)
+        return None
+
+    @property
+    def permanent(self):
+        """The permanent configuration (FirewalldConfig), or None when firewalld is absent."""
+        def compute():
+            if not self.firewalld_installed:
+                return None
+            cfg = self._base_config("permanent")
+            for name, paths in sorted(self._layered("zones").items()):
+                zone = self._parse_layered("zone", name, paths, parse_zone, cfg)
+                if zone is not None:
+                    cfg.zones[name] = zone
+            for name, paths in sorted(self._layered("policies").items()):
+                policy = self._parse_layered("policy", name, paths, parse_policy, cfg)
+                if policy is not None:
+                    cfg.policies[name] = policy
+            text = self.host.read_text("/etc/firewalld/direct.xml")
+            if text is not None:
+                try:
+                    cfg.direct = parse_direct(text, "/etc/firewalld/direct.xml").rules
+                except ConfigError as exc:
+                    cfg.errors.append(("/etc/firewalld/direct.xml", str(exc)))
+                    self._problem("xml", "/etc/firewalld/direct.xml", str(exc))
+            if cfg.default_zone not in cfg.zones:
+                self._problem("missing-zone", cfg.conf.path if cfg.conf else "firewalld.conf",
+                              "DefaultZone=%s names a zone that does not exist" % cfg.default_zone)
+            return cfg
+        return self._memo("permanent", compute)
+
+    def firewall_cmd(self, *args):
+        """A CommandResult of `firewall-cmd ARGS`, or None when firewall-cmd is missing,
+        hung before, or not recorded."""
+        if self._fwcmd_dead is not None:
+            return None
+        result = self.run(["firewall-cmd"] + list(args))
+        if result.timed_out:
+            self._fwcmd_dead = result
+            self._problem("hung", "firewall-cmd", "`firewall-cmd %s` did not answer in %.0f s "
+                          "(firewalld or D-Bus is stuck)" % (" ".join(args), self.timeout), result)
+            return None
+        if result.error in ("not-found", "not-recorded", "denied"):
+            return None
+        return result
+
+    @property
+    def running(self):
+        """True / False when firewall-cmd said so, None when unknown."""
+        def compute():
+            result = self.firewall_cmd("--state")
+            if result is None:
+                if self._fwcmd_dead is not None:
+                    return None
+                return True if self.ruleset_has_firewalld else None
+            return result.text.strip() == "running"
+        return self._memo("running", compute)
+
+    @property
+    def ruleset_has_firewalld(self):
+        """Whether the live ruleset holds firewalld's chains (nftables or iptables backend)."""
+        if self.nft is not None and self.nft.table("inet", "firewalld") is not None:
+            return True
+        for save in self.iptables.values():
+            filt = save.tables.get("filter")
+            if filt is not None and ("INPUT_ZONES" in filt.chains or "INPUT_direct" in filt.chains):
+                return True
+        return False
+
+    @property
+    def runtime(self):
+        """The runtime configuration from firewall-cmd, or None."""
+        def compute():
+            if not self.running or self.permanent is None:
+                return None
+            zones = self.firewall_cmd("--list-all-zones")
+            if zones is None or not zones.ok:
+                return None
+            cfg = self._base_config("runtime")
+            default = self.firewall_cmd("--get-default-zone")
+            if default is not None and default.ok and default.text.strip():
+                cfg.default_zone = default.text.strip()
+            for zone in parse_list_all(zones.text, "zone"):
+                cfg.zones[zone.name] = zone
+                for rule_text, err in zone.bad_rules:
+                    self._problem("rich-rule", "firewall-cmd --list-all-zones", "%s: %s" % (err.code, rule_text))
+            policies = self.firewall_cmd("--list-all-policies")
+            if policies is not None and policies.ok:
+                for pol in parse_list_all(policies.text, "policy"):
+                    cfg.policies[pol.name] = pol
+            direct = self.firewall_cmd("--direct", "--get-all-rules")
+            if direct is not None and direct.ok:
+                cfg.direct = parse_direct_rules(direct.text)
+            # runtime ipset entries are the nft sets of firewalld's table
+            nft = self.nft
+            table = nft.table("inet", "firewalld") if nft is not None else None
+            if table is not None:
+                for name, ipset in cfg.ipsets.items():
+                    nset = table.sets.get(name)
+                    if nset is not None:
+                        ipset.entries = [_element_text(e) for e in nset.elements]
+            return cfg
+        return self._memo("runtime", compute)
+
+    @property
+    def config(self):
+        """The configuration in force: runtime when known, else permanent."""
+        return self.runtime or self.permanent
+
+    # -- the live ruleset ----------------------------------------------------------------
+    @property
+    def nft(self):
+        def compute():
+            result = self.run(["nft", "-j", "list", "ruleset"])
+            if result.error in ("not-found", "not-recorded"):
+                return None
+            self._nft_failed = True
+            if not result.ok:
+                text = result.excerpt()
+                if "Operation not permitted" in text or "Permission denied" in text:
+                    self._note("the nftables ruleset needs root (`nft -j list ruleset`): "
+                               "packet-level verdicts are missing")
+                else:
+                    self._problem("nft-json", "nft -j list ruleset", text.splitlines()[0] if text else "failed",
+                                  result)
+                return None
+            if not result.text.strip():
+                return None
+            try:
+                ruleset = parse_nft_json(result.text)
+            except NftError as exc:
+                self._problem("nft-json", "nft -j list ruleset", str(exc), result)
+                return None
+            self._nft_failed = False
+            if ruleset.newer_schema:
+                self._problem("nft-newer", "nft -j list ruleset",
+                              "JSON schema version %s (nft %s) is newer than gotriage knows (1): "
+                              "expressions it does not know are reported where they matter" % (
+                                  ruleset.schema, ruleset.version))
+            if ruleset.unknown:
+                self._note("nft printed objects gotriage does not read: %s" % ", ".join(sorted(set(ruleset.unknown))[:5]))
+            return ruleset
+        return self._memo("nft", compute)
+
+    def _save(self, argv, family, source):
+        result = self.run(argv)
+        if not result.ok:
+            if result.error is None and "Permission denied" in result.excerpt():
+                self._note("`%s` needs root" % " ".join(argv))
+            return None, result
+        save = parse_iptables_save(result.text, family, source)
+        if save.errors:
+            self._problem("ipt", " ".join(argv), "%d line(s) not understood, first: %s" % (
+                len(save.errors), save.errors[0][1].strip()))
+        return save, result
+
+    @property
+    def iptables(self):
+        """{source: IptablesSave} for iptables-nft (v4/v6) and legacy (v4/v6) dumps."""
+        def compute():
+            dumps = {}
+            for family, tool in (("ipv4", "iptables"), ("ipv6", "ip6tables")):
+                nft_save, _ = self._save(["%s-nft-save" % tool], family, "iptables-nft")
+                if nft_save is not None:
+                    dumps[("iptables-nft", family)] = nft_save
+                legacy, result = self._save(["%s-legacy-save" % tool], family, "iptables-legacy")
+                if legacy is None and result.error == "not-found":
+                    plain, presult = self._save(["%s-save" % tool], family, "iptables")
+                    if plain is not None:
+                        header = presult.text.splitlines()[0] if presult.text else ""
+                        if "nf_tables" in header:
+                            dumps.setdefault(("iptables-nft", family), plain)
+                        else:
+                            legacy = plain
+                if legacy is not None and legacy.rule_count:
+                    legacy.source = "iptables-legacy"
+                    dumps[("iptables-legacy", family)] = legacy
+            return dumps
+        return self._memo("iptables", compute)
+
+    @property
+    def ipsets(self):
+        """ipset contents for iptables `-m set` rules: {name: [entries]}."""
+        def compute():
+            sets = {}
+            cfg = self.config
+            if cfg is not None:
+                for name, ipset in cfg.ipsets.items():
+                    sets[name] = list(ipset.entries)
+            if any("set" in r.modules for save in self.iptables.values()
+                   for t in save.tables.values() for c in t.chains.values() for r in c.rules):
+                result = self.run(["ipset", "save"])
+                if result.ok:
+                    for line in result.text.splitlines():
+                        parts = line.split()
+                        if len(parts) >= 3 and parts[0] == "add":
+                            sets.setdefault(parts[1], []).append(parts[2])
+            return sets
+        return self._memo("ipsets", compute)
+
+    @property
+    def ruleset(self):
+        """The Ruleset to evaluate packets against, or None when nothing could be read."""
+        def compute():
+            net = HostNet(self.interfaces, self.routes, self.ipsets)
+            ruleset = Ruleset(net)
+            dumps = self.iptables
+            skip = set()
+            for (source, family), save in dumps.items():
+                if source == "iptables-nft":
+                    prefix = "ip" if family == "ipv4" else "ip6"
+                    skip.update("%s %s" % (prefix, name) for name in save.tables)
+            if self.nft is not None:
+                ruleset.add_nft(self.nft, skip_tables=skip)
+            for (source, _family), save in sorted(dumps.items()):
+                ruleset.add_iptables(save, source)
+            if not ruleset.sources:
+                return None
+            if self._nft_failed:
+                self._note("the nftables ruleset could not be read: verdicts come from firewalld's "
+                           "configuration, not from the packets")
+                return None
+            return ruleset
+        return self._memo("ruleset", compute)
+
+
+def _element_text(element):
+    if isinstance(element, dict):
+        if "prefix" in element:
+            return "%s/%s" % (element["prefix"].get("addr"), element["prefix"].get("len"))
+        if "range" in element:
+            return "%s-%s" % tuple(element["range"])
+        if "elem" in element:
+            return _element_text(element["elem"].get("val"))
+    return str(element)
