@@ -139,6 +139,14 @@ class LibraryLookup(object):
         self.skipped = []  # (path, why) found but unusable (wrong class or machine)
         self.providers = None  # installed packages that provide it (rpm), when asked
         self.provider_result = None
+        self.unrecorded = []  # candidates a snapshot says nothing about
+
+    @property
+    def state(self):
+        """"found", "missing", or "unknown" (a snapshot that recorded none of the places)."""
+        if self.path:
+            return "found"
+        return "unknown" if self.unrecorded else "missing"
 
 
 class BinaryFacts(object):
@@ -156,6 +164,7 @@ class BinaryFacts(object):
         self.elf = None
         self.error = None  # ElfError when it is not (a readable) ELF
         self.buildinfo = None
+        self.glibc_from_libc = None  # set when the host's glibc is read from its libc.so.6
         self.head = b""
         self.stat = self._stat()
         self.size = self.stat.size
@@ -285,16 +294,24 @@ class BinaryFacts(object):
             versions = [v for v in (glibc_need_version(d) for d in defined
                                     if d.startswith("GLIBC_2")) if v]
             if versions:
-                top = max(versions)
-                return ".".join(str(p) for p in top), Evidence.fact(
-                    "%s defines symbol versions up to GLIBC_%s" % (
-                        libc.path, ".".join(str(p) for p in top)))
+                top = ".".join(str(p) for p in max(versions))
+                self.glibc_from_libc = "libc.so.6 with symbol versions up to GLIBC_%s" % top
+                return top, Evidence.fact("%s defines symbol versions up to GLIBC_%s (a "
+                                          "release that adds no symbols adds no version)" % (
+                                              libc.path, top))
         version, evidence = self.system.glibc
         if version is None:
             self.notes.append("the host's glibc version is unknown (libc.so.6 not found, no "
                               "`getconf GNU_LIBC_VERSION`, release not known): glibc needs "
                               "not compared")
         return version, evidence
+
+    @property
+    def target_glibc_text(self):
+        """The target's glibc for a title: "glibc 2.28", or what the host's libc.so.6
+        defines (a release that adds no symbols, like 2.31, defines no GLIBC_2.31)."""
+        version = self.target_glibc[0]
+        return self.glibc_from_libc or ("glibc %s" % version if version else "an unknown glibc")
 
     @property
     def target_kernel(self):
@@ -329,6 +346,21 @@ class BinaryFacts(object):
     def exists(self, path):
         return self.host.try_stat(path) is not None
 
+    def path_state(self, path):
+        """"present", "absent", or "unknown": a snapshot only knows the paths it recorded
+        (`collect` does not run these checks), so a path it says nothing about is not
+        taken for missing."""
+        if self.host.try_stat(path) is not None:
+            return "present"
+        if self.host.kind != "snapshot":
+            return "absent"
+        entry = (getattr(self.host, "paths", None) or {}).get(path) or {}
+        for op in ("stat", "lstat", "read"):
+            value = entry.get(op)
+            if isinstance(value, dict) and value.get("error") in ("ENOENT", "ENOTDIR"):
+                return "absent"
+        return "unknown"
+
     # -- libraries on the host ----------------------------------------------------------------
     def _expand(self, entry):
         elf = self.elf
@@ -343,10 +375,11 @@ class BinaryFacts(object):
         return entry
 
     def _usable(self, path):
-        """None if `path` is a library the binary can load, else why not."""
+        """None if `path` is a library the binary can load, else why not ("missing",
+        "unrecorded" in a snapshot that does not know it, or what is wrong with it)."""
         st = self.host.try_stat(path)
         if st is None:
-            return "missing"
+            return "missing" if self.path_state(path) == "absent" else "unrecorded"
         if not st.is_file:
             return "not a file"
         try:
@@ -363,9 +396,13 @@ class BinaryFacts(object):
         (only for the host target); missing ones are looked up in the rpm database."""
         def compute():
             lookups = [self.find_library(name) for name in self.elf.needed]
-            missing = [lk for lk in lookups if lk.path is None]
+            missing = [lk for lk in lookups if lk.state == "missing"]
             if missing:
                 self._ask_rpm(missing)
+            unknown = [lk.name for lk in lookups if lk.state == "unknown"]
+            if unknown:
+                self.notes.append("the snapshot does not record where %s would be found: "
+                                  "not checked" % ", ".join(unknown))
             return lookups
         return self._memo("libraries", compute)
 
@@ -402,7 +439,9 @@ class BinaryFacts(object):
                 if why is None:
                     lk.path, lk.via = candidate, via
                     return lk
-                if why != "missing":
+                if why == "unrecorded":
+                    lk.unrecorded.append(candidate)
+                elif why != "missing":
                     lk.skipped.append((candidate, why))
         return lk
 

@@ -392,9 +392,13 @@ def interpreter(facts):
     interp = elf.interp
     t = facts.target
     if t.kind == "host":
-        if facts.exists(interp):
+        state = facts.path_state(interp)
+        if state == "present":
             return [_f("BIN-INTERP", "ok", "loader %s is present" % interp, subject=interp,
                        evidence=[Evidence.fact("PT_INTERP %s exists on the host" % interp)])]
+        if state == "unknown":
+            facts.notes.append("the snapshot does not record the loader %s: not checked" % interp)
+            return []
         evidence = [Evidence.fact("PT_INTERP %s: no such file on the host" % interp)]
         where = "this host"
     else:
@@ -496,8 +500,8 @@ def libraries(facts):
         if lk.path is not None:
             found.append("%s (%s, via %s)" % (lk.name, lk.path, lk.via))
             results.extend(_library_versions(facts, lk))
-            continue
-        results.append(_missing_library(facts, lk))
+        elif lk.state == "missing":
+            results.append(_missing_library(facts, lk))
     if found:
         results.append(_f("BIN-LIBS", "ok", "libraries found: %s" % ", ".join(
             lk.name for lk in facts.libraries if lk.path), subject=facts.name,
@@ -608,7 +612,7 @@ def glibc(facts):
         missing = [(n, v) for n, v in needs if v > target and not n.weak]
     if not missing:
         return [_f("BIN-GLIBC", "ok", "needs glibc %s (%s); %s has %s" % (
-            _format_version(top), top_needs[0].name, facts.target.short, version or "them"),
+            _format_version(top), top_needs[0].name, facts.target.short, facts.target_glibc_text),
             subject=facts.name, evidence=[evidence] if evidence else [])]
     ev = [evidence] if evidence else []
     lines = []
@@ -636,8 +640,8 @@ def glibc(facts):
                                           "(ld-linux-*.so.2 --library-path DIR %s)" % (
                                               _format_version(top), facts.prog), safe=False))
     return [_f(
-        "BIN-GLIBC-TOO-OLD", "error", "%s needs %s; %s has glibc %s" % (
-            facts.name, ", ".join(seen_versions), facts.target.short, version),
+        "BIN-GLIBC-TOO-OLD", "error", "%s needs %s; %s has %s" % (
+            facts.name, ", ".join(seen_versions), facts.target.short, facts.target_glibc_text),
         subject=facts.name, evidence=ev,
         why="glibc's loader checks every symbol version the binary was linked against before "
             "main() runs; a binary linked on a newer glibc (cgo, or any C program) asks for "
@@ -652,6 +656,8 @@ def _missing_on_host(facts, needs):
     missing = []
     for need, v in needs:
         lk = facts.find_library(need.library)
+        if lk.state == "unknown":
+            return None
         if lk.path is None:
             continue  # BIN-LIBS-MISSING says so; the loader stops there
         defined = facts.defined_versions(lk.path)
