@@ -98,6 +98,24 @@ def build_parser():
                    help="kill any helper (sesearch, semanage...) after this long (default 10)")
     p.set_defaults(func=cmd_avc)
 
+    p = sub.add_parser("port", help="who can connect to PORT, which firewall rule decides, "
+                                    "what a Go client sees, and the fix")
+    p.add_argument("port", metavar="PORT", type=int, help="the port a server listens on")
+    p.add_argument("--proto", choices=("tcp", "udp"), default="tcp", help="default tcp")
+    p.add_argument("--from", dest="froms", action="append", default=[], metavar="ADDR",
+                   help="a client address (repeatable; default: a host on each interface's "
+                        "network and one in each zone source binding)")
+    p.add_argument("--iface", metavar="IF", help="the interface the clients come in on "
+                                                 "(default: the route back to them)")
+    p.add_argument("--root", metavar="SNAPSHOT",
+                   help="analyse a snapshot directory or .tar.gz made by `gotriage collect`")
+    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="kill firewall-cmd, nft... after this long (default 10)")
+    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.set_defaults(func=cmd_port)
+
     p = sub.add_parser("checks", help="list every check and the finding ids it can report")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_checks)
@@ -238,6 +256,18 @@ def cmd_avc(args):
     try:
         return command.run(args, open_host, _write)
     except command.UsageError as exc:
+        raise ToolError(str(exc)) from None
+
+
+def cmd_port(args):
+    from gotriage.firewall import command as port_command
+    from gotriage.host import open_host
+
+    try:
+        return port_command.run(args, open_host, _write,
+                                unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
+                                colour=_use_colour(args))
+    except port_command.UsageError as exc:
         raise ToolError(str(exc)) from None
 
 

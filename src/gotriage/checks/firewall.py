@@ -1,1 +1,622 @@
-"""The firewall layer: for the ports Go services listen on, who can connect and why."""
+"""The firewall layer: for the ports Go services listen on, who can connect and why.
+
+Three checks: the firewall configuration can be read (FW-CONFIG), Go services listen
+where clients can reach them (FW-LISTEN), and clients get through the firewall (FW-PORT).
+`gotriage port PORT` runs the same reasoning for one port and the clients asked for
+(`port_findings`).  The verdicts come from gotriage.firewall.analysis: the live ruleset
+decides (packet-level truth), the firewalld model explains, and when they disagree the
+finding says so and trusts the packets.
+"""
+
+from gotriage.checks import check
+from gotriage.findings import Action, Evidence, Finding
+from gotriage.knowledge.firewall import ERRNO_TEXT
+
+LAYER = "firewall"
+
+
+def _f(id, severity, title, **kw):
+    return Finding(id, severity, title, layer=LAYER, **kw)
+
+
+def _version_text(cfg):
+    if cfg is None or cfg.version is None:
+        return "firewalld"
+    if (cfg.version_source or "").startswith("guessed"):
+        return "firewalld %d.x" % cfg.version[0] if cfg.version[0] else "firewalld 0.x"
+    return "firewalld %s" % ".".join(str(x) for x in cfg.version)
+
+
+# ---------------------------------------------------------------------------------------
+@check("FW-CONFIG", LAYER, "the firewall configuration can be read", findings={
+    "FW-CONFIG-XML": (
+        "A firewalld zone, service, policy, ipset or direct file is not valid XML (or not what "
+        "its directory says): firewalld skips it, so its ports are not opened -- and "
+        "`firewall-cmd --reload` reports an error.",
+        "the file and the XML parser's message",
+        "correct the file (`firewall-offline-cmd --check-config` names the error), then "
+        "`firewall-cmd --reload`."),
+    "FW-CONFIG-RICH": (
+        "A rich rule firewalld refuses (unknown element, missing family, bad limit...): "
+        "firewalld does not load the zone or policy that holds it.",
+        "the file or runtime listing and firewalld's error code (INVALID_RULE, MISSING_FAMILY...)",
+        "rewrite the rule as firewalld.richlanguage(5) says, then `firewall-cmd --reload`."),
+    "FW-CONFIG-HUNG": (
+        "`firewall-cmd` did not answer before the timeout: firewalld or D-Bus is stuck, and "
+        "every firewall-cmd (and NetworkManager's zone changes) hangs with it.",
+        "the command and the timeout",
+        "look at `journalctl -u firewalld -u dbus` first; restarting firewalld (not stopping "
+        "it) reloads the configuration.  gotriage read the ruleset directly meanwhile."),
+    "FW-CONFIG-NFT": (
+        "The nftables ruleset could not be read as JSON, or comes from a newer nft (schema) "
+        "with expressions gotriage does not know: verdicts that depend on them are marked "
+        "unsure.",
+        "`nft -j list ruleset` and its error or schema version",
+        "nothing to fix on the host; the verdicts name the rules they could not evaluate."),
+    "FW-CONFIG-DRIFT": (
+        "AllowZoneDrifting=yes (firewalld 0.8/0.9, as RHEL 8 shipped it): a client of a "
+        "source-bound zone that the zone does not accept falls through to the interface or "
+        "default zone, which may open what the source zone closes.",
+        "firewalld.conf line",
+        "set AllowZoneDrifting=no in /etc/firewalld/firewalld.conf and `firewall-cmd --reload` "
+        "(firewalld 1.0 removed drifting altogether)."),
+    "FW-CONFIG-DEFAULT-ZONE": (
+        "DefaultZone in firewalld.conf names a zone that does not exist: firewalld falls "
+        "back to public (and logs an error).",
+        "firewalld.conf line and the zones found",
+        "`firewall-cmd --set-default-zone=ZONE` with an existing zone."),
+})
+def config(facts):
+    """firewalld's version, backend and state; XML files and rich rules it would refuse;
+    a hung firewall-cmd; an nft ruleset that cannot be read."""
+    results = []
+    for p in facts.problems:
+        if p.kind == "xml":
+            results.append(_f("FW-CONFIG-XML", "error", "firewalld skips %s: %s" % (
+                p.where, p.message.split(": ", 1)[-1]), subject=p.where,
+                              evidence=[Evidence.file(p.where, p.message)],
+                              why="firewalld skips a file it cannot parse: what it should open stays closed.",
+                              fix=[Action.note("correct the file; `firewall-offline-cmd --check-config` "
+                                               "names the error"),
+                                   Action.command(["firewall-cmd", "--reload"])]))
+        elif p.kind == "rich-rule":
+            results.append(_f("FW-CONFIG-RICH", "error", "firewalld refuses a rich rule in %s: %s" % (
+                p.where, p.message.split(": ", 1)[0]),
+                              subject="%s:%s" % (p.where, p.message), evidence=[Evidence.file(p.where, p.message)],
+                              why="An invalid rich rule stops firewalld from loading its zone or policy.",
+                              fix=[Action.note("rewrite it as firewalld.richlanguage(5) describes, then "
+                                               "`firewall-cmd --reload`")]))
+        elif p.kind == "hung":
+            results.append(_f("FW-CONFIG-HUNG", "warn", p.message, subject="firewall-cmd",
+                              evidence=[Evidence.command(p.evidence)] if p.evidence is not None else [],
+                              why="firewall-cmd talks to firewalld over D-Bus; when either is stuck it "
+                                  "hangs.  The verdicts below come from the live ruleset and the "
+                                  "configuration files instead.",
+                              fix=[Action.command(["journalctl", "-u", "firewalld", "-u", "dbus", "-n", "50"],
+                                                  description="why it is stuck"),
+                                   Action.command(["systemctl", "restart", "firewalld"], safe=False,
+                                                  description="reloads the rules from the configuration; "
+                                                              "never just stop it")]))
+        elif p.kind in ("nft-json", "nft-newer"):
+            results.append(_f("FW-CONFIG-NFT", "warn" if p.kind == "nft-json" else "info",
+                              "nftables ruleset: %s" % p.message, subject=p.kind,
+                              evidence=[Evidence.command(p.evidence)] if p.evidence is not None else
+                              [Evidence.fact(p.message)],
+                              why="Packet-level verdicts need the live ruleset.",
+                              fix=[Action.note("nothing to change on the host")]))
+        elif p.kind == "missing-zone":
+            results.append(_f("FW-CONFIG-DEFAULT-ZONE", "error", p.message, subject=p.where,
+                              evidence=[Evidence.file(p.where, p.message)],
+                              why="firewalld cannot use a default zone that does not exist.",
+                              fix=[Action.command(["firewall-cmd", "--set-default-zone=public"])]))
+    cfg = facts.config
+    if cfg is not None and cfg.conf is not None and cfg.drifting and not cfg.modern:
+        results.append(_f(
+            "FW-CONFIG-DRIFT", "warn", "AllowZoneDrifting=yes: clients of source zones fall through",
+            subject="drifting", evidence=[Evidence.file(cfg.conf.path, cfg.conf.evidence_line("AllowZoneDrifting"),
+                                                        cfg.conf.lines.get("AllowZoneDrifting"))],
+            why="A packet that its source zone does not accept goes on to the interface or default "
+                "zone, which may accept it.",
+            fix=[Action.edit(cfg.conf.path, "AllowZoneDrifting=no", old=cfg.conf.evidence_line("AllowZoneDrifting")),
+                 Action.command(["firewall-cmd", "--reload"])]))
+    if not results:
+        results.append(_f("FW-CONFIG", "ok", _state_text(facts)))
+    return results
+
+
+def _state_text(facts):
+    cfg = facts.config
+    parts = []
+    if cfg is None:
+        parts.append("firewalld is not installed")
+    else:
+        state = {True: "running", False: "not running", None: "state unknown"}[facts.running]
+        guessed = (cfg.version_source or "").startswith("guessed")
+        parts.append("%s (%s backend%s) %s, default zone %s" % (
+            _version_text(cfg), cfg.backend, "; version %s" % cfg.version_source if guessed else "",
+            state, cfg.default_zone))
+    ruleset = facts.ruleset
+    if ruleset is not None:
+        parts.append("live ruleset read from %s" % ", ".join(sorted(set(ruleset.sources))))
+    else:
+        parts.append("live ruleset not readable")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+_GO_LISTEN = 'net.Listen("tcp", ":%d")  /  http.ListenAndServe(":%d", handler)'
+
+
+@check("FW-LISTEN", LAYER, "Go services listen where clients can reach them", findings={
+    "FW-LISTEN-LOOPBACK": (
+        "The server is bound to 127.0.0.1 or ::1 only: other hosts get `connection refused` "
+        "whatever the firewall says (when the firewall lets them through at all).",
+        "the socket from /proc/net/tcp (or ss) and its process",
+        "listen on \":PORT\" (all addresses) instead of \"127.0.0.1:PORT\" -- in Go, "
+        "`net.Listen(\"tcp\", \":8080\")` -- or put a reverse proxy in front on purpose."),
+    "FW-LISTEN-V6ONLY": (
+        "The server listens on IPv6 only (`[::]:PORT` with IPV6_V6ONLY, what Go's "
+        "`net.Listen(\"tcp6\", ...)` makes): IPv4 clients get `connection refused`.",
+        "ss (`[::]:PORT` is IPv6-only, `*:PORT` dual-stack) and the process",
+        "listen with network \"tcp\", not \"tcp6\": `net.Listen(\"tcp\", \":PORT\")` is dual-stack."),
+    "FW-LISTEN-V4ONLY": (
+        "The server listens on IPv4 only (`net.Listen(\"tcp4\", ...)` or \"0.0.0.0:PORT\") while "
+        "the host has global IPv6 addresses: IPv6 clients get `connection refused`.",
+        "the socket and the host's IPv6 addresses",
+        "listen on \":PORT\" with network \"tcp\" for both families."),
+    "FW-LISTEN-NONE": (
+        "Nothing listens on the port in this network namespace: every client that gets "
+        "through the firewall is refused.",
+        "/proc/net/tcp{,6} (or udp) and ss",
+        "start the service, or check the port and address it really listens on (`ss -ltnp`)."),
+    "FW-LISTEN-NETNS": (
+        "The server listens on the port, but inside another network namespace (a container, "
+        "a podman pod, `ip netns`): the host's own port is closed.",
+        "/proc/PID/net/tcp of the process and its /proc/PID/ns/net",
+        "publish the port (`podman run -p PORT:PORT`, `docker run -p`), or run the service in the "
+        "host's network namespace."),
+})
+def listen(facts):
+    """Every TCP/UDP socket owned by a Go program (found by the .go.buildinfo magic of its
+    executable): bound to loopback only, IPv6-only or IPv4-only."""
+    services = go_services(facts)
+    if not services:
+        others = len(facts.sockets)
+        return [_f("FW-LISTEN", "ok", "no Go program listens on a port here (%d listening socket%s, "
+                                      "none owned by a Go binary)" % (others, "" if others == 1 else "s"))]
+    results = []
+    for (proto, port), sockets in sorted(services.items()):
+        results.extend(listener_findings(facts, proto, port, sockets, severity="info"))
+    return results
+
+
+def go_services(facts):
+    """{(proto, port): [sockets]} of the sockets Go programs own."""
+    def compute():
+        sockets = facts.attach_owners(list(facts.sockets))
+        services = {}
+        for sock in sockets:
+            if sock.pid is None:
+                continue
+            version = facts.go_version_of(sock.pid)
+            if version is None:
+                continue
+            sock.go = version
+            services.setdefault((sock.proto, sock.port), []).append(sock)
+        if sockets and not any(s.pid for s in sockets):
+            facts._note("no process owns a listening socket as far as /proc/*/fd shows: run as "
+                        "root to see other users' processes")
+        return services
+    return facts._memo("go_services", compute)
+
+
+def _who(sock):
+    parts = []
+    if sock.pid:
+        parts.append("pid %d" % sock.pid)
+    if sock.process:
+        parts.append(sock.process)
+    go = getattr(sock, "go", None)
+    if go:
+        parts.append(go)
+    return " (%s)" % ", ".join(parts) if parts else ""
+
+
+def _sock_evidence(sock):
+    return Evidence.fact("%s %s%s [%s]" % (sock.proto, sock.display(), _who(sock), sock.source or "/proc/net"))
+
+
+def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=()):
+    """FW-LISTEN findings for one port: `severity` is for problems (error when the user
+    asked about this port, info when the check looks at every Go service)."""
+    subject = "%s/%d" % (proto, port)
+    if not sockets:
+        if elsewhere:
+            ns, sock = elsewhere[0]
+            return [_f("FW-LISTEN-NETNS", severity, "%d/%s: the server listens in another network namespace "
+                       "(%s%s)" % (port, proto, ns, _who(sock)), subject=subject,
+                       evidence=[Evidence.fact("%s %s in %s%s" % (proto, sock.display(), ns, _who(sock)))],
+                       why="Each network namespace has its own ports: the host's %d/%s has no listener, "
+                           "so clients of the host are refused." % (port, proto),
+                       predicted_error="dial %s <host>:%d: connect: connection refused" % (proto, port),
+                       fix=[Action.note("publish the port from the namespace (podman/docker `-p %d:%d`) "
+                                        "or run the service with the host's network" % (port, port))])]
+        return [_f("FW-LISTEN-NONE", severity, "nothing listens on %d/%s" % (port, proto), subject=subject,
+                   evidence=[Evidence.fact("no %s socket on port %d in /proc/net/%s{,6}" % (proto, port, proto))],
+                   why="A connection the firewall lets through finds no socket: the kernel answers with "
+                       "a reset (TCP) or port unreachable (UDP).",
+                   predicted_error="dial %s <host>:%d: connect: connection refused" % (proto, port),
+                   fix=[Action.note("start the service, or check the port it really listens on: ss -l%snp"
+                                    % proto[0])])]
+    results = []
+    evidence = [_sock_evidence(s) for s in sockets]
+    v4 = [s for s in sockets if s.family == "ipv4" or (s.family == "ipv6" and s.address == "::" and s.v6only is not True)
+          or s.address.startswith("::ffff:")]
+    v4_public = [s for s in v4 if not s.loopback_only]
+    v6 = [s for s in sockets if s.family == "ipv6" and not s.address.startswith("::ffff:")]
+    v6_public = [s for s in v6 if not s.loopback_only]
+    if all(s.loopback_only for s in sockets):
+        addr = sockets[0].display()
+        results.append(_f(
+            "FW-LISTEN-LOOPBACK", severity, "%d/%s listens on %s only: other hosts are refused" % (
+                port, proto, ", ".join(s.display() for s in sockets)), subject=subject, evidence=evidence,
+            why="A socket bound to a loopback address takes only connections made on this host.",
+            predicted_error="dial %s <this host>:%d: connect: connection refused" % (proto, port),
+            fix=[Action.note('listen on ":%d" instead of "%s" -- in Go: %s' % (port, addr, _GO_LISTEN % (port, port)))]))
+        return results
+    if not v4_public and v6_public:
+        results.append(_f(
+            "FW-LISTEN-V6ONLY", severity, "%d/%s listens on IPv6 only (%s): IPv4 clients are refused" % (
+                port, proto, ", ".join(s.display() for s in v6_public)), subject=subject, evidence=evidence,
+            why="An IPv6 socket with IPV6_V6ONLY (Go's \"tcp6\" network) does not take IPv4 "
+                "connections; ss shows it as [::]:%d, a dual-stack one as *:%d." % (port, port),
+            predicted_error="dial %s <IPv4 address>:%d: connect: connection refused" % (proto, port),
+            fix=[Action.note('listen with network "tcp", not "tcp6": %s' % (_GO_LISTEN % (port, port)))]))
+    elif v4_public and not v6_public and _has_global_v6(facts):
+        results.append(_f(
+            "FW-LISTEN-V4ONLY", "info", "%d/%s listens on IPv4 only (%s): IPv6 clients are refused" % (
+                port, proto, ", ".join(s.display() for s in v4_public)), subject=subject, evidence=evidence,
+            why="The host has global IPv6 addresses, but the socket takes IPv4 only (Go's \"tcp4\" "
+                "network, or an IPv4 address).",
+            predicted_error="dial %s [<IPv6 address>]:%d: connect: connection refused" % (proto, port),
+            fix=[Action.note('listen on ":%d" with network "tcp" for both families' % port)]))
+    if not results:
+        results.append(_f("FW-LISTEN", "ok", "%d/%s: %s" % (port, proto, "; ".join(
+            "%s%s" % (s.display(), _who(s)) for s in sockets)), subject=subject, evidence=evidence))
+    return results
+
+
+def _has_global_v6(facts):
+    for iface in facts.interfaces:
+        for a in iface.addresses:
+            if a.version == 6 and not a.ip.is_link_local and not a.ip.is_loopback:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+_OUTCOME_ID = {"refused": "FW-PORT-REFUSED", "unreachable": "FW-PORT-UNREACHABLE",
+               "timeout": "FW-PORT-TIMEOUT"}
+
+
+def _blocked(outcome, severity, title, **kw):
+    if outcome == "refused":
+        return _f("FW-PORT-REFUSED", severity, title, **kw)
+    if outcome == "unreachable":
+        return _f("FW-PORT-UNREACHABLE", severity, title, **kw)
+    return _f("FW-PORT-TIMEOUT", severity, title, **kw)
+_OUTCOME_TEXT = {"open": "open", "refused": "connection refused", "unreachable": "unreachable",
+                 "timeout": "dropped (the client times out)", "forwarded": "forwarded elsewhere",
+                 "unknown": "undecided"}
+
+
+@check("FW-PORT", LAYER, "clients get through the firewall to the Go services", findings={
+    "FW-PORT-REFUSED": (
+        "Clients are refused: a firewall rule rejects with port-unreachable or a TCP reset, or "
+        "the firewall lets them in and no socket takes the connection.",
+        "the rule that decided (zone and rich rule, or table/chain/rule) and the listener",
+        "the exact firewall-cmd --permanent command for the zone that applies (plus --reload), "
+        "the rule to remove, or the listen address to change."),
+    "FW-PORT-UNREACHABLE": (
+        "Clients are rejected with an ICMP error: `no route to host` (firewalld's zone reject "
+        "with the nftables backend, host-prohibited on EL7), or `permission denied` for IPv6 "
+        "clients (admin-prohibited).",
+        "the rule that decided and the zone that applies",
+        "open the port in the zone that really handles the client: "
+        "`firewall-cmd --permanent --zone=ZONE --add-port=PORT/PROTO` and `firewall-cmd --reload`."),
+    "FW-PORT-TIMEOUT": (
+        "The first packet is dropped: the client waits until its timeout (`i/o timeout` in Go).",
+        "the drop rule (a rich rule drop, a DROP target, a rule outside firewalld)",
+        "remove the drop rule, or open the port in the zone that applies."),
+    "FW-PORT-MISMATCH": (
+        "firewalld's configuration and the live packet filter disagree: a rule outside "
+        "firewalld (another nft table, iptables-legacy, a direct rule) or a stale ruleset "
+        "decides.  The packets win.",
+        "what firewalld's configuration says and the rule the packet really meets",
+        "remove or change the rule the packets meet; firewalld's configuration alone is not the truth."),
+    "FW-PORT-RUNTIME-ONLY": (
+        "The runtime configuration differs from the permanent one for this port: the next "
+        "`firewall-cmd --reload` or reboot changes the verdict.",
+        "the runtime decision (firewall-cmd) and the permanent one (the XML files)",
+        "make it permanent (`firewall-cmd --permanent ...` or `--runtime-to-permanent`) or reload."),
+})
+def reach(facts):
+    """For every port a Go program listens on (not loopback-only), one client on each
+    interface's network and one inside each zone source binding: the packet-level verdict,
+    the firewalld zone and rule that explain it, and the fix."""
+    results = []
+    for (proto, port), sockets in sorted(go_services(facts).items()):
+        if all(s.loopback_only for s in sockets):
+            continue
+        from gotriage.firewall.analysis import analyse
+
+        analysis = facts._memo(("analysis", proto, port),
+                               lambda port=port, proto=proto: analyse(facts, port, proto))
+        results.extend(verdict_findings(facts, analysis, severity="warn", group=True))
+    return results
+
+
+def port_findings(facts, port, proto="tcp", froms=(), iface=None):
+    """Every finding `gotriage port PORT` shows: the firewall state, the listeners, and one
+    verdict per client (errors for blocked clients)."""
+    from gotriage.firewall.analysis import analyse
+
+    analysis = analyse(facts, port, proto, froms, iface)
+    results = list(config(facts))
+    results.extend(listener_findings(facts, proto, port, analysis.listeners, severity="error",
+                                     elsewhere=analysis.elsewhere))
+    results.extend(verdict_findings(facts, analysis, severity="error", group=False))
+    for note in analysis.notes:
+        facts._note(note)
+    return results
+
+
+# -- verdict findings ----------------------------------------------------------------------
+
+def _zone_words(decision):
+    if decision is None or not decision.zone:
+        return ""
+    return "zone %s (%s)" % (decision.zone, decision.zone_reason)
+
+
+def _accept_reason(v):
+    m = v.model
+    if m is not None and m.verdict == "accept" and not v.disagreement:
+        return m.describe()
+    if v.packet is not None and v.packet.accepts:
+        for hit in v.packet.accepts:
+            if hit.text.startswith("policy"):
+                continue
+            return hit.describe()
+        return "the chains' policy accept"
+    return "no firewall rule blocks it"
+
+
+def _block_reason(v):
+    """The rule that blocked, in firewalld's words when it is firewalld's."""
+    m = v.model
+    hit = v.packet.hit if v.packet is not None else None
+    if m is not None and not v.disagreement and m.verdict in ("reject", "drop"):
+        return m.describe()
+    if hit is not None:
+        return hit.describe()
+    return m.describe() if m is not None else "?"
+
+
+def _firewalld_owned(hit):
+    if hit is None:
+        return False
+    if hit.source == "nft":
+        return hit.table == "inet firewalld"
+    if hit.source in ("iptables-nft", "iptables-legacy", "iptables"):
+        return any(c.startswith(("IN_", "INPUT_ZONES", "INPUT_POLICIES")) for c in hit.trail) or \
+            (hit.chain == "INPUT" and "REJECT --reject-with icmp-host-prohibited" in hit.text)
+    return False
+
+
+def _zone_fix(cfg_zone, v, owner_kind="zone", owner=None):
+    name = owner or cfg_zone
+    flag = "--policy=%s" % name if owner_kind == "policy" else "--zone=%s" % name
+    return [Action.command(["firewall-cmd", "--permanent", flag, "--add-port=%d/%s" % (v.delivered_port, v.proto)],
+                           description="open %d/%s in the %s that handles %s" % (v.delivered_port, v.proto,
+                                                                                owner_kind, v.saddr)),
+            Action.command(["firewall-cmd", "--reload"], description="apply the permanent configuration")]
+
+
+def _direct_fix(rule):
+    import shlex
+
+    return [Action.command(["firewall-cmd", "--permanent", "--direct", "--remove-rule", rule.ipv, rule.table,
+                            rule.chain, str(rule.priority)] + shlex.split(rule.args),
+                           description="the direct rule that blocks"),
+            Action.command(["firewall-cmd", "--reload"])]
+
+
+def fixes_for(facts, v):
+    """The exact fix for a blocked verdict (never `systemctl stop firewalld`)."""
+    if v.outcome == "open":
+        return []
+    if v.decider == "listener":
+        if v.outcome == "refused":
+            if any(s for s in facts.sockets if s.proto == v.proto and s.port == v.delivered_port):
+                return [Action.note('make the server listen on ":%d" (all addresses): %s' % (
+                    v.delivered_port, _GO_LISTEN % (v.delivered_port, v.delivered_port)))]
+            return [Action.note("start the service on %d/%s (nothing listens: ss -l%snp)" % (
+                v.delivered_port, v.proto, v.proto[0]))]
+        return []
+    hit = v.packet.hit if v.packet is not None else None
+    m = v.model
+    in_runtime_only = False
+    agreed_direct = m is not None and m.by == "direct rule" and not v.disagreement
+    if _firewalld_owned(hit) or (hit is None and m is not None) or agreed_direct:
+        if m is None:
+            return [Action.note("open the port in the zone that applies, then `firewall-cmd --reload`")]
+        if m.by == "rich rule" and m.rule is not None:
+            kind, name = m.owner
+            flag = "--policy=%s" % name if kind == "policy" else "--zone=%s" % name
+            perm = facts.permanent
+            perm_obj = (perm.policies if kind == "policy" else perm.zones).get(name) if perm is not None else None
+            in_perm = perm_obj is not None and any(str(r) == str(m.rule) for r in perm_obj.rules)
+            in_runtime_only = facts.runtime is not None and not in_perm
+            if in_runtime_only:
+                return [Action.command(["firewall-cmd", flag, "--remove-rich-rule=%s" % m.rule],
+                                       description="a runtime-only rule: gone at the next reload anyway")]
+            return [Action.command(["firewall-cmd", "--permanent", flag, "--remove-rich-rule=%s" % m.rule],
+                                   description="the rule that %ss %s" % (m.verdict, v.saddr)),
+                    Action.command(["firewall-cmd", "--reload"]),
+                    Action.note("or, to keep it for others, add before it a rule for this client: "
+                                "firewall-cmd --permanent %s --add-rich-rule='rule priority=\"-1\" family=\"%s\" "
+                                "source address=\"%s\" port port=\"%d\" protocol=\"%s\" accept'" % (
+                                    flag, v.family, v.saddr, v.delivered_port, v.proto))]
+        if m.by == "direct rule" and m.direct is not None:
+            return _direct_fix(m.direct)
+        if m.by == "target" and m.owner and m.owner[0] == "policy":
+            return _zone_fix(m.zone, v, "policy", m.owner[1])
+        return _zone_fix(m.zone, v)
+    # a rule firewalld does not own
+    if hit is None:
+        return []
+    if hit.source == "nft":
+        family, _, table = hit.table.partition(" ")
+        handle = v.packet.hit.handle
+        actions = []
+        if handle is not None:
+            actions.append(Action.command(["nft", "delete", "rule", family, table, hit.chain, "handle", str(handle)],
+                                          description="the rule that blocks (table %s is not firewalld's)" % hit.table))
+        actions.append(Action.note("and remove it where it is loaded from (/etc/nftables.conf, "
+                                   "/etc/sysconfig/nftables.conf, a container runtime...), or it comes back"))
+        return actions
+    if hit.source.startswith("iptables"):
+        tool = "iptables" if v.family == "ipv4" else "ip6tables"
+        if hit.source == "iptables-legacy":
+            tool += "-legacy"
+        args = hit.text.split()
+        if args and args[0] in ("-A", "--append"):
+            args = ["-D"] + args[1:]
+        return [Action.command([tool, "-t", hit.table] + args, description="the %s rule that blocks" % hit.source),
+                Action.note("and remove it where it is loaded from (/etc/sysconfig/iptables, a script, "
+                            "a container runtime), or it comes back")]
+    return []
+
+
+def _evidence(facts, v):
+    ev = []
+    m = v.model
+    if m is not None:
+        walk = list(m.steps)
+        if m.text and m.text not in " ".join(walk):
+            walk.append(m.text if m.verdict != "accept" else "%s accepts" % m.text)
+        ev.append(Evidence.fact("firewalld (%s configuration): %s" % (
+            facts.config.origin if facts.config else "?", " -> ".join(walk))))
+        if m.rule is not None and m.rule.origin:
+            ev.append(Evidence.file(m.rule.origin, str(m.rule)))
+    if v.packet is not None:
+        out = v.packet
+        if out.hit is not None:
+            ev.append(Evidence.fact("packets: %s: %s  (path: %s)" % (out.hit.where(), out.hit.text,
+                                                                     " -> ".join(out.hit.trail))))
+        else:
+            for hit in out.accepts:
+                if not hit.text.startswith(("policy ", ":")):
+                    ev.append(Evidence.fact("packets: %s: %s accepts (path: %s)" % (
+                        hit.where(), hit.text, " -> ".join(hit.trail))))
+        if out.dnat is not None:
+            ev.append(Evidence.fact("rewritten by %s" % out.dnat.describe()))
+    if v.listener is not None:
+        ev.append(_sock_evidence(v.listener))
+    for note in v.notes:
+        ev.append(Evidence.fact("note: " + note))
+    return ev
+
+
+def verdict_findings(facts, analysis, severity="error", group=False):
+    results = []
+    grouped = {}
+    for v in analysis.verdicts:
+        fix = fixes_for(facts, v)
+        where = "%d/%s from %s via %s" % (v.port, v.proto, v.saddr, v.iif)
+        zone = " [%s]" % _zone_words(v.model) if v.model is not None and v.model.zone else ""
+        if v.outcome == "open":
+            f = _f("FW-PORT", "ok", "%s: open (%s)" % (where, _accept_reason(v)),
+                   subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v))
+        elif v.outcome in _OUTCOME_ID:
+            if v.decider == "listener":
+                reason = "the firewall lets it in (%s) but no socket takes %s:%d" % (
+                    _accept_reason(v), v.daddr, v.delivered_port)
+            else:
+                reason = _block_reason(v)
+            why = {"refused": "The client gets a TCP reset or ICMP port unreachable at once.",
+                   "unreachable": "The client gets an ICMP %s error at once." % (
+                       "administratively prohibited" if v.errno in ("EHOSTUNREACH", "EACCES") else "unreachable"),
+                   "timeout": "Nothing answers: the client retransmits its SYN until its own timeout."}[v.outcome]
+            if v.model is not None and v.model.near_misses and v.outcome != "open":
+                fix = [Action.note("%s: the client connects with %s" % ("; ".join(v.model.near_misses), v.proto))] + fix
+            f = _blocked(v.outcome, severity, "%s: %s -- %s%s" % (
+                where, ERRNO_TEXT.get(v.errno, _OUTCOME_TEXT[v.outcome]) if v.errno else _OUTCOME_TEXT[v.outcome],
+                reason, zone), subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v), why=why,
+                predicted_error=v.go_error, fix=fix)
+        else:
+            f = _f("FW-PORT", "info", "%s: %s" % (where, _OUTCOME_TEXT.get(v.outcome, v.outcome)),
+                   subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v))
+        if group:
+            key = (f.id, v.port, v.proto, v.model.zone if v.model else None, _block_key(v))
+            if key in grouped:
+                kept = grouped[key]
+                kept.title = kept.title.replace(" from ", " from %s, " % v.saddr, 1) if v.saddr not in kept.title else kept.title
+                continue
+            grouped[key] = f
+        results.append(f)
+        extra = _mismatch_findings(facts, v, where)
+        results.extend(extra)
+    return results
+
+
+def _block_key(v):
+    if v.packet is not None and v.packet.hit is not None:
+        return v.packet.hit.text
+    return v.model.text if v.model is not None else None
+
+
+def _describe_model(decision, outcome, errno):
+    text = decision.describe()
+    result = _OUTCOME_TEXT.get(outcome, outcome)
+    if errno:
+        result = ERRNO_TEXT.get(errno, errno)
+    return "%s -> %s" % (text, result)
+
+
+def _mismatch_findings(facts, v, where):
+    results = []
+    if v.disagreement is not None and v.model is not None:
+        outcome, errno = v.disagreement
+        hit = v.packet.hit if v.packet is not None else None
+        truth = hit.describe() if hit is not None else _accept_reason(v)
+        results.append(_f(
+            "FW-PORT-MISMATCH", "warn", "%s: firewalld's configuration says %s, the packets meet %s" % (
+                where, _describe_model(v.model, outcome, errno), truth),
+            subject="%s mismatch" % where, evidence=_evidence(facts, v),
+            why="A rule outside firewalld's model decides (another nft table, iptables-legacy "
+                "rules that nft does not show, a direct rule, or a ruleset that is not what "
+                "firewalld loaded): gotriage trusts the packets.",
+            predicted_error=v.go_error, fix=fixes_for(facts, v) or [Action.note("nothing blocks: no change needed")]))
+    if v.runtime_only is not None and v.model is not None and v.permanent is not None:
+        now = v.outcome
+        later = v.runtime_only
+        if now == "open" and later != "open":
+            fix = [Action.command(["firewall-cmd", "--permanent", "--zone=%s" % v.model.zone,
+                                   "--add-port=%d/%s" % (v.port, v.proto)],
+                                  description="keep what the runtime configuration does"),
+                   Action.note("or save every runtime change: firewall-cmd --runtime-to-permanent")]
+            title = "%s is open only in the runtime configuration (%s): a reload or reboot closes it" % (
+                where, v.model.describe())
+        else:
+            fix = [Action.command(["firewall-cmd", "--reload"], description="load the permanent configuration")]
+            title = "%s: the permanent configuration says %s (%s) but it is not loaded" % (
+                where, _OUTCOME_TEXT.get(later, later), v.permanent.describe())
+        results.append(_f("FW-PORT-RUNTIME-ONLY", "warn", title, subject="%s runtime" % where,
+                          evidence=[Evidence.fact("runtime: %s" % v.model.describe()),
+                                    Evidence.fact("permanent: %s" % v.permanent.describe())],
+                          why="firewall-cmd without --permanent changes only the running firewall; "
+                              "--permanent without --reload changes only the files.",
+                          fix=fix))
+    return results

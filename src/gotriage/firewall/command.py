@@ -1,0 +1,64 @@
+"""`gotriage port PORT [--proto tcp|udp] [--from ADDR ...] [--iface IF] [--root SNAPSHOT]
+[--json] [-v]`: who listens on PORT, which zone and rule decide for each client, what a
+Go client prints, and the exact fix.
+
+The report is the same as `check --layer firewall`'s (doctor view or the JSON of
+docs/report.schema.json): FW-CONFIG (firewalld's state), FW-LISTEN (the listener),
+and one FW-PORT result per client.  Exit 0 when every client gets in, 1 when one is
+blocked (or the model and the packets disagree), 2 on a usage error.
+"""
+
+import ipaddress
+
+from gotriage.facts.firewall import FirewallFacts
+
+
+class UsageError(Exception):
+    pass
+
+
+def run(args, open_host, write, unicode_ok=True, colour=False):
+    if not 0 < args.port < 65536:
+        raise UsageError("PORT must be between 1 and 65535, not %d" % args.port)
+    for addr in args.froms:
+        try:
+            ipaddress.ip_address(addr)
+        except ValueError:
+            raise UsageError("--from needs an IP address, not %r" % addr) from None
+    host = open_host(args.root)
+    try:
+        report = build_report(host, args.port, args.proto, args.froms, args.iface,
+                              timeout=args.timeout)
+        if args.json:
+            from gotriage.report import json_report
+
+            write(json_report.render(report))
+        else:
+            from gotriage.report import text
+
+            style = text.Style(unicode_ok=unicode_ok, colour=colour)
+            out = text.render(report, style, verbose=args.verbose)
+            head, sep, rest = out.partition("\n")
+            header = "port %d/%s%s%s" % (args.port, args.proto,
+                                        " from " + ", ".join(args.froms) if args.froms else "",
+                                        " on " + args.iface if args.iface else "")
+            write(head + sep + header + "\n" + rest)
+        return report.exit_code
+    finally:
+        host.close()
+
+
+def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
+    from gotriage.checks.firewall import port_findings
+    from gotriage.runner import Report
+
+    facts = FirewallFacts(host, timeout=timeout)
+    findings = port_findings(facts, port, proto, froms, iface)
+    notes = list(facts.notes)
+    for op, path, message in host.denied:
+        note = "could not %s %s: %s" % (op, path, message.lower())
+        if note not in notes:
+            notes.append(note)
+    for f in findings:
+        f.check = f.check or f.id.split("-")[0] + "-" + f.id.split("-")[1]
+    return Report(host, ["firewall"], findings, notes, fail_on="warn")
