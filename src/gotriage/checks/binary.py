@@ -356,7 +356,7 @@ def architecture(facts):
                                        description="a native build")])]
     goarch = GOARCH.get(machine, machine)
     return [_f(
-        "BIN-ARCH-WRONG", "error", "%s is a %s binary; the target is %s" % (
+        "BIN-ARCH-WRONG", "error", "%s is built for %s; the target is %s" % (
             facts.name, elf.machine, machine), subject=facts.name, evidence=ev,
         why="The kernel only runs programs for its own architecture (x86_64 also runs i386); "
             "execve() fails with ENOEXEC (Exec format error).",
