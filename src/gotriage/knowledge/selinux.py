@@ -16,7 +16,7 @@ FEDORA = "fedora-selinux/selinux-policy (RHEL 8-10 targeted policy)"
 # Ports that already have a type: `semanage port -a` fails with "already defined", so
 # the fix is `semanage port -m`.  (port, proto) -> type.  Same in both policies.
 PORT_TYPES = {
-    (80, "tcp"): "http_port_t", (81, "tcp"): "http_port_t", (443, "tcp"): "http_port_t",
+    (80, "tcp"): "http_port_t", (443, "tcp"): "http_port_t",
     (8008, "tcp"): "http_port_t", (8009, "tcp"): "http_port_t", (8443, "tcp"): "http_port_t",
     (8080, "tcp"): "http_cache_port_t", (8081, "tcp"): "transproxy_port_t",
     (8000, "tcp"): "soundd_port_t", (9000, "tcp"): "cslistener_port_t",

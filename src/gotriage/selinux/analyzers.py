@@ -186,7 +186,7 @@ def file_label(denial, view):
         return []
     wanted = _wanted_content_type(denial)
     candidates = []
-    if view.sesearch:
+    if view.sesearch and wanted is None:
         candidates = view.sesearch(denial.stype, denial.tclass, denial.perms[0]) or []
     if wanted is None and candidates:
         prefixed = [t for t in candidates if t.startswith(denial.stype[:-2])]
@@ -242,7 +242,7 @@ def port(denial, view):
     perm = "name_bind" if "name_bind" in perms else "name_connect"
     wanted = K.DOMAIN_PORTS.get(denial.stype)
     candidates = []
-    if view.sesearch:
+    if view.sesearch and wanted is None:
         candidates = [t for t in (view.sesearch(denial.stype, "%s_socket" % proto, perm) or [])
                       if t.endswith("port_t") and t not in K.UNDEFINED_PORT_TYPES]
         if candidates and wanted not in candidates:

@@ -66,10 +66,12 @@ def _size(n):
         n /= 1024.0
 
 
-def analyse(host, logs=None, since=None, timeout=10.0):
+def analyse(host, logs=None, since=None, timeout=10.0, explaining=True):
     facts = SELinuxFacts(host, logs, since, timeout)
     scan = facts.scan
     denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
+    if not explaining:
+        return facts, scan, [(d, []) for d in denials]
     view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials))
     explained = [(d, explain(d, view)) for d in denials]
     return facts, scan, explained
@@ -101,7 +103,8 @@ def run(args, open_host, write):
         logs = [p if (args.root or p.startswith("/")) else os.path.abspath(p) for p in args.logs]
     host = open_host(args.root)
     try:
-        facts, scan, explained = analyse(host, logs, since, args.timeout)
+        explaining = bool(args.json or args.module or not args.raw_rules)
+        facts, scan, explained = analyse(host, logs, since, args.timeout, explaining)
         unreadable = [e for e in scan.files if e.get("error")]
         code = EXIT_DENIALS if explained else EXIT_CLEAN
         if unreadable and len(unreadable) == len(scan.files):

@@ -1,0 +1,330 @@
+"""gotriage avc and the SELinux layer on real audit logs (tests/data/selinux, sources in
+tests/data/SOURCES.md): each analyzer on a real denial, bad input counted and reported,
+the state checks on hand-built snapshots."""
+
+import gzip
+import json
+import os
+
+import pytest
+
+from conftest import DATA, make_snapshot, run_gotriage
+from gotriage.host.live import LiveHost
+from gotriage.parsers import audit
+from gotriage.selinux import logread
+
+SEL = os.path.join(DATA, "selinux")
+
+
+def _log(name):
+    with open(os.path.join(SEL, name), "rb") as f:
+        return f.read()
+
+
+def host_snapshot(tmp_path, log=b"", mode="1", config_mode="enforcing", booleans=None,
+                  extra=None, paths=None, name="snap"):
+    """A RHEL-like host: enforcing targeted policy, the reference policy's file contexts
+    (the real file semodule writes), booleans as /sys/fs/selinux shows them."""
+    files = {
+        "/etc/selinux/config": "SELINUX=%s\nSELINUXTYPE=targeted\n" % config_mode,
+        "/sys/fs/selinux/enforce": mode,
+        "/etc/selinux/targeted/contexts/files/file_contexts": _log("refpolicy-file_contexts"),
+        "/etc/selinux/targeted/contexts/files/file_contexts.homedirs":
+            _log("refpolicy-file_contexts.homedirs"),
+        "/var/log/audit/audit.log": log,
+    }
+    for bname, value in (booleans if booleans is not None else {
+            "deny_execmem": "0 0", "selinuxuser_execmod": "0 0", "httpd_can_network_connect": "0 0",
+            "httpd_execmem": "0 0", "domain_can_mmap_files": "0 0"}).items():
+        files["/sys/fs/selinux/booleans/" + bname] = value
+    files.update(extra or {})
+    return make_snapshot(tmp_path / name, files=files, paths=paths)
+
+
+def avc_json(args):
+    run = run_gotriage(["avc", "--json"] + list(args))
+    assert run.returncode in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr
+    return run.json
+
+
+def best(report, **match):
+    for d in report["denials"]:
+        if all(d.get(k) == v for k, v in match.items()):
+            return d["explanations"][0]
+    raise AssertionError("no denial %r in %r" % (match, [d["tcontext"] for d in report["denials"]]))
+
+
+def commands(explanation):
+    return [a["shell"] for a in explanation["fix"] if a["kind"] == "command"]
+
+
+# -- analyzers, each on a real log ------------------------------------------------------------
+def test_go_binary_moved_from_home_is_relabelled_not_allowed(tmp_path):
+    snap = host_snapshot(tmp_path, _log("go-home-exec.log"))
+    report = avc_json(["--root", str(snap)])
+    ex = best(report, tclass="file")
+    assert ex["id"] == "SEL-AVC-EXEC-LABEL"
+    assert commands(ex) == ["restorecon -v /usr/local/bin/goapi"]
+    assert "status=203/EXEC" in ex["predicted_error"]
+    assert "allow init_t user_home_t:file execute;" in ex["why"]  # what audit2allow would do
+    assert ex["confidence"] == "high"
+
+
+def test_go_binary_in_custom_directory_gets_a_file_context(tmp_path):
+    snap = host_snapshot(tmp_path, _log("go-tmp-exec.log"))
+    ex = best(avc_json(["--root", str(snap)]), tclass="file")
+    assert ex["id"] == "SEL-AVC-EXEC-LABEL"
+    assert commands(ex) == ["semanage fcontext -a -t bin_t '/srv/orders(/.*)?'",
+                            "restorecon -Rv /srv/orders"]
+
+
+def test_go_binary_without_path_record_says_how_to_find_it(tmp_path):
+    snap = host_snapshot(tmp_path, _log("go-service-denials.log"))
+    report = avc_json(["--root", str(snap)])
+    ex = best(report, tclass="file")
+    assert ex["id"] == "SEL-AVC-EXEC-LABEL" and ex["confidence"] == "medium"
+    assert any("-inum 1234" in a["description"] for a in ex["fix"] if a["kind"] == "note")
+
+
+def test_port_8080_already_has_a_type_so_it_is_modified(tmp_path):
+    snap = host_snapshot(tmp_path, _log("go-8080.log"))
+    ex = best(avc_json(["--root", str(snap)]), tclass="tcp_socket")
+    assert ex["id"] == "SEL-AVC-PORT"
+    assert commands(ex) == ["semanage port -m -t http_port_t -p tcp 8080"]
+    assert any("http_cache_port_t" in n and "-m" in n for n in ex["notes"])
+
+
+def test_setroubleshoot_bind_ports(tmp_path):
+    snap = host_snapshot(tmp_path, _log("bind_ports.log"))
+    ex = best(avc_json(["--root", str(snap)]), tclass="tcp_socket")
+    assert commands(ex) == ["semanage port -a -t http_port_t -p tcp 81"]
+
+
+def test_setroubleshoot_connect_ports(tmp_path):
+    snap = host_snapshot(tmp_path, _log("connect_ports.log"))
+    ex = best(avc_json(["--root", str(snap)]), tclass="tcp_socket")
+    assert ex["id"] == "SEL-AVC-PORT"
+    assert commands(ex) == ["semanage port -a -t smbd_port_t -p tcp 81"]
+
+
+def test_setroubleshoot_restorecon(tmp_path):
+    snap = host_snapshot(tmp_path, _log("restorecon.log"))
+    ex = best(avc_json(["--root", str(snap)]), tclass="file")
+    assert ex["id"] == "SEL-AVC-FILE-LABEL"
+    assert commands(ex) == ["restorecon -v /opt/real/RealPlayer/mozilla/nphelix.so"]
+    assert "lib_t" in ex["title"]
+
+
+def test_setroubleshoot_allow_execmod_label_first_then_real_boolean(tmp_path):
+    snap = host_snapshot(tmp_path, _log("allow_execmod.log"))
+    report = avc_json(["--root", str(snap)])
+    explanations = report["denials"][0]["explanations"]
+    assert [e["analyzer"] for e in explanations] == ["textrel_label", "boolean"]
+    assert "textrel_shlib_t" in commands(explanations[0])[0]
+    assert commands(explanations[1]) == ["setsebool -P selinuxuser_execmod on"]
+    assert "now off" in explanations[1]["title"]
+    assert any("not a boolean" in n for n in explanations[0]["notes"])
+
+
+def test_execmem_boolean_uses_the_hosts_names_and_value(tmp_path):
+    log = _log("go-service-denials.log")
+    rhel = best(avc_json(["--root", str(host_snapshot(tmp_path, log, booleans={
+        "deny_execmem": "1 1"}, name="rhel"))]), tclass="process")
+    assert commands(rhel) == ["setsebool -P deny_execmem off"] and "now on" in rhel["title"]
+    assert any("go_execmem" in n for n in rhel["notes"])
+    ref = best(avc_json(["--root", str(host_snapshot(tmp_path, log, booleans={
+        "allow_execmem": "0 0"}, name="ref"))]), tclass="process")
+    assert commands(ref) == ["setsebool -P allow_execmem on"]
+
+
+def test_module_when_nothing_narrower_fixes_it(tmp_path):
+    # deny_execmem is already off, so no boolean explains this execmem
+    snap = host_snapshot(tmp_path, _log("go-socket-module.log"))
+    report = avc_json(["--root", str(snap)])
+    assert best(report, tclass="process")["id"] == "SEL-AVC-MODULE"
+
+
+def test_module_files_and_commands(tmp_path):
+    snap = host_snapshot(tmp_path, _log("go-socket-module.log") + _log("go-tmp-exec.log"))
+    run = run_gotriage(["avc", "--root", str(snap), "--module", "goapi_local"], cwd=str(tmp_path))
+    assert run.returncode == 1, run.stderr
+    te = (tmp_path / "goapi_local.te").read_text()
+    assert "allow unconfined_service_t self:process execmem;" in te
+    assert "allow unconfined_service_t var_run_t:sock_file write;" in te
+    assert "user_tmp_t" not in te  # the label fix is narrower: not in the module
+    assert (tmp_path / "goapi_local.fc").read_text() == "/srv/orders(/.*)?\tsystem_u:object_r:bin_t:s0\n"
+    assert "checkmodule -M -m -o goapi_local.mod goapi_local.te" in run.stdout
+    assert "semodule_package -o goapi_local.pp -m goapi_local.mod -f goapi_local.fc" in run.stdout
+    assert "semodule -i goapi_local.pp" in run.stdout
+
+
+def test_module_name_must_be_valid():
+    run = run_gotriage(["avc", os.path.join(SEL, "bind_ports.log"), "--module", "t1"])
+    assert run.returncode == 2 and "module names" in run.stderr
+
+
+# -- reading the log ----------------------------------------------------------------------------
+def test_events_in_any_order_hex_fields_and_enriched_tails():
+    result = logread.scan(LiveHost(), [os.path.join(SEL, "sample-1mb.log")])
+    truth = {}
+    with open(os.path.join(SEL, "sample-1mb.truth.tsv")) as f:
+        for line in f:
+            serial, scon, tcon, tclass, perms = line.rstrip("\n").split("\t")
+            key = (scon, tcon, tclass)
+            truth[key] = truth.get(key, 0) + 1
+    assert result.avc_records == 290
+    assert result.unrecognized == 0 and result.bad_avc == 0
+    seen = {}
+    for d in result.distinct():
+        key = (d.scontext, d.tcontext, d.tclass)
+        seen[key] = seen.get(key, 0) + d.count
+    assert seen == truth
+
+
+def test_records_grouped_by_event_across_interleaving_and_old_formats():
+    result = logread.scan(LiveHost(), [os.path.join(SEL, "audit2allow-test.log")])
+    by_comm = {d.comm: d for d in result.distinct()}
+    assert by_comm["httpd"].exe in ("/usr/sbin/httpd", "/usr/sbin/smbd")
+    assert by_comm["automount"].path == "/etc/auto.net"  # PATH record glued to CWD
+    assert by_comm["qemu-kvm"].exe == "/usr/bin/qemu-kvm"  # SYSCALL glued after the AVC
+    assert by_comm["npviewer.bin"].path == "/opt/real/RealPlayer/mozilla/nphelix.so"
+
+
+def test_user_avc_dbus_and_mls_contexts():
+    result = logread.scan(LiveHost(), [os.path.join(SEL, "sepolgen-httpd.log")])
+    assert result.user_avc_records == 3335  # plus 1 "received policyload notice"
+    assert result.notices == 1 and result.bad_avc == 0
+    dbus = [d for d in result.distinct() if d.kind == "USER_AVC"]
+    assert dbus and all(d.tclass == "dbus" and d.exe == "/bin/dbus-daemon" for d in dbus)
+    assert ("staff_r", "staff_userhelper_t") in result.role_types
+
+
+def test_hex_proctitle_and_sockaddr():
+    fields = audit.parse_fields('proctitle=2F7573722F6C6F63616C2F62696E2F676F617069002D2D6C697374656E comm="a b"')
+    assert fields["proctitle"] == "/usr/local/bin/goapi --listen" and fields["comm"] == "a b"
+    assert audit.parse_sockaddr({"saddr": "02001F95000000000000000000000000"}) == ("inet", "0.0.0.0", 8085)
+    assert audit.split_context("staff_u:staff_r:staff_t:s0-s0:c0.c1023") == (
+        "staff_u", "staff_r", "staff_t", "s0-s0:c0.c1023")
+
+
+def test_dedup_counts_first_and_last_seen():
+    line = ('type=AVC msg=audit(17000000%02d.000:%d): avc:  denied  { read } for  pid=%d comm="goapi" '
+            'name="cfg" dev="dm-0" ino=7 scontext=system_u:system_r:httpd_t:s0 '
+            'tcontext=unconfined_u:object_r:user_home_t:s0 tclass=file permissive=0\n')
+    data = "".join(line % (i, i, 100 + i) for i in range(10, 40)).encode()
+    scanner = audit.Scanner()
+    scanner.start_file("x")
+    for i in range(0, len(data), 97):  # chunks that cut lines anywhere
+        scanner.feed(data[i:i + 97])
+    scanner.finish()
+    (d,) = scanner.result.distinct()
+    assert d.count == 30 and d.first == 1700000010.0 and d.last == 1700000039.0
+    assert scanner.result.lines == 30
+
+
+def test_since_skips_older_denials():
+    log = os.path.join(SEL, "go-service-denials.log")
+    run = run_gotriage(["avc", log, "--since", "1700000001", "--json"])
+    report = run.json
+    assert len(report["denials"]) == 2 and report["scan"]["older_than_since"] == 1
+
+
+def test_rotations_and_gzip_oldest_first(tmp_path):
+    one = _log("bind_ports.log")
+    two = _log("connect_ports.log")
+    snap = host_snapshot(tmp_path, _log("go-8080.log"), extra={
+        "/var/log/audit/audit.log.1": two,
+        "/var/log/audit/audit.log.2.gz": gzip.compress(one[:200]) + gzip.compress(one[200:]),
+    })
+    report = avc_json(["--root", str(snap)])
+    assert [f["path"] for f in report["scan"]["files"]] == [
+        "/var/log/audit/audit.log.2.gz", "/var/log/audit/audit.log.1", "/var/log/audit/audit.log"]
+    assert len(report["denials"]) == 3
+
+
+# -- bad input ---------------------------------------------------------------------------------
+def test_garbage_truncated_and_stray_separator_are_counted(tmp_path):
+    good = _log("go-8080.log")
+    stray = (b'type=AVC msg=audit(1718000400.1:9): avc:  denied  { read } for  pid=1 comm="x" '
+             b'scontext=system_u:system_r:httpd_t:s0\x1d tcontext=system_u:object_r:var_t:s0 '
+             b'tclass=file permissive=0\x1dUID="root"\n')
+    truncated = b'type=AVC msg=audit(1718000401.1:10): avc:  denied  { read } for  pid=1 comm="x" sco\n'
+    garbage = bytes(bytearray(range(256))) * 40 + b"\n\x00\xff\xfe junk\n"
+    snap = host_snapshot(tmp_path, garbage + good + stray + truncated + b"type=SYSCALL msg=audit(1")
+    run = run_gotriage(["avc", "--root", str(snap), "--json"])
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    scan = run.json["scan"]
+    assert scan["unrecognized_lines"] >= 2
+    assert scan["unparsed_avc_records"] == 1
+    assert scan["stray_separator_records"] == 1
+    assert len(run.json["denials"]) == 2  # the 8080 denial and the stray-0x1D one, read whole
+    text = run_gotriage(["avc", "--root", str(snap)]).stdout
+    assert "are not audit records" in text and "could not be parsed" in text
+
+
+def test_unreadable_log_is_reported(tmp_path):
+    snap = host_snapshot(tmp_path, b"", paths={"/var/log/audit/audit.log": {"read": {"error": "EACCES"}}})
+    run = run_gotriage(["avc", "--root", str(snap)])
+    assert run.returncode == 2 and "Traceback" not in run.stderr + run.stdout
+    assert "cannot read /var/log/audit/audit.log" in run.stdout
+    check = run_gotriage(["check", "--root", str(snap), "--layer", "selinux", "--json"])
+    assert "SEL-AVC-UNREADABLE" in check.ids()
+
+
+def test_missing_explicit_log():
+    run = run_gotriage(["avc", "/nonexistent/audit.log"])
+    assert run.returncode == 2 and "cannot read /nonexistent/audit.log" in run.stdout
+
+
+def test_big_log_with_one_avc_stays_flat(tmp_path):
+    """~40 MB of SYSCALL/PROCTITLE noise, one AVC in the middle, one line longer than
+    MAX_LINE; the same gzip'd (a 2 GB file behaves the same: memory is one chunk)."""
+    noise = _log("auparse-test4.log")
+    path = tmp_path / "big.log"
+    with open(str(path), "wb") as f:
+        for _ in range(1800):
+            f.write(noise)
+        f.write(_log("go-8080.log"))
+        f.write(b"x" * (3 * audit.MAX_LINE) + b"\n")
+        for _ in range(1800):
+            f.write(noise)
+    run = run_gotriage(["avc", str(path), "--json"])
+    report = run.json
+    assert len(report["denials"]) == 1 and report["denials"][0]["port"] == 8080
+    assert report["scan"]["lines_too_long"] == 1
+
+
+# -- the check layer ---------------------------------------------------------------------------
+def test_check_layer_state_and_denials(tmp_path):
+    snap = host_snapshot(tmp_path, _log("go-home-exec.log"), mode="0", config_mode="enforcing",
+                         booleans={"httpd_execmem": "0 1", "deny_execmem": "0 0"},
+                         extra={"/var/lib/selinux/targeted/active/booleans.local": "deny_execmem=1\n",
+                                "/var/lib/selinux/targeted/active/modules/400/permissive_httpd_t/cil": "x"})
+    run = run_gotriage(["check", "--root", str(snap), "--layer", "selinux", "--json"])
+    ids = run.ids()
+    for expected in ("SEL-MODE-MISMATCH", "SEL-MODE-PERMISSIVE", "SEL-PERMISSIVE-DOMAINS",
+                     "SEL-BOOL-PENDING", "SEL-BOOL-NOT-PERSISTENT", "SEL-AVC-EXEC-LABEL"):
+        assert expected in ids, ids
+    mismatch = run.results("SEL-MODE-MISMATCH")[0]
+    assert mismatch["fix"][0]["line"] == "SELINUX=permissive"
+
+
+def test_dontaudit_hint_when_a_unit_fails_without_denial(tmp_path):
+    failed = _log("go-home-exec.log").splitlines(True)[-1]
+    snap = host_snapshot(tmp_path, failed)
+    run = run_gotriage(["check", "--root", str(snap), "--layer", "selinux", "--json"])
+    (hint,) = run.results("SEL-AVC-DONTAUDIT")
+    assert any(a.get("shell") == "semodule -DB" for a in hint["fix"])
+    assert "SEL-AVC-DONTAUDIT" not in run_gotriage(
+        ["check", "--root", str(host_snapshot(tmp_path, _log("go-home-exec.log"), name="s2")),
+         "--layer", "selinux", "--json"]).ids()
+
+
+@pytest.mark.parametrize("log", ["go-service-denials.log", "sepolgen-short.log"])
+def test_text_and_json_agree(log):
+    path = os.path.join(SEL, log)
+    text = run_gotriage(["avc", path]).stdout
+    report = json.loads(run_gotriage(["avc", path, "--json"]).stdout)
+    for d in report["denials"]:
+        assert d["explanations"][0]["id"] in text
