@@ -86,7 +86,9 @@ class Target(object):
     """Where the binary should run.  `kind` is "host", "el" or "glibc"."""
 
     def __init__(self, spec):
-        self.spec = spec or "host"
+        self.spec = (spec or "host").strip()
+        if self.spec.lower() == "host":
+            self.spec = "host"
         self.kind = "host"
         self.el = None
         self.arch = None  # an architecture given with :ARCH
@@ -337,10 +339,13 @@ class BinaryFacts(object):
         name = L.QEMU_BINFMT.get(machine)
         if name is None or self.target.kind != "host":
             return None
-        path = "/proc/sys/fs/binfmt_misc/" + name
-        text = self.host.read_text(path)
-        if text and text.splitlines()[0].strip() == "enabled":
-            return path
+        # qemu-user-binfmt registers "qemu-aarch64"; some packagings add a suffix
+        for entry in self.host.try_listdir("/proc/sys/fs/binfmt_misc"):
+            if entry == name or entry.startswith(name + "-"):
+                path = "/proc/sys/fs/binfmt_misc/" + entry
+                text = self.host.read_text(path)
+                if text and text.splitlines()[0].strip() == "enabled":
+                    return path
         return None
 
     def exists(self, path):

@@ -331,8 +331,8 @@ def architecture(facts):
         return [_f("BIN-ARCH-WRONG", "error", "%s is built for GOOS=%s, not linux" % (
             facts.name, goos), subject="goos",
             evidence=[Evidence.fact("build GOOS=%s" % goos)],
-            why="A program for another OS makes system calls Linux does not have.",
-            predicted_error=L.exec_format_error(facts.prog) if elf.interp else None,
+            why="A program for another OS makes system calls Linux does not have (and a "
+                "dynamic one names a loader Linux does not have: see BIN-INTERP).",
             fix=[Action.command(_go_build(facts, ["GOOS=linux", "GOARCH=" + GOARCH.get(
                 elf.machine, "amd64")])), Action.note("or download the linux build")])]
     machine, evidence = facts.target_machine
