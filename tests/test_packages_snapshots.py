@@ -214,3 +214,19 @@ def test_not_an_rpm_host(tmp_path):
     run = check(snap)
     assert run.json["results"] == [] or all(r["layer"] != "packages" for r in run.json["results"])
     assert any("no dnf or yum" in n for n in run.json["notes"])
+
+
+def test_empty_repo_directory_on_rhel_means_not_registered(tmp_path):
+    snap = snapshot(tmp_path, "rhel-9.6", {"/etc/dnf/dnf.conf": "[main]\ngpgcheck=1\n",
+                                           "/etc/yum.repos.d/redhat.repo": "#\n# Certificate-Based Repositories\n#\n"})
+    run = check(snap)
+    [none] = run.results("PKG-REPOS-NONE")
+    assert none["severity"] == "error"
+    assert none["fix"][0]["argv"] == ["subscription-manager", "register"]
+    assert none["predicted_error"] == 'Error: There are no enabled repositories in "/etc/yum.repos.d".'
+
+
+def test_snapshot_without_repository_directory_is_not_examined(tmp_path):
+    run = check(snapshot(tmp_path, "rocky-9.3", {}))
+    assert [r for r in run.json["results"] if r["layer"] == "packages"] == []
+    assert any("no repository directory" in n for n in run.json["notes"])

@@ -189,6 +189,11 @@ def repos(facts):
                 predicted_error=MSG_NO_URL % repo.id, fix=fix, references=[REFERENCES["dnf.conf"]]))
     if not enabled:
         dirs, setting = facts.reposdirs
+        if not facts.repo_files and not any(facts.host.is_dir(d) for d in dirs):
+            # Every EL host has /etc/yum.repos.d; without it this is a partial snapshot.
+            facts.notes.append("packages layer: no repository directory (%s) on this host or in "
+                               "this snapshot: repositories not examined" % ", ".join(dirs))
+            return results
         evidence = [Evidence.fact("repository files: %s" % (
             ", ".join(rf.path for rf in facts.repo_files) or "none in %s" % ", ".join(dirs)))]
         if not setting.default:
@@ -204,13 +209,24 @@ def repos(facts):
             fix=[Action.command([pm, "config-manager", "--set-enabled", disabled[0]]
                                 if pm == "dnf" else ["yum-config-manager", "--enable", disabled[0]],
                                 description="enable a configured repository")] if disabled else
-            [Action.note("add a .repo file for the distribution's repositories to %s" % dirs[0])]))
+            _no_repo_fix(facts, dirs)))
     else:
         results.append(_f(
             "PKG-REPOS", "ok", "%d enabled repositories: %s" % (
                 len(enabled), ", ".join(r.id for r in enabled)),
             evidence=[_repo_evidence(r) for r in enabled]))
     return results
+
+
+def _no_repo_fix(facts, dirs):
+    distro = facts.distro
+    if distro is not None and distro.id == "rhel":
+        # RHEL's repositories come with the subscription: redhat.repo is written by
+        # subscription-manager once the system is registered.
+        return [Action.command(["subscription-manager", "register"],
+                               description="RHEL's repositories appear in /etc/yum.repos.d/redhat.repo "
+                                           "once the system is registered (or configure a local mirror)")]
+    return [Action.note("add a .repo file for the distribution's repositories to %s" % dirs[0])]
 
 
 # ---------------------------------------------------------------------------------------
