@@ -38,7 +38,8 @@ def _version_text(cfg):
         "`firewall-cmd --reload`."),
     "FW-CONFIG-RICH": (
         "A rich rule firewalld refuses (unknown element, missing family, bad limit...): "
-        "firewalld does not load the zone or policy that holds it.",
+        "firewalld does not load the file that holds it -- for a zone in /etc/firewalld it "
+        "falls back to the stock /usr/lib/firewalld zone, so every port opened there is closed.",
         "the file or runtime listing and firewalld's error code (INVALID_RULE, MISSING_FAMILY...)",
         "rewrite the rule as firewalld.richlanguage(5) says, then `firewall-cmd --reload`."),
     "FW-CONFIG-HUNG": (
@@ -83,7 +84,8 @@ def config(facts):
             results.append(_f("FW-CONFIG-RICH", "error", "firewalld refuses a rich rule in %s: %s" % (
                 p.where, p.message.split(": ", 1)[0]),
                               subject="%s:%s" % (p.where, p.message), evidence=[Evidence.file(p.where, p.message)],
-                              why="An invalid rich rule stops firewalld from loading its zone or policy.",
+                              why="firewalld refuses the whole file (PARSE_ERROR in its log) and uses the "
+                                  "stock zone of /usr/lib/firewalld instead, if there is one.",
                               fix=[Action.note("rewrite it as firewalld.richlanguage(5) describes, then "
                                                "`firewall-cmd --reload`")]))
         elif p.kind == "hung":
@@ -472,6 +474,11 @@ def fixes_for(facts, v):
             return _direct_fix(m.direct)
         if m.by == "target" and m.owner and m.owner[0] == "policy":
             return _zone_fix(m.zone, v, "policy", m.owner[1])
+        refused = [path for path, _ in (facts.permanent.errors if facts.permanent is not None else [])
+                   if path.endswith("/zones/%s.xml" % m.zone)]
+        if refused:
+            return [Action.note("firewalld refused %s (see FW-CONFIG above) and runs the stock zone "
+                                "instead: correct that file, then `firewall-cmd --reload`" % refused[0])]
         return _zone_fix(m.zone, v)
     # a rule firewalld does not own
     if hit is None:

@@ -313,8 +313,10 @@ class FirewallFacts(object):
         return found
 
     def _parse_layered(self, kind, name, paths, parser, cfg):
-        """Parse the winning file (/etc over /usr/lib); when it is broken, fall back to the
-        next one, as firewalld keeps the object it could load."""
+        """Parse the winning file (/etc over /usr/lib); when it is broken -- not XML, or a
+        rich rule firewalld refuses -- fall back to the next one: firewalld 1.3.3 logs
+        `PARSE_ERROR` and loads the /usr/lib file instead (test bed), so a zone's ports in
+        /etc vanish with one bad rule."""
         if len(paths) > 1:
             cfg.overrides.append((kind, name, paths[-1], paths[0]))
         for path in reversed(paths):
@@ -327,10 +329,14 @@ class FirewallFacts(object):
                 cfg.errors.append((path, str(exc)))
                 self._problem("xml", path, str(exc))
                 continue
-            for rule_text, err in getattr(obj, "bad_rules", []):
+            bad = getattr(obj, "bad_rules", [])
+            for rule_text, err in bad:
                 cfg.bad_rules.append((path, rule_text, err))
                 self._problem("rich-rule", path, "%s (%s): %s" % (err.code, err.message or "invalid",
                                                                   " ".join(rule_text.split())))
+            if bad:
+                cfg.errors.append((path, "refused for its invalid rich rule"))
+                continue
             return obj
         return None
 

@@ -342,12 +342,12 @@ class _Walker(object):
 
     def _ingress_of(self, zone_name):
         """Whether the client is in `zone_name` as policy dispatch sees it: by the zone's
-        sources or interfaces (the default zone takes every interface)."""
+        own sources or interfaces.  The default zone's catch-all does not count: a policy
+        whose ingress zone is the default zone without bindings never applies (test bed,
+        firewalld 1.3.3: no dispatch rule is generated for it)."""
         zone = self.cfg.zones.get(zone_name)
         if zone is None:
             return False
-        if zone_name == self.cfg.default_zone:
-            return True
         for src in zone.sources:
             if _match_addr(self.client.saddr, src, self.cfg, self.client.family):
                 return True

@@ -16,7 +16,8 @@ ICMP4_ERRNO = {
     "admin-prohibited": "EHOSTUNREACH",  # ICMP_PKT_FILTERED (13)
 }
 ICMP6_ERRNO = {
-    "no-route": "EHOSTUNREACH", "admin-prohibited": "EACCES", "addr-unreachable": "EHOSTUNREACH",
+    "no-route": "ENETUNREACH",  # test bed: reject type="icmp6-no-route" -> ENETUNREACH
+    "admin-prohibited": "EACCES", "addr-unreachable": "EHOSTUNREACH",
     "port-unreachable": "ECONNREFUSED", "policy-fail": "EACCES", "reject-route": "EACCES",
 }
 # nft's icmpx codes become ICMP or ICMPv6 by the packet's family (nft(8) "REJECT STATEMENT";

@@ -34,7 +34,7 @@ class Socket(object):
     """A listening TCP socket or a bound UDP socket."""
 
     __slots__ = ("proto", "family", "address", "port", "inode", "uid", "v6only", "iface",
-                 "pid", "process", "exe", "source")
+                 "pid", "process", "exe", "source", "go")
 
     def __init__(self, proto, family, address, port, inode=None, uid=None, v6only=None,
                  iface=None, source=None):
@@ -50,6 +50,7 @@ class Socket(object):
         self.process = None
         self.exe = None
         self.source = source
+        self.go = None  # the Go version of the owning program, when it is one
 
     @property
     def wildcard(self):
