@@ -236,14 +236,13 @@ def snapshot_of(dest, mapping, files=None, commands=(), created=None, os_release
 
 
 def golang_lookup(host_primary, local_primary):
-    """The golang lookup gotriage runs on the host, run for real on the local copy of the
-    file and recorded under the host path."""
-    suffix = os.path.splitext(local_primary)[1]
-    tool = {".gz": "gzip", ".xz": "xz", ".bz2": "bzip2", ".zst": "zstd"}[suffix]
-    script = '"$1" -dc -- "$2" | grep -F -A3 "<name>golang</name>"'
-    env = {"LC_ALL": "C", "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run(["sh", "-c", script, "sh", tool, local_primary], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
-    return {"argv": ["sh", "-c", script, "sh", tool, host_primary], "env": env, "cwd": "/",
-            "returncode": proc.returncode, "stdout": proc.stdout.decode(), "stderr": proc.stderr.decode(),
-            "duration": 0.01}
+    """The golang lookup gotriage runs on the host (facts.packages.golang_lookup_argv), run
+    for real on the local copy of the file and recorded under the host path."""
+    from gotriage.facts.packages import GOLANG_LOOKUP_ENV, golang_lookup_argv
+
+    argv = golang_lookup_argv(host_primary)
+    local = argv[:-1] + [local_primary]
+    proc = subprocess.run(local, env=GOLANG_LOOKUP_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=60)
+    return {"argv": argv, "env": GOLANG_LOOKUP_ENV, "cwd": "/", "returncode": proc.returncode,
+            "stdout": proc.stdout.decode(), "stderr": proc.stderr.decode(), "duration": 0.01}

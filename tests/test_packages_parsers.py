@@ -10,7 +10,14 @@ import pytest
 from conftest import need
 from gotriage.knowledge.packages import parse_seconds, sha1_rejected
 from gotriage.parsers.crypto_policy import parse_crypto_policy
-from gotriage.parsers.pgpkey import PgpError, dearmor, parse_keys, parse_signature, verify_detached
+from gotriage.parsers.pgpkey import (
+    PgpError,
+    dearmor,
+    parse_keybox,
+    parse_keys,
+    parse_signature,
+    verify_detached,
+)
 from gotriage.parsers.repomd import parse_repomd
 from gotriage.parsers.yumrepo import dnf_load_problems, parse_repo_file
 
@@ -122,6 +129,16 @@ def test_damaged_armor_fails_its_crc(keys):
     with pytest.raises(PgpError) as err:
         parse_keys("\n".join(text).encode())
     assert "CRC" in str(err.value)
+
+
+def test_keybox_as_gpg_writes_it(keys):
+    """GnuPG 2.1+ keeps its public keys in pubring.kbx, as dnf's per-repository keyring does."""
+    for name in ("rsa", "dsa", "ed"):
+        [from_kbx] = parse_keybox((keys["base"] / name / "pubring.kbx").read_bytes())
+        [exported] = parse_keys((keys["base"] / (name + ".asc")).read_bytes())
+        assert from_kbx.fingerprint == exported.fingerprint
+    assert parse_keybox(b"") == [] and parse_keybox(b"\xff" * 100) == []
+    assert parse_keybox(b"\x00\x00\x00\x20\x02" + b"\x00" * 27) == []
 
 
 def test_signature_file_is_not_a_key():

@@ -130,6 +130,11 @@ def test_signed_metadata_verifies_like_gpg_and_dnf(sandbox):
     [ok] = run.results("PKG-CACHE")
     key_id = keyring.gpg("--list-keys", "--with-colons")[1].split("pub:")[1].split(":")[3]
     assert "signature good (%s)" % key_id in ok["title"]
+    # Without the key file (an https:// gpgkey, or a key deleted since), the keyring dnf
+    # imported it into (CACHEDIR/ID-HASH/pubring/pubring.kbx) still verifies the cache.
+    run = _check(_snapshot(box, "nokeyfile"))
+    assert _problem_ids(run) == ["PKG-GPG-KEY-MISSING"]
+    assert "signature good (%s)" % key_id in run.results("PKG-CACHE")[0]["title"]
 
 
 def test_tampered_cache_is_refused_by_dnf_and_reported(sandbox):

@@ -29,7 +29,13 @@ import time
 from gotriage.host.base import HostError
 from gotriage.knowledge.packages import DNF, YUM, golang_source, parse_seconds
 from gotriage.parsers.crypto_policy import parse_crypto_policy
-from gotriage.parsers.pgpkey import PgpError, parse_keys, parse_signature, verify_detached
+from gotriage.parsers.pgpkey import (
+    PgpError,
+    parse_keybox,
+    parse_keys,
+    parse_signature,
+    verify_detached,
+)
 from gotriage.parsers.repomd import parse_repomd
 from gotriage.parsers.yumrepo import dnf_load_problems, expand, parse_repo_file
 
@@ -43,6 +49,22 @@ GREP_TIMEOUT = 60.0
 _GOLANG_ENTRY = re.compile(
     r'<name>golang</name>\s*<arch>([^<]*)</arch>\s*<version epoch="(\d*)" ver="([^"]+)" rel="([^"]+)"')
 _DECOMPRESSORS = {".gz": "gzip", ".xz": "xz", ".bz2": "bzip2", ".zst": "zstd"}
+
+
+GOLANG_LOOKUP_ENV = {"LC_ALL": "C", "PATH": "/usr/bin:/bin"}
+
+
+def golang_lookup_argv(primary):
+    """The command that prints the golang entries of a primary metadata file, with the host's
+    own decompressor and grep (each entry: name, arch and version lines), or None for a
+    format only dnf reads (zchunk)."""
+    suffix = posixpath.splitext(primary)[1]
+    if suffix == ".xml":
+        return ["grep", "-F", "-A3", "<name>golang</name>", primary]
+    tool = _DECOMPRESSORS.get(suffix)
+    if tool is None:
+        return None
+    return ["sh", "-c", '"$1" -dc -- "$2" | grep -F -A3 "<name>golang</name>"', "sh", tool, primary]
 
 
 class RepoFile(object):
@@ -130,6 +152,7 @@ class RepoCache(object):
         self.verdict = None  # parsers.pgpkey.Verdict of repomd.xml.asc, or None
         self.verify_note = None  # why it was not verified
         self.pubring = False  # dnf's per-repository keyring is there
+        self.keyring_keys = []  # the keys in it
         self.candidates = []  # other cache directories of the same repo id
 
     @property
@@ -536,12 +559,18 @@ class PackagesFacts(object):
         return cache
 
     def _verify(self, repo, cache):
-        keys, unusable = [], []
+        keys = []
         for url in repo.gpgkeys:
-            kf = self.key_file(url)
-            keys.extend(kf.keys)
-            if not kf.keys:
-                unusable.append(url)
+            keys.extend(self.key_file(url).keys)
+        if cache.pubring:
+            # dnf's own keyring for this repository: the keys it imported from gpgkey=,
+            # also when those are https:// URLs gotriage does not fetch.
+            kbx = posixpath.join(cache.dir, "pubring", "pubring.kbx")
+            try:
+                cache.keyring_keys = parse_keybox(self.host.read(kbx, MAX_KEYFILE))
+            except HostError as err:
+                self.host._note_denied(err)
+            keys.extend(cache.keyring_keys)
         try:
             signature = parse_signature(cache.asc_data)
         except PgpError as err:
@@ -549,8 +578,8 @@ class PackagesFacts(object):
             cache.verdict = Verdict("bad", reason="repomd.xml.asc %s" % err)
             return
         if not keys:
-            cache.verify_note = ("no readable key to verify it with (gpgkey: %s)" % (
-                ", ".join(repo.gpgkeys) or "none"))
+            cache.verify_note = ("no readable key to verify it with (gpgkey: %s; no keyring of "
+                                 "dnf's in the cache)" % (", ".join(repo.gpgkeys) or "none"))
             return
         try:
             cache.verdict = verify_detached(signature, cache.repomd_data, keys)
@@ -596,18 +625,12 @@ class PackagesFacts(object):
                 cache = self.cache(repo)
                 if cache.primary_path is None or cache.primary_mtime is None:
                     continue
-                suffix = posixpath.splitext(cache.primary_path)[1]
-                tool = _DECOMPRESSORS.get(suffix)
-                if tool is None:
-                    if suffix != ".xml":
-                        self.notes.append("golang not looked up in %s: %s metadata cannot be read "
-                                          "without dnf" % (repo.id, suffix or "this"))
-                        continue
-                    argv = ["grep", "-F", "-A3", "<name>golang</name>", cache.primary_path]
-                else:
-                    argv = ["sh", "-c", '"$1" -dc -- "$2" | grep -F -A3 "<name>golang</name>"',
-                            "sh", tool, cache.primary_path]
-                result = self.host.run(argv, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},
+                argv = golang_lookup_argv(cache.primary_path)
+                if argv is None:
+                    self.notes.append("golang not looked up in %s: %s metadata cannot be read "
+                                      "without dnf" % (repo.id, posixpath.basename(cache.primary_path)))
+                    continue
+                result = self.host.run(argv, env=GOLANG_LOOKUP_ENV,
                                        timeout=self.options.get("timeout") or GREP_TIMEOUT)
                 if result.error == "not-recorded":
                     self.notes.append("the snapshot has no golang lookup for %s" % repo.id)

@@ -493,6 +493,30 @@ def parse_keys(data):
     return keys
 
 
+def parse_keybox(data):
+    """The public keys of a GnuPG keybox (pubring.kbx), e.g. the keyring dnf keeps for
+    repo_gpgcheck in CACHEDIR/<repo>/pubring/.  A keybox is a list of blobs: a 4-byte
+    length, a type (1 header, 2 OpenPGP, 3 X.509), and for OpenPGP blobs the offset and
+    length of the raw key block (GnuPG kbx/keybox-blob.c).  Damaged blobs are skipped."""
+    keys = []
+    pos = 0
+    while pos + 16 <= len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        if length < 16 or pos + length > len(data):
+            break
+        if data[pos + 4] == 2:
+            offset = int.from_bytes(data[pos + 8:pos + 12], "big")
+            size = int.from_bytes(data[pos + 12:pos + 16], "big")
+            block = data[pos + offset:pos + offset + size]
+            if offset + size <= length and block:
+                try:
+                    keys.extend(parse_keys(block))
+                except PgpError:
+                    pass
+        pos += length
+    return keys
+
+
 def parse_signature(data):
     """The first signature packet of a detached signature (armored or binary)."""
     for _kind, raw in dearmor(data):
