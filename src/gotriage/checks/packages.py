@@ -417,7 +417,7 @@ def _restore_key_fix(facts, path, repo):
         "repo_gpgcheck=1 cannot work with it."),
     "PKG-CACHE-BAD-SIGNATURE": (
         "The cached repomd.xml.asc does not verify against the repository's key (gotriage "
-        "checks RSA and DSA signatures itself): the metadata was changed after it was signed, "
+        "checks RSA, DSA and Ed25519 signatures itself): the metadata was changed after it was signed, "
         "or the key changed.  dnf refuses it: `repomd.xml GPG signature verification error: "
         "Bad GPG signature`.",
         "the signature's key id and hash, the key files, the verdict",

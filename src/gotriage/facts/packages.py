@@ -17,7 +17,7 @@ What is read, all of it read-only:
 gotriage never runs dnf or yum: measured with real dnf 4.14, even `dnf --cacheonly` writes
 its logs and solv caches, and when a cached repomd.xml fails its signature check it
 deletes that repository's cached metadata.  Signatures are verified here instead
-(parsers/pgpkey.py: RSA and DSA in plain Python, against the keys the repository names),
+(parsers/pgpkey.py: RSA, DSA and Ed25519 in plain Python, against the keys the repository names),
 so the verdict needs no keyring, no writable directory, and is the same on a snapshot.
 """
 

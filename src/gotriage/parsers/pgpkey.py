@@ -16,10 +16,10 @@ What it tells:
   algorithm of its *self-signatures* (the user-id certifications and subkey bindings
   made by the key itself).  `gpg --list-packets KEYFILE` shows the same as
   "digest algo N" (2 = SHA-1, 8 = SHA-256, 10 = SHA-512);
-- whether a detached signature verifies against a set of keys: RSA (PKCS#1 v1.5) and
-  DSA are checked here with plain integer arithmetic, so verification needs no keyring,
-  no gpg and no writable directory, and gives the same answer on a snapshot as on the
-  host.  EdDSA and ECDSA signatures are reported as not verified.
+- whether a detached signature verifies against a set of keys: RSA (PKCS#1 v1.5), DSA
+  and EdDSA over Ed25519 are checked here with plain integer arithmetic, so verification
+  needs no keyring, no gpg and no writable directory, and gives the same answer on a
+  snapshot as on the host.  ECDSA signatures are reported as not verified.
 
 Never raises on bad input: `parse_keys` and `parse_signature` raise only `PgpError`
 with a one-line reason ("not OpenPGP data", "truncated packet"...).
@@ -250,6 +250,11 @@ class PublicKey(object):
             size = body[pos]
             self.curve = _CURVES.get(bytes(body[pos + 1:pos + 1 + size]), "unknown curve")
             self.bits = _CURVE_BITS.get(self.curve)
+            if self.algo == 22 and self.curve == "Ed25519":
+                point, _ = _mpi(body, pos + 1 + size)
+                raw = point.to_bytes((point.bit_length() + 7) // 8, "big")
+                if len(raw) == 33 and raw[0] == 0x40:  # native point, 0x40-prefixed
+                    self.params = (raw[1:],)
 
     @property
     def algo_name(self):
@@ -592,6 +597,82 @@ def _verify_dsa(key, sig, digest):
     return (pow(g, u1, p) * pow(y, u2, p) % p) % q == r
 
 
+# Ed25519 (RFC 8032 section 5.1.7), in extended coordinates; only verification, only public
+# data, so plain (not constant-time) arithmetic is fine.
+_P = 2 ** 255 - 19
+_L = 2 ** 252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _ed_add(a, b):
+    x1, y1, z1, t1 = a
+    x2, y2, z2, t2 = b
+    aa = (y1 - x1) * (y2 - x2) % _P
+    bb = (y1 + x1) * (y2 + x2) % _P
+    cc = 2 * t1 * t2 * _D % _P
+    dd = 2 * z1 * z2 % _P
+    e, f, g, h = bb - aa, dd - cc, dd + cc, bb + aa
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _ed_mul(scalar, point):
+    result = (0, 1, 1, 0)
+    while scalar:
+        if scalar & 1:
+            result = _ed_add(result, point)
+        point = _ed_add(point, point)
+        scalar >>= 1
+    return result
+
+
+def _ed_decode(raw):
+    if len(raw) != 32:
+        return None
+    y = int.from_bytes(raw, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P:
+        return None
+    if x == 0 and sign:
+        return None
+    if x & 1 != sign:
+        x = _P - x
+    return (x, y, 1, x * y % _P)
+
+
+def _ed_equal(a, b):
+    return (a[0] * b[2] - b[0] * a[2]) % _P == 0 and (a[1] * b[2] - b[1] * a[2]) % _P == 0
+
+
+_ED_BASE = _ed_decode((4 * pow(5, _P - 2, _P) % _P).to_bytes(32, "little"))
+
+
+def _verify_ed25519(key, sig, digest):
+    """OpenPGP's (legacy) EdDSA: R and S are MPIs of the native 32-byte strings, and the
+    message Ed25519 signs is the digest."""
+    if len(sig.values) < 2:
+        return False
+    try:
+        r_raw = sig.values[0].to_bytes(32, "big")
+        s_raw = sig.values[1].to_bytes(32, "big")
+    except OverflowError:
+        return False
+    public = key.params[0]
+    a_point, r_point = _ed_decode(public), _ed_decode(r_raw)
+    s = int.from_bytes(s_raw, "little")
+    if a_point is None or r_point is None or s >= _L:
+        return False
+    h = int.from_bytes(hashlib.sha512(r_raw + public + digest).digest(), "little") % _L
+    return _ed_equal(_ed_mul(s, _ED_BASE), _ed_add(r_point, _ed_mul(h, a_point)))
+
+
 def verify_detached(signature, data, keys):
     """Verify a detached signature (bytes of the .asc file, or a Signature) over `data`
     with any of `keys` (Key objects).  Returns a Verdict."""
@@ -626,6 +707,8 @@ def verify_detached(signature, data, keys):
             ok = _verify_rsa(pk, sig, digest)
         elif pk.algo == 17:
             ok = _verify_dsa(pk, sig, digest)
+        elif pk.algo == 22 and pk.params:
+            ok = _verify_ed25519(pk, sig, digest)
         else:
             unsupported = pk.algo_name
             continue
