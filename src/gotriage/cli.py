@@ -98,6 +98,27 @@ def build_parser():
                    help="kill any helper (sesearch, semanage...) after this long (default 10)")
     p.set_defaults(func=cmd_avc)
 
+    p = sub.add_parser("service", help="why a Go service does not start under systemd: unit, "
+                                       "program, user, environment, label, journal")
+    p.add_argument("unit", metavar="UNIT", help="a unit name (app, app.service) or the path of a "
+                                                "unit file")
+    p.add_argument("--trace", action="store_true",
+                   help="also START the program under strace as the unit's user for a few "
+                        "seconds (it may have side effects; live host only; asks first)")
+    p.add_argument("--yes", action="store_true", help="do not ask before --trace")
+    p.add_argument("--journal", metavar="FILE",
+                   help="read this saved journal text instead of `journalctl -u UNIT`")
+    p.add_argument("--root", metavar="SNAPSHOT",
+                   help="analyse a snapshot directory or .tar.gz made by `gotriage collect`")
+    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
+                   help="exit 1 when a finding is at least this severe (default: warn)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="kill any probe command (journalctl, systemd-analyze...) after this long")
+    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.set_defaults(func=cmd_service)
+
     p = sub.add_parser("port", help="who can connect to PORT, which firewall rule decides, "
                                     "what a Go client sees, and the fix")
     p.add_argument("port", metavar="PORT", type=int, help="the port a server listens on")
@@ -256,6 +277,18 @@ def cmd_avc(args):
     try:
         return command.run(args, open_host, _write)
     except command.UsageError as exc:
+        raise ToolError(str(exc)) from None
+
+
+def cmd_service(args):
+    from gotriage.host import open_host
+    from gotriage.service import command as service_command
+
+    try:
+        return service_command.run(args, open_host, _write,
+                                   unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
+                                   colour=_use_colour(args))
+    except service_command.UsageError as exc:
         raise ToolError(str(exc)) from None
 
 

@@ -23,7 +23,7 @@ Each fixture is a snapshot as docs/snapshot-format.md describes, built by hand:
 
 Run it again after changing it:
 
-    python3 tests/data/services/make_service_snapshots.py
+    python3 tests/data/services/make_service_snapshots.py [OUTPUT_DIR]
 """
 
 import base64
@@ -31,8 +31,10 @@ import json
 import os
 import shutil
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = sys.argv[1] if len(sys.argv) > 1 else HERE  # where to write (the tests compare a fresh copy)
 EL = os.path.join(os.path.dirname(HERE), "el")
 FILE, EXE, DIR = 0o100644, 0o100755, 0o40755
 PASSWD = ("root:x:0:0:root:/root:/bin/bash\n"
@@ -79,19 +81,27 @@ def elf(machine=62, interp=None, go_version="go1.22.12"):
         blob = (b"\xff Go buildinf:" + bytes([8, 0x2]) + b"\0" * 16 + uvarint(len(go_version))
                 + go_version.encode() + uvarint(len(mod)) + mod)
     data = blob + b"\0" * (64 - len(blob) % 64)
+    data_addr = base + 0x100000 + data_off
+    # Section headers: Go 1.22+ (debug/buildinfo) looks for the blob in .go.buildinfo.
+    names = b"\0.go.buildinfo\0.shstrtab\0"
+    strtab_off = data_off + len(data)
+    shoff = strtab_off + len(names) + (-(strtab_off + len(names)) % 8)
+    sections = (b"\0" * 64
+                + struct.pack("<IIQQQQIIQQ", 1, 1, 3, data_addr, data_off, len(data), 0, 0, 16, 0)
+                + struct.pack("<IIQQQQIIQQ", 15, 3, 0, 0, strtab_off, len(names), 0, 0, 1, 0))
     header = b"\x7fELF" + bytes([2, 1, 1, 0]) + b"\0" * 8
     header += struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, base + text_off + len(interp_bytes),
-                          64, 0, 0, 64, 56, phnum, 64, 0, 0)
+                          64, shoff, 0, 64, 56, phnum, 64, 3, 2)
     phdrs = b""
     if interp:
         phdrs += struct.pack("<IIQQQQQQ", 3, 4, text_off, base + text_off, base + text_off,
                              len(interp_bytes), len(interp_bytes), 1)
     end_text = text_off + len(interp_bytes) + len(text)
     phdrs += struct.pack("<IIQQQQQQ", 1, 5, 0, base, base, end_text, end_text, 0x1000)
-    phdrs += struct.pack("<IIQQQQQQ", 1, 6, data_off, base + 0x100000 + data_off,
-                         base + 0x100000 + data_off, len(data), len(data), 0x1000)
+    phdrs += struct.pack("<IIQQQQQQ", 1, 6, data_off, data_addr, data_addr, len(data), len(data), 0x1000)
     body = header + phdrs + interp_bytes + text
-    return body + b"\0" * (data_off - len(body)) + data
+    tail = data + names
+    return body + b"\0" * (data_off - len(body)) + tail + b"\0" * (shoff - data_off - len(tail)) + sections
 
 
 def xattr(context):
@@ -106,7 +116,7 @@ def journal(unit, lines, host="web1", ident_pid=2211):
 
 
 def write(name, manifest, files, paths, commands):
-    target = os.path.join(HERE, name)
+    target = os.path.join(OUT, name)
     shutil.rmtree(target, ignore_errors=True)
     os.makedirs(target)
     manifest = dict({"format": 1, "tool": "hand-built fixture"}, **manifest)

@@ -1,0 +1,75 @@
+"""`gotriage service UNIT [--trace] [--yes] [--journal FILE] [--root SNAPSHOT] [--json] [-v]`.
+
+The service layer's checks for one unit, as a report.  --trace starts the unit's
+program: it says so on stderr and asks on a terminal; without a terminal (scripts, CI)
+it refuses unless --yes is given.
+"""
+
+import os
+import sys
+
+MAX_JOURNAL_BYTES = 16 * 1024 * 1024
+
+
+class UsageError(Exception):
+    """A one-line error for the user (exit 2)."""
+
+
+def _confirm(args, question, stdin=None, stderr=None):
+    stdin = stdin or sys.stdin
+    stderr = stderr or sys.stderr
+    stderr.write(question)
+    stderr.flush()
+    if args.yes:
+        stderr.write("yes (--yes)\n")
+        return True
+    if not (hasattr(stdin, "isatty") and stdin.isatty()):
+        raise UsageError("--trace starts the service's program and stdin is not a terminal to "
+                         "ask on: add --yes to confirm")
+    answer = stdin.readline().strip().lower()
+    return answer in ("y", "yes")
+
+
+def run(args, open_host, write, unicode_ok=True, colour=False):
+    from gotriage import runner
+
+    if args.trace and args.root:
+        raise UsageError("--trace runs the program on this host: it cannot be used with --root")
+    journal_text = None
+    if args.journal:
+        try:
+            with open(args.journal, "rb") as f:
+                journal_text = f.read(MAX_JOURNAL_BYTES)
+        except OSError as exc:
+            raise UsageError("cannot read %s: %s" % (args.journal, exc.strerror or exc)) from None
+    host = open_host(args.root)
+    try:
+        options = {"units": [args.unit], "journal_text": journal_text, "trace": False,
+                   "timeout": args.timeout}
+        if args.trace:
+            from gotriage.facts.service import ServiceFacts
+            from gotriage.service.trace import TRACE_SECONDS, describe
+
+            facts = ServiceFacts(host, units=[args.unit], timeout=args.timeout)
+            unit = facts.units[0]
+            if unit.found and not unit.masked and unit.main is not None:
+                question = ("gotriage: --trace will START %s under strace for up to %.0f s, then "
+                            "kill it.\n  It is the service's own program: it may write files, "
+                            "bind ports or contact other systems.\n  Continue? [y/N] " % (
+                                describe(facts, unit), TRACE_SECONDS))
+                if not _confirm(args, question):
+                    raise UsageError("--trace not confirmed: nothing was started")
+                options["trace"] = True
+        report = runner.run(host, ["service"], options, fail_on=args.fail_on)
+        if args.json:
+            from gotriage.report import json_report
+
+            write(json_report.render(report))
+        else:
+            from gotriage.report import text
+
+            style = text.Style(unicode_ok=unicode_ok, colour=colour and not os.environ.get("NO_COLOR"))
+            write(text.render(report, style, verbose=args.verbose))
+        return report.exit_code
+    finally:
+        host.close()
