@@ -90,6 +90,8 @@ def test_fresh_cache_and_expired_cache_agree_with_dnf(sandbox):
     [finding] = expired.results("PKG-CACHE-EXPIRED")
     assert "metadata is 2 h old; metadata_expire is 1 h" in finding["title"]
     assert finding["evidence"][1]["text"] == "metadata_expire=1h"
+    # dnf prints the same date: "local: using metadata from <date>." (-v makecache).
+    assert finding["evidence"][2]["text"].startswith("revision ")
     assert finding["fix"][0]["argv"] == ["dnf", "makecache", "--refresh"]
     rc, out = box.dnf("-v", "repoquery")
     assert rc == 0 and "/repodata/repomd.xml" in box.server.requests, (box.server.requests, out)

@@ -230,3 +230,24 @@ def test_snapshot_without_repository_directory_is_not_examined(tmp_path):
     run = check(snapshot(tmp_path, "rocky-9.3", {}))
     assert [r for r in run.json["results"] if r["layer"] == "packages"] == []
     assert any("no repository directory" in n for n in run.json["notes"])
+
+
+def test_reposdir_and_main_options_are_followed(tmp_path):
+    conf = "[main]\ngpgcheck=0\nreposdir=/etc/myrepos\nmetadata_expire=2h\ncachedir=/srv/dnfcache\n"
+    md = repomd_bytes(tmp_path)
+    import hashlib
+    url = "http://mirror.example/9/AppStream/"
+    cache = "/srv/dnfcache/appstream-%s/repodata/" % hashlib.sha256(url.encode()).hexdigest()[:16]
+    primary = [n for n in md if n.endswith("-primary.xml.gz")][0]
+    files = {"/etc/dnf/dnf.conf": conf, "/etc/myrepos/appstream.repo": "[appstream]\nname=A\nbaseurl=%s\n" % url,
+             "/etc/yum.repos.d/ignored.repo": "[ignored]\nname=I\nbaseurl=http://x/\n",
+             cache + "repomd.xml": md["repomd.xml"], cache + primary: md[primary]}
+    paths = {cache + primary: {"stat": {"mode": 0o100644, "mtime": NOW - 3 * 3600}}}
+    run = check(snapshot(tmp_path, "rocky-9.3", files, paths=paths))
+    assert run.results("PKG-REPOS")[0]["title"] == "1 enabled repositories: appstream"
+    [off] = run.results("PKG-GPG-OFF")
+    assert off["evidence"][0] == {"kind": "file", "source": "/etc/dnf/dnf.conf", "line": 2, "text": "gpgcheck=0"}
+    [expired] = run.results("PKG-CACHE-EXPIRED")
+    assert "metadata is 3 h old; metadata_expire is 2 h" in expired["title"]
+    assert expired["evidence"][1] == {"kind": "file", "source": "/etc/dnf/dnf.conf", "line": 4,
+                                      "text": "metadata_expire=2h"}

@@ -435,7 +435,7 @@ def cache(facts):
     repository's own keys when repo_gpgcheck=1."""
     if _no_manager(facts):
         return []
-    results, fine = [], []
+    results, fine, fine_evidence = [], [], []
     pm = _pm(facts)
     base, cachedir_setting = facts.cachedir
     for repo in facts.enabled_repos:
@@ -513,7 +513,8 @@ def cache(facts):
                 "PKG-CACHE-EXPIRED", "info", "the cached metadata of %s has expired (%s)" % (repo.id, why),
                 subject="expired:%s" % repo.id,
                 evidence=[Evidence.file(path, "modified %s" % _utc(mtime)),
-                          _setting_evidence(repo.metadata_expire, "metadata_expire")],
+                          _setting_evidence(repo.metadata_expire, "metadata_expire"),
+                          _repomd_evidence(c)],
                 why="dnf downloads expired metadata before it resolves anything; on a host without "
                     "access to the mirror that download fails, while `dnf -C` keeps using the cache.",
                 predicted_error="Failed to download metadata for repo '%s'  (when the mirror is "
@@ -531,10 +532,18 @@ def cache(facts):
             else:
                 verified = ", signature not verified (%s)" % (c.verify_note or "no key")
         fine.append("%s %s old%s" % (repo.id, facts_duration(age), verified))
+        fine_evidence.append(_repomd_evidence(c))
     if fine:
         results.append(_f("PKG-CACHE", "ok", "cached metadata: %s" % "; ".join(fine),
-                          evidence=[Evidence.fact("cache: %s" % base)]))
+                          evidence=[Evidence.fact("cache: %s" % base)] + fine_evidence))
     return results
+
+
+def _repomd_evidence(c):
+    """When the repository's metadata was made (dnf: "using metadata from <date>")."""
+    stamp = c.repomd.newest_timestamp
+    made = "made %s" % _utc(stamp) if stamp else "no timestamps"
+    return Evidence.file(c.repomd_path, "revision %s, %s" % (c.repomd.revision or "?", made))
 
 
 def facts_duration(seconds):
