@@ -220,7 +220,7 @@ def verdict_for(facts, spec, port, proto, sockets):
     # the firewalld model (configuration in force, and the permanent one)
     cfg = facts.config
     client = Client(family, saddr, iif, daddr, proto, port)
-    if cfg is not None and iif != "lo":
+    if cfg is not None and iif != "lo" and facts.running is not False:
         v.model = decide(cfg, client)
         if facts.runtime is not None and facts.permanent is not None:
             v.permanent = decide(facts.permanent, client)

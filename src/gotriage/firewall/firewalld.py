@@ -302,11 +302,10 @@ class _Walker(object):
         zero = [r for r in rules if not with_prio or r.priority == 0]
         if self.rich(pre, owner):
             return True
-        if self.rich([r for r in zero if r.chain == "deny"], owner):
+        # without priorities (firewalld < 0.7) a rule's chain is its action's
+        if self.rich([r for r in zero if _action_chain(r) == "deny"], owner):
             return True
-        accepts = [r for r in zero if r.chain == "allow"]
-        if self.rich([r for r in accepts if r.action is not None and r.action.kind == "mark"], owner):
-            return True
+        accepts = [r for r in zero if _action_chain(r) == "allow"]
         if self.allow(obj, owner):
             return True
         if self.rich(accepts, owner):
@@ -352,6 +351,16 @@ class _Walker(object):
             if _match_addr(self.client.saddr, src, self.cfg, self.client.family):
                 return True
         return any(_iface_match(i, self.client.iif) for i in zone.interfaces)
+
+
+def _action_chain(rule):
+    """deny / allow / log by the rule's action, whatever its priority."""
+    kind = rule.element.kind if rule.element else None
+    if kind in ("masquerade", "forward-port") or (rule.action and rule.action.kind in ("accept", "mark")):
+        return "allow"
+    if kind == "icmp-block" or (rule.action and rule.action.kind in ("reject", "drop")):
+        return "deny"
+    return "log"
 
 
 def _rich_reject_errno(reject_type, family, cfg):
