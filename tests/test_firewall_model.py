@@ -13,7 +13,14 @@ from gotriage.firewall.firewalld import Client, FirewalldConfig, decide, select_
 from gotriage.firewall.netfilter import HostNet, Packet, Ruleset
 from gotriage.knowledge.firewall import go_dial_error, reject_errno
 from gotriage.parsers.firewalld_rich import parse_rich_rule
-from gotriage.parsers.firewalld_xml import IPSet, PortSpec, Service, ZoneLike, parse_service, parse_zone
+from gotriage.parsers.firewalld_xml import (
+    IPSet,
+    PortSpec,
+    Service,
+    ZoneLike,
+    parse_service,
+    parse_zone,
+)
 from gotriage.parsers.iptables_save import parse_iptables_save
 from gotriage.parsers.nft_json import parse_nft_json
 from gotriage.parsers.proc_net import Interface
