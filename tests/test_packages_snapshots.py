@@ -101,6 +101,13 @@ def test_centos7_yum_cache_expires_after_six_hours(tmp_path):
     assert expired["fix"][0]["argv"] == ["yum", "makecache"]
     [ok] = run.results("PKG-CACHE")
     assert ok["title"] == "cached metadata: updates 1 h old"
+    # yum also expires every cache older than the newest .repo file or yum.conf.
+    paths["/etc/yum.conf"] = {"stat": {"mode": 0o100644, "mtime": NOW - 60}}
+    run = check(snapshot(tmp_path / "edited", "centos-7.1.1503", files, paths=paths))
+    titles = sorted(f["title"] for f in run.results("PKG-CACHE-EXPIRED"))
+    assert titles == ["the cached metadata of base has expired (metadata is 7 h old; metadata_expire is 6 h)",
+                      "the cached metadata of updates has expired (/etc/yum.conf was changed after the "
+                      "metadata was downloaded)"]
 
 
 @pytest.mark.parametrize("release", ["centos-8.0.1905", "centos-8.3plus"])

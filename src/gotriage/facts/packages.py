@@ -600,10 +600,16 @@ class PackagesFacts(object):
             return False, None
         if limit != -1 and age > limit:
             return True, "metadata is %s old; metadata_expire is %s" % (duration(age), duration(limit))
-        # dnf's check_config_file_age (on by default): a .repo file newer than the cache.
-        if self.manager is DNF and repo.file.mtime and cache.age_from and \
-                repo.file.mtime > cache.age_from[1]:
-            return True, "%s was changed after the metadata was downloaded" % repo.path
+        # dnf's check_config_file_age (on by default): the repository's .repo file newer than
+        # the cache.  yum (yumRepo.withinCacheAge) compares with the newest .repo file and
+        # yum.conf.
+        if self.manager is DNF:
+            changed = [repo.file] if repo.file.mtime else []
+        else:
+            changed = [rf for rf in self.repo_files + ([self.config] if self.config else []) if rf.mtime]
+        newer = [rf for rf in changed if cache.age_from and rf.mtime > cache.age_from[1]]
+        if newer:
+            return True, "%s was changed after the metadata was downloaded" % newer[0].path
         return False, None
 
     # -- golang -------------------------------------------------------------------------------
