@@ -7,6 +7,7 @@ from gotriage.findings import Action, Evidence, Finding
 from gotriage.selinux.analyzers import explain
 
 LAYER = "selinux"
+CONFIG_PATH = "/etc/selinux/config"
 MAX_DENIAL_FINDINGS = 20
 
 
@@ -70,6 +71,8 @@ def mode(facts):
                               fix=[Action.command(["touch", "/.autorelabel"],
                                                   description="relabel the whole file system "
                                                               "on the next boot")]))
+        elif cfg is None:
+            results.append(_f("SEL-MODE", "ok", "SELinux is not in use (no selinuxfs, no %s)" % CONFIG_PATH))
         else:
             results.append(_f("SEL-MODE-DISABLED", "info", "SELinux is disabled", evidence=evidence))
         return results
