@@ -241,7 +241,7 @@ def test_nft_not_json(tmp_path):
 
 
 def test_hung_firewall_cmd_in_a_snapshot(tmp_path):
-    commands = [{"argv": ["firewall-cmd", "--state"], "returncode": None, "stdout": "", "stderr": "",
+    commands = [{"argv": ["firewall-cmd", "--list-all-zones"], "returncode": None, "stdout": "", "stderr": "",
                  "error": "timeout", "duration": 10.0}]
     snap = _variant(tmp_path, commands=commands)
     proc, out = run_port(snap, "8080", "--from", "10.199.1.2", "--iface", "rfw-s1")

@@ -80,8 +80,9 @@ class _LazyServices(dict):
 
 
 class FirewallFacts(object):
-    def __init__(self, host, timeout=None):
+    def __init__(self, host, timeout=None, use_firewall_cmd=True):
         self.host = host
+        self.use_firewall_cmd = use_firewall_cmd  # False: files and the live ruleset only
         self.notes = []
         self.problems = []
         self.timeout = min(timeout or FIREWALL_CMD_TIMEOUT, FIREWALL_CMD_TIMEOUT)
@@ -89,6 +90,7 @@ class FirewallFacts(object):
         self._fwcmd_dead = None  # the CommandResult of a firewall-cmd that hung
         self._guessed = None
         self._nft_failed = False
+        self._ran = {}  # tuple(argv) -> CommandResult of prefetch()
 
     @classmethod
     def from_options(cls, host, options):
@@ -110,7 +112,35 @@ class FirewallFacts(object):
             self.notes.append(text)
 
     def run(self, argv, timeout=None):
+        done = self._ran.get(tuple(argv))
+        if done is not None:
+            return done
         return self.host.run(argv, timeout=timeout or self.timeout)
+
+    def prefetch(self, families=("ipv4", "ipv6")):
+        """Run the independent commands a verdict needs at the same time (each in a thread,
+        each still bounded by the timeout): ss, ip, nft, the legacy dumps and, when firewalld
+        is there, firewall-cmd's runtime listings -- so a hung D-Bus costs one timeout, not
+        one per call, and a verdict costs the slowest command, not their sum."""
+        import threading
+
+        argvs = [["ss", "-ltun"], ["ip", "-j", "addr"], ["nft", "-j", "list", "ruleset"]]
+        for family in families:
+            argvs.append(["%s-legacy-save" % ("iptables" if family == "ipv4" else "ip6tables")])
+        if self.use_firewall_cmd and self.firewalld_installed:
+            argvs += [["firewall-cmd", "--list-all-zones"], ["firewall-cmd", "--get-default-zone"],
+                      ["firewall-cmd", "--list-all-policies"], ["firewall-cmd", "--direct", "--get-all-rules"]]
+        todo = [tuple(a) for a in argvs if tuple(a) not in self._ran]
+
+        def work(argv):
+            self._ran[argv] = self.host.run(list(argv), timeout=self.timeout)
+
+        threads = [threading.Thread(target=work, args=(a,)) for a in todo]
+        for t in threads:
+            t.daemon = True
+            t.start()
+        for t in threads:
+            t.join()
 
     # -- sockets -------------------------------------------------------------------------
     @property
@@ -134,15 +164,21 @@ class FirewallFacts(object):
                 if text is None:
                     continue
                 found.extend(parse_proc_net(text, proto, family, self.byteorder))
-            result = self.run(["ss", "-l%sn" % proto[0]])
-            if result.ok:
+        # one ss for both protocols (without -p: ss would read every process's fds, which
+        # attach_owners does only for the sockets asked about); a snapshot may hold the
+        # older pair `ss -ltn` / `ss -lun` instead
+        result = self.run(["ss", "-ltun"])
+        if result.error == "not-recorded":
+            for proto in ("tcp", "udp"):
+                older = self.run(["ss", "-l%sn" % proto[0]])
+                if older.ok:
+                    self._merge_ss(found, parse_ss(older.text, proto), proto)
+        elif result.ok:
+            for proto in ("tcp", "udp"):
                 self._merge_ss(found, parse_ss(result.text, proto), proto)
-            elif result.error == "not-found":
-                self._note("ss is not installed: an IPv6 socket on [::] may or may not take IPv4 "
-                           "(IPV6_V6ONLY) -- taken as dual-stack, Go's default")
-        for sock in found:
-            if sock.family == "ipv6" and sock.v6only is None and sock.address == "::":
-                sock.v6only = None
+        elif result.error == "not-found":
+            self._note("ss is not installed: an IPv6 socket on [::] may or may not take IPv4 "
+                       "(IPV6_V6ONLY) -- taken as dual-stack, Go's default")
         return found
 
     @staticmethod
@@ -414,7 +450,7 @@ class FirewallFacts(object):
     def firewall_cmd(self, *args):
         """A CommandResult of `firewall-cmd ARGS`, or None when firewall-cmd is missing,
         hung before, or not recorded."""
-        if self._fwcmd_dead is not None:
+        if self._fwcmd_dead is not None or not self.use_firewall_cmd:
             return None
         result = self.run(["firewall-cmd"] + list(args))
         if result.timed_out:
@@ -428,14 +464,19 @@ class FirewallFacts(object):
 
     @property
     def running(self):
-        """True / False when firewall-cmd said so, None when unknown."""
+        """True / False when firewall-cmd said so (its --list-all-zones answers, or exits
+        252 NOT_RUNNING), None when unknown (hung, no firewall-cmd: then the ruleset tells)."""
         def compute():
-            result = self.firewall_cmd("--state")
+            result = self.firewall_cmd("--list-all-zones")
             if result is None:
                 if self._fwcmd_dead is not None:
                     return None
                 return True if self.ruleset_has_firewalld else None
-            return result.text.strip() == "running"
+            if result.ok:
+                return True
+            if result.returncode == 252 or "not running" in result.excerpt().lower():
+                return False
+            return None
         return self._memo("running", compute)
 
     @property
@@ -443,7 +484,7 @@ class FirewallFacts(object):
         """Whether the live ruleset holds firewalld's chains (nftables or iptables backend)."""
         if self.nft is not None and self.nft.table("inet", "firewalld") is not None:
             return True
-        for save in self.iptables.values():
+        for save in self.iptables_dumps("ipv4").values():
             filt = save.tables.get("filter")
             if filt is not None and ("INPUT_ZONES" in filt.chains or "INPUT_direct" in filt.chains):
                 return True
@@ -536,29 +577,58 @@ class FirewallFacts(object):
                 len(save.errors), save.errors[0][1].strip()))
         return save, result
 
-    @property
-    def iptables(self):
-        """{source: IptablesSave} for iptables-nft (v4/v6) and legacy (v4/v6) dumps."""
+    def _nft_complete(self, family):
+        """Whether nft's JSON shows every rule of the family's iptables-nft tables in full
+        (no opaque `xt` match or target): then iptables-nft-save adds nothing."""
+        nft = self.nft
+        if nft is None:
+            return False
+        prefix = "ip" if family == "ipv4" else "ip6"
+        for table in nft.tables.values():
+            if table.family != prefix:
+                continue
+            for chain in table.chains.values():
+                for rule in chain.rules:
+                    if any(isinstance(e, dict) and "xt" in e for e in rule.expr):
+                        return False
+        return True
+
+    def iptables_dumps(self, family):
+        """{source: IptablesSave} of one family: iptables-nft (when nft's JSON hides its
+        rules) and legacy (the rules nft never shows), read on first use."""
         def compute():
             dumps = {}
-            for family, tool in (("ipv4", "iptables"), ("ipv6", "ip6tables")):
+            tool = "iptables" if family == "ipv4" else "ip6tables"
+            if not self._nft_complete(family):
                 nft_save, _ = self._save(["%s-nft-save" % tool], family, "iptables-nft")
                 if nft_save is not None:
-                    dumps[("iptables-nft", family)] = nft_save
-                legacy, result = self._save(["%s-legacy-save" % tool], family, "iptables-legacy")
-                if legacy is None and result.error == "not-found":
-                    plain, presult = self._save(["%s-save" % tool], family, "iptables")
-                    if plain is not None:
-                        header = presult.text.splitlines()[0] if presult.text else ""
-                        if "nf_tables" in header:
-                            dumps.setdefault(("iptables-nft", family), plain)
-                        else:
-                            legacy = plain
-                if legacy is not None and legacy.rule_count:
-                    legacy.source = "iptables-legacy"
-                    dumps[("iptables-legacy", family)] = legacy
+                    dumps["iptables-nft"] = nft_save
+            legacy, result = self._save(["%s-legacy-save" % tool], family, "iptables-legacy")
+            if legacy is None and result.error == "not-found":
+                plain, presult = self._save(["%s-save" % tool], family, "iptables")
+                if plain is not None:
+                    header = presult.text.splitlines()[0] if presult.text else ""
+                    if "nf_tables" in header:
+                        dumps.setdefault("iptables-nft", plain)
+                    else:
+                        legacy = plain
+            if legacy is not None and legacy.rule_count:
+                legacy.source = "iptables-legacy"
+                dumps["iptables-legacy"] = legacy
             return dumps
-        return self._memo("iptables", compute)
+        return self._memo(("iptables", family), compute)
+
+    def _load_family(self, ruleset, family):
+        """Add a family's iptables dumps to `ruleset` (iptables-nft tables replace nft's
+        opaque view of them)."""
+        dumps = self.iptables_dumps(family)
+        prefix = "ip" if family == "ipv4" else "ip6"
+        if "iptables-nft" in dumps:
+            ruleset.drop_nft_tables(["%s %s" % (prefix, name) for name in dumps["iptables-nft"].tables])
+        for source in ("iptables-nft", "iptables-legacy"):
+            if source in dumps:
+                ruleset.add_iptables(dumps[source], source)
+        ruleset.net.ipsets = self.ipsets
 
     @property
     def ipsets(self):
@@ -569,7 +639,8 @@ class FirewallFacts(object):
             if cfg is not None:
                 for name, ipset in cfg.ipsets.items():
                     sets[name] = list(ipset.entries)
-            if any("set" in r.modules for save in self.iptables.values()
+            loaded = [v for k, v in self._cache.items() if isinstance(k, tuple) and k[0] == "iptables"]
+            if any("set" in r.modules for dumps in loaded for save in dumps.values()
                    for t in save.tables.values() for c in t.chains.values() for r in c.rules):
                 result = self.run(["ipset", "save"])
                 if result.ok:
@@ -584,19 +655,11 @@ class FirewallFacts(object):
     def ruleset(self):
         """The Ruleset to evaluate packets against, or None when nothing could be read."""
         def compute():
-            net = HostNet(self.interfaces, self.routes, self.ipsets)
-            ruleset = Ruleset(net)
-            dumps = self.iptables
-            skip = set()
-            for (source, family), save in dumps.items():
-                if source == "iptables-nft":
-                    prefix = "ip" if family == "ipv4" else "ip6"
-                    skip.update("%s %s" % (prefix, name) for name in save.tables)
+            net = HostNet(self.interfaces, self.routes)
+            ruleset = Ruleset(net, family_loader=self._load_family)
             if self.nft is not None:
-                ruleset.add_nft(self.nft, skip_tables=skip)
-            for (source, _family), save in sorted(dumps.items()):
-                ruleset.add_iptables(save, source)
-            if not ruleset.sources:
+                ruleset.add_nft(self.nft)
+            if self.nft is None and not any(self.iptables_dumps(f) for f in ("ipv4", "ipv6")):
                 return None
             if self._nft_failed:
                 self._note("the nftables ruleset could not be read: verdicts come from firewalld's "

@@ -88,6 +88,14 @@ def accepting_socket(sockets, proto, family, daddr, dport, iif):
 
 # -- clients -----------------------------------------------------------------------------
 
+def _is_ip(text):
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
+
+
 def _family(addr):
     return "ipv4" if ipaddress.ip_address(addr).version == 4 else "ipv6"
 
@@ -286,6 +294,9 @@ def _go_error(v):
 
 def analyse(facts, port, proto="tcp", froms=(), iface=None):
     result = PortAnalysis(port, proto)
+    if hasattr(facts, "prefetch"):
+        families = {_family(a) for a in froms if _is_ip(a)} or {"ipv4", "ipv6"}
+        facts.prefetch(sorted(families))
     sockets = facts.sockets
     result.listeners = facts.attach_owners([s for s in sockets if s.proto == proto and s.port == port])
     if not result.listeners:

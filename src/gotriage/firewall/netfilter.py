@@ -166,11 +166,18 @@ class _BaseChain(object):
 class Ruleset(object):
     """Every base chain the host runs, from nft JSON and iptables-save dumps."""
 
-    def __init__(self, net=None):
+    def __init__(self, net=None, family_loader=None):
         self.net = net or HostNet()
         self.chains = []
         self.notes = []
         self.sources = []
+        self._loader = family_loader  # loader(ruleset, family): adds a family's dumps on first use
+        self._loaded = set()
+
+    def drop_nft_tables(self, keys):
+        """Forget nft tables read better elsewhere (iptables-nft's, from iptables-nft-save)."""
+        keys = set(keys)
+        self.chains = [c for c in self.chains if not (c.source == "nft" and c.table.key in keys)]
 
     def add_nft(self, ruleset, skip_tables=()):
         """The nft ruleset's tables, except `skip_tables` ("ip filter", ...) that are read
@@ -198,6 +205,9 @@ class Ruleset(object):
 
     def evaluate(self, packet):
         """The Outcome of `packet` through every hook."""
+        if self._loader is not None and packet.family not in self._loaded:
+            self._loaded.add(packet.family)
+            self._loader(self, packet.family)
         outcome = Outcome("accept")
         outcome.packet = packet
         for hook in HOOKS:
