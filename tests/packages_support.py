@@ -26,6 +26,17 @@ import time
 from conftest import DATA, need
 
 GNUPG_BATCH = ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", ""]
+_GNUPG_HOMES = []  # every GnuPG home a test used (its own keyrings, dnf's pubring dirs)
+
+
+def stop_agents():
+    """Stop the gpg-agent that gpg (and dnf's gpgme, in each pubring dir) started for every
+    home a test used: they outlive the test otherwise."""
+    while _GNUPG_HOMES:
+        home = _GNUPG_HOMES.pop()
+        if os.path.isdir(home):
+            subprocess.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
 
 
 def require_tools():
@@ -74,6 +85,7 @@ class Keyring(object):
                  algo="rsa2048"):
         self.home = str(home)
         os.makedirs(self.home, mode=0o700, exist_ok=True)
+        _GNUPG_HOMES.append(self.home)
         extra = ["--cert-digest-algo", digest] if digest else []
         self.gpg(*(extra + ["--quick-gen-key", uid, algo, "sign", "never"]))
         self.uid = uid
@@ -162,6 +174,12 @@ class DnfSandbox(object):
     def close(self):
         if self.server is not None:
             self.server.close()
+        if self.cachedir.is_dir():
+            for name in os.listdir(str(self.cachedir)):
+                pubring = self.cachedir / name / "pubring"
+                if pubring.is_dir():
+                    _GNUPG_HOMES.append(str(pubring))
+        stop_agents()
 
 
 SANDBOX_REPO_IDS = ("local", "appstream", "nourl", "t", "a", "b")

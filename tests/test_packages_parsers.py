@@ -22,6 +22,13 @@ from gotriage.parsers.repomd import parse_repomd
 from gotriage.parsers.yumrepo import dnf_load_problems, parse_repo_file
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _no_gpg_agent_left():
+    yield
+    from packages_support import stop_agents
+    stop_agents()
+
+
 def _gpg_available():
     from shutil import which
     return which("gpg") is not None

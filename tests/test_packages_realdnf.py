@@ -21,6 +21,13 @@ from packages_support import (
 )
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _no_gpg_agent_left():
+    yield
+    from packages_support import stop_agents
+    stop_agents()
+
+
 @pytest.fixture
 def sandbox(tmp_path):
     require_tools()

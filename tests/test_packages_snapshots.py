@@ -17,6 +17,13 @@ CREATED = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(NOW))
 UNAME = {"argv": ["uname", "-m"], "returncode": 0, "stdout": "x86_64\n", "stderr": ""}
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _no_gpg_agent_left():
+    yield
+    from packages_support import stop_agents
+    stop_agents()
+
+
 def real(release, path):
     with open(os.path.join(EL, release, path.lstrip("/")), "rb") as f:
         return f.read()
