@@ -71,12 +71,14 @@ def check(id, layer, title, findings=None):
 
 
 def all_checks(layers=LAYERS + (BINARY_LAYER,)):
-    """The registered checks of `layers`, in registration order (imports lazily)."""
+    """The registered checks of `layers` (imports lazily)."""
     import importlib  # here: it imports warnings, a cost `gotriage binary` does without
 
     for layer in layers:
         importlib.import_module(_MODULES[layer])
-    return [c for c in _REGISTRY if c.layer in layers]
+    # In the order of `layers`, then of the module: the same whatever imported first.
+    order = {layer: i for i, layer in enumerate(layers)}
+    return sorted((c for c in _REGISTRY if c.layer in order), key=lambda c: order[c.layer])
 
 
 def known_ids():
