@@ -283,6 +283,7 @@ def test_strace_execve_errors_unfinished_and_signals():
     a = parse_strace(text, "/srv/app")
     assert a.signal == "SIGSEGV (core dumped)"
     assert a.failures[-1].name == "bind" and a.failures[-1].errno == "EACCES"
+    assert a.last_failure == "bind(port 80) = -1 EACCES (Permission denied)"
     assert "EAGAIN" not in [c.errno for c in a.failures]
     assert a.pids == {11, 12}
 

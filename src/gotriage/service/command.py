@@ -24,6 +24,7 @@ def _confirm(args, question, stdin=None, stderr=None):
         stderr.write("yes (--yes)\n")
         return True
     if not (hasattr(stdin, "isatty") and stdin.isatty()):
+        stderr.write("no (stdin is not a terminal)\n")
         raise UsageError("--trace starts the service's program and stdin is not a terminal to "
                          "ask on: add --yes to confirm")
     answer = stdin.readline().strip().lower()

@@ -49,6 +49,14 @@ class Syscall(object):
     def describe(self):
         return self.line.strip()
 
+    def summary(self):
+        """A short form: `bind(port 80) = -1 EACCES (Permission denied)`."""
+        port = re.search(r"htons\((\d+)\)", self.args)
+        what = self.first_string()
+        inner = "port %s" % port.group(1) if port else ('"%s"' % what if what else "...")
+        result = "-1 %s (%s)" % (self.errno, self.desc) if self.errno else self.ret
+        return "%s(%s) = %s" % (self.name, inner, result)
+
 
 class StraceAnalysis(object):
     def __init__(self):
@@ -66,7 +74,7 @@ class StraceAnalysis(object):
 
     @property
     def last_failure(self):
-        return self.failures[-1].describe() if self.failures else None
+        return self.failures[-1].summary() if self.failures else None
 
 
 def _unescape(text):
@@ -151,5 +159,10 @@ def parse_strace(text, program=None, stderr=""):
         excerpt.append("+++ exited with %d +++" % a.exit_status)
     if a.signal:
         excerpt.append("+++ killed by %s +++" % a.signal)
-    a.excerpt = [line[:300] for line in excerpt]
+    seen = set()
+    a.excerpt = []
+    for line in excerpt:
+        if line not in seen:
+            seen.add(line)
+            a.excerpt.append(line[:300])
     return a

@@ -112,19 +112,22 @@ def trace_unit(facts, unit):
     workdir = tempfile.mkdtemp(prefix="gotriage-trace-")
     os.chmod(workdir, 0o700)
     out = os.path.join(workdir, "strace.out")
-    argv = [strace, "-f", "-qq", "-s", "256", "-o", out, "--"]
+    argv = [strace, "-f", "-q", "-s", "256", "-o", out]
+    ambient = _ambient_caps(unit)
     if ident.uid != os.geteuid():
-        setpriv = host.which("setpriv", search)[0]
+        setpriv = host.which("setpriv", search)[0] if ambient else None
         if setpriv is not None:
-            argv += [setpriv, "--reuid", str(ident.uid), "--regid", str(ident.gid), "--init-groups", "--"]
+            # systemd's AmbientCapabilities=: setpriv can hand them over (strace -u cannot);
+            # its own capabilities stay effective until execve, so a directory the user may
+            # not search is not caught here (SVC-EXEC-DENIED still is).
+            caps = ",".join("+" + c[4:].lower() for c in ambient)
+            argv += ["--", setpriv, "--reuid", str(ident.uid), "--regid", str(ident.gid),
+                     "--init-groups", "--inh-caps", caps, "--ambient-caps", caps]
         else:
-            runuser = host.which("runuser", search)[0]
-            if runuser is None:
-                shutil.rmtree(workdir, ignore_errors=True)
-                result.unavailable = "neither setpriv nor runuser is installed to run it as %s" % ident.user
-                return result
-            argv += [runuser, "-u", ident.user, "--"]
-    argv += result.argv
+            # strace -u switches user the way systemd does: capabilities are gone before
+            # execve, so the kernel checks the path and the file as the unit's user.
+            argv += ["-u", ident.user]
+    argv += ["--"] + result.argv
     _become_subreaper()
     started = time.monotonic()
     try:
@@ -140,6 +143,9 @@ def trace_unit(facts, unit):
         except OSError:
             text = ""
         analysis = parse_strace(text, result.program, command.errtext)
+        if analysis.exit_status is None and analysis.signal is None and not result.killed:
+            # strace exits with its tracee's status (128+N for a signal)
+            analysis.exit_status = command.returncode
         result.leftovers = _kill_leftovers(analysis.pids)
         _reap()
         result.command = command
@@ -151,6 +157,16 @@ def trace_unit(facts, unit):
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def _ambient_caps(unit):
+    caps = []
+    for a in unit.assignments("AmbientCapabilities"):
+        value = a.value.strip()
+        if value.startswith("~"):
+            continue
+        caps.extend(w.upper() for w in value.split() if w.upper().startswith("CAP_"))
+    return sorted(set(caps))
 
 
 def _become_subreaper():
