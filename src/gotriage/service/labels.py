@@ -1,14 +1,12 @@
-"""SELinux file contexts: what label the policy wants on a path, and whether systemd
-(init_t) may execute a file with the label it has.
+"""SELinux labels for the service layer: what the policy wants on a program's path, and
+whether systemd (init_t) may execute a file with the label it has.
 
 `matchpathcon -n PATH` answers the first question on a live host; without it (a snapshot
 with no recorded answer, or a host without libselinux-utils) the policy's
-contexts/files/file_contexts (+ .homedirs, + .local) are matched here the way
-libselinux's label_file backend does: every line is `REGEX [TYPE] CONTEXT`, the regex is
-anchored at both ends, specs without regex metacharacters are moved after the others
-(keeping their order), files are read base, homedirs, local, and the LAST matching spec
-wins.  file_contexts.subs(_dist) aliases ("/usr/lib64 /usr/lib") are applied to the path
-first.
+contexts/files/file_contexts (+ .homedirs, + .local) are matched by the SELinux layer's
+gotriage.selinux.fcontext (libselinux's rule: the last matching entry wins, entries
+without regular-expression characters last).  Here: the file_contexts.subs(_dist)
+aliases ("/usr/lib64 /usr/lib") applied first, and the types from knowledge/selinux.py.
 
 Sample (RHEL 9 targeted policy)::
 
@@ -17,16 +15,13 @@ Sample (RHEL 9 targeted policy)::
     /tmp/.*                   <<none>>
 """
 
-import re
+from gotriage.knowledge.selinux import MISPLACED_TYPES, SERVICE_EXEC_TYPES
+from gotriage.selinux.fcontext import FileContexts as _FileContexts
+from gotriage.selinux.fcontext import parse_file_contexts
 
-FILE_TYPES = {"--": "file", "-d": "dir", "-l": "link", "-c": "char", "-b": "block",
-              "-s": "socket", "-p": "pipe"}
-_META = re.compile(r"[.^$?*+|\[({]")
-
-# Types systemd (init_t) may not execute under the RHEL targeted policy: what `mv` keeps
-# on a binary built in a home directory or /tmp (DESIGN.md: the commonest Go-service
-# denial), plus the labels of nothing-in-particular.
-DENIED_EXEC_TYPES = {
+# Why a misplaced type is there: what `mv` keeps on a binary built in a home directory or
+# /tmp (DESIGN.md: the commonest Go-service denial).
+_WHERE = {
     "user_home_t": "a file in a user's home directory",
     "user_home_dir_t": "a user's home directory itself",
     "admin_home_t": "a file in /root",
@@ -34,15 +29,19 @@ DENIED_EXEC_TYPES = {
     "tmp_t": "a file in /tmp",
     "unlabeled_t": "a file with no label",
     "default_t": "a path the policy has no rule for",
+    "file_t": "a file with no label",
+    "var_t": "a file under /var or /srv",
     "httpd_user_content_t": "web content in a home directory",
 }
-# Types systemd runs programs of (bin_t/usr_t as unconfined_service_t; *_exec_t as the
-# domain they enter).
-EXEC_OK_TYPES = {"bin_t", "usr_t", "lib_t", "shell_exec_t", "textrel_shlib_t", "lib64_t"}
+DENIED_EXEC_TYPES = {t: _WHERE.get(t, "a label meant for data, not programs")
+                     for t in set(MISPLACED_TYPES) | {"httpd_user_content_t"}}
 
 
 def exec_ok(setype):
-    return setype in EXEC_OK_TYPES or (setype or "").endswith("_exec_t")
+    """Types systemd runs programs of: bin_t/usr_t (as unconfined_service_t), shells and
+    libraries, and *_exec_t (entering their domain)."""
+    return (setype in SERVICE_EXEC_TYPES or setype in ("lib_t", "textrel_shlib_t")
+            or (setype or "").endswith("_exec_t"))
 
 
 def context_type(context):
@@ -51,40 +50,6 @@ def context_type(context):
         return None
     parts = context.strip().strip("\0").split(":")
     return parts[2] if len(parts) >= 3 else None
-
-
-class Spec(object):
-    __slots__ = ("regex", "file_type", "context", "source", "line", "meta", "_compiled")
-
-    def __init__(self, regex, file_type, context, source, line):
-        self.regex, self.file_type, self.context = regex, file_type, context
-        self.source, self.line = source, line
-        self.meta = bool(_META.search(regex.replace("\\.", "")))
-        self._compiled = None
-
-    def matches(self, path, file_type=None):
-        if self.file_type and file_type and self.file_type != file_type:
-            return False
-        if self._compiled is None:
-            try:
-                self._compiled = re.compile("^(?:%s)$" % self.regex)
-            except re.error:
-                self._compiled = False
-        return bool(self._compiled and self._compiled.match(path))
-
-
-def parse_file_contexts(text, source="file_contexts"):
-    specs = []
-    for number, raw in enumerate((text or "").splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split()
-        if len(fields) == 2:
-            specs.append(Spec(fields[0], None, fields[1], source, number))
-        elif len(fields) == 3 and fields[1] in FILE_TYPES:
-            specs.append(Spec(fields[0], FILE_TYPES[fields[1]], fields[2], source, number))
-    return specs
 
 
 def parse_subs(text):
@@ -98,23 +63,23 @@ def parse_subs(text):
 
 
 class FileContexts(object):
-    """The policy's file contexts, for lookups."""
+    """The policy's file contexts with its path aliases."""
 
     def __init__(self, files, subs=()):
         """`files`: [(source, text)] in load order (base, homedirs, local)."""
         specs = []
         for source, text in files:
             specs.extend(parse_file_contexts(text, source))
-        self.specs = [s for s in specs if s.meta] + [s for s in specs if not s.meta]
+        self.contexts = _FileContexts(specs)
         self.subs = list(subs)
 
     def lookup(self, path, file_type="file"):
-        """(context or None for <<none>>, Spec) of the spec that wins, or (None, None)."""
+        """(context or None for <<none>>, spec) of the entry that wins, or (None, None)."""
         for alias, original in self.subs:
             if path == alias or path.startswith(alias + "/"):
                 path = original + path[len(alias):]
                 break
-        for spec in reversed(self.specs):
-            if spec.matches(path, file_type):
-                return (None if spec.context == "<<none>>" else spec.context), spec
-        return None, None
+        spec = self.contexts.lookup(path, file_type)
+        if spec is None:
+            return None, None
+        return (None if spec.context == "<<none>>" else spec.context), spec
