@@ -12,7 +12,9 @@ with time.perf_counter around subprocess.run, output discarded:
     it: the console script of .venv (pip's wrapper, which imports re), `python -m
     gotriage` (runpy), and `python -m gotriage` under the system python3 when there is one;
   - `readelf -V -W dockerd`, median of --readelf-runs (10);
-  - `python -c pass` of the same interpreters, for comparison.
+  - `python -c pass` of the same interpreters, for comparison;
+  - inside one process (this one): analyse_binary + the JSON rendering on an already
+    imported gotriage, median of --runs: the work itself, without interpreter start-up.
 
 Bytecode is compiled before measuring (PYTHONDONTWRITEBYTECODE is dropped for the runs).
 Prints the medians and readelf's median divided by each gotriage median.  Standard
@@ -65,6 +67,24 @@ def report(label, times):
     return median
 
 
+def in_process(target, runs):
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from gotriage.binary import analyse_binary
+    from gotriage.host.live import LiveHost
+    from gotriage.report import json_report
+    from gotriage.runner import Report
+
+    host = LiveHost()
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        notes = []
+        findings = analyse_binary(host, target, "host", notes)
+        json_report.render(Report(host, ["binary"], findings, notes))
+        times.append(time.perf_counter() - start)
+    return times[1:]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="runs of gotriage (30)")
@@ -103,8 +123,12 @@ def main(argv=None):
         if i % every == 0 and len(times[readelf[0]]) < args.readelf_runs:
             times[readelf[0]].append(run_once(readelf[1], readelf[2]))
     medians = {label: report(label, t) for label, t in times.items()}
-    for label, _, _ in commands:
+    medians["in-process"] = report("in-process analyse + JSON (warm, no start-up)",
+                                   in_process(target, args.runs))
+    for label in [c[0] for c in commands] + ["in-process"]:
         sys.stdout.write("readelf / %s: %.1fx\n" % (label, medians[readelf[0]] / medians[label]))
+    with open("/proc/loadavg") as f:
+        sys.stdout.write("load average at the end: %s\n" % " ".join(f.read().split()[:3]))
     return 0
 
 
