@@ -336,8 +336,11 @@ def test_privileged_port_as_nobody(bins, tmp_path):
     # the capability gives it back
     path = unit_file(tmp_path, "web2.service", "[Service]\nUser=nobody\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n"
                      "ExecStart=%s -addr :80\n" % bins["server"])
-    found, _ = service(path)
+    found, _ = service(path, "--trace", "--yes")
     assert "SVC-PORT-PRIVILEGED" not in found and found["SVC-PORT"]["severity"] == "ok"
+    # under --trace the ambient capability is handed over (setpriv): it binds and runs
+    assert "still running after" in found["SVC-TRACE"]["title"]
+    assert alive(bins["server"]) == []
 
 
 def test_binary_the_user_cannot_reach(bins, tmp_path):
