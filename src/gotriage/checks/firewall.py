@@ -127,6 +127,7 @@ def config(facts):
 
 
 def _state_text(facts):
+    facts.prefetch()
     cfg = facts.config
     parts = []
     if cfg is None:
@@ -139,6 +140,7 @@ def _state_text(facts):
             state, cfg.default_zone))
     ruleset = facts.ruleset
     if ruleset is not None:
+        ruleset.load_all()  # every family's dumps: what `collect` records for `port --root`
         parts.append("live ruleset read from %s" % ", ".join(sorted(set(ruleset.sources))))
     else:
         parts.append("live ruleset not readable")

@@ -174,6 +174,13 @@ class Ruleset(object):
         self._loader = family_loader  # loader(ruleset, family): adds a family's dumps on first use
         self._loaded = set()
 
+    def load_all(self):
+        """Read every family's dumps now (for a snapshot that must hold them all)."""
+        for family in ("ipv4", "ipv6"):
+            if self._loader is not None and family not in self._loaded:
+                self._loaded.add(family)
+                self._loader(self, family)
+
     def drop_nft_tables(self, keys):
         """Forget nft tables read better elsewhere (iptables-nft's, from iptables-nft-save)."""
         keys = set(keys)
