@@ -55,6 +55,25 @@ import "fmt"
 
 func main() { fmt.Println(C.gone_answer()) }
 """
+THREADS = """package main
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+)
+
+func main() {
+	for i := 0; i < 64; i++ {
+		go func() {
+			runtime.LockOSThread()
+			time.Sleep(time.Hour)
+		}()
+	}
+	time.Sleep(2 * time.Second)
+	fmt.Println("64 threads")
+}
+"""
 FOREVER = 'package main\n\nimport "time"\n\nfunc main() {\n\tfor {\n\t\ttime.Sleep(time.Hour)\n\t}\n}\n'
 
 
@@ -99,6 +118,7 @@ def bins(toolchains):
              "musl": build("musl", SERVER, "-ldflags=-I /lib/ld-musl-x86_64.so.1", CGO_ENABLED="1"),
              "libgone": build("libgone", LIBGONE, CGO_ENABLED="1"),
              "forever": build("forever", FOREVER, CGO_ENABLED="0"),
+             "threads": build("threads", THREADS, CGO_ENABLED="0"),
              "top": top, "go": go, "env": env}
     daemon = os.path.join(top, "daemonize")
     with open(daemon, "w") as f:
@@ -341,6 +361,32 @@ def test_privileged_port_as_nobody(bins, tmp_path):
     # under --trace the ambient capability is handed over (setpriv): it binds and runs
     assert "still running after" in found["SVC-TRACE"]["title"]
     assert alive(bins["server"]) == []
+
+
+def test_limit_nproc_starves_the_go_runtime(bins, tmp_path):
+    """LimitNPROC=16 for nobody: the check predicts what the Go runtime prints, --trace
+    applies the unit's limit (prlimit) and sees the program die, and the real program
+    under the same limit prints the predicted lines."""
+    import re
+
+    _root()
+    need(shutil.which("strace") and shutil.which("prlimit"), "strace and prlimit")
+    path = unit_file(tmp_path, "threads.service", "[Service]\nUser=nobody\nLimitNPROC=16\n"
+                     "ExecStart=%s\n" % bins["threads"])
+    found, _ = service(path, "--trace", "--yes")
+    nproc = found["SVC-LIMITS-NPROC"]
+    assert "LimitNPROC=16 for nobody" in nproc["title"]
+    assert "exited with status 2" in found["SVC-TRACE-EXIT"]["title"]
+    real = subprocess.run(["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups",
+                           "prlimit", "--nproc=16:16", bins["threads"]], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=60).stdout.decode()
+    pattern = re.escape(nproc["predicted_error"]).replace("N", r"\d+")
+    assert re.search(pattern, real), (nproc["predicted_error"], real[:400])
+    # and the journal line it leaves is read as such
+    from gotriage.parsers.journal import parse_journal
+
+    assert parse_journal(real).first("thread") is not None
+    assert parse_journal(real).first("fatal").get("message") == "newosproc"
 
 
 def test_binary_the_user_cannot_reach(bins, tmp_path):

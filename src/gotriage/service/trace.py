@@ -128,6 +128,13 @@ def trace_unit(facts, unit):
             # execve, so the kernel checks the path and the file as the unit's user.
             argv += ["-u", ident.user]
     argv += ["--"] + result.argv
+    limits = _limits(unit)
+    if limits:
+        # The unit's Limit*= apply to the program, as systemd sets them before execve;
+        # prlimit runs first (as root, so it may raise hard limits) and strace inherits.
+        prlimit = host.which("prlimit", search)[0]
+        if prlimit is not None:
+            argv = [prlimit] + limits + ["--"] + argv
     _become_subreaper()
     started = time.monotonic()
     try:
@@ -157,6 +164,21 @@ def trace_unit(facts, unit):
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def _limits(unit):
+    """prlimit options for the unit's LimitNOFILE= and LimitNPROC= ("soft:hard")."""
+    options = []
+    for key, option in (("LimitNOFILE", "--nofile"), ("LimitNPROC", "--nproc")):
+        value = unit.value(key)
+        if not value:
+            continue
+        parts = [p.strip().lower() for p in value.split(":")]
+        parts = ["unlimited" if p in ("infinity", "unlimited") else p for p in parts]
+        if not all(p == "unlimited" or p.isdigit() for p in parts) or len(parts) > 2:
+            continue
+        options.append("%s=%s:%s" % (option, parts[0], parts[-1]))
+    return options
 
 
 def _ambient_caps(unit):
