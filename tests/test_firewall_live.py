@@ -357,3 +357,26 @@ def test_check_layer_finds_the_go_server(bed, toolchains, tmp_path):
     assert any("9100" in r["title"] and "go1.21" in json.dumps(r) for r in by_id.get("FW-LISTEN", []))
     assert any("9100/tcp" in r["title"] for r in by_id.get("FW-PORT", []))  # open from both networks
     assert any("9102/tcp" in r["title"] for r in by_id.get("FW-PORT-UNREACHABLE", []))
+
+
+def test_collect_then_port_root_says_what_port_says_live(bed):
+    """`gotriage collect --layer firewall` records what `gotriage port` needs: the port
+    asked about later gets the same verdicts from the snapshot as live."""
+    bed.reset()
+    bed.offline("--zone=public", "--add-port=8080/tcp")
+    bed.offline("--zone=public", "--add-rich-rule="
+                'rule family="ipv4" source address="10.231.1.3" port port="8080" protocol="tcp" reject')
+    bed.offline("--new-zone=goapp")
+    bed.offline("--zone=goapp", "--add-source=10.231.2.0/24")
+    bed.offline("--zone=goapp", "--add-port=8080/udp")
+    bed.fw("--reload")
+    snap = os.path.join(bed.dir, "collected")
+    bed.srvx([sys.executable, "-m", "gotriage", "collect", "--layer", "firewall", "-o", snap])
+    results = []
+    for extra in ([], ["--root", snap]):
+        out = bed.srvx([sys.executable, "-m", "gotriage", "port", "8080", "--json"] + extra, check=False)
+        results.append([(r["id"], r["title"], r.get("predicted_error")) for r in json.loads(out)["results"]])
+    live, replay = results
+    assert live == replay
+    ids = [r[0] for r in live]
+    assert "FW-PORT-UNREACHABLE" in ids and "FW-PORT" in ids

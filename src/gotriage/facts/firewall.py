@@ -201,6 +201,18 @@ class FirewallFacts(object):
         found = {}
         if not wanted:
             return found
+        mark = len(self.host.denied)
+        try:
+            self._scan_fds(wanted, found)
+        finally:
+            skipped = len(self.host.denied) - mark
+            del self.host.denied[mark:]  # one note below, not one per file descriptor
+            if skipped and len(found) < len(wanted):
+                self._note("%d file descriptors of other processes could not be read: some sockets' "
+                           "owners are unknown (run as root)" % skipped)
+        return found
+
+    def _scan_fds(self, wanted, found):
         for pid in self.pids:
             fd_dir = "/proc/%s/fd" % pid
             links = {}
@@ -214,7 +226,6 @@ class FirewallFacts(object):
                     found[inode] = self.process(pid)
             if len(found) == len(wanted):
                 break
-        return found
 
     @property
     def pids(self):
