@@ -261,3 +261,14 @@ def test_addresses_and_routes():
     v6 = parse_proc_ipv6_route("00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
                                "fd000000000000000000000000000001 00000400 00000002 00000000 00000003     eth0\n")
     assert str(v6[0].network) == "::/0" and v6[0].gateway == "fd00::1"
+
+
+def test_ss_extended():
+    """`ss -ltune` (iproute2 6.1 on the test machine): inode, uid and v6only per socket."""
+    text = ("Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\n"
+            "tcp   LISTEN 0      128          0.0.0.0:2024       0.0.0.0:*    ino:1599 sk:1 cgroup:/ <->\n"
+            "tcp   LISTEN 0      1               [::]:47001         [::]:*    ino:773064 sk:9f cgroup:/ v6only:1 <->\n"
+            "tcp   LISTEN 0      1                  *:47002            *:*    uid:1000 ino:773065 sk:a0 cgroup:/ v6only:0 <->\n")
+    socks = parse_ss(text, "tcp")
+    assert [(s.display(), s.inode, s.uid, s.v6only) for s in socks] == [
+        ("0.0.0.0:2024", 1599, None, None), ("[::]:47001", 773064, None, True), ("*:47002", 773065, 1000, False)]

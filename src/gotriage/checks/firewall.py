@@ -70,6 +70,12 @@ def _version_text(cfg):
 def config(facts):
     """firewalld's version, backend and state; XML files and rich rules it would refuse;
     a hung firewall-cmd; an nft ruleset that cannot be read."""
+    return config_findings(facts, whole_ruleset=True)
+
+
+def config_findings(facts, whole_ruleset=False):
+    """FW-CONFIG's findings; `whole_ruleset` reads every family's dumps (what `collect`
+    must record), `gotriage port` reads only the families its clients need."""
     results = []
     for p in facts.problems:
         if p.kind == "xml":
@@ -122,12 +128,13 @@ def config(facts):
             fix=[Action.edit(cfg.conf.path, "AllowZoneDrifting=no", old=cfg.conf.evidence_line("AllowZoneDrifting")),
                  Action.command(["firewall-cmd", "--reload"])]))
     if not results:
-        results.append(_f("FW-CONFIG", "ok", _state_text(facts)))
+        results.append(_f("FW-CONFIG", "ok", _state_text(facts, whole_ruleset)))
     return results
 
 
-def _state_text(facts):
-    facts.prefetch()
+def _state_text(facts, whole_ruleset=True):
+    if whole_ruleset:
+        facts.prefetch()
     cfg = facts.config
     parts = []
     if cfg is None:
@@ -140,7 +147,8 @@ def _state_text(facts):
             state, cfg.default_zone))
     ruleset = facts.ruleset
     if ruleset is not None:
-        ruleset.load_all()  # every family's dumps: what `collect` records for `port --root`
+        if whole_ruleset:
+            ruleset.load_all()  # every family's dumps: what `collect` records for `port --root`
         parts.append("live ruleset read from %s" % ", ".join(sorted(set(ruleset.sources))))
     else:
         parts.append("live ruleset not readable")
@@ -366,7 +374,7 @@ def port_findings(facts, port, proto="tcp", froms=(), iface=None):
     from gotriage.firewall.analysis import analyse
 
     analysis = analyse(facts, port, proto, froms, iface)
-    results = list(config(facts))
+    results = config_findings(facts)
     results.extend(listener_findings(facts, proto, port, analysis.listeners, severity="error",
                                      elsewhere=analysis.elsewhere))
     results.extend(verdict_findings(facts, analysis, severity="error", group=False))

@@ -124,7 +124,7 @@ class FirewallFacts(object):
         one per call, and a verdict costs the slowest command, not their sum."""
         import threading
 
-        argvs = [["ss", "-ltun"], ["ip", "-j", "addr"], ["nft", "-j", "list", "ruleset"]]
+        argvs = [["ss", "-ltune"], ["ip", "-j", "addr"], ["nft", "-j", "list", "ruleset"]]
         for family in families:
             argvs.append(["%s-legacy-save" % ("iptables" if family == "ipv4" else "ip6tables")])
         if self.use_firewall_cmd and self.firewalld_installed:
@@ -156,6 +156,14 @@ class FirewallFacts(object):
         return self._memo("sockets", self._load_sockets)
 
     def _load_sockets(self):
+        # ss -e: both protocols, with inode, uid and v6only, from sock_diag (no -p: ss would
+        # read every process's fds, which attach_owners does only for the sockets asked about)
+        result = self.run(["ss", "-ltune"])
+        if result.ok:
+            found = parse_ss(result.text, "tcp") + parse_ss(result.text, "udp")
+            for sock in found:
+                sock.source = "ss -ltune"
+            return found
         found = []
         for proto in ("tcp", "udp"):
             for family, suffix in (("ipv4", ""), ("ipv6", "6")):
@@ -164,18 +172,12 @@ class FirewallFacts(object):
                 if text is None:
                     continue
                 found.extend(parse_proc_net(text, proto, family, self.byteorder))
-        # one ss for both protocols (without -p: ss would read every process's fds, which
-        # attach_owners does only for the sockets asked about); a snapshot may hold the
-        # older pair `ss -ltn` / `ss -lun` instead
-        result = self.run(["ss", "-ltun"])
+        # /proc cannot tell IPv6-only from dual-stack: a snapshot may hold `ss -ltn` / `ss -lun`
         if result.error == "not-recorded":
             for proto in ("tcp", "udp"):
                 older = self.run(["ss", "-l%sn" % proto[0]])
                 if older.ok:
                     self._merge_ss(found, parse_ss(older.text, proto), proto)
-        elif result.ok:
-            for proto in ("tcp", "udp"):
-                self._merge_ss(found, parse_ss(result.text, proto), proto)
         elif result.error == "not-found":
             self._note("ss is not installed: an IPv6 socket on [::] may or may not take IPv4 "
                        "(IPV6_V6ONLY) -- taken as dual-stack, Go's default")

@@ -18,7 +18,10 @@ sock_diag: `*:8082` is dual-stack (what Go's `net.Listen("tcp", ":8082")` makes)
     LISTEN 0      64                 *:8082            *:*
     LISTEN 0      64              [::]:8083         [::]:*
 
-`ss` without `-H` is used because EL7's iproute (4.11) has no `-H`; the header is skipped.
+`ss -ltune` adds `ino:` (the socket inode, for its owner), `uid:` and `v6only:0|1`, and is
+much cheaper than /proc/net/tcp (which walks the whole TCP hash table: ~3 ms each on a
+small VM); /proc is the fallback.  No `-H`: EL7's iproute (4.11) lacks it, the header is
+skipped.
 """
 
 import ipaddress
@@ -119,6 +122,7 @@ def parse_proc_net(text, proto, family, byteorder="little"):
 
 _SS_ADDR = re.compile(r"^(?P<addr>\*|\[[^\]]+\]|[^\s%\[]*?)(?:%(?P<iface>[^:\s]+))?:(?P<port>\d+|\*)$")
 _SS_PROC = re.compile(r'\("(?P<name>[^"]*)",pid=(?P<pid>\d+)')
+_SS_EXT = re.compile(r"\b(ino|uid|v6only):(\d+)")
 
 
 def parse_ss(text, proto):
@@ -148,6 +152,13 @@ def parse_ss(text, proto):
         else:
             sock = Socket(proto, "ipv4", raw or "0.0.0.0", port, source="ss")
         sock.iface = match.group("iface")
+        for key, value in _SS_EXT.findall(line):  # `ss -e`: ino:123 uid:1000 v6only:1
+            if key == "ino":
+                sock.inode = int(value)
+            elif key == "uid":
+                sock.uid = int(value)
+            elif sock.family == "ipv6":
+                sock.v6only = value == "1"
         proc = _SS_PROC.search(line)
         if proc:
             sock.process, sock.pid = proc.group("name"), int(proc.group("pid"))
