@@ -576,12 +576,16 @@ def verdict_findings(facts, analysis, severity="error", group=False):
             f = _f("FW-PORT", "info", "%s: %s" % (where, _OUTCOME_TEXT.get(v.outcome, v.outcome)),
                    subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v))
         if group:
-            key = (f.id, v.port, v.proto, v.model.zone if v.model else None, _block_key(v))
+            # one finding for the clients that meet the same end (same rule, same error)
+            key = (f.id, v.port, v.proto, v.model.zone if v.model else None, _block_key(v), v.errno)
             if key in grouped:
-                kept = grouped[key]
-                kept.title = kept.title.replace(" from ", " from %s, " % v.saddr, 1) if v.saddr not in kept.title else kept.title
+                kept, clients = grouped[key]
+                clients.append("%s via %s" % (v.saddr, v.iif))
+                kept.title = kept.title.replace(kept.subject.rsplit(" ", 1)[0], "%d/%s from %s" % (
+                    v.port, v.proto, ", ".join(clients)), 1)
+                kept.subject = "%d/%s from %s %s" % (v.port, v.proto, ", ".join(clients), v.outcome)
                 continue
-            grouped[key] = f
+            grouped[key] = (f, ["%s via %s" % (v.saddr, v.iif)])
         results.append(f)
         extra = _mismatch_findings(facts, v, where)
         results.extend(extra)
