@@ -90,11 +90,12 @@ FIREWALLD = {
     "chain_order": ("pre", "log", "deny", "allow", "post"),
     # Rich rule priorities: firewalld 0.7.0 ("Rich Rule Priorities", firewalld.org blog).
     "rich_priority_since": (0, 7, 0),
-    # Policy objects: firewalld 0.9.0 (firewalld.org blog "Policy Objects Introduction").
+    # Policy objects: firewalld 0.9.0 (firewalld.org blog "firewalld 0.9.0 release").
     "policies_since": (0, 9, 0),
     # AllowZoneDrifting: added in 0.8 (default "no" from v0.8.2's firewalld.conf; RHEL 8
     # ships "yes"), removed in 1.0 (firewalld 1.0.0 NEWS: "zone drifting removed").
     "drifting_options": ((0, 8, 0), (1, 0, 0)),
+    # firewalld 1.0.0 release notes: "Default target is now similar to reject".
     # Before 1.0, a zone whose target is "default" did not reject itself: INPUT ended with
     # `REJECT --reject-with icmp-host-prohibited` (iptables) / `reject with icmpx type
     # admin-prohibited` (nftables), so clients saw "no route to host" (upstream
