@@ -489,7 +489,11 @@ class FirewallFacts(object):
                 return True
             if result.returncode == 252 or "not running" in result.excerpt().lower():
                 return False
-            return None
+            # e.g. DBUS_ERROR (36): no D-Bus; firewalld's rules may still be loaded
+            first = (result.excerpt().splitlines() or ["failed"])[0]
+            self._note("firewall-cmd failed (exit %s: %s): the runtime configuration is unknown" % (
+                result.returncode, first))
+            return True if self.ruleset_has_firewalld else False
         return self._memo("running", compute)
 
     @property
