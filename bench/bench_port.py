@@ -50,10 +50,10 @@ def verdict(host, port, src, iface, use_firewall_cmd):
 
 
 def offline(runs):
+    import pathlib
+
     from firewall_scenarios import GENERATED, scenario_snapshot
     from gotriage.host.snapshot import SnapshotHost
-
-    import pathlib
 
     directory = os.path.join(GENERATED, "nftables-backend", "K_direct_rule")
     snap = str(scenario_snapshot(directory, pathlib.Path(tempfile.mkdtemp()) / "snap"))
