@@ -74,6 +74,20 @@ func main() {
 	fmt.Println("64 threads")
 }
 """
+CACHEDIR = """package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if _, err := os.UserCacheDir(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+"""
 FOREVER = 'package main\n\nimport "time"\n\nfunc main() {\n\tfor {\n\t\ttime.Sleep(time.Hour)\n\t}\n}\n'
 
 
@@ -119,6 +133,7 @@ def bins(toolchains):
              "libgone": build("libgone", LIBGONE, CGO_ENABLED="1"),
              "forever": build("forever", FOREVER, CGO_ENABLED="0"),
              "threads": build("threads", THREADS, CGO_ENABLED="0"),
+             "cachedir": build("cachedir", CACHEDIR, CGO_ENABLED="0"),
              "top": top, "go": go, "env": env}
     daemon = os.path.join(top, "daemonize")
     with open(daemon, "w") as f:
@@ -471,6 +486,20 @@ def test_unit_that_runs_go_without_home(toolchains, tmp_path):
     real = subprocess.run([go, "run", "."], cwd=str(project), env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=120).stdout.decode()
     assert cache["predicted_error"] in real
+
+
+def test_go_binary_without_home_prints_what_the_journal_parser_knows(bins, tmp_path):
+    """A unit without User= has no HOME: Go's os.UserCacheDir fails with the message the
+    journal parser maps to SVC-JOURNAL-EXIT's cache fix."""
+    from gotriage.facts.service import ServiceFacts
+    from gotriage.parsers.journal import parse_journal
+
+    path = unit_file(tmp_path, "cache.service", "[Service]\nExecStart=%s\n" % bins["cachedir"])
+    facts = ServiceFacts(LiveHost(), units=[path], journal_text="")
+    env = facts.environment(facts.units[0])[0]
+    assert "HOME" not in env
+    real = subprocess.run([bins["cachedir"]], env=env, stderr=subprocess.PIPE).stderr.decode()
+    assert parse_journal("2025-03-02T11:40:00+0100 h cache[1]: " + real).first("no-home") is not None
 
 
 def test_trace_asks_and_refuses_without_a_terminal(bins, tmp_path):

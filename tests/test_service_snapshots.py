@@ -129,6 +129,18 @@ def test_el9_go_run_without_home():
     assert "cause: SVC-GO-CACHE" in found["SVC-JOURNAL-EXIT"].title
 
 
+def test_el9_go_binary_without_home_in_a_saved_journal():
+    """A Go binary (not go itself) that asks os.UserCacheDir in a unit without User=."""
+    journal = ("2025-03-02T11:40:00+0100 web1 crashy[2801]: mkdir cache: neither $XDG_CACHE_HOME "
+               "nor $HOME are defined\n2025-03-02T11:40:00+0100 web1 systemd[1]: crashy.service: "
+               "Main process exited, code=exited, status=1/FAILURE\n")
+    found, _ = service(EL9, "crashy", journal_text=journal)
+    exit_ = found["SVC-JOURNAL-EXIT"]
+    assert "after: mkdir cache: neither $XDG_CACHE_HOME nor $HOME are defined" in exit_.title
+    assert [a.line for a in exit_.fix if a.kind == "edit"] == [
+        "CacheDirectory=crashy", "Environment=HOME=/var/cache/crashy XDG_CACHE_HOME=/var/cache/crashy"]
+
+
 def test_el9_dropin_precedence_and_multiple_execstart():
     """/etc's 10-args.conf masks the vendor's 10-args.conf (which reset ExecStart=): two
     ExecStart= lines remain, and systemd refuses the unit."""

@@ -1552,6 +1552,15 @@ def _journal(facts, unit):
             unit, subject="exit:%d" % status,
             evidence=ev(no_home, last_exit), why=K.EXIT_STATUS.get(status, ("", ""))[1] or None,
             fix=list(causes[0].fix) if causes else [
+                Action.edit(_dropin(unit), "CacheDirectory=%s" % unit.prefix,
+                            description="under [Service]: systemd 235+ creates /var/cache/%s for "
+                                        "the unit's user (before 235: `install -d` it)" % unit.prefix),
+                Action.edit(_dropin(unit), "Environment=HOME=/var/cache/%s XDG_CACHE_HOME=/var/cache/%s"
+                            % (unit.prefix, unit.prefix),
+                            description="the program asks for a home or cache directory (Go's "
+                                        "os.UserHomeDir/os.UserCacheDir), which a service without "
+                                        "User= does not get"),
+                _reload(unit)] if no_home else [
                 Action.command(["journalctl", "-u", unit.name, "-n", "50", "--no-pager"],
                                description="the program's own messages before it exited")]))
     if not [f for f in out if f.severity in ("error", "warn")]:
