@@ -194,8 +194,9 @@ def listen(facts):
     services = go_services(facts)
     if not services:
         others = len(facts.sockets)
-        return [_f("FW-LISTEN", "ok", "no Go program listens on a port here (%d listening socket%s, "
-                                      "none owned by a Go binary)" % (others, "" if others == 1 else "s"))]
+        return [_f("FW-LISTEN", "ok", "no Go program listens on a port here",
+                   evidence=[Evidence.fact("%d listening socket%s, none owned by a Go binary" % (
+                       others, "" if others == 1 else "s"))])]
     results = []
     for (proto, port), sockets in sorted(services.items()):
         results.extend(listener_findings(facts, proto, port, sockets, severity="info"))
