@@ -202,8 +202,10 @@ def modules(facts):
     for name in NETWORK_MODULES:
         state = facts.module(name)
         if not state.known:
-            facts.notes.append("kernel modules not examined: no /proc/modules nor "
-                               "/lib/modules/%s" % (facts.kernel or "?"))
+            facts.notes.append(
+                "kernel modules not examined: no /proc/modules nor /lib/modules/%s" % facts.kernel
+                if facts.kernel else
+                "kernel modules not examined: no /proc/modules, and the kernel release is unknown")
             continue
         if state.loaded or state.builtin:
             results.append(_f("SYS-MODULES", "ok", "%s %s" % (
