@@ -221,3 +221,26 @@ def test_root_ignores_wildcard_limits(tmp_path):
     facts = SystemFacts(open_snapshot(str(snap)), today=TODAY)
     ids = [r.id for r in system_checks.limits(facts)]
     assert "SYS-LIMITS-NOFILE" not in ids and "SYS-LIMITS-NPROC" not in ids
+
+
+def test_go_install_for_another_arch_will_not_run(tmp_path, toolchains):
+    """A Go install unpacked from the wrong tarball (linux-arm64 on x86_64): the system
+    layer runs the binary analysis on its bin/go, and bash really fails as predicted."""
+    t = toolchains["1.27"]
+    project = write_module(tmp_path / "src")
+    root = tmp_path / "go-arm64"
+    (root / "bin").mkdir(parents=True)
+    (root / "pkg" / "tool").mkdir(parents=True)
+    (root / "VERSION").write_text(t.version + "\n")
+    env = base_env(tmp_path, [t.bindir], GOARCH="arm64", CGO_ENABLED="0")
+    code, out = run_go(t.go, ["build", "-o", str(root / "bin" / "go"), "."], env, project)
+    assert code == 0, out
+    real = subprocess.run(["/bin/bash", "-c", str(root / "bin" / "go")], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT).stdout.decode()
+    run = run_gotriage(["check", "--json", "--layer", "system"],
+                       env=base_env(tmp_path, [root / "bin"]))
+    [f] = [r for r in run.results("SYS-GOBIN-WONT-RUN") if str(root) in r["title"]]
+    assert f["severity"] == "error"
+    if not os.path.exists("/proc/sys/fs/binfmt_misc/qemu-aarch64"):
+        assert "Exec format error" in real
+        assert f["predicted_error"] and f["predicted_error"].split(": ")[-1] in real

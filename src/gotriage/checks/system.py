@@ -323,3 +323,36 @@ def limits(facts):
             results.append(_f("SYS-LIMITS", "ok", "%s %s limit %s" % (
                 item, kind, "unlimited" if value == UNLIMITED else value), subject=item))
     return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("SYS-GOBIN", LAYER, "the installed Go toolchains run on this host", findings={
+    "SYS-GOBIN-WONT-RUN": (
+        "An installed go binary will not start here: another architecture, a missing "
+        "loader, a library or glibc version the host lacks (the binary layer's analysis, as "
+        "`gotriage binary $GOROOT/bin/go`).",
+        "the binary layer's evidence (ELF header, PT_INTERP, version needs)",
+        "install the release built for this host (go.dev/dl: linux-amd64 or linux-arm64 "
+        "tarball), or the distribution's golang package."),
+})
+def go_install_binaries(facts):
+    """Runs the binary analysis on the bin/go of every Go install found by the toolchain
+    layer, against this host."""
+    results = []
+    for install in facts.toolchain.installs:
+        if not install.valid:
+            continue
+        problems = [f for f in facts.install_binary_findings(install)
+                    if f.severity in ("warn", "error")]
+        if not problems:
+            results.append(_f("SYS-GOBIN", "ok", "%s runs here (%s)" % (install.go, install.version),
+                              subject=install.root))
+            continue
+        first = problems[0]
+        results.append(_f(
+            "SYS-GOBIN-WONT-RUN", first.severity,
+            "%s (%s) will not run here: %s" % (install.go, install.version, first.title),
+            subject=install.root, evidence=[e for p in problems for e in p.evidence],
+            why=first.why, predicted_error=first.predicted_error,
+            fix=list(first.fix), references=list(first.references)))
+    return results

@@ -215,3 +215,17 @@ class SystemFacts(object):
         """The limits gotriage runs with (those of the shell that started it)."""
         return self._memo("own_limits", lambda: parse_proc_limits(
             self.host.read_text("/proc/self/limits") or ""))
+
+    # -- Go binaries of the installs -----------------------------------------------------------
+    def install_binary_findings(self, install):
+        """The binary layer's findings for an install's bin/go against this host (the
+        same analysis as `gotriage binary`), or [] when it cannot be examined."""
+        def compute():
+            from gotriage.binary import BinaryError, analyse_binary
+
+            try:
+                return analyse_binary(self.host, install.go, "host", notes=self.notes)
+            except BinaryError as err:
+                self.notes.append("%s not examined: %s" % (install.go, err))
+                return []
+        return self._memo(("gobin", install.root), compute)
