@@ -32,6 +32,7 @@ from gotriage.findings import Evidence, Finding
 from gotriage.host.base import HostError
 from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import CachedReader, ElfError, parse_elf, parse_header
+from gotriage.versions import dotted_numbers
 
 LAYER = "binary"
 TARGET_HELP = ("host, el7, el8, el9, el10 (elN:ARCH for another architecture), or a glibc "
@@ -48,23 +49,8 @@ class BinaryError(Exception):
 def version_tuple(text):
     """'2.34' -> (2, 34); 'GLIBC_2.3.2' -> (2, 3, 2); None when it holds no version.
     (Without `re`: importing it costs more than everything else `binary` does.)"""
-    text = text or ""
-    start = 0
-    while start < len(text) and not text[start].isdigit():
-        start += 1
-    parts = []
-    for piece in text[start:].split("."):
-        digits = ""
-        for ch in piece:
-            if not ch.isdigit():
-                break
-            digits += ch
-        if not digits:
-            break
-        parts.append(int(digits))
-        if len(digits) != len(piece):
-            break
-    return tuple(parts) if len(parts) >= 2 else None
+    parts = dotted_numbers(text)
+    return parts if len(parts) >= 2 else None
 
 
 def glibc_need_version(name):

@@ -7,6 +7,8 @@ missing (ENOSYS, errno 38): `runtime: epollcreate failed with 38` / `epollwait f
 38` (EL5's 2.6.18 is the classic case).
 """
 
+from gotriage.versions import dotted_numbers
+
 MIN_KERNEL_BY_GO = (
     ((1, 24), (3, 2)),   # go.dev/doc/go1.24: "Go 1.24 requires Linux kernel version 3.2 or later"
     ((1, 0), (2, 6, 32)),  # go.dev/wiki/MinimumRequirements (Go 1.x up to 1.23)
@@ -16,27 +18,11 @@ EPOLL_ENOSYS = "runtime: epollcreate failed with 38"
 
 
 def _go_release(go_version):
-    """'go1.24.1' / '1.22rc1' -> (1, 24) / (1, 22), or None.  (Not parsers.goenv's
-    parse_version: that module imports json and re, and `gotriage binary` calls this on
-    its fast path.)"""
-    text = (go_version or "").strip()
-    if text.startswith("go"):
-        text = text[2:]
-    parts = []
-    for piece in text.split(".")[:2]:
-        digits = ""
-        for ch in piece:
-            if not ch.isdigit():
-                break
-            digits += ch
-        if not digits:
-            break
-        parts.append(int(digits))
-        if len(digits) != len(piece):
-            break
+    """'go1.24.1' / '1.22rc1' -> (1, 24) / (1, 22), or None."""
+    parts = dotted_numbers(go_version)
     if not parts:
         return None
-    return tuple(parts + [0])[:2]
+    return tuple(parts + (0,))[:2]
 
 
 def min_kernel(go_version):
@@ -52,18 +38,9 @@ def min_kernel(go_version):
 
 def parse_kernel(release):
     """'5.14.0-362.el9.x86_64' -> (5, 14, 0); '2.6.32-754.el6' -> (2, 6, 32); None if unparsable."""
-    head = (release or "").split("-")[0].split("+")[0]
-    parts = []
-    for piece in head.split("."):
-        digits = ""
-        for ch in piece:
-            if not ch.isdigit():
-                break
-            digits += ch
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts) if parts else None
+    if not release or not release[:1].isdigit():
+        return None
+    return dotted_numbers(release) or None
 
 
 def format_kernel(version):
