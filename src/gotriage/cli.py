@@ -280,28 +280,29 @@ def cmd_avc(args):
         raise ToolError(str(exc)) from None
 
 
-def cmd_service(args):
+def _run_doctor_command(module, args):
+    """Run a command module that prints a doctor view (`service`, `port`): its run()
+    gets the host opener, the writer and the terminal's abilities."""
     from gotriage.host import open_host
-    from gotriage.service import command as service_command
 
     try:
-        return service_command.run(args, open_host, _write,
-                                   unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
-                                   colour=_use_colour(args))
-    except service_command.UsageError as exc:
+        return module.run(args, open_host, _write,
+                          unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
+                          colour=_use_colour(args))
+    except module.UsageError as exc:
         raise ToolError(str(exc)) from None
+
+
+def cmd_service(args):
+    from gotriage.service import command
+
+    return _run_doctor_command(command, args)
 
 
 def cmd_port(args):
-    from gotriage.firewall import command as port_command
-    from gotriage.host import open_host
+    from gotriage.firewall import command
 
-    try:
-        return port_command.run(args, open_host, _write,
-                                unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
-                                colour=_use_colour(args))
-    except port_command.UsageError as exc:
-        raise ToolError(str(exc)) from None
+    return _run_doctor_command(command, args)
 
 
 def cmd_checks(args):

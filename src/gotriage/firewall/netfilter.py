@@ -162,6 +162,27 @@ class _BaseChain(object):
     def applies(self, packet):
         return True
 
+    def _chain(self, chain, packet, walk):
+        """Walk `chain`'s rules (nft and iptables alike): the first verdict wins, a
+        `return` ends this chain; jumps deeper than 64 stop with a note."""
+        walk.depth += 1
+        walk.trail.append(chain.name)
+        if walk.depth > 64:
+            walk.outcome.notes.append("jump depth over 64 in %s: stopped" % chain.name)
+            return None
+        try:
+            for rule in chain.rules:
+                result = self._rule(rule, chain, packet, walk)
+                if result is None:
+                    continue
+                if result.verdict == "return":
+                    return None
+                return result
+            return None
+        finally:
+            walk.depth -= 1
+            walk.trail.pop()
+
 
 class Ruleset(object):
     """Every base chain the host runs, from nft JSON and iptables-save dumps."""
@@ -277,25 +298,6 @@ class NftBaseChain(_BaseChain):
             return Hit("nft", self.table.key, self.chain.name, "policy %s" % policy,
                        "drop" if policy == "drop" else "accept", trail=[self.chain.name])
         return result
-
-    def _chain(self, chain, packet, walk):
-        walk.depth += 1
-        walk.trail.append(chain.name)
-        if walk.depth > 64:
-            walk.outcome.notes.append("jump depth over 64 in %s: stopped" % chain.name)
-            return None
-        try:
-            for rule in chain.rules:
-                result = self._rule(rule, chain, packet, walk)
-                if result is None:
-                    continue
-                if result.verdict == "return":
-                    return None
-                return result
-            return None
-        finally:
-            walk.depth -= 1
-            walk.trail.pop()
 
     def _hit(self, rule, chain, verdict, walk, reject=None):
         return Hit("nft", self.table.key, chain.name, nft_rule_text(rule.expr), verdict, reject,
@@ -944,24 +946,6 @@ class IptBaseChain(_BaseChain):
             return Hit(self.source, self.table.name, self.chain.name, ":%s %s" % (self.chain.name, policy.upper()),
                        "drop" if policy == "drop" else "accept", trail=[self.chain.name])
         return result
-
-    def _chain(self, chain, packet, walk):
-        walk.depth += 1
-        walk.trail.append(chain.name)
-        if walk.depth > 64:
-            return None
-        try:
-            for rule in chain.rules:
-                result = self._rule(rule, chain, packet, walk)
-                if result is None:
-                    continue
-                if result.verdict == "return":
-                    return None
-                return result
-            return None
-        finally:
-            walk.depth -= 1
-            walk.trail.pop()
 
     def _hit(self, rule, verdict, walk, reject=None):
         return Hit(self.source, self.table.name, rule.chain, rule.text, verdict, reject, trail=walk.trail + [])
