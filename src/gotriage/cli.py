@@ -192,19 +192,24 @@ def cmd_check(args):
     try:
         report = runner.run(host, args.layer or list(LAYERS), _options(args), args.ignore,
                             args.fail_on)
-        if args.json:
-            from gotriage.report import json_report
-
-            _write(json_report.render(report))
-        else:
-            from gotriage.report import text
-
-            style = text.Style(unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
-                               colour=_use_colour(args))
-            _write(text.render(report, style, verbose=args.verbose))
-        return report.exit_code
+        return _print_report(report, args)
     finally:
         host.close()
+
+
+def _print_report(report, args):
+    """Print a report as --json or the doctor view; returns its exit code."""
+    if args.json:
+        from gotriage.report import json_report
+
+        _write(json_report.render(report))
+    else:
+        from gotriage.report import text
+
+        style = text.Style(unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
+                           colour=_use_colour(args))
+        _write(text.render(report, style, verbose=args.verbose))
+    return report.exit_code
 
 
 def cmd_collect(args):
@@ -254,18 +259,8 @@ def cmd_binary(args):
         except BinaryError as exc:
             raise ToolError(str(exc)) from None
         errors = sum(1 for f in findings if f.id == "GOTRIAGE-CHECK-FAILED")
-        report = Report(host, [BINARY_LAYER], findings, notes, args.fail_on, errors)
-        if args.json:
-            from gotriage.report import json_report
-
-            _write(json_report.render(report))
-        else:
-            from gotriage.report import text
-
-            style = text.Style(unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
-                               colour=_use_colour(args))
-            _write(text.render(report, style, verbose=args.verbose))
-        return report.exit_code
+        return _print_report(Report(host, [BINARY_LAYER], findings, notes, args.fail_on, errors),
+                             args)
     finally:
         host.close()
 

@@ -1229,25 +1229,9 @@ def _ipt_match(match, packet, net, family):
         if opt == "limit-iface-in":
             return True
         return None
-    if module == "mark":
+    if module in ("mark", "connmark"):
         if opt == "mark":
-            raw, _, mask = (value or "").partition("/")
-            try:
-                want = int(raw, 0)
-                msk = int(mask, 0) if mask else 0xFFFFFFFF
-            except ValueError:
-                return None
-            return (packet.mark & msk) == want
-        return None
-    if module == "connmark":
-        if opt == "mark":
-            raw, _, mask = (value or "").partition("/")
-            try:
-                want = int(raw, 0)
-                msk = int(mask, 0) if mask else 0xFFFFFFFF
-            except ValueError:
-                return None
-            return (packet.ct_mark & msk) == want
+            return _mark_matches(value, packet.mark if module == "mark" else packet.ct_mark)
         return None
     if module == "iprange":
         addr = packet.saddr if opt == "src-range" else packet.daddr if opt == "dst-range" else None
@@ -1265,3 +1249,15 @@ def _ipt_match(match, packet, net, family):
     if module == "physdev":
         return False
     return None
+
+
+def _mark_matches(value, mark):
+    """iptables `--mark VALUE[/MASK]` against a packet or connection mark (None when the
+    value cannot be read)."""
+    raw, _, mask = (value or "").partition("/")
+    try:
+        want = int(raw, 0)
+        msk = int(mask, 0) if mask else 0xFFFFFFFF
+    except ValueError:
+        return None
+    return (mark & msk) == want
