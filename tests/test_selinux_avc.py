@@ -220,7 +220,7 @@ def test_dedup_counts_first_and_last_seen():
     scanner.finish()
     (d,) = scanner.result.distinct()
     assert d.count == 30 and d.first == 1700000010.0 and d.last == 1700000039.0
-    assert scanner.result.lines == 30
+    assert d.where == ("x", 0) and scanner.result.bytes == len(data)
 
 
 def test_since_skips_older_denials():
@@ -261,6 +261,55 @@ def test_garbage_truncated_and_stray_separator_are_counted(tmp_path):
     assert len(run.json["denials"]) == 2  # the 8080 denial and the stray-0x1D one, read whole
     text = run_gotriage(["avc", "--root", str(snap)]).stdout
     assert "are not audit records" in text and "could not be parsed" in text
+
+
+def test_empty_logs_and_a_truncated_gzip(tmp_path):
+    """An empty audit.log (what rotation leaves) and an empty rotation are read as empty,
+    promptly; a gzip rotation cut short is an error for that file, the others are read."""
+    cut = gzip.compress(_log("bind_ports.log"))
+    snap = host_snapshot(tmp_path, b"", extra={
+        "/var/log/audit/audit.log.1": b"",
+        "/var/log/audit/audit.log.2.gz": cut[:len(cut) // 2],
+        "/var/log/audit/audit.log.3.gz": gzip.compress(b""),
+    })
+    run = run_gotriage(["avc", "--root", str(snap), "--json"], timeout=30)
+    assert "Traceback" not in run.stderr
+    files = {f["path"]: f for f in run.json["scan"]["files"]}
+    assert files["/var/log/audit/audit.log"]["bytes"] == 0 and "error" not in files["/var/log/audit/audit.log"]
+    assert files["/var/log/audit/audit.log.1"]["bytes"] == 0
+    assert files["/var/log/audit/audit.log.3.gz"]["bytes"] == 0
+    bad = files["/var/log/audit/audit.log.2.gz"]
+    assert bad["error"] == "EBADGZ" and "end-of-stream" in bad["message"]
+    check = run_gotriage(["check", "--root", str(host_snapshot(tmp_path, b"", name="s2")),
+                          "--layer", "selinux", "--json"], timeout=30)
+    assert check.returncode in (0, 1) and "Traceback" not in check.stderr
+
+
+def test_rare_records_beside_avcs_and_aggregated_node_logs():
+    """SELINUX_ERR, MAC_POLICY_LOAD and failed SERVICE_START records are found in plain
+    logs and in node=-prefixed (aggregated) ones alike, and the AVCs are the same."""
+    plain = (_log("go-home-exec.log")
+             + b"type=MAC_POLICY_LOAD msg=audit(1718000500.100:77): auid=4294967295 ses=4294967295 "
+               b"lsm=selinux res=1\x1dAUID=\"unset\"\n"
+             + b"type=SELINUX_ERR msg=audit(1718000500.200:78): op=security_compute_sid "
+               b"invalid_context=\"system_u:system_r:goapi_t:s0\" scontext=system_u:system_r:init_t:s0 "
+               b"tcontext=system_u:object_r:goapi_exec_t:s0 tclass=process\n"
+             + b"\n")
+    prefixed = b"".join(b"node=web1 " + line if line.strip() else line
+                        for line in plain.splitlines(True))
+    results = []
+    for data in (plain, prefixed):
+        scanner = audit.Scanner()
+        scanner.start_file("x")
+        for i in range(0, len(data), 61):
+            scanner.feed(data[i:i + 61])
+        scanner.finish()
+        res = scanner.result
+        assert res.policy_loads == 1 and res.last_policy_load == 1718000500.1
+        assert res.unrecognized == 0, res.unrecognized_samples
+        assert list(res.failed_units) and all(u.explained for u in res.failed_units.values())
+        results.append(sorted((d.key, d.count) for d in res.distinct()))
+    assert results[0] == results[1] and results[0]
 
 
 def test_unreadable_log_is_reported(tmp_path):

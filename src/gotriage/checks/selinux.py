@@ -4,6 +4,7 @@ import datetime
 
 from gotriage.checks import check
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.parsers.audit import size_text
 from gotriage.selinux.analyzers import explain
 
 LAYER = "selinux"
@@ -225,8 +226,8 @@ def avc(facts):
     if not any(f.id.startswith("SEL-AVC-") and f.id not in ("SEL-AVC-UNPARSED",) for f in results):
         read = [e["path"] for e in scan.files if not e.get("error")]
         if read:
-            results.append(_f("SEL-AVC", "ok", "no AVC denials in %s (%d lines)" % (
-                ", ".join(read), scan.lines)))
+            results.append(_f("SEL-AVC", "ok", "no AVC denials in %s (%s)" % (
+                ", ".join(read), size_text(scan.bytes))))
     return results
 
 
@@ -243,7 +244,7 @@ def denial_findings(facts, scan, current):
         severity = "error" if enforced and best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") else "warn"
         if current == "permissive" or d.permissive == {1}:
             severity = "warn"
-        evidence = [Evidence.file(d.where[0], d.lines[0], d.where[1]) if d.where else
+        evidence = [Evidence.file(d.where[0], d.lines[0]) if d.where else
                     Evidence.fact(d.lines[0])]
         evidence.extend(Evidence.fact(line) for line in d.lines[1:4])
         evidence.append(Evidence.fact("seen %d times, first %s, last %s%s" % (
@@ -293,7 +294,7 @@ def scan_findings(scan, current):
                 "SEL-AVC-DONTAUDIT", "info",
                 "unit %s failed %d× with no AVC logged near it: a dontaudit rule may hide the "
                 "denial" % (unit.unit, unit.count), subject=unit.unit,
-                evidence=[Evidence.file(unit.where[0], unit.line, unit.where[1])],
+                evidence=[Evidence.file(unit.where[0], unit.line)],
                 why="Policies silence some denials with dontaudit rules; they still deny.",
                 fix=[Action.command(["semodule", "-DB"], description="log dontaudit denials too",
                                     safe=False),

@@ -45,6 +45,7 @@ MAX_LINE = 1 << 20  # a "line" longer than this is counted and skipped
 MAX_DISTINCT = 5000  # distinct denials kept with their evidence (rules keep counting)
 MAX_CACHE = 20000  # identical AVC bodies remembered
 MAX_SAMPLES = 5
+MAX_SECONDS = 100000  # distinct seconds with a denial remembered (for failed units)
 
 AVC_TYPES = {"AVC": "AVC", "1400": "AVC", "USER_AVC": "USER_AVC", "1107": "USER_AVC"}
 CONTEXT_TYPES = ("SYSCALL", "PATH", "CWD", "PROCTITLE", "SOCKADDR", "AVC_PATH")
@@ -60,8 +61,25 @@ _HEADER = re.compile(
     br"(?:(?:node|host)=(\S*) )?type=(\S+) (?:msg=)?audit\((\d+)\.(\d+):(\d+)\)")
 _STAMP = re.compile(br"audit\((\d+)\.(\d+):(\d+)\)")
 _PID = re.compile(br" pid=\d+")
-# a newline followed by something that is not a record, or by a SELINUX_ERR record
-_NOT_RECORD = re.compile(br"\n(?:(?!type=|node=|host=|\n)|(?:(?:node|host)=\S+ )?type=SELINUX_ERR)")
+# One pass over a region finds the lines that matter: every AVC and USER_AVC record, the
+# rare records read (SELINUX_ERR, MAC_POLICY_LOAD, a failed SERVICE_START) and every
+# line that does not start with `type=` (not an audit record, a node=/host= prefixed
+# one, an empty line).  The search stops at each newline for a few bytes only, so it
+# runs at about the speed of bytes.count (capturing groups here would double that).
+_LINES = re.compile(
+    br"\n(?!type=(?!AVC |USER_AVC |SELINUX_ERR |MAC_POLICY_LOAD |SERVICE_START [^\n]*res=failed'))")
+# A plain kernel denial, with what identifies a repeat (the record minus its time and
+# pid) in groups.
+_PLAIN = re.compile(
+    br"type=AVC msg=audit\((\d+\.\d+):\d+\): (avc:  denied  \{[^}\n]*\} for ) pid=\d+"
+    br"( [^\n\x1d]*)")
+DENIED = b"avc:  denied  {"
+# The same lines told apart, for a region that needs the general reading (node= prefixes,
+# syslog lines, a denial inside another line).
+_RARE_PREFIXED = re.compile(
+    br"\n(?:(?!$|\n|(?:(?:node|host)=\S+ )?type=)"
+    br"|(?:(?:node|host)=\S+ )?type=(SELINUX_ERR|MAC_POLICY_LOAD) "
+    br"|(?:(?:node|host)=\S+ )?type=(SERVICE_START) [^\n]*res=failed')")
 _VERDICT = re.compile(br"avc:\s+(?:denied|granted)")
 _NODE_PREFIX = re.compile(br"(?<![^\s])(?:node|host)=(\S+) $")
 _PERMS = re.compile(r"\b(denied|granted)\s+\{([^}]*)\}")
@@ -213,7 +231,7 @@ class Denial(object):
         self.name = avc.fields.get("name")
         self.count = 0
         self.first = self.last = None
-        self.where = None  # (file, line number) of its first record
+        self.where = None  # (file, byte offset) of its first record
         self.lines = []  # evidence: the AVC line and the other records of its first event
         self.permissive = set()
         self.syscall = self.success = self.exit = None
@@ -233,17 +251,6 @@ class Denial(object):
         return (self.scontext, self.tcontext, self.tclass, self.perms, self.comm, self.exe,
                 self.path)
 
-    def see(self, stamp, permissive, node):
-        self.count += 1
-        if self.first is None or stamp < self.first:
-            self.first = stamp
-        if self.last is None or stamp > self.last:
-            self.last = stamp
-        if permissive is not None:
-            self.permissive.add(permissive)
-        if node and len(self.nodes) < 16:
-            self.nodes.add(node)
-
     def rule(self):
         """(source type, target type, class) of the allow rule audit2allow would write."""
         return self.stype, self.ttype, self.tclass
@@ -256,14 +263,14 @@ class Denial(object):
              "permissive": sorted(self.permissive), "syscall": self.syscall,
              "success": self.success, "port": self.port, "evidence": list(self.lines)}
         if self.where:
-            d["file"], d["line"] = self.where
+            d["file"], d["offset"] = self.where
         if self.nodes:
             d["nodes"] = sorted(self.nodes)
         return d
 
 
 class FailedUnit(object):
-    __slots__ = ("unit", "count", "first", "last", "explained", "where", "line")
+    __slots__ = ("unit", "count", "first", "last", "explained", "where", "line", "times")
 
     def __init__(self, unit):
         self.unit = unit
@@ -272,13 +279,14 @@ class FailedUnit(object):
         self.explained = False
         self.where = None
         self.line = None
+        self.times = []  # the latest failure times (at most 64)
 
 
 class ScanResult(object):
     """Everything one pass over the logs found."""
 
     def __init__(self):
-        self.files = []  # {"path", "bytes", "lines", "error", "compressed"}
+        self.files = []  # {"path", "bytes", "error", "message"}
         self.denials = {}  # key -> Denial
         self.rules = {}  # (stype, ttype, tclass) -> set of permissions (every denial)
         self.role_types = {}  # (role, type) -> count, from SELINUX_ERR compute_sid
@@ -288,10 +296,9 @@ class ScanResult(object):
         self.notices = 0  # USER_AVC "received policyload notice" and the like
         self.skipped_since = 0  # denial records older than --since
         self.overflow = 0  # denial records of distinct denials past MAX_DISTINCT
-        self.lines = 0
         self.bytes = 0
         self.unrecognized = 0  # lines that are not audit records
-        self.unrecognized_samples = []  # (file, line, text)
+        self.unrecognized_samples = []  # (file, byte offset, text)
         self.bad_avc = 0  # AVC-like records that could not be parsed
         self.bad_avc_samples = []
         self.stray_gs = 0  # records with a 0x1D where it does not belong
@@ -309,7 +316,7 @@ class ScanResult(object):
 
     def to_dict(self):
         return {
-            "files": self.files, "bytes": self.bytes, "lines": self.lines,
+            "files": self.files, "bytes": self.bytes,
             "denial_records": self.avc_records, "user_avc_records": self.user_avc_records,
             "granted_records": self.granted, "avc_notices": self.notices,
             "older_than_since": self.skipped_since,
@@ -326,6 +333,14 @@ class ScanResult(object):
                               "last": u.last, "explained_by_denial": u.explained}
                              for u in self.failed_units.values()],
         }
+
+
+def size_text(n):
+    """A byte count for people: 512 B, 190.9 MB."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return ("%d %s" % (n, unit)) if unit == "B" else ("%.1f %s" % (n, unit))
+        n /= 1024.0
 
 
 def _text(data, limit=2000):
@@ -346,13 +361,11 @@ class Scanner(object):
     chunk plus a WINDOW either side, and the tables are capped (MAX_DISTINCT, MAX_CACHE).
     """
 
-    MARKERS = ((b"SELINUX_ERR", "err"), (b"res=failed'", "failed"))
-
     def __init__(self, since=None, result=None):
         self.since = since
         self.result = result or ScanResult()
         self._cache = {}
-        self._recent_avc = []  # timestamps of the latest denials (for failed units)
+        self._seconds = set()  # the seconds in which a denial was logged (for failed units)
         self._path = None
 
     # -- file boundaries ------------------------------------------------------------------
@@ -360,14 +373,13 @@ class Scanner(object):
         self._path = path
         self._buf = b"\n"  # a sentinel newline: every line starts after a b"\n"
         self._pos = 1  # where the unprocessed part of the buffer starts
-        self._lines_before = 0  # complete lines before _pos
-        self._count_pos = 1
-        self._count_lines = 0
+        self._buf_offset = -1  # the file offset of _buf[0] (the sentinel is before byte 0)
         self._skipping = False  # inside an over-long line
-        self._file = {"path": path, "bytes": 0, "lines": 0}
+        self._file = {"path": path, "bytes": 0}
         self.result.files.append(self._file)
 
     def feed(self, data):
+        fed = self._file["bytes"]
         self._file["bytes"] += len(data)
         self.result.bytes += len(data)
         if self._skipping:
@@ -376,9 +388,7 @@ class Scanner(object):
                 return
             data = data[cut + 1:]
             self._skipping = False
-            self._lines_before += 1
-            self._buf, self._pos = b"\n", 1
-            self._count_pos, self._count_lines = 1, self._lines_before
+            self._buf, self._pos, self._buf_offset = b"\n", 1, fed + cut
         buf = self._buf + data
         limit = buf.rfind(b"\n", self._pos, max(self._pos, len(buf) - WINDOW)) + 1
         if limit == 0:
@@ -390,19 +400,17 @@ class Scanner(object):
         self._process(buf, self._pos, limit)
         keep = buf.find(b"\n", max(0, limit - WINDOW - 1), limit)
         self._buf = buf[keep:]
+        self._buf_offset += keep
         self._pos = limit - keep
 
     def finish(self):
-        if self._skipping:
-            self._lines_before += 1
-            self._skipping = False
+        self._skipping = False
         buf = self._buf
         if self._pos < len(buf):
             if not buf.endswith(b"\n"):
                 buf += b"\n"  # the last line had no newline (a truncated write)
             self._process(buf, self._pos, len(buf))
-        self._file["lines"] = self._lines_before
-        self.result.lines += self._lines_before
+        self._explain_failures()
         self._buf = b"\n"
         self._pos = 1
 
@@ -414,108 +422,183 @@ class Scanner(object):
     def _too_long(self, buf):
         self.result.too_long += 1
         self.result.unrecognized += 1
-        _sample(self.result.unrecognized_samples, self._path, self._lines_before + 1,
+        _sample(self.result.unrecognized_samples, self._path, self._offset(self._pos),
                 "(a line longer than %d bytes) %s" % (MAX_LINE, _text(buf[self._pos:self._pos + 120], 120)))
         self._skipping = True
         self._buf, self._pos = b"\n", 1
 
-    def _lineno(self, buf, pos):
-        """The 1-based line number of the line that starts at `pos` (called with
-        increasing positions within one region)."""
-        self._count_lines += buf.count(b"\n", self._count_pos, pos)
-        self._count_pos = pos
-        return self._count_lines + 1
+    def _offset(self, pos):
+        """The file offset (of the decompressed stream, for a .gz) of buffer position pos."""
+        return self._buf_offset + pos
 
     def _process(self, buf, start, limit):
         """Handle the complete lines in buf[start:limit] (limit is just past a newline).
 
-        Four passes in C over the bytes (about 1 GB/s each): the newlines, the lines that
-        do not start like an audit record, `avc:`, and the two rare records
-        (SELINUX_ERR, a failed SERVICE_START); Python runs only for the lines found."""
-        res = self.result
-        self._count_pos, self._count_lines = start, self._lines_before
-        nlines = buf.count(b"\n", start, limit)
-        # newlines not followed by a record start; the one ending the region is not a line
-        odd = _NOT_RECORD.findall(buf, start - 1, limit - 1 + 32)
-        if _NOT_RECORD.match(buf, limit - 1, limit - 1 + 32):
-            odd.pop()  # the next region's first line
-        bad_lines = odd.count(b"\n")
-        errs = len(odd) - bad_lines
-        hits = []
+        Two passes in C over the bytes: _LINES, and a count of DENIED that proves every
+        denial of the region is on a line _LINES found.  When it is not (a denial glued
+        inside another record), or when most lines need a look (node= prefixes), the
+        region is read the general way (_process_general)."""
+        starts = [m.start() + 1 for m in _LINES.finditer(buf, start - 1, limit - 1)]
+        if len(starts) > 256 and len(starts) * 2 > buf.count(b"\n", start, limit):
+            self._process_general(buf, start, limit)
+            return
         find = buf.find
+        ends = [find(b"\n", ls, limit) for ls in starts]
+        count = buf.count
+        if sum([count(DENIED, ls, le) for ls, le in zip(starts, ends)]) != count(DENIED, start, limit):
+            self._process_general(buf, start, limit)
+            return
+        cache = self._cache
+        res = self.result
+        since = self.since
+        seconds = self._seconds
+        last_second = None
+        plain = _PLAIN.match
+        for ls, le in zip(starts, ends):
+            m = plain(buf, ls, le)
+            if m is None:
+                self._other_line(buf, ls, le)
+                continue
+            stamp, head, tail = m.groups()
+            entry = cache.get(head + tail)
+            if entry is None or entry.index < 0 or entry.kind != "AVC":
+                # not seen yet (or not itemised): the long way, which caches it
+                self._avc(buf, ls, m.start(2), le)
+                continue
+            # a repeat: only its time is read.  (A 0x1D after the raw record ends the
+            # tail; the raw part is what identifies it.)
+            stamp = float(stamp)
+            if since is not None and stamp < since:
+                res.skipped_since += 1
+                continue
+            res.avc_records += 1
+            entry.count += 1
+            if stamp > entry.last:
+                entry.last = stamp
+                if stamp > res.last:
+                    res.last = stamp
+            elif stamp < entry.first:
+                entry.first = stamp
+                if stamp < res.first:
+                    res.first = stamp
+            second = int(stamp)
+            if second != last_second and len(seconds) < MAX_SECONDS:
+                seconds.add(second)
+                last_second = second
+
+    def _other_line(self, buf, ls, le):
+        """A line _LINES found that is not a plain kernel denial."""
+        if ls == le:
+            return  # an empty line
+        rec = ls
+        if buf.startswith((b"node=", b"host="), ls):
+            sp = buf.find(b" ", ls, le)
+            rec = sp + 1 if sp != -1 else le
+        if buf.startswith(b"type=", rec):
+            sp = buf.find(b" ", rec, le)
+            rtype = buf[rec + 5:sp if sp != -1 else le]
+            if rtype in (b"AVC", b"USER_AVC", b"1400", b"1107"):
+                self._avc_line(buf, ls, le)
+            elif rtype == b"SELINUX_ERR":
+                self._compute_sid(buf[ls:le])
+            elif rtype == b"MAC_POLICY_LOAD":
+                self._policy_load(buf[ls:le])
+            elif rtype == b"SERVICE_START":
+                if buf.find(b"res=failed'", rec, le) != -1:
+                    self._failed(buf, ls, le)
+            return
+        if b"avc:" in buf[ls:le] and _STAMP.search(buf, ls, le):
+            self._avc_line(buf, ls, le)  # a syslog or dmesg line
+            return
+        res = self.result
+        res.unrecognized += 1
+        _sample(res.unrecognized_samples, self._path, self._offset(ls), _text(buf[ls:le], 200))
+
+    def _avc_line(self, buf, ls, le):
+        """Every `avc:` of one line (a record glued after it ends it)."""
+        i = buf.find(b"avc:", ls, le)
+        while i != -1:
+            self._avc(buf, ls, i, le)
+            glued = buf.find(b" type=", i, le)
+            if glued == -1:
+                return
+            i = buf.find(b"avc:", glued, le)
+
+    def _process_general(self, buf, start, limit):
+        """The general reading of a region: every `avc:` (found with bytes.find), and the
+        lines _RARE_PREFIXED finds."""
+        self._rare_lines(buf, start, limit)
+        find = buf.find
+        line_end = -1
         i = find(b"avc:", start, limit)
         while i != -1:
-            hits.append(i)
+            if i > line_end:
+                ls = buf.rfind(b"\n", start - 1, i) + 1
+                line_end = find(b"\n", i, limit)
+                self._avc(buf, ls, i, line_end)
             i = find(b"avc:", i + 4, limit)
-        rare = []
-        markers = self.MARKERS if (errs or bad_lines) else self.MARKERS[1:]
-        for marker, kind in markers:
-            i = find(marker, start, limit)
-            while i != -1:
-                rare.append((i, kind))
-                i = find(marker, i + len(marker), limit)
-        if rare:
-            hits = sorted([(i, "avc") for i in hits] + rare)
-        line_end = -1
-        avc = self._avc
-        for hit in hits:
-            if rare:
-                i, kind = hit
-            else:
-                i, kind = hit, "avc"
-            if i < line_end:
-                continue
-            ls = buf.rfind(b"\n", start - 1, i) + 1
-            line_end = find(b"\n", i, limit)
-            if kind == "avc":
-                if avc(buf, ls, i, line_end):
-                    bad_lines -= 1  # a syslog/dmesg line: no type= but a real denial
-            elif kind == "err":
-                self._compute_sid(buf[ls:line_end])
-            elif kind == "failed":
-                self._failed(buf, ls, line_end)
-        if bad_lines > 0:
-            res.unrecognized += bad_lines
-            if len(res.unrecognized_samples) < MAX_SAMPLES:
-                self._find_bad_lines(buf, start, limit)
-        self._lines_before += nlines
 
-    def _find_bad_lines(self, buf, start, limit):
-        """Locate a few lines that are not audit records, to show them."""
-        number = self._lines_before
-        for line in buf[start:limit].split(b"\n")[:-1]:
-            number += 1
-            if not line or line.startswith((b"type=", b"node=", b"host=")):
-                continue
-            if b"avc:" in line and _STAMP.search(line):
-                continue  # a syslog/dmesg denial line, parsed
-            _sample(self.result.unrecognized_samples, self._path, number, _text(line, 200))
-            if len(self.result.unrecognized_samples) >= MAX_SAMPLES:
-                return
+    def _count(self, denial, stamp, seconds):
+        """Count one denial record of `denial` at `stamp`."""
+        res = self.result
+        res.avc_records += 1
+        if denial.kind == "USER_AVC":
+            res.user_avc_records += 1
+        if res.first is None or stamp < res.first:
+            res.first = stamp
+        if res.last is None or stamp > res.last:
+            res.last = stamp
+        if denial.index < 0:
+            res.overflow += 1
+        else:
+            denial.count += 1
+            if denial.first is None or stamp < denial.first:
+                denial.first = stamp
+            if denial.last is None or stamp > denial.last:
+                denial.last = stamp
+        if len(seconds) < MAX_SECONDS:
+            seconds.add(int(stamp))
+
+    def _rare_lines(self, buf, start, limit):
+        """The lines of buf[start:limit] that are not plain audit records, and the rare
+        records read besides AVCs."""
+        res = self.result
+        for match in _RARE_PREFIXED.finditer(buf, start - 1, limit - 1):
+            ls = match.start() + 1
+            le = buf.find(b"\n", ls, limit)
+            kind = match.group(1) or match.group(2)
+            if ls == le:
+                continue  # an empty line
+            if kind == b"SELINUX_ERR":
+                self._compute_sid(buf[ls:le])
+            elif kind == b"MAC_POLICY_LOAD":
+                self._policy_load(buf[ls:le])
+            elif kind == b"SERVICE_START":
+                self._failed(buf, ls, le)
+            elif b"avc:" in buf[ls:le] and _STAMP.search(buf, ls, le):
+                continue  # a syslog/dmesg denial line: read by the avc: pass
+            else:
+                res.unrecognized += 1
+                if len(res.unrecognized_samples) < MAX_SAMPLES:
+                    _sample(res.unrecognized_samples, self._path, self._offset(ls),
+                            _text(buf[ls:le], 200))
 
     def _avc(self, buf, ls, i, le):
-        """Handle the `avc:` found at i in the line buf[ls:le].  Returns True when the line
-        had no `type=` header but is a real (syslog or dmesg) denial."""
+        """Handle the `avc:` found at i in the line buf[ls:le] the long way: any header
+        form (node= prefix, syslog, a record glued after a truncated line), a 0x1D that
+        does not belong, a denial not seen before."""
         res = self.result
-        # the common case: "type=AVC msg=audit(SEC.MS:SERIAL): avc:  denied ..."
-        parsed = None
-        if buf.startswith(b"type=AVC msg=audit(", ls) and buf[i - 3:i] == b"): ":
-            dot = buf.find(b".", ls + 19, i)
-            colon = buf.find(b":", dot, i)
-            stamp = buf[ls + 19:dot], buf[dot + 1:colon]
-            if stamp[0].isdigit() and stamp[1].isdigit():
-                parsed = "AVC", "", False, int(stamp[0]), int(stamp[1]), buf[ls + 19:i - 3], ls
+        parsed = self._avc_header(buf, ls, i, le)
         if parsed is None:
-            parsed = self._avc_header(buf, ls, i, le)
-            if parsed is None:
-                return False
-        kind, node, syslog, sec, ms, event, ls = parsed
+            return
+        kind, node, _syslog, sec, ms, event, ls = parsed
         stamp_value = sec + ms / 1000.0
         if self.since is not None and stamp_value < self.since:
             res.skipped_since += 1
-            return syslog
+            return
         end = le
-        if buf.find(b"type=", i, le) != -1:
+        glued = buf.find(b"type=", i, le)
+        if glued != -1:
             glued = buf.find(b" type=", i, le)
             if glued != -1:
                 end = glued  # another record glued to this one: it ends here
@@ -525,7 +608,7 @@ class Scanner(object):
             # ENRICHED: auditd's translations follow the 0x1D; the raw record is before it
             if body.count(GS) > 1 or b"tclass=" not in body[:gs]:
                 res.stray_gs += 1
-                _sample(res.stray_gs_samples, self._path, self._lineno(buf, ls),
+                _sample(res.stray_gs_samples, self._path, self._offset(ls),
                         _text(buf[ls:le], 300))
                 body = body.replace(GS, b" ")
             else:
@@ -535,12 +618,12 @@ class Scanner(object):
         if denial is None:
             if not _VERDICT.match(body):
                 res.notices += 1  # "avc:  received policyload notice", "avc:  op=..."
-                return syslog
+                return
             try:
                 avc = parse_avc_body(body.decode("utf-8", "replace"), kind)
             except AuditParseError as exc:
                 self._bad(buf, ls, le, str(exc))
-                return syslog
+                return
             if avc.result == "granted":
                 denial = False
             else:
@@ -550,34 +633,22 @@ class Scanner(object):
             self._cache[key] = denial
         if denial is False:
             res.granted += 1
-            return syslog
-        res.avc_records += 1
-        if kind == "USER_AVC":
-            res.user_avc_records += 1
-        if res.first is None or stamp_value < res.first:
-            res.first = stamp_value
-        if res.last is None or stamp_value > res.last:
-            res.last = stamp_value
+            return
         if not denial.counted:
             denial.counted = True
             rule = res.rules.get(denial.rule())
             if rule is None:
                 rule = res.rules[denial.rule()] = set()
             rule.update(denial.perms)
-        if denial.index < 0:
-            res.overflow += 1
-        else:
+        if denial.index >= 0:
             if denial.where is None:
-                denial.where = (self._path, self._lineno(buf, ls))
-            denial.see(stamp_value, _permissive(body), node)
-        if res.failed_units:
-            self._note_avc_time(stamp_value)
-        else:
-            recent = self._recent_avc
-            recent.append(stamp_value)
-            if len(recent) > 256:
-                del recent[:128]
-        return syslog
+                denial.where = (self._path, self._offset(ls))
+            permissive = _permissive(body)
+            if permissive is not None:
+                denial.permissive.add(permissive)
+            if node and len(denial.nodes) < 16:
+                denial.nodes.add(node)
+        self._count(denial, stamp_value, self._seconds)
 
     def _avc_header(self, buf, ls, i, le):
         """(kind, node, syslog, seconds, millis, event, record start) of an AVC line that
@@ -613,7 +684,7 @@ class Scanner(object):
     def _bad(self, buf, ls, le, why):
         res = self.result
         res.bad_avc += 1
-        _sample(res.bad_avc_samples, self._path, self._lineno(buf, ls),
+        _sample(res.bad_avc_samples, self._path, self._offset(ls),
                 "%s: %s" % (why, _text(buf[ls:le], 300)))
 
     def _new_denial(self, avc, buf, ls, le, node, event):
@@ -739,22 +810,31 @@ class Scanner(object):
             if len(self.result.failed_units) >= 200:
                 return
             entry = self.result.failed_units[unit] = FailedUnit(unit)
-            entry.where = (self._path, self._lineno(buf, ls))
+            entry.where = (self._path, self._offset(ls))
             entry.line = _text(line, 600)
         entry.count += 1
         entry.first = stamp if entry.first is None else min(entry.first, stamp)
         entry.last = stamp if entry.last is None else max(entry.last, stamp)
-        if any(stamp - 10 <= t <= stamp + 1 for t in self._recent_avc):
-            entry.explained = True
+        entry.times.append(stamp)
+        if len(entry.times) > 64:
+            del entry.times[0]
 
-    def _note_avc_time(self, stamp):
-        recent = self._recent_avc
-        recent.append(stamp)
-        if len(recent) > 256:
-            del recent[:128]
+    def _policy_load(self, line):
+        head = parse_header(line)
+        if head is not None:
+            self.result.policy_loads += 1
+            stamp = head[2] + head[3] / 1000.0
+            if self.result.last_policy_load is None or stamp > self.result.last_policy_load:
+                self.result.last_policy_load = stamp
+
+    def _explain_failures(self):
+        """A failed start is explained by a denial logged from ten seconds before it to
+        a second after it."""
+        seconds = self._seconds
         for unit in self.result.failed_units.values():
-            if not unit.explained and unit.last is not None and unit.last - 10 <= stamp <= unit.last + 1:
-                unit.explained = True
+            if not unit.explained:
+                unit.explained = any(int(t) + d in seconds for t in unit.times
+                                     for d in range(-10, 2))
 
 
 def _permissive(body):

@@ -11,6 +11,7 @@ import time
 
 from gotriage.facts.selinux import SELinuxFacts
 from gotriage.findings import shell_join
+from gotriage.parsers.audit import size_text
 from gotriage.selinux import module as modwriter
 from gotriage.selinux.analyzers import explain, needs_module, valid_module_name
 from gotriage.selinux.rules import raw_rules
@@ -57,13 +58,6 @@ def _when(stamp):
     if stamp is None:
         return "?"
     return datetime.datetime.utcfromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _size(n):
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return ("%d %s" % (n, unit)) if unit == "B" else ("%.1f %s" % (n, unit))
-        n /= 1024.0
 
 
 def analyse(host, logs=None, since=None, timeout=10.0, explaining=True):
@@ -137,10 +131,10 @@ def run(args, open_host, write):
 
 def summary_line(scan):
     read = [e for e in scan.files if not e.get("error")]
-    return "%d distinct denials (%d denial records%s) in %d log%s (%d lines, %s)%s" % (
+    return "%d distinct denials (%d denial records%s) in %d log%s (%s)%s" % (
         len(scan.denials), scan.avc_records,
         ", %d USER_AVC" % scan.user_avc_records if scan.user_avc_records else "",
-        len(read), "" if len(read) == 1 else "s", scan.lines, _size(scan.bytes),
+        len(read), "" if len(read) == 1 else "s", size_text(scan.bytes),
         ", %s .. %s UTC" % (_when(scan.first), _when(scan.last)) if scan.first else "")
 
 
@@ -157,13 +151,13 @@ def problem_lines(scan):
     if scan.unrecognized:
         out.append("%d lines are not audit records%s" % (scan.unrecognized, "" if not scan.too_long
                                                          else " (%d longer than 1 MB)" % scan.too_long))
-        out.extend("  %s:%d: %s" % s for s in scan.unrecognized_samples)
+        out.extend("  %s, byte %d: %s" % s for s in scan.unrecognized_samples)
     if scan.bad_avc:
         out.append("%d AVC records could not be parsed" % scan.bad_avc)
-        out.extend("  %s:%d: %s" % s for s in scan.bad_avc_samples)
+        out.extend("  %s, byte %d: %s" % s for s in scan.bad_avc_samples)
     if scan.stray_gs:
         out.append("%d records have a stray 0x1D (ENRICHED separator) and were read as one line" % scan.stray_gs)
-        out.extend("  %s:%d: %s" % s for s in scan.stray_gs_samples)
+        out.extend("  %s, byte %d: %s" % s for s in scan.stray_gs_samples)
     if scan.glued:
         out.append("%d records start inside another line (a truncated write before them)" % scan.glued)
     if scan.overflow:
@@ -206,7 +200,7 @@ def render_text(facts, scan, explained, module, verbose=False):
                 if action.kind == "command":
                     lines.append("        %s" % action.render())
         if verbose:
-            where = "%s:%d" % d.where if d.where else "?"
+            where = "%s, byte %d" % d.where if d.where else "?"
             lines.append("    evidence (%s):" % where)
             lines.extend("      " + line for line in d.lines)
     problems = problem_lines(scan)

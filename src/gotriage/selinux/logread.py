@@ -25,37 +25,41 @@ def default_logs(host):
 
 
 def _chunks(host, path):
-    """The file's bytes in chunks (decompressed when it is gzip)."""
+    """The file's bytes in chunks (decompressed when it is gzip), until a read returns
+    nothing."""
     offset = 0
     inflater = None
+    fed = False  # the current gzip member has had input
     while True:
         data = host.read_range(path, offset, CHUNK)
+        if not data:
+            break
         if offset == 0 and data[:2] == b"\x1f\x8b":
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         offset += len(data)
         if inflater is None:
-            if data:
-                yield data
-        else:
-            while data:
-                out = inflater.decompress(data, MAX_INFLATE)
-                if out:
-                    yield out
-                data = inflater.unconsumed_tail
-                if inflater.eof:
-                    data = inflater.unused_data + data
-                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                    if data and data[:2] != b"\x1f\x8b":
-                        break  # trailing garbage after the last member, as gzip ignores
-        if len(data) < CHUNK and offset and not _more(host, path, offset):
+            yield data
+            continue
+        while data and inflater is not None:
+            fed = True
+            out = inflater.decompress(data, MAX_INFLATE)
+            if out:
+                yield out
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                data = inflater.unused_data + data
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                fed = False
+                if data and data[:2] != b"\x1f\x8b":
+                    inflater = None  # trailing garbage after the last member, as gzip ignores
+        if inflater is None:
             break
-
-
-def _more(host, path, offset):
-    try:
-        return bool(host.read_range(path, offset, 1))
-    except HostError:
-        return False
+    if inflater is not None:
+        rest = inflater.flush()
+        if rest:
+            yield rest
+        if fed and not inflater.eof:
+            raise EOFError("the compressed file ends before its end-of-stream marker")
 
 
 def scan(host, paths=None, since=None, explicit=False):
