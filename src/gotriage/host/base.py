@@ -16,7 +16,8 @@ Operations and their results are plain data so that they can be recorded:
   readlink(path)  -> str
   realpath(path)  -> str                    (never fails: like os.path.realpath)
   getxattr(path, name) -> bytes
-  run(argv, env=None, cwd="/", timeout=...) -> CommandResult   (never raises)
+  run(argv, env=None, cwd="/", timeout=..., input=None) -> CommandResult   (never raises;
+                  `input`: bytes given on the command's stdin, else it reads /dev/null)
   identity()      -> Identity of the user gotriage runs as
   environ()       -> the environment gotriage was started with
 """
@@ -141,13 +142,23 @@ class Identity(object):
                    d.get("home"), d.get("shell"))
 
 
+def stdin_digest(data):
+    """The hex SHA-256 of bytes given to a command on stdin (None for no input): how a
+    snapshot records and finds such a command without storing its input."""
+    if data is None:
+        return None
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 class CommandResult(object):
     """What a command did.  `error` is set when it did not run to an exit code:
     'not-found' (no such executable), 'denied', 'timeout', 'not-recorded' (a snapshot
     holds no output for it) or 'failed' (any other reason, in `stderr`)."""
 
     __slots__ = ("argv", "env", "cwd", "returncode", "stdout", "stderr", "duration", "error",
-                 "context_label")
+                 "context_label", "stdin_sha256")
 
     def __init__(self, argv, env=None, cwd="/", returncode=None, stdout=b"", stderr=b"",
                  duration=0.0, error=None):
@@ -160,6 +171,7 @@ class CommandResult(object):
         self.duration = duration
         self.error = error
         self.context_label = None
+        self.stdin_sha256 = None  # hex SHA-256 of the bytes given on stdin, if any
 
     @property
     def ok(self):
@@ -227,7 +239,9 @@ class Host(object):
     def getxattr(self, path, name):
         raise NotImplementedError
 
-    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
+    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
+        """Run `argv` and return its CommandResult.  `input` (bytes) is written to its
+        stdin, which otherwise reads nothing (/dev/null)."""
         raise NotImplementedError
 
     def connect(self, address, port, timeout=5.0):

@@ -1,6 +1,6 @@
 """The live machine, read-only.
 
-Commands run with no stdin, in their own session (so a timeout kills the whole process
+Commands run with no stdin (or the bytes a caller gives them), in their own session (so a timeout kills the whole process
 group: firewall-cmd and friends hang when D-Bus is stuck), with a hard timeout, and with
 their output capped.  Nothing here writes to the host.
 """
@@ -18,6 +18,7 @@ from gotriage.host.base import (
     Identity,
     StatResult,
     errno_name,
+    stdin_digest,
 )
 
 MAX_OUTPUT = 8 * 1024 * 1024
@@ -96,26 +97,31 @@ class LiveHost(Host):
             raise HostError("ENOTSUP", path, "getxattr")
         return _wrap("getxattr", path, os.getxattr, path, name)
 
-    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
+    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
         # Imported here: subprocess (and socket below) cost more than the rest of a
         # `gotriage binary` run, which usually starts no command at all.
         import subprocess
 
         started = time.monotonic()
         if cwd and not os.path.isdir(cwd):
-            return CommandResult(argv, env, cwd, None, b"",
-                                 ("working directory %s does not exist" % cwd).encode(), 0.0, "failed")
+            return _stamped(CommandResult(argv, env, cwd, None, b"",
+                                          ("working directory %s does not exist" % cwd).encode(),
+                                          0.0, "failed"), input)
         try:
             proc = subprocess.Popen(
-                list(argv), env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                list(argv), env=env, cwd=cwd,
+                stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                 close_fds=True)
         except OSError as exc:
             code = errno_name(exc)
             error = {"ENOENT": "not-found", "EACCES": "denied", "ENOEXEC": "failed"}.get(code, "failed")
-            return CommandResult(argv, env, cwd, None, b"", str(exc).encode(), 0.0, error)
+            return _stamped(CommandResult(argv, env, cwd, None, b"", str(exc).encode(), 0.0, error),
+                            input)
         try:
-            out, err = proc.communicate(timeout=timeout)
+            # communicate writes `input` and closes stdin; a program that exits without
+            # reading it all is not an error (BrokenPipeError is handled there).
+            out, err = proc.communicate(input=input, timeout=timeout)
             error = None
         except subprocess.TimeoutExpired:
             _kill_group(proc)
@@ -130,8 +136,9 @@ class LiveHost(Host):
                 proc.wait()
             error = "timeout"
         duration = time.monotonic() - started
-        return CommandResult(argv, env, cwd, proc.returncode if error is None else None,
-                             out[:MAX_OUTPUT], err[:MAX_OUTPUT], round(duration, 4), error)
+        return _stamped(CommandResult(argv, env, cwd, proc.returncode if error is None else None,
+                                      out[:MAX_OUTPUT], err[:MAX_OUTPUT], round(duration, 4), error),
+                        input)
 
     def connect(self, address, port, timeout=5.0):
         import socket
@@ -164,6 +171,11 @@ class LiveHost(Host):
 
     def hostname(self):
         return os.uname()[1]
+
+
+def _stamped(result, input):
+    result.stdin_sha256 = stdin_digest(input)
+    return result
 
 
 def _kill_group(proc):

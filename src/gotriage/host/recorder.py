@@ -14,7 +14,7 @@ import tarfile
 import time
 
 from gotriage import __version__
-from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, Host, HostError
+from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, Host, HostError, stdin_digest
 from gotriage.host.redact import redact_bytes, redact_env
 from gotriage.host.snapshot import FORMAT_VERSION, MANIFEST, command_key, encode_output
 
@@ -94,8 +94,14 @@ class RecordingHost(Host):
         xattrs[name] = {"b64": base64.b64encode(value).decode("ascii")}
         return value
 
-    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
-        result = self.inner.run(argv, env=env, cwd=cwd, timeout=timeout)
+    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
+        if input is None:
+            result = self.inner.run(argv, env=env, cwd=cwd, timeout=timeout)
+        else:
+            result = self.inner.run(argv, env=env, cwd=cwd, timeout=timeout, input=input)
+            # The replay computes the input from the snapshot's files, which are redacted:
+            # the key is the digest of the redacted input.
+            result.stdin_sha256 = stdin_digest(redact_bytes(input))
         self.commands.append(result)
         return result
 
@@ -134,7 +140,7 @@ class RecordingHost(Host):
         number = 0
         for result in self.commands:
             env = redact_env(result.env)
-            key = command_key(result.argv, env, result.cwd)
+            key = command_key(result.argv, env, result.cwd, result.stdin_sha256)
             if key in seen:
                 continue
             seen.add(key)
@@ -142,6 +148,8 @@ class RecordingHost(Host):
             entry = {"argv": result.argv, "env": env, "cwd": result.cwd,
                      "returncode": result.returncode, "duration": result.duration,
                      "error": result.error}
+            if result.stdin_sha256 is not None:
+                entry["stdin_sha256"] = result.stdin_sha256
             encode_output(redact_bytes(result.stdout), "stdout", entry)
             encode_output(redact_bytes(result.stderr), "stderr", entry)
             yield "commands/%04d.json" % number, _dump(entry)

@@ -6,11 +6,14 @@ The layout is documented in docs/snapshot-format.md; in short:
   paths.json               per absolute path: stat, lstat, listdir, readlink, realpath,
                            read and xattr results (or the errno name they failed with)
   files/<absolute path>    the contents of every file that was read
-  commands/NNNN.json       one command each: argv, env, cwd, exit code, output, timing
+  commands/NNNN.json       one command each: argv, env, cwd, the SHA-256 of its stdin
+                           (when it was given input), exit code, output, timing
 
 A hand-built snapshot may leave out paths.json: a file under files/ then reads as a
 regular root-owned 0644 file and a directory under files/ lists its entries.  A command
-file may leave out `env` or `cwd`, which then match any value.
+file may leave out `env` or `cwd`, which then match any value.  A command given input
+on stdin is found by the SHA-256 of that input (`stdin_sha256`); the input itself is not
+stored (it is what the checks computed from the recorded files, e.g. audit log lines).
 """
 
 import base64
@@ -36,6 +39,7 @@ from gotriage.host.base import (
     HostError,
     Identity,
     StatResult,
+    stdin_digest,
 )
 
 FORMAT_VERSION = 1
@@ -57,8 +61,11 @@ class SnapshotError(Exception):
             line.strip() for line in str(message).splitlines() if line.strip()))
 
 
-def command_key(argv, env, cwd):
-    return json.dumps({"argv": list(argv), "env": env, "cwd": cwd}, sort_keys=True)
+def command_key(argv, env, cwd, stdin_sha256=None):
+    key = {"argv": list(argv), "env": env, "cwd": cwd}
+    if stdin_sha256 is not None:  # commands without input keep the keys they always had
+        key["stdin_sha256"] = stdin_sha256
+    return json.dumps(key, sort_keys=True)
 
 
 def decode_output(entry, name):
@@ -115,7 +122,8 @@ class SnapshotHost(Host):
             if not isinstance(entry, dict) or not isinstance(entry.get("argv"), list):
                 raise SnapshotError("%s: commands/%s has no argv list" % (self.origin, name))
             if "env" in entry and "cwd" in entry:
-                exact[command_key(entry["argv"], entry["env"], entry["cwd"])] = entry
+                exact[command_key(entry["argv"], entry["env"], entry["cwd"],
+                                  entry.get("stdin_sha256"))] = entry
             else:
                 loose.append(entry)
         return exact, loose
@@ -212,19 +220,24 @@ class SnapshotHost(Host):
             raise HostError(value["error"], path, "getxattr")
         return base64.b64decode(value["b64"])
 
-    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT):
-        entry = self._exact.get(command_key(argv, env, cwd))
+    def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
+        digest = stdin_digest(input)
+        entry = self._exact.get(command_key(argv, env, cwd, digest))
         if entry is None:
             for candidate in self._loose:
                 if (candidate["argv"] == list(argv)
-                        and candidate.get("env", env) == env and candidate.get("cwd", cwd) == cwd):
+                        and candidate.get("env", env) == env and candidate.get("cwd", cwd) == cwd
+                        and candidate.get("stdin_sha256") == digest):
                     entry = candidate
                     break
         if entry is None:
-            return CommandResult(argv, env, cwd, error="not-recorded")
-        return CommandResult(argv, env, cwd, entry.get("returncode"),
-                             decode_output(entry, "stdout"), decode_output(entry, "stderr"),
-                             entry.get("duration", 0.0), entry.get("error"))
+            result = CommandResult(argv, env, cwd, error="not-recorded")
+        else:
+            result = CommandResult(argv, env, cwd, entry.get("returncode"),
+                                   decode_output(entry, "stdout"), decode_output(entry, "stderr"),
+                                   entry.get("duration", 0.0), entry.get("error"))
+        result.stdin_sha256 = digest
+        return result
 
     def connect(self, address, port, timeout=5.0):
         return self.run(["tcp-connect", address, str(port)])
