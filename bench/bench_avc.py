@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_avc.py [--size-mb 200] [--runs 3] [--policy POLICY]
 
+Bytecode is compiled before measuring (PYTHONDONTWRITEBYTECODE is dropped for the runs).
 Generates (once, deterministic) .cache/bench/audit-<N>mb.log: RHEL 8/9-style events —
 SYSCALL, CWD, PATH, PROCTITLE (hex), EXECVE, USER_ACCT/USER_START/CRED_ACQ (PAM),
 SERVICE_START/STOP, 80% of lines ENRICHED — with tens of thousands of AVC denials (and
@@ -179,6 +180,12 @@ def main():
     print("log: %s, %.0f MB, %d denial records" % (log, os.path.getsize(log) / 1e6, data_avc))
     gotriage = [sys.executable, "-m", "gotriage", "avc", log, "--raw-rules"]
     os.environ["PYTHONPATH"] = os.path.join(ROOT, "src")
+    # as on a host, bytecode is cached (a sandbox may set PYTHONDONTWRITEBYTECODE, which
+    # would add the compilation of every module to each run); one warm-up run writes it
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "gotriage", "--version"], stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "gotriage", "avc", os.devnull, "--raw-rules"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     a2a = ["audit2allow", "-p", policy, "-i", log]
     results = {"gotriage": [], "audit2allow": []}
     outputs = {}

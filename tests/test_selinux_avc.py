@@ -221,6 +221,48 @@ def test_dedup_counts_first_and_last_seen():
     (d,) = scanner.result.distinct()
     assert d.count == 30 and d.first == 1700000010.0 and d.last == 1700000039.0
     assert d.where == ("x", 0) and scanner.result.bytes == len(data)
+    assert (scanner.result.first, scanner.result.last) == (d.first, d.last)
+
+
+def _scan_summary(data, chunk, general=False):
+    scanner = audit.Scanner()
+    if general:  # every region read the general way (bytes.find for each avc:)
+        scanner._process = scanner._process_general
+    scanner.start_file("mixed.log")
+    for i in range(0, len(data), chunk):
+        scanner.feed(data[i:i + chunk])
+    scanner.finish()
+    res = scanner.result
+    denials = [(d.key, d.count, d.first, d.last, d.where, d.lines, sorted(d.permissive),
+                sorted(d.nodes)) for d in res.distinct()]
+    return (denials, res.to_dict(), sorted((k, sorted(v)) for k, v in res.rules.items()),
+            sorted(res.role_types.items()), res.first, res.last)
+
+
+def test_fast_path_chunking_and_general_reading_agree():
+    """The same bytes give the same result whatever the chunk size (the in-place and the
+    joined buffering) and when every region is read the general way: counts, first/last
+    seen, byte offsets, evidence, samples."""
+    glued = (b'type=SYSCALL msg=audit(1718000600.1:90): arch=c000003e syscall=59 succtype=AVC '
+             b'msg=audit(1718000600.2:91): avc:  denied  { execute } for  pid=9 comm="goapi" '
+             b'name="goapi" dev="dm-0" ino=5 scontext=system_u:system_r:init_t:s0 '
+             b'tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=file permissive=0\n')
+    syslog = (b'Jun 10 10:00:00 web1 kernel: type=1400 audit(1718000700.5:95): avc:  denied  '
+              b'{ name_bind } for  pid=7 comm="goapi" src=8081 scontext=system_u:system_r:httpd_t:s0 '
+              b'tcontext=system_u:object_r:unreserved_port_t:s0 tclass=tcp_socket permissive=1\n')
+    parts = [_log("sample-1mb.log"), _log("sepolgen-httpd.log"), glued, _log("audit2allow-test.log"),
+             b"garbage \x00\xff line\n", syslog, _log("go-home-exec.log"), _log("sepolgen-audit.log")]
+    data = b"".join(parts) * 2
+    reference = _scan_summary(data, 1 << 20)
+    assert reference[1]["glued_records"] == 2 and reference[1]["unrecognized_lines"] == 2
+    assert reference[1]["denial_records"] > 3000
+    for chunk in (64 * 1024 + 7, 200 * 1024, 7 * 1024 + 3):
+        assert _scan_summary(data, chunk) == reference, chunk
+    assert _scan_summary(data, 1 << 20, general=True) == reference
+    for d in reference[0]:
+        path, offset = d[4]
+        assert data[offset:].split(b"\n", 1)[0].decode("utf-8", "replace")[:2000] == d[5][0] or \
+            d[5][0] in data[offset:offset + 4200].decode("utf-8", "replace")
 
 
 def test_since_skips_older_denials():

@@ -48,7 +48,16 @@ MAX_SAMPLES = 5
 MAX_SECONDS = 100000  # distinct seconds with a denial remembered (for failed units)
 
 AVC_TYPES = {"AVC": "AVC", "1400": "AVC", "USER_AVC": "USER_AVC", "1107": "USER_AVC"}
-CONTEXT_TYPES = ("SYSCALL", "PATH", "CWD", "PROCTITLE", "SOCKADDR", "AVC_PATH")
+# The other records of a denial's event that are read, and the fields taken from each.
+CONTEXT_FIELDS = {
+    "SYSCALL": frozenset(["comm", "exe", "syscall", "success", "exit"]),
+    "PATH": frozenset(["name", "inode"]),
+    "CWD": frozenset(["cwd"]),
+    "PROCTITLE": frozenset(["proctitle"]),
+    "SOCKADDR": frozenset(["saddr"]),
+    "AVC_PATH": frozenset(["path"]),
+}
+CONTEXT_TYPES = tuple(CONTEXT_FIELDS)
 
 # Fields the kernel and auditd write in hex when their value needs it
 # (audit_log_untrustedstring and friends).
@@ -68,11 +77,10 @@ _PID = re.compile(br" pid=\d+")
 # runs at about the speed of bytes.count (capturing groups here would double that).
 _LINES = re.compile(
     br"\n(?!type=(?!AVC |USER_AVC |SELINUX_ERR |MAC_POLICY_LOAD |SERVICE_START [^\n]*res=failed'))")
-# A plain kernel denial, with what identifies a repeat (the record minus its time and
-# pid) in groups.
-_PLAIN = re.compile(
-    br"type=AVC msg=audit\((\d+\.\d+):\d+\): (avc:  denied  \{[^}\n]*\} for ) pid=\d+"
-    br"( [^\n\x1d]*)")
+# The head of a plain kernel denial up to its pid: the time and the permissions.  What
+# identifies a repeat is the record without its time and pid (the kernel writes untrusted
+# strings with a space in hex, so DENIED cannot occur again in the line).
+_PLAIN = re.compile(br"type=AVC msg=audit\((\d+\.\d+):\d+\): (avc:  denied  \{[^}\n]*\} for ) pid=\d+")
 DENIED = b"avc:  denied  {"
 # The same lines told apart, for a region that needs the general reading (node= prefixes,
 # syslog lines, a denial inside another line).
@@ -102,14 +110,14 @@ def decode_value(name, value):
     return value.rstrip(",')")
 
 
-def parse_fields(text):
-    """{name: value} of the `name=value` fields of a record's text; the first occurrence
-    of a name wins (a record glued to the next one keeps its own fields)."""
+def parse_fields(text, wanted=None):
+    """{name: value} of the `name=value` fields of a record's text (only the names in
+    `wanted`, when given); the first occurrence of a name wins (a record glued to the
+    next one keeps its own fields)."""
     fields = {}
-    for match in _FIELD.finditer(text):
-        name = match.group(1)
-        if name not in fields:
-            fields[name] = decode_value(name, match.group(2))
+    for name, value in _FIELD.findall(text):
+        if name not in fields and (wanted is None or name in wanted):
+            fields[name] = decode_value(name, value)
     return fields
 
 
@@ -312,7 +320,12 @@ class ScanResult(object):
         self.notes = []
 
     def distinct(self):
-        return sorted(self.denials.values(), key=lambda d: d.index)
+        """The itemised denials in the order of their first record in the logs."""
+        order = {}
+        for number, entry in enumerate(self.files):
+            order.setdefault(entry["path"], number)
+        return sorted(self.denials.values(), key=lambda d: (
+            (order.get(d.where[0], 0), d.where[1]) if d.where else (len(order), 0), d.index))
 
     def to_dict(self):
         return {
@@ -379,7 +392,7 @@ class Scanner(object):
         self.result.files.append(self._file)
 
     def feed(self, data):
-        fed = self._file["bytes"]
+        fed = self._file["bytes"]  # the file offset of data[0]
         self._file["bytes"] += len(data)
         self.result.bytes += len(data)
         if self._skipping:
@@ -389,7 +402,13 @@ class Scanner(object):
             data = data[cut + 1:]
             self._skipping = False
             self._buf, self._pos, self._buf_offset = b"\n", 1, fed + cut
-        buf = self._buf + data
+            fed += cut + 1
+        if len(data) < 4 * WINDOW or not self._feed_in_place(data, fed):
+            self._feed_joined(self._buf + data)
+
+    def _feed_joined(self, buf):
+        """Process what buf (the kept bytes and the new ones) holds up to a WINDOW before
+        its end; keep the rest, with a WINDOW of context before it."""
         limit = buf.rfind(b"\n", self._pos, max(self._pos, len(buf) - WINDOW)) + 1
         if limit == 0:
             if len(buf) - self._pos > MAX_LINE + WINDOW and buf.find(b"\n", self._pos) == -1:
@@ -398,10 +417,33 @@ class Scanner(object):
             self._buf = buf
             return
         self._process(buf, self._pos, limit)
+        self._keep(buf, limit)
+
+    def _keep(self, buf, limit):
         keep = buf.find(b"\n", max(0, limit - WINDOW - 1), limit)
         self._buf = buf[keep:]
         self._buf_offset += keep
         self._pos = limit - keep
+
+    def _feed_in_place(self, data, fed):
+        """The same as _feed_joined(self._buf + data) without copying the chunk: the kept
+        bytes are joined to the head of data only, and the rest of data is processed where
+        it is.  False (nothing done) when the head holds no usable line end."""
+        carry = self._buf
+        head = carry + data[:3 * WINDOW]
+        limit = head.rfind(b"\n", self._pos, len(head) - WINDOW) + 1
+        start = limit - len(carry)  # where data's own region starts
+        if limit == 0 or start < WINDOW:
+            return False
+        self._process(head, self._pos, limit)
+        self._buf_offset = fed
+        end = data.rfind(b"\n", start, len(data) - WINDOW) + 1
+        if end > start:
+            self._process(data, start, end)
+        else:
+            end = start
+        self._keep(data, end)
+        return True
 
     def finish(self):
         self._skipping = False
@@ -435,39 +477,45 @@ class Scanner(object):
         """Handle the complete lines in buf[start:limit] (limit is just past a newline).
 
         Two passes in C over the bytes: _LINES, and a count of DENIED that proves every
-        denial of the region is on a line _LINES found.  When it is not (a denial glued
-        inside another record), or when most lines need a look (node= prefixes), the
-        region is read the general way (_process_general)."""
-        starts = [m.start() + 1 for m in _LINES.finditer(buf, start - 1, limit - 1)]
+        denial of the region is on a line _LINES found; when it is not (a denial glued
+        inside another record), the denials elsewhere are looked up one by one.  A region
+        where most lines need a look (node= prefixes) is read the general way."""
+        matches = _LINES.finditer(buf, start - 1, limit - 1)
+        first = next(matches, None)
+        if first is None:
+            if buf.find(DENIED, start, limit) != -1:
+                self._denials_elsewhere(buf, start, limit, ())
+            return
+        starts = [first.start() + 1]
+        starts.extend([m.start() + 1 for m in matches])
         if len(starts) > 256 and len(starts) * 2 > buf.count(b"\n", start, limit):
             self._process_general(buf, start, limit)
             return
         find = buf.find
-        ends = [find(b"\n", ls, limit) for ls in starts]
-        count = buf.count
-        if sum([count(DENIED, ls, le) for ls, le in zip(starts, ends)]) != count(DENIED, start, limit):
-            self._process_general(buf, start, limit)
-            return
+        plain = _PLAIN.match
         cache = self._cache
         res = self.result
         since = self.since
         seconds = self._seconds
         last_second = None
-        plain = _PLAIN.match
-        for ls, le in zip(starts, ends):
+        denials = 0
+        for ls in starts:
+            le = find(b"\n", ls, limit)
             m = plain(buf, ls, le)
             if m is None:
+                denials += buf.count(DENIED, ls, le)
                 self._other_line(buf, ls, le)
                 continue
-            stamp, head, tail = m.groups()
-            entry = cache.get(head + tail)
+            denials += 1
+            tail = m.end()
+            end = find(GS, tail, le)
+            entry = cache.get(m.group(2) + buf[tail:le if end == -1 else end])
             if entry is None or entry.index < 0 or entry.kind != "AVC":
                 # not seen yet (or not itemised): the long way, which caches it
                 self._avc(buf, ls, m.start(2), le)
                 continue
-            # a repeat: only its time is read.  (A 0x1D after the raw record ends the
-            # tail; the raw part is what identifies it.)
-            stamp = float(stamp)
+            # a repeat: only its time is read
+            stamp = float(m.group(1))
             if since is not None and stamp < since:
                 res.skipped_since += 1
                 continue
@@ -485,6 +533,20 @@ class Scanner(object):
             if second != last_second and len(seconds) < MAX_SECONDS:
                 seconds.add(second)
                 last_second = second
+        if denials != buf.count(DENIED, start, limit):
+            self._denials_elsewhere(buf, start, limit, starts)
+
+    def _denials_elsewhere(self, buf, start, limit, done):
+        """The denials of buf[start:limit] on lines other than `done` (their starts): a
+        record glued after a truncated one, inside another line."""
+        done = frozenset(done)
+        i = buf.find(DENIED, start, limit)
+        while i != -1:
+            ls = buf.rfind(b"\n", start - 1, i) + 1
+            le = buf.find(b"\n", i, limit)
+            if ls not in done:
+                self._avc(buf, ls, i, le)
+            i = buf.find(DENIED, le, limit)
 
     def _other_line(self, buf, ls, le):
         """A line _LINES found that is not a plain kernel denial."""
@@ -769,10 +831,10 @@ class Scanner(object):
         if gs != -1:
             raw, enriched = raw[:gs], raw[gs + 1:]
         text = raw.decode("utf-8", "replace")
-        fields = parse_fields(text[text.find("): ") + 3:])
-        if enriched:
-            extra = parse_fields(enriched.decode("utf-8", "replace"))
-            if rtype == "SYSCALL" and extra.get("SYSCALL"):
+        fields = parse_fields(text[text.find("): ") + 3:], CONTEXT_FIELDS[rtype])
+        if enriched and rtype == "SYSCALL":
+            extra = parse_fields(enriched.decode("utf-8", "replace"), ("SYSCALL",))
+            if extra.get("SYSCALL"):
                 fields["_syscall_name"] = extra["SYSCALL"]
         if rtype == "SOCKADDR":
             sock = parse_sockaddr(fields, enriched.decode("utf-8", "replace"))
