@@ -4,17 +4,23 @@ file contexts, and the denials in the audit log (one streaming pass, memoised).
 
 Real tools are used, by absolute path and with a timeout, only to enrich what the files
 say: getsebool when /sys/fs/selinux is not readable, sesearch for the types a domain may
-use, semanage for the port types of this host.
+use, semanage for the port types of this host, matchpathcon for the labels the denials'
+paths should have (one run), audit2why for why the policy denied each denial (one run,
+the AVC lines on stdin).  When a tool is missing or fails, the files' answer stands.
 """
 
 import re
 
+from gotriage.parsers.audit2why import parse_audit2why
 from gotriage.selinux import logread
-from gotriage.selinux.analyzers import View
+from gotriage.selinux.analyzers import LABEL_CLASSES, View
 from gotriage.selinux.fcontext import FileContexts, parse_file_contexts
 
 SELINUXFS = "/sys/fs/selinux"
 MAX_SESEARCH = 4  # each run loads the whole policy (about 2 s): the commonest denials only
+MAX_MATCHPATHCON = 32  # paths asked in the one matchpathcon run
+MAX_AUDIT2WHY = 200  # denials (their first AVC line) given to the one audit2why run
+AUDIT2WHY_TIMEOUT = 30.0  # at least: it loads the whole policy (0.5 s on Debian, more on RHEL)
 CONFIG = "/etc/selinux/config"
 TOOLS = {name: ["/usr/sbin/" + name, "/usr/bin/" + name, "/sbin/" + name]
          for name in ("getenforce", "getsebool", "sesearch", "semanage", "matchpathcon",
@@ -53,6 +59,8 @@ class SELinuxFacts(object):
         self.timeout = timeout
         self._memo = {}
         self._sesearch_calls = 0
+        self.tool_runs = {}  # tool name -> (CommandResult, how many items it was asked about)
+        self.verdicts = {}  # denial key -> audit2why's Verdict, once view(denials=) ran
 
     @classmethod
     def from_options(cls, host, options):
@@ -182,12 +190,81 @@ class SELinuxFacts(object):
             return None
         return self._once("tool:" + name, load)
 
-    def run(self, name, args, timeout=None):
+    def run(self, name, args, timeout=None, input=None):
         path = self.tool(name)
         if path is None:
             return None
-        result = self.host.run([path] + list(args), timeout=timeout or self.timeout)
+        if input is None:
+            result = self.host.run([path] + list(args), timeout=timeout or self.timeout)
+        else:
+            result = self.host.run([path] + list(args), timeout=timeout or self.timeout,
+                                   input=input)
         return result if result.error != "not-recorded" else None
+
+    def expected_labels(self, denials):
+        """{path: context, or "<<none>>"} for the paths of the first denials on files, from
+        one `matchpathcon -n P1 P2 ...` (what restorecon would set, with the host's
+        substitutions and local rules); {} when it is missing or fails."""
+        paths = []
+        for d in denials:
+            path = d.path
+            if (d.tclass in LABEL_CLASSES and path and path.startswith("/") and path not in paths
+                    and "\n" not in path and len(paths) < MAX_MATCHPATHCON):
+                paths.append(path)
+
+        def load():
+            if not paths or self.tool("matchpathcon") is None:
+                return {}
+            result = self.run("matchpathcon", ["-n"] + paths)
+            if result is None:
+                return {}
+            self.tool_runs["matchpathcon"] = (result, len(paths))
+            answers = result.text.splitlines()
+            # -n prints one context per path, in order; a path it cannot look up prints
+            # nothing (and exits 1), so anything but one well-formed line per path is unusable
+            if not result.ok or len(answers) != len(paths) or not all(
+                    a == "<<none>>" or re.match(r"^[^\s:]+:[^\s:]+:[^\s:]+(:\S+)?$", a)
+                    for a in answers):
+                return {}
+            return dict(zip(paths, answers))
+        return self._once("matchpathcon:" + "\0".join(paths), load)
+
+    def audit2why(self, denials):
+        """{denial key: Verdict} from one `audit2why -p POLICY` run with the first AVC line
+        of each of the first MAX_AUDIT2WHY denials on stdin; {} when audit2why or the
+        policy file is missing, or it fails."""
+        lines, keys = [], {}
+        for d in denials:
+            if len(lines) >= MAX_AUDIT2WHY:
+                break
+            line = d.lines[0] if d.lines else ""
+            # what sepolgen reads as one AVC record: ASCII (its stdin's encoding may be C),
+            # one line (text mode also ends lines at \r), not cut by the scanner
+            if (d.granted or "avc:" not in line or "\r" in line or len(line) > 2000
+                    or not all(" " <= c <= "~" or c in "\t\x1d" for c in line)):
+                continue
+            if line not in keys:
+                lines.append(line)
+            keys.setdefault(line, []).append(d.key)
+
+        def load():
+            policy = self.policy_file
+            if not lines or policy is None or self.tool("audit2why") is None:
+                return {}
+            data = "".join(line + "\n" for line in lines).encode("ascii")
+            result = self.run("audit2why", ["-p", policy], input=data,
+                              timeout=max(self.timeout, AUDIT2WHY_TIMEOUT))
+            if result is None:
+                return {}
+            self.tool_runs["audit2why"] = (result, len(lines))
+            if not result.ok:
+                return {}
+            verdicts = {}
+            for verdict in parse_audit2why(result.text):
+                for key in keys.get(verdict.line, ()):
+                    verdicts[key] = verdict
+            return verdicts
+        return self._once("audit2why:" + "\0".join(lines), load)
 
     def sesearch(self, stype, tclass, perm):
         """Target types `stype` may `perm` on `tclass`, asked of the policy (sesearch)."""
@@ -232,11 +309,18 @@ class SELinuxFacts(object):
             return table
         return self._once("ports", load)
 
-    def view(self, need_ports=False):
+    def view(self, need_ports=False, denials=None):
+        """What the analyzers know of the policy; with `denials` (commonest first) also
+        matchpathcon's labels for their paths and audit2why's verdicts, when present."""
+        labels = self.expected_labels(denials) if denials else {}
+        verdicts = self.audit2why(denials) if denials else {}
+        self.verdicts = verdicts
+        run = self.tool_runs.get("audit2why")
         return View(self.booleans, self.fcontexts,
                     self.port_types if need_ports else None,
                     self.sesearch if self.tool("sesearch") and self.policy_file else None,
-                    self.policy_name)
+                    self.policy_name, labels=labels, verdicts=verdicts,
+                    audit2why=run[0] if run and verdicts else None)
 
     # -- the audit log --------------------------------------------------------------------
     @property

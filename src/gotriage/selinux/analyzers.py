@@ -8,7 +8,13 @@ ranked so that the narrowest fix comes first:
 
 Each analyzer returns Explanations: plain words, the confidence, and the exact commands
 (argv lists).  `View` is what the analyzers know about the host's policy: booleans and
-their values, file_contexts, port types, and (live, when installed) sesearch.
+their values, file_contexts, port types, and (live, when installed) sesearch, the labels
+matchpathcon gives the denials' paths, and audit2why's verdict on each denial.
+
+audit2why's verdict (when it ran) reviews the explanations afterwards: each records
+whether audit2why confirmed it, contradicted it, or has nothing to say about it; a
+boolean audit2why names that the boolean analyzer did not is added; a constraint
+violation replaces the module (no allow rule can fix it).
 """
 
 import posixpath
@@ -19,11 +25,14 @@ from gotriage.knowledge import selinux as K
 from gotriage.selinux.rules import format_rule
 
 RANK_LABEL, RANK_PORT, RANK_BOOLEAN, RANK_MODULE = 1, 2, 3, 4
+LABEL_CLASSES = ("file", "dir", "lnk_file", "sock_file", "fifo_file")
+# Explanation.audit2why: what audit2why's verdict says of it (None: audit2why did not run)
+CONFIRMED, CONTRADICTED, NEUTRAL, ADDED = "confirmed", "contradicted", "neutral", "added"
 
 
 class Explanation(object):
     __slots__ = ("analyzer", "id", "rank", "confidence", "title", "why", "fix",
-                 "predicted_error", "notes")
+                 "predicted_error", "notes", "audit2why")
 
     def __init__(self, analyzer, id, rank, confidence, title, why, fix=(), predicted_error=None,
                  notes=()):
@@ -36,24 +45,31 @@ class Explanation(object):
         self.fix = list(fix)
         self.predicted_error = predicted_error
         self.notes = list(notes)
+        self.audit2why = None
 
     def to_dict(self):
-        return {"analyzer": self.analyzer, "id": self.id, "rank": self.rank,
-                "confidence": self.confidence, "title": self.title, "why": self.why,
-                "fix": [a.to_dict() for a in self.fix], "notes": self.notes,
-                "predicted_error": self.predicted_error}
+        d = {"analyzer": self.analyzer, "id": self.id, "rank": self.rank,
+             "confidence": self.confidence, "title": self.title, "why": self.why,
+             "fix": [a.to_dict() for a in self.fix], "notes": self.notes,
+             "predicted_error": self.predicted_error}
+        if self.audit2why is not None:
+            d["audit2why"] = self.audit2why
+        return d
 
 
 class View(object):
     """The host's policy as far as it is known (every part may be missing)."""
 
     def __init__(self, booleans=None, fcontexts=None, port_types=None, sesearch=None,
-                 policy_name=None):
+                 policy_name=None, labels=None, verdicts=None, audit2why=None):
         self.booleans = booleans or {}  # name -> (current, pending)
         self.fcontexts = fcontexts
         self.port_types = port_types  # {(port, proto): type} from semanage, or None
         self.sesearch = sesearch  # callable(stype, tclass, perm) -> [target types] or None
         self.policy_name = policy_name
+        self.labels = labels or {}  # path -> context or "<<none>>", from matchpathcon
+        self.verdicts = verdicts or {}  # denial key -> parsers.audit2why.Verdict
+        self.audit2why = audit2why  # the CommandResult of the audit2why run, or None
 
     @property
     def flavor(self):
@@ -68,10 +84,39 @@ class View(object):
         table = self.port_types if self.port_types is not None else K.PORT_TYPES
         return table.get((port, proto))
 
-    def default_type(self, path, tclass="file"):
+    def own_type(self, path, tclass="file"):
+        """The type gotriage's own reading of file_contexts gives `path`."""
         if self.fcontexts is None or not path:
             return None
         return self.fcontexts.type_of(path, tclass)
+
+    def default_type(self, path, tclass="file"):
+        """The type `path` should have: matchpathcon's answer when it gave one (it knows
+        the host's substitutions and compiled rules), else gotriage's own lookup."""
+        if path and path in self.labels:
+            return _context_type(self.labels[path])
+        return self.own_type(path, tclass)
+
+    def label_notes(self, path, tclass="file"):
+        """Which source gave the expected label of `path`, and any disagreement."""
+        if not path or path not in self.labels:
+            return []
+        tool, own = _context_type(self.labels[path]), self.own_type(path, tclass)
+        said = tool or "<<none>> (restorecon leaves it alone)"
+        if tool == own:
+            return ["matchpathcon confirms the label %s for %s" % (said, path)]
+        return ["matchpathcon says %s for %s; gotriage's own file_contexts reading said %s "
+                "(matchpathcon's answer is used)" % (said, path, own or "no label")]
+
+    @property
+    def audit2why_policy(self):
+        argv = self.audit2why.argv if self.audit2why is not None else []
+        return argv[argv.index("-p") + 1] if "-p" in argv[:-1] else "the loaded policy"
+
+
+def _context_type(context):
+    parts = (context or "").split(":")
+    return parts[2] if len(parts) >= 3 and context != "<<none>>" else None
 
 
 def _restorecon(path, recursive=False):
@@ -148,6 +193,7 @@ def exec_label(denial, view):
     notes.append("mv keeps labels, cp does not")
     if systemd:
         notes.append("as bin_t the service runs as unconfined_service_t (RHEL targeted policy)")
+    notes.extend(view.label_notes(path))
     return [Explanation("exec_label", "SEL-AVC-EXEC-LABEL", RANK_LABEL, confidence, title, why, fix,
                         predicted_error="status=203/EXEC (systemd: Failed at step EXEC spawning "
                                         "...: Permission denied)" if systemd else None,
@@ -181,7 +227,8 @@ def file_label(denial, view):
         return [Explanation("file_label", "SEL-AVC-FILE-LABEL", RANK_LABEL, "high",
                             "%s is labelled %s, should be %s: restorecon" % (path, denial.ttype, expected),
                             why, [_restorecon(path, recursive=denial.tclass == "dir")],
-                            notes=["mv keeps labels, cp does not"])]
+                            notes=["mv keeps labels, cp does not"] +
+                            view.label_notes(path, denial.tclass))]
     if denial.ttype not in K.MISPLACED_TYPES or denial.stype in K.USER_DOMAINS:
         return []
     wanted = _wanted_content_type(denial)
@@ -209,8 +256,9 @@ def file_label(denial, view):
                         "%s is labelled %s, which %s may not %s: label its directory %s" % (
                             what, denial.ttype, denial.stype, " ".join(denial.perms),
                             wanted or "with a type the service may use"), why, fix,
-                        notes=["types %s may %s: %s" % (denial.stype, denial.perms[0],
-                                                         ", ".join(candidates[:8]))] if candidates else [])]
+                        notes=(["types %s may %s: %s" % (denial.stype, denial.perms[0],
+                                                          ", ".join(candidates[:8]))] if candidates else [])
+                        + view.label_notes(path, denial.tclass))]
 
 
 def _textrel(denial, view):
@@ -332,18 +380,124 @@ def module(denial, view):
                                                     "and load it", safe=False)])]
 
 
+# -- audit2why's verdict ------------------------------------------------------------------
+def _boolean_of(explanation):
+    argv = explanation.fix[0].argv if explanation.fix else None
+    return argv[2] if argv and argv[:2] == ["setsebool", "-P"] and len(argv) == 4 else None
+
+
+def _audit2why_boolean(denial, view, name, value, description):
+    """An explanation for a boolean audit2why names and the boolean analyzer did not."""
+    current = view.booleans.get(name)
+    state = ("now %s" % ("on" if current[0] else "off")) if current is not None else "value unknown"
+    notes = []
+    confidence = "medium"
+    if current is not None and current[0] == value:
+        confidence = "low"
+        notes.append("it is already %s here: the denial was logged before it was set, or the "
+                     "running value differs from the policy file's" % ("on" if value else "off"))
+    why = "%s (%s; named by audit2why from %s)." % (
+        description or "boolean %s" % name, state, view.audit2why_policy)
+    e = Explanation("audit2why", "SEL-AVC-BOOLEAN", RANK_BOOLEAN, confidence,
+                    "boolean %s allows it (%s; audit2why): setsebool -P %s %s" % (
+                        name, state, name, "on" if value else "off"), why,
+                    [Action.command(["setsebool", "-P", name, "on" if value else "off"],
+                                    description="persistent; broader than a label or port fix",
+                                    safe=False)], notes=notes)
+    e.audit2why = ADDED
+    return e
+
+
+def _constraint(denial, view, verdict):
+    """audit2why says a constraint denies it: the type rules allow it, so no allow rule,
+    module or boolean can; the SELinux user, role or level of one side is what differs."""
+    causes = "; ".join(verdict.causes) or "see the constraint"
+    fix = []
+    if denial.path and denial.tclass in LABEL_CLASSES:
+        fix.append(Action.command(["restorecon", "-F", "-v", denial.path],
+                                  description="if the file's SELinux user, role or level is not "
+                                              "the policy's: reset the whole context, not only "
+                                              "the type"))
+    fix.append(Action.note("or run the program as the SELinux user, role or level the constraint "
+                           "accepts (`ps -eZ`, `id -Z`, semanage login/user); an allow rule, a "
+                           "module or a boolean cannot fix a constraint"))
+    why = ("audit2why (policy %s) says this is a constraint violation: the type enforcement "
+           "rules allow %s this access on %s, but a constrain/mlsconstrain rule compares the "
+           "SELinux users, roles or levels of %s and %s and refuses it.%s" % (
+               view.audit2why_policy, denial.stype, denial.ttype, denial.scontext,
+               denial.tcontext, "  The rule: %s" % verdict.constraint[:600] if verdict.constraint
+               else ""))
+    e = Explanation("constraint", "SEL-AVC-CONSTRAINT", RANK_LABEL, "high",
+                    "a policy constraint forbids it (%s): an allow rule will not fix it" % causes,
+                    why, fix)
+    e.audit2why = CONFIRMED
+    return e
+
+
+def review(denial, explanations, view):
+    """The explanations checked against audit2why's verdict on the denial (when it ran):
+    each says whether audit2why confirmed it; booleans it names are added; a constraint
+    violation replaces the module.  Without a verdict they are returned unchanged."""
+    verdict = view.verdicts.get(denial.key)
+    if verdict is None:
+        return explanations
+    said = "audit2why (%s): %s" % (view.audit2why_policy, verdict.summary())
+    reason = verdict.reason
+    out = []
+    if reason == "constraint":
+        out.append(_constraint(denial, view, verdict))
+    for e in explanations:
+        name = _boolean_of(e) if e.analyzer == "boolean" else None
+        if reason == "boolean":
+            if e.rank == RANK_MODULE:
+                continue  # a boolean is narrower than a module, and audit2why names it
+            if name is not None:
+                e.audit2why = CONFIRMED if name in verdict.boolean_names else CONTRADICTED
+                other = [n for pair in K.boolean_candidates(denial) if name in pair
+                         for n in pair if n and n != name and n in verdict.boolean_names]
+                if other:
+                    e.notes.append("this policy calls it %s (audit2why): %s may not exist here" % (
+                        other[0], name))
+            else:
+                e.audit2why = NEUTRAL
+                said_here = said + " (broader than this fix)"
+                e.notes.append(said_here)
+                out.append(e)
+                continue
+        elif reason == "te-rule":
+            e.audit2why = CONTRADICTED if name is not None else CONFIRMED
+        elif reason == "constraint":
+            if e.rank == RANK_MODULE:
+                continue  # no allow rule can fix a constraint
+            e.audit2why = CONTRADICTED  # the type rules allow it: neither type nor boolean is why
+        else:
+            e.audit2why = NEUTRAL
+        if e.audit2why == CONTRADICTED:
+            e.confidence = "low"
+        e.notes.append(said)
+        out.append(e)
+    if reason == "boolean":
+        ours = set(_boolean_of(e) for e in out if e.analyzer == "boolean")
+        for name, value, description in verdict.booleans:
+            if name not in ours:
+                out.append(_audit2why_boolean(denial, view, name, value, description))
+    out.sort(key=lambda e: e.rank)
+    return out or explanations
+
+
 ANALYZERS = (exec_label, file_label, port, boolean)
 
 
 def explain(denial, view):
-    """Every explanation of a denial, narrowest fix first (the module last)."""
+    """Every explanation of a denial, narrowest fix first (the module last), reviewed
+    against audit2why's verdict when there is one."""
     out = []
     for analyzer in ANALYZERS:
         out.extend(analyzer(denial, view))
     out.sort(key=lambda e: e.rank)
     if not out:
         out.extend(module(denial, view))
-    return out
+    return review(denial, out, view)
 
 
 def needs_module(explanations):
