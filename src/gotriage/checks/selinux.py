@@ -187,6 +187,13 @@ def booleans(facts):
         "the AVC record and /sys/fs/selinux/booleans/NAME",
         "`setsebool -P NAME on` (RHEL and reference policy names differ; go_execmem and an "
         "execmod boolean do not exist)."),
+    "SEL-AVC-CONSTRAINT": (
+        "audit2why says a policy constraint refuses the access: the type rules allow it, but "
+        "the SELinux users, roles or MLS levels of the process and the target differ in a way "
+        "a constrain/mlsconstrain rule forbids, so no allow rule, module or boolean fixes it.",
+        "the AVC record and audit2why's verdict (the constraint and its possible cause)",
+        "`restorecon -F -v PATH` when the file's user, role or level is not the policy's; "
+        "otherwise run the program as an SELinux user, role or level the constraint accepts."),
     "SEL-AVC-MODULE": (
         "No label, port or boolean explains the denial: only a local policy module allows it.",
         "the AVC record and the exact allow rule",
@@ -235,7 +242,8 @@ def denial_findings(facts, scan, current):
     denials = sorted(scan.distinct(), key=lambda d: -d.count)
     if not denials:
         return []
-    view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials))
+    view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials),
+                      denials=denials)
     results = []
     for d in denials[:MAX_DENIAL_FINDINGS]:
         explanations = explain(d, view)
@@ -247,6 +255,11 @@ def denial_findings(facts, scan, current):
         evidence = [Evidence.file(d.where[0], d.lines[0]) if d.where else
                     Evidence.fact(d.lines[0])]
         evidence.extend(Evidence.fact(line) for line in d.lines[1:4])
+        verdict = view.verdicts.get(d.key)
+        if verdict is not None and view.audit2why is not None:
+            evidence.append(Evidence.command(view.audit2why, text="(its AVC line on stdin) %s%s" % (
+                verdict.summary(), "; %s the explanation" % best.audit2why
+                if best.audit2why in ("confirmed", "contradicted") else "")))
         evidence.append(Evidence.fact("seen %d times, first %s, last %s%s" % (
             d.count, _when(d.first), _when(d.last),
             " (permissive=1: logged, not blocked)" if d.permissive == {1} else "")))
@@ -270,6 +283,7 @@ def _denial(id, severity, title, **kw):
         "SEL-AVC-FILE-LABEL": lambda: _f("SEL-AVC-FILE-LABEL", severity, title, **kw),
         "SEL-AVC-PORT": lambda: _f("SEL-AVC-PORT", severity, title, **kw),
         "SEL-AVC-BOOLEAN": lambda: _f("SEL-AVC-BOOLEAN", severity, title, **kw),
+        "SEL-AVC-CONSTRAINT": lambda: _f("SEL-AVC-CONSTRAINT", severity, title, **kw),
         "SEL-AVC-MODULE": lambda: _f("SEL-AVC-MODULE", severity, title, **kw),
     }
     return makers[id]()

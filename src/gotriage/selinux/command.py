@@ -21,6 +21,10 @@ RESERVED = frozenset("t1 t2 t3 u1 u2 u3 r1 r2 r3 l1 l2 h1 h2 allow type class mo
                      "role user self attribute bool if else".split())
 
 
+VERDICT_WORDS = {"confirmed": "confirms the fix below", "contradicted": "contradicts the fix below",
+                 "neutral": "says nothing of the fix below", "added": "names this boolean"}
+
+
 class UsageError(Exception):
     pass
 
@@ -66,9 +70,43 @@ def analyse(host, logs=None, since=None, timeout=10.0, explaining=True):
     denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
     if not explaining:
         return facts, scan, [(d, []) for d in denials]
-    view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials))
+    view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials),
+                      denials=denials)
     explained = [(d, explain(d, view)) for d in denials]
     return facts, scan, explained
+
+
+def tool_lines(facts):
+    """One line per real tool that was asked about the denials: the command (shell-quoted,
+    stdin named), what it was asked and whether its answer was used."""
+    out = []
+    for name in ("matchpathcon", "audit2why"):
+        run = facts.tool_runs.get(name)
+        if run is None:
+            continue
+        result, count = run
+        what = ("the labels of %d path%s" % (count, "" if count == 1 else "s") if name == "matchpathcon"
+                else "%d AVC line%s on stdin" % (count, "" if count == 1 else "s"))
+        if result.ok:
+            status = "used"
+        elif result.error:
+            status = "not used: %s" % result.excerpt(1)
+        else:
+            status = "not used: exit %s%s" % (result.returncode, (": " + result.errtext.strip().splitlines()[-1][:200])
+                                               if result.errtext.strip() else "")
+        out.append("%s  (%s, %.2f s; %s)" % (shell_join(result.argv), what, result.duration, status))
+    return out
+
+
+def tools_json(facts):
+    out = {}
+    for name, (result, count) in sorted(facts.tool_runs.items()):
+        out[name] = {"argv": result.argv, "shell": shell_join(result.argv), "asked": count,
+                     "returncode": result.returncode, "error": result.error,
+                     "duration": result.duration, "used": result.ok}
+        if result.stdin_sha256:
+            out[name]["stdin_sha256"] = result.stdin_sha256
+    return out
 
 
 def module_parts(name, explained):
@@ -177,6 +215,11 @@ def render_text(facts, scan, explained, module, verbose=False):
     for entry in scan.files:
         if entry.get("error"):
             lines.append("cannot read %s: %s" % (entry["path"], entry.get("message") or entry["error"]))
+    tools = tool_lines(facts)
+    if tools:
+        lines.append("asked: " + tools[0])
+        lines.extend("       " + t for t in tools[1:])
+    verdicts = facts.verdicts
     for d, ex in explained:
         best = ex[0]
         lines.append("")
@@ -189,13 +232,21 @@ def render_text(facts, scan, explained, module, verbose=False):
             "   permissive=1 (logged, not blocked)" if d.permissive == {1} else "", best.confidence))
         if best.predicted_error:
             lines.append("    you will see: %s" % best.predicted_error)
+        verdict = verdicts.get(d.key)
+        if verdict is not None:
+            lines.append("    audit2why: %s  (%s)" % (verdict.summary(), VERDICT_WORDS.get(
+                best.audit2why, best.audit2why)))
         lines.append("    why: %s" % best.why)
         for action in best.fix:
             lines.append("    fix: %s" % action.render())
         for note in best.notes:
+            if verdict is not None and note.startswith("audit2why ("):
+                continue  # said on its own line above
             lines.append("    note: %s" % note)
         for other in ex[1:]:
-            lines.append("    or (%s, %s): %s" % (other.analyzer, other.confidence, other.title))
+            lines.append("    or (%s, %s%s): %s" % (
+                other.analyzer, other.confidence,
+                ", audit2why: %s" % other.audit2why if other.audit2why else "", other.title))
             for action in other.fix:
                 if action.kind == "command":
                     lines.append("        %s" % action.render())
@@ -232,8 +283,14 @@ def render_text(facts, scan, explained, module, verbose=False):
 def to_json(facts, scan, explained, args, module):
     out = {"format": "gotriage-avc", "version": 1, "mode": facts.mode[0], "policy": facts.policy_name,
            "summary": summary_line(scan), "scan": scan.to_dict(), "denials": []}
+    verdicts = facts.verdicts
+    tools = tools_json(facts)
+    if tools:
+        out["tools"] = tools
     for d, ex in explained:
         item = d.to_dict()
+        if d.key in verdicts:
+            item["audit2why"] = verdicts[d.key].to_dict()
         item["explanations"] = [e.to_dict() for e in ex]
         out["denials"].append(item)
     if args.raw_rules:
