@@ -9,8 +9,10 @@ policy.33 and file_contexts); the logs are the real ones of tests/data/selinux."
 import json
 import os
 
-from conftest import DATA, make_snapshot, need
-from gotriage.host.base import CommandResult, stdin_digest
+import pytest
+
+from conftest import DATA, make_snapshot, need, run_gotriage
+from gotriage.host.base import CommandResult, HostError, stdin_digest
 from gotriage.host.live import LiveHost
 from gotriage.host.recorder import RecordingHost
 from gotriage.host.snapshot import SnapshotHost
@@ -147,3 +149,349 @@ def test_real_audit2why_still_prints_what_was_captured():
     assert "unconfined_service_t is not defined" in result.errtext
     fresh = [v.to_dict() for v in parse_audit2why(result.text)]
     assert fresh == [v.to_dict() for v in parse_audit2why(_read("audit2why-debian12.txt"))]
+
+
+# -- audit2why in gotriage avc, live, on real logs ------------------------------------------------
+MATCHPATHCON = "/usr/sbin/matchpathcon"
+FILE_CONTEXTS = "/etc/selinux/default/contexts/files/file_contexts"
+
+
+def need_audit2why():
+    need(os.access(AUDIT2WHY, os.X_OK) and os.path.exists(POLICY),
+         "audit2why and Debian's policy.33 (policycoreutils-python-utils, selinux-policy-default)")
+    need("SELINUXTYPE=default" in (_file("/etc/selinux/config") or ""),
+         "/etc/selinux/config naming the default policy (selinux-basics / scripts/setup)")
+
+
+def need_matchpathcon():
+    need(os.access(MATCHPATHCON, os.X_OK) and os.path.exists(FILE_CONTEXTS),
+         "matchpathcon and Debian's file_contexts (selinux-utils, selinux-policy-default)")
+    need("SELINUXTYPE=default" in (_file("/etc/selinux/config") or ""),
+         "/etc/selinux/config naming the default policy (selinux-basics / scripts/setup)")
+
+
+def _file(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def real_audit2why(names):
+    """What the real audit2why says of the AVC lines of these logs: {event: Verdict}."""
+    lines = "".join(line + "\n" for line in _avc_lines(names)).encode()
+    result = LiveHost().run([AUDIT2WHY, "-p", POLICY], input=lines, timeout=60)
+    assert result.ok, result.errtext
+    return {v.event: v for v in parse_audit2why(result.text)}
+
+
+def avc(*args):
+    run = run_gotriage(["avc"] + list(args))
+    assert run.returncode in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr
+    return run
+
+
+def denial_of(report, **match):
+    for d in report["denials"]:
+        if all(d.get(k) == v for k, v in match.items()):
+            return d
+    raise AssertionError("no denial %r" % (match,))
+
+
+def test_boolean_named_by_audit2why_is_confirmed_and_the_missed_one_added():
+    need_audit2why()
+    log = os.path.join(SEL, "httpd_can_network_connect.log")
+    real = real_audit2why(["httpd_can_network_connect.log"])["1165963069.244:853"]
+    assert real.reason == "boolean"
+    assert real.boolean_names == ["httpd_can_network_connect", "allow_ypbind"]
+
+    report = avc("--json", log).json
+    assert report["tools"]["audit2why"]["argv"] == [AUDIT2WHY, "-p", POLICY]
+    assert report["tools"]["audit2why"]["used"] is True
+    d = denial_of(report, tclass="tcp_socket")
+    assert d["audit2why"] == real.to_dict()
+    ex = {(e["analyzer"], e["title"].split()[1] if e["id"] == "SEL-AVC-BOOLEAN" else e["id"]):
+          e for e in d["explanations"]}
+    # the port fix stays first (narrower); audit2why has no opinion on it
+    assert d["explanations"][0]["id"] == "SEL-AVC-PORT"
+    assert d["explanations"][0]["audit2why"] == "neutral"
+    assert ex[("boolean", "httpd_can_network_connect")]["audit2why"] == "confirmed"
+    added = ex[("audit2why", "allow_ypbind")]
+    assert added["audit2why"] == "added" and added["id"] == "SEL-AVC-BOOLEAN"
+    assert [a["shell"] for a in added["fix"]] == ["setsebool -P allow_ypbind on"]
+    assert "Allow system to run with NIS" in added["why"]
+
+    text = avc(log).stdout
+    assert ("asked: /usr/bin/audit2why -p /etc/selinux/default/policy/policy.33  "
+            "(1 AVC line on stdin") in text
+    assert ("audit2why: a boolean allows it: setsebool -P httpd_can_network_connect 1 or "
+            "setsebool -P allow_ypbind 1") in text
+    assert "or (audit2why, medium, audit2why: added): boolean allow_ypbind allows it" in text
+
+
+def test_execmod_boolean_in_the_policys_own_name():
+    need_audit2why()
+    real = real_audit2why(["allow_execmod.log"])["1166045975.667:1128"]
+    assert real.boolean_names == ["allow_execmod"]
+    d = denial_of(avc("--json", os.path.join(SEL, "allow_execmod.log")).json, tclass="file")
+    assert d["audit2why"]["booleans"][0]["name"] == "allow_execmod"
+    by = {e["analyzer"]: e for e in d["explanations"]}
+    assert d["explanations"][0]["analyzer"] == "textrel_label"  # the narrowest fix stays first
+    # with no booleans readable, gotriage guessed the RHEL name; audit2why says what this
+    # policy calls it
+    assert by["boolean"]["audit2why"] == "contradicted" and by["boolean"]["confidence"] == "low"
+    assert any("this policy calls it allow_execmod" in n for n in by["boolean"]["notes"])
+    assert by["audit2why"]["fix"][0]["argv"] == ["setsebool", "-P", "allow_execmod", "on"]
+
+
+def test_missing_te_rule_confirms_the_port_fix():
+    need_audit2why()
+    real = real_audit2why(["bind_ports.log"])["1165963069.244:851"]
+    assert real.reason == "te-rule"
+    d = denial_of(avc("--json", os.path.join(SEL, "bind_ports.log")).json, tclass="tcp_socket")
+    assert d["audit2why"]["reason"] == "te-rule"
+    best = d["explanations"][0]
+    assert best["id"] == "SEL-AVC-PORT" and best["audit2why"] == "confirmed"
+    assert [a["shell"] for a in best["fix"] if a["kind"] == "command"] == [
+        "semanage port -a -t http_port_t -p tcp 81"]
+    assert any(n.startswith("audit2why (/etc/selinux/default/policy/policy.33): missing type "
+                            "enforcement (TE) allow rule") for n in best["notes"])
+
+
+def test_constraint_violation_replaces_the_module():
+    need_audit2why()
+    real = real_audit2why(["sepolgen-short.log"])
+    assert real["1162850335.022:982"].reason == "constraint"
+    report = avc("--json", os.path.join(SEL, "sepolgen-short.log")).json
+    lock = denial_of(report, permissions=["lock"])
+    assert lock["audit2why"]["causes"] == [
+        "source user (staff_u) and target user (user_u) are different"]
+    ids = [e["id"] for e in lock["explanations"]]
+    assert ids[0] == "SEL-AVC-CONSTRAINT" and "SEL-AVC-MODULE" not in ids
+    best = lock["explanations"][0]
+    assert "an allow rule will not fix it" in best["title"]
+    assert [a["shell"] for a in best["fix"] if a["kind"] == "command"] == [
+        "restorecon -F -v /tmp/orbit-kmacmill/bonobo-activation-register.lock"]
+    # a missing TE rule keeps the module, confirmed; dontaudit/allowed keep it, neutral
+    sysctl = denial_of(report, tcontext="system_u:object_r:sysctl_fs_t:s0")["explanations"]
+    assert [(e["id"], e["audit2why"]) for e in sysctl] == [("SEL-AVC-MODULE", "confirmed")]
+    xdm = denial_of(report, tcontext="system_u:object_r:xdm_tmp_t:s0")["explanations"]
+    assert [(e["id"], e["audit2why"]) for e in xdm] == [("SEL-AVC-MODULE", "neutral")]
+    text = avc(os.path.join(SEL, "sepolgen-short.log")).stdout
+    assert "SEL-AVC-CONSTRAINT  a policy constraint forbids it (source user (staff_u) and " \
+           "target user (user_u) are different)" in text
+
+
+def test_module_leaves_constraint_violations_out(tmp_path):
+    need_audit2why()
+    run = run_gotriage(["avc", os.path.join(SEL, "sepolgen-short.log"), "--module", "shortlog"],
+                       cwd=str(tmp_path))
+    assert run.returncode == 1, run.stderr
+    te = (tmp_path / "shortlog.te").read_text()
+    assert "allow staff_t sysctl_fs_t:file read;" in te  # missing TE rule: the module's job
+    assert "user_tmp_t" not in te and "user_home_dir_t" not in te  # constraints: not its job
+
+
+def test_check_layer_evidence_carries_the_verdict():
+    need_audit2why()
+    from gotriage.checks.selinux import avc as avc_check
+    from gotriage.facts.selinux import SELinuxFacts
+
+    facts = SELinuxFacts(LiveHost(), logs=[os.path.join(SEL, "bind_ports.log")])
+    findings = [f for f in avc_check(facts) if f.id == "SEL-AVC-PORT"]
+    assert len(findings) == 1
+    evidence = [e for e in findings[0].evidence if e.kind == "command"]
+    assert evidence[0].argv == [AUDIT2WHY, "-p", POLICY]
+    assert evidence[0].text == ("(its AVC line on stdin) missing type enforcement (TE) allow "
+                                "rule; confirmed the explanation")
+    assert "$ /usr/bin/audit2why -p /etc/selinux/default/policy/policy.33" in evidence[0].describe()
+
+
+# -- matchpathcon ---------------------------------------------------------------------------------
+AVC_TEMPLATE = ('type=AVC msg=audit(1718000300.%03d:%d): avc:  denied  { %s } for  pid=1 '
+                'comm="systemd" path="%s" dev="dm-0" ino=%d scontext=system_u:system_r:init_t:s0 '
+                'tcontext=unconfined_u:object_r:%s:s0 tclass=file permissive=0\n')
+
+
+def write_log(tmp_path, denials):
+    text = "".join(AVC_TEMPLATE % (n, 5000 + n, perm, path, 100 + n, ttype)
+                   for n, (perm, path, ttype) in enumerate(denials))
+    log = tmp_path / "audit.log"
+    log.write_text(text)
+    return str(log)
+
+
+def test_matchpathcon_agrees_with_gotriages_own_lookup():
+    need_matchpathcon()
+    log = os.path.join(SEL, "restorecon.log")
+    real = LiveHost().run([MATCHPATHCON, "-n", "/opt/real/RealPlayer/mozilla/nphelix.so"])
+    assert real.text == "system_u:object_r:lib_t:s0\n"
+    report = avc("--json", log).json
+    assert report["tools"]["matchpathcon"]["argv"] == [
+        MATCHPATHCON, "-n", "/opt/real/RealPlayer/mozilla/nphelix.so"]
+    best = denial_of(report, tclass="file")["explanations"][0]
+    assert best["id"] == "SEL-AVC-FILE-LABEL" and "should be lib_t" in best["title"]
+    assert ("matchpathcon confirms the label lib_t for /opt/real/RealPlayer/mozilla/nphelix.so"
+            in best["notes"])
+
+
+def test_matchpathcon_wins_over_gotriages_own_lookup(tmp_path):
+    """Debian's file_contexts.subs_dist aliases /etc/systemd/system to
+    /usr/lib/systemd/system: matchpathcon applies it (systemd_unit_t), gotriage's own
+    lookup of the file_contexts files does not (etc_t)."""
+    need_matchpathcon()
+    unit = "/etc/systemd/system/goapi.service"
+    real = LiveHost().run([MATCHPATHCON, "-n", unit])
+    assert real.text == "system_u:object_r:systemd_unit_t:s0\n"
+    from gotriage.facts.selinux import SELinuxFacts
+
+    assert SELinuxFacts(LiveHost()).fcontexts.type_of(unit) == "etc_t"
+
+    log = write_log(tmp_path, [("read", unit, "user_home_t")])
+    best = denial_of(avc("--json", log).json, tclass="file")["explanations"][0]
+    assert best["id"] == "SEL-AVC-FILE-LABEL"
+    assert best["title"] == ("%s is labelled user_home_t, should be systemd_unit_t: restorecon"
+                             % unit)
+    assert ("matchpathcon says systemd_unit_t for %s; gotriage's own file_contexts reading said "
+            "etc_t (matchpathcon's answer is used)" % unit) in best["notes"]
+
+    # a unit labelled etc_t: gotriage's own lookup sees nothing wrong (a module), the tool a
+    # wrong label
+    log = write_log(tmp_path, [("read", unit, "etc_t")])
+    best = denial_of(avc("--json", log).json, tclass="file")["explanations"][0]
+    assert best["id"] == "SEL-AVC-FILE-LABEL"
+    assert [a["shell"] for a in best["fix"] if a["kind"] == "command"] == ["restorecon -v " + unit]
+
+
+def test_matchpathcon_none_means_no_restorecon(tmp_path):
+    """/var/run is aliased to /run, which the policy leaves unlabelled (<<none>>):
+    gotriage's own lookup says var_t."""
+    need_matchpathcon()
+    sock = "/var/run/goapi/goapi.sock"
+    assert LiveHost().run([MATCHPATHCON, "-n", sock]).text == "<<none>>\n"
+    log = write_log(tmp_path, [("write", sock, "user_home_t")])
+    ex = denial_of(avc("--json", log).json, tclass="file")["explanations"]
+    assert not any("restorecon -v" in a["shell"] for e in ex for a in e["fix"]
+                   if a["kind"] == "command")
+    notes = [n for e in ex for n in e["notes"]]
+    assert any(n.startswith("matchpathcon says <<none>> (restorecon leaves it alone) for %s; "
+                            "gotriage's own file_contexts reading said var_t" % sock) for n in notes)
+
+
+def test_matchpathcon_is_one_run_for_at_most_32_paths(tmp_path):
+    need_matchpathcon()
+    log = write_log(tmp_path, [("read", "/srv/app%02d/data" % n, "user_home_t") for n in range(40)])
+    report = avc("--json", log).json
+    argv = report["tools"]["matchpathcon"]["argv"]
+    assert argv[:2] == [MATCHPATHCON, "-n"] and len(argv) == 2 + 32
+    notes = [n for d in report["denials"] for e in d["explanations"] for n in e["notes"]]
+    assert sum("matchpathcon" in n for n in notes) == 32
+
+
+# -- without the tools: exactly the previous results ----------------------------------------------
+TOOL_PATHS = {AUDIT2WHY, MATCHPATHCON}
+TOOL_NAMES = ("audit2why", "matchpathcon")
+LOGS = [os.path.join(SEL, name) for name in (
+    "go-home-exec.log", "restorecon.log", "httpd_can_network_connect.log", "sepolgen-short.log",
+    "bind_ports.log", "allow_execmod.log", "httpd_bad_labels.log")]
+
+
+class ToolsAnswer(LiveHost):
+    """The live host, except that audit2why and matchpathcon answer `how`."""
+
+    def __init__(self, how):
+        LiveHost.__init__(self)
+        self.how = how
+        self.asked = []
+
+    def stat(self, path):
+        if self.how == "absent" and os.path.basename(path) in TOOL_NAMES:  # /usr/sbin, /sbin...
+            raise HostError("ENOENT", path, "stat")
+        return LiveHost.stat(self, path)
+
+    def run(self, argv, env=None, cwd="/", timeout=10.0, input=None):
+        if os.path.basename(argv[0]) not in TOOL_NAMES:
+            return LiveHost.run(self, argv, env=env, cwd=cwd, timeout=timeout)
+        self.asked.append((argv, timeout, input))
+        return {
+            "missing": CommandResult(argv, error="not-found"),
+            "failing": CommandResult(argv, returncode=1, stderr=b"SELinux is disabled\n"),
+            "timeout": CommandResult(argv, error="timeout", duration=timeout),
+            "garbage": CommandResult(argv, returncode=0, stdout=b"what?\n"),
+        }[self.how]
+
+
+def _previous(host):
+    """The explanations as gotriage gave them before the tools: the view without denials."""
+    from gotriage.facts.selinux import SELinuxFacts
+    from gotriage.selinux.analyzers import explain
+
+    facts = SELinuxFacts(host, LOGS)
+    denials = sorted(facts.scan.distinct(), key=lambda d: (-d.count, d.index))
+    view = facts.view(need_ports=True)
+    assert not view.labels and not view.verdicts
+    return [[e.to_dict() for e in explain(d, view)] for d in denials]
+
+
+@pytest.fixture(scope="module")
+def previous():
+    return _previous(ToolsAnswer("absent"))
+
+
+@pytest.mark.parametrize("how", ["absent", "missing", "failing", "timeout", "garbage"])
+def test_without_working_tools_the_results_are_the_previous_ones(how, previous):
+    from gotriage.selinux.command import analyse, to_json
+
+    host = ToolsAnswer(how)
+    facts, scan, explained = analyse(host, LOGS)
+    assert [[e.to_dict() for e in ex] for _d, ex in explained] == previous
+    assert all("audit2why" not in e for ex in previous for e in ex)
+    assert facts.verdicts == {}
+    if how == "absent":
+        assert host.asked == []
+    else:  # one run each, bounded
+        assert sorted(argv[0] for argv, _t, _i in host.asked) == sorted(TOOL_PATHS)
+        for argv, timeout, data in host.asked:
+            if argv[0] == AUDIT2WHY:
+                assert argv == [AUDIT2WHY, "-p", POLICY] and timeout == 30.0
+                assert data.decode("ascii").count("\n") == len(
+                    [d for d, _ex in explained if d.lines and "avc:" in d.lines[0]])
+            else:
+                assert argv[1] == "-n" and timeout == 10.0 and data is None
+    report = to_json(facts, scan, explained, type("A", (), {"raw_rules": False})(), None)
+    assert "audit2why" not in json.dumps(report["denials"])
+    # the runs that were tried are listed, not used
+    assert sorted(report.get("tools", {})) == ([] if how == "absent" else list(TOOL_NAMES))
+    assert not any(t["used"] for t in report.get("tools", {}).values())
+
+
+def test_snapshot_without_the_tools_is_unchanged(tmp_path):
+    """A hand-built snapshot has no tools: nothing is run, the JSON has no tool keys."""
+    snap = make_snapshot(tmp_path / "s", files={
+        "/etc/selinux/config": "SELINUX=enforcing\nSELINUXTYPE=targeted\n",
+        "/sys/fs/selinux/enforce": "1",
+        "/etc/selinux/targeted/contexts/files/file_contexts": _read("refpolicy-file_contexts"),
+        "/etc/selinux/targeted/policy/policy.33": "not really",
+        "/var/log/audit/audit.log": _read("httpd_can_network_connect.log") + _read("restorecon.log")})
+    report = avc("--json", "--root", str(snap)).json
+    assert "tools" not in report and "audit2why" not in json.dumps(report)
+    assert "asked:" not in avc("--root", str(snap)).stdout
+
+
+def test_recorded_tools_replay_from_the_snapshot(tmp_path):
+    need_audit2why()
+    need_matchpathcon()
+    from gotriage.selinux.command import analyse
+
+    recorder = RecordingHost(LiveHost())
+    facts, _scan, explained = analyse(recorder, LOGS)
+    assert facts.verdicts and facts.tool_runs["matchpathcon"][0].ok
+    live = [[e.to_dict() for e in ex] for _d, ex in explained]
+    snap = recorder.save(str(tmp_path / "snap"))
+    replay_host = SnapshotHost(snap)
+    facts2, _scan, explained2 = analyse(replay_host, LOGS)
+    assert [[e.to_dict() for e in ex] for _d, ex in explained2] == live
+    assert {k: v.to_dict() for k, v in facts2.verdicts.items()} == {
+        k: v.to_dict() for k, v in facts.verdicts.items()}

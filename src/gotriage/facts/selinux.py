@@ -59,7 +59,8 @@ class SELinuxFacts(object):
         self.timeout = timeout
         self._memo = {}
         self._sesearch_calls = 0
-        self.tool_runs = {}  # tool name -> (CommandResult, how many items it was asked about)
+        # tool name -> [CommandResult, how many items it was asked about, answer used]
+        self.tool_runs = {}
         self.verdicts = {}  # denial key -> audit2why's Verdict, once view(denials=) ran
 
     @classmethod
@@ -218,7 +219,7 @@ class SELinuxFacts(object):
             result = self.run("matchpathcon", ["-n"] + paths)
             if result is None:
                 return {}
-            self.tool_runs["matchpathcon"] = (result, len(paths))
+            self.tool_runs["matchpathcon"] = [result, len(paths), False]
             answers = result.text.splitlines()
             # -n prints one context per path, in order; a path it cannot look up prints
             # nothing (and exits 1), so anything but one well-formed line per path is unusable
@@ -226,6 +227,7 @@ class SELinuxFacts(object):
                     a == "<<none>>" or re.match(r"^[^\s:]+:[^\s:]+:[^\s:]+(:\S+)?$", a)
                     for a in answers):
                 return {}
+            self.tool_runs["matchpathcon"][2] = True
             return dict(zip(paths, answers))
         return self._once("matchpathcon:" + "\0".join(paths), load)
 
@@ -256,13 +258,14 @@ class SELinuxFacts(object):
                               timeout=max(self.timeout, AUDIT2WHY_TIMEOUT))
             if result is None:
                 return {}
-            self.tool_runs["audit2why"] = (result, len(lines))
+            self.tool_runs["audit2why"] = [result, len(lines), False]
             if not result.ok:
                 return {}
             verdicts = {}
             for verdict in parse_audit2why(result.text):
                 for key in keys.get(verdict.line, ()):
                     verdicts[key] = verdict
+            self.tool_runs["audit2why"][2] = bool(verdicts)
             return verdicts
         return self._once("audit2why:" + "\0".join(lines), load)
 

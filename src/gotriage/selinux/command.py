@@ -84,11 +84,13 @@ def tool_lines(facts):
         run = facts.tool_runs.get(name)
         if run is None:
             continue
-        result, count = run
+        result, count, used = run
         what = ("the labels of %d path%s" % (count, "" if count == 1 else "s") if name == "matchpathcon"
                 else "%d AVC line%s on stdin" % (count, "" if count == 1 else "s"))
-        if result.ok:
+        if used:
             status = "used"
+        elif result.ok:
+            status = "not used: no answer it could be matched with"
         elif result.error:
             status = "not used: %s" % result.excerpt(1)
         else:
@@ -100,10 +102,10 @@ def tool_lines(facts):
 
 def tools_json(facts):
     out = {}
-    for name, (result, count) in sorted(facts.tool_runs.items()):
+    for name, (result, count, used) in sorted(facts.tool_runs.items()):
         out[name] = {"argv": result.argv, "shell": shell_join(result.argv), "asked": count,
                      "returncode": result.returncode, "error": result.error,
-                     "duration": result.duration, "used": result.ok}
+                     "duration": result.duration, "used": used}
         if result.stdin_sha256:
             out[name]["stdin_sha256"] = result.stdin_sha256
     return out
