@@ -160,14 +160,14 @@ def need_audit2why():
     need(os.access(AUDIT2WHY, os.X_OK) and os.path.exists(POLICY),
          "audit2why and Debian's policy.33 (policycoreutils-python-utils, selinux-policy-default)")
     need("SELINUXTYPE=default" in (_file("/etc/selinux/config") or ""),
-         "/etc/selinux/config naming the default policy (selinux-basics / scripts/setup)")
+         "/etc/selinux/config naming the default policy (selinux-policy-default writes it)")
 
 
 def need_matchpathcon():
     need(os.access(MATCHPATHCON, os.X_OK) and os.path.exists(FILE_CONTEXTS),
          "matchpathcon and Debian's file_contexts (selinux-utils, selinux-policy-default)")
     need("SELINUXTYPE=default" in (_file("/etc/selinux/config") or ""),
-         "/etc/selinux/config naming the default policy (selinux-basics / scripts/setup)")
+         "/etc/selinux/config naming the default policy (selinux-policy-default writes it)")
 
 
 def _file(path):
