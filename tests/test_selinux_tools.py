@@ -495,3 +495,24 @@ def test_recorded_tools_replay_from_the_snapshot(tmp_path):
     assert [[e.to_dict() for e in ex] for _d, ex in explained2] == live
     assert {k: v.to_dict() for k, v in facts2.verdicts.items()} == {
         k: v.to_dict() for k, v in facts.verdicts.items()}
+
+
+def test_audit2why_answers_are_matched_on_enriched_and_space_padded_lines(tmp_path):
+    """An ENRICHED record (0x1D then the translations) and a record ending in a space, as
+    real logs have them: audit2why echoes them, and the verdict finds its denial."""
+    need_audit2why()
+    from gotriage.selinux.command import analyse
+
+    line = [x for x in _avc_lines(["bind_ports.log"])][0]
+    enriched = line.replace("1165963069.244:851", "1165963070.100:900") + \
+        '\x1dAUID="unset" UID="root"'
+    padded = line.replace("1165963069.244:851", "1165963071.100:901").replace(
+        "name_bind", "name_connect").replace("node=james.example.com ", "") + " "
+    log = tmp_path / "audit.log"
+    log.write_bytes((enriched + "\n" + padded + "\n").encode())
+    facts, _scan, explained = analyse(LiveHost(), [str(log)])
+    assert len(explained) == 2
+    assert sorted(facts.verdicts[d.key].event for d, _ex in explained) == [
+        "1165963070.100:900", "1165963071.100:901"]
+    reasons = {d.perms[0]: facts.verdicts[d.key].reason for d, _ex in explained}
+    assert reasons == {"name_bind": "te-rule", "name_connect": "boolean"}

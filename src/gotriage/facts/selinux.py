@@ -239,7 +239,7 @@ class SELinuxFacts(object):
         for d in denials:
             if len(lines) >= MAX_AUDIT2WHY:
                 break
-            line = d.lines[0] if d.lines else ""
+            line = d.lines[0].rstrip() if d.lines else ""  # as audit2why echoes it, parsed
             # what sepolgen reads as one AVC record: ASCII (its stdin's encoding may be C),
             # one line (text mode also ends lines at \r), not cut by the scanner
             if (d.granted or "avc:" not in line or "\r" in line or len(line) > 2000

@@ -137,7 +137,8 @@ def parse_audit2why(text):
     description = None  # the "Description:" text waiting for its setsebool line
     expect = None
     header = None  # a record line not yet followed by "Was caused by:"
-    for raw in text.splitlines():
+    # "\n" only: str.splitlines would also split at 0x1D, the ENRICHED separator
+    for raw in text.replace("\r\n", "\n").split("\n"):
         line = raw.strip()
         if not raw[:1].isspace() and not raw.startswith("#") and line:
             header = raw.rstrip()
