@@ -81,6 +81,8 @@ _LINES = re.compile(
 # identifies a repeat is the record without its time and pid (the kernel writes untrusted
 # strings with a space in hex, so DENIED cannot occur again in the line).
 _PLAIN = re.compile(br"type=AVC msg=audit\((\d+\.\d+):\d+\): (avc:  denied  \{[^}\n]*\} for ) pid=\d+")
+# The same for a USER_AVC of dbus-daemon or systemd: the time and where the denial starts.
+_PLAIN_USER = re.compile(br"type=USER_AVC msg=audit\((\d+\.\d+):\d+\): [^\n']*msg='(avc:  denied  \{)")
 DENIED = b"avc:  denied  {"
 # The same lines told apart, for a region that needs the general reading (node= prefixes,
 # syslog lines, a denial inside another line).
@@ -377,7 +379,8 @@ class Scanner(object):
     def __init__(self, since=None, result=None):
         self.since = since
         self.result = result or ScanResult()
-        self._cache = {}
+        self._cache = {}  # AVC body without its pid -> Denial, or False (granted)
+        self._repeats = {}  # the same, for itemised kernel denials only (the fast path)
         self._seconds = set()  # the seconds in which a denial was logged (for failed units)
         self._path = None
 
@@ -493,25 +496,39 @@ class Scanner(object):
             return
         find = buf.find
         plain = _PLAIN.match
-        cache = self._cache
+        repeats = self._repeats
         res = self.result
         since = self.since
         seconds = self._seconds
         last_second = None
         denials = 0
+        counted = 0
         for ls in starts:
-            le = find(b"\n", ls, limit)
-            m = plain(buf, ls, le)
+            m = plain(buf, ls)
             if m is None:
+                le = find(b"\n", ls, limit)
                 denials += buf.count(DENIED, ls, le)
+                m = _PLAIN_USER.match(buf, ls, le)
+                if m is not None:
+                    i = m.start(2)
+                    end = find(GS, i, le)
+                    entry = repeats.get(buf[i:le if end == -1 else end])
+                    if entry is not None and entry.kind == "USER_AVC":
+                        stamp = float(m.group(1))
+                        if since is not None and stamp < since:
+                            res.skipped_since += 1
+                        else:
+                            self._count(entry, stamp, seconds)
+                        continue
                 self._other_line(buf, ls, le)
                 continue
             denials += 1
             tail = m.end()
+            le = find(b"\n", tail, limit)
             end = find(GS, tail, le)
-            entry = cache.get(m.group(2) + buf[tail:le if end == -1 else end])
-            if entry is None or entry.index < 0 or entry.kind != "AVC":
-                # not seen yet (or not itemised): the long way, which caches it
+            entry = repeats.get(m.group(2) + buf[tail:le if end == -1 else end])
+            if entry is None:
+                # not seen yet (or not itemised): the long way
                 self._avc(buf, ls, m.start(2), le)
                 continue
             # a repeat: only its time is read
@@ -519,7 +536,7 @@ class Scanner(object):
             if since is not None and stamp < since:
                 res.skipped_since += 1
                 continue
-            res.avc_records += 1
+            counted += 1
             entry.count += 1
             if stamp > entry.last:
                 entry.last = stamp
@@ -533,6 +550,7 @@ class Scanner(object):
             if second != last_second and len(seconds) < MAX_SECONDS:
                 seconds.add(second)
                 last_second = second
+        res.avc_records += counted
         if denials != buf.count(DENIED, start, limit):
             self._denials_elsewhere(buf, start, limit, starts)
 
@@ -666,9 +684,11 @@ class Scanner(object):
                 end = glued  # another record glued to this one: it ends here
         body = buf[i:end]
         gs = body.find(GS)
+        stray = False
         if gs != -1:
             # ENRICHED: auditd's translations follow the 0x1D; the raw record is before it
-            if body.count(GS) > 1 or b"tclass=" not in body[:gs]:
+            stray = body.count(GS) > 1 or b"tclass=" not in body[:gs]
+            if stray:
                 res.stray_gs += 1
                 _sample(res.stray_gs_samples, self._path, self._offset(ls),
                         _text(buf[ls:le], 300))
@@ -692,6 +712,7 @@ class Scanner(object):
                 denial = self._new_denial(avc, buf, ls, le, node, event)
             if len(self._cache) >= MAX_CACHE:
                 self._cache.clear()
+                self._repeats.clear()
             self._cache[key] = denial
         if denial is False:
             res.granted += 1
@@ -703,6 +724,8 @@ class Scanner(object):
                 rule = res.rules[denial.rule()] = set()
             rule.update(denial.perms)
         if denial.index >= 0:
+            if not stray:
+                self._repeats[key] = denial
             if denial.where is None:
                 denial.where = (self._path, self._offset(ls))
             permissive = _permissive(body)
