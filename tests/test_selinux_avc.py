@@ -417,5 +417,9 @@ def test_text_and_json_agree(log):
     path = os.path.join(SEL, log)
     text = run_gotriage(["avc", path]).stdout
     report = json.loads(run_gotriage(["avc", path, "--json"]).stdout)
+    assert (report["format"], report["version"]) == ("gotriage-avc", 2)
     for d in report["denials"]:
         assert d["explanations"][0]["id"] in text
+        with open(d["file"], "rb") as f:
+            f.seek(d["offset"])
+            assert f.readline().decode("utf-8", "replace").rstrip("\n") == d["evidence"][0]

@@ -283,7 +283,7 @@ def render_text(facts, scan, explained, module, verbose=False):
 
 
 def to_json(facts, scan, explained, args, module):
-    out = {"format": "gotriage-avc", "version": 1, "mode": facts.mode[0], "policy": facts.policy_name,
+    out = {"format": "gotriage-avc", "version": 2, "mode": facts.mode[0], "policy": facts.policy_name,
            "summary": summary_line(scan), "scan": scan.to_dict(), "denials": []}
     verdicts = facts.verdicts
     tools = tools_json(facts)
