@@ -219,7 +219,7 @@ def parse_sockaddr(fields, enriched=""):
 
 class Denial(object):
     """One distinct denial: the same (scontext, tcontext, tclass, permissions, comm, exe,
-    path) counted over the whole log, with when it was first and last seen, where, and
+    path, port) counted over the whole log, with when it was first and last seen, where, and
     the evidence lines of its first event."""
 
     __slots__ = ("kind", "scontext", "tcontext", "stype", "ttype", "tclass", "perms", "comm",
@@ -258,8 +258,10 @@ class Denial(object):
 
     @property
     def key(self):
+        # the port is to a socket what the path is to a file: binding 8080 and 9090 are
+        # two denials with two fixes (semanage port for each)
         return (self.scontext, self.tcontext, self.tclass, self.perms, self.comm, self.exe,
-                self.path)
+                self.path, self.port)
 
     def rule(self):
         """(source type, target type, class) of the allow rule audit2allow would write."""
@@ -783,6 +785,15 @@ class Scanner(object):
         if not path:
             path = _path_from_records(ctx.get("PATH", ()), avc, ctx.get("CWD", {}).get("cwd"))
         probe = Denial(avc, comm, exe, path)
+        port = avc.fields.get("src") if "name_bind" in avc.perms else None
+        port = port or avc.fields.get("dest") or avc.fields.get("src")
+        if port is None and "SOCKADDR" in ctx:
+            port = ctx["SOCKADDR"].get("_port")
+        if port is not None:
+            try:
+                probe.port = int(port)
+            except ValueError:
+                pass
         existing = res.denials.get(probe.key)
         if existing is not None:
             return existing
@@ -798,15 +809,6 @@ class Scanner(object):
         probe.exit = syscall.get("exit")
         probe.cwd = ctx.get("CWD", {}).get("cwd")
         probe.proctitle = ctx.get("PROCTITLE", {}).get("proctitle")
-        port = avc.fields.get("src") if "name_bind" in avc.perms else None
-        port = port or avc.fields.get("dest") or avc.fields.get("src")
-        if port is None and "SOCKADDR" in ctx:
-            port = ctx["SOCKADDR"].get("_port")
-        if port is not None:
-            try:
-                probe.port = int(port)
-            except ValueError:
-                pass
         probe.lines = [_text(buf[ls:le], 2000)] + ctx.get("_lines", [])
         res.denials[probe.key] = probe
         return probe
