@@ -265,6 +265,22 @@ def test_fast_path_chunking_and_general_reading_agree():
             d[5][0] in data[offset:offset + 4200].decode("utf-8", "replace")
 
 
+def test_each_port_is_its_own_denial(tmp_path):
+    """The same service denied binding two unlabelled ports: two denials, a semanage port
+    command for each port (merged, the second port would have no fix)."""
+    def on_port(port, serial, stamp):
+        return (_log("go-8080.log").replace(b"8080", b"%d" % port)
+                .replace(b"0A001F90", b"0A00%04X" % port).replace(b":4630)", b":%d)" % serial)
+                .replace(b"1718000200.502", stamp).replace(b"http_cache_port_t", b"unreserved_port_t"))
+    log = tmp_path / "two-ports.log"
+    log.write_bytes(on_port(9443, 4700, b"1718000260.100") + on_port(9444, 4701, b"1718000261.100")
+                    + on_port(9443, 4702, b"1718000262.100"))
+    report = avc_json([str(log)])
+    assert sorted((d["port"], d["count"]) for d in report["denials"]) == [(9443, 2), (9444, 1)]
+    for port in (9443, 9444):
+        assert "semanage port -a -t http_port_t -p tcp %d" % port in commands(best(report, port=port))
+
+
 def test_since_skips_older_denials():
     log = os.path.join(SEL, "go-service-denials.log")
     run = run_gotriage(["avc", log, "--since", "1700000001", "--json"])
