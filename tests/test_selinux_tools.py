@@ -516,3 +516,39 @@ def test_audit2why_answers_are_matched_on_enriched_and_space_padded_lines(tmp_pa
         "1165963070.100:900", "1165963071.100:901"]
     reasons = {d.perms[0]: facts.verdicts[d.key].reason for d, _ex in explained}
     assert reasons == {"name_bind": "te-rule", "name_connect": "boolean"}
+
+
+def test_no_tools_runs_none_of_them():
+    """`avc --no-tools` (a log from another host): no real tool is even looked for, and
+    the explanations are those of a host without any of them."""
+    from gotriage.facts.selinux import TOOLS
+    from gotriage.selinux.command import analyse
+
+    class Watch(LiveHost):
+        def __init__(self):
+            LiveHost.__init__(self)
+            self.touched = []
+
+        def stat(self, path):
+            if os.path.basename(path) in TOOLS:
+                self.touched.append(path)
+            return LiveHost.stat(self, path)
+
+        def run(self, argv, env=None, cwd="/", timeout=10.0, input=None):
+            self.touched.append(argv[0])
+            return LiveHost.run(self, argv, env=env, cwd=cwd, timeout=timeout, input=input)
+
+    class NoTools(LiveHost):
+        def stat(self, path):
+            if os.path.basename(path) in TOOLS:
+                raise HostError("ENOENT", path, "stat")
+            return LiveHost.stat(self, path)
+
+    host = Watch()
+    facts, _scan, explained = analyse(host, LOGS, use_tools=False)
+    assert host.touched == [] and facts.tool_runs == {}
+    without = analyse(NoTools(), LOGS)[2]
+    assert [[e.to_dict() for e in ex] for _d, ex in explained] == \
+        [[e.to_dict() for e in ex] for _d, ex in without]
+    run = run_gotriage(["avc", "--no-tools", LOGS[0]])
+    assert run.returncode == 1 and "asked:" not in run.stdout

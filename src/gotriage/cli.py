@@ -96,6 +96,9 @@ def build_parser():
     p.add_argument("-v", "--verbose", action="store_true", help="show the evidence lines")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="kill any helper (sesearch, semanage...) after this long (default 10)")
+    p.add_argument("--no-tools", action="store_true",
+                   help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
+                        "for a log from another host, whose policy this host's tools would not know")
     p.set_defaults(func=cmd_avc)
 
     p = sub.add_parser("service", help="why a Go service does not start under systemd: unit, "

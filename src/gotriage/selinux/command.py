@@ -1,5 +1,5 @@
 """`gotriage avc [LOG ...] [--since TIME] [--module NAME] [--raw-rules] [--root SNAPSHOT]
-[--json] [-v]`: read the audit logs once, explain every distinct denial with the
+[--no-tools] [--json] [-v]`: read the audit logs once, explain every distinct denial with the
 narrowest fix, optionally write a minimal module or print audit2allow's rules."""
 
 import datetime
@@ -64,8 +64,8 @@ def _when(stamp):
     return datetime.datetime.utcfromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def analyse(host, logs=None, since=None, timeout=10.0, explaining=True):
-    facts = SELinuxFacts(host, logs, since, timeout)
+def analyse(host, logs=None, since=None, timeout=10.0, explaining=True, use_tools=True):
+    facts = SELinuxFacts(host, logs, since, timeout, use_tools)
     scan = facts.scan
     denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
     if not explaining:
@@ -138,7 +138,8 @@ def run(args, open_host, write):
     host = open_host(args.root)
     try:
         explaining = bool(args.json or args.module or not args.raw_rules)
-        facts, scan, explained = analyse(host, logs, since, args.timeout, explaining)
+        facts, scan, explained = analyse(host, logs, since, args.timeout, explaining,
+                                         use_tools=not args.no_tools)
         unreadable = [e for e in scan.files if e.get("error")]
         code = EXIT_DENIALS if explained else EXIT_CLEAN
         if unreadable and len(unreadable) == len(scan.files):
