@@ -207,7 +207,12 @@ def main():
     if results["audit2allow"]:
         g = sorted(r[0] for r in results["gotriage"])[len(results["gotriage"]) // 2]
         a = sorted(r[0] for r in results["audit2allow"])[len(results["audit2allow"]) // 2]
-        print("audit2allow / gotriage CPU: %.1fx" % (a / g))
+        # the machine's speed drifts between runs; each audit2allow run is paired with the
+        # gotriage run just before it, and the median of those ratios is printed too
+        pairs = sorted(ar[0] / gr[0] for gr, ar in zip(results["gotriage"], results["audit2allow"]))
+        print("audit2allow / gotriage CPU: %.1fx (medians); per interleaved pair: median %.1fx, "
+              "%d of %d pairs at 10x or more" % (a / g, pairs[len(pairs) // 2],
+                                                 sum(1 for r in pairs if r >= 10), len(pairs)))
         mine = parse_rules(outputs["gotriage"][0])
         theirs = parse_rules(outputs["audit2allow"][0])
         invalid = set(re.findall(r"could not convert (\S+) to sid", outputs["audit2allow"][1]))
