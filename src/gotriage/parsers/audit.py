@@ -484,17 +484,10 @@ class Scanner(object):
         Two passes in C over the bytes: _LINES, and a count of DENIED that proves every
         denial of the region is on a line _LINES found; when it is not (a denial glued
         inside another record), the denials elsewhere are looked up one by one.  A region
-        where most lines need a look (node= prefixes) is read the general way."""
-        matches = _LINES.finditer(buf, start - 1, limit - 1)
-        first = next(matches, None)
-        if first is None:
-            if buf.find(DENIED, start, limit) != -1:
-                self._denials_elsewhere(buf, start, limit, ())
-            return
-        starts = [first.start() + 1]
-        starts.extend([m.start() + 1 for m in matches])
-        if len(starts) > 256 and len(starts) * 2 > buf.count(b"\n", start, limit):
-            self._process_general(buf, start, limit)
+        of an aggregated log (node=/host= prefixes: every line is "other") is read the
+        general way."""
+        if buf.startswith((b"node=", b"host="), start):
+            self._process_general(buf, start, limit)  # an aggregated log: every line is "other"
             return
         find = buf.find
         plain = _PLAIN.match
@@ -505,7 +498,8 @@ class Scanner(object):
         last_second = None
         denials = 0
         counted = 0
-        for ls in starts:
+        for line in _LINES.finditer(buf, start - 1, limit - 1):
+            ls = line.end()
             m = plain(buf, ls)
             if m is None:
                 le = find(b"\n", ls, limit)
@@ -554,17 +548,16 @@ class Scanner(object):
                 last_second = second
         res.avc_records += counted
         if denials != buf.count(DENIED, start, limit):
-            self._denials_elsewhere(buf, start, limit, starts)
+            self._denials_elsewhere(buf, start, limit)
 
-    def _denials_elsewhere(self, buf, start, limit, done):
-        """The denials of buf[start:limit] on lines other than `done` (their starts): a
-        record glued after a truncated one, inside another line."""
-        done = frozenset(done)
+    def _denials_elsewhere(self, buf, start, limit):
+        """The denials of buf[start:limit] on lines _LINES does not find (and _process
+        did not read): a record glued after a truncated one, inside another line."""
         i = buf.find(DENIED, start, limit)
         while i != -1:
             ls = buf.rfind(b"\n", start - 1, i) + 1
             le = buf.find(b"\n", i, limit)
-            if ls not in done:
+            if _LINES.match(buf, ls - 1, limit - 1) is None:
                 self._avc(buf, ls, i, le)
             i = buf.find(DENIED, le, limit)
 
