@@ -88,8 +88,8 @@ DENIED = b"avc:  denied  {"
 # syslog lines, a denial inside another line).
 _RARE_PREFIXED = re.compile(
     br"\n(?:(?!$|\n|(?:(?:node|host)=\S+ )?type=)"
-    br"|(?:(?:node|host)=\S+ )?type=(SELINUX_ERR|MAC_POLICY_LOAD) "
-    br"|(?:(?:node|host)=\S+ )?type=(SERVICE_START) [^\n]*res=failed')")
+    br"|(?:(?:node|host)=\S+ )?type=(?:SELINUX_ERR|MAC_POLICY_LOAD) "
+    br"|(?:(?:node|host)=\S+ )?type=SERVICE_START [^\n]*res=failed')")
 _VERDICT = re.compile(br"avc:\s+(?:denied|granted)")
 _NODE_PREFIX = re.compile(br"(?<![^\s])(?:node|host)=(\S+) $")
 _PERMS = re.compile(r"\b(denied|granted)\s+\{([^}]*)\}")
@@ -561,8 +561,9 @@ class Scanner(object):
                 self._avc(buf, ls, i, le)
             i = buf.find(DENIED, le, limit)
 
-    def _other_line(self, buf, ls, le):
-        """A line _LINES found that is not a plain kernel denial."""
+    def _other_line(self, buf, ls, le, read_avcs=True):
+        """A line that is not a plain kernel denial: another AVC or USER_AVC form (read
+        here unless `read_avcs` is False), a rare record, or not an audit record."""
         if ls == le:
             return  # an empty line
         rec = ls
@@ -573,7 +574,8 @@ class Scanner(object):
             sp = buf.find(b" ", rec, le)
             rtype = buf[rec + 5:sp if sp != -1 else le]
             if rtype in (b"AVC", b"USER_AVC", b"1400", b"1107"):
-                self._avc_line(buf, ls, le)
+                if read_avcs:
+                    self._avc_line(buf, ls, le)
             elif rtype == b"SELINUX_ERR":
                 self._compute_sid(buf[ls:le])
             elif rtype == b"MAC_POLICY_LOAD":
@@ -583,7 +585,8 @@ class Scanner(object):
                     self._failed(buf, ls, le)
             return
         if b"avc:" in buf[ls:le] and _STAMP.search(buf, ls, le):
-            self._avc_line(buf, ls, le)  # a syslog or dmesg line
+            if read_avcs:
+                self._avc_line(buf, ls, le)  # a syslog or dmesg line
             return
         res = self.result
         res.unrecognized += 1
@@ -636,27 +639,10 @@ class Scanner(object):
 
     def _rare_lines(self, buf, start, limit):
         """The lines of buf[start:limit] that are not plain audit records, and the rare
-        records read besides AVCs."""
-        res = self.result
+        records read besides AVCs (the general reading finds the AVCs itself)."""
         for match in _RARE_PREFIXED.finditer(buf, start - 1, limit - 1):
             ls = match.start() + 1
-            le = buf.find(b"\n", ls, limit)
-            kind = match.group(1) or match.group(2)
-            if ls == le:
-                continue  # an empty line
-            if kind == b"SELINUX_ERR":
-                self._compute_sid(buf[ls:le])
-            elif kind == b"MAC_POLICY_LOAD":
-                self._policy_load(buf[ls:le])
-            elif kind == b"SERVICE_START":
-                self._failed(buf, ls, le)
-            elif b"avc:" in buf[ls:le] and _STAMP.search(buf, ls, le):
-                continue  # a syslog/dmesg denial line: read by the avc: pass
-            else:
-                res.unrecognized += 1
-                if len(res.unrecognized_samples) < MAX_SAMPLES:
-                    _sample(res.unrecognized_samples, self._path, self._offset(ls),
-                            _text(buf[ls:le], 200))
+            self._other_line(buf, ls, buf.find(b"\n", ls, limit), read_avcs=False)
 
     def _avc(self, buf, ls, i, le):
         """Handle the `avc:` found at i in the line buf[ls:le] the long way: any header
