@@ -8,6 +8,7 @@ policy.33 and file_contexts); the logs are the real ones of tests/data/selinux."
 
 import json
 import os
+import subprocess
 
 import pytest
 
@@ -17,6 +18,7 @@ from gotriage.host.live import LiveHost
 from gotriage.host.recorder import RecordingHost
 from gotriage.host.snapshot import SnapshotHost
 from gotriage.parsers.audit2why import parse_audit2why
+from gotriage.parsers.seinfo import parse_seinfo_names
 
 SEL = os.path.join(DATA, "selinux")
 
@@ -391,8 +393,9 @@ def test_matchpathcon_is_one_run_for_at_most_32_paths(tmp_path):
 
 
 # -- without the tools: exactly the previous results ----------------------------------------------
-TOOL_PATHS = {AUDIT2WHY, MATCHPATHCON}
-TOOL_NAMES = ("audit2why", "matchpathcon")
+SEINFO = "/usr/bin/seinfo"
+TOOL_PATHS = {AUDIT2WHY, MATCHPATHCON, SEINFO}
+TOOL_NAMES = ("audit2why", "matchpathcon", "seinfo")
 LOGS = [os.path.join(SEL, name) for name in (
     "go-home-exec.log", "restorecon.log", "httpd_can_network_connect.log", "sepolgen-short.log",
     "bind_ports.log", "allow_execmod.log", "httpd_bad_labels.log")]
@@ -458,6 +461,8 @@ def test_without_working_tools_the_results_are_the_previous_ones(how, previous):
                 assert argv == [AUDIT2WHY, "-p", POLICY] and timeout == 30.0
                 assert data.decode("ascii").count("\n") == len(
                     [d for d, _ex in explained if d.lines and "avc:" in d.lines[0]])
+            elif argv[0] == SEINFO:
+                assert argv == [SEINFO, POLICY, "--flat", "-t"] and timeout == 30.0 and data is None
             else:
                 assert argv[1] == "-n" and timeout == 10.0 and data is None
     report = to_json(facts, scan, explained, type("A", (), {"raw_rules": False})(), None)
@@ -552,3 +557,54 @@ def test_no_tools_runs_none_of_them():
         [[e.to_dict() for e in ex] for _d, ex in without]
     run = run_gotriage(["avc", "--no-tools", LOGS[0]])
     assert run.returncode == 1 and "asked:" not in run.stdout
+
+
+# -- seinfo: the policy's types confirm the types the fixes name --------------------------------
+def test_seinfo_lists_the_real_policy_types():
+    need(os.access(SEINFO, os.X_OK) and os.path.exists(POLICY),
+         "setools (seinfo) and selinux-policy-default")
+    out = subprocess.run([SEINFO, POLICY, "--flat", "-t"], stdout=subprocess.PIPE,
+                         timeout=60).stdout.decode()
+    types = parse_seinfo_names(out)
+    assert types and {"bin_t", "http_port_t", "user_home_t", "init_t"} <= types
+    assert len(types) == len([line for line in out.splitlines() if line.strip()])
+    # the counted form (no --flat) and garbage are not a list of names
+    counted = subprocess.run([SEINFO, POLICY, "-t", "bin_t"], stdout=subprocess.PIPE,
+                             timeout=60).stdout.decode()
+    assert "Types: 1" in counted and parse_seinfo_names(counted) is None
+    assert parse_seinfo_names("what?\n") is None and parse_seinfo_names("") is None
+
+
+def test_real_seinfo_confirms_the_types_of_the_fixes():
+    need(os.access(SEINFO, os.X_OK) and os.path.exists(POLICY),
+         "setools (seinfo) and selinux-policy-default")
+    need("SELINUXTYPE=default" in (_file("/etc/selinux/config") or ""),
+         "/etc/selinux/config naming the default (reference) policy")
+    report = json.loads(run_gotriage(["avc", "--json", os.path.join(SEL, "go-8080.log")]).stdout)
+    assert report["tools"]["seinfo"]["used"] is True
+    assert report["tools"]["seinfo"]["argv"] == [SEINFO, POLICY, "--flat", "-t"]
+    (denial,) = report["denials"]
+    assert not any(n.startswith("seinfo") for e in denial["explanations"] for n in e["notes"])
+
+
+def test_a_type_the_policy_lacks_is_flagged():
+    """A policy without http_port_t (seinfo's list): the port fix would fail, says so."""
+    from gotriage.selinux.command import analyse
+
+    class Policy(LiveHost):
+        def stat(self, path):
+            if os.path.basename(path) in ("audit2why", "matchpathcon"):
+                raise HostError("ENOENT", path, "stat")
+            return LiveHost.stat(self, path)
+
+        def run(self, argv, env=None, cwd="/", timeout=10.0, input=None):
+            if os.path.basename(argv[0]) == "seinfo":
+                return CommandResult(argv, returncode=0, stdout=b"httpd_t\nhttp_cache_port_t\n")
+            return LiveHost.run(self, argv, env=env, cwd=cwd, timeout=timeout, input=input)
+
+    need(os.access(SEINFO, os.X_OK) and os.path.exists(POLICY),
+         "setools (seinfo) and selinux-policy-default")
+    _facts, _scan, explained = analyse(Policy(), [os.path.join(SEL, "go-8080.log")])
+    (best_fix,) = [ex[0] for _d, ex in explained]
+    assert best_fix.id == "SEL-AVC-PORT" and best_fix.confidence == "low"
+    assert any(n.startswith("seinfo: http_port_t is not a type of the loaded policy") for n in best_fix.notes)

@@ -12,6 +12,7 @@ the AVC lines on stdin).  When a tool is missing or fails, the files' answer sta
 import re
 
 from gotriage.parsers.audit2why import parse_audit2why
+from gotriage.parsers.seinfo import parse_seinfo_names
 from gotriage.selinux import logread
 from gotriage.selinux.analyzers import LABEL_CLASSES, View
 from gotriage.selinux.fcontext import FileContexts, parse_file_contexts
@@ -24,7 +25,7 @@ AUDIT2WHY_TIMEOUT = 30.0  # at least: it loads the whole policy (0.5 s on Debian
 CONFIG = "/etc/selinux/config"
 TOOLS = {name: ["/usr/sbin/" + name, "/usr/bin/" + name, "/sbin/" + name]
          for name in ("getenforce", "getsebool", "sesearch", "semanage", "matchpathcon",
-                      "audit2why", "semodule")}
+                      "audit2why", "semodule", "seinfo")}
 
 
 class Config(object):
@@ -315,6 +316,25 @@ class SELinuxFacts(object):
             return table
         return self._once("ports", load)
 
+    def policy_types(self):
+        """The types of the loaded policy, from `seinfo POLICY --flat -t` (one run, about
+        0.5 s), or None when seinfo or the policy is missing or the answer is not a list
+        of type names."""
+        def load():
+            policy = self.policy_file
+            if policy is None or self.tool("seinfo") is None:
+                return None
+            result = self.run("seinfo", [policy, "--flat", "-t"], timeout=max(self.timeout, 30.0))
+            if result is None:
+                return None
+            self.tool_runs["seinfo"] = [result, 1, False]
+            types = parse_seinfo_names(result.text) if result.ok else None
+            if not types:
+                return None
+            self.tool_runs["seinfo"][2] = True
+            return types
+        return self._once("seinfo-types", load)
+
     def view(self, need_ports=False, denials=None):
         """What the analyzers know of the policy; with `denials` (commonest first) also
         matchpathcon's labels for their paths and audit2why's verdicts, when present."""
@@ -326,7 +346,8 @@ class SELinuxFacts(object):
                     self.port_types if need_ports else None,
                     self.sesearch if self.tool("sesearch") and self.policy_file else None,
                     self.policy_name, labels=labels, verdicts=verdicts,
-                    audit2why=run[0] if run and verdicts else None)
+                    audit2why=run[0] if run and verdicts else None,
+                    types=self.policy_types() if denials else None)
 
     # -- the audit log --------------------------------------------------------------------
     @property

@@ -61,7 +61,7 @@ class View(object):
     """The host's policy as far as it is known (every part may be missing)."""
 
     def __init__(self, booleans=None, fcontexts=None, port_types=None, sesearch=None,
-                 policy_name=None, labels=None, verdicts=None, audit2why=None):
+                 policy_name=None, labels=None, verdicts=None, audit2why=None, types=None):
         self.booleans = booleans or {}  # name -> (current, pending)
         self.fcontexts = fcontexts
         self.port_types = port_types  # {(port, proto): type} from semanage, or None
@@ -70,6 +70,7 @@ class View(object):
         self.labels = labels or {}  # path -> context or "<<none>>", from matchpathcon
         self.verdicts = verdicts or {}  # denial key -> parsers.audit2why.Verdict
         self.audit2why = audit2why  # the CommandResult of the audit2why run, or None
+        self.types = types  # frozenset of the loaded policy's types (seinfo), or None
 
     @property
     def flavor(self):
@@ -497,7 +498,31 @@ def explain(denial, view):
     out.sort(key=lambda e: e.rank)
     if not out:
         out.extend(module(denial, view))
-    return review(denial, out, view)
+    out = review(denial, out, view)
+    if view.types:
+        for explanation in out:
+            check_types(explanation, view.types, view.policy_name)
+    return out
+
+
+def check_types(explanation, types, policy_name=None):
+    """A fix that names a type the loaded policy does not have (seinfo's list) would fail:
+    `semanage ... -t X` answers `ValueError: Type X is invalid`.  Say so, and lower the
+    explanation's confidence (the type came from the knowledge table of another policy)."""
+    missing = []
+    for action in explanation.fix:
+        argv = action.argv or []
+        for i, word in enumerate(argv[:-1]):
+            name = argv[i + 1]
+            if word == "-t" and name != "TYPE" and name not in types and name not in missing:
+                missing.append(name)
+    if missing:
+        explanation.confidence = "low"
+        explanation.notes.append(
+            "seinfo: %s %s not a type of the loaded policy%s, so the command would fail "
+            "(`Type %s is invalid`); use a type this policy has (seinfo -t NAME, or sesearch)"
+            % (", ".join(missing), "is" if len(missing) == 1 else "are",
+               " (%s)" % policy_name if policy_name else "", missing[0]))
 
 
 def needs_module(explanations):

@@ -80,12 +80,13 @@ def tool_lines(facts):
     """One line per real tool that was asked about the denials: the command (shell-quoted,
     stdin named), what it was asked and whether its answer was used."""
     out = []
-    for name in ("matchpathcon", "audit2why"):
+    for name in ("matchpathcon", "audit2why", "seinfo"):
         run = facts.tool_runs.get(name)
         if run is None:
             continue
         result, count, used = run
         what = ("the labels of %d path%s" % (count, "" if count == 1 else "s") if name == "matchpathcon"
+                else "the policy's types" if name == "seinfo"
                 else "%d AVC line%s on stdin" % (count, "" if count == 1 else "s"))
         if used:
             status = "used"
