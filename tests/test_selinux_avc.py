@@ -250,11 +250,20 @@ def test_fast_path_chunking_and_general_reading_agree():
     syslog = (b'Jun 10 10:00:00 web1 kernel: type=1400 audit(1718000700.5:95): avc:  denied  '
               b'{ name_bind } for  pid=7 comm="goapi" src=8081 scontext=system_u:system_r:httpd_t:s0 '
               b'tcontext=system_u:object_r:unreserved_port_t:s0 tclass=tcp_socket permissive=1\n')
-    parts = [_log("sample-1mb.log"), _log("sepolgen-httpd.log"), glued, _log("audit2allow-test.log"),
+    # a plain denial with another glued after it (two denials on one line)
+    two = (b'type=AVC msg=audit(1718000650.1:93): avc:  denied  { read } for  pid=9 comm="goapi" '
+           b'name="cfg" dev="dm-0" ino=6 scontext=system_u:system_r:httpd_t:s0 '
+           b'tcontext=system_u:object_r:goapi_conf_t:s0 tclass=file permissive=0 type=AVC '
+           b'msg=audit(1718000650.2:94): avc:  denied  { write } for  pid=9 comm="goapi" '
+           b'name="cfg" dev="dm-0" ino=6 scontext=system_u:system_r:httpd_t:s0 '
+           b'tcontext=system_u:object_r:goapi_conf_t:s0 tclass=file permissive=0\n')
+    parts = [_log("sample-1mb.log"), _log("sepolgen-httpd.log"), glued, two, _log("audit2allow-test.log"),
              b"garbage \x00\xff line\n", syslog, _log("go-home-exec.log"), _log("sepolgen-audit.log")]
     data = b"".join(parts) * 2
     reference = _scan_summary(data, 1 << 20)
-    assert reference[1]["glued_records"] == 2 and reference[1]["unrecognized_lines"] == 2
+    assert reference[1]["glued_records"] == 4 and reference[1]["unrecognized_lines"] == 2
+    rules = dict(reference[2])
+    assert rules[("httpd_t", "goapi_conf_t", "file")] == ["read", "write"]
     assert reference[1]["denial_records"] > 3000
     for chunk in (64 * 1024 + 7, 200 * 1024, 7 * 1024 + 3):
         assert _scan_summary(data, chunk) == reference, chunk

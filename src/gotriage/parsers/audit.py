@@ -503,8 +503,9 @@ class Scanner(object):
             m = plain(buf, ls)
             if m is None:
                 le = find(b"\n", ls, limit)
-                denials += buf.count(DENIED, ls, le)
-                m = _PLAIN_USER.match(buf, ls, le)
+                here = buf.count(DENIED, ls, le)
+                denials += here
+                m = _PLAIN_USER.match(buf, ls, le) if here == 1 else None
                 if m is not None:
                     i = m.start(2)
                     end = find(GS, i, le)
@@ -558,8 +559,12 @@ class Scanner(object):
             ls = buf.rfind(b"\n", start - 1, i) + 1
             le = buf.find(b"\n", i, limit)
             if _LINES.match(buf, ls - 1, limit - 1) is None:
-                self._avc(buf, ls, i, le)
-            i = buf.find(DENIED, le, limit)
+                self._avc(buf, ls, i, le)  # inside a line _process did not look at
+            else:
+                plain = _PLAIN.match(buf, ls)
+                if plain is not None and i != plain.start(2):
+                    self._avc(buf, ls, i, le)  # glued after a plain denial, which was read
+            i = buf.find(DENIED, i + len(DENIED), limit)
 
     def _other_line(self, buf, ls, le, read_avcs=True):
         """A line that is not a plain kernel denial: another AVC or USER_AVC form (read
@@ -607,14 +612,12 @@ class Scanner(object):
         lines _RARE_PREFIXED finds."""
         self._rare_lines(buf, start, limit)
         find = buf.find
-        line_end = -1
         i = find(b"avc:", start, limit)
         while i != -1:
-            if i > line_end:
-                ls = buf.rfind(b"\n", start - 1, i) + 1
-                line_end = find(b"\n", i, limit)
-                self._avc(buf, ls, i, line_end)
-            i = find(b"avc:", i + 4, limit)
+            ls = buf.rfind(b"\n", start - 1, i) + 1
+            line_end = find(b"\n", i, limit)
+            self._avc_line(buf, ls, line_end)
+            i = find(b"avc:", line_end, limit)
 
     def _count(self, denial, stamp, seconds):
         """Count one denial record of `denial` at `stamp`."""
