@@ -528,7 +528,8 @@ class Scanner(object):
                 # not seen yet (or not itemised): the long way
                 self._avc(buf, ls, m.start(2), le)
                 continue
-            # a repeat: only its time is read
+            # a repeat: only its time is read, and counted as _count does (inline: this
+            # runs for every record of a large log)
             stamp = float(m.group(1))
             if since is not None and stamp < since:
                 res.skipped_since += 1
@@ -655,7 +656,7 @@ class Scanner(object):
         parsed = self._avc_header(buf, ls, i, le)
         if parsed is None:
             return
-        kind, node, _syslog, sec, ms, event, ls = parsed
+        kind, node, sec, ms, event, ls = parsed
         stamp_value = sec + ms / 1000.0
         if self.since is not None and stamp_value < self.since:
             res.skipped_since += 1
@@ -720,16 +721,15 @@ class Scanner(object):
         self._count(denial, stamp_value, self._seconds)
 
     def _avc_header(self, buf, ls, i, le):
-        """(kind, node, syslog, seconds, millis, event, record start) of an AVC line that
-        is not the plain `type=AVC msg=audit(...)` form, or None when it is no denial."""
+        """(kind, node, seconds, millis, event, record start) of an AVC line that is not
+        the plain `type=AVC msg=audit(...)` form, or None when it is no denial."""
         res = self.result
-        syslog = not buf.startswith((b"type=", b"node=", b"host="), ls)
-        if syslog:
+        if not buf.startswith((b"type=", b"node=", b"host="), ls):  # a syslog or dmesg line
             stamp = _STAMP.search(buf, ls, i)
             if stamp is None:
                 return None  # "avc:" in some other text
             kind = "USER_AVC" if b"type=1107" in buf[ls:i] else "AVC"
-            return (kind, "", True, int(stamp.group(1)), int(stamp.group(2)),
+            return (kind, "", int(stamp.group(1)), int(stamp.group(2)),
                     stamp.group(0)[6:-1], ls)
         own = buf.find(b"type=", ls, i)
         last = buf.rfind(b"type=", ls, i)
@@ -748,7 +748,7 @@ class Scanner(object):
             return None  # "avc:" inside another record (an EXECVE argument...)
         node = (head.group(1) or b"").decode("ascii", "replace")
         event = b"%s.%s:%s" % (head.group(3), head.group(4), head.group(5))
-        return kind, node, False, int(head.group(3)), int(head.group(4)), event, ls
+        return kind, node, int(head.group(3)), int(head.group(4)), event, ls
 
     def _bad(self, buf, ls, le, why):
         res = self.result
