@@ -74,9 +74,13 @@ _PID = re.compile(br" pid=\d+")
 # rare records read (SELINUX_ERR, MAC_POLICY_LOAD, a failed SERVICE_START) and every
 # line that does not start with `type=` (not an audit record, a node=/host= prefixed
 # one, an empty line).  The search stops at each newline for a few bytes only, so it
-# runs at about the speed of bytes.count (capturing groups here would double that).
+# runs at about the speed of bytes.count (capturing groups here would double that).  The
+# record types are told apart by their first letter first: most lines (PATH, PROCTITLE,
+# CWD, EXECVE...) are settled by one character class, not five alternatives, which is a
+# quarter of the search's time on a large log.
 _LINES = re.compile(
-    br"\n(?!type=(?!AVC |USER_AVC |SELINUX_ERR |MAC_POLICY_LOAD |SERVICE_START [^\n]*res=failed'))")
+    br"\n(?!type=(?:[^AUSM]|A(?!VC )|U(?!SER_AVC )|M(?!AC_POLICY_LOAD )"
+    br"|S(?!ELINUX_ERR |ERVICE_START [^\n]*res=failed')))")
 # The head of a plain kernel denial up to its pid: the time and the permissions.  What
 # identifies a repeat is the record without its time and pid (the kernel writes untrusted
 # strings with a space in hex, so DENIED cannot occur again in the line).
@@ -549,7 +553,7 @@ class Scanner(object):
                 seconds.add(second)
                 last_second = second
         res.avc_records += counted
-        if denials != buf.count(DENIED, start, limit):
+        if denials != _count_denied(buf, start, limit, denials):
             self._denials_elsewhere(buf, start, limit)
 
     def _denials_elsewhere(self, buf, start, limit):
@@ -904,6 +908,26 @@ class Scanner(object):
             if not unit.explained:
                 unit.explained = any(int(t) + d in seconds for t in unit.times
                                      for d in range(-10, 2))
+
+
+def _count_denied(buf, start, limit, expected):
+    """buf.count(DENIED, start, limit), about twice as fast on an audit log: DENIED ends
+    with `{`, a byte rare outside denials, which bytes.find locates with memchr, while
+    bytes.count must step over the spaces and letters DENIED shares with every record.
+    A region with many other braces (more than `expected` denials explain) is counted
+    the plain way."""
+    find = buf.find
+    budget = 2 * expected + 256
+    count = 0
+    i = find(b"{", start + len(DENIED) - 1, limit)
+    while i != -1:
+        budget -= 1
+        if budget < 0:
+            return buf.count(DENIED, start, limit)
+        if buf.startswith(DENIED, i - len(DENIED) + 1):
+            count += 1
+        i = find(b"{", i + 1, limit)
+    return count
 
 
 def _permissive(body):
