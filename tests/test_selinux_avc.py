@@ -274,6 +274,28 @@ def test_fast_path_chunking_and_general_reading_agree():
             d[5][0] in data[offset:offset + 4200].decode("utf-8", "replace")
 
 
+def test_denial_count_equals_bytes_count_on_every_region():
+    """_count_denied (memchr on the `{` of DENIED) is bytes.count(DENIED) exactly: for
+    regions that cut a denial at either end, and for a region with so many other braces
+    that it falls back to bytes.count; a denial glued into such a region is still read."""
+    data = _log("sepolgen-httpd.log") + _log("go-home-exec.log") + _log("sample-1mb.log")[:200000]
+    total = data.count(audit.DENIED)
+    assert total > 100
+    first = data.find(audit.DENIED)
+    for start, limit in ((0, len(data)), (first, len(data)), (first + 1, len(data)),
+                         (0, first + len(audit.DENIED)), (0, first + len(audit.DENIED) - 1),
+                         (first + 3, first + 900), (len(data) // 3, len(data) // 2)):
+        assert audit._count_denied(data, start, limit, 0) == data.count(audit.DENIED, start, limit)
+    braces = b"type=EXECVE msg=audit(1718000600.1:1): argc=2 a0=\"jq\" a1=\"{.a}{.b}{}\"\n" * 400
+    assert audit._count_denied(braces + data, 0, len(braces) + len(data), 0) == total
+    glued = (b'type=PATH msg=audit(1718000600.1:90): item=0 name="{x}" natype=AVC '
+             b'msg=audit(1718000600.2:91): avc:  denied  { execute } for  pid=9 comm="goapi" '
+             b'name="goapi" dev="dm-0" ino=5 scontext=system_u:system_r:init_t:s0 '
+             b'tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=file permissive=0\n')
+    summary = _scan_summary(braces + glued + braces, 1 << 20)
+    assert summary[1]["denial_records"] == 1 and summary[1]["glued_records"] == 1
+
+
 def test_each_port_is_its_own_denial(tmp_path):
     """The same service denied binding two unlabelled ports: two denials, a semanage port
     command for each port (merged, the second port would have no fix)."""
