@@ -224,12 +224,21 @@ def cmd_collect(args):
     out = args.output
     if os.path.exists(out) and not (os.path.isdir(out) and not os.listdir(out)):
         raise ToolError("%s already exists: give a new path" % out)
-    host = RecordingHost(LiveHost())
-    report = runner.run(host, args.layer or list(LAYERS), _options(args))
+    # what is read in ranges (audit logs) waits in an unnamed file beside the output, not
+    # in memory (and not in /tmp, which may be a tmpfs)
+    spill_dir = os.path.dirname(os.path.abspath(out))
     try:
-        host.save(out)
+        host = RecordingHost(LiveHost(), spill_dir=spill_dir)
     except OSError as exc:
-        raise ToolError("cannot write %s: %s" % (out, exc)) from None
+        raise ToolError("cannot write in %s: %s" % (spill_dir, exc)) from None
+    try:
+        report = runner.run(host, args.layer or list(LAYERS), _options(args))
+        try:
+            host.save(out)
+        except OSError as exc:
+            raise ToolError("cannot write %s: %s" % (out, exc)) from None
+    finally:
+        host.close()
     sys.stderr.write("gotriage: recorded %d paths and %d commands into %s (secrets redacted)\n" % (
         len(host.paths), len(host.commands), out))
     for note in report.notes:

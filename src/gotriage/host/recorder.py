@@ -3,34 +3,51 @@
 `gotriage collect` runs the same checks as `gotriage check` through a RecordingHost, so
 the snapshot holds exactly what `check` reads, and `check --root SNAPSHOT` sees the same
 host.  Secrets are redacted on the way out (see redact.py).
+
+Memory stays flat whatever the size of what is read in ranges (the SELinux layer reads
+every audit log whole, a MiB at a time): the bytes of read_range() calls go to a spill
+file (unnamed, mode 0600, in `spill_dir`, which `collect` sets to the directory of its
+output), and are streamed from there into the snapshot.  Whole reads (read(), at most
+DEFAULT_MAX_READ each) and command outputs (at most MAX_OUTPUT) stay in memory.
 """
 
 import datetime
+import heapq
 import io
 import json
 import os
 import posixpath
 import tarfile
+import tempfile
 import time
 
 from gotriage import __version__
 from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, Host, HostError, stdin_digest
-from gotriage.host.redact import redact_bytes, redact_env
+from gotriage.host.redact import STREAM_PIECE, redact_bytes, redact_env, redact_stream
 from gotriage.host.snapshot import FORMAT_VERSION, MANIFEST, command_key, encode_output
 
 
 class RecordingHost(Host):
     kind = "live"
 
-    def __init__(self, inner):
+    def __init__(self, inner, spill_dir=None):
         Host.__init__(self)
         self.inner = inner
         self.description = inner.description
         self.denied = inner.denied
         self.paths = {}
         self.contents = {}
-        self.ranges = {}  # path -> [(offset, bytes)] read with read_range
+        # path -> [(offset, length, where in the spill file)] of each read_range call
+        self.ranges = {}
         self.commands = []
+        self._spill_dir = spill_dir
+        # Created now: a directory that cannot take it fails before any check runs.
+        self._spill = tempfile.TemporaryFile(prefix=".gotriage-collect-", dir=spill_dir)
+        self._spilled = 0
+        self._spill_error = None
+
+    def close(self):
+        self._spill.close()
 
     def _entry(self, path):
         return self.paths.setdefault(path, {})
@@ -54,7 +71,14 @@ class RecordingHost(Host):
     def read_range(self, path, offset, length):
         data = self._call("read", path, self.inner.read_range, path, offset, length)
         self._entry(path)["read"] = True
-        self.ranges.setdefault(path, []).append((offset, data))
+        if self._spill_error is None:
+            try:
+                self._spill.seek(self._spilled)
+                self._spill.write(data)
+            except OSError as exc:  # a full disk: the check goes on, save() reports it
+                self._spill_error = exc
+            self.ranges.setdefault(path, []).append((offset, len(data), self._spilled))
+            self._spilled += len(data)
         return data
 
     def stat(self, path):
@@ -121,7 +145,9 @@ class RecordingHost(Host):
 
     # -- writing ---------------------------------------------------------------------------
     def snapshot_members(self):
-        """(relative path, bytes) of every file of the snapshot, secrets redacted."""
+        """(relative path, size or None, byte pieces) of every file of the snapshot,
+        secrets redacted.  The size is known (not None) for the files held in memory; a
+        file read in ranges comes as a stream of redacted pieces of at most a few MiB."""
         manifest = {
             "format": FORMAT_VERSION,
             "tool": "gotriage %s" % __version__,
@@ -131,11 +157,14 @@ class RecordingHost(Host):
             "environ": redact_env(self.environ()),
             "redacted": True,
         }
-        yield MANIFEST, _dump(manifest)
-        yield "paths.json", _dump(self.paths)
+        yield _member(MANIFEST, _dump(manifest))
+        yield _member("paths.json", _dump(self.paths))
         for path in sorted(set(self.contents) | set(self.ranges)):
-            rel = posixpath.normpath(path).lstrip("/")
-            yield "files/" + rel, redact_bytes(self._content(path))
+            rel = "files/" + posixpath.normpath(path).lstrip("/")
+            if self.ranges.get(path):
+                yield rel, None, redact_stream(self._pieces(path))
+            else:
+                yield _member(rel, redact_bytes(self.contents.get(path, b"")))
         seen = set()
         number = 0
         for result in self.commands:
@@ -152,25 +181,50 @@ class RecordingHost(Host):
                 entry["stdin_sha256"] = result.stdin_sha256
             encode_output(redact_bytes(result.stdout), "stdout", entry)
             encode_output(redact_bytes(result.stderr), "stderr", entry)
-            yield "commands/%04d.json" % number, _dump(entry)
+            yield _member("commands/%04d.json" % number, _dump(entry))
 
-    def _content(self, path):
-        """The bytes to store for `path`: what read() returned, with the parts read by
-        read_range() laid over it (other bytes of a partly read file are zeros; a replay
-        asks for the same parts)."""
+    def _pieces(self, path):
+        """The bytes to store for `path`, in pieces of at most STREAM_PIECE: what read()
+        returned, with the parts read by read_range() laid over it in the order they were
+        read (where two overlap, the later read wins; bytes of a partly read file that
+        nothing read are zeros: a replay asks for the same parts)."""
         whole = self.contents.get(path, b"")
-        pieces = self.ranges.get(path)
-        if not pieces:
-            return whole
-        size = max([len(whole)] + [offset + len(data) for offset, data in pieces])
-        buf = bytearray(size)
-        buf[:len(whole)] = whole
-        for offset, data in pieces:
-            buf[offset:offset + len(data)] = data
-        return bytes(buf)
+        layers = [(0, len(whole), None)] + self.ranges[path]  # layer i is read after i-1
+        size = max(offset + length for offset, length, _where in layers)
+        starts = sorted((offset, i) for i, (offset, length, _w) in enumerate(layers) if length)
+        active = []  # heap of (-layer, end): the latest layer covering the position wins
+        pos, nxt = 0, 0
+        while pos < size:
+            while nxt < len(starts) and starts[nxt][0] <= pos:
+                i = starts[nxt][1]
+                heapq.heappush(active, (-i, layers[i][0] + layers[i][1]))
+                nxt += 1
+            while active and active[0][1] <= pos:
+                heapq.heappop(active)  # ended
+            # the segment ends where the top layer ends or the next layer starts
+            end = min(active[0][1] if active else size,
+                      starts[nxt][0] if nxt < len(starts) else size)
+            if active:
+                top = -active[0][0]
+                offset, _length, where = layers[top]
+                for at in range(pos, end, STREAM_PIECE):
+                    n = min(STREAM_PIECE, end - at)
+                    if where is None:
+                        yield whole[at:at + n]
+                    else:
+                        self._spill.seek(where + at - offset)
+                        yield self._spill.read(n)
+            else:
+                for at in range(pos, end, STREAM_PIECE):
+                    yield bytes(min(STREAM_PIECE, end - at))
+            pos = end
 
     def save(self, dest):
         """Write the snapshot to a new directory, or to a .tar.gz (mode 0600)."""
+        if self._spill_error is not None:
+            raise OSError("could not keep what was read in the spill file in %s: %s" % (
+                self._spill_dir or tempfile.gettempdir(), self._spill_error))
+        self._spill.flush()
         if dest.endswith((".tar.gz", ".tgz")):
             return self._save_archive(dest)
         return self._save_directory(dest)
@@ -180,12 +234,13 @@ class RecordingHost(Host):
             raise OSError("%s exists and is not empty" % dest)
         os.makedirs(dest, 0o700, exist_ok=True)
         os.chmod(dest, 0o700)
-        for rel, data in self.snapshot_members():
+        for rel, _size, pieces in self.snapshot_members():
             path = os.path.join(dest, *rel.split("/"))
             _makedirs_private(os.path.dirname(path))
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                for piece in pieces:
+                    f.write(piece)
         return dest
 
     def _save_archive(self, dest):
@@ -197,13 +252,28 @@ class RecordingHost(Host):
         os.fchmod(fd, 0o600)
         now = time.time()
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-            for rel, data in self.snapshot_members():
+            for rel, size, pieces in self.snapshot_members():
                 info = tarfile.TarInfo(top + "/" + rel)
-                info.size = len(data)
                 info.mode = 0o600
                 info.mtime = now
-                tar.addfile(info, io.BytesIO(data))
+                if size is not None:
+                    info.size = size
+                    tar.addfile(info, io.BytesIO(pieces[0]))
+                    continue
+                # a tar header holds the size, which redaction may change: the redacted
+                # stream goes to an unnamed file beside the spill first
+                with tempfile.TemporaryFile(prefix=".gotriage-collect-", dir=self._spill_dir) as tmp:
+                    for piece in pieces:
+                        tmp.write(piece)
+                    info.size = tmp.tell()
+                    tmp.seek(0)
+                    tar.addfile(info, tmp)
         return dest
+
+
+def _member(rel, data):
+    """A snapshot member held in memory: (relative path, size, [data])."""
+    return rel, len(data), [data]
 
 
 def _makedirs_private(path):
