@@ -97,9 +97,10 @@ STREAM_PIECE = 1 << 20
 
 def redact_stream(pieces, piece_size=STREAM_PIECE):
     """redact_bytes over a file given as an iterable of byte pieces, with bounded memory:
-    the text is redacted about `piece_size` bytes of whole lines at a time (a secret is
-    never split, since none spans a line), and a run of 4 * piece_size bytes without a
-    line end is passed on as one piece.  Yields the redacted pieces."""
+    the text is redacted about `piece_size` bytes of whole lines at a time, so a secret on
+    one line is never split (only a .netrc-style `password` with its value on the next
+    line, which no log writes, could fall on a cut), and a run of 4 * piece_size bytes
+    without a line end is passed on as one piece.  Yields the redacted pieces."""
     pending = b""
     for piece in pieces:
         pending = pending + piece if pending else piece
