@@ -199,12 +199,21 @@ class SELinuxFacts(object):
         path = self.tool(name)
         if path is None:
             return None
-        if input is None:
-            result = self.host.run([path] + list(args), timeout=timeout or self.timeout)
-        else:
-            result = self.host.run([path] + list(args), timeout=timeout or self.timeout,
-                                   input=input)
+        result = self.host.run([path] + list(args), timeout=timeout or self.timeout, input=input)
         return result if result.error != "not-recorded" else None
+
+    def ask(self, name, args, asked, answer, timeout=None, input=None):
+        """Run tool `name` once on behalf of the denials and record it in tool_runs (the
+        command, how many items it was asked about, whether its answer was used).
+        `answer(result)` turns a successful run into the answer, or a false value when
+        the output is unusable.  Returns the answer, or None."""
+        result = self.run(name, args, timeout=timeout, input=input)
+        if result is None:
+            return None
+        run = self.tool_runs[name] = [result, asked, False]
+        value = answer(result) if result.ok else None
+        run[2] = bool(value)
+        return value or None
 
     def expected_labels(self, denials):
         """{path: context, or "<<none>>"} for the paths of the first denials on files, from
@@ -217,22 +226,20 @@ class SELinuxFacts(object):
                     and "\n" not in path and len(paths) < MAX_MATCHPATHCON):
                 paths.append(path)
 
-        def load():
-            if not paths or self.tool("matchpathcon") is None:
-                return {}
-            result = self.run("matchpathcon", ["-n"] + paths)
-            if result is None:
-                return {}
-            self.tool_runs["matchpathcon"] = [result, len(paths), False]
+        def labels(result):
             answers = result.text.splitlines()
             # -n prints one context per path, in order; a path it cannot look up prints
             # nothing (and exits 1), so anything but one well-formed line per path is unusable
-            if not result.ok or len(answers) != len(paths) or not all(
+            if len(answers) != len(paths) or not all(
                     a == "<<none>>" or re.match(r"^[^\s:]+:[^\s:]+:[^\s:]+(:\S+)?$", a)
                     for a in answers):
-                return {}
-            self.tool_runs["matchpathcon"][2] = True
+                return None
             return dict(zip(paths, answers))
+
+        def load():
+            if not paths:
+                return {}
+            return self.ask("matchpathcon", ["-n"] + paths, len(paths), labels) or {}
         return self._once("matchpathcon:" + "\0".join(paths), load)
 
     def audit2why(self, denials):
@@ -253,24 +260,20 @@ class SELinuxFacts(object):
                 lines.append(line)
             keys.setdefault(line, []).append(d.key)
 
-        def load():
-            policy = self.policy_file
-            if not lines or policy is None or self.tool("audit2why") is None:
-                return {}
-            data = "".join(line + "\n" for line in lines).encode("ascii")
-            result = self.run("audit2why", ["-p", policy], input=data,
-                              timeout=max(self.timeout, AUDIT2WHY_TIMEOUT))
-            if result is None:
-                return {}
-            self.tool_runs["audit2why"] = [result, len(lines), False]
-            if not result.ok:
-                return {}
-            verdicts = {}
+        def verdicts(result):
+            by_key = {}
             for verdict in parse_audit2why(result.text):
                 for key in keys.get(verdict.line, ()):
-                    verdicts[key] = verdict
-            self.tool_runs["audit2why"][2] = bool(verdicts)
-            return verdicts
+                    by_key[key] = verdict
+            return by_key
+
+        def load():
+            policy = self.policy_file
+            if not lines or policy is None:
+                return {}
+            data = "".join(line + "\n" for line in lines).encode("ascii")
+            return self.ask("audit2why", ["-p", policy], len(lines), verdicts, input=data,
+                            timeout=max(self.timeout, AUDIT2WHY_TIMEOUT)) or {}
         return self._once("audit2why:" + "\0".join(lines), load)
 
     def sesearch(self, stype, tclass, perm):
@@ -322,17 +325,11 @@ class SELinuxFacts(object):
         of type names."""
         def load():
             policy = self.policy_file
-            if policy is None or self.tool("seinfo") is None:
+            if policy is None:
                 return None
-            result = self.run("seinfo", [policy, "--flat", "-t"], timeout=max(self.timeout, 30.0))
-            if result is None:
-                return None
-            self.tool_runs["seinfo"] = [result, 1, False]
-            types = parse_seinfo_names(result.text) if result.ok else None
-            if not types:
-                return None
-            self.tool_runs["seinfo"][2] = True
-            return types
+            return self.ask("seinfo", [policy, "--flat", "-t"], 1,
+                            lambda result: parse_seinfo_names(result.text),
+                            timeout=max(self.timeout, 30.0))
         return self._once("seinfo-types", load)
 
     def view(self, need_ports=False, denials=None):

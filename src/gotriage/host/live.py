@@ -1,8 +1,8 @@
 """The live machine, read-only.
 
-Commands run with no stdin (or the bytes a caller gives them), in their own session (so a timeout kills the whole process
-group: firewall-cmd and friends hang when D-Bus is stuck), with a hard timeout, and with
-their output capped.  Nothing here writes to the host.
+Commands run with no stdin (or the bytes a caller gives them), in their own session (so
+a timeout kills the whole process group: firewall-cmd and friends hang when D-Bus is
+stuck), with a hard timeout, and with their output capped.  Nothing here writes to the host.
 """
 
 import os

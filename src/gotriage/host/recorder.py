@@ -119,10 +119,8 @@ class RecordingHost(Host):
         return value
 
     def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
-        if input is None:
-            result = self.inner.run(argv, env=env, cwd=cwd, timeout=timeout)
-        else:
-            result = self.inner.run(argv, env=env, cwd=cwd, timeout=timeout, input=input)
+        result = self.inner.run(argv, env=env, cwd=cwd, timeout=timeout, input=input)
+        if input is not None:
             # The replay computes the input from the snapshot's files, which are redacted:
             # the key is the digest of the redacted input.
             result.stdin_sha256 = stdin_digest(redact_bytes(input))

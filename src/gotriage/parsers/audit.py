@@ -805,13 +805,15 @@ class Scanner(object):
         lo, hi = max(0, ls - WINDOW), min(len(buf), le + WINDOW)
         found = {"_lines": []}
         candidates = []
+        own_comm = None if comm is None else b'comm="%s"' % comm.encode("utf-8", "replace")
         at = buf.find(needle, lo, hi)
         while at != -1:
             line_start = buf.rfind(b"\n", lo, at) + 1
             rec_start = buf.rfind(b"type=", max(line_start, at - 64), at)
             if rec_start != -1:
-                same = comm is None or (b'comm="%s"' % comm.encode("utf-8", "replace")) in \
-                    buf[at:buf.find(b"\n", at, hi) if buf.find(b"\n", at, hi) != -1 else hi]
+                line_end = buf.find(b"\n", at, hi)
+                same = own_comm is None or buf.find(
+                    own_comm, at, line_end if line_end != -1 else hi) != -1
                 candidates.append((not same, abs(at - ls), line_start, rec_start, at))
             at = buf.find(needle, at + len(needle), hi)
         candidates.sort()

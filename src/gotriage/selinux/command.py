@@ -303,8 +303,3 @@ def to_json(facts, scan, explained, args, module):
         out["module"] = module
     out["problems"] = problem_lines(scan)
     return out
-
-
-def commands_text(actions):
-    return "\n".join(shell_join(a.argv) for a in actions if a.argv)
-
