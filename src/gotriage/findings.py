@@ -5,15 +5,61 @@ same thing.  Fixes are *actions*: a command as an argv list (shell-quoted only w
 printed) or a file edit.  Nothing here ever runs an action.
 """
 
+from gotriage.quoting import shell_join, shell_word, visible
+
 SEVERITIES = ("ok", "info", "warn", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
-def shell_join(argv):
-    """Quote an argv for a POSIX shell (shlex.join is 3.8+)."""
-    import shlex  # here: it imports re, which most runs never need
+# Directories that no fix may change recursively (chown -R, chmod -R, restorecon -R,
+# rm -r...): such a command breaks the host whatever problem it was meant to fix.
+SYSTEM_DIRS = frozenset("""
+/ /bin /boot /dev /etc /home /lib /lib64 /media /mnt /opt /proc /root /run /sbin /srv /sys
+/tmp /usr /usr/bin /usr/lib /usr/lib64 /usr/libexec /usr/local /usr/local/bin /usr/local/lib
+/usr/local/sbin /usr/sbin /usr/share /usr/src /var /var/cache /var/lib /var/log /var/opt
+/var/spool /var/tmp /etc/systemd /etc/systemd/system /usr/lib/systemd /usr/lib/systemd/system
+/etc/selinux /etc/pki /etc/yum.repos.d /etc/profile.d /etc/sudoers.d /etc/security
+""".split())
+# Programs and the options that make them recursive.
+_RECURSIVE = {"chown": ("R",), "chmod": ("R",), "chgrp": ("R",), "chcon": ("R",),
+              "setfacl": ("R",), "restorecon": ("R", "r"), "rm": ("r", "R"),
+              "setfiles": None, "fixfiles": None}
 
-    return " ".join(shlex.quote(str(a)) for a in argv)
+
+def operands(*args):
+    """Command operands taken from the host, after `--` when one of them starts with '-'
+    (a unit or user named `-x` would otherwise be read as an option)."""
+    args = [str(a) for a in args]
+    return (["--"] + args) if any(a.startswith("-") for a in args) else args
+
+
+def is_system_dir(path):
+    import posixpath
+
+    path = str(path)
+    return path.startswith("/") and posixpath.normpath(path).replace("//", "/") in SYSTEM_DIRS
+
+
+def too_wide(argv):
+    """The system directory that `argv` would change recursively, else None."""
+    if not argv:
+        return None
+    import posixpath
+
+    program = posixpath.basename(str(argv[0]))
+    if program not in _RECURSIVE:
+        return None
+    flags = _RECURSIVE[program]
+    args = [str(a) for a in argv[1:]]
+    recursive = flags is None or any(
+        (a.startswith("-") and not a.startswith("--") and any(f in a[1:] for f in flags))
+        or a == "--recursive" for a in args)
+    if not recursive:
+        return None
+    for a in args:
+        if not a.startswith("-") and is_system_dir(a):
+            return a
+    return None
 
 
 class Evidence(object):
@@ -81,7 +127,8 @@ class Action(object):
     adding a PATH entry); unsafe actions are shown with a caution.
     """
 
-    __slots__ = ("kind", "argv", "path", "line", "old", "description", "safe", "as_user")
+    __slots__ = ("kind", "argv", "path", "line", "old", "description", "safe", "as_user",
+                 "syntax")
 
     def __init__(self, kind, description=None, argv=None, path=None, line=None, old=None,
                  safe=True, as_user=None):
@@ -94,14 +141,26 @@ class Action(object):
         self.old = old  # the line to replace, if any
         self.safe = safe
         self.as_user = as_user
+        self.syntax = None
 
     @classmethod
     def command(cls, argv, description=None, safe=True, as_user=None):
+        wide = too_wide(argv)
+        if wide is not None:
+            # The last line of defence: the checks are written (and tested on every
+            # fixture) never to build such a command.
+            return cls.note("(not printed: a fix that changes %s recursively; change only "
+                            "what the finding names)" % wide)
         return cls("command", description=description, argv=argv, safe=safe, as_user=as_user)
 
     @classmethod
-    def edit(cls, path, line, old=None, description=None, safe=True):
-        return cls("edit", description=description, path=path, line=line, old=old, safe=safe)
+    def edit(cls, path, line, old=None, description=None, safe=True, syntax=None):
+        """Add `line` to the file at `path`, or replace `old` with it, or (line None) delete
+        `old`.  `syntax` names the language of the file (bash, systemd, sudoers, ini, plain:
+        see gotriage.quoting), whose quoting `line` must already follow."""
+        action = cls("edit", description=description, path=path, line=line, old=old, safe=safe)
+        action.syntax = syntax
+        return action
 
     @classmethod
     def note(cls, text):
@@ -115,16 +174,18 @@ class Action(object):
                 text += "   # as %s" % self.as_user
             return text
         if self.kind == "edit":
+            path = shell_word(self.path)
             if self.line is None:
-                return "in %s, delete the line\n    %s" % (self.path, self.old)
+                return "in %s, delete the line\n    %s" % (path, visible(self.old))
             if self.old is not None:
-                return "in %s, replace the line\n    %s\n  with\n    %s" % (self.path, self.old, self.line)
-            return "add to %s the line\n    %s" % (self.path, self.line)
+                return "in %s, replace the line\n    %s\n  with\n    %s" % (
+                    path, visible(self.old), visible(self.line))
+            return "add to %s the line\n    %s" % (path, visible(self.line))
         return self.description
 
     def to_dict(self):
         d = {"kind": self.kind, "safe": self.safe}
-        for key in ("description", "argv", "path", "line", "old", "as_user"):
+        for key in ("description", "argv", "path", "line", "old", "as_user", "syntax"):
             value = getattr(self, key)
             if value is not None:
                 d[key] = value

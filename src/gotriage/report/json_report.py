@@ -12,7 +12,7 @@ import time
 
 from gotriage import __version__
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def to_dict(report):
