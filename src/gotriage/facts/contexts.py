@@ -16,6 +16,13 @@ from gotriage.knowledge.go import systemd_default_path
 from gotriage.parsers.envdump import parse_env0
 from gotriage.parsers.passwd import parse_group, parse_passwd
 from gotriage.parsers.sudoers import effective_policy, parse_sudoers, sudo_environment
+from gotriage.quoting import (
+    Unrepresentable,
+    shell_path_line,
+    shell_word,
+    sudoers_secure_path,
+    systemd_environment,
+)
 
 SUDOERS = "/etc/sudoers"
 SYSTEMD_SYSTEM_CONF = "/etc/systemd/system.conf"
@@ -78,13 +85,26 @@ def shell_context(host):
                   [Evidence.env("PATH", env.get("PATH", ""), "shell")])
 
     def fix(directory, first=False):
-        line = ('export PATH="%s:$PATH"' if first else 'export PATH="$PATH:%s"') % directory
-        return [Action.edit("/etc/profile.d/go.sh", line,
-                            description="for every login shell (then log in again)"),
-                Action.edit(posixpath.join(identity.home or "~", ".bash_profile"), line,
-                            description="or only for %s" % identity.user)]
+        try:
+            line = shell_path_line("PATH", directory, first)
+        except Unrepresentable as exc:
+            return [_cannot_add(directory, exc)]
+        fix = [Action.edit("/etc/profile.d/go.sh", line, syntax="bash",
+                           description="for every login shell (then log in again)")]
+        if identity.home and identity.home.startswith("/"):
+            fix.append(Action.edit(posixpath.join(identity.home, ".bash_profile"), line,
+                                   syntax="bash", description="or only for %s" % identity.user))
+        return fix
     ctx.path_fix = fix
     return ctx
+
+
+def _cannot_add(directory, exc):
+    """What to do when a directory cannot be written onto a PATH line."""
+    return Action.note("%s cannot be put on PATH as it is (%s): link its go where PATH "
+                       "already looks, e.g. ln -s %s /usr/local/bin/go" % (
+                           shell_word(directory), exc.reason,
+                           shell_word(posixpath.join(directory, "go"))))
 
 
 def read_sudoers(host):
@@ -141,12 +161,18 @@ def sudo_context(host, shell):
     def fix(directory, first=False):
         if policy.secure_path:
             d = policy.secure_path_line
-            parts = [directory, policy.secure_path] if first else [policy.secure_path, directory]
-            new = "Defaults    secure_path = %s" % ":".join(parts)
-            return [Action.edit(d.source, new, old=d.text,
+            entries = policy.secure_path.split(":")
+            entries = [directory] + entries if first else entries + [directory]
+            full_path = shell_word(posixpath.join(directory, "go"))
+            try:
+                new = sudoers_secure_path(entries)
+            except Unrepresentable as exc:
+                return [_cannot_add(directory, exc),
+                        Action.note("or call go by its full path: sudo %s ..." % full_path)]
+            return [Action.edit(d.source, new, old=d.text, syntax="sudoers",
                                 description="edit with visudo%s" % (
-                                    "" if d.source == SUDOERS else " -f %s" % d.source)),
-                    Action.note("or call go by its full path: sudo %s/go ..." % directory)]
+                                    "" if d.source == SUDOERS else " -f %s" % shell_word(d.source))),
+                    Action.note("or call go by its full path: sudo %s ..." % full_path)]
         return [Action.note("sudo keeps your PATH here: fix the shell's PATH")]
     ctx.path_fix = fix
     return ctx
@@ -178,11 +204,18 @@ def systemd_context(host, el_major):
                   evidence, severity_weight="info")
 
     def fix(directory, first=False):
+        # The generic context knows no unit: say what a unit that runs go needs, and
+        # leave the exact drop-in to `gotriage service NAME`, which knows the unit.
         parts = [directory, env["PATH"]] if first else [env["PATH"], directory]
-        return [Action.edit("/etc/systemd/system/UNIT.service.d/go.conf",
-                            'Environment="PATH=%s"' % ":".join(parts),
-                            description="in the unit's drop-in under [Service], then "
-                                        "systemctl daemon-reload (or use the full path in ExecStart=)")]
+        try:
+            line = systemd_environment([("PATH", ":".join(parts))])
+        except Unrepresentable:
+            line = None
+        return [Action.note(
+            "a unit that runs go needs its full path in ExecStart= (%s)%s; `gotriage service "
+            "NAME` prints the exact drop-in for a unit" % (
+                posixpath.join(directory, "go"),
+                ", or %s under [Service] in its drop-in" % line if line else ""))]
     ctx.path_fix = fix
     return ctx
 
@@ -202,8 +235,13 @@ def login_context(host, user):
                   [Evidence.command(result, "PATH=%s" % env.get("PATH", ""))])
 
     def fix(directory, first=False):
-        line = ('export PATH="%s:$PATH"' if first else 'export PATH="$PATH:%s"') % directory
-        return [Action.edit(posixpath.join(entry.home, ".bash_profile"), line,
+        try:
+            line = shell_path_line("PATH", directory, first)
+        except Unrepresentable as exc:
+            return [_cannot_add(directory, exc)]
+        if not (entry.home or "").startswith("/"):
+            return [Action.note("add %s to the login profile of %s" % (line, user))]
+        return [Action.edit(posixpath.join(entry.home, ".bash_profile"), line, syntax="bash",
                             description="then log in again as %s" % user)]
     ctx.path_fix = fix
     return ctx, None

@@ -84,10 +84,20 @@ def _split_settings(body):
 
 
 def _unquote(value):
+    """A Defaults value as sudo reads it (checked with sudo 1.9.13): in double quotes only
+    \\" is an escape (every other backslash stays); unquoted, a backslash escapes the next
+    character (`/b\\ c` is "/b c")."""
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1]
-    return value.replace('\\"', '"')
+        return value[1:-1].replace('\\"', '"')
+    out, escaped = [], False
+    for ch in value:
+        if escaped or ch != "\\":
+            out.append(ch)
+            escaped = False
+        else:
+            escaped = True
+    return "".join(out)
 
 
 def parse_sudoers(text, source="/etc/sudoers", into=None):
