@@ -345,13 +345,13 @@ def go_install_binaries(facts):
         problems = [f for f in facts.install_binary_findings(install)
                     if f.severity in ("warn", "error")]
         if not problems:
-            results.append(_f("SYS-GOBIN", "ok", "%s runs here (%s)" % (install.go, install.version),
+            results.append(_f("SYS-GOBIN", "ok", "%s runs here (%s)" % (install.go, install.version_text),
                               subject=install.root))
             continue
         first = problems[0]
         results.append(_f(
             "SYS-GOBIN-WONT-RUN", first.severity,
-            "%s (%s) will not run here: %s" % (install.go, install.version, first.title),
+            "%s (%s) will not run here: %s" % (install.go, install.version_text, first.title),
             subject=install.root, evidence=[e for p in problems for e in p.evidence],
             why=first.why, predicted_error=first.predicted_error,
             fix=list(first.fix), references=list(first.references)))

@@ -10,7 +10,7 @@ import posixpath
 import re
 
 from gotriage.checks import check
-from gotriage.findings import Action, Evidence, Finding
+from gotriage.findings import Action, Evidence, Finding, is_system_dir, operands
 from gotriage.knowledge.go import (
     CACHE_REQUIRED_SINCE,
     CGO_PACKAGES,
@@ -21,6 +21,7 @@ from gotriage.knowledge.go import (
     gopath_is_goroot_warning,
 )
 from gotriage.parsers.goenv import format_version, parse_version
+from gotriage.quoting import shell_word
 
 LAYER = "toolchain"
 
@@ -178,7 +179,7 @@ def go_on_path(facts):
             results.append(_f(
                 "GO-PATH-SHADOWED", "warn",
                 "PATH runs %s from %s, shadowing %s later on PATH" % (
-                    first_install.version, probe.go_path, newer[0].describe()),
+                    first_install.version_text, probe.go_path, newer[0].describe()),
                 ctx, subject="%s>%s" % (probe.go_path, newer[0].root),
                 evidence=[Evidence.env("PATH", ctx.path, ctx.label)]
                 + [Evidence.fact("%s -> %s" % pair) for pair in on_path],
@@ -211,7 +212,7 @@ def _differs_from_shell(facts):
         out.append(_f(
             "GO-PATH-DIFFERS", "warn",
             "%s runs %s (%s); your shell runs %s (%s)" % (
-                ctx.label, other.install.version, other.go_path, mine.install.version,
+                ctx.label, other.install.version_text, other.go_path, mine.install.version_text,
                 mine.go_path), ctx, subject="%s:%s" % (ctx.name, other.install.root),
             evidence=list(ctx.path_evidence) + [Evidence.env("PATH", shell.path, shell.label)],
             why="The same command builds with a different compiler and standard library "
@@ -567,9 +568,7 @@ def modules(facts):
             why="Since Go 1.16 go builds only modules.",
             predicted_error="go: go.mod file not found in current directory or any parent "
                             "directory; see 'go help modules'",
-            fix=[Action.command(["go", "mod", "init", "example.com/MODULE"],
-                                description="in %s, with your module path" % project.directory),
-                 Action.command(["go", "mod", "tidy"])]))
+            fix=_mod_init_fix(project.directory)))
     if project.gomod is not None and project.gomod.errors:
         line, message = project.gomod.errors[0]
         results.append(_f(
@@ -587,6 +586,21 @@ def modules(facts):
 
 # ---------------------------------------------------------------------------------------
 _TOOLCHAIN_VALUE = re.compile(r"^(local|auto|path|go\d+(\.\d+){0,2}((rc|beta)\d+)?(\+(auto|path))?)$")
+
+
+_MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~][A-Za-z0-9._~-]*$")
+
+
+def _mod_init_fix(directory):
+    """`go mod init` with the directory's name as a local module path, when it is one."""
+    name = posixpath.basename(directory.rstrip("/"))
+    if not _MODULE_ELEMENT.match(name):
+        return [Action.note("in %s: go mod init with the module's import path (e.g. "
+                            "github.com/you/project), then go mod tidy" % shell_word(directory))]
+    return [Action.command(["go", "mod", "init", name],
+                           description="in %s; a repository's module takes its import path "
+                                       "instead (e.g. github.com/you/%s)" % (directory, name)),
+            Action.command(["go", "mod", "tidy"])]
 
 
 def _switch_outcome(facts, ctx, probe):
@@ -934,13 +948,46 @@ def caches(facts):
                     why="Often left behind by a `sudo go build` or `sudo go mod download`, which "
                         "creates root-owned directories in the user's home.",
                     predicted_error="open %s/...: permission denied" % first,
-                    fix=[Action.command(["chown", "-R", "%s:" % ctx.identity.user, owner_path],
-                                        description="give it back to %s" % ctx.identity.user,
-                                        as_user="root" if st.uid != ctx.identity.uid else None)]))
+                    fix=_not_writable_fix(ctx, name, first, owner_path, st)))
         if not problems:
             results.append(_f("GO-CACHE", "ok", "GOCACHE %s, GOMODCACHE %s" % (
                 probe.get("GOCACHE"), probe.get("GOMODCACHE") or "(none)"), ctx))
     return results
+
+
+def _not_writable_fix(ctx, name, path, judged, st):
+    """The narrowest fix for a cache or module directory the context's user cannot write:
+    give back what is the user's own (under their home), create what is missing with the
+    user as owner, and never change a system directory (/, /home, /usr...)."""
+    user = ctx.identity.user
+    home = (ctx.env.get("HOME") or ctx.identity.home or "").rstrip("/")
+    in_home = bool(home) and judged.startswith(home + "/")
+    other_way = _point_elsewhere(ctx, name)
+    as_root = "root" if st.uid != ctx.identity.uid else None
+    if judged == path or in_home:
+        if in_home and not is_system_dir(judged):
+            return [Action.command(["chown", "-R"] + operands("%s:" % user, judged),
+                                   description="give it back to %s" % user, as_user=as_root)]
+        if judged == path and not is_system_dir(judged):
+            return [Action.command(["chown", "-R"] + operands("%s:" % user, judged),
+                                   description="only if %s is meant for %s alone" % (judged, user),
+                                   as_user=as_root, safe=False), other_way]
+        return [other_way]
+    # `path` does not exist and its nearest parent is not the user's: create the first
+    # missing directory for the user, go creates the rest.
+    rest = path[len(judged.rstrip("/")):].lstrip("/")
+    missing = posixpath.join(judged, rest.split("/")[0])
+    return [Action.command(["install", "-d", "-m", "0700", "-o"] + operands(user, missing),
+                           description="create it for %s" % user, as_user="root"), other_way]
+
+
+def _point_elsewhere(ctx, name):
+    if ctx.name == "systemd" or ctx.name.startswith("unit:"):
+        return Action.note("or give the unit a cache of its own: CacheDirectory= and "
+                           "Environment=%s= in its drop-in (`gotriage service NAME` prints them)"
+                           % name)
+    return Action.note("or set %s to a directory %s owns (unset, go uses one under HOME)"
+                       % (name, ctx.identity.user))
 
 
 def _writable(facts, ctx, path):
@@ -961,11 +1008,11 @@ def _writable(facts, ctx, path):
 
 def _cache_fix(ctx):
     if ctx.name == "systemd":
-        return [Action.edit("/etc/systemd/system/UNIT.service.d/go.conf",
-                            "Environment=GOCACHE=/var/cache/UNIT/go-build GOMODCACHE=/var/cache/UNIT/gomod",
-                            description="in the unit's [Service] section (or CacheDirectory=UNIT "
-                                        "with Environment=GOCACHE=%C/UNIT), then systemctl daemon-reload")]
-    return [Action.note("export GOCACHE=/some/writable/dir (or HOME) in %s" % ctx.label)]
+        return [Action.note("a unit that runs go needs a cache of its own: CacheDirectory= "
+                            "and Environment=GOCACHE= in its drop-in (`gotriage service NAME` "
+                            "prints them for the unit)")]
+    return [Action.note("set HOME, or GOCACHE to a directory %s can write, in %s" % (
+        ctx.identity.user, ctx.label))]
 
 
 # ---------------------------------------------------------------------------------------

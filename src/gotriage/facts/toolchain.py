@@ -59,6 +59,11 @@ class GoInstall(object):
     def bindir(self):
         return posixpath.join(self.root, "bin")
 
+    @property
+    def version_text(self):
+        """The version for a sentence: 'an unknown version' rather than None."""
+        return self.version or "an unknown version"
+
     def describe(self):
         return "%s at %s" % (self.version or "unknown version", self.root)
 
