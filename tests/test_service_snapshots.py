@@ -184,8 +184,14 @@ def test_el7_env_prefix_and_quoted_working_directory():
 
 def test_el7_syntax_errors_are_findings():
     found, report = service(EL7, "broken")
-    syntax = [f for f in report.findings if f.id == "SVC-UNIT-SYNTAX"]
-    assert {(f.severity, f.evidence[0].line) for f in syntax} == {("error", 1), ("warn", 2), ("error", 5)}
+    syntax = {f.evidence[0].line: f for f in report.findings if f.id == "SVC-UNIT-SYNTAX"}
+    # line 2 (Description=broken) is outside any section only because of the header on
+    # line 1: one finding for the cause, none for the consequence
+    assert {(f.severity, line) for line, f in syntax.items()} == {("error", 1), ("error", 5)}
+    # the fixes correct the lines instead of deleting them
+    header, missing = syntax[1].fix[0], syntax[5].fix[0]
+    assert (header.old, header.line, header.syntax) == ("[Unit", "[Unit]", "systemd")
+    assert (missing.old, missing.line) == ("Restart always", "Restart=always")
     assert not [f for f in report.findings if f.id == "GOTRIAGE-CHECK-FAILED"]
 
 

@@ -27,7 +27,7 @@ import re
 
 from gotriage.checks import check
 from gotriage.checks.system import NOFILE_MIN, NPROC_MIN
-from gotriage.findings import Action, Evidence, Finding
+from gotriage.findings import Action, Evidence, Finding, is_system_dir, operands
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.systemd_unit import (
     EXEC_KEYS,
@@ -35,6 +35,16 @@ from gotriage.parsers.systemd_unit import (
     expand_env,
     parse_exec,
     specifiers_in,
+    split_words,
+)
+from gotriage.quoting import (
+    Unrepresentable,
+    fcontext_pattern,
+    shell_word,
+    systemd_environment,
+    systemd_exec_line,
+    systemd_exec_word,
+    systemd_path,
 )
 from gotriage.service.labels import DENIED_EXEC_TYPES, context_type, exec_ok
 
@@ -150,14 +160,31 @@ def _unit(facts, unit):
         return [_f("SVC-UNIT-MASKED", "error", "%s is masked" % unit.name, unit,
                    evidence=[Evidence.fact("%s -> /dev/null" % unit.fragment)],
                    predicted_error="Failed to start %s: Unit %s is masked." % (unit.name, unit.name),
-                   fix=[Action.command(["systemctl", "unmask", unit.name])])]
+                   fix=[Action.command(["systemctl", "unmask"] + operands(unit.name))])]
     for path, err in unit.read_errors:
         out.append(_f("SVC-UNIT-UNREADABLE", "warn", "%s: cannot read %s" % (unit.name, path),
                       unit, subject=path, evidence=[Evidence.fact("%s: %s" % (path, err.message))],
                       fix=[Action.note("run gotriage as root")]))
     version = facts.version
     for f in unit.files:
+        if f.problems and not f.sections and not f.assignments:
+            # Nothing in it reads as a unit file: say so once, and propose no line edits
+            # in a file that is not what gotriage took it for.
+            first = f.problems[0]
+            out.append(_f("SVC-UNIT-SYNTAX", "error", "%s is not a unit file: no line reads as "
+                          "a [Section] or a Key=value" % f.path, unit, subject=f.path,
+                          evidence=[Evidence.file(p.path, p.text, p.line) for p in f.problems[:3]],
+                          why="systemd refuses a file with no valid section.",
+                          predicted_error="Unit %s failed to load properly: Bad message." % unit.name,
+                          fix=[Action.note("check that %s is the unit file you meant (first line: "
+                                           "%s)" % (f.path, first.text[:80]))]))
+            continue
+        after_bad_header = False
         for p in f.problems:
+            if p.kind == "bad-section":
+                after_bad_header = True
+            elif p.kind == "outside-section" and after_bad_header:
+                continue  # the invalid header above is the cause: fixing it fixes this line
             fatal = p.kind == "bad-section" or (
                 p.kind == "missing-equals" and version is not None and
                 version < K.MISSING_EQUALS_FATAL_BEFORE)
@@ -173,8 +200,7 @@ def _unit(facts, unit):
                     "refuses the unit because of" if fatal else "ignores",
                     "" if fatal else ", so what it meant to set is not set"),
                 predicted_error=("Unit %s failed to load properly: Bad message." % unit.name) if fatal else None,
-                fix=[Action.edit(p.path, None, old=p.text,
-                                 description="or correct it; then systemctl daemon-reload")]))
+                fix=_syntax_fix(p) + [_reload(unit)]))
     out.extend(_unknown_keys(facts, unit))
     out.extend(_specifiers(facts, unit))
     out.extend(_execstart_count(facts, unit))
@@ -187,6 +213,184 @@ def _unit(facts, unit):
             unit, evidence=[Evidence.fact("loaded in this order: %s" % ", ".join(f.path for f in unit.files))]
             + ([Evidence.fact(unit.why_examined)] if unit.why_examined else [])))
     return out
+
+
+def _known_directive(key):
+    newest = K.DIRECTIVES[max(K.DIRECTIVES)][0]
+    return any(key in keys for keys in newest.values())
+
+
+def _section_of(key):
+    newest = K.DIRECTIVES[max(K.DIRECTIVES)][0]
+    for section in ("Unit", "Service", "Install"):
+        if key in newest.get(section, ()):
+            return section
+    return None
+
+
+def _syntax_fix(p):
+    """The correction of a line systemd cannot read, when what was meant is clear (a
+    header missing its ']', `Key value` for a directive, a directive before any section);
+    else the line to delete."""
+    text = p.text.strip()
+    if p.kind == "bad-section":
+        name = text[1:].split("]", 1)[0].strip()
+        if name in ("Unit", "Service", "Install") or name.startswith("X-"):
+            return [Action.edit(p.path, "[%s]" % name, old=p.text, syntax="systemd")]
+        return [Action.note("correct the section header on line %d ([Unit], [Service] or "
+                            "[Install]); systemd refuses the file until then" % p.line)]
+    if p.kind == "missing-equals":
+        key, _, value = text.partition(" ")
+        if key and value.strip() and _known_directive(key):
+            return [Action.edit(p.path, "%s=%s" % (key, value.strip()), old=p.text,
+                                syntax="systemd")]
+    if p.kind == "outside-section":
+        section = _section_of(text.partition("=")[0].strip())
+        if section is not None:
+            return [Action.edit(p.path, "[%s]" % section, syntax="systemd",
+                                description="insert it before line %d" % p.line)]
+    return [Action.edit(p.path, None, old=p.text, syntax="systemd",
+                        description="or correct it")]
+
+
+_USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+
+
+def _owner_args(unit):
+    """`-o USER [-g GROUP]` for `install -d`: the unit's own User= and Group=."""
+    args = ["-o", unit.value("User") or "root"]
+    if unit.value("Group"):
+        args += ["-g", unit.value("Group")]
+    return args
+
+
+def _setting_fix(a, key, path, prefix="", description=None):
+    """Replace the line `a` with KEY=PREFIXPATH, the path written as systemd reads a
+    single path (literally, '%' doubled)."""
+    try:
+        line = "%s=%s%s" % (key, prefix, systemd_path(path))
+    except Unrepresentable as exc:
+        return [Action.note("write %s= with the path %s (%s)" % (key, shell_word(path), exc.reason))]
+    return [Action.edit(a.path, line, old=a.text, syntax="systemd", description=description)]
+
+
+def _cache_directory_fix(facts, unit, user):
+    """A cache of the unit's own for go: CacheDirectory= (systemd 235+) or a directory
+    created once, and GOCACHE/GOMODCACHE pointing into it."""
+    cache = "/var/cache/%s" % unit.prefix
+    try:
+        env = systemd_environment([("GOCACHE", cache + "/go-build"), ("GOMODCACHE", cache + "/mod")])
+    except Unrepresentable as exc:
+        return [Action.note("give the unit a cache directory and GOCACHE= (%s)" % exc.reason)]
+    if facts.supports(235):
+        first = Action.edit(_dropin(unit), "CacheDirectory=%s" % systemd_exec_word(unit.prefix),
+                            syntax="systemd",
+                            description="under [Service] (systemd 235+: creates %s)" % cache)
+    else:
+        first = Action.command(["install", "-d", "-o", user, cache])
+    return [first, Action.edit(_dropin(unit), env, syntax="systemd", description="under [Service]"),
+            _reload(unit)]
+
+
+def _home_fix(facts, unit):
+    """HOME and XDG_CACHE_HOME for a program that asks for them (os.UserHomeDir,
+    os.UserCacheDir), which a service without User= does not get."""
+    cache = "/var/cache/%s" % unit.prefix
+    try:
+        env = systemd_environment([("HOME", cache), ("XDG_CACHE_HOME", cache)])
+    except Unrepresentable as exc:
+        return [Action.note("set HOME= for the unit (%s)" % exc.reason)]
+    if facts.supports(235):
+        first = Action.edit(_dropin(unit), "CacheDirectory=%s" % systemd_exec_word(unit.prefix),
+                            syntax="systemd",
+                            description="under [Service]: systemd creates %s for the unit's user"
+                                        % cache)
+    else:
+        first = Action.command(["install", "-d"] + _owner_args(unit) + [cache],
+                               description="once: systemd %s has no CacheDirectory=" % facts.version)
+    return [first, Action.edit(_dropin(unit), env, syntax="systemd",
+                               description="the program asks for a home or cache directory "
+                                           "(Go's os.UserHomeDir/os.UserCacheDir), which a service "
+                                           "without User= does not get"),
+            _reload(unit)]
+
+
+def _go_path_fix(unit, tf, ctx):
+    """Environment=PATH= with the bin directory of an installed Go first."""
+    installs = [i for i in tf.installs if i.valid and i.version]
+    if not installs:
+        return [Action.note("install Go, then use its absolute path in ExecStart="), _reload(unit)]
+    bindir = installs[0].bindir
+    try:
+        line = systemd_environment([("PATH", "%s:%s" % (bindir, ctx.path))])
+    except Unrepresentable as exc:
+        return [Action.note("use go's absolute path %s in ExecStart= (%s)" % (
+            shell_word(posixpath.join(bindir, "go")), exc.reason)), _reload(unit)]
+    return [Action.edit(_dropin(unit), line, syntax="systemd",
+                        description="under [Service]: %s is where %s is installed" % (
+                            bindir, installs[0].version)), _reload(unit)]
+
+
+def _workdir_access_fix(unit, identity, path, where):
+    """Let User= into its working directory without opening a system or home directory
+    to everyone."""
+    if where == path and not is_system_dir(path):
+        return [Action.command(["chown"] + operands(identity.user, path))]
+    home_like = where in ("/root", "/home") or where.startswith("/home/")
+    if is_system_dir(where) or home_like:
+        return [Action.note("%s is not for %s to enter: move the working directory to a "
+                            "directory of its own (e.g. /var/lib/%s, owned by %s)" % (
+                                where, identity.user, unit.prefix, identity.user))]
+    return [Action.command(["chmod", "o+x", where], safe=False,
+                           description="lets every user pass through %s" % where)]
+
+
+def _bin_t_directory_fix(directory, path):
+    """Label a custom program directory bin_t, never a system directory (whose files
+    other policy modules label) and never with an unescaped pattern."""
+    if is_system_dir(directory):
+        return [Action.command(["install", "-m", "0755", path, "/usr/local/bin/"],
+                               description="install copies with the label of /usr/local/bin (bin_t)")]
+    try:
+        pattern = fcontext_pattern(directory)
+    except Unrepresentable as exc:
+        return [Action.note("move the program into /usr/local/bin (%s)" % exc.reason)]
+    return [Action.command(["semanage", "fcontext", "-a", "-t", "bin_t", pattern],
+                           description="the policy has no executable type for %s" % directory,
+                           safe=False),
+            Action.command(["restorecon", "-Rv", directory])]
+
+
+def _el7_alternative(unit, a):
+    """What systemd 219 does instead of a directive it ignores, as commands."""
+    if a.key == "DynamicUser":
+        if not _USER_NAME.match(unit.prefix):
+            return [Action.note("create a system user for the service (useradd -r -s %s) and "
+                                "set User= to it" % K.DYNAMIC_USER_SHELL)]
+        return [Action.command(["useradd", "-r", "-s", K.DYNAMIC_USER_SHELL, unit.prefix],
+                               description="a system user instead of DynamicUser="),
+                Action.edit(a.path, "User=%s" % unit.prefix, old=a.text, syntax="systemd")]
+    root = K.MANAGED_DIRECTORY_ROOTS[a.key]
+    names = [w for w, _ in _words(a.value)] or [unit.prefix]
+    if a.key == "ConfigurationDirectory":
+        return [Action.note("use %s directly (systemd 219 does not create it)" % ", ".join(
+            posixpath.join(root, n) for n in names))]
+    fix = []
+    for name in names:
+        path = posixpath.normpath(posixpath.join(root, name))
+        if not path.startswith(root + "/"):
+            continue
+        fix.append(Action.command(["install", "-d", "-m", "0755"] + _owner_args(unit) + [path],
+                                  description="once: systemd 219 does not create it"))
+    return fix or [Action.note("create the directory under %s once, owned by the unit's user"
+                               % root)]
+
+
+def _words(value):
+    try:
+        return split_words(value)
+    except WordError:
+        return []
 
 
 def _unknown_keys(facts, unit):
@@ -208,7 +412,8 @@ def _unknown_keys(facts, unit):
             added = None
         if added is not None and version is not None:
             alt = K.RENAMED.get(a.key)
-            el7 = K.EL7_ALTERNATIVES.get(a.key) if (facts.el == 7 or version < 239) else None
+            el7 = (facts.el == 7 or version < 239) and (
+                a.key in K.MANAGED_DIRECTORY_ROOTS or a.key == "DynamicUser")
             title = "%s: %s= is unknown to systemd %d (this host), ignored" % (unit.name, a.key, version)
             why = ("%s= first appears in the systemd %d directive table gotriage knows (%s); "
                    "systemd %d ignores the line, so the service starts without it." % (
@@ -216,10 +421,11 @@ def _unknown_keys(facts, unit):
             fix = []
             if alt:
                 fix.append(Action.edit(a.path, "%s=%s" % (alt.split(" ")[0], a.value), old=a.text,
+                                       syntax="systemd",
                                        description="the older name%s" % (
                                            "" if " " not in alt else alt[alt.index(" "):])))
             if el7:
-                fix.append(Action.note(el7.replace("NAME", a.value or unit.prefix)))
+                fix.extend(_el7_alternative(unit, a))
             if not fix:
                 fix.append(Action.note("remove %s= and do what it does by hand on this release" % a.key))
             predicted = ("[%s:%d] Unknown lvalue '%s' in section '%s'" % (a.path, a.line, a.key, a.section)
@@ -263,10 +469,10 @@ def _specifiers(facts, unit):
                 effect = "it stays literally %%%s in the value" % letter
                 predicted = None
             value = K.SPECIFIER_VALUES.get(letter)
-            fix = [Action.edit(a.path, a.text.replace("%" + letter, value), old=a.text,
-                               description="write the path out")] if value else [
-                Action.edit(a.path, a.text.replace("%" + letter, "%%" + letter), old=a.text,
-                            description="or %% for a literal percent sign")]
+            fix = [Action.edit(a.path, _replace_specifier(a.text, letter, value), old=a.text,
+                               syntax="systemd", description="write the path out")] if value else [
+                Action.edit(a.path, _replace_specifier(a.text, letter, "%%" + letter), old=a.text,
+                            syntax="systemd", description="or %% for a literal percent sign")]
             out.append(_f("SVC-UNIT-SPECIFIER", "error", "%s: %s= uses %%%s: %s" % (
                 unit.name, a.key, letter, effect), unit, subject="%s:%d:%s" % (a.path, a.line, letter),
                 evidence=[Evidence.file(a.path, a.text, a.line), Evidence.fact(meaning)],
@@ -274,6 +480,20 @@ def _specifiers(facts, unit):
                     "rejects unknown ones" if rejected else "leaves unknown ones as they are"),
                 predicted_error=predicted, fix=fix + [_reload(unit)], references=[K.SOURCES["unit"]]))
     return out
+
+
+def _replace_specifier(text, letter, replacement):
+    """`text` with each %LETTER replaced (a %% pair, a literal percent sign, is kept)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "%" and i + 1 < len(text):
+            pair = text[i:i + 2]
+            out.append(replacement if pair == "%" + letter else pair)
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _execstart_count(facts, unit):
@@ -289,8 +509,9 @@ def _execstart_count(facts, unit):
                            "the service has nothing to run.",
                        predicted_error="Service has no ExecStart= setting, which is only allowed for "
                                        "Type=oneshot services. Refusing.",
-                       fix=[Action.edit(_dropin(unit), "ExecStart=/usr/local/bin/PROGRAM ARGS",
-                                        description="under [Service]"), _reload(unit)])]
+                       fix=[Action.note("give the service one ExecStart= line, with the absolute "
+                                        "path of its program, after the empty `ExecStart=` in %s"
+                                        % shell_word(_dropin(unit))), _reload(unit)])]
         return []
     if len(unit.exec_start) > 1:
         return [_f("SVC-UNIT-MULTIPLE-EXECSTART", "error", "%s: %d ExecStart= lines in effect (Type=%s)" % (
@@ -300,7 +521,7 @@ def _execstart_count(facts, unit):
                 "list with an empty `ExecStart=`.",
             predicted_error="Service has more than one ExecStart= setting, which is only allowed "
                             "for Type=oneshot services. Refusing.",
-            fix=[Action.edit(lines[-1].path, "ExecStart=", description="insert this empty line "
+            fix=[Action.edit(lines[-1].path, "ExecStart=", syntax="systemd", description="insert this empty line "
                              "just before `%s`" % lines[-1].text), _reload(unit)])]
     return []
 
@@ -337,6 +558,59 @@ def _verify(facts, unit, others=()):
         evidence=[Evidence.command(result, "\n".join(lines[:12]))],
         why="This is systemd's own reading of the unit on this host.",
         fix=[Action.note("fix what systemd reports, then `systemctl daemon-reload`")])]
+
+
+# -- rewriting an Exec line ---------------------------------------------------------------
+# A fix that rewrites an ExecStart= line keeps the user's own words as they are written
+# (quotes, escapes, $VARIABLES) and writes only what it adds with gotriage.quoting.
+
+
+def _exec_line(key, cmd, words):
+    return "%s=%s" % (key, " ".join(words))
+
+
+def _env_prefix_fix(unit, line, cmd, count):
+    raw = list(cmd.raw_words)
+    if cmd.prefixes and raw:
+        raw[0] = raw[0][len(cmd.prefixes):]
+    assignments, rest = raw[:count], raw[count:]
+    if not rest:
+        return [Action.note("ExecStart= has no program after %s: give it the absolute path of "
+                            "the program" % " ".join(assignments))]
+    return [Action.edit(line.path, "Environment=" + " ".join(assignments), syntax="systemd",
+                        description="under [Service]"),
+            Action.edit(line.path, _exec_line(line.key, cmd, [cmd.prefixes + rest[0]] + rest[1:]),
+                        old=line.text, syntax="systemd"),
+            _reload(unit)]
+
+
+def _shell_wrap_fix(unit, line, cmd):
+    """ExecStart=/bin/sh -c '...': the words become a shell command line (plain words
+    quoted for the shell, the shell syntax kept), written as one systemd word."""
+    script = " ".join(w if _SHELL_SYNTAX.search(w) else shell_word(w) for w in cmd.argv)
+    try:
+        value = systemd_exec_line(["/bin/sh", "-c", script], cmd.prefixes)
+    except Unrepresentable as exc:
+        return [Action.note("run it through /bin/sh -c (%s)" % exc.reason)]
+    return [Action.edit(line.path, "%s=%s" % (line.key, value), old=line.text, syntax="systemd"),
+            _reload(unit)]
+
+
+def _absolute_fix(unit, line, cmd, target):
+    if target.found_at is None:
+        return [Action.note("use the absolute path of %s in ExecStart= (`command -v %s`; "
+                            "not found in %s)" % (cmd.path, shell_word(cmd.path),
+                                                 ":".join(target.searched) or "systemd's PATH")),
+                _reload(unit)]
+    raw = list(cmd.raw_words)
+    try:
+        raw[0] = cmd.prefixes + systemd_exec_word(target.found_at, program=True)
+    except Unrepresentable as exc:
+        return [Action.note("use the absolute path %s in ExecStart= (%s)" % (
+            target.found_at, exc.reason))]
+    return [Action.edit(line.path, _exec_line(line.key, cmd, raw), old=line.text, syntax="systemd",
+                        description="%s is where systemd's default PATH has it" % target.found_at),
+            _reload(unit)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -445,7 +719,6 @@ def _exec(facts, unit):
                 names.append(word)
             else:
                 break
-        rest = cmd.argv[len(names):]
         old_style = version is not None and version < K.RELATIVE_EXEC_SINCE
         out.append(_f(
             "SVC-EXEC-ENV-PREFIX", "error", "%s: ExecStart= starts with %s, which systemd runs as "
@@ -456,10 +729,7 @@ def _exec(facts, unit):
                 line.path, line.line, line.value)) if old_style else
             "%s: Failed to locate executable %s: No such file or directory\n%s: Main process "
             "exited, code=exited, status=203/EXEC" % (unit.name, names[0], unit.name),
-            fix=[Action.edit(line.path, "Environment=%s" % " ".join('"%s"' % n if " " in n else n for n in names),
-                             description="under [Service]"),
-                 Action.edit(line.path, "ExecStart=%s%s" % (cmd.prefixes, " ".join(rest)), old=line.text),
-                 _reload(unit)], references=REFS))
+            fix=_env_prefix_fix(unit, line, cmd, len(names)), references=REFS))
         return out
     out.extend(_prefixes(facts, unit))
     shell = [w for w in cmd.args if _SHELL_SYNTAX.search(w)]
@@ -469,8 +739,7 @@ def _exec(facts, unit):
                       unit, subject="shell", evidence=[ev],
                       why="systemd splits the line into words itself; there is no shell to run "
                           "pipes, redirections or command substitution.",
-                      fix=[Action.edit(line.path, "ExecStart=/bin/sh -c '%s'" % " ".join(cmd.argv).replace("'", "'\\''"),
-                                       old=line.text)]))
+                      fix=_shell_wrap_fix(unit, line, cmd)))
     target = facts.exec_target(unit)
     if target.how == "ignored-relative":
         out.append(_f("SVC-EXEC-RELATIVE", "error", "%s: ExecStart=%s is not an absolute path: systemd "
@@ -479,9 +748,7 @@ def _exec(facts, unit):
                       why="Only systemd 239 and later look a program name up in a PATH.",
                       predicted_error="[%s:%d] Executable path is not absolute, ignoring: %s" % (
                           line.path, line.line, line.value),
-                      fix=[Action.edit(line.path, line.text.replace(cmd.path, "/usr/bin/" + cmd.path, 1),
-                                       old=line.text, description="the absolute path (`command -v %s`)" % cmd.path),
-                           _reload(unit)], references=REFS))
+                      fix=_absolute_fix(unit, line, cmd, target), references=REFS))
         return out
     if target.how == "not-found":
         out.append(_f("SVC-EXEC-RELATIVE", "error", "%s: ExecStart=%s is not found in systemd's PATH" % (
@@ -685,7 +952,7 @@ def _workdir(facts, unit):
             predicted_error=("[%s:%d] Not an absolute path, ignoring: %s" % (a.path, a.line, value)) if old
             else "%s:%d: WorkingDirectory= path is not absolute: %s\nUnit %s has a bad unit file setting." % (
                 a.path, a.line, value, unit.name),
-            fix=[Action.edit(a.path, "WorkingDirectory=%s" % inner, old=a.text), _reload(unit)],
+            fix=_setting_fix(a, "WorkingDirectory", inner) + [_reload(unit)],
             references=REFS)]
     optional = value.startswith("-")
     path = value[1:] if optional else value
@@ -708,13 +975,13 @@ def _workdir(facts, unit):
         if optional:
             return [_f("SVC-WORKDIR", "ok", "%s: WorkingDirectory=%s does not exist (optional: the "
                        "service runs in /)" % (unit.name, value), unit, evidence=[ev])]
-        user = identity.user if identity else "root"
         return [_f("SVC-WORKDIR-MISSING", "error", "%s: WorkingDirectory=%s does not exist" % (unit.name, path),
                    unit, subject="missing", evidence=[ev, Evidence.fact("%s: %s" % (
                        path, "not a directory" if st is not None else "no such file or directory"))],
                    why="systemd changes into the directory before it starts the program.",
                    predicted_error=step("No such file or directory"),
-                   fix=[Action.command(["install", "-d", "-o", user, path]), _reload(unit)], references=REFS)]
+                   fix=[Action.command(["install", "-d"] + _owner_args(unit) + [path]), _reload(unit)],
+                   references=REFS)]
     if identity is not None and identity.uid != 0:
         blocked = facts.access_path(path.rstrip("/") + "/.", identity)
         if blocked:
@@ -723,8 +990,7 @@ def _workdir(facts, unit):
                 unit.name, identity.user, path, where, bst.perms, bst.uid), unit, subject="denied",
                 evidence=[ev, Evidence.fact("%s: mode %04o, uid %d gid %d" % (where, bst.perms, bst.uid, bst.gid))],
                 predicted_error=step("Permission denied"),
-                fix=[Action.command(["chown", identity.user, path])] if where == path else
-                [Action.command(["chmod", "o+x", where])], references=REFS)]
+                fix=_workdir_access_fix(unit, identity, path, where), references=REFS)]
     return [_f("SVC-WORKDIR", "ok", "%s: WorkingDirectory=%s" % (unit.name, path), unit, evidence=[ev])]
 
 
@@ -764,7 +1030,10 @@ def _user(facts, unit):
                       predicted_error="%s: Failed to determine user credentials: No such process\n%s\n"
                                       "%s: Main process exited, code=exited, status=217/USER" % (
                                           unit.name, _step("USER", program, "No such process"), unit.name),
-                      fix=[Action.command(["useradd", "-r", "-s", "/sbin/nologin", user]), _reload(unit)],
+                      fix=([Action.command(["useradd", "-r", "-s", K.DYNAMIC_USER_SHELL, user])]
+                           if _USER_NAME.match(user) else
+                           [Action.note("correct User= (%s is not a name useradd accepts)" % user)])
+                      + [_reload(unit)],
                       references=REFS))
     for key in ("Group", "SupplementaryGroups"):
         for a in unit.assignments(key):
@@ -777,7 +1046,9 @@ def _user(facts, unit):
                     predicted_error="%s: Failed to determine group credentials: No such process\n%s\n"
                                     "%s: Main process exited, code=exited, status=216/GROUP" % (
                                         unit.name, _step("GROUP", program, "No such process"), unit.name),
-                    fix=[Action.command(["groupadd", "-r", group]), _reload(unit)], references=REFS))
+                    fix=([Action.command(["groupadd", "-r", group])] if _USER_NAME.match(group) else
+                         [Action.note("correct %s= (%s is not a name groupadd accepts)" % (key, group))])
+                    + [_reload(unit)], references=REFS))
     if not out:
         out.append(_f("SVC-USER", "ok", "%s: runs as %s" % (unit.name, user or "root"), unit))
     return out
@@ -825,9 +1096,9 @@ def _env(facts, unit):
                           why="A required environment file that cannot be read stops the start.",
                           predicted_error="%s: Failed to load environment files: %s\n%s: Failed with result "
                                           "'resources'." % (unit.name, err.message, unit.name),
-                          fix=[Action.command(["touch", path], description="or create it with its NAME=value lines"),
-                               Action.edit(a.path, "EnvironmentFile=-%s" % path, old=a.text,
-                                           description="or make it optional")], references=REFS))
+                          fix=[Action.command(["touch", path], description="or create it with its NAME=value lines")]
+                          + _setting_fix(a, "EnvironmentFile", path, prefix="-",
+                                         description="or make it optional"), references=REFS))
         elif kind == "bad-assignment":
             out.append(_f("SVC-ENV-BAD", "warn", "%s: Environment= word %r is not NAME=value: ignored" % (
                 unit.name, detail), unit, subject="env:%s:%d" % (a.path, a.line),
@@ -841,7 +1112,9 @@ def _env(facts, unit):
                 evidence=[Evidence.file(path, text, line)],
                 why="An environment file is not a shell script: `export`, `$(...)` and the like are "
                     "not understood.",
-                fix=[Action.edit(path, text[7:].strip() if text.startswith("export ") else text, old=text)]))
+                fix=[Action.edit(path, text[7:].strip(), old=text, syntax="plain")]
+                if text.startswith("export ") else
+                [Action.note("write it as NAME=value (an environment file is not a shell script)")]))
     if unit.main is not None and ":" not in unit.main.prefixes:
         _, missing = expand_env(unit.main.argv, env)
         if missing:
@@ -852,8 +1125,9 @@ def _env(facts, unit):
                           Evidence.fact("not set: %s" % ", ".join(sorted(set(missing))))],
                 why="Your shell's variables are not a service's: systemd expands $NAME from the unit's "
                     "own environment only.",
-                fix=[Action.edit(_dropin(unit), "Environment=%s=VALUE" % missing[0],
-                                 description="under [Service]"), _reload(unit)]))
+                fix=[Action.note("set %s under [Service] in %s (Environment=%s=... with its value), "
+                                 "or in an EnvironmentFile=" % (missing[0], shell_word(_dropin(unit)),
+                                                                missing[0])), _reload(unit)]))
     if not out:
         set_by_unit = sorted(n for n, e in origins.items() if e is not None and e.kind == "file"
                              and not (e.text or "").startswith(("User=", "DynamicUser=")))
@@ -898,23 +1172,14 @@ def _go(facts, unit):
         return [_f("SVC-GO-NOT-FOUND", "error", "%s: runs go, but go is not on its PATH" % unit.name, unit,
                    subject="go", evidence=[Evidence.env("PATH", ctx.path, ctx.label)],
                    predicted_error="go: command not found",
-                   fix=[Action.edit(_dropin(unit), 'Environment="PATH=/usr/local/go/bin:%s"' % ctx.path,
-                                    description="under [Service], with the directory of your go"),
-                        _reload(unit)])]
+                   fix=_go_path_fix(unit, tf, ctx))]
     out = []
     for finding in toolchain_checks.caches(tf):
         if finding.severity == "ok":
             continue
         fix = list(finding.fix)
         if finding.id == "GO-CACHE-NO-HOME":
-            fix = [Action.edit(_dropin(unit), "CacheDirectory=%s" % unit.prefix,
-                               description="under [Service] (systemd 235+: creates /var/cache/%s)" % unit.prefix),
-                   Action.edit(_dropin(unit), "Environment=GOCACHE=/var/cache/%s/go-build GOMODCACHE=/var/cache/%s/mod"
-                               % (unit.prefix, unit.prefix), description="under [Service]"),
-                   _reload(unit)] if facts.supports(235) else [
-                Action.command(["install", "-d", "-o", ctx.identity.user, "/var/cache/%s" % unit.prefix]),
-                Action.edit(_dropin(unit), "Environment=GOCACHE=/var/cache/%s/go-build GOMODCACHE=/var/cache/%s/mod"
-                            % (unit.prefix, unit.prefix), description="under [Service]"), _reload(unit)]
+            fix = _cache_directory_fix(facts, unit, ctx.identity.user)
         out.append(_f("SVC-GO-CACHE", "error", "%s: %s" % (unit.name, finding.title), unit,
                       subject=finding.subject, evidence=finding.evidence + [
                           Evidence.fact("the toolchain layer's %s, in the unit's environment" % finding.id)],
@@ -1219,9 +1484,10 @@ def _sandbox(facts, unit):
                                     "%s: Main process exited, code=exited, status=226/NAMESPACE" % (
                                         unit.name, path, _step("NAMESPACE", program, "No such file or directory"),
                                         unit.name),
-                    fix=[Action.command(["install", "-d", path]),
-                         Action.edit(a.path, a.text.replace(word, "-" + path, 1), old=a.text,
-                                     description="or make it optional")], references=REFS))
+                    fix=[Action.command(["install", "-d"] + _owner_args(unit) + [path]),
+                         Action.edit(a.path, a.text.replace(word, "-" + word, 1), old=a.text,
+                                     syntax="systemd", description="or make it optional")],
+                    references=REFS))
     protect = (unit.value("ProtectHome") or "no").lower()
     if protect in ("yes", "true", "1", "on", "tmpfs"):
         a = unit.assignment("ProtectHome")
@@ -1302,9 +1568,7 @@ def _label(facts, unit):
                                   description="install copies with the label of the target directory (bin_t)"),
                    Action.note("then ExecStart=/usr/local/bin/%s and `systemctl daemon-reload`" % posixpath.basename(path))]
         else:
-            fix = [Action.command(["semanage", "fcontext", "-a", "-t", "bin_t", "%s(/.*)?" % directory],
-                                  description="the policy has no executable type for %s" % directory, safe=False),
-                   Action.command(["restorecon", "-Rv", directory])]
+            fix = _bin_t_directory_fix(directory, path)
         enforcing = mode == "enforcing"
         return [_f("SVC-LABEL-DENIED", "error" if enforcing else "warn",
                    "%s: %s is labelled %s (%s): systemd may not execute it%s" % (
@@ -1527,7 +1791,7 @@ def _journal(facts, unit):
     if start_limit is not None:
         out.append(_f("SVC-JOURNAL-START-LIMIT", "warn", "%s: systemd stopped restarting it (start limit)" % unit.name,
                       unit, subject="start-limit", evidence=ev(start_limit),
-                      fix=[Action.command(["systemctl", "reset-failed", unit.name],
+                      fix=[Action.command(["systemctl", "reset-failed"] + operands(unit.name),
                                           description="after fixing the failure")]))
     config = journal.of("no-execstart", "bad-setting") + journal.of("config")
     if config:
@@ -1551,16 +1815,7 @@ def _journal(facts, unit):
             " after: %s" % _clip(said) if said else "", _link(causes)),
             unit, subject="exit:%d" % status,
             evidence=ev(no_home, last_exit), why=K.EXIT_STATUS.get(status, ("", ""))[1] or None,
-            fix=list(causes[0].fix) if causes else [
-                Action.edit(_dropin(unit), "CacheDirectory=%s" % unit.prefix,
-                            description="under [Service]: systemd 235+ creates /var/cache/%s for "
-                                        "the unit's user (before 235: `install -d` it)" % unit.prefix),
-                Action.edit(_dropin(unit), "Environment=HOME=/var/cache/%s XDG_CACHE_HOME=/var/cache/%s"
-                            % (unit.prefix, unit.prefix),
-                            description="the program asks for a home or cache directory (Go's "
-                                        "os.UserHomeDir/os.UserCacheDir), which a service without "
-                                        "User= does not get"),
-                _reload(unit)] if no_home else [
+            fix=list(causes[0].fix) if causes else _home_fix(facts, unit) if no_home else [
                 Action.command(["journalctl", "-u", unit.name, "-n", "50", "--no-pager"],
                                description="the program's own messages before it exited")]))
     if not [f for f in out if f.severity in ("error", "warn")]:

@@ -104,6 +104,8 @@ class ExecTarget(object):
         self.searched = []  # directories looked in (relative names)
         self.stat = None
         self.error = None  # HostError of the stat
+        # for a relative name that this systemd ignores: where its default PATH has it
+        self.found_at = None
 
 
 def normalise_unit_name(name):
@@ -494,21 +496,13 @@ class ServiceFacts(object):
             candidate = path
         elif not self.supports(K.RELATIVE_EXEC_SINCE):
             target.how = "ignored-relative"
+            target.found_at = self._search(path, self.default_path, target)
             return target
         else:
-            candidate = None
             search = self.default_path
             if unit.value("ExecSearchPath") and self.supports(K.EXEC_SEARCH_PATH_SINCE):
                 search = unit.value("ExecSearchPath")
-            for directory in search.split(":"):
-                if not directory.startswith("/"):
-                    continue
-                target.searched.append(directory)
-                full = posixpath.join(directory, path)
-                st = self.host.try_stat(full)
-                if st is not None and st.is_file and st.perms & 0o111:
-                    candidate = full
-                    break
+            candidate = self._search(path, search, target)
             target.how = "searched" if candidate else "not-found"
             if candidate is None:
                 return target
@@ -520,6 +514,18 @@ class ServiceFacts(object):
         target.path = candidate
         target.real = self.host.realpath(candidate)
         return target
+
+    def _search(self, name, search, target):
+        """The first executable file `name` in the directories of `search`."""
+        for directory in search.split(":"):
+            if not directory.startswith("/"):
+                continue
+            target.searched.append(directory)
+            full = posixpath.join(directory, name)
+            st = self.host.try_stat(full)
+            if st is not None and st.is_file and st.perms & 0o111:
+                return full
+        return None
 
     def probe(self, path):
         def compute():

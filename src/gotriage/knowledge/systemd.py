@@ -249,14 +249,13 @@ RENAMED = {
     "StartLimitIntervalSec": "StartLimitInterval (in [Service] on systemd 219)",
 }
 
-# What an EL7 host does instead of a directive it does not know, for the fix.
-EL7_ALTERNATIVES = {
-    "StateDirectory": "create /var/lib/NAME once with `install -d -o USER -g GROUP /var/lib/NAME`",
-    "CacheDirectory": "create /var/cache/NAME once with `install -d -o USER -g GROUP /var/cache/NAME`",
-    "LogsDirectory": "create /var/log/NAME once with `install -d -o USER -g GROUP /var/log/NAME`",
-    "ConfigurationDirectory": "use the /etc/NAME path directly",
-    "DynamicUser": "create a system user (`useradd -r -s /sbin/nologin NAME`) and set User=NAME",
-}
+# What an EL7 host does instead of a directive it does not know, for the fix.  systemd
+# 235+ creates the directories of these directives under their root for the unit's user
+# (systemd.exec(5)); before, the fix creates them once with `install -d -o USER`.
+MANAGED_DIRECTORY_ROOTS = {"StateDirectory": "/var/lib", "CacheDirectory": "/var/cache",
+                           "LogsDirectory": "/var/log", "ConfigurationDirectory": "/etc"}
+# DynamicUser=: a system user of the unit's name instead (`useradd -r -s /sbin/nologin`).
+DYNAMIC_USER_SHELL = "/sbin/nologin"
 
 # ---------------------------------------------------------------------------------------
 # Specifiers ([news]): letter -> (first version, what it resolves to for a system unit).

@@ -222,8 +222,13 @@ class WordError(ValueError):
 
 def split_words(text):
     """Split a value into words: whitespace separates, single and double quotes group
-    (the quotes are removed), backslash escapes as in C.  Raises WordError on an
-    unbalanced quote.  Returns [(word, was_quoted)]."""
+    (the quotes are removed), backslash escapes as in C (systemd.syntax(7)).  Raises
+    WordError on an unbalanced quote.  Returns [(word, was_quoted)].
+
+    \\xNN and \\NNN stand for one byte, as in systemd: a word is built as bytes and
+    decoded with surrogate escapes, so `\\xff` is the byte 0xFF of a file name (U+DCFF
+    here, which the Host turns back into that byte), not the character U+00FF, and
+    `\\xc3\\xa9` is "\u00e9"."""
     words = []
     i, n = 0, len(text)
     while True:
@@ -231,49 +236,51 @@ def split_words(text):
             i += 1
         if i >= n:
             return words
-        out, quoted, quote = [], False, None
+        out, quoted, quote = bytearray(), False, None
         while i < n:
             c = text[i]
             if quote:
                 if c == quote:
                     quote = None
                 elif c == "\\" and i + 1 < n:
-                    i += 1
-                    out.append(_unescape(text, i))
-                    i = _escape_end(text, i) - 1
+                    i = _unescape_into(out, text, i + 1) - 1
                 else:
-                    out.append(c)
+                    out += c.encode("utf-8", "surrogateescape")
             elif c in " \t\n":
                 break
             elif c in "\"'":
                 quote, quoted = c, True
             elif c == "\\" and i + 1 < n:
-                i += 1
-                out.append(_unescape(text, i))
-                i = _escape_end(text, i) - 1
+                i = _unescape_into(out, text, i + 1) - 1
             else:
-                out.append(c)
+                out += c.encode("utf-8", "surrogateescape")
             i += 1
         if quote:
             raise WordError("unbalanced quote %s in: %s" % (quote, text))
-        words.append(("".join(out), quoted))
+        words.append((bytes(out).decode("utf-8", "surrogateescape"), quoted))
 
 
-def _unescape(text, i):
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _unescape_into(out, text, i):
+    """Append what the escape at text[i] (the character after the backslash) stands for
+    to the bytearray `out`; return the index after the escape."""
     c = text[i]
-    if c == "x" and re.match(r"[0-9a-fA-F]{2}", text[i + 1:i + 3]):
-        return chr(int(text[i + 1:i + 3], 16))
-    if c in "01234567" and re.match(r"[0-7]{3}", text[i:i + 3]):
-        return chr(int(text[i:i + 3], 8))
-    return _ESCAPES.get(c, c)
-
-
-def _escape_end(text, i):
-    c = text[i]
-    if c == "x" and re.match(r"[0-9a-fA-F]{2}", text[i + 1:i + 3]):
+    if c == "x" and len(text) >= i + 3 and all(h in _HEX for h in text[i + 1:i + 3]):
+        out.append(int(text[i + 1:i + 3], 16))
         return i + 3
-    if c in "01234567" and re.match(r"[0-7]{3}", text[i:i + 3]):
+    if c in "0123" and len(text) >= i + 3 and all(o in "01234567" for o in text[i:i + 3]):
+        out.append(int(text[i:i + 3], 8))
         return i + 3
+    for letter, digits in (("u", 4), ("U", 8)):
+        if c == letter and len(text) >= i + 1 + digits and \
+                all(h in _HEX for h in text[i + 1:i + 1 + digits]):
+            code = int(text[i + 1:i + 1 + digits], 16)
+            if code <= 0x10ffff and not 0xd800 <= code <= 0xdfff:
+                out += chr(code).encode("utf-8")
+                return i + 1 + digits
+    out += _ESCAPES.get(c, c).encode("utf-8", "surrogateescape")
     return i + 1
 
 
@@ -285,11 +292,14 @@ class ExecCommand(object):
     "!!", ":"), `path` the program as written (after the prefixes), `argv` the words
     (argv[0] first; with "@" the second word), `raw` the assignment's value."""
 
-    def __init__(self, raw, prefixes, path, argv):
+    def __init__(self, raw, prefixes, path, argv, raw_words=None):
         self.raw = raw
         self.prefixes = prefixes
         self.path = path
         self.argv = argv
+        # each word as written in the unit (quotes, escapes, $VAR kept; prefixes on the
+        # first): how a fix rewrites a line without changing what the user meant
+        self.raw_words = raw_words or []
 
     @property
     def ignore_failure(self):
@@ -340,7 +350,7 @@ def parse_exec(value):
         else:
             path = first
             argv = [first] + rest
-        result.append(ExecCommand(value, prefixes, path, argv))
+        result.append(ExecCommand(value, prefixes, path, argv, [r for r, _, _ in words]))
     return result
 
 

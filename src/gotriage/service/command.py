@@ -31,6 +31,40 @@ def _confirm(args, question, stdin=None, stderr=None):
     return answer in ("y", "yes")
 
 
+# systemd's unit name rules (unit_name_is_valid): these characters, at most 255 of them,
+# and a type suffix; `gotriage service` examines services.
+_UNIT_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789:-_.\\@")
+_UNIT_SUFFIXES = ("service",)
+
+
+def check_unit_argument(unit, host):
+    """Refuse (UsageError) a UNIT argument that is not a service: a name systemd would not
+    accept, or a path that is not a regular file named NAME.service (`gotriage service
+    /etc/passwd` must not read the password file as a unit and propose line deletions)."""
+    from gotriage.quoting import visible
+
+    base = unit.rstrip("/").rpartition("/")[2] if "/" in unit else unit
+    shown = visible(unit)
+    if "/" in unit:
+        path = unit
+        if not path.startswith("/") and host.kind == "live":
+            path = os.path.abspath(path)
+        st = host.try_stat(path) if path.startswith("/") else None
+        if st is not None and not st.is_file:
+            raise UsageError("%s is not a unit file (it is a %s): give a unit name or the "
+                             "path of a NAME.service file" % (shown, "directory" if st.is_dir
+                                                              else "special file"))
+        if not base.endswith(".service"):
+            raise UsageError("%s is not a unit file: a service's unit file is named "
+                             "NAME.service" % shown)
+    name = base if "." in base else base + ".service"
+    if not name or len(name) > 255 or any(c not in _UNIT_NAME_CHARS for c in name) \
+            or name.rpartition(".")[2] not in _UNIT_SUFFIXES or name.startswith("."):
+        raise UsageError("%s is not a service name: systemd's names are letters, digits and "
+                         "\":-_.\\@\" ending in .service (see systemd.unit(5))" % shown)
+
+
 def run(args, open_host, write, unicode_ok=True, colour=False):
     from gotriage import runner
 
@@ -45,6 +79,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
             raise UsageError("cannot read %s: %s" % (args.journal, exc.strerror or exc)) from None
     host = open_host(args.root)
     try:
+        check_unit_argument(args.unit, host)
         options = {"units": [args.unit], "journal_text": journal_text, "trace": False,
                    "timeout": args.timeout}
         if args.trace:
