@@ -197,6 +197,11 @@ def systemd_exec_word(value, program=False):
     there '$' is written once.  Bare when nothing needs it."""
     value = str(value)
     _refuse_lost(value, "systemd")
+    if program and any(c in "\"'\\\x7f" or ord(c) < 0x20 for c in value):
+        # systemd refuses such a program path outright ("Executable name contains special
+        # characters": string_is_safe() in its sources, seen with systemd-analyze verify 252)
+        raise Unrepresentable(value, "systemd", "systemd refuses a program path holding "
+                                                "quotes, backslashes or control characters")
     if value and all(c in _SYSTEMD_SAFE for c in value) and value != ";":
         return value
     return _systemd_quoted(value, exec_line=not program)
@@ -271,15 +276,18 @@ def sudoers_secure_path(directories):
 
 
 # -- ini (dnf/yum .repo) ---------------------------------------------------------------------
-def ini_value(value):
+def ini_value(value, url_list=False):
     """A .repo value: written as is (dnf's parser has no quoting); refused when it holds
     what the parser would read differently (a newline starts a continuation, spaces at the
-    start are dropped)."""
+    start are dropped; in a URL list (baseurl=, gpgkey=) white space and commas separate
+    URLs: libdnf 0.69 reads `baseurl=a,b c` as three)."""
     value = str(value)
     _refuse_lost(value, "ini")
     _refuse_hidden(value, "ini")
     if value != value.lstrip():
         raise Unrepresentable(value, "ini", "leading spaces are dropped")
+    if url_list and ("," in value or any(c.isspace() for c in value)):
+        raise Unrepresentable(value, "ini", "white space and commas separate the URLs of a list")
     return value
 
 
