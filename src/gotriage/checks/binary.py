@@ -39,6 +39,23 @@ def _output_name(facts):
     return posixpath.basename(facts.name) or "app"
 
 
+def _is_go_toolchain(facts):
+    """Go's own commands (cmd/go, cmd/gofmt...): built by Go's release process, not from a
+    project with `go build`."""
+    info = facts.buildinfo
+    return info is not None and (info.path or "").startswith("cmd/")
+
+
+def _rebuild(facts, env, extra=(), description=None):
+    """The rebuild command, or for Go's own toolchain the release to install instead (a
+    `go build -o go .` in some directory would not give a working toolchain)."""
+    if _is_go_toolchain(facts):
+        return Action.note("%s is Go's own %s: install the Go release built for this machine "
+                           "(https://go.dev/dl/, or the distribution's golang package) instead of "
+                           "rebuilding it" % (facts.name, facts.buildinfo.path))
+    return Action.command(_go_build(facts, env, extra), description=description)
+
+
 def _go_build(facts, env, extra=()):
     """`env VAR=... go build [-tags T] -o NAME .`: the rebuild command, keeping the
     original build tags."""
@@ -333,8 +350,8 @@ def architecture(facts):
             evidence=[Evidence.fact("build GOOS=%s" % goos)],
             why="A program for another OS makes system calls Linux does not have (and a "
                 "dynamic one names a loader Linux does not have: see BIN-INTERP).",
-            fix=[Action.command(_go_build(facts, ["GOOS=linux", "GOARCH=" + GOARCH.get(
-                elf.machine, "amd64")])), Action.note("or download the linux build")])]
+            fix=[_rebuild(facts, ["GOOS=linux", "GOARCH=" + GOARCH.get(
+                elf.machine, "amd64")]), Action.note("or download the linux build")])]
     machine, evidence = facts.target_machine
     if machine is None:
         return []
@@ -351,8 +368,8 @@ def architecture(facts):
                    evidence=ev + [Evidence.file(qemu, "enabled")],
                    why="binfmt_misc hands it to qemu-user: it runs, many times slower, and "
                        "fails elsewhere.",
-                   fix=[Action.command(_go_build(facts, ["CGO_ENABLED=0", "GOOS=linux",
-                                                         "GOARCH=" + GOARCH.get(machine, machine)]),
+                   fix=[_rebuild(facts, ["CGO_ENABLED=0", "GOOS=linux",
+                                                         "GOARCH=" + GOARCH.get(machine, machine)],
                                        description="a native build")])]
     goarch = GOARCH.get(machine, machine)
     return [_f(
@@ -361,7 +378,7 @@ def architecture(facts):
         why="The kernel only runs programs for its own architecture (x86_64 also runs i386); "
             "execve() fails with ENOEXEC (Exec format error).",
         predicted_error=L.exec_format_error(facts.prog, el7=facts.target_el == 7),
-        fix=[Action.command(_go_build(facts, ["CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch]),
+        fix=[_rebuild(facts, ["CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch],
                             description="cross-compile for %s (a cgo build also needs a C "
                                         "cross compiler in CC)" % machine),
              Action.note("or download the linux-%s build of the program" % goarch)])]
@@ -420,7 +437,7 @@ def interpreter(facts):
                        why="32-bit programs need the 32-bit glibc, not installed by default.",
                        predicted_error="\n".join(L.missing_interpreter(facts.prog, interp)),
                        fix=[Action.command([facts.package_manager, "install", "-y", "glibc.i686"]),
-                            Action.command(_go_build(facts, ["CGO_ENABLED=0", "GOARCH=amd64"]),
+                            _rebuild(facts, ["CGO_ENABLED=0", "GOARCH=amd64"],
                                            description="or a 64-bit pure-Go build")])]
     return [_f("BIN-INTERP-MISSING", "error", "%s needs the loader %s, which %s does not have" % (
         facts.name, interp, where), subject=interp, evidence=evidence,
@@ -436,11 +453,11 @@ def _interp_fix(facts, interp):
     elf = facts.elf
     fix = []
     if interp.startswith(L.MUSL_LOADER_PREFIX) or interp not in L.GLIBC_LOADERS.values():
-        fix.append(Action.command(_go_build(facts, ["CGO_ENABLED=0"]),
+        fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
                                   description="a pure-Go build needs no loader (if the program "
                                               "does not need cgo)"))
-        fix.append(Action.command(_go_build(facts, ["CGO_ENABLED=1"], [
-            "-ldflags", "-linkmode external -extldflags -static"]),
+        fix.append(_rebuild(facts, ["CGO_ENABLED=1"], [
+            "-ldflags", "-linkmode external -extldflags -static"],
             description="or link the C parts statically (with the C library of the build host)"))
         if interp.startswith(L.MUSL_LOADER_PREFIX):
             fix.append(Action.note("or install a musl runtime that provides %s on the target "
@@ -561,7 +578,7 @@ def _missing_library(facts, lk):
         fix.append(Action.note("%s is part of glibc: the binary expects another glibc layout "
                                "(a different distribution or architecture)" % lk.name))
     elif _setting(facts, "CGO_ENABLED") == "1":
-        fix.append(Action.command(_go_build(facts, ["CGO_ENABLED=0"]),
+        fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
                                   description="or, if the program can do without the C library "
                                               "that needs it, a pure-Go build"))
     return _f(
@@ -628,7 +645,7 @@ def glibc(facts):
     oldest = ("el%d" % facts.target_el) if facts.target_el else "a release with glibc %s" % version
     fix = []
     if facts.buildinfo is not None:
-        fix.append(Action.command(_go_build(facts, ["CGO_ENABLED=0"]),
+        fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
                                   description="a pure-Go build needs no glibc at all (if the "
                                               "program does not need cgo: net and os/user fall "
                                               "back to pure Go)"))

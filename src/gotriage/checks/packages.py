@@ -9,6 +9,7 @@ knowledge/packages.py.  Dead mirrors and end-of-life vault moves are the system 
 import posixpath
 
 from gotriage.checks import check
+from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge.packages import (
     MSG_BAD_SIGNATURE,
@@ -135,7 +136,7 @@ def repos(facts):
                 why="dnf's configuration parser rejects the whole file at the first line it cannot "
                     "read, so none of its repositories exist for dnf.",
                 predicted_error=MSG_FILE_SKIPPED % rf.path,
-                fix=[Action.edit(rf.path, None, old=skipped.text,
+                fix=[Action.edit(rf.path, None, old=skipped.text, syntax="ini",
                                  description="delete the line dnf cannot read (or correct it)")]
                 if skipped.text.strip() and b"\0" not in (rf.data or b"")[:4096] and names else
                 [Action.command(["mv", rf.path, rf.path + ".disabled"],
@@ -152,7 +153,7 @@ def repos(facts):
                     predicted_error=p.message,
                     fix=[Action.edit(rf.path, "[%s]" % "".join(
                         c if c.isalnum() or c in "-_.:" else "-" for c in p.text.strip()[1:-1].strip()),
-                        old=p.text, description="a valid repository id")]))
+                        old=p.text, syntax="ini", description="a valid repository id")]))
     enabled = facts.enabled_repos
     for repo in facts.repos:
         if repo.duplicate_of is not None and repo.enabled:
@@ -176,7 +177,7 @@ def repos(facts):
             if commented:
                 key, (number, value) = commented[0]
                 fix.append(Action.edit(repo.path, "%s=%s" % (key, value), old="#%s=%s" % (key, value),
-                                       description="restore the commented-out URL (if that server "
+                                       syntax="ini", description="restore the commented-out URL (if that server "
                                                    "still serves it: see the system layer)"))
             fix.append(Action.command([pm, "config-manager", "--set-disabled", repo.id]
                                       if pm == "dnf" else ["yum-config-manager", "--disable", repo.id],
@@ -295,8 +296,9 @@ def gpg(facts):
                 why="dnf imports a repository's keys from gpgkey=; without it only keys already in "
                     "the rpm database (rpm -q gpg-pubkey) can verify its packages.",
                 predicted_error="Public key for <package>.rpm is not installed",
-                fix=[Action.edit(repo.path, "gpgkey=file:///etc/pki/rpm-gpg/<the vendor's key file>",
-                                 description="in [%s]" % repo.id)]))
+                fix=[Action.note("in [%s] of %s, add gpgkey=file:///etc/pki/rpm-gpg/ followed by "
+                                 "the name of the vendor's key file there (ls /etc/pki/rpm-gpg)"
+                                 % (repo.id, repo.path))]))
             continue
         for url in repo.gpgkeys:
             kf = facts.key_file(url)
@@ -647,3 +649,17 @@ def _digits(version):
 def _matches(repo_id, patterns):
     rid = repo_id.lower()
     return any(rid == p or rid.startswith(p) or ("-" + p) in rid or ("_" + p) in rid for p in patterns)
+
+
+# ---------------------------------------------------------------------------------------
+@check("PKG-INPUT", LAYER, "the commands the package verdicts read answered", findings={
+    "PKG-INPUT-HUNG": hung_doc("the package verdicts (the golang lookup in the cached "
+                               "repository metadata)"),
+})
+def inputs(facts):
+    """Runs after the other package checks (the runner's rule for -INPUT checks): every
+    command they read that timed out or was not started before the run's deadline."""
+    hung = [_f("PKG-INPUT-HUNG", "warn", title, **kw) for title, kw in hung_findings(facts.inputs)]
+    if hung or not facts.inputs.answered:
+        return hung
+    return [_f("PKG-INPUT", "ok", answered_title(facts.inputs))]
