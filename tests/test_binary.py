@@ -13,6 +13,7 @@ with what the kernel, bash and glibc's loader really do with the same file.
 Every JSON report is checked against docs/report.schema.json.
 """
 
+import codecs
 import json
 import os
 import re
@@ -23,7 +24,8 @@ import time
 
 import pytest
 
-from binary_support import MUSL_LOADER, built_binaries, fetch_old_glibc
+import binary_support
+from binary_support import MUSL_LOADER, STATIC_SOURCE, built_binaries, fetch_old_glibc
 from cli_support import assert_one_line_error, clean_env, parse_report, run_cli
 from conftest import DATA, IN_CI, ROOT, make_snapshot, need
 
@@ -176,14 +178,107 @@ def test_cgo_binary_on_this_host_runs_as_predicted(binaries):
 
 
 # -- the kernel and bash ----------------------------------------------------------------------
-def test_other_architecture_is_exec_format_error(binaries, tmp_path):
-    arm = copy_to(binaries["arm64"], tmp_path, "app")
-    proc, report = gotriage_binary(["./app"], cwd=tmp_path)
+BINFMT = "/proc/sys/fs/binfmt_misc"
+# Architectures Go builds for that an x86_64 kernel does not run, with gotriage's name
+FOREIGN = (("arm64", "aarch64"), ("s390x", "s390x"), ("ppc64le", "ppc64le"))
+
+
+def binfmt_handlers():
+    """{entry name: (offset, magic, mask)} of the enabled binfmt_misc handlers that match
+    on bytes (not on a file name extension)."""
+    found = {}
+    try:
+        with open(os.path.join(BINFMT, "status")) as f:
+            if f.read().strip() != "enabled":
+                return found
+        names = os.listdir(BINFMT)
+    except OSError:
+        return found  # binfmt_misc not mounted: the kernel runs native ELF only
+    for name in names:
+        if name in ("status", "register"):
+            continue
+        try:
+            with open(os.path.join(BINFMT, name)) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            continue
+        fields = dict(line.split(" ", 1) for line in lines[1:] if " " in line)
+        if lines[:1] != ["enabled"] or "magic" not in fields:
+            continue
+        magic = bytes.fromhex(fields["magic"])
+        mask = bytes.fromhex(fields.get("mask", "ff" * len(magic)))
+        found[name] = (int(fields.get("offset", "0")), magic, mask)
+    return found
+
+
+def handler_for(path, handlers):
+    """The binfmt_misc handler the kernel would run `path` with, or None."""
+    with open(path, "rb") as f:
+        head = f.read(256)
+    for name, (offset, magic, mask) in sorted(handlers.items()):
+        data = head[offset:offset + len(magic)]
+        if len(data) == len(magic) and all(d & m == g & m for d, g, m in zip(data, magic, mask)):
+            return name
+    return None
+
+
+def foreign_binary(binaries, toolchains, directory):
+    """(path, gotriage's machine name) of a static Go binary for an architecture this
+    kernel does not run and no binfmt_misc handler takes (qemu-user-binfmt registers
+    qemu-aarch64 on many machines: then s390x or ppc64le)."""
+    handlers = binfmt_handlers()
+    taken = []
+    for goarch, machine in FOREIGN:
+        if goarch == "arm64":
+            path = binaries["arm64"].path
+        else:
+            module = binary_support._module(directory / ("src-" + goarch), "static", STATIC_SOURCE)
+            path = str(binary_support._build(toolchains["1.21"], module, directory / goarch,
+                                             {"CGO_ENABLED": "0", "GOARCH": goarch}))
+        handler = handler_for(path, handlers)
+        if handler is None:
+            return path, machine
+        taken.append("%s (%s)" % (handler, goarch))
+    need(False, "every foreign architecture has a binfmt_misc handler here: %s; unregister one "
+                "(`echo -1 > %s/NAME`, or remove qemu-user-binfmt) so that ENOEXEC can be seen"
+         % (", ".join(taken), BINFMT))
+
+
+def registered(conf):
+    """{name: (offset, magic, mask)} of a binfmt.d line (`:name:M:offset:magic:mask:...`),
+    the string written to binfmt_misc's register file."""
+    with open(os.path.join(DATA, "binfmt", conf)) as f:
+        _, name, kind, offset, magic, mask = f.read().strip().split(":")[:6]
+    assert kind == "M"
+
+    def raw(text):
+        return codecs.decode(text, "unicode_escape").encode("latin-1")
+    return {name: (int(offset or "0"), raw(magic), raw(mask))}
+
+
+def test_handler_matching_on_qemus_own_registrations(binaries):
+    """The magic and mask Debian's qemu-user-binfmt registers take the arm64 binary and not
+    the amd64 one; the s390x registration takes neither (so, with qemu-aarch64 registered,
+    an s390x binary still shows ENOEXEC)."""
+    aarch64, s390x = registered("qemu-aarch64.conf"), registered("qemu-s390x.conf")
+    assert handler_for(binaries["arm64"].path, aarch64) == "qemu-aarch64"
+    assert handler_for(binaries["static"].path, aarch64) is None
+    assert handler_for(binaries["arm64"].path, s390x) is None
+    assert handler_for(binaries["static"].path, dict(aarch64, **s390x)) is None
+
+
+def test_other_architecture_is_exec_format_error(binaries, toolchains, tmp_path):
     if qemu_handler("aarch64"):
+        # qemu runs arm64 programs here: gotriage says so instead of predicting a failure
+        copy_to(binaries["arm64"], tmp_path / "qemu", "app")
+        _proc, report = gotriage_binary(["./app"], cwd=tmp_path / "qemu")
         assert one(report, "BIN-ARCH-WRONG")["severity"] == "info"
-        pytest.skip("qemu-aarch64 is registered in binfmt_misc: the arm64 binary runs here")
+    path, machine = foreign_binary(binaries, toolchains, tmp_path)
+    arm = copy_to(binary_support.Binary("foreign", path), tmp_path, "app")
+    proc, report = gotriage_binary(["./app"], cwd=tmp_path)
     finding = one(report, "BIN-ARCH-WRONG")
     assert finding["severity"] == "error" and proc.returncode == 1
+    assert machine in finding["title"], finding["title"]
     assert finding["fix"][0]["argv"][:4] == ["env", "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64"]
     with pytest.raises(OSError) as err:
         subprocess.run([str(arm)])
@@ -191,8 +286,8 @@ def test_other_architecture_is_exec_format_error(binaries, tmp_path):
     code, said = bash_message("./app", tmp_path)
     assert code == 126
     assert said in finding["predicted_error"].splitlines(), (said, finding["predicted_error"])
-    # for an aarch64 target it is fine
-    proc, report = gotriage_binary(["./app", "--target", "el9:aarch64"], cwd=tmp_path)
+    # for a target of that architecture it is fine
+    proc, report = gotriage_binary(["./app", "--target", "el9:" + machine], cwd=tmp_path)
     assert proc.returncode == 0 and one(report, "BIN-ARCH")["severity"] == "ok"
 
 

@@ -13,12 +13,14 @@ import time
 
 import pytest
 
+from conftest import need
 from gotriage.host import live as live_module
 from gotriage.host.base import HostError
 from gotriage.host.live import LiveHost
 from gotriage.host.recorder import RecordingHost
 from gotriage.host.redact import MARK, redact_bytes, redact_env
 from gotriage.host.snapshot import MANIFEST, open_snapshot
+from requirements_external import install_hint
 
 PASSWORD = "Sup3rS3cretPw"
 ENV_TOKEN = "envT0kenValue9876"
@@ -448,8 +450,8 @@ def test_timeout_kills_grandchild_in_the_process_group(tmp_path):
         kill_quietly(pid)
 
 
-@pytest.mark.skipif(not shutil.which("setsid"), reason="needs setsid(1)")
 def test_timeout_with_output_held_by_a_grandchild(tmp_path):
+    need(shutil.which("setsid") is not None, install_hint("setsid"))
     pidfile = str(tmp_path / "grandchild.pid")
     started = time.monotonic()
     # the grandchild runs in a session of its own, where the process group kill cannot reach,

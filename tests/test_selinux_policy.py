@@ -76,16 +76,68 @@ def test_raw_rules_are_audit2allows(log):
 GO_CASES = ["go-socket-module.log", "go-service-denials.log"]
 
 
-@pytest.mark.parametrize("log", [name for name in LOGS if name.endswith(".log")])
+MODULE_LOGS = [name for name in LOGS if name.endswith(".log")]
+
+
+def _module_expected(report):
+    """What the log holds decides the module: the denials whose best explanation is the
+    module (nothing narrower fixes them) and the directories a label fix records with
+    `semanage fcontext -a -t TYPE PATTERN` (they become its .fc lines)."""
+    chosen = [d for d in report["denials"] if d["explanations"][0]["id"] == "SEL-AVC-MODULE"]
+    fc = [a["argv"][5] for d in report["denials"] for a in d["explanations"][0]["fix"]
+          if (a.get("argv") or [])[:4] == ["semanage", "fcontext", "-a", "-t"]
+          and a["argv"][4] != "TYPE"]
+    return chosen, fc
+
+
+def _type(context):
+    return context.split(":")[2]
+
+
+@pytest.mark.parametrize("log", MODULE_LOGS)
 def test_every_module_compiles(log, tmp_path):
+    """A module is written exactly when a denial needs one, holds each such denial's rule,
+    and compiles; when none does, nothing is written and the output says so."""
     _need_tools("checkmodule", "semodule_package")
-    run = run_gotriage(["avc", os.path.join(SEL, log), "--module", "gotriage_test"], cwd=str(tmp_path))
+    path = os.path.join(SEL, log)
+    run = run_gotriage(["avc", path, "--module", "gotriage_test", "--json"], cwd=str(tmp_path))
     assert run.returncode in (0, 1), run.stderr
-    te = tmp_path / "gotriage_test.te"
-    if not te.exists():
-        assert "not written" in run.stdout or "Module" not in run.stdout
+    report = run.json
+    with open(path, "rb") as f:
+        holds_denials = re.search(rb"avc: +denied", f.read()) is not None
+    assert bool(report["denials"]) == holds_denials, log
+    chosen, fc = _module_expected(report)
+    te, fcfile = tmp_path / "gotriage_test.te", tmp_path / "gotriage_test.fc"
+    assert report["module"]["denials"] == len(chosen)
+    if not chosen:
+        assert not te.exists() and not fcfile.exists() and report["module"]["files"] == []
+        text = run_gotriage(["avc", path, "--module", "gotriage_test2"], cwd=str(tmp_path))
+        assert ("Module gotriage_test2: not written, %s" % (
+            "every denial has a narrower fix" if holds_denials else "the logs hold no denial")
+            in text.stdout)
+        assert not (tmp_path / "gotriage_test2.te").exists()
         return
+    assert te.exists(), "%s needs a module for %d denials, none written" % (log, len(chosen))
+    assert fcfile.exists() == bool(fc)
+    rules = set(parse_rules(te.read_text()))
+    for d in chosen:
+        for perm in d["permissions"]:
+            rule = (_type(d["scontext"]), _type(d["tcontext"]), d["tclass"], perm)
+            assert rule in rules, (rule, sorted(rules))
+    for pattern in fc:
+        assert pattern in fcfile.read_text()
     _compile(tmp_path, "gotriage_test")
+
+
+def test_some_logs_need_a_module_and_some_do_not():
+    """The per-log module test exercises both outcomes (a suite where no log needs a
+    module would compile nothing)."""
+    _need_tools("checkmodule", "semodule_package")
+    outcomes = set()
+    for log in ("go-socket-module.log", "bind_ports.log"):
+        run = run_gotriage(["avc", os.path.join(SEL, log), "--json"])
+        outcomes.add(bool(_module_expected(run.json)[0]))
+    assert outcomes == {True, False}
 
 
 def _compile(directory, name):

@@ -19,6 +19,7 @@ from gotriage.host.recorder import RecordingHost
 from gotriage.host.snapshot import SnapshotHost
 from gotriage.parsers.audit2why import parse_audit2why
 from gotriage.parsers.seinfo import parse_seinfo_names
+from requirements_external import install_hint
 
 SEL = os.path.join(DATA, "selinux")
 
@@ -90,6 +91,7 @@ def test_recorder_digest_is_of_the_redacted_input(tmp_path):
 # -- the audit2why parser, on real output --------------------------------------------------------
 AUDIT2WHY = "/usr/bin/audit2why"
 POLICY = "/etc/selinux/default/policy/policy.33"
+POLICY_XML = "/usr/share/selinux/devel/policy.xml"
 CAPTURED_FROM = ["httpd_can_network_connect.log", "allow_execmod.log", "sepolgen-short.log",
                  "go-service-denials.log"]
 
@@ -142,9 +144,16 @@ def test_parser_never_raises_on_garbage():
     assert v.reason == "unknown" and v.event == "1.2:3" and v.summary() == "no reason given"
 
 
+def need_policy_xml():
+    """audit2why takes the booleans' descriptions from the policy's policy.xml; without it
+    it makes one up from the name ("Allow allow to ypbind")."""
+    need(os.path.exists(POLICY_XML), install_hint(POLICY_XML))
+
+
 def test_real_audit2why_still_prints_what_was_captured():
     need(os.access(AUDIT2WHY, os.X_OK) and os.path.exists(POLICY),
          "audit2why and Debian's policy.33 (policycoreutils-python-utils, selinux-policy-default)")
+    need_policy_xml()
     lines = "".join(line + "\n" for line in _avc_lines(CAPTURED_FROM)).encode()
     result = LiveHost().run([AUDIT2WHY, "-p", POLICY], input=lines, timeout=60)
     assert result.ok, result.errtext
@@ -204,6 +213,7 @@ def denial_of(report, **match):
 
 def test_boolean_named_by_audit2why_is_confirmed_and_the_missed_one_added():
     need_audit2why()
+    need_policy_xml()
     log = os.path.join(SEL, "httpd_can_network_connect.log")
     real = real_audit2why(["httpd_can_network_connect.log"])["1165963069.244:853"]
     assert real.reason == "boolean"

@@ -276,8 +276,10 @@ def render_text(facts, scan, explained, module, verbose=False):
             lines.append("Module %s (%d denials nothing narrower fixes): wrote %s" % (
                 module["name"], module["denials"], ", ".join(module["files"])))
             lines.extend("    " + c for c in module["commands"])
-        else:
+        elif explained:
             lines.append("Module %s: not written, every denial has a narrower fix above" % module["name"])
+        else:
+            lines.append("Module %s: not written, the logs hold no denial" % module["name"])
     elif any(needs_module(ex) for _d, ex in explained):
         lines.append("")
         lines.append("For the denials only a module fixes: gotriage avc --module local_NAME")

