@@ -141,7 +141,7 @@ def parse_list_all(text, kind="zone"):
             elif key == "egress-zones":
                 obj.egress_zones = words
             elif key == "ingress-priority":
-                obj.ingress_priority = int(words[0]) if words and words[0].lstrip("-").isdigit() else 0
+                obj.ingress_priority = int(words[0]) if words and re.match(r"-?[0-9]+\Z", words[0]) else 0
             elif key == "rich rules":
                 for value in values:
                     if not value.startswith("rule"):

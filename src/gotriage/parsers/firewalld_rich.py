@@ -94,7 +94,7 @@ class Limit(object):
         if rate == 1 and unit == "d":
             raise RichRuleError("INVALID_LIMIT", "%s too slow" % value)
         if self.burst is not None:
-            if not self.burst.isdigit() or not 1 <= int(self.burst) <= 65535:
+            if not _is_number(self.burst) or not 1 <= int(self.burst) <= 65535:
                 raise RichRuleError("INVALID_LIMIT", "burst %s" % self.burst)
 
     def __str__(self):
@@ -343,7 +343,7 @@ class RichRule(object):
             if self.action is not None:
                 raise RichRuleError("INVALID_RULE", "tcp-mss-clamp and action")
             value = a.get("value")
-            if value and not (value == "pmtu" or (value.isdigit() and int(value) >= 536)):
+            if value and not (value == "pmtu" or (_is_number(value) and int(value) >= 536)):
                 raise RichRuleError("INVALID_RULE", value)
         if self.log is not None:
             self.log.check()
@@ -407,12 +407,21 @@ def _check_address(family, text):
     return addr.version == (4 if family == "ipv4" else 6)
 
 
+_NUMBER = re.compile(r"[0-9]+\Z")
+
+
+def _is_number(text):
+    """Digits 0-9 only: str.isdigit() is also true for "²" or "٣", which int() refuses
+    or reads as another number, and firewalld takes neither."""
+    return _NUMBER.match(text) is not None
+
+
 def protocol_number(value):
     """A protocol name or number as its number, or None when firewalld would refuse it."""
     if value is None:
         return None
     text = str(value).strip()
-    if text.isdigit():
+    if _is_number(text):
         number = int(text)
         return number if 0 <= number <= 255 else None
     return PROTOCOL_NAMES.get(text.lower())
@@ -423,19 +432,16 @@ def parse_port_range(text):
     if text is None:
         return None
     text = str(text).strip()
-    if text.isdigit():
+    if _is_number(text):
         value = int(text)
         return (value, value) if 0 <= value <= 65535 else None
     if text in PORT_NAMES:
         return (PORT_NAMES[text], PORT_NAMES[text])
     parts = text.split("-")
-    if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
-        low, high = int(parts[0]), int(parts[1])
+    if len(parts) == 2 and all(p in PORT_NAMES or _is_number(p) for p in parts):
+        low, high = [PORT_NAMES[p] if p in PORT_NAMES else int(p) for p in parts]
         if max(low, high) > 65535:
             return None
-        return (min(low, high), max(low, high))
-    if len(parts) == 2 and all(p in PORT_NAMES or p.isdigit() for p in parts):
-        low, high = [PORT_NAMES.get(p, int(p) if p.isdigit() else 0) for p in parts]
         return (min(low, high), max(low, high))
     return None
 

@@ -35,6 +35,7 @@ is kept in `bad_rules` (firewalld refuses to load such a zone: the check reports
 the rest of the file is still read.
 """
 
+import re
 import xml.etree.ElementTree as ET
 
 from gotriage.parsers.firewalld_rich import RichRuleError, rich_rule_from_xml
@@ -160,10 +161,49 @@ def _root(text, expected, path):
         root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
     except ET.ParseError as exc:
         raise ConfigError("%s: not valid XML (%s)" % (path or "file", exc)) from None
+    except (LookupError, ValueError) as exc:
+        # the XML declaration names an encoding Python lacks (encoding="q"), one that is
+        # not a text encoding ("hex"), or one expat cannot take ("utf-16" declared on
+        # bytes that are not): firewalld cannot load such a file either
+        raise ConfigError("%s: not valid XML (encoding: %s)" % (path or "file", exc)) from None
     if root.tag not in expected:
         raise ConfigError("%s: root element is <%s>, expected <%s>" % (
             path or "file", root.tag, "> or <".join(expected)))
     return root
+
+
+def _rule_text(element, depth=3, width=12):
+    """The XML of a refused rule, for the report: nesting cut at `depth` and each level
+    at `width` children (ET.tostring recurses, and a rule nested thousands deep would
+    exhaust the stack)."""
+    def copy(node, left):
+        made = ET.Element(node.tag, dict(node.attrib))
+        made.text, made.tail = node.text, node.tail
+        if left > 0:
+            for child in list(node)[:width]:
+                made.append(copy(child, left - 1))
+        return made
+
+    return ET.tostring(copy(element, depth), encoding="unicode").strip()
+
+
+# what getservbyname could still resolve: a service name, or a range of names and numbers
+_PORT_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+]*(?:-[A-Za-z0-9_.+]+)?\Z")
+_DIGITS = re.compile(r"[0-9]+\Z")
+
+
+def _port_spec(element, path):
+    """The PortSpec of a <port> or <source-port>; ConfigError for a port firewalld refuses
+    with INVALID_PORT (it then skips the whole file): a number past 65535, or text that
+    is no port number or service name ("²", "80/tcp").  An empty port is a protocol-only
+    entry of an old service file."""
+    spec = PortSpec(element.get("port"), element.get("protocol"))
+    port = (element.get("port") or "").strip()
+    if port and spec.low is None and (not _PORT_WORDS.match(port) or any(
+            _DIGITS.match(part) and int(part) > 65535 for part in port.split("-"))):
+        raise ConfigError("%s: INVALID_PORT %r in <%s>: firewalld refuses the file" % (
+            path or "file", port, element.tag))
+    return spec
 
 
 def _bool_attr(value):
@@ -178,11 +218,11 @@ def _read_common(obj, child):
         if child.get("name"):
             obj.services.append(child.get("name"))
     elif tag == "port":
-        obj.ports.append(PortSpec(child.get("port"), child.get("protocol")))
+        obj.ports.append(_port_spec(child, obj.path))
     elif tag == "protocol":
         obj.protocols.append(child.get("value"))
     elif tag == "source-port":
-        obj.source_ports.append(PortSpec(child.get("port"), child.get("protocol")))
+        obj.source_ports.append(_port_spec(child, obj.path))
     elif tag == "icmp-block":
         obj.icmp_blocks.append(child.get("name"))
     elif tag == "icmp-block-inversion":
@@ -200,7 +240,7 @@ def _read_common(obj, child):
             rule.origin = obj.path
             obj.rules.append(rule)
         except RichRuleError as exc:
-            obj.bad_rules.append((ET.tostring(child, encoding="unicode").strip(), exc))
+            obj.bad_rules.append((_rule_text(child), exc))
     else:
         return False
     return True
@@ -263,11 +303,11 @@ def parse_service(text, name, path=None):
         if tag == "short":
             service.short = (child.text or "").strip()
         elif tag == "port":
-            service.ports.append(PortSpec(child.get("port"), child.get("protocol")))
+            service.ports.append(_port_spec(child, path))
         elif tag == "protocol":
             service.protocols.append(child.get("value"))
         elif tag == "source-port":
-            service.source_ports.append(PortSpec(child.get("port"), child.get("protocol")))
+            service.source_ports.append(_port_spec(child, path))
         elif tag == "destination":
             for family in ("ipv4", "ipv6"):
                 if child.get(family):
