@@ -110,6 +110,30 @@ class NftRuleset(object):
                 yield table, chain
 
 
+# The fields that name an object, which must be strings: an object with another value
+# there (a number, a list, null) is not what nft prints and is skipped (kept in `unknown`).
+_NAMES = {"table": ("family", "name"), "chain": ("family", "table", "name"),
+          "rule": ("family", "table", "chain"), "set": ("family", "table", "name"),
+          "map": ("family", "table", "name")}
+# Fields whose type the evaluator relies on: (name, types, may be absent).
+_TYPED = {"chain": (("hook", str), ("type", str), ("policy", str), ("prio", (int, str))),
+          "rule": (("expr", list), ("handle", int), ("comment", str)),
+          "set": (("flags", list), ("elem", list)), "map": (("flags", list), ("elem", list)),
+          "table": (("flags", list),)}
+
+
+def _well_formed(kind, body):
+    if not all(isinstance(body.get(name), str) for name in _NAMES[kind]):
+        return False
+    for name, kind_of in _TYPED.get(kind, ()):
+        value = body.get(name)
+        if value is not None and (not isinstance(value, kind_of) or isinstance(value, bool)):
+            return False
+    if kind == "rule" and not all(isinstance(e, dict) for e in body.get("expr") or ()):
+        return False
+    return True
+
+
 def parse_nft_json(text):
     """An NftRuleset from `nft -j list ruleset` output; NftError when it is not that."""
     try:
@@ -127,9 +151,13 @@ def parse_nft_json(text):
         if not isinstance(body, dict):
             ruleset.unknown.append(kind)
             continue
+        if kind in _NAMES and not _well_formed(kind, body):
+            ruleset.unknown.append("%s (malformed)" % kind)
+            continue
         if kind == "metainfo":
-            ruleset.version = body.get("version")
-            ruleset.schema = body.get("json_schema_version")
+            version, schema = body.get("version"), body.get("json_schema_version")
+            ruleset.version = version if isinstance(version, str) else None
+            ruleset.schema = schema if isinstance(schema, int) and not isinstance(schema, bool) else None
         elif kind == "table":
             table = NftTable(body)
             ruleset.tables.setdefault(table.key, table)

@@ -78,12 +78,29 @@ class Socket(object):
         return "Socket(%s %s)" % (self.proto, self.display())
 
 
+_HEX8 = re.compile(r"[0-9A-Fa-f]{8}\Z")
+_HEX32 = re.compile(r"[0-9A-Fa-f]{32}\Z")
+_HEXNUM = re.compile(r"[0-9A-Fa-f]{1,8}\Z")
+
+
+def _hex(text):
+    """An int from at most 8 hex digits (int(text, 16) also takes "٣" and any length);
+    ValueError otherwise."""
+    if not _HEXNUM.match(text):
+        raise ValueError("not a hex number: %r" % text[:40])
+    return int(text, 16)
+
+
 def _hex_ipv4(text, byteorder="little"):
+    if not _HEX8.match(text):
+        raise ValueError("not an IPv4 address in hex: %r" % text[:40])
     order = "<I" if byteorder == "little" else ">I"
     return str(ipaddress.IPv4Address(struct.pack(order, int(text, 16))))
 
 
 def _hex_ipv6(text, byteorder="little"):
+    if not _HEX32.match(text):
+        raise ValueError("not an IPv6 address in hex: %r" % text[:40])
     words = [int(text[i:i + 8], 16) for i in range(0, 32, 8)]
     order = "<I" if byteorder == "little" else ">I"
     return str(ipaddress.IPv6Address(b"".join(struct.pack(order, w) for w in words)))
@@ -104,8 +121,10 @@ def parse_proc_net(text, proto, family, byteorder="little"):
         try:
             address = (_hex_ipv4(addr_hex, byteorder) if family == "ipv4"
                        else _hex_ipv6(addr_hex, byteorder))
-            port = int(port_hex, 16)
-        except (ValueError, struct.error):
+            port = _hex(port_hex)
+        except ValueError:
+            continue
+        if port > 65535:
             continue
         if family == "ipv6":
             mapped = ipaddress.IPv6Address(address).ipv4_mapped
@@ -120,7 +139,7 @@ def parse_proc_net(text, proto, family, byteorder="little"):
     return sockets
 
 
-_SS_ADDR = re.compile(r"^(?P<addr>\*|\[[^\]]+\]|[^\s%\[]*?)(?:%(?P<iface>[^:\s]+))?:(?P<port>\d+|\*)$")
+_SS_ADDR = re.compile(r"^(?P<addr>\*|\[[^\]]+\]|[^\s%\[]*?)(?:%(?P<iface>[^:\s]+))?:(?P<port>[0-9]{1,5}|\*)$")
 _SS_PROC = re.compile(r'\("(?P<name>[^"]*)",pid=(?P<pid>\d+)')
 _SS_EXT = re.compile(r"\b(ino|uid|v6only):(\d+)")
 
@@ -140,7 +159,7 @@ def parse_ss(text, proto):
         if len(fields) < 5:
             continue
         match = _SS_ADDR.match(fields[3])
-        if not match or match.group("port") == "*":
+        if not match or match.group("port") == "*" or int(match.group("port")) > 65535:
             continue
         raw, port = match.group("addr"), int(match.group("port"))
         if raw == "*":
@@ -192,15 +211,20 @@ class Interface(object):
 def parse_ip_addr_json(text):
     """Interfaces from `ip -j addr` (iproute2 >= 4.13; not on EL7)."""
     data = json.loads(text)
+    if not isinstance(data, list):
+        raise ValueError("not a JSON array: not the output of `ip -j addr`")
     interfaces = []
     for item in data:
-        if not isinstance(item, dict) or not item.get("ifname"):
+        if not isinstance(item, dict) or not isinstance(item.get("ifname"), str) or not item["ifname"]:
             continue
-        iface = Interface(item["ifname"], item.get("ifindex"))
-        iface.up = "UP" in (item.get("flags") or [])
-        iface.loopback = "LOOPBACK" in (item.get("flags") or []) or iface.name == "lo"
-        for info in item.get("addr_info") or []:
-            if info.get("local") is None:
+        index = item.get("ifindex")
+        iface = Interface(item["ifname"], index if isinstance(index, int) else None)
+        flags = item.get("flags") if isinstance(item.get("flags"), list) else []
+        iface.up = "UP" in flags
+        iface.loopback = "LOOPBACK" in flags or iface.name == "lo"
+        infos = item.get("addr_info")
+        for info in infos if isinstance(infos, list) else []:
+            if not isinstance(info, dict) or not isinstance(info.get("local"), str):
                 continue
             try:
                 iface.addresses.append(ipaddress.ip_interface("%s/%s" % (info["local"], info.get("prefixlen", 128))))
@@ -262,8 +286,10 @@ def parse_proc_ipv6_route(text):
         if len(fields) < 10 or len(fields[0]) != 32:
             continue
         try:
+            if not (_HEX32.match(fields[0]) and _HEX32.match(fields[4])):
+                continue
             dest = ipaddress.IPv6Address(bytes.fromhex(fields[0]))
-            network = ipaddress.IPv6Network("%s/%d" % (dest, int(fields[1], 16)), strict=False)
+            network = ipaddress.IPv6Network("%s/%d" % (dest, _hex(fields[1])), strict=False)
             gateway = ipaddress.IPv6Address(bytes.fromhex(fields[4]))
         except ValueError:
             continue
