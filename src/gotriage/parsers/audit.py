@@ -116,10 +116,15 @@ def decode_value(name, value):
 def parse_fields(text, wanted=None):
     """{name: value} of the `name=value` fields of a record's text (only the names in
     `wanted`, when given); the first occurrence of a name wins (a record glued to the
-    next one keeps its own fields)."""
+    next one keeps its own fields).  A field whose raw value holds a NUL byte is left
+    out."""
     fields = {}
     for name, value in _FIELD.findall(text):
         if name not in fields and (wanted is None or name in wanted):
+            if "\0" in value:
+                # the kernel writes a value holding a NUL in hex; a raw NUL is a damaged
+                # record (a crash's zero-filled block): no path, comm or context has one
+                continue
             fields[name] = decode_value(name, value)
     return fields
 
