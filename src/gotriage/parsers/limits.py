@@ -25,10 +25,13 @@ class LimitRule(object):
         self.path, self.line, self.text = path, line, text
 
 
+_DIGITS = re.compile(r"[0-9]+\Z")  # not str.isdigit(): "²" is a digit to it, not to int()
+
+
 def _value(text):
     if text in ("unlimited", "infinity", "-1"):
         return UNLIMITED
-    return int(text) if text.isdigit() else None
+    return int(text) if _DIGITS.match(text) else None
 
 
 def parse_limits_conf(text, path="/etc/security/limits.conf"):

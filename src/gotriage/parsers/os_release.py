@@ -10,6 +10,7 @@ Sample (Rocky Linux 9.3, /etc/os-release)::
     PLATFORM_ID="platform:el9"
 """
 
+import re
 import shlex
 
 
@@ -33,16 +34,19 @@ def parse_os_release(text):
     return values
 
 
+_DIGITS = re.compile(r"[0-9]+\Z")  # not str.isdigit(): "²" is a digit to it, not to int()
+
+
 def el_major(values):
     """The EL major release (7, 8, 9, 10) of an os-release dict, or None for other systems."""
     likes = (values.get("ID", "") + " " + values.get("ID_LIKE", "")).split()
     platform = values.get("PLATFORM_ID", "")
     if platform.startswith("platform:el"):
         digits = platform[len("platform:el"):]
-        return int(digits) if digits.isdigit() else None
+        return int(digits) if _DIGITS.match(digits) else None
     if {"rhel", "centos", "fedora"} & set(likes) and values.get("ID") != "fedora":
         head = values.get("VERSION_ID", "").split(".")[0]
-        return int(head) if head.isdigit() else None
+        return int(head) if _DIGITS.match(head) else None
     return None
 
 
