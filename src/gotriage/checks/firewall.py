@@ -77,6 +77,7 @@ def config_findings(facts, whole_ruleset=False):
     """FW-CONFIG's findings; `whole_ruleset` reads every family's dumps (what `collect`
     must record), `gotriage port` reads only the families its clients need."""
     results = []
+    _ = facts.config  # read the configuration first: its broken files are among the problems
     for p in facts.problems:
         if p.kind == "xml":
             results.append(_f("FW-CONFIG-XML", "error", "firewalld skips %s: %s" % (
