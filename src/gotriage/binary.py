@@ -65,7 +65,8 @@ def glibc_need_version(name):
 
 
 def _is_version(text):
-    return all(p.isdigit() for p in text.split(".")) and 2 <= len(text.split(".")) <= 3
+    # ASCII digits: str.isdigit() is also true for "²", which int() refuses
+    return all(p and not p.strip("0123456789") for p in text.split(".")) and 2 <= len(text.split(".")) <= 3
 
 
 class Target(object):
@@ -86,7 +87,7 @@ class Target(object):
             if not arch.replace("_", "").isalnum():
                 raise BinaryError("unknown --target %r: use %s" % (spec, TARGET_HELP))
             self.arch = L.normalise_machine(arch)
-        if base.startswith("el") and base[2:].isdigit():
+        if base.startswith("el") and base[2:] and not base[2:].strip("0123456789"):
             from gotriage.knowledge.releases import EL_GLIBC
 
             self.kind, self.el = "el", int(base[2:])

@@ -8,13 +8,13 @@ def dotted_numbers(text):
     '' -> ().  A piece with a non-digit tail keeps its digits and ends the number."""
     text = text or ""
     start = 0
-    while start < len(text) and not text[start].isdigit():
+    while start < len(text) and not "0" <= text[start] <= "9":
         start += 1
     parts = []
     for piece in text[start:].split("."):
         digits = ""
         for ch in piece:
-            if not ch.isdigit():
+            if not "0" <= ch <= "9":  # not str.isdigit(): "²" is a digit to it, not to int()
                 break
             digits += ch
         if not digits:

@@ -29,7 +29,7 @@ from gotriage.parsers.firewalld_xml import PortSpec
 def version_tuple(text):
     parts = []
     for piece in str(text or "").split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
+        digits = "".join(ch for ch in piece if "0" <= ch <= "9")  # int() refuses "²"
         if not digits:
             break
         parts.append(int(digits))
