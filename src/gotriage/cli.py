@@ -31,6 +31,16 @@ def _add_host_options(p, layers):
                         "GOPROXY); off by default: air-gapped hosts are the norm")
 
 
+def _add_root_options(p, root_help):
+    """--root and --archive-limits, the same on every command that reads a snapshot."""
+    group = p.add_argument_group("snapshot")
+    group.add_argument("--root", metavar="SNAPSHOT", help=root_help)
+    group.add_argument("--archive-limits", metavar="LIMITS",
+                       help="what a snapshot archive may hold before it is refused unread: "
+                            "any of members=10000,size=2G,member=512M,depth=64,name=1024,"
+                            "ratio=200 (the defaults; docs/snapshot-format.md)")
+
+
 def build_parser():
     import argparse
 
@@ -45,8 +55,7 @@ def build_parser():
 
     p = sub.add_parser("check", help="examine this host (or a snapshot), layer by layer")
     _add_host_options(p, LAYERS)
-    p.add_argument("--root", metavar="SNAPSHOT",
-                   help="analyse a snapshot directory or .tar.gz made by `gotriage collect`")
+    _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
@@ -70,9 +79,8 @@ def build_parser():
                    help="where it should run: host (default: this host, or the snapshot's), "
                         "el7, el8, el9, el10 (x86_64; elN:ARCH for another architecture), or "
                         "a glibc version such as 2.28")
-    p.add_argument("--root", metavar="SNAPSHOT",
-                   help="read FILE from a snapshot (a path on the recorded host) and target "
-                        "that host")
+    _add_root_options(p, "read FILE from a snapshot (a path on the recorded host) and target "
+                         "that host")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
@@ -91,7 +99,7 @@ def build_parser():
                    help="write NAME.te (and NAME.fc) for the denials nothing narrower fixes")
     p.add_argument("--raw-rules", action="store_true",
                    help="print every allow rule audit2allow would write, for comparison")
-    p.add_argument("--root", metavar="SNAPSHOT", help="read the logs and policy of a snapshot")
+    _add_root_options(p, "read the logs and policy of a snapshot")
     p.add_argument("--json", action="store_true", help="print only JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="show the evidence lines")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
@@ -111,8 +119,7 @@ def build_parser():
     p.add_argument("--yes", action="store_true", help="do not ask before --trace")
     p.add_argument("--journal", metavar="FILE",
                    help="read this saved journal text instead of `journalctl -u UNIT`")
-    p.add_argument("--root", metavar="SNAPSHOT",
-                   help="analyse a snapshot directory or .tar.gz made by `gotriage collect`")
+    _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
@@ -131,8 +138,7 @@ def build_parser():
                         "network and one in each zone source binding)")
     p.add_argument("--iface", metavar="IF", help="the interface the clients come in on "
                                                  "(default: the route back to them)")
-    p.add_argument("--root", metavar="SNAPSHOT",
-                   help="analyse a snapshot directory or .tar.gz made by `gotriage collect`")
+    _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
@@ -185,13 +191,28 @@ def _validate_ids(ids):
         raise ToolError("unknown check or finding id: %s (see `gotriage checks`)" % ", ".join(unknown))
 
 
+def _host_opener(args):
+    """open_host with the command's --archive-limits (a one-line usage error when they
+    do not parse), for the commands and the command modules."""
+    from gotriage.host import open_host
+
+    limits = None
+    if getattr(args, "archive_limits", None) is not None:
+        from gotriage.host.archive import ArchiveLimits
+
+        try:
+            limits = ArchiveLimits.parse(args.archive_limits)
+        except ValueError as exc:
+            raise ToolError("--archive-limits: %s" % exc) from None
+    return lambda root: open_host(root, limits)
+
+
 def cmd_check(args):
     from gotriage import runner
     from gotriage.checks import LAYERS
-    from gotriage.host import open_host
 
     _validate_ids(args.ignore)
-    host = open_host(args.root)
+    host = _host_opener(args)(args.root)
     try:
         report = runner.run(host, args.layer or list(LAYERS), _options(args), args.ignore,
                             args.fail_on)
@@ -249,14 +270,13 @@ def cmd_collect(args):
 def cmd_binary(args):
     from gotriage.binary import BinaryError, Target, analyse_binary
     from gotriage.checks import BINARY_LAYER
-    from gotriage.host import open_host
     from gotriage.runner import Report
 
     try:
         target = Target(args.target)
     except BinaryError as exc:
         raise ToolError(str(exc)) from None
-    host = open_host(args.root)
+    host = _host_opener(args)(args.root)
     try:
         path = args.file
         if args.root is None:
@@ -278,11 +298,11 @@ def cmd_binary(args):
 
 
 def cmd_avc(args):
-    from gotriage.host import open_host
     from gotriage.selinux import command
 
+    opener = _host_opener(args)
     try:
-        return command.run(args, open_host, _write)
+        return command.run(args, opener, _write)
     except command.UsageError as exc:
         raise ToolError(str(exc)) from None
 
@@ -290,10 +310,9 @@ def cmd_avc(args):
 def _run_doctor_command(module, args):
     """Run a command module that prints a doctor view (`service`, `port`): its run()
     gets the host opener, the writer and the terminal's abilities."""
-    from gotriage.host import open_host
-
+    opener = _host_opener(args)
     try:
-        return module.run(args, open_host, _write,
+        return module.run(args, opener, _write,
                           unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
                           colour=_use_colour(args))
     except module.UsageError as exc:
@@ -362,12 +381,13 @@ class _Args(object):
 def _parse_binary_fast(argv):
     """The arguments of `gotriage binary` parsed by hand, or None to let argparse do it
     (help, an unknown option, a missing or invalid value)."""
-    values = {"file": None, "target": "host", "root": None, "json": False, "verbose": False,
+    values = {"file": None, "target": "host", "root": None, "archive_limits": None,
+              "json": False, "verbose": False,
               "fail_on": "warn", "timeout": 10.0, "no_color": False, "func": cmd_binary,
               "command": "binary"}
     flags = {"--json": "json", "-v": "verbose", "--verbose": "verbose", "--no-color": "no_color"}
-    options = {"--target": "target", "--root": "root", "--fail-on": "fail_on",
-               "--timeout": "timeout"}
+    options = {"--target": "target", "--root": "root", "--archive-limits": "archive_limits",
+               "--fail-on": "fail_on", "--timeout": "timeout"}
     i = 0
     while i < len(argv):
         arg = argv[i]

@@ -22,15 +22,16 @@ import os
 import posixpath
 import shutil
 import stat as _stat
-import tarfile
 import tempfile
-import zlib
 
-try:
-    from lzma import LZMAError
-except ImportError:  # a Python built without lzma cannot open .tar.xz anyway
-    LZMAError = zlib.error
-
+from gotriage.host.archive import (
+    ArchiveError,
+    ArchiveLimits,
+    check_room,
+    open_archive,
+    scan_archive,
+    unpack_archive,
+)
 from gotriage.host.base import (
     DEFAULT_MAX_READ,
     DEFAULT_TIMEOUT,
@@ -45,11 +46,6 @@ from gotriage.host.base import (
 FORMAT_VERSION = 1
 MANIFEST = "gotriage-snapshot.json"
 
-# Limits for archives from elsewhere: a snapshot of the toolchain layer is a few MB.
-MAX_MEMBERS = 100000
-MAX_MEMBER_BYTES = 1024 * 1024 * 1024
-MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
-MAX_TRAILING_BYTES = 16 * 1024 * 1024  # tar pads to its record size, 10 KiB by default
 
 
 class SnapshotError(Exception):
@@ -268,19 +264,49 @@ def _load_json(path, what):
         raise SnapshotError("%s: unreadable %s: %s" % (path, what, exc)) from None
 
 
-def open_snapshot(path):
-    """A SnapshotHost for a snapshot directory or a .tar / .tar.gz archive."""
+def extract_archive(archive, target, limits=None):
+    """Check the archive at `archive` whole against `limits` (ArchiveLimits), then unpack
+    it into the empty directory `target`: anything that could write outside it (absolute
+    names, `..`, links, devices, FIFOs) and anything over a limit is refused before a byte
+    is written (host/archive.py)."""
+    limits = limits or ArchiveLimits()
+    try:
+        with open_archive(archive) as f:
+            scan_archive(f, archive, limits)
+            f.seek(0)
+            unpack_archive(f, archive, limits, target)
+    except ArchiveError as exc:
+        raise SnapshotError(str(exc)) from None
+
+
+def open_snapshot(path, limits=None):
+    """A SnapshotHost for a snapshot directory, or for an archive (.tar, .tar.gz, .tgz;
+    bzip2 and xz too): the archive is checked whole against `limits` (ArchiveLimits)
+    before anything is written, then unpacked into a private temporary directory that
+    close() removes."""
     if os.path.isdir(path):
         return SnapshotHost(_find_manifest_dir(path, path), origin=path)
-    if not os.path.exists(path):
-        raise SnapshotError("%s: no such file or directory" % path)
-    target = tempfile.mkdtemp(prefix="gotriage-snapshot-")
+    limits = limits or ArchiveLimits()
     try:
-        extract_archive(path, target)
-        return SnapshotHost(_find_manifest_dir(target, path), cleanup=target, origin=path)
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
+        with open_archive(path) as f:
+            tally = scan_archive(f, path, limits, marker=MANIFEST)
+            if not tally.has_marker():
+                raise SnapshotError("%s: not a gotriage snapshot (no %s)" % (path, MANIFEST))
+            check_room(tempfile.gettempdir(), tally, path)
+            try:
+                target = tempfile.mkdtemp(prefix="gotriage-snapshot-")
+            except OSError as exc:
+                raise SnapshotError("%s: cannot make a temporary directory in %s: %s" % (
+                    path, tempfile.gettempdir(), exc.strerror or exc)) from None
+            try:
+                f.seek(0)
+                unpack_archive(f, path, limits, target)
+                return SnapshotHost(_find_manifest_dir(target, path), cleanup=target, origin=path)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+    except ArchiveError as exc:
+        raise SnapshotError(str(exc)) from None
 
 
 def _find_manifest_dir(directory, origin):
@@ -290,62 +316,3 @@ def _find_manifest_dir(directory, origin):
     if len(entries) == 1 and os.path.exists(os.path.join(directory, entries[0], MANIFEST)):
         return os.path.join(directory, entries[0])
     raise SnapshotError("%s: not a gotriage snapshot (no %s)" % (origin, MANIFEST))
-
-
-def extract_archive(archive, target):
-    """Extract a snapshot archive into the empty directory `target`, refusing anything
-    that could write outside it (absolute names, `..`, links, devices) and absurd sizes."""
-    try:
-        tar = tarfile.open(archive, "r:*")
-    except (tarfile.TarError, OSError, EOFError, zlib.error, LZMAError) as exc:
-        raise SnapshotError("%s: not a readable tar archive: %s" % (archive, exc)) from None
-    total = 0
-    count = 0
-    try:
-        with tar:
-            for member in tar:
-                count += 1
-                if count > MAX_MEMBERS:
-                    raise SnapshotError("%s: more than %d members: refused" % (archive, MAX_MEMBERS))
-                name = member.name
-                parts = [p for p in name.split("/") if p not in ("", ".")]
-                if name.startswith("/") or ".." in parts:
-                    raise SnapshotError("%s: member %r would escape the snapshot: refused" % (archive, name))
-                if not parts:
-                    continue
-                dest = os.path.join(target, *parts)
-                if member.isdir():
-                    _makedirs(dest)
-                    continue
-                if not member.isfile():
-                    kind = "link" if (member.issym() or member.islnk()) else "special file"
-                    raise SnapshotError("%s: member %r is a %s: refused" % (archive, name, kind))
-                if member.size > MAX_MEMBER_BYTES:
-                    raise SnapshotError("%s: member %r is %d bytes: refused" % (archive, name, member.size))
-                total += member.size
-                if total > MAX_TOTAL_BYTES:
-                    raise SnapshotError("%s: more than %d bytes unpacked: refused" % (archive, MAX_TOTAL_BYTES))
-                _makedirs(os.path.dirname(dest))
-                source = tar.extractfile(member)
-                # O_EXCL + O_NOFOLLOW: never write through something already there.
-                fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-                with os.fdopen(fd, "wb") as out:
-                    shutil.copyfileobj(source, out, 1024 * 1024)
-            # tarfile stops at the end-of-archive block, before the gzip/xz trailer: read
-            # to the end so that its checksum is verified (a corrupt archive is refused).
-            trailing = 0
-            while True:
-                chunk = tar.fileobj.read(1024 * 1024)
-                if not chunk:
-                    break
-                trailing += len(chunk)
-                if trailing > MAX_TRAILING_BYTES:
-                    raise SnapshotError("%s: more than %d bytes after the end of the archive: refused"
-                                        % (archive, MAX_TRAILING_BYTES))
-    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error, LZMAError) as exc:
-        raise SnapshotError("%s: corrupt archive: %s" % (archive, exc)) from None
-
-
-def _makedirs(path):
-    if not os.path.isdir(path):
-        os.makedirs(path, 0o700)
