@@ -1021,7 +1021,7 @@ def _user(facts, unit):
     out = []
     user = facts.expand(unit, unit.value("User") or "")
     program = unit.main.path if unit.main else "?"
-    if user and facts.user_entry(user) is None and not user.isdigit():
+    if user and facts.user_entry(user) is None and not user.isdecimal():
         a = unit.assignment("User")
         out.append(_f("SVC-USER-MISSING", "error", "%s: User=%s does not exist" % (unit.name, user), unit,
                       subject="user", evidence=[Evidence.file(a.path, a.text, a.line),
@@ -1260,7 +1260,7 @@ def _limits(facts, unit):
                                 "runtime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc",
                 fix=[Action.edit(a.path, "LimitNPROC=%d" % (NPROC_MIN * 16), old=a.text), _reload(unit)]))
     a = unit.assignment("TasksMax")
-    if a is not None and a.value.isdigit() and int(a.value) < 64:
+    if a is not None and a.value.isdecimal() and int(a.value) < 64:
         out.append(_f("SVC-LIMITS-NPROC", "warn", "%s: TasksMax=%s" % (unit.name, a.value), unit,
                       subject="tasks", evidence=[Evidence.file(a.path, a.text, a.line)],
                       why="TasksMax= caps the threads of the whole unit; a Go server under load needs "
@@ -1302,7 +1302,7 @@ def listen_ports(facts, unit):
                 candidates.append(word)
             for value in candidates:
                 m = _ADDR.match(value)
-                port = int(m.group(1)) if m else (int(value) if value.isdigit() and "port" in (
+                port = int(m.group(1)) if m else (int(value) if value.isdecimal() and "port" in (
                     flag if sep else argv[i - 1]).lower() else None)
                 if port and 0 < port < 65536:
                     found.append((port, Evidence.file(a.path, a.text, a.line)))
@@ -1311,7 +1311,7 @@ def listen_ports(facts, unit):
         if not _PORT_ENV.search(name.upper()):
             continue
         m = _ADDR.match(value)
-        port = int(m.group(1)) if m else (int(value) if value.isdigit() and "PORT" in name.upper() else None)
+        port = int(m.group(1)) if m else (int(value) if value.isdecimal() and "PORT" in name.upper() else None)
         if port and 0 < port < 65536:
             found.append((port, origins.get(name) or Evidence.env(name, value)))
     journal = facts.journal(unit)[0] if unit.found else None

@@ -238,7 +238,7 @@ def modules(facts):
                     fix=[Action.edit(path, "nf_conntrack", old=line)]))
     count, limit = facts.sysctl("net/netfilter/nf_conntrack_count"), facts.sysctl(
         "net/netfilter/nf_conntrack_max")
-    if count and limit and count.isdigit() and limit.isdigit() and int(limit) > 0:
+    if count and limit and count.isdecimal() and limit.isdecimal() and int(limit) > 0:
         used = int(count) / float(limit)
         if used >= 0.9:
             results.append(_f(

@@ -232,7 +232,7 @@ class FirewallFacts(object):
     @property
     def pids(self):
         return self._memo("pids", lambda: sorted(
-            (n for n in self.host.try_listdir("/proc") if n.isdigit()), key=int))
+            (n for n in self.host.try_listdir("/proc") if n.isdecimal()), key=int))
 
     def process(self, pid):
         def compute():

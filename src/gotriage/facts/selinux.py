@@ -311,7 +311,7 @@ class SELinuxFacts(object):
                 for item in match.group(3).split(","):
                     item = item.strip()
                     low, _, high = item.partition("-")
-                    if low.isdigit() and (not high or high.isdigit()):
+                    if low.isdecimal() and (not high or high.isdecimal()):
                         lo, hi = int(low), int(high or low)
                         if hi - lo <= 64:
                             for number in range(lo, hi + 1):

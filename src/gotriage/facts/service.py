@@ -225,14 +225,14 @@ class ServiceFacts(object):
 
     def user_entry(self, name):
         for entry in self.passwd:
-            if entry.name == name or (name.isdigit() and entry.uid == int(name)):
+            if entry.name == name or (name.isdecimal() and entry.uid == int(name)):
                 return entry
         return None
 
     def group_exists(self, name):
         if name in self.groups:
             return True
-        return name.isdigit() and any(gid == int(name) for gid, _ in self.groups.values())
+        return name.isdecimal() and any(gid == int(name) for gid, _ in self.groups.values())
 
     def identity(self, unit):
         """Who the unit's program runs as: an Identity, or None when User= names a user

@@ -1048,7 +1048,7 @@ def _ipt_dnat(rule, packet, target, walk, base):
     opts = rule.target_options
     if target == "REDIRECT":
         ports = opts.get("--to-ports")
-        if isinstance(ports, str) and ports.split("-")[0].isdigit():
+        if isinstance(ports, str) and ports.split("-")[0].isdecimal():
             packet.dport = int(ports.split("-")[0])
     else:
         dest = opts.get("--to-destination")
