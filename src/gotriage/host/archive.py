@@ -10,7 +10,8 @@ chunk that breaks it, so a bomb is refused as soon as it shows itself, never at 
 - kinds: symlinks, hard links, devices, FIFOs, sparse files, unknown types;
 - sizes: one file over `member`, all files over `size` (as their headers declare them,
   before any data is read), more than `members` members or directories;
-- compression: more than `ratio` bytes out per byte in (once RATIO_FLOOR came out);
+- compression: more than `ratio` bytes out per byte in (judged in two tiers, see
+  RATIO_FLOOR);
   a truncated or corrupt archive, or a wrong checksum.
 
 tarfile is not used: it keeps every member in a list (memory grows with their count),
@@ -37,9 +38,14 @@ KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 BLOCK = 512
 CHUNK = MiB  # data is read a MiB at a time; an all-zero MiB is left as a hole
 READ_AHEAD = 64 * KiB  # headers are cut from a buffer this size
-# The ratio is judged once this much has come out: before, an archive of small files
-# (a 512-byte header and a padded block each) can be far above any sane limit.
-RATIO_FLOOR = 128 * MiB
+# The ratio is judged in two tiers.  Data other than all-zero MiBs: once 32 MiB of it came
+# out (before, an archive of small files, a 512-byte header and a padded block each, can
+# be far above any sane ratio).  Everything: once 256 MiB came out, because collect
+# records a Go binary with the parts nothing read as zeros (a 10 MB go binary is 99%
+# zeros, about 1000:1 in gzip), so a genuine snapshot of a host with a few Go services can
+# hold a few hundred MB of them; beyond that, zeros are a bomb's.
+RATIO_FLOOR = 32 * MiB
+ZEROS_RATIO_FLOOR = 256 * MiB
 MAX_TRAILING_BYTES = 16 * MiB  # after the end-of-archive blocks (tar pads to 10 KiB records)
 MAX_EXTENDED_BYTES = MiB  # one pax extended header: a path, times, xattrs
 MAX_EXTENDED_IN_A_ROW = 8  # pax/GNU headers in front of one member
@@ -58,7 +64,7 @@ class ArchiveLimits(object):
     member   bytes of one file
     depth    path components of one name
     name     bytes of one name
-    ratio    decompressed bytes per compressed byte, judged once RATIO_FLOOR bytes came out
+    ratio    decompressed bytes per compressed byte (see RATIO_FLOOR)
     """
 
     DEFAULTS = (("members", 10000), ("size", 2 * GiB), ("member", 512 * MiB),
@@ -176,6 +182,7 @@ class _TarStream(object):
         self.size = os.fstat(f.fileno()).st_size
         self.out = 0  # tar bytes delivered (or skipped) so far
         self.pulled = 0  # bytes taken from the decompressor or the file
+        self.zeros = 0  # of which in all-zero pulls of at least READ_AHEAD bytes
         self.buf, self.pos = b"", 0
         self.kind, self.source = "tar", self.raw
         # what a decompressor raises for corrupt or truncated data
@@ -213,13 +220,25 @@ class _TarStream(object):
                                    % (self.origin, self.kind, exc)) from None
             raise ArchiveError("%s: corrupt archive: %s" % (self.origin, exc)) from None
         self.pulled += len(data)
-        if (self.compressed and self.pulled > RATIO_FLOOR
-                and self.pulled > self.limits.ratio * self.raw.count):
+        if not self.compressed:
+            return data
+        if len(data) >= READ_AHEAD and not data.strip(b"\0"):
+            self.zeros += len(data)
+        most = self.limits.ratio * self.raw.count
+        other = self.pulled - self.zeros
+        if other > RATIO_FLOOR and other > most:
             raise ArchiveError(
-                "%s: %s bytes of %s data decompress to %s, more than %d times as many: "
-                "refused as a decompression bomb (--archive-limits ratio=N to allow more)"
-                % (self.origin, self.raw.count, self.kind, _amount(self.pulled),
-                   self.limits.ratio))
+                "%s: %d bytes of %s data decompress to %s besides runs of zeros, more than "
+                "%d times as many: refused as a decompression bomb (--archive-limits ratio=N "
+                "to allow more)" % (self.origin, self.raw.count, self.kind, _amount(other),
+                                    self.limits.ratio))
+        if self.pulled > ZEROS_RATIO_FLOOR and self.pulled > most:
+            raise ArchiveError(
+                "%s: %d bytes of %s data decompress to %s, more than %d times as many: "
+                "refused as a decompression bomb (--archive-limits ratio=N to allow more, "
+                "e.g. for a snapshot of many large Go binaries, which collect records mostly "
+                "as zeros)" % (self.origin, self.raw.count, self.kind, _amount(self.pulled),
+                               self.limits.ratio))
         return data
 
     def read(self, size):
@@ -444,6 +463,8 @@ def _walk(stream, limits, origin, tally):
                 raise ArchiveError("%s: corrupt archive: a pax size is not a number" % origin)
             size = int(extended[b"size"])
         sparse = any(k.startswith(b"GNU.sparse.") for k in extended)
+        if sparse:  # GNU tar's pax sparse formats hide the real name here
+            name = extended.get(b"GNU.sparse.name", name)
         extended = {}
 
         parts = _member_parts(name, origin, limits)
