@@ -30,6 +30,9 @@ HOOKS = ("ingress", "prerouting", "input")
 IPT_HOOK_CHAINS = {"PREROUTING": "prerouting", "INPUT": "input"}
 TERMINAL = ("drop", "reject", "queue")
 UNKNOWN = object()  # a value this evaluator cannot know
+# What reading a rule whose JSON has another shape than nft's raises (a string where a
+# map belongs, a list too short, an operand of the wrong type): that rule is skipped.
+_MALFORMED = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 
 class Packet(object):
@@ -142,6 +145,7 @@ class Outcome(object):
         self.hit = hit
         self.accepts = []  # the accept of each base chain the packet went through
         self.notes = []
+        self.malformed = 0  # rules skipped for an expression of a shape nft never prints
         self.dnat = None
         self.packet = None
 
@@ -305,7 +309,19 @@ class NftBaseChain(_BaseChain):
 
     def _rule(self, rule, chain, packet, walk):
         """None when the rule does not decide, else a Hit (verdict accept/drop/reject/
-        queue/return) -- jumps are followed here."""
+        queue/return) -- jumps are followed here.  A rule whose expressions have a shape
+        nft never prints (a damaged or hand-edited dump: a list where a map belongs, a
+        match without operands) costs that rule only: it is skipped with a note."""
+        try:
+            return self._rule_walk(rule, chain, packet, walk)
+        except _MALFORMED as exc:
+            walk.outcome.notes.append("%s chain %s: rule %s has an expression nft does not print "
+                                      "(%s: %s); rule skipped" % (
+                                          self.table.key, chain.name, rule.handle, type(exc).__name__, exc))
+            walk.outcome.malformed += 1
+            return None
+
+    def _rule_walk(self, rule, chain, packet, walk):
         for expr in rule.expr:
             if not isinstance(expr, dict) or len(expr) != 1:
                 continue
@@ -353,7 +369,7 @@ class NftBaseChain(_BaseChain):
                 if vkind in ("accept", "drop"):
                     return self._hit(rule, chain, vkind, walk)
                 if vkind in ("jump", "goto"):
-                    result = self._follow(vbody.get("target"), packet, walk)
+                    result = self._follow(vbody.get("target") if isinstance(vbody, dict) else None, packet, walk)
                     if vkind == "goto":
                         return result if result is not None else Hit("nft", self.table.key, chain.name, "goto end", "return")
                     if result is not None:
@@ -396,6 +412,9 @@ class NftBaseChain(_BaseChain):
         return None
 
     def _follow(self, target, packet, walk):
+        if not isinstance(target, str):
+            walk.outcome.notes.append("jump to %r in %s: not a chain name; skipped" % (target, self.table.key))
+            return None
         chain = self.table.chains.get(target)
         if chain is None:
             walk.outcome.notes.append("jump to missing chain %s in %s" % (target, self.table.key))
@@ -528,8 +547,12 @@ def nft_value(expr, packet, chain, outcome):
                 return left & (right if isinstance(right, frozenset) else frozenset([right]))
             return UNKNOWN
         if isinstance(left, int) and isinstance(right, int):
-            return {"&": left & right, "|": left | right, "^": left ^ right,
-                    "<<": left << right, ">>": left >> right}[kind]
+            if kind in ("<<", ">>"):
+                # a shift by a count nft cannot hold (a register is 128 bits)
+                if not 0 <= right <= 128:
+                    return UNKNOWN
+                return left << right if kind == "<<" else left >> right
+            return {"&": left & right, "|": left | right, "^": left ^ right}[kind]
         return UNKNOWN
     if kind == "exthdr":
         return None if body.get("field") else False
@@ -670,6 +693,8 @@ def _fib(body, packet, net, outcome):
 
 def nft_match(body, packet, chain, outcome):
     """True / False, or None when it cannot be decided."""
+    if not isinstance(body, dict):
+        return None
     op = body.get("op", "==")
     left_expr, right = body.get("left"), body.get("right")
     left = nft_value(left_expr, packet, chain, outcome)
