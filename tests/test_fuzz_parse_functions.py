@@ -262,3 +262,22 @@ def test_a_rule_of_a_shape_nft_never_prints_costs_that_rule(firewall_case):
 def test_the_samples_are_there():
     assert FILE_CONTEXTS and PROGRAMS and docstring_samples(strace) is not None
     assert fuzzed_bytes([b"x"]) is not None
+
+
+def test_a_jump_loop_is_skipped_not_walked(firewall_case):
+    """nft refuses a ruleset whose chains jump in a loop; a damaged dump with one (two
+    rules of a chain jumping back to it) must not take 2^64 steps."""
+    from gotriage.facts.firewall import FirewallFacts
+    from gotriage.firewall.analysis import analyse
+    from gotriage.parsers.nft_json import parse_nft_json
+
+    host, nft, _ = firewall_case
+    doc = json.loads(json.dumps(nft))
+    loop = {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_IN_public_pre",
+                     "handle": 9000, "expr": [{"jump": {"target": "filter_IN_public"}}]}}
+    doc["nftables"] += [loop, json.loads(json.dumps(loop))]
+    facts = FirewallFacts(host)
+    facts._cache["nft"] = parse_nft_json(json.dumps(doc))
+    verdict = analyse(facts, 8080, "tcp", ["10.199.1.2"], "rfw-s1").verdicts[0]
+    assert verdict.outcome == "refused"
+    assert any("jump loop to filter_IN_public" in n for n in verdict.packet.notes)

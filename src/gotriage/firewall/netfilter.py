@@ -419,6 +419,11 @@ class NftBaseChain(_BaseChain):
         if chain is None:
             walk.outcome.notes.append("jump to missing chain %s in %s" % (target, self.table.key))
             return None
+        if target in walk.trail:
+            # nft refuses a ruleset with a jump loop (ELOOP); walking one would take
+            # 2^depth steps when a chain jumps back twice
+            walk.outcome.notes.append("jump loop to %s in %s: skipped" % (target, self.table.key))
+            return None
         return self._chain(chain, packet, walk)
 
     def _match(self, body, packet, walk, rule, chain):
@@ -1022,6 +1027,11 @@ class IptBaseChain(_BaseChain):
         sub = self.table.chains.get(target)
         if sub is None:
             walk.outcome.notes.append("%s %s: target %s not understood in `%s`; skipped" % (
+                self.source, self.table.name, target, rule.text))
+            return None
+        if target in walk.trail:
+            # iptables-restore refuses a jump loop (ELOOP): a dump that has one is damaged
+            walk.outcome.notes.append("%s %s: jump loop to %s in `%s`; skipped" % (
                 self.source, self.table.name, target, rule.text))
             return None
         result = self._chain(sub, packet, walk)
