@@ -30,8 +30,9 @@ def _version_text(cfg):
 # ---------------------------------------------------------------------------------------
 @check("FW-CONFIG", LAYER, "the firewall configuration can be read", findings={
     "FW-CONFIG-XML": (
-        "A firewalld zone, service, policy, ipset or direct file is not valid XML (or not what "
-        "its directory says): firewalld skips it, so its ports are not opened -- and "
+        "A firewalld zone, service, policy, ipset or direct file is not valid XML, not what "
+        "its directory says, or holds a port firewalld refuses (INVALID_PORT): firewalld "
+        "skips it, so its ports are not opened -- and "
         "`firewall-cmd --reload` reports an error.",
         "the file and the XML parser's message",
         "correct the file (`firewall-offline-cmd --check-config` names the error), then "
