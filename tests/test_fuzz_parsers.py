@@ -844,3 +844,38 @@ def test_the_fuzzed_corpora_are_there():
                "exec values": EXEC_VALUES, "journals": JOURNALS}
     assert {name: len(c) for name, c in corpora.items() if not c} == {}
     assert sys.version_info >= (3, 6)
+
+
+@pytest.mark.parametrize("parse", [lambda t: firewalld_xml.parse_zone(t, "z"), firewalld_xml.parse_direct,
+                                   lambda t: repomd.parse_repomd(t).error or "parsed"],
+                         ids=["zone", "direct", "repomd"])
+def test_found_by_fuzzing_xml(parse):
+    """What the long fuzz runs found in the XML readers: an encoding Python does not
+    know ("TF-8": LookupError), one that is not a text encoding ("hex"), one expat
+    refuses ("utf-16" on UTF-8 bytes: ValueError), and a DTD (entity expansion)."""
+    for text in ('<?xml version="1.0" encoding="TF-8"?><zone/>', '<?xml version="1.0" encoding="hex"?><zone/>',
+                 '<?xml version="1.0" encoding="utf-16"?><zone/>',
+                 '<!DOCTYPE z [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><zone>&b;</zone>'):
+        try:
+            got = parse(text)
+        except firewalld_xml.ConfigError as exc:
+            assert "not valid XML" in str(exc)
+            continue
+        assert isinstance(got, str) and got != "parsed"  # repomd: an error, not an exception
+
+
+def test_found_by_fuzzing_numbers():
+    """str.isdigit() is true for "²" and "٣"; int() refuses the first and reads the
+    second: only ASCII digits are numbers in these formats."""
+    assert firewalld_rich.parse_port_range("²") is None
+    assert firewalld_rich.parse_port_range("1-²") is None
+    assert firewalld_rich.parse_port_range("٣") is None
+    assert firewalld_rich.parse_port_range("ssh-99999") is None
+    assert firewalld_rich.protocol_number("²6") is None
+    with pytest.raises(firewalld_xml.ConfigError, match="INVALID_PORT"):
+        firewalld_xml.parse_zone('<zone><port port="²" protocol="tcp"/></zone>', "z")
+    assert proc_net.parse_proc_route("h\neth0\t٣0000000\t00000000\t0001\t0\t0\t0\t00FFFFFF\n") == []
+    with pytest.raises(ValueError):
+        proc_net.parse_ip_addr_json("null")
+    assert limits.parse_proc_limits("Limit Soft Hard Units\nMax open files ² ² files\n") is not None
+    assert os_release.el_major({"PLATFORM_ID": "platform:el²"}) is None

@@ -157,8 +157,14 @@ class Direct(object):
 
 
 def _root(text, expected, path):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    # firewalld's files have no DTD; refusing one keeps entity expansion (a few hundred
+    # bytes that expand to gigabytes) out
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data):
+        raise ConfigError("%s: not valid XML (has a DTD, which firewalld's files never have)" % (
+            path or "file"))
     try:
-        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
+        root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise ConfigError("%s: not valid XML (%s)" % (path or "file", exc)) from None
     except (LookupError, ValueError) as exc:

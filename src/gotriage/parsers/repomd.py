@@ -81,6 +81,11 @@ def parse_repomd(data):
     except ET.ParseError as err:
         md.error = "not well-formed XML (%s)" % err
         return md
+    except (LookupError, ValueError) as err:
+        # an encoding in the XML declaration that Python lacks ("TF-8"), that is not a
+        # text encoding, or that expat cannot take
+        md.error = "not well-formed XML (encoding: %s)" % err
+        return md
     if root.tag not in (_NS + "repomd", "repomd"):
         md.error = "root element is <%s>, not <repomd>" % root.tag.replace(_NS, "")
         return md
