@@ -16,6 +16,29 @@ class ToolError(Exception):
     """A one-line error for the user (exit 2)."""
 
 
+def _add_deadline_option(p):
+    """--deadline, on every command that may run commands on the host."""
+    from gotriage.host.base import DEFAULT_DEADLINE
+
+    p.add_argument("--deadline", type=_seconds, default=DEFAULT_DEADLINE, metavar="SECONDS",
+                   help="end the run about SECONDS after it began, whatever hangs (default "
+                        "%g; 0: none): a command not started by then is skipped and reported, "
+                        "one started before gets at most the time left; --timeout still bounds "
+                        "each command" % DEFAULT_DEADLINE)
+
+
+def _seconds(text):
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a number of seconds: %r" % text) from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("needs a number of seconds >= 0, not %r" % text)
+    return value
+
+
 def _add_host_options(p, layers):
     p.add_argument("--layer", action="append", choices=layers, metavar="LAYER",
                    help="examine only this layer (repeatable; one of: %s)" % ", ".join(layers))
@@ -26,6 +49,7 @@ def _add_host_options(p, layers):
                         "an explicit opt-in, needs root)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="kill any probe command (go env, systemctl...) after this long (default 10)")
+    _add_deadline_option(p)
     p.add_argument("--network", action="store_true",
                    help="allow bounded network probes (a TCP connection to the configured "
                         "GOPROXY); off by default: air-gapped hosts are the norm")
@@ -87,6 +111,7 @@ def build_parser():
                    help="exit 1 when a finding is at least this severe (default: warn)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="kill any probe command (rpm, getconf...) after this long (default 10)")
+    _add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_binary)
 
@@ -104,6 +129,7 @@ def build_parser():
     p.add_argument("-v", "--verbose", action="store_true", help="show the evidence lines")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="kill any helper (sesearch, semanage...) after this long (default 10)")
+    _add_deadline_option(p)
     p.add_argument("--no-tools", action="store_true",
                    help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
                         "for a log from another host, whose policy this host's tools would not know")
@@ -126,6 +152,7 @@ def build_parser():
                    help="exit 1 when a finding is at least this severe (default: warn)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="kill any probe command (journalctl, systemd-analyze...) after this long")
+    _add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_service)
 
@@ -143,6 +170,7 @@ def build_parser():
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="kill firewall-cmd, nft... after this long (default 10)")
+    _add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_port)
 
@@ -204,7 +232,13 @@ def _host_opener(args):
             limits = ArchiveLimits.parse(args.archive_limits)
         except ValueError as exc:
             raise ToolError("--archive-limits: %s" % exc) from None
-    return lambda root: open_host(root, limits)
+    deadline = getattr(args, "deadline", None)
+
+    def opener(root):
+        host = open_host(root, limits)
+        host.set_deadline(deadline)  # the live host's; a snapshot replays, unbounded
+        return host
+    return opener
 
 
 def cmd_check(args):
@@ -271,6 +305,7 @@ def cmd_binary(args):
     from gotriage.binary import BinaryError, Target, analyse_binary
     from gotriage.checks import BINARY_LAYER
     from gotriage.runner import Report
+    host.set_deadline(args.deadline)
 
     try:
         target = Target(args.target)
@@ -383,11 +418,13 @@ def _parse_binary_fast(argv):
     (help, an unknown option, a missing or invalid value)."""
     values = {"file": None, "target": "host", "root": None, "archive_limits": None,
               "json": False, "verbose": False,
-              "fail_on": "warn", "timeout": 10.0, "no_color": False, "func": cmd_binary,
+              "fail_on": "warn", "timeout": 10.0, "deadline": DEFAULT_DEADLINE,
+              "no_color": False, "func": cmd_binary,
               "command": "binary"}
     flags = {"--json": "json", "-v": "verbose", "--verbose": "verbose", "--no-color": "no_color"}
     options = {"--target": "target", "--root": "root", "--archive-limits": "archive_limits",
-               "--fail-on": "fail_on", "--timeout": "timeout"}
+               "--fail-on": "fail_on", "--timeout": "timeout",
+               "--deadline": "deadline"}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -400,6 +437,8 @@ def _parse_binary_fast(argv):
                 if i >= len(argv):
                     return None
                 value = argv[i]
+    from gotriage.host.base import DEFAULT_DEADLINE
+
             values[options[name]] = value
         elif arg.startswith("-") or values["file"] is not None:
             return None
@@ -429,8 +468,11 @@ def _dispatch(args):
     except Exception as exc:  # never a traceback for the user; GOTRIAGE_DEBUG shows it
         # Imported only here: host.snapshot pulls in tarfile, json and more.
         from gotriage.host.snapshot import SnapshotError
+        values["deadline"] = float(values["deadline"])
 
         if isinstance(exc, SnapshotError):
+    if not 0 <= values["deadline"] < float("inf"):
+        return None
             sys.stderr.write("gotriage: error: %s\n" % exc)
             return EXIT_USAGE
         if os.environ.get("GOTRIAGE_DEBUG"):

@@ -17,17 +17,51 @@ Operations and their results are plain data so that they can be recorded:
   realpath(path)  -> str                    (never fails: like os.path.realpath)
   getxattr(path, name) -> bytes
   run(argv, env=None, cwd="/", timeout=..., input=None) -> CommandResult   (never raises;
-                  `input`: bytes given on the command's stdin, else it reads /dev/null)
+                  `input`: bytes given on the command's stdin, else it reads /dev/null;
+                  a bare argv[0] such as "firewall-cmd" is the system's tool: TOOL_DIRS)
   identity()      -> Identity of the user gotriage runs as
   environ()       -> the environment gotriage was started with
+
+A run has a deadline (set_deadline, `--deadline`, DEFAULT_DEADLINE seconds by default):
+each command is bounded by its own timeout and by the time left before the deadline, and
+a command asked for after it is not started (its CommandResult's error is 'deadline').
+A snapshot replays recorded results, which the deadline does not bound.
 """
 
 import errno as _errno
 import posixpath
 import stat as _stat
+import time
 
 DEFAULT_TIMEOUT = 10.0
+# Probes that answer at once or not at all (systemctl --version, uname, getconf): this long
+# at most, and never more than --timeout.
+QUICK_TIMEOUT = 5.0
 DEFAULT_MAX_READ = 16 * 1024 * 1024
+# The whole run, live: with every command hung, a run ends about this long after it began.
+DEFAULT_DEADLINE = 60.0
+
+# Where a tool that gotriage names without a path (firewall-cmd, systemctl, rpm, sh...)
+# is run from: the distribution's own directories, in this order.  gotriage runs as root,
+# so the caller's PATH is never searched then (a directory on it that someone else can
+# write would run their program as root); another user's run falls back to the absolute
+# entries of PATH for a tool that is nowhere here.  /usr/local is not searched: what it
+# holds is not the system's tool.  A command named by its absolute path (the go under
+# test, found on a context's PATH on purpose) runs as named.
+TOOL_DIRS = ("/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def tool_candidates(name, euid, path_value=None):
+    """The paths where the tool `name` (no slash) is looked for, in order: TOOL_DIRS,
+    then, for a user other than root, the absolute entries of `path_value`."""
+    found = [posixpath.join(d, name) for d in TOOL_DIRS]
+    if euid != 0:
+        for entry in (path_value or "").split(":"):
+            if entry.startswith("/") and entry.rstrip("/") not in TOOL_DIRS:
+                candidate = posixpath.join(entry, name)
+                if candidate not in found:
+                    found.append(candidate)
+    return found
 
 
 class HostError(Exception):
@@ -154,11 +188,14 @@ def stdin_digest(data):
 
 class CommandResult(object):
     """What a command did.  `error` is set when it did not run to an exit code:
-    'not-found' (no such executable), 'denied', 'timeout', 'not-recorded' (a snapshot
-    holds no output for it) or 'failed' (any other reason, in `stderr`)."""
+    'not-found' (no such executable), 'denied', 'timeout' (killed at its timeout, or at
+    the run's deadline), 'deadline' (not started: the run's deadline had passed),
+    'not-recorded' (a snapshot holds no output for it) or 'failed' (any other reason, in
+    `stderr`).  `argv` is the command as asked (a tool by its bare name); `executable` is
+    the file the live host ran for it."""
 
     __slots__ = ("argv", "env", "cwd", "returncode", "stdout", "stderr", "duration", "error",
-                 "context_label", "stdin_sha256")
+                 "context_label", "stdin_sha256", "executable")
 
     def __init__(self, argv, env=None, cwd="/", returncode=None, stdout=b"", stderr=b"",
                  duration=0.0, error=None):
@@ -172,6 +209,7 @@ class CommandResult(object):
         self.error = error
         self.context_label = None
         self.stdin_sha256 = None  # hex SHA-256 of the bytes given on stdin, if any
+        self.executable = None
 
     @property
     def ok(self):
@@ -179,7 +217,17 @@ class CommandResult(object):
 
     @property
     def timed_out(self):
-        return self.error == "timeout"
+        """It gave no answer in time: killed at its timeout or the run's deadline, or not
+        started at all because the deadline had passed."""
+        return self.error in ("timeout", "deadline")
+
+    def hang_text(self):
+        """How it did not answer, for a finding: 'did not answer in 10 s' or 'was not
+        started: the run's deadline had passed'."""
+        if self.error == "deadline":
+            return "was not started: the run's deadline (--deadline) had passed"
+        seconds = self.duration or 0.0
+        return "did not answer in %s s" % ("%.0f" % seconds if seconds >= 1 else "%.1f" % seconds)
 
     @property
     def text(self):
@@ -194,6 +242,7 @@ class CommandResult(object):
         if self.error and self.error != "failed":
             return {"not-found": "(no such executable)", "denied": "(permission denied)",
                     "timeout": "(timed out after %.1f s, killed)" % self.duration,
+                    "deadline": "(not started: the run's deadline had passed)",
                     "not-recorded": "(not recorded in the snapshot)"}.get(self.error, self.error)
         lines = (self.errtext.strip() + "\n" + self.text.strip()).strip().splitlines()
         if len(lines) > max_lines:
@@ -211,6 +260,8 @@ class Host(object):
         # (op, path, message) of everything that could not be read for lack of permission,
         # so the report can say what a non-root run could not see.
         self.denied = []
+        self.deadline = None  # seconds the run may take (set_deadline), None: unbounded
+        self._deadline_at = None  # time.monotonic() when it passes
 
     # -- primitives, implemented by subclasses ---------------------------------------------
     def read(self, path, max_bytes=DEFAULT_MAX_READ):
@@ -241,7 +292,8 @@ class Host(object):
 
     def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
         """Run `argv` and return its CommandResult.  `input` (bytes) is written to its
-        stdin, which otherwise reads nothing (/dev/null)."""
+        stdin, which otherwise reads nothing (/dev/null).  A bare argv[0] is looked for in
+        TOOL_DIRS only (tool_candidates); the run's deadline bounds `timeout`."""
         raise NotImplementedError
 
     def connect(self, address, port, timeout=5.0):
@@ -258,6 +310,34 @@ class Host(object):
 
     def hostname(self):
         raise NotImplementedError
+
+    # -- the run's deadline ------------------------------------------------------------------
+    def set_deadline(self, seconds):
+        """Give the run `seconds` from now (None or 0: no deadline).  A command asked for
+        after that is not started; one started before gets at most the time left."""
+        if seconds:
+            self.deadline = float(seconds)
+            self._deadline_at = time.monotonic() + self.deadline
+        else:
+            self.deadline = self._deadline_at = None
+
+    def time_left(self, timeout):
+        """The timeout a command started now gets: `timeout`, cut to the time left before
+        the deadline; None when the deadline has passed."""
+        if self._deadline_at is None:
+            return timeout
+        left = self._deadline_at - time.monotonic()
+        if left <= 0:
+            return None
+        return min(timeout, left) if timeout else left
+
+    def past_deadline(self, argv, env=None, cwd="/", input=None):
+        """The CommandResult of a command not started because the deadline had passed."""
+        result = CommandResult(argv, env, cwd, None, b"", (
+            "not started: the run's deadline of %g s had passed (--deadline)" % self.deadline
+        ).encode(), 0.0, "deadline")
+        result.stdin_sha256 = stdin_digest(input)
+        return result
 
     # -- helpers -----------------------------------------------------------------------------
     def _note_denied(self, err):

@@ -2,10 +2,13 @@
 
 Commands run with no stdin (or the bytes a caller gives them), in their own session (so
 a timeout kills the whole process group: firewall-cmd and friends hang when D-Bus is
-stuck), with a hard timeout, and with their output capped.  Nothing here writes to the host.
+stuck), with a hard timeout cut to what is left of the run's deadline, and with their
+output capped.  A tool named without a path is the system's (base.TOOL_DIRS), never one
+that the caller's PATH puts first.  Nothing here writes to the host.
 """
 
 import os
+import posixpath
 import pwd
 import time
 
@@ -19,6 +22,7 @@ from gotriage.host.base import (
     StatResult,
     errno_name,
     stdin_digest,
+    tool_candidates,
 )
 
 MAX_OUTPUT = 8 * 1024 * 1024
@@ -103,13 +107,23 @@ class LiveHost(Host):
         import subprocess
 
         started = time.monotonic()
+        timeout = self.time_left(timeout)
+        if timeout is None:
+            return self.past_deadline(argv, env, cwd, input)
         if cwd and not os.path.isdir(cwd):
             return _stamped(CommandResult(argv, env, cwd, None, b"",
                                           ("working directory %s does not exist" % cwd).encode(),
                                           0.0, "failed"), input)
+        executable = self.resolve(argv[0], env)
+        if executable is None:
+            return _stamped(CommandResult(argv, env, cwd, None, b"", (
+                "%s: not found in %s" % (argv[0], ", ".join(posixpath.dirname(c) for c in tool_candidates(
+                    argv[0], os.geteuid(), _path_of(env))))).encode(), 0.0, "not-found"), input)
         try:
+            # executable= runs the file found while the program still sees argv[0] as
+            # asked (multi-call programs such as xtables-*-multi dispatch on it)
             proc = subprocess.Popen(
-                list(argv), env=env, cwd=cwd,
+                list(argv), executable=executable, env=env, cwd=cwd,
                 stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                 close_fds=True)
@@ -136,14 +150,28 @@ class LiveHost(Host):
                 proc.wait()
             error = "timeout"
         duration = time.monotonic() - started
-        return _stamped(CommandResult(argv, env, cwd, proc.returncode if error is None else None,
-                                      out[:MAX_OUTPUT], err[:MAX_OUTPUT], round(duration, 4), error),
-                        input)
+        result = CommandResult(argv, env, cwd, proc.returncode if error is None else None,
+                               out[:MAX_OUTPUT], err[:MAX_OUTPUT], round(duration, 4), error)
+        result.executable = executable
+        return _stamped(result, input)
+
+    def resolve(self, name, env=None):
+        """The file to run for argv[0] `name`: itself when it holds a slash, else the first
+        executable regular file of tool_candidates (TOOL_DIRS; PATH too when not root)."""
+        if "/" in name:
+            return name
+        for candidate in tool_candidates(name, os.geteuid(), _path_of(env)):
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+        return None
 
     def connect(self, address, port, timeout=5.0):
         import socket
 
         argv = ["tcp-connect", address, str(port)]
+        timeout = self.time_left(timeout)
+        if timeout is None:
+            return self.past_deadline(argv)
         started = time.monotonic()
         try:
             sock = socket.create_connection((address, int(port)), timeout)
@@ -171,6 +199,11 @@ class LiveHost(Host):
 
     def hostname(self):
         return os.uname()[1]
+
+
+def _path_of(env):
+    """The PATH a command would search: its own environment's, else gotriage's."""
+    return (env if env is not None else os.environ).get("PATH", "")
 
 
 def _stamped(result, input):

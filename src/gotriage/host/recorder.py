@@ -118,6 +118,12 @@ class RecordingHost(Host):
         xattrs[name] = {"b64": base64.b64encode(value).decode("ascii")}
         return value
 
+    def set_deadline(self, seconds):
+        # The live host under it applies the deadline; a command it did not start is
+        # recorded as such ('deadline'), so the replay says what the live run said.
+        Host.set_deadline(self, seconds)
+        self.inner.set_deadline(seconds)
+
     def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
         result = self.inner.run(argv, env=env, cwd=cwd, timeout=timeout, input=input)
         if input is not None:
@@ -177,6 +183,8 @@ class RecordingHost(Host):
                      "error": result.error}
             if result.stdin_sha256 is not None:
                 entry["stdin_sha256"] = result.stdin_sha256
+            if result.executable is not None and result.executable != result.argv[0]:
+                entry["executable"] = result.executable  # what ran for a bare tool name
             encode_output(redact_bytes(result.stdout), "stdout", entry)
             encode_output(redact_bytes(result.stderr), "stderr", entry)
             yield _member("commands/%04d.json" % number, _dump(entry))
