@@ -208,6 +208,12 @@ def _pem_body(match):
     return match.group(1) + MARK + match.group(5)
 
 
+def _shapes_hint(text):
+    """Whether a shape rule could match in `text` (its pre-checks)."""
+    return ("PRIVATE KEY" in text and "-----BEGIN " in text or "@" in text
+            or any(word in text for word in _TOKEN_WORDS))
+
+
 def _shapes(text, prefilter=True):
     """The shape rules, each run only on text holding a word it needs (a fast substring
     search; the expressions would be tried at every character)."""
@@ -638,21 +644,13 @@ def _netrc(text):
 
 
 # -- audit records --------------------------------------------------------------------------
-_HEX = re.compile(r"(?:[0-9A-F]{2})+\Z")
-_AUDIT_FIELD = re.compile(
-    r"(?<=[ '\x1d])(?P<name>a\d+(?:\[\d+\])?|proctitle|cmd|cmdline|data)="
-    r"(?P<value>\"[^\"\n]*\"|[0-9A-Fa-f]+)(?=[ '\x1d\n]|\Z)")
+# (starting with the separator lets the engine skip to the next space: a leading
+# lookbehind is tried at every character, 20 ms per MB of log)
+_AUDIT_FIELD = re.compile(  # groups: the name, the value
+    r"[ '\x1d](a\d+(?:\[\d+\])?|proctitle|cmd|cmdline|data)="
+    r"(\"[^\"\n]*\"|[0-9A-Fa-f]+)(?=[ '\x1d\n]|\Z)")
 _AUDIT_HINTS = (" proctitle=", " cmd=", " cmdline=", " data=", "type=EXECVE ")
 _AUDIT_PLAIN = re.compile(r"[\x21\x23-\x7e]+\Z")  # what auditd leaves unquoted-in-hex
-
-
-def _decode_field(value):
-    """(text, was hex) of an audit field's value."""
-    if value.startswith('"'):
-        return value[1:-1], False
-    if not _HEX.match(value):
-        return None, False
-    return bytes(bytearray.fromhex(value)).decode("utf-8", "surrogateescape"), True
 
 
 def _encode_field(text, was_hex):
@@ -661,47 +659,94 @@ def _encode_field(text, was_hex):
     return codecs.encode(text.encode("utf-8", "surrogateescape"), "hex").decode("ascii").upper()
 
 
-def _audit_records(text, prefilter=True):
-    """EXECVE arguments, PROCTITLE, USER_CMD `cmd` and TTY `data`, decoded, judged as a
-    command line and as text, and written again (hex stays hex) where they changed."""
-    spans = set()
-    for hint in _AUDIT_HINTS:
-        pos = text.find(hint)
-        while pos != -1:
-            start = text.rfind("\n", 0, pos) + 1
-            end = text.find("\n", pos)
-            end = len(text) if end == -1 else end
-            spans.add((start, end))
-            pos = text.find(hint, end)
-    records = []  # per line: [[start, end, name, decoded, was hex]]
-    for start, end in sorted(spans):
-        record = []
-        for match in _AUDIT_FIELD.finditer(text, start, end):
-            decoded, was_hex = _decode_field(match.group("value"))
-            if decoded is not None:
-                record.append([match.start("value"), match.end("value"), match.group("name"),
-                               decoded, was_hex])
+_COMMAND_RECORD = re.compile(
+    r"\n(?:node=\S+ )?type=(?:EXECVE|PROCTITLE|USER_CMD|TTY|USER_TTY) [^\n]*")
+
+
+def _command_lines(text, records_only):
+    """(start, end) of the lines of `text` that may carry a command line or typed text:
+    in a raw audit log, its EXECVE, PROCTITLE, USER_CMD, TTY and USER_TTY records (one
+    regular expression: 1 ms a MB); in other text, any line with such a field."""
+    if records_only:
+        return [(m.start() + 1, m.end()) for m in _COMMAND_RECORD.finditer(text)]
+    spans, at = [], 0
+    for line in text.split("\n"):
+        if any(hint in line for hint in _AUDIT_HINTS):
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
+def _audit_fields(text, records_only=False):
+    """[[start, end, name, decoded, was hex]] per line that carries a command line or
+    typed text; offsets are into `text`.  Hex values are decoded all at once."""
+    if records_only:
+        text = "\n" + text
+    records, raw = [], []
+    for start, end in _command_lines(text, records_only):
+        record = [list(m.span(2) + m.group(1, 2)) + [False]
+                  for m in _AUDIT_FIELD.finditer(text, start - 1 if start else 0, end)]
         if record:
             records.append(record)
-    fields = [f for record in records for f in record]
-    if not fields:
+            raw.extend(record)
+    hexes = [f for f in raw if not f[3].startswith('"')]
+    try:
+        decoded = bytes.fromhex("0A".join(f[3] for f in hexes)).decode(
+            "utf-8", "surrogateescape").split("\n")
+    except ValueError:  # one is not hex (odd length): each on its own
+        decoded = None
+    if decoded is None or len(decoded) != len(hexes):
+        decoded = []
+        for f in hexes:
+            try:
+                decoded.append(bytes.fromhex(f[3]).decode("utf-8", "surrogateescape"))
+            except ValueError:
+                decoded.append(None)
+    for f, value in zip(hexes, decoded):
+        f[3], f[4] = value, True
+    for f in raw:
+        if not f[4]:
+            f[3] = f[3][1:-1]
+        if records_only:
+            f[0] -= 1
+            f[1] -= 1
+    records = [[f for f in record if f[3] is not None] for record in records]
+    return [record for record in records if record]
+
+
+def _audit_records(text, prefilter=True, records_only=False):
+    """EXECVE arguments, PROCTITLE, USER_CMD `cmd` and TTY `data`, decoded, judged as a
+    command line and as text, and written again (hex stays hex) where they changed.
+    The decoded values are searched together, one a line, for the trigger words; only
+    the records they are found in are judged."""
+    records = _audit_fields(text, records_only)
+    if not records:
         return text
+    fields = [f for record in records for f in record]
     values = [f[3] for f in fields]
+    lines_of = [v.count("\0") + v.count("\n") + 1 for v in values]
     joined = "\n".join(v.replace("\0", "\n") for v in values)
-    at, judged = 0, False
+    if prefilter:
+        hot_lines = _hot_lines(joined)
+        if not hot_lines and not _shapes_hint(joined):
+            return text
+        field_of_line = []
+        for i, count in enumerate(lines_of):
+            field_of_line.extend([i] * count)
+        hot_fields = set(field_of_line[i] for i in hot_lines)
+    else:
+        hot_fields = set(range(len(fields)))
+    at = 0
     for record in records:  # a command line: EXECVE's arguments, PROCTITLE's NULs
-        line = "\0".join(f[3] for f in record)
-        if not prefilter or "--" in line or any(word in line for word in _PROGRAM_WORDS):
+        if hot_fields.intersection(range(at, at + len(record))):
             args = [i for i, f in enumerate(record) if f[2][0] == "a"]
             for i, new in zip(args, _judge_argv([record[i][3] for i in args])):
                 values[at + i] = new
             for i, f in enumerate(record):
                 if f[2] == "proctitle":
                     values[at + i] = "\0".join(_judge_argv(f[3].split("\0")))
-            judged = True
         at += len(record)
-    if judged:
-        joined = "\n".join(v.replace("\0", "\n") for v in values)
+    joined = "\n".join(v.replace("\0", "\n") for v in values)
     redacted = _each_line(_shapes(joined, prefilter), _whole_line, prefilter)
     if redacted != joined:  # the text rules, on every value at once, a line each
         lines, at = redacted.split("\n"), 0
@@ -741,9 +786,11 @@ def _redact_value(text, prefilter=True):
     return _each_line(_shapes(text, prefilter), _value_rule, prefilter)
 
 
-# A raw audit record (what auditd writes; `ausearch -i` output is judged as text).
+# A raw audit record (what auditd writes; `ausearch -i` output, whose records say
+# "msg=audit(DATE TIME) : ", is judged as text).  Lines are told apart by their first
+# bytes only: the search stops at each newline for a few bytes.
 _RECORD = re.compile(r"(?:node=\S+ )?type=\S+ msg=audit\(\d+\.\d+:\d+\): ")
-_NOT_RECORD = re.compile(r"\n(?!(?:node=\S+ )?type=\S+ msg=audit\(\d+\.\d+:\d+\): |\Z)")
+_NOT_RECORD = re.compile(r"\n(?!type=|node=|\Z)")
 MAX_OTHER_LINES = 256  # more lines that are not records: the text is judged as text
 
 
@@ -753,7 +800,7 @@ def _audit_log(text):
     cmd, TTY data) are decoded and judged by every rule; the other fields are numbers,
     names, paths and contexts that the kernel and auditd write, and are kept.  Lines that
     are not records (a syslog line, an `ausearch -i` line) are judged as text, one by one."""
-    if not _RECORD.match(text):
+    if not _RECORD.match(text) or ") : " in text:
         return None
     others = []
     for match in _NOT_RECORD.finditer(text):
@@ -773,9 +820,7 @@ def _audit_log(text):
     if out:
         out.append(text[last:])
         text = "".join(out)
-    if any(hint in text for hint in _AUDIT_HINTS):
-        text = _audit_records(text)
-    return text
+    return _audit_records(text, records_only=True)
 
 
 def _redact_text(text, prefilter):
