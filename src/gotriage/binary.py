@@ -493,11 +493,15 @@ class BinaryFacts(object):
             lk.provider_result = result
             if result.ok:
                 lk.providers = [line.strip() for line in result.text.splitlines() if line.strip()]
-            elif result.error in ("not-found", "not-recorded", "timeout"):
+            elif result.error in ("not-found", "not-recorded", "timeout", "deadline"):
+                # the verdict stands (the library is missing); only the package to install
+                # for it is unknown
                 self.notes.append("`rpm -q --whatprovides %s` %s" % (capability, {
                     "not-found": "could not run (no rpm command)",
                     "not-recorded": "is not recorded in the snapshot",
-                    "timeout": "timed out"}[result.error]))
+                    "timeout": "did not answer in %.0f s (the rpm database is locked?)" % result.duration,
+                    "deadline": "was not started: the run's deadline (--deadline) had passed",
+                }[result.error]))
             else:
                 lk.providers = []
 

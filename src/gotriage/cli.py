@@ -286,6 +286,7 @@ def cmd_collect(args):
         host = RecordingHost(LiveHost(), spill_dir=spill_dir)
     except OSError as exc:
         raise ToolError("cannot write in %s: %s" % (spill_dir, exc)) from None
+    host.set_deadline(args.deadline)
     try:
         report = runner.run(host, args.layer or list(LAYERS), _options(args))
         try:
@@ -305,7 +306,6 @@ def cmd_binary(args):
     from gotriage.binary import BinaryError, Target, analyse_binary
     from gotriage.checks import BINARY_LAYER
     from gotriage.runner import Report
-    host.set_deadline(args.deadline)
 
     try:
         target = Target(args.target)
@@ -416,6 +416,8 @@ class _Args(object):
 def _parse_binary_fast(argv):
     """The arguments of `gotriage binary` parsed by hand, or None to let argparse do it
     (help, an unknown option, a missing or invalid value)."""
+    from gotriage.host.base import DEFAULT_DEADLINE
+
     values = {"file": None, "target": "host", "root": None, "archive_limits": None,
               "json": False, "verbose": False,
               "fail_on": "warn", "timeout": 10.0, "deadline": DEFAULT_DEADLINE,
@@ -437,8 +439,6 @@ def _parse_binary_fast(argv):
                 if i >= len(argv):
                     return None
                 value = argv[i]
-    from gotriage.host.base import DEFAULT_DEADLINE
-
             values[options[name]] = value
         elif arg.startswith("-") or values["file"] is not None:
             return None
@@ -449,7 +449,10 @@ def _parse_binary_fast(argv):
         return None
     try:
         values["timeout"] = float(values["timeout"])
+        values["deadline"] = float(values["deadline"])
     except ValueError:
+        return None
+    if not 0 <= values["deadline"] < float("inf"):
         return None
     return _Args(**values)
 
@@ -468,11 +471,8 @@ def _dispatch(args):
     except Exception as exc:  # never a traceback for the user; GOTRIAGE_DEBUG shows it
         # Imported only here: host.snapshot pulls in tarfile, json and more.
         from gotriage.host.snapshot import SnapshotError
-        values["deadline"] = float(values["deadline"])
 
         if isinstance(exc, SnapshotError):
-    if not 0 <= values["deadline"] < float("inf"):
-        return None
             sys.stderr.write("gotriage: error: %s\n" % exc)
             return EXIT_USAGE
         if os.environ.get("GOTRIAGE_DEBUG"):

@@ -1,6 +1,6 @@
 """Run the checks of some layers against a host and collect a Report."""
 
-from gotriage.checks import all_checks
+from gotriage.checks import BINARY_LAYER, LAYERS, all_checks
 from gotriage.findings import SEVERITY_RANK, Evidence, Finding
 
 EXIT_CLEAN = 0
@@ -67,6 +67,76 @@ def merge(findings):
     return [merged[k] for k in order]
 
 
+def _run_check(chk, facts):
+    """The findings of one check; a crashing check becomes GOTRIAGE-CHECK-FAILED."""
+    try:
+        produced = list(chk.func(facts) or [])
+        failed = False
+    except Exception as exc:  # a bug in one check must not hide the others
+        import traceback
+
+        failed = True
+        produced = [Finding(
+            "GOTRIAGE-CHECK-FAILED", "error", "internal error in check %s: %s: %s" % (
+                chk.id, type(exc).__name__, exc),
+            evidence=[Evidence.fact(traceback.format_exc(limit=4).strip())],
+            why="A bug in gotriage stopped this check; the other checks ran.  Please "
+                "report it with this output.")]
+    for f in produced:
+        f.check = f.check or chk.id
+        f.layer = f.layer or chk.layer
+    return produced, failed
+
+
+def is_input_check(chk):
+    """The `<PREFIX>-INPUT` check of a layer reports the commands its verdicts read that
+    gave no answer (facts/inputs.py): it runs after every other check, so that it sees
+    every command they read."""
+    return chk.id.endswith("-INPUT")
+
+
+def settle_inputs(findings, facts_by_layer, layers, ignore=()):
+    """The findings with what the layers' commands did not answer settled: the input
+    check of every layer that has facts runs (of a layer not asked for, only its
+    problems: another layer read its commands), the ok results of the checks resting on
+    an unanswered command become `info` marked unconfirmed (never ✓), and each layer's
+    -INPUT-HUNG findings come first in it.  Returns (findings, checks that crashed)."""
+    errors = 0
+    order = [layer for layer in LAYERS + (BINARY_LAYER,) if layer in facts_by_layer]
+    for chk in all_checks(tuple(order)):
+        if not is_input_check(chk) or chk.id in ignore:
+            continue
+        produced, failed = _run_check(chk, facts_by_layer[chk.layer])
+        errors += failed
+        if chk.layer not in layers:
+            produced = [f for f in produced if f.severity != "ok"]
+        findings.extend(f for f in produced if f.id not in ignore)
+    unconfirmed = {}  # id(finding) -> [what did not answer]
+    for layer, facts in facts_by_layer.items():
+        inputs = getattr(facts, "inputs", None)
+        for item in (inputs.unanswered if inputs is not None else ()):
+            need = item.need
+            for f in findings:
+                if f.severity != "ok" or (need.checks is None and f.layer != layer) or \
+                        (need.checks is not None and f.check not in need.checks) or \
+                        (need.context is not None and need.context not in f.contexts):
+                    continue
+                tools = unconfirmed.setdefault(id(f), [])
+                if item.tool not in tools:
+                    tools.append(item.tool)
+    for f in findings:
+        tools = unconfirmed.get(id(f))
+        if tools:
+            f.severity = "info"
+            f.title += " (unconfirmed: no answer from %s%s)" % (
+                ", ".join(tools[:3]), " and %d more" % (len(tools) - 3) if len(tools) > 3 else "")
+    rank = {layer: i for i, layer in enumerate(layers)}
+    # stable: the order of the checks within a layer stays
+    findings = sorted(findings, key=lambda f: (rank.get(f.layer, len(rank)),
+                                               not f.id.endswith("-INPUT-HUNG")))
+    return findings, errors
+
+
 def run(host, layers, options=None, ignore=(), fail_on="warn"):
     options = dict(options or {})
     ignore = set(ignore)
@@ -81,25 +151,13 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
 
     options["facts_of"] = facts_of
     for chk in all_checks(layers):
-        if chk.id in ignore:
+        if chk.id in ignore or is_input_check(chk):
             continue
-        facts = facts_of(chk.layer)
-        try:
-            produced = list(chk.func(facts) or [])
-        except Exception as exc:  # a bug in one check must not hide the others
-            import traceback
-
-            errors += 1
-            produced = [Finding(
-                "GOTRIAGE-CHECK-FAILED", "error", "internal error in check %s: %s: %s" % (
-                    chk.id, type(exc).__name__, exc),
-                evidence=[Evidence.fact(traceback.format_exc(limit=4).strip())],
-                why="A bug in gotriage stopped this check; the other checks ran.  Please "
-                    "report it with this output.")]
-        for f in produced:
-            f.check = f.check or chk.id
-            f.layer = f.layer or chk.layer
+        produced, failed = _run_check(chk, facts_of(chk.layer))
+        errors += failed
         findings.extend(f for f in produced if f.id not in ignore)
+    findings, failed = settle_inputs(findings, facts_by_layer, layers, ignore)
+    errors += failed
     for facts in facts_by_layer.values():
         notes.extend(n for n in facts.notes if n not in notes)
     for op, path, message in host.denied:

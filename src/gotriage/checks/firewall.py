@@ -9,6 +9,7 @@ finding says so and trusts the packets.
 """
 
 from gotriage.checks import check
+from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge.firewall import ERRNO_TEXT
 
@@ -43,12 +44,6 @@ def _version_text(cfg):
         "falls back to the stock /usr/lib/firewalld zone, so every port opened there is closed.",
         "the file or runtime listing and firewalld's error code (INVALID_RULE, MISSING_FAMILY...)",
         "rewrite the rule as firewalld.richlanguage(5) says, then `firewall-cmd --reload`."),
-    "FW-CONFIG-HUNG": (
-        "`firewall-cmd` did not answer before the timeout: firewalld or D-Bus is stuck, and "
-        "every firewall-cmd (and NetworkManager's zone changes) hangs with it.",
-        "the command and the timeout",
-        "look at `journalctl -u firewalld -u dbus` first; restarting firewalld (not stopping "
-        "it) reloads the configuration.  gotriage read the ruleset directly meanwhile."),
     "FW-CONFIG-NFT": (
         "The nftables ruleset could not be read as JSON, or comes from a newer nft (schema) "
         "with expressions gotriage does not know: verdicts that depend on them are marked "
@@ -70,7 +65,7 @@ def _version_text(cfg):
 })
 def config(facts):
     """firewalld's version, backend and state; XML files and rich rules it would refuse;
-    a hung firewall-cmd; an nft ruleset that cannot be read."""
+    an nft ruleset that cannot be read (a command that hangs: FW-INPUT)."""
     return config_findings(facts, whole_ruleset=True)
 
 
@@ -96,17 +91,6 @@ def config_findings(facts, whole_ruleset=False):
                                   "stock zone of /usr/lib/firewalld instead, if there is one.",
                               fix=[Action.note("rewrite it as firewalld.richlanguage(5) describes, then "
                                                "`firewall-cmd --reload`")]))
-        elif p.kind == "hung":
-            results.append(_f("FW-CONFIG-HUNG", "warn", p.message, subject="firewall-cmd",
-                              evidence=[Evidence.command(p.evidence)] if p.evidence is not None else [],
-                              why="firewall-cmd talks to firewalld over D-Bus; when either is stuck it "
-                                  "hangs.  The verdicts below come from the live ruleset and the "
-                                  "configuration files instead.",
-                              fix=[Action.command(["journalctl", "-u", "firewalld", "-u", "dbus", "-n", "50"],
-                                                  description="why it is stuck"),
-                                   Action.command(["systemctl", "restart", "firewalld"], safe=False,
-                                                  description="reloads the rules from the configuration; "
-                                                              "never just stop it")]))
         elif p.kind in ("nft-json", "nft-newer"):
             results.append(_f("FW-CONFIG-NFT", "warn" if p.kind == "nft-json" else "info",
                               "nftables ruleset: %s" % p.message, subject=p.kind,
@@ -196,6 +180,11 @@ def listen(facts):
     services = go_services(facts)
     if not services:
         others = len(facts.sockets)
+        if others and not any(s.pid for s in facts.sockets):
+            # not ✓: a Go program may own one of them (the note says why none is visible)
+            return [_f("FW-LISTEN", "info", "no Go program found listening: the owners of the "
+                       "%d listening socket%s are not visible here" % (others, "" if others == 1 else "s"),
+                       evidence=[Evidence.fact("no /proc/PID/fd link names their inodes")])]
         return [_f("FW-LISTEN", "ok", "no Go program listens on a port here",
                    evidence=[Evidence.fact("%d listening socket%s, none owned by a Go binary" % (
                        others, "" if others == 1 else "s"))])]
@@ -219,8 +208,15 @@ def go_services(facts):
             sock.go = version
             services.setdefault((sock.proto, sock.port), []).append(sock)
         if sockets and not any(s.pid for s in sockets):
-            facts._note("no process owns a listening socket as far as /proc/*/fd shows: run as "
-                        "root to see other users' processes")
+            if facts.as_root:
+                # root reads every fd in /proc: what it does not see is outside this /proc
+                facts._note("no process owns a listening socket as far as /proc/*/fd shows, "
+                            "read as root: their owners run in another PID namespace (a "
+                            "container, or the host outside this one) or the kernel holds them "
+                            "(nfsd, lockd): which Go programs listen is unknown")
+            else:
+                facts._note("no process owns a listening socket as far as /proc/*/fd shows: run "
+                            "as root to see other users' processes")
         return services
     return facts._memo("go_services", compute)
 
@@ -644,3 +640,29 @@ def _mismatch_findings(facts, v, where):
                               "--permanent without --reload changes only the files.",
                           fix=fix))
     return results
+
+
+# ---------------------------------------------------------------------------------------
+# What to do about a firewall tool that hangs, before the generic steps.
+_HUNG_FIXES = {
+    "firewall-cmd": [
+        Action.command(["journalctl", "-u", "firewalld", "-u", "dbus", "-n", "50"],
+                       description="why it is stuck: every firewall-cmd (and NetworkManager's "
+                                   "zone changes) hangs with firewalld or D-Bus"),
+        Action.command(["systemctl", "restart", "firewalld"], safe=False,
+                       description="reloads the rules from the configuration; never just stop it")],
+}
+
+
+@check("FW-INPUT", LAYER, "the commands the firewall verdicts read answered", findings={
+    "FW-INPUT-HUNG": hung_doc("the firewall verdicts (firewall-cmd, nft, iptables-save, ipset, "
+                              "ss, ip)"),
+})
+def inputs(facts):
+    """Runs after the other firewall checks (the runner's rule for -INPUT checks): every
+    command they read that timed out or was not started before the run's deadline."""
+    hung = [_f("FW-INPUT-HUNG", "warn", title, **kw)
+            for title, kw in hung_findings(facts.inputs, _HUNG_FIXES)]
+    if hung or not facts.inputs.answered:
+        return hung
+    return [_f("FW-INPUT", "ok", answered_title(facts.inputs))]

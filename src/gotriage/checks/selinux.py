@@ -3,6 +3,7 @@
 import datetime
 
 from gotriage.checks import check
+from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.parsers.audit import size_text
 from gotriage.selinux.analyzers import explain
@@ -316,3 +317,17 @@ def scan_findings(scan, current):
                      Action.command(["gotriage", "avc", "--since", "recent"]),
                      Action.command(["semodule", "-B"], description="restore dontaudit rules")]))
     return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEL-INPUT", LAYER, "the SELinux tools the verdicts read answered", findings={
+    "SEL-INPUT-HUNG": hung_doc("the SELinux verdicts (getenforce, getsebool, audit2why, "
+                               "matchpathcon, sesearch, seinfo, semanage)"),
+})
+def inputs(facts):
+    """Runs after the other SELinux checks (the runner's rule for -INPUT checks): every
+    tool they asked that timed out or was not started before the run's deadline."""
+    hung = [_f("SEL-INPUT-HUNG", "warn", title, **kw) for title, kw in hung_findings(facts.inputs)]
+    if hung or not facts.inputs.answered:
+        return hung
+    return [_f("SEL-INPUT", "ok", answered_title(facts.inputs))]

@@ -27,6 +27,7 @@ import re
 
 from gotriage.checks import check
 from gotriage.checks.system import NOFILE_MIN, NPROC_MIN
+from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding, is_system_dir, operands
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.systemd_unit import (
@@ -1923,3 +1924,17 @@ def _trace(facts, unit):
             unit.name, title_cmd, result.seconds), unit, evidence=evidence)]
     return [_f("SVC-TRACE", "ok", "%s: %s ran and exited with status 0" % (unit.name, title_cmd), unit,
                evidence=evidence)]
+
+
+# ---------------------------------------------------------------------------------------
+@check("SVC-INPUT", LAYER, "the commands the service verdicts read answered", findings={
+    "SVC-INPUT-HUNG": hung_doc("the service verdicts (systemctl, journalctl, systemd-analyze, "
+                               "matchpathcon)"),
+})
+def inputs(facts):
+    """Runs after the other service checks (the runner's rule for -INPUT checks): every
+    command they read that timed out or was not started before the run's deadline."""
+    hung = [_f("SVC-INPUT-HUNG", "warn", title, **kw) for title, kw in hung_findings(facts.inputs)]
+    if hung or not facts.inputs.answered:
+        return hung
+    return [_f("SVC-INPUT", "ok", answered_title(facts.inputs))]

@@ -5,6 +5,7 @@ Go's minimum, kernel modules of Go network services, and limits that break the r
 import re
 
 from gotriage.checks import check
+from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge.go_kernel import EPOLL_ENOSYS, format_kernel, min_kernel, parse_kernel
 from gotriage.parsers.limits import UNLIMITED, applicable
@@ -356,3 +357,16 @@ def go_install_binaries(facts):
             why=first.why, predicted_error=first.predicted_error,
             fix=list(first.fix), references=list(first.references)))
     return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("SYS-INPUT", LAYER, "the commands the system verdicts read answered", findings={
+    "SYS-INPUT-HUNG": hung_doc("the system verdicts (getconf, uname)"),
+})
+def inputs(facts):
+    """Runs after the other checks (the runner's rule for -INPUT checks): every command
+    the system facts read that timed out or was not started before the run's deadline."""
+    hung = [_f("SYS-INPUT-HUNG", "warn", title, **kw) for title, kw in hung_findings(facts.inputs)]
+    if hung or not facts.inputs.answered:
+        return hung
+    return [_f("SYS-INPUT", "ok", answered_title(facts.inputs))]

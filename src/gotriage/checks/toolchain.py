@@ -10,6 +10,7 @@ import posixpath
 import re
 
 from gotriage.checks import check
+from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding, is_system_dir, operands
 from gotriage.knowledge.go import (
     CACHE_REQUIRED_SINCE,
@@ -241,6 +242,8 @@ def probe_runs(facts):
         if result.error == "not-recorded":
             facts.notes.append("the snapshot has no `go env` output for %s" % ctx.label)
             continue
+        if result.error == "deadline":
+            continue  # not started before the run's deadline: GO-INPUT says so
         message = result.errtext.strip().splitlines()
         first = message[0] if message else result.excerpt(1)
         if result.timed_out:
@@ -1181,3 +1184,19 @@ def proxies(facts):
             results.append(_f("GO-PROXY", "ok", "GOPROXY=%s GOSUMDB=%s" % (
                 proxy or "(unset)", sumdb or "(unset)"), ctx))
     return results
+
+
+# ---------------------------------------------------------------------------------------
+@check("GO-INPUT", LAYER, "the commands the toolchain verdicts read answered", findings={
+    "GO-INPUT-HUNG": hung_doc("the toolchain verdicts (systemctl show-environment for the "
+                              "systemd context, su for --user, go env when the run's deadline "
+                              "had passed)"),
+})
+def inputs(facts):
+    """Runs after the other toolchain checks (the runner's rule for -INPUT checks): every
+    command the contexts were built from that timed out, and every `go env` not started
+    before the run's deadline (a go that hangs is GO-PROBE-FAILED)."""
+    hung = [_f("GO-INPUT-HUNG", "warn", title, **kw) for title, kw in hung_findings(facts.inputs)]
+    if hung or not facts.inputs.answered:
+        return hung
+    return [_f("GO-INPUT", "ok", answered_title(facts.inputs))]

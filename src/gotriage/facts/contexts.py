@@ -10,8 +10,9 @@ PATH (as a fix).
 
 import posixpath
 
+from gotriage.facts.inputs import Need
 from gotriage.findings import Action, Evidence
-from gotriage.host.base import Identity
+from gotriage.host.base import QUICK_TIMEOUT, Identity
 from gotriage.knowledge.go import systemd_default_path
 from gotriage.parsers.envdump import parse_env0
 from gotriage.parsers.passwd import parse_group, parse_passwd
@@ -178,9 +179,19 @@ def sudo_context(host, shell):
     return ctx
 
 
-def systemd_context(host, el_major):
-    """A system service with no Environment= lines: systemd's default environment."""
-    result = host.run(["systemctl", "show-environment"], timeout=5)
+# What the contexts' commands are read for (facts/inputs.py): without the manager's
+# environment every check of the systemd context rests on the compiled-in PATH.
+SYSTEMD_ENV_NEED = Need(None, "systemd (PID 1) or D-Bus is stuck",
+                        "the systemd context below uses systemd's compiled-in PATH for this "
+                        "release", context="systemd")
+
+
+def systemd_context(host, el_major, inputs=None, timeout=QUICK_TIMEOUT):
+    """A system service with no Environment= lines: systemd's default environment.
+    `inputs` (facts/inputs.Inputs) keeps `systemctl show-environment` if it hangs."""
+    result = host.run(["systemctl", "show-environment"], timeout=timeout)
+    if inputs is not None:
+        inputs.note(result, SYSTEMD_ENV_NEED)
     env = {}
     evidence = []
     if result.ok:
@@ -220,13 +231,20 @@ def systemd_context(host, el_major):
     return ctx
 
 
-def login_context(host, user):
-    """The login shell of `user` (opt-in: runs `su - USER -c 'env -0'`)."""
+def login_context(host, user, inputs=None):
+    """The login shell of `user` (opt-in: runs `su - USER -c 'env -0'`): (context, None),
+    or (None, why not).  `inputs` keeps the su that hangs (then why not is None: GO-INPUT
+    says it)."""
     entry = lookup_user(host, name=user)
     if entry is None:
         return None, "no user %r in /etc/passwd" % user
     result = host.run(["su", "-", user, "-c", "env -0"], timeout=15)
     result.context_label = "login shell of %s" % user
+    if inputs is not None and result.timed_out:
+        inputs.note(result, Need((), "the login shell of %s waits (a profile script that reads "
+                                     "input or hangs)" % user,
+                                 "the login shell of %s is not examined" % user))
+        return None, None
     if not result.ok:
         return None, "could not read the login environment of %s: %s" % (user, result.excerpt(2))
     env = parse_env0(result.stdout)

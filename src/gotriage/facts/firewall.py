@@ -9,13 +9,16 @@
 - the live ruleset: `nft -j list ruleset`, `iptables-nft-save`, `ip6tables-nft-save`,
   `iptables-legacy-save`, `ip6tables-legacy-save` (or `iptables-save` where it is legacy).
 
-Every problem reading them (a malformed XML file, a hung firewall-cmd, JSON from a newer
-nft) is kept in `problems` for the checks to report; the rest still loads.
+Every problem reading them (a malformed XML file, JSON from a newer nft) is kept in
+`problems` for the checks to report; the rest still loads.  A command that gives no answer
+(a hung firewall-cmd: D-Bus is stuck) is kept in `inputs` (facts/inputs.py, INPUT_NEEDS):
+FW-INPUT reports it.
 """
 
 import posixpath
 import re
 
+from gotriage.facts.inputs import Inputs, Need
 from gotriage.firewall.firewalld import FirewalldConfig, version_tuple
 from gotriage.firewall.netfilter import HostNet, Ruleset
 from gotriage.knowledge.firewall import CONFIG_DIRS
@@ -42,11 +45,36 @@ from gotriage.parsers.proc_net import (
 )
 
 FIREWALL_CMD_TIMEOUT = 10.0
+
+_VERDICTS = ("FW-CONFIG", "FW-PORT")
+_NETFILTER_STUCK = "another program holds the netfilter lock, or the kernel does not answer"
+_IPTABLES = Need(_VERDICTS, _NETFILTER_STUCK,
+                 "rules added with iptables are unknown: the verdicts below may miss them")
+# What each command is read for (facts/inputs.py): the checks resting on it, why it
+# usually hangs, and what the verdicts fall back to without it.
+INPUT_NEEDS = {
+    "firewall-cmd": Need(_VERDICTS, "D-Bus or firewalld is stuck",
+                         "the firewall verdicts below come from the saved configuration and "
+                         "the live ruleset"),
+    "nft": Need(_VERDICTS, _NETFILTER_STUCK,
+                "the live nftables ruleset is unknown: the verdicts below come from firewalld's "
+                "configuration, not from the packets"),
+    "ipset": Need(("FW-PORT",), _NETFILTER_STUCK,
+                  "ipset members come from firewalld's configuration only"),
+    "ss": Need(("FW-LISTEN", "FW-PORT"), "netlink (sock_diag) does not answer",
+               "the listening sockets come from /proc/net: an IPv6 socket on [::] is taken as "
+               "dual-stack"),
+    "ip": Need(("FW-LISTEN", "FW-PORT"), "netlink does not answer",
+               "the host's addresses are unknown: interfaces and routes are guessed"),
+}
+for _tool in ("iptables", "ip6tables"):
+    for _kind in ("-legacy-save", "-nft-save", "-save"):
+        INPUT_NEEDS[_tool + _kind] = _IPTABLES
 _VERSION_RE = re.compile(r"""^VERSION\s*=\s*['"]([0-9][^'"]*)['"]""", re.M)
 
 
 class Problem(object):
-    """Something that could not be read as it should: kind is xml, rich-rule, hung,
+    """Something that could not be read as it should: kind is xml, rich-rule,
     nft-json, nft-newer, ipt, denied, missing-zone..."""
 
     __slots__ = ("kind", "where", "message", "evidence")
@@ -85,12 +113,13 @@ class FirewallFacts(object):
         self.use_firewall_cmd = use_firewall_cmd  # False: files and the live ruleset only
         self.notes = []
         self.problems = []
+        self.inputs = Inputs(INPUT_NEEDS)
         self.timeout = min(timeout or FIREWALL_CMD_TIMEOUT, FIREWALL_CMD_TIMEOUT)
         self._cache = {}
         self._fwcmd_dead = None  # the CommandResult of a firewall-cmd that hung
         self._guessed = None
         self._nft_failed = False
-        self._ran = {}  # tuple(argv) -> CommandResult of prefetch()
+        self._ran = {}  # tuple(argv) -> CommandResult: each command runs once
 
     @classmethod
     def from_options(cls, host, options):
@@ -112,10 +141,11 @@ class FirewallFacts(object):
             self.notes.append(text)
 
     def run(self, argv, timeout=None):
-        done = self._ran.get(tuple(argv))
-        if done is not None:
-            return done
-        return self.host.run(argv, timeout=timeout or self.timeout)
+        """A command's result, run once (prefetch() may have run it already)."""
+        key = tuple(argv)
+        if key not in self._ran:
+            self._ran[key] = self.host.run(list(argv), timeout=timeout or self.timeout)
+        return self.inputs.note(self._ran[key])
 
     def prefetch(self, families=("ipv4", "ipv6")):
         """Run the independent commands a verdict needs at the same time (each in a thread,
@@ -127,7 +157,7 @@ class FirewallFacts(object):
         argvs = [["ss", "-ltune"], ["ip", "-j", "addr"], ["nft", "-j", "list", "ruleset"]]
         for family in families:
             argvs.append(["%s-legacy-save" % ("iptables" if family == "ipv4" else "ip6tables")])
-        if self.use_firewall_cmd and self.firewalld_installed:
+        if self.use_firewall_cmd and self.firewalld_installed and self._fwcmd_dead is None:
             argvs += [["firewall-cmd", "--list-all-zones"], ["firewall-cmd", "--get-default-zone"],
                       ["firewall-cmd", "--list-all-policies"], ["firewall-cmd", "--direct", "--get-all-rules"]]
         todo = [tuple(a) for a in argvs if tuple(a) not in self._ran]
@@ -141,6 +171,8 @@ class FirewallFacts(object):
             t.start()
         for t in threads:
             t.join()
+        for argv in todo:  # every one that ran, used or not (a hung one cost time)
+            self.inputs.note(self._ran[argv])
 
     # -- sockets -------------------------------------------------------------------------
     @property
@@ -228,6 +260,11 @@ class FirewallFacts(object):
                     found[inode] = self.process(pid)
             if len(found) == len(wanted):
                 break
+
+    @property
+    def as_root(self):
+        """Whether gotriage read the host as root (then /proc/*/fd shows every process)."""
+        return self._memo("as_root", lambda: self.host.identity().uid == 0)
 
     @property
     def pids(self):
@@ -466,10 +503,8 @@ class FirewallFacts(object):
         if self._fwcmd_dead is not None or not self.use_firewall_cmd:
             return None
         result = self.run(["firewall-cmd"] + list(args))
-        if result.timed_out:
+        if result.timed_out:  # kept in self.inputs: FW-INPUT reports it
             self._fwcmd_dead = result
-            self._problem("hung", "firewall-cmd", "`firewall-cmd %s` did not answer in %.0f s "
-                          "(firewalld or D-Bus is stuck)" % (" ".join(args), self.timeout), result)
             return None
         if result.error in ("not-found", "not-recorded", "denied"):
             return None
@@ -555,6 +590,8 @@ class FirewallFacts(object):
             if result.error in ("not-found", "not-recorded"):
                 return None
             self._nft_failed = True
+            if result.timed_out:
+                return None  # kept in self.inputs: FW-INPUT reports it
             if not result.ok:
                 text = result.excerpt()
                 if "Operation not permitted" in text or "Permission denied" in text:

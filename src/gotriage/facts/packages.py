@@ -26,6 +26,7 @@ import posixpath
 import re
 import time
 
+from gotriage.facts.inputs import Inputs, Need
 from gotriage.host.base import HostError
 from gotriage.knowledge.packages import DNF, YUM, golang_source, parse_seconds
 from gotriage.parsers.crypto_policy import parse_crypto_policy
@@ -195,6 +196,7 @@ class PackagesFacts(object):
         self.host = host
         self.options = options or {}
         self.notes = []
+        self.inputs = Inputs()
         self._cache = {}
 
     @classmethod
@@ -638,6 +640,12 @@ class PackagesFacts(object):
                     continue
                 result = self.host.run(argv, env=GOLANG_LOOKUP_ENV,
                                        timeout=self.options.get("timeout") or GREP_TIMEOUT)
+                self.inputs.note(result, Need(
+                    ("PKG-GOLANG",), "reading the cached metadata hangs: a stuck file system "
+                    "under the cache, or a decompressor that waits",
+                    "whether %s offers golang is unknown" % repo.id))
+                if result.timed_out:
+                    continue  # PKG-INPUT reports it
                 if result.error == "not-recorded":
                     self.notes.append("the snapshot has no golang lookup for %s" % repo.id)
                     continue

@@ -2,15 +2,18 @@
 reboot), the policy, booleans with current and pending values, permissive domains, the
 file contexts, and the denials in the audit log (one streaming pass, memoised).
 
-Real tools are used, by absolute path and with a timeout, only to enrich what the files
-say: getsebool when /sys/fs/selinux is not readable, sesearch for the types a domain may
-use, semanage for the port types of this host, matchpathcon for the labels the denials'
-paths should have (one run), audit2why for why the policy denied each denial (one run,
-the AVC lines on stdin).  When a tool is missing or fails, the files' answer stands.
+Real tools are used, by absolute path (the host's rule: host.base.TOOL_DIRS) and with a
+timeout, only to enrich what the files say: getsebool when /sys/fs/selinux is not
+readable, sesearch for the types a domain may use, semanage for the port types of this
+host, matchpathcon for the labels the denials' paths should have (one run), audit2why for
+why the policy denied each denial (one run, the AVC lines on stdin).  When a tool is missing or fails, the files' answer stands; one
+that gives no answer is kept in `inputs` (facts/inputs.py), which SEL-INPUT reports.
 """
 
 import re
 
+from gotriage.facts.inputs import Inputs, Need
+from gotriage.host.base import TOOL_DIRS
 from gotriage.parsers.audit2why import parse_audit2why
 from gotriage.parsers.seinfo import parse_seinfo_names
 from gotriage.selinux import logread
@@ -23,9 +26,20 @@ MAX_MATCHPATHCON = 32  # paths asked in the one matchpathcon run
 MAX_AUDIT2WHY = 200  # denials (their first AVC line) given to the one audit2why run
 AUDIT2WHY_TIMEOUT = 30.0  # at least: it loads the whole policy (0.5 s on Debian, more on RHEL)
 CONFIG = "/etc/selinux/config"
-TOOLS = {name: ["/usr/sbin/" + name, "/usr/bin/" + name, "/sbin/" + name]
+TOOLS = {name: [directory + "/" + name for directory in TOOL_DIRS]
          for name in ("getenforce", "getsebool", "sesearch", "semanage", "matchpathcon",
                       "audit2why", "semodule", "seinfo")}
+_POLICY_TOOL = Need(("SEL-AVC",), "it loads the whole policy: slow on a small host, or stuck",
+                    "the denials below are explained from the policy files alone")
+# What each tool is read for (facts/inputs.py).
+INPUT_NEEDS = {
+    "getenforce": Need(("SEL-MODE",), "the SELinux tools are stuck",
+                       "SELinux's current mode is taken from the files"),
+    "getsebool": Need(("SEL-BOOL",), "the SELinux tools are stuck",
+                      "the booleans' current values are unknown"),
+    "sesearch": _POLICY_TOOL, "seinfo": _POLICY_TOOL, "audit2why": _POLICY_TOOL,
+    "matchpathcon": _POLICY_TOOL, "semanage": _POLICY_TOOL,
+}
 
 
 class Config(object):
@@ -63,6 +77,7 @@ class SELinuxFacts(object):
         self._sesearch_calls = 0
         # tool name -> [CommandResult, how many items it was asked about, answer used]
         self.tool_runs = {}
+        self.inputs = Inputs(INPUT_NEEDS)
         self.verdicts = {}  # denial key -> audit2why's Verdict, once view(denials=) ran
 
     @classmethod
@@ -200,6 +215,7 @@ class SELinuxFacts(object):
         if path is None:
             return None
         result = self.host.run([path] + list(args), timeout=timeout or self.timeout, input=input)
+        self.inputs.note(result)
         return result if result.error != "not-recorded" else None
 
     def ask(self, name, args, asked, answer, timeout=None, input=None):

@@ -15,8 +15,9 @@ and keeps those whose ExecStart= is a Go binary or runs `go`.
 import posixpath
 import re
 
+from gotriage.facts.inputs import Inputs, Need
 from gotriage.findings import Evidence
-from gotriage.host.base import HostError, Identity
+from gotriage.host.base import QUICK_TIMEOUT, HostError, Identity
 from gotriage.knowledge import systemd as K
 from gotriage.knowledge.go import systemd_default_path
 from gotriage.parsers.journal import parse_journal
@@ -38,6 +39,18 @@ from gotriage.service.labels import FileContexts, parse_subs
 COMMAND_TIMEOUT = 10.0
 MAX_UNIT_BYTES = 1024 * 1024
 JOURNAL_LINES = 200
+_SYSTEMD_STUCK = "systemd (PID 1) or D-Bus is stuck"
+# What the commands are read for (facts/inputs.py); systemctl --version's and the journal's
+# consequences are the call's.
+_MANAGER_ENV_NEED = Need(("SVC-ENV", "SVC-EXEC", "SVC-GO"), _SYSTEMD_STUCK,
+                         "the service manager's environment is taken as systemd's default")
+_FAILED_UNITS_NEED = Need(("SVC-UNIT",), _SYSTEMD_STUCK,
+                          "failed units are not listed, only enabled ones")
+# the checks whose verdicts depend on the systemd version (directives, specifiers, Exec
+# prefixes, WorkingDirectory=, default limits, AmbientCapabilities=)
+_VERSIONED_CHECKS = ("SVC-UNIT", "SVC-EXEC", "SVC-WORKDIR", "SVC-LIMITS", "SVC-PORT")
+_MATCHPATHCON_NEED = Need(("SVC-LABEL",), "it loads the policy's file contexts: slow, or stuck",
+                          "the labels the policy wants come from the file_contexts files")
 _GO_COMMAND = re.compile(r"(?:^|[\s;&|(`])(?:\S*/)?go\s+(?:run|build|test|install|generate|mod|get|vet|tool)\b")
 SHELLS = ("sh", "bash", "dash", "ksh", "zsh")
 
@@ -124,9 +137,11 @@ class ServiceFacts(object):
         self.trace_enabled = trace
         self.trace_seconds = trace_seconds
         self.timeout = timeout or COMMAND_TIMEOUT
+        self.quick_timeout = min(QUICK_TIMEOUT, self.timeout)
         self._facts_of = facts_of
         self._cache = {}
         self.notes = []
+        self.inputs = Inputs()
 
     @classmethod
     def from_options(cls, host, options):
@@ -167,11 +182,16 @@ class ServiceFacts(object):
         """(version, evidence): `systemctl --version`, else the release's systemd, else
         (None, None)."""
         def compute():
-            result = self.host.run(["systemctl", "--version"], timeout=5)
+            result = self.host.run(["systemctl", "--version"], timeout=self.quick_timeout)
             match = re.match(r"systemd (\d+)", result.text) if result.ok else None
             if match:
+                self.inputs.note(result)
                 return int(match.group(1)), Evidence.command(result, result.text.splitlines()[0])
             el = self.el
+            self.inputs.note(result, Need((), _SYSTEMD_STUCK, "systemd %d is taken from EL%d" % (
+                K.EL_SYSTEMD[el], el)) if el in K.EL_SYSTEMD else Need(
+                _VERSIONED_CHECKS, _SYSTEMD_STUCK, "the systemd version is unknown: units are "
+                "judged by the newest systemd gotriage knows"))
             if el in K.EL_SYSTEMD:
                 return K.EL_SYSTEMD[el], Evidence.fact("EL%d ships systemd %d (%s)" % (
                     el, K.EL_SYSTEMD[el], K.EL_SYSTEMD_SOURCE))
@@ -204,7 +224,8 @@ class ServiceFacts(object):
         def compute():
             env = {}
             if self.booted:
-                result = self.host.run(["systemctl", "show-environment"], timeout=5)
+                result = self.host.run(["systemctl", "show-environment"], timeout=self.quick_timeout)
+                self.inputs.note(result, _MANAGER_ENV_NEED)
                 if result.ok:
                     for line in result.text.splitlines():
                         name, sep, value = line.partition("=")
@@ -360,12 +381,13 @@ class ServiceFacts(object):
             if self.booted:
                 result = self.host.run(["systemctl", "list-units", "--failed", "--plain",
                                         "--no-legend", "--no-pager"], timeout=self.timeout)
+                self.inputs.note(result, _FAILED_UNITS_NEED)
                 if result.ok:
                     for line in result.text.splitlines():
                         words = line.replace("\u25cf", " ").replace("*", " ").split()
                         if words and words[0].endswith(".service") and words[0] not in [n for n, _ in names]:
                             names.append((words[0], "failed (systemctl list-units --failed)"))
-                else:
+                elif not result.timed_out:  # SVC-INPUT says that one
                     self.note("failed units not listed: `systemctl list-units --failed`: %s" %
                               result.excerpt(1))
             else:
@@ -638,7 +660,9 @@ class ServiceFacts(object):
     def expected_label(self, path):
         """(context or None, how, evidence): what the policy wants on `path`."""
         def compute():
-            result = self.host.run(["matchpathcon", "-n", path], timeout=5)
+            result = self.inputs.note(self.host.run(["matchpathcon", "-n", path],
+                                                    timeout=self.quick_timeout),
+                                      _MATCHPATHCON_NEED)
             if result.ok and result.text.strip():
                 value = result.text.strip()
                 return (None if value == "<<none>>" else value), "matchpathcon", Evidence.command(result)
@@ -687,10 +711,14 @@ class ServiceFacts(object):
                 return parse_journal(self.journal_text), Evidence.fact("journal text given with --journal")
             argv = ["journalctl", "-u", unit.name, "--no-pager", "-n", str(JOURNAL_LINES),
                     "-o", "short-iso"]
-            result = self.host.run(argv, timeout=self.timeout)
+            result = self.inputs.note(self.host.run(argv, timeout=self.timeout), Need(
+                ("SVC-JOURNAL",), "the journal is large, or its files are stuck",
+                "the journal of %s is not read" % unit.name))
             if result.error == "not-recorded":
                 self.note("the snapshot has no journal for %s (`%s`)" % (unit.name, " ".join(argv)))
                 return None, None
+            if result.timed_out:
+                return None, None  # SVC-INPUT says so
             if result.error:
                 self.note("journal of %s not read: %s" % (unit.name, result.excerpt(1)))
                 return None, None
@@ -708,7 +736,11 @@ class ServiceFacts(object):
             if self.supports(235):
                 argv.append("--man=no")
             argv.append(unit.fragment)
-            result = self.host.run(argv, timeout=self.timeout)
+            result = self.inputs.note(self.host.run(argv, timeout=self.timeout), Need(
+                ("SVC-UNIT",), "it loads every unit the file names: slow, or stuck",
+                "%s is not verified by systemd itself" % unit.name))
+            if result.timed_out:
+                return None  # SVC-INPUT says so
             if result.error in ("not-found", "not-recorded"):
                 if result.error == "not-found":
                     self.note("systemd-analyze is not installed: units are not verified by systemd itself")

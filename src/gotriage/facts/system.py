@@ -5,7 +5,9 @@ the release, `gotriage binary --target host` for glibc and the architecture)."""
 import datetime
 import re
 
+from gotriage.facts.inputs import Inputs, Need
 from gotriage.findings import Evidence
+from gotriage.host.base import QUICK_TIMEOUT
 from gotriage.knowledge.releases import EL_GLIBC, lookup
 from gotriage.parsers.kmod import parse_module_paths, parse_proc_modules
 from gotriage.parsers.limits import parse_limits_conf, parse_proc_limits
@@ -78,17 +80,29 @@ class ModuleState(object):
         self.known = known  # False when the module lists could not be read at all
 
 
+_STUCK = "a basic tool hangs: a stuck file system, or a wrapper in its place"
+# What each command is read for (facts/inputs.py); getconf's consequence is the call's.
+INPUT_NEEDS = {
+    "uname": Need(("SVC-EXEC", "PKG-REPOS", "PKG-CACHE", "PKG-GOLANG"), _STUCK,
+                  "the host's architecture is unknown: $basearch and a service binary's "
+                  "architecture are not checked"),
+}
+
+
 class SystemFacts(object):
-    def __init__(self, host, today=None, facts_of=None):
+    def __init__(self, host, today=None, facts_of=None, timeout=None):
         self.host = host
+        self.quick_timeout = min(QUICK_TIMEOUT, timeout or QUICK_TIMEOUT)
         self.today = today or datetime.date.today()
         self.notes = []
+        self.inputs = Inputs(INPUT_NEEDS)
         self._cache = {}
         self._facts_of = facts_of  # the runner's other layers (for the installed Go)
 
     @classmethod
     def from_options(cls, host, options):
-        return cls(host, today=options.get("today"), facts_of=options.get("facts_of"))
+        return cls(host, today=options.get("today"), facts_of=options.get("facts_of"),
+                   timeout=options.get("timeout"))
 
     @property
     def toolchain(self):
@@ -134,7 +148,7 @@ class SystemFacts(object):
     def machine(self):
         """The host's architecture as `uname -m` prints it (x86_64, aarch64...), or None."""
         def compute():
-            result = self.host.run(["uname", "-m"], timeout=5)
+            result = self.inputs.note(self.host.run(["uname", "-m"], timeout=self.quick_timeout))
             return result.text.strip() if result.ok else None
         return self._memo("machine", compute)
 
@@ -143,10 +157,15 @@ class SystemFacts(object):
         """(version, evidence) of the host's glibc: `getconf GNU_LIBC_VERSION`, else the
         release's known glibc, else (None, None)."""
         def compute():
-            result = self.host.run(["getconf", "GNU_LIBC_VERSION"], timeout=5)
+            result = self.host.run(["getconf", "GNU_LIBC_VERSION"], timeout=self.quick_timeout)
             if result.ok and result.text.startswith("glibc "):
+                self.inputs.note(result)
                 return result.text.split()[1], Evidence.command(result)
             distro = self.distro
+            known = distro.glibc if distro is not None else None
+            self.inputs.note(result, Need(("SYS-DISTRO",), _STUCK, (
+                "glibc %s is the release's, not read from the host" % known) if known else
+                "the host's glibc version is unknown"))
             if distro is not None and distro.glibc:
                 return distro.glibc, Evidence.fact("%s ships glibc %s" % (distro.describe(), distro.glibc))
             return None, None

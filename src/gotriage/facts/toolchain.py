@@ -16,7 +16,8 @@ from gotriage.facts.contexts import (
     sudo_context,
     systemd_context,
 )
-from gotriage.host.base import HostError
+from gotriage.facts.inputs import Inputs, Need
+from gotriage.host.base import QUICK_TIMEOUT, HostError
 from gotriage.knowledge.go import (
     HOME_INSTALL_DIRS,
     HOME_INSTALL_GLOBS,
@@ -130,6 +131,9 @@ class ToolchainFacts(object):
         self.network = network
         self._cache = {}
         self.notes = []  # what could not be examined, for the report
+        # the commands read besides the go under test (GO-INPUT; a go that hangs is
+        # GO-PROBE-FAILED, one not started before the run's deadline is kept here too)
+        self.inputs = Inputs()
 
     @classmethod
     def from_options(cls, host, options):
@@ -173,11 +177,13 @@ class ToolchainFacts(object):
             elif shell.identity.uid != 0:
                 self.notes.append("sudo context not examined: /etc/sudoers is not readable "
                                   "(run gotriage as root)")
-            contexts.append(systemd_context(self.host, self.el_major))
+            contexts.append(systemd_context(self.host, self.el_major, self.inputs,
+                                            min(QUICK_TIMEOUT, self.timeout)))
             for user in self.users:
-                ctx, problem = login_context(self.host, user)
+                ctx, problem = login_context(self.host, user, self.inputs)
                 if ctx is None:
-                    self.notes.append(problem)
+                    if problem:
+                        self.notes.append(problem)
                 else:
                     contexts.append(ctx)
             return contexts
@@ -279,6 +285,9 @@ class ToolchainFacts(object):
             result = self.host.run([go, "env", "-json"] + list(PROBE_VARS), env=env, cwd="/",
                                    timeout=self.timeout)
             result.context_label = ctx.label
+            if result.error == "deadline":
+                self.inputs.note(result, Need(None, "", "what go says in %s is unknown" % ctx.label,
+                                              context=ctx.name))
             values = parse_go_env_json(result.text) if result.ok else None
             return Probe(ctx, go, real, self.install_of(real), result, values)
         return self._memo(("probe", ctx.name), compute)

@@ -50,7 +50,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
 
 def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
     from gotriage.checks.firewall import port_findings
-    from gotriage.runner import Report
+    from gotriage.runner import Report, settle_inputs
 
     facts = FirewallFacts(host, timeout=timeout)
     findings = port_findings(facts, port, proto, froms, iface)
@@ -61,4 +61,6 @@ def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
             notes.append(note)
     for f in findings:
         f.check = f.check or f.id.split("-")[0] + "-" + f.id.split("-")[1]
-    return Report(host, ["firewall"], findings, notes, fail_on="warn")
+    # FW-INPUT: what hung, first; the verdicts resting on it are not ✓
+    findings, errors = settle_inputs(findings, {"firewall": facts}, ["firewall"])
+    return Report(host, ["firewall"], findings, notes, fail_on="warn", tool_errors=errors)

@@ -140,7 +140,7 @@ def trace_unit(facts, unit):
     try:
         command = host.run(argv, env=env, cwd=cwd, timeout=seconds)
         result.seconds = time.monotonic() - started
-        result.killed = command.timed_out
+        result.killed = command.error == "timeout"  # ('deadline': it never started)
         try:
             with open(out, "rb") as f:
                 f.seek(0, 2)
