@@ -20,6 +20,7 @@ from gotriage.facts.firewall import FirewallFacts  # noqa: E402
 from gotriage.firewall.analysis import analyse  # noqa: E402
 from gotriage.host.live import LiveHost  # noqa: E402
 from gotriage.host.recorder import RecordingHost  # noqa: E402
+from gotriage.runner import settle_inputs  # noqa: E402
 
 
 def main():
@@ -42,11 +43,13 @@ def main():
                     "hit": v.packet.hit.describe() if v.packet is not None and v.packet.hit else None,
                     "notes": v.notes})
     elapsed = time.monotonic() - started
-    ids = sorted({f.id for p in probes[:1] for f in port_findings(facts, p["dport"], p.get("proto", "tcp"),
-                                                                   [p["src"]], p["iif"])})
+    findings = [f for p in probes[:1] for f in port_findings(facts, p["dport"], p.get("proto", "tcp"),
+                                                              [p["src"]], p["iif"])]
+    ids = sorted({f.id for f in settle_inputs(findings, {"firewall": facts}, ["firewall"])[0]})
     host.save(snapshot)
     json.dump({"verdicts": out, "seconds": elapsed, "ids": ids,
-               "problems": [[pr.kind, pr.where, pr.message] for pr in facts.problems]}, sys.stdout)
+               "problems": [[pr.kind, pr.where, pr.message] for pr in facts.problems],
+               "unanswered": [u.tool for u in facts.inputs.unanswered]}, sys.stdout)
 
 
 if __name__ == "__main__":

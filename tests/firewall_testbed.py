@@ -279,9 +279,11 @@ class FirewallBed(object):
             t.join()
         return results
 
-    def gotriage(self, probes, timeout=10.0, env_path=None):
+    def gotriage(self, probes, timeout=10.0, hung=()):
         """gotriage's verdicts for the same probes, computed in the server namespaces
-        (tests/firewall_bed_driver.py) and recorded into a snapshot."""
+        (tests/firewall_bed_driver.py) and recorded into a snapshot.  `hung`: (fake, real)
+        pairs of programs bind-mounted over the real tools in a private mount namespace of
+        the server's (gotriage runs the system's tools, whatever PATH says)."""
         items = []
         for client, port, proto in probes:
             _ns, src, iif_attr, _dst = self.CLIENTS[client]
@@ -291,8 +293,10 @@ class FirewallBed(object):
             json.dump(items, f)
         snap = os.path.join(self.dir, "snap-%d" % int(time.time() * 1000))
         argv = ["nsenter", "-t", str(self.fw_pid), "-m", "-n"]
-        if env_path:
-            argv += ["env", "PATH=%s" % env_path]
+        if hung:
+            argv += ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                     "".join('mount --bind "%s" "%s" && ' % pair for pair in hung) + 'exec "$@"',
+                     "sh"]
         argv += [sys.executable, os.path.join(HERE, "firewall_bed_driver.py"), probe_file, snap, str(timeout)]
         out = self.sh(argv, timeout=300)
         data = json.loads(out)

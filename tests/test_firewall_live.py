@@ -12,6 +12,7 @@ elsewhere the tests are skipped).  Every address is inside namespaces the bed cr
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -244,20 +245,22 @@ def test_zone_file_refused_for_a_bad_rule(bed):
 
 
 def test_hung_firewall_cmd(bed, tmp_path):
-    """A firewall-cmd that never answers: FW-CONFIG-HUNG after the timeout, and the
-    verdicts still come, from the live ruleset and the files."""
+    """A firewall-cmd that never answers (bind-mounted over the real one): kept as an
+    unanswered input (FW-INPUT-HUNG) after the timeout, and the verdicts still come, from
+    the live ruleset and the files."""
     bed.reset()
     bed.offline("--zone=public", "--add-port=8080/tcp")
     bed.fw("--reload")
-    fake = tmp_path / "bin"
-    fake.mkdir()
-    (fake / "firewall-cmd").write_text("#!/bin/sh\nsleep 60\n")
-    (fake / "firewall-cmd").chmod(0o755)
+    fake = tmp_path / "firewall-cmd"
+    fake.write_text("#!/bin/sh\nsleep 60\n")
+    fake.chmod(0o755)
     os.chmod(str(tmp_path), stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     plan = probes(("c1", "c2"), (8080, 8000))
     seen = bed.probe(plan)
-    got = bed.gotriage(plan, timeout=1.0, env_path="%s:/usr/sbin:/usr/bin:/sbin:/bin" % fake)
-    assert [p[0] for p in got["problems"]] == ["hung"]
+    got = bed.gotriage(plan, timeout=1.0, hung=[(str(fake), shutil.which("firewall-cmd"))])
+    assert got["problems"] == []
+    assert got["unanswered"] == ["firewall-cmd"]
+    assert "FW-INPUT-HUNG" in got["ids"]
     assert got["seconds"] < 8
     assert [observed_of(v) for v in got["verdicts"]] == seen
 

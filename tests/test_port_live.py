@@ -1,13 +1,14 @@
-"""`gotriage port` on the live host the tests run on (no namespaces, no root needed):
-a loopback-only listener, a hung firewall-cmd (a fake one on PATH that sleeps), a
-recording that replays the same.  Only loopback is ever connected to."""
+"""`gotriage port` on the live host the tests run on: a loopback-only listener, a hung
+firewall-cmd (a fake one that sleeps, bind-mounted over the real one in a private mount
+namespace: root), a recording that replays the same.  Only loopback is ever connected to."""
 
 import json
 import os
 import socket
-import time
 
 from cli_support import clean_env, parse_report, run_cli, schema_errors
+from conftest import need
+from hung_support import alive, have_unshare, run_with_hung_tools
 
 
 def _listener(host="127.0.0.1", family=socket.AF_INET):
@@ -36,24 +37,27 @@ def test_loopback_listener_is_found_and_named(tmp_path):
 
 
 def test_hung_firewall_cmd_is_reported_and_the_rest_still_runs(tmp_path):
-    fake = tmp_path / "bin"
-    fake.mkdir()
-    (fake / "firewall-cmd").write_text("#!/bin/sh\nexec sleep 60\n")
-    (fake / "firewall-cmd").chmod(0o755)
-    env = clean_env(PATH="%s:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" % fake)
+    """A firewall-cmd that never answers (bind-mounted over the real one in a private mount
+    namespace: gotriage runs the system's tool, not one on PATH): FW-INPUT-HUNG, FW-CONFIG
+    not ✓, and the listener and the verdict still come."""
+    need(have_unshare(), "root and unshare, for a private mount namespace")
+    need(os.path.exists("/usr/bin/firewall-cmd"), "firewalld's firewall-cmd (scripts/setup)")
     s = _listener()
     port = s.getsockname()[1]
     try:
-        started = time.monotonic()
-        proc = run_cli(["port", str(port), "--timeout", "1", "--from", "127.0.0.1"], env=env)
-        elapsed = time.monotonic() - started
+        proc, elapsed, fakes = run_with_hung_tools(
+            tmp_path, ["port", str(port), "--timeout", "1", "--from", "127.0.0.1"],
+            tools=["/usr/bin/firewall-cmd"], env=clean_env())
     finally:
         s.close()
     out = proc.stdout.decode()
-    assert elapsed < 10, elapsed
-    if os.path.isdir("/etc/firewalld") or os.path.isdir("/usr/lib/firewalld"):
-        assert "FW-CONFIG-HUNG" in out and "did not answer in 1 s" in out, out
+    assert [f[2] for f in fakes if not f[2].endswith("(child)")][:1] == ["/usr/bin/firewall-cmd"]
+    assert "FW-INPUT-HUNG  `firewall-cmd --list-all-zones` did not answer in 1 s: D-Bus or " \
+        "firewalld is stuck" in out, out
+    [config] = [line for line in out.splitlines() if " FW-CONFIG  " in line]
+    assert config.split()[0] in ("\u00b7", "i"), config  # info, not ✓: its input hung
     assert "FW-LISTEN-LOOPBACK" in out and "FW-PORT" in out
+    assert not [f for f in fakes if alive(f[0])]
 
 
 def test_nothing_listening(tmp_path):
