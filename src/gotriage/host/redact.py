@@ -161,6 +161,24 @@ def _weak_hit(folded, text, pos, word):
 
 def _hot_lines(text):
     """Indices of the lines of `text` the name and command rules must see (sorted)."""
+    return _line_numbers(text, _hot_positions(text))
+
+
+def _line_numbers(text, positions):
+    """The line index of each position (sorted, without repeats); `text` may be folded
+    (case folding keeps the newlines)."""
+    numbers, line, at = [], 0, 0
+    for pos in sorted(positions):
+        line += text.count("\n", at, pos)
+        at = pos
+        if not numbers or numbers[-1] != line:
+            numbers.append(line)
+    return numbers
+
+
+def _hot_positions(text):
+    """Positions in `text` (its folded form: the same newlines) of the trigger words the
+    name and command rules could use; one a line is enough."""
     folded = _fold(text)
     hits = []
     for word in _TRIGGERS:
@@ -172,11 +190,17 @@ def _hot_lines(text):
                 if pos == -1:
                     break
             pos = folded.find(word, pos + 1)
-    if not hits:
-        return []
-    starts = [0]
-    starts.extend(itertools.accumulate(len(line) + 1 for line in folded.split("\n")))
-    return sorted(set(bisect.bisect_right(starts, pos) - 1 for pos in hits))
+    if len(folded) == len(text):
+        return hits
+    # the positions are in the folded text: give the start of their lines in `text`
+    lines = _line_numbers(folded, hits)
+    starts, at, line = [], 0, 0
+    for number in lines:
+        while line < number:
+            at = text.index("\n", at) + 1
+            line += 1
+        starts.append(at)
+    return starts
 
 
 # -- shapes ----------------------------------------------------------------------------------
@@ -724,29 +748,30 @@ def _audit_records(text, prefilter=True, records_only=False):
         return text
     fields = [f for record in records for f in record]
     values = [f[3] for f in fields]
-    lines_of = [v.count("\0") + v.count("\n") + 1 for v in values]
-    joined = "\n".join(v.replace("\0", "\n") for v in values)
-    if prefilter:
-        hot_lines = _hot_lines(joined)
-        if not hot_lines and not _shapes_hint(joined):
-            return text
-        field_of_line = []
-        for i, count in enumerate(lines_of):
-            field_of_line.extend([i] * count)
-        hot_fields = set(field_of_line[i] for i in hot_lines)
+    joined = "\n".join(values)
+    one_line_each = joined.count("\n") == len(values) - 1  # no value holds a newline
+    if "\0" in joined:
+        joined = joined.replace("\0", "\n")  # PROCTITLE's arguments, one a line
+    first = list(itertools.accumulate([0] + [len(r) for r in records]))  # of each record
+    if not prefilter or not one_line_each:
+        hot = range(len(records))
     else:
-        hot_fields = set(range(len(fields)))
-    at = 0
-    for record in records:  # a command line: EXECVE's arguments, PROCTITLE's NULs
-        if hot_fields.intersection(range(at, at + len(record))):
-            args = [i for i, f in enumerate(record) if f[2][0] == "a"]
-            for i, new in zip(args, _judge_argv([record[i][3] for i in args])):
-                values[at + i] = new
-            for i, f in enumerate(record):
-                if f[2] == "proctitle":
-                    values[at + i] = "\0".join(_judge_argv(f[3].split("\0")))
-        at += len(record)
-    joined = "\n".join(v.replace("\0", "\n") for v in values)
+        hits = _hot_positions(joined)
+        if not hits and not _shapes_hint(joined):
+            return text
+        # the field of a position: the newlines before it, NULs not counted
+        raw = "\n".join(values)
+        hot = sorted(set(bisect.bisect_right(first, field) - 1
+                         for field in _line_numbers(raw, hits)))
+    for r in hot:  # a command line: EXECVE's arguments, PROCTITLE's NULs
+        record, at = records[r], first[r]
+        args = [i for i, f in enumerate(record) if f[2][0] == "a"]
+        for i, new in zip(args, _judge_argv([record[i][3] for i in args])):
+            values[at + i] = new
+        for i, f in enumerate(record):
+            if f[2] == "proctitle":
+                values[at + i] = "\0".join(_judge_argv(f[3].split("\0")))
+    joined = "\n".join(values).replace("\0", "\n")
     redacted = _each_line(_shapes(joined, prefilter), _whole_line, prefilter)
     if redacted != joined:  # the text rules, on every value at once, a line each
         lines, at = redacted.split("\n"), 0
