@@ -23,6 +23,7 @@ import string
 import subprocess
 import sys
 import tarfile
+import tempfile
 
 import pytest
 
@@ -185,6 +186,24 @@ def plant_everything(top, corpus):
     files[os.path.join(logs, "audit.log")] = real + planted_log.encode("utf-8")
     files[os.path.join(logs, "audit.log.1")] = rotated
 
+    # -- a user whose login shell exports secrets (collect --user corpus), and its go env
+    # file; the user exists only in the overlay's /etc/passwd, its home is world-readable
+    user_home = tempfile.mkdtemp(prefix="gotriage-corpus-user-")
+    os.chmod(user_home, 0o755)
+    for name in ("passwd", "group", "shadow"):
+        with open(os.path.join("/etc", name)) as f:
+            files[os.path.join(up, name)] = f.read()
+    files[os.path.join(up, "passwd")] += "%s:x:4242:4242::%s:/bin/bash\n" % (USER, user_home)
+    files[os.path.join(up, "group")] += "%s:x:4242:\n" % USER
+    files[os.path.join(up, "shadow")] += "%s:!:19000:0:99999:7:::\n" % USER
+    files[os.path.join(user_home, ".bash_profile")] = (
+        "export DB_PASSWORD='login shell %s'\nexport GITHUB_TOKEN=%s\n"
+        "export HTTPS_PROXY=%s\nexport MY_API_KEY=%s\n" % (
+            c.plant("login shell"), c.plant("login shell", "ghp_%s", n=36),
+            c.plant("login shell", "http://u:%s@proxy.corp:3128"), c.plant("login shell")))
+    files[os.path.join(user_home, ".config", "go", "env")] = (
+        "GOPROXY=%s\n" % c.plant("go env file of the user", "https://u:%s@athens.corp"))
+
     for path, content in files.items():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
@@ -196,9 +215,13 @@ def plant_everything(top, corpus):
     os.makedirs(project)
     with open(os.path.join(project, "go.mod"), "w") as f:
         f.write("module example.com/project\n\ngo 1.19\n")
-    return env, project, real
+    for directory, _dirs, names in os.walk(user_home):
+        for name in [directory] + [os.path.join(directory, n) for n in names]:
+            os.chown(name, 4242, 4242)
+    return env, project, real, user_home
 
 
+USER = "corpus"
 NAMESPACE = r"""
 set -e
 mount --make-rprivate /
@@ -206,9 +229,9 @@ mkdir -p "$TOP/etc-work" "$TOP/log-work"
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$TOP/etc-up,workdir=$TOP/etc-work" /etc
 mount -t overlay overlay -o "lowerdir=/var/log,upperdir=$TOP/log-up,workdir=$TOP/log-work" /var/log
 cd /
-"$PY" -m gotriage check --json --project "$PROJECT" > "$TOP/live.json" 2> "$TOP/live.err" || true
-"$PY" -m gotriage collect --project "$PROJECT" -o "$TOP/snap"
-"$PY" -m gotriage collect --project "$PROJECT" -o "$TOP/snap.tar.gz"
+"$PY" -m gotriage check --json $ARGS > "$TOP/live.json" 2> "$TOP/live.err" || true
+"$PY" -m gotriage collect $ARGS -o "$TOP/snap"
+"$PY" -m gotriage collect $ARGS -o "$TOP/snap.tar.gz"
 """
 
 
@@ -219,16 +242,21 @@ def collected(tmp_path_factory):
     need(os.path.exists("/usr/bin/go"), "/usr/bin/go, the unit's program (apt: golang-go)")
     top = str(tmp_path_factory.mktemp("planted"))
     corpus = Corpus()
-    env, project, real = plant_everything(top, corpus)
-    run_env = dict(env, TOP=top, PY=sys.executable, PROJECT=project,
+    need(shutil.which("su"), "su(1) (apt: util-linux)")
+    env, project, real, user_home = plant_everything(top, corpus)
+    args = ["--project", project, "--user", USER]
+    run_env = dict(env, TOP=top, PY=sys.executable, ARGS=" ".join(args),
                    PYTHONPATH=os.path.join(ROOT, "src"))
-    proc = subprocess.run(["unshare", "-m", "sh", "-c", NAMESPACE], env=run_env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    try:
+        proc = subprocess.run(["unshare", "-m", "sh", "-c", NAMESPACE], env=run_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    finally:
+        shutil.rmtree(user_home, ignore_errors=True)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert not os.path.exists("/etc/app/app.env")  # the host itself is untouched
     with open(os.path.join(top, "live.json")) as f:
         live = json.load(f)
-    return {"top": top, "corpus": corpus, "live": live, "project": project, "real_log": real}
+    return {"top": top, "corpus": corpus, "live": live, "args": args, "real_log": real}
 
 
 def _strings(value):
@@ -272,7 +300,7 @@ def _forms(needle):
 def test_the_corpus_has_every_place_and_at_least_60_secrets(collected):
     places = {where.split(" ")[0] for where, _needle in collected["corpus"].planted}
     assert places >= {"environ", "go", ".netrc", "unit", "drop-in", "EnvironmentFile", "dnf.conf",
-                      "repo", "audit.log", "audit.log.1"}
+                      "repo", "audit.log", "audit.log.1", "login"}
     assert len(collected["corpus"].planted) >= 60
 
 
@@ -318,12 +346,12 @@ def test_every_planted_place_was_recorded_and_redacted(collected):
     assert environ["HTTPS_PROXY"] == "http://<redacted>@proxy.corp:3128"
     assert environ["LAST_COMMAND"] == "mysql -uroot -p<redacted> app"
     # the unit's go env probe ran with the unit's environment, stored redacted
-    probes = []
+    entries = []
     for name in os.listdir(os.path.join(snap, "commands")):
         with open(os.path.join(snap, "commands", name)) as f:
-            entry = json.load(f)
-        if entry["argv"][1:3] == ["env", "-json"] and "STRIPE" in (entry.get("env") or {}):
-            probes.append(entry["env"])
+            entries.append(json.load(f))
+    probes = [e["env"] for e in entries
+              if e["argv"][1:3] == ["env", "-json"] and "STRIPE" in (e.get("env") or {})]
     assert len(probes) == 1
     for name in ("STRIPE", "DB_PASSWORD", "API_TOKEN", "NPM_AUTH", "STRIPE_KEY", "MY_PASSPHRASE",
                  "SLACK", "GH_PAT", "AWS_KEY_ID", "VAULT_PASS", "CONTINUED_SECRET", "SIGNING_KEY",
@@ -331,6 +359,16 @@ def test_every_planted_place_was_recorded_and_redacted(collected):
         assert probes[0][name] == MARK, name
     assert probes[0]["DSN"] == "app:<redacted>@tcp(db:3306)/app"
     assert probes[0]["PWD"] == "/srv/app"
+    # the login shell of --user: `env -0`, stored redacted, and the probe in it
+    from gotriage.parsers.envdump import parse_env0
+
+    login = [e for e in entries if e["argv"][:2] == ["su", "-"]]
+    assert len(login) == 1 and login[0]["returncode"] == 0
+    dumped = parse_env0(login[0]["stdout"])
+    assert dumped["DB_PASSWORD"] == dumped["GITHUB_TOKEN"] == dumped["MY_API_KEY"] == MARK
+    assert dumped["HTTPS_PROXY"] == "http://<redacted>@proxy.corp:3128"
+    assert [e for e in entries if e["argv"][1:3] == ["env", "-json"]
+            and (e.get("env") or {}).get("USER") == USER and e["env"]["DB_PASSWORD"] == MARK]
 
 
 def test_the_real_log_around_the_planted_records_is_stored_as_it_was(collected):
@@ -353,12 +391,19 @@ def _comparable(report, redacted=False):
     """The findings, with the texts of a live report redacted as a snapshot holds them;
     not the firewall layer's, which follow the sockets other processes of this machine
     open and close between the live check and each collect."""
-    keep = ("id", "severity", "title", "contexts", "evidence", "fix", "predicted_error", "check")
-    text = json.dumps([{k: r.get(k) for k in keep} for r in report["results"]
-                       if not r["id"].startswith("FW-")], sort_keys=True)
+    keep = ("id", "severity", "title", "evidence", "fix", "predicted_error", "check")
+    results = []
+    for r in report["results"]:
+        if r["id"].startswith("FW-"):
+            continue
+        # one per context: two secrets redacted alike make the same finding, merged
+        for context in r.get("contexts") or [None]:
+            results.append(dict({k: r.get(k) for k in keep}, context=context))
     if redacted:
-        text = json.dumps(_redact_strings(json.loads(text)), sort_keys=True)
-    return _LOG_SIZE.sub(r"\1(SIZE)", _DNF_CACHE.sub(r"\1HASH", text))
+        results = _redact_strings(results)
+    texts = [_LOG_SIZE.sub(r"\1(SIZE)", _DNF_CACHE.sub(r"\1HASH", json.dumps(r, sort_keys=True)))
+             for r in results]
+    return sorted(texts)
 
 
 def _redact_strings(value):
@@ -381,8 +426,8 @@ def test_the_replay_gives_the_live_findings(collected, tmp_path):
     live = collected["live"]
     other = base_env(tmp_path / "elsewhere", [], GOPROXY=None, GOTOOLCHAIN=None)
     for form in ("snap", "snap.tar.gz"):
-        run = run_gotriage(["check", "--json", "--project", collected["project"], "--root",
-                            os.path.join(collected["top"], form)], env=other)
+        run = run_gotriage(["check", "--json"] + collected["args"] + [
+            "--root", os.path.join(collected["top"], form)], env=other)
         replay = run.json
         assert [n for n in replay["notes"] if "not recorded" in n] == []
         assert _comparable(replay) == _comparable(live, redacted=True), form
