@@ -167,7 +167,8 @@ def test_avc_survives_mutated_audit_logs(tmp_path):
         # sesearch) about what it read: the NUL of a path once reached their argv
         args = ["avc", str(path)] + ([] if number % 4 == 0 else ["--no-tools"])
         jobs.append((args, "%s %s" % (name, done)))
-    assert run_all(jobs) == []
+    breaches = run_all(jobs)
+    assert not breaches, "\n\n".join(breaches)
 
 
 def test_avc_reads_a_nul_in_a_path_without_failing(tmp_path):
@@ -215,7 +216,8 @@ def test_binary_survives_mutated_programs(tmp_path):
         path.write_bytes(head + rest)
         target = r.choice((["--target", "el8"], ["--target", "el9:aarch64"], []))
         jobs.append((["binary", str(path)] + target, "%s %s" % (source, done)))
-    assert run_all(jobs) == []
+    breaches = run_all(jobs)
+    assert not breaches, "\n\n".join(breaches)
 
 
 # -- snapshots: check, service, port ------------------------------------------------------------
@@ -245,7 +247,8 @@ def test_check_root_survives_mutated_snapshots(tmp_path, firewall_snapshots):
         target = str(tmp_path / ("%03d" % number))
         what = mutate_snapshot(source, target, r, prefer=("/etc/", "firewalld", "commands"))
         jobs.append((["check", "--root", target], "%s: %s" % (os.path.basename(source), what)))
-    assert run_all(jobs) == []
+    breaches = run_all(jobs)
+    assert not breaches, "\n\n".join(breaches)
 
 
 SERVICE_UNITS = {"el9-services": ["web", "api", "worker", "store", "crashy", "cgo-app", "noisy", "dual", "devapp"],
@@ -263,7 +266,8 @@ def test_service_root_survives_mutated_snapshots(tmp_path):
         what = mutate_snapshot(os.path.join(SERVICES, name), target, r,
                                prefer=(unit, "passwd", "group", "mountinfo", "journalctl", "/bin/"))
         jobs.append((["service", "--root", target, unit], "%s: %s" % (name, what)))
-    assert run_all(jobs) == []
+    breaches = run_all(jobs)
+    assert not breaches, "\n\n".join(breaches)
 
 
 def test_port_root_survives_mutated_snapshots(tmp_path, firewall_snapshots):
@@ -276,7 +280,8 @@ def test_port_root_survives_mutated_snapshots(tmp_path, firewall_snapshots):
                                                           "direct", "proc/net", "ip"))
         client = r.choice((["--from", "10.199.1.2"], ["--from", "10.199.2.2", "--iface", "rfw-s2"], []))
         jobs.append((["port", "8080", "--root", target] + client, "%s: %s" % (os.path.basename(source), what)))
-    assert run_all(jobs) == []
+    breaches = run_all(jobs)
+    assert not breaches, "\n\n".join(breaches)
 
 
 # -- the audit's firewall cases, kept as they were reported --------------------------------------
@@ -302,6 +307,23 @@ def test_one_bad_zone_file_costs_that_zone_only(tmp_path, zone, message):
     proc = run_cli(["port", "8080", "--from", "10.199.1.2", "--iface", "rfw-s1", "--root", snap])
     out = proc.stdout.decode()
     assert "FW-CONFIG-XML" in out and "FW-PORT-REFUSED" in out  # the verdict still comes
+
+
+def test_a_nul_in_the_manager_environment(tmp_path):
+    """Found by the long mutation run: a NUL in `systemctl show-environment`'s PATH went
+    to stat() and turned ten checks into GOTRIAGE-CHECK-FAILED ("embedded null byte")."""
+    target = str(tmp_path / "snap")
+    shutil.copytree(os.path.join(SNAPSHOTS, "el7-sudo-path"), target)
+    path = os.path.join(target, "commands", "0002.json")
+    with open(path) as f:
+        entry = json.load(f)
+    assert entry["argv"] == ["systemctl", "show-environment"] and "PATH=/usr/local/sbin" in entry["stdout"]
+    entry["stdout"] = entry["stdout"].replace("PATH=/usr/local/sbin", "PATH=/usr/local/\0sbin")
+    with open(path, "w") as f:
+        json.dump(entry, f)
+    args = ["check", "--root", target]
+    proc = run_cli(args)
+    assert contract_breaches(proc, args, "NUL in show-environment") == []
 
 
 def test_mutation_is_reproducible():

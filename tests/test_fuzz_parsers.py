@@ -737,6 +737,13 @@ def test_parse_env0(data):
     envdump.parse_env0(data.decode("utf-8", "replace"))
 
 
+@fuzz
+@given(fuzzed_text(command_outputs("systemctl") + docstring_samples(envdump)[1:]))
+def test_parse_show_environment(text):
+    for name, value in envdump.parse_show_environment(text).items():
+        assert name and "\0" not in name + value  # a NUL would reach stat() through PATH
+
+
 # -- Go -----------------------------------------------------------------------------------------
 GO_ENV_FILES = data_files("snapshots", "env")
 GO_JSON = command_outputs("go")

@@ -195,10 +195,9 @@ def systemd_context(host, el_major, inputs=None, timeout=QUICK_TIMEOUT):
     env = {}
     evidence = []
     if result.ok:
-        for line in result.text.splitlines():
-            name, sep, value = line.partition("=")
-            if sep:
-                env[name] = value
+        from gotriage.parsers.envdump import parse_show_environment
+
+        env.update(parse_show_environment(result.text))
         result.context_label = "systemd"
         evidence.append(Evidence.command(result, "PATH=%s" % env.get("PATH", "")))
     if "PATH" not in env:

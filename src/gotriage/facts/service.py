@@ -227,10 +227,9 @@ class ServiceFacts(object):
                 result = self.host.run(["systemctl", "show-environment"], timeout=self.quick_timeout)
                 self.inputs.note(result, _MANAGER_ENV_NEED)
                 if result.ok:
-                    for line in result.text.splitlines():
-                        name, sep, value = line.partition("=")
-                        if sep:
-                            env[name] = value
+                    from gotriage.parsers.envdump import parse_show_environment
+
+                    env.update(parse_show_environment(result.text))
             env.setdefault("PATH", self.default_path)
             return env
         return self._memo("manager_env", compute)
