@@ -259,7 +259,7 @@ def test_hung_firewall_cmd(bed, tmp_path):
     seen = bed.probe(plan)
     got = bed.gotriage(plan, timeout=1.0, hung=[(str(fake), shutil.which("firewall-cmd"))])
     assert got["problems"] == []
-    assert got["unanswered"] == ["firewall-cmd"]
+    assert set(got["unanswered"]) == {"firewall-cmd"}  # each call the prefetch made too
     assert "FW-INPUT-HUNG" in got["ids"]
     assert got["seconds"] < 8
     assert [observed_of(v) for v in got["verdicts"]] == seen
