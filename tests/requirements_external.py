@@ -58,6 +58,8 @@ REQUIREMENTS = [
     tool("ldconfig", "libc-bin", "test_elf: ld.so.cache as the real ldconfig writes it"),
     tool("apt-get", "apt", "scripts/fetch-old-glibc (binary_support.fetch_old_glibc)"),
     tool("dpkg-deb", "dpkg", "scripts/fetch-old-glibc unpacks bullseye's libc6"),
+    tool("tar", "tar", "test_archive_safety: snapshot archives as GNU tar writes them "
+                       "(gnu, posix, ustar; gzip, bzip2, xz; --sparse)"),
     absent("/lib/ld-musl-x86_64.so.1", "musl",
            "test_binary, test_service_live: a binary whose interpreter is missing (ENOENT); "
            "remove musl"),
