@@ -56,7 +56,7 @@ def test_el9_goroot_in_env_file_and_root_owned_cache_as_non_root():
     assert mismatch["predicted_error"] == \
         'compile: version "go1.22.12" does not match go tool version "go1.21.13"'
     assert mismatch["fix"][0] == {
-        "kind": "edit", "safe": True, "path": "/home/alice/.config/go/env", "old": "GOROOT=/usr/local/go",
+        "kind": "edit", "safe": True, "syntax": "plain", "path": "/home/alice/.config/go/env", "old": "GOROOT=/usr/local/go",
         "description": mismatch["fix"][0]["description"]}
     [shadow] = run.results("GO-PATH-SHADOWED", "shell")
     assert shadow["fix"][0]["line"] == 'export PATH="/usr/local/go/bin:$PATH"'

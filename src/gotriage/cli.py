@@ -196,13 +196,32 @@ def _use_colour(args):
 
 
 def _write(text):
-    """Write to stdout; characters the terminal cannot encode become '?' rather than a crash."""
+    """Write to stdout, with every character that a terminal would not show as itself
+    (escape sequences and controls in a hostile file name, bytes that are not UTF-8)
+    written as an escape; characters the terminal cannot encode become '?' rather than
+    a crash."""
+    from gotriage.quoting import visible_output
+
+    text = visible_output(text)
     try:
         sys.stdout.write(text)
     except UnicodeEncodeError:
         encoding = getattr(sys.stdout, "encoding", None) or "ascii"
         sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
     sys.stdout.flush()
+
+
+def _warn(text):
+    """A message on stderr: host names in it reach the terminal as escapes, never as
+    control sequences, and what the terminal cannot encode becomes '?'."""
+    from gotriage.quoting import visible
+
+    text = visible(text)
+    try:
+        sys.stderr.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stderr, "encoding", None) or "ascii"
+        sys.stderr.write(text.encode(encoding, "replace").decode(encoding))
 
 
 def _options(args):
@@ -295,10 +314,10 @@ def cmd_collect(args):
             raise ToolError("cannot write %s: %s" % (out, exc)) from None
     finally:
         host.close()
-    sys.stderr.write("gotriage: recorded %d paths and %d commands into %s (secrets redacted)\n" % (
+    _warn("gotriage: recorded %d paths and %d commands into %s (secrets redacted)\n" % (
         len(host.paths), len(host.commands), out))
     for note in report.notes:
-        sys.stderr.write("gotriage: not recorded: %s\n" % note)
+        _warn("gotriage: not recorded: %s\n" % note)
     return 0
 
 
@@ -461,7 +480,7 @@ def _dispatch(args):
     try:
         return args.func(args)
     except ToolError as exc:
-        sys.stderr.write("gotriage: error: %s\n" % exc)
+        _warn("gotriage: error: %s\n" % exc)
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("gotriage: interrupted\n")
@@ -473,11 +492,11 @@ def _dispatch(args):
         from gotriage.host.snapshot import SnapshotError
 
         if isinstance(exc, SnapshotError):
-            sys.stderr.write("gotriage: error: %s\n" % exc)
+            _warn("gotriage: error: %s\n" % exc)
             return EXIT_USAGE
         if os.environ.get("GOTRIAGE_DEBUG"):
             raise
-        sys.stderr.write("gotriage: internal error: %s: %s (set GOTRIAGE_DEBUG=1 for details)\n"
+        _warn("gotriage: internal error: %s: %s (set GOTRIAGE_DEBUG=1 for details)\n"
                          % (type(exc).__name__, exc))
         return EXIT_USAGE
 

@@ -98,6 +98,12 @@ def visible(text):
     return "".join(out)
 
 
+def one_line(text):
+    """`visible` for text that must stay on one line (a finding's title): a newline in a
+    host name is written as \\x0a."""
+    return visible(text).replace("\n", "\\x0a").replace("\t", "\\x09")
+
+
 def visible_output(text):
     """The whole output of a command made safe for a terminal (see `visible`), keeping
     gotriage's own colour sequences (ESC [ digits m), which only change colours."""

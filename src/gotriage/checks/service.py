@@ -570,16 +570,25 @@ def _exec_line(key, cmd, words):
     return "%s=%s" % (key, " ".join(words))
 
 
-def _env_prefix_fix(unit, line, cmd, count):
-    raw = list(cmd.raw_words)
-    if cmd.prefixes and raw:
-        raw[0] = raw[0][len(cmd.prefixes):]
-    assignments, rest = raw[:count], raw[count:]
+def _env_prefix_fix(facts, unit, line, cmd, count):
+    """Move the leading VAR=value words to Environment= and keep the rest of the line as
+    written.  A value holding '$' cannot move unchanged: ExecStart= expands `$$` and
+    `${NAME}`, Environment= does not."""
+    rest = cmd.raw_words[count:]
+    # the values as systemd has them once specifiers are expanded (%% is one %)
+    pairs = [tuple(facts.expand(unit, word).split("=", 1)) for word in cmd.argv[:count]]
     if not rest:
         return [Action.note("ExecStart= has no program after %s: give it the absolute path of "
-                            "the program" % " ".join(assignments))]
-    return [Action.edit(line.path, "Environment=" + " ".join(assignments), syntax="systemd",
-                        description="under [Service]"),
+                            "the program" % " ".join(cmd.argv[:count]))]
+    try:
+        if any("$" in value for _, value in pairs):
+            raise Unrepresentable(pairs, "systemd", "'$' means something else in Environment=")
+        environment = systemd_environment(pairs)
+    except Unrepresentable as exc:
+        return [Action.note("move %s to an Environment= line under [Service] and start "
+                            "ExecStart= with the program (%s)" % (
+                                ", ".join(name for name, _ in pairs), exc.reason)), _reload(unit)]
+    return [Action.edit(line.path, environment, syntax="systemd", description="under [Service]"),
             Action.edit(line.path, _exec_line(line.key, cmd, [cmd.prefixes + rest[0]] + rest[1:]),
                         old=line.text, syntax="systemd"),
             _reload(unit)]
@@ -730,7 +739,7 @@ def _exec(facts, unit):
                 line.path, line.line, line.value)) if old_style else
             "%s: Failed to locate executable %s: No such file or directory\n%s: Main process "
             "exited, code=exited, status=203/EXEC" % (unit.name, names[0], unit.name),
-            fix=_env_prefix_fix(unit, line, cmd, len(names)), references=REFS))
+            fix=_env_prefix_fix(facts, unit, line, cmd, len(names)), references=REFS))
         return out
     out.extend(_prefixes(facts, unit))
     shell = [w for w in cmd.args if _SHELL_SYNTAX.search(w)]
@@ -892,7 +901,8 @@ def _prefixes(facts, unit):
                     predicted_error="[%s:%d] Executable path is not absolute, ignoring: %s" % (
                         a.path, a.line, a.value),
                     fix=[Action.edit(a.path, a.text.replace(cmd.prefixes, cmd.prefixes.replace(bad[0], ""), 1),
-                                     old=a.text, description="PermissionsStartOnly=yes runs ExecStartPre= "
+                                     old=a.text, syntax="systemd",
+                                     description="PermissionsStartOnly=yes runs ExecStartPre= "
                                      "as root on systemd 219" if bad[0] == "+" else None), _reload(unit)],
                     references=REFS))
     return out
@@ -1243,7 +1253,7 @@ def _limits(facts, unit):
                 why="Each connection, file and pipe is a descriptor; Go can raise its soft limit only "
                     "up to this hard limit.",
                 predicted_error="http: Accept error: accept tcp [::]:PORT: accept4: too many open files",
-                fix=[Action.edit(a.path, "LimitNOFILE=65536", old=a.text), _reload(unit)]))
+                fix=[Action.edit(a.path, "LimitNOFILE=65536", old=a.text, syntax="systemd"), _reload(unit)]))
     identity = facts.identity(unit)
     a = unit.assignment("LimitNPROC")
     if a is not None and (identity is None or identity.uid != 0):
@@ -1259,7 +1269,7 @@ def _limits(facts, unit):
                     "runtime creates threads for blocking system calls.",
                 predicted_error="runtime: failed to create new OS thread (have N already; errno=11)\n"
                                 "runtime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc",
-                fix=[Action.edit(a.path, "LimitNPROC=%d" % (NPROC_MIN * 16), old=a.text), _reload(unit)]))
+                fix=[Action.edit(a.path, "LimitNPROC=%d" % (NPROC_MIN * 16), old=a.text, syntax="systemd"), _reload(unit)]))
     a = unit.assignment("TasksMax")
     if a is not None and a.value.isdecimal() and int(a.value) < 64:
         out.append(_f("SVC-LIMITS-NPROC", "warn", "%s: TasksMax=%s" % (unit.name, a.value), unit,
@@ -1267,7 +1277,7 @@ def _limits(facts, unit):
                       why="TasksMax= caps the threads of the whole unit; a Go server under load needs "
                           "dozens.",
                       predicted_error="runtime: failed to create new OS thread (have N already; errno=11)",
-                      fix=[Action.edit(a.path, "TasksMax=4096", old=a.text), _reload(unit)]))
+                      fix=[Action.edit(a.path, "TasksMax=4096", old=a.text, syntax="systemd"), _reload(unit)]))
     if not out:
         a = unit.assignment("LimitNOFILE")
         soft, hard = K.default_nofile(facts.version)
@@ -1408,7 +1418,7 @@ def _ports(facts, unit):
             evidence=evidence + ([Evidence.file(a.path, a.text, a.line)] if a else []),
             why="The bounding set limits every capability the process can ever have, root included.",
             predicted_error=predicted,
-            fix=[Action.edit(a.path, "CapabilityBoundingSet=%s" % cap, old=a.text,
+            fix=[Action.edit(a.path, "CapabilityBoundingSet=%s" % cap, old=a.text, syntax="systemd",
                              description="keep %s in the set" % cap) if a else Action.note("add %s" % cap),
                  _reload(unit)])]
     if identity is None or identity.uid == 0:
@@ -1423,7 +1433,7 @@ def _ports(facts, unit):
             unit.name, port, identity.user, target.path), unit)]
     fix = []
     if _known(facts, "Service", "AmbientCapabilities"):
-        fix.append(Action.edit(_dropin(unit), "AmbientCapabilities=%s" % cap,
+        fix.append(Action.edit(_dropin(unit), "AmbientCapabilities=%s" % cap, syntax="systemd",
                                description="under [Service] (`systemctl edit %s`)" % unit.name))
     if target.path and not nnp:
         fix.append(Action.command(["setcap", "cap_net_bind_service=+ep", target.path],
@@ -1504,7 +1514,7 @@ def _sandbox(facts, unit):
                     predicted_error="%s: Main process exited, code=exited, status=%s" % (unit.name, status),
                     fix=[Action.command(["install", "-m", "0755", path, "/usr/local/bin/"])
                          if what == "program" else Action.note("move the directory out of home directories"),
-                         Action.edit(a.path, "ProtectHome=read-only", old=a.text, description="or")]))
+                         Action.edit(a.path, "ProtectHome=read-only", old=a.text, syntax="systemd", description="or")]))
     settings = ["%s=%s" % (k, unit.value(k)) for k in ("ProtectSystem", "ProtectHome", "PrivateTmp")
                 if unit.value(k)] + ["%s=..." % k for k in _PATH_KEYS if unit.assignments(k)]
     if not out and settings:
@@ -1781,7 +1791,7 @@ def _journal(facts, unit):
         out.append(_f("SVC-JOURNAL-NOFILE", "error", "%s: too many open files%s" % (unit.name, _link(causes)),
                       unit, subject="nofile", evidence=ev(nofile),
                       fix=list(causes[0].fix) if causes else [
-                          Action.edit(_dropin(unit), "LimitNOFILE=65536", description="under [Service]")]))
+                          Action.edit(_dropin(unit), "LimitNOFILE=65536", syntax="systemd", description="under [Service]")]))
     loader = journal.first("loader", "glibc")
     if loader is not None:
         what = loader.get("lib") or loader.get("version")

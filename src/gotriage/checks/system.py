@@ -9,6 +9,7 @@ from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge.go_kernel import EPOLL_ENOSYS, format_kernel, min_kernel, parse_kernel
 from gotriage.parsers.limits import UNLIMITED, applicable
+from gotriage.quoting import Unrepresentable, ini_value
 
 LAYER = "system"
 
@@ -86,6 +87,16 @@ def _vault_url(url, release, section):
     return None
 
 
+def _repo_edit(section, key, value, old):
+    """KEY=VALUE for a .repo section, or a note when the value cannot be written there."""
+    try:
+        line = "%s=%s" % (key, ini_value(value, url_list=key in ("baseurl", "gpgkey", "mirrorlist")))
+    except Unrepresentable as exc:
+        return Action.note("in [%s] of %s, set %s to the vault's address (%s)" % (
+            section.name, section.path, key, exc.reason))
+    return Action.edit(section.path, line, old=old, syntax="ini", description="[%s]" % section.name)
+
+
 def _dead_mirrors(facts, distro, release):
     if not release.dead_hosts or not release.vault:
         return []
@@ -108,18 +119,16 @@ def _dead_mirrors(facts, distro, release):
             if key == "baseurl":
                 new_base = new_base or _vault_url(url, release, section)
                 if new_base:
-                    fix.append(Action.edit(section.path, "baseurl=%s" % new_base, old=old,
-                                           description="[%s]" % section.name))
+                    fix.append(_repo_edit(section, "baseurl", new_base, old))
             else:
-                fix.append(Action.edit(section.path, "#" + old, old=old,
+                fix.append(Action.edit(section.path, "#" + old, old=old, syntax="ini",
                                        description="[%s]: the mirrorlist service is gone" % section.name))
                 if "baseurl" not in section.options:
                     source = commented[1] if commented else url
                     new_base = _vault_url(source, release, section)
                     if new_base:
                         old_line = lines[commented[0] - 1] if commented and commented[0] <= len(lines) else None
-                        fix.append(Action.edit(section.path, "baseurl=%s" % new_base, old=old_line,
-                                               description="[%s]" % section.name))
+                        fix.append(_repo_edit(section, "baseurl", new_base, old_line))
         fix.append(Action.command(["yum" if release.el == 7 else "dnf", "clean", "all"],
                                   description="drop the cached mirror lists, then retry"))
         key, url = dead[0]
@@ -236,7 +245,7 @@ def modules(facts):
                         "(Linux 4.19; RHEL 8.3 and later).",
                     predicted_error="modprobe: FATAL: Module %s not found in directory "
                                     "/lib/modules/%s" % (word, facts.kernel or "$(uname -r)"),
-                    fix=[Action.edit(path, "nf_conntrack", old=line)]))
+                    fix=[Action.edit(path, "nf_conntrack", old=line, syntax="plain")]))
     count, limit = facts.sysctl("net/netfilter/nf_conntrack_count"), facts.sysctl(
         "net/netfilter/nf_conntrack_max")
     if count and limit and count.isdecimal() and limit.isdecimal() and int(limit) > 0:
@@ -251,7 +260,8 @@ def modules(facts):
                     "`i/o timeout`.",
                 predicted_error="nf_conntrack: table full, dropping packet",
                 fix=[Action.edit("/etc/sysctl.d/90-conntrack.conf",
-                                 "net.netfilter.nf_conntrack_max = %d" % (int(limit) * 4)),
+                                 "net.netfilter.nf_conntrack_max = %d" % (int(limit) * 4),
+                                 syntax="plain"),
                      Action.command(["sysctl", "--system"])]))
     return results
 
@@ -259,6 +269,17 @@ def modules(facts):
 # ---------------------------------------------------------------------------------------
 NOFILE_MIN = 4096
 NPROC_MIN = 1024
+
+
+def _limits_edit(user, item, value):
+    """A limits.d line for `user` (pam_limits splits on white space: a name holding any
+    cannot be written there)."""
+    if not user or any(c.isspace() or not c.isprintable() for c in user) or user.startswith(("@", "%", "#")):
+        return Action.note("raise %s for the user that runs Go (limits.d), or Limit%s= in a "
+                           "service's unit" % (item, item.upper()))
+    return Action.edit("/etc/security/limits.d/90-go.conf", "%s  -  %s  %d" % (user, item, value),
+                       syntax="plain", description="for logins (then log in again); for a service: "
+                                                   "Limit%s= in its unit" % item.upper())
 
 
 @check("SYS-LIMITS", LAYER, "limits leave the Go runtime room", findings={
@@ -287,7 +308,7 @@ def limits(facts):
         results.append(_f("SYS-LIMITS-BAD-LINE", "info", "%s line %d cannot be parsed" % (path, number),
                           subject="%s:%d" % (path, number), evidence=[Evidence.file(path, line, number)],
                           why="pam_limits skips it, so the limit it meant to set is not set.",
-                          fix=[Action.edit(path, None, old=line)]))
+                          fix=[Action.edit(path, None, old=line, syntax="plain")]))
     rule_for = applicable(rules, identity.user)
     own = facts.own_limits
     for item, proc_name, minimum, predicted in (
@@ -311,10 +332,7 @@ def limits(facts):
                 why="A busy Go server needs more: each connection is a file descriptor and "
                     "blocking system calls take OS threads.",
                 predicted_error=predicted,
-                fix=[Action.edit("/etc/security/limits.d/90-go.conf",
-                                 "%s  -  %s  %d" % (identity.user, item, minimum * 16),
-                                 description="for logins (then log in again); for a service: "
-                                             "Limit%s= in its unit" % item.upper())])
+                fix=[_limits_edit(identity.user, item, minimum * 16)])
             title = "%s %s limit for %s is %d" % (item, kind, identity.user, value)
             if item == "nofile":
                 results.append(_f("SYS-LIMITS-NOFILE", "warn", title, **common))

@@ -64,7 +64,7 @@ def _unset_action(ctx, name, where, facts):
                            "that exports it in your profile)" % (name, ctx.label, name))
     envfile = facts.env_file(ctx)
     if envfile is not None and where == envfile.path and name in envfile.values:
-        return Action.edit(envfile.path, None, old=envfile.values[name].text,
+        return Action.edit(envfile.path, None, old=envfile.values[name].text, syntax="plain",
                            description="every installed Go reads this file; edit it by hand: "
                                        "`go env -u %s` fails while the value is broken, and "
                                        "Go 1.27 refuses it (`go: GOROOT cannot be modified`)" % name
@@ -442,7 +442,7 @@ def env_file(facts):
                     subject="%s:%d" % (envfile.path, entry.line),
                     evidence=[Evidence.file(envfile.path, entry.text, entry.line)],
                     why="go ignores or rejects such lines; someone meant something by it.",
-                    fix=[Action.edit(envfile.path, None, old=entry.text)]))
+                    fix=[Action.edit(envfile.path, None, old=entry.text, syntax="plain")]))
         if not results or all(r.subject != envfile.path for r in results):
             results.append(_f("GO-ENVFILE", "ok", "go env file %s%s" % (
                 envfile.path, "" if envfile.exists else " (none)"), ctx))
@@ -923,7 +923,8 @@ def caches(facts):
             value = probe.get(name)
             if name == "GOCACHE" and value in ("", "off"):
                 continue
-            first = value.split(":")[0] if value else ""
+            # only GOPATH is a list (":"-separated); GOCACHE and GOMODCACHE are one path
+            first = (value.split(":")[0] if name == "GOPATH" else value) if value else ""
             if not first:
                 continue
             if not first.startswith("/"):

@@ -9,6 +9,8 @@ Symbols fall back to ASCII when the output cannot encode them (Python 3.6 under 
 and colour is used only on a terminal and never with NO_COLOR.
 """
 
+from gotriage.quoting import one_line
+
 SYMBOLS = {"ok": "\u2713", "info": "\u00b7", "warn": "!", "error": "\u2717"}
 ASCII_SYMBOLS = {"ok": "ok", "info": "i", "warn": "!", "error": "x"}
 COLOURS = {"ok": "32", "info": "36", "warn": "33", "error": "31"}
@@ -57,7 +59,7 @@ def render(report, style, verbose=False):
         for f in items:
             symbol = style.paint(style.symbols[f.severity], f.severity)
             where = "  [%s]" % ", ".join(f.contexts) if f.contexts else ""
-            lines.append("  %s %s  %s%s" % (symbol, f.id, f.title, style.paint(where, code="2")))
+            lines.append("  %s %s  %s%s" % (symbol, f.id, one_line(f.title), style.paint(where, code="2")))
             if f.severity == "ok" and not verbose:
                 continue
             body = []
