@@ -123,7 +123,9 @@ _NAME_WORDS = ("token", "secret", "jwt", "pass", "cred", "key", "pwd", "auth", "
 
 def _strong_hit(folded, pos, word):
     """Whether `word` at `pos` is part of a strong name word (password, credential...)."""
-    if word in ("token", "secret", "jwt") or word in _PROGRAM_WORDS:
+    if word in _PROGRAM_WORDS:  # a program's name, not gzip for zip
+        return pos == 0 or not folded[pos - 1].isalnum()
+    if word in ("token", "secret", "jwt"):
         return True
     if word == "pass":
         return folded.startswith(("passw", "passphrase"), pos) or folded.endswith("ssh", 0, pos)
@@ -691,8 +693,8 @@ def _command_lines(text, records_only):
     """(start, end) of the lines of `text` that may carry a command line or typed text:
     in a raw audit log, its EXECVE, PROCTITLE, USER_CMD, TTY and USER_TTY records (one
     regular expression: 1 ms a MB); in other text, any line with such a field."""
-    if records_only:
-        return [(m.start() + 1, m.end()) for m in _COMMAND_RECORD.finditer(text)]
+    if records_only:  # (the expression starts at a newline: one before the first line)
+        return [(m.start(), m.end() - 1) for m in _COMMAND_RECORD.finditer("\n" + text)]
     spans, at = [], 0
     for line in text.split("\n"):
         if any(hint in line for hint in _AUDIT_HINTS):
@@ -701,15 +703,13 @@ def _command_lines(text, records_only):
     return spans
 
 
-def _audit_fields(text, records_only=False):
-    """[[start, end, name, decoded, was hex]] per line that carries a command line or
-    typed text; offsets are into `text`.  Hex values are decoded all at once."""
-    if records_only:
-        text = "\n" + text
+def _audit_fields(text, spans):
+    """[[start, end, name, decoded, was hex]] per line of `spans` that carries a command
+    line or typed text; offsets are into `text`.  Hex values are decoded all at once."""
     records, raw = [], []
-    for start, end in _command_lines(text, records_only):
+    for start, end in spans:
         record = [list(m.span(2) + m.group(1, 2)) + [False]
-                  for m in _AUDIT_FIELD.finditer(text, start - 1 if start else 0, end)]
+                  for m in _AUDIT_FIELD.finditer(text, start, end)]
         if record:
             records.append(record)
             raw.extend(record)
@@ -731,11 +731,27 @@ def _audit_fields(text, records_only=False):
     for f in raw:
         if not f[4]:
             f[3] = f[3][1:-1]
-        if records_only:
-            f[0] -= 1
-            f[1] -= 1
     records = [[f for f in record if f[3] is not None] for record in records]
     return [record for record in records if record]
+
+
+COMMAND_BLOCK = 32  # command records judged together by _may_hold_secrets
+
+
+def _may_hold_secrets(text, spans):
+    """Whether a trigger word or a shape's word is in the command fields of these record
+    lines: the fields found with one expression, the hex values decoded at once, searched
+    together (most logs have none: then nothing more is done)."""
+    values = _AUDIT_FIELD.findall("\n".join(text[start:end] for start, end in spans))
+    if not values:
+        return False
+    try:
+        decoded = bytes.fromhex("0A".join(v for _n, v in values if not v.startswith('"')))
+    except ValueError:
+        return True  # one is not hex: the fields one by one
+    blob = "\n".join([v[1:-1] for _n, v in values if v.startswith('"')] +
+                      [decoded.decode("utf-8", "surrogateescape").replace("\0", "\n")])
+    return bool(_hot_positions(blob)) or _shapes_hint(blob)
 
 
 def _audit_records(text, prefilter=True, records_only=False):
@@ -743,7 +759,11 @@ def _audit_records(text, prefilter=True, records_only=False):
     command line and as text, and written again (hex stays hex) where they changed.
     The decoded values are searched together, one a line, for the trigger words; only
     the records they are found in are judged."""
-    records = _audit_fields(text, records_only)
+    spans = _command_lines(text, records_only)
+    if prefilter and records_only:  # only the blocks of records where something is
+        blocks = [spans[at:at + COMMAND_BLOCK] for at in range(0, len(spans), COMMAND_BLOCK)]
+        spans = [span for block in blocks if _may_hold_secrets(text, block) for span in block]
+    records = _audit_fields(text, spans)
     if not records:
         return text
     fields = [f for record in records for f in record]
