@@ -319,3 +319,45 @@ def test_the_doctor_view_shows_hostile_names_as_escapes(tmp_path):
     out.decode("utf-8")  # all of it is UTF-8
     titles = [line for line in out.decode().splitlines() if "GO-PATH-NOT-FOUND" in line]
     assert len(titles) == 3 and all("\\x1b]0;pwned\\x07\\xff\\u202e" in t for t in titles)
+
+
+@pytest.mark.parametrize("python", ["default", "3.6"])
+def test_names_that_are_not_ascii_under_the_c_locale(python, tmp_path):
+    """Python 3.6 under LANG=C (EL7 and EL8 from cron, `env -i`, an ssh without a locale)
+    encodes a str path as ASCII: the Host hands the kernel UTF-8 bytes instead, live and
+    from a snapshot."""
+    from cli_support import VENV36_PYTHON
+
+    interpreter = sys.executable if python == "default" else VENV36_PYTHON
+    need(os.path.exists(interpreter), "Python 3.6 (.venv36, scripts/setup)")
+    name = "caf\u00e9 \udcff"
+    program = "/usr/local/bin/" + name
+    _service_snapshot(tmp_path / "snap", {"cafe.service": "[Service]\nExecStart=%s\n"
+                                          % systemd_exec_line([program])},
+                      programs=[(program, 0o100644)])
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C",
+           "PYTHONPATH": os.path.join(ROOT, "src")}
+    proc = subprocess.run([interpreter, "-m", "gotriage", "service", "--root", str(tmp_path / "snap"),
+                           "cafe", "--json"], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout.decode("ascii"))
+    [chmod] = [r for r in report["results"] if r["id"] == "SVC-EXEC-NOT-EXECUTABLE"]
+    assert chmod["fix"][0]["argv"] == ["chmod", "0755", program]
+    # live: a unit file naming a program whose path is not ASCII, read through the live
+    # Host (the path comes out of the file as UTF-8 text, not from argv)
+    directory = os.path.join(str(tmp_path).encode(), _b(name))
+    os.mkdir(directory)
+    live_program = os.path.join(directory, b"prog")
+    with open(live_program, "wb") as f:
+        f.write(b"#!/bin/sh\n")
+    os.chmod(live_program, 0o644)
+    unit = tmp_path / "cafe.service"
+    unit.write_bytes(_b("[Service]\nExecStart=%s\n" % systemd_exec_line([os.fsdecode(live_program)])))
+    proc = subprocess.run([interpreter, "-m", "gotriage", "service", str(unit), "--json"],
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    assert b"internal error" not in proc.stderr and b"Traceback" not in proc.stderr, proc.stderr
+    report = json.loads(proc.stdout.decode("ascii"))
+    assert not [r for r in report["results"] if r["id"] == "GOTRIAGE-CHECK-FAILED"]
+    [chmod] = [r for r in report["results"] if r["id"] == "SVC-EXEC-NOT-EXECUTABLE"]
+    assert _b(chmod["fix"][0]["argv"][-1]) == live_program

@@ -92,6 +92,22 @@ def _describe_errno(code):
     return os.strerror(number)
 
 
+def fs_path(path):
+    """A path as the bytes the kernel gets: UTF-8, with surrogate escapes (PEP 383) turned
+    back into the bytes they stand for.  Never the locale's encoding: Python 3.6 under
+    LANG=C encodes a str path as ASCII and raises UnicodeEncodeError (not OSError) on
+    "/opt/caf\u00e9", and gotriage reads paths out of files as UTF-8."""
+    if isinstance(path, bytes):
+        return path
+    return path.encode("utf-8", "surrogateescape")
+
+
+def fs_text(raw):
+    """A file name or value from the kernel as text: UTF-8, undecodable bytes kept as
+    surrogate escapes (fs_path gives them back)."""
+    return raw.decode("utf-8", "surrogateescape") if isinstance(raw, bytes) else raw
+
+
 def errno_name(exc):
     """The errno name of an OSError (ENOENT, EACCES...), or EIO when there is none."""
     if getattr(exc, "errno", None) in _errno.errorcode:

@@ -4,7 +4,8 @@ Commands run with no stdin (or the bytes a caller gives them), in their own sess
 a timeout kills the whole process group: firewall-cmd and friends hang when D-Bus is
 stuck), with a hard timeout cut to what is left of the run's deadline, and with their
 output capped.  A tool named without a path is the system's (base.TOOL_DIRS), never one
-that the caller's PATH puts first.  Nothing here writes to the host.
+that the caller's PATH puts first.  Paths, arguments and environment values reach the
+kernel as UTF-8 bytes whatever the locale (base.fs_path).  Nothing here writes to the host.
 """
 
 import os
@@ -21,6 +22,8 @@ from gotriage.host.base import (
     Identity,
     StatResult,
     errno_name,
+    fs_path,
+    fs_text,
     stdin_digest,
     tool_candidates,
 )
@@ -47,7 +50,7 @@ class LiveHost(Host):
             # In chunks: /proc and /sys files refuse one huge read (ENOMEM for a 16 MiB
             # buffer on /proc/sys), and most files are small.
             chunks, left = [], max_bytes
-            with open(path, "rb") as f:
+            with open(fs_path(path), "rb") as f:
                 while left > 0:
                     chunk = f.read(min(left, 65536))
                     if not chunk:
@@ -64,7 +67,7 @@ class LiveHost(Host):
 
     def read_range(self, path, offset, length):
         def _read():
-            with open(path, "rb") as f:
+            with open(fs_path(path), "rb") as f:
                 f.seek(offset)
                 chunks, left = [], length
                 while left > 0:
@@ -82,24 +85,24 @@ class LiveHost(Host):
             raise
 
     def stat(self, path):
-        return StatResult.from_os(_wrap("stat", path, os.stat, path))
+        return StatResult.from_os(_wrap("stat", path, os.stat, fs_path(path)))
 
     def lstat(self, path):
-        return StatResult.from_os(_wrap("lstat", path, os.lstat, path))
+        return StatResult.from_os(_wrap("lstat", path, os.lstat, fs_path(path)))
 
     def listdir(self, path):
-        return sorted(_wrap("listdir", path, os.listdir, path))
+        return sorted(fs_text(n) for n in _wrap("listdir", path, os.listdir, fs_path(path)))
 
     def readlink(self, path):
-        return _wrap("readlink", path, os.readlink, path)
+        return fs_text(_wrap("readlink", path, os.readlink, fs_path(path)))
 
     def realpath(self, path):
-        return os.path.realpath(path)
+        return fs_text(os.path.realpath(fs_path(path)))
 
     def getxattr(self, path, name):
         if not hasattr(os, "getxattr"):
             raise HostError("ENOTSUP", path, "getxattr")
-        return _wrap("getxattr", path, os.getxattr, path, name)
+        return _wrap("getxattr", path, os.getxattr, fs_path(path), name)
 
     def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
         # Imported here: subprocess (and socket below) cost more than the rest of a
@@ -110,7 +113,7 @@ class LiveHost(Host):
         timeout = self.time_left(timeout)
         if timeout is None:
             return self.past_deadline(argv, env, cwd, input)
-        if cwd and not os.path.isdir(cwd):
+        if cwd and not os.path.isdir(fs_path(cwd)):
             return _stamped(CommandResult(argv, env, cwd, None, b"",
                                           ("working directory %s does not exist" % cwd).encode(),
                                           0.0, "failed"), input)
@@ -123,7 +126,9 @@ class LiveHost(Host):
             # executable= runs the file found while the program still sees argv[0] as
             # asked (multi-call programs such as xtables-*-multi dispatch on it)
             proc = subprocess.Popen(
-                list(argv), executable=executable, env=env, cwd=cwd,
+                [fs_path(a) for a in argv], executable=fs_path(executable),
+                env=None if env is None else {fs_path(k): fs_path(v) for k, v in env.items()},
+                cwd=fs_path(cwd) if cwd else cwd,
                 stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                 close_fds=True)
@@ -161,7 +166,7 @@ class LiveHost(Host):
         if "/" in name:
             return name
         for candidate in tool_candidates(name, os.geteuid(), _path_of(env)):
-            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            if os.path.isfile(fs_path(candidate)) and os.access(fs_path(candidate), os.X_OK):
                 return candidate
         return None
 
@@ -195,7 +200,8 @@ class LiveHost(Host):
         return Identity(user, uid, gid, os.getgroups(), home, shell)
 
     def environ(self):
-        return dict(os.environ)
+        # os.environb, decoded as every path is (fs_text): the same text under any locale
+        return {fs_text(k): fs_text(v) for k, v in os.environb.items()}
 
     def hostname(self):
         return os.uname()[1]

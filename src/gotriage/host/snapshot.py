@@ -40,6 +40,8 @@ from gotriage.host.base import (
     HostError,
     Identity,
     StatResult,
+    fs_path,
+    fs_text,
     stdin_digest,
 )
 
@@ -128,13 +130,15 @@ class SnapshotHost(Host):
         return self.paths.get(path) or {}
 
     def _file_path(self, path):
-        """Where the contents of host path `path` live inside the snapshot, or None."""
+        """Where the contents of host path `path` live inside the snapshot (as bytes:
+        base.fs_path), or None."""
         norm = posixpath.normpath("/" + path.lstrip("/"))
-        local = os.path.join(self.directory, "files", norm.lstrip("/"))
+        files = os.path.join(fs_path(self.directory), b"files")
+        local = os.path.join(files, fs_path(norm.lstrip("/")))
         # A hand-made snapshot directory could hold symlinks: never leave it.
-        base = os.path.realpath(os.path.join(self.directory, "files"))
+        base = os.path.realpath(files)
         real = os.path.realpath(local)
-        if real != base and not real.startswith(base + os.sep):
+        if real != base and not real.startswith(base + b"/"):
             return None
         return local
 
@@ -195,7 +199,7 @@ class SnapshotHost(Host):
             return sorted(value)
         local = self._file_path(path)
         if local and os.path.isdir(local):
-            return sorted(os.listdir(local))
+            return sorted(fs_text(n) for n in os.listdir(local))
         raise HostError("ENOENT", path, "listdir")
 
     def readlink(self, path):
