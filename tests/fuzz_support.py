@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA
 
-FUZZ_EXAMPLES = 80
+FUZZ_EXAMPLES = 50
 EXAMPLES = int(os.environ.get("GOTRIAGE_FUZZ_EXAMPLES") or FUZZ_EXAMPLES)
 SEED = os.environ.get("GOTRIAGE_FUZZ_SEED")
 

@@ -25,7 +25,7 @@ from conftest import DATA, need
 from firewall_scenarios import scenario_snapshot, scenarios
 from fuzz_support import BYTE_TOKENS, rng
 
-MUTANTS = int(os.environ.get("GOTRIAGE_FUZZ_MUTANTS") or 20)
+MUTANTS = int(os.environ.get("GOTRIAGE_FUZZ_MUTANTS") or 16)
 SELINUX = os.path.join(DATA, "selinux")
 SERVICES = os.path.join(DATA, "services")
 SNAPSHOTS = os.path.join(DATA, "snapshots")
