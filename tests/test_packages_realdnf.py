@@ -224,7 +224,7 @@ def test_repo_without_url(sandbox):
     run = _check(_snapshot(box))
     [finding] = run.results("PKG-REPOS-NO-URL")
     assert finding["predicted_error"] in out
-    assert finding["fix"][0] == {"kind": "edit", "safe": True, "path": "/etc/yum.repos.d/nourl.repo",
+    assert finding["fix"][0] == {"kind": "edit", "safe": True, "syntax": "ini", "path": "/etc/yum.repos.d/nourl.repo",
                                  "old": "#baseurl=http://127.0.0.1:9/", "line": "baseurl=http://127.0.0.1:9/",
                                  "description": finding["fix"][0]["description"]}
 

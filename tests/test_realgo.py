@@ -100,7 +100,7 @@ def test_goroot_in_go_env_file_poisons_every_install(tmp_path, home, toolchains)
     assert_predicted(f, out)
     g = only(run, "GO-ENVFILE-GOROOT")
     assert g["evidence"][0]["source"] == str(envfile)
-    assert g["fix"][0] == {"kind": "edit", "safe": True, "path": str(envfile),
+    assert g["fix"][0] == {"kind": "edit", "safe": True, "syntax": "plain", "path": str(envfile),
                            "old": "GOROOT=%s" % t19.root,
                            "description": g["fix"][0]["description"]}
 
