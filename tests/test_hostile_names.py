@@ -361,3 +361,38 @@ def test_names_that_are_not_ascii_under_the_c_locale(python, tmp_path):
     assert not [r for r in report["results"] if r["id"] == "GOTRIAGE-CHECK-FAILED"]
     [chmod] = [r for r in report["results"] if r["id"] == "SVC-EXEC-NOT-EXECUTABLE"]
     assert _b(chmod["fix"][0]["argv"][-1]) == live_program
+
+
+@pytest.mark.parametrize("output", ["snap", "snap.tar.gz"])
+def test_collect_records_a_path_that_is_not_ascii_under_the_c_locale(output, tmp_path):
+    """`collect` under Python 3.6 and LANG=C writes a recorded path that is not ASCII
+    (here the project directory), and `check --root` reads it back the same."""
+    from cli_support import VENV36_PYTHON
+
+    need(os.path.exists(VENV36_PYTHON), "Python 3.6 (.venv36, scripts/setup)")
+    # a home that is not ASCII: its go env file is read (and recorded) by a path built
+    # from HOME, which gotriage decodes as UTF-8 text
+    home = os.path.join(str(tmp_path).encode(), _b("caf\u00e9 \udcff"))
+    os.makedirs(os.path.join(home, b".config", b"go"))
+    with open(os.path.join(home, b".config", b"go", b"env"), "w") as f:
+        f.write("GOFLAGS=-mod=mod\n")
+    project = os.path.join(home, b"proj")
+    os.mkdir(project)
+    with open(os.path.join(project, b"main.go"), "w") as f:
+        f.write("package main\n")
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C", "HOME": home,
+           "PYTHONPATH": os.path.join(ROOT, "src").encode()}
+    out = str(tmp_path / output)
+    args = ["--layer", "toolchain", "--project", project]
+    proc = subprocess.run([VENV36_PYTHON, "-m", "gotriage", "collect", "-o", out] + args,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([VENV36_PYTHON, "-m", "gotriage", "check", "--root", out, "--json"] + args,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    assert b"Traceback" not in proc.stderr, proc.stderr
+    report = json.loads(proc.stdout.decode("ascii"))
+    [missing] = [r for r in report["results"] if r["id"] == "GO-MODULES-NO-GOMOD"]
+    assert _b(missing["subject"]) == project
+    recorded = os.path.join(out.encode(), b"files") if output == "snap" else None
+    if recorded:
+        assert os.path.exists(recorded + os.path.join(home, b".config", b"go", b"env"))

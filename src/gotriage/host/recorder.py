@@ -22,7 +22,14 @@ import tempfile
 import time
 
 from gotriage import __version__
-from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, Host, HostError, stdin_digest
+from gotriage.host.base import (
+    DEFAULT_MAX_READ,
+    DEFAULT_TIMEOUT,
+    Host,
+    HostError,
+    fs_path,
+    stdin_digest,
+)
 from gotriage.host.redact import STREAM_PIECE, redact_bytes, redact_env, redact_stream
 from gotriage.host.snapshot import FORMAT_VERSION, MANIFEST, command_key, encode_output
 
@@ -241,7 +248,8 @@ class RecordingHost(Host):
         os.makedirs(dest, 0o700, exist_ok=True)
         os.chmod(dest, 0o700)
         for rel, _size, pieces in self.snapshot_members():
-            path = os.path.join(dest, *rel.split("/"))
+            # bytes: a recorded path that is not ASCII under Python 3.6 and LANG=C
+            path = os.path.join(fs_path(dest), *[fs_path(p) for p in rel.split("/")])
             _makedirs_private(os.path.dirname(path))
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as f:
@@ -257,7 +265,8 @@ class RecordingHost(Host):
         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         os.fchmod(fd, 0o600)
         now = time.time()
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz",
+                                                            encoding="utf-8") as tar:
             for rel, size, pieces in self.snapshot_members():
                 info = tarfile.TarInfo(top + "/" + rel)
                 info.mode = 0o600
