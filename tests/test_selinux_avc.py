@@ -84,15 +84,59 @@ def test_go_binary_without_path_record_says_how_to_find_it(tmp_path):
     report = avc_json(["--root", str(snap)])
     ex = best(report, tclass="file")
     assert ex["id"] == "SEL-AVC-EXEC-LABEL" and ex["confidence"] == "medium"
-    assert any("-inum 1234" in a["description"] for a in ex["fix"] if a["kind"] == "note")
+    # a real command with the denial's inode and name, no placeholder to fill in
+    assert commands(ex)[0].startswith("find / -xdev -inum 1234 -name ")
 
 
-def test_port_8080_already_has_a_type_so_it_is_modified(tmp_path):
+def test_port_of_another_service_is_never_retyped(tmp_path):
+    """8080 is http_cache_port_t (squid's): `semanage port -m` would take it from squid.
+    The fix is a module allowing httpd_t exactly that, run on the same snapshot."""
     snap = host_snapshot(tmp_path, _log("go-8080.log"))
-    ex = best(avc_json(["--root", str(snap)]), tclass="tcp_socket")
-    assert ex["id"] == "SEL-AVC-PORT"
+    report = avc_json(["--root", str(snap)])
+    ex = best(report, tclass="tcp_socket")
+    assert ex["id"] == "SEL-AVC-PORT" and ex["module"] is True
+    assert commands(ex) == ["gotriage avc --root %s --module gotriage_local" % snap]
+    assert "http_cache_port_t" in ex["title"] and "do not retype" in ex["title"]
+    assert not [c for d in report["denials"] for e in d["explanations"] for c in commands(e)
+                if c.startswith("semanage port")]
+    # and `gotriage avc --module` writes exactly that rule
+    run = run_gotriage(["avc", "--root", str(snap), "--module", "gotriage_local"], cwd=str(tmp_path))
+    assert "allow httpd_t http_cache_port_t:tcp_socket name_bind;" in \
+        (tmp_path / "gotriage_local.te").read_text(), run.stdout
+
+
+SEMANAGE_PORTS = """\
+SELinux Port Type              Proto    Port Number
+
+http_cache_port_t              tcp      3128, 8080, 8118, 10001-10010
+http_port_t                    tcp      80, 443, 488, 8008, 8009, 8443, 8448
+postgresql_port_t              tcp      5432
+"""
+
+
+def _semanage_snapshot(tmp_path, local):
+    """A host whose semanage answered `port -l` and `port -l -C` (`local`: its local
+    customisations, in semanage's format)."""
+    snap = host_snapshot(tmp_path, _log("go-8080.log"), name="semanage-" + str(bool(local)),
+                         paths={"/usr/sbin/semanage": {"stat": {"mode": 0o100755}}})
+    for number, (args, out) in enumerate(((["port", "-l"], SEMANAGE_PORTS),
+                                          (["port", "-l", "-C"], local)), 1):
+        (snap / "commands").mkdir(exist_ok=True)
+        (snap / "commands" / ("%04d.json" % number)).write_text(json.dumps(
+            {"argv": ["/usr/sbin/semanage"] + args, "returncode": 0, "stdout": out}))
+    return snap
+
+
+def test_a_port_the_user_labelled_may_be_relabelled(tmp_path):
+    """-m only for the user's own label (`semanage port -l -C` lists it)."""
+    own = _semanage_snapshot(tmp_path, "SELinux Port Type              Proto    Port Number\n\n"
+                                       "http_cache_port_t              tcp      8080\n")
+    ex = best(avc_json(["--root", str(own)]), tclass="tcp_socket")
     assert commands(ex) == ["semanage port -m -t http_port_t -p tcp 8080"]
-    assert any("http_cache_port_t" in n and "-m" in n for n in ex["notes"])
+    assert any("your own" in n for n in ex["notes"])
+    theirs = _semanage_snapshot(tmp_path, "")
+    ex = best(avc_json(["--root", str(theirs)]), tclass="tcp_socket")
+    assert ex["module"] is True and not any("semanage port" in c for c in commands(ex))
 
 
 def test_setroubleshoot_bind_ports(tmp_path):
@@ -117,25 +161,42 @@ def test_setroubleshoot_restorecon(tmp_path):
 
 
 def test_setroubleshoot_allow_execmod_label_first_then_real_boolean(tmp_path):
+    """The policy labels /usr/lib/libGL.so.1.2 textrel_shlib_t already: restorecon.  The
+    boolean (every user domain may execmod) comes last, after the module, with its caution."""
     snap = host_snapshot(tmp_path, _log("allow_execmod.log"))
     report = avc_json(["--root", str(snap)])
     explanations = report["denials"][0]["explanations"]
     assert [e["analyzer"] for e in explanations] == ["textrel_label", "boolean"]
-    assert "textrel_shlib_t" in commands(explanations[0])[0]
+    assert commands(explanations[0]) == ["restorecon -v /usr/lib/libGL.so.1.2"]
+    assert "should be textrel_shlib_t" in explanations[0]["title"]
     assert commands(explanations[1]) == ["setsebool -P selinuxuser_execmod on"]
-    assert "now off" in explanations[1]["title"]
+    assert "now off" in explanations[1]["title"] and explanations[1]["host_wide"]
+    assert explanations[1]["fix"][0]["safe"] is False
+    assert "affects the whole host" in explanations[1]["fix"][0]["description"]
     assert any("not a boolean" in n for n in explanations[0]["notes"])
 
 
+def _process_explanations(report):
+    for d in report["denials"]:
+        if d["tclass"] == "process":
+            return d["explanations"]
+    raise AssertionError("no process denial")
+
+
 def test_execmem_boolean_uses_the_hosts_names_and_value(tmp_path):
+    """deny_execmem and allow_execmem change every domain: offered after the module that
+    allows only this service execmem, marked as affecting the whole host."""
     log = _log("go-service-denials.log")
-    rhel = best(avc_json(["--root", str(host_snapshot(tmp_path, log, booleans={
-        "deny_execmem": "1 1"}, name="rhel"))]), tclass="process")
-    assert commands(rhel) == ["setsebool -P deny_execmem off"] and "now on" in rhel["title"]
-    assert any("go_execmem" in n for n in rhel["notes"])
-    ref = best(avc_json(["--root", str(host_snapshot(tmp_path, log, booleans={
-        "allow_execmem": "0 0"}, name="ref"))]), tclass="process")
-    assert commands(ref) == ["setsebool -P allow_execmem on"]
+    rhel = _process_explanations(avc_json(["--root", str(host_snapshot(tmp_path, log, booleans={
+        "deny_execmem": "1 1"}, name="rhel"))]))
+    assert [e["analyzer"] for e in rhel] == ["module", "boolean"]
+    assert commands(rhel[1]) == ["setsebool -P deny_execmem off"] and "now on" in rhel[1]["title"]
+    assert rhel[1]["host_wide"] and "affects the whole host" in rhel[1]["title"]
+    assert any("go_execmem" in n for n in rhel[1]["notes"])
+    ref = _process_explanations(avc_json(["--root", str(host_snapshot(tmp_path, log, booleans={
+        "allow_execmem": "0 0"}, name="ref"))]))
+    assert [commands(e) for e in ref][1:] == [["setsebool -P allow_execmem on"]]
+    assert ref[0]["id"] == "SEL-AVC-MODULE"
 
 
 def test_module_when_nothing_narrower_fixes_it(tmp_path):
@@ -445,7 +506,25 @@ def test_check_layer_state_and_denials(tmp_path):
                      "SEL-BOOL-PENDING", "SEL-BOOL-NOT-PERSISTENT", "SEL-AVC-EXEC-LABEL"):
         assert expected in ids, ids
     mismatch = run.results("SEL-MODE-MISMATCH")[0]
-    assert mismatch["fix"][0]["line"] == "SELINUX=permissive"
+    # permissive now, enforcing in the file: never "SELINUX=permissive"; the way to enforcing
+    assert not [a for a in mismatch["fix"] if a["kind"] == "edit"]
+    assert [a["shell"] for a in mismatch["fix"] if a["kind"] == "command"] == [
+        "gotriage avc", "setenforce 1"]
+    assert "already says enforcing" in mismatch["fix"][-1]["description"]
+    text = run_gotriage(["check", "--root", str(snap), "--layer", "selinux"]).stdout
+    assert "SELINUX=permissive" not in text and "setenforce 1" in text
+    # enforcing now, permissive in the file: the file is made to say enforcing
+    snap = host_snapshot(tmp_path, b"", mode="1", config_mode="permissive", name="weaker-file")
+    mismatch = run_gotriage(["check", "--root", str(snap), "--layer", "selinux", "--json"]).results(
+        "SEL-MODE-MISMATCH")[0]
+    assert [(a["kind"], a.get("old"), a.get("line")) for a in mismatch["fix"]] == [
+        ("edit", "SELINUX=permissive", "SELINUX=enforcing")]
+    # disabled in the file, permissive now: permissive in the file, then the way to enforcing
+    snap = host_snapshot(tmp_path, b"", mode="0", config_mode="disabled", name="disabled-file")
+    fix = run_gotriage(["check", "--root", str(snap), "--layer", "selinux", "--json"]).results(
+        "SEL-MODE-MISMATCH")[0]["fix"]
+    assert fix[0]["line"] == "SELINUX=permissive" and fix[0]["old"] == "SELINUX=disabled"
+    assert fix[-1]["shell"] == "setenforce 1"
 
 
 def test_dontaudit_hint_when_a_unit_fails_without_denial(tmp_path):

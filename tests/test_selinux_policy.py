@@ -81,9 +81,11 @@ MODULE_LOGS = [name for name in LOGS if name.endswith(".log")]
 
 def _module_expected(report):
     """What the log holds decides the module: the denials whose best explanation is the
-    module (nothing narrower fixes them) and the directories a label fix records with
-    `semanage fcontext -a -t TYPE PATTERN` (they become its .fc lines)."""
-    chosen = [d for d in report["denials"] if d["explanations"][0]["id"] == "SEL-AVC-MODULE"]
+    module (nothing narrower fixes them, or a port another service owns) and the
+    directories a label fix records with `semanage fcontext -a -t TYPE PATTERN` (they
+    become its .fc lines)."""
+    chosen = [d for d in report["denials"] if d["explanations"][0].get("module")]
+    assert all(d["explanations"][0]["id"] in ("SEL-AVC-MODULE", "SEL-AVC-PORT") for d in chosen)
     fc = [a["argv"][5] for d in report["denials"] for a in d["explanations"][0]["fix"]
           if (a.get("argv") or [])[:4] == ["semanage", "fcontext", "-a", "-t"]
           and a["argv"][4] != "TYPE"]

@@ -501,12 +501,13 @@ def test_recorded_tools_replay_from_the_snapshot(tmp_path):
     from gotriage.selinux.command import analyse
 
     recorder = RecordingHost(LiveHost())
-    facts, _scan, explained = analyse(recorder, LOGS)
+    # the same printed module command on both (a replay's names its --root)
+    facts, _scan, explained = analyse(recorder, LOGS, rerun=["gotriage", "avc"])
     assert facts.verdicts and facts.tool_runs["matchpathcon"][0].ok
     live = [[e.to_dict() for e in ex] for _d, ex in explained]
     snap = recorder.save(str(tmp_path / "snap"))
     replay_host = SnapshotHost(snap)
-    facts2, _scan, explained2 = analyse(replay_host, LOGS)
+    facts2, _scan, explained2 = analyse(replay_host, LOGS, rerun=["gotriage", "avc"])
     assert [[e.to_dict() for e in ex] for _d, ex in explained2] == live
     assert {k: v.to_dict() for k, v in facts2.verdicts.items()} == {
         k: v.to_dict() for k, v in facts.verdicts.items()}
@@ -614,7 +615,8 @@ def test_a_type_the_policy_lacks_is_flagged():
 
     need(os.access(SEINFO, os.X_OK) and os.path.exists(POLICY),
          "setools (seinfo) and selinux-policy-default")
-    _facts, _scan, explained = analyse(Policy(), [os.path.join(SEL, "go-8080.log")])
-    (best_fix,) = [ex[0] for _d, ex in explained]
+    _facts, _scan, explained = analyse(Policy(), [os.path.join(SEL, "bind_ports.log")])
+    (best_fix,) = [ex[0] for d, ex in explained if d.tclass == "tcp_socket"]
     assert best_fix.id == "SEL-AVC-PORT" and best_fix.confidence == "low"
+    assert [a.render() for a in best_fix.fix] == ["semanage port -a -t http_port_t -p tcp 81"]
     assert any(n.startswith("seinfo: http_port_t is not a type of the loaded policy") for n in best_fix.notes)

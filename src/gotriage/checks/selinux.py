@@ -6,7 +6,7 @@ from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.parsers.audit import size_text
-from gotriage.selinux.analyzers import explain
+from gotriage.selinux.analyzers import explain, setsebool_action, verdict_summary
 
 LAYER = "selinux"
 CONFIG_PATH = "/etc/selinux/config"
@@ -39,7 +39,9 @@ def _when(stamp):
         "The running mode differs from SELINUX= in /etc/selinux/config: a reboot changes it "
         "(what works now may stop working, or the reverse).",
         "/sys/fs/selinux/enforce and the SELINUX= line",
-        "make the file say what you want after a reboot (the exact line is shown)."),
+        "never weaken SELinux to match: when the file says enforcing, get there safely "
+        "(review the denials with `gotriage avc`, fix them, then `setenforce 1`; the file "
+        "stays enforcing); when the running mode is the stronger one, write it in the file."),
     "SEL-MODE-RELABEL": (
         "SELinux is disabled now but the config enables it: files created meanwhile have no "
         "label, and booting enforcing without a relabel breaks services (and logins).",
@@ -84,9 +86,10 @@ def mode(facts):
             "SEL-MODE-MISMATCH", "warn",
             "SELinux is %s now but %s after a reboot (%s line %d)" % (current, configured, cfg.path, number),
             evidence=evidence, subject=cfg.path,
-            why="setenforce changes only the running system; /etc/selinux/config decides at boot.",
-            fix=[Action.edit(cfg.path, "SELINUX=%s" % current, old=text,
-                             description="to keep today's mode")]))
+            why="setenforce changes only the running system; /etc/selinux/config decides at boot.  "
+                "gotriage never proposes a weaker mode: the way out is to fix what enforcing "
+                "would deny.",
+            fix=_mode_fix(current, configured, cfg, text)))
     if current == "permissive":
         results.append(_f("SEL-MODE-PERMISSIVE", "info",
                           "SELinux is permissive (policy %s): denials are logged, not enforced" %
@@ -95,6 +98,34 @@ def mode(facts):
         results.append(_f("SEL-MODE", "ok", "SELinux is %s (policy %s)" % (current, facts.policy_name),
                           evidence=evidence))
     return results
+
+
+STRENGTH = {"disabled": 0, "permissive": 1, "enforcing": 2}
+
+
+def _to_enforcing(configured):
+    """The safe way from permissive to enforcing: what enforcing would deny is already in
+    the audit log (permissive=1), so fix it first, then enforce."""
+    return [Action.command(["gotriage", "avc"], description="the denials logged while permissive: "
+                                                            "each would be blocked when enforcing"),
+            Action.note("fix each as it says (a label, a port, a boolean for that service, or "
+                        "a module), and check the service works"),
+            Action.command(["setenforce", "1"], safe=False,
+                           description="enforce now, once no denial is left; %s" % (
+                               "/etc/selinux/config already says enforcing" if configured == "enforcing"
+                               else "then set SELINUX=enforcing in /etc/selinux/config"))]
+
+
+def _mode_fix(current, configured, cfg, text):
+    """Never towards a weaker mode: when the file is stronger than the running mode, the
+    steps to reach it safely; when the running mode is stronger, write it in the file."""
+    if STRENGTH.get(configured, 0) > STRENGTH.get(current, 0):
+        return _to_enforcing(configured) if current == "permissive" else []
+    fix = [Action.edit(cfg.path, "SELINUX=%s" % current, old=text,
+                       description="keep today's %s mode after a reboot" % current)]
+    if current == "permissive":
+        fix.extend(_to_enforcing(configured))
+    return fix
 
 
 # ---------------------------------------------------------------------------------------
@@ -146,7 +177,7 @@ def booleans(facts):
                 "SEL-BOOL-PENDING", "warn", "boolean %s is %s, pending %s" % (
                     name, "on" if current else "off", "on" if pending else "off"), subject=name,
                 evidence=[Evidence.file("/sys/fs/selinux/booleans/" + name, "%d %d" % (current, pending))],
-                fix=[Action.command(["setsebool", "-P", name, "on" if pending else "off"], safe=False)]))
+                fix=[setsebool_action(name, pending, "commit the staged value")]))
     for name, stored in sorted(facts.persistent_booleans.items()):
         if name in values and values[name][0] != stored:
             results.append(_f(
@@ -154,8 +185,7 @@ def booleans(facts):
                     name, "on" if values[name][0] else "off", "on" if stored else "off"), subject=name,
                 evidence=[Evidence.file("/sys/fs/selinux/booleans/" + name, "%d %d" % values[name]),
                           Evidence.file(facts.store + "/booleans.local", "%s=%d" % (name, stored))],
-                fix=[Action.command(["setsebool", "-P", name, "on" if values[name][0] else "off"],
-                                    description="keep today's value", safe=False)]))
+                fix=[setsebool_action(name, values[name][0], "keep today's value")]))
     if not results:
         results.append(_f("SEL-BOOL", "ok", "%d booleans, none pending or different after a reboot" %
                           len(values)))
@@ -259,7 +289,7 @@ def denial_findings(facts, scan, current):
         verdict = view.verdicts.get(d.key)
         if verdict is not None and view.audit2why is not None:
             evidence.append(Evidence.command(view.audit2why, text="(its AVC line on stdin) %s%s" % (
-                verdict.summary(), "; %s the explanation" % best.audit2why
+                verdict_summary(verdict), "; %s the explanation" % best.audit2why
                 if best.audit2why in ("confirmed", "contradicted") else "")))
         evidence.append(Evidence.fact("seen %d times, first %s, last %s%s" % (
             d.count, _when(d.first), _when(d.last),

@@ -65,11 +65,34 @@ def parse_config(text):
     return Config(mode, policy, lines)
 
 
+def parse_semanage_ports(text):
+    """{(port, proto): type} from `semanage port -l` output (`TYPE  tcp  80, 81, 8000-8009`);
+    ranges wider than 64 ports (the generic unreserved ones) are left out."""
+    table = {}
+    for line in text.splitlines():
+        match = re.match(r"^(\S+)\s+(tcp|udp|sctp|dccp)\s+(.+)$", line)
+        if not match:
+            continue
+        for item in match.group(3).split(","):
+            item = item.strip()
+            low, _, high = item.partition("-")
+            if low.isdecimal() and (not high or high.isdecimal()):
+                lo, hi = int(low), int(high or low)
+                if hi - lo <= 64:
+                    for number in range(lo, hi + 1):
+                        table.setdefault((number, match.group(2)), match.group(1))
+    return table
+
+
 class SELinuxFacts(object):
-    def __init__(self, host, logs=None, since=None, timeout=10.0, use_tools=True):
+    def __init__(self, host, logs=None, since=None, timeout=10.0, use_tools=True, rerun=None):
         self.host = host
         self.notes = []
         self.logs = logs
+        # the command that runs the same analysis again (the module fix extends it)
+        self.rerun = rerun or (["gotriage", "avc"] + (
+            ["--root", getattr(host, "origin", "")] if host.kind == "snapshot" else []) +
+            list(logs or []))
         self.since = since
         self.timeout = timeout
         self.use_tools = use_tools  # False: judge from the files only (a log from elsewhere)
@@ -319,21 +342,19 @@ class SELinuxFacts(object):
             result = self.run("semanage", ["port", "-l"], timeout=max(self.timeout, 30.0))
             if result is None or not result.ok:
                 return None
-            table = {}
-            for line in result.text.splitlines():
-                match = re.match(r"^(\S+)\s+(tcp|udp|sctp|dccp)\s+(.+)$", line)
-                if not match:
-                    continue
-                for item in match.group(3).split(","):
-                    item = item.strip()
-                    low, _, high = item.partition("-")
-                    if low.isdecimal() and (not high or high.isdecimal()):
-                        lo, hi = int(low), int(high or low)
-                        if hi - lo <= 64:
-                            for number in range(lo, hi + 1):
-                                table.setdefault((number, match.group(2)), match.group(1))
-            return table
+            return parse_semanage_ports(result.text)
         return self._once("ports", load)
+
+    def local_port_types(self):
+        """{(port, proto): type} of the ports the user labelled (`semanage port -l -C`:
+        the local customisations only), or None when unknown.  Asked only when a denial
+        is on a port that has a type: it decides whether that type is the user's own."""
+        def load():
+            result = self.run("semanage", ["port", "-l", "-C"], timeout=max(self.timeout, 30.0))
+            if result is None or not result.ok:
+                return None
+            return parse_semanage_ports(result.text)
+        return self._once("local-ports", load)
 
     def policy_types(self):
         """The types of the loaded policy, from `seinfo POLICY --flat -t` (one run, about
@@ -360,7 +381,9 @@ class SELinuxFacts(object):
                     self.sesearch if self.tool("sesearch") and self.policy_file else None,
                     self.policy_name, labels=labels, verdicts=verdicts,
                     audit2why=run[0] if run and verdicts else None,
-                    types=self.policy_types() if denials else None)
+                    types=self.policy_types() if denials else None,
+                    local_ports=self.local_port_types if need_ports else None,
+                    rerun=self.rerun)
 
     # -- the audit log --------------------------------------------------------------------
     @property

@@ -27,9 +27,56 @@ PORT_TYPES = {
 }
 PORT_SOURCE = REFPOLICY + "; 8080/9090/9100 identical in " + FEDORA
 
-# Types of ports nothing defines: `semanage port -a` is the fix for these.
+# Types of ports nothing defines: `semanage port -a` is the fix for these.  They are the
+# only port types gotriage ever proposes to change: every other port type belongs to a
+# service (5432 postgresql_port_t, 8080 http_cache_port_t...), and `semanage port -m`
+# on it takes the port away from every domain that uses it.  A port's type is changed
+# with -m only when it is the user's own (a local customisation, `semanage port -l -C`).
+# In the reference policy these are the portcon ranges of 1000 ports and more and the
+# initial SID `port` (tests/test_selinux_fixes.py checks them against policy.33).
 UNDEFINED_PORT_TYPES = frozenset(["unreserved_port_t", "reserved_port_t", "hi_reserved_port_t",
                                   "port_t", "ephemeral_port_t"])
+
+# File types no service module owns (the base policy's generic places: users' files,
+# /tmp, /usr, /var...): a directory labelled one of these may be given a service's type
+# with `semanage fcontext`.  A directory whose policy label is any other type belongs to
+# a policy module (/var/www httpd_sys_content_t, ~/.config xdg_config_t...): gotriage
+# never retypes it, it says restorecon (the policy's own label) or another place.
+GENERIC_FILE_TYPES = frozenset([
+    "default_t", "file_t", "unlabeled_t", "etc_t", "etc_runtime_t", "usr_t", "bin_t", "lib_t",
+    "src_t", "var_t", "var_lib_t", "var_log_t", "var_run_t", "var_spool_t", "tmp_t",
+    "user_tmp_t", "tmpfs_t", "user_tmpfs_t", "home_root_t", "user_home_dir_t", "user_home_t",
+    "admin_home_t", "staff_home_t", "unconfined_home_t", "root_t", "mnt_t", "public_content_t"])
+
+# Booleans that change every domain (or every daemon, every user, the whole kernel
+# interface): turning one on to fix one service weakens the host.  Offered last, marked
+# "affects the whole host".  Reference-policy names: every boolean of Debian's
+# policy.33 whose rules reach domains of 10 or more families (tests/test_selinux_fixes.py
+# computes it with setools); RHEL/Fedora names from its policy/modules (domain.te,
+# userdomain.te, selinuxutil.te, files.te, init.te, authlogin.te).
+HOST_WIDE_BOOLEANS = frozenset([
+    # RHEL/Fedora
+    "deny_execmem", "domain_can_mmap_files", "domain_can_write_kmsg", "domain_fd_use",
+    "domain_kernel_load_modules", "deny_ptrace", "deny_bluetooth",
+    "nis_enabled", "kerberos_enabled", "fips_mode", "global_ssp", "nscd_use_shm",
+    "authlogin_nsswitch_use_ldap", "authlogin_radius", "authlogin_yubikey",
+    "daemons_dump_core", "daemons_enable_cluster_mode", "daemons_use_tcp_wrapper",
+    "daemons_use_tty", "polyinstantiation_enabled", "use_nfs_home_dirs", "use_samba_home_dirs",
+    "use_ecryptfs_home_dirs", "use_fusefs_home_dirs", "unconfined_mmap_zero_ignore",
+    "xserver_object_manager", "ssh_sysadm_login", "xdm_sysadm_login",
+    # reference policy (Debian)
+    "allow_execmem", "allow_execmod", "allow_execstack", "allow_execheap", "allow_ptrace",
+    "allow_ypbind", "allow_kerberos", "allow_polyinstantiation", "allow_write_xshm",
+    "authlogin_pam", "init_daemons_use_tty",
+])
+HOST_WIDE_PREFIXES = ("selinuxuser_", "secure_mode")
+HOST_WIDE_CAUTION = ("affects the whole host: it changes what every domain (or every user "
+                     "or daemon) may do, not only this service; prefer the narrower fixes above")
+
+
+def host_wide(name):
+    """True for a boolean that changes every domain rather than one service's."""
+    return name in HOST_WIDE_BOOLEANS or name.startswith(HOST_WIDE_PREFIXES)
 
 # The port type a confined domain is allowed to bind or connect to (its own service
 # port), used when sesearch is not there to ask the policy.
@@ -67,6 +114,9 @@ CONTENT_TYPES = {
     ("ftpd", "write"): "public_content_rw_t",
     ("nginx", "read"): "httpd_sys_content_t",
 }
+# Domains whose own types are the system's (init_t's are systemd's /run and /var/lib):
+# a service's files are never given one of them.
+SYSTEM_DOMAINS = frozenset(["init_t", "kernel_t"])
 WRITE_PERMS = frozenset(["write", "append", "create", "unlink", "rename", "add_name",
                          "remove_name", "setattr", "link", "rmdir", "reparent"])
 EXEC_PERMS = frozenset(["execute", "execute_no_trans", "entrypoint"])

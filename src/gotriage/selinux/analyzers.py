@@ -2,9 +2,18 @@
 ranked so that the narrowest fix comes first:
 
   1. the file has the wrong label        restorecon, or semanage fcontext + restorecon
-  2. the port has no type the domain may use    semanage port -a / -m
+  2. the port has no type the domain may use    semanage port -a (an unlabelled port),
+                                         -m (only a port the user labelled), or a
+                                         module for a port another service owns
   3. a real boolean allows it            setsebool -P NAME VALUE (with its current value)
-  4. nothing narrower: a minimal module  gotriage avc --module NAME
+  4. nothing narrower: a minimal module  gotriage avc LOG... --module gotriage_local
+  5. a boolean that changes every domain (deny_execmem, allow_ypbind...): last, marked
+     "affects the whole host"
+
+Nothing here weakens or breaks the host to fix one service: a port type that belongs to
+another service is never changed (its owner would lose it), a directory the policy
+labels for a module, a system directory or a home directory is never retyped with
+semanage fcontext, and every command names the host's own values (no placeholder).
 
 Each analyzer returns Explanations: plain words, the confidence, and the exact commands
 (argv lists).  `View` is what the analyzers know about the host's policy: booleans and
@@ -20,11 +29,12 @@ violation replaces the module (no allow rule can fix it).
 import posixpath
 import re
 
-from gotriage.findings import Action
+from gotriage.findings import Action, is_system_dir
 from gotriage.knowledge import selinux as K
 from gotriage.selinux.rules import format_rule
 
-RANK_LABEL, RANK_PORT, RANK_BOOLEAN, RANK_MODULE = 1, 2, 3, 4
+RANK_LABEL, RANK_PORT, RANK_BOOLEAN, RANK_MODULE, RANK_HOST_WIDE = 1, 2, 3, 4, 5
+MODULE_NAME = "gotriage_local"  # the name the printed `gotriage avc --module` uses
 LABEL_CLASSES = ("file", "dir", "lnk_file", "sock_file", "fifo_file")
 # Explanation.audit2why: what audit2why's verdict says of it (None: audit2why did not run)
 CONFIRMED, CONTRADICTED, NEUTRAL, ADDED = "confirmed", "contradicted", "neutral", "added"
@@ -32,10 +42,10 @@ CONFIRMED, CONTRADICTED, NEUTRAL, ADDED = "confirmed", "contradicted", "neutral"
 
 class Explanation(object):
     __slots__ = ("analyzer", "id", "rank", "confidence", "title", "why", "fix",
-                 "predicted_error", "notes", "audit2why")
+                 "predicted_error", "notes", "audit2why", "module")
 
     def __init__(self, analyzer, id, rank, confidence, title, why, fix=(), predicted_error=None,
-                 notes=()):
+                 notes=(), module=False):
         self.analyzer = analyzer
         self.id = id
         self.rank = rank
@@ -46,6 +56,11 @@ class Explanation(object):
         self.predicted_error = predicted_error
         self.notes = list(notes)
         self.audit2why = None
+        self.module = module  # its fix is the module `gotriage avc --module` writes
+
+    @property
+    def host_wide(self):
+        return self.rank == RANK_HOST_WIDE
 
     def to_dict(self):
         d = {"analyzer": self.analyzer, "id": self.id, "rank": self.rank,
@@ -54,6 +69,10 @@ class Explanation(object):
              "predicted_error": self.predicted_error}
         if self.audit2why is not None:
             d["audit2why"] = self.audit2why
+        if self.module:
+            d["module"] = True
+        if self.host_wide:
+            d["host_wide"] = True
         return d
 
 
@@ -61,7 +80,8 @@ class View(object):
     """The host's policy as far as it is known (every part may be missing)."""
 
     def __init__(self, booleans=None, fcontexts=None, port_types=None, sesearch=None,
-                 policy_name=None, labels=None, verdicts=None, audit2why=None, types=None):
+                 policy_name=None, labels=None, verdicts=None, audit2why=None, types=None,
+                 local_ports=None, rerun=None):
         self.booleans = booleans or {}  # name -> (current, pending)
         self.fcontexts = fcontexts
         self.port_types = port_types  # {(port, proto): type} from semanage, or None
@@ -71,6 +91,12 @@ class View(object):
         self.verdicts = verdicts or {}  # denial key -> parsers.audit2why.Verdict
         self.audit2why = audit2why  # the CommandResult of the audit2why run, or None
         self.types = types  # frozenset of the loaded policy's types (seinfo), or None
+        # callable() -> {(port, proto): type} of the user's own port labels (`semanage port
+        # -l -C`), or None when unknown
+        self.local_ports = local_ports
+        # the argv that runs this analysis again (`gotriage avc` with the same logs,
+        # --root, --since): the module fix adds `--module NAME` to it
+        self.rerun = list(rerun or ["gotriage", "avc"])
 
     @property
     def flavor(self):
@@ -84,6 +110,11 @@ class View(object):
     def port_type(self, port, proto):
         table = self.port_types if self.port_types is not None else K.PORT_TYPES
         return table.get((port, proto))
+
+    def local_port_type(self, port, proto):
+        """The type the user gave this port (`semanage port -a/-m`), or None."""
+        table = self.local_ports() if self.local_ports is not None else None
+        return (table or {}).get((port, proto))
 
     def own_type(self, path, tclass="file"):
         """The type gotriage's own reading of file_contexts gives `path`."""
@@ -121,8 +152,36 @@ def _context_type(context):
 
 
 def _restorecon(path, recursive=False):
+    # never recursive on a system or home directory: its own label is what was denied
+    recursive = recursive and not is_system_dir(path) and not _home_dir(path)
     return Action.command(["restorecon", "-Rv" if recursive else "-v", path],
                           description="give it the label the policy says it should have")
+
+
+def _home_dir(path):
+    """True for a home directory itself (/home/NAME, /root): retyping one relabels
+    everything its user keeps."""
+    parts = posixpath.normpath(path or "/").split("/")
+    return path in ("/root", "/home") or (len(parts) == 3 and parts[1] == "home")
+
+
+def unlabelable(directory, view):
+    """Why `semanage fcontext` must not retype `directory` (and all below it), or None:
+    a system directory, a home directory, a pseudo file system, or a place the policy
+    already labels with a type of its own (another module's)."""
+    if not directory or not directory.startswith("/"):
+        return "it is not an absolute path"
+    if is_system_dir(directory):
+        return "%s is a system directory" % directory
+    if _home_dir(directory):
+        return "%s is a home directory" % directory
+    if directory.startswith(("/proc/", "/sys/", "/dev/")) or directory in ("/proc", "/sys", "/dev"):
+        return "%s is a kernel file system, not labelled by file_contexts" % directory
+    owner = view.default_type(directory, "dir")
+    if owner is not None and owner not in K.GENERIC_FILE_TYPES:
+        return ("the policy labels %s %s (a module's type: other programs rely on it)"
+                % (directory, owner))
+    return None
 
 
 def _fcontext(directory, ftype):
@@ -139,6 +198,16 @@ def _what(denial):
     return where
 
 
+def _find_command(denial):
+    """A concrete `find` for a file the denial names only by name and inode."""
+    argv = ["find", "/", "-xdev"]
+    if denial.ino:
+        argv += ["-inum", str(denial.ino)]
+    if denial.name:
+        argv += ["-name", denial.name]
+    return argv if len(argv) > 3 else None
+
+
 def _audit2allow_note(denial):
     return ("audit2allow would write `%s`, which allows it for every %s labelled %s, not "
             "just this one." % (format_rule(denial.stype, denial.ttype, denial.tclass, denial.perms),
@@ -146,6 +215,16 @@ def _audit2allow_note(denial):
 
 
 # -- 1. labels ----------------------------------------------------------------------------
+def _install_elsewhere(path):
+    """Copy a program to /usr/local/bin, where it gets bin_t (cp and install label a new
+    file for its directory; mv keeps the old label)."""
+    target = "/usr/local/bin/" + posixpath.basename(path)
+    return [Action.command(["install", "-m", "0755", path, target],
+                           description="copy it where programs are labelled bin_t, then point "
+                                       "the unit's ExecStart= at %s" % target, safe=False),
+            Action.command(["restorecon", "-v", target], description="make sure of its label")]
+
+
 def exec_label(denial, view):
     """A service binary that kept a label it was given elsewhere (mv keeps labels): systemd
     (init_t) or another domain may not execute a user_home_t/user_tmp_t/... file."""
@@ -161,6 +240,7 @@ def exec_label(denial, view):
     confidence = "high"
     if path:
         directory = posixpath.dirname(path)
+        refused = unlabelable(directory, view)
         if expected and expected != denial.ttype and (expected in K.SERVICE_EXEC_TYPES or not systemd):
             fix.append(_restorecon(path))
             title = "%s is labelled %s; its directory's label is %s: restorecon fixes it" % (
@@ -169,21 +249,30 @@ def exec_label(denial, view):
                                                    "/usr/local/sbin/", "/usr/libexec/")):
             fix.append(_restorecon(path))
             title = "%s is labelled %s instead of bin_t: restorecon fixes it" % (path, denial.ttype)
-        else:
+        elif refused is None:
             fix.extend(_fcontext(directory, "bin_t"))
             fix.append(Action.note("or install the binary under /usr/local/bin (cp, or mv then "
                                    "restorecon), where it is labelled bin_t"))
             title = "%s is labelled %s and %s is not a place for programs: label the directory bin_t" % (
                 path, denial.ttype, directory)
+        else:
+            fix.extend(_install_elsewhere(path))
+            notes.append("%s is not relabelled: %s" % (directory, refused))
+            title = "%s is labelled %s in %s, which is no place for programs: install it under " \
+                    "/usr/local/bin" % (path, denial.ttype, directory)
     else:
         confidence = "medium"
         name = denial.name or "the program"
-        fix.append(Action.note("find the file: `systemctl cat UNIT` (ExecStart=), or "
-                               "`find / -xdev -inum %s -name %s` (inode from the denial)" % (
-                                   denial.ino or "INODE", name)))
-        fix.append(Action.note("then `restorecon -v PATH` if it is in a standard bin directory, "
-                               "else `semanage fcontext -a -t bin_t 'DIR(/.*)?'` and "
-                               "`restorecon -Rv DIR`"))
+        find = _find_command(denial)
+        if find:
+            fix.append(Action.command(find, description="find the file (name and inode from the "
+                                                        "denial); the unit's ExecStart= names it too"))
+        else:
+            fix.append(Action.note("find the file: the failed unit's ExecStart= names it "
+                                   "(`systemctl cat` that unit)"))
+        fix.append(Action.note("then restorecon -v on it if it is in a standard bin directory; "
+                               "elsewhere install it under /usr/local/bin (install -m 0755), "
+                               "where programs are labelled bin_t"))
         title = "%s is labelled %s, which %s may not execute: relabel it" % (
             name, denial.ttype, "systemd" if systemd else denial.stype)
     why = ("%s may not execute files labelled %s.  A file keeps the label of the place it was "
@@ -201,6 +290,11 @@ def exec_label(denial, view):
                         notes=notes)]
 
 
+# Types a domain's files may not be labelled with: programs, ports, and what the domain
+# itself creates at run time (init_t may read init_runtime_t: systemd's, under /run).
+NOT_CONTENT = ("_exec_t", "_port_t", "_runtime_t", "_var_run_t", "_tmp_t", "_tmpfs_t", "_lock_t")
+
+
 def _wanted_content_type(denial):
     prefix = denial.stype[:-2].split("_")[0] if denial.stype.endswith("_t") else denial.stype
     perms = set(denial.perms)
@@ -210,7 +304,8 @@ def _wanted_content_type(denial):
 
 def file_label(denial, view):
     """A file or directory whose label is not the one its path should have (restorecon),
-    or that sits in a place the service may not use (semanage fcontext for the directory)."""
+    or that sits in a place the service may not use (semanage fcontext for the directory,
+    when the directory is the service's own: never a system, home or module-owned one)."""
     if denial.tclass not in ("file", "dir", "lnk_file", "sock_file", "fifo_file"):
         return []
     perms = set(denial.perms)
@@ -234,38 +329,76 @@ def file_label(denial, view):
         return []
     wanted = _wanted_content_type(denial)
     candidates = []
-    if view.sesearch and wanted is None:
+    if view.sesearch and wanted is None and denial.stype not in K.SYSTEM_DOMAINS:
         candidates = view.sesearch(denial.stype, denial.tclass, denial.perms[0]) or []
     if wanted is None and candidates:
-        prefixed = [t for t in candidates if t.startswith(denial.stype[:-2])]
-        wanted = (prefixed or candidates)[0]
+        # only a content type of the domain's own (httpd_t: httpd_*): any other type it
+        # may read belongs to something else (init_t may read initrc_exec_t, a program's)
+        own = [t for t in candidates if t.startswith(denial.stype[:-2] + "_")
+               and not t.endswith(NOT_CONTENT)]
+        wanted = own[0] if own else None
     what = _what(denial)
+    search = ["sesearch", "-A", "-s", denial.stype, "-c", denial.tclass, "-p", denial.perms[0]]
+    notes = []
     if path:
         directory = path if denial.tclass == "dir" else posixpath.dirname(path)
-        fix = _fcontext(directory, wanted or "TYPE")
+        refused = unlabelable(directory, view)
+        if refused is not None and denial.tclass == "dir":
+            return []  # the directory itself is not the service's to relabel
+        if refused is not None:
+            fix = [Action.note("move %s into a directory of the service's own and label that "
+                               "directory with semanage fcontext%s, then restorecon -Rv it"
+                               % (path, " -a -t %s" % wanted if wanted else ""))]
+            notes.append("%s is not relabelled: %s" % (directory, refused))
+        elif wanted:
+            fix = _fcontext(directory, wanted)
+        else:
+            fix = [Action.command(search, description="the types %s may %s: choose one"
+                                                      % (denial.stype, denial.perms[0])),
+                   Action.note("then give %s that type (semanage fcontext -a -t with the "
+                               "pattern '%s(/.*)?') and apply it with restorecon -Rv %s"
+                               % (directory, directory.rstrip("/"), directory))]
     else:
-        fix = [Action.note("find it (`find / -xdev -inum %s`), then `semanage fcontext -a -t %s "
-                           "'DIR(/.*)?'` and `restorecon -Rv DIR`" % (denial.ino or "INODE",
-                                                                      wanted or "TYPE"))]
+        find = _find_command(denial)
+        fix = [Action.command(find, description="find the file (name and inode from the denial)")] \
+            if find else []
+        fix.append(Action.note("then label its directory %s with semanage fcontext (unless it "
+                               "is a system or home directory) and restorecon -Rv it"
+                               % (wanted or "with a type the service may use")))
+        if not wanted:
+            fix.append(Action.command(search, description="the types %s may %s"
+                                                          % (denial.stype, denial.perms[0])))
     why = ("%s is labelled %s, a type for %s, which %s may not use.  Keep the service's files "
            "in a directory labelled for it%s.  %s" % (
                what, denial.ttype, "users' files" if "home" in denial.ttype or "tmp" in denial.ttype
                else "unlabelled or generic files", denial.stype,
                " (%s)" % wanted if wanted else "", _audit2allow_note(denial)))
+    if candidates:
+        notes.append("types %s may %s: %s" % (denial.stype, denial.perms[0], ", ".join(candidates[:8])))
     return [Explanation("file_label", "SEL-AVC-FILE-LABEL", RANK_LABEL,
-                        "high" if wanted and path else "medium",
-                        "%s is labelled %s, which %s may not %s: label its directory %s" % (
+                        "high" if wanted and path and not notes else "medium",
+                        "%s is labelled %s, which %s may not %s: %s" % (
                             what, denial.ttype, denial.stype, " ".join(denial.perms),
-                            wanted or "with a type the service may use"), why, fix,
-                        notes=(["types %s may %s: %s" % (denial.stype, denial.perms[0],
-                                                          ", ".join(candidates[:8]))] if candidates else [])
-                        + view.label_notes(path, denial.tclass))]
+                            "label its directory %s" % wanted if wanted and fix[0].kind == "command"
+                            else "keep it in a directory labelled for the service"), why, fix,
+                        notes=notes + view.label_notes(path, denial.tclass))]
 
 
 def _textrel(denial, view):
     path = denial.path
     if not path:
         return []
+    owner = view.default_type(path, "file")
+    if owner == "textrel_shlib_t" and denial.ttype != owner:
+        why = ("%s has text relocations: loading it needs execmod, which the policy grants "
+               "to libraries labelled textrel_shlib_t, and the policy's file contexts already "
+               "label this one so; it lost the label (mv, or unpacked without it)." % path)
+        return [Explanation("textrel_label", "SEL-AVC-FILE-LABEL", RANK_LABEL, "high",
+                            "%s is labelled %s, should be textrel_shlib_t: restorecon" % (
+                                path, denial.ttype), why, [_restorecon(path)],
+                            notes=[K.NOT_BOOLEANS["execmod"]] + view.label_notes(path))]
+    if owner is not None and owner not in K.GENERIC_FILE_TYPES:
+        return []  # the policy labels it for a module: not retyped (the boolean or a module)
     why = ("%s has text relocations: loading it needs execmod, which the policy grants only "
            "to libraries labelled textrel_shlib_t.  Labelling this one library is narrower "
            "than any boolean.  (Go binaries do not use text relocations; this is a C library "
@@ -280,7 +413,10 @@ def _textrel(denial, view):
 
 # -- 2. ports -----------------------------------------------------------------------------
 def port(denial, view):
-    """name_bind / name_connect on a port whose type the domain may not use."""
+    """name_bind / name_connect on a port whose type the domain may not use.  An unlabelled
+    port (unreserved_port_t, reserved_port_t...) gets the type the domain may use; one the
+    user labelled may be relabelled; one that belongs to another service is left alone:
+    a module allows exactly this access to its type."""
     perms = set(denial.perms)
     if denial.tclass not in ("tcp_socket", "udp_socket", "sctp_socket") or not (
             perms & {"name_bind", "name_connect"}):
@@ -298,39 +434,89 @@ def port(denial, view):
             prefixed = [t for t in candidates if t.startswith(denial.stype[:-2])]
             wanted = (prefixed or candidates)[0]
     current = denial.ttype
-    defined = current not in K.UNDEFINED_PORT_TYPES
-    if number is not None and not defined:
-        known = view.port_type(number, proto)
-        if known:
-            current, defined = known, True
-    port_text = str(number) if number is not None else "PORT"
-    flag = "-m" if defined else "-a"
-    fix = [Action.command(["semanage", "port", flag, "-t", wanted or "TYPE", "-p", proto, port_text],
-                          description="give port %s the type %s may %s" % (
-                              port_text, denial.stype, verb))]
-    notes = []
-    if defined:
-        notes.append("port %s already has a type (%s), so `semanage port -a` fails with "
-                     "\"already defined\": use -m" % (port_text, current))
-    if not wanted:
-        notes.append("find the port types %s may %s: sesearch -A -s %s -c %s_socket -p %s" % (
-            denial.stype, verb, denial.stype, proto, perm))
-    elif candidates:
+    if number is not None and current in K.UNDEFINED_PORT_TYPES:
+        current = view.port_type(number, proto) or current
+    search = ["sesearch", "-A", "-s", denial.stype, "-c", "%s_socket" % proto, "-p", perm]
+    if current not in K.UNDEFINED_PORT_TYPES:
+        own = number is not None and view.local_port_type(number, proto) == current
+        if not own:
+            return [_owned_port(denial, view, proto, number, verb, current)]
+    port_text = str(number) if number is not None else None
+    flag = "-a" if current in K.UNDEFINED_PORT_TYPES else "-m"
+    fix, notes = [], []
+    if wanted and port_text:
+        fix.append(Action.command(["semanage", "port", flag, "-t", wanted, "-p", proto, port_text],
+                                  description="give port %s the type %s may %s" % (
+                                      port_text, denial.stype, verb)))
+    else:
+        if not wanted:
+            fix.append(Action.command(search, description="the port types %s may %s" % (
+                denial.stype, verb)))
+        if port_text:
+            fix.append(Action.note("then give port %s one of them (`semanage port -a -t` with "
+                                   "the type, `-p %s %s`)" % (port_text, proto, port_text)))
+        else:
+            fix.append(Action.note("the denial does not record the port (the program's "
+                                   "configuration names it): give it %s with `semanage port -a "
+                                   "-t`, `-p %s` and the number, if no service owns it (`semanage "
+                                   "port -l`)" % (wanted or "one of those types", proto)))
+    if flag == "-m":
+        notes.append("port %s is %s by your own `semanage port` (semanage port -l -C), so -m "
+                     "changes only your label" % (port_text, current))
+    if wanted and candidates:
         notes.append("port types %s may %s: %s" % (denial.stype, verb, ", ".join(candidates[:8])))
-    why = ("%s may %s only ports of certain types; %s %s is %s.  Giving this one port a type "
-           "the domain may use is narrower than a boolean (httpd_can_network_connect opens "
-           "every port) or an allow rule for %s.  Or choose a port that already has that type." % (
-               denial.stype, verb, proto, port_text, current, current))
-    return [Explanation("port", "SEL-AVC-PORT", RANK_PORT, "high" if wanted and number else "medium",
+    why = ("%s may %s only ports of certain types; %s %s is %s, a type no service owns.  "
+           "Giving this one port a type the domain may use is narrower than a boolean "
+           "(httpd_can_network_connect opens every port) or an allow rule for %s.  Or choose "
+           "a port that already has that type." % (
+               denial.stype, verb, proto, port_text or "(port not recorded)", current, current))
+    return [Explanation("port", "SEL-AVC-PORT", RANK_PORT, "high" if wanted and port_text else "medium",
                         "%s may not %s %s port %s (%s): %s" % (
-                            denial.stype, verb, proto, port_text, current,
-                            "semanage port %s -t %s" % (flag, wanted) if wanted else "label the port"),
+                            denial.stype, verb, proto, port_text or "(not recorded)", current,
+                            "semanage port %s -t %s" % (flag, wanted) if wanted and port_text
+                            else "label the port"),
                         why, fix, notes=notes)]
 
 
+def _owned_port(denial, view, proto, number, verb, current):
+    """The port's type belongs to another service: never retype it (every domain that uses
+    the port would lose it); a module allows exactly this domain this access to it."""
+    port_text = str(number) if number is not None else "(not recorded)"
+    rule = format_rule(denial.stype, current, denial.tclass, denial.perms)
+    why = ("%s %s is %s, a type the policy gives another service: `semanage port -m` would "
+           "take the port from every domain that uses it (its own service breaks).  A module "
+           "with exactly `%s` lets %s %s it and changes nothing else; a boolean below may "
+           "allow it too.  Or move the service to a port no service owns." % (
+               proto, port_text, current, rule, denial.stype, verb))
+    return Explanation("port", "SEL-AVC-PORT", RANK_PORT, "medium",
+                       "%s may not %s %s port %s: it is %s, another service's port type; do not "
+                       "retype it, allow it with a module" % (denial.stype, verb, proto, port_text,
+                                                              current),
+                       why, [_module_action(view)], notes=[
+                           "never `semanage port -m` a port whose type belongs to another "
+                           "service (%s)" % current], module=True)
+
+
 # -- 3. booleans --------------------------------------------------------------------------
+def setsebool_action(name, allow, description="persistent; broader than a label or port fix"):
+    """`setsebool -P NAME on|off`; a boolean that changes every domain carries the caution
+    instead of `description`."""
+    value = "on" if allow else "off"
+    return Action.command(["setsebool", "-P", name, value], safe=False,
+                          description=K.HOST_WIDE_CAUTION if K.host_wide(name) else description)
+
+
+def _boolean_title(name, state, allow, source=""):
+    title = "boolean %s allows it (%s%s): setsebool -P %s %s" % (
+        name, state, source, name, "on" if allow else "off")
+    if K.host_wide(name):
+        title += "; it affects the whole host"
+    return title
+
+
 def boolean(denial, view):
-    """A real boolean that allows this access, with its current value."""
+    """A real boolean that allows this access, with its current value; one that changes
+    every domain ranks last, with its caution."""
     out = []
     flavor = view.flavor
     for rhel, ref in K.boolean_candidates(denial):
@@ -357,28 +543,34 @@ def boolean(denial, view):
             notes.append(K.NOT_BOOLEANS["go_execmem"])
         if "execmod" in denial.perms:
             notes.append(K.NOT_BOOLEANS["execmod"])
+        wide = K.host_wide(name)
+        if wide:
+            notes.append(K.HOST_WIDE_CAUTION)
         why = "%s (%s; %s)." % (info.meaning if info else name, state,
                                 info.source if info else "policy")
         out.append(Explanation(
-            "boolean", "SEL-AVC-BOOLEAN", RANK_BOOLEAN, "medium" if value is None else "high",
-            "boolean %s allows it (%s): setsebool -P %s %s" % (
-                name, state, name, "on" if allow else "off"), why,
-            [Action.command(["setsebool", "-P", name, "on" if allow else "off"],
-                            description="persistent; broader than a label or port fix",
-                            safe=False)], notes=notes))
+            "boolean", "SEL-AVC-BOOLEAN", RANK_HOST_WIDE if wide else RANK_BOOLEAN,
+            "medium" if value is None else "high", _boolean_title(name, state, allow), why,
+            [setsebool_action(name, allow)], notes=notes))
     return out
 
 
 # -- 4. module ----------------------------------------------------------------------------
+def _module_action(view):
+    return Action.command(view.rerun + ["--module", MODULE_NAME],
+                          description="write %s.te (and .fc) with the rules of the denials "
+                                      "only a module fixes, and the commands to build and "
+                                      "load it" % MODULE_NAME, safe=False)
+
+
 def module(denial, view):
     rule = format_rule(denial.stype, denial.ttype, denial.tclass, denial.perms)
-    why = ("No label, port or boolean explains it: a local policy module with exactly this "
-           "rule allows it and nothing else.  Check first that the access is wanted.")
+    why = ("No label, port or boolean that changes only this service explains it: a local "
+           "policy module with exactly this rule allows it and nothing else.  Check first "
+           "that the access is wanted.")
     return [Explanation("module", "SEL-AVC-MODULE", RANK_MODULE, "low",
                         "no narrower fix: a minimal module with `%s`" % rule, why,
-                        [Action.command(["gotriage", "avc", "--module", "local_NAME"],
-                                        description="write the module and the commands to build "
-                                                    "and load it", safe=False)])]
+                        [_module_action(view)], module=True)]
 
 
 # -- audit2why's verdict ------------------------------------------------------------------
@@ -399,12 +591,12 @@ def _audit2why_boolean(denial, view, name, value, description):
                      "running value differs from the policy file's" % ("on" if value else "off"))
     why = "%s (%s; named by audit2why from %s)." % (
         description or "boolean %s" % name, state, view.audit2why_policy)
-    e = Explanation("audit2why", "SEL-AVC-BOOLEAN", RANK_BOOLEAN, confidence,
-                    "boolean %s allows it (%s; audit2why): setsebool -P %s %s" % (
-                        name, state, name, "on" if value else "off"), why,
-                    [Action.command(["setsebool", "-P", name, "on" if value else "off"],
-                                    description="persistent; broader than a label or port fix",
-                                    safe=False)], notes=notes)
+    wide = K.host_wide(name)
+    if wide:
+        notes.append(K.HOST_WIDE_CAUTION)
+    e = Explanation("audit2why", "SEL-AVC-BOOLEAN", RANK_HOST_WIDE if wide else RANK_BOOLEAN,
+                    confidence, _boolean_title(name, state, value, "; audit2why"), why,
+                    [setsebool_action(name, value)], notes=notes)
     e.audit2why = ADDED
     return e
 
@@ -435,6 +627,13 @@ def _constraint(denial, view, verdict):
     return e
 
 
+def verdict_summary(verdict):
+    """audit2why's verdict in its own words, and which of the booleans it names change
+    every domain (audit2why does not say)."""
+    wide = [name for name in verdict.boolean_names if K.host_wide(name)]
+    return verdict.summary() + ("  [%s: affects the whole host]" % ", ".join(wide) if wide else "")
+
+
 def review(denial, explanations, view):
     """The explanations checked against audit2why's verdict on the denial (when it ran):
     each says whether audit2why confirmed it; booleans it names are added; a constraint
@@ -442,15 +641,17 @@ def review(denial, explanations, view):
     verdict = view.verdicts.get(denial.key)
     if verdict is None:
         return explanations
-    said = "audit2why (%s): %s" % (view.audit2why_policy, verdict.summary())
+    said = "audit2why (%s): %s" % (view.audit2why_policy, verdict_summary(verdict))
     reason = verdict.reason
     out = []
     if reason == "constraint":
         out.append(_constraint(denial, view, verdict))
+    # a boolean audit2why names is narrower than a module unless it changes every domain
+    narrow_boolean = any(not K.host_wide(n) for n in verdict.boolean_names)
     for e in explanations:
         name = _boolean_of(e) if e.analyzer == "boolean" else None
         if reason == "boolean":
-            if e.rank == RANK_MODULE:
+            if e.analyzer == "module" and narrow_boolean:
                 continue  # a boolean is narrower than a module, and audit2why names it
             if name is not None:
                 e.audit2why = CONFIRMED if name in verdict.boolean_names else CONTRADICTED
@@ -468,7 +669,7 @@ def review(denial, explanations, view):
         elif reason == "te-rule":
             e.audit2why = CONTRADICTED if name is not None else CONFIRMED
         elif reason == "constraint":
-            if e.rank == RANK_MODULE:
+            if e.module:
                 continue  # no allow rule can fix a constraint
             e.audit2why = CONTRADICTED  # the type rules allow it: neither type nor boolean is why
         else:
@@ -490,14 +691,15 @@ ANALYZERS = (exec_label, file_label, port, boolean)
 
 
 def explain(denial, view):
-    """Every explanation of a denial, narrowest fix first (the module last), reviewed
-    against audit2why's verdict when there is one."""
+    """Every explanation of a denial, narrowest fix first (the module after every fix
+    for this service, booleans that change the whole host last), reviewed against
+    audit2why's verdict when there is one."""
     out = []
     for analyzer in ANALYZERS:
         out.extend(analyzer(denial, view))
-    out.sort(key=lambda e: e.rank)
-    if not out:
+    if not any(e.rank < RANK_MODULE or e.module for e in out):
         out.extend(module(denial, view))
+    out.sort(key=lambda e: e.rank)
     out = review(denial, out, view)
     if view.types:
         for explanation in out:
@@ -526,7 +728,9 @@ def check_types(explanation, types, policy_name=None):
 
 
 def needs_module(explanations):
-    return bool(explanations) and explanations[0].rank == RANK_MODULE
+    """True when the best explanation is a module (nothing narrower, or a port that
+    belongs to another service)."""
+    return bool(explanations) and explanations[0].module
 
 
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

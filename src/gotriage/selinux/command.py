@@ -11,9 +11,16 @@ import time
 
 from gotriage.facts.selinux import SELinuxFacts
 from gotriage.findings import shell_join
+from gotriage.knowledge.selinux import HOST_WIDE_CAUTION
 from gotriage.parsers.audit import size_text
 from gotriage.selinux import module as modwriter
-from gotriage.selinux.analyzers import explain, needs_module, valid_module_name
+from gotriage.selinux.analyzers import (
+    MODULE_NAME,
+    explain,
+    needs_module,
+    valid_module_name,
+    verdict_summary,
+)
 from gotriage.selinux.rules import raw_rules
 
 EXIT_CLEAN, EXIT_DENIALS, EXIT_ERROR = 0, 1, 2
@@ -64,8 +71,9 @@ def _when(stamp):
     return datetime.datetime.utcfromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def analyse(host, logs=None, since=None, timeout=10.0, explaining=True, use_tools=True):
-    facts = SELinuxFacts(host, logs, since, timeout, use_tools)
+def analyse(host, logs=None, since=None, timeout=10.0, explaining=True, use_tools=True,
+            rerun=None):
+    facts = SELinuxFacts(host, logs, since, timeout, use_tools, rerun=rerun)
     scan = facts.scan
     denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
     if not explaining:
@@ -127,6 +135,22 @@ def module_parts(name, explained):
     return te, (modwriter.write_fc(fc) if fc else None), chosen
 
 
+def rerun_argv(args):
+    """`gotriage avc` with the log arguments, --root, --since and --no-tools this run was
+    given, as given: the module fix adds `--module NAME` to it, so the module is written
+    from the same denials."""
+    argv = ["gotriage", "avc"] + list(args.logs or [])
+    if args.root:
+        argv += ["--root", args.root]
+    if getattr(args, "archive_limits", None):
+        argv += ["--archive-limits", args.archive_limits]
+    if args.since:
+        argv += ["--since", args.since]
+    if args.no_tools:
+        argv.append("--no-tools")
+    return argv
+
+
 def run(args, open_host, write):
     """The command; returns its exit code."""
     since = parse_since(args.since) if args.since else None
@@ -140,7 +164,7 @@ def run(args, open_host, write):
     try:
         explaining = bool(args.json or args.module or not args.raw_rules)
         facts, scan, explained = analyse(host, logs, since, args.timeout, explaining,
-                                         use_tools=not args.no_tools)
+                                         use_tools=not args.no_tools, rerun=rerun_argv(args))
         unreadable = [e for e in scan.files if e.get("error")]
         code = EXIT_DENIALS if explained else EXIT_CLEAN
         if unreadable and len(unreadable) == len(scan.files):
@@ -238,11 +262,11 @@ def render_text(facts, scan, explained, module, verbose=False):
             lines.append("    you will see: %s" % best.predicted_error)
         verdict = verdicts.get(d.key)
         if verdict is not None:
-            lines.append("    audit2why: %s  (%s)" % (verdict.summary(), VERDICT_WORDS.get(
+            lines.append("    audit2why: %s  (%s)" % (verdict_summary(verdict), VERDICT_WORDS.get(
                 best.audit2why, best.audit2why)))
         lines.append("    why: %s" % best.why)
         for action in best.fix:
-            lines.append("    fix: %s" % action.render())
+            lines.append("    fix: %s%s" % (action.render(), _caution(action)))
         for note in best.notes:
             if verdict is not None and note.startswith("audit2why ("):
                 continue  # said on its own line above
@@ -253,7 +277,7 @@ def render_text(facts, scan, explained, module, verbose=False):
                 ", audit2why: %s" % other.audit2why if other.audit2why else "", other.title))
             for action in other.fix:
                 if action.kind == "command":
-                    lines.append("        %s" % action.render())
+                    lines.append("        %s%s" % (action.render(), _caution(action)))
         if verbose:
             where = "%s, byte %d" % d.where if d.where else "?"
             lines.append("    evidence (%s):" % where)
@@ -282,8 +306,14 @@ def render_text(facts, scan, explained, module, verbose=False):
             lines.append("Module %s: not written, the logs hold no denial" % module["name"])
     elif any(needs_module(ex) for _d, ex in explained):
         lines.append("")
-        lines.append("For the denials only a module fixes: gotriage avc --module local_NAME")
+        lines.append("For the denials only a module fixes: %s" % shell_join(
+            facts.rerun + ["--module", MODULE_NAME]))
     return "\n".join(lines) + "\n"
+
+
+def _caution(action):
+    """A boolean that changes every domain says so wherever its command is printed."""
+    return "   (caution: %s)" % HOST_WIDE_CAUTION if action.description == HOST_WIDE_CAUTION else ""
 
 
 def to_json(facts, scan, explained, args, module):
