@@ -827,3 +827,20 @@ def test_snapshot_directories_ignore_the_limits(work):
     finally:
         host.close()
     assert snap.exists()  # a snapshot directory is the user's: close() leaves it
+
+
+def test_collect_says_which_ratio_reads_an_archive_of_mostly_zeros(work, monkeypatch):
+    """A snapshot made mostly of a large recorded Go binary (zeros where nothing was read)
+    can pass the default ratio: collect checks what it wrote and names the option that
+    reads it (here on 24 MiB, with the zeros tier's floor lowered to keep the test quick)."""
+    monkeypatch.setattr(archive_module, "ZEROS_RATIO_FLOOR", 16 * MiB)
+    size = 24 * MiB
+    data = concatenated("gzip", [(valid_raw() + header("snap/files/usr/local/bin/svc", size), 1),
+                                 (bytes(MiB), size // MiB), (END, 1)])
+    archive = write_bytes(work["dir"] / "collected.tar.gz", data)
+    advice = cli._archive_advice(str(archive))
+    assert advice and "--archive-limits ratio=" in advice
+    ratio = int(advice.rsplit("ratio=", 1)[1])
+    open_snapshot(str(archive), ArchiveLimits(ratio=ratio)).close()
+    assert cli._archive_advice(str(write_bytes(work["dir"] / "plain.tar.gz",
+                                               gzip.compress(valid_raw() + END)))) is None

@@ -318,7 +318,35 @@ def cmd_collect(args):
         len(host.paths), len(host.commands), out))
     for note in report.notes:
         _warn("gotriage: not recorded: %s\n" % note)
+    if out.endswith((".tar.gz", ".tgz")):
+        advice = _archive_advice(out)
+        if advice:
+            _warn("gotriage: note: %s\n" % advice)
     return 0
+
+
+def _archive_advice(path):
+    """What `check --root PATH` needs to read an archive `collect` just wrote, when the
+    default --archive-limits would refuse it (a snapshot dominated by large Go binaries,
+    recorded mostly as zeros, can pass the compression ratio limit), else None."""
+    import math
+
+    from gotriage.host.archive import ArchiveError, ArchiveLimits, open_archive, scan_archive
+
+    try:
+        with open_archive(path) as f:
+            scan_archive(f, path, ArchiveLimits())
+        return None
+    except ArchiveError as exc:
+        refused = str(exc)
+    if "decompression bomb" not in refused:
+        return "with the default limits, check --root refuses this archive: %s" % refused
+    with open_archive(path) as f:
+        tally = scan_archive(f, path, ArchiveLimits(ratio=10 ** 9))
+    ratio = max(ArchiveLimits().ratio + 1, int(math.ceil(tally.bytes / max(os.path.getsize(path), 1))) + 1)
+    return ("this archive is mostly zeros (the unread parts of the Go binaries it records), "
+            "more than the default limits let `check --root` read: give it "
+            "--archive-limits ratio=%d" % ratio)
 
 
 def cmd_binary(args):
