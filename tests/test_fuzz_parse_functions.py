@@ -281,3 +281,57 @@ def test_a_jump_loop_is_skipped_not_walked(firewall_case):
     verdict = analyse(facts, 8080, "tcp", ["10.199.1.2"], "rfw-s1").verdicts[0]
     assert verdict.outcome == "refused"
     assert any("jump loop to filter_IN_public" in n for n in verdict.packet.notes)
+
+
+# -- audit logs through the reader (rotations, gzip) -------------------------------------------
+class _LogHost(object):
+    """Just what selinux/logread.scan asks of a Host: the logs, read in ranges."""
+
+    def __init__(self, files):
+        self.files = files
+
+    def read_range(self, path, offset, length):
+        return self.files[path][offset:offset + length]
+
+    def try_listdir(self, path):
+        return sorted(p.rsplit("/", 1)[1] for p in self.files if p.startswith(path + "/"))
+
+    def _note_denied(self, err):
+        pass
+
+
+def _compressed_logs():
+    import gzip
+
+    out = []
+    for name in ("go-8080.log", "httpd_bad_labels.log", "auparse-test.log"):
+        with open(os.path.join(DATA, "selinux", name), "rb") as f:
+            data = f.read()
+        out.append(gzip.compress(data))
+        out.append(gzip.compress(data[:len(data) // 2]) + gzip.compress(data[len(data) // 2:]))  # two members
+    return out
+
+
+GZ_LOGS = _compressed_logs()
+
+
+@fuzz
+@given(fuzzed_bytes(GZ_LOGS, max_ops=3), fuzzed_bytes(GZ_LOGS[:1], max_ops=1))
+def test_audit_log_rotations_damaged(rotated, current):
+    """A damaged audit.log.1.gz is recorded as EBADGZ (or read as far as it goes) and the
+    other logs are still read: selinux/logread.scan never raises."""
+    from gotriage.selinux import logread
+
+    host = _LogHost({"/var/log/audit/audit.log.1.gz": rotated, "/var/log/audit/audit.log": current})
+    result = logread.scan(host)
+    assert [f["path"] for f in result.files] == ["/var/log/audit/audit.log.1.gz", "/var/log/audit/audit.log"]
+
+
+@fuzz
+@given(fuzzed_text(["app", "app.service", "/etc/systemd/system/app.service", "x@y.service", "a/", ""]),
+       fuzzed_text(["/srv/my\\040dir", "/mnt/a\\011b", "\\777", "/x"]))
+def test_unit_names_and_mount_paths(name, mount):
+    from gotriage.facts.service import _unescape_mount, normalise_unit_name
+
+    normalise_unit_name(name)
+    _unescape_mount(mount)
