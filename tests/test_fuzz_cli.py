@@ -14,6 +14,7 @@ two at a time (each is a process that mostly waits for its own I/O).
 
 import json
 import os
+import re
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +40,7 @@ def mutate(data, r, max_ops=4):
     data = bytearray(data)
     for _ in range(r.randint(1, max_ops)):
         op = r.choice(("flip", "flip", "truncate", "nul", "invalid-utf8", "huge-line", "token",
-                       "token", "drop-line", "double-line"))
+                       "token", "number", "number", "drop-line", "double-line"))
         pos = r.randint(0, len(data)) if data else 0
         if op == "flip" and data:
             for _ in range(r.randint(1, 8)):
@@ -62,6 +63,12 @@ def mutate(data, r, max_ops=4):
             while end < len(data) and chr(data[end]).isalnum():
                 end += 1
             data[start:end] = r.choice(BYTE_TOKENS)
+        elif op == "number":
+            # the next run of digits replaced by one int() refuses or no field can hold
+            digits = re.compile(br"[0-9]+").search(bytes(data), pos) or re.compile(br"[0-9]+").search(bytes(data))
+            if digits:
+                data[digits.start():digits.end()] = r.choice(
+                    ("\u00b2".encode("utf-8"), "\u0663".encode("utf-8"), b"99999999999999999999", b"-1", b"0x1F"))
         elif op in ("drop-line", "double-line"):
             start = data.rfind(b"\n", 0, pos) + 1
             end = data.find(b"\n", pos)

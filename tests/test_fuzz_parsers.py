@@ -886,3 +886,16 @@ def test_found_by_fuzzing_numbers():
         proc_net.parse_ip_addr_json("null")
     assert limits.parse_proc_limits("Limit Soft Hard Units\nMax open files ² ² files\n") is not None
     assert os_release.el_major({"PLATFORM_ID": "platform:el²"}) is None
+
+
+def test_found_by_fuzzing_a_journal_line_is_read_up_to_max_line():
+    """The mutation run found `check --root` spinning for over ten minutes on a journal
+    with a 300 KB line: expressions with an optional `\\S+: ` prefix, used with search(),
+    rescanned the rest of the line from every position.  A line is read up to MAX_LINE
+    characters (journald's own LineMax is 48 KiB), and what follows is not looked at."""
+    tail = "app.service: Main process exited, code=exited, status=203/EXEC"
+    parsed = journal.parse_journal("A" * (journal.MAX_LINE - 10) + " " + tail + "\n" + tail + "\n")
+    assert [e.line for e in parsed.events] == [2]
+    assert parsed.events[0].get("status") == 203
+    assert not any(p.pattern.startswith("(?:(?P<unit>") for p in vars(journal).values()
+                   if hasattr(p, "pattern"))
