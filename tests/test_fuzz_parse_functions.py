@@ -137,7 +137,7 @@ def test_binprobe_and_goexe(data, with_size):
 
 # -- versions, machines, times ------------------------------------------------------------------
 VERSIONS = ["go1.21.13", "GLIBC_2.34", "GLIBC_ABI_DT_RELR", "5.14.0-362.el9.x86_64", "2.6.32", "1.3.3",
-            "0.6.3-8.el7", "2.28", "el9", "1.22rc1"]
+            "0.6.3-8.el7", "2.28", "el9", "1.22rc1", "6h", "2d", "never", "-1", "1e308d", "inf"]
 
 
 @fuzz
@@ -335,3 +335,10 @@ def test_unit_names_and_mount_paths(name, mount):
 
     normalise_unit_name(name)
     _unescape_mount(mount)
+
+
+def test_found_by_fuzzing_a_time_float_reads_and_dnf_does_not():
+    """The long run found metadata_expire=1e999 (float() reads inf) raising OverflowError
+    out of parse_seconds: an amount dnf cannot read is None (unknown)."""
+    assert [packages.parse_seconds(v) for v in ("6h", "never", "inf", "1e999", "nan", "1e308d")] == [
+        21600, -1, None, None, None, None]

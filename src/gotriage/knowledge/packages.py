@@ -71,7 +71,10 @@ def parse_seconds(value):
         number = float(text)
     except ValueError:
         return None
-    return int(number * factor) if number >= 0 else -1
+    number *= factor
+    if number != number or number in (float("inf"), float("-inf")):
+        return None  # "nan", "inf", "1e999", "1e308d": float() reads them, dnf does not
+    return int(number) if number >= 0 else -1
 
 
 # -- where golang comes from ---------------------------------------------------------------
