@@ -908,3 +908,17 @@ def test_found_by_fuzzing_field_names_start_where_a_word_does():
     assert audit.parse_fields('a=1 comm="go" x-y=2 1abc=3 key=k\x1dARCH=x86_64') == {
         "a": "1", "comm": "go", "x-y": "2", "key": "k", "ARCH": "x86_64"}
     assert audit._FIELD.pattern.startswith("(?<![\\w-])")
+
+
+def test_found_by_fuzzing_a_time_no_kernel_writes():
+    """The long mutation run found `gotriage avc` stopping with "OverflowError: timestamp
+    out of range" on audit(99999999999999999999.123:5): such a record is counted as one
+    that could not be read; the next one is read."""
+    scanner = audit.Scanner()
+    scanner.start_file("audit.log")
+    record = (b"type=AVC msg=audit(%s:5): avc:  denied  { read } for  pid=1 comm=\"x\" "
+              b"scontext=a:b:c_t:s0 tcontext=a:b:d_t:s0 tclass=file permissive=0\n")
+    scanner.feed(record % b"99999999999999999999.123" + record % b"1700000000.123")
+    scanner.finish()
+    assert scanner.result.avc_records == 1 and scanner.result.bad_avc == 1
+    assert scanner.result.first == scanner.result.last == 1700000000.123

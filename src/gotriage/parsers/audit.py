@@ -69,8 +69,10 @@ _HEX = re.compile(r"^(?:[0-9A-F]{2})+$")
 # of a long run of letters, each a scan to the run's end (a 1 MB line took hours).
 _FIELD = re.compile(r"(?<![\w-])([A-Za-z_][\w-]*)=(\"[^\"]*\"?|'[^']*'?|\S*)")
 _HEADER = re.compile(
-    br"(?:(?:node|host)=(\S*) )?type=(\S+) (?:msg=)?audit\((\d+)\.(\d+):(\d+)\)")
-_STAMP = re.compile(br"audit\((\d+)\.(\d+):(\d+)\)")
+    br"(?:(?:node|host)=(\S*) )?type=(\S+) (?:msg=)?audit\((\d{1,11})\.(\d{1,9}):(\d+)\)")
+# At most 11 digits of seconds (the year 5138) and 9 of their fraction: a time no kernel
+# writes (20 digits) would pass int() and fail later, in the date shown for it.
+_STAMP = re.compile(br"audit\((\d{1,11})\.(\d{1,9}):(\d+)\)")
 _PID = re.compile(br" pid=\d+")
 # One pass over a region finds the lines that matter: every AVC and USER_AVC record, the
 # rare records read (SELINUX_ERR, MAC_POLICY_LOAD, a failed SERVICE_START) and every
@@ -83,9 +85,9 @@ _LINES = re.compile(
 # The head of a plain kernel denial up to its pid: the time and the permissions.  What
 # identifies a repeat is the record without its time and pid (the kernel writes untrusted
 # strings with a space in hex, so DENIED cannot occur again in the line).
-_PLAIN = re.compile(br"type=AVC msg=audit\((\d+\.\d+):\d+\): (avc:  denied  \{[^}\n]*\} for ) pid=\d+")
+_PLAIN = re.compile(br"type=AVC msg=audit\((\d{1,11}\.\d{1,9}):\d+\): (avc:  denied  \{[^}\n]*\} for ) pid=\d+")
 # The same for a USER_AVC of dbus-daemon or systemd: the time and where the denial starts.
-_PLAIN_USER = re.compile(br"type=USER_AVC msg=audit\((\d+\.\d+):\d+\): [^\n']*msg='(avc:  denied  \{)")
+_PLAIN_USER = re.compile(br"type=USER_AVC msg=audit\((\d{1,11}\.\d{1,9}):\d+\): [^\n']*msg='(avc:  denied  \{)")
 DENIED = b"avc:  denied  {"
 # The same lines told apart, for a region that needs the general reading (node= prefixes,
 # syslog lines, a denial inside another line).
