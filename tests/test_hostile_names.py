@@ -396,3 +396,38 @@ def test_collect_records_a_path_that_is_not_ascii_under_the_c_locale(output, tmp
     recorded = os.path.join(out.encode(), b"files") if output == "snap" else None
     if recorded:
         assert os.path.exists(recorded + os.path.join(home, b".config", b"go", b"env"))
+
+
+def test_a_name_that_lost_a_byte_when_read_gets_no_command(tmp_path):
+    """`go env` printing a path that is not UTF-8: the text gotriage decodes holds U+FFFD
+    where the byte was, so a command built from it would name another file.  It is not
+    printed (a note says why), and the run does not fail."""
+    import base64
+
+    home = b"/home/ali\xffce"
+    env = {"PATH": "/usr/local/go/bin:/usr/bin:/bin", "HOME": "/home/alice", "USER": "alice"}
+    out = {v: "" for v in PROBE_VARS}
+    out.update(GOROOT="/usr/local/go", GOVERSION="go1.22.12", GOOS="linux", GOARCH="amd64")
+    stdout = json.dumps(out).encode().replace(b'"GOCACHE": ""', b'"GOCACHE": "' + home + b'/.cache"')
+    make_snapshot(tmp_path / "snap", files={
+        "/etc/os-release": OS_RELEASE, "/usr/local/go/VERSION": "go1.22.12\n",
+        "/usr/local/go/bin/go": "(ELF binary not recorded)\n",
+        "/etc/passwd": "alice:x:1000:1000::/home/alice:/bin/bash\n"},
+        paths={"/usr/local/go/bin/go": {"stat": {"mode": EXE}},
+               "/usr/local/go/pkg/tool": {"stat": {"mode": DIR}},
+               "/home": {"stat": {"mode": DIR, "uid": 0, "gid": 0}}},
+        environ=env, commands=[{
+            "argv": ["/usr/local/go/bin/go", "env", "-json"] + list(PROBE_VARS),
+            "env": dict(env, GOTOOLCHAIN="local"), "cwd": "/", "returncode": 0,
+            "stdout_b64": base64.b64encode(stdout).decode(), "stderr": "", "duration": 0.01}],
+        identity={"user": "alice", "uid": 1000, "gid": 1000, "home": "/home/alice",
+                  "shell": "/bin/bash"})
+    report = _run(tmp_path / "snap", ["toolchain"])
+    assert not [f for f in report.findings if f.id == "GOTRIAGE-CHECK-FAILED"]
+    [cache] = [f for f in report.findings if f.id == "GO-CACHE-NOT-WRITABLE"]
+    assert not _commands([cache])
+    assert any("lost when it was read" in (a.description or "") for a in cache.fix)
+    from gotriage.report import json_report, text
+
+    json_report.render(report)
+    text.render(report, text.Style())

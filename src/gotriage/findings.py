@@ -5,7 +5,7 @@ same thing.  Fixes are *actions*: a command as an argv list (shell-quoted only w
 printed) or a file edit.  Nothing here ever runs an action.
 """
 
-from gotriage.quoting import shell_join, shell_word, visible
+from gotriage.quoting import Unrepresentable, shell_join, shell_word, visible
 
 SEVERITIES = ("ok", "info", "warn", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -151,6 +151,14 @@ class Action(object):
             # fixture) never to build such a command.
             return cls.note("(not printed: a fix that changes %s recursively; change only "
                             "what the finding names)" % wide)
+        try:
+            shell_join(argv)
+        except Unrepresentable as exc:
+            # a name that lost a byte when it was read (text that is not UTF-8): the
+            # command would name another file
+            return cls.note("(not printed: %s holds a byte that was lost when it was read, so "
+                            "a command would name another file; `ls -b` shows its real name)"
+                            % visible(str(exc.value)))
         return cls("command", description=description, argv=argv, safe=safe, as_user=as_user)
 
     @classmethod
