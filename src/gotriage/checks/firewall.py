@@ -111,7 +111,8 @@ def config_findings(facts, whole_ruleset=False):
                                                         cfg.conf.lines.get("AllowZoneDrifting"))],
             why="A packet that its source zone does not accept goes on to the interface or default "
                 "zone, which may accept it.",
-            fix=[Action.edit(cfg.conf.path, "AllowZoneDrifting=no", old=cfg.conf.evidence_line("AllowZoneDrifting")),
+            fix=[Action.edit(cfg.conf.path, "AllowZoneDrifting=no", old=cfg.conf.evidence_line("AllowZoneDrifting"),
+                             syntax="plain"),
                  Action.command(["firewall-cmd", "--reload"])]))
     if not results:
         results.append(_f("FW-CONFIG", "ok", _state_text(facts, whole_ruleset)))
