@@ -26,10 +26,10 @@ import posixpath
 import re
 
 from gotriage.checks import check
-from gotriage.checks.system import NOFILE_MIN, NPROC_MIN
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding, is_system_dir, operands
 from gotriage.knowledge import systemd as K
+from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN
 from gotriage.parsers.systemd_unit import (
     EXEC_KEYS,
     WordError,

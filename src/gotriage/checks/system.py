@@ -7,6 +7,7 @@ import re
 from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN
 from gotriage.knowledge.go_kernel import EPOLL_ENOSYS, format_kernel, min_kernel, parse_kernel
 from gotriage.parsers.limits import UNLIMITED, applicable
 from gotriage.quoting import Unrepresentable, ini_value
@@ -267,10 +268,6 @@ def modules(facts):
 
 
 # ---------------------------------------------------------------------------------------
-NOFILE_MIN = 4096
-NPROC_MIN = 1024
-
-
 def _limits_edit(user, item, value):
     """A limits.d line for `user` (pam_limits splits on white space: a name holding any
     cannot be written there)."""

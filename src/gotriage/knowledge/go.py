@@ -65,6 +65,14 @@ def gopath_is_goroot_warning(version, path):
 # Go 1.12 made the build cache mandatory.
 CACHE_REQUIRED_SINCE = (1, 12)
 
+# The limits below which a Go server runs out of room: open files (a descriptor per
+# connection, file and pipe; Go 1.19+ raises its soft limit to the hard one, not past it,
+# go.dev/doc/go1.19) and processes (RLIMIT_NPROC counts every thread of the user, and
+# the runtime starts OS threads for blocking system calls).  gotriage's own thresholds,
+# used by the system layer (limits.conf, this session) and the service layer (Limit*=).
+NOFILE_MIN = 4096
+NPROC_MIN = 1024
+
 # Package names that provide the C toolchain cgo needs, by package manager.
 CGO_PACKAGES = {
     "dnf": {"cc": "gcc", "headers": "glibc-devel"},
