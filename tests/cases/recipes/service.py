@@ -1,0 +1,478 @@
+"""Cases of the service layer (SVC-*).
+
+Real data: the service snapshots of tests/data/services (EL7, EL8, EL9 hosts with broken
+Go services and the journal lines systemd writes for each failure).  The hand-built
+cases are one unit each, on a Rocky 9.3 host (systemd 252, SELinux enforcing) built the
+same way (tests/data/services/make_service_snapshots.py): the program a minimal Go ELF
+labelled bin_t, the journal in systemd 252's own message formats, `systemd-analyze
+verify` output as Debian 12's systemd-analyze 252 printed it for the same unit.
+"""
+
+import os
+
+from recipes import case, data_case
+from recipes.build import ALICE, el_host, elf, journal
+
+SNAPSHOT = "{case}/snapshot"
+HAND_BUILT = ("hand-built snapshot (tests/cases/recipes/service.py): Rocky 9.3's real "
+              "os-release, systemd 252's journal formats")
+SERVICES = "tests/data/services/%s (tests/data/services/make_service_snapshots.py)"
+MOUNTINFO = ("22 1 253:0 / / rw,relatime shared:1 - xfs /dev/mapper/rl-root rw,attr2,inode64\n"
+             "23 22 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
+             "40 22 0:33 / /tmp rw,nosuid,nodev,noexec shared:17 - tmpfs tmpfs rw,seclabel\n"
+             "41 22 253:2 / /home rw,relatime shared:18 - xfs /dev/mapper/rl-home rw,attr2\n")
+BIN_T = "system_u:object_r:bin_t:s0"
+STAMP = "2025-03-02T10:14:07+0100 HOST "
+
+
+def service(unit, *extra):
+    return ["service", unit, "--root", SNAPSHOT] + list(extra)
+
+
+# -- the service snapshots of tests/data/services ----------------------------------------
+for _name, _expect in (
+        ("el7-services", ["SVC-EXEC-PREFIX", "SVC-JOURNAL-CONFIG", "SVC-JOURNAL-EXIT",
+                          "SVC-UNIT-SPECIFIER", "SVC-UNIT-UNKNOWN-KEY"]),
+        ("el8-services", ["SVC-ENV-FILE-MISSING", "SVC-EXEC-ARCH", "SVC-EXEC-INTERP",
+                          "SVC-JOURNAL-EXEC", "SVC-JOURNAL-USER", "SVC-USER-MISSING"]),
+        ("el9-services", ["SVC-GO-CACHE", "SVC-JOURNAL-BIND", "SVC-JOURNAL-CHDIR",
+                          "SVC-JOURNAL-CONFIG", "SVC-JOURNAL-EXEC", "SVC-JOURNAL-EXIT",
+                          "SVC-JOURNAL-NAMESPACE", "SVC-JOURNAL-PANIC", "SVC-JOURNAL-SIGNAL",
+                          "SVC-JOURNAL-START-LIMIT", "SVC-LABEL-DENIED", "SVC-PORT-PRIVILEGED",
+                          "SVC-SANDBOX-PATH-MISSING", "SVC-UNIT-MULTIPLE-EXECSTART",
+                          "SVC-WORKDIR-MISSING"])):
+    data_case("svc-check-" + _name,
+              "`check --layer service` on the %s host: every enabled Go service, each broken "
+              "its own way, with the journal lines systemd wrote." % _name.split("-")[0].upper(),
+              SERVICES % _name, ["check", "--root", "{data}/services/" + _name, "--layer", "service"],
+              _expect)
+data_case("svc-readme-api",
+          "The README's example: api.service fails with 203/EXEC because the binary moved with "
+          "`mv` kept its user_home_t label.", SERVICES % "el9-services",
+          ["service", "api", "--root", "{data}/services/el9-services"],
+          ["SVC-JOURNAL-EXEC", "SVC-LABEL-DENIED"])
+for _name, _unit, _about, _expect in (
+        ("el7-services", "tagger", "An EL7 unit that is not discovered as a Go service (its "
+         "ExecStart= starts with GOMAXPROCS=2, which systemd takes as the program) and quotes "
+         "its WorkingDirectory=.", ["SVC-EXEC-ENV-PREFIX", "SVC-JOURNAL-CONFIG", "SVC-WORKDIR-QUOTED"]),
+        ("el7-services", "broken", "A disabled EL7 unit with a broken section header and a line "
+         "without '='.", ["SVC-UNIT-SYNTAX"]),
+        ("el9-services", "noisy", "A disabled EL9 unit whose journal holds binary garbage.",
+         ["SVC-JOURNAL-EXIT", "SVC-JOURNAL-UNREADABLE"])):
+    data_case("svc-%s-%s" % (_name.split("-")[0], _unit), _about, SERVICES % _name,
+              ["service", _unit, "--root", "{data}/services/" + _name], _expect)
+data_case("svc-unit-not-found",
+          "`gotriage service` asked about a unit that does not exist on the host.",
+          SERVICES % "el9-services", ["service", "nosuch", "--root", "{data}/services/el9-services"],
+          ["SVC-UNIT-NOT-FOUND"])
+
+
+# -- a Rocky 9 host with one unit --------------------------------------------------------
+def host(identity=None, environ=None, version="252 (252-18.el9)"):
+    s = el_host("rocky-9.3", "web1", identity=identity, environ=environ)
+    s.file("/proc/self/mountinfo", MOUNTINFO)
+    s.file("/etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=targeted\n")
+    s.dir("/sys/fs/selinux")
+    s.file("/sys/fs/selinux/enforce", "1")
+    s.command(["uname", "-m"], "x86_64\n")
+    s.command(["systemctl", "--version"], "systemd %s\n+PAM +AUDIT +SELINUX -APPARMOR\n" % version)
+    s.command(["systemctl", "show-environment"],
+              "LANG=C.UTF-8\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\n")
+    return s
+
+
+def program(s, path="/usr/local/bin/app", label=BIN_T, mode=0o755, **kw):
+    """The unit's program: a minimal Go ELF, its label, and matchpathcon's answer."""
+    s.exe(path, elf(**kw), label=label, mode=mode)
+    s.command(["matchpathcon", "-n", path], BIN_T + "\n")
+    return path
+
+
+def unit(s, text, name="app.service", dropins=None):
+    s.file("/etc/systemd/system/" + name, text)
+    s.file("/etc/systemd/system/multi-user.target.wants/" + name,
+           "(symlink to /etc/systemd/system/%s)\n" % name)
+    for dropin, body in sorted((dropins or {}).items()):
+        s.file("/etc/systemd/system/%s.d/%s" % (name, dropin), body)
+
+
+def quiet_journal(s, name="app.service"):
+    """journalctl with nothing logged for the unit."""
+    s.commands.append(journal(name, ["-- No entries --"]))
+
+
+def logged(s, lines, name="app.service"):
+    s.commands.append(journal(name, [STAMP + line for line in lines], host="web1"))
+
+
+def save(s, directory):
+    s.write(os.path.join(directory, "snapshot"))
+
+
+UNIT = ("[Unit]\nDescription=Example Go API\nAfter=network-online.target\n\n[Service]\n%s"
+        "\n[Install]\nWantedBy=multi-user.target\n")
+
+
+def simple(service_lines):
+    return UNIT % "".join(line + "\n" for line in service_lines)
+
+
+# -- the unit file -----------------------------------------------------------------------
+@case("svc-unit-masked",
+      "app.service is masked (a symlink to /dev/null in /etc/systemd/system).",
+      HAND_BUILT, service("app"), ["SVC-UNIT-MASKED"])
+def svc_unit_masked(directory):
+    s = host()
+    program(s)
+    s.file("/usr/lib/systemd/system/app.service", simple(["ExecStart=/usr/local/bin/app"]))
+    s.link("/etc/systemd/system/app.service", "/dev/null", target_mode=0o20666)
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-unit-no-execstart",
+      "A drop-in resets ExecStart= with an empty line and sets no new one: nothing to run.",
+      HAND_BUILT, service("app"), ["SVC-UNIT-NO-EXECSTART"])
+def svc_unit_no_execstart(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]),
+         dropins={"override.conf": "[Service]\nExecStart=\nEnvironment=GOMAXPROCS=2\n"})
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-unit-unreadable",
+      "gotriage run as alice: a drop-in that holds a secret is mode 0600, she cannot read it.",
+      HAND_BUILT, service("app"), ["SVC-UNIT-UNREADABLE"])
+def svc_unit_unreadable(directory):
+    s = host(identity=ALICE, environ={"PATH": "/usr/bin:/bin", "HOME": "/home/alice"})
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]),
+         dropins={"secrets.conf": "[Service]\nEnvironment=DB_PASSWORD=<redacted>\n"})
+    s.fail("/etc/systemd/system/app.service.d/secrets.conf", "read", "EACCES")
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-unit-verify",
+      "LimitNOFILE=lots: systemd ignores it, and only `systemd-analyze verify` says so.",
+      HAND_BUILT + "; systemd-analyze verify's message as Debian 12's systemd 252 printed it "
+      "for this unit file", service("app"), ["SVC-UNIT-VERIFY"])
+def svc_unit_verify(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080", "LimitNOFILE=lots"]))
+    s.command(["systemd-analyze", "verify", "--man=no", "/etc/systemd/system/app.service"],
+              stderr="/etc/systemd/system/app.service:7: Failed to parse resource value, "
+                     "ignoring: lots\n")
+    quiet_journal(s)
+    save(s, directory)
+
+
+# -- ExecStart= --------------------------------------------------------------------------
+@case("svc-exec-quoting",
+      "An ExecStart= line with an unbalanced quote: systemd ignores the line.",
+      HAND_BUILT, service("app"), ["SVC-EXEC-QUOTING"])
+def svc_exec_quoting(directory):
+    s = host()
+    program(s)
+    unit(s, simple(['ExecStart=/usr/local/bin/app -name "Example API']))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-exec-shell",
+      "ExecStart= redirects output with `>` and `2>&1`: systemd has no shell, the program "
+      "gets them as arguments.", HAND_BUILT, service("app"), ["SVC-EXEC-SHELL"])
+def svc_exec_shell(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080 > /var/log/app.log 2>&1"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-exec-relative",
+      "ExecStart=app: systemd 252 looks it up in its own PATH, where it is not.",
+      HAND_BUILT, service("app"), ["SVC-EXEC-RELATIVE"])
+def svc_exec_relative(directory):
+    s = host()
+    program(s, "/opt/app/bin/app")
+    unit(s, simple(["ExecStart=app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-exec-missing",
+      "ExecStart= names a program that is not there (the deploy copied it elsewhere); "
+      "the journal has the 203/EXEC it causes.",
+      HAND_BUILT, service("app"), ["SVC-EXEC-MISSING", "SVC-JOURNAL-EXEC"])
+def svc_exec_missing(directory):
+    s = host()
+    program(s, "/usr/local/bin/app-v2")
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    logged(s, ["(app)[2211]: app.service: Failed to locate executable /usr/local/bin/app: No such file or directory",
+               "(app)[2211]: app.service: Failed at step EXEC spawning /usr/local/bin/app: No such file or directory",
+               "systemd[1]: app.service: Main process exited, code=exited, status=203/EXEC",
+               "systemd[1]: app.service: Failed with result 'exit-code'."])
+    save(s, directory)
+
+
+@case("svc-exec-not-executable",
+      "The program was copied with mode 0644 (no x bit).",
+      HAND_BUILT, service("app"), ["SVC-EXEC-NOT-EXECUTABLE"])
+def svc_exec_not_executable(directory):
+    s = host()
+    program(s, mode=0o644)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-exec-denied",
+      "User=goapp runs a program under /home/alice, whose home is mode 0700.",
+      HAND_BUILT, service("app"), ["SVC-EXEC-DENIED", "SVC-LABEL-MISMATCH"])
+def svc_exec_denied(directory):
+    s = host()
+    s.dir("/home/alice", mode=0o700, uid=1000, gid=1000)
+    s.dir("/home/alice/bin", mode=0o755, uid=1000, gid=1000)
+    program(s, "/home/alice/bin/app", label="unconfined_u:object_r:home_bin_t:s0")
+    unit(s, simple(["User=goapp", "ExecStart=/home/alice/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-exec-noexec",
+      "The program is in /tmp (built there with `go build -o /tmp/app`), which is mounted "
+      "noexec.", HAND_BUILT + "; /proc/self/mountinfo of a Rocky 9 host",
+      service("app"), ["SVC-EXEC-NOEXEC"])
+def svc_exec_noexec(directory):
+    s = host()
+    program(s, "/tmp/app")
+    unit(s, simple(["ExecStart=/tmp/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-exec-script",
+      "ExecStart= runs a wrapper script whose #! names an interpreter the host lacks.",
+      HAND_BUILT, service("app"), ["SVC-EXEC-SCRIPT"])
+def svc_exec_script(directory):
+    s = host()
+    program(s)
+    s.exe("/usr/local/bin/run-app", "#!/usr/bin/zsh\nexec /usr/local/bin/app -addr :8080\n",
+          label=BIN_T)
+    s.command(["matchpathcon", "-n", "/usr/local/bin/run-app"], BIN_T + "\n")
+    unit(s, simple(["ExecStart=/usr/local/bin/run-app"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-exec-binary",
+      "A cgo binary linked on a newer glibc (it needs GLIBC_2.34) on Rocky 8's glibc 2.28: "
+      "the binary layer's analysis, as the service layer reports it.",
+      HAND_BUILT + ": Rocky 8.4, a minimal cgo ELF with glibc version needs, and a libc.so.6 "
+      "that defines the versions up to GLIBC_2.28", service("app"), ["SVC-EXEC-BINARY"])
+def svc_exec_binary(directory):
+    s = el_host("rocky-8.4", "app8")
+    s.file("/proc/self/mountinfo", MOUNTINFO)
+    s.command(["uname", "-m"], "x86_64\n")
+    s.command(["getconf", "GNU_LIBC_VERSION"], "glibc 2.28\n")
+    s.command(["systemctl", "--version"], "systemd 239 (239-45.el8_4.3)\n+PAM +AUDIT +SELINUX\n")
+    loader = "/lib64/ld-linux-x86-64.so.2"
+    s.exe(loader, elf(e_type=3, go_version=None))
+    versions = ["GLIBC_2.2.5", "GLIBC_2.3", "GLIBC_2.3.4", "GLIBC_2.4", "GLIBC_2.14",
+                "GLIBC_2.17", "GLIBC_2.28"]
+    s.exe("/usr/lib64/libc.so.6", elf(e_type=3, go_version=None, verdef=versions))
+    s.link("/lib64/libc.so.6", "../usr/lib64/libc.so.6", "/usr/lib64/libc.so.6")
+    program(s, interp=loader, needed=["libc.so.6"],
+            verneed=[("libc.so.6", ["GLIBC_2.2.5", "GLIBC_2.34"])],
+            settings=[("CGO_ENABLED", "1"), ("GOARCH", "amd64"), ("GOOS", "linux")])
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+# -- WorkingDirectory=, User=, Environment= ----------------------------------------------
+@case("svc-workdir-denied",
+      "User=goapp with WorkingDirectory= in alice's home (mode 0700): status=200/CHDIR.",
+      HAND_BUILT, service("app"), ["SVC-WORKDIR-DENIED"])
+def svc_workdir_denied(directory):
+    s = host()
+    program(s)
+    s.dir("/home")
+    s.dir("/home/alice", mode=0o700, uid=1000, gid=1000)
+    s.dir("/home/alice/app", mode=0o755, uid=1000, gid=1000)
+    unit(s, simple(["User=goapp", "WorkingDirectory=/home/alice/app",
+                    "ExecStart=/usr/local/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-workdir-unsupported",
+      "WorkingDirectory=~ on CentOS 7: systemd 219 does not know ~ (227+) and runs the "
+      "service in /.", HAND_BUILT.replace("Rocky 9.3", "CentOS 7") + " (219)",
+      service("app"), ["SVC-WORKDIR-UNSUPPORTED"])
+def svc_workdir_unsupported(directory):
+    s = el_host("centos-7.1.1503", "centos7")
+    s.file("/proc/self/mountinfo", MOUNTINFO)
+    s.command(["uname", "-m"], "x86_64\n")
+    s.command(["systemctl", "--version"], "systemd 219\n+PAM +AUDIT +SELINUX +IMA -APPARMOR\n")
+    program(s)
+    s.dir("/var/lib/goapp", mode=0o750, uid=990, gid=990)
+    unit(s, "[Unit]\nDescription=Example Go API\n\n[Service]\nUser=goapp\nWorkingDirectory=~\n"
+            "ExecStart=/usr/local/bin/app -addr :8080\n\n[Install]\nWantedBy=multi-user.target\n")
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-user-group-missing",
+      "Group=gobuild names a group that does not exist: status=216/GROUP.",
+      HAND_BUILT, service("app"), ["SVC-USER-GROUP-MISSING"])
+def svc_user_group_missing(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["User=goapp", "Group=gobuild", "ExecStart=/usr/local/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-env-bad",
+      "Environment=GOMAXPROCS 4 (a space for the =), and an EnvironmentFile= written as a "
+      "shell script (`export NAME=value`).", HAND_BUILT, service("app"), ["SVC-ENV-BAD"])
+def svc_env_bad(directory):
+    s = host()
+    program(s)
+    s.file("/etc/sysconfig/app", "# app settings\nexport GOMEMLIMIT=512MiB\nAPP_ADDR=:8080\n")
+    unit(s, simple(['Environment="GOMAXPROCS 4"', "EnvironmentFile=/etc/sysconfig/app",
+                    "ExecStart=/usr/local/bin/app -addr ${APP_ADDR}"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-env-unset",
+      "ExecStart= uses $LISTEN_ADDR, set in the admin's shell profile but not in the unit.",
+      HAND_BUILT, service("app"), ["SVC-ENV-UNSET"])
+def svc_env_unset(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr $LISTEN_ADDR"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+# -- go, limits, ports, sandbox, label ---------------------------------------------------
+@case("svc-go-not-found",
+      "ExecStart=/bin/sh -c 'go run .': go is in /usr/local/go/bin, not on systemd's PATH.",
+      HAND_BUILT, service("devapp"), ["SVC-GO-NOT-FOUND"])
+def svc_go_not_found(directory):
+    s = host()
+    s.exe("/bin/sh", b"(bash not recorded)\n", label="system_u:object_r:shell_exec_t:s0")
+    s.command(["matchpathcon", "-n", "/bin/sh"], "system_u:object_r:shell_exec_t:s0\n")
+    s.exe("/usr/local/go/bin/go", elf(go_version="go1.22.12", path="cmd/go"), label=BIN_T)
+    s.file("/usr/local/go/VERSION", "go1.22.12\ntime 2025-02-04T20:42:03Z\n")
+    s.dir("/usr/local/go/pkg/tool")
+    s.file("/srv/devapp/go.mod", "module example.com/devapp\n\ngo 1.22\n")
+    unit(s, "[Service]\nWorkingDirectory=/srv/devapp\nEnvironment=GOCACHE=/var/cache/devapp\n"
+            "ExecStart=/bin/sh -c 'go run .'\n", name="devapp.service")
+    quiet_journal(s, "devapp.service")
+    save(s, directory)
+
+
+@case("svc-limits-nofile",
+      "LimitNOFILE=1024 (copied from an old unit): Go cannot raise its soft limit past it.",
+      HAND_BUILT, service("app"), ["SVC-LIMITS-NOFILE"])
+def svc_limits_nofile(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["User=goapp", "LimitNOFILE=1024", "ExecStart=/usr/local/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-limits-nproc",
+      "LimitNPROC=64 for goapp and TasksMax=32: the Go runtime needs more threads.",
+      HAND_BUILT, service("app"), ["SVC-LIMITS-NPROC"])
+def svc_limits_nproc(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["User=goapp", "LimitNPROC=64", "TasksMax=32",
+                    "ExecStart=/usr/local/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-port-bounding",
+      "The server listens on :443 but CapabilityBoundingSet= keeps only CAP_NET_RAW.",
+      HAND_BUILT, service("app"), ["SVC-PORT-BOUNDING"])
+def svc_port_bounding(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["CapabilityBoundingSet=CAP_NET_RAW", "ExecStart=/usr/local/bin/app -addr :443"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-sandbox-hides",
+      "ProtectHome=yes while the program lives in /home/goapp/bin: status=203/EXEC.",
+      HAND_BUILT, service("app"), ["SVC-LABEL-MISMATCH", "SVC-SANDBOX-HIDES"])
+def svc_sandbox_hides(directory):
+    s = host()
+    program(s, "/home/goapp/bin/app", label="unconfined_u:object_r:home_bin_t:s0")
+    unit(s, simple(["User=goapp", "ProtectHome=yes", "ExecStart=/home/goapp/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-label-mismatch",
+      "The program is labelled usr_t (copied with cp -a from /usr/share): systemd may run it, "
+      "but the policy expects bin_t (info).", HAND_BUILT, service("app"),
+      ["SVC-LABEL-MISMATCH"], exit=0)
+def svc_label_mismatch(directory):
+    s = host()
+    program(s, label="system_u:object_r:usr_t:s0")
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    quiet_journal(s)
+    save(s, directory)
+
+
+# -- the journal -------------------------------------------------------------------------
+@case("svc-journal-loader",
+      "The loader cannot find a library the program was linked with: exit status 127.",
+      HAND_BUILT, service("app"), ["SVC-JOURNAL-LOADER"])
+def svc_journal_loader(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    logged(s, ["app[2301]: /usr/local/bin/app: error while loading shared libraries: "
+               "libsqlite3.so.0: cannot open shared object file: No such file or directory",
+               "systemd[1]: app.service: Main process exited, code=exited, status=127/n/a",
+               "systemd[1]: app.service: Failed with result 'exit-code'."])
+    save(s, directory)
+
+
+@case("svc-journal-nofile",
+      "The server logs `accept4: too many open files` under load; LimitNOFILE=2048 is why.",
+      HAND_BUILT, service("app"), ["SVC-JOURNAL-NOFILE", "SVC-LIMITS-NOFILE"])
+def svc_journal_nofile(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["User=goapp", "LimitNOFILE=2048", "ExecStart=/usr/local/bin/app -addr :8080"]))
+    logged(s, ["app[2401]: 2025/03/02 10:14:07 http: Accept error: accept tcp [::]:8080: "
+               "accept4: too many open files; retrying in 5ms"])
+    save(s, directory)
+
+
+@case("svc-input-hung",
+      "`journalctl -u app.service` never answers (a huge or damaged journal): the journal "
+      "verdict is unconfirmed.",
+      HAND_BUILT + "; the hang recorded as collect records a command it killed",
+      service("app"), ["SVC-INPUT-HUNG"])
+def svc_input_hung(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    s.hung(journal("app.service", [])["argv"], 10)
+    save(s, directory)
+

