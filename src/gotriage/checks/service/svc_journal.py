@@ -1,0 +1,282 @@
+"""SVC-JOURNAL: what the journal says about the unit, mapped to the findings of the
+other checks that explain it."""
+
+from gotriage.checks import check
+from gotriage.checks.service._common import (
+    LAYER,
+    _dropin,
+    _f,
+    _loaded,
+    _memo,
+    _owner_args,
+    _reload,
+)
+from gotriage.checks.service.svc_env import _env
+from gotriage.checks.service.svc_exec import _exec
+from gotriage.checks.service.svc_go import _go
+from gotriage.checks.service.svc_label import _label
+from gotriage.checks.service.svc_limits import _limits
+from gotriage.checks.service.svc_port import _ports
+from gotriage.checks.service.svc_sandbox import _sandbox
+from gotriage.checks.service.svc_unit import _unit
+from gotriage.checks.service.svc_user import _user
+from gotriage.checks.service.svc_workdir import _workdir
+from gotriage.findings import Action, Evidence, operands
+from gotriage.knowledge import systemd as K
+from gotriage.quoting import Unrepresentable, systemd_environment, systemd_exec_word
+
+# Exit statuses and the findings that explain them.
+_CAUSES = {
+    203: ("exec", "env", "label", "sandbox"), 200: ("workdir", "sandbox"), 217: ("user",),
+    216: ("user",), 226: ("sandbox",), 209: (), 2: ("limits", "port"),
+}
+_CAUSE_FUNCS = {"exec": _exec, "workdir": _workdir, "user": _user, "env": _env, "label": _label,
+                "sandbox": _sandbox, "limits": _limits, "port": _ports, "go": None}
+
+
+def _go_causes(facts, unit):
+    return _go(facts, unit) if facts.runs_go(unit) else []
+
+
+def _causes(facts, unit, groups, ids=None):
+    found = []
+    for group in groups:
+        func = _CAUSE_FUNCS[group] or _go_causes
+        for finding in _memo(facts, group, unit, lambda f=func: f(facts, unit)):
+            if finding.severity in ("error", "warn") and (ids is None or finding.id in ids):
+                found.append(finding)
+    return found
+
+
+@check("SVC-JOURNAL", LAYER, "the journal explains why the service stopped", findings={
+    "SVC-JOURNAL-EXEC": (
+        "The journal shows status=203/EXEC: systemd could not execute the program (missing, "
+        "not executable, noexec, wrong architecture, missing loader, SELinux label, VAR=value "
+        "as program).",
+        "the journal lines, and the finding that explains them",
+        "the fix of the linked finding."),
+    "SVC-JOURNAL-CHDIR": (
+        "The journal shows status=200/CHDIR: WorkingDirectory= is missing or not accessible.",
+        "the journal lines", "see SVC-WORKDIR."),
+    "SVC-JOURNAL-USER": (
+        "The journal shows status=217/USER or 216/GROUP: User=/Group= does not exist.",
+        "the journal lines", "see SVC-USER."),
+    "SVC-JOURNAL-NAMESPACE": (
+        "The journal shows status=226/NAMESPACE: the file system sandbox could not be set up "
+        "(a ReadWritePaths= entry that does not exist...).",
+        "the journal lines", "see SVC-SANDBOX."),
+    "SVC-JOURNAL-SIGNAL": (
+        "The program was killed by a signal (code=killed/dumped: SEGV, ABRT, KILL...), or by "
+        "the OOM killer.",
+        "the journal lines",
+        "a SEGV of a Go program is usually in cgo code; an ABRT follows GOTRACEBACK=crash; "
+        "the OOM killer: MemoryMax= or the host's memory."),
+    "SVC-JOURNAL-PANIC": (
+        "The Go program panicked or hit a `fatal error:` (exit status 2): the journal has the "
+        "message and the goroutine trace.",
+        "the panic line",
+        "fix the program; runtime errors about threads or memory point at the unit's limits."),
+    "SVC-JOURNAL-BIND": (
+        "The program could not listen: `bind: permission denied` (a port below 1024) or "
+        "`address already in use`.",
+        "the journal line",
+        "see SVC-PORT; for `address already in use`, `ss -ltnp 'sport = :PORT'` shows who has it."),
+    "SVC-JOURNAL-NOFILE": (
+        "The program ran out of file descriptors: `too many open files`.",
+        "the journal line", "see SVC-LIMITS; LimitNOFILE=65536."),
+    "SVC-JOURNAL-LOADER": (
+        "The dynamic loader could not start the program: a missing shared library or a glibc "
+        "too old (`version GLIBC_2.34 not found`).",
+        "the journal line",
+        "rebuild with CGO_ENABLED=0, or on the oldest release it must run on."),
+    "SVC-JOURNAL-EXIT": (
+        "The program exited with a failure status systemd did not cause.",
+        "the journal lines",
+        "read the program's own messages just before it (journalctl -u UNIT)."),
+    "SVC-JOURNAL-START-LIMIT": (
+        "systemd gave up restarting the service: `Start request repeated too quickly`.",
+        "the journal line",
+        "fix the failure above it, then `systemctl reset-failed UNIT`."),
+    "SVC-JOURNAL-CONFIG": (
+        "systemd reported a problem with the unit file when loading it (bad setting, no "
+        "ExecStart=, an ignored line).",
+        "the journal line",
+        "see SVC-UNIT."),
+    "SVC-JOURNAL-UNREADABLE": (
+        "The journal text holds lines that are not text (binary garbage, another encoding): "
+        "they are skipped.",
+        "how many lines",
+        "nothing to fix; read the journal with `journalctl -u UNIT -o short-iso`."),
+})
+def journal(facts):
+    """Reads `journalctl -u UNIT` (or the text given with --journal) and maps what it
+    says (status=203/EXEC, 200/CHDIR, 217/USER, 226/NAMESPACE, signals, Go panics and
+    fatal errors, bind and file-descriptor errors) to the findings that explain it."""
+    results = []
+    for unit in _loaded(facts):
+        results.extend(_memo(facts, "journal", unit, lambda u=unit: _journal(facts, u)))
+    return results
+
+
+def _clip(text, width=100):
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " ..."
+
+
+def _link(causes):
+    if not causes:
+        return ""
+    return "; cause: %s (%s)" % (causes[0].id, causes[0].title.split(": ", 1)[-1])
+
+
+def _journal(facts, unit):
+    journal, source = facts.journal(unit)
+    if journal is None:
+        return []
+    out = []
+    ev = lambda *events: [Evidence.fact(e.text) for e in events if e is not None] + (  # noqa: E731
+        [source] if source is not None and source.kind == "command" else [])
+    step_of = {}
+    for e in journal.of("step"):
+        step_of.setdefault(e.get("step"), e)
+    exits = journal.of("exit")
+    last_exit = exits[-1] if exits else None
+    status = last_exit.get("status") if last_exit else None
+    if journal.garbage:
+        out.append(_f("SVC-JOURNAL-UNREADABLE", "info", "%s: %d journal line%s not text, skipped" % (
+            unit.name, journal.garbage, "" if journal.garbage == 1 else "s"), unit, subject="garbage"))
+    spawn_steps = {203: "EXEC", 200: "CHDIR", 217: "USER", 216: "GROUP", 226: "NAMESPACE"}
+    statuses = [e.get("status") for e in exits] + [
+        code for code, name in spawn_steps.items() if name in step_of]
+    for code in (203, 200, 217, 216, 226):
+        if code not in statuses:
+            continue
+        step = step_of.get(spawn_steps[code])
+        exit_event = next((e for e in reversed(exits) if e.get("status") == code), None)
+        causes = _causes(facts, unit, _CAUSES.get(code, ()))
+        fid = {203: "SVC-JOURNAL-EXEC", 200: "SVC-JOURNAL-CHDIR", 217: "SVC-JOURNAL-USER",
+               216: "SVC-JOURNAL-USER", 226: "SVC-JOURNAL-NAMESPACE"}[code]
+        detail = step.get("error") if step else None
+        title = "%s: status=%d/%s%s%s" % (unit.name, code, K.exit_status_name(code),
+                                         " (%s)" % detail if detail else "", _link(causes))
+        evidence = ev(step, exit_event, journal.first("locate", "chdir", "credentials", "namespace"))
+        fix = list(causes[0].fix) if causes else [Action.note(K.EXIT_STATUS[code][1])]
+        why = K.EXIT_STATUS[code][1] + "."
+        if not causes and code == 203 and detail and "Permission denied" in detail:
+            why += " Nothing else explains the denial: check the SELinux label and AVCs (`ausearch -m AVC -ts recent`)."
+        if fid == "SVC-JOURNAL-EXEC":
+            out.append(_f("SVC-JOURNAL-EXEC", "error", title, unit, subject="status:%d" % code,
+                          evidence=evidence, why=why, fix=fix))
+        elif fid == "SVC-JOURNAL-CHDIR":
+            out.append(_f("SVC-JOURNAL-CHDIR", "error", title, unit, subject="status:%d" % code,
+                          evidence=evidence, why=why, fix=fix))
+        elif fid == "SVC-JOURNAL-USER":
+            out.append(_f("SVC-JOURNAL-USER", "error", title, unit, subject="status:%d" % code,
+                          evidence=evidence, why=why, fix=fix))
+        else:
+            out.append(_f("SVC-JOURNAL-NAMESPACE", "error", title, unit, subject="status:%d" % code,
+                          evidence=evidence, why=why, fix=fix))
+    for e in journal.of("signal")[-1:]:
+        name = e.get("name") or "signal %d" % e.get("status")
+        out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: killed by SIG%s (code=%s)" % (
+            unit.name, name, e.get("code")), unit, subject="signal", evidence=ev(e),
+            why="A Go program catches SIGSEGV in Go code and panics instead; a raw SEGV/ABRT comes "
+                "from cgo code, GOTRACEBACK=crash, or another process (SIGKILL: the OOM killer "
+                "or a stop timeout)."))
+    oom = journal.first("oom")
+    if oom is not None:
+        out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: killed by the OOM killer" % unit.name, unit,
+                      subject="oom", evidence=ev(oom),
+                      fix=[Action.note("raise MemoryMax= (or the host's memory), or reduce the program's "
+                                       "use (GOMEMLIMIT=... on Go 1.19+)")]))
+    panic = journal.first("panic", "fatal")
+    if panic is not None:
+        kind = "panicked" if panic.kind == "panic" else "fatal error"
+        causes = []
+        if journal.first("thread"):
+            causes = _causes(facts, unit, ("limits",))
+        out.append(_f("SVC-JOURNAL-PANIC", "error", "%s: %s: %s%s" % (
+            unit.name, kind, panic.get("message"), _link(causes)), unit, subject="panic",
+            evidence=ev(panic, journal.first("goroutine"), journal.first("thread")),
+            why="The program's own failure; the lines after it in the journal show the goroutine "
+                "and the code.", fix=list(causes[0].fix) if causes else []))
+    for e in journal.of("bind")[:1]:
+        causes = _causes(facts, unit, ("port",)) if e.get("error") == "permission denied" else []
+        out.append(_f("SVC-JOURNAL-BIND", "error", "%s: cannot listen on port %d: %s%s" % (
+            unit.name, e.get("port"), e.get("error"), _link(causes)), unit, subject="bind",
+            evidence=ev(e), fix=list(causes[0].fix) if causes else [
+                Action.command(["ss", "-ltnp", "sport = :%d" % e.get("port")],
+                               description="who has the port")]))
+    nofile = journal.first("nofile")
+    if nofile is not None:
+        causes = _causes(facts, unit, ("limits",), ids=("SVC-LIMITS-NOFILE",))
+        out.append(_f("SVC-JOURNAL-NOFILE", "error", "%s: too many open files%s" % (unit.name, _link(causes)),
+                      unit, subject="nofile", evidence=ev(nofile),
+                      fix=list(causes[0].fix) if causes else [
+                          Action.edit(_dropin(unit), "LimitNOFILE=65536", syntax="systemd", description="under [Service]")]))
+    loader = journal.first("loader", "glibc")
+    if loader is not None:
+        what = loader.get("lib") or loader.get("version")
+        out.append(_f("SVC-JOURNAL-LOADER", "error", "%s: the loader cannot start the program: %s" % (
+            unit.name, what), unit, subject="loader", evidence=ev(loader),
+            fix=[Action.note("rebuild with CGO_ENABLED=0, or on the oldest release it must run on")]))
+    start_limit = journal.first("start-limit")
+    if start_limit is not None:
+        out.append(_f("SVC-JOURNAL-START-LIMIT", "warn", "%s: systemd stopped restarting it (start limit)" % unit.name,
+                      unit, subject="start-limit", evidence=ev(start_limit),
+                      fix=[Action.command(["systemctl", "reset-failed"] + operands(unit.name),
+                                          description="after fixing the failure")]))
+    config = journal.of("no-execstart", "bad-setting") + journal.of("config")
+    if config:
+        out.append(_f("SVC-JOURNAL-CONFIG", "error" if journal.first("bad-setting", "no-execstart") else "warn",
+                      "%s: systemd reported: %s" % (unit.name, config[0].text.split(": ", 1)[-1][:160]),
+                      unit, subject="config", evidence=ev(*config[:4])))
+    explained = {203, 200, 217, 216, 226}
+    if last_exit is not None and status not in explained and status != 0 and \
+            not [f for f in out if f.id in ("SVC-JOURNAL-PANIC", "SVC-JOURNAL-BIND", "SVC-JOURNAL-LOADER",
+                                            "SVC-JOURNAL-NOFILE")]:
+        name = last_exit.get("name") or K.exit_status_name(status)
+        no_home = journal.first("no-home")
+        said = no_home.text.split(": ", 1)[-1] if no_home else journal.program_before(last_exit.line)
+        causes = _causes(facts, unit, ("go", "env")) if no_home else []
+        if said and not causes:
+            # a specifier systemd left as it was, now in the program's error message
+            causes = [f for f in _memo(facts, "unit", unit, lambda: _unit(facts, unit))
+                      if f.id == "SVC-UNIT-SPECIFIER" and "%" + f.subject.rsplit(":", 1)[-1] in said]
+        out.append(_f("SVC-JOURNAL-EXIT", "error", "%s: exited with status %d%s%s%s" % (
+            unit.name, status, "/" + name if name else "",
+            " after: %s" % _clip(said) if said else "", _link(causes)),
+            unit, subject="exit:%d" % status,
+            evidence=ev(no_home, last_exit), why=K.EXIT_STATUS.get(status, ("", ""))[1] or None,
+            fix=list(causes[0].fix) if causes else _home_fix(facts, unit) if no_home else [
+                Action.command(["journalctl", "-u", unit.name, "-n", "50", "--no-pager"],
+                               description="the program's own messages before it exited")]))
+    if not [f for f in out if f.severity in ("error", "warn")]:
+        if journal.no_entries:
+            out.append(_f("SVC-JOURNAL", "ok", "%s: the journal has no entries for it" % unit.name, unit))
+        else:
+            out.append(_f("SVC-JOURNAL", "ok", "%s: no failure in the last %d journal lines" % (
+                unit.name, journal.lines), unit))
+    return out
+
+
+def _home_fix(facts, unit):
+    """HOME and XDG_CACHE_HOME for a program that asks for them (os.UserHomeDir,
+    os.UserCacheDir), which a service without User= does not get."""
+    cache = "/var/cache/%s" % unit.prefix
+    try:
+        env = systemd_environment([("HOME", cache), ("XDG_CACHE_HOME", cache)])
+    except Unrepresentable as exc:
+        return [Action.note("set HOME= for the unit (%s)" % exc.reason)]
+    if facts.supports(235):
+        first = Action.edit(_dropin(unit), "CacheDirectory=%s" % systemd_exec_word(unit.prefix),
+                            syntax="systemd",
+                            description="under [Service]: systemd creates %s for the unit's user"
+                                        % cache)
+    else:
+        first = Action.command(["install", "-d"] + _owner_args(unit) + [cache],
+                               description="once: systemd %s has no CacheDirectory=" % facts.version)
+    return [first, Action.edit(_dropin(unit), env, syntax="systemd",
+                               description="the program asks for a home or cache directory "
+                                           "(Go's os.UserHomeDir/os.UserCacheDir), which a service "
+                                           "without User= does not get"),
+            _reload(unit)]
