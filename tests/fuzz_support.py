@@ -216,10 +216,29 @@ def rng(tag):
 
 
 def docstring_samples(module):
-    """The indented sample blocks of a module's docstring (each parser documents its
-    format with a real sample), dedented."""
+    """The samples of a module's docstring, as text (each parser documents its format with
+    a real sample): the string a doctest gives a function of the module (a literal first
+    argument, bytes decoded), then the indented sample blocks, dedented."""
+    import ast
+    import doctest
     import textwrap
 
+    samples = []
+    for example in doctest.DocTestParser().get_examples(module.__doc__ or ""):
+        try:
+            tree = ast.parse(example.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            first = node.args[0] if isinstance(node, ast.Call) and node.args and isinstance(
+                node.func, ast.Name) else None
+            # ast.Str/ast.Bytes up to Python 3.7, ast.Constant from 3.8
+            value = getattr(first, "value", getattr(first, "s", None)) if type(first).__name__ in (
+                "Constant", "Str", "Bytes") else None
+            if isinstance(value, bytes):
+                value = value.decode("utf-8", "replace")
+            if isinstance(value, str):
+                samples.append(value)
     blocks, current = [], []
     for line in (module.__doc__ or "").splitlines():
         if line.startswith("    ") or (current and not line.strip()):
@@ -230,7 +249,7 @@ def docstring_samples(module):
             current = []
     if current:
         blocks.append(textwrap.dedent("\n".join(current)).strip("\n") + "\n")
-    return [b for b in blocks if b.strip()]
+    return samples + [b for b in blocks if b.strip()]
 
 
 def command_outputs(argv0):

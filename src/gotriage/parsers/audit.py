@@ -13,7 +13,42 @@ separates the raw record from auditd's translations):
         key=(null)^]ARCH=x86_64 SYSCALL=execve AUID="unset" UID="root" ...
     type=PROCTITLE msg=audit(1700000000.300:7): proctitle="(goapi)"
 
-(each record is one line).  What the format allows and this module handles:
+(each record is one line).  Read by the scanner: the event of
+tests/data/selinux/go-home-exec.log (this project's own log, in those exact formats): a
+Go service moved from a home directory, denied execute, and the unit that failed:
+
+>>> log = b'''type=AVC msg=audit(1718000000.120:4411): avc:  denied  { execute } for  pid=2201 comm="(goapi)" name="goapi" dev="dm-0" ino=393349 scontext=system_u:system_r:init_t:s0 tcontext=unconfined_u:object_r:user_home_t:s0 tclass=file permissive=0
+... type=SYSCALL msg=audit(1718000000.120:4411): arch=c000003e syscall=59 success=no exit=-13 a0=5597c4a1e6d0 a1=5597c4a8f1a0 a2=5597c4a7e2c0 a3=0 items=1 ppid=1 pid=2201 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm="(goapi)" exe="/usr/lib/systemd/systemd" subj=system_u:system_r:init_t:s0 key=(null)\\x1dARCH=x86_64 SYSCALL=execve AUID="unset" UID="root" GID="root" EUID="root" SUID="root" FSUID="root" EGID="root" SGID="root" FSGID="root"
+... type=CWD msg=audit(1718000000.120:4411): cwd="/"
+... type=PATH msg=audit(1718000000.120:4411): item=0 name="/usr/local/bin/goapi" inode=393349 dev=fd:00 mode=0100755 ouid=1000 ogid=1000 rdev=00:00 obj=unconfined_u:object_r:user_home_t:s0 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\\x1dOUID="alice" OGID="alice"
+... type=PROCTITLE msg=audit(1718000000.120:4411): proctitle="(goapi)"
+... type=SERVICE_START msg=audit(1718000000.124:4412): pid=1 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:init_t:s0 msg='unit=goapi comm="systemd" exe="/usr/lib/systemd/systemd" hostname=? addr=? terminal=? res=failed'\\x1dUID="root" AUID="unset"
+... '''
+>>> scanner = Scanner()
+>>> scanner.start_file("/var/log/audit/audit.log")
+>>> scanner.feed(log)
+>>> scanner.finish()
+>>> [denial] = scanner.result.distinct()
+>>> denial.stype, denial.ttype, denial.tclass, denial.perms, denial.comm, denial.path
+('init_t', 'user_home_t', 'file', ('execute',), '(goapi)', '/usr/local/bin/goapi')
+>>> denial.syscall, denial.success, denial.exit, denial.count, sorted(denial.permissive), denial.where
+('execve', 'no', '-13', 1, [0], ('/var/log/audit/audit.log', 0))
+>>> [(u.unit, u.count, u.explained) for u in scanner.result.failed_units.values()]
+[('goapi', 1, True)]
+
+The parts, one record at a time:
+
+>>> parse_header(log.split(b"\\n")[0])
+('', 'AVC', 1718000000, 120, 4411)
+>>> avc = parse_avc_body(log.split(b"\\n")[0].decode().split("): ", 1)[1])
+>>> avc.kind, avc.result, avc.perms, avc.scontext, avc.permissive, avc.fields["name"]
+('AVC', 'denied', ('execute',), 'system_u:system_r:init_t:s0', 0, 'goapi')
+>>> split_context("staff_u:staff_r:staff_t:s0-s0:c0.c1023")
+('staff_u', 'staff_r', 'staff_t', 's0-s0:c0.c1023')
+>>> decode_value("proctitle", "2F7573722F6C6F63616C2F62696E2F676F617069002D2D6C697374656E003A38303830")
+'/usr/local/bin/goapi --listen :8080'
+
+What the format allows and this module handles:
 
 - records of one event share `audit(SECONDS.MILLIS:SERIAL)` (and `node=` on aggregated
   logs); they may come in any order and interleave with other events' records;

@@ -5,48 +5,51 @@ audit2why is `audit2allow -w` (policycoreutils-python-utils): for each AVC line 
 prints the line, then "\\tWas caused by:" and the reason the policy gives, computed by
 libsepol's `audit2why.analyze()` against the policy file.  Real output, captured on
 Debian 12 (policycoreutils 3.4, selinux-policy-default's policy.33) from lines of
-tests/data/selinux/httpd_can_network_connect.log, allow_execmod.log and
-sepolgen-short.log (tabs shown as <TAB>; the long lines cut here)::
+tests/data/selinux/httpd_can_network_connect.log and sepolgen-short.log (three of its
+blocks: a boolean, a missing allow rule, a constraint; audit2why indents with tabs):
 
-    node=judy.example.com type=AVC msg=audit(1165963069.244:853): avc:  denied  { name_connect } for  pid=21134 comm="httpd" src=81 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:reserved_port_t:s0 tclass=tcp_socket
+>>> verdicts = parse_audit2why('''node=judy.example.com type=AVC msg=audit(1165963069.244:853): avc:  denied  { name_connect } for  pid=21134 comm="httpd" src=81 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:reserved_port_t:s0 tclass=tcp_socket
+...
+... \\tWas caused by:
+... \\tOne of the following booleans was set incorrectly.
+... \\tDescription:
+... \\tDetermine whether httpd scripts and modules can connect to the network using TCP.
+...
+... \\tAllow access by executing:
+... \\t# setsebool -P httpd_can_network_connect 1
+... \\tDescription:
+... \\tAllow system to run with NIS
+...
+... \\tAllow access by executing:
+... \\t# setsebool -P allow_ypbind 1
+... type=AVC msg=audit(1162850333.186:980): avc:  denied  { read } for  pid=6306 comm="beagled" name="max_user_instances" dev=proc ino=-268435218 scontext=staff_u:staff_r:staff_t:s0 tcontext=system_u:object_r:sysctl_fs_t:s0 tclass=file
+...
+... \\tWas caused by:
+... \\t\\tMissing type enforcement (TE) allow rule.
+...
+... \\t\\tYou can use audit2allow to generate a loadable module to allow this access.
+...
+... type=AVC msg=audit(1162850335.022:981): avc:  denied  { read write } for  pid=6336 comm="clock-applet" name="bonobo-activation-register.lock" dev=dm-0 ino=5434689 scontext=staff_u:staff_r:staff_t:s0 tcontext=user_u:object_r:user_tmp_t:s0 tclass=file
+...
+... \\tWas caused by:
+...
+... #Constraint rule:
+...
+... #\\tconstrain file { ioctl read write create getattr setattr lock relabelfrom relabelto append map unlink link rename execute quotaon mounton audit_access open execmod watch watch_mount watch_sb watch_with_perm watch_reads execute_no_trans entrypoint } ((u1 == u2 -Fail-)  or (u1 == system_u -Fail-)  or (u1 == unconfined_u -Fail-)  or (u1 == sysadm_u -Fail-)  or (u2 == system_u -Fail-)  or (t1 != ubac_constrained_type -Fail-)  or (t2 != ubac_constrained_type -Fail-)  or (t1 == ubacfile -Fail-) ); Constraint DENIED
+...
+... #\\tPossible cause is the source user (staff_u) and target user (user_u) are different.
+... ''')
+>>> for v in verdicts:
+...     print(v.event, v.node, v.reason, v.boolean_names)
+1165963069.244:853 judy.example.com boolean ['httpd_can_network_connect', 'allow_ypbind']
+1162850333.186:980 None te-rule []
+1162850335.022:981 None constraint []
+>>> verdicts[2].causes
+['source user (staff_u) and target user (user_u) are different']
+>>> verdicts[0].summary()
+'a boolean allows it: setsebool -P httpd_can_network_connect 1 or setsebool -P allow_ypbind 1'
 
-    <TAB>Was caused by:
-    <TAB>One of the following booleans was set incorrectly.
-    <TAB>Description:
-    <TAB>Determine whether httpd scripts and modules can connect to the network using TCP.
-
-    <TAB>Allow access by executing:
-    <TAB># setsebool -P httpd_can_network_connect 1
-    <TAB>Description:
-    <TAB>Allow system to run with NIS
-
-    <TAB>Allow access by executing:
-    <TAB># setsebool -P allow_ypbind 1
-    node=bill.example.com type=AVC msg=audit(1166045975.667:1128): avc:  denied  { execmod } for  pid=15895 comm="soffice.bin" name="libGL.so.1.2" ... tclass=file
-
-    <TAB>Was caused by:
-    <TAB>The boolean allow_execmod was set incorrectly.
-    <TAB>Description:
-    <TAB>Allow all unconfined executables to use libraries requiring text relocation that are not labeled textrel_shlib_t")
-
-    <TAB>Allow access by executing:
-    <TAB># setsebool -P allow_execmod 1
-    type=AVC msg=audit(1162850333.186:980): avc:  denied  { read } for  pid=6306 comm="beagled" name="max_user_instances" ... tclass=file
-
-    <TAB>Was caused by:
-    <TAB><TAB>Missing type enforcement (TE) allow rule.
-
-    <TAB><TAB>You can use audit2allow to generate a loadable module to allow this access.
-
-    type=AVC msg=audit(1162850335.022:981): avc:  denied  { read write } for  pid=6336 comm="clock-applet" ... scontext=staff_u:staff_r:staff_t:s0 tcontext=user_u:object_r:user_tmp_t:s0 tclass=file
-
-    <TAB>Was caused by:
-
-    #Constraint rule:
-
-    #<TAB>constrain file { ioctl read write ... } ((u1 == u2 -Fail-)  or (u1 == system_u -Fail-)  or ... ); Constraint DENIED
-
-    #<TAB>Possible cause is the source user (staff_u) and target user (user_u) are different.
+A fourth reason, for a line the policy given would allow (sepolgen-short.log again)::
 
     type=AVC msg=audit(1162850332.318:979): avc:  denied  { read } for  pid=6306 comm="beagled" ... tclass=file
 

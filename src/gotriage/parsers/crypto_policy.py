@@ -1,8 +1,12 @@
 """/etc/crypto-policies/config: the system-wide cryptographic policy of EL8 and later.
 
-Sample (a RHEL 9 host that re-allowed SHA-1 for third-party packages)::
+Sample (a RHEL 9 host that re-allowed SHA-1 for third-party packages):
 
-    DEFAULT:SHA1
+>>> policy = parse_crypto_policy("DEFAULT:SHA1\\n")
+>>> policy.base, policy.modules, policy.name, policy.line
+('DEFAULT', ['SHA1'], 'DEFAULT:SHA1', 1)
+>>> parse_crypto_policy("").name   # no file: the default
+'DEFAULT'
 
 One line: a base policy (DEFAULT, LEGACY, FUTURE, FIPS, or a custom name) and optional
 sub-policy modules after colons (`:SHA1`, `:NO-SHA1`, `:AD-SUPPORT`...).  `#` starts a

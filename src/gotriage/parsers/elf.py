@@ -26,10 +26,35 @@ Sample (`readelf -l -d -V -W` of a cgo binary built by Go 1.21 on glibc 2.36)::
       0x0010:   Name: GLIBC_2.32  Flags: none  Version: 5
       0x0030:   Name: GLIBC_2.34  Flags: none  Version: 3
 
+A dynamic x86-64 program as small as it gets, read the same way: its ELF header, two
+program headers (PT_INTERP and the PT_LOAD that maps it) and the loader's path:
+
+>>> header = (b"\\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+...           + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x401000, 64, 0, 0, 64, 56, 2, 64, 0, 0))
+>>> interp = b"/lib64/ld-linux-x86-64.so.2\\0"
+>>> size = 64 + 2 * 56 + len(interp)
+>>> data = (header + struct.pack("<IIQQQQQQ", PT_INTERP, PF_R, 176, 0x4000B0, 0x4000B0, len(interp), len(interp), 1)
+...         + struct.pack("<IIQQQQQQ", PT_LOAD, PF_R | PF_X, 0, 0x400000, 0x400000, size, size, 0x1000) + interp)
+>>> elf = parse_elf(lambda offset, length: data[offset:offset + length], len(data))
+>>> elf.bits, elf.endian, elf.machine, elf.type_name, elf.interp, elf.static, elf.pie
+(64, 'little', 'x86_64', 'executable', '/lib64/ld-linux-x86-64.so.2', False, False)
+>>> [s.describe() for s in elf.segments]
+['offset 0xb0 vaddr 0x4000b0 filesz 0x1c memsz 0x1c R--', 'offset 0x0 vaddr 0x400000 filesz 0xcc memsz 0xcc R-E']
+
 Malformed input raises `ElfError` with kind "not-elf" (no ELF magic, empty file) or
 "truncated" (the ELF header or the program headers end early); damage further in (a
 segment or the dynamic table beyond the end of the file, a bad address) is recorded in
-`Elf.problems` and the rest is still read, as far as it can be.
+`Elf.problems` and the rest is still read, as far as it can be:
+
+>>> try:
+...     parse_elf(lambda offset, length: data[:150][offset:offset + length], 150)
+... except ElfError as exc:
+...     print(exc.kind, exc.message)
+truncated program headers cut short: 86 of 112 bytes at offset 64
+>>> parse_header(b"<!DOCTYPE html>")
+Traceback (most recent call last):
+    ...
+gotriage.parsers.elf.ElfError: no ELF magic (starts with '<!DO')
 """
 
 import struct

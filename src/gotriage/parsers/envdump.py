@@ -1,14 +1,19 @@
 """Environment dumps: `env -0` output (NUL-separated NAME=value records) and `systemctl
 show-environment` (one NAME=value a line).
 
-Sample (``su - alice -c 'env -0'`` on EL9, NULs shown as ``\\0``)::
+Sample (``su - alice -c 'env -0'`` on EL9):
 
-    HOME=/home/alice\\0PATH=/home/alice/.local/bin:/home/alice/bin:/usr/local/bin:/usr/bin\\0
+>>> env = parse_env0(b"HOME=/home/alice\\0PATH=/home/alice/.local/bin:/home/alice/bin:/usr/local/bin:/usr/bin\\0")
+>>> print(env["HOME"], env["PATH"])
+/home/alice /home/alice/.local/bin:/home/alice/bin:/usr/local/bin:/usr/bin
 
-Sample (`systemctl show-environment` on EL7)::
+Sample (`systemctl show-environment` on EL7):
 
-    LANG=en_US.UTF-8
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+>>> env = parse_show_environment('''LANG=en_US.UTF-8
+... PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+... ''')
+>>> print(env["LANG"], env["PATH"])
+en_US.UTF-8 /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 """
 
 

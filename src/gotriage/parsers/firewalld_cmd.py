@@ -1,33 +1,47 @@
 """What `firewall-cmd` prints about the runtime configuration.
 
 `firewall-cmd --list-all-zones` (firewalld 1.3.3; `--list-all-policies` is alike, with
-`priority:`, `ingress-zones:` and `egress-zones:`)::
+`priority:`, `ingress-zones:` and `egress-zones:`); the forward-port and rich rule lines
+are indented with a tab:
 
-    goapp (active)
-      target: DROP
-      icmp-block-inversion: no
-      interfaces: rfw-s2
-      sources: 10.199.1.0/24
-      services:
-      ports: 8080/tcp
-      protocols:
-      forward: yes
-      masquerade: no
-      forward-ports:
-        port=80:proto=tcp:toport=8080:toaddr=
-      source-ports:
-      icmp-blocks:
-      rich rules:
-        rule priority="-5" family="ipv4" source address="10.199.1.2" port port="8080" protocol="tcp" accept
+>>> [zone] = parse_list_all('''goapp (active)
+...   target: DROP
+...   icmp-block-inversion: no
+...   interfaces: rfw-s2
+...   sources: 10.199.1.0/24
+...   services:
+...   ports: 8080/tcp
+...   protocols:
+...   forward: yes
+...   masquerade: no
+...   forward-ports:
+... \\tport=80:proto=tcp:toport=8080:toaddr=
+...   source-ports:
+...   icmp-blocks:
+...   rich rules:
+... \\trule priority="-5" family="ipv4" source address="10.199.1.2" port port="8080" protocol="tcp" accept
+... ''')
+>>> zone.name, zone.active, zone.target, zone.interfaces, zone.sources, zone.forward
+('goapp', True, 'DROP', ['rfw-s2'], ['10.199.1.0/24'], True)
+>>> [(p.port, p.protocol) for p in zone.ports], [str(f) for f in zone.forward_ports]
+([('8080', 'tcp')], ['port=80:proto=tcp:toport=8080:toaddr='])
+>>> print(zone.rules[0])
+rule priority="-5" family="ipv4" source address="10.199.1.2" port port="8080" protocol="tcp" accept
 
-(the forward-port and rich rule lines are indented with a tab).  firewalld 0.6 prints
-forward ports and rich rules on the key's own line or on tab-indented lines; both are read.  `--get-active-zones`::
+firewalld 0.6 prints forward ports and rich rules on the key's own line or on
+tab-indented lines; both are read.  `--get-active-zones`:
 
-    goapp
-      interfaces: rfw-s2
-      sources: 10.199.1.0/24
+>>> parse_active_zones('''goapp
+...   interfaces: rfw-s2
+...   sources: 10.199.1.0/24
+... ''')["goapp"]["sources"]
+['10.199.1.0/24']
 
-`--direct --get-all-rules`: `ipv4 filter INPUT 0 -s 10.199.1.2 -p tcp --dport 8080 -j REJECT`.
+`--direct --get-all-rules`:
+
+>>> [rule] = parse_direct_rules("ipv4 filter INPUT 0 -s 10.199.1.2 -p tcp --dport 8080 -j REJECT\\n")
+>>> rule.ipv, rule.table, rule.chain, rule.priority, rule.args
+('ipv4', 'filter', 'INPUT', 0, '-s 10.199.1.2 -p tcp --dport 8080 -j REJECT')
 """
 
 import re

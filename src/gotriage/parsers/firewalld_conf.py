@@ -1,11 +1,16 @@
 """/etc/firewalld/firewalld.conf: KEY=value lines, `#` comments.
 
-Sample (firewalld 1.3.3, as shipped)::
+Sample (firewalld 1.3.3, as shipped):
 
-    # default zone
-    DefaultZone=public
-    FirewallBackend=nftables
-    AllowZoneDrifting=no
+>>> conf = parse_firewalld_conf('''# default zone
+... DefaultZone=public
+... FirewallBackend=nftables
+... AllowZoneDrifting=no
+... ''')
+>>> conf.get("DefaultZone"), conf.get("FirewallBackend"), conf.flag("AllowZoneDrifting")
+('public', 'nftables', False)
+>>> conf.lines["DefaultZone"], conf.evidence_line("FirewallBackend")
+(2, 'FirewallBackend=nftables')
 
 Only the keys that change what reaches a port matter here: DefaultZone, FirewallBackend
 (nftables from 0.6.0, the default from 0.8 / RHEL 8; iptables before), AllowZoneDrifting

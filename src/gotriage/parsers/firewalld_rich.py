@@ -1,11 +1,27 @@
 """firewalld rich rules: the string language of firewalld.richlanguage(5), and the same
 rules read from a zone or policy XML file.
 
-Sample (from `firewall-cmd --list-all-zones`, and firewalld's own unit test)::
+Samples (from `firewall-cmd --list-all-zones`, and firewalld's own unit test):
 
-    rule priority="-5" family="ipv4" source address="10.199.1.2" port port="8080" protocol="tcp" accept
-    rule family="ipv4" source NOT address="192.168.0.0/24" service name="dns" log prefix="dns: " level="info" limit value="2/m" drop
-    rule family="ipv6" source address="1:2:3:4:6::" forward-port port="4011" protocol="tcp" to-port="4012" to-addr="1::2:3:4:7"
+>>> rule = parse_rich_rule('rule priority="-5" family="ipv4" source address="10.199.1.2" port port="8080" protocol="tcp" accept')
+>>> rule.priority, rule.family, rule.source.address, rule.element.kind, rule.element.get("port"), rule.action.kind, rule.chain
+(-5, 'ipv4', '10.199.1.2', 'port', '8080', 'accept', 'pre')
+>>> rule = parse_rich_rule('rule family="ipv4" source NOT address="192.168.0.0/24" service name="dns" log prefix="dns: " level="info" limit value="2/m" drop')
+>>> rule.source.invert, rule.element.get("name"), rule.log.prefix, rule.log.level, rule.log.limit.value, rule.action.kind
+(True, 'dns', 'dns: ', 'info', '2/m', 'drop')
+>>> rule = parse_rich_rule('rule family="ipv6" source address="1:2:3:4:6::" forward-port port="4011" protocol="tcp" to-port="4012" to-addr="1::2:3:4:7"')
+>>> rule.element.kind, rule.element.get("to-port"), rule.element.get("to-addr"), rule.chain
+('forward-port', '4012', '1::2:3:4:7', 'allow')
+>>> print(rule)   # firewalld 1.x's canonical form
+rule family="ipv6" source address="1:2:3:4:6::" forward-port port="4011" protocol="tcp" to-port="4012" to-addr="1::2:3:4:7"
+
+A rule firewalld refuses, with its error code:
+
+>>> try:
+...     parse_rich_rule('rule source address="10.0.0.0/8" port port="8080" protocol="tcp" accept')
+... except RichRuleError as exc:
+...     print(exc.code)
+MISSING_FAMILY
 
 The grammar and the checks follow firewalld's `Rich_Rule` (firewall/core/rich.py): the
 same elements, the same "one element, one log, one audit, one action" rules and the same

@@ -1,38 +1,64 @@
 """firewalld's XML configuration files: zones, services, policies, ipsets, direct rules.
 
-Zone (EL9 /etc/firewalld/zones/public.xml after `firewall-cmd --permanent --add-port=8080/tcp`)::
+Zone (EL9 /etc/firewalld/zones/public.xml after `firewall-cmd --permanent --add-port=8080/tcp`
+and a rich rule):
 
-    <?xml version="1.0" encoding="utf-8"?>
-    <zone>
-      <short>Public</short>
-      <service name="ssh"/>
-      <service name="dhcpv6-client"/>
-      <port port="8080" protocol="tcp"/>
-      <rule family="ipv4" priority="-5">
-        <source address="10.199.1.2"/>
-        <port port="8080" protocol="tcp"/>
-        <accept/>
-      </rule>
-      <forward/>
-    </zone>
+>>> zone = parse_zone('''<?xml version="1.0" encoding="utf-8"?>
+... <zone>
+...   <short>Public</short>
+...   <service name="ssh"/>
+...   <service name="dhcpv6-client"/>
+...   <port port="8080" protocol="tcp"/>
+...   <rule family="ipv4" priority="-5">
+...     <source address="10.199.1.2"/>
+...     <port port="8080" protocol="tcp"/>
+...     <accept/>
+...   </rule>
+...   <forward/>
+... </zone>
+... ''', "public", "/etc/firewalld/zones/public.xml")
+>>> zone.short, zone.target, zone.services, [(p.port, p.protocol) for p in zone.ports], zone.forward
+('Public', 'default', ['ssh', 'dhcpv6-client'], [('8080', 'tcp')], True)
+>>> print(zone.rules[0])
+rule priority="-5" family="ipv4" source address="10.199.1.2" port port="8080" protocol="tcp" accept
 
-Service (/usr/lib/firewalld/services/mdns.xml)::
+Service (/usr/lib/firewalld/services/mdns.xml):
 
-    <service>
-      <port protocol="udp" port="5353"/>
-      <destination ipv4="224.0.0.251" ipv6="ff02::fb"/>
-    </service>
+>>> service = parse_service('''<service>
+...   <port protocol="udp" port="5353"/>
+...   <destination ipv4="224.0.0.251" ipv6="ff02::fb"/>
+... </service>
+... ''', "mdns")
+>>> [(p.port, p.protocol) for p in service.ports], service.destination["ipv4"], service.destination["ipv6"]
+([('5353', 'udp')], '224.0.0.251', 'ff02::fb')
 
 Policy (firewalld >= 0.9): the zone elements plus `<ingress-zone name="ANY"/>`,
 `<egress-zone name="HOST"/>`, `priority` and `target` (CONTINUE, ACCEPT, REJECT, DROP).
-IPSet: `<ipset type="hash:ip"><option name="family" value="inet6"/><entry>1.2.3.4</entry></ipset>`.
-Direct: `<direct><rule ipv="ipv4" table="filter" chain="INPUT" priority="0">-s 10.0.0.1 -j DROP</rule></direct>`.
+IPSet and direct rules:
+
+>>> ipset = parse_ipset('''<ipset type="hash:ip"><option name="family" value="inet6"/>
+... <entry>2001:db8::1</entry></ipset>''', "goclients")
+>>> ipset.type, ipset.family, ipset.entries
+('hash:ip', 'ipv6', ['2001:db8::1'])
+>>> direct = parse_direct('''<direct><rule ipv="ipv4" table="filter" chain="INPUT" priority="0">-s 10.0.0.1 -j DROP</rule></direct>''')
+>>> [(r.ipv, r.table, r.chain, r.priority, r.args) for r in direct.rules]
+[('ipv4', 'filter', 'INPUT', 0, '-s 10.0.0.1 -j DROP')]
 
 The same reader takes firewalld 0.6 (EL7) files (no policies, no rich rule priorities)
 and 2.x ones (zone `ingress-priority`/`egress-priority`).  A file that is not XML, or
 has the wrong root element, raises ConfigError; a rich rule that firewalld would refuse
 is kept in `bad_rules` (firewalld refuses to load such a zone: the check reports it) and
-the rest of the file is still read.
+the rest of the file is still read:
+
+>>> try:
+...     parse_zone('<zone><port port="8080" protocol="tcp"></zone>', "public", "public.xml")
+... except ConfigError as exc:
+...     print(str(exc).split(" (")[0])    # then expat's message, which names line and column
+public.xml: not valid XML
+>>> zone = parse_zone('''<zone><port port="8080" protocol="tcp"/>
+...   <rule><source address="10.0.0.0/8"/><port port="8080" protocol="tcp"/><accept/></rule></zone>''', "public")
+>>> [(" ".join(text.split()), err.code) for text, err in zone.bad_rules], len(zone.ports)
+([('<rule><source address="10.0.0.0/8" /><port port="8080" protocol="tcp" /><accept /></rule>', 'MISSING_FAMILY')], 1)
 """
 
 import re

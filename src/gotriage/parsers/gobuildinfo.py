@@ -13,26 +13,48 @@ like Go's own debug/buildinfo up to Go 1.21 did)::
 Since Go 1.18 (flag bit 1), the header is followed by the version and the module info as
 uvarint-length-prefixed strings.  Before, the two pointers point at Go string headers
 (data pointer, length) elsewhere in the image.  The module info is framed by 16 bytes
-of sentinel on each side and reads, for a binary built by Go 1.21.13 with cgo::
+of sentinel on each side and reads, for a binary built by Go 1.21.13 with cgo (its
+dependency's h1: sum and the revision shortened here; fields are separated by tabs):
 
-    path	example.com/app
-    mod	example.com/app	(devel)
-    dep	golang.org/x/sys	v0.13.0	h1:...
-    build	-buildmode=exe
-    build	-compiler=gc
-    build	-ldflags="-s -w"
-    build	CGO_ENABLED=1
-    build	GOARCH=amd64
-    build	GOOS=linux
-    build	GOAMD64=v1
-    build	vcs=git
-    build	vcs.revision=0123abcd...
-    build	vcs.time=2024-05-01T12:00:00Z
-    build	vcs.modified=false
+>>> info = BuildInfo("go1.21.13", '''path\\texample.com/app
+... mod\\texample.com/app\\t(devel)\\t
+... dep\\tgolang.org/x/sys\\tv0.13.0\\th1:...
+... build\\t-buildmode=exe
+... build\\t-compiler=gc
+... build\\t-ldflags="-s -w"
+... build\\tCGO_ENABLED=1
+... build\\tGOARCH=amd64
+... build\\tGOOS=linux
+... build\\tGOAMD64=v1
+... build\\tvcs=git
+... build\\tvcs.revision=0123abcd...
+... build\\tvcs.time=2024-05-01T12:00:00Z
+... build\\tvcs.modified=false
+... ''', "inline", 0, 0)
+>>> info.path, info.main.describe(), [d.describe() for d in info.deps]
+('example.com/app', 'example.com/app (devel)', ['golang.org/x/sys v0.13.0'])
+>>> info.setting("-ldflags"), info.cgo_enabled, info.setting("GOARCH"), info.setting("vcs.modified")
+('-s -w', True, 'amd64', 'false')
 
 Values (and keys) holding spaces, tabs, quotes or newlines are Go-quoted
 (strconv.Quote); `=>` lines replace the module above them.  Pure functions: the blob is
-read through the ELF record of parsers/elf.py and a reader ``read(offset, length)``.
+read through the ELF record of parsers/elf.py and a reader ``read(offset, length)``:
+a program of one writable PT_LOAD whose data starts with a Go 1.18+ blob (16-byte aligned
+at 0x500080), found and read as Go's debug/buildinfo does:
+
+>>> import struct
+>>> from gotriage.parsers.elf import parse_elf
+>>> modinfo = bytes(16) + b"path\\texample.com/app\\nbuild\\tCGO_ENABLED=0\\n" + bytes(16)
+>>> blob = MAGIC + bytes([8, FLAG_INLINE]) + bytes(16) + bytes([9]) + b"go1.21.13" + bytes([len(modinfo)]) + modinfo
+>>> size = 128 + len(blob)
+>>> data = (b"\\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+...         + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x500000, 64, 0, 0, 64, 56, 1, 64, 0, 0)
+...         + struct.pack("<IIQQQQQQ", PT_LOAD, 6, 0, 0x500000, 0x500000, size, size, 0x1000)
+...         + bytes(8) + blob)
+>>> read = lambda offset, length: data[offset:offset + length]
+>>> info = read_buildinfo(parse_elf(read, len(data)), read)
+>>> info.go_version, info.layout, hex(info.vaddr), info.path, info.cgo_enabled
+('go1.21.13', 'inline', '0x500080', 'example.com/app', False)
 """
 
 import struct

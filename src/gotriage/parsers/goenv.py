@@ -1,19 +1,34 @@
 """Go's own configuration formats: `go env -json` output, the go env file, go.env.
 
-`go env -json GOROOT GOVERSION` (Go 1.21.13)::
+`go env -json GOROOT GOVERSION` (Go 1.21.13; go indents with a tab):
 
-    {
-            "GOROOT": "/usr/local/go",
-            "GOVERSION": "go1.21.13"
-    }
+>>> values = parse_go_env_json('''{
+... \\t"GOROOT": "/usr/local/go",
+... \\t"GOVERSION": "go1.21.13"
+... }
+... ''')
+>>> print(values["GOROOT"], values["GOVERSION"])
+/usr/local/go go1.21.13
+>>> parse_version(values["GOVERSION"]), language_version("go1.21.13"), format_version((1, 22, 0, 1, 2))
+((1, 21, 13, 2, 0), (1, 21), '1.22.0rc2')
+>>> read_version_file("go1.21.13\\ntime 2024-07-30T19:34:31Z\\n")   # $GOROOT/VERSION
+'go1.21.13'
 
 The go env file (`go env GOENV`, by default ~/.config/go/env) and `$GOROOT/go.env`
-(Go 1.21+) hold NAME=VALUE lines; `go env -w` writes them.  Sample of go1.27.3's go.env::
+(Go 1.21+) hold NAME=VALUE lines; `go env -w` writes them.  Sample of go1.27.3's go.env:
 
-    # This file contains the initial defaults for go command configuration.
-    GOPROXY=https://proxy.golang.org,direct
-    GOSUMDB=sum.golang.org
-    GOTOOLCHAIN=auto
+>>> lines = parse_go_env_file('''# This file contains the initial defaults for go command configuration.
+... GOPROXY=https://proxy.golang.org,direct
+... GOSUMDB=sum.golang.org
+... GOTOOLCHAIN=auto
+... ''')
+>>> for entry in lines:
+...     print(entry.line, entry.name, entry.value, entry.valid)
+2 GOPROXY https://proxy.golang.org,direct True
+3 GOSUMDB sum.golang.org True
+4 GOTOOLCHAIN auto True
+>>> sorted(env_file_values(lines))
+['GOPROXY', 'GOSUMDB', 'GOTOOLCHAIN']
 """
 
 import json

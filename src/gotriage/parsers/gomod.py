@@ -1,16 +1,23 @@
 """go.mod: the lines that decide which Go can build a module.
 
-Sample::
+Sample (go.mod indents a block with a tab):
 
-    module example.com/hello
-
-    go 1.22.1
-
-    toolchain go1.23.4
-
-    require (
-            golang.org/x/sys v0.20.0
-    )
+>>> mod = parse_gomod(b'''module example.com/hello
+...
+... go 1.22.1
+...
+... toolchain go1.23.4
+...
+... require (
+... \\tgolang.org/x/sys v0.20.0
+... )
+... ''')
+>>> mod.module, mod.go, mod.go_line, mod.toolchain, mod.toolchain_line
+('example.com/hello', '1.22.1', 3, 'go1.23.4', 5)
+>>> mod.requires, mod.errors
+([('golang.org/x/sys', 'v0.20.0', 8)], [])
+>>> parse_gomod(b"<<<<<<< HEAD\\nmodule example.com/hello\\n").errors
+[(1, 'unknown directive: <<<<<<<')]
 
 The parser is tolerant: a binary or garbled file gives `errors` (with line numbers), not
 an exception.  Only `module`, `go`, `toolchain`, `require`, `replace` (counted) and

@@ -1,18 +1,36 @@
 """`journalctl -u UNIT --no-pager -o short-iso` text (or any saved journal excerpt) ->
 the events that explain why a service failed.
 
-Sample (EL9, systemd 252, a binary moved from a home directory)::
+Sample (EL9, systemd 252, a binary moved from a home directory):
 
-    2025-03-02T10:14:07+0100 web1 systemd[1]: Started app.service - Example Go API.
-    2025-03-02T10:14:07+0100 web1 (app)[2211]: app.service: Failed to locate executable /usr/local/bin/app: Permission denied
-    2025-03-02T10:14:07+0100 web1 (app)[2211]: app.service: Failed at step EXEC spawning /usr/local/bin/app: Permission denied
-    2025-03-02T10:14:07+0100 web1 systemd[1]: app.service: Main process exited, code=exited, status=203/EXEC
-    2025-03-02T10:14:07+0100 web1 systemd[1]: app.service: Failed with result 'exit-code'.
+>>> journal = parse_journal('''2025-03-02T10:14:07+0100 web1 systemd[1]: Started app.service - Example Go API.
+... 2025-03-02T10:14:07+0100 web1 (app)[2211]: app.service: Failed to locate executable /usr/local/bin/app: Permission denied
+... 2025-03-02T10:14:07+0100 web1 (app)[2211]: app.service: Failed at step EXEC spawning /usr/local/bin/app: Permission denied
+... 2025-03-02T10:14:07+0100 web1 systemd[1]: app.service: Main process exited, code=exited, status=203/EXEC
+... 2025-03-02T10:14:07+0100 web1 systemd[1]: app.service: Failed with result 'exit-code'.
+... ''')
+>>> [(e.line, e.kind) for e in journal.events]
+[(2, 'locate'), (3, 'step'), (4, 'exit'), (5, 'result')]
+>>> step, exited = journal.first("step"), journal.first("exit")
+>>> step.get("step"), step.get("path"), step.get("error"), exited.get("status"), exited.get("name")
+('EXEC', '/usr/local/bin/app', 'Permission denied', 203, 'EXEC')
 
-EL7 (systemd 219) says the same things differently::
+EL7 (systemd 219) says the same things differently:
 
-    Mar 02 10:14:07 web1 systemd[2211]: Failed at step EXEC spawning /usr/local/bin/app: Permission denied
-    Mar 02 10:14:07 web1 systemd[1]: app.service: main process exited, code=exited, status=203/EXEC
+>>> journal = parse_journal('''Mar 02 10:14:07 web1 systemd[2211]: Failed at step EXEC spawning /usr/local/bin/app: Permission denied
+... Mar 02 10:14:07 web1 systemd[1]: app.service: main process exited, code=exited, status=203/EXEC
+... ''')
+>>> [(e.kind, e.get("status") or e.get("step")) for e in journal.events]
+[('step', 'EXEC'), ('exit', 203)]
+
+And what a Go program itself prints before it dies:
+
+>>> journal = parse_journal('''2025-03-02T11:00:00+0100 web1 crashy[2401]: panic: runtime error: invalid memory address or nil pointer dereference
+... 2025-03-02T11:00:00+0100 web1 crashy[2401]: goroutine 1 [running]:
+... 2025-03-02T11:20:00+0100 web1 web[2501]: 2025/03/02 11:20:00 listen tcp :80: bind: permission denied
+... ''')
+>>> journal.first("panic").get("message"), journal.first("goroutine").get("state"), journal.first("bind").get("port")
+('runtime error: invalid memory address or nil pointer dereference', 'running', 80)
 
 The formats are the messages compiled into systemd (libsystemd-core-252.so:
 "%s: %s exited, code=%s, status=%i/%s%s", "%s: Failed at step %s spawning %s: %m",

@@ -1,15 +1,21 @@
 """Kernel modules: /proc/modules (loaded), modules.builtin and modules.dep (available).
 
-/proc/modules sample (EL9)::
+/proc/modules sample (EL9):
 
-    nf_conntrack 188416 6 nft_ct,nf_nat,xt_conntrack,xt_MASQUERADE,Live 0xffffffffc0a1c000
-    nf_defrag_ipv6 24576 1 nf_conntrack, Live 0xffffffffc0a14000
+>>> loaded = parse_proc_modules('''nf_conntrack 188416 6 nft_ct,nf_nat,xt_conntrack,xt_MASQUERADE,Live 0xffffffffc0a1c000
+... nf_defrag_ipv6 24576 1 nf_conntrack, Live 0xffffffffc0a14000
+... ''')
+>>> sorted(loaded)
+['nf_conntrack', 'nf_defrag_ipv6']
 
-modules.dep sample (/lib/modules/5.14.0-362.el9.x86_64/modules.dep)::
+modules.dep sample (/lib/modules/5.14.0-362.el9.x86_64/modules.dep); modules.builtin
+lists one path per line (kernel/net/netfilter/nf_conntrack.ko):
 
-    kernel/net/netfilter/nf_conntrack.ko.xz: kernel/net/ipv6/netfilter/nf_defrag_ipv6.ko.xz ...
-
-modules.builtin lists one path per line (kernel/net/netfilter/nf_conntrack.ko).
+>>> sorted(parse_module_paths(
+...     "kernel/net/netfilter/nf_conntrack.ko.xz: kernel/net/ipv6/netfilter/nf_defrag_ipv6.ko.xz\\n"))
+['nf_conntrack']
+>>> module_name("kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz"), module_name("kernel/fs/nls/nls-utf8.ko")
+('e1000e', 'nls_utf8')
 """
 
 import posixpath

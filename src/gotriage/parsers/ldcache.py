@@ -16,6 +16,17 @@ Two layouts are in use (glibc sysdeps/generic/dl-cache.h):
 where "libc6,x86-64" are the flags 0x0303 (knowledge.loader.LD_CACHE_FLAGS).  Only the
 names asked for are looked up: a byte search for each name, then one pass over the
 entries' key offsets.  (ldconfig stores a key as the tail of its path when it can.)
+
+A "new" cache with one entry, laid out as ldconfig writes it: the header, the entry (its
+key is the tail of its path, 7 bytes into the strings), the strings:
+
+>>> path = b"/lib64/libc.so.6\\0"
+>>> cache = (NEW_MAGIC + struct.pack("<IIB3xI3I", 1, len(path), 2, 0, 0, 0, 0)
+...          + struct.pack("<iIIIQ", 0x0303, NEW_HEADER + NEW_ENTRY + 7, NEW_HEADER + NEW_ENTRY, 0, 0) + path)
+>>> lookup(cache, ["libc.so.6", "libsqlite3.so.0"])
+{'libc.so.6': [(771, '/lib64/libc.so.6')]}
+>>> print(lookup(b"not a cache", ["libc.so.6"]))
+None
 """
 
 import struct

@@ -1,15 +1,30 @@
 """Resource limits: limits.conf(5) rules and /proc/PID/limits.
 
-limits.conf sample (EL7 /etc/security/limits.d/20-nproc.conf)::
+limits.conf sample (EL7 /etc/security/limits.d/20-nproc.conf):
 
-    *          soft    nproc     4096
-    root       soft    nproc     unlimited
+>>> rules, bad = parse_limits_conf('''*          soft    nproc     4096
+... root       soft    nproc     unlimited
+... ''', "/etc/security/limits.d/20-nproc.conf")
+>>> for r in rules:
+...     print(r.line, r.domain, r.type, r.item, r.value)
+1 * soft nproc 4096
+2 root soft nproc inf
+>>> bad
+[]
 
-/proc/self/limits sample::
+Which rule applies: root's own one for root, the '*' one (not root's) for alice:
 
-    Limit                     Soft Limit           Hard Limit           Units
-    Max processes             9                    99                   processes
-    Max open files            1024                 4096                 files
+>>> applicable(rules, "root")[("nproc", "soft")].value, applicable(rules, "alice")[("nproc", "soft")].value
+(inf, 4096)
+
+/proc/self/limits sample:
+
+>>> limits = parse_proc_limits('''Limit                     Soft Limit           Hard Limit           Units
+... Max processes             9                    99                   processes
+... Max open files            1024                 4096                 files
+... ''')
+>>> limits["Max open files"], limits["Max processes"]
+((1024, 4096), (9, 99))
 """
 
 import re

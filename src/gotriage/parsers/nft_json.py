@@ -1,17 +1,28 @@
 """`nft -j list ruleset`: the live nftables ruleset as JSON (libnftables-json(5)).
 
-Sample (nft 1.0.6 with firewalld 1.3.3; one line each, shortened)::
+Sample (nft 1.0.6 with firewalld 1.3.3; nft prints it on one line, here one object a
+line and only a few of them):
 
-    {"nftables": [
-      {"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
-      {"table": {"family": "inet", "name": "firewalld", "handle": 1}},
-      {"chain": {"family": "inet", "table": "firewalld", "name": "filter_INPUT", "handle": 6,
-                 "type": "filter", "hook": "input", "prio": 10, "policy": "accept"}},
-      {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_INPUT", "handle": 34,
-                "expr": [{"reject": {"type": "icmpx", "expr": "admin-prohibited"}}]}},
-      {"set": {"family": "inet", "table": "firewalld", "name": "goclients", "type": "ipv4_addr",
-               "flags": ["interval"], "elem": [{"prefix": {"addr": "10.0.0.0", "len": 8}}]}}
-    ]}
+>>> ruleset = parse_nft_json('''{"nftables": [
+...   {"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
+...   {"table": {"family": "inet", "name": "firewalld", "handle": 1}},
+...   {"chain": {"family": "inet", "table": "firewalld", "name": "filter_INPUT", "handle": 6,
+...              "type": "filter", "hook": "input", "prio": 10, "policy": "accept"}},
+...   {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_INPUT", "handle": 34,
+...             "expr": [{"reject": {"type": "icmpx", "expr": "admin-prohibited"}}]}},
+...   {"set": {"family": "inet", "table": "firewalld", "name": "goclients", "type": "ipv4_addr",
+...            "flags": ["interval"], "elem": [{"prefix": {"addr": "10.0.0.0", "len": 8}}]}}
+... ]}''')
+>>> ruleset.version, ruleset.schema, ruleset.newer_schema, sorted(ruleset.tables), ruleset.unknown
+('1.0.6', 1, False, ['inet firewalld'], [])
+>>> table = ruleset.table("inet", "firewalld")
+>>> chain = table.chains["filter_INPUT"]
+>>> chain.hook, chain.prio, chain.policy, chain.is_base, [(r.handle, r.index) for r in chain.rules]
+('input', 10, 'accept', True, [(34, 0)])
+>>> print(json.dumps(chain.rules[0].expr, sort_keys=True))
+[{"reject": {"expr": "admin-prohibited", "type": "icmpx"}}]
+>>> table.sets["goclients"].type, table.sets["goclients"].flags
+('ipv4_addr', ['interval'])
 
 The parser keeps every table, chain, rule, set and map; rule expressions stay as the
 JSON objects nft printed (the evaluator in gotriage.firewall.netfilter reads them).

@@ -1,13 +1,18 @@
 """os-release(5): KEY=value lines, values optionally quoted.
 
-Sample (Rocky Linux 9.3, /etc/os-release)::
+Sample (Rocky Linux 9.3, /etc/os-release):
 
-    NAME="Rocky Linux"
-    VERSION="9.3 (Blue Onyx)"
-    ID="rocky"
-    ID_LIKE="rhel centos fedora"
-    VERSION_ID="9.3"
-    PLATFORM_ID="platform:el9"
+>>> values = parse_os_release('''NAME="Rocky Linux"
+... VERSION="9.3 (Blue Onyx)"
+... ID="rocky"
+... ID_LIKE="rhel centos fedora"
+... VERSION_ID="9.3"
+... PLATFORM_ID="platform:el9"
+... ''')
+>>> print(values["NAME"], "|", values["VERSION"], "|", values["ID_LIKE"])
+Rocky Linux | 9.3 (Blue Onyx) | rhel centos fedora
+>>> el_major(values), package_manager(values)
+(9, 'dnf')
 """
 
 import re

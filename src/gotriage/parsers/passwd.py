@@ -1,9 +1,18 @@
 """/etc/passwd: name:password:uid:gid:gecos:home:shell.
 
-Sample (EL9)::
+Sample (EL9):
 
-    root:x:0:0:root:/root:/bin/bash
-    alice:x:1000:1000:Alice:/home/alice:/bin/bash
+>>> for e in parse_passwd('''root:x:0:0:root:/root:/bin/bash
+... alice:x:1000:1000:Alice:/home/alice:/bin/bash
+... '''):
+...     print(e.line, e.name, e.uid, e.gid, e.home, e.shell)
+1 root 0 0 /root /bin/bash
+2 alice 1000 1000 /home/alice /bin/bash
+
+/etc/group (name:password:gid:members):
+
+>>> parse_group("wheel:x:10:alice,bob\\n")["wheel"]
+(10, ['alice', 'bob'])
 """
 
 

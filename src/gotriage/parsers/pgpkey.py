@@ -1,14 +1,40 @@
 """OpenPGP keys and detached signatures (RFC 4880), enough for the packages layer.
 
 What it reads: the public key files that repositories name in `gpgkey=` (ASCII-armored,
-as in /etc/pki/rpm-gpg/RPM-GPG-KEY-*, or binary), and `repomd.xml.asc`.  Sample (the
-start of an armored key)::
+as in /etc/pki/rpm-gpg/RPM-GPG-KEY-*, or binary), and `repomd.xml.asc`.  Sample: a key
+and a detached signature made by GnuPG 2.2.40 (`gpg --quick-gen-key NAME ed25519`, then
+`gpg --armor --detach-sign` of the line "repomd.xml of the case repository"):
 
-    -----BEGIN PGP PUBLIC KEY BLOCK-----
-
-    mQINBGAofzYBEAC+bMtD4lQwKR3oGsSnUCG0...
-    =9P6n
-    -----END PGP PUBLIC KEY BLOCK-----
+>>> [key] = parse_keys(b'''-----BEGIN PGP PUBLIC KEY BLOCK-----
+...
+... mDMEaxY2GhYJKwYBBAHaRw8BAQdAHOe97YsZc6MTgaPCgb0SSQA8M+lOiYbeqjot
+... WWd/yai0JGdvdHJpYWdlIGRvY3MgPGRvY3NAZXhhbXBsZS5pbnZhbGlkPoiQBBMW
+... CAA4FiEE/impyWYDxBAPMKHkAshin78Cqm4FAmsWNhoCGwMFCwkIBwIGFQoJCAsC
+... BBYCAwECHgECF4AACgkQAshin78Cqm6k1QEA8j0O/jEQZeGNoVxkgQiY03yQsT3e
+... d1mZy1N2jzL1wC4BAOBgm4lkqP4cs/Ki270VtpSlR3QY++bVhTJw7aFQakYM
+... =E7y9
+... -----END PGP PUBLIC KEY BLOCK-----
+... ''')
+>>> key.keyid, key.primary.describe(), key.userids
+('02C8629FBF02AA6E', 'EdDSA Ed25519', ['gotriage docs <docs@example.invalid>'])
+>>> [(what, hash_name(algo)) for what, algo in key.binding_hashes()]
+[('user id "gotriage docs <docs@example.invalid>"', 'SHA256')]
+>>> signature = parse_signature(b'''-----BEGIN PGP SIGNATURE-----
+...
+... iHUEABYIAB0WIQT+KanJZgPEEA8woeQCyGKfvwKqbgUCaxY2GgAKCRACyGKfvwKq
+... bkI+AP9PmoxPgnr4jXkNn0ipBMlbpp8pzDgGQrYIjZERIZk7MgEApi9RHVP75r28
+... KIHhW6cvrzCrLBwdLAoH/s0ylHlsnwI=
+... =LExS
+... -----END PGP SIGNATURE-----
+... ''')
+>>> signature.issuer, hash_name(signature.hashalgo)
+('02C8629FBF02AA6E', 'SHA256')
+>>> verdict = verify_detached(signature, b"repomd.xml of the case repository\\n", [key])
+>>> verdict.status, verdict.key.keyid
+('good', '02C8629FBF02AA6E')
+>>> verdict = verify_detached(signature, b"repomd.xml, changed after it was signed\\n", [key])
+>>> verdict.status, verdict.reason
+('bad', 'the digest does not match (the signed data was changed)')
 
 What it tells:
 

@@ -1,22 +1,32 @@
 """Sockets, addresses and routes: /proc/net/{tcp,tcp6,udp,udp6}, `ss -ltn`/`ss -lun`,
 `ip -j addr` / `ip -o addr`, /proc/net/route and /proc/net/ipv6_route.
 
-/proc/net/tcp (a Go server on 0.0.0.0:8080 and one on 127.0.0.1:8081)::
+/proc/net/tcp (a Go server on 0.0.0.0:8080 and one on 127.0.0.1:8081; recorded on the
+firewall test bed, tests/data/firewall/generated):
 
-      sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-       0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 181868 1 ...
-       1: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 181869 1 ...
+>>> for s in parse_proc_net('''  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+...    0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 181868 1 000000006fa70743 100 0 0 10 0
+...    1: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 181869 1 00000000e31d7a65 100 0 0 10 0
+... ''', "tcp", "ipv4"):
+...     print(s.display(), s.inode, s.uid, s.loopback_only)
+0.0.0.0:8080 181868 0 False
+127.0.0.1:8081 181869 0 True
 
 Addresses are hex in host byte order per 32-bit word (x86: little-endian), the port is
 big-endian hex; state 0A is LISTEN (TCP), 07 is an unconnected bound UDP socket.  /proc
 cannot tell whether an IPv6 socket on `::` also takes IPv4 (IPV6_V6ONLY); `ss` can, from
 sock_diag: `*:8082` is dual-stack (what Go's `net.Listen("tcp", ":8082")` makes) and
-`[::]:8083` is IPv6-only (`net.Listen("tcp6", ":8083")`)::
+`[::]:8083` is IPv6-only (`net.Listen("tcp6", ":8083")`):
 
-    State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
-    LISTEN 0      64           0.0.0.0:8080      0.0.0.0:*
-    LISTEN 0      64                 *:8082            *:*
-    LISTEN 0      64              [::]:8083         [::]:*
+>>> for s in parse_ss('''State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
+... LISTEN 0      64           0.0.0.0:8080      0.0.0.0:*
+... LISTEN 0      64                 *:8082            *:*
+... LISTEN 0      64              [::]:8083         [::]:*
+... ''', "tcp"):
+...     print(s.display(), s.family, s.v6only)
+0.0.0.0:8080 ipv4 None
+*:8082 ipv6 False
+[::]:8083 ipv6 True
 
 `ss -ltune` adds `ino:` (the socket inode, for its owner), `uid:` and `v6only:0|1`, and is
 much cheaper than /proc/net/tcp (which walks the whole TCP hash table: ~3 ms each on a

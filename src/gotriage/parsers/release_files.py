@@ -1,12 +1,17 @@
 """/etc/*-release files of hosts without os-release (EL5/EL6) or to confirm it.
 
-Samples::
+Samples, each with (distro id, version, line):
 
-    CentOS release 6.10 (Final)                                  (/etc/centos-release)
-    Red Hat Enterprise Linux Server release 6.5 (Santiago)       (/etc/redhat-release)
-    CentOS Linux release 7.9.2009 (Core)                         (/etc/centos-release)
-    CentOS Stream release 8                                      (/etc/centos-release)
-    Rocky Linux release 9.3 (Blue Onyx)                          (/etc/rocky-release)
+>>> parse_release_line("CentOS release 6.10 (Final)\\n")          # /etc/centos-release
+('centos', '6.10', 'CentOS release 6.10 (Final)')
+>>> parse_release_line("Red Hat Enterprise Linux Server release 6.5 (Santiago)\\n")[:2]
+('rhel', '6.5')
+>>> parse_release_line("CentOS Linux release 7.9.2009 (Core)\\n")[:2]
+('centos', '7.9.2009')
+>>> parse_release_line("CentOS Stream release 8\\n")[:2]
+('centos-stream', '8')
+>>> parse_release_line("Rocky Linux release 9.3 (Blue Onyx)\\n")[:2]   # /etc/rocky-release
+('rocky', '9.3')
 """
 
 import re

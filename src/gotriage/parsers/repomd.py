@@ -1,18 +1,28 @@
 """repomd.xml: the index of a repository's metadata (what dnf and yum download first).
 
-Sample (as createrepo_c writes it; the copy in dnf's cache is the same file)::
+Sample (as createrepo_c 0.17 writes it, here with --simple-md-filenames and without its
+filelists and other entries; the copy in dnf's cache is the same file):
 
-    <?xml version="1.0" encoding="UTF-8"?>
-    <repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">
-      <revision>1795797572</revision>
-      <data type="primary">
-        <checksum type="sha256">1cb61ea9...</checksum>
-        <location href="repodata/1cb61ea9...-primary.xml.gz"/>
-        <timestamp>1795797572</timestamp>
-        <size>134</size>
-      </data>
-      ...
-    </repomd>
+>>> md = parse_repomd(b'''<?xml version="1.0" encoding="UTF-8"?>
+... <repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">
+...   <revision>1730000000</revision>
+...   <data type="primary">
+...     <checksum type="sha256">15fd8ee5e93a42403b9d8f5c6421ed1fd7b8fe318e1f07fb19e54118df7b7d84</checksum>
+...     <open-checksum type="sha256">b6e8355f8fe0983784e538db22c71b4e33f7c28f69848e73b54249e6232fa7db</open-checksum>
+...     <location href="repodata/primary.xml.gz"/>
+...     <timestamp>1730000000</timestamp>
+...     <size>576</size>
+...     <open-size>1118</open-size>
+...   </data>
+... </repomd>
+... ''')
+>>> md.error, md.revision, md.location("primary"), md.newest_timestamp
+(None, '1730000000', 'repodata/primary.xml.gz', 1730000000)
+>>> primary = md.data["primary"]
+>>> primary.size, primary.checksum[:16]
+(576, '15fd8ee5e93a4240')
+>>> parse_repomd(b"<html><body>404 Not Found</body></html>").error
+'root element is <html>, not <repomd>'
 
 `revision` is usually the creation time (seconds since the epoch) but may be any string;
 each `data` entry has the time its file was made.  dnf prints the newest of these as

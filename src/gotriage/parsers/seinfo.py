@@ -1,11 +1,14 @@
 """setools' seinfo, the listing form: `seinfo POLICY --flat -t` prints the policy's type
 names one per line, without the count header and the indentation.  A real sample (Debian
-12, setools 4.4.1, the reference policy policy.33, 3,936 types):
+12, setools 4.4.1, the reference policy policy.33, 3,936 types; the first three):
 
-    NetworkManager_etc_rw_t
-    NetworkManager_etc_t
-    NetworkManager_exec_t
-    ...
+>>> sorted(parse_seinfo_names('''NetworkManager_etc_rw_t
+... NetworkManager_etc_t
+... NetworkManager_exec_t
+... '''))
+['NetworkManager_etc_rw_t', 'NetworkManager_etc_t', 'NetworkManager_exec_t']
+>>> print(parse_seinfo_names("Types: 3936\\n"))   # not the listing form
+None
 """
 
 import re

@@ -1,13 +1,32 @@
 """sudoers(5): the `Defaults` that decide the environment of `sudo go ...`, and includes.
 
-Sample (RHEL 10 /etc/sudoers, from the sudo SRPM)::
+Sample (RHEL 10 /etc/sudoers, from the sudo SRPM; its rule line has tabs):
 
-    Defaults    env_reset
-    Defaults    env_keep =  "COLORS DISPLAY HOSTNAME HISTSIZE KDEDIR LS_COLORS"
-    Defaults    env_keep += "MAIL PS1 PS2 QTDIR USERNAME LANG LC_ADDRESS LC_CTYPE"
-    Defaults    secure_path = /sbin:/bin:/usr/sbin:/usr/bin
-    root	ALL=(ALL) 	ALL
-    #includedir /etc/sudoers.d
+>>> sudoers = parse_sudoers('''Defaults    env_reset
+... Defaults    env_keep =  "COLORS DISPLAY HOSTNAME HISTSIZE KDEDIR LS_COLORS"
+... Defaults    env_keep += "MAIL PS1 PS2 QTDIR USERNAME LANG LC_ADDRESS LC_CTYPE"
+... Defaults    secure_path = /sbin:/bin:/usr/sbin:/usr/bin
+... root\\tALL=(ALL) \\tALL
+... #includedir /etc/sudoers.d
+... ''')
+>>> for d in sudoers.defaults:
+...     print(d.line, d.name, d.op, d.value)
+1 env_reset None None
+2 env_keep = COLORS DISPLAY HOSTNAME HISTSIZE KDEDIR LS_COLORS
+3 env_keep += MAIL PS1 PS2 QTDIR USERNAME LANG LC_ADDRESS LC_CTYPE
+4 secure_path = /sbin:/bin:/usr/sbin:/usr/bin
+>>> sudoers.includes
+[('includedir', '/etc/sudoers.d', '/etc/sudoers', 6)]
+
+What `sudo go` gets from alice's shell, as root:
+
+>>> policy = effective_policy(sudoers, "alice")
+>>> policy.env_reset, policy.secure_path_line.line, "LANG" in policy.env_keep
+(True, 4, True)
+>>> env = sudo_environment(policy, {"PATH": "/home/alice/go/bin:/usr/bin", "GOPATH": "/home/alice/go",
+...                                 "LANG": "C.UTF-8", "HOME": "/home/alice"})
+>>> print(env["PATH"], env["HOME"], env["LANG"], "GOPATH" in env)
+/sbin:/bin:/usr/sbin:/usr/bin /root C.UTF-8 False
 
 Only what matters for the environment is modelled: Defaults (with their binding, such
 as `Defaults:alice`), `#include`/`@include` and `#includedir`/`@includedir`.

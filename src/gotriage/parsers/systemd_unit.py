@@ -2,26 +2,49 @@
 Exec*= command lines, Environment= and EnvironmentFile= (systemd.syntax(7),
 systemd.unit(5), systemd.service(5), systemd.exec(5)).
 
-Sample (a Go service with a drop-in, as `systemctl cat app` shows it)::
+Sample (a Go service with a drop-in, as `systemctl cat app` shows it):
 
-    # /etc/systemd/system/app.service
-    [Unit]
-    Description=Example Go API
-    After=network-online.target
+>>> unit = parse_unit(b'''[Unit]
+... Description=Example Go API
+... After=network-online.target
+...
+... [Service]
+... User=app
+... WorkingDirectory=/srv/app
+... ExecStart=/usr/local/bin/app -addr :8080
+... Restart=on-failure
+...
+... [Install]
+... WantedBy=multi-user.target
+... ''', "/etc/systemd/system/app.service")
+>>> dropin = parse_unit(b'''[Service]
+... ExecStart=
+... ExecStart=/usr/local/bin/app -addr :80
+... ''', "/etc/systemd/system/app.service.d/override.conf")
+>>> unit.sections, [(a.line, a.key, a.value) for a in unit.assignments if a.section == "Service"], unit.problems
+(['Unit', 'Service', 'Install'], [(6, 'User', 'app'), (7, 'WorkingDirectory', '/srv/app'), (8, 'ExecStart', '/usr/local/bin/app -addr :8080'), (9, 'Restart', 'on-failure')], [])
 
-    [Service]
-    User=app
-    WorkingDirectory=/srv/app
-    ExecStart=/usr/local/bin/app -addr :8080
-    Restart=on-failure
+The drop-in's empty `ExecStart=` resets the list, so one command is in effect:
 
-    [Install]
-    WantedBy=multi-user.target
+>>> values = effective([unit, dropin])
+>>> [(a.path, a.line) for a in values.get("Service", "ExecStart")], values.value("Service", "User")
+([('/etc/systemd/system/app.service.d/override.conf', 3)], 'app')
+>>> [cmd] = parse_exec(values.value("Service", "ExecStart"))
+>>> cmd.path, cmd.argv, cmd.prefixes
+('/usr/local/bin/app', ['/usr/local/bin/app', '-addr', ':80'], '')
 
-    # /etc/systemd/system/app.service.d/override.conf
-    [Service]
-    ExecStart=
-    ExecStart=/usr/local/bin/app -addr :80
+Specifiers, the environment and unit names:
+
+>>> expand_specifiers("%S/app/%i.db", {"S": "/var/lib", "i": "blue"})
+('/var/lib/app/blue.db', [])
+>>> parse_environment('"GOMAXPROCS=4" GODEBUG=madvdontneed=1 "GOMAXPROCS 4"')
+([('GOMAXPROCS', '4'), ('GODEBUG', 'madvdontneed=1')], ['GOMAXPROCS 4'])
+>>> parse_environment_file(b"# app\\nGOMEMLIMIT=512MiB\\nexport APP_ADDR=:8080\\n")
+([('GOMEMLIMIT', '512MiB', 2)], [(3, 'export APP_ADDR=:8080')])
+>>> expand_env(["/usr/local/bin/app", "-addr", "${LISTEN_ADDR}"], {})
+(['/usr/local/bin/app', '-addr', ''], ['LISTEN_ADDR'])
+>>> split_unit_name("app@blue.service")
+('app', 'blue', 'service')
 
 Everything here is pure: the facts layer reads the files through the Host.
 """

@@ -1,17 +1,30 @@
 """yum/dnf .repo files (and the [main] of yum.conf/dnf.conf): INI sections of key=value.
 
-Sample (CentOS 7, /etc/yum.repos.d/CentOS-Base.repo)::
+Sample (CentOS 7, /etc/yum.repos.d/CentOS-Base.repo):
 
-    [base]
-    name=CentOS-$releasever - Base
-    mirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=os&infra=$infra
-    #baseurl=http://mirror.centos.org/centos/$releasever/os/$basearch/
-    gpgcheck=1
-    gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7
+>>> [base] = parse_repo_file('''[base]
+... name=CentOS-$releasever - Base
+... mirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=os&infra=$infra
+... #baseurl=http://mirror.centos.org/centos/$releasever/os/$basearch/
+... gpgcheck=1
+... gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7
+... ''', "/etc/yum.repos.d/CentOS-Base.repo")
+>>> base.name, base.line, base.enabled, base.flag("gpgcheck"), base.urls("gpgkey")
+('base', 1, True, True, ['file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7'])
+>>> base.lines["mirrorlist"], base.commented["baseurl"]
+(3, (4, 'http://mirror.centos.org/centos/$releasever/os/$basearch/'))
+>>> expand(base.get("name"), {"releasever": "7"})
+'CentOS-7 - Base'
 
 Values may continue on indented lines (baseurl and gpgkey lists); `#` and `;` start
 comments.  dnf's own parser (libdnf) is stricter; this one keeps line numbers for evidence
-and never raises.
+and never raises.  What dnf 4.14 does with a line it does not take (dnf_load_problems):
+
+>>> for p in dnf_load_problems(b"[corp tools]\\nbaseurl=http://repo.corp.example/tools/\\n"
+...                            b"[internal]\\nbaseurl: http://repo.corp.example/internal/\\n"):
+...     print(p.line, p.effect, p.message)
+1 repo-skipped Bad id for repo: corp tools, byte =   4
+4 file-skipped neither key=value, [section] nor comment
 """
 
 
