@@ -207,10 +207,10 @@ def tool_input(s, directory, tool):
     seen = []
     original = SnapshotHost.run
 
-    def run(self, argv, env=None, cwd="/", timeout=10.0, input=None):
+    def run(self, argv, *args, **kwargs):
         if argv[0].endswith("/" + tool):
-            seen.append(input)
-        return original(self, argv, env=env, cwd=cwd, timeout=timeout, input=input)
+            seen.append(kwargs.get("input"))
+        return original(self, argv, *args, **kwargs)
 
     SnapshotHost.run = run
     try:
