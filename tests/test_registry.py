@@ -68,7 +68,7 @@ def test_a_layer_package_has_one_check_per_module_named_after_its_id():
     to its file by name."""
     packages = [name for name in sorted(os.listdir(CHECK_SOURCES))
                 if os.path.isfile(os.path.join(CHECK_SOURCES, name, "__init__.py"))]
-    assert {"service"} <= set(packages), packages
+    assert {"service", "toolchain"} <= set(packages), packages
     for package in packages:
         modules = sorted(name[:-3] for name in os.listdir(os.path.join(CHECK_SOURCES, package))
                          if name.endswith(".py") and not name.startswith("_"))

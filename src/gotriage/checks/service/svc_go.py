@@ -42,7 +42,7 @@ def go_in_service(facts):
 
 
 def _go(facts, unit):
-    from gotriage.checks import toolchain as toolchain_checks
+    from gotriage.checks.toolchain.go_cache import caches
 
     tf = facts.go_toolchain(unit)
     ctx = tf.contexts[0]
@@ -53,7 +53,7 @@ def _go(facts, unit):
                    predicted_error="go: command not found",
                    fix=_go_path_fix(unit, tf, ctx))]
     out = []
-    for finding in toolchain_checks.caches(tf):
+    for finding in caches(tf):
         if finding.severity == "ok":
             continue
         fix = list(finding.fix)

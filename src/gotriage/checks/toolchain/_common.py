@@ -1,0 +1,52 @@
+"""What several checks of the toolchain layer share: the layer's name, the finding
+constructor, the contexts whose go answers, and a setting's evidence and removal."""
+
+from gotriage.findings import Action, Evidence, Finding
+
+LAYER = "toolchain"
+
+
+def _f(id, severity, title, ctx=None, **kw):
+    contexts = [ctx.name] if ctx is not None else kw.pop("contexts", [])
+    return Finding(id, severity, title, layer=LAYER, contexts=contexts, **kw)
+
+
+def _probes(facts):
+    """(context, probe) for every context whose PATH has a go."""
+    for ctx in facts.contexts:
+        probe = facts.probe(ctx)
+        if probe is not None:
+            yield ctx, probe
+
+
+def _working_probes(facts):
+    for ctx, probe in _probes(facts):
+        if probe.ok:
+            yield ctx, probe
+
+
+def _env_evidence(ctx, name, value, where, facts):
+    """Evidence for a setting, from the environment or the line of the go env file."""
+    if where == "env":
+        return Evidence.env(name, value, ctx.label)
+    envfile = facts.env_file(ctx)
+    if envfile is not None and where == envfile.path and name in envfile.values:
+        entry = envfile.values[name]
+        return Evidence.file(envfile.path, entry.text, entry.line)
+    return Evidence.file(where, "%s=%s" % (name, value))
+
+
+def _unset_action(ctx, name, where, facts):
+    """How to remove a setting: unset it in the environment, or `go env -u` it."""
+    if where == "env":
+        return Action.note("remove %s from the environment of %s (unset %s, and the line "
+                           "that exports it in your profile)" % (name, ctx.label, name))
+    envfile = facts.env_file(ctx)
+    if envfile is not None and where == envfile.path and name in envfile.values:
+        return Action.edit(envfile.path, None, old=envfile.values[name].text, syntax="plain",
+                           description="every installed Go reads this file; edit it by hand: "
+                                       "`go env -u %s` fails while the value is broken, and "
+                                       "Go 1.27 refuses it (`go: GOROOT cannot be modified`)" % name
+                           if name == "GOROOT" else
+                           "every installed Go reads this file; `go env -u %s` does the same" % name)
+    return Action.note("remove %s from %s" % (name, where))

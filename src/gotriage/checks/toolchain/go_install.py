@@ -1,0 +1,52 @@
+"""GO-INSTALL: the Go installs on the host, and the broken ones."""
+
+from gotriage.checks import check
+from gotriage.checks.toolchain._common import LAYER, _f
+from gotriage.findings import Action, Evidence
+from gotriage.knowledge.go import GO_DOWNLOAD_URL, GOLANG_PACKAGE, REFERENCES
+
+
+@check("GO-INSTALL", LAYER, "a Go toolchain is installed", findings={
+    "GO-INSTALL-NONE": (
+        "No Go install in the usual places (/usr/local/go, /usr/lib/golang, /usr/lib/go-*, "
+        "/opt/go*, ~/sdk/go*, ~/go) nor on any PATH.",
+        "the directories searched",
+        "`dnf install -y golang` (yum on EL7, from EPEL), or a go.dev release in /usr/local/go."),
+    "GO-INSTALL-BROKEN": (
+        "A directory has bin/go but is not a usable Go root (no pkg/tool or no VERSION): a "
+        "half-copied or half-removed install.",
+        "which file is missing, and how the install was found (a PATH, GOROOT...)",
+        "reinstall it into an empty directory, or remove it."),
+})
+def installs(facts):
+    """Lists the Go installs on the host (by real path) and flags broken ones."""
+    found = facts.installs
+    if not found:
+        pm = facts.package_manager
+        return [_f("GO-INSTALL-NONE", "info", "no Go toolchain installed (only needed to build Go)",
+                   why="Running a built Go binary needs no toolchain; building needs one.",
+                   fix=[Action.command([pm, "install", "-y", GOLANG_PACKAGE[pm]],
+                                       description="the distribution's Go"),
+                        Action.note("or a current release from %s, unpacked into /usr/local/go"
+                                    % GO_DOWNLOAD_URL)],
+                   references=[REFERENCES["install"]])]
+    results = []
+    for install in found:
+        if not install.valid or not install.version:
+            missing = "pkg/tool" if not install.valid else "VERSION"
+            results.append(_f(
+                "GO-INSTALL-BROKEN", "warn", "%s is not a complete Go root (no %s)" % (
+                    install.root, missing),
+                subject=install.root,
+                evidence=[Evidence.fact("%s/bin/go exists; %s/%s does not" % (
+                    install.root, install.root, missing))] + [Evidence.fact("found as " + h) for h in install.found_as],
+                why="go finds its compiler and standard library under GOROOT/pkg/tool; without "
+                    "it every build fails, and a go on PATH from here shadows working installs.",
+                fix=[Action.note("reinstall it (unpack the whole release archive into an empty "
+                                 "directory) or remove %s" % install.root)]))
+    usable = [i for i in found if i.valid and i.version]
+    if usable:
+        results.append(_f("GO-INSTALL", "ok", "Go installs: %s" % ", ".join(i.describe() for i in usable),
+                          evidence=[Evidence.fact("%s (found as %s)" % (i.describe(), "; ".join(i.found_as)))
+                                    for i in usable]))
+    return results

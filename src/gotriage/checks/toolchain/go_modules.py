@@ -1,0 +1,162 @@
+"""GO-MODULES: module mode (GO111MODULE, GOPATH, GOFLAGS) and the project's go.mod."""
+
+import posixpath
+import re
+
+from gotriage.checks import check
+from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
+from gotriage.findings import Action, Evidence
+from gotriage.knowledge.go import REFERENCES, gopath_is_goroot_warning
+from gotriage.quoting import shell_word
+
+
+@check("GO-MODULES", LAYER, "module mode and the project's go.mod", findings={
+    "GO-MODULES-OFF": (
+        "GO111MODULE=off: go ignores go.mod and works in GOPATH mode; module commands fail "
+        "with `go: modules disabled by GO111MODULE=off`.",
+        "the setting and where it is set",
+        "unset it (module mode is the default since Go 1.16)."),
+    "GO-MODULES-INVALID": (
+        "GO111MODULE has a value other than on, off or auto: `go: unknown environment setting`.",
+        "the setting and where it is set",
+        "unset it."),
+    "GO-MODULES-NO-GOMOD": (
+        "The project has .go files but no go.mod in it or above it: `go: go.mod file not found "
+        "in current directory or any parent directory`.",
+        "the project directory and its .go files",
+        "`go mod init MODULE-PATH` then `go mod tidy` in the project."),
+    "GO-MODULES-GOMOD-INVALID": (
+        "go.mod cannot be parsed (binary data, not UTF-8, an unknown directive).",
+        "the go.mod line",
+        "fix or regenerate go.mod."),
+    "GO-MODULES-VENDOR-MISSING": (
+        "GOFLAGS has -mod=vendor but the module has no vendor/modules.txt.",
+        "GOFLAGS and where it is set; the missing vendor directory",
+        "`go mod vendor` in the module, or remove -mod=vendor from GOFLAGS."),
+    "GO-MODULES-GOPATH": (
+        "GOPATH is relative (`go: GOPATH entry is relative; must be absolute path`) or the "
+        "same directory as GOROOT (go warns and mixes downloads into the Go install).",
+        "`go env GOPATH GOROOT`",
+        "unset GOPATH (default $HOME/go) or make it absolute and separate."),
+    "GO-MODULES-GOFLAGS": (
+        "GOFLAGS holds something that is not a flag: every go command fails with `go: parsing "
+        "$GOFLAGS: non-flag`.",
+        "GOFLAGS and where it is set",
+        "unset GOFLAGS or write it as -flag=value words."),
+})
+def modules(facts):
+    """GO111MODULE, GOPATH, GOFLAGS in each context, and the project's go.mod."""
+    results = []
+    project = facts.project
+    # Settings are read from the environment and go env file, so they are judged even when
+    # `go env` itself fails because of them (GO-PROBE-FAILED then has the message).
+    for ctx, probe in _probes(facts):
+        value, where = facts.setting(ctx, "GO111MODULE")
+        if value is not None:
+            mode = value.strip()
+            if mode == "off":
+                results.append(_f(
+                    "GO-MODULES-OFF", ctx.severity("warn"), "GO111MODULE=off", ctx,
+                    subject="%s@%s" % (mode, where),
+                    evidence=[_env_evidence(ctx, "GO111MODULE", value, where, facts)],
+                    why="Module mode is how Go has built since 1.16; with it off, go.mod is "
+                        "ignored and imports are looked up in GOPATH/src.",
+                    predicted_error="go: modules disabled by GO111MODULE=off; see 'go help modules'",
+                    fix=[_unset_action(ctx, "GO111MODULE", where, facts)],
+                    references=[REFERENCES["modules"]]))
+            elif mode not in ("", "on", "auto"):
+                results.append(_f(
+                    "GO-MODULES-INVALID", ctx.severity("error"),
+                    "GO111MODULE=%s is not on, off or auto" % value, ctx,
+                    subject="%s@%s" % (value, where),
+                    evidence=[_env_evidence(ctx, "GO111MODULE", value, where, facts)],
+                    why="go refuses to run with an unknown GO111MODULE value.",
+                    predicted_error='go: unknown environment setting GO111MODULE=%s' % value,
+                    fix=[_unset_action(ctx, "GO111MODULE", where, facts)]))
+        gopath = probe.get("GOPATH") if probe.ok else (facts.setting(ctx, "GOPATH")[0] or "")
+        goroot_used = probe.get("GOROOT") if probe.ok else (
+            probe.install.root if probe.install else "")
+        for entry in [p for p in gopath.split(":") if p]:
+            if not entry.startswith("/"):
+                results.append(_f(
+                    "GO-MODULES-GOPATH", ctx.severity("error"),
+                    "GOPATH entry %r is relative" % entry, ctx,
+                    subject="relative:" + entry,
+                    evidence=[Evidence.command(probe.result, "GOPATH=%s" % gopath) if probe.ok
+                              else Evidence.env("GOPATH", gopath, ctx.label)],
+                    why="go refuses a relative GOPATH.",
+                    predicted_error='go: GOPATH entry is relative; must be absolute path: "%s".' % entry,
+                    fix=[Action.note("set GOPATH to an absolute path, or unset it "
+                                     "(the default is $HOME/go)")]))
+            elif goroot_used and posixpath.normpath(entry) == posixpath.normpath(goroot_used):
+                results.append(_f(
+                    "GO-MODULES-GOPATH", ctx.severity("warn"),
+                    "GOPATH is the same as GOROOT (%s)" % entry, ctx,
+                    subject="goroot:" + entry,
+                    evidence=[Evidence.command(probe.result, "GOPATH=%s GOROOT=%s" % (gopath, goroot_used))],
+                    why="GOPATH holds your downloads and builds; pointing it at GOROOT mixes them "
+                        "into the Go install and go ignores it.",
+                    predicted_error=gopath_is_goroot_warning(probe.version, entry),
+                    fix=[Action.note("unset GOPATH (default $HOME/go) or point it elsewhere")]))
+        flags_value, flags_where = facts.setting(ctx, "GOFLAGS")
+        flags = (flags_value or "").split()
+        bad = [f for f in flags if not f.startswith("-")]
+        if bad:
+            results.append(_f(
+                "GO-MODULES-GOFLAGS", ctx.severity("error"),
+                "GOFLAGS has %r, which is not a flag" % bad[0], ctx,
+                subject="%s@%s" % (flags_value, flags_where),
+                evidence=[_env_evidence(ctx, "GOFLAGS", flags_value, flags_where, facts)],
+                why="GOFLAGS is a space-separated list of -flag=value settings; anything else "
+                    "makes every go command fail.",
+                predicted_error='go: parsing $GOFLAGS: non-flag "%s"' % bad[0],
+                fix=[_unset_action(ctx, "GOFLAGS", flags_where, facts)]))
+        if ("-mod=vendor" in flags and project.gomod is not None and not project.vendor):
+            module_root = posixpath.dirname(project.gomod_path)
+            results.append(_f(
+                "GO-MODULES-VENDOR-MISSING", ctx.severity("error"),
+                "GOFLAGS=-mod=vendor but %s has no vendor directory" % module_root, ctx,
+                subject=module_root,
+                evidence=[_env_evidence(ctx, "GOFLAGS", flags_value, flags_where, facts),
+                          Evidence.fact("%s/vendor/modules.txt does not exist" % module_root)],
+                why="-mod=vendor builds only from vendor/; without it dependencies are not found.",
+                fix=[Action.command(["go", "mod", "vendor"], description="in %s" % module_root),
+                     _unset_action(ctx, "GOFLAGS", flags_where, facts)]))
+    if project.exists and project.go_files and project.gomod is None:
+        results.append(_f(
+            "GO-MODULES-NO-GOMOD", "warn", "%s has Go files but no go.mod" % project.directory,
+            subject=project.directory,
+            evidence=[Evidence.fact("%s: %s" % (project.directory, ", ".join(project.go_files[:5]))),
+                      Evidence.fact("no go.mod in %s or any parent directory" % project.directory)],
+            why="Since Go 1.16 go builds only modules.",
+            predicted_error="go: go.mod file not found in current directory or any parent "
+                            "directory; see 'go help modules'",
+            fix=_mod_init_fix(project.directory)))
+    if project.gomod is not None and project.gomod.errors:
+        line, message = project.gomod.errors[0]
+        results.append(_f(
+            "GO-MODULES-GOMOD-INVALID", "error", "%s:%d: %s" % (project.gomod_path, line, message),
+            subject=project.gomod_path,
+            evidence=[Evidence.file(project.gomod_path, message, line)],
+            why="go reads go.mod before anything else; a broken one stops every build.",
+            fix=[Action.note("fix or regenerate %s (go mod init, go mod tidy)" % project.gomod_path)]))
+    if not results:
+        where = project.gomod_path or "no go.mod (not a Go project directory)"
+        results.append(_f("GO-MODULES", "ok", "module mode on; project %s: %s" % (
+            project.directory, where)))
+    return results
+
+
+_MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~][A-Za-z0-9._~-]*$")
+
+
+def _mod_init_fix(directory):
+    """`go mod init` with the directory's name as a local module path, when it is one."""
+    name = posixpath.basename(directory.rstrip("/"))
+    if not _MODULE_ELEMENT.match(name):
+        return [Action.note("in %s: go mod init with the module's import path (e.g. "
+                            "github.com/you/project), then go mod tidy" % shell_word(directory))]
+    return [Action.command(["go", "mod", "init", name],
+                           description="in %s; a repository's module takes its import path "
+                                       "instead (e.g. github.com/you/%s)" % (directory, name)),
+            Action.command(["go", "mod", "tidy"])]
