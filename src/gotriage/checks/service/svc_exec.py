@@ -6,16 +6,7 @@ import posixpath
 import re
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    REFS,
-    _f,
-    _goarch,
-    _loaded,
-    _memo,
-    _reload,
-    _step,
-)
+from gotriage.checks.service._common import LAYER, REFS, _f, _goarch, _loaded, _memo, _reload, _step
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.systemd_unit import EXEC_KEYS, WordError, parse_exec

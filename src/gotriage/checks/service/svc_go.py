@@ -4,14 +4,7 @@ toolchain layer's cache check, applied to the unit's context)."""
 import posixpath
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    _dropin,
-    _f,
-    _loaded,
-    _memo,
-    _reload,
-)
+from gotriage.checks.service._common import LAYER, _dropin, _f, _loaded, _memo, _reload
 from gotriage.findings import Action, Evidence
 from gotriage.quoting import Unrepresentable, shell_word, systemd_environment, systemd_exec_word
 

@@ -2,10 +2,7 @@
 rule for -INPUT checks)."""
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    _f,
-)
+from gotriage.checks.service._common import LAYER, _f
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 
 

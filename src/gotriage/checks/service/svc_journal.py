@@ -2,15 +2,7 @@
 other checks that explain it."""
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    _dropin,
-    _f,
-    _loaded,
-    _memo,
-    _owner_args,
-    _reload,
-)
+from gotriage.checks.service._common import LAYER, _dropin, _f, _loaded, _memo, _owner_args, _reload
 from gotriage.checks.service.svc_env import _env
 from gotriage.checks.service.svc_exec import _exec
 from gotriage.checks.service.svc_go import _go

@@ -3,13 +3,7 @@
 import posixpath
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    _f,
-    _loaded,
-    _memo,
-    _step,
-)
+from gotriage.checks.service._common import LAYER, _f, _loaded, _memo, _step
 from gotriage.findings import Action, Evidence, is_system_dir
 from gotriage.quoting import Unrepresentable, fcontext_pattern
 from gotriage.service.labels import DENIED_EXEC_TYPES, context_type, exec_ok

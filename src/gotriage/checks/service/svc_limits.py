@@ -1,13 +1,7 @@
 """SVC-LIMITS: LimitNOFILE=, LimitNPROC= and TasksMax= leave the Go runtime room."""
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    _f,
-    _loaded,
-    _memo,
-    _reload,
-)
+from gotriage.checks.service._common import LAYER, _f, _loaded, _memo, _reload
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge import systemd as K
 from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN

@@ -4,14 +4,7 @@ capability sets, file capabilities, NoNewPrivileges=)."""
 import re
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    _dropin,
-    _f,
-    _loaded,
-    _memo,
-    _reload,
-)
+from gotriage.checks.service._common import LAYER, _dropin, _f, _loaded, _memo, _reload
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.systemd_unit import expand_env

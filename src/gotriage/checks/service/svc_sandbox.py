@@ -2,15 +2,7 @@
 does not hide the program or its working directory."""
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    REFS,
-    _f,
-    _loaded,
-    _memo,
-    _owner_args,
-    _step,
-)
+from gotriage.checks.service._common import LAYER, REFS, _f, _loaded, _memo, _owner_args, _step
 from gotriage.findings import Action, Evidence
 
 _PATH_KEYS = ("ReadWritePaths", "ReadOnlyPaths", "InaccessiblePaths", "ReadWriteDirectories",

@@ -1,14 +1,7 @@
 """SVC-TRACE: with --trace (live, explicit), the program started under strace."""
 
 from gotriage.checks import check
-from gotriage.checks.service._common import (
-    LAYER,
-    _f,
-    _goarch,
-    _loaded,
-    _memo,
-    _step,
-)
+from gotriage.checks.service._common import LAYER, _f, _goarch, _loaded, _memo, _step
 from gotriage.findings import Action, Evidence
 
 
