@@ -2,7 +2,7 @@
 evaluator that reads what the parsers kept (hypothesis, bounded: tests/fuzz_support.py).
 
 Contracts: parse_since raises only UsageError (a one-line error, exit 2); the others
-never raise.  The evaluator (firewall/netfilter.py, firewall/firewalld.py) must give a
+never raise.  The evaluator (firewall/netfilter/, firewall/firewalld.py) must give a
 verdict, whatever a mutated `nft -j list ruleset` or iptables dump holds.
 """
 
