@@ -9,7 +9,7 @@ anything else, whatever bytes or text it is given:
   elf                            ElfError
   nft_json                       NftError
   pgpkey                         PgpError
-  audit                          AuditParseError (split_context, parse_avc_body)
+  audit, audit_records           AuditParseError (split_context, parse_avc_body)
   systemd_unit                   WordError (split_words, parse_exec); parse_unit never raises
   proc_net.parse_ip_addr_json    ValueError (its caller falls back to `ip -o addr`)
   every other parser             nothing
@@ -43,6 +43,7 @@ from fuzz_support import (
 from gotriage.parsers import (
     audit,
     audit2why,
+    audit_records,
     crypto_policy,
     elf,
     envdump,
@@ -907,7 +908,7 @@ def test_found_by_fuzzing_field_names_start_where_a_word_does():
     which reads every line of tests/data/selinux exactly as before."""
     assert audit.parse_fields('a=1 comm="go" x-y=2 1abc=3 key=k\x1dARCH=x86_64') == {
         "a": "1", "comm": "go", "x-y": "2", "key": "k", "ARCH": "x86_64"}
-    assert audit._FIELD.pattern.startswith("(?<![\\w-])")
+    assert audit_records._FIELD.pattern.startswith("(?<![\\w-])")
 
 
 def test_found_by_fuzzing_a_time_no_kernel_writes():

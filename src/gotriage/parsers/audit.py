@@ -69,9 +69,33 @@ at all (binary garbage, another log's lines) are counted with `bytes.count`, and
 only to show a few samples.  Nothing is dropped silently: every line that is not an
 audit record, every AVC it could not parse, every line longer than MAX_LINE and every
 record with a stray 0x1D is counted and reported.
+
+One record's parts (fields, header, contexts, an AVC body) and the records a scan fills
+(Denial, ScanResult) are in audit_records.py; this module is the scanner, and every name
+of audit_records is read here too.
 """
 
 import re
+
+from gotriage.parsers.audit_records import (
+    _HEADER,
+    AuditParseError,
+    Denial,
+    FailedUnit,
+    ScanResult,
+    parse_avc_body,
+    parse_compute_sid,
+    parse_fields,
+    parse_header,
+    parse_sockaddr,
+)
+
+# The record level is part of this module's interface (callers and the samples above
+# read it here).
+from gotriage.parsers.audit_records import HEX_FIELDS as HEX_FIELDS
+from gotriage.parsers.audit_records import AvcRecord as AvcRecord
+from gotriage.parsers.audit_records import decode_value as decode_value
+from gotriage.parsers.audit_records import split_context as split_context
 
 GS = b"\x1d"  # ENRICHED separator
 CHUNK = 1 << 20
@@ -94,17 +118,6 @@ CONTEXT_FIELDS = {
 }
 CONTEXT_TYPES = tuple(CONTEXT_FIELDS)
 
-# Fields the kernel and auditd write in hex when their value needs it
-# (audit_log_untrustedstring and friends).
-HEX_FIELDS = frozenset(["comm", "exe", "path", "name", "cwd", "proctitle", "cmd", "acct",
-                        "data", "key", "dir", "file", "new", "old", "ocomm", "root_dir",
-                        "cmdline", "old-chardev", "new-chardev", "vm", "watch", "unit"])
-_HEX = re.compile(r"^(?:[0-9A-F]{2})+$")
-# A name starts where a word does: without the look-behind, findall tried every position
-# of a long run of letters, each a scan to the run's end (a 1 MB line took hours).
-_FIELD = re.compile(r"(?<![\w-])([A-Za-z_][\w-]*)=(\"[^\"]*\"?|'[^']*'?|\S*)")
-_HEADER = re.compile(
-    br"(?:(?:node|host)=(\S*) )?type=(\S+) (?:msg=)?audit\((\d{1,11})\.(\d{1,9}):(\d+)\)")
 # At most 11 digits of seconds (the year 5138) and 9 of their fraction: a time no kernel
 # writes (20 digits) would pass int() and fail later, in the date shown for it.
 _STAMP = re.compile(br"audit\((\d{1,11})\.(\d{1,9}):(\d+)\)")
@@ -132,269 +145,6 @@ _RARE_PREFIXED = re.compile(
     br"|(?:(?:node|host)=\S+ )?type=SERVICE_START [^\n]*res=failed')")
 _VERDICT = re.compile(br"avc:\s+(?:denied|granted)")
 _NODE_PREFIX = re.compile(br"(?<![^\s])(?:node|host)=(\S+) $")
-_PERMS = re.compile(r"\b(denied|granted)\s+\{([^}]*)\}")
-
-
-class AuditParseError(ValueError):
-    pass
-
-
-def decode_value(name, value):
-    """One field's value as text: quotes removed, hex decoded where the field may be hex
-    (NUL-separated proctitle arguments become spaces), `(null)` and `?` kept as they are."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    if value[:1] in "\"'":
-        return value[1:]  # truncated quoted value
-    if name in HEX_FIELDS and _HEX.match(value):
-        raw = bytes(bytearray.fromhex(value))
-        return raw.rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "replace")
-    return value.rstrip(",')")
-
-
-def parse_fields(text, wanted=None):
-    """{name: value} of the `name=value` fields of a record's text (only the names in
-    `wanted`, when given); the first occurrence of a name wins (a record glued to the
-    next one keeps its own fields).  A field whose raw value holds a NUL byte is left
-    out."""
-    fields = {}
-    for name, value in _FIELD.findall(text):
-        if name not in fields and (wanted is None or name in wanted):
-            if "\0" in value:
-                # the kernel writes a value holding a NUL in hex; a raw NUL is a damaged
-                # record (a crash's zero-filled block): no path, comm or context has one
-                continue
-            fields[name] = decode_value(name, value)
-    return fields
-
-
-def parse_header(line):
-    """(node, type, seconds, millis, serial) of a record line (bytes), or None."""
-    match = _HEADER.match(line)
-    if not match:
-        return None
-    node, rtype, sec, ms, serial = match.groups()
-    return ((node or b"").decode("ascii", "replace"), rtype.decode("ascii", "replace"),
-            int(sec), int(ms), int(serial))
-
-
-def split_context(context):
-    """(user, role, type, level) of a security context; the level keeps its colons
-    (`s0-s0:c0.c1023`).  Raises AuditParseError when it has fewer than three fields."""
-    parts = context.split(":")
-    if len(parts) < 3 or not parts[2]:
-        raise AuditParseError("not a security context: %r" % context)
-    return parts[0], parts[1], parts[2], ":".join(parts[3:]) or None
-
-
-class AvcRecord(object):
-    """One parsed AVC or USER_AVC record."""
-
-    __slots__ = ("kind", "result", "perms", "scontext", "tcontext", "stype", "ttype", "tclass",
-                 "permissive", "fields")
-
-    def __init__(self, kind, result, perms, scontext, tcontext, tclass, permissive, fields):
-        self.kind = kind
-        self.result = result
-        self.perms = perms
-        self.scontext = scontext
-        self.tcontext = tcontext
-        self.stype = split_context(scontext)[2]
-        self.ttype = split_context(tcontext)[2]
-        self.tclass = tclass
-        self.permissive = permissive
-        self.fields = fields
-
-
-def parse_avc_body(body, kind="AVC"):
-    """An AvcRecord from the text that starts at `avc:` (str).  Raises AuditParseError
-    when a required part (the permission set, scontext, tcontext, tclass) is missing."""
-    match = _PERMS.search(body)
-    if not match:
-        raise AuditParseError("no { permissions }")
-    perms = tuple(sorted(set(match.group(2).split())))
-    if not perms:
-        raise AuditParseError("empty permission set")
-    fields = parse_fields(body[match.end():])
-    for name in ("scontext", "tcontext", "tclass"):
-        if not fields.get(name):
-            raise AuditParseError("no %s" % name)
-    permissive = fields.get("permissive")
-    permissive = int(permissive) if permissive in ("0", "1") else None
-    return AvcRecord(kind, match.group(1), perms, fields["scontext"], fields["tcontext"],
-                     fields["tclass"], permissive, fields)
-
-
-def parse_compute_sid(text):
-    """(role, type, scontext, tcontext, tclass) of a SELINUX_ERR `security_compute_sid:
-    invalid context CTX for scontext=... tcontext=... tclass=...` record, or None."""
-    match = re.search(r"security_compute_sid:\s+invalid context (\S+) for (.*)", text)
-    if not match:
-        return None
-    try:
-        _user, role, ctype, _level = split_context(match.group(1))
-    except AuditParseError:
-        return None
-    fields = parse_fields(match.group(2))
-    return role, ctype, fields.get("scontext"), fields.get("tcontext"), fields.get("tclass")
-
-
-def parse_sockaddr(fields, enriched=""):
-    """(family, address, port) of a SOCKADDR record: from auditd's translation when the
-    line is ENRICHED, else from the hex sockaddr (AF_INET 2, AF_INET6 10)."""
-    match = re.search(r"lport=(\d+)", enriched)
-    if match:
-        fam = re.search(r"(?:saddr_)?fam=(\S+)", enriched)
-        addr = re.search(r"laddr=(\S+)", enriched)
-        return (fam.group(1) if fam else None, addr.group(1) if addr else None,
-                int(match.group(1)))
-    raw = fields.get("saddr", "")
-    if not _HEX.match(raw) or len(raw) < 8:
-        return None
-    data = bytes(bytearray.fromhex(raw))
-    family = data[0] | (data[1] << 8)
-    port = (data[2] << 8) | data[3]
-    if family == 2 and len(data) >= 8:
-        return "inet", ".".join(str(b) for b in bytearray(data[4:8])), port
-    if family == 10 and len(data) >= 24:
-        words = [data[8 + i:10 + i].hex() for i in range(0, 16, 2)]
-        return "inet6", ":".join(words), port
-    return None
-
-
-class Denial(object):
-    """One distinct denial: the same (scontext, tcontext, tclass, permissions, comm, exe,
-    path, port) counted over the whole log, with when it was first and last seen, where, and
-    the evidence lines of its first event."""
-
-    __slots__ = ("kind", "scontext", "tcontext", "stype", "ttype", "tclass", "perms", "comm",
-                 "exe", "path", "name", "count", "first", "last", "where", "lines",
-                 "permissive", "syscall", "success", "exit", "port", "ino", "dev", "pid",
-                 "proctitle", "cwd", "nodes", "granted", "fields", "index", "counted")
-
-    def __init__(self, avc, comm, exe, path):
-        self.kind = avc.kind
-        self.scontext = avc.scontext
-        self.tcontext = avc.tcontext
-        self.stype = avc.stype
-        self.ttype = avc.ttype
-        self.tclass = avc.tclass
-        self.perms = avc.perms
-        self.comm = comm
-        self.exe = exe
-        self.path = path
-        self.name = avc.fields.get("name")
-        self.count = 0
-        self.first = self.last = None
-        self.where = None  # (file, byte offset) of its first record
-        self.lines = []  # evidence: the AVC line and the other records of its first event
-        self.permissive = set()
-        self.syscall = self.success = self.exit = None
-        self.port = None
-        self.ino = avc.fields.get("ino")
-        self.dev = avc.fields.get("dev")
-        self.pid = avc.fields.get("pid")
-        self.proctitle = self.cwd = None
-        self.nodes = set()
-        self.granted = avc.result == "granted"
-        self.fields = avc.fields
-        self.index = 0
-        self.counted = False
-
-    @property
-    def key(self):
-        # the port is to a socket what the path is to a file: binding 8080 and 9090 are
-        # two denials with two fixes (semanage port for each)
-        return (self.scontext, self.tcontext, self.tclass, self.perms, self.comm, self.exe,
-                self.path, self.port)
-
-    def rule(self):
-        """(source type, target type, class) of the allow rule audit2allow would write."""
-        return self.stype, self.ttype, self.tclass
-
-    def to_dict(self):
-        d = {"kind": self.kind, "scontext": self.scontext, "tcontext": self.tcontext,
-             "tclass": self.tclass, "permissions": list(self.perms), "comm": self.comm,
-             "exe": self.exe, "path": self.path, "name": self.name, "count": self.count,
-             "first_seen": self.first, "last_seen": self.last,
-             "permissive": sorted(self.permissive), "syscall": self.syscall,
-             "success": self.success, "port": self.port, "evidence": list(self.lines)}
-        if self.where:
-            d["file"], d["offset"] = self.where
-        if self.nodes:
-            d["nodes"] = sorted(self.nodes)
-        return d
-
-
-class FailedUnit(object):
-    __slots__ = ("unit", "count", "first", "last", "explained", "where", "line", "times")
-
-    def __init__(self, unit):
-        self.unit = unit
-        self.count = 0
-        self.first = self.last = None
-        self.explained = False
-        self.where = None
-        self.line = None
-        self.times = []  # the latest failure times (at most 64)
-
-
-class ScanResult(object):
-    """Everything one pass over the logs found."""
-
-    def __init__(self):
-        self.files = []  # {"path", "bytes", "error", "message"}
-        self.denials = {}  # key -> Denial
-        self.rules = {}  # (stype, ttype, tclass) -> set of permissions (every denial)
-        self.role_types = {}  # (role, type) -> count, from SELINUX_ERR compute_sid
-        self.avc_records = 0  # AVC + USER_AVC denial records counted
-        self.user_avc_records = 0
-        self.granted = 0
-        self.notices = 0  # USER_AVC "received policyload notice" and the like
-        self.skipped_since = 0  # denial records older than --since
-        self.overflow = 0  # denial records of distinct denials past MAX_DISTINCT
-        self.bytes = 0
-        self.unrecognized = 0  # lines that are not audit records
-        self.unrecognized_samples = []  # (file, byte offset, text)
-        self.bad_avc = 0  # AVC-like records that could not be parsed
-        self.bad_avc_samples = []
-        self.stray_gs = 0  # records with a 0x1D where it does not belong
-        self.stray_gs_samples = []
-        self.too_long = 0
-        self.glued = 0  # a record that starts inside another line (a truncated write)
-        self.policy_loads = 0
-        self.last_policy_load = None
-        self.failed_units = {}
-        self.first = self.last = None  # time span of the denials read
-        self.notes = []
-
-    def distinct(self):
-        """The itemised denials in the order of their first record in the logs."""
-        order = {}
-        for number, entry in enumerate(self.files):
-            order.setdefault(entry["path"], number)
-        return sorted(self.denials.values(), key=lambda d: (
-            (order.get(d.where[0], 0), d.where[1]) if d.where else (len(order), 0), d.index))
-
-    def to_dict(self):
-        return {
-            "files": self.files, "bytes": self.bytes,
-            "denial_records": self.avc_records, "user_avc_records": self.user_avc_records,
-            "granted_records": self.granted, "avc_notices": self.notices,
-            "older_than_since": self.skipped_since,
-            "distinct_denials": len(self.denials), "not_itemised": self.overflow,
-            "unrecognized_lines": self.unrecognized,
-            "unrecognized_samples": [list(s) for s in self.unrecognized_samples],
-            "unparsed_avc_records": self.bad_avc,
-            "unparsed_avc_samples": [list(s) for s in self.bad_avc_samples],
-            "stray_separator_records": self.stray_gs,
-            "stray_separator_samples": [list(s) for s in self.stray_gs_samples],
-            "lines_too_long": self.too_long, "glued_records": self.glued,
-            "policy_loads": self.policy_loads,
-            "failed_units": [{"unit": u.unit, "count": u.count, "first": u.first,
-                              "last": u.last, "explained_by_denial": u.explained}
-                             for u in self.failed_units.values()],
-        }
 
 
 def size_text(n):
