@@ -27,7 +27,7 @@ from fuzz_support import (
     mutated,
     text_data,
 )
-from gotriage import binary, versions
+from gotriage import versions
 from gotriage.facts.selinux import parse_config
 from gotriage.firewall import firewalld as fw_model
 from gotriage.firewall import goexe
@@ -145,8 +145,8 @@ VERSIONS = ["go1.21.13", "GLIBC_2.34", "GLIBC_ABI_DT_RELR", "5.14.0-362.el9.x86_
 def test_version_readers(text):
     parts = versions.dotted_numbers(text)
     assert all(isinstance(p, int) for p in parts)
-    binary.version_tuple(text)
-    binary.glibc_need_version(text)
+    versions.version_tuple(text)
+    loader.glibc_need_version(text)
     fw_model.version_tuple(text)
     go_kernel.parse_kernel(text)
     packages.parse_seconds(text)

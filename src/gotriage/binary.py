@@ -32,7 +32,6 @@ from gotriage.findings import Evidence, Finding
 from gotriage.host.base import HostError
 from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import CachedReader, ElfError, parse_elf, parse_header
-from gotriage.versions import dotted_numbers
 
 LAYER = "binary"
 TARGET_HELP = ("host, el7, el8, el9, el10 (elN:ARCH for another architecture), or a glibc "
@@ -44,24 +43,6 @@ _RPM_DBS = ("/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/
 class BinaryError(Exception):
     """The file cannot be examined at all (missing, a directory, unreadable) or the
     target is not understood: a one-line error, exit 2."""
-
-
-def version_tuple(text):
-    """'2.34' -> (2, 34); 'GLIBC_2.3.2' -> (2, 3, 2); None when it holds no version.
-    (Without `re`: importing it costs more than everything else `binary` does.)"""
-    parts = dotted_numbers(text)
-    return parts if len(parts) >= 2 else None
-
-
-def glibc_need_version(name):
-    """The glibc release a version need demands: GLIBC_2.34 -> (2, 34),
-    GLIBC_ABI_DT_RELR -> (2, 36); None for GLIBC_PRIVATE and unknown names."""
-    if name in L.GLIBC_ABI_VERSIONS:
-        return version_tuple(L.GLIBC_ABI_VERSIONS[name])
-    if name in L.GLIBC_SKIPPED_VERSIONS or not name.startswith("GLIBC_") \
-            or not name[6:7].isdigit():
-        return None
-    return version_tuple(name)
 
 
 def _is_version(text):
@@ -280,7 +261,7 @@ class BinaryFacts(object):
         libc = self.find_library("libc.so.6")
         defined = self.defined_versions(libc.path) if libc.path else None
         if defined:
-            versions = [v for v in (glibc_need_version(d) for d in defined
+            versions = [v for v in (L.glibc_need_version(d) for d in defined
                                     if d.startswith("GLIBC_2")) if v]
             if versions:
                 top = ".".join(str(p) for p in max(versions))

@@ -23,3 +23,10 @@ def dotted_numbers(text):
         if len(digits) != len(piece):
             break
     return tuple(parts)
+
+
+def version_tuple(text):
+    """A version of at least two numbers, or None: '2.34' -> (2, 34), 'GLIBC_2.3.2' ->
+    (2, 3, 2), 'GLIBC_PRIVATE' and '7' -> None."""
+    parts = dotted_numbers(text)
+    return parts if len(parts) >= 2 else None

@@ -14,6 +14,7 @@ from gotriage.checks import BINARY_LAYER, check
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import GOARCH, symbols_needing
+from gotriage.versions import version_tuple
 
 LAYER = BINARY_LAYER
 MAX_SYMBOLS = 8
@@ -69,11 +70,9 @@ def _go_build(facts, env, extra=()):
 
 def _glibc_needs(elf):
     """[(VersionNeed, version tuple)] of the glibc version needs, in file order."""
-    from gotriage.binary import glibc_need_version
-
     out = []
     for need in elf.verneed:
-        version = glibc_need_version(need.name)
+        version = L.glibc_need_version(need.name)
         if version is not None:
             out.append((need, version))
     return out
@@ -686,8 +685,6 @@ def _missing_on_host(facts, needs):
 
 
 def _version(text):
-    from gotriage.binary import version_tuple
-
     return version_tuple(text) if text else None
 
 

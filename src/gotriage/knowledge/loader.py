@@ -36,6 +36,8 @@ Sources:
   registered, foreign programs run under emulation.
 """
 
+from gotriage.versions import version_tuple
+
 # The machine name (`uname -m` style, as parsers.elf.machine_name gives it) of each
 # glibc loader, the loader's path, and the EL package that installs it.
 GLIBC_LOADERS = {
@@ -62,6 +64,17 @@ GLIBC_LIBRARIES = ("libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "l
 # Version needs that are not GLIBC_x.y but still demand a minimum glibc.
 GLIBC_ABI_VERSIONS = {"GLIBC_ABI_DT_RELR": "2.36"}
 GLIBC_SKIPPED_VERSIONS = ("GLIBC_PRIVATE",)
+
+
+def glibc_need_version(name):
+    """The glibc release a version need demands: GLIBC_2.34 -> (2, 34),
+    GLIBC_ABI_DT_RELR -> (2, 36); None for GLIBC_PRIVATE and unknown names."""
+    if name in GLIBC_ABI_VERSIONS:
+        return version_tuple(GLIBC_ABI_VERSIONS[name])
+    if name in GLIBC_SKIPPED_VERSIONS or not name.startswith("GLIBC_") \
+            or not name[6:7].isdigit():
+        return None
+    return version_tuple(name)
 
 # Debian-style multiarch directory names (the test machine, Ubuntu hosts).
 MULTIARCH = {"x86_64": "x86_64-linux-gnu", "i386": "i386-linux-gnu",
