@@ -350,8 +350,7 @@ def _archive_advice(path):
 
 
 def cmd_binary(args):
-    from gotriage.binary import BinaryError, Target, analyse_binary
-    from gotriage.checks import BINARY_LAYER
+    from gotriage.binary import LAYER, BinaryError, Target, analyse_binary
     from gotriage.runner import Report
 
     try:
@@ -373,7 +372,7 @@ def cmd_binary(args):
         except BinaryError as exc:
             raise ToolError(str(exc)) from None
         errors = sum(1 for f in findings if f.id == "GOTRIAGE-CHECK-FAILED")
-        return _print_report(Report(host, [BINARY_LAYER], findings, notes, args.fail_on, errors),
+        return _print_report(Report(host, [LAYER], findings, notes, args.fail_on, errors),
                              args)
     finally:
         host.close()

@@ -1,6 +1,12 @@
-"""Run the checks of some layers against a host and collect a Report."""
+"""Run the checks of some layers against a host and collect a Report.
 
-from gotriage.checks import BINARY_LAYER, LAYERS, all_checks
+The runner is the one place that builds a layer's facts (from the layer table,
+checks.LAYER_TABLE) and runs its checks, each inside the one crash wrapper (run_check):
+`check` runs the chosen layers (run), `gotriage binary` and the layers that meet a Go
+binary run one layer on one subject (examine).
+"""
+
+from gotriage.checks import ALL_LAYERS, LAYER_BY_NAME, all_checks, load
 from gotriage.findings import SEVERITY_RANK, Evidence, Finding
 
 EXIT_CLEAN = 0
@@ -39,13 +45,17 @@ class Report(object):
         return EXIT_CLEAN
 
 
+class NotExaminable(Exception):
+    """A layer's facts cannot be built for the subject they were given (the binary layer:
+    a file that is missing, a directory or unreadable, or a target it does not know): a
+    one-line reason for the user."""
+
+
 def make_facts(layer, host, options):
-    import importlib
-
-    from gotriage.checks import FACTS
-
-    module, _, name = FACTS[layer].partition(":")
-    return getattr(importlib.import_module(module), name).from_options(host, options)
+    """The facts object of `layer` (its record's "module:Class", built with
+    Class.from_options(host, options))."""
+    module, _, name = LAYER_BY_NAME[layer].facts.partition(":")
+    return getattr(load(module), name).from_options(host, options)
 
 
 def merge(findings):
@@ -67,8 +77,9 @@ def merge(findings):
     return [merged[k] for k in order]
 
 
-def _run_check(chk, facts):
-    """The findings of one check; a crashing check becomes GOTRIAGE-CHECK-FAILED."""
+def run_check(chk, facts):
+    """(findings, failed) of one check: a crashing check becomes GOTRIAGE-CHECK-FAILED.
+    Every check gotriage runs runs through here."""
     try:
         produced = list(chk.func(facts) or [])
         failed = False
@@ -92,7 +103,7 @@ def is_input_check(chk):
     """The `<PREFIX>-INPUT` check of a layer reports the commands its verdicts read that
     gave no answer (facts/inputs.py): it runs after every other check, so that it sees
     every command they read."""
-    return chk.id.endswith("-INPUT")
+    return chk.id == LAYER_BY_NAME[chk.layer].prefix + "-INPUT"
 
 
 def settle_inputs(findings, facts_by_layer, layers, ignore=()):
@@ -102,11 +113,11 @@ def settle_inputs(findings, facts_by_layer, layers, ignore=()):
     an unanswered command become `info` marked unconfirmed (never ✓), and each layer's
     -INPUT-HUNG findings come first in it.  Returns (findings, checks that crashed)."""
     errors = 0
-    order = [layer for layer in LAYERS + (BINARY_LAYER,) if layer in facts_by_layer]
+    order = [layer for layer in ALL_LAYERS if layer in facts_by_layer]
     for chk in all_checks(tuple(order)):
         if not is_input_check(chk) or chk.id in ignore:
             continue
-        produced, failed = _run_check(chk, facts_by_layer[chk.layer])
+        produced, failed = run_check(chk, facts_by_layer[chk.layer])
         errors += failed
         if chk.layer not in layers:
             produced = [f for f in produced if f.severity != "ok"]
@@ -153,7 +164,7 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
     for chk in all_checks(layers):
         if chk.id in ignore or is_input_check(chk):
             continue
-        produced, failed = _run_check(chk, facts_of(chk.layer))
+        produced, failed = run_check(chk, facts_of(chk.layer))
         errors += failed
         findings.extend(f for f in produced if f.id not in ignore)
     findings, failed = settle_inputs(findings, facts_by_layer, layers, ignore)
@@ -169,3 +180,22 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
     if toolchain is not None:
         report.contexts = toolchain.contexts
     return report
+
+
+def examine(layer, host, options, notes=None):
+    """The findings of one layer about one subject, which `options` name (the binary
+    layer: "path", "target", "name"; checks.LAYER_TABLE): its facts built as `check`
+    builds them, its checks run through run_check and settled as in `check`.  Raises
+    NotExaminable when the facts cannot be built for that subject.  What could not be
+    examined is appended to `notes` when a list is given."""
+    facts = make_facts(layer, host, options)
+    findings = []
+    for chk in all_checks((layer,)):
+        if not is_input_check(chk):
+            findings.extend(run_check(chk, facts)[0])
+    findings, _failed = settle_inputs(findings, {layer: facts}, [layer])
+    if notes is not None:
+        for note in facts.notes:
+            if note not in notes:
+                notes.append(note)
+    return findings

@@ -1,6 +1,8 @@
-"""The check registry.
+"""The layer table and the check registry.
 
-A check is a function from a layer's facts to findings, registered with
+Every layer is one record of LAYER_TABLE (its name, its title, its id prefix, its checks
+and facts modules, whether `check` runs it).  A check is a function from a layer's facts
+to findings, registered with
 
     @check("GO-PATH", "toolchain", "go is on PATH in every context",
            findings={"GO-PATH-NOT-FOUND": (meaning, evidence, fix), ...})
@@ -11,29 +13,51 @@ report, with its meaning, evidence and fix, from which docs/findings.md is gener
 I/O: everything comes from the facts object.
 """
 
-LAYERS = ("toolchain", "system", "packages", "selinux", "firewall", "service")
-_MODULES = {
-    "toolchain": "gotriage.checks.toolchain",
-    "system": "gotriage.checks.system",
-    "packages": "gotriage.checks.packages",
-    "selinux": "gotriage.checks.selinux",
-    "firewall": "gotriage.checks.firewall",
-    "service": "gotriage.checks.service",
-}
-# `gotriage binary` (gotriage/binary.py) registers its checks under this layer so that
-# `gotriage checks` and docs/findings.md list them; it is not a host layer, so `check`
-# never runs it (it is not in LAYERS) and it has no FACTS entry.
-BINARY_LAYER = "binary"
-_MODULES[BINARY_LAYER] = "gotriage.checks.binary"
-# The facts class of each layer: "module:Class", built with Class.from_options(host, options).
-FACTS = {
-    "toolchain": "gotriage.facts.toolchain:ToolchainFacts",
-    "system": "gotriage.facts.system:SystemFacts",
-    "packages": "gotriage.facts.packages:PackagesFacts",
-    "selinux": "gotriage.facts.selinux:SELinuxFacts",
-    "firewall": "gotriage.facts.firewall:FirewallFacts",
-    "service": "gotriage.facts.service:ServiceFacts",
-}
+
+class Layer(object):
+    """One layer of gotriage, everything the rest of the code needs to know about it: the
+    CLI's --layer choices, the runner, the doctor view, `gotriage checks` and
+    docs/findings.md all read the table below.  Adding a layer is adding a record."""
+
+    __slots__ = ("name", "title", "prefix", "checks", "facts", "in_check", "inputs")
+
+    def __init__(self, name, title, prefix, checks, facts, in_check=True, inputs=None):
+        self.name = name  # --layer NAME, a finding's layer, docs/findings.md's heading
+        self.title = title  # its heading in the doctor view
+        self.prefix = prefix  # every check id of the layer is PREFIX-..., its -INPUT check PREFIX-INPUT
+        self.checks = checks  # the module that registers its checks, imported when they run
+        self.facts = facts  # "module:Class", built with Class.from_options(host, options)
+        self.in_check = in_check  # whether `gotriage check` runs it (and offers it as --layer)
+        self.inputs = inputs  # the module that declares what it reads (issue 12 §1), or None
+
+    def __repr__(self):
+        return "Layer(%r)" % self.name
+
+
+# In the order `check` runs them and reports them.  Modules are named, not imported: a
+# layer's modules are loaded only when it runs, and none of them imports this table's
+# users (tests/test_import_graph.py).
+LAYER_TABLE = (
+    Layer("toolchain", "Go toolchain", "GO", "gotriage.checks.toolchain",
+          "gotriage.facts.toolchain:ToolchainFacts"),
+    Layer("system", "System", "SYS", "gotriage.checks.system", "gotriage.facts.system:SystemFacts"),
+    Layer("packages", "Packages (dnf/yum)", "PKG", "gotriage.checks.packages",
+          "gotriage.facts.packages:PackagesFacts"),
+    Layer("selinux", "SELinux", "SEL", "gotriage.checks.selinux",
+          "gotriage.facts.selinux:SELinuxFacts"),
+    Layer("firewall", "Firewall and reachability", "FW", "gotriage.checks.firewall",
+          "gotriage.facts.firewall:FirewallFacts"),
+    Layer("service", "Services (systemd)", "SVC", "gotriage.checks.service",
+          "gotriage.facts.service:ServiceFacts"),
+    # One ELF file against a target: `gotriage binary FILE` runs it, and the layers that
+    # meet a Go binary ask it (runner.examine); `check` has no file to give it on its own.
+    Layer("binary", "Go binary", "BIN", "gotriage.checks.binary", "gotriage.facts.binary:BinaryFacts",
+          in_check=False),
+)
+LAYER_BY_NAME = {layer.name: layer for layer in LAYER_TABLE}
+# What `check` runs by default and --layer offers, in order.
+LAYERS = tuple(layer.name for layer in LAYER_TABLE if layer.in_check)
+ALL_LAYERS = tuple(layer.name for layer in LAYER_TABLE)
 
 
 class FindingDoc(object):
@@ -70,12 +94,20 @@ def check(id, layer, title, findings=None):
     return register
 
 
-def all_checks(layers=LAYERS + (BINARY_LAYER,)):
-    """The registered checks of `layers` (imports lazily)."""
-    import importlib  # here: it imports warnings, a cost `gotriage binary` does without
+def load(module):
+    """The module named `module` ("gotriage.checks.binary"), imported if it is not yet.
+    (Not importlib.import_module: importing importlib imports warnings, a cost `gotriage
+    binary` does without.)"""
+    import sys
 
+    __import__(module)
+    return sys.modules[module]
+
+
+def all_checks(layers=ALL_LAYERS):
+    """The registered checks of `layers` (their modules are imported here)."""
     for layer in layers:
-        importlib.import_module(_MODULES[layer])
+        load(LAYER_BY_NAME[layer].checks)
     # In the order of `layers`, then of the module: the same whatever imported first.
     order = {layer: i for i, layer in enumerate(layers)}
     return sorted((c for c in _REGISTRY if c.layer in order), key=lambda c: order[c.layer])

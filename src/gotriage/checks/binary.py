@@ -1,22 +1,22 @@
 """The binary layer: will this Go binary run on the target, and what will the user see?
 
-Not a host layer (`check` never runs it): `gotriage binary FILE [--target ...]` runs
-these checks through binary.analyse_binary, on the facts of binary.BinaryFacts (the
-ELF read from its program headers, the Go build information, and the target: this
-host, elN, or a glibc version).  The messages in `predicted_error` are what the kernel,
+`check` does not run this layer on its own (it has no file to give it): `gotriage binary
+FILE [--target ...]` runs these checks through binary.analyse_binary, on the facts of
+facts/binary.py's BinaryFacts (the ELF read from its program headers, the Go build
+information, and the target: this host, elN, or a glibc version).  The messages in `predicted_error` are what the kernel,
 bash and glibc's loader print (knowledge/loader.py; reproduced in tests/test_binary.py
 with real Go binaries, a real glibc 2.31 loader, and real exec failures).
 """
 
 import posixpath
 
-from gotriage.checks import BINARY_LAYER, check
+from gotriage.checks import check
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import GOARCH, symbols_needing
 from gotriage.versions import version_tuple
 
-LAYER = BINARY_LAYER
+LAYER = "binary"
 MAX_SYMBOLS = 8
 
 

@@ -240,11 +240,11 @@ class SystemFacts(object):
         """The binary layer's findings for an install's bin/go against this host (the
         same analysis as `gotriage binary`), or [] when it cannot be examined."""
         def compute():
-            from gotriage.binary import BinaryError, analyse_binary
+            from gotriage.runner import NotExaminable, examine  # the binary layer, by name
 
             try:
-                return analyse_binary(self.host, install.go, "host", notes=self.notes)
-            except BinaryError as err:
+                return examine("binary", self.host, {"path": install.go}, self.notes)
+            except NotExaminable as err:
                 self.notes.append("%s not examined: %s" % (install.go, err))
                 return []
         return self._memo(("gobin", install.root), compute)

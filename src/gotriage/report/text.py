@@ -9,14 +9,12 @@ Symbols fall back to ASCII when the output cannot encode them (Python 3.6 under 
 and colour is used only on a terminal and never with NO_COLOR.
 """
 
+from gotriage.checks import LAYER_BY_NAME
 from gotriage.quoting import one_line
 
 SYMBOLS = {"ok": "\u2713", "info": "\u00b7", "warn": "!", "error": "\u2717"}
 ASCII_SYMBOLS = {"ok": "ok", "info": "i", "warn": "!", "error": "x"}
 COLOURS = {"ok": "32", "info": "36", "warn": "33", "error": "31"}
-LAYER_TITLES = {"toolchain": "Go toolchain", "system": "System", "packages": "Packages (dnf/yum)",
-                "binary": "Go binary", "selinux": "SELinux", "firewall": "Firewall and reachability",
-                "service": "Services (systemd)"}
 
 
 class Style(object):
@@ -33,6 +31,13 @@ class Style(object):
 
     def bold(self, text):
         return self.paint(text, code="1")
+
+
+def layer_title(name):
+    """A layer's heading (its record in checks.LAYER_TABLE); "Other" for findings that
+    name no layer."""
+    layer = LAYER_BY_NAME.get(name)
+    return layer.title if layer is not None else name.capitalize()
 
 
 def _indent(text, prefix):
@@ -53,7 +58,7 @@ def render(report, style, verbose=False):
     for layer in report.layers + sorted(set(by_layer) - set(report.layers)):
         items = by_layer.get(layer, [])
         lines.append("")
-        lines.append(style.bold(LAYER_TITLES.get(layer, layer.capitalize())))
+        lines.append(style.bold(layer_title(layer)))
         if not items:
             lines.append("  (no checks ran)")
         for f in items:
