@@ -27,6 +27,17 @@ def _add_deadline_option(p):
                         "each command" % DEFAULT_DEADLINE)
 
 
+def _add_timeout_option(p, examples):
+    """--timeout: the bound of the commands gotriage runs when given; without it each
+    command has its own (docs/inputs.md: 10 s, quick probes 5 s, `su -` 15 s).  The
+    inputs reader applies it (inputs/reader.py, Reader.timeout_of)."""
+    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="kill a command it runs (%s) after this long (default 10 s; quick "
+                        "probes at most 5 s; a command slow by nature, such as one that "
+                        "loads the whole SELinux policy, keeps its own longer bound: "
+                        "docs/inputs.md)" % examples)
+
+
 def _seconds(text):
     import argparse
 
@@ -47,8 +58,7 @@ def _add_host_options(p, layers):
     p.add_argument("--user", action="append", default=[], metavar="NAME",
                    help="also examine NAME's login shell (runs `su - NAME -c 'env -0'`: "
                         "an explicit opt-in, needs root)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="kill any probe command (go env, systemctl...) after this long (default 10)")
+    _add_timeout_option(p, "go env, systemctl...")
     _add_deadline_option(p)
     p.add_argument("--network", action="store_true",
                    help="allow bounded network probes (a TCP connection to the configured "
@@ -109,8 +119,7 @@ def build_parser():
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
                    help="exit 1 when a finding is at least this severe (default: warn)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="kill any probe command (rpm, getconf...) after this long (default 10)")
+    _add_timeout_option(p, "rpm, getconf...")
     _add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_binary)
@@ -127,8 +136,7 @@ def build_parser():
     _add_root_options(p, "read the logs and policy of a snapshot")
     p.add_argument("--json", action="store_true", help="print only JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="show the evidence lines")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="kill any helper (sesearch, semanage...) after this long (default 10)")
+    _add_timeout_option(p, "sesearch, semanage...")
     _add_deadline_option(p)
     p.add_argument("--no-tools", action="store_true",
                    help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
@@ -150,8 +158,7 @@ def build_parser():
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
                    help="exit 1 when a finding is at least this severe (default: warn)")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="kill any probe command (journalctl, systemd-analyze...) after this long")
+    _add_timeout_option(p, "journalctl, systemd-analyze...")
     _add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_service)
@@ -168,8 +175,7 @@ def build_parser():
     _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="kill firewall-cmd, nft... after this long (default 10)")
+    _add_timeout_option(p, "firewall-cmd, nft...")
     _add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_port)
@@ -466,7 +472,7 @@ def _parse_binary_fast(argv):
 
     values = {"file": None, "target": "host", "root": None, "archive_limits": None,
               "json": False, "verbose": False,
-              "fail_on": "warn", "timeout": 10.0, "deadline": DEFAULT_DEADLINE,
+              "fail_on": "warn", "timeout": None, "deadline": DEFAULT_DEADLINE,
               "no_color": False, "func": cmd_binary,
               "command": "binary"}
     flags = {"--json": "json", "-v": "verbose", "--verbose": "verbose", "--no-color": "no_color"}
@@ -494,7 +500,8 @@ def _parse_binary_fast(argv):
     if values["file"] is None or values["fail_on"] not in ("info", "warn", "error"):
         return None
     try:
-        values["timeout"] = float(values["timeout"])
+        if values["timeout"] is not None:
+            values["timeout"] = float(values["timeout"])
         values["deadline"] = float(values["deadline"])
     except ValueError:
         return None

@@ -28,7 +28,7 @@ class Layer(object):
         self.checks = checks  # the module that registers its checks, imported when they run
         self.facts = facts  # "module:Class", built with Class.from_options(host, options)
         self.in_check = in_check  # whether `gotriage check` runs it (and offers it as --layer)
-        self.inputs = inputs  # the module that declares what it reads (issue 12 §1), or None
+        self.inputs = inputs  # the module whose INPUTS declares what it reads (docs/inputs.md)
 
     def __repr__(self):
         return "Layer(%r)" % self.name
@@ -39,20 +39,21 @@ class Layer(object):
 # users (tests/test_import_graph.py).
 LAYER_TABLE = (
     Layer("toolchain", "Go toolchain", "GO", "gotriage.checks.toolchain",
-          "gotriage.facts.toolchain:ToolchainFacts"),
-    Layer("system", "System", "SYS", "gotriage.checks.system", "gotriage.facts.system:SystemFacts"),
+          "gotriage.facts.toolchain:ToolchainFacts", inputs="gotriage.inputs.toolchain"),
+    Layer("system", "System", "SYS", "gotriage.checks.system", "gotriage.facts.system:SystemFacts",
+          inputs="gotriage.inputs.system"),
     Layer("packages", "Packages (dnf/yum)", "PKG", "gotriage.checks.packages",
-          "gotriage.facts.packages:PackagesFacts"),
+          "gotriage.facts.packages:PackagesFacts", inputs="gotriage.inputs.packages"),
     Layer("selinux", "SELinux", "SEL", "gotriage.checks.selinux",
-          "gotriage.facts.selinux:SELinuxFacts"),
+          "gotriage.facts.selinux:SELinuxFacts", inputs="gotriage.inputs.selinux"),
     Layer("firewall", "Firewall and reachability", "FW", "gotriage.checks.firewall",
-          "gotriage.facts.firewall:FirewallFacts"),
+          "gotriage.facts.firewall:FirewallFacts", inputs="gotriage.inputs.firewall"),
     Layer("service", "Services (systemd)", "SVC", "gotriage.checks.service",
-          "gotriage.facts.service:ServiceFacts"),
+          "gotriage.facts.service:ServiceFacts", inputs="gotriage.inputs.service"),
     # One ELF file against a target: `gotriage binary FILE` runs it, and the layers that
     # meet a Go binary ask it (runner.examine); `check` has no file to give it on its own.
     Layer("binary", "Go binary", "BIN", "gotriage.checks.binary", "gotriage.facts.binary:BinaryFacts",
-          in_check=False),
+          in_check=False, inputs="gotriage.inputs.binary"),
 )
 LAYER_BY_NAME = {layer.name: layer for layer in LAYER_TABLE}
 # What `check` runs by default and --layer offers, in order.
@@ -85,6 +86,13 @@ class Check(object):
 
 
 _REGISTRY = []
+
+
+class NotExamined(Exception):
+    """Raised by a check that cannot judge what it is about: the snapshot did not record
+    it, or the host did not answer.  The runner adds the message to the report's notes
+    (so a reader tells "not recorded" from "absent") and the check produces no finding.
+    `raise NotExamined("the snapshot does not record the loader %s: not checked" % p)`."""
 
 
 def check(id, layer, title, findings=None):

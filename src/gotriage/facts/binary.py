@@ -19,8 +19,8 @@ A target is where the binary is meant to run:
 - a glibc version such as ``2.28`` (``2.28:aarch64`` to also compare the
   architecture): only the glibc requirements are judged.
 
-`BinaryFacts` gathers everything through the Host (files are read with read_range in
-small pieces, never whole); the checks in checks/binary.py turn it into findings, run by
+`BinaryFacts` reads everything through the layer's declared inputs (inputs/binary.py;
+files are read with read_range in small pieces, never whole); the checks in checks/binary.py turn it into findings, run by
 the runner (`runner.examine`, through gotriage.binary.analyse_binary).  Nothing here
 imports `re`, `subprocess` or the system facts until a question needs them: a whole
 `gotriage binary` process stays close to the interpreter's own start-up.
@@ -28,8 +28,11 @@ imports `re`, `subprocess` or the system facts until a question needs them: a wh
 
 import posixpath
 
+from gotriage.facts.base import Facts
 from gotriage.findings import Evidence
 from gotriage.host.base import HostError
+from gotriage.inputs.binary import INPUTS
+from gotriage.inputs.reader import reader_of
 from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import CachedReader, ElfError, parse_elf, parse_header
 from gotriage.runner import NotExaminable
@@ -119,7 +122,7 @@ class LibraryLookup(object):
         return "unknown" if self.unrecorded else "missing"
 
 
-class BinaryFacts(object):
+class BinaryFacts(Facts):
     """Everything the binary checks need about the file at `path` (named `name` by the
     user: titles and predicted messages use it) and `target` (a Target or its spec), read
     once through the Host.  Raises BinaryError when the file cannot be examined at all."""
@@ -127,6 +130,7 @@ class BinaryFacts(object):
     def __init__(self, host, path, target="host", options=None, name=None):
         self.host = host
         self.options = options or {}
+        self.io = reader_of(host, self.options).layer(INPUTS)
         self.path = path  # where it is read
         self.name = name or path  # how the user named it (in titles)
         self.prog = self.name if "/" in self.name else "./" + self.name  # argv[0] as typed
@@ -163,7 +167,7 @@ class BinaryFacts(object):
 
     def _stat(self):
         try:
-            st = self.host.stat(self.path)
+            st = self.io.stat("program", path=self.path)
         except HostError as err:
             if err.missing:
                 raise BinaryError("%s: no such file" % self.path) from None
@@ -177,12 +181,19 @@ class BinaryFacts(object):
     def _read(self, offset, length):
         if offset >= self.size:
             return b""
-        return self.host.read_range(self.path, offset, min(length, self.size - offset))
+        return self.io.read_range("program-elf", offset, min(length, self.size - offset),
+                                  path=self.path)
 
     def _memo(self, key, compute):
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
+
+    @property
+    def live(self):
+        """Whether the file is on the machine gotriage runs on (its mode is then what
+        execve sees; a snapshot's copy keeps no mode worth judging)."""
+        return self.host.kind == "live"
 
     @property
     def usable(self):
@@ -226,7 +237,7 @@ class BinaryFacts(object):
             return t.arch, Evidence.fact("target %s" % t.label)
         if t.kind != "host":
             return None, None
-        arch = self.host.read_text("/proc/sys/kernel/arch")  # Linux >= 6.1: uname -m
+        arch = self.io.read_text("arch")  # Linux >= 6.1: uname -m
         if arch and arch.strip():
             return L.normalise_machine(arch), Evidence.file("/proc/sys/kernel/arch", arch.strip())
         machine, evidence = self.elf_machine_of("/bin/sh")
@@ -248,7 +259,7 @@ class BinaryFacts(object):
     def elf_machine_of(self, path):
         """(machine, evidence) from the ELF header of a host file, or (None, None)."""
         try:
-            head = parse_header(self.host.read_range(path, 0, 64))
+            head = parse_header(self.io.read_range("elf-header", 0, 64, path=path))
         except (ElfError, HostError):
             return None, None
         return head.machine, Evidence.fact("%s on the host is an ELF %d-bit %s program" % (
@@ -306,7 +317,7 @@ class BinaryFacts(object):
             return kernel, Evidence.fact("el%d ships Linux %s" % (t.el, kernel))
         if t.kind == "glibc":
             return None, None
-        text = self.host.read_text("/proc/sys/kernel/osrelease")
+        text = self.io.read_text("kernel")
         if not text or not text.strip():
             return None, None
         return text.strip(), Evidence.file("/proc/sys/kernel/osrelease", text.strip())
@@ -317,38 +328,35 @@ class BinaryFacts(object):
         if name is None or self.target.kind != "host":
             return None
         # qemu-user-binfmt registers "qemu-aarch64"; some packagings add a suffix
-        for entry in self.host.try_listdir("/proc/sys/fs/binfmt_misc"):
+        for entry in self.io.try_listdir("binfmt"):
             if entry == name or entry.startswith(name + "-"):
-                path = "/proc/sys/fs/binfmt_misc/" + entry
-                text = self.host.read_text(path)
+                text = self.io.read_text("binfmt-entry", name=entry)
                 if text and text.splitlines()[0].strip() == "enabled":
-                    return path
+                    return "/proc/sys/fs/binfmt_misc/" + entry
         return None
 
     def exists(self, path):
-        return self.host.try_stat(path) is not None
+        return self.io.try_stat("path", path=path) is not None
 
     def path_state(self, path):
         """"present", "absent", or "unknown": a snapshot only knows the paths it recorded
         (`collect` does not run these checks), so a path it says nothing about is not
-        taken for missing."""
-        if self.host.try_stat(path) is not None:
+        taken for missing (HostError.unrecorded)."""
+        try:
+            self.io.stat("path", path=path)
             return "present"
-        if self.host.kind != "snapshot":
+        except HostError as err:
+            self.host._note_denied(err)
+            if err.unrecorded or (self.host.kind == "snapshot" and not err.missing):
+                return "unknown"
             return "absent"
-        entry = (getattr(self.host, "paths", None) or {}).get(path) or {}
-        for op in ("stat", "lstat", "read"):
-            value = entry.get(op)
-            if isinstance(value, dict) and value.get("error") in ("ENOENT", "ENOTDIR"):
-                return "absent"
-        return "unknown"
 
     # -- libraries on the host ----------------------------------------------------------------
     def _expand(self, entry):
         elf = self.elf
         if "$" not in entry:
             return entry
-        origin = posixpath.dirname(self.host.realpath(self.path))
+        origin = posixpath.dirname(self.io.realpath("program", path=self.path))
         lib = L.lib_dir_name(elf.bits)
         for token, value in (("${ORIGIN}", origin), ("$ORIGIN", origin), ("${LIB}", lib),
                              ("$LIB", lib), ("${PLATFORM}", elf.machine),
@@ -359,13 +367,13 @@ class BinaryFacts(object):
     def _usable(self, path):
         """None if `path` is a library the binary can load, else why not ("missing",
         "unrecorded" in a snapshot that does not know it, or what is wrong with it)."""
-        st = self.host.try_stat(path)
+        st = self.io.try_stat("path", path=path)
         if st is None:
             return "missing" if self.path_state(path) == "absent" else "unrecorded"
         if not st.is_file:
             return "not a file"
         try:
-            head = parse_header(self.host.read_range(path, 0, 64))
+            head = parse_header(self.io.read_range("elf-header", 0, 64, path=path))
         except (ElfError, HostError) as exc:
             return "not a readable ELF file (%s)" % (getattr(exc, "message", exc))
         if head.bits != self.elf.bits or head.e_machine != self.elf.e_machine:
@@ -437,7 +445,7 @@ class BinaryFacts(object):
         if "libc.so.6" not in names:
             names.append("libc.so.6")
         try:
-            data = self.host.read("/etc/ld.so.cache", 64 << 20)
+            data = self.io.read("ld-so-cache")
         except HostError as err:
             if not err.missing:
                 self.notes.append("could not read /etc/ld.so.cache: %s" % err.message)
@@ -461,7 +469,7 @@ class BinaryFacts(object):
         key = "verdef:" + path
         if key not in self._cache:
             def read(offset, length):
-                return self.host.read_range(path, offset, length)
+                return self.io.read_range("library-elf", offset, length, path=path)
             try:
                 lib = parse_elf(CachedReader(read, 4096), None, count_symbols=False)
                 self._cache[key] = set(lib.verdef)
@@ -476,10 +484,9 @@ class BinaryFacts(object):
             self.notes.append("no rpm database on the host: the packages that provide %s "
                               "were not looked up" % ", ".join(lk.name for lk in missing))
             return
-        timeout = min(float(self.options.get("timeout") or 10.0), 10.0)
         for lk in missing:
             capability = self.capability(lk.name)
-            result = self.host.run(["rpm", "-q", "--whatprovides", capability], timeout=timeout)
+            result = self.io.run("whatprovides", capability=capability)
             lk.provider_result = result
             if result.ok:
                 lk.providers = [line.strip() for line in result.text.splitlines() if line.strip()]

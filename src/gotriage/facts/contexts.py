@@ -10,9 +10,9 @@ PATH (as a fix).
 
 import posixpath
 
-from gotriage.facts.inputs import Need
 from gotriage.findings import Action, Evidence
-from gotriage.host.base import QUICK_TIMEOUT, Identity
+from gotriage.host.base import Identity
+from gotriage.inputs.spec import Need
 from gotriage.knowledge.go import systemd_default_path
 from gotriage.parsers.envdump import parse_env0
 from gotriage.parsers.passwd import parse_group, parse_passwd
@@ -61,27 +61,29 @@ class Context(object):
         return "Context(%s)" % self.name
 
 
-def _users(host):
-    return parse_passwd(host.read_text("/etc/passwd") or "")
+def _users(io):
+    return parse_passwd(io.read_text("passwd") or "")
 
 
-def lookup_user(host, name=None, uid=None):
-    for entry in _users(host):
+def lookup_user(io, name=None, uid=None):
+    """The /etc/passwd entry of a user, by name or uid (`io`: the toolchain layer's
+    reader, or any layer's that declares "passwd")."""
+    for entry in _users(io):
         if (name is not None and entry.name == name) or (uid is not None and entry.uid == uid):
             return entry
     return None
 
 
-def _identity_for(host, entry):
-    groups = parse_group(host.read_text("/etc/group") or "")
+def _identity_for(io, entry):
+    groups = parse_group(io.read_text("group") or "")
     gids = [gid for gname, (gid, members) in groups.items() if entry.name in members]
     return Identity(entry.name, entry.uid, entry.gid, gids, entry.home, entry.shell)
 
 
-def shell_context(host):
+def shell_context(io):
     """The environment gotriage itself was started in."""
-    identity = host.identity()
-    env = host.environ()
+    identity = io.host.identity()
+    env = io.host.environ()
     ctx = Context("shell", "your shell (%s)" % identity.user, env, identity,
                   [Evidence.env("PATH", env.get("PATH", ""), "shell")])
 
@@ -108,9 +110,9 @@ def _cannot_add(directory, exc):
                            shell_word(posixpath.join(directory, "go"))))
 
 
-def read_sudoers(host):
+def read_sudoers(io):
     """Parse /etc/sudoers and the files it includes (sudoers.d: files without '.' or '~')."""
-    text = host.read_text(SUDOERS)
+    text = io.read_text("sudoers")
     if text is None:
         return None
     sudoers = parse_sudoers(text, SUDOERS)
@@ -126,20 +128,20 @@ def read_sudoers(host):
             continue
         done.add(path)
         if kind == "include":
-            parse_sudoers(host.read_text(path) or "", path, sudoers)
+            parse_sudoers(io.read_text("sudoers-include", path=path) or "", path, sudoers)
         else:
-            for name in host.try_listdir(path):
+            for name in io.try_listdir("sudoers-includedir", dir=path):
                 if "." in name or name.endswith("~"):
                     continue  # sudo skips these in an includedir
                 full = posixpath.join(path, name)
-                parse_sudoers(host.read_text(full) or "", full, sudoers)
+                parse_sudoers(io.read_text("sudoers-include", path=full) or "", full, sudoers)
     return sudoers
 
 
-def sudo_context(host, shell):
+def sudo_context(io, shell):
     """`sudo CMD` run from the shell context, as root."""
-    sudoers = read_sudoers(host)
-    root = lookup_user(host, uid=0)
+    sudoers = read_sudoers(io)
+    root = lookup_user(io, uid=0)
     root_identity = Identity("root", 0, 0, (), root.home if root else "/root",
                              root.shell if root else "/bin/bash")
     if sudoers is None:
@@ -179,19 +181,10 @@ def sudo_context(host, shell):
     return ctx
 
 
-# What the contexts' commands are read for (facts/inputs.py): without the manager's
-# environment every check of the systemd context rests on the compiled-in PATH.
-SYSTEMD_ENV_NEED = Need(None, "systemd (PID 1) or D-Bus is stuck",
-                        "the systemd context below uses systemd's compiled-in PATH for this "
-                        "release", context="systemd")
-
-
-def systemd_context(host, el_major, inputs=None, timeout=QUICK_TIMEOUT):
-    """A system service with no Environment= lines: systemd's default environment.
-    `inputs` (facts/inputs.Inputs) keeps `systemctl show-environment` if it hangs."""
-    result = host.run(["systemctl", "show-environment"], timeout=timeout)
-    if inputs is not None:
-        inputs.note(result, SYSTEMD_ENV_NEED)
+def systemd_context(io, el_major):
+    """A system service with no Environment= lines: systemd's default environment
+    (`systemctl show-environment`; if it hangs, the layer's -INPUT check says so)."""
+    result = io.run("systemd-environment")
     env = {}
     evidence = []
     if result.ok:
@@ -208,7 +201,7 @@ def systemd_context(host, el_major, inputs=None, timeout=QUICK_TIMEOUT):
     for name in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "USER", "LOGNAME"):
         env.pop(name, None)
     env.setdefault("LANG", "C")
-    root = lookup_user(host, uid=0)
+    root = lookup_user(io, uid=0)
     identity = Identity("root", 0, 0, (), None, root.shell if root else None)
     ctx = Context("systemd", "systemd services (default environment, no HOME)", env, identity,
                   evidence, severity_weight="info")
@@ -230,24 +223,23 @@ def systemd_context(host, el_major, inputs=None, timeout=QUICK_TIMEOUT):
     return ctx
 
 
-def login_context(host, user, inputs=None):
+def login_context(io, user):
     """The login shell of `user` (opt-in: runs `su - USER -c 'env -0'`): (context, None),
-    or (None, why not).  `inputs` keeps the su that hangs (then why not is None: GO-INPUT
-    says it)."""
-    entry = lookup_user(host, name=user)
+    or (None, why not).  A su that hangs is the layer's -INPUT finding (then why not is
+    None)."""
+    entry = lookup_user(io, name=user)
     if entry is None:
         return None, "no user %r in /etc/passwd" % user
-    result = host.run(["su", "-", user, "-c", "env -0"], timeout=15)
+    result = io.run("login-environment", user=user, need=Need(
+        (), "the login shell of %s waits (a profile script that reads input or hangs)" % user,
+        "the login shell of %s is not examined" % user))
     result.context_label = "login shell of %s" % user
-    if inputs is not None and result.timed_out:
-        inputs.note(result, Need((), "the login shell of %s waits (a profile script that reads "
-                                     "input or hangs)" % user,
-                                 "the login shell of %s is not examined" % user))
+    if result.timed_out:
         return None, None
     if not result.ok:
         return None, "could not read the login environment of %s: %s" % (user, result.excerpt(2))
     env = parse_env0(result.stdout)
-    identity = _identity_for(host, entry)
+    identity = _identity_for(io, entry)
     ctx = Context("user:" + user, "login shell of %s" % user, env, identity,
                   [Evidence.command(result, "PATH=%s" % env.get("PATH", ""))])
 

@@ -11,16 +11,19 @@
 
 Every problem reading them (a malformed XML file, JSON from a newer nft) is kept in
 `problems` for the checks to report; the rest still loads.  A command that gives no answer
-(a hung firewall-cmd: D-Bus is stuck) is kept in `inputs` (facts/inputs.py, INPUT_NEEDS):
-FW-INPUT reports it.
+(a hung firewall-cmd: D-Bus is stuck) is kept in `inputs` with what it was read for
+(inputs/firewall.py): FW-INPUT reports it.
 """
 
 import posixpath
 import re
 
-from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.base import Facts
+from gotriage.facts.inputs import Inputs
 from gotriage.firewall.firewalld import FirewalldConfig, version_tuple
 from gotriage.firewall.netfilter import HostNet, Ruleset
+from gotriage.inputs.firewall import INPUTS
+from gotriage.inputs.reader import reader_of
 from gotriage.knowledge.firewall import CONFIG_DIRS
 from gotriage.parsers.firewalld_cmd import parse_direct_rules, parse_list_all
 from gotriage.parsers.firewalld_conf import parse_firewalld_conf
@@ -44,32 +47,11 @@ from gotriage.parsers.proc_net import (
     socket_inodes,
 )
 
-FIREWALL_CMD_TIMEOUT = 10.0
-
-_VERDICTS = ("FW-CONFIG", "FW-PORT")
-_NETFILTER_STUCK = "another program holds the netfilter lock, or the kernel does not answer"
-_IPTABLES = Need(_VERDICTS, _NETFILTER_STUCK,
-                 "rules added with iptables are unknown: the verdicts below may miss them")
-# What each command is read for (facts/inputs.py): the checks resting on it, why it
-# usually hangs, and what the verdicts fall back to without it.
-INPUT_NEEDS = {
-    "firewall-cmd": Need(_VERDICTS, "D-Bus or firewalld is stuck",
-                         "the firewall verdicts below come from the saved configuration and "
-                         "the live ruleset"),
-    "nft": Need(_VERDICTS, _NETFILTER_STUCK,
-                "the live nftables ruleset is unknown: the verdicts below come from firewalld's "
-                "configuration, not from the packets"),
-    "ipset": Need(("FW-PORT",), _NETFILTER_STUCK,
-                  "ipset members come from firewalld's configuration only"),
-    "ss": Need(("FW-LISTEN", "FW-PORT"), "netlink (sock_diag) does not answer",
-               "the listening sockets come from /proc/net: an IPv6 socket on [::] is taken as "
-               "dual-stack"),
-    "ip": Need(("FW-LISTEN", "FW-PORT"), "netlink does not answer",
-               "the host's addresses are unknown: interfaces and routes are guessed"),
-}
-for _tool in ("iptables", "ip6tables"):
-    for _kind in ("-legacy-save", "-nft-save", "-save"):
-        INPUT_NEEDS[_tool + _kind] = _IPTABLES
+# firewall-cmd's listings, by their arguments
+_FIREWALL_CMD = {("--list-all-zones",): "firewall-cmd-zones",
+                 ("--get-default-zone",): "firewall-cmd-default-zone",
+                 ("--list-all-policies",): "firewall-cmd-policies",
+                 ("--direct", "--get-all-rules"): "firewall-cmd-direct"}
 _VERSION_RE = re.compile(r"""^VERSION\s*=\s*['"]([0-9][^'"]*)['"]""", re.M)
 
 
@@ -107,19 +89,20 @@ class _LazyServices(dict):
         return sorted(self._paths)
 
 
-class FirewallFacts(object):
+class FirewallFacts(Facts):
     def __init__(self, host, timeout=None, use_firewall_cmd=True):
         self.host = host
         self.use_firewall_cmd = use_firewall_cmd  # False: files and the live ruleset only
         self.notes = []
         self.problems = []
-        self.inputs = Inputs(INPUT_NEEDS)
-        self.timeout = min(timeout or FIREWALL_CMD_TIMEOUT, FIREWALL_CMD_TIMEOUT)
+        self.inputs = Inputs()
+        # every read of the host goes through the declared inputs (inputs/firewall.py); the
+        # reader runs each command once, also for the threads of prefetch()
+        self.io = reader_of(host, {"timeout": timeout}).layer(INPUTS, self.inputs)
         self._cache = {}
         self._fwcmd_dead = None  # the CommandResult of a firewall-cmd that hung
         self._guessed = None
         self._nft_failed = False
-        self._ran = {}  # tuple(argv) -> CommandResult: each command runs once
 
     @classmethod
     def from_options(cls, host, options):
@@ -140,12 +123,9 @@ class FirewallFacts(object):
         if text not in self.notes:
             self.notes.append(text)
 
-    def run(self, argv, timeout=None):
-        """A command's result, run once (prefetch() may have run it already)."""
-        key = tuple(argv)
-        if key not in self._ran:
-            self._ran[key] = self.host.run(list(argv), timeout=timeout or self.timeout)
-        return self.inputs.note(self._ran[key])
+    def run(self, key):
+        """A declared command's result, run once (prefetch() may have run it already)."""
+        return self.io.run(key)
 
     def prefetch(self, families=("ipv4", "ipv6")):
         """Run the independent commands a verdict needs at the same time (each in a thread,
@@ -154,31 +134,26 @@ class FirewallFacts(object):
         one per call, and a verdict costs the slowest command, not their sum."""
         import threading
 
-        argvs = [["ss", "-ltune"], ["ip", "-j", "addr"], ["nft", "-j", "list", "ruleset"]]
+        keys = ["ss", "ip", "nft"]
         for family in families:
-            argvs.append(["%s-legacy-save" % ("iptables" if family == "ipv4" else "ip6tables")])
+            keys.append("%s-legacy-save" % ("iptables" if family == "ipv4" else "ip6tables"))
         if self.use_firewall_cmd and self.firewalld_installed and self._fwcmd_dead is None:
-            argvs += [["firewall-cmd", "--list-all-zones"], ["firewall-cmd", "--get-default-zone"],
-                      ["firewall-cmd", "--list-all-policies"], ["firewall-cmd", "--direct", "--get-all-rules"]]
-        todo = [tuple(a) for a in argvs if tuple(a) not in self._ran]
-
-        def work(argv):
-            self._ran[argv] = self.host.run(list(argv), timeout=self.timeout)
-
-        threads = [threading.Thread(target=work, args=(a,)) for a in todo]
+            keys += list(_FIREWALL_CMD.values())
+        threads = [threading.Thread(target=self.io.run, args=(key,), kwargs={"note": False})
+                   for key in keys]
         for t in threads:
             t.daemon = True
             t.start()
         for t in threads:
             t.join()
-        for argv in todo:  # every one that ran, used or not (a hung one cost time)
-            self.inputs.note(self._ran[argv])
+        for key in keys:  # noted in this order (not as they finished), used or not
+            self.io.run(key)
 
     # -- sockets -------------------------------------------------------------------------
     @property
     def byteorder(self):
         def compute():
-            arch = (self.host.read_text("/proc/sys/kernel/arch") or "").strip()
+            arch = (self.io.read_text("arch") or "").strip()
             return "big" if arch.startswith("s390") else "little"
         return self._memo("byteorder", compute)
 
@@ -190,7 +165,7 @@ class FirewallFacts(object):
     def _load_sockets(self):
         # ss -e: both protocols, with inode, uid and v6only, from sock_diag (no -p: ss would
         # read every process's fds, which attach_owners does only for the sockets asked about)
-        result = self.run(["ss", "-ltune"])
+        result = self.run("ss")
         if result.ok:
             found = parse_ss(result.text, "tcp") + parse_ss(result.text, "udp")
             for sock in found:
@@ -199,15 +174,14 @@ class FirewallFacts(object):
         found = []
         for proto in ("tcp", "udp"):
             for family, suffix in (("ipv4", ""), ("ipv6", "6")):
-                path = "/proc/net/%s%s" % (proto, suffix)
-                text = self.host.read_text(path)
+                text = self.io.read_text("proc-net", proto=proto + suffix)
                 if text is None:
                     continue
                 found.extend(parse_proc_net(text, proto, family, self.byteorder))
         # /proc cannot tell IPv6-only from dual-stack: a snapshot may hold `ss -ltn` / `ss -lun`
         if result.error == "not-recorded":
             for proto in ("tcp", "udp"):
-                older = self.run(["ss", "-l%sn" % proto[0]])
+                older = self.run("ss-" + proto)
                 if older.ok:
                     self._merge_ss(found, parse_ss(older.text, proto), proto)
         elif result.error == "not-found":
@@ -248,11 +222,10 @@ class FirewallFacts(object):
 
     def _scan_fds(self, wanted, found):
         for pid in self.pids:
-            fd_dir = "/proc/%s/fd" % pid
             links = {}
-            for name in self.host.try_listdir(fd_dir):
+            for name in self.io.try_listdir("fds", pid=pid):
                 try:
-                    links[name] = self.host.readlink(posixpath.join(fd_dir, name))
+                    links[name] = self.io.readlink("fd", pid=pid, fd=name)
                 except Exception:  # noqa: BLE001 - a process that exited, a denied fd
                     continue
             for inode in socket_inodes(links):
@@ -269,13 +242,13 @@ class FirewallFacts(object):
     @property
     def pids(self):
         return self._memo("pids", lambda: sorted(
-            (n for n in self.host.try_listdir("/proc") if n.isdecimal()), key=int))
+            (n for n in self.io.try_listdir("proc") if n.isdecimal()), key=int))
 
     def process(self, pid):
         def compute():
-            comm = (self.host.read_text("/proc/%s/comm" % pid) or "").strip() or None
+            comm = (self.io.read_text("comm", pid=pid) or "").strip() or None
             try:
-                exe = self.host.readlink("/proc/%s/exe" % pid)
+                exe = self.io.readlink("exe", pid=pid)
             except Exception:  # noqa: BLE001
                 exe = None
             return (int(pid), comm, exe)
@@ -286,9 +259,9 @@ class FirewallFacts(object):
         def compute():
             from gotriage.firewall.goexe import go_version
 
-            path = "/proc/%s/exe" % pid
             try:
-                return go_version(lambda offset, length: self.host.read_range(path, offset, length))
+                return go_version(lambda offset, length: self.io.read_range(
+                    "exe-contents", offset, length, pid=pid))
             except Exception:  # noqa: BLE001 - unreadable (not root), exited
                 return None
         return self._memo(("go", str(pid)), compute)
@@ -308,20 +281,20 @@ class FirewallFacts(object):
     def other_netns_listeners(self, proto, port):
         """[(pid, comm, Socket)] of sockets on `port` in other network namespaces."""
         try:
-            own = self.host.readlink("/proc/self/ns/net")
+            own = self.io.readlink("netns", pid="self")
         except Exception:  # noqa: BLE001
             return []
         seen, results = {own}, []
         for pid in self.pids:
             try:
-                ns = self.host.readlink("/proc/%s/ns/net" % pid)
+                ns = self.io.readlink("netns", pid=pid)
             except Exception:  # noqa: BLE001
                 continue
             if ns in seen:
                 continue
             seen.add(ns)
             for family, suffix in (("ipv4", ""), ("ipv6", "6")):
-                text = self.host.read_text("/proc/%s/net/%s%s" % (pid, proto, suffix))
+                text = self.io.read_text("netns-sockets", pid=pid, proto=proto + suffix)
                 for sock in parse_proc_net(text or "", proto, family, self.byteorder):
                     if sock.port == port:
                         _, comm, exe = self.process(pid)
@@ -333,13 +306,13 @@ class FirewallFacts(object):
     @property
     def interfaces(self):
         def compute():
-            result = self.run(["ip", "-j", "addr"])
+            result = self.run("ip")
             if result.ok and result.text.strip().startswith("["):
                 try:
                     return parse_ip_addr_json(result.text)
                 except ValueError:
                     pass
-            result = self.run(["ip", "-o", "addr"])
+            result = self.run("ip-oneline")
             if result.ok:
                 return parse_ip_addr_oneline(result.text)
             self._note("the host's addresses are unknown (`ip addr` did not run): interfaces "
@@ -350,8 +323,8 @@ class FirewallFacts(object):
     @property
     def routes(self):
         def compute():
-            routes = parse_proc_route(self.host.read_text("/proc/net/route") or "", self.byteorder)
-            routes += parse_proc_ipv6_route(self.host.read_text("/proc/net/ipv6_route") or "")
+            routes = parse_proc_route(self.io.read_text("routes") or "", self.byteorder)
+            routes += parse_proc_ipv6_route(self.io.read_text("routes6") or "")
             return routes
         return self._memo("routes", compute)
 
@@ -361,12 +334,12 @@ class FirewallFacts(object):
         """(version tuple, where it was read) or (None, None)."""
         def compute():
             for base in ("/usr/lib", "/usr/lib64"):
-                for name in self.host.try_listdir(base):
+                for name in self.io.try_listdir("python-dirs", dir=base):
                     if not name.startswith("python"):
                         continue
                     for sub in ("site-packages", "dist-packages"):
                         path = "%s/%s/%s/firewall/config/__init__.py" % (base, name, sub)
-                        text = self.host.read_text(path)
+                        text = self.io.read_text("version-file", dir=base, python=name, sub=sub)
                         if text:
                             match = _VERSION_RE.search(text)
                             if match:
@@ -376,13 +349,15 @@ class FirewallFacts(object):
 
     @property
     def firewalld_installed(self):
-        return any(self.host.is_dir(d) for d in CONFIG_DIRS) or self.firewalld_version[0] is not None
+        return any(self.io.is_dir("config-dir", dir=d) for d in CONFIG_DIRS) or \
+            self.firewalld_version[0] is not None
 
     @property
     def conf(self):
         def compute():
-            for path in ("/etc/firewalld/firewalld.conf", "/usr/lib/firewalld/firewalld.conf"):
-                text = self.host.read_text(path)
+            for base in reversed(CONFIG_DIRS):  # /etc first
+                path = base + "/firewalld.conf"
+                text = self.io.read_text("conf", dir=base)
                 if text is not None:
                     return parse_firewalld_conf(text, path)
             return None
@@ -393,7 +368,7 @@ class FirewallFacts(object):
         found = {}
         for base in CONFIG_DIRS:
             directory = "%s/%s" % (base, kind)
-            for name in self.host.try_listdir(directory):
+            for name in self.io.try_listdir("xml-dir", dir=base, kind=kind):
                 if name.endswith(".xml"):
                     found.setdefault(name[:-4], []).append(posixpath.join(directory, name))
         return found
@@ -406,7 +381,9 @@ class FirewallFacts(object):
         if len(paths) > 1:
             cfg.overrides.append((kind, name, paths[-1], paths[0]))
         for path in reversed(paths):
-            text = self.host.read_text(path)
+            directory, _, file_name = path.rpartition("/")
+            base, _, sub = directory.rpartition("/")
+            text = self.io.read_text("xml", dir=base, kind=sub, name=file_name)
             if text is None:
                 continue
             try:
@@ -461,10 +438,10 @@ class FirewallFacts(object):
                         "reject" in chain.rules[-1].expr[-1]:
                     self._guessed = "its ruleset is firewalld 1.x's"
                     return (1, 0, 0)
-        if self.host.is_dir("/usr/lib/firewalld/policies"):
+        if self.io.is_dir("config-dir", dir="/usr/lib/firewalld/policies"):
             self._guessed = "it has policies"
             return (0, 9, 0) if self.conf is not None and "AllowZoneDrifting" in self.conf.values else (1, 0, 0)
-        if self.host.is_dir("/usr/lib/firewalld/zones"):
+        if self.io.is_dir("config-dir", dir="/usr/lib/firewalld/zones"):
             self._guessed = "it has no policies: read as firewalld 0.6-0.8"
             return (0, 6, 0)
         return None
@@ -484,7 +461,7 @@ class FirewallFacts(object):
                 policy = self._parse_layered("policy", name, paths, parse_policy, cfg)
                 if policy is not None:
                     cfg.policies[name] = policy
-            text = self.host.read_text("/etc/firewalld/direct.xml")
+            text = self.io.read_text("direct")
             if text is not None:
                 try:
                     cfg.direct = parse_direct(text, "/etc/firewalld/direct.xml").rules
@@ -502,7 +479,7 @@ class FirewallFacts(object):
         hung before, or not recorded."""
         if self._fwcmd_dead is not None or not self.use_firewall_cmd:
             return None
-        result = self.run(["firewall-cmd"] + list(args))
+        result = self.run(_FIREWALL_CMD[tuple(args)])
         if result.timed_out:  # kept in self.inputs: FW-INPUT reports it
             self._fwcmd_dead = result
             return None
@@ -586,7 +563,7 @@ class FirewallFacts(object):
     @property
     def nft(self):
         def compute():
-            result = self.run(["nft", "-j", "list", "ruleset"])
+            result = self.run("nft")
             if result.error in ("not-found", "not-recorded"):
                 return None
             self._nft_failed = True
@@ -619,15 +596,15 @@ class FirewallFacts(object):
             return ruleset
         return self._memo("nft", compute)
 
-    def _save(self, argv, family, source):
-        result = self.run(argv)
+    def _save(self, key, family, source):
+        result = self.run(key)
         if not result.ok:
             if result.error is None and "Permission denied" in result.excerpt():
-                self._note("`%s` needs root" % " ".join(argv))
+                self._note("`%s` needs root" % key)
             return None, result
         save = parse_iptables_save(result.text, family, source)
         if save.errors:
-            self._problem("ipt", " ".join(argv), "%d line(s) not understood, first: %s" % (
+            self._problem("ipt", key, "%d line(s) not understood, first: %s" % (
                 len(save.errors), save.errors[0][1].strip()))
         return save, result
 
@@ -654,12 +631,12 @@ class FirewallFacts(object):
             dumps = {}
             tool = "iptables" if family == "ipv4" else "ip6tables"
             if not self._nft_complete(family):
-                nft_save, _ = self._save(["%s-nft-save" % tool], family, "iptables-nft")
+                nft_save, _ = self._save("%s-nft-save" % tool, family, "iptables-nft")
                 if nft_save is not None:
                     dumps["iptables-nft"] = nft_save
-            legacy, result = self._save(["%s-legacy-save" % tool], family, "iptables-legacy")
+            legacy, result = self._save("%s-legacy-save" % tool, family, "iptables-legacy")
             if legacy is None and result.error == "not-found":
-                plain, presult = self._save(["%s-save" % tool], family, "iptables")
+                plain, presult = self._save("%s-save" % tool, family, "iptables")
                 if plain is not None:
                     header = presult.text.splitlines()[0] if presult.text else ""
                     if "nf_tables" in header:
@@ -696,7 +673,7 @@ class FirewallFacts(object):
             loaded = [v for k, v in self._cache.items() if isinstance(k, tuple) and k[0] == "iptables"]
             if any("set" in r.modules for dumps in loaded for save in dumps.values()
                    for t in save.tables.values() for c in t.chains.values() for r in c.rules):
-                result = self.run(["ipset", "save"])
+                result = self.run("ipset")
                 if result.ok:
                     for line in result.text.splitlines():
                         parts = line.split()

@@ -1,39 +1,25 @@
 """The commands a layer's verdicts read, and which of them gave no answer.
 
-A facts class that runs commands keeps an `Inputs` (its `inputs` attribute) and passes
-every CommandResult it reads through `inputs.note(result)`.  A command that timed out, or
-was not started because the run's deadline had passed, is kept as `Unanswered`, with the
+A facts class that runs commands keeps an `Inputs` (its `inputs` attribute) and gives it
+to its inputs reader (`reader_of(host).layer(INPUTS, self.inputs)`), which passes every
+command's result through `inputs.note(result, need)`.  A command that timed out, or was
+not started because the run's deadline had passed, is kept as `Unanswered`, with the
 checks whose verdicts rest on it and what those verdicts fall back to; the layer's
 `<PREFIX>-INPUT` check reports each as a warn finding (`<PREFIX>-INPUT-HUNG`), and the
 runner turns the ok results of those checks into unconfirmed ones (runner.settle_inputs):
 a check whose input did not arrive never shows ✓.
 
-What each command is read for is declared once per layer, in a table of
-
-    tool name -> Need(checks, cause, consequence)
-
-`checks`: the check ids whose verdicts rest on it (None: every check of the layer);
-`cause`: what a hang of this tool usually means; `consequence`: what the verdicts do
-without it.  A call site may give another Need for one command (the same tool read for
-another purpose).
+What each command is read for is declared with the command (inputs/NAME.py):
+`Need(checks, cause, consequence)`: `checks`, the check ids whose verdicts rest on it
+(None: every check of the layer); `cause`, what a hang of this tool usually means;
+`consequence`, what the verdicts do without it.  A call site may give another Need for
+one command (the same tool read for another purpose), and a layer may keep a table of
+tool name -> Need for commands declared without one.
 """
 
 import posixpath
 
-
-class Need(object):
-    """What one command is read for (see the module docstring)."""
-
-    __slots__ = ("checks", "cause", "consequence", "context")
-
-    def __init__(self, checks, cause, consequence, context=None):
-        self.checks = tuple(checks) if checks is not None else None
-        self.cause = cause
-        self.consequence = consequence
-        self.context = context  # only the findings of this context (toolchain contexts)
-
-
-DEFAULT_NEED = Need((), "it hangs, or is only slow", "what it would have said is unknown")
+from gotriage.inputs.spec import DEFAULT_NEED, Need  # noqa: F401 (Need: for the facts)
 
 
 class Unanswered(object):

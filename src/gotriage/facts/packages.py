@@ -26,8 +26,11 @@ import posixpath
 import re
 import time
 
-from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.base import Facts
+from gotriage.facts.inputs import Inputs
 from gotriage.host.base import HostError
+from gotriage.inputs.packages import GOLANG_NEED, INPUTS
+from gotriage.inputs.reader import reader_of
 from gotriage.knowledge.packages import DNF, YUM, golang_source, parse_seconds
 from gotriage.parsers.crypto_policy import parse_crypto_policy
 from gotriage.parsers.pgpkey import (
@@ -43,10 +46,6 @@ from gotriage.parsers.yumrepo import dnf_load_problems, expand, parse_repo_file
 URL_KEYS = ("baseurl", "mirrorlist", "metalink")
 BASEARCH = {"i386": "i386", "i486": "i386", "i586": "i386", "i686": "i386",
             "armv7l": "armhfp", "armv7hl": "armhfp", "armv8l": "armhfp"}
-MAX_CONFIG = 1024 * 1024
-MAX_KEYFILE = 4 * 1024 * 1024
-MAX_REPOMD = 4 * 1024 * 1024
-GREP_TIMEOUT = 60.0
 _GOLANG_ENTRY = re.compile(
     r'<name>golang</name>\s*<arch>([^<]*)</arch>\s*<version epoch="(\d*)" ver="([^"]+)" rel="([^"]+)"')
 _DECOMPRESSORS = {".gz": "gzip", ".xz": "xz", ".bz2": "bzip2", ".zst": "zstd"}
@@ -61,11 +60,11 @@ def golang_lookup_argv(primary):
     format only dnf reads (zchunk)."""
     suffix = posixpath.splitext(primary)[1]
     if suffix == ".xml":
-        return ["grep", "-F", "-A3", "<name>golang</name>", primary]
+        return INPUTS["golang-grep"].argv({"primary": primary})
     tool = _DECOMPRESSORS.get(suffix)
     if tool is None:
         return None
-    return ["sh", "-c", '"$1" -dc -- "$2" | grep -F -A3 "<name>golang</name>"', "sh", tool, primary]
+    return INPUTS["golang-unpack-grep"].argv({"tool": tool, "primary": primary})
 
 
 class RepoFile(object):
@@ -191,13 +190,15 @@ def _vtuple(version):
     return tuple(out)
 
 
-class PackagesFacts(object):
+class PackagesFacts(Facts):
     def __init__(self, host, options=None):
         self.host = host
         self.options = options or {}
         self.notes = []
         self.inputs = Inputs()
         self._cache = {}
+        # every read of the host goes through the declared inputs (inputs/packages.py)
+        self.io = reader_of(host, self.options).layer(INPUTS, self.inputs)
 
     @classmethod
     def from_options(cls, host, options):
@@ -260,11 +261,11 @@ class PackagesFacts(object):
                     not {"rhel", "centos", "fedora"} & set(distro.like):
                 return None  # Debian, Ubuntu, SUSE...: dnf there is not the system's
             for path, defaults in (("/usr/bin/dnf", DNF), ("/usr/bin/yum", YUM)):
-                if self.host.exists(path):
+                if self.io.exists("manager", path=path):
                     return defaults
             if distro is not None and distro.el:
                 return DNF if distro.el >= 8 else YUM
-            if self.host.is_dir("/etc/yum.repos.d"):
+            if self.io.is_dir("repo-dir", dir="/etc/yum.repos.d"):
                 return DNF
             return None
         return self._memo("manager", compute)
@@ -306,13 +307,17 @@ class PackagesFacts(object):
                 values["arch"] = machine
                 values["basearch"] = BASEARCH.get(machine, machine)
             for directory in (self.manager or DNF)["varsdir"]:
-                for path in self.host.glob(directory):
-                    text = self.host.read_text(path, 4096)
+                for path in self.io.glob("vars-dir", dir=directory):
+                    text = self.io.read_text("var", path=path)
                     name = posixpath.basename(path)
                     if text is not None and re.match(r"^[A-Za-z0-9_]+$", name):
                         values.setdefault(name, text.strip().splitlines()[0] if text.strip() else "")
             return values
         return self._memo("variables", compute)
+
+    def reposdir_exists(self, path):
+        """Whether a reposdir is a directory on the host (or in the snapshot)."""
+        return self.io.is_dir("repo-dir", dir=path)
 
     @property
     def reposdirs(self):
@@ -332,8 +337,9 @@ class PackagesFacts(object):
             dirs, _setting = self.reposdirs
             seen = set()
             for directory in dirs:
-                for path in sorted(self.host.glob(directory, lambda n: n.endswith(".repo"))):
-                    real = self.host.realpath(path)
+                for path in sorted(self.io.glob("repos-dir", lambda n: n.endswith(".repo"),
+                                                dir=directory)):
+                    real = self.io.realpath("repo-file-real", path=path)
                     if real in seen:
                         continue
                     seen.add(real)
@@ -346,14 +352,14 @@ class PackagesFacts(object):
     def _read_repo_file(self, path):
         rf = RepoFile(path)
         try:
-            rf.data = self.host.read(path, MAX_CONFIG)
+            rf.data = self.io.read("config", path=path)
         except HostError as err:
             self.host._note_denied(err)
             rf.error = err
             if err.missing:
                 return None if path.endswith((".conf",)) else rf
             return rf
-        st = self.host.try_stat(path)
+        st = self.io.try_stat("config-stat", path=path)
         rf.mtime = st.mtime if st is not None else None
         rf.problems = dnf_load_problems(rf.data) if self.manager is DNF else []
         rf.sections = parse_repo_file(rf.data.decode("utf-8", "replace"), path)
@@ -448,7 +454,7 @@ class PackagesFacts(object):
         if kf.path is None:
             return kf
         try:
-            data = self.host.read(kf.path, MAX_KEYFILE)
+            data = self.io.read("key", path=kf.path)
         except HostError as err:
             self.host._note_denied(err)
             kf.error = "missing" if err.missing else ("denied" if err.denied else err.message)
@@ -466,8 +472,8 @@ class PackagesFacts(object):
     def crypto_policy(self):
         """(Policy, path or None): /etc/crypto-policies/config, DEFAULT when absent."""
         def compute():
-            path = "/etc/crypto-policies/config"
-            text = self.host.read_text(path, 4096)
+            path = self.io.decl("crypto-policy").template
+            text = self.io.read_text("crypto-policy")
             policy = parse_crypto_policy(text or "")
             return policy, (path if text is not None else None)
         return self._memo("crypto_policy", compute)
@@ -499,7 +505,7 @@ class PackagesFacts(object):
         digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
         expected = "%s-%s" % (repo.id, digest)
         pattern = re.compile(r"^%s-[0-9a-f]{16}$" % re.escape(repo.id))
-        found = [n for n in self.host.try_listdir(base) if pattern.match(n)]
+        found = [n for n in self.io.try_listdir("cache-dir", dir=base) if pattern.match(n)]
         return expected, found
 
     def _load_cache(self, repo):
@@ -516,7 +522,8 @@ class PackagesFacts(object):
             else:
                 # The URL hashed differently ($releasever, $basearch...): the newest one.
                 def mtime(n):
-                    st = self.host.try_stat(posixpath.join(base, n, "repodata", "repomd.xml"))
+                    st = self.io.try_stat("cache", path=posixpath.join(base, n, "repodata",
+                                                                       "repomd.xml"))
                     return st.mtime if st is not None else 0
                 name = max(found, key=mtime)
             cache = RepoCache(posixpath.join(base, name))
@@ -524,22 +531,22 @@ class PackagesFacts(object):
             cache.repomd_path = posixpath.join(cache.dir, "repodata", "repomd.xml")
             cache.asc_path = cache.repomd_path + ".asc"
             cookie = None
-            cache.pubring = self.host.is_dir(posixpath.join(cache.dir, "pubring"))
-        cache.exists = self.host.is_dir(cache.dir)
+            cache.pubring = self.io.is_dir("cache", path=posixpath.join(cache.dir, "pubring"))
+        cache.exists = self.io.is_dir("cache", path=cache.dir)
         if not cache.exists:
             return cache
-        st = self.host.try_stat(cache.repomd_path)
+        st = self.io.try_stat("cache", path=cache.repomd_path)
         if st is None:
             return cache
         cache.repomd_mtime = st.mtime
         try:
-            cache.repomd_data = self.host.read(cache.repomd_path, MAX_REPOMD)
+            cache.repomd_data = self.io.read("repomd", path=cache.repomd_path)
         except HostError as err:
             self.host._note_denied(err)
             return cache
         cache.repomd = parse_repomd(cache.repomd_data)
         try:
-            cache.asc_data = self.host.read(cache.asc_path, 256 * 1024)
+            cache.asc_data = self.io.read("repomd-signature", path=cache.asc_path)
         except HostError as err:
             self.host._note_denied(err)
         # yum keeps sqlite databases, fetched lazily, under names of its own: only dnf's
@@ -547,10 +554,10 @@ class PackagesFacts(object):
         location = cache.repomd.location("primary") if self.manager is DNF else None
         if location:
             cache.primary_path = posixpath.normpath(posixpath.join(cache.dir, location))
-            pst = self.host.try_stat(cache.primary_path)
+            pst = self.io.try_stat("cache", path=cache.primary_path)
             cache.primary_mtime = pst.mtime if pst is not None else None
         if cookie is not None:
-            cst = self.host.try_stat(cookie)
+            cst = self.io.try_stat("cache", path=cookie)
             cache.age_from = (cookie, cst.mtime) if cst is not None else (cache.repomd_path, st.mtime)
         elif cache.primary_mtime is not None:
             cache.age_from = (cache.primary_path, cache.primary_mtime)
@@ -569,7 +576,7 @@ class PackagesFacts(object):
             # also when those are https:// URLs gotriage does not fetch.
             kbx = posixpath.join(cache.dir, "pubring", "pubring.kbx")
             try:
-                cache.keyring_keys = parse_keybox(self.host.read(kbx, MAX_KEYFILE))
+                cache.keyring_keys = parse_keybox(self.io.read("keyring", path=kbx))
             except HostError as err:
                 self.host._note_denied(err)
             keys.extend(cache.keyring_keys)
@@ -633,17 +640,19 @@ class PackagesFacts(object):
                 cache = self.cache(repo)
                 if cache.primary_path is None or cache.primary_mtime is None:
                     continue
-                argv = golang_lookup_argv(cache.primary_path)
-                if argv is None:
+                primary = cache.primary_path
+                tool = _DECOMPRESSORS.get(posixpath.splitext(primary)[1])
+                if not primary.endswith(".xml") and tool is None:
                     self.notes.append("golang not looked up in %s: %s metadata cannot be read "
-                                      "without dnf" % (repo.id, posixpath.basename(cache.primary_path)))
+                                      "without dnf" % (repo.id, posixpath.basename(primary)))
                     continue
-                result = self.host.run(argv, env=GOLANG_LOOKUP_ENV,
-                                       timeout=self.options.get("timeout") or GREP_TIMEOUT)
-                self.inputs.note(result, Need(
-                    ("PKG-GOLANG",), "reading the cached metadata hangs: a stuck file system "
-                    "under the cache, or a decompressor that waits",
-                    "whether %s offers golang is unknown" % repo.id))
+                need = GOLANG_NEED.for_context(None, "whether %s offers golang is unknown" % repo.id)
+                if primary.endswith(".xml"):
+                    result = self.io.run("golang-grep", env=GOLANG_LOOKUP_ENV, need=need,
+                                         primary=primary)
+                else:
+                    result = self.io.run("golang-unpack-grep", env=GOLANG_LOOKUP_ENV, need=need,
+                                         tool=tool, primary=primary)
                 if result.timed_out:
                     continue  # PKG-INPUT reports it
                 if result.error == "not-recorded":

@@ -12,8 +12,11 @@ that gives no answer is kept in `inputs` (facts/inputs.py), which SEL-INPUT repo
 
 import re
 
-from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.base import Facts
+from gotriage.facts.inputs import Inputs
 from gotriage.host.base import TOOL_DIRS
+from gotriage.inputs.reader import reader_of
+from gotriage.inputs.selinux import INPUTS
 from gotriage.parsers.audit2why import parse_audit2why
 from gotriage.parsers.seinfo import parse_seinfo_names
 from gotriage.selinux import logread
@@ -24,22 +27,9 @@ SELINUXFS = "/sys/fs/selinux"
 MAX_SESEARCH = 4  # each run loads the whole policy (about 2 s): the commonest denials only
 MAX_MATCHPATHCON = 32  # paths asked in the one matchpathcon run
 MAX_AUDIT2WHY = 200  # denials (their first AVC line) given to the one audit2why run
-AUDIT2WHY_TIMEOUT = 30.0  # at least: it loads the whole policy (0.5 s on Debian, more on RHEL)
 CONFIG = "/etc/selinux/config"
-TOOLS = {name: [directory + "/" + name for directory in TOOL_DIRS]
-         for name in ("getenforce", "getsebool", "sesearch", "semanage", "matchpathcon",
-                      "audit2why", "semodule", "seinfo")}
-_POLICY_TOOL = Need(("SEL-AVC",), "it loads the whole policy: slow on a small host, or stuck",
-                    "the denials below are explained from the policy files alone")
-# What each tool is read for (facts/inputs.py).
-INPUT_NEEDS = {
-    "getenforce": Need(("SEL-MODE",), "the SELinux tools are stuck",
-                       "SELinux's current mode is taken from the files"),
-    "getsebool": Need(("SEL-BOOL",), "the SELinux tools are stuck",
-                      "the booleans' current values are unknown"),
-    "sesearch": _POLICY_TOOL, "seinfo": _POLICY_TOOL, "audit2why": _POLICY_TOOL,
-    "matchpathcon": _POLICY_TOOL, "semanage": _POLICY_TOOL,
-}
+TOOLS = ("getenforce", "getsebool", "sesearch", "semanage", "matchpathcon", "audit2why",
+         "semodule", "seinfo")
 
 
 class Config(object):
@@ -84,7 +74,7 @@ def parse_semanage_ports(text):
     return table
 
 
-class SELinuxFacts(object):
+class SELinuxFacts(Facts):
     def __init__(self, host, logs=None, since=None, timeout=10.0, use_tools=True, rerun=None):
         self.host = host
         self.notes = []
@@ -94,19 +84,19 @@ class SELinuxFacts(object):
             ["--root", getattr(host, "origin", "")] if host.kind == "snapshot" else []) +
             list(logs or []))
         self.since = since
-        self.timeout = timeout
         self.use_tools = use_tools  # False: judge from the files only (a log from elsewhere)
         self._memo = {}
         self._sesearch_calls = 0
         # tool name -> [CommandResult, how many items it was asked about, answer used]
         self.tool_runs = {}
-        self.inputs = Inputs(INPUT_NEEDS)
+        self.inputs = Inputs()
         self.verdicts = {}  # denial key -> audit2why's Verdict, once view(denials=) ran
+        # every read of the host goes through the declared inputs (inputs/selinux.py)
+        self.io = reader_of(host, {"timeout": timeout}).layer(INPUTS, self.inputs)
 
     @classmethod
     def from_options(cls, host, options):
-        return cls(host, options.get("avc_logs"), options.get("since"),
-                   options.get("timeout") or 10.0)
+        return cls(host, options.get("avc_logs"), options.get("since"), options.get("timeout"))
 
     def _once(self, name, func):
         if name not in self._memo:
@@ -117,27 +107,27 @@ class SELinuxFacts(object):
     @property
     def config(self):
         def load():
-            text = self.host.read_text(CONFIG)
+            text = self.io.read_text("config")
             return parse_config(text) if text is not None else None
         return self._once("config", load)
 
     @property
     def selinuxfs(self):
         """True when selinuxfs is mounted (SELinux enabled in the kernel)."""
-        return self._once("fs", lambda: self.host.exists(SELINUXFS + "/enforce"))
+        return self._once("fs", lambda: self.io.exists("enforce"))
 
     @property
     def mode(self):
         """(mode, evidence source): enforcing / permissive / disabled, or None."""
         def load():
-            text = self.host.read_text(SELINUXFS + "/enforce")
+            text = self.io.read_text("enforce")
             if text is not None and text.strip() in ("0", "1"):
                 return ("enforcing" if text.strip() == "1" else "permissive",
                         SELINUXFS + "/enforce")
-            result = self.run("getenforce", [])
+            result = self.run("getenforce")
             if result is not None and result.ok and result.text.strip():
                 return result.text.strip().lower(), result
-            if not self.host.exists(SELINUXFS):
+            if not self.io.exists("selinuxfs"):
                 return "disabled", SELINUXFS
             return None, None
         return self._once("mode", load)
@@ -152,14 +142,13 @@ class SELinuxFacts(object):
         """{name: (current, pending)} from /sys/fs/selinux/booleans (or getsebool -a)."""
         def load():
             values = {}
-            directory = SELINUXFS + "/booleans"
-            for name in self.host.try_listdir(directory):
-                text = self.host.read_text(directory + "/" + name)
+            for name in self.io.try_listdir("booleans"):
+                text = self.io.read_text("boolean", name=name)
                 parts = (text or "").split()
                 if len(parts) == 2 and all(p in ("0", "1") for p in parts):
                     values[name] = (int(parts[0]), int(parts[1]))
             if not values:
-                result = self.run("getsebool", ["-a"])
+                result = self.run("getsebool")
                 if result is not None and result.ok:
                     for line in result.text.splitlines():
                         match = re.match(r"^(\S+) --> (on|off)", line)
@@ -177,7 +166,7 @@ class SELinuxFacts(object):
     def persistent_booleans(self):
         """{name: value} set with setsebool -P / semanage boolean -m (booleans.local)."""
         def load():
-            text = self.host.read_text(self.store + "/booleans.local")
+            text = self.io.read_text("booleans-local", policy=self.policy_name)
             values = {}
             for line in (text or "").splitlines():
                 match = re.match(r"^\s*(\S+)\s*=\s*(\d)", line)
@@ -191,9 +180,9 @@ class SELinuxFacts(object):
         """Domains made permissive with `semanage permissive -a` (modules permissive_*)."""
         def load():
             found = []
-            modules = self.store + "/modules"
-            for priority in self.host.try_listdir(modules):
-                for name in self.host.try_listdir(modules + "/" + priority):
+            for priority in self.io.try_listdir("modules", policy=self.policy_name):
+                for name in self.io.try_listdir("modules-priority", policy=self.policy_name,
+                                                priority=priority):
                     if name.startswith("permissive_"):
                         found.append(name[len("permissive_"):])
             return sorted(set(found))
@@ -204,8 +193,10 @@ class SELinuxFacts(object):
         def load():
             base = "/etc/selinux/%s/contexts/files/file_contexts" % self.policy_name
             specs = []
-            for path in (base, base + ".homedirs", base + ".local"):
-                text = self.host.read_text(path)
+            for suffix in ("", ".homedirs", ".local"):
+                path = base + suffix
+                text = self.io.read_text("file-contexts", policy=self.policy_name,
+                                         name="file_contexts" + suffix)
                 if text:
                     specs.extend(parse_file_contexts(text, path))
             return FileContexts(specs) if specs else None
@@ -215,7 +206,8 @@ class SELinuxFacts(object):
     def policy_file(self):
         def load():
             directory = "/etc/selinux/%s/policy" % self.policy_name
-            names = [n for n in self.host.try_listdir(directory) if re.match(r"^policy\.\d+$", n)]
+            names = [n for n in self.io.try_listdir("policy-dir", policy=self.policy_name)
+                     if re.match(r"^policy\.\d+$", n)]
             if not names:
                 return None
             return directory + "/" + max(names, key=lambda n: int(n.split(".")[1]))
@@ -226,27 +218,30 @@ class SELinuxFacts(object):
         def load():
             if not self.use_tools:
                 return None
-            for path in TOOLS.get(name, ()):
-                st = self.host.try_stat(path)
+            if name not in TOOLS:
+                return None
+            for directory in TOOL_DIRS:
+                st = self.io.try_stat("tool", dir=directory, name=name)
                 if st is not None and st.is_file and st.perms & 0o111:
-                    return path
+                    return directory
             return None
         return self._once("tool:" + name, load)
 
-    def run(self, name, args, timeout=None, input=None):
-        path = self.tool(name)
-        if path is None:
+    def run(self, key, input=None, **params):
+        """Run the declared tool command `key` from the directory its tool is in, or None
+        when the tool is missing (or the run is not recorded)."""
+        directory = self.tool(self.io.decl(key).template[0].rsplit("/", 1)[1])
+        if directory is None:
             return None
-        result = self.host.run([path] + list(args), timeout=timeout or self.timeout, input=input)
-        self.inputs.note(result)
+        result = self.io.run(key, input=input, dir=directory, **params)
         return result if result.error != "not-recorded" else None
 
-    def ask(self, name, args, asked, answer, timeout=None, input=None):
+    def ask(self, name, key, asked, answer, input=None, **params):
         """Run tool `name` once on behalf of the denials and record it in tool_runs (the
         command, how many items it was asked about, whether its answer was used).
         `answer(result)` turns a successful run into the answer, or a false value when
         the output is unusable.  Returns the answer, or None."""
-        result = self.run(name, args, timeout=timeout, input=input)
+        result = self.run(key, input=input, **params)
         if result is None:
             return None
         run = self.tool_runs[name] = [result, asked, False]
@@ -278,7 +273,7 @@ class SELinuxFacts(object):
         def load():
             if not paths:
                 return {}
-            return self.ask("matchpathcon", ["-n"] + paths, len(paths), labels) or {}
+            return self.ask("matchpathcon", "matchpathcon", len(paths), labels, paths=paths) or {}
         return self._once("matchpathcon:" + "\0".join(paths), load)
 
     def audit2why(self, denials):
@@ -311,8 +306,8 @@ class SELinuxFacts(object):
             if not lines or policy is None:
                 return {}
             data = "".join(line + "\n" for line in lines).encode("ascii")
-            return self.ask("audit2why", ["-p", policy], len(lines), verdicts, input=data,
-                            timeout=max(self.timeout, AUDIT2WHY_TIMEOUT)) or {}
+            return self.ask("audit2why", "audit2why", len(lines), verdicts, input=data,
+                            policy=policy) or {}
         return self._once("audit2why:" + "\0".join(lines), load)
 
     def sesearch(self, stype, tclass, perm):
@@ -324,7 +319,7 @@ class SELinuxFacts(object):
             if policy is None or self.tool("sesearch") is None or self._sesearch_calls >= MAX_SESEARCH:
                 return None
             self._sesearch_calls += 1
-            result = self.run("sesearch", ["-A", "-s", stype, "-c", tclass, "-p", perm, policy])
+            result = self.run("sesearch", stype=stype, tclass=tclass, perm=perm, policy=policy)
             if result is None or not result.ok:
                 return None
             targets = []
@@ -339,7 +334,7 @@ class SELinuxFacts(object):
     def port_types(self):
         """{(port, proto): type} from `semanage port -l` on this host, or None."""
         def load():
-            result = self.run("semanage", ["port", "-l"], timeout=max(self.timeout, 30.0))
+            result = self.run("semanage-ports")
             if result is None or not result.ok:
                 return None
             return parse_semanage_ports(result.text)
@@ -350,7 +345,7 @@ class SELinuxFacts(object):
         the local customisations only), or None when unknown.  Asked only when a denial
         is on a port that has a type: it decides whether that type is the user's own."""
         def load():
-            result = self.run("semanage", ["port", "-l", "-C"], timeout=max(self.timeout, 30.0))
+            result = self.run("semanage-local-ports")
             if result is None or not result.ok:
                 return None
             return parse_semanage_ports(result.text)
@@ -364,9 +359,8 @@ class SELinuxFacts(object):
             policy = self.policy_file
             if policy is None:
                 return None
-            return self.ask("seinfo", [policy, "--flat", "-t"], 1,
-                            lambda result: parse_seinfo_names(result.text),
-                            timeout=max(self.timeout, 30.0))
+            return self.ask("seinfo", "seinfo-types", 1,
+                            lambda result: parse_seinfo_names(result.text), policy=policy)
         return self._once("seinfo-types", load)
 
     def view(self, need_ports=False, denials=None):
@@ -388,7 +382,8 @@ class SELinuxFacts(object):
     # -- the audit log --------------------------------------------------------------------
     @property
     def scan(self):
-        return self._once("scan", lambda: logread.scan(self.host, self.logs, since=self.since))
+        return self._once("scan", lambda: logread.scan(_AuditLogs(self.io), self.logs,
+                                                       since=self.since))
 
     def log_errors(self):
         """[(path, code, message)] of logs that could not be read."""
@@ -398,3 +393,20 @@ class SELinuxFacts(object):
                 out.append((entry["path"], entry["error"], entry.get("message", "")))
         return out
 
+
+
+class _AuditLogs(object):
+    """What selinux/logread asks of a Host (the audit directory, logs read in ranges),
+    answered through the declared inputs."""
+
+    def __init__(self, io):
+        self.io = io
+
+    def try_listdir(self, path):
+        return self.io.try_listdir("audit-dir")
+
+    def read_range(self, path, offset, length):
+        return self.io.read_range("audit-log", offset, length, path=path)
+
+    def _note_denied(self, err):
+        self.io.host._note_denied(err)

@@ -15,9 +15,12 @@ and keeps those whose ExecStart= is a Go binary or runs `go`.
 import posixpath
 import re
 
+from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs, Need
 from gotriage.findings import Evidence
-from gotriage.host.base import QUICK_TIMEOUT, HostError, Identity
+from gotriage.host.base import HostError, Identity
+from gotriage.inputs.reader import reader_of
+from gotriage.inputs.service import INPUTS, SYSTEMD_STUCK
 from gotriage.knowledge import systemd as K
 from gotriage.knowledge.go import systemd_default_path
 from gotriage.parsers.journal import parse_journal
@@ -36,21 +39,9 @@ from gotriage.parsers.systemd_unit import (
 from gotriage.service import binprobe
 from gotriage.service.labels import FileContexts, parse_subs
 
-COMMAND_TIMEOUT = 10.0
-MAX_UNIT_BYTES = 1024 * 1024
-JOURNAL_LINES = 200
-_SYSTEMD_STUCK = "systemd (PID 1) or D-Bus is stuck"
-# What the commands are read for (facts/inputs.py); systemctl --version's and the journal's
-# consequences are the call's.
-_MANAGER_ENV_NEED = Need(("SVC-ENV", "SVC-EXEC", "SVC-GO"), _SYSTEMD_STUCK,
-                         "the service manager's environment is taken as systemd's default")
-_FAILED_UNITS_NEED = Need(("SVC-UNIT",), _SYSTEMD_STUCK,
-                          "failed units are not listed, only enabled ones")
 # the checks whose verdicts depend on the systemd version (directives, specifiers, Exec
 # prefixes, WorkingDirectory=, default limits, AmbientCapabilities=)
 _VERSIONED_CHECKS = ("SVC-UNIT", "SVC-EXEC", "SVC-WORKDIR", "SVC-LIMITS", "SVC-PORT")
-_MATCHPATHCON_NEED = Need(("SVC-LABEL",), "it loads the policy's file contexts: slow, or stuck",
-                          "the labels the policy wants come from the file_contexts files")
 _GO_COMMAND = re.compile(r"(?:^|[\s;&|(`])(?:\S*/)?go\s+(?:run|build|test|install|generate|mod|get|vet|tool)\b")
 SHELLS = ("sh", "bash", "dash", "ksh", "zsh")
 
@@ -128,20 +119,21 @@ def normalise_unit_name(name):
     return base
 
 
-class ServiceFacts(object):
+class ServiceFacts(Facts):
     def __init__(self, host, units=None, journal_text=None, trace=False, trace_seconds=None,
-                 timeout=COMMAND_TIMEOUT, facts_of=None):
+                 timeout=None, facts_of=None):
         self.host = host
         self.requested = list(units or [])
         self.journal_text = journal_text
         self.trace_enabled = trace
         self.trace_seconds = trace_seconds
-        self.timeout = timeout or COMMAND_TIMEOUT
-        self.quick_timeout = min(QUICK_TIMEOUT, self.timeout)
+        self.timeout = timeout  # --timeout, or None: each command's own (inputs/service.py)
         self._facts_of = facts_of
         self._cache = {}
         self.notes = []
         self.inputs = Inputs()
+        # every read of the host goes through the declared inputs (inputs/service.py)
+        self.io = reader_of(host, {"timeout": timeout}).layer(INPUTS, self.inputs)
 
     @classmethod
     def from_options(cls, host, options):
@@ -154,9 +146,10 @@ class ServiceFacts(object):
             self._cache[key] = compute()
         return self._cache[key]
 
-    def note(self, text):
-        if text not in self.notes:
-            self.notes.append(text)
+    def path_stat(self, path):
+        """The stat of a path a unit names (WorkingDirectory=, ReadWritePaths=..., a
+        program's ELF interpreter), or None when it does not exist (or is not recorded)."""
+        return self.io.try_stat("path", path=path)
 
     # -- other layers --------------------------------------------------------------------
     @property
@@ -182,15 +175,15 @@ class ServiceFacts(object):
         """(version, evidence): `systemctl --version`, else the release's systemd, else
         (None, None)."""
         def compute():
-            result = self.host.run(["systemctl", "--version"], timeout=self.quick_timeout)
+            result = self.io.run("systemd-version", note=False)
             match = re.match(r"systemd (\d+)", result.text) if result.ok else None
             if match:
                 self.inputs.note(result)
                 return int(match.group(1)), Evidence.command(result, result.text.splitlines()[0])
             el = self.el
-            self.inputs.note(result, Need((), _SYSTEMD_STUCK, "systemd %d is taken from EL%d" % (
+            self.inputs.note(result, Need((), SYSTEMD_STUCK, "systemd %d is taken from EL%d" % (
                 K.EL_SYSTEMD[el], el)) if el in K.EL_SYSTEMD else Need(
-                _VERSIONED_CHECKS, _SYSTEMD_STUCK, "the systemd version is unknown: units are "
+                _VERSIONED_CHECKS, SYSTEMD_STUCK, "the systemd version is unknown: units are "
                 "judged by the newest systemd gotriage knows"))
             if el in K.EL_SYSTEMD:
                 return K.EL_SYSTEMD[el], Evidence.fact("EL%d ships systemd %d (%s)" % (
@@ -211,7 +204,7 @@ class ServiceFacts(object):
     @property
     def booted(self):
         """systemd runs as PID 1 (sd_booted(): /run/systemd/system exists)."""
-        return self._memo("booted", lambda: self.host.is_dir("/run/systemd/system"))
+        return self._memo("booted", lambda: self.io.is_dir("booted"))
 
     @property
     def default_path(self):
@@ -224,8 +217,7 @@ class ServiceFacts(object):
         def compute():
             env = {}
             if self.booted:
-                result = self.host.run(["systemctl", "show-environment"], timeout=self.quick_timeout)
-                self.inputs.note(result, _MANAGER_ENV_NEED)
+                result = self.io.run("manager-environment")
                 if result.ok:
                     from gotriage.parsers.envdump import parse_show_environment
 
@@ -237,11 +229,11 @@ class ServiceFacts(object):
     # -- users -----------------------------------------------------------------------------
     @property
     def passwd(self):
-        return self._memo("passwd", lambda: parse_passwd(self.host.read_text("/etc/passwd") or ""))
+        return self._memo("passwd", lambda: parse_passwd(self.io.read_text("passwd") or ""))
 
     @property
     def groups(self):
-        return self._memo("group", lambda: parse_group(self.host.read_text("/etc/group") or ""))
+        return self._memo("group", lambda: parse_group(self.io.read_text("group") or ""))
 
     def user_entry(self, name):
         for entry in self.passwd:
@@ -287,7 +279,7 @@ class ServiceFacts(object):
         if "/" in requested:
             path = requested if requested.startswith("/") else posixpath.normpath(
                 posixpath.join(self.host.environ().get("PWD", "/"), requested))
-            if self.host.exists(path):
+            if self.io.exists("unit", path=path):
                 unit.fragment = path
             extra_dirs = [posixpath.dirname(path)]
         else:
@@ -296,18 +288,18 @@ class ServiceFacts(object):
                     if candidate is None:
                         continue
                     path = posixpath.join(directory, candidate)
-                    st = self.host.try_lstat(path)
+                    st = self.io.try_lstat("unit", path=path)
                     if st is None:
                         continue
                     unit.fragment = path
                     if st.is_link:
                         try:
-                            target = self.host.readlink(path)
+                            target = self.io.readlink("unit", path=path)
                         except HostError:
                             target = None
                         if target == "/dev/null":
                             unit.masked = True
-                        unit.fragment_real = self.host.realpath(path)
+                        unit.fragment_real = self.io.realpath("unit", path=path)
                     break
                 if unit.fragment:
                     break
@@ -327,7 +319,7 @@ class ServiceFacts(object):
 
     def _read_unit_file(self, unit, path):
         try:
-            data = self.host.read(path, MAX_UNIT_BYTES)
+            data = self.io.read("unit-file", path=path)
         except HostError as err:
             self.host._note_denied(err)
             unit.read_errors.append((path, err))
@@ -351,7 +343,7 @@ class ServiceFacts(object):
         for priority, directory in search:
             for dirname in dirnames:
                 base = posixpath.join(directory, dirname)
-                for entry in self.host.try_listdir(base):
+                for entry in self.io.try_listdir("unit-dir", dir=base):
                     if entry.endswith(".conf"):
                         found.append((priority, base, entry))
         ordered = order_dropins([(p, d, n) for p, d, n in found])
@@ -373,14 +365,13 @@ class ServiceFacts(object):
         """(name, why) of every enabled or failed service unit."""
         def compute():
             names = []
-            for wants in self.host.glob("/etc/systemd/system", lambda n: n.endswith((".wants", ".requires"))):
-                for entry in self.host.try_listdir(wants):
+            for wants in self.io.glob("unit-dir", lambda n: n.endswith((".wants", ".requires")),
+                                      dir="/etc/systemd/system"):
+                for entry in self.io.try_listdir("unit-dir", dir=wants):
                     if entry.endswith(".service") and entry not in [n for n, _ in names]:
                         names.append((entry, "enabled (%s)" % posixpath.join(wants, entry)))
             if self.booted:
-                result = self.host.run(["systemctl", "list-units", "--failed", "--plain",
-                                        "--no-legend", "--no-pager"], timeout=self.timeout)
-                self.inputs.note(result, _FAILED_UNITS_NEED)
+                result = self.io.run("failed-units")
                 if result.ok:
                     for line in result.text.splitlines():
                         words = line.replace("\u25cf", " ").replace("*", " ").split()
@@ -435,7 +426,7 @@ class ServiceFacts(object):
             if target.path is not None:
                 probe = self.probe(target.real or target.path)
                 if probe.kind == "script":
-                    text = self.host.read_text(target.path, 64 * 1024) or ""
+                    text = self.io.read_text("script", path=target.path) or ""
                     return bool(_GO_COMMAND.search(text))
             return False
         return self._memo(("runs_go", unit.name), compute)
@@ -483,7 +474,7 @@ class ServiceFacts(object):
             optional = value.startswith("-")
             path = value[1:] if optional else value
             try:
-                data = self.host.read(path, MAX_UNIT_BYTES)
+                data = self.io.read("environment-file", path=path)
             except HostError as err:
                 self.host._note_denied(err)
                 problems.append(("envfile-missing" if not optional else "envfile-optional",
@@ -528,12 +519,12 @@ class ServiceFacts(object):
             if candidate is None:
                 return target
         try:
-            target.stat = self.host.stat(candidate)
+            target.stat = self.io.stat("program", path=candidate)
         except HostError as err:
             target.error = err
             self.host._note_denied(err)
         target.path = candidate
-        target.real = self.host.realpath(candidate)
+        target.real = self.io.realpath("program", path=candidate)
         return target
 
     def _search(self, name, search, target):
@@ -543,14 +534,14 @@ class ServiceFacts(object):
                 continue
             target.searched.append(directory)
             full = posixpath.join(directory, name)
-            st = self.host.try_stat(full)
+            st = self.io.try_stat("program", path=full)
             if st is not None and st.is_file and st.perms & 0o111:
                 return full
         return None
 
     def probe(self, path):
         def compute():
-            st = self.host.try_stat(path)
+            st = self.io.try_stat("program", path=path)
             size = st.size if st else None
 
             def read(offset, length):
@@ -558,7 +549,7 @@ class ServiceFacts(object):
                     if offset >= size:
                         return b""
                     length = min(length, size - offset)
-                return self.host.read_range(path, offset, length)
+                return self.io.read_range("program-contents", offset, length, path=path)
             return binprobe.probe(read, size)
         return self._memo(("probe", path), compute)
 
@@ -579,7 +570,7 @@ class ServiceFacts(object):
         current = "/"
         for part in [p for p in path.split("/") if p][:-1]:
             current = posixpath.join(current, part)
-            st = self.host.try_stat(current)
+            st = self.io.try_stat("program", path=current)
             if st is None:
                 return None
             if st.is_dir and not st.permits(identity, "x"):
@@ -591,7 +582,7 @@ class ServiceFacts(object):
     def mounts(self):
         """[(mount point, mount options, fs type, source)] from /proc/self/mountinfo."""
         def compute():
-            text = self.host.read_text("/proc/self/mountinfo")
+            text = self.io.read_text("mountinfo")
             out = []
             for line in (text or "").splitlines():
                 fields = line.split()
@@ -621,17 +612,17 @@ class ServiceFacts(object):
     def selinux(self):
         """(mode, evidence): 'enforcing', 'permissive', 'disabled' or None (unknown)."""
         def compute():
-            enforce = self.host.read_text("/sys/fs/selinux/enforce")
+            enforce = self.io.read_text("selinux-enforce")
             if enforce is not None and enforce.strip() in ("0", "1"):
                 mode = "enforcing" if enforce.strip() == "1" else "permissive"
                 return mode, Evidence.file("/sys/fs/selinux/enforce", enforce.strip())
-            config = self.host.read_text("/etc/selinux/config")
+            config = self.io.read_text("selinux-config")
             if config is not None:
                 for number, line in enumerate(config.splitlines(), 1):
                     m = re.match(r"^\s*SELINUX\s*=\s*(\w+)", line)
                     if m:
                         mode = m.group(1).lower()
-                        if not self.host.exists("/sys/fs/selinux"):
+                        if not self.io.exists("selinuxfs"):
                             mode = "disabled"
                         return mode, Evidence.file("/etc/selinux/config", line.strip(), number)
             return "disabled" if config is None and enforce is None else None, None
@@ -639,7 +630,7 @@ class ServiceFacts(object):
 
     @property
     def selinux_type(self):
-        config = self.host.read_text("/etc/selinux/config") or ""
+        config = self.io.read_text("selinux-config") or ""
         m = re.search(r"^\s*SELINUXTYPE\s*=\s*(\S+)", config, re.M)
         return m.group(1) if m else "targeted"
 
@@ -648,7 +639,7 @@ class ServiceFacts(object):
         HostError code when it cannot be read."""
         def compute():
             try:
-                value = self.host.getxattr(path, "security.selinux")
+                value = self.io.getxattr("label", "security.selinux", path=path)
             except HostError as err:
                 if err.code in ("ENODATA", "ENOTSUP", "EOPNOTSUPP", "ENOATTR"):
                     return None
@@ -659,9 +650,7 @@ class ServiceFacts(object):
     def expected_label(self, path):
         """(context or None, how, evidence): what the policy wants on `path`."""
         def compute():
-            result = self.inputs.note(self.host.run(["matchpathcon", "-n", path],
-                                                    timeout=self.quick_timeout),
-                                      _MATCHPATHCON_NEED)
+            result = self.io.run("matchpathcon", path=path)
             if result.ok and result.text.strip():
                 value = result.text.strip()
                 return (None if value == "<<none>>" else value), "matchpathcon", Evidence.command(result)
@@ -681,14 +670,15 @@ class ServiceFacts(object):
             base = "/etc/selinux/%s/contexts/files/" % self.selinux_type
             files = []
             for name in ("file_contexts", "file_contexts.homedirs", "file_contexts.local"):
-                text = self.host.read_text(base + name, 16 * 1024 * 1024)
+                text = self.io.read_text("file-contexts", policy=self.selinux_type, name=name)
                 if text is not None:
                     files.append((base + name, text))
             if not files:
                 return None
             subs = []
             for name in ("file_contexts.subs", "file_contexts.subs_dist"):
-                subs.extend(parse_subs(self.host.read_text(base + name) or ""))
+                subs.extend(parse_subs(self.io.read_text("file-contexts", policy=self.selinux_type,
+                                                         name=name) or ""))
             return FileContexts(files, subs)
         return self._memo("file_contexts", compute)
 
@@ -696,7 +686,7 @@ class ServiceFacts(object):
         """Whether the file carries capabilities (security.capability, from setcap)."""
         def compute():
             try:
-                return bool(self.host.getxattr(path, "security.capability"))
+                return bool(self.io.getxattr("label", "security.capability", path=path))
             except HostError:
                 return False
         return self._memo(("fcaps", path), compute)
@@ -708,9 +698,8 @@ class ServiceFacts(object):
         def compute():
             if self.journal_text is not None:
                 return parse_journal(self.journal_text), Evidence.fact("journal text given with --journal")
-            argv = ["journalctl", "-u", unit.name, "--no-pager", "-n", str(JOURNAL_LINES),
-                    "-o", "short-iso"]
-            result = self.inputs.note(self.host.run(argv, timeout=self.timeout), Need(
+            argv = self.io.decl("journal").argv({"unit": unit.name})
+            result = self.io.run("journal", unit=unit.name, need=Need(
                 ("SVC-JOURNAL",), "the journal is large, or its files are stuck",
                 "the journal of %s is not read" % unit.name))
             if result.error == "not-recorded":
@@ -731,13 +720,10 @@ class ServiceFacts(object):
         def compute():
             if not unit.found or unit.masked:
                 return None
-            argv = ["systemd-analyze", "verify"]
-            if self.supports(235):
-                argv.append("--man=no")
-            argv.append(unit.fragment)
-            result = self.inputs.note(self.host.run(argv, timeout=self.timeout), Need(
-                ("SVC-UNIT",), "it loads every unit the file names: slow, or stuck",
-                "%s is not verified by systemd itself" % unit.name))
+            result = self.io.run("verify", options=["--man=no"] if self.supports(235) else [],
+                                 path=unit.fragment, need=Need(
+                                     ("SVC-UNIT",), "it loads every unit the file names: slow, "
+                                     "or stuck", "%s is not verified by systemd itself" % unit.name))
             if result.timed_out:
                 return None  # SVC-INPUT says so
             if result.error in ("not-found", "not-recorded"):
@@ -788,7 +774,7 @@ class ServiceFacts(object):
     def unprivileged_port_start(self):
         """net.ipv4.ip_unprivileged_port_start (Linux 4.11+; 1024 when absent)."""
         def compute():
-            text = self.host.read_text("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+            text = self.io.read_text("unprivileged-port-start")
             try:
                 return int(text.strip()), Evidence.file(
                     "/proc/sys/net/ipv4/ip_unprivileged_port_start", text.strip())

@@ -5,18 +5,17 @@ the release, `gotriage binary --target host` for glibc and the architecture)."""
 import datetime
 import re
 
+from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs, Need
 from gotriage.findings import Evidence
-from gotriage.host.base import QUICK_TIMEOUT
+from gotriage.inputs.reader import reader_of
+from gotriage.inputs.system import INPUTS, RELEASE_FILES, STUCK
 from gotriage.knowledge.releases import EL_GLIBC, lookup
 from gotriage.parsers.kmod import parse_module_paths, parse_proc_modules
 from gotriage.parsers.limits import parse_limits_conf, parse_proc_limits
 from gotriage.parsers.os_release import parse_os_release
 from gotriage.parsers.release_files import parse_release_line
 from gotriage.parsers.yumrepo import parse_repo_file
-
-RELEASE_FILES = ("/etc/centos-release", "/etc/rocky-release", "/etc/almalinux-release",
-                 "/etc/oracle-release", "/etc/redhat-release", "/etc/system-release")
 
 
 class Distro(object):
@@ -80,22 +79,14 @@ class ModuleState(object):
         self.known = known  # False when the module lists could not be read at all
 
 
-_STUCK = "a basic tool hangs: a stuck file system, or a wrapper in its place"
-# What each command is read for (facts/inputs.py); getconf's consequence is the call's.
-INPUT_NEEDS = {
-    "uname": Need(("SVC-EXEC", "PKG-REPOS", "PKG-CACHE", "PKG-GOLANG"), _STUCK,
-                  "the host's architecture is unknown: $basearch and a service binary's "
-                  "architecture are not checked"),
-}
-
-
-class SystemFacts(object):
+class SystemFacts(Facts):
     def __init__(self, host, today=None, facts_of=None, timeout=None):
         self.host = host
-        self.quick_timeout = min(QUICK_TIMEOUT, timeout or QUICK_TIMEOUT)
         self.today = today or datetime.date.today()
         self.notes = []
-        self.inputs = Inputs(INPUT_NEEDS)
+        self.inputs = Inputs()
+        # every read of the host goes through the declared inputs (inputs/system.py)
+        self.io = reader_of(host, {"timeout": timeout}).layer(INPUTS, self.inputs)
         self._cache = {}
         self._facts_of = facts_of  # the runner's other layers (for the installed Go)
 
@@ -119,18 +110,23 @@ class SystemFacts(object):
         return self._cache[key]
 
     @property
+    def identity(self):
+        """Who gotriage runs as (the limits it judges are this user's)."""
+        return self.host.identity()
+
+    @property
     def distro(self):
         def compute():
             os_release, where = {}, None
-            for path in ("/etc/os-release", "/usr/lib/os-release"):
-                text = self.host.read_text(path)
+            for key in ("os-release", "os-release-lib"):
+                text = self.io.read_text(key)
                 if text is not None:
-                    os_release, where = parse_os_release(text), path
+                    os_release, where = parse_os_release(text), self.io.decl(key).template
                     break
             files = {}
             if not os_release:
                 for path in RELEASE_FILES:
-                    text = self.host.read_text(path)
+                    text = self.io.read_text("release-file", path=path)
                     if text is not None:
                         files[path] = text
             return identify(os_release, where, files)
@@ -140,7 +136,7 @@ class SystemFacts(object):
     def kernel(self):
         """The running kernel's release ("5.14.0-362.el9.x86_64"), or None."""
         def compute():
-            text = self.host.read_text("/proc/sys/kernel/osrelease")
+            text = self.io.read_text("kernel")
             return text.strip() if text else None
         return self._memo("kernel", compute)
 
@@ -148,7 +144,7 @@ class SystemFacts(object):
     def machine(self):
         """The host's architecture as `uname -m` prints it (x86_64, aarch64...), or None."""
         def compute():
-            result = self.inputs.note(self.host.run(["uname", "-m"], timeout=self.quick_timeout))
+            result = self.io.run("machine")
             return result.text.strip() if result.ok else None
         return self._memo("machine", compute)
 
@@ -157,13 +153,13 @@ class SystemFacts(object):
         """(version, evidence) of the host's glibc: `getconf GNU_LIBC_VERSION`, else the
         release's known glibc, else (None, None)."""
         def compute():
-            result = self.host.run(["getconf", "GNU_LIBC_VERSION"], timeout=self.quick_timeout)
+            result = self.io.run("glibc", note=False)
             if result.ok and result.text.startswith("glibc "):
                 self.inputs.note(result)
                 return result.text.split()[1], Evidence.command(result)
             distro = self.distro
             known = distro.glibc if distro is not None else None
-            self.inputs.note(result, Need(("SYS-DISTRO",), _STUCK, (
+            self.inputs.note(result, Need(("SYS-DISTRO",), STUCK, (
                 "glibc %s is the release's, not read from the host" % known) if known else
                 "the host's glibc version is unknown"))
             if distro is not None and distro.glibc:
@@ -177,23 +173,25 @@ class SystemFacts(object):
         """Every section of /etc/yum.repos.d/*.repo, in file order."""
         def compute():
             sections = []
-            for path in sorted(self.host.glob("/etc/yum.repos.d", lambda n: n.endswith(".repo"))):
-                sections.extend(parse_repo_file(self.host.read_text(path, 1024 * 1024) or "", path))
+            for path in sorted(self.io.glob("repo-dir", lambda n: n.endswith(".repo"))):
+                text = self.io.read_text("repo-file", name=path.rsplit("/", 1)[1])
+                sections.extend(parse_repo_file(text or "", path))
             return sections
         return self._memo("repos", compute)
 
     def repo_lines(self, path):
         """The lines of a repo file (to quote the exact line an edit replaces)."""
-        return (self.host.read_text(path, 1024 * 1024) or "").splitlines()
+        return (self.io.read_text("repo-file", name=path.rsplit("/", 1)[1]) or "").splitlines()
 
     # -- kernel modules ----------------------------------------------------------------------
     @property
     def _module_lists(self):
         def compute():
-            loaded_text = self.host.read_text("/proc/modules")
-            base = "/lib/modules/%s" % (self.kernel or "")
-            builtin_text = self.host.read_text(base + "/modules.builtin")
-            dep_text = self.host.read_text(base + "/modules.dep")
+            loaded_text = self.io.read_text("proc-modules")
+            kernel = self.kernel
+            # the running kernel's own lists (none to read when the kernel is unknown)
+            builtin_text = self.io.read_text("modules-builtin", kernel=kernel) if kernel else None
+            dep_text = self.io.read_text("modules-dep", kernel=kernel) if kernel else None
             return (parse_proc_modules(loaded_text) if loaded_text is not None else None,
                     parse_module_paths(builtin_text) if builtin_text is not None else None,
                     parse_module_paths(dep_text) if dep_text is not None else None)
@@ -207,8 +205,19 @@ class SystemFacts(object):
 
     def sysctl(self, name):
         """A /proc/sys value as text ('net/netfilter/nf_conntrack_max'), or None."""
-        text = self.host.read_text("/proc/sys/" + name)
+        text = self.io.read_text("sysctl", name=name)
         return text.strip() if text is not None else None
+
+    @property
+    def modules_load(self):
+        """[(path, [lines])] of /etc/modules-load.d/*.conf, in name order."""
+        def compute():
+            out = []
+            for path in sorted(self.io.glob("modules-load-dir", lambda n: n.endswith(".conf"))):
+                text = self.io.read_text("modules-load", name=path.rsplit("/", 1)[1]) or ""
+                out.append((path, text.splitlines()))
+            return out
+        return self._memo("modules_load", compute)
 
     # -- limits ------------------------------------------------------------------------------
     @property
@@ -217,10 +226,11 @@ class SystemFacts(object):
         order pam_limits reads them."""
         def compute():
             rules, bad = [], []
-            paths = ["/etc/security/limits.conf"] + sorted(self.host.glob(
-                "/etc/security/limits.d", lambda n: n.endswith(".conf")))
-            for path in paths:
-                text = self.host.read_text(path)
+            paths = [("/etc/security/limits.conf", "limits-conf", {})] + [
+                (p, "limits-file", {"name": p.rsplit("/", 1)[1]})
+                for p in sorted(self.io.glob("limits-dir", lambda n: n.endswith(".conf")))]
+            for path, key, params in paths:
+                text = self.io.read_text(key, **params)
                 if text is None:
                     continue
                 r, b = parse_limits_conf(text, path)
@@ -233,7 +243,7 @@ class SystemFacts(object):
     def own_limits(self):
         """The limits gotriage runs with (those of the shell that started it)."""
         return self._memo("own_limits", lambda: parse_proc_limits(
-            self.host.read_text("/proc/self/limits") or ""))
+            self.io.read_text("own-limits") or ""))
 
     # -- Go binaries of the installs -----------------------------------------------------------
     def install_binary_findings(self, install):

@@ -9,6 +9,7 @@ in checks/toolchain.py only look at these records.
 import posixpath
 import re
 
+from gotriage.facts.base import Facts
 from gotriage.facts.contexts import (
     login_context,
     lookup_user,
@@ -17,7 +18,9 @@ from gotriage.facts.contexts import (
     systemd_context,
 )
 from gotriage.facts.inputs import Inputs, Need
-from gotriage.host.base import QUICK_TIMEOUT, HostError
+from gotriage.host.base import HostError
+from gotriage.inputs.reader import reader_of
+from gotriage.inputs.toolchain import INPUTS
 from gotriage.knowledge.go import (
     HOME_INSTALL_DIRS,
     HOME_INSTALL_GLOBS,
@@ -35,7 +38,6 @@ from gotriage.parsers.goenv import (
 from gotriage.parsers.gomod import parse_gomod
 from gotriage.parsers.os_release import el_major, package_manager, parse_os_release
 
-PROBE_TIMEOUT = 10.0
 # `go install example.com/cmd/x@v1.2.3` (or @latest) in a Makefile or script: Go 1.16+.
 _INSTALL_AT_VERSION = re.compile(r"\bgo\s+install\s+(?:-\S+\s+)*[\w.\-/]+@\S+")
 MAX_SOURCE_FILES = 200
@@ -120,12 +122,11 @@ class Project(object):
         self.install_at_version = None  # (path, line) of a `go install pkg@version`
 
 
-class ToolchainFacts(object):
+class ToolchainFacts(Facts):
     """Everything the toolchain checks look at, computed once, on demand."""
 
-    def __init__(self, host, project_dir=None, users=(), network=False, timeout=PROBE_TIMEOUT):
+    def __init__(self, host, project_dir=None, users=(), network=False, timeout=None):
         self.host = host
-        self.timeout = timeout
         self.project_dir = project_dir
         self.users = list(users)
         self.network = network
@@ -134,12 +135,13 @@ class ToolchainFacts(object):
         # the commands read besides the go under test (GO-INPUT; a go that hangs is
         # GO-PROBE-FAILED, one not started before the run's deadline is kept here too)
         self.inputs = Inputs()
+        # every read of the host goes through the declared inputs (inputs/toolchain.py)
+        self.io = reader_of(host, {"timeout": timeout}).layer(INPUTS, self.inputs)
 
     @classmethod
     def from_options(cls, host, options):
         return cls(host, project_dir=options.get("project"), users=options.get("users", ()),
-                   network=options.get("network", False),
-                   timeout=options.get("timeout") or PROBE_TIMEOUT)
+                   network=options.get("network", False), timeout=options.get("timeout"))
 
     def _memo(self, key, compute):
         if key not in self._cache:
@@ -150,8 +152,8 @@ class ToolchainFacts(object):
     @property
     def os_release(self):
         def compute():
-            for path in ("/etc/os-release", "/usr/lib/os-release"):
-                text = self.host.read_text(path)
+            for key in ("os-release", "os-release-lib"):
+                text = self.io.read_text(key)
                 if text is not None:
                     return parse_os_release(text)
             return {}
@@ -169,18 +171,17 @@ class ToolchainFacts(object):
     @property
     def contexts(self):
         def compute():
-            shell = shell_context(self.host)
+            shell = shell_context(self.io)
             contexts = [shell]
-            sudo = sudo_context(self.host, shell)
+            sudo = sudo_context(self.io, shell)
             if sudo is not None:
                 contexts.append(sudo)
             elif shell.identity.uid != 0:
                 self.notes.append("sudo context not examined: /etc/sudoers is not readable "
                                   "(run gotriage as root)")
-            contexts.append(systemd_context(self.host, self.el_major, self.inputs,
-                                            min(QUICK_TIMEOUT, self.timeout)))
+            contexts.append(systemd_context(self.io, self.el_major))
             for user in self.users:
-                ctx, problem = login_context(self.host, user, self.inputs)
+                ctx, problem = login_context(self.io, user)
                 if ctx is None:
                     if problem:
                         self.notes.append(problem)
@@ -196,7 +197,7 @@ class ToolchainFacts(object):
             for home in (ctx.env.get("HOME"), ctx.identity.home):
                 if home and home not in homes:
                     homes.append(home)
-        for name in self.host.try_listdir("/home"):
+        for name in self.io.try_listdir("homes"):
             path = posixpath.join("/home", name)
             if path not in homes:
                 homes.append(path)
@@ -210,19 +211,21 @@ class ToolchainFacts(object):
             for d in SYSTEM_INSTALL_DIRS:
                 candidates.append((d, d))
             for parent, prefix in SYSTEM_INSTALL_GLOBS:
-                for path in self.host.glob(parent, lambda n, p=prefix: n.startswith(p)):
+                for path in self.io.glob("install-parent", lambda n, p=prefix: n.startswith(p),
+                                         dir=parent):
                     candidates.append((path, path))
             for home in self._homes():
                 for sub in HOME_INSTALL_DIRS:
                     candidates.append((posixpath.join(home, sub), posixpath.join(home, sub)))
                 for sub, prefix in HOME_INSTALL_GLOBS:
                     base = posixpath.join(home, sub)
-                    for path in self.host.glob(base, lambda n, p=prefix: n.startswith(p)):
+                    for path in self.io.glob("install-parent", lambda n, p=prefix: n.startswith(p),
+                                             dir=base):
                         candidates.append((path, path))
             for ctx in self.contexts:
-                go, _ = self.host.which("go", ctx.path)
+                go, _ = self.io.which("go-on-path", "go", ctx.path)
                 if go:
-                    real = self.host.realpath(go)
+                    real = self.io.realpath("go-binary", path=go)
                     candidates.append((posixpath.dirname(posixpath.dirname(real)),
                                        "%s (on the PATH of %s)" % (go, ctx.label)))
                 goroot = ctx.env.get("GOROOT")
@@ -242,17 +245,16 @@ class ToolchainFacts(object):
         return self._memo("installs", compute)
 
     def _install_at(self, directory, how, found):
-        go = posixpath.join(directory, "bin", "go")
-        st = self.host.try_stat(go)
+        st = self.io.try_stat("install-go", root=directory)
         if st is None or not st.is_file:
             return None
-        root = self.host.realpath(directory)
+        root = self.io.realpath("install-root", root=directory)
         if root in found:
             return found[root]
-        version = read_version_file(self.host.read_text(posixpath.join(root, "VERSION")))
-        valid = self.host.is_dir(posixpath.join(root, "pkg", "tool"))
+        version = read_version_file(self.io.read_text("install-version", root=root))
+        valid = self.io.is_dir("install-tools", root=root)
         install = GoInstall(root, posixpath.join(root, "bin", "go"), version, valid, [])
-        defaults = self.host.read_text(posixpath.join(root, "go.env"))
+        defaults = self.io.read_text("install-defaults", root=root)
         if defaults is not None:
             install.defaults = env_file_values(parse_go_env_file(defaults))
         found[root] = install
@@ -265,8 +267,25 @@ class ToolchainFacts(object):
                 return install
         return None
 
+    def nearest_existing(self, path):
+        """(path, stat) of `path` if it exists, else of its nearest existing parent; (path
+        judged, None) when not even / answers: where go would create a cache directory."""
+        current = path
+        while True:
+            st = self.io.try_stat("cache-dir", path=current)
+            if st is not None:
+                return current, st
+            parent = posixpath.dirname(current)
+            if parent == current:
+                return current, None
+            current = parent
+
+    def is_dir(self, path):
+        """Whether a directory a setting names (GOROOT) exists."""
+        return self.io.is_dir("setting-dir", path=path)
+
     def install_at(self, root):
-        real = self.host.realpath(root) if root else None
+        real = self.io.realpath("install-root", root=root) if root else None
         for install in self.installs:
             if install.root == real:
                 return install
@@ -276,14 +295,15 @@ class ToolchainFacts(object):
     def probe(self, ctx):
         """The go on ctx's PATH and what `go env -json` says there (None: no go on PATH)."""
         def compute():
-            go, _ = self.host.which("go", ctx.path)
+            go, _ = self.io.which("go-on-path", "go", ctx.path)
             if go is None:
                 return None
-            real = self.host.realpath(go)
+            real = self.io.realpath("go-binary", path=go)
             env = dict(ctx.env)
             env["GOTOOLCHAIN"] = "local"  # never let the probe switch or download toolchains
-            result = self.host.run([go, "env", "-json"] + list(PROBE_VARS), env=env, cwd="/",
-                                   timeout=self.timeout)
+            # a go that hangs is GO-PROBE-FAILED (go is the subject); one not started before
+            # the run's deadline is GO-INPUT-HUNG
+            result = self.io.run("go-env", env=env, cwd="/", go=go, vars=PROBE_VARS, note=False)
             result.context_label = ctx.label
             if result.error == "deadline":
                 self.inputs.note(result, Need(None, "", "what go says in %s is unknown" % ctx.label,
@@ -294,7 +314,7 @@ class ToolchainFacts(object):
 
     def path_skipped(self, ctx):
         """PATH entries of ctx holding a 'go' that is not executable."""
-        return self.host.which("go", ctx.path)[1]
+        return self.io.which("go-on-path", "go", ctx.path)[1]
 
     def go_on_path_all(self, ctx):
         """Every executable go on ctx's PATH, in PATH order: [(path, realpath)]."""
@@ -303,9 +323,9 @@ class ToolchainFacts(object):
             if not entry.startswith("/"):
                 continue
             candidate = posixpath.join(entry, "go")
-            st = self.host.try_stat(candidate)
+            st = self.io.try_stat("go-on-path", dir=entry, name="go")
             if st is not None and st.is_file and st.perms & 0o111:
-                pair = (candidate, self.host.realpath(candidate))
+                pair = (candidate, self.io.realpath("go-binary", path=candidate))
                 if pair[1] not in [p[1] for p in out]:
                     out.append(pair)
         return out
@@ -329,7 +349,7 @@ class ToolchainFacts(object):
             if not path or path == "off":
                 return None
             try:
-                text = self.host.read(path, 1024 * 1024).decode("utf-8", "replace")
+                text = self.io.read("go-env-file", path=path).decode("utf-8", "replace")
                 return EnvFile(path, text)
             except HostError as err:
                 self.host._note_denied(err)
@@ -356,33 +376,34 @@ class ToolchainFacts(object):
         def compute():
             directory = self.project_dir or self.host.environ().get("PWD") or "/"
             project = Project(directory)
-            project.exists = self.host.is_dir(directory)
+            project.exists = self.io.is_dir("project", dir=directory)
             if not project.exists:
                 return project
-            project.go_files = [n for n in self.host.try_listdir(directory) if n.endswith(".go")]
+            files = self.io.try_listdir("project-files", dir=directory)
+            project.go_files = [n for n in files if n.endswith(".go")]
             current = directory
             while True:
                 candidate = posixpath.join(current, "go.mod")
-                if self.host.is_file(candidate):
+                if self.io.is_file("go-mod", dir=current):
                     project.gomod_path = candidate
                     try:
-                        project.gomod = parse_gomod(self.host.read(candidate, 4 * 1024 * 1024))
+                        project.gomod = parse_gomod(self.io.read("go-mod", dir=current))
                     except HostError as err:
                         self.host._note_denied(err)
                         project.gomod = parse_gomod(b"")
                         project.gomod.errors[:] = [(1, "cannot read: %s" % err.message)]
                     module_root = current
-                    project.vendor = self.host.is_file(
-                        posixpath.join(module_root, "vendor", "modules.txt"))
+                    project.vendor = self.io.is_file("vendor", dir=module_root)
                     break
                 if current == "/":
                     break
                 current = posixpath.dirname(current)
-            scripts = [n for n in self.host.try_listdir(directory)
+            scripts = [n for n in files
                        if n in ("Makefile", "GNUmakefile", "makefile") or n.endswith(".sh")]
             for name in scripts[:20]:
                 path = posixpath.join(directory, name)
-                for number, line in enumerate((self.host.read_text(path, 1024 * 1024) or "").splitlines(), 1):
+                text = self.io.read_text("project-file", dir=directory, name=name) or ""
+                for number, line in enumerate(text.splitlines(), 1):
                     if _INSTALL_AT_VERSION.search(line):
                         project.install_at_version = (path, number, line.strip())
                         break
@@ -390,7 +411,7 @@ class ToolchainFacts(object):
                     break
             for name in project.go_files[:MAX_SOURCE_FILES]:
                 path = posixpath.join(directory, name)
-                text = self.host.read_text(path, 1024 * 1024) or ""
+                text = self.io.read_text("project-file", dir=directory, name=name) or ""
                 if "//go:embed" in text:
                     line = text[: text.index("//go:embed")].count("\n") + 1
                     project.embed = (path, line)
@@ -403,16 +424,15 @@ class ToolchainFacts(object):
         """Where ctx's PATH finds the C compiler `cc` (a name or path), or None."""
         name = (cc or "gcc").split()[0]
         if name.startswith("/"):
-            return name if self.host.is_file(name) else None
-        return self.host.which(name, ctx.path)[0]
+            return name if self.io.is_file("c-compiler", path=name) else None
+        return self.io.which("go-on-path", name, ctx.path)[0]
 
     @property
     def libc_headers(self):
         """The path of stdlib.h if glibc's headers are installed, else None."""
         def compute():
-            for path in ("/usr/include/stdlib.h",):
-                if self.host.is_file(path):
-                    return path
+            if self.io.is_file("libc-headers"):
+                return self.io.decl("libc-headers").template
             return None
         return self._memo("libc_headers", compute)
 
@@ -432,7 +452,7 @@ class ToolchainFacts(object):
         else:
             address, port = hostport, default
         def compute():
-            result = self.host.connect(address, port, timeout=5.0)
+            result = self.io.connect("proxy", address, port)
             result.context_label = ctx.label
             return result
         return self._memo(("connect", address, str(port)), compute)
@@ -445,13 +465,13 @@ class ToolchainFacts(object):
                 posixpath.join(ctx.env["HOME"], ".netrc") if ctx.env.get("HOME") else None)
             if not path:
                 return None
-            st = self.host.try_stat(path)
+            st = self.io.try_stat("netrc", path=path)
             if st is None:
                 return None
-            words = (self.host.read_text(path, 1024 * 1024) or "").split()
+            words = (self.io.read_text("netrc", path=path) or "").split()
             machines = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "machine"]
             return path, st, machines
         return self._memo(("netrc", ctx.name), compute)
 
     def user_identity(self, name):
-        return lookup_user(self.host, name=name)
+        return lookup_user(self.io, name=name)

@@ -72,6 +72,9 @@ class HostError(Exception):
         self.path = path
         self.op = op
         self.message = message or _describe_errno(code)
+        # a snapshot that says nothing about the path (it was not recorded): not known to
+        # be missing on the host it came from
+        self.unrecorded = False
         Exception.__init__(self, "%s: %s" % (path, self.message))
 
     @property
@@ -280,10 +283,12 @@ class Host(object):
         self._deadline_at = None  # time.monotonic() when it passes
 
     # -- primitives, implemented by subclasses ---------------------------------------------
-    def read(self, path, max_bytes=DEFAULT_MAX_READ):
+    def read(self, path, max_bytes=DEFAULT_MAX_READ, redact=None):
+        """The file's first `max_bytes`.  `redact` ("text", "none": inputs.spec.REDACT)
+        says how `collect` stores them; the other hosts ignore it."""
         raise NotImplementedError
 
-    def read_range(self, path, offset, length):
+    def read_range(self, path, offset, length, redact=None):
         """Up to `length` bytes of the file from `offset` (fewer at its end): how large
         files (ELF binaries, audit logs) are read without loading them whole."""
         raise NotImplementedError

@@ -45,7 +45,7 @@ class LiveHost(Host):
         Host.__init__(self)
         self.description = "live host"
 
-    def read(self, path, max_bytes=DEFAULT_MAX_READ):
+    def read(self, path, max_bytes=DEFAULT_MAX_READ, redact=None):
         def _read():
             # In chunks: /proc and /sys files refuse one huge read (ENOMEM for a 16 MiB
             # buffer on /proc/sys), and most files are small.
@@ -65,7 +65,7 @@ class LiveHost(Host):
             self._note_denied(err)
             raise
 
-    def read_range(self, path, offset, length):
+    def read_range(self, path, offset, length, redact=None):
         def _read():
             with open(fs_path(path), "rb") as f:
                 f.seek(offset)

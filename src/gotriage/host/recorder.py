@@ -46,6 +46,8 @@ class RecordingHost(Host):
         self.contents = {}
         # path -> [(offset, length, where in the spill file)] of each read_range call
         self.ranges = {}
+        # path -> True when every read declared it binary (stored as read, not redacted)
+        self.as_read = {}
         self.commands = []
         self._spill_dir = spill_dir
         # Created now: a directory that cannot take it fails before any check runs.
@@ -67,17 +69,19 @@ class RecordingHost(Host):
             raise
         return value
 
-    def read(self, path, max_bytes=DEFAULT_MAX_READ):
+    def read(self, path, max_bytes=DEFAULT_MAX_READ, redact=None):
         data = self._call("read", path, self.inner.read, path, max_bytes)
         self._entry(path)["read"] = True
+        self._redact_class(path, redact)
         previous = self.contents.get(path)
         if previous is None or len(data) > len(previous):
             self.contents[path] = data
         return data
 
-    def read_range(self, path, offset, length):
+    def read_range(self, path, offset, length, redact=None):
         data = self._call("read", path, self.inner.read_range, path, offset, length)
         self._entry(path)["read"] = True
+        self._redact_class(path, redact)
         if self._spill_error is None:
             try:
                 self._spill.seek(self._spilled)
@@ -87,6 +91,14 @@ class RecordingHost(Host):
             self.ranges.setdefault(path, []).append((offset, len(data), self._spilled))
             self._spilled += len(data)
         return data
+
+    def _redact_class(self, path, redact):
+        """A file declared as binary (redact "none": an ELF program) is stored as it
+        was read; one also read as text by another input is redacted."""
+        if redact == "none":
+            self.as_read.setdefault(path, True)
+        else:
+            self.as_read[path] = False
 
     def stat(self, path):
         st = self._call("stat", path, self.inner.stat, path)
@@ -172,10 +184,12 @@ class RecordingHost(Host):
         yield _member("paths.json", _dump(self.paths))
         for path in sorted(set(self.contents) | set(self.ranges)):
             rel = "files/" + posixpath.normpath(path).lstrip("/")
+            keep = self.as_read.get(path, False)
             if self.ranges.get(path):
-                yield rel, None, redact_stream(self._pieces(path))
+                yield rel, None, self._pieces(path) if keep else redact_stream(self._pieces(path))
             else:
-                yield _member(rel, redact_bytes(self.contents.get(path, b"")))
+                data = self.contents.get(path, b"")
+                yield _member(rel, data if keep else redact_bytes(data))
         seen = set()
         number = 0
         for result in self.commands:

@@ -151,7 +151,7 @@ class SnapshotHost(Host):
         return value
 
     # -- primitives ------------------------------------------------------------------------
-    def read(self, path, max_bytes=DEFAULT_MAX_READ):
+    def read(self, path, max_bytes=DEFAULT_MAX_READ, redact=None):
         self._result(path, "read")
         local = self._file_path(path)
         if local and os.path.isfile(local):
@@ -161,7 +161,7 @@ class SnapshotHost(Host):
             raise HostError("EISDIR", path, "read")
         raise HostError("ENOENT", path, "read")
 
-    def read_range(self, path, offset, length):
+    def read_range(self, path, offset, length, redact=None):
         self._result(path, "read")
         local = self._file_path(path)
         if local and os.path.isfile(local):
@@ -185,7 +185,16 @@ class SnapshotHost(Host):
             return StatResult(_stat.S_IFREG | 0o644, 0, 0, os.path.getsize(local))
         if local and os.path.isdir(local):
             return StatResult(_stat.S_IFDIR | 0o755)
-        raise HostError("ENOENT", path, op)
+        err = HostError("ENOENT", path, op)
+        err.unrecorded = not self._recorded_missing(path)
+        raise err
+
+    def _recorded_missing(self, path):
+        """Whether the snapshot recorded that `path` does not exist (a stat, lstat or
+        read that failed with ENOENT or ENOTDIR on the host)."""
+        entry = self._entry(path)
+        return any(isinstance(entry.get(op), dict) and entry[op].get("error") in (
+            "ENOENT", "ENOTDIR") for op in ("stat", "lstat", "read"))
 
     def stat(self, path):
         return self._stat(path, "stat")

@@ -38,6 +38,15 @@ _UNIT_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 _UNIT_SUFFIXES = ("service",)
 
 
+def _unit_file_stat(host, path):
+    """What the UNIT argument names on the host, read as the service layer's declared
+    unit file (inputs/service.py), or None."""
+    from gotriage.inputs.reader import reader_of
+    from gotriage.inputs.service import INPUTS
+
+    return reader_of(host).layer(INPUTS).try_stat("unit", path=path)
+
+
 def check_unit_argument(unit, host):
     """Refuse (UsageError) a UNIT argument that is not a service: a name systemd would not
     accept, or a path that is not a regular file named NAME.service (`gotriage service
@@ -50,7 +59,7 @@ def check_unit_argument(unit, host):
         path = unit
         if not path.startswith("/") and host.kind == "live":
             path = os.path.abspath(path)
-        st = host.try_stat(path) if path.startswith("/") else None
+        st = _unit_file_stat(host, path) if path.startswith("/") else None
         if st is not None and not st.is_file:
             raise UsageError("%s is not a unit file (it is a %s): give a unit name or the "
                              "path of a NAME.service file" % (shown, "directory" if st.is_dir

@@ -1,0 +1,56 @@
+"""What the SELinux layer reads: the mode (now and after a reboot), the booleans, the
+policy store and file contexts, the audit logs, and the SELinux tools, run by absolute
+path (host.base.TOOL_DIRS) only to enrich what the files say (facts/selinux.py,
+selinux/logread.py)."""
+
+from gotriage.inputs.spec import Command, File, Layer, Listing, Meta, Need
+
+POLICY_TOOL_TIMEOUT = 30.0  # at least: these load the whole policy (0.5 s on Debian, more on RHEL)
+_POLICY_TOOL = Need(("SEL-AVC",), "it loads the whole policy: slow on a small host, or stuck",
+                    "the denials below are explained from the policy files alone")
+_TOOLS_STUCK = "the SELinux tools are stuck"
+
+INPUTS = Layer("selinux", [
+    File("config", "/etc/selinux/config", "the mode and policy after a reboot"),
+    Meta("selinuxfs", "/sys/fs/selinux", "whether SELinux is enabled in the kernel"),
+    File("enforce", "/sys/fs/selinux/enforce", "the mode now"),
+    Listing("booleans", "/sys/fs/selinux/booleans", "the booleans"),
+    File("boolean", "/sys/fs/selinux/booleans/{name}", "a boolean's current and pending value"),
+    File("booleans-local", "/var/lib/selinux/{policy}/active/booleans.local",
+         "booleans set persistently (setsebool -P)"),
+    Listing("modules", "/var/lib/selinux/{policy}/active/modules",
+            "the policy store's module priorities"),
+    Listing("modules-priority", "/var/lib/selinux/{policy}/active/modules/{priority}",
+            "the modules of a priority (permissive domains: permissive_*)"),
+    File("file-contexts", "/etc/selinux/{policy}/contexts/files/{name}",
+         "the labels the policy gives paths (file_contexts, .homedirs, .local)",
+         max_bytes=16 * 1024 * 1024),
+    Listing("policy-dir", "/etc/selinux/{policy}/policy", "the compiled policy (policy.N)"),
+    Listing("audit-dir", "/var/log/audit", "the audit log and its rotations"),
+    File("audit-log", "{path}", "an audit log (the default ones, or given), read a MiB at a "
+                                "time", ranged=True),
+    Meta("tool", "{dir}/{name}", "whether an SELinux tool is installed"),
+    Command("getenforce", ["{dir}/getenforce"], "the mode, where selinuxfs cannot be read",
+            need=Need(("SEL-MODE",), _TOOLS_STUCK, "SELinux's current mode is taken from "
+                                                   "the files")),
+    Command("getsebool", ["{dir}/getsebool", "-a"], "the booleans, where selinuxfs cannot "
+                                                   "be read",
+            need=Need(("SEL-BOOL",), _TOOLS_STUCK, "the booleans' current values are unknown")),
+    Command("sesearch", ["{dir}/sesearch", "-A", "-s", "{stype}", "-c", "{tclass}", "-p",
+                         "{perm}", "{policy}"],
+            "the types a denied domain may use (at most 4 runs)", need=_POLICY_TOOL),
+    Command("semanage-ports", ["{dir}/semanage", "port", "-l"], "this host's port types",
+            timeout=POLICY_TOOL_TIMEOUT, need=_POLICY_TOOL),
+    Command("semanage-local-ports", ["{dir}/semanage", "port", "-l", "-C"],
+            "the ports the user labelled (whether a port's type is theirs to change)",
+            timeout=POLICY_TOOL_TIMEOUT, need=_POLICY_TOOL),
+    Command("seinfo-types", ["{dir}/seinfo", "{policy}", "--flat", "-t"],
+            "the loaded policy's types (a fix naming a type the policy lacks)",
+            timeout=POLICY_TOOL_TIMEOUT, need=_POLICY_TOOL),
+    Command("matchpathcon", ["{dir}/matchpathcon", "-n", "{paths*}"],
+            "the labels the denials' paths should have (one run, at most 32 paths)",
+            need=_POLICY_TOOL),
+    Command("audit2why", ["{dir}/audit2why", "-p", "{policy}"],
+            "why the policy denied each denial (one run, the AVC lines on stdin)",
+            timeout=POLICY_TOOL_TIMEOUT, need=_POLICY_TOOL),
+])
