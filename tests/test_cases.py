@@ -20,6 +20,7 @@ import sys
 import pytest
 
 from conftest import DATA, ROOT
+from declared_only import DeclaredOnly
 from gotriage import cli
 from gotriage.checks import all_checks, known_ids
 
@@ -37,6 +38,36 @@ KNOWN_GAPS = {
     "SVC-TRACE-LIBRARY": "--trace is live only",
     "SVC-TRACE-SIGNAL": "--trace is live only",
     "SVC-TRACE-UNAVAILABLE": "--trace is live only",
+}
+
+# the declared inputs each case read (test_the_case_produces_its_ids fills it in)
+USED = {}
+
+# Declared inputs (src/gotriage/inputs/, docs/inputs.md) that no case reads yet, with the
+# tests that do read them.  This list may only shrink.
+KNOWN_UNREAD = {
+    "binary/binfmt": "qemu's binfmt_misc: test_binary (live, with qemu-user-binfmt)",
+    "binary/binfmt-entry": "the same",
+    "binary/whatprovides": "rpm -q --whatprovides: test_binary (a recorded rpm answer)",
+    "firewall/ip6tables-save": "the iptables backend: test_firewall_model, test_deadline",
+    "firewall/ipset": "the same",
+    "firewall/iptables-save": "the same",
+    "packages/golang-grep": "the metadata grep: test_packages_realdnf (real createrepo_c)",
+    "packages/keyring": "rpm's keyring: test_packages_realdnf",
+    "packages/var": "a variables file (/etc/dnf/vars): no test yet",
+    "selinux/getenforce": "the SELinux tools: test_deadline, test_selinux_tools",
+    "selinux/getsebool": "the same",
+    "selinux/matchpathcon": "the same",
+    "selinux/seinfo-types": "the same",
+    "selinux/sesearch": "the same",
+    "service/failed-units": "systemd's answers: test_inputs (the services snapshots)",
+    "service/file-contexts": "the same",
+    "service/manager-environment": "the same",
+    "service/selinuxfs": "the same",
+    "toolchain/c-compiler": "CC as a path: test_realgo",
+    "toolchain/group": "--user: test_optins",
+    "toolchain/login-environment": "--user: test_optins",
+    "toolchain/os-release-lib": "a host without /etc/os-release: no test yet",
 }
 
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
@@ -144,10 +175,25 @@ def produced(document, ok):
     return found
 
 
-def run_case(argv):
+def run_case(argv, hosts=None):
+    """(exit code, JSON report) of the case's command, run in this process; each host the
+    command opens is a DeclaredOnly, appended to `hosts` when a list is given."""
+    import gotriage.host
+
+    opened = hosts if hosts is not None else []
+    real_open = gotriage.host.open_host
+
+    def open_host(*args, **kwargs):
+        host = DeclaredOnly(real_open(*args, **kwargs))
+        opened.append(host)
+        return host
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(argv + ["--json"])
+    gotriage.host.open_host = open_host
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(argv + ["--json"])
+    finally:
+        gotriage.host.open_host = real_open
     assert out.getvalue().strip(), (argv, code, err.getvalue())
     return code, json.loads(out.getvalue())
 
@@ -155,10 +201,15 @@ def run_case(argv):
 @pytest.mark.parametrize("name,spec", CASES, ids=[name for name, _ in CASES])
 def test_the_case_produces_its_ids(name, spec, tmp_path_factory):
     argv = argv_of(name, spec["command"], tmp_path_factory)
-    code, document = run_case(argv)
+    hosts = []
+    code, document = run_case(argv, hosts)
     ids = sorted(produced(document, ok_ids()))
     assert ids == spec["expect"], (name, argv)
     assert code == spec["exit"], (name, code)
+    # every read the case made was a declared input (tests/test_inputs.py)
+    refused = [r for host in hosts for r in host.refused]
+    assert not refused, (name, refused[:10])
+    USED[name] = set().union(*(host.used for host in hosts)) if hosts else set()
 
 
 def test_every_problem_id_has_a_case_or_is_a_known_gap():
@@ -173,6 +224,24 @@ def test_every_problem_id_has_a_case_or_is_a_known_gap():
     unknown = sorted(set(KNOWN_GAPS) - registered)
     assert not unknown, "KNOWN_GAPS names ids that are not registered: %s" % unknown
     assert not covered - registered - ok_ids(), "cases expect ids that are not registered"
+
+
+def test_every_declared_input_is_read_by_a_case_or_is_known_unread(tmp_path_factory):
+    from gotriage.checks import LAYER_TABLE, load
+
+    for name, spec in CASES:
+        if name not in USED:  # a run with -k: run the rest here
+            hosts = []
+            run_case(argv_of(name, spec["command"], tmp_path_factory), hosts)
+            USED[name] = set().union(*(host.used for host in hosts)) if hosts else set()
+    declared = {decl.id for layer in LAYER_TABLE if layer.inputs
+                for decl in load(layer.inputs).INPUTS}
+    read = set().union(*USED.values())
+    unread = sorted(declared - read - set(KNOWN_UNREAD))
+    assert not unread, "declared inputs no case reads (add a case, tests/cases/recipes): %s" % unread
+    now_read = sorted(set(KNOWN_UNREAD) & read)
+    assert not now_read, "a case reads these now: take them out of KNOWN_UNREAD: %s" % now_read
+    assert not set(KNOWN_UNREAD) - declared, "KNOWN_UNREAD names undeclared inputs"
 
 
 def test_every_case_says_where_its_data_came_from():

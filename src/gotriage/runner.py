@@ -6,7 +6,8 @@ checks.LAYER_TABLE) and runs its checks, each inside the one crash wrapper (run_
 binary run one layer on one subject (examine).
 """
 
-from gotriage.checks import ALL_LAYERS, LAYER_BY_NAME, all_checks, load
+from gotriage.checks import ALL_LAYERS, LAYER_BY_NAME, NotExamined, all_checks, load
+from gotriage.facts.base import view_of
 from gotriage.findings import SEVERITY_RANK, Evidence, Finding
 
 EXIT_CLEAN = 0
@@ -81,8 +82,11 @@ def run_check(chk, facts):
     """(findings, failed) of one check: a crashing check becomes GOTRIAGE-CHECK-FAILED.
     Every check gotriage runs runs through here."""
     try:
-        produced = list(chk.func(facts) or [])
+        produced = list(chk.func(view_of(facts)) or [])
         failed = False
+    except NotExamined as why:
+        facts.note(str(why))
+        produced, failed = [], False
     except Exception as exc:  # a bug in one check must not hide the others
         import traceback
 

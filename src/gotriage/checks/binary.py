@@ -10,7 +10,7 @@ with real Go binaries, a real glibc 2.31 loader, and real exec failures).
 
 import posixpath
 
-from gotriage.checks import check
+from gotriage.checks import NotExamined, check
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import GOARCH, symbols_needing
@@ -181,7 +181,7 @@ def elf_file(facts):
                 "programs.",
             predicted_error=None if elf.type == 3 else L.exec_format_error(facts.prog),
             fix=[Action.note("run the program built from it instead")]))
-    if facts.host.kind == "live" and facts.target.kind == "host" and facts.stat is not None \
+    if facts.live and facts.target.kind == "host" and facts.stat is not None \
             and not facts.stat.perms & 0o111:
         results.append(_f(
             "BIN-ELF-NOT-EXECUTABLE", "error", "%s is not executable (mode %04o)" % (
@@ -413,8 +413,7 @@ def interpreter(facts):
             return [_f("BIN-INTERP", "ok", "loader %s is present" % interp, subject=interp,
                        evidence=[Evidence.fact("PT_INTERP %s exists on the host" % interp)])]
         if state == "unknown":
-            facts.notes.append("the snapshot does not record the loader %s: not checked" % interp)
-            return []
+            raise NotExamined("the snapshot does not record the loader %s: not checked" % interp)
         evidence = [Evidence.fact("PT_INTERP %s: no such file on the host" % interp)]
         where = "this host"
     else:

@@ -211,15 +211,15 @@ def go_services(facts):
         if sockets and not any(s.pid for s in sockets):
             if facts.as_root:
                 # root reads every fd in /proc: what it does not see is outside this /proc
-                facts._note("no process owns a listening socket as far as /proc/*/fd shows, "
+                facts.note("no process owns a listening socket as far as /proc/*/fd shows, "
                             "read as root: their owners run in another PID namespace (a "
                             "container, or the host outside this one) or the kernel holds them "
                             "(nfsd, lockd): which Go programs listen is unknown")
             else:
-                facts._note("no process owns a listening socket as far as /proc/*/fd shows: run "
+                facts.note("no process owns a listening socket as far as /proc/*/fd shows: run "
                             "as root to see other users' processes")
         return services
-    return facts._memo("go_services", compute)
+    return facts.memo("go_services", compute)
 
 
 def _who(sock):
@@ -362,7 +362,7 @@ def reach(facts):
             continue
         from gotriage.firewall.analysis import analyse
 
-        analysis = facts._memo(("analysis", proto, port),
+        analysis = facts.memo(("analysis", proto, port),
                                lambda port=port, proto=proto: analyse(facts, port, proto))
         results.extend(verdict_findings(facts, analysis, severity="warn", group=True))
     return results
@@ -379,7 +379,7 @@ def port_findings(facts, port, proto="tcp", froms=(), iface=None):
                                      elsewhere=analysis.elsewhere))
     results.extend(verdict_findings(facts, analysis, severity="error", group=False))
     for note in analysis.notes:
-        facts._note(note)
+        facts.note(note)
     return results
 
 

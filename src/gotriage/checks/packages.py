@@ -54,7 +54,7 @@ def _no_manager(facts):
     if facts.manager is None:
         note = "packages layer: no dnf or yum on this host (not an RPM-based system)"
         if note not in facts.notes:
-            facts.notes.append(note)
+            facts.note(note)
         return True
     return False
 
@@ -106,7 +106,7 @@ def repos(facts):
     for rf in facts.repo_files:
         if rf.error is not None:
             if not rf.error.missing:
-                facts.notes.append("repositories in %s not examined: %s%s" % (
+                facts.note("repositories in %s not examined: %s%s" % (
                     rf.path, rf.error.message.lower(),
                     " (run gotriage as root)" if rf.error.denied else ""))
             continue
@@ -190,10 +190,10 @@ def repos(facts):
                 predicted_error=MSG_NO_URL % repo.id, fix=fix, references=[REFERENCES["dnf.conf"]]))
     if not enabled:
         dirs, setting = facts.reposdirs
-        if not facts.repo_files and not any(facts.host.is_dir(d) for d in dirs):
+        if not facts.repo_files and not any(facts.reposdir_exists(d) for d in dirs):
             # Every EL host has /etc/yum.repos.d; without it this is a partial snapshot.
-            facts.notes.append("packages layer: no repository directory (%s) on this host or in "
-                               "this snapshot: repositories not examined" % ", ".join(dirs))
+            facts.note("packages layer: no repository directory (%s) on this host or in "
+                       "this snapshot: repositories not examined" % ", ".join(dirs))
             return results
         evidence = [Evidence.fact("repository files: %s" % (
             ", ".join(rf.path for rf in facts.repo_files) or "none in %s" % ", ".join(dirs)))]

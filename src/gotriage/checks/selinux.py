@@ -2,7 +2,7 @@
 
 import datetime
 
-from gotriage.checks import check
+from gotriage.checks import NotExamined, check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.parsers.audit import size_text
@@ -62,8 +62,8 @@ def mode(facts):
         number, text = cfg.lines["SELINUX"]
         evidence.append(Evidence.file(cfg.path, text, number))
     if current is None:
-        facts.notes.append("SELinux mode not examined: /sys/fs/selinux/enforce unreadable and no getenforce")
-        return []
+        raise NotExamined("SELinux mode not examined: /sys/fs/selinux/enforce unreadable and no "
+                          "getenforce")
     results = []
     configured = cfg.mode if cfg else None
     if current == "disabled":
@@ -302,7 +302,7 @@ def denial_findings(facts, scan, current):
             evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
             predicted_error=best.predicted_error, fix=fix))
     if len(denials) > MAX_DENIAL_FINDINGS:
-        facts.notes.append("%d more distinct denials not shown: run `gotriage avc`" % (
+        facts.note("%d more distinct denials not shown: run `gotriage avc`" % (
             len(denials) - MAX_DENIAL_FINDINGS))
     return results
 

@@ -213,7 +213,7 @@ def modules(facts):
     for name in NETWORK_MODULES:
         state = facts.module(name)
         if not state.known:
-            facts.notes.append(
+            facts.note(
                 "kernel modules not examined: no /proc/modules nor /lib/modules/%s" % facts.kernel
                 if facts.kernel else
                 "kernel modules not examined: no /proc/modules, and the kernel release is unknown")
@@ -234,8 +234,8 @@ def modules(facts):
                                      "kernel-modules-core-%s" % facts.kernel
                                      if (facts.distro and (facts.distro.el or 0) >= 9)
                                      else "kernel-modules-%s" % facts.kernel])]))
-    for path in facts.host.glob("/etc/modules-load.d", lambda n: n.endswith(".conf")):
-        for number, line in enumerate((facts.host.read_text(path) or "").splitlines(), 1):
+    for path, lines in facts.modules_load:
+        for number, line in enumerate(lines, 1):
             word = line.split("#", 1)[0].strip()
             if word in MERGED_CONNTRACK and (facts.distro is None or (facts.distro.el or 99) >= 8):
                 results.append(_f(
@@ -299,7 +299,7 @@ def limits(facts):
     """nofile and nproc for the user gotriage runs as: the rules of limits.conf and
     limits.d (what a new login gets) and the limits of this session (/proc/self/limits)."""
     results = []
-    identity = facts.host.identity()
+    identity = facts.identity
     rules, bad = facts.limit_rules
     for path, number, line in bad:
         results.append(_f("SYS-LIMITS-BAD-LINE", "info", "%s line %d cannot be parsed" % (path, number),

@@ -29,7 +29,7 @@ def _reload(unit):
 
 
 def _memo(facts, name, unit, compute):
-    return facts._memo(("svc", name, unit.name), compute)
+    return facts.memo(("svc", name, unit.name), compute)
 
 
 def _loaded(facts):

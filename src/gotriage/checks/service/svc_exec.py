@@ -222,7 +222,7 @@ def _exec(facts, unit):
     probe = facts.probe(target.real or path)
     if probe.kind == "script" and probe.shebang:
         interp = probe.shebang.split()[0]
-        if interp.startswith("/") and facts.host.try_stat(interp) is None:
+        if interp.startswith("/") and facts.path_stat(interp) is None:
             out.append(_f("SVC-EXEC-SCRIPT", "error", "%s: %s starts with #!%s, which does not exist" % (
                 unit.name, path, interp), unit, subject="shebang",
                 evidence=[ev, Evidence.file(path, "#!" + probe.shebang, 1)],
@@ -239,7 +239,7 @@ def _exec(facts, unit):
                 predicted_error=step("Exec format error"),
                 fix=[Action.command(["go", "build", "-o", posixpath.basename(path), "."],
                                     description="on the build machine, with GOOS=linux GOARCH=%s" % _goarch(machine))]))
-        elif probe.interp and facts.host.try_stat(probe.interp) is None:
+        elif probe.interp and facts.path_stat(probe.interp) is None:
             out.append(_f("SVC-EXEC-INTERP", "error", "%s: %s needs the loader %s, which does not exist here" % (
                 unit.name, path, probe.interp), unit, subject="interp",
                 evidence=[ev, Evidence.fact("PT_INTERP: %s" % probe.interp),

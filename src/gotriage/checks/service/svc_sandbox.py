@@ -40,7 +40,7 @@ def _sandbox(facts, unit):
             for word in facts.expand(unit, a.value).split():
                 optional = word.startswith("-")
                 path = word.lstrip("-+")
-                if optional or not path.startswith("/") or facts.host.exists(path):
+                if optional or not path.startswith("/") or facts.path_stat(path) is not None:
                     continue
                 out.append(_f("SVC-SANDBOX-PATH-MISSING", "error", "%s: %s=%s does not exist" % (
                     unit.name, key, path), unit, subject="%s:%s" % (key, path),

@@ -81,7 +81,7 @@ def _workdir(facts, unit):
         path = identity.home if identity else None
         if not path:
             return []
-    st = facts.host.try_stat(path)
+    st = facts.path_stat(path)
     step = lambda error: "%s: Changing to the requested working directory failed: %s\n%s\n%s: Main process " \
         "exited, code=exited, status=200/CHDIR" % (unit.name, error, _step("CHDIR", unit.main.path if unit.main else "?", error),  # noqa: E731
                                                   unit.name)

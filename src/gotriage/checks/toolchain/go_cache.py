@@ -140,17 +140,12 @@ def _point_elsewhere(ctx, name):
 def _writable(facts, ctx, path):
     """Whether ctx's user may create files at `path`: the directory if it exists, else its
     nearest existing parent.  Returns (writable, path judged, stat)."""
-    current = path
-    while True:
-        st = facts.host.try_stat(current)
-        if st is not None:
-            if not st.is_dir:
-                return False, current, st
-            return st.permits(ctx.identity, "w") and st.permits(ctx.identity, "x"), current, st
-        parent = posixpath.dirname(current)
-        if parent == current:
-            return True, current, None
-        current = parent
+    current, st = facts.nearest_existing(path)
+    if st is None:
+        return True, current, None
+    if not st.is_dir:
+        return False, current, st
+    return st.permits(ctx.identity, "w") and st.permits(ctx.identity, "x"), current, st
 
 
 def _cache_fix(ctx):

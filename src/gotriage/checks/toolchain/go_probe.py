@@ -20,7 +20,7 @@ def probe_runs(facts):
             continue
         result = probe.result
         if result.error == "not-recorded":
-            facts.notes.append("the snapshot has no `go env` output for %s" % ctx.label)
+            facts.note("the snapshot has no `go env` output for %s" % ctx.label)
             continue
         if result.error == "deadline":
             continue  # not started before the run's deadline: GO-INPUT says so

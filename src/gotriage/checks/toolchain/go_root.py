@@ -43,7 +43,7 @@ def goroot(facts):
         if value:
             st_root = facts.install_at(value)
             if st_root is None or not st_root.valid:
-                if facts.host.is_dir(value):
+                if facts.is_dir(value):
                     # An existing directory is taken as GOROOT; the standard library is
                     # then missing from it (go1.19: "not in GOROOT", go1.21+: "not in std").
                     where_word = "std" if (parse_version(probe.version) or (0,))[:2] >= (1, 21) \
