@@ -1,12 +1,14 @@
-"""Secrets out of audit logs (redact.py's rules, applied to audit records).
+"""Secrets out of audit logs (redact_rules.py's rules, applied to audit records).
 
 A raw audit log is read through the records that carry a command line or typed text:
 EXECVE (its arguments), PROCTITLE (the argv, NUL-separated), USER_CMD (sudo's `cmd`) and
 TTY/USER_TTY (`data`).  Their fields are decoded from hex, judged as a command line and by
-every rule of redact.py, and a field that holds a secret is rewritten whole (hex stays
-hex, quoted stays quoted).  The other fields of a record (numbers, names, paths and
+every rule of redact_rules.py, and a field that holds a secret is rewritten whole (hex
+stays hex, quoted stays quoted).  The other fields of a record (numbers, names, paths and
 contexts that the kernel and auditd write) are not judged; a line that is not a raw
-record is judged as text.
+record is judged as text, by the function `audit_log` is given (redact.py's
+`_redact_text`, which calls `audit_records` for a text with audit fields: this module
+imports only redact_rules.py, and redact.py imports it).
 
 Most logs have no trigger word in their commands: the command records are checked 32 at
 a time, with one regular expression for their fields and one call that decodes all their
@@ -18,13 +20,12 @@ import codecs
 import itertools
 import re
 
-from gotriage.host.redact import (
+from gotriage.host.redact_rules import (
     AUDIT_HINTS,
     _each_line,
     _hot_positions,
     _judge_argv,
     _line_numbers,
-    _redact_text,
     _shapes,
     _shapes_hint,
     _whole_line,
@@ -189,12 +190,13 @@ _NOT_RECORD = re.compile(r"\n(?!type=|node=|\Z)")
 MAX_OTHER_LINES = 256  # more lines that are not records: the text is judged as text
 
 
-def audit_log(text):
+def audit_log(text, redact_text):
     """`text` redacted as an audit log, or None when it is not one.  In a record, the
     fields that carry a command line or typed text (EXECVE arguments, PROCTITLE, USER_CMD
     cmd, TTY data) are decoded and judged by every rule; the other fields are numbers,
     names, paths and contexts that the kernel and auditd write, and are kept.  Lines that
-    are not records (a syslog line, an `ausearch -i` line) are judged as text, one by one."""
+    are not records (a syslog line, an `ausearch -i` line) are judged as text, one by one,
+    with `redact_text(line, True)` (redact.py's `_redact_text`, given by the caller)."""
     if not _RECORD.match(text) or ") : " in text:
         return None
     others = []
@@ -207,7 +209,7 @@ def audit_log(text):
         end = text.find("\n", start)
         end = len(text) if end == -1 else end
         line = text[start:end]
-        new = _redact_text(line, True)
+        new = redact_text(line, True)
         if new != line:
             out.append(text[last:start])
             out.append(new)
