@@ -75,7 +75,7 @@ def work(tmp_path, monkeypatch):
         made.append(real_mkdtemp(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(snapshot.tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)  # snapshot.py imports it when needed
     crafted = tmp_path / "crafted"
     crafted.mkdir()
     return {"tmp": tmp_path, "dir": crafted, "area": area, "made": made}
@@ -741,7 +741,9 @@ def test_interrupt_during_extraction_cleans_up(work, monkeypatch):
             out.write(b"half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(snapshot, "unpack_archive", interrupted)
+    from gotriage.host import archive as archive_module  # snapshot.py imports it when needed
+
+    monkeypatch.setattr(archive_module, "unpack_archive", interrupted)
     with pytest.raises(KeyboardInterrupt):
         open_snapshot(archive)
     assert len(work["made"]) == 1 and not os.path.exists(work["made"][0])

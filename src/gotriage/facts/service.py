@@ -23,7 +23,6 @@ from gotriage.inputs.reader import reader_of
 from gotriage.inputs.service import INPUTS, SYSTEMD_STUCK
 from gotriage.knowledge import systemd as K
 from gotriage.knowledge.go import systemd_default_path
-from gotriage.parsers.journal import parse_journal
 from gotriage.parsers.passwd import parse_group, parse_passwd
 from gotriage.parsers.systemd_unit import (
     WordError,
@@ -697,6 +696,8 @@ class ServiceFacts(Facts):
         `journalctl -u UNIT`."""
         def compute():
             if self.journal_text is not None:
+                from gotriage.parsers.journal import parse_journal  # 27 patterns: when asked
+
                 return parse_journal(self.journal_text), Evidence.fact("journal text given with --journal")
             argv = self.io.decl("journal").argv({"unit": unit.name})
             result = self.io.run("journal", unit=unit.name, need=Need(
@@ -710,6 +711,8 @@ class ServiceFacts(Facts):
             if result.error:
                 self.note("journal of %s not read: %s" % (unit.name, result.excerpt(1)))
                 return None, None
+            from gotriage.parsers.journal import parse_journal
+
             journal = parse_journal(result.stdout)
             return journal, Evidence.command(result, "")
         return self._memo(("journal", unit.name), compute)

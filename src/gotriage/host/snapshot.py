@@ -20,18 +20,8 @@ import base64
 import json
 import os
 import posixpath
-import shutil
 import stat as _stat
-import tempfile
 
-from gotriage.host.archive import (
-    ArchiveError,
-    ArchiveLimits,
-    check_room,
-    open_archive,
-    scan_archive,
-    unpack_archive,
-)
 from gotriage.host.base import (
     DEFAULT_MAX_READ,
     DEFAULT_TIMEOUT,
@@ -136,7 +126,9 @@ class SnapshotHost(Host):
         files = os.path.join(fs_path(self.directory), b"files")
         local = os.path.join(files, fs_path(norm.lstrip("/")))
         # A hand-made snapshot directory could hold symlinks: never leave it.
-        base = os.path.realpath(files)
+        base = self.__dict__.get("_files_real")
+        if base is None:  # (once: the snapshot's own files/ does not move)
+            base = self._files_real = os.path.realpath(files)
         real = os.path.realpath(local)
         if real != base and not real.startswith(base + b"/"):
             return None
@@ -262,6 +254,8 @@ class SnapshotHost(Host):
 
     def close(self):
         if self._cleanup:
+            import shutil
+
             shutil.rmtree(self._cleanup, ignore_errors=True)
             self._cleanup = None
 
@@ -282,6 +276,14 @@ def extract_archive(archive, target, limits=None):
     it into the empty directory `target`: anything that could write outside it (absolute
     names, `..`, links, devices, FIFOs) and anything over a limit is refused before a byte
     is written (host/archive.py)."""
+    from gotriage.host.archive import (
+        ArchiveError,
+        ArchiveLimits,
+        open_archive,
+        scan_archive,
+        unpack_archive,
+    )
+
     limits = limits or ArchiveLimits()
     try:
         with open_archive(archive) as f:
@@ -299,6 +301,20 @@ def open_snapshot(path, limits=None):
     close() removes."""
     if os.path.isdir(path):
         return SnapshotHost(_find_manifest_dir(path, path), origin=path)
+    # an archive: its machinery (tarfile, the decompressors, tempfile) is imported only
+    # here, so that reading a snapshot directory does without it
+    import shutil
+    import tempfile
+
+    from gotriage.host.archive import (
+        ArchiveError,
+        ArchiveLimits,
+        check_room,
+        open_archive,
+        scan_archive,
+        unpack_archive,
+    )
+
     limits = limits or ArchiveLimits()
     try:
         with open_archive(path) as f:
