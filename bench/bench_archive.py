@@ -227,7 +227,7 @@ ARCHIVES = [
     ("truncated.tar.gz", "8 MiB snapshot cut in half", truncated, [], "truncated archive"),
     ("bad-crc.tar.gz", "8 MiB snapshot, wrong gzip CRC", bad_crc, [], "CRC check failed"),
     ("garbage.tar.gz", "64 KiB of random bytes named .tar.gz", garbage, [],
-     "not a readable tar archive"),
+     "not a snapshot directory or archive"),
     ("text.tar.gz", "gzipped text named .tar.gz", gzipped_text, [], "not a tar"),
     ("collected.tar.gz", "valid: this machine's `gotriage collect`", collected, [], None),
     ("go-binaries.tar.gz", "valid: 8 Go binaries as collect records them",

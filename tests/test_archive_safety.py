@@ -634,13 +634,13 @@ def test_other_compressions_corrupt(work, tmp_path, mode):
     ("notar.tar.gz", gzip.compress(b"just some text, not a tar archive\n" * 50),
      "the gzip data is not a tar"),
     ("notar.tar.bz2", bz2.compress(b"text\n" * 500), "the bzip2 data is not a tar"),
-    ("empty.tar.gz", b"", "(empty)"),
-    ("emptygz.tar.gz", gzip.compress(b""), "(empty)"),
+    ("empty.tar.gz", b"", "(an empty file)"),
+    ("emptygz.tar.gz", gzip.compress(b""), "(an empty file)"),
 ])
 def test_wrong_magic(work, name, data, fragment):
     archive = write_bytes(work["dir"] / name, data)
-    assert_refused(work, archive, "not a readable tar archive", fragment)
-    assert_cli_refuses(work, archive, "not a readable tar archive")
+    assert_refused(work, archive, "not a snapshot directory or archive", fragment)
+    assert_cli_refuses(work, archive, "not a snapshot directory or archive")
 
 
 @pytest.mark.parametrize("fmt,compress", [(tarfile.PAX_FORMAT, None),

@@ -133,11 +133,12 @@ def test_user_login_shell_context(tmp_path, toolchains, login_user):
     assert f["fix"][0]["path"] == os.path.join(login_user.pw_dir, ".bash_profile")
 
 
-def test_unknown_user_is_a_note_not_a_crash(tmp_path):
+def test_unknown_user_is_a_usage_error(tmp_path):
     run = run_gotriage(["check", "--json", "--user", "no-such-user-xyz", "--project", str(tmp_path)],
                        env=base_env(tmp_path, []))
-    assert run.returncode in (0, 1), run.stderr
-    assert any("no-such-user-xyz" in n for n in run.json["notes"])
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == ("gotriage: error: --user no-such-user-xyz: no such user on "
+                                   "this host (not in /etc/passwd)\n")
 
 
 def test_netrc_readable_by_others_and_redacted_in_snapshots(tmp_path, toolchains):

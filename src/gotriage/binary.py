@@ -11,7 +11,7 @@ no subprocess): a whole `gotriage binary` process stays close to the interpreter
 start-up.
 """
 
-from gotriage.facts.binary import TARGET_HELP, BinaryError, BinaryFacts, Target  # noqa: F401
+from gotriage.facts.binary import BinaryError, BinaryFacts, Target, target_help  # noqa: F401
 from gotriage.runner import examine
 
 LAYER = "binary"

@@ -20,9 +20,10 @@ def _add_deadline_option(p):
     """--deadline, on every command that may run commands on the host."""
     from gotriage.host.base import DEFAULT_DEADLINE
 
-    p.add_argument("--deadline", type=_seconds, default=DEFAULT_DEADLINE, metavar="SECONDS",
+    p.add_argument("--deadline", type=_deadline_seconds, default=DEFAULT_DEADLINE,
+                   metavar="SECONDS",
                    help="end the run about SECONDS after it began, whatever hangs (default "
-                        "%g; 0: none): a command not started by then is skipped and reported, "
+                        "%g; 0: none; else at least 1): a command not started by then is skipped and reported, "
                         "one started before gets at most the time left; --timeout still bounds "
                         "each command" % DEFAULT_DEADLINE)
 
@@ -31,23 +32,45 @@ def _add_timeout_option(p, examples):
     """--timeout: the bound of the commands gotriage runs when given; without it each
     command has its own (docs/inputs.md: 10 s, quick probes 5 s, `su -` 15 s).  The
     inputs reader applies it (inputs/reader.py, Reader.timeout_of)."""
-    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                   help="kill a command it runs (%s) after this long (default 10 s; quick "
+    p.add_argument("--timeout", type=_timeout_seconds, default=None, metavar="SECONDS",
+                   help="kill a command it runs (%s) after this long, at least 1 (default 10 s; quick "
                         "probes at most 5 s; a command slow by nature, such as one that "
                         "loads the whole SELinux policy, keeps its own longer bound: "
                         "docs/inputs.md)" % examples)
 
 
-def _seconds(text):
+def _seconds(text, zero_means=None):
+    """A number of seconds, at least 1 (shorter, every command would look hung: `go env`
+    alone may take a few hundred milliseconds on a cold cache); 0 only where it means
+    something (`zero_means`)."""
     import argparse
 
+    value = seconds_value(text, zero_means is not None)
+    if value is None:
+        raise argparse.ArgumentTypeError("needs a number of seconds, at least 1%s: not %r" % (
+            " (or 0: %s)" % zero_means if zero_means else "", text))
+    return value
+
+
+def seconds_value(text, zero_allowed=False):
+    """float(text) when it is a usable number of seconds (>= 1, or 0 if allowed), else None."""
     try:
         value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("not a number of seconds: %r" % text) from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("needs a number of seconds >= 0, not %r" % text)
+    except (TypeError, ValueError):
+        return None
+    if value == 0 and zero_allowed:
+        return value
+    if not 1 <= value < float("inf"):
+        return None
     return value
+
+
+def _timeout_seconds(text):
+    return _seconds(text)
+
+
+def _deadline_seconds(text):
+    return _seconds(text, zero_means="no deadline")
 
 
 def _add_host_options(p, layers):
@@ -86,6 +109,7 @@ def build_parser():
         epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.")
     parser.add_argument("--version", action="version", version="gotriage " + __version__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = sub.choices  # name -> its parser (main() reports errors with its usage)
 
     p = sub.add_parser("check", help="examine this host (or a snapshot), layer by layer")
     _add_host_options(p, LAYERS)
@@ -102,17 +126,19 @@ def build_parser():
     p = sub.add_parser("collect", help="record what `check` reads into a snapshot for offline analysis")
     _add_host_options(p, LAYERS)
     p.add_argument("-o", "--output", required=True, metavar="DIR|FILE.tar.gz",
-                   help="a new directory, or an archive ending in .tar.gz (written mode 0600)")
+                   help="a new directory, or an archive named .tar.gz, .tgz, .tar.xz, "
+                        ".tar.bz2 or .tar (written mode 0600)")
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser("binary", help="will this Go binary run here (or on elN, or on a glibc "
                                       "version)? what will the user see if not?")
     p.add_argument("file", metavar="FILE", help="the ELF program to examine (read in small parts, "
                                                 "never run)")
+    from gotriage.facts.binary import target_help
+
     p.add_argument("--target", default="host", metavar="TARGET",
-                   help="where it should run: host (default: this host, or the snapshot's), "
-                        "el7, el8, el9, el10 (x86_64; elN:ARCH for another architecture), or "
-                        "a glibc version such as 2.28")
+                   help="where it should run: %s; default: host (this host, or the "
+                        "snapshot's; elN is x86_64)" % target_help())
     _add_root_options(p, "read FILE from a snapshot (a path on the recorded host) and target "
                          "that host")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
@@ -141,6 +167,7 @@ def build_parser():
     p.add_argument("--no-tools", action="store_true",
                    help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
                         "for a log from another host, whose policy this host's tools would not know")
+    p.add_argument("--no-color", action="store_true", help="never use colour (avc uses none)")
     p.set_defaults(func=cmd_avc)
 
     p = sub.add_parser("service", help="why a Go service does not start under systemd: unit, "
@@ -235,6 +262,36 @@ def _options(args):
             "users": args.user, "network": args.network, "timeout": args.timeout}
 
 
+def _validate_subjects(host, args):
+    """--project and --user name things on the host examined (live, or the snapshot's):
+    a directory and users that exist there, else a one-line usage error.  Read through
+    the toolchain layer's declared inputs, as the layer itself reads them."""
+    from gotriage.host.base import HostError
+    from gotriage.inputs.reader import reader_of
+    from gotriage.inputs.toolchain import INPUTS
+
+    io = reader_of(host).layer(INPUTS)
+    where = "in the snapshot" if host.kind == "snapshot" else "on this host"
+    if args.project:
+        project = _options(args)["project"]
+        try:
+            st = io.stat("project", dir=project)
+        except HostError as err:
+            if not err.unrecorded:  # (a snapshot that says nothing of it: the layer notes that)
+                raise ToolError("--project %s: %s %s" % (project, err.message.lower(),
+                                                         where)) from None
+            st = None
+        if st is not None and not st.is_dir:
+            raise ToolError("--project %s is not a directory" % project)
+    if args.user:
+        from gotriage.facts.contexts import lookup_user
+
+        unknown = [u for u in args.user if lookup_user(io, name=u) is None]
+        if unknown:
+            raise ToolError("--user %s: no such user %s (not in /etc/passwd)" % (
+                ", ".join(unknown), where))
+
+
 def _validate_ids(ids):
     if not ids:
         return  # (known_ids imports every layer's checks: not for nothing)
@@ -275,6 +332,7 @@ def cmd_check(args):
     _validate_ids(args.ignore)
     host = _host_opener(args)(args.root)
     try:
+        _validate_subjects(host, args)
         report = runner.run(host, args.layer or list(LAYERS), _options(args), args.ignore,
                             args.fail_on)
         return _print_report(report, args)
@@ -301,11 +359,14 @@ def cmd_collect(args):
     from gotriage import runner
     from gotriage.checks import LAYERS
     from gotriage.host.live import LiveHost
-    from gotriage.host.recorder import RecordingHost
+    from gotriage.host.recorder import OTHER_ARCHIVES, RecordingHost, archive_mode
 
     out = args.output
     if os.path.exists(out) and not (os.path.isdir(out) and not os.listdir(out)):
         raise ToolError("%s already exists: give a new path" % out)
+    if archive_mode(out) is None and out.lower().endswith(OTHER_ARCHIVES):
+        raise ToolError("%s: collect writes a directory, or a .tar.gz, .tgz, .tar.xz, .tar.bz2 "
+                        "or .tar archive (what check --root reads)" % out)
     # what is read in ranges (audit logs) waits in an unnamed file beside the output, not
     # in memory (and not in /tmp, which may be a tmpfs)
     spill_dir = os.path.dirname(os.path.abspath(out))
@@ -315,6 +376,7 @@ def cmd_collect(args):
         raise ToolError("cannot write in %s: %s" % (spill_dir, exc)) from None
     host.set_deadline(args.deadline)
     try:
+        _validate_subjects(host, args)
         report = runner.run(host, args.layer or list(LAYERS), _options(args))
         try:
             host.save(out)
@@ -326,7 +388,7 @@ def cmd_collect(args):
         len(host.paths), len(host.commands), out))
     for note in report.notes:
         _warn("gotriage: not recorded: %s\n" % note)
-    if out.endswith((".tar.gz", ".tgz")):
+    if archive_mode(out) is not None:
         advice = _archive_advice(out)
         if advice:
             _warn("gotriage: note: %s\n" % advice)
@@ -453,7 +515,11 @@ def main(argv=None):
         if args is not None:
             return _dispatch(args)
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    args, extra = parser.parse_known_args(args_list)
+    if extra:
+        # the subcommand's usage, not the top-level one (`check --bogus`, `checks -v`)
+        command = parser.commands.get(getattr(args, "command", None), parser)
+        command.error("unrecognized arguments: %s" % " ".join(extra))
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -501,13 +567,12 @@ def _parse_binary_fast(argv):
         i += 1
     if values["file"] is None or values["fail_on"] not in ("info", "warn", "error"):
         return None
-    try:
-        if values["timeout"] is not None:
-            values["timeout"] = float(values["timeout"])
-        values["deadline"] = float(values["deadline"])
-    except ValueError:
-        return None
-    if not 0 <= values["deadline"] < float("inf"):
+    if values["timeout"] is not None:
+        values["timeout"] = seconds_value(values["timeout"])
+        if values["timeout"] is None:
+            return None  # argparse says why
+    values["deadline"] = seconds_value(values["deadline"], zero_allowed=True)
+    if values["deadline"] is None:
         return None
     return _Args(**values)
 

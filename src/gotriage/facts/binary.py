@@ -37,8 +37,15 @@ from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import CachedReader, ElfError, parse_elf, parse_header
 from gotriage.runner import NotExaminable
 
-TARGET_HELP = ("host, el7, el8, el9, el10 (elN:ARCH for another architecture), or a glibc "
-               "version such as 2.28")
+
+def target_help():
+    """What --target accepts, in the one wording its help and its errors use (the EL
+    releases from knowledge.releases; imported here, not at start-up)."""
+    from gotriage.knowledge.releases import EL_GLIBC
+
+    return "host, %s (elN:ARCH for another architecture), or a glibc version 2.0 to 2.%d " \
+        "such as 2.28" % (", ".join("el%d" % k for k in sorted(EL_GLIBC)),
+                         L.NEWEST_GLIBC[1] + L.GLIBC_TARGET_SLACK)
 _RPM_DBS = ("/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
             "/usr/lib/sysimage/rpm/rpmdb.sqlite")
 
@@ -51,6 +58,12 @@ class BinaryError(NotExaminable):
 def _is_version(text):
     # ASCII digits: str.isdigit() is also true for "²", which int() refuses
     return all(p and not p.strip("0123456789") for p in text.split(".")) and 2 <= len(text.split(".")) <= 3
+
+
+def _is_glibc_release(text):
+    """2.N, N at most a release or two past the newest glibc gotriage knows (2.x since 1997)."""
+    parts = [int(p) for p in text.split(".")]
+    return parts[0] == 2 and parts[1] <= L.NEWEST_GLIBC[1] + L.GLIBC_TARGET_SLACK
 
 
 class Target(object):
@@ -69,21 +82,20 @@ class Target(object):
         base, _, arch = self.spec.strip().lower().partition(":")
         if arch:
             if not arch.replace("_", "").isalnum():
-                raise BinaryError("unknown --target %r: use %s" % (spec, TARGET_HELP))
+                raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
             self.arch = L.normalise_machine(arch)
         if base.startswith("el") and base[2:] and not base[2:].strip("0123456789"):
             from gotriage.knowledge.releases import EL_GLIBC
 
             self.kind, self.el = "el", int(base[2:])
             if self.el not in EL_GLIBC:
-                raise BinaryError("unknown --target %r: gotriage knows el%s" % (
-                    spec, ", el".join(str(k) for k in sorted(EL_GLIBC))))
+                raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
             self.glibc_version = EL_GLIBC[self.el]
             self.arch = self.arch or "x86_64"
-        elif _is_version(base):
+        elif _is_version(base) and _is_glibc_release(base):
             self.kind, self.glibc_version = "glibc", base
         else:
-            raise BinaryError("unknown --target %r: use %s" % (spec, TARGET_HELP))
+            raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
 
     @property
     def label(self):

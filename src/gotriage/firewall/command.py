@@ -53,6 +53,11 @@ def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
     from gotriage.runner import Report, settle_inputs
 
     facts = FirewallFacts(host, timeout=timeout)
+    names = [i.name for i in facts.interfaces]
+    if iface and names and iface not in names:  # (none known: the notes say why)
+        raise UsageError("--iface %s: no such interface on %s (it has %s)" % (
+            iface, "the recorded host" if host.kind == "snapshot" else "this host",
+            ", ".join(names)))
     findings = port_findings(facts, port, proto, froms, iface)
     notes = list(facts.notes)
     for op, path, message in host.denied:

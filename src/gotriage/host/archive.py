@@ -422,8 +422,8 @@ def _walk(stream, limits, origin, tally):
             break
         header = _header(block) if len(block) == BLOCK else None
         if first and header is None:
-            raise ArchiveError("%s: not a readable tar archive (%s)" % (origin, (
-                "empty" if not block else "the %s data is not a tar" % stream.kind
+            raise ArchiveError("%s: not a snapshot directory or archive (%s)" % (origin, (
+                "an empty file" if not block else "the %s data is not a tar" % stream.kind
                 if stream.compressed else "no gzip, bzip2, xz or tar header")))
         if header is None:
             if len(block) < BLOCK:

@@ -33,6 +33,20 @@ from gotriage.host.base import (
 from gotriage.host.redact import STREAM_PIECE, redact_bytes, redact_env, redact_stream
 from gotriage.host.snapshot import FORMAT_VERSION, MANIFEST, command_key, encode_output
 
+# The archives `collect` writes (and `check --root` reads: host/archive.py), by suffix.
+ARCHIVE_SUFFIXES = ((".tar.gz", "w:gz"), (".tgz", "w:gz"), (".tar.xz", "w:xz"),
+                    (".txz", "w:xz"), (".tar.bz2", "w:bz2"), (".tbz2", "w:bz2"), (".tar", "w"))
+# What looks like an archive it does not write: refused rather than made a directory.
+OTHER_ARCHIVES = (".zip", ".gz", ".xz", ".bz2", ".zst", ".7z", ".rar", ".cpio", ".rpm")
+
+
+def archive_mode(dest):
+    """tarfile's write mode for an archive named `dest`, or None (a directory)."""
+    for suffix, mode in ARCHIVE_SUFFIXES:
+        if dest.endswith(suffix):
+            return mode
+    return None
+
 
 class RecordingHost(Host):
     kind = "live"
@@ -247,12 +261,13 @@ class RecordingHost(Host):
             pos = end
 
     def save(self, dest):
-        """Write the snapshot to a new directory, or to a .tar.gz (mode 0600)."""
+        """Write the snapshot to a new directory, or to an archive (mode 0600) whose name
+        says its compression: ARCHIVE_SUFFIXES."""
         if self._spill_error is not None:
             raise OSError("could not keep what was read in the spill file in %s: %s" % (
                 self._spill_dir or tempfile.gettempdir(), self._spill_error))
         self._spill.flush()
-        if dest.endswith((".tar.gz", ".tgz")):
+        if archive_mode(dest) is not None:
             return self._save_archive(dest)
         return self._save_directory(dest)
 
@@ -273,13 +288,15 @@ class RecordingHost(Host):
 
     def _save_archive(self, dest):
         top = posixpath.basename(dest)
-        for suffix in (".tar.gz", ".tgz"):
+        mode = archive_mode(dest)
+        for suffix, _mode in ARCHIVE_SUFFIXES:
             if top.endswith(suffix):
                 top = top[: -len(suffix)]
+                break
         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         os.fchmod(fd, 0o600)
         now = time.time()
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz",
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode=mode,
                                                             encoding="utf-8") as tar:
             for rel, size, pieces in self.snapshot_members():
                 info = tarfile.TarInfo(top + "/" + rel)

@@ -61,6 +61,13 @@ GLIBC_LIBRARIES = ("libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "l
                    "libcrypt.so.1", "libmvec.so.1", "ld-linux-x86-64.so.2", "ld-linux.so.2",
                    "ld-linux-aarch64.so.1", "ld64.so.2", "ld64.so.1")
 
+# The newest glibc release gotriage knows of (2.43, January 2026: the glibc 2.43 release
+# announcement; 2.42 was August 2025, Debian's glibc 2.42 transition request).  glibc
+# releases twice a year (February, August), so a --target a release or two newer than
+# this is taken as written; a version past that, or not 2.x, is a mistake.
+NEWEST_GLIBC = (2, 43)
+GLIBC_TARGET_SLACK = 2  # releases past NEWEST_GLIBC a --target may name
+
 # Version needs that are not GLIBC_x.y but still demand a minimum glibc.
 GLIBC_ABI_VERSIONS = {"GLIBC_ABI_DT_RELR": "2.36"}
 GLIBC_SKIPPED_VERSIONS = ("GLIBC_PRIVATE",)

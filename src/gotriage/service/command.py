@@ -53,6 +53,9 @@ def check_unit_argument(unit, host):
     /etc/passwd` must not read the password file as a unit and propose line deletions)."""
     from gotriage.quoting import visible
 
+    if not unit.strip():
+        raise UsageError("UNIT is empty: give a unit name (app, app.service) or the path of "
+                         "a NAME.service file")
     base = unit.rstrip("/").rpartition("/")[2] if "/" in unit else unit
     shown = visible(unit)
     if "/" in unit:
