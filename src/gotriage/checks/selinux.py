@@ -26,8 +26,11 @@ def _when(stamp):
 # ---------------------------------------------------------------------------------------
 @check("SEL-MODE", LAYER, "SELinux mode, now and after a reboot", findings={
     "SEL-MODE-DISABLED": (
-        "SELinux is disabled: nothing is denied, and no denial explains a failure.",
-        "/sys/fs/selinux (absent) or getenforce, /etc/selinux/config",
+        "SELinux is disabled, or not in use at all (a system that is not of the EL family, "
+        "whose kernel runs without SELinux: an /etc/selinux/config there has no effect): "
+        "nothing is denied, and no denial explains a failure.",
+        "/sys/fs/selinux (absent) or getenforce, /etc/selinux/config, /proc/filesystems "
+        "(no selinuxfs), /etc/os-release",
         "nothing to fix for Go; to enable it set SELINUX=permissive in /etc/selinux/config, "
         "`touch /.autorelabel` and reboot."),
     "SEL-MODE-PERMISSIVE": (
@@ -46,7 +49,9 @@ def _when(stamp):
         "SELinux is disabled now but the config enables it: files created meanwhile have no "
         "label, and booting enforcing without a relabel breaks services (and logins).",
         "/sys/fs/selinux (absent) and the SELINUX= line",
-        "`touch /.autorelabel` before rebooting (the relabel takes a while), or boot permissive first."),
+        "`touch /.autorelabel` before rebooting (the relabel takes a while), or boot permissive "
+        "first; when the kernel boots with selinux=0, take it off its command line too "
+        "(`grubby --update-kernel ALL --remove-args selinux`)."),
 })
 def mode(facts):
     """The mode from /sys/fs/selinux/enforce (or getenforce) against SELINUX= and
@@ -67,14 +72,33 @@ def mode(facts):
     results = []
     configured = cfg.mode if cfg else None
     if current == "disabled":
-        if configured in ("enforcing", "permissive"):
+        not_in_kernel = facts.kernel_has_selinux is False and facts.el_family is False \
+            and not facts.selinux_off_at_boot
+        if configured in ("enforcing", "permissive") and not_in_kernel:
+            # e.g. Debian with its SELinux policy package installed but not activated: the
+            # config file has no effect, and a relabel would fix nothing
+            number, text = cfg.lines["SELINUX"]
+            results.append(_f("SEL-MODE-DISABLED", "info",
+                              "SELinux is not in use: this kernel runs without it (no selinuxfs "
+                              "in /proc/filesystems), so %s (%s) has no effect" % (
+                                  CONFIG_PATH, text.strip()),
+                              evidence=evidence + [Evidence.fact(
+                                  "/proc/filesystems lists no selinuxfs; not an EL-family "
+                                  "system (/etc/os-release)")]))
+        elif configured in ("enforcing", "permissive"):
+            fix = [Action.command(["touch", "/.autorelabel"],
+                                  description="relabel the whole file system on the next boot")]
+            if facts.selinux_off_at_boot:
+                evidence.append(Evidence.fact("/proc/cmdline: selinux=0"))
+                fix.insert(0, Action.command(
+                    ["grubby", "--update-kernel", "ALL", "--remove-args", "selinux"],
+                    description="the kernel boots with selinux=0, which overrides the config "
+                                "file: take it off the command line of every kernel"))
             results.append(_f("SEL-MODE-RELABEL", "warn",
                               "SELinux is disabled now; /etc/selinux/config says %s: relabel "
                               "before that reboot" % configured, evidence=evidence,
                               why="Files created while SELinux was off carry no label.",
-                              fix=[Action.command(["touch", "/.autorelabel"],
-                                                  description="relabel the whole file system "
-                                                              "on the next boot")]))
+                              fix=fix))
         elif cfg is None:
             results.append(_f("SEL-MODE", "ok", "SELinux is not in use (no selinuxfs, no %s)" % CONFIG_PATH))
         else:

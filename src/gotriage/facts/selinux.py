@@ -112,6 +112,37 @@ class SELinuxFacts(Facts):
         return self._once("config", load)
 
     @property
+    def kernel_has_selinux(self):
+        """False when the running kernel has no SELinux (selinuxfs is not a file system it
+        knows: not built in, or not the LSM it booted with), True when it does, None when
+        /proc/filesystems cannot be read (or was not recorded)."""
+        def load():
+            text = self.io.read_text("filesystems")
+            if text is None:
+                return None
+            return any(line.split()[-1:] == ["selinuxfs"] for line in text.splitlines())
+        return self._once("kernel", load)
+
+    @property
+    def selinux_off_at_boot(self):
+        """True when the kernel command line says selinux=0 (or None if unread)."""
+        def load():
+            text = self.io.read_text("cmdline")
+            return None if text is None else "selinux=0" in text.split()
+        return self._once("cmdline", load)
+
+    @property
+    def el_family(self):
+        """Whether the host is an EL-family system (SELinux on by default), from
+        /etc/os-release; None when that is unknown."""
+        def load():
+            from gotriage.parsers.os_release import el_major, parse_os_release
+
+            text = self.io.read_text("os-release")
+            return None if text is None else el_major(parse_os_release(text)) is not None
+        return self._once("el", load)
+
+    @property
     def selinuxfs(self):
         """True when selinuxfs is mounted (SELinux enabled in the kernel)."""
         return self._once("fs", lambda: self.io.exists("enforce"))

@@ -14,6 +14,11 @@ INPUTS = Layer("selinux", [
     File("config", "/etc/selinux/config", "the mode and policy after a reboot"),
     Meta("selinuxfs", "/sys/fs/selinux", "whether SELinux is enabled in the kernel"),
     File("enforce", "/sys/fs/selinux/enforce", "the mode now"),
+    File("filesystems", "/proc/filesystems", "whether the running kernel has SELinux at all "
+                                             "(selinuxfs registered)"),
+    File("cmdline", "/proc/cmdline", "selinux=0 on the kernel command line"),
+    File("os-release", "/etc/os-release", "an EL-family system (SELinux is its default) or "
+                                          "another, where a config file alone means nothing"),
     Listing("booleans", "/sys/fs/selinux/booleans", "the booleans"),
     File("boolean", "/sys/fs/selinux/booleans/{name}", "a boolean's current and pending value"),
     File("booleans-local", "/var/lib/selinux/{policy}/active/booleans.local",

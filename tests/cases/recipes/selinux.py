@@ -12,7 +12,7 @@ import hashlib
 import os
 
 from recipes import case, data_case
-from recipes.build import ALICE, data, el_host
+from recipes.build import ALICE, Snapshot, data, el_host
 
 SNAPSHOT = "{case}/snapshot"
 SELINUX = ["check", "--root", SNAPSHOT, "--layer", "selinux"]
@@ -100,6 +100,37 @@ def sel_mode_disabled(directory):
       HAND_BUILT, SELINUX, ["SEL-MODE-RELABEL"])
 def sel_mode_relabel(directory):
     save(host(enforce=None), directory)
+
+
+@case("sel-mode-relabel-selinux-0",
+      "An EL host booted with selinux=0 on the kernel command line (the kernel then has no "
+      "selinuxfs) while the config says enforcing: relabel, and take selinux=0 off first.",
+      HAND_BUILT + "; /proc/filesystems of a real kernel without SELinux "
+      "(tests/data/proc/filesystems-no-selinux), a hand-written RHEL-style /proc/cmdline",
+      SELINUX, ["SEL-MODE-RELABEL"])
+def sel_mode_relabel_selinux_0(directory):
+    s = host(enforce=None)
+    s.real("/proc/filesystems", "proc/filesystems-no-selinux")
+    s.file("/proc/cmdline", "BOOT_IMAGE=(hd0,gpt2)/vmlinuz-5.14.0-362.8.1.el9_3.x86_64 "
+                            "root=/dev/mapper/rl-root ro selinux=0 rhgb quiet\n")
+    save(s, directory)
+
+
+@case("sel-mode-not-in-kernel",
+      "Debian with its SELinux policy package installed but never activated: "
+      "/etc/selinux/config says permissive, the kernel runs without SELinux; no relabel "
+      "(that would fix nothing), only the fact.",
+      "hand-built snapshot (tests/cases/recipes/selinux.py): this machine's real Debian 12 "
+      "os-release and /proc/filesystems (tests/data/other, tests/data/proc), the config file "
+      "Debian's selinux-policy-default installs", SELINUX, ["SEL-MODE-DISABLED"], exit=0)
+def sel_mode_not_in_kernel(directory):
+    s = Snapshot("debian-dev")
+    s.real("/etc/os-release", "other/debian-12/etc/os-release")
+    s.file("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    s.file("/etc/selinux/config", "SELINUX=permissive\nSELINUXTYPE=default\nSETLOCALDEFS=0\n")
+    s.real("/proc/filesystems", "proc/filesystems-no-selinux")
+    s.file("/proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0-28-amd64 root=/dev/sda1 ro quiet\n")
+    save(s, directory)
 
 
 @case("sel-mode-permissive-mismatch",
