@@ -603,3 +603,21 @@ def test_live_read_of_a_proc_sysctl():
     with open("/proc/sys/kernel/osrelease", "rb") as f:
         expected = f.read(4096)
     assert LiveHost().read("/proc/sys/kernel/osrelease") == expected
+
+
+def test_a_file_recorded_by_its_stat_only_reads_as_not_recorded(tmp_path):
+    make_snapshot(tmp_path / "snap", paths={
+        "/usr/bin/app": {"stat": {"mode": 0o100755, "size": 4096}},
+        "/etc/gone": {"stat": {"error": "ENOENT"}}})
+    host = open_snapshot(str(tmp_path / "snap"))
+    for read in (lambda p: host.read(p), lambda p: host.read_range(p, 0, 64)):
+        with pytest.raises(HostError) as info:
+            read("/usr/bin/app")
+        assert info.value.code == "ENODATA" and info.value.unrecorded
+        assert not info.value.missing and info.value.message == "not recorded in the snapshot"
+        with pytest.raises(HostError) as info:
+            read("/etc/gone")  # recorded as missing
+        assert info.value.missing and not info.value.unrecorded
+        with pytest.raises(HostError) as info:
+            read("/etc/never-asked")  # the snapshot says nothing of it
+        assert info.value.missing and info.value.unrecorded

@@ -358,8 +358,10 @@ def go_install_binaries(facts):
     for install in facts.toolchain.installs:
         if not install.valid:
             continue
-        problems = [f for f in facts.install_binary_findings(install)
-                    if f.severity in ("warn", "error")]
+        found = facts.install_binary_findings(install)
+        if found is None:
+            continue  # not examined (not recorded, unreadable): a note says so, no ✓
+        problems = [f for f in found if f.severity in ("warn", "error")]
         if not problems:
             results.append(_f("SYS-GOBIN", "ok", "%s runs here (%s)" % (install.go, install.version_text),
                               subject=install.root))

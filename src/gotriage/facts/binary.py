@@ -168,6 +168,9 @@ class BinaryFacts(Facts):
 
                 self.buildinfo = read_buildinfo(self.elf, self.reader)
         except HostError as err:
+            if err.unrecorded:  # a snapshot that kept the file's stat, not its contents
+                raise BinaryError("%s not examined: its contents are not recorded in the "
+                                  "snapshot" % path) from None
             raise BinaryError("cannot read %s: %s" % (path, err.message)) from None
 
     @classmethod

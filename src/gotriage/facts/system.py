@@ -248,13 +248,16 @@ class SystemFacts(Facts):
     # -- Go binaries of the installs -----------------------------------------------------------
     def install_binary_findings(self, install):
         """The binary layer's findings for an install's bin/go against this host (the
-        same analysis as `gotriage binary`), or [] when it cannot be examined."""
+        same analysis as `gotriage binary`), or None when it cannot be examined (the
+        notes say why)."""
         def compute():
             from gotriage.runner import NotExaminable, examine  # the binary layer, by name
 
             try:
                 return examine("binary", self.host, {"path": install.go}, self.notes)
             except NotExaminable as err:
-                self.notes.append("%s not examined: %s" % (install.go, err))
-                return []
+                text = str(err)
+                self.note(text if text.startswith(install.go) else
+                          "%s not examined: %s" % (install.go, text))
+                return None
         return self._memo(("gobin", install.root), compute)

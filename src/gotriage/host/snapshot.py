@@ -149,9 +149,7 @@ class SnapshotHost(Host):
         if local and os.path.isfile(local):
             with open(local, "rb") as f:
                 return f.read(max_bytes)
-        if local and os.path.isdir(local):
-            raise HostError("EISDIR", path, "read")
-        raise HostError("ENOENT", path, "read")
+        raise self._no_contents(path, local)
 
     def read_range(self, path, offset, length, redact=None):
         self._result(path, "read")
@@ -160,9 +158,23 @@ class SnapshotHost(Host):
             with open(local, "rb") as f:
                 f.seek(offset)
                 return f.read(length)
+        raise self._no_contents(path, local)
+
+    def _no_contents(self, path, local):
+        """The error for a read the snapshot cannot answer: a directory; a file it says
+        exists but whose contents it did not record (ENODATA, unrecorded: not a missing
+        file, not a broken one); or a path it says nothing about (ENOENT, unrecorded
+        unless it recorded the path as missing)."""
         if local and os.path.isdir(local):
-            raise HostError("EISDIR", path, "read")
-        raise HostError("ENOENT", path, "read")
+            return HostError("EISDIR", path, "read")
+        st = self._entry(path).get("stat")
+        if isinstance(st, dict) and _stat.S_ISREG(st.get("mode") or 0):
+            err = HostError("ENODATA", path, "read", "not recorded in the snapshot")
+            err.unrecorded = True
+            return err
+        err = HostError("ENOENT", path, "read")
+        err.unrecorded = not self._recorded_missing(path)
+        return err
 
     def _stat(self, path, op):
         value = self._result(path, op)
