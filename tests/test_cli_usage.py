@@ -157,3 +157,19 @@ def test_a_program_the_snapshot_did_not_record_is_not_recorded_not_broken():
     assert not run.results("SYS-GOBIN-WONT-RUN") and not run.results("SYS-GOBIN")
     assert "/usr/local/go/bin/go not examined: its contents are not recorded in the " \
            "snapshot" in run.json["notes"]
+
+
+def test_port_on_a_snapshot_without_socket_tables_does_not_say_nothing_listens():
+    run = run_gotriage(["port", "8080", "--root", EL9, "--json"])
+    assert run.returncode == 0, run.stderr
+    assert not run.results("FW-LISTEN-NONE")
+    assert ("the socket tables were not read (no `ss -ltune`, no /proc/net/tcp; a snapshot that "
+            "did not record them): whether anything listens on 8080/tcp is unknown"
+            in run.json["notes"])
+
+
+def test_a_path_is_named_once_under_not_examined():
+    run = run_gotriage(["check", "--root", EL9, "--project", "/home/alice", "--json"])
+    mentions = [n for n in run.json["notes"] if "/etc/sudoers" in n]
+    assert mentions == ["sudo context not examined: /etc/sudoers is not readable (run gotriage "
+                        "as root)"], mentions

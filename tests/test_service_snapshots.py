@@ -264,3 +264,18 @@ def test_under_python36_too():
                    env=clean_env())
     report = json.loads(proc.stdout.decode())
     assert "SVC-LABEL-DENIED" in {r["id"] for r in report["results"]}
+
+
+def test_an_unexplained_exec_failure_gives_a_next_step_not_its_meaning(tmp_path):
+    journal = tmp_path / "journal.txt"
+    journal.write_text("2024-05-01T10:00:00+0000 web1 systemd[1]: worker.service: Main process "
+                       "exited, code=exited, status=203/EXEC\n")
+    from conftest import run_gotriage
+
+    run = run_gotriage(["service", "worker", "--root", EL9, "--journal", str(journal), "--json"])
+    [finding] = run.results("SVC-JOURNAL-EXEC")
+    assert finding["title"] == "worker.service: status=203/EXEC"  # no cause found
+    [fix] = finding["fix"]
+    assert fix["kind"] == "note"
+    assert "`gotriage service worker.service --trace`" in fix["description"]
+    assert "could not execute the ExecStart= program" not in fix["description"]

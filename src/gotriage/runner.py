@@ -176,6 +176,10 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
     for facts in facts_by_layer.values():
         notes.extend(n for n in facts.notes if n not in notes)
     for op, path, message in host.denied:
+        # a layer that already said what it could not examine because of this path says it
+        # better ("sudo context not examined: /etc/sudoers is not readable"): once is enough
+        if any(_names(note, path) for note in notes):
+            continue
         note = "could not %s %s: %s" % (op, path, message.lower())
         if note not in notes:
             notes.append(note)
@@ -184,6 +188,17 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
     if toolchain is not None:
         report.contexts = toolchain.contexts
     return report
+
+
+def _names(note, path):
+    """Whether `note` names `path` as a whole word (/etc/sudoers, not /etc/sudoers.d/x)."""
+    at = note.find(path)
+    while at >= 0:
+        end = at + len(path)
+        if (at == 0 or note[at - 1] in " (`'\"") and (end == len(note) or note[end] in " :,)`'\""):
+            return True
+        at = note.find(path, end)
+    return False
 
 
 def examine(layer, host, options, notes=None):

@@ -253,6 +253,11 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
                        predicted_error="dial %s <host>:%d: connect: connection refused" % (proto, port),
                        fix=[Action.note("publish the port from the namespace (podman/docker `-p %d:%d`) "
                                         "or run the service with the host's network" % (port, port))])]
+        if not facts.sockets_known:
+            facts.note("the socket tables were not read (no `ss -ltune`, no /proc/net/%s; a "
+                       "snapshot that did not record them): whether anything listens on %d/%s "
+                       "is unknown" % (proto, port, proto))
+            return []
         return [_f("FW-LISTEN-NONE", severity, "nothing listens on %d/%s" % (port, proto), subject=subject,
                    evidence=[Evidence.fact("no %s socket on port %d in /proc/net/%s{,6}" % (proto, port, proto))],
                    why="A connection the firewall lets through finds no socket: the kernel answers with "

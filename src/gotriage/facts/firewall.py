@@ -162,11 +162,19 @@ class FirewallFacts(Facts):
         """Every listening TCP and bound UDP socket of this network namespace."""
         return self._memo("sockets", self._load_sockets)
 
+    @property
+    def sockets_known(self):
+        """Whether the socket tables were read at all (ss, or /proc/net/tcp and the like):
+        without them an empty `sockets` means "not recorded", not "nothing listens"."""
+        self.sockets  # noqa: B018 - loads them, and sets what was read
+        return self._cache.get("sockets-known", False)
+
     def _load_sockets(self):
         # ss -e: both protocols, with inode, uid and v6only, from sock_diag (no -p: ss would
         # read every process's fds, which attach_owners does only for the sockets asked about)
         result = self.run("ss")
         if result.ok:
+            self._cache["sockets-known"] = True
             found = parse_ss(result.text, "tcp") + parse_ss(result.text, "udp")
             for sock in found:
                 sock.source = "ss -ltune"
@@ -177,12 +185,14 @@ class FirewallFacts(Facts):
                 text = self.io.read_text("proc-net", proto=proto + suffix)
                 if text is None:
                     continue
+                self._cache["sockets-known"] = True
                 found.extend(parse_proc_net(text, proto, family, self.byteorder))
         # /proc cannot tell IPv6-only from dual-stack: a snapshot may hold `ss -ltn` / `ss -lun`
         if result.error == "not-recorded":
             for proto in ("tcp", "udp"):
                 older = self.run("ss-" + proto)
                 if older.ok:
+                    self._cache["sockets-known"] = True
                     self._merge_ss(found, parse_ss(older.text, proto), proto)
         elif result.error == "not-found":
             self._note("ss is not installed: an IPv6 socket on [::] may or may not take IPv4 "
@@ -216,8 +226,11 @@ class FirewallFacts(Facts):
             skipped = len(self.host.denied) - mark
             del self.host.denied[mark:]  # one note below, not one per file descriptor
             if skipped and len(found) < len(wanted):
-                self._note("%d file descriptors of other processes could not be read: some sockets' "
-                           "owners are unknown (run as root)" % skipped)
+                self._note("%d file descriptors of other processes could not be read%s: some "
+                           "sockets' owners are unknown%s" % (skipped, *(
+                               (" even as root", " (processes of another user namespace, or "
+                                                 "kept from root by the kernel's ptrace rules)")
+                               if self.as_root else ("", " (run as root)"))))
         return found
 
     def _scan_fds(self, wanted, found):

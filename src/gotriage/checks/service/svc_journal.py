@@ -151,7 +151,7 @@ def _journal(facts, unit):
         title = "%s: status=%d/%s%s%s" % (unit.name, code, K.exit_status_name(code),
                                          " (%s)" % detail if detail else "", _link(causes))
         evidence = ev(step, exit_event, journal.first("locate", "chdir", "credentials", "namespace"))
-        fix = list(causes[0].fix) if causes else [Action.note(K.EXIT_STATUS[code][1])]
+        fix = list(causes[0].fix) if causes else _unexplained(unit, code)
         why = K.EXIT_STATUS[code][1] + "."
         if not causes and code == 203 and detail and "Permission denied" in detail:
             why += " Nothing else explains the denial: check the SELinux label and AVCs (`ausearch -m AVC -ts recent`)."
@@ -272,3 +272,30 @@ def _home_fix(facts, unit):
                                            "(Go's os.UserHomeDir/os.UserCacheDir), which a service "
                                            "without User= does not get"),
             _reload(unit)]
+
+
+# What to look at when the journal names a spawn step that failed and nothing gotriage
+# read explains it: a next step, not the status's meaning again.
+def _unexplained(unit, code):
+    from gotriage.quoting import shell_join
+
+    name = unit.name
+    if code == 203:
+        text = ("nothing in the unit, the program or its label explains it: `%s` starts the "
+                "program as the unit's user under strace and shows the failing call (live "
+                "host, asks first)" % shell_join(["gotriage", "service", name, "--trace"]))
+    elif code == 200:
+        text = ("nothing gotriage read explains it: check that WorkingDirectory=%s exists and "
+                "that the unit's user may enter every directory on its way (namei -l)"
+                % (unit.value("WorkingDirectory") or ""))
+    elif code in (217, 216):
+        key, db = ("User", "passwd") if code == 217 else ("Group", "group")
+        value = unit.value(key)
+        text = ("nothing gotriage read explains it: the %s may come from LDAP or SSSD, not "
+                "/etc/%s: %s on the host" % (key.lower(), db, "`%s`" % shell_join(
+                    ["getent", db, value]) if value else "getent " + db))
+    else:
+        text = ("nothing gotriage read explains it: `%s`, and each ReadWritePaths=, "
+                "ReadOnlyPaths= and BindPaths= entry must exist"
+                % shell_join(["systemd-analyze", "security", name]))
+    return [Action.note(text)]
