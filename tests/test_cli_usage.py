@@ -173,3 +173,34 @@ def test_a_path_is_named_once_under_not_examined():
     mentions = [n for n in run.json["notes"] if "/etc/sudoers" in n]
     assert mentions == ["sudo context not examined: /etc/sudoers is not readable (run gotriage "
                         "as root)"], mentions
+
+
+def test_checks_explains_one_id_as_the_docs_do():
+    run = run_gotriage(["checks", "sel-mode-relabel"])
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == ("SEL-MODE-RELABEL  (check SEL-MODE, layer selinux: SELinux mode, now "
+                        "and after a reboot)")
+    assert lines[1].startswith("  meaning:  SELinux is disabled now but the config enables it")
+    assert any(line.startswith("  fix:      `touch /.autorelabel`") for line in lines)
+    as_json = run_gotriage(["checks", "SVC-WORKDIR", "--json"]).json
+    ids = [e["id"] for e in as_json]
+    assert ids[0] == "SVC-WORKDIR" and ids[1:] == sorted(ids[1:]) and len(ids) >= 3
+    assert all(i.startswith("SVC-WORKDIR-") for i in ids[1:])
+    assert all(e["meaning"] and e["check"] == "SVC-WORKDIR" for e in as_json)
+    one_line_error(run_gotriage(["checks", "NOPE-X"]),
+                   "unknown check or finding id: NOPE-X (see `gotriage checks`)")
+
+
+def test_the_summary_says_how_many_problems_ignore_left_out():
+    base = ["check", "--root", EL9, "--project", "/home/alice", "--layer", "toolchain"]
+    full = run_gotriage(base + ["--json"]).json
+    assert full["summary"].get("ignored") == 0
+    ignored = run_gotriage(base + ["--json", "--ignore", "GO-ROOT-MISMATCH", "--ignore",
+                                   "GO-CACHE"]).json
+    left = [r for r in full["results"] if r["id"] == "GO-ROOT-MISMATCH"
+            or r["check"] == "GO-CACHE" and r["severity"] != "ok"]
+    assert left and ignored["summary"]["ignored"] == len(left)
+    assert ignored["schema_version"] == "1.2"
+    text = run_gotriage(base + ["--ignore", "GO-ROOT-MISMATCH"]).stdout
+    assert text.splitlines()[-1].endswith("(1 left out by --ignore)")

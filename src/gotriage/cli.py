@@ -207,7 +207,11 @@ def build_parser():
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_port)
 
-    p = sub.add_parser("checks", help="list every check and the finding ids it can report")
+    p = sub.add_parser("checks", help="list every check and the finding ids it can report; "
+                                      "with IDs, what each means, its evidence and its fix")
+    p.add_argument("ids", nargs="*", metavar="ID",
+                   help="a check or finding id (SVC-EXEC, GO-ROOT-MISMATCH): print its "
+                        "documentation, as docs/findings.md has it")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_checks)
     return parser
@@ -483,8 +487,10 @@ def cmd_port(args):
 
 
 def cmd_checks(args):
-    from gotriage.checks import all_checks
+    from gotriage.checks import all_checks, known_ids
 
+    if args.ids:
+        return _explain_ids(args, known_ids())
     checks = all_checks()
     if args.json:
         import json
@@ -498,6 +504,42 @@ def cmd_checks(args):
         _write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
         for finding_id, doc in sorted(c.findings.items()):
             _write("    %-30s %s\n" % (finding_id, doc.meaning))
+    return 0
+
+
+def _explain_ids(args, known):
+    """`gotriage checks ID...`: the meaning, evidence and fix of each id (a check's id
+    gives the check and every finding id it can report)."""
+    wanted = [i.strip().upper() for i in args.ids]
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        raise ToolError("unknown check or finding id: %s (see `gotriage checks`)" % ", ".join(unknown))
+    entries = []
+    for ident in wanted:
+        chk = known[ident]
+        ids = chk.ids() if ident == chk.id else [ident]
+        for finding_id in ids:
+            doc = chk.findings.get(finding_id)
+            entries.append({"id": finding_id, "check": chk.id, "layer": chk.layer,
+                            "title": chk.title,
+                            "meaning": doc.meaning if doc else "the check's own result: %s" % (
+                                chk.title),
+                            "evidence": doc.evidence if doc else "",
+                            "fix": doc.fix if doc else ""})
+    if args.json:
+        import json
+
+        _write(json.dumps(entries, indent=2) + "\n")
+        return 0
+    import textwrap
+
+    for number, e in enumerate(entries):
+        _write(("\n" if number else "") + "%s  (check %s, layer %s: %s)\n" % (
+            e["id"], e["check"], e["layer"], e["title"]))
+        for label in ("meaning", "evidence", "fix"):
+            if e[label]:
+                _write(textwrap.fill(e[label], 96, initial_indent="  %-10s" % (label + ":"),
+                                     subsequent_indent=" " * 12) + "\n")
     return 0
 
 

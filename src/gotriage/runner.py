@@ -16,8 +16,9 @@ EXIT_ERROR = 2
 
 
 class Report(object):
-    def __init__(self, host, layers, findings, notes, fail_on="warn", tool_errors=0):
+    def __init__(self, host, layers, findings, notes, fail_on="warn", tool_errors=0, ignored=0):
         self.host = host
+        self.ignored = ignored  # problems --ignore left out of the findings (not ok results)
         self.layers = list(layers)
         self.findings = findings
         self.notes = notes
@@ -165,11 +166,16 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
         return facts_by_layer[layer]
 
     options["facts_of"] = facts_of
+    ignored = 0
     for chk in all_checks(layers):
-        if chk.id in ignore or is_input_check(chk):
+        if is_input_check(chk):
             continue
         produced, failed = run_check(chk, facts_of(chk.layer))
+        if chk.id in ignore:  # run all the same, to say how many problems were left out
+            ignored += sum(1 for f in produced if f.severity != "ok")
+            continue
         errors += failed
+        ignored += sum(1 for f in produced if f.id in ignore and f.severity != "ok")
         findings.extend(f for f in produced if f.id not in ignore)
     findings, failed = settle_inputs(findings, facts_by_layer, layers, ignore)
     errors += failed
@@ -183,7 +189,7 @@ def run(host, layers, options=None, ignore=(), fail_on="warn"):
         note = "could not %s %s: %s" % (op, path, message.lower())
         if note not in notes:
             notes.append(note)
-    report = Report(host, layers, merge(findings), notes, fail_on, errors)
+    report = Report(host, layers, merge(findings), notes, fail_on, errors, ignored)
     toolchain = facts_by_layer.get("toolchain") if "toolchain" in layers else None
     if toolchain is not None:
         report.contexts = toolchain.contexts

@@ -12,7 +12,7 @@ import time
 
 from gotriage import __version__
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def to_dict(report):
@@ -38,6 +38,7 @@ def to_dict(report):
             "worst": report.worst,
             "fail_on": report.fail_on,
             "tool_errors": report.tool_errors,
+            "ignored": getattr(report, "ignored", 0),
             "exit_code": report.exit_code,
         },
     }

@@ -93,6 +93,8 @@ def render(report, style, verbose=False):
     summary = "%d error%s, %d warning%s, %d info, %d ok" % (
         counts["error"], "" if counts["error"] == 1 else "s", counts["warn"],
         "" if counts["warn"] == 1 else "s", counts["info"], counts["ok"])
+    if getattr(report, "ignored", 0):
+        summary += " (%d left out by --ignore)" % report.ignored
     if report.tool_errors:
         summary += "; %d check%s failed inside gotriage" % (
             report.tool_errors, "" if report.tool_errors == 1 else "s")
