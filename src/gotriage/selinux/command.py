@@ -13,6 +13,8 @@ from gotriage.facts.selinux import SELinuxFacts
 from gotriage.findings import shell_join
 from gotriage.knowledge.selinux import HOST_WIDE_CAUTION
 from gotriage.parsers.audit import size_text
+from gotriage.report.words import count as _count
+from gotriage.selinux import logread
 from gotriage.selinux import module as modwriter
 from gotriage.selinux.analyzers import (
     MODULE_NAME,
@@ -72,9 +74,13 @@ def _when(stamp):
 
 
 def analyse(host, logs=None, since=None, timeout=10.0, explaining=True, use_tools=True,
-            rerun=None):
+            rerun=None, judge=None):
+    """(facts, scan, [(denial, explanations)]); `judge(scan)`, when given, sees the scan
+    before any denial is explained (and may raise UsageError)."""
     facts = SELinuxFacts(host, logs, since, timeout, use_tools, rerun=rerun)
     scan = facts.scan
+    if judge is not None:
+        judge(scan)
     denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
     if not explaining:
         return facts, scan, [(d, []) for d in denials]
@@ -92,10 +98,10 @@ def tool_lines(facts):
         run = facts.tool_runs.get(name)
         if run is None:
             continue
-        result, count, used = run
-        what = ("the labels of %d path%s" % (count, "" if count == 1 else "s") if name == "matchpathcon"
+        result, asked, used = run
+        what = ("the labels of %s" % _count(asked, "path") if name == "matchpathcon"
                 else "the policy's types" if name == "seinfo"
-                else "%d AVC line%s on stdin" % (count, "" if count == 1 else "s"))
+                else "%s on stdin" % _count(asked, "AVC line"))
         if used:
             status = "used"
         elif result.ok:
@@ -152,33 +158,30 @@ def rerun_argv(args):
 
 
 def run(args, open_host, write):
-    """The command; returns its exit code."""
+    """The command; returns its exit code.  Bad input (a time, a module name, a module
+    file that exists, a log that cannot be read or is not an audit log) is a UsageError:
+    one line, nothing on stdout, exit 2."""
     since = parse_since(args.since) if args.since else None
-    if args.module and (not valid_module_name(args.module) or args.module.lower() in RESERVED):
-        raise UsageError("module names are letters, digits and _, starting with a letter, and "
-                         "not a policy keyword: %r" % args.module)
+    if args.module is not None:
+        check_module_name(args.module)
+        refuse_existing(module_files(args.module))
     logs = None
     if args.logs:
         logs = [p if (args.root or p.startswith("/")) else os.path.abspath(p) for p in args.logs]
     host = open_host(args.root)
     try:
         explaining = bool(args.json or args.module or not args.raw_rules)
-        facts, scan, explained = analyse(host, logs, since, args.timeout, explaining,
-                                         use_tools=not args.no_tools, rerun=rerun_argv(args))
-        unreadable = [e for e in scan.files if e.get("error")]
+        facts, scan, explained = analyse(
+            host, logs, since, args.timeout, explaining, use_tools=not args.no_tools,
+            rerun=rerun_argv(args),
+            judge=lambda scan: judge_logs(scan, explicit=bool(logs), snapshot=bool(args.root)))
         code = EXIT_DENIALS if explained else EXIT_CLEAN
-        if unreadable and len(unreadable) == len(scan.files):
-            code = EXIT_ERROR
         module = None
         if args.module:
             te, fc, chosen = module_parts(args.module, explained)
             module = {"name": args.module, "denials": len(chosen), "files": [], "commands": []}
             if te:
-                for suffix, text in ((".te", te), (".fc", fc)):
-                    if text:
-                        with open(args.module + suffix, "w") as f:
-                            f.write(text)
-                        module["files"].append(args.module + suffix)
+                module["files"] = write_module_files(args.module, ((".te", te), (".fc", fc)))
                 module["commands"] = [a.render() for a in
                                       modwriter.build_commands(args.module, with_fc=bool(fc))]
                 module["te"], module["fc"] = te, fc
@@ -195,42 +198,133 @@ def run(args, open_host, write):
         host.close()
 
 
+# -- bad input: one line, exit 2 ----------------------------------------------------------------
+def check_module_name(name):
+    """What semodule and checkmodule accept, narrowed to what is also a plain file name and
+    a policy identifier: letters, digits and _, starting with a letter, not a keyword."""
+    if not valid_module_name(name) or name.lower() in RESERVED:
+        raise UsageError("--module %r: module names are letters, digits and _, starting "
+                         "with a letter, and not a policy keyword" % name)
+
+
+def module_files(name):
+    """The files `--module NAME` writes (.te, .fc) and those its printed commands write
+    (.mod, .pp), in the current directory."""
+    return [name + suffix for suffix in (".te", ".fc", ".mod", ".pp")]
+
+
+def refuse_existing(paths):
+    """The rule of `collect -o`: an existing file is never overwritten."""
+    for path in paths:
+        if os.path.lexists(path):
+            raise UsageError("%s already exists: give a new module name" % path)
+
+
+def write_module_files(name, parts):
+    """Write each (suffix, text) with text, as a new file (never over one that appeared
+    since the check); returns the names written."""
+    written = []
+    try:
+        for suffix, text in parts:
+            if text:
+                path = name + suffix
+                with open(path, "x") as f:
+                    written.append(path)
+                    f.write(text)
+    except OSError as exc:
+        for path in written:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        if isinstance(exc, FileExistsError):
+            raise UsageError("%s already exists: give a new module name" % exc.filename) from None
+        raise UsageError("cannot write %s: %s" % (exc.filename or name, exc.strerror or exc)) from None
+    return written
+
+
+def log_problem(entry, snapshot=False):
+    """Why one log read (a ScanResult.files entry) is no audit log, in a line; None when
+    it is one."""
+    path, code = entry["path"], entry.get("error")
+    if code in ("ENOENT", "ENOTDIR"):
+        return "%s: no such file%s" % (path, " in the snapshot" if snapshot else "")
+    if code == "EISDIR":
+        return "%s is a directory, not an audit log" % path
+    if code == "EBINARY":
+        return "%s is not an audit log (binary data)" % path
+    if code:
+        denied = code in ("EACCES", "EPERM") and not snapshot
+        return "cannot read %s: %s%s" % (path, entry.get("message") or code,
+                                         " (audit logs are for root to read)" if denied else "")
+    if not entry.get("records"):
+        return "no audit records in %s" % path
+    return None
+
+
+def judge_logs(scan, explicit, snapshot=False):
+    """Every log given on the command line must be an audit log that can be read; of the
+    default logs, audit.log must be readable (an empty one, as rotation leaves it, is a
+    clean result), a rotation that is not is reported under "Not read".  Raises
+    UsageError with one line naming every log at fault."""
+    if explicit:
+        bad = [log_problem(e, snapshot) for e in scan.files]
+    else:
+        bad = [log_problem(e, snapshot) for e in scan.files
+               if e["path"] == logread.AUDIT_LOG and e.get("error")]
+        if bad and not snapshot and scan.files[-1].get("error") in ("ENOENT", "ENOTDIR"):
+            bad[-1] += " (is auditd running? else name the logs to read)"
+    bad = [b for b in bad if b]
+    if bad:
+        raise UsageError("; ".join(bad))
+
+
 def summary_line(scan):
     read = [e for e in scan.files if not e.get("error")]
-    return "%d distinct denials (%d denial records%s) in %d log%s (%s)%s" % (
-        len(scan.denials), scan.avc_records,
+    return "%s (%s%s) in %s (%s)%s" % (
+        _count(len(scan.denials), "distinct denial"), _count(scan.avc_records, "denial record"),
         ", %d USER_AVC" % scan.user_avc_records if scan.user_avc_records else "",
-        len(read), "" if len(read) == 1 else "s", size_text(scan.bytes),
+        _count(len(read), "log"), size_text(scan.bytes),
         ", %s .. %s UTC" % (_when(scan.first), _when(scan.last)) if scan.first else "")
 
 
 def _stderr_problems(scan):
-    for entry in scan.files:
-        if entry.get("error"):
-            sys.stderr.write("gotriage: cannot read %s: %s\n" % (entry["path"], entry.get("message") or entry["error"]))
     for line in problem_lines(scan):
         sys.stderr.write("gotriage: %s\n" % line)
 
 
 def problem_lines(scan):
+    """What was not read, a line each (samples indented): default logs that could not
+    be read, lines that are not audit records, records that could not be parsed."""
     out = []
+    for entry in scan.files:
+        if entry.get("error"):
+            out.append(log_problem(entry))
     if scan.unrecognized:
-        out.append("%d lines are not audit records%s" % (scan.unrecognized, "" if not scan.too_long
-                                                         else " (%d longer than 1 MB)" % scan.too_long))
+        out.append("%s%s" % (_count(scan.unrecognized, "line is not an audit record",
+                                    "lines are not audit records"),
+                             "" if not scan.too_long else
+                             " (%d longer than 1 MB)" % scan.too_long))
         out.extend("  %s, byte %d: %s" % s for s in scan.unrecognized_samples)
     if scan.bad_avc:
-        out.append("%d AVC records could not be parsed" % scan.bad_avc)
+        out.append(_count(scan.bad_avc, "AVC record could not be parsed",
+                          "AVC records could not be parsed"))
         out.extend("  %s, byte %d: %s" % s for s in scan.bad_avc_samples)
     if scan.stray_gs:
-        out.append("%d records have a stray 0x1D (ENRICHED separator) and were read as one line" % scan.stray_gs)
+        out.append(_count(scan.stray_gs,
+                          "record has a stray 0x1D (ENRICHED separator) and was read as one line",
+                          "records have a stray 0x1D (ENRICHED separator) and were read as one line"))
         out.extend("  %s, byte %d: %s" % s for s in scan.stray_gs_samples)
     if scan.glued:
-        out.append("%d records start inside another line (a truncated write before them)" % scan.glued)
+        out.append(_count(scan.glued, "record starts inside another line",
+                          "records start inside another line") +
+                   " (a truncated write before %s)" % ("it" if scan.glued == 1 else "them"))
     if scan.overflow:
-        out.append("%d denial records beyond the first 5000 distinct denials are in the totals "
-                   "and rules only" % scan.overflow)
+        out.append(_count(scan.overflow, "denial record beyond the first 5000 distinct denials "
+                          "is in the totals and rules only", "denial records beyond the first "
+                          "5000 distinct denials are in the totals and rules only"))
     if scan.skipped_since:
-        out.append("%d denial records older than --since skipped" % scan.skipped_since)
+        out.append("%s older than --since skipped" % _count(scan.skipped_since, "denial record"))
     out.extend(scan.notes)
     return out
 
@@ -240,9 +334,6 @@ def render_text(facts, scan, explained, module, verbose=False):
     mode = facts.mode[0]
     if mode:
         lines.append("SELinux on this host: %s (policy %s)" % (mode, facts.policy_name))
-    for entry in scan.files:
-        if entry.get("error"):
-            lines.append("cannot read %s: %s" % (entry["path"], entry.get("message") or entry["error"]))
     tools = tool_lines(facts)
     if tools:
         lines.append("asked: " + tools[0])
@@ -297,8 +388,8 @@ def render_text(facts, scan, explained, module, verbose=False):
     if module is not None:
         lines.append("")
         if module["files"]:
-            lines.append("Module %s (%d denials nothing narrower fixes): wrote %s" % (
-                module["name"], module["denials"], ", ".join(module["files"])))
+            lines.append("Module %s (%s nothing narrower fixes): wrote %s" % (
+                module["name"], _count(module["denials"], "denial"), ", ".join(module["files"])))
             lines.extend("    " + c for c in module["commands"])
         elif explained:
             lines.append("Module %s: not written, every denial has a narrower fix above" % module["name"])

@@ -12,6 +12,9 @@ AUDIT_DIR = "/var/log/audit"
 AUDIT_LOG = AUDIT_DIR + "/audit.log"
 _ROTATED = re.compile(r"^audit\.log\.(\d+)(\.gz)?$")
 MAX_INFLATE = 4 * CHUNK  # decompressed bytes handed on at a time
+# what makes a line an audit record (in audit.log, syslog and dmesg forms alike): its stamp
+_RECORD = re.compile(br"audit\(\d{1,11}\.\d{1,9}:\d+\)")
+_RECORD_MAX = 64  # the longest stamp looked for across two chunks
 
 
 def default_logs(host):
@@ -65,14 +68,30 @@ def _chunks(host, path):
 def scan(host, paths=None, since=None, explicit=False):
     """Scan `paths` (default: the audit log and its rotations) into a ScanResult.
     A missing default rotation is skipped; a log that cannot be read is recorded with
-    its error (an explicit log that is missing is an error too)."""
+    its error (an explicit log that is missing is an error too).
+
+    Each file read is judged on the way: its entry says whether it holds any audit
+    record (`records`); a file whose first chunk has NUL bytes and no audit record is
+    binary data (error EBINARY), and is not read further (a program, /dev/zero)."""
     scanner = Scanner(since=since)
     for path in paths or default_logs(host):
         scanner.start_file(path)
         entry = scanner.result.files[-1]
+        records = False
+        tail = b""
         try:
             for data in _chunks(host, path):
+                if not records:
+                    records = bool(_RECORD.search(tail + data[:_RECORD_MAX])
+                                   or _RECORD.search(data))
+                    tail = data[-_RECORD_MAX:]
+                    if not records and not entry["bytes"] and b"\0" in data:
+                        entry["error"] = "EBINARY"
+                        entry["message"] = "binary data"
+                        break
                 scanner.feed(data)
+            else:
+                entry["records"] = records
         except HostError as err:
             entry["error"] = err.code
             entry["message"] = err.message
