@@ -49,6 +49,8 @@ def made(name, how, needed_by, path):
 REQUIREMENTS = [
     # -- Go and C ---------------------------------------------------------------------------
     tool("go", "golang-go", "test_realgo, test_sudo, conftest toolchains (Debian's go 1.19)"),
+    tool("zsh", "zsh", "test_completion: the zsh completion script parses and loads"),
+    tool("groff", "groff-base", "test_completion: the man page renders without warnings"),
     file("/usr/lib/go-1.19/bin/go", "golang-1.19-go",
          "conftest toolchains: Debian's go1.19.8, one of the three real Go releases"),
     tool("gcc", "gcc", "cgo binaries (binary_support, test_binary, test_realgo, test_service_live)"),

@@ -117,7 +117,14 @@ def test_contents(pyz):
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")
                 or set(n.split("/")) & {"tests", "test", "conftest.py"}
                 or n.split("/")[-1].startswith("test_")]
+    docs = [n for n in names if n.startswith("gotriage/_docs/")]
+    names = [n for n in names if n not in docs]
     assert all(n.endswith(".py") for n in names), names
+    # the documentation `gotriage docs` reads inside the zipapp: docs/, README.md, an index
+    with zipfile.ZipFile(pyz) as z:
+        index = z.read("gotriage/_docs/index").decode("utf-8").split()
+    assert sorted(docs) == sorted(["gotriage/_docs/index"] + ["gotriage/_docs/" + n for n in index])
+    assert "README.md" in index and "findings.md" in index and "report.schema.json" in index
     expected = set()
     for dirpath, dirnames, filenames in os.walk(PACKAGE):
         dirnames[:] = [d for d in dirnames if d != "__pycache__"]
@@ -162,6 +169,12 @@ def test_runs_on_a_bare_interpreter(pyz, bare_python, snapshots):
     proc = run("check", "--ignore", "NO-SUCH-ID")
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr
     assert proc.stderr.decode().count("\n") == 1
+
+    # the documentation travels inside the zip (bare interpreter, from /: no checkout near)
+    proc = run("docs", "report.schema.json")
+    assert proc.returncode == 0 and json.loads(proc.stdout.decode())["title"] == "gotriage report"
+    proc = run("docs")
+    assert proc.returncode == 0 and b"findings.md\n" in proc.stdout
 
     proc = run("check", "--layer", "toolchain")  # the live host, from the zip
     assert proc.returncode in (0, 1), proc.stderr

@@ -106,7 +106,9 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="gotriage",
         description="Find out why Go will not build, run or serve on this host, and how to fix it.",
-        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.")
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.  "
+               "Documentation: `gotriage docs` (it travels with gotriage, zipapp included); "
+               "what a finding means: `gotriage checks ID`.")
     parser.add_argument("--version", action="version", version="gotriage " + __version__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.commands = sub.choices  # name -> its parser (main() reports errors with its usage)
@@ -214,6 +216,19 @@ def build_parser():
                         "documentation, as docs/findings.md has it")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_checks)
+
+    p = sub.add_parser("docs", help="print gotriage's documentation (the docs/ it carries): "
+                                    "a list, or one document")
+    p.add_argument("name", nargs="?", metavar="NAME",
+                   help="a document: README, architecture, findings, binary, selinux, "
+                        "report.schema.json... (default: the list)")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("completion", help="print a shell completion script, generated from "
+                                          "gotriage's options")
+    p.add_argument("shell", choices=("bash", "zsh"), help="bash: source it or put it in "
+                   "/etc/bash_completion.d/gotriage; zsh: save it as _gotriage in $fpath")
+    p.set_defaults(func=cmd_completion)
     return parser
 
 
@@ -504,6 +519,29 @@ def cmd_checks(args):
         _write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
         for finding_id, doc in sorted(c.findings.items()):
             _write("    %-30s %s\n" % (finding_id, doc.meaning))
+    return 0
+
+
+def cmd_completion(args):
+    from gotriage import completion
+
+    _write((completion.bash if args.shell == "bash" else completion.zsh)(build_parser()))
+    return 0
+
+
+def cmd_docs(args):
+    from gotriage import docs
+
+    if not args.name:
+        names = docs.names()
+        if not names:
+            raise ToolError("this gotriage carries no documentation (%s)" % docs.WHERE)
+        _write("".join("%s\n" % n for n in names))
+        return 0
+    try:
+        _write(docs.read(args.name))
+    except LookupError as exc:
+        raise ToolError(str(exc)) from None
     return 0
 
 
