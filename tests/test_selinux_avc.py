@@ -466,14 +466,16 @@ def test_unreadable_log_is_reported(tmp_path):
     snap = host_snapshot(tmp_path, b"", paths={"/var/log/audit/audit.log": {"read": {"error": "EACCES"}}})
     run = run_gotriage(["avc", "--root", str(snap)])
     assert run.returncode == 2 and "Traceback" not in run.stderr + run.stdout
-    assert "cannot read /var/log/audit/audit.log" in run.stdout
+    assert (run.stdout, run.stderr) == (
+        "", "gotriage: error: cannot read /var/log/audit/audit.log: Permission denied\n")
     check = run_gotriage(["check", "--root", str(snap), "--layer", "selinux", "--json"])
     assert "SEL-AVC-UNREADABLE" in check.ids()
 
 
 def test_missing_explicit_log():
     run = run_gotriage(["avc", "/nonexistent/audit.log"])
-    assert run.returncode == 2 and "cannot read /nonexistent/audit.log" in run.stdout
+    assert (run.returncode, run.stdout, run.stderr) == (
+        2, "", "gotriage: error: /nonexistent/audit.log: no such file\n")
 
 
 def test_big_log_with_one_avc_stays_flat(tmp_path):
