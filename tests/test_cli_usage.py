@@ -204,3 +204,15 @@ def test_the_summary_says_how_many_problems_ignore_left_out():
     assert ignored["schema_version"] == "1.2"
     text = run_gotriage(base + ["--ignore", "GO-ROOT-MISMATCH"]).stdout
     assert text.splitlines()[-1].endswith("(1 left out by --ignore)")
+
+
+def test_predicted_errors_name_the_host_address_a_client_dials(tmp_path):
+    snapshot = scenario_snapshot(os.path.join(GENERATED, "nftables-backend", "A_port_open"),
+                                 tmp_path / "snap")
+    run = run_gotriage(["port", "9", "--root", str(snapshot), "--json"])
+    [none] = run.results("FW-LISTEN-NONE")
+    address = none["predicted_error"].split()[2]
+    assert "<" not in address and address.rsplit(":", 1)[1] == "9"
+    import ipaddress
+
+    ipaddress.ip_address(address.rsplit(":", 1)[0].strip("[]"))  # a real address of the host

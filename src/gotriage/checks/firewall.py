@@ -238,6 +238,21 @@ def _sock_evidence(sock):
     return Evidence.fact("%s %s%s [%s]" % (sock.proto, sock.display(), _who(sock), sock.source or "/proc/net"))
 
 
+def _host_port(facts, port, family=None):
+    """ADDRESS:PORT as a client of another host dials it: the host's first global address
+    (of `family`, 4 or 6, when given), else "<host>" (the one placeholder the predicted
+    errors use when the host's addresses are unknown)."""
+    for iface in facts.interfaces:
+        if iface.loopback:
+            continue
+        for address in iface.addresses:
+            ip = address.ip
+            if (family is None or ip.version == family) and not ip.is_link_local \
+                    and not ip.is_loopback:
+                return "[%s]:%d" % (ip, port) if ip.version == 6 else "%s:%d" % (ip, port)
+    return "[<host>]:%d" % port if family == 6 else "<host>:%d" % port
+
+
 def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=()):
     """FW-LISTEN findings for one port: `severity` is for problems (error when the user
     asked about this port, info when the check looks at every Go service)."""
@@ -250,7 +265,8 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
                        evidence=[Evidence.fact("%s %s in %s%s" % (proto, sock.display(), ns, _who(sock)))],
                        why="Each network namespace has its own ports: the host's %d/%s has no listener, "
                            "so clients of the host are refused." % (port, proto),
-                       predicted_error="dial %s <host>:%d: connect: connection refused" % (proto, port),
+                       predicted_error="dial %s %s: connect: connection refused" % (
+                           proto, _host_port(facts, port)),
                        fix=[Action.note("publish the port from the namespace (podman/docker `-p %d:%d`) "
                                         "or run the service with the host's network" % (port, port))])]
         if not facts.sockets_known:
@@ -262,7 +278,8 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
                    evidence=[Evidence.fact("no %s socket on port %d in /proc/net/%s{,6}" % (proto, port, proto))],
                    why="A connection the firewall lets through finds no socket: the kernel answers with "
                        "a reset (TCP) or port unreachable (UDP).",
-                   predicted_error="dial %s <host>:%d: connect: connection refused" % (proto, port),
+                   predicted_error="dial %s %s: connect: connection refused" % (
+                           proto, _host_port(facts, port)),
                    fix=[Action.note("start the service, or check the port it really listens on: ss -l%snp"
                                     % proto[0])])]
     results = []
@@ -278,7 +295,8 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
             "FW-LISTEN-LOOPBACK", severity, "%d/%s listens on %s only: other hosts are refused" % (
                 port, proto, ", ".join(s.display() for s in sockets)), subject=subject, evidence=evidence,
             why="A socket bound to a loopback address takes only connections made on this host.",
-            predicted_error="dial %s <this host>:%d: connect: connection refused" % (proto, port),
+            predicted_error="dial %s %s: connect: connection refused" % (
+                proto, _host_port(facts, port)),
             fix=[Action.note('listen on ":%d" instead of "%s" -- in Go: %s' % (port, addr, _GO_LISTEN % (port, port)))]))
         return results
     if not v4_public and v6_public:
@@ -287,7 +305,8 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
                 port, proto, ", ".join(s.display() for s in v6_public)), subject=subject, evidence=evidence,
             why="An IPv6 socket with IPV6_V6ONLY (Go's \"tcp6\" network) does not take IPv4 "
                 "connections; ss shows it as [::]:%d, a dual-stack one as *:%d." % (port, port),
-            predicted_error="dial %s <IPv4 address>:%d: connect: connection refused" % (proto, port),
+            predicted_error="dial %s %s: connect: connection refused" % (
+                proto, _host_port(facts, port, 4)),
             fix=[Action.note('listen with network "tcp", not "tcp6": %s' % (_GO_LISTEN % (port, port)))]))
     elif v4_public and not v6_public and _has_global_v6(facts):
         results.append(_f(
@@ -295,7 +314,8 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
                 port, proto, ", ".join(s.display() for s in v4_public)), subject=subject, evidence=evidence,
             why="The host has global IPv6 addresses, but the socket takes IPv4 only (Go's \"tcp4\" "
                 "network, or an IPv4 address).",
-            predicted_error="dial %s [<IPv6 address>]:%d: connect: connection refused" % (proto, port),
+            predicted_error="dial %s %s: connect: connection refused" % (
+                proto, _host_port(facts, port, 6)),
             fix=[Action.note('listen on ":%d" with network "tcp" for both families' % port)]))
     if not results:
         results.append(_f("FW-LISTEN", "ok", "%d/%s: %s" % (port, proto, "; ".join(
