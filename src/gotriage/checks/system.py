@@ -62,8 +62,12 @@ def distro(facts):
         results.extend(_dead_mirrors(facts, d, release))
     glibc = facts.glibc[0]
     extra = " (EL%d compatible)" % d.el if d.el and d.id != "rhel" else ""
-    results.append(_f("SYS-DISTRO", "ok", "%s%s, glibc %s, kernel %s" % (
-        d.describe(), extra, glibc or "?", facts.kernel or "?"), evidence=list(d.evidence)))
+    known = [part for part in ("glibc %s" % glibc if glibc else None,
+                               "kernel %s" % facts.kernel if facts.kernel else None) if part]
+    unknown = [what for what, value in (("glibc", glibc), ("kernel", facts.kernel)) if not value]
+    results.append(_f("SYS-DISTRO", "ok", "%s%s%s%s" % (
+        d.describe(), extra, "".join(", " + k for k in known),
+        " (%s unknown)" % " and ".join(unknown) if unknown else ""), evidence=list(d.evidence)))
     return results
 
 

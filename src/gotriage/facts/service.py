@@ -387,26 +387,52 @@ class ServiceFacts(Facts):
 
     @property
     def discovered(self):
+        """The enabled or failed units that run Go (a Go program, or go itself), each with
+        why it was examined; `skipped` says why each other candidate was not."""
         def compute():
-            found = []
+            found, skipped = [], []
             for name, why in self.candidates:
                 unit = self.load(name)
-                if not unit.found or unit.masked or unit.main is None:
-                    continue
-                if self.is_go_service(unit):
-                    unit.why_examined = why
-                    found.append(unit)
+                reason = ("no unit file" if not unit.found else "masked" if unit.masked
+                          else "no ExecStart=" if unit.main is None else None)
+                if reason is None:
+                    verdict = self.go_verdict(unit)
+                    if verdict is True:
+                        unit.why_examined = why
+                        found.append(unit)
+                        continue
+                    if verdict.startswith("examine: "):
+                        unit.why_examined = "%s; %s" % (why, verdict[len("examine: "):])
+                        found.append(unit)
+                        continue
+                    reason = verdict
+                skipped.append((name, reason))
+            self.skipped_units = skipped
             return found
         return self._memo("discovered", compute)
 
-    def is_go_service(self, unit):
+    skipped_units = ()  # (name, why) of the candidates `check` did not examine
+
+    @property
+    def live(self):
+        """Whether the host is the machine gotriage runs on (not a snapshot)."""
+        return self.host.kind == "live"
+
+    def go_verdict(self, unit):
+        """True when the unit runs Go; "examine: WHY" when it should be examined anyway (its
+        ExecStart= program cannot be resolved, but a word of the line is a Go program: e.g.
+        `ExecStart=GOMAXPROCS=2 /usr/local/bin/app`, which systemd refuses); else why not."""
         target = self.exec_target(unit)
         if target.path is None:
-            return False
+            for word in (unit.main.argv or [])[1:]:
+                if word.startswith("/") and self.probe(word).go:
+                    return ("examine: its ExecStart= program %s cannot be run as written, and "
+                            "%s is a Go program" % (unit.main.path, word))
+            return "its ExecStart= program %s is not found" % unit.main.path
         if self.runs_go(unit):
             return True
         probe = self.probe(target.real or target.path)
-        return probe.go
+        return True if probe.go else "%s is not a Go program" % (target.real or target.path)
 
     def runs_go(self, unit):
         """Whether the unit runs the go command: ExecStart= is go itself, a shell -c with

@@ -11,6 +11,7 @@ and colour is used only on a terminal and never with NO_COLOR.
 
 from gotriage.checks import LAYER_BY_NAME
 from gotriage.quoting import one_line
+from gotriage.report.words import count
 
 SYMBOLS = {"ok": "\u2713", "info": "\u00b7", "warn": "!", "error": "\u2717"}
 ASCII_SYMBOLS = {"ok": "ok", "info": "i", "warn": "!", "error": "x"}
@@ -60,7 +61,7 @@ def render(report, style, verbose=False):
         lines.append("")
         lines.append(style.bold(layer_title(layer)))
         if not items:
-            lines.append("  (no checks ran)")
+            lines.append("  (nothing examined%s)" % (": see Not examined" if report.notes else ""))
         for f in items:
             symbol = style.paint(style.symbols[f.severity], f.severity)
             where = "  [%s]" % ", ".join(f.contexts) if f.contexts else ""
@@ -88,15 +89,20 @@ def render(report, style, verbose=False):
         lines.append(style.bold("Not examined"))
         for note in report.notes:
             lines.append("  - " + note)
-    counts = report.counts()
     lines.append("")
-    summary = "%d error%s, %d warning%s, %d info, %d ok" % (
-        counts["error"], "" if counts["error"] == 1 else "s", counts["warn"],
-        "" if counts["warn"] == 1 else "s", counts["info"], counts["ok"])
+    lines.append(summary_line(report, style))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report, style):
+    """The last line of every doctor view (`gotriage avc`'s too): 'Summary: 1 error,
+    2 warnings, 0 info, 5 ok', in the colour of the worst result."""
+    counts = report.counts()
+    summary = "%s, %s, %d info, %d ok" % (
+        count(counts["error"], "error"), count(counts["warn"], "warning"), counts["info"],
+        counts["ok"])
     if getattr(report, "ignored", 0):
         summary += " (%d left out by --ignore)" % report.ignored
     if report.tool_errors:
-        summary += "; %d check%s failed inside gotriage" % (
-            report.tool_errors, "" if report.tool_errors == 1 else "s")
-    lines.append(style.paint("Summary: " + summary, report.worst if report.worst != "ok" else "ok"))
-    return "\n".join(lines) + "\n"
+        summary += "; %s failed inside gotriage" % count(report.tool_errors, "check")
+    return style.paint("Summary: " + summary, report.worst if report.worst != "ok" else "ok")

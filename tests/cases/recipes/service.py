@@ -31,8 +31,11 @@ def service(unit, *extra):
 
 # -- the service snapshots of tests/data/services ----------------------------------------
 for _name, _expect in (
-        ("el7-services", ["SVC-EXEC-PREFIX", "SVC-JOURNAL-CONFIG", "SVC-JOURNAL-EXIT",
-                          "SVC-UNIT-SPECIFIER", "SVC-UNIT-UNKNOWN-KEY"]),
+        # tagger.service too: its ExecStart=GOMAXPROCS=2 /usr/local/bin/tagger runs nothing,
+        # but the Go program it names makes it a Go service `check` examines
+        ("el7-services", ["SVC-EXEC-ENV-PREFIX", "SVC-EXEC-PREFIX", "SVC-JOURNAL-CONFIG",
+                          "SVC-JOURNAL-EXIT", "SVC-UNIT-SPECIFIER", "SVC-UNIT-UNKNOWN-KEY",
+                          "SVC-WORKDIR-QUOTED"]),
         ("el8-services", ["SVC-ENV-FILE-MISSING", "SVC-EXEC-ARCH", "SVC-EXEC-INTERP",
                           "SVC-JOURNAL-EXEC", "SVC-JOURNAL-USER", "SVC-USER-MISSING"]),
         ("el9-services", ["SVC-GO-CACHE", "SVC-JOURNAL-BIND", "SVC-JOURNAL-CHDIR",
@@ -52,9 +55,9 @@ data_case("svc-readme-api",
           ["service", "api", "--root", "{data}/services/el9-services"],
           ["SVC-JOURNAL-EXEC", "SVC-LABEL-DENIED"])
 for _name, _unit, _about, _expect in (
-        ("el7-services", "tagger", "An EL7 unit that is not discovered as a Go service (its "
-         "ExecStart= starts with GOMAXPROCS=2, which systemd takes as the program) and quotes "
-         "its WorkingDirectory=.", ["SVC-EXEC-ENV-PREFIX", "SVC-JOURNAL-CONFIG", "SVC-WORKDIR-QUOTED"]),
+        ("el7-services", "tagger", "An EL7 unit whose ExecStart= starts with GOMAXPROCS=2, "
+         "which systemd takes as the program (check examines it all the same: the Go program "
+         "it names), and quotes its WorkingDirectory=.", ["SVC-EXEC-ENV-PREFIX", "SVC-JOURNAL-CONFIG", "SVC-WORKDIR-QUOTED"]),
         ("el7-services", "broken", "A disabled EL7 unit with a broken section header and a line "
          "without '='.", ["SVC-UNIT-SYNTAX"]),
         ("el9-services", "noisy", "A disabled EL9 unit whose journal holds binary garbage.",

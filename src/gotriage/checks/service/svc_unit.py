@@ -80,10 +80,30 @@ def unit_files(facts):
     results = []
     for unit in facts.units:
         results.extend(_memo(facts, "unit", unit, lambda u=unit: _unit(facts, u)))
-    if not facts.units and not facts.requested:
+    if not facts.requested:
+        _note_skipped(facts)
+        if not facts.candidates:
+            facts.note("service layer: no enabled or failed service unit %s (none in "
+                       "/etc/systemd/system/*.wants): nothing to examine" % (
+                           "in this snapshot" if facts.live is False else "here"))
+    if not facts.units and not facts.requested and facts.candidates:
         results.append(_f("SVC-UNIT", "ok", "no enabled or failed service runs a Go binary or go "
                           "(%d service units looked at)" % len(facts.candidates), subject="discovery"))
     return results
+
+
+def _note_skipped(facts):
+    """Which enabled or failed units `check` did not examine, and why: the ones that are
+    not Go programs in one line, each other (masked, no unit file, a program not found)
+    on its own."""
+    not_go = [name for name, why in facts.skipped_units if why.endswith("is not a Go program")]
+    if not_go:
+        shown = ", ".join(not_go[:6]) + (" and %d more" % (len(not_go) - 6) if len(not_go) > 6 else "")
+        facts.note("service units not examined, their programs are not Go: %s (`gotriage "
+                   "service UNIT` examines any unit)" % shown)
+    for name, why in facts.skipped_units:
+        if name not in not_go:
+            facts.note("%s not examined: %s" % (name, why))
 
 
 def _unit(facts, unit):
