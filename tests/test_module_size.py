@@ -11,9 +11,9 @@ from conftest import ROOT
 LIMIT = 800
 PACKAGE = os.path.join(ROOT, "src", "gotriage")
 # Modules over the limit, with the size they may not pass and who takes them under it.
-KNOWN_LONG = {
-    "facts/service.py": 813,  # the rework of facts/ for issue 12 §1
-}
+# Empty since facts/service.py (813 lines) gave its mounts and SELinux labels to
+# facts/service_labels.py: it may stay empty.
+KNOWN_LONG = {}
 
 
 def module_sizes(top=PACKAGE):

@@ -17,6 +17,7 @@ import re
 
 from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.service_labels import MountsAndLabels
 from gotriage.findings import Evidence
 from gotriage.host.base import HostError, Identity
 from gotriage.inputs.reader import reader_of
@@ -36,7 +37,6 @@ from gotriage.parsers.systemd_unit import (
     split_unit_name,
 )
 from gotriage.service import binprobe
-from gotriage.service.labels import FileContexts, parse_subs
 
 # the checks whose verdicts depend on the systemd version (directives, specifiers, Exec
 # prefixes, WorkingDirectory=, default limits, AmbientCapabilities=)
@@ -118,7 +118,7 @@ def normalise_unit_name(name):
     return base
 
 
-class ServiceFacts(Facts):
+class ServiceFacts(Facts, MountsAndLabels):
     def __init__(self, host, units=None, journal_text=None, trace=False, trace_seconds=None,
                  timeout=None, facts_of=None):
         self.host = host
@@ -602,120 +602,6 @@ class ServiceFacts(Facts):
                 return current, st
         return None
 
-    # -- mounts ----------------------------------------------------------------------------
-    @property
-    def mounts(self):
-        """[(mount point, mount options, fs type, source)] from /proc/self/mountinfo."""
-        def compute():
-            text = self.io.read_text("mountinfo")
-            out = []
-            for line in (text or "").splitlines():
-                fields = line.split()
-                if "-" not in fields or len(fields) < 7:
-                    continue
-                sep = fields.index("-")
-                point = _unescape_mount(fields[4])
-                options = set(fields[5].split(","))
-                fstype = fields[sep + 1] if len(fields) > sep + 1 else ""
-                source = fields[sep + 2] if len(fields) > sep + 2 else ""
-                out.append((point, options, fstype, source))
-            return out
-        return self._memo("mounts", compute)
-
-    def mount_of(self, path):
-        """The mount holding `path` (the last, longest matching mount point)."""
-        best = None
-        for entry in self.mounts:
-            point = entry[0]
-            if path == point or path.startswith(point.rstrip("/") + "/") or point == "/":
-                if best is None or len(point) >= len(best[0]):
-                    best = entry
-        return best
-
-    # -- SELinux ---------------------------------------------------------------------------
-    @property
-    def selinux(self):
-        """(mode, evidence): 'enforcing', 'permissive', 'disabled' or None (unknown)."""
-        def compute():
-            enforce = self.io.read_text("selinux-enforce")
-            if enforce is not None and enforce.strip() in ("0", "1"):
-                mode = "enforcing" if enforce.strip() == "1" else "permissive"
-                return mode, Evidence.file("/sys/fs/selinux/enforce", enforce.strip())
-            config = self.io.read_text("selinux-config")
-            if config is not None:
-                for number, line in enumerate(config.splitlines(), 1):
-                    m = re.match(r"^\s*SELINUX\s*=\s*(\w+)", line)
-                    if m:
-                        mode = m.group(1).lower()
-                        if not self.io.exists("selinuxfs"):
-                            mode = "disabled"
-                        return mode, Evidence.file("/etc/selinux/config", line.strip(), number)
-            return "disabled" if config is None and enforce is None else None, None
-        return self._memo("selinux", compute)
-
-    @property
-    def selinux_type(self):
-        config = self.io.read_text("selinux-config") or ""
-        m = re.search(r"^\s*SELINUXTYPE\s*=\s*(\S+)", config, re.M)
-        return m.group(1) if m else "targeted"
-
-    def label(self, path):
-        """The security.selinux context of `path` (str), None when it has none, or a
-        HostError code when it cannot be read."""
-        def compute():
-            try:
-                value = self.io.getxattr("label", "security.selinux", path=path)
-            except HostError as err:
-                if err.code in ("ENODATA", "ENOTSUP", "EOPNOTSUPP", "ENOATTR"):
-                    return None
-                return err.code
-            return value.rstrip(b"\0").decode("utf-8", "replace")
-        return self._memo(("label", path), compute)
-
-    def expected_label(self, path):
-        """(context or None, how, evidence): what the policy wants on `path`."""
-        def compute():
-            result = self.io.run("matchpathcon", path=path)
-            if result.ok and result.text.strip():
-                value = result.text.strip()
-                return (None if value == "<<none>>" else value), "matchpathcon", Evidence.command(result)
-            fc = self.file_contexts
-            if fc is None:
-                return None, None, None
-            context, spec = fc.lookup(path)
-            if spec is None:
-                return None, None, None
-            return context, "file_contexts", Evidence.file(spec.source, "%s %s" % (
-                spec.regex, spec.context), spec.line)
-        return self._memo(("expected", path), compute)
-
-    @property
-    def file_contexts(self):
-        def compute():
-            base = "/etc/selinux/%s/contexts/files/" % self.selinux_type
-            files = []
-            for name in ("file_contexts", "file_contexts.homedirs", "file_contexts.local"):
-                text = self.io.read_text("file-contexts", policy=self.selinux_type, name=name)
-                if text is not None:
-                    files.append((base + name, text))
-            if not files:
-                return None
-            subs = []
-            for name in ("file_contexts.subs", "file_contexts.subs_dist"):
-                subs.extend(parse_subs(self.io.read_text("file-contexts", policy=self.selinux_type,
-                                                         name=name) or ""))
-            return FileContexts(files, subs)
-        return self._memo("file_contexts", compute)
-
-    def file_capabilities(self, path):
-        """Whether the file carries capabilities (security.capability, from setcap)."""
-        def compute():
-            try:
-                return bool(self.io.getxattr("label", "security.capability", path=path))
-            except HostError:
-                return False
-        return self._memo(("fcaps", path), compute)
-
     # -- journal and verify ----------------------------------------------------------------
     def journal(self, unit):
         """(Journal or None, evidence): a saved text given with --journal, else
@@ -821,8 +707,3 @@ class ServiceFacts(Facts):
 
             return trace_unit(self, unit)
         return self._memo(("trace", unit.name), compute)
-
-
-def _unescape_mount(text):
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), text)
-
