@@ -451,12 +451,22 @@ def _interp_fix(facts, interp):
     elf = facts.elf
     fix = []
     if interp.startswith(L.MUSL_LOADER_PREFIX) or interp not in L.GLIBC_LOADERS.values():
-        fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
-                                  description="a pure-Go build needs no loader (if the program "
-                                              "does not need cgo)"))
-        fix.append(_rebuild(facts, ["CGO_ENABLED=1"], [
-            "-ldflags", "-linkmode external -extldflags -static"],
-            description="or link the C parts statically (with the C library of the build host)"))
+        if _setting(facts, "CGO_ENABLED") == "0":
+            # pure Go already (a CGO_ENABLED=0 fix would change nothing): what asked for a
+            # loader is how it was linked
+            flags = ["%s %s" % (k, _setting(facts, k)) for k in ("-ldflags", "-buildmode")
+                     if _setting(facts, k)]
+            fix.append(Action.note("it is a pure-Go build already (CGO_ENABLED=0): rebuild it "
+                                   "without %s, which gave it a loader" % (
+                                       " and ".join(flags) or "the linker flags")))
+        else:
+            fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
+                                description="a pure-Go build needs no loader (if the program "
+                                            "does not need cgo)"))
+            fix.append(_rebuild(facts, ["CGO_ENABLED=1"], [
+                "-ldflags", "-linkmode external -extldflags -static"],
+                description="or link the C parts statically (with the C library of the build "
+                            "host)"))
         if interp.startswith(L.MUSL_LOADER_PREFIX):
             fix.append(Action.note("or install a musl runtime that provides %s on the target "
                                    "(e.g. EPEL's musl-libc)" % interp))
@@ -642,7 +652,7 @@ def glibc(facts):
             seen_versions.append(need.name)
     oldest = ("el%d" % facts.target_el) if facts.target_el else "a release with glibc %s" % version
     fix = []
-    if facts.buildinfo is not None:
+    if facts.buildinfo is not None and _setting(facts, "CGO_ENABLED") != "0":
         fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
                                   description="a pure-Go build needs no glibc at all (if the "
                                               "program does not need cgo: net and os/user fall "
