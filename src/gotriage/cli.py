@@ -162,14 +162,17 @@ def build_parser():
     p.add_argument("--raw-rules", action="store_true",
                    help="print every allow rule audit2allow would write, for comparison")
     _add_root_options(p, "read the logs and policy of a snapshot")
-    p.add_argument("--json", action="store_true", help="print only JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print only JSON (docs/report.schema.json; avc's detail in its avc object)")
     p.add_argument("-v", "--verbose", action="store_true", help="show the evidence lines")
+    p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
+                   help="exit 1 when a finding is at least this severe (default: warn)")
     _add_timeout_option(p, "sesearch, semanage...")
     _add_deadline_option(p)
     p.add_argument("--no-tools", action="store_true",
                    help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
                         "for a log from another host, whose policy this host's tools would not know")
-    p.add_argument("--no-color", action="store_true", help="never use colour (avc uses none)")
+    p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_avc)
 
     p = sub.add_parser("service", help="why a Go service does not start under systemd: unit, "
@@ -472,7 +475,9 @@ def cmd_avc(args):
 
     opener = _host_opener(args)
     try:
-        return command.run(args, opener, _write)
+        return command.run(args, opener, _write,
+                           unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
+                           colour=_use_colour(args))
     except command.UsageError as exc:
         raise ToolError(str(exc)) from None
 
@@ -658,6 +663,11 @@ def _parse_binary_fast(argv):
 
 
 def _dispatch(args):
+    if hasattr(sys.stderr, "isatty") and sys.stderr.isatty() and \
+            os.environ.get("TERM") != "dumb":
+        from gotriage import progress
+
+        progress.enable(sys.stderr)  # a slow command says what it waits for (progress.py)
     try:
         return args.func(args)
     except ToolError as exc:

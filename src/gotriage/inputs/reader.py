@@ -16,6 +16,7 @@ command that did not answer becomes that layer's -INPUT-HUNG finding.
 import _thread
 import posixpath
 
+from gotriage import progress
 from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, QUICK_TIMEOUT, HostError
 from gotriage.inputs.spec import QUICK
 
@@ -241,7 +242,8 @@ class LayerReader(object):
         timeout = self.reader.timeout_of(decl)
 
         def compute():
-            return self.host.run(argv, env=env, cwd=cwd, timeout=timeout, input=input)
+            with progress.step("`%s`" % " ".join(argv)):
+                return self.host.run(argv, env=env, cwd=cwd, timeout=timeout, input=input)
         if remember:
             memo = ("run", tuple(argv), tuple(sorted(env.items())) if env is not None else None,
                     cwd, input)
