@@ -32,12 +32,45 @@ And what a Go program itself prints before it dies:
 >>> journal.first("panic").get("message"), journal.first("goroutine").get("state"), journal.first("bind").get("port")
 ('runtime error: invalid memory address or nil pointer dereference', 'running', 80)
 
+A crash's trace, as journalctl 252 printed what a Go 1.27 program wrote to the real
+journald (which drops the empty lines; journalctl shows a tab as 8 spaces, a journald
+before systemd/systemd#1937 strips the indentation): the first frame of the crashing
+goroutine outside the runtime (tests/data/go-crashes has the recordings).
+
+>>> journal = parse_journal('''2026-12-07T06:39:18+0000 vm mapwrites[25859]: fatal error: concurrent map writes
+... 2026-12-07T06:39:18+0000 vm mapwrites[25859]: goroutine 20 [running]:
+... 2026-12-07T06:39:18+0000 vm mapwrites[25859]: internal/runtime/maps.fatal({0x4807f0?, 0x0?})
+... 2026-12-07T06:39:18+0000 vm mapwrites[25859]:         /usr/local/go/src/runtime/panic.go:1195 +0x18
+... 2026-12-07T06:39:18+0000 vm mapwrites[25859]: main.main.func1()
+... 2026-12-07T06:39:18+0000 vm mapwrites[25859]:         /srv/mapwrites/main.go:8 +0x2d
+... 2026-12-07T06:39:18+0000 vm mapwrites[25859]: created by main.main in goroutine 1
+... 2026-12-07T06:39:18+0000 vm mapwrites[25859]:         /srv/mapwrites/main.go:6 +0x2b
+... ''')
+>>> fatal = journal.first("fatal")
+>>> fatal.get("message"), fatal.get("frame"), fatal.get("location"), fatal.get("caller")
+('concurrent map writes', 'main.main.func1', '/srv/mapwrites/main.go:8', None)
+
+A panic raised in the standard library also names its caller outside it; a saved excerpt
+may also be the program's stderr itself (Go 1.21's, with its tabs and empty line):
+
+>>> panic = parse_journal('''panic: regexp: Compile(`^/api/(v1|v2/`): error parsing regexp: missing closing ): `^/api/(v1|v2/`
+...
+... goroutine 1 [running]:
+... regexp.MustCompile({0x48538d, 0xd})
+... \\t/usr/local/go/src/regexp/regexp.go:319 +0xb4
+... main.init()
+... \\t/srv/regexp/main.go:5 +0x1f
+... ''').first("panic")
+>>> panic.get("frame"), panic.get("location"), panic.get("caller"), panic.get("caller_location")
+('regexp.MustCompile', '/usr/local/go/src/regexp/regexp.go:319', 'main.init', '/srv/regexp/main.go:5')
+
 The formats are the messages compiled into systemd (libsystemd-core-252.so:
 "%s: %s exited, code=%s, status=%i/%s%s", "%s: Failed at step %s spawning %s: %m",
 "%s: Failed to locate executable %s: %m", "Changing to the requested working directory
 failed: %m", "Failed to determine user credentials: %m", "Failed to set up mount
 namespacing%s%s: %m"; systemd 219's execute.c "Failed at step %s spawning %s: %s")
-and what the Go runtime prints (panic:, fatal error:, goroutine N [running]:).
+and what the Go runtime prints (panic:, fatal error:, SIGSEGV: segmentation violation,
+goroutine N [running]: and its frames; runtime/traceback.go, runtime/signal_unix.go).
 
 Pure: text in, events out; binary garbage is decoded with replacement characters and
 never raises.
@@ -87,7 +120,15 @@ _RESTART = re.compile(r"Scheduled restart job, restart counter is at (?P<count>\
 # What Go programs print when they die.
 _PANIC = re.compile(r"^panic: (?P<text>.*)$")
 _FATAL = re.compile(r"^fatal error: (?P<text>.*)$")
-_GOROUTINE = re.compile(r"^goroutine \d+ \[(?P<state>[^\]]+)\]:")
+# A signal the runtime cannot turn into a panic (one in C code called through cgo, or
+# SIGQUIT/SIGABRT sent to it): the runtime's own names (runtime/sigtab_linux_generic.go),
+# then "PC=0x... m=0 sigcode=1" and the goroutines; exit status 2.
+_CRASH = re.compile(r"^SIG(?:QUIT: quit|ILL: illegal instruction|TRAP: trace trap|ABRT: abort|"
+                    r"BUS: bus error|FPE: floating-point exception|SEGV: segmentation violation|"
+                    r"STKFLT: stack fault|SYS: bad system call)$")
+# "goroutine 1 [running]:"; with GOTRACEBACK=system or crash Go 1.23+ adds the g and m:
+# "goroutine 1 gp=0xc000002380 m=0 mp=0x5365a0 [running]:".
+_GOROUTINE = re.compile(r"^goroutine \d+(?: [a-z]+=\S+)* \[(?P<state>[^\]]+)\]:")
 _THREAD = re.compile(r"^runtime: (?:failed to create new OS thread|may need to increase max "
                      r"user processes).*")
 _BIND = re.compile(r"listen (?:tcp|tcp4|tcp6|udp)[46]? (?P<addr>\S*?):(?P<port>\d+): bind: "
@@ -106,9 +147,16 @@ class Event(object):
     (status, name, code), signal (status, name), step (step, path, error), locate (path,
     error), chdir (error), credentials (what, error), namespace (path, error), envfile
     (error), result (result), bad-setting, no-execstart, config (file, line_no, message),
-    oom, start-limit, restart (count), panic (message), fatal (message), thread, bind
-    (addr, port, error), nofile, no-home, loader (lib, error), glibc (version),
-    goroutine (state), go-signal."""
+    oom, start-limit, restart (count), panic (message), fatal (message), crash (message:
+    "SIGSEGV: segmentation violation"), thread, bind (addr, port, error), nofile, no-home,
+    loader (lib, error), glibc (version), goroutine (state), go-signal.
+
+    A panic, fatal or crash event also gets from the trace that follows it (the lines of
+    the same process): frame, location ("FILE:LINE") and frame_text (its two journal
+    lines) of the first frame of the panicking goroutine outside the Go runtime; caller
+    and caller_location when that frame is in the standard library (the first frame
+    outside it); goroutine (the journal line "goroutine N [running]:"); cgo (True) when
+    the runtime said "signal arrived during cgo execution"."""
 
     __slots__ = ("kind", "line", "text", "info")
 
@@ -160,6 +208,7 @@ def _text(data):
 def parse_journal(data):
     """A Journal from journalctl text (bytes or str)."""
     journal = Journal()
+    traces = {}  # (ident, pid) -> the _Trace of the crash that process is printing
     for number, raw in enumerate(_text(data).splitlines()[:MAX_LINES], 1):
         journal.lines += 1
         raw = raw[:MAX_LINE]
@@ -169,16 +218,136 @@ def parse_journal(data):
             continue
         line = "".join(c if c.isprintable() or c == "\t" else "?" for c in raw)
         match = _PREFIX.match(line)
+        key = None
         if match:
             journal.entries += 1
             message = match.group("msg")
             ident = match.group("ident")
+            key = (ident, match.group("pid"))
             if ident not in ("systemd", "kernel", "audit") and not ident.startswith("("):
                 journal.program.append((number, message.strip()))
         else:
             message = line.strip()
-        _classify(journal, number, line, message.strip())
+        message = message.strip()
+        trace = traces.get(key)
+        if trace is not None and not trace.feed(line, message):
+            del traces[key]
+            trace = None
+        count = len(journal.events)
+        _classify(journal, number, line, message)
+        if len(journal.events) > count and journal.events[-1].kind in ("panic", "fatal", "crash") \
+                and (trace is None or trace.goroutines):
+            # a new crash; a `panic:` line before the first goroutine belongs to the one
+            # being read ("panic: X [recovered]" then "\tpanic: Y")
+            traces[key] = _Trace(journal.events[-1])
     return journal
+
+
+# How many lines of one process a trace is read for: the first goroutine comes first,
+# and GOTRACEBACK=crash prints every goroutine after it.
+_TRACE_LINES = 400
+_LINE_NUMBER = re.compile(r"[0-9]{1,9}\Z")
+# What the runtime prints between a panic's first line and its goroutine that is not the
+# rest of the panic's message (a message with newlines goes on over several lines).
+_NOT_MESSAGE = ("[signal ", "panic: ", "PC=", "runtime stack:", "signal arrived ", "runtime: ")
+_MESSAGE_MAX = 500
+
+
+class _Trace(object):
+    """The goroutine trace after a panic, read line by line for the first frame of the
+    panicking goroutine that is not the runtime's (nor cgo's generated glue)."""
+
+    __slots__ = ("event", "goroutines", "pending", "seen")
+
+    def __init__(self, event):
+        self.event, self.goroutines, self.pending, self.seen = event, 0, None, 0
+
+    def feed(self, text, msg):
+        """One more line of the process; False when the trace has nothing more to say."""
+        self.seen += 1
+        if self.seen > _TRACE_LINES:
+            return False
+        if _GOROUTINE.match(msg):
+            self.goroutines += 1
+            if self.goroutines == 1:
+                self.event.info["goroutine"] = text
+            return self.goroutines == 1  # the next goroutine: the panicking one has ended
+        if not self.goroutines:
+            info = self.event.info
+            if msg == "signal arrived during cgo execution":
+                info["cgo"] = True
+            elif self.event.kind == "panic" and msg and not msg.startswith(_NOT_MESSAGE) and \
+                    len(info["message"]) < _MESSAGE_MAX:
+                info["message"] = ("%s %s" % (info["message"], msg))[:_MESSAGE_MAX]  # panic("a\nb")
+            return True  # [signal ...], a repanic's "panic: ...", PC=..., runtime stack:
+        if msg.startswith("created by "):
+            return False  # the goroutine's frames have ended
+        pending, self.pending = self.pending, None
+        where = _location(msg) if pending is not None else None
+        if where is None:
+            function = _function(msg)
+            self.pending = (function, text) if function else None
+            return True
+        function, function_text = pending
+        if _in_runtime(function, where[0]):
+            return True
+        info = self.event.info
+        location = "%s:%d" % where
+        if "frame" not in info:
+            info.update(frame=function, location=location, frame_text=(function_text, text))
+            return _in_std(function, where[0])  # go on to the caller of the library
+        if _in_std(function, where[0]):
+            return True
+        info.update(caller=function, caller_location=location)
+        return False
+
+
+def _function(msg):
+    """The function of a frame's first line: "main.(*Server).Start(0xc000010000, 0x3)",
+    "main.pick(...)", "panic({0x45e480?, 0x4c73c0?})" (Go 1.17+), "runtime.goexit({})"."""
+    if not msg.endswith(")"):
+        return None
+    function = msg[:msg.rfind("(")]
+    if not function or any(c.isspace() for c in function) or "(" in msg[len(function) + 1:] \
+            or function.count("(") != function.count(")"):  # only "(*T)" has them
+        return None
+    return function if "." in function or function == "panic" else None
+
+
+def _location(msg):
+    """(file, line) of a frame's second line: "/build/main.go:12 +0x1d", "/build/main.go:6"
+    (an inlined call), "... +0x4b fp=0xc00002c708 sp=0xc00002c6d0 pc=0x4048cb"."""
+    cut = msg.find(" fp=")
+    if cut > 0:
+        msg = msg[:cut]
+    cut = msg.rfind(" +0x")
+    if cut > 0:
+        msg = msg[:cut]
+    path, _, number = msg.rpartition(":")
+    if not path.endswith((".go", ".s")) or not _LINE_NUMBER.match(number):
+        return None
+    return path, int(number)
+
+
+def _package(function):
+    """The import path of a function's package: "main" of "main.(*Server).Start",
+    "github.com/x/y" of "github.com/x/y.(*T).M"."""
+    dot = function.find(".", function.rfind("/") + 1)
+    return function[:dot] if dot > 0 else ""
+
+
+def _in_runtime(function, path):
+    package = _package(function)
+    return (package in ("", "runtime") or package.startswith(("runtime/internal/", "internal/runtime/"))
+            or "._Cfunc_" in function or path.endswith("_cgo_gotypes.go"))
+
+
+def _in_std(function, path):
+    """A standard library frame: a package without a dot in its first element, and a file
+    under GOROOT/src/PACKAGE (or PACKAGE/ with -trimpath)."""
+    package = _package(function)
+    return package != "main" and "." not in package.split("/", 1)[0] and (
+        "/src/%s/" % package in path or path.startswith(package + "/"))
 
 
 def _classify(journal, number, line, msg):
@@ -235,6 +404,9 @@ def _classify(journal, number, line, msg):
         if m:
             add(Event(kind, number, line, message=m.group("text")))
             return
+    if _CRASH.match(msg):
+        add(Event("crash", number, line, message=msg))
+        return
     if _THREAD.match(msg):
         add(Event("thread", number, line))
         return

@@ -9,6 +9,7 @@ verify` output as Debian 12's systemd-analyze 252 printed it for the same unit.
 """
 
 import os
+import re
 
 from recipes import case, data_case
 from recipes.build import ALICE, el_host, elf, journal
@@ -464,6 +465,69 @@ def svc_journal_nofile(directory):
     unit(s, simple(["User=goapp", "LimitNOFILE=2048", "ExecStart=/usr/local/bin/app -addr :8080"]))
     logged(s, ["app[2401]: 2025/03/02 10:14:07 http: Accept error: accept tcp [::]:8080: "
                "accept4: too many open files; retrying in 5ms"])
+    save(s, directory)
+
+
+GO_CRASHES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "data", "go-crashes")
+CRASH_SOURCE = ("the program's lines: what journalctl 252 printed of the real Go %s program "
+                "tests/data/go-crashes/src/%s/main.go run on a real journald (%s; "
+                "tests/data/go-crashes/README.md), its identifier and pid made app[2401]; "
+                "systemd's lines in systemd 252's formats, on a hand-built Rocky 9.3 snapshot "
+                "(tests/cases/recipes/service.py)")
+
+
+def recorded(name):
+    """The messages of a recording of tests/data/go-crashes as app[2401] printed them."""
+    with open(os.path.join(GO_CRASHES, name + ".journal")) as f:
+        return ["app[2401]: " + re.match(r"^\S+ \S+ [^\[]+\[\d+\]: (.*)$", line).group(1)
+                for line in f.read().splitlines()]
+
+
+@case("svc-journal-panic-frame",
+      "The Go program panics in a method (`assignment to entry in nil map` in "
+      "main.(*Server).Start): the finding names the frame and its file and line.",
+      CRASH_SOURCE % ("1.27.3", "method", "go1.27.3-method.journal"), service("app"),
+      ["SVC-JOURNAL-PANIC"])
+def svc_journal_panic_frame(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    logged(s, recorded("go1.27.3-method") + [
+        "systemd[1]: app.service: Main process exited, code=exited, status=2/INVALIDARGUMENT",
+        "systemd[1]: app.service: Failed with result 'exit-code'."])
+    save(s, directory)
+
+
+@case("svc-journal-cgo-crash",
+      "C code the Go program calls through cgo writes to NULL: the Go runtime prints "
+      "`SIGSEGV: segmentation violation`, `signal arrived during cgo execution` and the Go "
+      "side of the stack, then exits with status 2; GOTRACEBACK=crash would get a core dump.",
+      CRASH_SOURCE % ("1.21.13", "segv", "go1.21.13-segv.journal") + "; the program a "
+      "minimal Go ELF built with CGO_ENABLED=1", service("app"), ["SVC-JOURNAL-PANIC"])
+def svc_journal_cgo_crash(directory):
+    s = host()
+    program(s, settings=[("CGO_ENABLED", "1"), ("GOARCH", "amd64"), ("GOOS", "linux")])
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080"]))
+    logged(s, recorded("go1.21.13-segv") + [
+        "systemd[1]: app.service: Main process exited, code=exited, status=2/INVALIDARGUMENT",
+        "systemd[1]: app.service: Failed with result 'exit-code'."])
+    save(s, directory)
+
+
+@case("svc-journal-core-dump",
+      "With Environment=GOTRACEBACK=crash the Go program's panic dumps core (code=dumped, "
+      "status=6/ABRT): the next step is the core's record in coredumpctl, matched by "
+      "COREDUMP_UNIT=, and gdb on it; the panic's frame is named too.",
+      CRASH_SOURCE % ("1.27.3", "nilmap", "GOTRACEBACK=crash, go1.27.3-nilmap-crash.journal"),
+      service("app"), ["SVC-JOURNAL-PANIC", "SVC-JOURNAL-SIGNAL"])
+def svc_journal_core_dump(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["Environment=GOTRACEBACK=crash", "ExecStart=/usr/local/bin/app -addr :8080"]))
+    logged(s, recorded("go1.27.3-nilmap-crash") + [
+        "systemd[1]: app.service: Main process exited, code=dumped, status=6/ABRT",
+        "systemd[1]: app.service: Failed with result 'core-dump'."])
     save(s, directory)
 
 

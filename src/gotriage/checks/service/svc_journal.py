@@ -61,13 +61,18 @@ def _causes(facts, unit, groups, ids=None):
         "The program was killed by a signal (code=killed/dumped: SEGV, ABRT, KILL...), or by "
         "the OOM killer.",
         "the journal lines",
-        "a SEGV of a Go program is usually in cgo code; an ABRT follows GOTRACEBACK=crash; "
-        "the OOM killer: MemoryMax= or the host's memory."),
+        "a core dump: `coredumpctl info COREDUMP_UNIT=UNIT`, then for a Go program "
+        "Environment=GOTRACEBACK=crash (every goroutine's stack in the journal), for another "
+        "`coredumpctl gdb COREDUMP_UNIT=UNIT`; an ABRT follows GOTRACEBACK=crash; the OOM "
+        "killer: MemoryMax= or the host's memory."),
     "SVC-JOURNAL-PANIC": (
-        "The Go program panicked or hit a `fatal error:` (exit status 2): the journal has the "
-        "message and the goroutine trace.",
-        "the panic line",
-        "fix the program; runtime errors about threads or memory point at the unit's limits."),
+        "The Go program panicked, hit a `fatal error:` or a signal the runtime could not turn "
+        "into a panic (`SIGSEGV: segmentation violation` in cgo code), exit status 2: the "
+        "journal has the message and the goroutine trace, whose first frame outside the "
+        "runtime the title names.",
+        "the panic line, the goroutine and the frame",
+        "fix the program there; runtime errors about threads or memory point at the unit's "
+        "limits; a signal in cgo code: GOTRACEBACK=crash for a core dump."),
     "SVC-JOURNAL-BIND": (
         "The program could not listen: `bind: permission denied` (a port below 1024) or "
         "`address already in use`.",
@@ -169,28 +174,18 @@ def _journal(facts, unit):
                           evidence=evidence, why=why, fix=fix))
     for e in journal.of("signal")[-1:]:
         name = e.get("name") or "signal %d" % e.get("status")
+        why, fix = _signal_advice(facts, unit, e)
         out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: killed by SIG%s (code=%s)" % (
-            unit.name, name, e.get("code")), unit, subject="signal", evidence=ev(e),
-            why="A Go program catches SIGSEGV in Go code and panics instead; a raw SEGV/ABRT comes "
-                "from cgo code, GOTRACEBACK=crash, or another process (SIGKILL: the OOM killer "
-                "or a stop timeout)."))
+            unit.name, name, e.get("code")), unit, subject="signal", evidence=ev(e), why=why, fix=fix))
     oom = journal.first("oom")
     if oom is not None:
         out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: killed by the OOM killer" % unit.name, unit,
                       subject="oom", evidence=ev(oom),
                       fix=[Action.note("raise MemoryMax= (or the host's memory), or reduce the program's "
                                        "use (GOMEMLIMIT=... on Go 1.19+)")]))
-    panic = journal.first("panic", "fatal")
+    panic = journal.first("panic", "fatal", "crash")
     if panic is not None:
-        kind = "panicked" if panic.kind == "panic" else "fatal error"
-        causes = []
-        if journal.first("thread"):
-            causes = _causes(facts, unit, ("limits",))
-        out.append(_f("SVC-JOURNAL-PANIC", "error", "%s: %s: %s%s" % (
-            unit.name, kind, panic.get("message"), _link(causes)), unit, subject="panic",
-            evidence=ev(panic, journal.first("goroutine"), journal.first("thread")),
-            why="The program's own failure; the lines after it in the journal show the goroutine "
-                "and the code.", fix=list(causes[0].fix) if causes else []))
+        out.append(_panic(facts, unit, journal, panic, source))
     for e in journal.of("bind")[:1]:
         causes = _causes(facts, unit, ("port",)) if e.get("error") == "permission denied" else []
         out.append(_f("SVC-JOURNAL-BIND", "error", "%s: cannot listen on port %d: %s%s" % (
@@ -249,6 +244,108 @@ def _journal(facts, unit):
             out.append(_f("SVC-JOURNAL", "ok", "%s: no failure in the last %d journal lines" % (
                 unit.name, journal.lines), unit))
     return out
+
+
+def _panic(facts, unit, journal, panic, source):
+    """SVC-JOURNAL-PANIC: the message, and where: the first frame of the goroutine that
+    panicked outside the runtime (with its caller when that frame is the standard
+    library's), as the parser read it from the trace."""
+    kind = {"panic": "panicked", "fatal": "fatal error", "crash": "crashed"}[panic.kind]
+    where = ""
+    if panic.get("frame"):
+        where = " in %s (%s)" % (panic.get("frame"), panic.get("location"))
+        if panic.get("caller"):
+            where += " called from %s (%s)" % (panic.get("caller"), panic.get("caller_location"))
+    message = panic.get("message")
+    if panic.get("cgo"):
+        message += " (signal arrived during cgo execution)"
+    causes = _causes(facts, unit, ("limits",)) if journal.first("thread") else []
+    evidence = [Evidence.fact(text) for text in (panic.text, panic.get("goroutine")) +
+                tuple(panic.get("frame_text") or ()) if text]
+    thread = journal.first("thread")
+    if thread is not None:
+        evidence.append(Evidence.fact(thread.text))
+    if source is not None and source.kind == "command":
+        evidence.append(source)
+    why = "The program's own failure"
+    if panic.get("frame"):
+        why += (", at the first frame of the failing goroutine outside the Go runtime; the "
+                "journal lines after it hold the whole trace")
+    why += "."
+    fix = list(causes[0].fix) if causes else []
+    if panic.kind == "crash" and panic.get("cgo") and not fix:
+        why += (" The signal came from C code the program calls through cgo: the Go runtime "
+                "prints the Go side and exits with status 2, without a core dump.")
+        fix = _gotraceback_fix(facts, unit) or []
+    return _f("SVC-JOURNAL-PANIC", "error", "%s: %s%s: %s%s" % (
+        unit.name, kind, where, message, _link(causes)), unit, subject="panic",
+        evidence=evidence, why=why, fix=fix)
+
+
+# Signals whose default action is a core dump (signal(7)): what the kernel may have kept.
+_CORE_SIGNALS = ("QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "SEGV", "SYS", "XCPU", "XFSZ")
+
+
+def _signal_advice(facts, unit, event):
+    """(why, fix) for a program killed by a signal: for a core dump, coredumpctl's record
+    of it (matched by COREDUMP_UNIT=: a bare word is taken as the command's name,
+    COREDUMP_COMM=), then for a Go program GOTRACEBACK=crash, for another gdb."""
+    name, dumped = event.get("name"), event.get("code") == "dumped"
+    go = _is_go(facts, unit)
+    if name == "KILL":
+        why = "SIGKILL comes from another process: the OOM killer, or systemd after TimeoutStopSec=."
+    elif name == "ABRT" and go:
+        why = ("A Go program dies of SIGABRT when GOTRACEBACK=crash is set (the journal lines "
+               "before this one then hold every goroutine's stack) or when C code it calls aborts.")
+    elif name in _CORE_SIGNALS and go:
+        why = ("The Go runtime turns a SIGSEGV in Go code into a panic and one in C code called "
+               "through cgo into a `SIGSEGV: segmentation violation` trace, both exit status 2; "
+               "killed by the signal, the program crashed where the runtime could not catch it "
+               "(a thread C code started, a signal handler C code installed).")
+    else:
+        why = "The program crashed, or another process sent it the signal."
+    if not dumped:
+        return why, []
+    match = "COREDUMP_UNIT=" + unit.name
+    fix = [Action.command(["coredumpctl", "info", match],
+                          description="the core dump: signal, executable and the stack of the "
+                                      "thread that crashed; COREDUMP_UNIT= because coredumpctl "
+                                      "takes a bare name for the command's")]
+    if facts.el == 7:
+        fix.append(Action.note("EL7's systemd does not make systemd-coredump the kernel's "
+                               "core_pattern: the core is where /proc/sys/kernel/core_pattern "
+                               "says (with abrt: `abrt-cli list`)"))
+    if go:
+        fix.extend(_gotraceback_fix(facts, unit) or [
+            Action.command(["coredumpctl", "gdb", match],
+                           description="GOTRACEBACK=crash is set: every goroutine's stack is in "
+                                       "the journal before the exit; in gdb, Go's runtime-gdb.py "
+                                       "adds `info goroutines`")])
+    else:
+        fix.append(Action.command(["coredumpctl", "gdb", match],
+                                  description="the core in gdb: `bt` shows where it crashed "
+                                              "(with the debuginfo packages gdb names)"))
+    return why, fix
+
+
+def _is_go(facts, unit):
+    """Whether the unit's program is a Go program (a Go binary, or go itself)."""
+    target = facts.exec_target(unit)
+    if target.path is None:
+        return False
+    return facts.runs_go(unit) or facts.probe(target.real or target.path).go
+
+
+def _gotraceback_fix(facts, unit):
+    """Environment=GOTRACEBACK=crash in a drop-in, or None when the unit has it already."""
+    env = facts.environment(unit)[0]
+    if env.get("GOTRACEBACK") == "crash":
+        return None
+    return [Action.edit(_dropin(unit), "Environment=GOTRACEBACK=crash", syntax="systemd",
+                        description="under [Service]: at the next crash the Go runtime prints "
+                                    "every goroutine's stack to the journal, not only the one "
+                                    "that crashed, and dumps core with SIGABRT"),
+            _reload(unit)]
 
 
 def _home_fix(facts, unit):
