@@ -191,7 +191,7 @@ def test_avc_reads_a_nul_in_a_path_without_failing(tmp_path):
         assert contract_breaches(proc, ["avc", str(log)] + extra, "NUL in path=") == []
         assert proc.returncode in (0, 1)
     report = json.loads(proc.stdout.decode())
-    paths = [d.get("path") for d in report["denials"]]
+    paths = [d.get("path") for d in report["avc"]["denials"]]
     assert paths and all("\0" not in (p or "") for p in paths)
 
 

@@ -5,6 +5,7 @@ or tool error)."""
 
 import copy
 import json
+import os
 import re
 import tarfile
 
@@ -19,6 +20,7 @@ from cli_support import (
     run_cli,
     schema_errors,
 )
+from conftest import DATA, ROOT
 from gotriage.checks import LAYERS, all_checks
 from gotriage.findings import SEVERITIES, SEVERITY_RANK
 from gotriage.report.json_report import SCHEMA_VERSION
@@ -269,3 +271,93 @@ def test_root_that_is_not_a_snapshot(tmp_path):
     (tmp_path / "empty").mkdir()
     assert_one_line_error(run_cli(["check", "--json", "--root", str(tmp_path / "empty")]),
                           "not a gotriage snapshot")
+
+
+# -- gotriage avc: the same report, its detail in `avc` --------------------------------------
+SELINUX_LOGS = os.path.join(DATA, "selinux")
+
+AVC_VARIANTS = [
+    ["go-home-exec.log"],  # an execute denied: an error
+    ["go-service-denials.log", "-v"],
+    ["go-socket-module.log", "--fail-on", "error"],  # warnings only
+    ["go-8080.log", "--raw-rules"],
+    ["sepolgen-short.log", "--since", "2000-01-01"],
+    ["audit2allow-test.log", "--fail-on", "info"],
+    ["auparse-test3.log"],  # audit records, no denial
+]
+
+
+def avc_report(args, cwd=None):
+    """`gotriage avc --json --no-tools LOG ARGS`: the report, checked against the schema
+    and the exit code (parse_report), with nothing on stderr."""
+    log, rest = args[0], list(args[1:])
+    proc = run_cli(["avc", "--json", "--no-tools", os.path.join(SELINUX_LOGS, log)] + rest,
+                   cwd=cwd or ROOT)
+    assert proc.stderr == b"", proc.stderr.decode("utf-8", "replace")
+    return proc, parse_report(proc)
+
+
+@pytest.mark.parametrize("args", AVC_VARIANTS, ids=lambda a: " ".join(a))
+def test_avc_json_is_the_report(args):
+    """avc --json is a report like every command's: layers ["selinux"], a result for each
+    distinct denial (its first explanation's id, its subject), the ok result of the layer
+    when there is none, summary and exit code by --fail-on; avc's detail in `avc`."""
+    proc, report = avc_report(args)
+    assert_consistent(report)
+    assert report["layers"] == ["selinux"] and report["contexts"] == []
+    assert report["summary"]["fail_on"] == (args[args.index("--fail-on") + 1]
+                                            if "--fail-on" in args else "warn")
+    detail = report["avc"]
+    denials = detail["denials"]
+    results = report["results"]
+    if denials:
+        assert [(r["id"], r["subject"], r["check"]) for r in results] == [
+            (d["explanations"][0]["id"], d["subject"], "SEL-AVC") for d in denials]
+        assert {r["severity"] for r in results} <= {"warn", "error"}
+    else:
+        assert [(r["id"], r["severity"]) for r in results] == [("SEL-AVC", "ok")]
+    assert detail["scan"]["distinct_denials"] == len(denials)
+    assert ("raw_rules" in detail) == ("--raw-rules" in args)
+    assert report["notes"] == [p for p in detail["problems"] if not p.startswith(" ")]
+
+
+def test_avc_module_json_is_the_report(tmp_path):
+    proc, report = avc_report(["go-socket-module.log", "--module", "local_go"], cwd=str(tmp_path))
+    assert_consistent(report)
+    module = report["avc"]["module"]
+    assert module["files"] == ["local_go.te"] and (tmp_path / "local_go.te").exists()
+
+
+@pytest.mark.parametrize("json_flag", [["--json"], []], ids=["json", "text"])
+@pytest.mark.parametrize("log,worst", [("go-home-exec.log", "error"),
+                                       ("go-socket-module.log", "warn"),
+                                       ("auparse-test3.log", "ok")])
+def test_avc_fail_on(log, worst, json_flag):
+    """--fail-on means what it means for every command: exit 1 when a result is at least
+    that severe (default warn); --raw-rules alone too.  The text view ends with the same
+    Summary line as the others."""
+    rank = SEVERITY_RANK[worst]
+    for fail_on in (None, "info", "warn", "error"):
+        for extra in ([], ["--raw-rules"]):
+            args = ["avc", "--no-tools", os.path.join(SELINUX_LOGS, log)] + extra + json_flag
+            if fail_on:
+                args += ["--fail-on", fail_on]
+            proc = run_cli(args)
+            expected = 1 if worst != "ok" and rank >= SEVERITY_RANK[fail_on or "warn"] else 0
+            assert proc.returncode == expected, (args, proc.stderr.decode())
+            if json_flag:
+                assert json.loads(proc.stdout.decode())["summary"]["exit_code"] == expected
+            elif not extra:
+                last = proc.stdout.decode().splitlines()[-1]
+                assert last == {
+                    "error": "Summary: 1 error, 0 warnings, 0 info, 0 ok",
+                    "warn": "Summary: 0 errors, 2 warnings, 0 info, 0 ok",
+                    "ok": "Summary: 0 errors, 0 warnings, 0 info, 1 ok"}[worst], last
+
+
+def test_avc_fail_on_is_checked():
+    """argparse's usage error, as for `check --fail-on fatal`."""
+    for command in (["check"], ["avc", "/dev/null"]):
+        proc = run_cli(command + ["--fail-on", "fatal"])
+        assert (proc.returncode, proc.stdout) == (2, b"")
+        assert "argument --fail-on: invalid choice: 'fatal'" in proc.stderr.decode()

@@ -8,9 +8,11 @@ import os
 
 import pytest
 
+from cli_support import schema_errors
 from conftest import DATA, make_snapshot, run_gotriage
 from gotriage.host.live import LiveHost
 from gotriage.parsers import audit
+from gotriage.report.json_report import SCHEMA_VERSION
 from gotriage.selinux import logread
 
 SEL = os.path.join(DATA, "selinux")
@@ -42,10 +44,15 @@ def host_snapshot(tmp_path, log=b"", mode="1", config_mode="enforcing", booleans
 
 
 def avc_json(args):
+    """avc's own detail (the report's `avc` object) of `gotriage avc --json ARGS`, whose
+    whole document is checked against the report schema first."""
     run = run_gotriage(["avc", "--json"] + list(args))
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
-    return run.json
+    report = run.json
+    assert not schema_errors(report), schema_errors(report)
+    assert report["summary"]["exit_code"] == run.returncode
+    return report["avc"]
 
 
 def best(report, **match):
@@ -376,7 +383,7 @@ def test_each_port_is_its_own_denial(tmp_path):
 def test_since_skips_older_denials():
     log = os.path.join(SEL, "go-service-denials.log")
     run = run_gotriage(["avc", log, "--since", "1700000001", "--json"])
-    report = run.json
+    report = run.json["avc"]
     assert len(report["denials"]) == 2 and report["scan"]["older_than_since"] == 1
 
 
@@ -404,11 +411,11 @@ def test_garbage_truncated_and_stray_separator_are_counted(tmp_path):
     snap = host_snapshot(tmp_path, garbage + good + stray + truncated + b"type=SYSCALL msg=audit(1")
     run = run_gotriage(["avc", "--root", str(snap), "--json"])
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    scan = run.json["scan"]
+    scan = run.json["avc"]["scan"]
     assert scan["unrecognized_lines"] >= 2
     assert scan["unparsed_avc_records"] == 1
     assert scan["stray_separator_records"] == 1
-    assert len(run.json["denials"]) == 2  # the 8080 denial and the stray-0x1D one, read whole
+    assert len(run.json["avc"]["denials"]) == 2  # the 8080 denial and the stray-0x1D one, read whole
     text = run_gotriage(["avc", "--root", str(snap)]).stdout
     assert "are not audit records" in text and "could not be parsed" in text
 
@@ -424,7 +431,7 @@ def test_empty_logs_and_a_truncated_gzip(tmp_path):
     })
     run = run_gotriage(["avc", "--root", str(snap), "--json"], timeout=30)
     assert "Traceback" not in run.stderr
-    files = {f["path"]: f for f in run.json["scan"]["files"]}
+    files = {f["path"]: f for f in run.json["avc"]["scan"]["files"]}
     assert files["/var/log/audit/audit.log"]["bytes"] == 0 and "error" not in files["/var/log/audit/audit.log"]
     assert files["/var/log/audit/audit.log.1"]["bytes"] == 0
     assert files["/var/log/audit/audit.log.3.gz"]["bytes"] == 0
@@ -491,7 +498,7 @@ def test_big_log_with_one_avc_stays_flat(tmp_path):
         for _ in range(1800):
             f.write(noise)
     run = run_gotriage(["avc", str(path), "--json"])
-    report = run.json
+    report = run.json["avc"]
     assert len(report["denials"]) == 1 and report["denials"][0]["port"] == 8080
     assert report["scan"]["lines_too_long"] == 1
 
@@ -545,9 +552,45 @@ def test_text_and_json_agree(log):
     path = os.path.join(SEL, log)
     text = run_gotriage(["avc", path]).stdout
     report = json.loads(run_gotriage(["avc", path, "--json"]).stdout)
-    assert (report["format"], report["version"]) == ("gotriage-avc", 2)
-    for d in report["denials"]:
+    assert not schema_errors(report)
+    assert report["schema_version"] == SCHEMA_VERSION and report["layers"] == ["selinux"]
+    assert text.splitlines()[0] == "gotriage avc: " + report["avc"]["summary"]
+    counts = report["summary"]["counts"]
+    assert text.splitlines()[-1] == "Summary: %d error%s, %d warning%s, %d info, %d ok" % (
+        counts["error"], "" if counts["error"] == 1 else "s", counts["warn"],
+        "" if counts["warn"] == 1 else "s", counts["info"], counts["ok"])
+    for d in report["avc"]["denials"]:
         assert d["explanations"][0]["id"] in text
         with open(d["file"], "rb") as f:
             f.seek(d["offset"])
             assert f.readline().decode("utf-8", "replace").rstrip("\n") == d["evidence"][0]
+
+
+def test_avc_results_are_the_findings_check_reports(tmp_path):
+    """One path from a denial to its finding: on the same snapshot, `avc` and `check
+    --layer selinux` report each denial as the same finding (id, severity, title,
+    evidence, why, fix), avc for every denial, check for the 20 commonest."""
+    snap = host_snapshot(tmp_path, _log("go-service-denials.log") + _log("go-tmp-exec.log") +
+                         _log("go-8080.log"))
+    avc = run_gotriage(["avc", "--root", str(snap), "--json"])
+    check = run_gotriage(["check", "--root", str(snap), "--layer", "selinux", "--json"])
+    assert not schema_errors(avc.json) and avc.returncode == avc.json["summary"]["exit_code"]
+    mine = {r["subject"]: r for r in avc.json["results"]}
+    theirs = {r["subject"]: r for r in check.json["results"]
+              if r["check"] == "SEL-AVC" and r["id"] != "SEL-AVC"}
+    assert len(mine) == len(avc.json["avc"]["denials"]) >= 5
+    assert mine == theirs
+    assert {r["severity"] for r in mine.values()} == {"warn", "error"}
+
+
+def test_fail_on_error_counts_only_what_enforcing_blocked(tmp_path):
+    """A snapshot in permissive mode: every denial is a warning (logged, not blocked),
+    so `--fail-on error` is clean; enforcing, the execute and the port are errors."""
+    log = _log("go-home-exec.log").replace(b"permissive=0", b"permissive=1")
+    snap = host_snapshot(tmp_path, log, mode="0", config_mode="permissive")
+    run = run_gotriage(["avc", "--root", str(snap), "--fail-on", "error"])
+    assert run.returncode == 0, run.stdout
+    assert run.stdout.splitlines()[-1] == "Summary: 0 errors, 1 warning, 0 info, 0 ok"
+    assert run_gotriage(["avc", "--root", str(snap)]).returncode == 1
+    snap = host_snapshot(tmp_path, _log("go-home-exec.log"), name="enforcing")
+    assert run_gotriage(["avc", "--root", str(snap), "--fail-on", "error"]).returncode == 1

@@ -376,7 +376,7 @@ def test_printed_module_command_keeps_the_logs_and_since(tmp_path):
     (tmp_path / "my logs").mkdir()
     shutil.copyfile(os.path.join(SEL, "go-socket-module.log"), str(tmp_path / "my logs" / "a b.log"))
     args = ["avc", "my logs/a b.log", "--since", "2000-01-01 00:00", "--no-tools"]
-    report = run_gotriage(args + ["--json"], cwd=str(tmp_path)).json
+    report = run_gotriage(args + ["--json"], cwd=str(tmp_path)).json["avc"]
     fixes = [e["fix"][0] for d in report["denials"] for e in d["explanations"] if e.get("module")]
     assert fixes
     expected = ["gotriage", "avc", "my logs/a b.log", "--since", "2000-01-01 00:00", "--no-tools",
@@ -399,7 +399,7 @@ def test_printed_module_command_keeps_the_snapshot(tmp_path):
     """`avc --root` and `check --root` print the module command with the snapshot."""
     snap = host_snapshot(tmp_path, open(os.path.join(SEL, "go-socket-module.log"), "rb").read(),
                          name="a snapshot")
-    report = run_gotriage(["avc", "--root", str(snap), "--json"]).json
+    report = run_gotriage(["avc", "--root", str(snap), "--json"]).json["avc"]
     fixes = [e["fix"][0] for d in report["denials"] for e in d["explanations"] if e.get("module")]
     assert fixes
     for fix in fixes:

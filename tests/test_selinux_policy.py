@@ -104,7 +104,7 @@ def test_every_module_compiles(log, tmp_path):
     path = os.path.join(SEL, log)
     run = run_gotriage(["avc", path, "--module", "gotriage_test", "--json"], cwd=str(tmp_path))
     assert run.returncode in (0, 1), run.stderr
-    report = run.json
+    report = run.json["avc"]
     with open(path, "rb") as f:
         holds_denials = re.search(rb"avc: +denied", f.read()) is not None
     assert bool(report["denials"]) == holds_denials, log
@@ -138,7 +138,7 @@ def test_some_logs_need_a_module_and_some_do_not():
     outcomes = set()
     for log in ("go-socket-module.log", "bind_ports.log"):
         run = run_gotriage(["avc", os.path.join(SEL, log), "--json"])
-        outcomes.add(bool(_module_expected(run.json)[0]))
+        outcomes.add(bool(_module_expected(run.json["avc"])[0]))
     assert outcomes == {True, False}
 
 

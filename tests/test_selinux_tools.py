@@ -219,7 +219,7 @@ def test_boolean_named_by_audit2why_is_confirmed_and_the_missed_one_added():
     assert real.reason == "boolean"
     assert real.boolean_names == ["httpd_can_network_connect", "allow_ypbind"]
 
-    report = avc("--json", log).json
+    report = avc("--json", log).json["avc"]
     assert report["tools"]["audit2why"]["argv"] == [AUDIT2WHY, "-p", POLICY]
     assert report["tools"]["audit2why"]["used"] is True
     d = denial_of(report, tclass="tcp_socket")
@@ -247,7 +247,7 @@ def test_execmod_boolean_in_the_policys_own_name():
     need_audit2why()
     real = real_audit2why(["allow_execmod.log"])["1166045975.667:1128"]
     assert real.boolean_names == ["allow_execmod"]
-    d = denial_of(avc("--json", os.path.join(SEL, "allow_execmod.log")).json, tclass="file")
+    d = denial_of(avc("--json", os.path.join(SEL, "allow_execmod.log")).json["avc"], tclass="file")
     assert d["audit2why"]["booleans"][0]["name"] == "allow_execmod"
     by = {e["analyzer"]: e for e in d["explanations"]}
     assert d["explanations"][0]["analyzer"] == "textrel_label"  # the narrowest fix stays first
@@ -262,7 +262,7 @@ def test_missing_te_rule_confirms_the_port_fix():
     need_audit2why()
     real = real_audit2why(["bind_ports.log"])["1165963069.244:851"]
     assert real.reason == "te-rule"
-    d = denial_of(avc("--json", os.path.join(SEL, "bind_ports.log")).json, tclass="tcp_socket")
+    d = denial_of(avc("--json", os.path.join(SEL, "bind_ports.log")).json["avc"], tclass="tcp_socket")
     assert d["audit2why"]["reason"] == "te-rule"
     best = d["explanations"][0]
     assert best["id"] == "SEL-AVC-PORT" and best["audit2why"] == "confirmed"
@@ -276,7 +276,7 @@ def test_constraint_violation_replaces_the_module():
     need_audit2why()
     real = real_audit2why(["sepolgen-short.log"])
     assert real["1162850335.022:982"].reason == "constraint"
-    report = avc("--json", os.path.join(SEL, "sepolgen-short.log")).json
+    report = avc("--json", os.path.join(SEL, "sepolgen-short.log")).json["avc"]
     lock = denial_of(report, permissions=["lock"])
     assert lock["audit2why"]["causes"] == [
         "source user (staff_u) and target user (user_u) are different"]
@@ -340,7 +340,7 @@ def test_matchpathcon_agrees_with_gotriages_own_lookup():
     log = os.path.join(SEL, "restorecon.log")
     real = LiveHost().run([MATCHPATHCON, "-n", "/opt/real/RealPlayer/mozilla/nphelix.so"])
     assert real.text == "system_u:object_r:lib_t:s0\n"
-    report = avc("--json", log).json
+    report = avc("--json", log).json["avc"]
     assert report["tools"]["matchpathcon"]["argv"] == [
         MATCHPATHCON, "-n", "/opt/real/RealPlayer/mozilla/nphelix.so"]
     best = denial_of(report, tclass="file")["explanations"][0]
@@ -362,7 +362,7 @@ def test_matchpathcon_wins_over_gotriages_own_lookup(tmp_path):
     assert SELinuxFacts(LiveHost()).fcontexts.type_of(unit) == "etc_t"
 
     log = write_log(tmp_path, [("read", unit, "user_home_t")])
-    best = denial_of(avc("--json", log).json, tclass="file")["explanations"][0]
+    best = denial_of(avc("--json", log).json["avc"], tclass="file")["explanations"][0]
     assert best["id"] == "SEL-AVC-FILE-LABEL"
     assert best["title"] == ("%s is labelled user_home_t, should be systemd_unit_t: restorecon"
                              % unit)
@@ -372,7 +372,7 @@ def test_matchpathcon_wins_over_gotriages_own_lookup(tmp_path):
     # a unit labelled etc_t: gotriage's own lookup sees nothing wrong (a module), the tool a
     # wrong label
     log = write_log(tmp_path, [("read", unit, "etc_t")])
-    best = denial_of(avc("--json", log).json, tclass="file")["explanations"][0]
+    best = denial_of(avc("--json", log).json["avc"], tclass="file")["explanations"][0]
     assert best["id"] == "SEL-AVC-FILE-LABEL"
     assert [a["shell"] for a in best["fix"] if a["kind"] == "command"] == ["restorecon -v " + unit]
 
@@ -384,7 +384,7 @@ def test_matchpathcon_none_means_no_restorecon(tmp_path):
     sock = "/var/run/goapi/goapi.sock"
     assert LiveHost().run([MATCHPATHCON, "-n", sock]).text == "<<none>>\n"
     log = write_log(tmp_path, [("write", sock, "user_home_t")])
-    ex = denial_of(avc("--json", log).json, tclass="file")["explanations"]
+    ex = denial_of(avc("--json", log).json["avc"], tclass="file")["explanations"]
     assert not any("restorecon -v" in a["shell"] for e in ex for a in e["fix"]
                    if a["kind"] == "command")
     notes = [n for e in ex for n in e["notes"]]
@@ -395,7 +395,7 @@ def test_matchpathcon_none_means_no_restorecon(tmp_path):
 def test_matchpathcon_is_one_run_for_at_most_32_paths(tmp_path):
     need_matchpathcon()
     log = write_log(tmp_path, [("read", "/srv/app%02d/data" % n, "user_home_t") for n in range(40)])
-    report = avc("--json", log).json
+    report = avc("--json", log).json["avc"]
     argv = report["tools"]["matchpathcon"]["argv"]
     assert argv[:2] == [MATCHPATHCON, "-n"] and len(argv) == 2 + 32
     notes = [n for d in report["denials"] for e in d["explanations"] for n in e["notes"]]
@@ -455,7 +455,7 @@ def previous():
 
 @pytest.mark.parametrize("how", ["absent", "missing", "failing", "timeout", "garbage"])
 def test_without_working_tools_the_results_are_the_previous_ones(how, previous):
-    from gotriage.selinux.command import analyse, to_json
+    from gotriage.selinux.command import analyse, details
 
     host = ToolsAnswer(how)
     facts, scan, explained = analyse(host, LOGS)
@@ -475,7 +475,7 @@ def test_without_working_tools_the_results_are_the_previous_ones(how, previous):
                 assert argv == [SEINFO, POLICY, "--flat", "-t"] and timeout == 30.0 and data is None
             else:
                 assert argv[1] == "-n" and timeout == 10.0 and data is None
-    report = to_json(facts, scan, explained, type("A", (), {"raw_rules": False})(), None)
+    report = details(facts, scan, explained, type("A", (), {"raw_rules": False})(), None)
     assert "audit2why" not in json.dumps(report["denials"])
     # the runs that were tried are listed, not used
     assert sorted(report.get("tools", {})) == ([] if how == "absent" else list(TOOL_NAMES))
@@ -490,7 +490,7 @@ def test_snapshot_without_the_tools_is_unchanged(tmp_path):
         "/etc/selinux/targeted/contexts/files/file_contexts": _read("refpolicy-file_contexts"),
         "/etc/selinux/targeted/policy/policy.33": "not really",
         "/var/log/audit/audit.log": _read("httpd_can_network_connect.log") + _read("restorecon.log")})
-    report = avc("--json", "--root", str(snap)).json
+    report = avc("--json", "--root", str(snap)).json["avc"]
     assert "tools" not in report and "audit2why" not in json.dumps(report)
     assert "asked:" not in avc("--root", str(snap)).stdout
 
@@ -591,7 +591,7 @@ def test_real_seinfo_confirms_the_types_of_the_fixes():
          "setools (seinfo) and selinux-policy-default")
     need("SELINUXTYPE=default" in (_file("/etc/selinux/config") or ""),
          "/etc/selinux/config naming the default (reference) policy")
-    report = json.loads(run_gotriage(["avc", "--json", os.path.join(SEL, "go-8080.log")]).stdout)
+    report = json.loads(run_gotriage(["avc", "--json", os.path.join(SEL, "go-8080.log")]).stdout)["avc"]
     assert report["tools"]["seinfo"]["used"] is True
     assert report["tools"]["seinfo"]["argv"] == [SEINFO, POLICY, "--flat", "-t"]
     (denial,) = report["denials"]

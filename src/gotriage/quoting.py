@@ -25,6 +25,7 @@ The languages, each checked against its real consumer (tests/test_quoting.py):
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DIGITS = "0123456789"
 _SHELL_SAFE = frozenset(_LETTERS + _DIGITS + "@%+=:,./-_")
+_SHELL_SAFE_TEXT = "".join(sorted(_SHELL_SAFE))  # for str.strip: "" when every character is safe
 _SYSTEMD_SAFE = frozenset(_LETTERS + _DIGITS + "@+=:,./-_")
 _SUDOERS_SAFE = frozenset(_LETTERS + _DIGITS + "/._:+-@")
 _ENV_NAME_FIRST = frozenset(_LETTERS + "_")
@@ -131,7 +132,7 @@ def shell_word(value):
     _refuse_lost(value, "bash")
     if not value:
         return "''"
-    if all(c in _SHELL_SAFE for c in value):
+    if not value.strip(_SHELL_SAFE_TEXT):  # all(c in _SHELL_SAFE for c in value), in C
         return value
     if not any(_is_hidden(c) for c in value):
         return "'" + value.replace("'", "'\"'\"'") + "'"

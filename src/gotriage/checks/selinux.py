@@ -6,6 +6,7 @@ from gotriage.checks import NotExamined, check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.parsers.audit import size_text
+from gotriage.report.words import count
 from gotriage.selinux.analyzers import explain, setsebool_action, verdict_summary
 
 LAYER = "selinux"
@@ -286,11 +287,17 @@ def avc(facts):
     results.extend(denial_findings(facts, scan, current))
     results.extend(scan_findings(scan, current))
     if not any(f.id.startswith("SEL-AVC-") and f.id not in ("SEL-AVC-UNPARSED",) for f in results):
-        read = [e["path"] for e in scan.files if not e.get("error")]
-        if read:
-            results.append(_f("SEL-AVC", "ok", "no AVC denials in %s (%s)" % (
-                ", ".join(read), size_text(scan.bytes))))
+        results.extend(no_denial_findings(scan))
     return results
+
+
+def no_denial_findings(scan):
+    """The ok result of logs read with no denial in them ([] when none could be read)."""
+    read = [e["path"] for e in scan.files if not e.get("error")]
+    if not read:
+        return []
+    return [_f("SEL-AVC", "ok", "no AVC denials in %s (%s)" % (", ".join(read), size_text(scan.bytes)),
+               check="SEL-AVC")]
 
 
 def denial_findings(facts, scan, current):
@@ -299,36 +306,48 @@ def denial_findings(facts, scan, current):
         return []
     view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials),
                       denials=denials)
-    results = []
-    for d in denials[:MAX_DENIAL_FINDINGS]:
-        explanations = explain(d, view)
-        best = explanations[0]
-        enforced = 0 in d.permissive or (not d.permissive and current == "enforcing")
-        severity = "error" if enforced and best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") else "warn"
-        if current == "permissive" or d.permissive == {1}:
-            severity = "warn"
-        evidence = [Evidence.file(d.where[0], d.lines[0]) if d.where else
-                    Evidence.fact(d.lines[0])]
-        evidence.extend(Evidence.fact(line) for line in d.lines[1:4])
-        verdict = view.verdicts.get(d.key)
-        if verdict is not None and view.audit2why is not None:
-            evidence.append(Evidence.command(view.audit2why, text="(its AVC line on stdin) %s%s" % (
-                verdict_summary(verdict), "; %s the explanation" % best.audit2why
-                if best.audit2why in ("confirmed", "contradicted") else "")))
-        evidence.append(Evidence.fact("seen %d times, first %s, last %s%s" % (
-            d.count, _when(d.first), _when(d.last),
-            " (permissive=1: logged, not blocked)" if d.permissive == {1} else "")))
-        fix = list(best.fix)
-        for other in explanations[1:3]:
-            fix.append(Action.note("or (%s): %s" % (other.confidence, other.title)))
-        results.append(_denial(best.id, severity, "%s  [%s, %d×]" % (
-            best.title, d.comm or d.stype, d.count), subject="|".join(str(x) for x in d.key),
-            evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
-            predicted_error=best.predicted_error, fix=fix))
+    results = [denial_finding(d, explain(d, view), current, view.verdicts, view.audit2why)
+               for d in denials[:MAX_DENIAL_FINDINGS]]
     if len(denials) > MAX_DENIAL_FINDINGS:
         facts.note("%d more distinct denials not shown: run `gotriage avc`" % (
             len(denials) - MAX_DENIAL_FINDINGS))
     return results
+
+
+def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
+    """The finding of one distinct denial from its explanations (the narrowest first),
+    as `check --layer selinux` and `gotriage avc` both report it: an execute or a port
+    denied while enforcing is an error, any other denial a warning.  `current` is the
+    SELinux mode of the host the log comes from (None when unknown); `verdicts` and
+    `audit2why` are audit2why's verdicts by denial key and its run, when it answered."""
+    best = explanations[0]
+    enforced = 0 in d.permissive or (not d.permissive and current == "enforcing")
+    severity = "error" if enforced and best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") else "warn"
+    if current == "permissive" or d.permissive == {1}:
+        severity = "warn"
+    evidence = [Evidence.file(d.where[0], d.lines[0]) if d.where else
+                Evidence.fact(d.lines[0])]
+    evidence.extend(Evidence.fact(line) for line in d.lines[1:4])
+    verdict = verdicts.get(d.key) if verdicts else None
+    if verdict is not None and audit2why is not None:
+        evidence.append(Evidence.command(audit2why, text="(its AVC line on stdin) %s%s" % (
+            verdict_summary(verdict), "; %s the explanation" % best.audit2why
+            if best.audit2why in ("confirmed", "contradicted") else "")))
+    evidence.append(Evidence.fact("seen %s, first %s, last %s%s" % (
+        count(d.count, "time"), _when(d.first), _when(d.last),
+        " (permissive=1: logged, not blocked)" if d.permissive == {1} else "")))
+    fix = list(best.fix)
+    for other in explanations[1:3]:
+        fix.append(Action.note("or (%s): %s" % (other.confidence, other.title)))
+    return _denial(best.id, severity, "%s  [%s, %d×]" % (
+        best.title, d.comm or d.stype, d.count), subject=denial_subject(d),
+        evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
+        predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
+
+
+def denial_subject(d):
+    """The subject of a denial's finding: its key, as one string."""
+    return "|".join(str(x) for x in d.key)
 
 
 def _denial(id, severity, title, **kw):

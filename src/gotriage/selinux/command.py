@@ -1,9 +1,15 @@
 """`gotriage avc [LOG ...] [--since TIME] [--module NAME] [--raw-rules] [--root SNAPSHOT]
-[--no-tools] [--json] [-v]`: read the audit logs once, explain every distinct denial with the
-narrowest fix, optionally write a minimal module or print audit2allow's rules."""
+[--no-tools] [--json] [-v] [--fail-on LEVEL]`: read the audit logs once, explain every
+distinct denial with the narrowest fix, optionally write a minimal module or print
+audit2allow's rules.
+
+Each distinct denial is a finding of the SELinux layer (checks/selinux.py: denial_finding,
+the finding `check --layer selinux` reports for it), so avc's report is a runner.Report like
+every command's: `--json` is the report schema (docs/report.schema.json) with avc's own
+detail in its `avc` object, the exit code follows --fail-on, and the text view ends with
+the same `Summary:` line."""
 
 import datetime
-import json
 import os
 import re
 import sys
@@ -157,7 +163,7 @@ def rerun_argv(args):
     return argv
 
 
-def run(args, open_host, write):
+def run(args, open_host, write, unicode_ok=True, colour=False):
     """The command; returns its exit code.  Bad input (a time, a module name, a module
     file that exists, a log that cannot be read or is not an audit log) is a UsageError:
     one line, nothing on stdout, exit 2."""
@@ -168,14 +174,16 @@ def run(args, open_host, write):
     logs = None
     if args.logs:
         logs = [p if (args.root or p.startswith("/")) else os.path.abspath(p) for p in args.logs]
+    fail_on = getattr(args, "fail_on", "warn")
     host = open_host(args.root)
     try:
-        explaining = bool(args.json or args.module or not args.raw_rules)
+        # --raw-rules alone needs no explanation: at --fail-on info or warn every denial
+        # fails the run whatever explains it (each is a warning or an error)
+        explaining = bool(args.json or args.module or not args.raw_rules or fail_on == "error")
         facts, scan, explained = analyse(
             host, logs, since, args.timeout, explaining, use_tools=not args.no_tools,
             rerun=rerun_argv(args),
             judge=lambda scan: judge_logs(scan, explicit=bool(logs), snapshot=bool(args.root)))
-        code = EXIT_DENIALS if explained else EXIT_CLEAN
         module = None
         if args.module:
             te, fc, chosen = module_parts(args.module, explained)
@@ -185,17 +193,49 @@ def run(args, open_host, write):
                 module["commands"] = [a.render() for a in
                                       modwriter.build_commands(args.module, with_fc=bool(fc))]
                 module["te"], module["fc"] = te, fc
+        report = None
+        if explaining:
+            # the host's mode says how a denial without permissive= was enforced, for its
+            # own logs only (a LOG named on a live host may come from anywhere)
+            report = make_report(host, facts, scan, explained, fail_on,
+                                 own_logs=not logs or bool(args.root))
         if args.json:
-            write(json.dumps(to_json(facts, scan, explained, args, module), indent=2) + "\n")
+            write(to_json(report, details(facts, scan, explained, args, module)))
         elif args.raw_rules:
             write(raw_rules(scan.rules, scan.role_types))
             sys.stderr.write("gotriage: %s\n" % summary_line(scan))
             _stderr_problems(scan)
         else:
-            write(render_text(facts, scan, explained, module, verbose=args.verbose))
-        return code
+            from gotriage.report.text import Style
+
+            write(render_text(facts, scan, explained, module, verbose=args.verbose, report=report,
+                              style=Style(unicode_ok=unicode_ok, colour=colour)))
+        if report is None:
+            return EXIT_DENIALS if explained else EXIT_CLEAN
+        return report.exit_code
     finally:
         host.close()
+
+
+def make_report(host, facts, scan, explained, fail_on="warn", own_logs=True):
+    """The runner.Report of the run: a finding of the SELinux layer for each distinct
+    denial (made as `check --layer selinux` makes it, from the same explanations), the
+    layer's ok result when the logs hold none, what was not read as notes."""
+    from gotriage.checks import selinux as layer
+    from gotriage.runner import Report
+
+    current = facts.mode[0] if own_logs else None
+    run = facts.tool_runs.get("audit2why")
+    audit2why = run[0] if run and facts.verdicts else None
+    findings = [layer.denial_finding(d, ex, current, facts.verdicts, audit2why)
+                for d, ex in explained]
+    if not findings:
+        findings = layer.no_denial_findings(scan)
+    notes = []
+    for note in [p for p in problem_lines(scan) if not p.startswith(" ")] + facts.notes:
+        if note not in notes:
+            notes.append(note)
+    return Report(host, [layer.LAYER], findings, notes, fail_on)
 
 
 # -- bad input: one line, exit 2 ----------------------------------------------------------------
@@ -329,7 +369,9 @@ def problem_lines(scan):
     return out
 
 
-def render_text(facts, scan, explained, module, verbose=False):
+def render_text(facts, scan, explained, module, verbose=False, report=None, style=None):
+    """avc's doctor view: its header lines, each denial explained, what was not read, the
+    module; with `report`, the Summary line every doctor view ends with."""
     lines = ["gotriage avc: " + summary_line(scan)]
     mode = facts.mode[0]
     if mode:
@@ -399,6 +441,11 @@ def render_text(facts, scan, explained, module, verbose=False):
         lines.append("")
         lines.append("For the denials only a module fixes: %s" % shell_join(
             facts.rerun + ["--module", MODULE_NAME]))
+    if report is not None:
+        from gotriage.report import text
+
+        lines.append("")
+        lines.append(text.summary_line(report, style or text.Style()))
     return "\n".join(lines) + "\n"
 
 
@@ -407,15 +454,22 @@ def _caution(action):
     return "   (caution: %s)" % HOST_WIDE_CAUTION if action.description == HOST_WIDE_CAUTION else ""
 
 
-def to_json(facts, scan, explained, args, module):
-    out = {"format": "gotriage-avc", "version": 2, "mode": facts.mode[0], "policy": facts.policy_name,
-           "summary": summary_line(scan), "scan": scan.to_dict(), "denials": []}
+def details(facts, scan, explained, args, module):
+    """avc's own detail, the report's `avc` object (docs/report.schema.json): the scan,
+    every distinct denial with all its explanations (its finding is the result whose
+    subject is the denial's `subject`), the tools asked, what was not read, the raw rules
+    and the module when asked."""
+    from gotriage.checks.selinux import denial_subject
+
+    out = {"summary": summary_line(scan), "mode": facts.mode[0], "policy": facts.policy_name,
+           "scan": scan.to_dict(), "denials": []}
     verdicts = facts.verdicts
     tools = tools_json(facts)
     if tools:
         out["tools"] = tools
     for d, ex in explained:
         item = d.to_dict()
+        item["subject"] = denial_subject(d)
         if d.key in verdicts:
             item["audit2why"] = verdicts[d.key].to_dict()
         item["explanations"] = [e.to_dict() for e in ex]
@@ -426,3 +480,13 @@ def to_json(facts, scan, explained, args, module):
         out["module"] = module
     out["problems"] = problem_lines(scan)
     return out
+
+
+def to_json(report, avc):
+    """The report as `--json` prints it (report/json_report.py), with `avc` (details())
+    as its `avc` object."""
+    from gotriage.report import json_report
+
+    doc = json_report.to_dict(report)
+    doc["avc"] = avc
+    return json_report.dumps(doc) + "\n"

@@ -70,16 +70,18 @@ class FileContexts(object):
     def __init__(self, specs):
         ordered = [s for s in specs if not s.exact] + [s for s in specs if s.exact]
         self.specs = ordered
+        self._found = {}  # (path, tclass) -> its Spec or None: thousands of denials ask again
 
     def __len__(self):
         return len(self.specs)
 
     def lookup(self, path, tclass="file"):
         """The Spec that labels `path`, or None."""
-        for spec in reversed(self.specs):
-            if spec.matches(path, tclass):
-                return spec
-        return None
+        key = (path, tclass)
+        if key not in self._found:
+            self._found[key] = next((spec for spec in reversed(self.specs)
+                                     if spec.matches(path, tclass)), None)
+        return self._found[key]
 
     def type_of(self, path, tclass="file"):
         spec = self.lookup(path, tclass)
