@@ -22,9 +22,8 @@ import sys
 import pytest
 
 from conftest import DATA, ROOT, base_env, need
-from gotriage import runner
-from gotriage.host.snapshot import open_snapshot
 from gotriage.parsers.journal import _TRACE_LINES, parse_journal
+from test_service_snapshots import service as service_report
 
 CRASHES = os.path.join(DATA, "go-crashes")
 EL9 = os.path.join(DATA, "services", "el9-services")
@@ -199,12 +198,8 @@ def test_goroutine_header_of_go_1_23_with_gotraceback_system():
 
 # ---------------------------------------------------------------------------------------
 def service(snapshot, unit, journal_text=None):
-    host = open_snapshot(snapshot)
-    try:
-        report = runner.run(host, ["service"], {"units": [unit], "journal_text": journal_text})
-    finally:
-        host.close()
-    return {f.id: f for f in report.findings if f.severity != "ok"}
+    """{id: finding} of the service layer's problems (test_service_snapshots' helper)."""
+    return service_report(snapshot, unit, journal_text)[0]
 
 
 def _recorded_as(recording, ident="crashy[2401]"):
