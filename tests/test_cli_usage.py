@@ -216,3 +216,14 @@ def test_predicted_errors_name_the_host_address_a_client_dials(tmp_path):
     import ipaddress
 
     ipaddress.ip_address(address.rsplit(":", 1)[0].strip("[]"))  # a real address of the host
+
+
+def test_each_problem_in_the_verbose_view_points_at_its_documentation():
+    out = run_gotriage(["check", "--root", EL9, "--project", "/home/alice", "--layer",
+                        "toolchain", "-v"]).stdout
+    problems = [line.split()[1] for line in out.splitlines()
+                if line.startswith(("  \u2717 ", "  ! ", "  \u00b7 "))]
+    assert problems
+    for ident in problems:
+        assert "      about: `gotriage checks %s` (meaning, evidence, fix)" % ident in out
+    assert out.count("about: `gotriage checks") == len(problems)  # not for the ✓ lines

@@ -82,6 +82,9 @@ def render(report, style, verbose=False):
                     body.append("%s: %s  (%s)" % (label, action.render(), action.description))
                 else:
                     body.append("%s: %s" % (label, action.render()))
+            if verbose and f.severity != "ok" and f.id != "GOTRIAGE-CHECK-FAILED":
+                # each id leads to its documentation, installed or not (cli: checks ID)
+                body.append("about: `gotriage checks %s` (meaning, evidence, fix)" % f.id)
             for item in body:
                 lines.append(_indent(item, "      "))
     if report.notes:
