@@ -331,7 +331,8 @@ def test_audit_log_rotations_damaged(rotated, current):
 @given(fuzzed_text(["app", "app.service", "/etc/systemd/system/app.service", "x@y.service", "a/", ""]),
        fuzzed_text(["/srv/my\\040dir", "/mnt/a\\011b", "\\777", "/x"]))
 def test_unit_names_and_mount_paths(name, mount):
-    from gotriage.facts.service import _unescape_mount, normalise_unit_name
+    from gotriage.facts.service import normalise_unit_name
+    from gotriage.facts.service_labels import _unescape_mount
 
     normalise_unit_name(name)
     _unescape_mount(mount)
