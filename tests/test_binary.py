@@ -608,7 +608,7 @@ def test_text_output_and_help(binaries, tmp_path):
     assert proc.returncode == 1 and proc.stderr == b""
     assert "Go binary" in out and "BIN-GLIBC-TOO-OLD" in out
     assert "you will see: ./app: /lib64/libc.so.6: version `GLIBC_2.32' not found" in out
-    assert "fix: env CGO_ENABLED=0 go build -o app ." in out
+    assert "A: env CGO_ENABLED=0 go build -o app ." in out
     proc = run_cli(["binary", "--help"])
     assert proc.returncode == 0 and b"--target" in proc.stdout
     proc = run_cli(["binary"])

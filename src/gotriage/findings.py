@@ -206,10 +206,11 @@ class Finding(object):
     """The result of one check about one thing (an ok result is a finding too)."""
 
     __slots__ = ("id", "check", "layer", "severity", "title", "contexts", "evidence", "why",
-                 "fix", "predicted_error", "references", "subject")
+                 "fix", "predicted_error", "references", "subject", "unit", "cause")
 
     def __init__(self, id, severity, title, check=None, layer=None, contexts=(), evidence=(),
-                 why=None, fix=(), predicted_error=None, references=(), subject=None):
+                 why=None, fix=(), predicted_error=None, references=(), subject=None, unit=None,
+                 cause=None):
         assert severity in SEVERITIES, severity
         self.id = id
         self.check = check
@@ -223,6 +224,11 @@ class Finding(object):
         self.predicted_error = predicted_error
         self.references = list(references)
         self.subject = subject  # what the finding is about (a path, a context...): dedupe key
+        self.unit = unit  # the systemd unit it is about, if any: the doctor view groups by it
+        # The finding that explains this one, as (id, subject): a failure the journal shows
+        # (SVC-JOURNAL-EXEC) names the problem that causes it (SVC-LABEL-DENIED), and the
+        # doctor view folds it under that cause and counts the two as one problem.
+        self.cause = (cause.id, cause.subject) if isinstance(cause, Finding) else cause
 
     @property
     def rank(self):
@@ -246,6 +252,10 @@ class Finding(object):
             d["predicted_error"] = self.predicted_error
         if self.subject:
             d["subject"] = self.subject
+        if self.unit:
+            d["unit"] = self.unit
+        if self.cause:
+            d["caused_by"] = {"id": self.cause[0], "subject": self.cause[1]}
         return d
 
     def __repr__(self):

@@ -9,13 +9,18 @@ Symbols fall back to ASCII when the output cannot encode them (Python 3.6 under 
 and colour is used only on a terminal and never with NO_COLOR.
 """
 
+import textwrap
+
 from gotriage.checks import LAYER_BY_NAME
+from gotriage.findings import shell_join
 from gotriage.quoting import one_line
+from gotriage.report import doctor
 from gotriage.report.words import count
 
 SYMBOLS = {"ok": "\u2713", "info": "\u00b7", "warn": "!", "error": "\u2717"}
 ASCII_SYMBOLS = {"ok": "ok", "info": "i", "warn": "!", "error": "x"}
 COLOURS = {"ok": "32", "info": "36", "warn": "33", "error": "31"}
+WIDTH = 100  # no line of the view is wider, but a command or an edited line
 
 
 class Style(object):
@@ -45,6 +50,66 @@ def _indent(text, prefix):
     return "\n".join(prefix + line if line else line for line in text.splitlines())
 
 
+def _wrap(text, first, rest, width=WIDTH, symbol=None):
+    """Prose wrapped within `width` columns (words are never broken: a long path stays
+    whole), first line after `first`, the others after `rest`.  `symbol`, (style,
+    severity): the first "{}" of the first line is that severity's symbol, painted after
+    the wrapping (colour codes take no column)."""
+    if symbol is not None:
+        style, severity = symbol
+        plain = style.symbols[severity]
+        at = first.index("{}") if "{}" in first else len(first) + text.index("{}")
+        lines = _wrap(text.replace("{}", plain, 1) if "{}" in text else text,
+                      first.replace("{}", plain, 1), rest, width)
+        lines[0] = lines[0][:at] + style.paint(plain, severity) + lines[0][at + len(plain):]
+        return lines
+    out = []
+    for n, paragraph in enumerate(text.splitlines() or [""]):
+        out.extend(textwrap.wrap(paragraph, width=width, initial_indent=first if n == 0 else rest,
+                                 subsequent_indent=rest, break_long_words=False,
+                                 break_on_hyphens=False) or [(first if n == 0 else rest).rstrip()])
+    return out
+
+
+def _action_lines(action, label, indent, identity, pad=None):
+    """One step: the command or edit as it is pasted (never wrapped), its description
+    on its own line under it.  `label` ("2. ", "A: ") follows `indent` on the first line;
+    the other lines start at `pad` (default: under the text after the label)."""
+    caution = "" if action.safe else "(caution) "
+    pad = indent + " " * len(label) if pad is None else pad
+    if action.kind == "note":
+        return _wrap(caution + doctor.without_or(action.description), indent + label, pad)
+    text = action.render()
+    if action.as_user == "root" and identity.uid != 0:
+        text = "sudo " + shell_join(action.argv)
+    elif doctor.needs_root(action, identity.user if identity.uid != 0 else "root", identity.home):
+        if action.kind == "command":
+            text = "sudo " + text
+        else:
+            caution += "as root: "
+    head, _, more = text.partition("\n")
+    lines = [indent + label + caution + head] + [pad + line for line in more.splitlines()]
+    if action.description:
+        lines.extend(_wrap(doctor.without_or(action.description), pad, pad))
+    return lines
+
+
+def fix_lines(actions, indent, identity):
+    """A fix as numbered steps, a step's alternatives as A, B, C."""
+    steps = doctor.steps(actions)
+    lines = []
+    for number, (action, alternatives) in enumerate(steps, 1):
+        label = "%d. " % number if len(steps) > 1 else ""
+        if not alternatives:
+            lines.extend(_action_lines(action, label, indent, identity))
+            continue
+        for letter, alt in zip("ABCDEFGHIJ", [action] + alternatives):
+            first = indent + (label if letter == "A" else " " * len(label))
+            lines.extend(_action_lines(alt, "%s: " % letter, first, identity,
+                                       pad=indent + " " * (len(label) + 3)))
+    return lines
+
+
 def render(report, style, verbose=False):
     lines = []
     host = report.host
@@ -52,58 +117,127 @@ def render(report, style, verbose=False):
     source = "live" if host.kind == "live" else host.description
     lines.append("gotriage: %s (%s, as %s)" % (host.hostname(), source, ident.user))
     if report.contexts:
-        lines.append("contexts: " + "; ".join(c.label for c in report.contexts))
+        lines.extend(_wrap("contexts: " + "; ".join(c.label for c in report.contexts), "", "  "))
+    the_plan = doctor.plan(report)
+    lines.append("")
+    lines.extend(verdict_lines(the_plan, style))
     by_layer = {}
     for f in report.findings:
         by_layer.setdefault(f.layer or "other", []).append(f)
+    printed_fixes = {}  # the fixes already shown -> the id that showed them
     for layer in report.layers + sorted(set(by_layer) - set(report.layers)):
         items = by_layer.get(layer, [])
         lines.append("")
         lines.append(style.bold(layer_title(layer)))
         if not items:
             lines.append("  (nothing examined%s)" % (": see Not examined" if report.notes else ""))
+        if not verbose:
+            single, per_unit = doctor.collapse_ok(items)
+            shown = set(id(f) for f in single)
+            items = [f for f in items if f.severity != "ok" or id(f) in shown]
+            for unit, ids in per_unit:
+                lines.extend(_wrap("%s  %s pass: %s" % (unit, count(len(ids), "check"), ", ".join(ids)),
+                                   "  {} ", "      ", symbol=(style, "ok")))
+        # the problems in the verdict's order, then the rest as the checks gave them
+        items = sorted((f for f in items if id(f) not in the_plan.folded),  # folded: under its cause
+                       key=lambda f: _place(f, the_plan))
         for f in items:
-            symbol = style.paint(style.symbols[f.severity], f.severity)
-            where = "  [%s]" % ", ".join(f.contexts) if f.contexts else ""
-            lines.append("  %s %s  %s%s" % (symbol, f.id, one_line(f.title), style.paint(where, code="2")))
-            if f.severity == "ok" and not verbose:
-                continue
-            body = []
-            if verbose and f.why:
-                body.append("why: " + f.why)
-            if verbose:
-                for e in f.evidence:
-                    body.append("evidence: " + _indent(e.describe(), "  ").lstrip())
-            if f.predicted_error and f.severity != "ok":
-                body.append("you will see: " + "\n  ".join(f.predicted_error.splitlines()[:4]))
-            for action in f.fix:
-                label = "fix" if action.safe else "fix (caution)"
-                if action.description and action.kind != "note":
-                    body.append("%s: %s  (%s)" % (label, action.render(), action.description))
-                else:
-                    body.append("%s: %s" % (label, action.render()))
-            if verbose and f.severity != "ok" and f.id != "GOTRIAGE-CHECK-FAILED":
-                # each id leads to its documentation, installed or not (cli: checks ID)
-                body.append("about: `gotriage checks %s` (meaning, evidence, fix)" % f.id)
-            for item in body:
-                lines.append(_indent(item, "      "))
+            lines.extend(_finding_lines(f, the_plan, style, verbose, ident, printed_fixes))
     if report.notes:
         lines.append("")
         lines.append(style.bold("Not examined"))
         for note in report.notes:
-            lines.append("  - " + note)
+            lines.extend(_wrap(note, "  - ", "    "))
     lines.append("")
-    lines.append(summary_line(report, style))
+    lines.append(summary_line(report, style, the_plan))
     return "\n".join(lines) + "\n"
 
 
-def summary_line(report, style):
+def _place(f, the_plan):
+    if f.severity == "ok":
+        return (0, 0)
+    problem = the_plan.problem_of.get(id(f))
+    return (1, problem.number) if problem is not None else (2, 0)
+
+
+def verdict_lines(the_plan, style):
+    """The verdict, first: how many problems, then one line each, most likely cause first
+    (report/doctor.py: causal order)."""
+    problems = the_plan.problems
+    if not problems:
+        return [style.bold("Verdict: no problem found")]
+    out = [style.bold("Verdict: %s, most likely cause first" % count(len(problems), "problem"))]
+    for p in problems:
+        f = p.finding
+        seen = ""
+        if p.consequences:
+            seen = " (seen: %s)" % ", ".join(sorted(set(c.id for c in p.consequences)))
+        label = "%3d. " % p.number
+        out.extend(_wrap("{} %s  %s%s" % (f.id, one_line(f.title), seen), label,
+                         " " * (len(label) + 2), symbol=(style, p.severity)))
+    return out
+
+
+def _finding_lines(f, the_plan, style, verbose, ident, printed_fixes):
+    lines = []
+    where = "  [%s]" % ", ".join(f.contexts) if f.contexts else ""
+    problem = the_plan.problem_of.get(id(f))
+    lines.extend(_wrap("{} %s  %s%s" % (f.id, one_line(f.title), where), "  ", "      ",
+                       symbol=(style, f.severity)))
+    if f.severity == "ok" and not verbose:
+        return lines
+    body = []
+    if verbose and f.why:
+        body.extend(_wrap("why: " + f.why, "      ", "        "))
+    if verbose:
+        for e in f.evidence:
+            body.append(_indent("evidence: " + _indent(e.describe(), "  ").lstrip(), "      "))
+    predicted = f.predicted_error or next(
+        (c.predicted_error for c in (problem.consequences if problem is not None else ())
+         if c.predicted_error), None)
+    if predicted and f.severity != "ok":
+        body.extend(_wrap("you will see: " + "\n".join(predicted.splitlines()[:4]),
+                          "      ", "        "))
+    for c in (problem.consequences if problem is not None else ()):
+        body.extend(_wrap("seen: {} %s  %s" % (c.id, one_line(doctor.cause_title(c))),
+                          "      ", "        ", symbol=(style, c.severity)))
+        if verbose:
+            for e in c.evidence:
+                body.append(_indent("evidence: " + _indent(e.describe(), "  ").lstrip(), "        "))
+    fix = list(f.fix)
+    for c in (problem.consequences if problem is not None else ()):
+        # what a consequence adds to its cause's fix (systemctl reset-failed after the
+        # start limit), after it
+        shown = set(doctor.fix_key(fix))
+        fix.extend(a for a in c.fix if a.render() not in shown)
+    if fix:
+        key = doctor.fix_key(fix)
+        if key in printed_fixes and f.severity != "ok":
+            body.append("      fix: the same as %s above" % printed_fixes[key])
+        else:
+            printed_fixes.setdefault(key, f.id)
+            body.append("      fix:")
+            body.extend(fix_lines(fix, "        ", ident))
+    if verbose and f.severity != "ok" and f.id != "GOTRIAGE-CHECK-FAILED":
+        # each id leads to its documentation, installed or not (cli: checks ID)
+        body.append("      about: `gotriage checks %s` (meaning, evidence, fix)" % f.id)
+    return lines + body
+
+
+def summary_line(report, style, the_plan=None):
     """The last line of every doctor view (`gotriage avc`'s too): 'Summary: 1 error,
-    2 warnings, 0 info, 5 ok', in the colour of the worst result."""
+    2 warnings, 0 info, 5 ok', in the colour of the worst result.  A consequence folded
+    under its cause is counted once, with it."""
     counts = report.counts()
+    folded = the_plan.folded if the_plan is not None else {}
+    for f in report.findings:
+        if id(f) in folded:
+            counts[f.severity] -= 1
     summary = "%s, %s, %d info, %d ok" % (
         count(counts["error"], "error"), count(counts["warn"], "warning"), counts["info"],
         counts["ok"])
+    if folded:
+        summary += " (and %s they cause, shown under them)" % count(len(folded), "failure")
     if getattr(report, "ignored", 0):
         summary += " (%d left out by --ignore)" % report.ignored
     if report.tool_errors:

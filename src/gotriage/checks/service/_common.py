@@ -16,6 +16,7 @@ REFS = [K.SOURCES["service"], K.SOURCES["exec"]]
 def _f(id, severity, title, unit=None, subject=None, **kw):
     if unit is not None:
         subject = "%s:%s" % (unit.name, subject) if subject else unit.name
+        kw.setdefault("unit", unit.name)
     return Finding(id, severity, title, layer=LAYER, subject=subject, **kw)
 
 

@@ -119,6 +119,10 @@ def _clip(text, width=100):
     return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " ..."
 
 
+def _first(causes):
+    return causes[0] if causes else None
+
+
 def _link(causes):
     if not causes:
         return ""
@@ -162,16 +166,16 @@ def _journal(facts, unit):
             why += " Nothing else explains the denial: check the SELinux label and AVCs (`ausearch -m AVC -ts recent`)."
         if fid == "SVC-JOURNAL-EXEC":
             out.append(_f("SVC-JOURNAL-EXEC", "error", title, unit, subject="status:%d" % code,
-                          evidence=evidence, why=why, fix=fix))
+                          evidence=evidence, why=why, fix=fix, cause=_first(causes)))
         elif fid == "SVC-JOURNAL-CHDIR":
             out.append(_f("SVC-JOURNAL-CHDIR", "error", title, unit, subject="status:%d" % code,
-                          evidence=evidence, why=why, fix=fix))
+                          evidence=evidence, why=why, fix=fix, cause=_first(causes)))
         elif fid == "SVC-JOURNAL-USER":
             out.append(_f("SVC-JOURNAL-USER", "error", title, unit, subject="status:%d" % code,
-                          evidence=evidence, why=why, fix=fix))
+                          evidence=evidence, why=why, fix=fix, cause=_first(causes)))
         else:
             out.append(_f("SVC-JOURNAL-NAMESPACE", "error", title, unit, subject="status:%d" % code,
-                          evidence=evidence, why=why, fix=fix))
+                          evidence=evidence, why=why, fix=fix, cause=_first(causes)))
     for e in journal.of("signal")[-1:]:
         name = e.get("name") or "signal %d" % e.get("status")
         why, fix = _signal_advice(facts, unit, e)
@@ -190,14 +194,14 @@ def _journal(facts, unit):
         causes = _causes(facts, unit, ("port",)) if e.get("error") == "permission denied" else []
         out.append(_f("SVC-JOURNAL-BIND", "error", "%s: cannot listen on port %d: %s%s" % (
             unit.name, e.get("port"), e.get("error"), _link(causes)), unit, subject="bind",
-            evidence=ev(e), fix=list(causes[0].fix) if causes else [
+            cause=_first(causes), evidence=ev(e), fix=list(causes[0].fix) if causes else [
                 Action.command(["ss", "-ltnp", "sport = :%d" % e.get("port")],
                                description="who has the port")]))
     nofile = journal.first("nofile")
     if nofile is not None:
         causes = _causes(facts, unit, ("limits",), ids=("SVC-LIMITS-NOFILE",))
         out.append(_f("SVC-JOURNAL-NOFILE", "error", "%s: too many open files%s" % (unit.name, _link(causes)),
-                      unit, subject="nofile", evidence=ev(nofile),
+                      unit, subject="nofile", evidence=ev(nofile), cause=_first(causes),
                       fix=list(causes[0].fix) if causes else [
                           Action.edit(_dropin(unit), "LimitNOFILE=65536", syntax="systemd", description="under [Service]")]))
     loader = journal.first("loader", "glibc")
@@ -210,13 +214,16 @@ def _journal(facts, unit):
     if start_limit is not None:
         out.append(_f("SVC-JOURNAL-START-LIMIT", "warn", "%s: systemd stopped restarting it (start limit)" % unit.name,
                       unit, subject="start-limit", evidence=ev(start_limit),
+                      cause=next((f for f in out if f.severity == "error"), None),
                       fix=[Action.command(["systemctl", "reset-failed"] + operands(unit.name),
                                           description="after fixing the failure")]))
     config = journal.of("no-execstart", "bad-setting") + journal.of("config")
     if config:
         out.append(_f("SVC-JOURNAL-CONFIG", "error" if journal.first("bad-setting", "no-execstart") else "warn",
                       "%s: systemd reported: %s" % (unit.name, config[0].text.split(": ", 1)[-1][:160]),
-                      unit, subject="config", evidence=ev(*config[:4])))
+                      unit, subject="config", evidence=ev(*config[:4]),
+                      cause=next((f for f in _memo(facts, "unit", unit, lambda: _unit(facts, unit))
+                                  if f.severity == "error"), None)))
     explained = {203, 200, 217, 216, 226}
     if last_exit is not None and status not in explained and status != 0 and \
             not [f for f in out if f.id in ("SVC-JOURNAL-PANIC", "SVC-JOURNAL-BIND", "SVC-JOURNAL-LOADER",
@@ -232,7 +239,7 @@ def _journal(facts, unit):
         out.append(_f("SVC-JOURNAL-EXIT", "error", "%s: exited with status %d%s%s%s" % (
             unit.name, status, "/" + name if name else "",
             " after: %s" % _clip(said) if said else "", _link(causes)),
-            unit, subject="exit:%d" % status,
+            unit, subject="exit:%d" % status, cause=_first(causes),
             evidence=ev(no_home, last_exit), why=K.EXIT_STATUS.get(status, ("", ""))[1] or None,
             fix=list(causes[0].fix) if causes else _home_fix(facts, unit) if no_home else [
                 Action.command(["journalctl", "-u", unit.name, "-n", "50", "--no-pager"],
@@ -279,7 +286,7 @@ def _panic(facts, unit, journal, panic, source):
         fix = _gotraceback_fix(facts, unit) or []
     return _f("SVC-JOURNAL-PANIC", "error", "%s: %s%s: %s%s" % (
         unit.name, kind, where, message, _link(causes)), unit, subject="panic",
-        evidence=evidence, why=why, fix=fix)
+        evidence=evidence, why=why, fix=fix, cause=_first(causes))
 
 
 # Signals whose default action is a core dump (signal(7)): what the kernel may have kept.

@@ -29,6 +29,10 @@ def cgo(facts):
         cc = probe.get("CC") or "gcc"
         explicit, where = facts.setting(ctx, "CGO_ENABLED")
         compiler = facts.c_compiler(ctx, cc)
+        if compiler is None and explicit == "0":
+            results.append(_f("GO-CGO", "ok", "cgo is off on purpose (CGO_ENABLED=0 set in %s): "
+                              "no C compiler needed" % ("the environment" if where in (None, "env") else where), ctx))
+            continue
         if compiler is None:
             local = parse_version(probe.version) or (0,)
             if explicit == "1" or local[:2] < FEATURES["cgo-auto-off"][0]:
@@ -50,7 +54,11 @@ def cgo(facts):
                     "Go 1.20+ quietly builds without cgo when none is found.",
                 predicted_error=predicted,
                 fix=[Action.command([pm, "install", "-y", pkgs["cc"], pkgs["headers"]]),
-                     Action.note("or build without cgo on purpose: CGO_ENABLED=0")]))
+                     # not "set CGO_ENABLED=0" when go already runs with it (Go 1.20+ without a
+                     # compiler): say it on purpose, which ends this warning
+                     Action.note("or, if the project needs no cgo, say so: `go env -w CGO_ENABLED=0`"
+                                 if probe.get("CGO_ENABLED") == "0" else
+                                 "or build without cgo on purpose: CGO_ENABLED=0")]))
             continue
         if facts.libc_headers is None and probe.get("CGO_ENABLED") == "1":
             results.append(_f(

@@ -111,7 +111,10 @@ def goroot(facts):
                     "refuses to work with it.",
                 predicted_error='compile: version "%s" does not match go tool version "%s"' % (
                     root_version, tool_version),
-                fix=fix, references=[REFERENCES["environment"]]))
+                fix=fix, references=[REFERENCES["environment"]],
+                # GOROOT written in the go env file is the problem GO-ENVFILE-GOROOT reports
+                cause=("GO-ENVFILE-GOROOT", where) if value and where not in (None, "env") and
+                not where.endswith("/go.env") else None))
         else:
             results.append(_f("GO-ROOT", "ok", "GOROOT %s (%s)" % (
                 used_root, root_version or tool_version), ctx))

@@ -3,7 +3,7 @@ lines, features it uses) and GOTOOLCHAIN lets it build."""
 
 import re
 
-from gotriage.checks import check
+from gotriage.checks import NotExamined, check
 from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge.go import FEATURES, GO_DOWNLOAD_URL, REFERENCES
@@ -61,14 +61,21 @@ def _platform(probe):
 def project_version(facts):
     """The project's go and toolchain lines, and GOTOOLCHAIN, against the local Go."""
     results = []
-    for ctx, probe in _probes(facts):
+    probes = list(_probes(facts))
+    for ctx, probe in probes:
         found = _context_versions(facts, ctx, probe)
         _one_release(found)
         results.extend(found)
-    if not results:
-        results.append(_f("GO-VERSION", "ok", "local Go is new enough for %s" % (
-            facts.project.gomod_path or "the project (no go.mod)")))
-    return results
+    if results:
+        return results
+    # ✓ only for what was compared: a go.mod against a Go that answered
+    if not facts.project.gomod_path:
+        raise NotExamined("GO-VERSION skipped: no go.mod in %s, so no Go version to compare "
+                          "(--project DIR names a project)" % facts.project.directory)
+    if not probes:
+        raise NotExamined("GO-VERSION skipped: no Go toolchain answered to compare with %s"
+                          % facts.project.gomod_path)
+    return [_f("GO-VERSION", "ok", "local Go is new enough for %s" % facts.project.gomod_path)]
 
 
 _INSTALL = re.compile(r"^install Go (\d+(?:\.\d+){1,2}) or newer")
