@@ -46,6 +46,10 @@ def folded(report):
             and (r["caused_by"]["id"], r["caused_by"]["subject"]) in problems]
 
 
+def ids_first(text):
+    return VERDICT_LINE.findall(text)[0][2]
+
+
 def test_the_verdict_comes_first_with_the_confirmed_causes_on_top():
     text, report = both(["check", "--root", EL9_SERVICES])
     lines = text.splitlines()
@@ -81,7 +85,7 @@ def test_a_failure_the_journal_shows_is_folded_under_its_cause_and_counted_once(
     summary = text.splitlines()[-1]
     assert summary.startswith("Summary: %d errors, 1 warning" % (errors - len(consequences) + 1)) or \
         summary.startswith("Summary: %d errors, 0 warnings" % (errors - len(consequences) + 1)), summary
-    assert "(and %d failures they cause, shown under them)" % len(consequences) in summary
+    assert summary.endswith(", %d ok, %d consequences; first: %s" % (counts["ok"], len(consequences), ids_first(text)))
     # the JSON keeps every result, linked
     link = next(r for r in consequences if r["id"] == "SVC-JOURNAL-EXEC")
     cause = next(r for r in report["results"] if r["id"] == link["caused_by"]["id"]
@@ -187,3 +191,25 @@ def test_lines_fit_in_100_columns_but_commands(args):
     shown = [i for _, i in RESULT_LINE.findall(text.split("\n\n", 2)[2])]
     for fid in verdict:
         assert fid in shown
+
+
+def test_a_general_condition_comes_after_the_direct_cause_and_the_summary_names_the_first():
+    """CentOS 7 with its stock repositories (tests/cases/pkg-centos7-no-epel): two warnings,
+    the release's end of life and golang in no enabled repository; the one that says why
+    `yum install golang` fails comes first."""
+    case = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases", "pkg-centos7-no-epel", "snapshot")
+    text, report = both(["check", "--root", case])
+    ids = [i for _, _, i in VERDICT_LINE.findall(text)]
+    assert ids.index("PKG-GOLANG-NO-REPO") < ids.index("SYS-DISTRO-EOL"), ids
+    # the JSON keeps the checks' order: the layers' (system before packages)
+    order = [r["id"] for r in report["results"]]
+    assert order.index("SYS-DISTRO-EOL") < order.index("PKG-GOLANG-NO-REPO")
+    assert text.splitlines()[-1].endswith("; first: %s" % ids[0])
+
+
+def test_the_general_conditions_are_finding_ids():
+    from gotriage.checks import all_checks
+    from gotriage.report.doctor import GENERAL_CONDITIONS
+
+    known = {i for c in all_checks() for i in c.ids()}
+    assert GENERAL_CONDITIONS <= known, GENERAL_CONDITIONS - known

@@ -19,8 +19,8 @@ hidden command would create MARKER: it must never exist.
 
 import json
 import os
-import re
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -322,7 +322,7 @@ def test_the_doctor_view_shows_hostile_names_as_escapes(tmp_path):
     # (a title wrapped at 100 columns goes on, indented, on the next line)
     flat = re.sub(r"\n {6,}(?=\S)", " ", out.decode())
     titles = [line for line in flat.splitlines() if "GO-PATH-NOT-FOUND" in line
-              and not re.match(r"^\s+\d+\. ", line)]
+              and not re.match(r"^\s+\d+\. |Summary: ", line)]
     assert len(titles) == 3 and all("\\x1b]0;pwned\\x07\\xff\\u202e" in t for t in titles)
 
 

@@ -6,7 +6,8 @@ Causal order.  A problem whose consequence was seen (a cause the journal confirm
 SVC-LABEL-DENIED with the journal's status=203/EXEC folded under it) is the most likely
 cause of what the user is looking at; then what was seen without a known cause (a Go
 panic in the journal); then what gotriage predicts from the configuration; errors before
-warnings, in the order of the layers, then of the checks.
+warnings; a general condition of the host (GENERAL_CONDITIONS: an end-of-life release)
+after the direct causes of its severity; then in the order of the layers and checks.
 
 Fixes.  An action whose description (or note) begins with "or " is an alternative to the
 step before it (the checks' convention, e.g. SVC-PORT-PRIVILEGED: a drop-in, or setcap,
@@ -18,6 +19,22 @@ import re
 # Checks that report what happened (a journal line, a denial in the audit log, a traced
 # system call), not what would happen: their problems are observed failures.
 OBSERVED_CHECKS = ("SVC-JOURNAL", "SVC-TRACE", "SEL-AVC")
+
+# States of the host that make failures likely but cause none by themselves: among
+# problems of one severity they come after the direct causes (a CentOS 7 host: golang in
+# no enabled repository first, the release's end of life after it).
+GENERAL_CONDITIONS = frozenset((
+    "SYS-DISTRO-EOL",  # old, but what fails is a repository, a glibc, a kernel: said apart
+    "SYS-DISTRO-UNKNOWN",  # gotriage's knowledge, not the host's fault
+    "GO-CGO-NO-CC",  # as a warning cgo is off: only packages that need it fail
+    "GO-CGO-NO-HEADERS",
+    "SEL-MODE-PERMISSIVE",  # nothing is denied while permissive
+    "SEL-MODE-DISABLED",
+    "SEL-PERMISSIVE-DOMAINS",
+    "GO-PROXY-SUMDB-OFF",  # a weaker check, not a failure
+    "PKG-GPG-OFF",
+    "PKG-CACHE-EXPIRED",  # dnf fetches it again
+))
 
 # The tools a non-root user runs with sudo in a printed fix (the others, and any command
 # on a path in the user's home, run as the user).
@@ -109,7 +126,7 @@ def plan(report):
     def order(problem):
         f = problem.finding
         tier = 0 if problem.consequences else 1 if is_observed(f) else 2
-        return (tier, 0 if problem.severity == "error" else 1,
+        return (tier, 0 if problem.severity == "error" else 1, f.id in GENERAL_CONDITIONS,
                 layer_rank.get(f.layer, len(layer_rank)), position[id(f)])
 
     result.problems = sorted(problems.values(), key=order)

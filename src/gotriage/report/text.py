@@ -237,7 +237,10 @@ def summary_line(report, style, the_plan=None):
         count(counts["error"], "error"), count(counts["warn"], "warning"), counts["info"],
         counts["ok"])
     if folded:
-        summary += " (and %s they cause, shown under them)" % count(len(folded), "failure")
+        # the failures shown under their cause ("seen:"), not counted above
+        summary += ", %s" % count(len(folded), "consequence")
+    if the_plan is not None and the_plan.problems:
+        summary += "; first: %s" % the_plan.problems[0].finding.id
     if getattr(report, "ignored", 0):
         summary += " (%d left out by --ignore)" % report.ignored
     if report.tool_errors:
