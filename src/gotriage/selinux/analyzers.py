@@ -129,12 +129,24 @@ class View(object):
             return _context_type(self.labels[path])
         return self.own_type(path, tclass)
 
-    def label_notes(self, path, tclass="file"):
-        """Which source gave the expected label of `path`, and any disagreement."""
+    def label_notes(self, path, tclass="file", instead=None):
+        """Which source gave the expected label of `path`, and any disagreement.
+        `instead`, (current label, type, place, why), when the fix does not give `path` that
+        label: the note then says what the fix gives where, and why."""
         if not path or path not in self.labels:
             return []
         tool, own = _context_type(self.labels[path]), self.own_type(path, tclass)
         said = tool or "<<none>> (restorecon leaves it alone)"
+        if instead is not None and instead[1] != tool:
+            current, ftype, place, why = instead
+            if tool != own:
+                note = ("matchpathcon says %s for %s; gotriage's own file_contexts reading said "
+                        "%s (matchpathcon's answer is used)" % (said, path, own or "no label"))
+            else:
+                note = "matchpathcon says %s for %s%s" % (
+                    said, path, ", the label it has, so restorecon alone changes nothing"
+                    if tool == current else "")
+            return [note + "; the fix gives %s %s instead: %s" % (place, ftype, why)]
         if tool == own:
             return ["matchpathcon confirms the label %s for %s" % (said, path)]
         return ["matchpathcon says %s for %s; gotriage's own file_contexts reading said %s "
@@ -238,6 +250,8 @@ def exec_label(denial, view):
     expected = view.default_type(path) if path else None
     fix, notes = [], []
     confidence = "high"
+    instead = None  # (label, type, place, why) when the fix does not give the path its own label
+    runner = "systemd" if systemd else denial.stype
     if path:
         directory = posixpath.dirname(path)
         refused = unlabelable(directory, view)
@@ -255,9 +269,13 @@ def exec_label(denial, view):
                                    "restorecon), where it is labelled bin_t"))
             title = "%s is labelled %s and %s is not a place for programs: label the directory bin_t" % (
                 path, denial.ttype, directory)
+            instead = (denial.ttype, "bin_t", "%s (and all below it)" % directory,
+                       "%s may not execute %s; it may execute bin_t" % (runner, expected or denial.ttype))
         else:
             fix.extend(_install_elsewhere(path))
             notes.append("%s is not relabelled: %s" % (directory, refused))
+            instead = (denial.ttype, "bin_t", "its copy /usr/local/bin/" + posixpath.basename(path),
+                       "%s is not relabelled" % directory)
             title = "%s is labelled %s in %s, which is no place for programs: install it under " \
                     "/usr/local/bin" % (path, denial.ttype, directory)
     else:
@@ -283,7 +301,7 @@ def exec_label(denial, view):
     notes.append("mv keeps labels, cp does not")
     if systemd:
         notes.append("as bin_t the service runs as unconfined_service_t (RHEL targeted policy)")
-    notes.extend(view.label_notes(path))
+    notes.extend(view.label_notes(path, instead=instead))
     return [Explanation("exec_label", "SEL-AVC-EXEC-LABEL", RANK_LABEL, confidence, title, why, fix,
                         predicted_error="status=203/EXEC (systemd: Failed at step EXEC spawning "
                                         "...: Permission denied)" if systemd else None,
@@ -340,19 +358,27 @@ def file_label(denial, view):
     what = _what(denial)
     search = ["sesearch", "-A", "-s", denial.stype, "-c", denial.tclass, "-p", denial.perms[0]]
     notes = []
+    instead = None  # (label, type, place, why): the fix does not give the path its own label
     if path:
         directory = path if denial.tclass == "dir" else posixpath.dirname(path)
         refused = unlabelable(directory, view)
         if refused is not None and denial.tclass == "dir":
             return []  # the directory itself is not the service's to relabel
+        unusable = "%s may not %s %s" % (denial.stype, " ".join(denial.perms),
+                                         expected or denial.ttype)
         if refused is not None:
             fix = [Action.note("move %s into a directory of the service's own and label that "
                                "directory with semanage fcontext%s, then restorecon -Rv it"
                                % (path, " -a -t %s" % wanted if wanted else ""))]
             notes.append("%s is not relabelled: %s" % (directory, refused))
+            instead = (denial.ttype, wanted or "a type the service may use",
+                       "a directory of the service's own", unusable)
         elif wanted:
             fix = _fcontext(directory, wanted)
+            instead = (denial.ttype, wanted, "%s (and all below it)" % directory, unusable)
         else:
+            instead = (denial.ttype, "a type %s may use (sesearch)" % denial.stype,
+                       "%s (and all below it)" % directory, unusable)
             fix = [Action.command(search, description="the types %s may %s: choose one"
                                                       % (denial.stype, denial.perms[0])),
                    Action.note("then give %s that type (semanage fcontext -a -t with the "
@@ -381,7 +407,7 @@ def file_label(denial, view):
                             what, denial.ttype, denial.stype, " ".join(denial.perms),
                             "label its directory %s" % wanted if wanted and fix[0].kind == "command"
                             else "keep it in a directory labelled for the service"), why, fix,
-                        notes=notes + view.label_notes(path, denial.tclass))]
+                        notes=notes + view.label_notes(path, denial.tclass, instead))]
 
 
 def _textrel(denial, view):
