@@ -61,15 +61,17 @@ class Inputs(object):
         self.answered = []  # tool names that answered, in the order they were first read
         self.unanswered = []  # Unanswered
         self._noted = []
+        self._noted_ids = set()
 
     def note(self, result, need=None):
         """Record the answer of a command the layer read (or its absence); returns
         `result`, so a call site reads `result = self.inputs.note(self.host.run(...))`.
         Results that did not run (not found, not recorded, denied) are neither: the
         layer already reports those its own way."""
-        if result is None or any(result is seen for seen in self._noted):
+        if result is None or id(result) in self._noted_ids:
             return result
-        self._noted.append(result)
+        self._noted.append(result)  # kept: an id is unique only while its object lives
+        self._noted_ids.add(id(result))
         tool = tool_name(result.argv)
         if result.timed_out:
             self.unanswered.append(Unanswered(result, tool, need or self.table.get(tool, DEFAULT_NEED)))

@@ -97,6 +97,12 @@ class SnapshotHost(Host):
         if bad:
             raise SnapshotError("%s: paths.json entry for %s is not an object" % (self.origin, bad[0]))
         self._exact, self._loose = self._load_commands(os.path.join(directory, "commands"))
+        # the commands recorded without env/cwd, by argv: a lookup is not a scan of them all
+        self._loose_by_argv = {}
+        for entry in self._loose:
+            self._loose_by_argv.setdefault(tuple(entry["argv"]), []).append(entry)
+        self._real_dirs = {}  # a directory under files/ -> its realpath
+        self._file_paths = {}  # host path -> _file_path's answer
 
     # -- loading -------------------------------------------------------------------------
     def _load_commands(self, directory):
@@ -121,7 +127,25 @@ class SnapshotHost(Host):
 
     def _file_path(self, path):
         """Where the contents of host path `path` live inside the snapshot (as bytes:
-        base.fs_path), or None."""
+        base.fs_path), or None.  Memoised: a snapshot does not change while it is read."""
+        try:
+            return self._file_paths[path]
+        except KeyError:
+            local = self._file_paths[path] = self._find_file_path(path)
+            return local
+
+    def _real(self, local):
+        """os.path.realpath(local), with the realpath of each directory computed once (a
+        check of 3,000 units asks about thousands of files in a few directories)."""
+        parent, name = os.path.split(local)
+        real_parent = self._real_dirs.get(parent)
+        if real_parent is None:
+            real_parent = self._real_dirs[parent] = os.path.realpath(parent)
+        if os.path.islink(local):
+            return os.path.realpath(local)
+        return os.path.join(real_parent, name)
+
+    def _find_file_path(self, path):
         norm = posixpath.normpath("/" + path.lstrip("/"))
         files = os.path.join(fs_path(self.directory), b"files")
         local = os.path.join(files, fs_path(norm.lstrip("/")))
@@ -129,7 +153,7 @@ class SnapshotHost(Host):
         base = self.__dict__.get("_files_real")
         if base is None:  # (once: the snapshot's own files/ does not move)
             base = self._files_real = os.path.realpath(files)
-        real = os.path.realpath(local)
+        real = self._real(local)
         if real != base and not real.startswith(base + b"/"):
             return None
         return local
@@ -237,7 +261,7 @@ class SnapshotHost(Host):
         digest = stdin_digest(input)
         entry = self._exact.get(command_key(argv, env, cwd, digest))
         if entry is None:
-            for candidate in self._loose:
+            for candidate in self._loose_by_argv.get(tuple(argv), ()):
                 if (candidate["argv"] == list(argv)
                         and candidate.get("env", env) == env and candidate.get("cwd", cwd) == cwd
                         and candidate.get("stdin_sha256") == digest):

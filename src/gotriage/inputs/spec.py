@@ -28,9 +28,19 @@ REDACT = ("text", "none")
 QUICK = "quick"
 
 
+_PARTS = {}  # template -> its parts: a run fills the same few templates thousands of times
+
+
 def _parts(template):
-    """A template as [literal, (name, star), literal, ...] (no `re`: `gotriage binary`,
+    """A template as (literal, (name, star), literal, ...) (no `re`: `gotriage binary`,
     which reads through declarations too, does without that import)."""
+    parts = _PARTS.get(template)
+    if parts is None:
+        parts = _PARTS[template] = tuple(_split(template))
+    return parts
+
+
+def _split(template):
     out, at = [], 0
     while True:
         start = template.find("{", at)
