@@ -154,10 +154,16 @@ _GO_LISTEN = 'net.Listen("tcp", ":%d")  /  http.ListenAndServe(":%d", handler)'
         "listen on \":PORT\" (all addresses) instead of \"127.0.0.1:PORT\" -- in Go, "
         "`net.Listen(\"tcp\", \":8080\")` -- or put a reverse proxy in front on purpose."),
     "FW-LISTEN-V6ONLY": (
-        "The server listens on IPv6 only (`[::]:PORT` with IPV6_V6ONLY, what Go's "
-        "`net.Listen(\"tcp6\", ...)` makes): IPv4 clients get `connection refused`.",
-        "ss (`[::]:PORT` is IPv6-only, `*:PORT` dual-stack) and the process",
-        "listen with network \"tcp\", not \"tcp6\": `net.Listen(\"tcp\", \":PORT\")` is dual-stack."),
+        "The server listens on IPv6 only: `[::]:PORT` with IPV6_V6ONLY, set by the program (Go's "
+        "`net.Listen(\"tcp6\", ...)`) or, for a program that does not set it, by the host's "
+        "default net.ipv6.bindv6only=1 (Go always sets it: its \"tcp\" listeners stay "
+        "dual-stack).  IPv4 clients get `connection refused`.",
+        "ss (`[::]:PORT` is IPv6-only, `*:PORT` dual-stack, -e's v6only:), "
+        "/proc/sys/net/ipv6/bindv6only (what a socket /proc/net shows without its flag got), "
+        "and the process",
+        "a Go program: listen with network \"tcp\", not \"tcp6\" (`net.Listen(\"tcp\", "
+        "\":PORT\")` is dual-stack); another: listen on 0.0.0.0 too or turn off its IPv6-only "
+        "setting, or net.ipv6.bindv6only=0 for the whole host."),
     "FW-LISTEN-V4ONLY": (
         "The server listens on IPv4 only (`net.Listen(\"tcp4\", ...)` or \"0.0.0.0:PORT\") while "
         "the host has global IPv6 addresses: IPv6 clients get `connection refused`.",
@@ -234,8 +240,57 @@ def _who(sock):
     return " (%s)" % ", ".join(parts) if parts else ""
 
 
+_V6ONLY_FROM = {"sysctl": "IPV6_V6ONLY from net.ipv6.bindv6only: its own flag is not in /proc/net",
+                "go": "Go sets IPV6_V6ONLY itself: taken as its \"tcp\" network, dual-stack"}
+
+
 def _sock_evidence(sock):
-    return Evidence.fact("%s %s%s [%s]" % (sock.proto, sock.display(), _who(sock), sock.source or "/proc/net"))
+    how = _V6ONLY_FROM.get(getattr(sock, "v6only_from", None))
+    return Evidence.fact("%s %s%s [%s%s]" % (sock.proto, sock.display(), _who(sock), sock.source or "/proc/net",
+                                             "; " + how if how else ""))
+
+
+def _v6only_finding(facts, proto, port, v6_public, severity, evidence):
+    """FW-LISTEN-V6ONLY: the flag set by the program (Go's "tcp6"), or the host's default
+    (net.ipv6.bindv6only=1) for a program that does not choose."""
+    subject = "%s/%d" % (proto, port)
+    listen = _GO_LISTEN % (port, port)
+    go = [s for s in v6_public if getattr(s, "go", None) or s.v6only_from == "go"]
+    sysctl = facts.bindv6only
+    shown = ", ".join(s.display() for s in v6_public)
+    if sysctl == 1 and not go:
+        evidence = evidence + [Evidence.file("/proc/sys/net/ipv6/bindv6only", "1")]
+        why = ("net.ipv6.bindv6only=1 makes every IPv6 socket that does not set IPV6_V6ONLY itself "
+               "IPv6-only: this [::] listener takes no IPv4 connection.  A Go program sets the "
+               "flag itself (its \"tcp\" listeners stay dual-stack); this one is %s." % (
+                   "not Go" if any(s.pid for s in v6_public) else "of an unknown program"))
+        if all(s.v6only_from == "sysctl" for s in v6_public):
+            why += ("  The socket's own flag is not visible here (no ss: /proc/net does not show "
+                    "it): this is the default it was given.")
+        fix = [Action.note("make the server take IPv4 too: listen on 0.0.0.0:%d as well, or clear "
+                           "IPV6_V6ONLY on its socket (its own setting, e.g. nginx `listen [::]:%d "
+                           "ipv6only=off`)" % (port, port)),
+               Action.command(["sysctl", "-w", "net.ipv6.bindv6only=0"], safe=False,
+                              description="or make dual-stack the default of the whole host again "
+                                          "(every program that does not choose), then restart the "
+                                          "server: the setting applies to sockets made after it"),
+               Action.note("and where net.ipv6.bindv6only = 1 is set (grep -r bindv6only "
+                           "/etc/sysctl.conf /etc/sysctl.d /usr/lib/sysctl.d), set it to 0, or it "
+                           "comes back at the next boot")]
+    elif go or not any(s.pid for s in v6_public):
+        why = ("An IPv6 socket with IPV6_V6ONLY (Go's \"tcp6\" network) does not take IPv4 "
+               "connections; ss shows it as [::]:%d, a dual-stack one as *:%d." % (port, port))
+        fix = [Action.note('listen with network "tcp", not "tcp6": %s' % listen)]
+    else:
+        why = ("The program set IPV6_V6ONLY on its [::] socket itself (net.ipv6.bindv6only is %s): "
+               "it takes no IPv4 connection; ss shows it as [::]:%d, a dual-stack one as *:%d." % (
+                   sysctl if sysctl is not None else "unknown", port, port))
+        fix = [Action.note("make the server take IPv4 too: listen on 0.0.0.0:%d as well, or turn off "
+                           "its IPv6-only setting (e.g. nginx `listen [::]:%d ipv6only=off`)" % (port, port))]
+    return _f("FW-LISTEN-V6ONLY", severity, "%d/%s listens on IPv6 only (%s): IPv4 clients are refused" % (
+        port, proto, shown), subject=subject, evidence=evidence, why=why,
+        predicted_error="dial %s %s: connect: connection refused" % (proto, _host_port(facts, port, 4)),
+        fix=fix)
 
 
 def _host_port(facts, port, family=None):
@@ -300,14 +355,7 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
             fix=[Action.note('listen on ":%d" instead of "%s" -- in Go: %s' % (port, addr, _GO_LISTEN % (port, port)))]))
         return results
     if not v4_public and v6_public:
-        results.append(_f(
-            "FW-LISTEN-V6ONLY", severity, "%d/%s listens on IPv6 only (%s): IPv4 clients are refused" % (
-                port, proto, ", ".join(s.display() for s in v6_public)), subject=subject, evidence=evidence,
-            why="An IPv6 socket with IPV6_V6ONLY (Go's \"tcp6\" network) does not take IPv4 "
-                "connections; ss shows it as [::]:%d, a dual-stack one as *:%d." % (port, port),
-            predicted_error="dial %s %s: connect: connection refused" % (
-                proto, _host_port(facts, port, 4)),
-            fix=[Action.note('listen with network "tcp", not "tcp6": %s' % (_GO_LISTEN % (port, port)))]))
+        results.append(_v6only_finding(facts, proto, port, v6_public, severity, evidence))
     elif v4_public and not v6_public and _has_global_v6(facts):
         results.append(_f(
             "FW-LISTEN-V4ONLY", "info", "%d/%s listens on IPv4 only (%s): IPv6 clients are refused" % (
@@ -400,9 +448,11 @@ def port_findings(facts, port, proto="tcp", froms=(), iface=None):
 
     analysis = analyse(facts, port, proto, froms, iface)
     results = config_findings(facts)
-    results.extend(listener_findings(facts, proto, port, analysis.listeners, severity="error",
-                                     elsewhere=analysis.elsewhere))
-    results.extend(verdict_findings(facts, analysis, severity="error", group=False))
+    listeners = listener_findings(facts, proto, port, analysis.listeners, severity="error",
+                                  elsewhere=analysis.elsewhere)
+    results.extend(listeners)
+    results.extend(verdict_findings(facts, analysis, severity="error", group=False,
+                                    listeners=listeners))
     for note in analysis.notes:
         facts.note(note)
     return results
@@ -571,11 +621,26 @@ def _evidence(facts, v):
     return ev
 
 
-def verdict_findings(facts, analysis, severity="error", group=False):
+def _listener_cause(listeners, v):
+    """The FW-LISTEN problem that explains a client the listener refuses: nothing listens,
+    another namespace, loopback only (for a client from elsewhere), or the other family."""
+    if v.outcome != "refused" or v.decider != "listener":
+        return None
+    wanted = ["FW-LISTEN-NONE", "FW-LISTEN-NETNS",
+              "FW-LISTEN-V6ONLY" if v.family == "ipv4" else "FW-LISTEN-V4ONLY"]
+    if v.iif != "lo":
+        wanted.append("FW-LISTEN-LOOPBACK")
+    return next((f for f in listeners if f.id in wanted), None)
+
+
+def verdict_findings(facts, analysis, severity="error", group=False, listeners=()):
     results = []
     grouped = {}
     for v in analysis.verdicts:
         fix = fixes_for(facts, v)
+        cause = _listener_cause(listeners, v)
+        if cause is not None:
+            fix = list(cause.fix)
         where = "%d/%s from %s via %s" % (v.port, v.proto, v.saddr, v.iif)
         zone = " [%s]" % _zone_words(v.model) if v.model is not None and v.model.zone else ""
         if v.outcome == "open":
@@ -596,7 +661,7 @@ def verdict_findings(facts, analysis, severity="error", group=False):
             f = _blocked(v.outcome, severity, "%s: %s -- %s%s" % (
                 where, ERRNO_TEXT.get(v.errno, _OUTCOME_TEXT[v.outcome]) if v.errno else _OUTCOME_TEXT[v.outcome],
                 reason, zone), subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v), why=why,
-                predicted_error=v.go_error, fix=fix)
+                predicted_error=v.go_error, fix=fix, cause=cause)
         else:
             f = _f("FW-PORT", "info", "%s: %s" % (where, _OUTCOME_TEXT.get(v.outcome, v.outcome)),
                    subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v))

@@ -178,7 +178,7 @@ class FirewallFacts(Facts):
             found = parse_ss(result.text, "tcp") + parse_ss(result.text, "udp")
             for sock in found:
                 sock.source = "ss -ltune"
-            return found
+            return self._v6only_default(found)
         found = []
         for proto in ("tcp", "udp"):
             for family, suffix in (("ipv4", ""), ("ipv6", "6")):
@@ -195,8 +195,33 @@ class FirewallFacts(Facts):
                     self._cache["sockets-known"] = True
                     self._merge_ss(found, parse_ss(older.text, proto), proto)
         elif result.error == "not-found":
-            self._note("ss is not installed: an IPv6 socket on [::] may or may not take IPv4 "
-                       "(IPV6_V6ONLY) -- taken as dual-stack, Go's default")
+            self._note("ss is not installed: whether an IPv6 socket on [::] takes IPv4 "
+                       "(IPV6_V6ONLY) is not in /proc/net -- a Go program's is taken as "
+                       "dual-stack (what Go's \"tcp\" network sets), another's from "
+                       "net.ipv6.bindv6only")
+        return self._v6only_default(found)
+
+    @property
+    def bindv6only(self):
+        """net.ipv6.bindv6only of this network namespace: 1, 0, or None (not read)."""
+        def compute():
+            text = (self.io.read_text("bindv6only") or "").strip()
+            return int(text) if text in ("0", "1") else None
+        return self._memo("bindv6only", compute)
+
+    def _v6only_default(self, found):
+        """Where a wildcard IPv6 socket's own IPV6_V6ONLY is not known (/proc/net, an old
+        kernel's ss), the default the kernel gave it: net.ipv6.bindv6only (a program that
+        sets the flag itself, as Go does, is judged in attach_owners)."""
+        wild = [s for s in found if s.family == "ipv6" and s.address == "::"]
+        for sock in wild:
+            if sock.v6only is not None:
+                sock.v6only_from = "socket"
+        if wild:
+            value = self.bindv6only  # read also when ss knows: it says where the flag came from
+            for sock in wild:
+                if sock.v6only is None and value is not None:
+                    sock.v6only, sock.v6only_from = value == 1, "sysctl"
         return found
 
     @staticmethod
@@ -289,6 +314,11 @@ class FirewallFacts(Facts):
                 _, comm, exe = self.process(sock.pid)
                 sock.exe = exe
                 sock.process = sock.process or comm
+            if sock.family == "ipv6" and sock.address == "::" and sock.pid is not None and \
+                    sock.v6only_from in (None, "sysctl") and self.go_version_of(sock.pid):
+                # Go sets IPV6_V6ONLY on every IPv6 socket, whatever the default: 0 for the
+                # "tcp" network (":8080"), 1 for "tcp6"; /proc/net does not say which
+                sock.v6only, sock.v6only_from = False, "go"
         return sockets
 
     def other_netns_listeners(self, proto, port):

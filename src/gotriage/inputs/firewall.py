@@ -12,8 +12,8 @@ _FIREWALL_CMD = Need(VERDICTS, "D-Bus or firewalld is stuck",
                      "the firewall verdicts below come from the saved configuration and the "
                      "live ruleset")
 _SS = Need(("FW-LISTEN", "FW-PORT"), "netlink (sock_diag) does not answer",
-           "the listening sockets come from /proc/net: an IPv6 socket on [::] is taken as "
-           "dual-stack")
+           "the listening sockets come from /proc/net: whether an IPv6 socket on [::] takes "
+           "IPv4 comes from net.ipv6.bindv6only (a Go program's: dual-stack)")
 _IP = Need(("FW-LISTEN", "FW-PORT"), "netlink does not answer",
            "the host's addresses are unknown: interfaces and routes are guessed")
 
@@ -36,6 +36,9 @@ INPUTS = Layer("firewall", [
     Command("ss-udp", ["ss", "-lun"], "the same in an older snapshot (UDP)", need=_SS),
     File("proc-net", "/proc/net/{proto}", "the sockets, where ss is missing (tcp, tcp6, udp, "
                                           "udp6)"),
+    File("bindv6only", "/proc/sys/net/ipv6/bindv6only",
+         "net.ipv6.bindv6only: 1 makes a [::] socket that does not set IPV6_V6ONLY itself "
+         "IPv6-only (its own flag is not in /proc/net)"),
     Listing("proc", "/proc", "the processes (who owns a socket)"),
     Listing("fds", "/proc/{pid}/fd", "a process's file descriptors (socket inodes)"),
     Meta("fd", "/proc/{pid}/fd/{fd}", "what a file descriptor is (socket:[inode])"),

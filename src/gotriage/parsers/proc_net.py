@@ -31,7 +31,21 @@ sock_diag: `*:8082` is dual-stack (what Go's `net.Listen("tcp", ":8082")` makes)
 `ss -ltune` adds `ino:` (the socket inode, for its owner), `uid:` and `v6only:0|1`, and is
 much cheaper than /proc/net/tcp (which walks the whole TCP hash table: ~3 ms each on a
 small VM); /proc is the fallback.  No `-H`: EL7's iproute (4.11) lacks it, the header is
-skipped.
+skipped.  EL7's ss writes addresses the older way: `*` is the IPv4 wildcard, an IPv6
+address has no brackets, and only `-e`'s `v6only:` tells a dual-stack socket (`ss -lnt`
+on CentOS 7, as a public guide to ss shows it: wiki.oowy.fr/cheatsheet/command_ss):
+
+>>> for s in parse_ss('''State      Recv-Q Send-Q Local Address:Port               Peer Address:Port
+... LISTEN     0      128          *:22                       *:*
+... LISTEN     0      100    127.0.0.1:25                       *:*
+... LISTEN     0      128         :::22                      :::*
+... LISTEN     0      100        ::1:25                      :::*
+... ''', "tcp"):
+...     print(s.display(), s.family, s.v6only)
+0.0.0.0:22 ipv4 None
+127.0.0.1:25 ipv4 None
+[::]:22 ipv6 None
+[::1]:25 ipv6 None
 """
 
 import ipaddress
@@ -47,7 +61,7 @@ class Socket(object):
     """A listening TCP socket or a bound UDP socket."""
 
     __slots__ = ("proto", "family", "address", "port", "inode", "uid", "v6only", "iface",
-                 "pid", "process", "exe", "source", "go")
+                 "pid", "process", "exe", "source", "go", "v6only_from")
 
     def __init__(self, proto, family, address, port, inode=None, uid=None, v6only=None,
                  iface=None, source=None):
@@ -58,6 +72,9 @@ class Socket(object):
         self.inode = inode
         self.uid = uid
         self.v6only = v6only  # True / False / None (unknown)
+        # how v6only is known: "socket" (its own flag, from ss), "sysctl" (the default
+        # net.ipv6.bindv6only gives a socket that does not choose), "go" (Go sets it)
+        self.v6only_from = None
         self.iface = iface  # SO_BINDTODEVICE as ss shows it (addr%iface)
         self.pid = None
         self.process = None
@@ -154,11 +171,26 @@ _SS_PROC = re.compile(r'\("(?P<name>[^"]*)",pid=(?P<pid>\d+)')
 _SS_EXT = re.compile(r"\b(ino|uid|v6only):(\d+)")
 
 
+def _old_format(lines):
+    """Whether ss wrote addresses as iproute2 before 4.12 (EL7) did: IPv6 without brackets
+    (`:::22`), `*` for 0.0.0.0.  The newer ss brackets IPv6 and writes 0.0.0.0."""
+    for line in lines:
+        for field in line.split()[3:6]:
+            if field.startswith(("[", "0.0.0.0:")):
+                return False
+            if field.count(":") >= 2:
+                return True
+    return False
+
+
 def parse_ss(text, proto):
     """Sockets from `ss -ltn` (proto tcp) or `ss -lun` (udp), with or without -H, -p or a
-    Netid column.  v6only is known here: `*` is dual-stack, `[::]` IPv6-only."""
+    Netid column.  v6only is known here in the newer format (`*` is dual-stack, `[::]`
+    IPv6-only); in EL7's only `-e`'s `v6only:` says it."""
     sockets = []
-    for line in (text or "").splitlines():
+    lines = (text or "").splitlines()
+    old = _old_format(lines)
+    for line in lines:
         fields = line.split()
         if not fields or fields[0] in ("State", "Netid"):
             continue
@@ -172,8 +204,12 @@ def parse_ss(text, proto):
         if not match or match.group("port") == "*" or int(match.group("port")) > 65535:
             continue
         raw, port = match.group("addr"), int(match.group("port"))
-        if raw == "*":
+        if raw == "*" and old:
+            sock = Socket(proto, "ipv4", "0.0.0.0", port, source="ss")
+        elif raw == "*":
             sock = Socket(proto, "ipv6", "::", port, v6only=False, source="ss")
+        elif old and ":" in raw:
+            sock = Socket(proto, "ipv6", _norm6(raw), port, source="ss")
         elif raw.startswith("["):
             inner = raw[1:-1]
             sock = Socket(proto, "ipv6", _norm6(inner), port, v6only=True if inner == "::" else None,

@@ -143,6 +143,23 @@ def fw_listen_v4only(directory):
     save_overlay(s, directory)
 
 
+@case("fw-listen-v6only-bindv6only",
+      "net.ipv6.bindv6only=1 and no ss: /proc/net shows a server on [::]:8082 but not its own "
+      "IPV6_V6ONLY, so the sysctl's default decides: the trusted zone lets IPv4 clients in and "
+      "the server refuses them (its owner is unknown: a Go program would clear the flag itself).",
+      OVERLAY_SOURCE % ("nftables-backend/T_default_zone_trusted", "/proc/sys/net/ipv6/bindv6only = 1 and "
+                        "an ss that is not installed (the sockets come from the recorded "
+                        "/proc/net/tcp6); tests/test_ipv6_bindv6only.py checks the same against "
+                        "the real kernel in a network namespace"),
+      port(8082, "nftables-backend/T_default_zone_trusted", True), ["FW-LISTEN-V6ONLY", "FW-PORT-REFUSED"])
+def fw_listen_v6only_bindv6only(directory):
+    s = Snapshot()
+    s.file("/proc/sys/net/ipv6/bindv6only", "1\n")
+    s.command(["ss", "-ltn"], error="not-found")
+    s.command(["ss", "-lun"], error="not-found")
+    save_overlay(s, directory)
+
+
 @case("fw-port-runtime-only",
       "`firewall-cmd --permanent --add-port=8080/tcp` without a reload: the zone file opens "
       "8080, the running firewall (default zone) does not; a reload changes the verdict.",
