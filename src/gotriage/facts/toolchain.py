@@ -419,6 +419,11 @@ class ToolchainFacts(Facts):
             return project
         return self._memo("project", compute)
 
+    def on_path(self, ctx, name):
+        """Where ctx's PATH finds the program `name` (GOTOOLCHAIN=path looks for a
+        go1.N.M there), or None."""
+        return self.io.which("go-on-path", name, ctx.path)[0]
+
     # -- cgo -------------------------------------------------------------------------------
     def c_compiler(self, ctx, cc):
         """Where ctx's PATH finds the C compiler `cc` (a name or path), or None."""

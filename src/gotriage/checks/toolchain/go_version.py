@@ -7,21 +7,67 @@ from gotriage.checks import NotExamined, check
 from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge.go import FEATURES, GO_DOWNLOAD_URL, REFERENCES
-from gotriage.parsers.goenv import format_version, parse_version
+from gotriage.parsers.goenv import parse_version
 
 _TOOLCHAIN_VALUE = re.compile(r"^(local|auto|path|go\d+(\.\d+){0,2}((rc|beta)\d+)?(\+(auto|path))?)$")
 
 
-def _switch_outcome(facts, ctx, probe):
-    """Whether go may download a toolchain in ctx: (allowed, GOTOOLCHAIN value, evidence)."""
-    value, where = facts.setting(ctx, "GOTOOLCHAIN")
-    value = value or "local"
-    evidence = [_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts)] if where else [
-        Evidence.fact("GOTOOLCHAIN is not set (local)")]
-    if value == "local" or value.endswith("+path") or value == "path":
-        return False, value, evidence
-    evidence.append(Evidence.env("GOPROXY", probe.get("GOPROXY"), ctx.label))
-    return True, value, evidence
+_GOVER = re.compile(r"^(?:go)?(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta)(\d+))?$")
+
+
+def gover(text):
+    """A version in Go's own order (its gover package): 1.22 < 1.22rc1 < 1.22.0 < 1.22.1,
+    a toolchain name's suffix (-custom, +auto) dropped; None when it is not one.  Before
+    Go 1.21 a release had no .0 (go1.20), so 1.20 is a release, not a language version.
+
+    >>> gover("1.22") < gover("go1.22rc1") < gover("1.22.0") < gover("go1.22.1-custom")
+    True
+    >>> gover("go1.20") == gover("1.20.0"), is_language_version("go1.22")
+    (True, True)
+    """
+    m = _GOVER.match(re.split(r"[-+]", (text or "").strip(), maxsplit=1)[0])
+    if not m:
+        return None
+    major, minor, patch, kind, pre = m.groups()
+    major, minor = int(major), int(minor)
+    if kind:
+        return (major, minor, {"beta": 1, "rc": 2}[kind], 0, int(pre))
+    if patch is None and (major, minor) >= (1, 21):
+        return (major, minor, 0, 0, 0)
+    return (major, minor, 3, int(patch or 0), 0)
+
+
+def is_language_version(text):
+    """go1.22 (1.21 or later, no patch, no prerelease): a language, not a toolchain."""
+    v = gover(text)
+    return v is not None and v[2] == 0
+
+
+def _toolchain_mode(value):
+    """GOTOOLCHAIN as go reads it: (the minimum toolchain, 'local' or a name; how go may
+    switch past it: None, 'auto' or 'path').  auto is local+auto, path local+path."""
+    name, _, suffix = (value or "local").partition("+")
+    if name in ("auto", "path"):
+        name, suffix = "local", name
+    return name, suffix or None
+
+
+def _switch_target(mod, minimum, switching):
+    """(toolchain go switches to, go.mod line that asks for it) when go.mod asks for more
+    than `minimum`, else (None, None).  As cmd/go/internal/toolchain/select.go: a newer
+    toolchain line first (only when switching is allowed), then a go line newer still;
+    a go line that is a language version (go 1.22) means its first release, go1.22.0
+    (Go 1.21.1 and later: golang.org/issue/62278)."""
+    target, line, current = None, None, minimum
+    if switching and mod.toolchain and mod.toolchain.startswith("go"):
+        version = gover(mod.toolchain)
+        if version and version > current:
+            target, line, current = mod.toolchain, mod.toolchain_line, version
+    version = gover(mod.go)
+    if version and version > current:
+        target = "go" + mod.go + (".0" if is_language_version(mod.go) else "")
+        line = mod.go_line
+    return target, line
 
 
 def _platform(probe):
@@ -126,7 +172,7 @@ def _context_versions(facts, ctx, probe):
     pinned = re.match(r"^(go\d+(?:\.\d+){0,2}(?:(?:rc|beta)\d+)?)(\+auto)?$", value or "")
     if pinned and pinned.group(1) != probe.version and local[:2] >= (1, 21):
         target = pinned.group(1)
-        predicted = _download_failure(probe.get("GOPROXY"), target, _platform(probe))
+        predicted = _download_failure(probe, target, probe.get("GOSUMDB"))
         results.append(_f(
             "GO-VERSION-TOOLCHAIN-PINNED", ctx.severity("error" if predicted else "warn"),
             "GOTOOLCHAIN=%s: every go command switches from %s to %s" % (
@@ -134,7 +180,10 @@ def _context_versions(facts, ctx, probe):
             evidence=[_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts),
                       Evidence.env("GOPROXY", probe.get("GOPROXY"), ctx.label)],
             why="GOTOOLCHAIN=goVERSION runs exactly that release (fetched through GOPROXY "
-                "unless it is the local one), whatever go.mod says.",
+                "unless it is the local one), whatever go.mod says." + (
+                    " %s is a language version, not a release: go cannot download it "
+                    "(write %s.0, or the patch release you want)" % (target, target)
+                    if is_language_version(target) else ""),
             predicted_error=predicted,
             fix=[_unset_action(ctx, "GOTOOLCHAIN", where, facts),
                  Action.note("or install %s locally and put it first on PATH" % target)],
@@ -187,37 +236,12 @@ def _context_versions(facts, ctx, probe):
                     project.gomod_path, line, message),
                 fix=[Action.note("install Go %s or newer (%s)" % (
                     needed if need and need > (1, 21) else "1.21", GO_DOWNLOAD_URL)),
-                     Action.note("or, if the project allows, write the go line as "
-                                 "'go 1.N' and drop the toolchain line")]))
-    if need is not None and local[:2] >= (1, 21) and need > local:
-        will_switch, mode, evidence = _switch_outcome(facts, ctx, probe)
-        evidence.insert(0, Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line))
-        if will_switch:
-            # Go 1.21+ names a bare "go 1.N" line as release 1.N.0 (seen: go1.99.0).
-            target = "go" + format_version(need)
-            predicted = _download_failure(probe.get("GOPROXY"), target, _platform(probe))
-            title = "%s needs Go %s; %s will try to download %s" % (
-                project.gomod_path, needed, probe.version, target)
-            why = ("GOTOOLCHAIN=%s lets go fetch the toolchain go.mod asks for, through "
-                   "GOPROXY; on an air-gapped host that fails." % mode)
-            severity = "warn" if predicted is None else "error"
-        else:
-            predicted = "go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)" % (
-                needed, probe.version[2:], mode)
-            title = "%s needs Go %s; the local go is %s" % (
-                project.gomod_path, needed, probe.version)
-            why = "GOTOOLCHAIN=%s forbids switching, so go refuses the module." % mode
-            severity = "error"
-        results.append(_f(
-            "GO-VERSION-GOMOD-NEWER", ctx.severity(severity), title, ctx,
-            subject="%s:%s" % (project.gomod_path, probe.go_real), evidence=evidence, why=why,
-            predicted_error=predicted,
-            fix=[Action.note("install Go %s or newer (%s) and put it first on PATH"
-                             % (needed, GO_DOWNLOAD_URL)),
-                 Action.note("or, with a reachable module proxy, let go fetch it: "
-                             "GOTOOLCHAIN=auto and a GOPROXY that serves golang.org/toolchain")],
-            references=[REFERENCES["toolchains"]]))
-    elif need is not None and local[:2] < (1, 21) and need[:2] > local[:2] and not syntax:
+                     Action.note(_older_syntax(mod, line))]))
+    if local[:2] >= (1, 21):
+        newer = _newer_gomod(facts, ctx, probe, value, where)
+        if newer is not None:
+            results.append(newer)
+    if need is not None and local[:2] < (1, 21) and need[:2] > local[:2] and not syntax:
         # (when this go cannot even read go.mod, GO-VERSION-SYNTAX says so: it does not
         # "only warn")
         results.append(_f(
@@ -234,20 +258,127 @@ def _context_versions(facts, ctx, probe):
     return results
 
 
-def _download_failure(proxy, target, platform):
-    """The error go prints when a toolchain switch downloads through `proxy` (None when the
-    download might work, e.g. through a reachable proxy: only --network can tell)."""
+def _older_syntax(mod, line):
+    """How to write go.mod so that a Go before 1.21 reads it, and what that costs."""
+    if line == mod.toolchain_line:
+        return ("or, if the project allows, drop the toolchain line (only Go 1.21 and later "
+                "read it; they switch toolchains by it)")
+    lang = ".".join(mod.go.split(".")[:2])
+    return ("or, if the project allows, write `go %s` instead of `go %s`: Go before 1.21 reads "
+            "it (and builds, failing only on newer features), while Go 1.21 and later take it "
+            "as 'any %s release' (a go that must switch fetches go%s.0; go%src1 already "
+            "satisfies it) instead of 'at least %s'" % (lang, mod.go, lang, lang, lang, mod.go))
+
+
+def _newer_gomod(facts, ctx, probe, value, where):
+    """GO-VERSION-GOMOD-NEWER for a go 1.21 or later: what go does with a go.mod that asks
+    for more than it is, as GOTOOLCHAIN lets it (measured with go1.21.13 and go1.27.3:
+    tests/test_realgo_toolchain.py)."""
+    project = facts.project
+    mod = project.gomod
+    minimum, switching = _toolchain_mode(value)
+    if minimum != "local" and minimum != probe.version:
+        return None  # GO-VERSION-TOOLCHAIN-PINNED: go runs another release first
+    target, line = _switch_target(mod, gover(probe.version), switching)
+    if target is None:
+        return None
+    shown = value or "local"
+    text = ("toolchain %s" if line == mod.toolchain_line else "go %s") % (
+        mod.toolchain if line == mod.toolchain_line else mod.go)
+    evidence = [Evidence.file(project.gomod_path, text, line),
+                _env_evidence(ctx, "GOTOOLCHAIN", shown, where, facts) if where else
+                Evidence.fact("GOTOOLCHAIN is not set (local)")]
+    asked = target[2:]
+    install = Action.note("install Go %s or newer (%s) and put it first on PATH"
+                          % (asked if not is_language_version(target) else asked + ".0",
+                             GO_DOWNLOAD_URL))
+    lang_note = ""
+    if line == mod.go_line and is_language_version(mod.go):
+        lang_note = (" `go %s` names a language version: go switches to its first release, "
+                     "%s (Go 1.21.1 and later; a prerelease go%src1 would already do for "
+                     "`go %s` but not for `go %s.0`)." % (mod.go, target, mod.go, mod.go, mod.go))
+    if switching is None:
+        # no switching: the go line alone is compared (a toolchain line is ignored)
+        predicted = "go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)" % (
+            mod.go, probe.version[2:], shown)
+        return _f("GO-VERSION-GOMOD-NEWER", ctx.severity("error"),
+                  "%s needs Go %s; the local go is %s" % (project.gomod_path, mod.go, probe.version),
+                  ctx, subject="%s:%s" % (project.gomod_path, probe.go_real),
+                  evidence=evidence,
+                  why="GOTOOLCHAIN=%s forbids switching, so go refuses the module." % shown,
+                  predicted_error=predicted,
+                  fix=[install, Action.note(
+                      "or, with a reachable module proxy, let go fetch it: GOTOOLCHAIN=auto and "
+                      "a GOPROXY that serves golang.org/toolchain")],
+                  references=[REFERENCES["toolchains"]])
+    fix = [install]
+    if switching == "path":
+        found = facts.on_path(ctx, target)
+        if found:
+            return None  # go runs that release from PATH
+        predicted = 'go: cannot find "%s" in PATH' % target
+        why = ("GOTOOLCHAIN=%s lets go switch only to a %s program on PATH (as golang.org/dl "
+               "installs it), and there is none." % (shown, target))
+        severity = "error"
+        fix.append(Action.note("or install it as %s on PATH: go install golang.org/dl/%s@latest "
+                               "&& %s download" % (target, target, target)))
+    else:
+        sumdb = probe.get("GOSUMDB")
+        evidence.append(Evidence.env("GOPROXY", probe.get("GOPROXY"), ctx.label))
+        failure = _download_failure(probe, target, sumdb)
+        predicted = failure
+        why = ("GOTOOLCHAIN=%s lets go fetch the toolchain go.mod asks for: it prints 'go: "
+               "downloading %s (%s)', fetches golang.org/toolchain through GOPROXY, checks it "
+               "against the checksum database (always, whatever GOSUMDB says) and runs it; on "
+               "an air-gapped host that fails." % (shown, target, _platform(probe)))
+        if sumdb == "off":
+            evidence.append(Evidence.env("GOSUMDB", "off", ctx.label))
+            fix.append(Action.note("GOSUMDB=off stops every toolchain download (go verifies "
+                                   "toolchains against the checksum database even then): "
+                                   "unset it, or install the release locally"))
+        severity = "warn" if failure is None else "error"
+        if is_language_version(target):
+            fix.insert(0, Action.note("write the toolchain line as a release: toolchain %s.0 "
+                                      "(or drop it)" % target))
+        fix.append(Action.note("or, with a reachable module proxy, let go fetch it: a GOPROXY "
+                               "that serves golang.org/toolchain and the checksum database"))
+    return _f("GO-VERSION-GOMOD-NEWER", ctx.severity(severity),
+              "%s needs %s; %s will try to switch to it" % (project.gomod_path, target, probe.version),
+              ctx, subject="%s:%s" % (project.gomod_path, probe.go_real), evidence=evidence,
+              why=why + lang_note, predicted_error=predicted, fix=fix,
+              references=[REFERENCES["toolchains"]])
+
+
+def _download_failure(probe, target, sumdb=None):
+    """What go prints when a toolchain switch downloads `target` through GOPROXY: the
+    'downloading' line, then the failure (None when the download might work, e.g.
+    through a reachable proxy: only --network can tell).  Measured with go1.21.13 and
+    go1.27.3 against GOPROXY=off, an empty file:// proxy, a .invalid host and a local
+    proxy (tests/test_realgo_toolchain.py)."""
+    platform = _platform(probe)
+    proxy = probe.get("GOPROXY")
     entries = [e for e in re.split(r"[,|]", proxy or "") if e]
+    downloading = "go: downloading %s (%s)\n" % (target, platform)
+    if is_language_version(target):
+        missing = ("go: invalid toolchain: %s is a language version but not a toolchain "
+                   "version (%s.x)" % (target, target))
+    else:
+        missing = "go: download %s for %s: toolchain not available" % (target, platform)
     if not entries or entries[0] == "off":
-        return "go: download %s for %s: toolchain not available" % (target, platform)
+        return downloading + missing
     if entries[0].startswith("file://"):
-        return "go: download %s for %s: toolchain not available" % (target, platform)
+        return downloading + missing
     host = re.sub(r"^[a-z]+://", "", entries[0]).split("/")[0]
+    zipname = "v0.0.1-%s.%s.zip" % (target, platform.replace("/", "-"))
     if host.endswith(".invalid"):
         # go names the toolchain as a module of golang.org/toolchain; the resolver's address
         # follows "lookup HOST" and differs per host, so the prediction stops there.
         base = entries[0] if "://" in entries[0] else "https://" + entries[0]
-        zipname = "v0.0.1-%s.%s.zip" % (target, platform.replace("/", "-"))
-        return ('go: download %s: golang.org/toolchain@%s: Get "%s/golang.org/toolchain/@v/%s": '
-                "dial tcp: lookup %s" % (target, zipname[:-4], base.rstrip("/"), zipname, host))
+        return downloading + (
+            'go: download %s: golang.org/toolchain@%s: Get "%s/golang.org/toolchain/@v/%s": '
+            "dial tcp: lookup %s" % (target, zipname[:-4], base.rstrip("/"), zipname, host))
+    if sumdb == "off" and entries[0] != "direct":
+        # (a lone file:// GOPROXY is the one exception go makes, above)
+        return downloading + ("go: download %s: golang.org/toolchain@%s: verifying module: "
+                              "checksum database disabled by GOSUMDB=off" % (target, zipname[:-4]))
     return None
