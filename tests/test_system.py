@@ -34,39 +34,6 @@ def facts_for(tmp_path, files, today=TODAY):
     return SystemFacts(open_snapshot(str(snap)), today=today)
 
 
-@pytest.mark.parametrize("release,distro_id,major,el,glibc,eol", [
-    ("centos-5.11", "centos", 5, None, None, None),
-    ("rhel-6.5", "rhel", 6, 6, "2.12", True),
-    ("centos-7.1.1503", "centos", 7, 7, "2.17", True),
-    ("centos-8.1.1911", "centos", 8, 8, "2.28", True),
-    ("centos-stream-8", "centos-stream", 8, 8, "2.28", True),
-    ("centos-stream-9", "centos-stream", 9, 9, "2.34", False),
-    ("centos-stream-10", "centos-stream", 10, 10, "2.39", False),
-    ("rhel-7.7", "rhel", 7, 7, "2.17", True),
-    ("rhel-9.6", "rhel", 9, 9, "2.34", False),
-    ("rhel-10.0", "rhel", 10, 10, "2.39", False),
-    ("rocky-8.4", "rocky", 8, 8, "2.28", False),
-    ("rocky-10.0", "rocky", 10, 10, "2.39", False),
-    ("almalinux-8.3", "almalinux", 8, 8, "2.28", False),
-    ("amazon-2", "amzn", 2, 7, "2.26", True),  # EOL 2026-06-30
-    ("amazon-2023", "amzn", 2023, 9, "2.34", False),
-    ("openeuler-20.03-lts", "openEuler", 20, 8, "2.28", True),
-    ("fedora-31", "fedora", 31, None, "2.30", True),
-    ("fedora-42", "fedora", 42, None, "2.41", True),
-    ("miraclelinux-9.2", "miraclelinux", 9, 9, "2.34", None),
-    ("cloudlinux-8.4", "cloudlinux", 8, 8, "2.28", None),
-])
-def test_identify_real_release_files(tmp_path, release, distro_id, major, el, glibc, eol):
-    facts = facts_for(tmp_path, release_files(release))
-    d = facts.distro
-    assert (d.id, d.major, d.el, d.glibc) == (distro_id, major, el, glibc)
-    assert facts.glibc[0] == glibc  # no getconf recorded: the release's glibc
-    if eol is None:
-        assert d.release is None or d.release.eol is None
-    else:
-        assert d.release.past_eol(TODAY) is eol
-
-
 def test_eol_centos8_dead_mirrors_get_the_vault_lines(tmp_path):
     files = release_files("centos-8.1.1911")
     files.update({p: t for p, t in release_files("centos-8.3plus").items() if p.endswith(".repo")})
@@ -104,7 +71,9 @@ def test_supported_release_with_vault_repos_is_clean(tmp_path):
     files = release_files("rocky-9.3")
     files.update({p: t for p, t in release_files("rocky-9.2-ciq-lts").items() if p.endswith(".repo")})
     results = system_checks.distro(facts_for(tmp_path, files))
-    assert [r.id for r in results] == ["SYS-DISTRO"]
+    # Rocky 9.3 itself was replaced by 9.4 (an info: `dnf upgrade`); no dead mirror
+    assert [r.id for r in results] == ["SYS-DISTRO-OLD-MINOR", "SYS-DISTRO"]
+    assert results[0].severity == "info" and results[0].fix[0].argv == ["dnf", "upgrade"]
 
 
 def test_before_eol_no_finding(tmp_path):
@@ -128,6 +97,20 @@ def test_kernel_against_go_minimum(tmp_path, kernel, version, too_old):
                        env={"PATH": "/usr/bin:/bin"})
     found = run.results("SYS-KERNEL-TOO-OLD")
     assert bool(found) is too_old, run.ids()
+
+
+def test_kernel_older_than_every_go_release(tmp_path):
+    """EL5's 2.6.18: no Go release runs there, so the fix is a newer kernel, not an older
+    Go (issue 14)."""
+    snap = make_snapshot(tmp_path / "s", files={
+        "/proc/sys/kernel/osrelease": "2.6.18-398.el5\n", "/usr/local/go/bin/go": "x",
+        "/usr/local/go/VERSION": "go1.22.12\n", "/usr/local/go/pkg/tool/linux_amd64/compile": "x"},
+        environ={"PATH": "/usr/local/go/bin:/usr/bin", "HOME": "/root"})
+    run = run_gotriage(["check", "--json", "--layer", "system", "--root", str(snap)],
+                       env={"PATH": "/usr/bin:/bin"})
+    [found] = run.results("SYS-KERNEL-TOO-OLD")
+    texts = [a["description"] for a in found["fix"]]
+    assert texts[0].startswith("no Go release supports Linux 2.6.18") and "EL6" in texts[1]
 
 
 def test_epoll_enosys_message_is_what_go_prints(tmp_path, toolchains):

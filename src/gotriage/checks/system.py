@@ -1,14 +1,22 @@
 """The system layer: will Go binaries run here, and can this host install what Go needs?
-Distribution and end of life (with the dead mirrors of EOL CentOS), the kernel against
+Distribution and end of life (with the archives of ended lines: CentOS, Scientific Linux,
+Fedora), the kernel against
 Go's minimum, kernel modules of Go network services, and limits that break the runtime."""
 
-import re
+import datetime
 
 from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN
-from gotriage.knowledge.go_kernel import EPOLL_ENOSYS, format_kernel, min_kernel, parse_kernel
+from gotriage.knowledge.go_kernel import (
+    EPOLL_ENOSYS,
+    format_kernel,
+    kernel_fixes,
+    min_kernel,
+    parse_kernel,
+)
+from gotriage.knowledge.releases import CHECKED, archive_url, stale_url
 from gotriage.parsers.limits import UNLIMITED, applicable
 from gotriage.quoting import Unrepresentable, ini_value
 
@@ -22,46 +30,71 @@ def _f(id, severity, title, **kw):
 # ---------------------------------------------------------------------------------------
 @check("SYS-DISTRO", LAYER, "the distribution is identified and supported", findings={
     "SYS-DISTRO-UNKNOWN": (
-        "Neither /etc/os-release nor a *-release file names the distribution.",
+        "Neither os-release, a *-release file, the CPE name, the rpm database nor the "
+        "repository files name the distribution.",
         "the files read",
         "nothing to fix: checks that depend on the release (glibc, end of life) are skipped."),
     "SYS-DISTRO-EOL": (
-        "The release is past its end of life: no more updates, and for CentOS the mirrors "
-        "are gone.",
-        "os-release (or the *-release file) and the end-of-life date with its source",
+        "The release (or its openEuler service pack) is past its end of life: no more "
+        "updates, and for some lines (CentOS, Scientific Linux, Fedora) the repositories "
+        "moved to an archive.  Where the vendor sells extended support (RHEL ELS, Oracle "
+        "Extended Support, CloudLinux ELS) the finding says until when.",
+        "os-release (or the *-release file, CPE name, release package or repository file) "
+        "and the end-of-life date with its source (knowledge/release_data.py)",
         "migrate to a supported release (Rocky, AlmaLinux, RHEL, CentOS Stream 9/10...); "
-        "meanwhile point the repositories at the vault (see SYS-DISTRO-DEAD-MIRROR)."),
+        "meanwhile point the repositories at the archive (see SYS-DISTRO-DEAD-MIRROR)."),
+    "SYS-DISTRO-OLD-MINOR": (
+        "A Rocky Linux or AlmaLinux minor release that a newer one replaced: it gets no "
+        "updates of its own; the line does, once the host is upgraded.",
+        "os-release VERSION_ID and the day the next minor came out",
+        "`dnf upgrade` (the repositories follow the line, not the minor)."),
     "SYS-DISTRO-DEAD-MIRROR": (
-        "An enabled repository of an end-of-life CentOS still uses mirrorlist.centos.org or "
-        "mirror.centos.org, which no longer serve it: every yum/dnf command fails (`Could not "
-        "resolve host: mirrorlist.centos.org` / `Cannot find a valid baseurl for repo`).",
+        "An enabled repository of an ended release still points where its packages no "
+        "longer are: CentOS's mirrorlist.centos.org and mirror.centos.org (`Could not "
+        "resolve host: mirrorlist.centos.org` / `Cannot find a valid baseurl for repo`), "
+        "Scientific Linux's live tree (moved to linux/scientific/obsolete/: `HTTP Error 404 "
+        "- Not Found`), Fedora's mirror network (an ended release is archived: `Failed to "
+        "download metadata for repo`).",
         "the .repo file, section and line",
-        "comment out mirrorlist= and set baseurl= to the release on vault.centos.org (the exact "
-        "line per section), then `yum clean all`."),
+        "comment out mirrorlist=/metalink= and set baseurl= to the release in its archive "
+        "(vault.centos.org, the obsolete tree, archives.fedoraproject.org: the exact line "
+        "per section), then `yum clean all` / `dnf clean all`."),
 })
 def distro(facts):
-    """Identifies the distribution and release from os-release and *-release files, and
-    compares it with its end-of-life date (knowledge/releases.py)."""
+    """Identifies the distribution and release from os-release, *-release files, the CPE
+    name, the release package or the repository files, and compares it with the release
+    table (knowledge/releases.py): the line's end, a service pack's or minor's own end,
+    or the host's own SUPPORT_END when the table has no date."""
     d = facts.distro
     if d is None:
         return [_f("SYS-DISTRO-UNKNOWN", "info", "the distribution could not be identified",
-                   evidence=[Evidence.fact("no /etc/os-release, /usr/lib/os-release or *-release file")],
+                   evidence=[Evidence.fact("no /etc/os-release, /usr/lib/os-release, *-release "
+                                           "file, CPE name, release package or repository "
+                                           "file names it")],
                    why="Release-specific checks (glibc, end of life) are skipped.")]
     results = []
     release = d.release
-    if release is not None and release.past_eol(facts.today):
+    line = (release.line or release) if release is not None else None
+    today = facts.today
+    if line is not None and line.past_eol(today):
+        results.append(_eol(d, line, today))
+        results.extend(_dead_mirrors(facts, d, line))
+    elif release is not None and release.past_eol(today) and release.id == "openEuler":
+        results.append(_eol(d, release, today))
+    elif release is not None and release.past_eol(today):
+        results.append(_old_minor(d, release, line))
+    elif (release is None or release.eol is None) and _support_end(d) and \
+            _support_end(d) < today:
         results.append(_f(
             "SYS-DISTRO-EOL", "warn", "%s reached its end of life on %s" % (
-                release.name, release.eol.isoformat()), subject=release.name,
-            evidence=list(d.evidence) + [Evidence.fact("end of life %s (%s)" % (
-                release.eol.isoformat(), release.source))],
-            why="No security updates; repositories move to archives, so installing gcc, "
-                "glibc-devel or golang fails until the repo files are changed.",
-            fix=[Action.note("migrate to a supported release")] + ([Action.note(
-                "meanwhile the packages stay at %s" % release.vault)] if release.vault else [])))
-        results.extend(_dead_mirrors(facts, d, release))
+                d.describe(), _support_end(d).isoformat()), subject=d.describe(),
+            evidence=list(d.evidence) + [Evidence.fact("SUPPORT_END=%s in os-release" % d.support_end)],
+            why="No security updates after the date the release itself names.",
+            fix=[Action.note("migrate to a supported release")]))
     glibc = facts.glibc[0]
     extra = " (EL%d compatible)" % d.el if d.el and d.id != "rhel" else ""
+    if d.id == "uos" and d.variant:
+        extra += " (%s)" % d.variant
     known = [part for part in ("glibc %s" % glibc if glibc else None,
                                "kernel %s" % facts.kernel if facts.kernel else None) if part]
     unknown = [what for what, value in (("glibc", glibc), ("kernel", facts.kernel)) if not value]
@@ -71,25 +104,45 @@ def distro(facts):
     return results
 
 
-_MIRROR_PATH = re.compile(
-    r"^https?://(?:mirror|mirrorlist)\.centos\.org/(?P<alt>altarch/|centos-altarch/)?"
-    r"(?:centos/|\$contentdir/)?(?:\$releasever|\$stream|[0-9][0-9.]*(?:-stream)?)/(?P<rest>.*)$")
+def _support_end(d):
+    try:
+        return datetime.date(*(int(p) for p in d.support_end.split("-"))) if d.support_end else None
+    except (TypeError, ValueError):
+        return None
 
 
-def _vault_url(url, release, section):
-    """The vault.centos.org baseurl that replaces a dead mirror URL, or None."""
-    match = _MIRROR_PATH.match(url)
-    if match:
-        base = release.vault
-        if match.group("alt"):
-            base = base.replace("vault.centos.org/", "vault.centos.org/altarch/")
-        return "%s/%s" % (base, match.group("rest"))
-    repo = re.search(r"[?&]repo=([^&]+)", url)
-    if repo and "mirrorlist" in url:
-        name = repo.group(1)
-        layout = "%s/$basearch/" if release.el == 7 else "%s/$basearch/os/"
-        return "%s/%s" % (release.vault, layout % name)
-    return None
+def _eol(d, release, today):
+    phase = release.phase(today)
+    name = release.name
+    extended = " Extended support (paid) runs to %s." % release.extended.isoformat() \
+        if phase == "extended" else ""
+    fix = [Action.note("migrate to a supported release")]
+    if release.id == "openEuler" and not release.is_line:
+        fix = [Action.note("move to a service pack or LTS release that is still maintained "
+                           "(openEuler's download archive lists them)")]
+    if release.vault:
+        fix.append(Action.note("meanwhile the packages stay at %s" % release.vault))
+    return _f(
+        "SYS-DISTRO-EOL", "warn", "%s reached its end of life on %s" % (
+            name, release.eol.isoformat()), subject=name,
+        evidence=list(d.evidence) + [Evidence.fact("end of life %s (%s; checked %s)" % (
+            release.eol.isoformat(), release.source, CHECKED))],
+        why="No security updates; repositories move to archives, so installing gcc, "
+            "glibc-devel or golang fails until the repo files are changed." + extended,
+        fix=fix)
+
+
+def _old_minor(d, release, line):
+    return _f(
+        "SYS-DISTRO-OLD-MINOR", "info", "%s stopped getting updates on %s: %s has newer "
+        "minor releases" % (release.name, release.eol.isoformat(), line.name),
+        subject=release.name,
+        evidence=list(d.evidence) + [Evidence.fact("%s ended %s (%s; checked %s)" % (
+            release.name, release.eol.isoformat(), release.source, CHECKED))],
+        why="Each minor release ends when the next one is out; its packages move to %s." % (
+            release.vault or "the vault"),
+        fix=[Action.command(["dnf", "upgrade"], description="brings the host to the current "
+                                                             "minor release of %s" % line.name)])
 
 
 def _repo_edit(section, key, value, old):
@@ -103,15 +156,15 @@ def _repo_edit(section, key, value, old):
 
 
 def _dead_mirrors(facts, distro, release):
-    if not release.dead_hosts or not release.vault:
+    if not release.vault:
         return []
+    manager = "yum" if (release.el or 8) <= 7 else "dnf"
     results = []
     for section in facts.repo_sections:
         if not section.enabled:
             continue
         dead = [(key, url) for key in ("mirrorlist", "baseurl", "metalink")
-                for url in section.urls(key)
-                if any("//%s" % host in url for host in release.dead_hosts)]
+                for url in section.urls(key) if stale_url(release, url)]
         if not dead:
             continue
         lines = facts.repo_lines(section.path)
@@ -122,32 +175,48 @@ def _dead_mirrors(facts, distro, release):
             line_no = section.lines.get(key)
             old = lines[line_no - 1] if line_no and line_no <= len(lines) else "%s=%s" % (key, url)
             if key == "baseurl":
-                new_base = new_base or _vault_url(url, release, section)
+                new_base = new_base or archive_url(release, url)
                 if new_base:
                     fix.append(_repo_edit(section, "baseurl", new_base, old))
             else:
                 fix.append(Action.edit(section.path, "#" + old, old=old, syntax="ini",
-                                       description="[%s]: the mirrorlist service is gone" % section.name))
+                                       description="[%s]: the %s no longer lists %s" % (
+                                           section.name, key, release.name)))
                 if "baseurl" not in section.options:
                     source = commented[1] if commented else url
-                    new_base = _vault_url(source, release, section)
+                    new_base = archive_url(release, source) or archive_url(release, url)
                     if new_base:
                         old_line = lines[commented[0] - 1] if commented and commented[0] <= len(lines) else None
                         fix.append(_repo_edit(section, "baseurl", new_base, old_line))
-        fix.append(Action.command(["yum" if release.el == 7 else "dnf", "clean", "all"],
+        fix.append(Action.command([manager, "clean", "all"],
                                   description="drop the cached mirror lists, then retry"))
         key, url = dead[0]
+        host = url.split("/")[2] if url.count("/") >= 2 else url
+        gone = host in release.dead_hosts
+        # Fedora's mirrors drop an ended release some weeks after its end: a warning
         results.append(_f(
-            "SYS-DISTRO-DEAD-MIRROR", "error",
-            "repo [%s] in %s still uses %s" % (section.name, section.path, url.split("/")[2]),
+            "SYS-DISTRO-DEAD-MIRROR", "warn" if release.id == "fedora" else "error",
+            "repo [%s] in %s still uses %s" % (section.name, section.path, host) if gone else
+            "repo [%s] in %s still points at %s's tree on %s, which moved to the archive" % (
+                section.name, section.path, release.name, host),
             subject="%s:%s" % (section.path, section.name),
             evidence=[Evidence.file(section.path, "%s=%s" % (key, url), section.lines.get(key))],
             why="%s's mirrors stopped serving it at its end of life; its packages are kept at "
                 "%s." % (release.name, release.vault),
-            predicted_error=("Could not retrieve mirrorlist %s" % url if key == "mirrorlist"
-                             else "Cannot find a valid baseurl for repo: %s" % section.name),
+            predicted_error=_predicted(manager, key, url, section, gone),
             fix=fix))
     return results
+
+
+def _predicted(manager, key, url, section, gone):
+    if manager == "dnf" and not gone:
+        return "Error: Failed to download metadata for repo '%s'" % section.name
+    if key == "mirrorlist" or key == "metalink":
+        return "Could not retrieve mirrorlist %s" % url
+    if gone:
+        return "Cannot find a valid baseurl for repo: %s" % section.name
+    return "%srepodata/repomd.xml: [Errno 14] HTTP Error 404 - Not Found" % (
+        url if url.endswith("/") else url + "/")
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,7 +225,8 @@ def _dead_mirrors(facts, distro, release):
         "The running kernel is older than the installed Go supports (Go up to 1.23 needs "
         "Linux 2.6.32, Go 1.24+ needs 3.2): its programs die at start-up.",
         "/proc/sys/kernel/osrelease and the Go install's VERSION",
-        "a newer kernel (a newer release), or a Go release that still supports this kernel."),
+        "a Go release that still supports this kernel (Go 1.23 or older on 2.6.32), or, "
+        "below 2.6.32 where no Go release runs (EL5's 2.6.18), a newer kernel (EL6+)."),
 })
 def kernel(facts):
     """The running kernel against the minimum of every installed Go (knowledge/go_kernel.py)."""
@@ -176,8 +246,7 @@ def kernel(facts):
                       Evidence.file(install.root + "/VERSION", install.version, 1)],
             why="Go's runtime uses system calls this kernel lacks (epoll_create1...).",
             predicted_error=EPOLL_ENOSYS,
-            fix=[Action.note("use a Go release that supports Linux %s, or a newer kernel" %
-                             facts.kernel)]))
+            fix=[Action.note(text) for text in kernel_fixes(running)]))
     if not results:
         results.append(_f("SYS-KERNEL", "ok", "kernel %s runs %s" % (
             facts.kernel, ", ".join(i.version for i in facts.toolchain.installs if i.version)

@@ -14,25 +14,53 @@ from gotriage.knowledge.releases import EL_GLIBC, lookup
 from gotriage.parsers.kmod import parse_module_paths, parse_proc_modules
 from gotriage.parsers.limits import parse_limits_conf, parse_proc_limits
 from gotriage.parsers.os_release import parse_os_release
-from gotriage.parsers.release_files import parse_release_line
+from gotriage.parsers.release_files import (
+    parse_cpe,
+    parse_release_line,
+    parse_rpm_release,
+    repo_release,
+)
 from gotriage.parsers.yumrepo import parse_repo_file
 
 
 class Distro(object):
     """The identified distribution: `id` as os-release spells it (with CentOS Stream told
-    apart from CentOS Linux as "centos-stream"), the major release, the EL release it is
-    compatible with, and the data row about it (knowledge/releases.py)."""
+    apart from CentOS Linux as "centos-stream", and Scientific Linux, whose 7.0-7.5 say
+    ID=rhel, as "scientific"), the version, the EL release it is compatible with, and the
+    data row about it (knowledge/releases.py): the minor release or service pack's row
+    when the table has one, else the line's."""
 
-    def __init__(self, id, version, name, evidence, like=()):
+    def __init__(self, id, version, name, evidence, like=(), platform="", sub=None,
+                 support_end=None, el=None, variant=None):
         self.id = id
         self.version = version or ""
         self.name = name
         self.evidence = evidence
         self.like = list(like)
+        self.sub = sub  # "SP2", "GA" (openEuler), "9.3" (a minor with its own row)
+        self.support_end = support_end  # os-release SUPPORT_END, as written
+        self.variant = variant  # what tells an edition apart (UOS: "uelc20"...)
         head = re.match(r"\d+", self.version.lstrip("Vv"))
         self.major = int(head.group(0)) if head else None
-        self.release = lookup(self.id, self.major)
-        self.el = self.release.el if self.release else self._el_from_like()
+        if sub is None and id in ("rocky", "almalinux") and re.match(r"\d+\.\d+$", self.version):
+            self.sub = self.version  # a minor release with its own end
+        self.release = lookup(self.id, self.line, self.sub) if self.line else None
+        platform_el = re.match(r"platform:el(\d+)$", platform or "")
+        self.el = el if el is not None else (
+            self.release.el if self.release else
+            int(platform_el.group(1)) if platform_el else self._el_from_like())
+
+    @property
+    def line(self):
+        """The table's name of this release line: "8", "20.03" (openEuler), "1" (every
+        Amazon Linux AMI release), or None when the version is unknown."""
+        if self.major is None:
+            return None
+        if self.id == "openEuler":
+            return ".".join(self.version.split(".")[:2])
+        if self.id == "amzn" and 2010 <= self.major < 2023:
+            return "1"
+        return str(self.major)
 
     def _el_from_like(self):
         if self.major is not None and ({"rhel", "centos", "fedora"} & set(self.like)) and \
@@ -43,32 +71,92 @@ class Distro(object):
     @property
     def glibc(self):
         """The glibc version the release ships ("2.34"), or None when unknown."""
-        if self.release:
+        if self.release and self.release.glibc:
             return self.release.glibc
         return EL_GLIBC.get(self.el)
 
     def describe(self):
-        return "%s %s" % (self.name, self.version) if self.version else self.name
+        version = self.version
+        if self.id == "openEuler" and self.sub and self.sub != "GA":
+            version = "%s LTS %s" % (version, self.sub)
+        if not version or self.name.endswith(" " + version) or self.name == version:
+            return self.name  # "UnionTech OS Server 20" says its version already
+        return "%s %s" % (self.name, version)
 
 
-def identify(os_release, os_release_path, release_files):
-    """A Distro from the parsed os-release (may be {}) and {path: text} of *-release files."""
+_SP = re.compile(r"LTS[- ](SP\d+)", re.I)
+_DERIVED_BY_NAME = (("scientific linux", "scientific"),)
+
+
+def identify(os_release, os_release_path, release_files, cpe=None, rpm=None, repos=None):
+    """A Distro from the parsed os-release (may be {}), {path: text} of *-release files,
+    and where those are missing the CPE name (text of /etc/system-release-cpe), the
+    release package rpm names (its output) and the repository sections; None when none
+    of them names the release."""
     if os_release.get("ID"):
-        distro_id = os_release["ID"]
-        name = os_release.get("NAME", distro_id)
-        if distro_id == "centos" and "stream" in name.lower():
-            distro_id = "centos-stream"
-        like = os_release.get("ID_LIKE", "").split()
-        evidence = [Evidence.file(os_release_path, 'ID="%s" VERSION_ID="%s"' % (
-            os_release.get("ID"), os_release.get("VERSION_ID", "")))]
-        return Distro(distro_id, os_release.get("VERSION_ID", ""), name, evidence, like)
+        return _from_os_release(os_release, os_release_path, release_files)
     for path, text in release_files.items():
         parsed = parse_release_line(text)
         if parsed:
             distro_id, version, line = parsed
-            return Distro(distro_id, version, line.split(" release")[0], [Evidence.file(path, line, 1)],
-                          ["rhel"])
+            return Distro(distro_id, version, line.split(" release")[0],
+                          [Evidence.file(path, line, 1)], ["rhel"])
+    found = parse_cpe(cpe) if cpe else None
+    if found:
+        distro_id, major = found
+        return Distro(distro_id, major, _name_of(distro_id, major),
+                      [Evidence.file("/etc/system-release-cpe", cpe.strip(), 1)], ["rhel"])
+    found = parse_rpm_release(rpm.text) if rpm is not None and rpm.ok else None
+    if found:
+        distro_id, major, el, package = found
+        return Distro(distro_id, major, _name_of(distro_id, major),
+                      [Evidence.command(rpm, package)], ["rhel"], el=el)
+    found = repo_release(repos or [])
+    if found:
+        distro_id, version, section, key = found
+        line = section.lines.get(key)
+        return Distro(distro_id, version, _name_of(distro_id, version.split(".")[0]),
+                      [Evidence.file(section.path, "%s=%s" % (key, section.get(key)), line)],
+                      ["rhel"])
     return None
+
+
+def _name_of(distro_id, major):
+    release = lookup(distro_id, major)
+    return release.name.rsplit(" ", 1)[0] if release else distro_id
+
+
+def _from_os_release(os_release, os_release_path, release_files):
+    distro_id = os_release["ID"]
+    name = os_release.get("NAME", distro_id)
+    version = os_release.get("VERSION_ID", "")
+    evidence = [Evidence.file(os_release_path, 'ID="%s" VERSION_ID="%s"' % (
+        os_release.get("ID"), version))]
+    if distro_id == "centos" and "stream" in name.lower():
+        distro_id = "centos-stream"
+    for word, derived in _DERIVED_BY_NAME:
+        if name.lower().startswith(word):
+            distro_id = derived  # NAME="Scientific Linux" with ID="rhel" (7.0-7.5)
+    if distro_id == "rhel" and not name.lower().startswith("red hat"):
+        # a rebuild that calls itself rhel: its release file names it
+        for path, text in release_files.items():
+            parsed = parse_release_line(text)
+            if parsed and parsed[0] != "rhel":
+                distro_id = parsed[0]
+                evidence.append(Evidence.file(path, parsed[2], 1))
+                break
+    sub, el, variant = None, None, None
+    platform = os_release.get("PLATFORM_ID", "")
+    if distro_id == "openEuler":
+        sp = _SP.search(os_release.get("VERSION", ""))
+        sub = sp.group(1).upper() if sp else "GA" if "LTS" in os_release.get("VERSION", "") else None
+    elif distro_id.lower() == "uos":
+        distro_id = "uos"
+        variant = platform.split(":", 1)[1] if platform.startswith("platform:") else "Debian edition"
+        el = 8 if variant == "uelc20" else None
+    like = os_release.get("ID_LIKE", "").split()
+    return Distro(distro_id, version, name, evidence, like, platform, sub,
+                  os_release.get("SUPPORT_END") or None, el=el, variant=variant)
 
 
 class ModuleState(object):
@@ -120,16 +208,26 @@ class SystemFacts(Facts):
             os_release, where = {}, None
             for key in ("os-release", "os-release-lib"):
                 text = self.io.read_text(key)
-                if text is not None:
+                if text is not None and parse_os_release(text).get("ID"):
                     os_release, where = parse_os_release(text), self.io.decl(key).template
                     break
             files = {}
-            if not os_release:
+            if not os_release or (os_release.get("ID") == "rhel" and not os_release.get(
+                    "NAME", "").lower().startswith("red hat")):
                 for path in RELEASE_FILES:
                     text = self.io.read_text("release-file", path=path)
                     if text is not None:
                         files[path] = text
-            return identify(os_release, where, files)
+            if os_release or any(parse_release_line(t) for t in files.values()):
+                return identify(os_release, where, files)
+            cpe = self.io.read_text("release-cpe")
+            if parse_cpe(cpe):
+                return identify({}, None, {}, cpe=cpe)
+            # no release file: the rpm database, then the repository files
+            rpm = self.io.run("release-package", note=False)
+            if rpm.error in ("timeout", "deadline"):
+                self.inputs.note(rpm)
+            return identify({}, None, {}, rpm=rpm, repos=self.repo_sections)
         return self._memo("distro", compute)
 
     @property

@@ -4,15 +4,25 @@ glibc, the repositories' mirrors, kernel modules, conntrack, limits (facts/syste
 from gotriage.inputs.spec import QUICK, Command, File, Layer, Listing, Need
 
 STUCK = "a basic tool hangs: a stuck file system, or a wrapper in its place"
-# the *-release files, for a host without os-release (CentOS 6, a damaged one)
+# the *-release files, for a host without os-release (EL5, EL6, a damaged one) or whose
+# os-release says ID=rhel for a rebuild (Scientific Linux 7.0-7.5); the most precise first
 RELEASE_FILES = ("/etc/centos-release", "/etc/rocky-release", "/etc/almalinux-release",
-                 "/etc/oracle-release", "/etc/redhat-release", "/etc/system-release")
+                 "/etc/oracle-release", "/etc/enterprise-release", "/etc/sl-release",
+                 "/etc/cloudlinux-release", "/etc/fedora-release", "/etc/redhat-release",
+                 "/etc/system-release")
 
 INPUTS = Layer("system", [
     File("os-release", "/etc/os-release", "the distribution and release"),
     File("os-release-lib", "/usr/lib/os-release", "the same, where /etc/os-release is missing"),
     File("release-file", "{path}", "a *-release file (%s), where os-release is missing"
          % ", ".join(RELEASE_FILES)),
+    File("release-cpe", "/etc/system-release-cpe", "the release's CPE name, where no "
+                                                   "*-release file names it"),
+    Command("release-package", ["rpm", "-q", "--whatprovides", "system-release",
+                                "redhat-release"],
+            "the package that provides the release (rpm database), where no release file "
+            "was read", need=Need(("SYS-DISTRO",), STUCK, "the release is named from the "
+                                                          "repository files, or not at all")),
     File("kernel", "/proc/sys/kernel/osrelease", "the running kernel, against Go's minimum"),
     Command("machine", ["uname", "-m"], "the host's architecture ($basearch, a binary's "
                                         "machine)", timeout=QUICK,

@@ -1,111 +1,216 @@
-"""RHEL-family releases as data: glibc, end of life, where the packages went after EOL.
+"""RHEL-family releases: glibc, support phases, where the packages went after the end.
 
-One row per (distribution id, major release).  Sources:
-- glibc per EL major: the glibc package of each release (EL6 2.12, EL7 2.17, EL8 2.28,
-  EL9 2.34, EL10 2.39); Amazon Linux 2 2.26, AL2023 2.34; Alibaba Cloud Linux 3 2.32;
-  openEuler 20.03 2.28, 22.03 2.34, 24.03 2.38.
-- CentOS Linux 6 EOL 2020-11-30, 8 EOL 2021-12-31, 7 EOL 2024-06-30 (CentOS project
-  announcement of 2020-12-08, as quoted by Alibaba Cloud's "Options for dealing with CentOS
-  Linux EOL"); CentOS Stream 8 EOL 2024-05-31, Stream 9 2027-05-31 (centos.org).
-- RHEL maintenance end: 7 2024-06-30 (ELS to 2028), 8 2029-05-31, 9 2032-05-31,
-  10 2035-05-31 (Red Hat Enterprise Linux Life Cycle); Rocky and AlmaLinux follow them.
-- Oracle Linux premier support: 7 2024-12-31, 8 2029-07-31, 9 2032-06-30 (Oracle Linux
-  lifetime support policy).
-- Alibaba Cloud Linux 2: mainstream support ended 2024-03-31, EOL 2026-03-31; Alibaba
-  Cloud Linux 3: 2031-03-31 (Alibaba Cloud ECS docs, "Alibaba Cloud Linux lifecycle").
-- openEuler LTS: maintained 4 years from release (openEuler community software
-  management policy): 20.03 LTS to 2024-03-31, 22.03 LTS to 2026-03-31, 24.03 LTS to
-  2028-03-31.
-- Fedora: each release ends four weeks after the release two versions later (Fedora
-  release life cycle): 31 2020-11-24, 40 2025-05-13, 41 2025-12-15, 42 2026-05-13.
-- Amazon Linux 2 EOL 2026-06-30, Amazon Linux 2023 2029-06-30 (AWS FAQ).
-- Vault/archive locations: vault.centos.org (CentOS 6/7/8, Stream 8),
-  dl.rockylinux.org/vault/rocky, repo.almalinux.org/vault.
-EOL dates are compared with the host's clock; a date of None means "not known to be past".
+The rows and their sources are data (knowledge/release_data.py, checked on its CHECKED
+date); this module looks them up.  A host is matched to the most precise row there is:
+an openEuler service pack ("20.03 SP2") or a Rocky/AlmaLinux minor ("9.3") before its
+line ("20.03", "9").  EOL dates are compared with the host's clock; a date of None means
+"not known to be past".
+
+The archive rules say which repository URLs stop answering when a line ends and what
+replaces them:
+- CentOS Linux 5-8 and Stream 8: mirrorlist.centos.org and mirror.centos.org no longer
+  serve them; the packages are on vault.centos.org/<last minor>/ (CentOS EOL
+  announcement, the vault's layout; AltArch under vault.centos.org/altarch/).
+- Scientific Linux: ftp.scientificlinux.org keeps answering, but the trees of ended
+  releases moved to linux/scientific/obsolete/ (Fermilab's SL 7 images repoint their yum
+  repositories there: fermilab docker images' README, "updated to point to the obsolete
+  location"), and the mirror lists under linux/scientific/mirrorlist/ went with them.
+- Fedora: an ended release leaves the mirror network (the metalink lists it no more) and
+  its trees move to archives.fedoraproject.org/pub/archive/fedora/linux/ (Fedora
+  "How to use the archive": releases/N/Everything/ARCH/os/, updates/N/Everything/ARCH/).
 """
 
 import datetime
+import re
+
+from gotriage.knowledge import release_data as _data
+
+CHECKED = _data.CHECKED
+SOURCES = _data.SOURCES
 
 # glibc of each EL major release (the baseline that binaries for "elN" target).
-EL_GLIBC = {6: "2.12", 7: "2.17", 8: "2.28", 9: "2.34", 10: "2.39"}
+EL_GLIBC = {5: "2.5", 6: "2.12", 7: "2.17", 8: "2.28", 9: "2.34", 10: "2.39"}
+
+
+def _date(text):
+    return datetime.date(*(int(p) for p in text.split("-"))) if text else None
 
 
 class Release(object):
-    __slots__ = ("key", "name", "el", "glibc", "eol", "vault", "dead_hosts", "source")
+    """One row of the table (a line, or a minor release / service pack of it)."""
 
-    def __init__(self, key, name, el, glibc, eol, vault=None, dead_hosts=(), source=""):
-        self.key = key
-        self.name = name
-        self.el = el  # the EL major it is compatible with (None for Fedora)
-        self.glibc = glibc
-        self.eol = datetime.date(*eol) if eol else None
-        self.vault = vault  # baseurl prefix that keeps the packages after EOL
-        self.dead_hosts = tuple(dead_hosts)  # mirror hosts that stopped answering at EOL
-        self.source = source
+    __slots__ = ("id", "version", "name", "el", "glibc", "full", "eol", "extended", "vault",
+                 "source_key", "note", "line")
+
+    def __init__(self, row):
+        (self.id, self.version, self.name, self.el, self.glibc, full, eol, extended,
+         self.vault, self.source_key, self.note) = row
+        self.full, self.eol, self.extended = _date(full), _date(eol), _date(extended)
+        self.line = None  # the line's Release, for a minor or service pack
+
+    @property
+    def key(self):
+        return (self.id, self.version)
+
+    @property
+    def source(self):
+        return SOURCES[self.source_key]
+
+    @property
+    def is_line(self):
+        return self.line is None
 
     def past_eol(self, today):
         return self.eol is not None and today > self.eol
 
+    def phase(self, today):
+        """"full", "maintenance", "extended" (paid add-on only), "ended", or None when the
+        row has no end date."""
+        if self.eol is None:
+            return None
+        if self.full is not None and today <= self.full:
+            return "full"
+        if today <= self.eol:
+            return "maintenance"
+        if self.extended is not None and today <= self.extended:
+            return "extended"
+        return "ended"
 
-_CENTOS_DEAD = ("mirrorlist.centos.org", "mirror.centos.org")
+    @property
+    def dead_hosts(self):
+        """Mirror hosts that stopped answering at this line's end."""
+        line = self.line or self
+        if line.id == "centos" or (line.id == "centos-stream" and line.version == "8"):
+            return ("mirrorlist.centos.org", "mirror.centos.org")
+        return ()
 
-RELEASES = [
-    Release(("centos", 6), "CentOS Linux 6", 6, "2.12", (2020, 11, 30),
-            "https://vault.centos.org/6.10", _CENTOS_DEAD, "CentOS EOL announcement"),
-    Release(("centos", 7), "CentOS Linux 7", 7, "2.17", (2024, 6, 30),
-            "https://vault.centos.org/7.9.2009", _CENTOS_DEAD, "CentOS EOL announcement"),
-    Release(("centos", 8), "CentOS Linux 8", 8, "2.28", (2021, 12, 31),
-            "https://vault.centos.org/8.5.2111", _CENTOS_DEAD, "CentOS EOL announcement"),
-    Release(("centos-stream", 8), "CentOS Stream 8", 8, "2.28", (2024, 5, 31),
-            "https://vault.centos.org/8-stream", _CENTOS_DEAD, "centos.org"),
-    Release(("centos-stream", 9), "CentOS Stream 9", 9, "2.34", (2027, 5, 31), None, (), "centos.org"),
-    Release(("centos-stream", 10), "CentOS Stream 10", 10, "2.39", None, None, (), "centos.org"),
-    Release(("rhel", 6), "Red Hat Enterprise Linux 6", 6, "2.12", (2020, 11, 30), None, (), "RHEL life cycle"),
-    Release(("rhel", 7), "Red Hat Enterprise Linux 7", 7, "2.17", (2024, 6, 30), None, (), "RHEL life cycle"),
-    Release(("rhel", 8), "Red Hat Enterprise Linux 8", 8, "2.28", (2029, 5, 31), None, (), "RHEL life cycle"),
-    Release(("rhel", 9), "Red Hat Enterprise Linux 9", 9, "2.34", (2032, 5, 31), None, (), "RHEL life cycle"),
-    Release(("rhel", 10), "Red Hat Enterprise Linux 10", 10, "2.39", (2035, 5, 31), None, (), "RHEL life cycle"),
-    Release(("rocky", 8), "Rocky Linux 8", 8, "2.28", (2029, 5, 31),
-            "https://dl.rockylinux.org/vault/rocky", (), "Rocky Linux release notes"),
-    Release(("rocky", 9), "Rocky Linux 9", 9, "2.34", (2032, 5, 31),
-            "https://dl.rockylinux.org/vault/rocky", (), "Rocky Linux release notes"),
-    Release(("rocky", 10), "Rocky Linux 10", 10, "2.39", (2035, 5, 31),
-            "https://dl.rockylinux.org/vault/rocky", (), "Rocky Linux release notes"),
-    Release(("almalinux", 8), "AlmaLinux 8", 8, "2.28", (2029, 5, 31),
-            "https://repo.almalinux.org/vault", (), "AlmaLinux life cycle"),
-    Release(("almalinux", 9), "AlmaLinux 9", 9, "2.34", (2032, 5, 31),
-            "https://repo.almalinux.org/vault", (), "AlmaLinux life cycle"),
-    Release(("almalinux", 10), "AlmaLinux 10", 10, "2.39", (2035, 5, 31),
-            "https://repo.almalinux.org/vault", (), "AlmaLinux life cycle"),
-    Release(("ol", 7), "Oracle Linux 7", 7, "2.17", (2024, 12, 31), None, (), "Oracle Linux support policy"),
-    Release(("ol", 8), "Oracle Linux 8", 8, "2.28", (2029, 7, 31), None, (), "Oracle Linux support policy"),
-    Release(("ol", 9), "Oracle Linux 9", 9, "2.34", (2032, 6, 30), None, (), "Oracle Linux support policy"),
-    Release(("alinux", 2), "Alibaba Cloud Linux 2", 7, "2.17", (2026, 3, 31), None, (),
-            "Alibaba Cloud Linux lifecycle"),
-    Release(("alinux", 3), "Alibaba Cloud Linux 3", 8, "2.32", (2031, 3, 31), None, (),
-            "Alibaba Cloud Linux lifecycle"),
-    Release(("anolis", 7), "Anolis OS 7", 7, "2.17", None, None, (), "OpenAnolis"),
-    Release(("anolis", 8), "Anolis OS 8", 8, "2.28", None, None, (), "OpenAnolis"),
-    Release(("openEuler", 20), "openEuler 20.03 LTS", 8, "2.28", (2024, 3, 31), None, (),
-            "openEuler LTS policy (4 years)"),
-    Release(("openEuler", 22), "openEuler 22.03 LTS", 9, "2.34", (2026, 3, 31), None, (),
-            "openEuler LTS policy (4 years)"),
-    Release(("openEuler", 24), "openEuler 24.03 LTS", 9, "2.38", (2028, 3, 31), None, (),
-            "openEuler LTS policy (4 years)"),
-    Release(("kylin", 10), "Kylin Linux Advanced Server V10", 8, "2.28", None, None, (), "Kylin V10"),
-    Release(("tencentos", 2), "TencentOS Server 2", 7, "2.17", None, None, (), "TencentOS"),
-    Release(("tencentos", 3), "TencentOS Server 3", 8, "2.28", None, None, (), "TencentOS"),
-    Release(("amzn", 2), "Amazon Linux 2", 7, "2.26", (2026, 6, 30), None, (), "AWS Amazon Linux 2 FAQ"),
-    Release(("amzn", 2023), "Amazon Linux 2023", 9, "2.34", (2029, 6, 30), None, (), "AWS AL2023 FAQ"),
-    Release(("fedora", 31), "Fedora 31", None, "2.30", (2020, 11, 24), None, (), "Fedora life cycle"),
-    Release(("fedora", 40), "Fedora 40", None, "2.39", (2025, 5, 13), None, (), "Fedora life cycle"),
-    Release(("fedora", 41), "Fedora 41", None, "2.40", (2025, 12, 15), None, (), "Fedora life cycle"),
-    Release(("fedora", 42), "Fedora 42", None, "2.41", (2026, 5, 13), None, (), "Fedora life cycle"),
-]
-
-_BY_KEY = {r.key: r for r in RELEASES}
+    def __repr__(self):
+        return "Release(%s %s)" % (self.id, self.version)
 
 
-def lookup(distro_id, major):
-    """The Release of (os-release ID, major version), or None."""
-    return _BY_KEY.get((distro_id, major))
+def _build():
+    rows = list(_data.ROWS)
+    for distro_id, minors in (("rocky", _data.ROCKY_MINORS), ("almalinux", _data.ALMA_MINORS)):
+        lines = {r[1]: r for r in rows if r[0] == distro_id}
+        for minor, eol in minors:
+            line = lines[minor.split(".")[0]]
+            rows.append((distro_id, minor, "%s %s" % (line[2].rsplit(" ", 1)[0], minor), line[3],
+                         line[4], None, eol, None, line[8], line[9], _data.MINOR_NOTE[distro_id]))
+    for number, glibc, eol in _data.FEDORA:
+        rows.append(("fedora", str(number), "Fedora %d" % number, None, glibc, None, eol, None,
+                     "https://archives.fedoraproject.org/pub/archive/fedora/linux", "fedora",
+                     _data.FEDORA_NOTE.get(number, "")))
+    releases = [Release(r) for r in rows]
+    by_key = {r.key: r for r in releases}
+    for r in releases:
+        head = r.version.split(" ")[0] if " " in r.version else r.version.split(".")[0]
+        if head != r.version and (r.id, head) in by_key:
+            r.line = by_key[(r.id, head)]
+    return releases, by_key
+
+
+RELEASES, _BY_KEY = _build()
+LINES = [r for r in RELEASES if r.is_line]
+
+
+def lookup(distro_id, major, minor=None):
+    """The Release of (os-release ID, line) — line "8", "20.03", "2023" (an int is taken
+    as its text) — and, when the table has one, of its minor release or service pack
+    ("9.3", "SP2", "GA"); None when the line is unknown."""
+    line = _BY_KEY.get((distro_id, str(major)))
+    if line is None or not minor:
+        return line
+    key = "%s %s" % (line.version, minor) if not minor[:1].isdigit() else minor
+    return _BY_KEY.get((distro_id, key), line)
+
+
+# -- releases by name (`gotriage binary --target rocky8`) ----------------------------------
+# The words a release is named by, beside its os-release ID.
+ALIASES = {"almalinux": ("alma",), "ol": ("oracle", "oraclelinux", "oel"),
+           "amzn": ("amazon", "al", "amazonlinux"), "alinux": ("alibaba",),
+           "centos-stream": ("stream", "centosstream"), "openEuler": ("openeuler", "euler"),
+           "scientific": ("sl",), "rhel": ("redhat",), "cloudlinux": ("cl",)}
+
+
+def by_name(text):
+    """The line a name such as "rocky8", "alinux3", "openeuler22.03", "centos-stream9",
+    "amzn2023" or "fedora40" stands for, else None."""
+    match = re.match(r"([a-z][a-z-]*?)-?(\d[\d.]*)$", text.lower())
+    if not match:
+        return None
+    word, version = match.groups()
+    for distro_id in sorted({r.id for r in LINES}):
+        if word in (distro_id.lower(),) + ALIASES.get(distro_id, ()):
+            release = _BY_KEY.get((distro_id, version))
+            return release if release is not None and release.is_line else None
+    return None
+
+
+def names_of(word):
+    """The versions the table knows for a release name ("rocky" -> ["8", "9", "10"]), or
+    None when the word names no release."""
+    word = word.lower()
+    for distro_id in sorted({r.id for r in LINES}):
+        if word in (distro_id.lower(),) + ALIASES.get(distro_id, ()):
+            return [r.version for r in LINES if r.id == distro_id]
+    return None
+
+
+def name_examples():
+    return "rocky8, alinux3, openeuler22.03, centos7, amzn2023, fedora40"
+
+
+# -- archives --------------------------------------------------------------------------------
+_CENTOS_PATH = re.compile(
+    r"^https?://(?:mirror|mirrorlist)\.centos\.org/(?P<alt>altarch/|centos-altarch/)?"
+    r"(?:centos/|\$contentdir/)?(?:\$releasever|\$stream|[0-9][0-9.]*(?:-stream)?)/(?P<rest>.*)$")
+_SL_TREE = re.compile(r"^(https?://ftp[0-9]*\.scientificlinux\.org/linux/scientific/)"
+                      r"(?!obsolete/)(?P<rest>.*)$")
+_FEDORA_TREE = re.compile(r"^https?://(?:download\.example|download\.fedoraproject\.org|"
+                          r"dl\.fedoraproject\.org)/pub/fedora/linux/(?P<rest>.*)$")
+_FEDORA_METALINK = {"fedora": "releases/$releasever/Everything/$basearch/os/",
+                    "updates-released": "updates/$releasever/Everything/$basearch/"}
+
+
+def stale_url(release, url):
+    """Whether an ended release's repository URL no longer answers (a dead mirror host,
+    a tree that moved to the archive, a mirror list that no longer lists it)."""
+    line = release.line or release
+    if any("//%s" % host in url for host in release.dead_hosts):
+        return True
+    if line.id == "scientific":
+        return bool(_SL_TREE.match(url))
+    if line.id == "fedora":
+        return "//mirrors.fedoraproject.org/" in url or bool(_FEDORA_TREE.match(url))
+    return False
+
+
+def archive_url(release, url):
+    """The archive URL that replaces an ended release's `url` (a baseurl, a mirror list,
+    or a commented-out baseurl), or None when there is no such rule."""
+    line = release.line or release
+    if release.dead_hosts:
+        match = _CENTOS_PATH.match(url)
+        base = line.vault
+        if match and base:
+            if match.group("alt"):
+                base = base.replace("vault.centos.org/", "vault.centos.org/altarch/")
+            return "%s/%s" % (base, match.group("rest"))
+        repo = re.search(r"[?&]repo=([^&]+)", url)
+        if repo and "mirrorlist" in url and base:
+            layout = "%s/$basearch/" if line.el == 7 else "%s/$basearch/os/"
+            return "%s/%s" % (base, layout % repo.group(1))
+        return None
+    if line.id == "scientific":
+        match = _SL_TREE.match(url)
+        if match and not match.group("rest").startswith("mirrorlist/"):
+            return "%sobsolete/%s" % (match.group(1), match.group("rest"))
+        return None
+    if line.id == "fedora":
+        match = _FEDORA_TREE.match(url)
+        if match:
+            return "%s/%s" % (line.vault, match.group("rest"))
+        repo = re.search(r"[?&]repo=([a-z-]+?)-(?:f?\$releasever|f?\d+)(?:&|$)", url)
+        if repo and repo.group(1) in _FEDORA_METALINK:
+            return "%s/%s" % (line.vault, _FEDORA_METALINK[repo.group(1)])
+    return None
