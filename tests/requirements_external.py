@@ -87,6 +87,8 @@ REQUIREMENTS = [
     tool("gpg-agent", "gpg-agent", "packages_support: gpg makes keys and signs through it"),
     # -- system, service and binary -------------------------------------------------------------
     tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace)"),
+    tool("busybox", "busybox", "test_binary_targets: what Alpine's shell (busybox ash) prints "
+                               "for a missing loader"),
     tool("setfattr", "attr", "test_service_live: a security.selinux label without SELinux"),
     tool("systemd-analyze", "systemd", "test_service_live: verify units as systemd 252 reads them"),
     tool("setpriv", "util-linux", "test_binary, test_realgo, test_service_live: run as nobody"),

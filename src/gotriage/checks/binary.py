@@ -418,8 +418,8 @@ def interpreter(facts):
         where = "this host"
     else:
         machine = facts.target_machine[0] or elf.machine
-        if t.kind == "el":
-            shipped = L.EL_DEFAULT_LOADERS.get(machine, ())
+        if t.kind in ("el", "musl"):
+            shipped = t.loaders(machine)
         else:
             shipped = tuple(L.GLIBC_LOADERS.values())
         if interp in shipped:
@@ -437,14 +437,35 @@ def interpreter(facts):
                        fix=[Action.command([facts.package_manager, "install", "-y", "glibc.i686"]),
                             _rebuild(facts, ["CGO_ENABLED=0", "GOARCH=amd64"],
                                            description="or a 64-bit pure-Go build")])]
+    musl = t.kind == "musl"
     return [_f("BIN-INTERP-MISSING", "error", "%s needs the loader %s, which %s does not have" % (
         facts.name, interp, where), subject=interp, evidence=evidence,
         why="The kernel starts a dynamic program through its PT_INTERP loader; when that "
             "file is missing, execve() fails with ENOENT, which shells report as if the "
-            "program itself were missing.",
-        predicted_error="\n".join(L.missing_interpreter(facts.prog, interp,
+            "program itself were missing." + (
+                " A musl system (Alpine) has no glibc and no glibc loader: a program linked "
+                "against glibc (cgo) cannot start there." if musl else ""),
+        predicted_error="\n".join(L.musl_missing_interpreter(facts.prog) if musl else
+                                  L.missing_interpreter(facts.prog, interp,
                                                         el_first=facts.target_el is not None)),
-        fix=_interp_fix(facts, interp))]
+        fix=_musl_fix(facts, interp) if musl else _interp_fix(facts, interp))]
+
+
+def _musl_fix(facts, interp):
+    """How a glibc-linked program runs on a musl system (Alpine)."""
+    fix = []
+    if _setting(facts, "CGO_ENABLED") != "0":
+        fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
+                            description="a pure-Go build needs no C library at all (if the "
+                                        "program does not need cgo)"))
+    fix.append(Action.note("or build it on the musl system (golang:alpine, with gcc and "
+                           "musl-dev for cgo), so that it links against musl"))
+    fix.append(Action.note("or base the image on a glibc distribution instead of Alpine"))
+    fix.append(Action("note", description="or `apk add gcompat` (Alpine's glibc "
+                                          "compatibility layer, which provides %s): it runs "
+                                          "simple glibc programs, not every one" % interp,
+                      safe=False))
+    return fix
 
 
 def _interp_fix(facts, interp):
@@ -512,7 +533,8 @@ def libraries(facts):
     if not facts.usable or not elf.needed:
         return []
     if facts.target.kind != "host":
-        others = [n for n in elf.needed if n not in L.GLIBC_LIBRARIES]
+        others = [n for n in elf.needed if n not in L.GLIBC_LIBRARIES and not (
+            facts.target.kind == "musl" and n.startswith("libc.musl-"))]
         if not others:
             return [_f("BIN-LIBS", "ok", "needs only glibc's libraries (%s)" % ", ".join(elf.needed),
                        subject=facts.name)]
@@ -650,7 +672,8 @@ def glibc(facts):
             need.library), need.name))
         if need.name not in seen_versions:
             seen_versions.append(need.name)
-    oldest = ("el%d" % facts.target_el) if facts.target_el else "a release with glibc %s" % version
+    oldest = facts.target.short if facts.target.kind == "el" else (
+        "el%d" % facts.target_el) if facts.target_el else "a release with glibc %s" % version
     fix = []
     if facts.buildinfo is not None and _setting(facts, "CGO_ENABLED") != "0":
         fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
@@ -705,13 +728,20 @@ def _version(text):
         "dies at start (`runtime: epollcreate failed with 38`); between 2.6.32 and 3.2 a "
         "Go >= 1.24 binary is unsupported and fails in ways Go does not test.",
         "the Go version from the build information and the target's kernel release",
-        "build with an older Go (1.23 for 2.6.32 kernels), or upgrade the kernel/release."),
+        "build with Go 1.23 or older for a 2.6.32 kernel (EL6); below 2.6.32 (EL5's 2.6.18) "
+        "no Go release runs: move the program to a newer kernel (EL6+, EL7+ for Go 1.24+)."),
 })
 def kernel(facts):
     """Compares the minimum kernel of the binary's Go release with the target's kernel."""
     if not facts.usable or facts.buildinfo is None:
         return []
-    from gotriage.knowledge.go_kernel import EPOLL_ENOSYS, format_kernel, min_kernel, parse_kernel
+    from gotriage.knowledge.go_kernel import (
+        EPOLL_ENOSYS,
+        format_kernel,
+        kernel_fixes,
+        min_kernel,
+        parse_kernel,
+    )
 
     go = facts.buildinfo.go_version
     need = min_kernel(go)
@@ -730,6 +760,4 @@ def kernel(facts):
         why="The Go runtime uses system calls its release notes require; older kernels "
             "return ENOSYS (38).",
         predicted_error=EPOLL_ENOSYS if have < (2, 6, 32) else None,
-        fix=[Action.note("build with Go 1.23 or older (the last releases for Linux 2.6.32)"
-                         if need >= (3, 2) else "build with an older Go release"),
-             Action.note("or move the program to a release with a newer kernel")])]
+        fix=[Action.note(text) for text in kernel_fixes(have)])]

@@ -40,12 +40,15 @@ from gotriage.runner import NotExaminable
 
 def target_help():
     """What --target accepts, in the one wording its help and its errors use (the EL
-    releases from knowledge.releases; imported here, not at start-up)."""
-    from gotriage.knowledge.releases import EL_GLIBC
+    releases and release names from knowledge.releases; imported here, not at start-up)."""
+    from gotriage.knowledge.releases import EL_GLIBC, name_examples
 
-    return "host, %s (elN:ARCH for another architecture), or a glibc version 2.0 to 2.%d " \
-        "such as 2.28" % (", ".join("el%d" % k for k in sorted(EL_GLIBC)),
-                         L.NEWEST_GLIBC[1] + L.GLIBC_TARGET_SLACK)
+    return "host, %s (elN:ARCH for another architecture), a release by name (%s...; " \
+        "NAME:ARCH too), musl (an Alpine container; musl:ARCH), or a glibc version 2.0 to " \
+        "2.%d such as 2.28" % (", ".join("el%d" % k for k in sorted(EL_GLIBC)), name_examples(),
+                               L.NEWEST_GLIBC[1] + L.GLIBC_TARGET_SLACK)
+
+
 _RPM_DBS = ("/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
             "/usr/lib/sysimage/rpm/rpmdb.sqlite")
 
@@ -67,7 +70,9 @@ def _is_glibc_release(text):
 
 
 class Target(object):
-    """Where the binary should run.  `kind` is "host", "el" or "glibc"."""
+    """Where the binary should run.  `kind` is "host", "el" (an EL major, or a release by
+    name from the release table: `release` is its row), "musl" (an Alpine-style musl
+    system: no glibc, musl's loader) or "glibc"."""
 
     def __init__(self, spec):
         self.spec = (spec or "host").strip()
@@ -75,6 +80,8 @@ class Target(object):
             self.spec = "host"
         self.kind = "host"
         self.el = None
+        self.release = None  # the release table's row of a target named "rocky8"
+        self.name = None  # "el8", "rocky8", "musl"
         self.arch = None  # an architecture given with :ARCH
         self.glibc_version = None
         if self.spec == "host":
@@ -87,30 +94,62 @@ class Target(object):
         if base.startswith("el") and base[2:] and not base[2:].strip("0123456789"):
             from gotriage.knowledge.releases import EL_GLIBC
 
-            self.kind, self.el = "el", int(base[2:])
+            self.kind, self.el, self.name = "el", int(base[2:]), base
             if self.el not in EL_GLIBC:
                 raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
             self.glibc_version = EL_GLIBC[self.el]
             self.arch = self.arch or "x86_64"
+        elif base == "musl":
+            self.kind, self.name = "musl", "musl"
+            self.arch = self.arch or "x86_64"
         elif _is_version(base) and _is_glibc_release(base):
             self.kind, self.glibc_version = "glibc", base
         else:
-            raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
+            self._by_name(spec, base)
+
+    def _by_name(self, spec, base):
+        from gotriage.knowledge.releases import by_name, names_of
+
+        release = by_name(base)
+        if release is None or not release.glibc:
+            word = base.rstrip("0123456789.").rstrip("-")
+            known = names_of(word) if word else None
+            names = [word + v for v in known or ()]
+            if len(names) > 6:
+                names = [names[0], "...", names[-1]]
+            hint = "%s is known as %s; " % (word, ", ".join(names)) if names else ""
+            raise BinaryError("unknown --target %r: %suse %s" % (spec, hint, target_help()))
+        self.kind, self.release, self.name = "el", release, base
+        self.el, self.glibc_version = release.el, release.glibc
+        self.arch = self.arch or "x86_64"
 
     @property
     def label(self):
+        if self.kind == "el" and self.release is not None:
+            return "%s (%s, %s, glibc %s)" % (self.name, self.release.name, self.arch,
+                                              self.glibc_version)
         if self.kind == "el":
             return "el%d (%s, glibc %s)" % (self.el, self.arch, self.glibc_version)
+        if self.kind == "musl":
+            return "musl (an Alpine-style system, %s: no glibc)" % self.arch
         if self.kind == "glibc":
             return "glibc %s%s" % (self.glibc_version, " (%s)" % self.arch if self.arch else "")
         return "this host"
 
     @property
     def short(self):
-        """The target as the subject of a sentence: "this host", "el8", "the target"."""
-        if self.kind == "el":
-            return "el%d" % self.el
+        """The target as the subject of a sentence: "this host", "el8", "rocky8", "the
+        target"."""
+        if self.name:
+            return self.name
         return "this host" if self.kind == "host" else "the target"
+
+    @property
+    def loaders(self):
+        """The ELF interpreters a stock install of the target has, for `machine`."""
+        if self.kind == "musl":
+            return lambda machine: (L.MUSL_LOADER_PREFIX + "%s.so.1" % machine,)
+        return lambda machine: L.EL_DEFAULT_LOADERS.get(machine, ())
 
 
 class LibraryLookup(object):
@@ -290,7 +329,10 @@ class BinaryFacts(Facts):
     def _glibc(self):
         t = self.target
         if t.kind == "el":
-            return t.glibc_version, Evidence.fact("el%d ships glibc %s" % (t.el, t.glibc_version))
+            return t.glibc_version, Evidence.fact("%s ships glibc %s" % (
+                t.release.name if t.release else t.name, t.glibc_version))
+        if t.kind == "musl":
+            return None, None  # musl, not glibc: BIN-INTERP says what fails
         if t.kind == "glibc":
             return t.glibc_version, Evidence.fact("target glibc %s (--target)" % t.glibc_version)
         libc = self.find_library("libc.so.6")
@@ -327,10 +369,16 @@ class BinaryFacts(Facts):
         t = self.target
         if t.kind == "el":
             from gotriage.knowledge.go_kernel import EL_KERNEL
+            from gotriage.knowledge.releases import EL_GLIBC
 
+            if t.release is not None and EL_GLIBC.get(t.el) != t.glibc_version:
+                return None, None  # its own kernel (Amazon, Alibaba, openEuler): unknown
             kernel = EL_KERNEL.get(t.el)
-            return kernel, Evidence.fact("el%d ships Linux %s" % (t.el, kernel))
-        if t.kind == "glibc":
+            if kernel is None:
+                return None, None
+            return kernel, Evidence.fact("%s ships Linux %s" % (
+                t.release.name if t.release else t.name, kernel))
+        if t.kind in ("glibc", "musl"):
             return None, None
         text = self.io.read_text("kernel")
         if not text or not text.strip():

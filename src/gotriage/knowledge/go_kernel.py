@@ -15,6 +15,9 @@ MIN_KERNEL_BY_GO = (
 )
 
 EPOLL_ENOSYS = "runtime: epollcreate failed with 38"
+# The oldest kernel any Go release supports: below it no Go release is the fix (Go's
+# install docs long said "CentOS/RHEL 5.x not supported": their 2.6.18 is below it).
+OLDEST_SUPPORTED = min(kernel for _, kernel in MIN_KERNEL_BY_GO)
 
 
 def _go_release(go_version):
@@ -47,8 +50,25 @@ def format_kernel(version):
     return ".".join(str(p) for p in version)
 
 
+def kernel_fixes(running):
+    """What makes a Go program run on a kernel (a tuple) older than the minimum of the Go
+    release that built it: the last Go releases that support that kernel when there are
+    some, else what does run Go (a newer kernel), never "an older Go" that fails too."""
+    if running < OLDEST_SUPPORTED:
+        return ["no Go release supports Linux %s: every one needs %s or later (Go up to 1.23: "
+                "2.6.32, as EL6 ships; Go 1.24 and later: 3.2, EL7's 3.10 and newer)" % (
+                    format_kernel(running), format_kernel(OLDEST_SUPPORTED)),
+                "run it on a host or release with a newer kernel (EL6 or later; EL7 or "
+                "later for Go 1.24+)"]
+    first_too_new = min(since for since, kernel in MIN_KERNEL_BY_GO if kernel > running)
+    floor = max(kernel for _, kernel in MIN_KERNEL_BY_GO if kernel <= running)
+    return ["build with Go %d.%d or older (the last releases for Linux %s)" % (
+        first_too_new[0], first_too_new[1] - 1, format_kernel(floor)),
+            "or move the program to a release with a newer kernel"]
+
+
 # The kernel each EL major release ships (its kernel package's base version), for
-# `gotriage binary --target elN`: EL6 2.6.32, EL7 3.10.0, EL8 4.18.0, EL9 5.14.0,
-# EL10 6.12.0 (Red Hat Enterprise Linux release dates and kernel versions, access.redhat.com
-# article 3078).
-EL_KERNEL = {6: "2.6.32", 7: "3.10.0", 8: "4.18.0", 9: "5.14.0", 10: "6.12.0"}
+# `gotriage binary --target elN`: EL5 2.6.18, EL6 2.6.32, EL7 3.10.0, EL8 4.18.0, EL9
+# 5.14.0, EL10 6.12.0 (Red Hat Enterprise Linux release dates and kernel versions,
+# access.redhat.com article 3078).
+EL_KERNEL = {5: "2.6.18", 6: "2.6.32", 7: "3.10.0", 8: "4.18.0", 9: "5.14.0", 10: "6.12.0"}

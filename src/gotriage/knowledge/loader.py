@@ -148,6 +148,15 @@ def exec_format_error(prog, el7=False):
     return "bash: %s: cannot execute binary file: Exec format error" % prog
 
 
+def musl_missing_interpreter(prog):
+    """What a musl system (Alpine) prints for a program whose glibc loader it lacks: its
+    shell is busybox ash, which reports ENOENT as "not found" (measured with Debian's
+    busybox 1.35 in tests/test_binary_targets.py), and a container runtime starting it as
+    the entrypoint says "no such file or directory" (runc's exec error)."""
+    return ["sh: %s: not found" % prog,
+            "exec %s: no such file or directory" % prog]
+
+
 def missing_interpreter(prog, interp, el_first=True):
     """The lines bash prints for a missing ELF interpreter, the likeliest first."""
     el = "bash: %s: %s: bad ELF interpreter: No such file or directory" % (prog, interp)
