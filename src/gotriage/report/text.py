@@ -166,7 +166,8 @@ def verdict_lines(the_plan, style):
     problems = the_plan.problems
     if not problems:
         return [style.bold("Verdict: no problem found")]
-    out = [style.bold("Verdict: %s, most likely cause first" % count(len(problems), "problem"))]
+    out = [style.bold("Verdict: %s%s" % (count(len(problems), "problem"),
+                                         ", most likely cause first" if len(problems) > 1 else ""))]
     for p in problems:
         f = p.finding
         seen = ""
