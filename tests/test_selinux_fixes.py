@@ -153,7 +153,7 @@ def live():
     for tool in ("audit2why", "matchpathcon", "seinfo"):
         assert facts.tool_runs[tool][2], "%s was not used: %r" % (tool, facts.tool_runs[tool][0].excerpt(3))
     assert facts.port_types, "semanage port -l gave nothing"
-    return explained, render_text(facts, scan, explained, None)
+    return explained, render_text(facts, scan, explained, None, verbose=True)
 
 
 def _all_logs():
@@ -189,7 +189,7 @@ def snapshots(tmp_path_factory):
         host = SnapshotHost(str(snap))
         facts, scan, explained = analyse(host, None)
         assert len(explained) > 3000
-        out[name] = (explained, render_text(facts, scan, explained, None))
+        out[name] = (explained, render_text(facts, scan, explained, None, verbose=True))
     return out
 
 
@@ -383,8 +383,16 @@ def test_printed_module_command_keeps_the_logs_and_since(tmp_path):
                 "--module", "gotriage_local"]
     assert all(f["argv"] == expected for f in fixes), fixes
     text = run_gotriage(args, cwd=str(tmp_path)).stdout
-    printed = [line.split(": ", 1)[1] for line in text.splitlines()
-               if line.startswith("For the denials only a module fixes: ")]
+    lines = text.splitlines()
+    # the command on the lines below, wrapped at 100 columns between shell words (` \`)
+    at = lines.index("For the denials only a module fixes:") + 1
+    words = [lines[at].strip()]
+    while words[-1].endswith(" \\"):
+        words[-1] = words[-1][:-2]
+        at += 1
+        words.append(lines[at].strip())
+    assert all(len(line) <= 100 for line in lines)
+    printed = [" ".join(words)]
     assert printed == ["gotriage avc 'my logs/a b.log' --since '2000-01-01 00:00' --no-tools "
                        "--module gotriage_local"]
     proc = _run_printed(printed[0], tmp_path)

@@ -169,9 +169,14 @@ def build_parser():
                    help="exit 1 when a finding is at least this severe (default: warn)")
     _add_timeout_option(p, "sesearch, semanage...")
     _add_deadline_option(p)
-    p.add_argument("--no-tools", action="store_true",
-                   help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
-                        "for a log from another host, whose policy this host's tools would not know")
+    tools = p.add_mutually_exclusive_group()
+    tools.add_argument("--no-tools", action="store_true",
+                       help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
+                            "for a log from another host, whose policy this host's tools would "
+                            "not know (a LOG whose types this policy lacks gets it by itself)")
+    tools.add_argument("--tools", action="store_true",
+                       help="ask this host's tools even about a LOG whose types this host's "
+                            "policy lacks")
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_avc)
 

@@ -8,6 +8,7 @@ from gotriage.findings import Action, Evidence, Finding
 from gotriage.parsers.audit import size_text
 from gotriage.report.words import count
 from gotriage.selinux.analyzers import explain, setsebool_action, verdict_summary
+from gotriage.selinux.groups import group_denials, sentence
 
 LAYER = "selinux"
 CONFIG_PATH = "/etc/selinux/config"
@@ -266,11 +267,13 @@ def booleans(facts):
         "counts and the first lines, with their file and line number",
         "nothing to fix in most cases; check the log's integrity if the count is large."),
     "SEL-AVC-DONTAUDIT": (
-        "A service failed while no denial was logged near that time: a dontaudit rule may "
-        "hide the denial.",
+        "A hint, not a denial found: a service failed while no denial was logged near that "
+        "time, and the policy's dontaudit rules deny some accesses without logging them.  "
+        "Whether one did here is only seen by making them log.",
         "the SERVICE_START res=failed record",
-        "`semodule -DB` (log dontaudit denials), reproduce, `gotriage avc --since recent`, "
-        "then `semodule -B` to restore."),
+        "`semodule -DB` (rebuild the policy without its dontaudit rules: hidden denials are "
+        "logged), reproduce the failure, `gotriage avc --since recent` to read them, then "
+        "`semodule -B` (dontaudit rules back: they silence noise)."),
 })
 def avc(facts):
     """Denials in /var/log/audit/audit.log and its rotations (one streaming pass),
@@ -301,17 +304,100 @@ def no_denial_findings(scan):
 
 
 def denial_findings(facts, scan, current):
-    denials = sorted(scan.distinct(), key=lambda d: -d.count)
+    """The findings of the denials: one per group of denials that share a fix (the
+    MAX_DENIAL_FINDINGS first), as `gotriage avc` reports them."""
+    denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
     if not denials:
         return []
     view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials),
                       denials=denials)
-    results = [denial_finding(d, explain(d, view), current, view.verdicts, view.audit2why)
-               for d in denials[:MAX_DENIAL_FINDINGS]]
-    if len(denials) > MAX_DENIAL_FINDINGS:
-        facts.note("%d more distinct denials not shown: run `gotriage avc`" % (
-            len(denials) - MAX_DENIAL_FINDINGS))
-    return results
+    explained = [(d, explain(d, view)) for d in denials]
+    grouped = group_findings(explained, current, view.verdicts, view.audit2why)
+    if len(grouped) > MAX_DENIAL_FINDINGS:
+        rest = grouped[MAX_DENIAL_FINDINGS:]
+        facts.note("%s (%s) not shown: run `gotriage avc`" % (
+            count(len(rest), "more group", "more groups"),
+            count(sum(len(g.members) for g, _f in rest), "distinct denial")))
+    return [f for _g, f in grouped[:MAX_DENIAL_FINDINGS]]
+
+
+SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2, "ok": 3}
+
+
+def group_findings(explained, current, verdicts=None, audit2why=None):
+    """[(Group, Finding)] of [(denial, explanations)] (commonest first): the denials that
+    share a fix in one finding each (selinux/groups.py), errors first, then the groups
+    with the most denial records.  `check --layer selinux` and `gotriage avc` both report
+    these."""
+    out = []
+    for number, group in enumerate(group_denials(explained)):
+        out.append((number, group, group_finding(group, current, verdicts, audit2why)))
+    out.sort(key=lambda item: (SEVERITY_ORDER[item[2].severity], -item[1].records, item[0]))
+    return [(group, finding) for _n, group, finding in out]
+
+
+def group_finding(group, current, verdicts=None, audit2why=None):
+    """The finding of a group of denials: the finding of its denial when it is alone
+    (denial_finding), else the group's fix and title, the worst severity of its denials,
+    the evidence of the commonest and a line for each other (the first 10)."""
+    findings = [denial_finding(d, ex, current, verdicts, audit2why) for d, ex in group.members]
+    if len(findings) == 1:
+        return findings[0]
+    severity = min((f.severity for f in findings), key=SEVERITY_ORDER.get)
+    first = findings[0]
+    evidence = list(first.evidence)
+    others = group.denials[1:]
+    evidence.extend(Evidence.fact("and %s, %s" % (sentence(d), count(d.count, "time")))
+                    for d in others[:MAX_GROUP_EVIDENCE])
+    if len(others) > MAX_GROUP_EVIDENCE:
+        evidence.append(Evidence.fact("and %s (`gotriage avc --json` lists every one)" % count(
+            len(others) - MAX_GROUP_EVIDENCE, "more denial")))
+    best = group.best
+    fix = list(group.fix) + alternatives(group)
+    notes = common_notes(group)
+    return _denial(best.id, severity, "%s  [%s, %s, %d×]" % (
+        group.title, _processes(group), count(len(group.members), "denial"), group.records),
+        subject=group.subject, evidence=evidence,
+        why=best.why + ("  " + "; ".join(notes) if notes else ""),
+        predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
+
+
+MAX_GROUP_EVIDENCE = 10
+
+
+def common_notes(group):
+    """The notes of the narrowest explanation that every denial of the group has."""
+    notes = list(group.best.notes)
+    for _d, ex in group.members[1:]:
+        notes = [n for n in notes if n in ex[0].notes]
+    return notes
+
+
+def _processes(group):
+    names = []
+    for d in group.denials:
+        name = d.comm or d.stype
+        if name not in names:
+            names.append(name)
+    return ", ".join(names[:3]) + (", +%d" % (len(names) - 3) if len(names) > 3 else "")
+
+
+def alternatives(group, limit=2):
+    """The next explanations of a group's denials as notes, 'or (medium): TITLE', the
+    first `limit` in the order of its commonest denial's; one that applies to only some
+    of the denials says to how many."""
+    seen = {}
+    for _d, ex in group.members:
+        for other in ex[1:3]:
+            entry = seen.setdefault(other.title, [other.confidence, 0, len(seen)])
+            entry[1] += 1
+    n = len(group.members)
+    out = []
+    for title, (confidence, times, _order) in sorted(seen.items(), key=lambda kv: kv[1][2])[:limit]:
+        out.append(Action.note("or (%s%s): %s" % (
+            confidence, "" if times == n or n == 1 else ", for %d of the %d denials" % (times, n),
+            title)))
+    return out
 
 
 def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
@@ -380,16 +466,24 @@ def scan_findings(scan, current):
                 continue
             results.append(_f(
                 "SEL-AVC-DONTAUDIT", "info",
-                "unit %s failed %d× with no AVC logged near it: a dontaudit rule may hide the "
-                "denial" % (unit.unit, unit.count), subject=unit.unit,
+                dontaudit_hint(unit), subject=unit.unit,
                 evidence=[Evidence.file(unit.where[0], unit.line)],
-                why="Policies silence some denials with dontaudit rules; they still deny.",
+                why="Policies silence some denials with dontaudit rules; they still deny.  "
+                    "No denial was logged from 10 s before to 1 s after the failure, so "
+                    "nothing here says SELinux caused it: this is where to look next.",
                 fix=[Action.command(["semodule", "-DB"], description="log dontaudit denials too",
                                     safe=False),
                      Action.command(["systemctl", "restart", unit.unit], description="reproduce"),
                      Action.command(["gotriage", "avc", "--since", "recent"]),
                      Action.command(["semodule", "-B"], description="restore dontaudit rules")]))
     return results
+
+
+def dontaudit_hint(unit):
+    """What to do about a unit that failed with no denial near it, in a sentence."""
+    return ("hint: unit %s failed %s with no denial logged near it; to see a denial a "
+            "dontaudit rule may hide, run `semodule -DB`, reproduce the failure, read it with "
+            "`gotriage avc --since recent`, then `semodule -B`" % (unit.unit, count(unit.count, "time")))
 
 
 # ---------------------------------------------------------------------------------------

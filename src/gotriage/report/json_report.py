@@ -12,7 +12,7 @@ import time
 
 from gotriage import __version__
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 def to_dict(report):

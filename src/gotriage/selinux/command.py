@@ -17,6 +17,7 @@ import time
 
 from gotriage.facts.selinux import SELinuxFacts
 from gotriage.findings import shell_join
+from gotriage.knowledge import selinux as K
 from gotriage.knowledge.selinux import HOST_WIDE_CAUTION
 from gotriage.parsers.audit import size_text
 from gotriage.report.words import count as _count
@@ -27,17 +28,12 @@ from gotriage.selinux.analyzers import (
     explain,
     needs_module,
     valid_module_name,
-    verdict_summary,
 )
 from gotriage.selinux.rules import raw_rules
 
 EXIT_CLEAN, EXIT_DENIALS, EXIT_ERROR = 0, 1, 2
 RESERVED = frozenset("t1 t2 t3 u1 u2 u3 r1 r2 r3 l1 l2 h1 h2 allow type class module require "
                      "role user self attribute bool if else".split())
-
-
-VERDICT_WORDS = {"confirmed": "confirms the fix below", "contradicted": "contradicts the fix below",
-                 "neutral": "says nothing of the fix below", "added": "names this boolean"}
 
 
 class UsageError(Exception):
@@ -81,12 +77,13 @@ def _when(stamp):
 
 def analyse(host, logs=None, since=None, timeout=10.0, explaining=True, use_tools=True,
             rerun=None, judge=None):
-    """(facts, scan, [(denial, explanations)]); `judge(scan)`, when given, sees the scan
-    before any denial is explained (and may raise UsageError)."""
+    """(facts, scan, [(denial, explanations)]); `judge(scan, facts)`, when given, sees
+    the scan before any denial is explained and any tool asked about them (and may raise
+    UsageError, or ForeignPolicy)."""
     facts = SELinuxFacts(host, logs, since, timeout, use_tools, rerun=rerun)
     scan = facts.scan
     if judge is not None:
-        judge(scan)
+        judge(scan, facts)
     denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
     if not explaining:
         return facts, scan, [(d, []) for d in denials]
@@ -100,13 +97,14 @@ def tool_lines(facts):
     """One line per real tool that was asked about the denials: the command (shell-quoted,
     stdin named), what it was asked and whether its answer was used."""
     out = []
-    for name in ("matchpathcon", "audit2why", "seinfo"):
+    for name in ("matchpathcon", "audit2why", "seinfo", "sesearch"):
         run = facts.tool_runs.get(name)
         if run is None:
             continue
         result, asked, used = run
         what = ("the labels of %s" % _count(asked, "path") if name == "matchpathcon"
                 else "the policy's types" if name == "seinfo"
+                else "%s of the analyzers" % _count(asked, "question") if name == "sesearch"
                 else "%s on stdin" % _count(asked, "AVC line"))
         if used:
             status = "used"
@@ -160,6 +158,8 @@ def rerun_argv(args):
         argv += ["--since", args.since]
     if args.no_tools:
         argv.append("--no-tools")
+    if getattr(args, "tools", False):
+        argv.append("--tools")
     return argv
 
 
@@ -180,10 +180,26 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         # --raw-rules alone needs no explanation: at --fail-on info or warn every denial
         # fails the run whatever explains it (each is a warning or an error)
         explaining = bool(args.json or args.module or not args.raw_rules or fail_on == "error")
-        facts, scan, explained = analyse(
-            host, logs, since, args.timeout, explaining, use_tools=not args.no_tools,
-            rerun=rerun_argv(args),
-            judge=lambda scan: judge_logs(scan, explicit=bool(logs), snapshot=bool(args.root)))
+        use_tools = not args.no_tools
+
+        def judge(scan, facts):
+            judge_logs(scan, explicit=bool(logs), snapshot=bool(args.root))
+            # a LOG named on a live host may come from another host's policy: this host's
+            # tools would judge it against the wrong one
+            if (use_tools and explaining and logs and not args.root
+                    and not getattr(args, "tools", False) and scan.denials):
+                found = foreign_policy(scan.distinct(), facts.policy_types(), facts.policy_file)
+                if found is not None:
+                    raise ForeignPolicy(found)
+
+        foreign = None
+        try:
+            facts, scan, explained = analyse(host, logs, since, args.timeout, explaining,
+                                             use_tools=use_tools, rerun=rerun_argv(args), judge=judge)
+        except ForeignPolicy as exc:
+            foreign = exc.found
+            facts, scan, explained = analyse(host, logs, since, args.timeout, explaining,
+                                             use_tools=False, rerun=rerun_argv(args))
         module = None
         if args.module:
             te, fc, chosen = module_parts(args.module, explained)
@@ -193,14 +209,14 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
                 module["commands"] = [a.render() for a in
                                       modwriter.build_commands(args.module, with_fc=bool(fc))]
                 module["te"], module["fc"] = te, fc
-        report = None
+        report = grouped = None
         if explaining:
             # the host's mode says how a denial without permissive= was enforced, for its
             # own logs only (a LOG named on a live host may come from anywhere)
-            report = make_report(host, facts, scan, explained, fail_on,
-                                 own_logs=not logs or bool(args.root))
+            grouped = group_all(facts, explained, own_logs=not logs or bool(args.root))
+            report = make_report(host, facts, scan, grouped, fail_on)
         if args.json:
-            write(to_json(report, details(facts, scan, explained, args, module)))
+            write(to_json(report, details(facts, scan, explained, args, module, grouped, foreign)))
         elif args.raw_rules:
             write(raw_rules(scan.rules, scan.role_types))
             sys.stderr.write("gotriage: %s\n" % summary_line(scan))
@@ -209,7 +225,8 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
             from gotriage.report.text import Style
 
             write(render_text(facts, scan, explained, module, verbose=args.verbose, report=report,
-                              style=Style(unicode_ok=unicode_ok, colour=colour)))
+                              style=Style(unicode_ok=unicode_ok, colour=colour), grouped=grouped,
+                              foreign=foreign))
         if report is None:
             return EXIT_DENIALS if explained else EXIT_CLEAN
         return report.exit_code
@@ -217,18 +234,68 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         host.close()
 
 
-def make_report(host, facts, scan, explained, fail_on="warn", own_logs=True):
-    """The runner.Report of the run: a finding of the SELinux layer for each distinct
-    denial (made as `check --layer selinux` makes it, from the same explanations), the
-    layer's ok result when the logs hold none, what was not read as notes."""
+# -- a log from another host's policy ---------------------------------------------------------
+FOREIGN_SHARE = 10  # one distinct denial in FOREIGN_SHARE naming a type the policy lacks
+
+
+class ForeignPolicy(Exception):
+    """The logs name types the loaded policy does not have (foreign_policy's dict)."""
+
+    def __init__(self, found):
+        Exception.__init__(self, found)
+        self.found = found
+
+
+def foreign_policy(denials, types, policy=None):
+    """{unknown_types, denials, distinct_denials, policy} when at least one distinct
+    denial in FOREIGN_SHARE names a source or target type the loaded policy (seinfo's
+    `types`) does not have: the log was written under another policy, which this host's
+    tools (audit2why, matchpathcon, sesearch, seinfo) do not know.  None when the policy's
+    types are unknown or the share is smaller."""
+    if not types or not denials:
+        return None
+    unknown, bad = [], 0
+    for d in denials:
+        missing = [t for t in (d.stype, d.ttype) if t not in types]
+        bad += bool(missing)
+        unknown.extend(t for t in missing if t not in unknown)
+    if not bad or bad * FOREIGN_SHARE < len(denials):
+        return None
+    return {"unknown_types": unknown, "denials": bad, "distinct_denials": len(denials),
+            "policy": policy}
+
+
+def foreign_note(found):
+    """The one note a foreign log gets, in words."""
+    types = found["unknown_types"]
+    return ("%d of the %s name %s this host's policy%s does not have (%s): the logs seem to "
+            "come from another host's policy, so this host's tools were not asked (as with "
+            "--no-tools) and the answers below rest on gotriage's own knowledge; --tools asks "
+            "them anyway" % (
+                found["denials"], _count(found["distinct_denials"], "distinct denial"),
+                _count(len(types), "type"), " (%s)" % found["policy"] if found.get("policy") else "",
+                ", ".join(types[:4]) + (", +%d" % (len(types) - 4) if len(types) > 4 else "")))
+
+
+def group_all(facts, explained, own_logs=True):
+    """[(Group, Finding)] of the explained denials (checks/selinux.py: group_findings),
+    as `check --layer selinux` makes them: the denials that share a fix in one finding."""
     from gotriage.checks import selinux as layer
-    from gotriage.runner import Report
 
     current = facts.mode[0] if own_logs else None
     run = facts.tool_runs.get("audit2why")
     audit2why = run[0] if run and facts.verdicts else None
-    findings = [layer.denial_finding(d, ex, current, facts.verdicts, audit2why)
-                for d, ex in explained]
+    return layer.group_findings(explained, current, facts.verdicts, audit2why)
+
+
+def make_report(host, facts, scan, grouped, fail_on="warn"):
+    """The runner.Report of the run: a finding of the SELinux layer for each group of
+    denials that share a fix (group_all: made as `check --layer selinux` makes them), the
+    layer's ok result when the logs hold none, what was not read as notes."""
+    from gotriage.checks import selinux as layer
+    from gotriage.runner import Report
+
+    findings = [finding for _group, finding in grouped]
     if not findings:
         findings = layer.no_denial_findings(scan)
     notes = []
@@ -369,69 +436,57 @@ def problem_lines(scan):
     return out
 
 
-def render_text(facts, scan, explained, module, verbose=False, report=None, style=None):
-    """avc's doctor view: its header lines, each denial explained, what was not read, the
-    module; with `report`, the Summary line every doctor view ends with."""
-    lines = ["gotriage avc: " + summary_line(scan)]
+def render_text(facts, scan, explained, module, verbose=False, report=None, style=None,
+                grouped=None, foreign=None):
+    """avc's doctor view (selinux/textview.py), every line within 100 columns but the raw
+    records of -v: its header lines, the TOP_GROUPS first groups of denials that share a
+    fix (-v: every group, and every denial of each with its evidence), what was not read,
+    hints, the module; with `report`, the Summary line every doctor view ends with."""
+    from gotriage.checks.selinux import dontaudit_hint
+    from gotriage.report.text import Style
+    from gotriage.selinux import textview as view
+
+    style = style or Style()
+    if grouped is None:
+        grouped = group_all(facts, explained)
+    lines = view.wrap("gotriage avc: " + summary_line(scan), "", "  ")
     mode = facts.mode[0]
     if mode:
         lines.append("SELinux on this host: %s (policy %s)" % (mode, facts.policy_name))
-    tools = tool_lines(facts)
-    if tools:
-        lines.append("asked: " + tools[0])
-        lines.extend("       " + t for t in tools[1:])
-    verdicts = facts.verdicts
-    for d, ex in explained:
-        best = ex[0]
+    for number, tool in enumerate(tool_lines(facts)):
+        lines.extend(view.wrap(tool if verbose else _short_tool_line(facts, tool),
+                               "       " if number else "asked: ", "         "))
+    if foreign is not None:
+        lines.extend(view.wrap(foreign_note(foreign), "note: ", "      "))
+    shown = grouped if verbose else grouped[:view.TOP_GROUPS]
+    for group, finding in shown:
         lines.append("")
-        lines.append("%s  %s" % (best.id, best.title))
-        lines.append("    %s -> %s  %s { %s }   comm=%s exe=%s%s" % (
-            d.stype, d.ttype, d.tclass, " ".join(d.perms), d.comm, d.exe,
-            " path=%s" % d.path if d.path else ""))
-        lines.append("    %d× %s .. %s UTC%s   confidence: %s" % (
-            d.count, _when(d.first), _when(d.last),
-            "   permissive=1 (logged, not blocked)" if d.permissive == {1} else "", best.confidence))
-        if best.predicted_error:
-            lines.append("    you will see: %s" % best.predicted_error)
-        verdict = verdicts.get(d.key)
-        if verdict is not None:
-            lines.append("    audit2why: %s  (%s)" % (verdict_summary(verdict), VERDICT_WORDS.get(
-                best.audit2why, best.audit2why)))
-        lines.append("    why: %s" % best.why)
-        for action in best.fix:
-            lines.append("    fix: %s%s" % (action.render(), _caution(action)))
-        for note in best.notes:
-            if verdict is not None and note.startswith("audit2why ("):
-                continue  # said on its own line above
-            lines.append("    note: %s" % note)
-        for other in ex[1:]:
-            lines.append("    or (%s, %s%s): %s" % (
-                other.analyzer, other.confidence,
-                ", audit2why: %s" % other.audit2why if other.audit2why else "", other.title))
-            for action in other.fix:
-                if action.kind == "command":
-                    lines.append("        %s%s" % (action.render(), _caution(action)))
-        if verbose:
-            where = "%s, byte %d" % d.where if d.where else "?"
-            lines.append("    evidence (%s):" % where)
-            lines.extend("      " + line for line in d.lines)
+        lines.extend(view.group_lines(group, finding, style, facts.verdicts, _verdict_words,
+                                      _caution, verbose))
+    if len(grouped) > len(shown):
+        rest = grouped[len(shown):]
+        lines.append("")
+        lines.append("%s (%s) not shown: -v or --json" % (
+            _count(len(rest), "more group"),
+            _count(sum(len(g.members) for g, _f in rest), "distinct denial")))
     problems = problem_lines(scan)
     if problems:
         lines.append("")
         lines.append("Not read")
-        lines.extend("  " + p for p in problems)
+        for p in problems:
+            lines.extend(view.wrap(p.lstrip(" "), "  " + " " * (len(p) - len(p.lstrip(" "))),
+                                   "      "))
     if scan.failed_units and mode == "enforcing":
         for unit in scan.failed_units.values():
             if not unit.explained:
                 lines.append("")
-                lines.append("SEL-AVC-DONTAUDIT  unit %s failed with no AVC logged near it: try "
-                             "`semodule -DB`, reproduce, `gotriage avc --since recent`, `semodule -B`"
-                             % unit.unit)
+                lines.extend(view.wrap(dontaudit_hint(unit), "", "      "))
     if module is not None:
         lines.append("")
         if module["files"]:
-            lines.append("Module %s (%s nothing narrower fixes): wrote %s" % (
-                module["name"], _count(module["denials"], "denial"), ", ".join(module["files"])))
+            lines.extend(view.wrap("Module %s (%s nothing narrower fixes): wrote %s" % (
+                module["name"], _count(module["denials"], "denial"), ", ".join(module["files"])),
+                "", "    "))
             lines.extend("    " + c for c in module["commands"])
         elif explained:
             lines.append("Module %s: not written, every denial has a narrower fix above" % module["name"])
@@ -439,41 +494,85 @@ def render_text(facts, scan, explained, module, verbose=False, report=None, styl
             lines.append("Module %s: not written, the logs hold no denial" % module["name"])
     elif any(needs_module(ex) for _d, ex in explained):
         lines.append("")
-        lines.append("For the denials only a module fixes: %s" % shell_join(
-            facts.rerun + ["--module", MODULE_NAME]))
+        lines.append("For the denials only a module fixes:")
+        lines.extend(view.wrap_command(facts.rerun + ["--module", MODULE_NAME], "    ", "      "))
     if report is not None:
         from gotriage.report import text
 
         lines.append("")
-        lines.append(text.summary_line(report, style or text.Style()))
+        lines.append(text.summary_line(report, style))
     return "\n".join(lines) + "\n"
+
+
+def _short_tool_line(facts, line):
+    """A tool line of the default view: a command longer than 60 columns cut after its
+    last word that fits, '...' for the rest (the line says how many items it was asked
+    about; -v prints it whole)."""
+    for result, _asked, _used in facts.tool_runs.values():
+        full = shell_join(result.argv)
+        if line.startswith(full + "  ") and len(full) > 60:
+            words = []
+            for word in result.argv:
+                if len(shell_join(words + [word])) > 56:
+                    break
+                words.append(word)
+            return shell_join(words) + " ..." + line[len(full):]
+    return line
+
+
+def _verdict_words(verdict):
+    """audit2why's verdict in its own words, '(affects the whole host)' beside the
+    command of each boolean that changes every domain."""
+    text = verdict.summary()
+    for name in verdict.boolean_names:
+        if K.host_wide(name):
+            text, found = re.subn(r"(setsebool -P %s \S+)" % re.escape(name),
+                                  r"\1 (affects the whole host)", text)
+            if not found:
+                text += "  [%s: affects the whole host]" % name
+    return text
 
 
 def _caution(action):
     """A boolean that changes every domain says so wherever its command is printed."""
-    return "   (caution: %s)" % HOST_WIDE_CAUTION if action.description == HOST_WIDE_CAUTION else ""
+    return HOST_WIDE_CAUTION if action.description == HOST_WIDE_CAUTION else None
 
 
-def details(facts, scan, explained, args, module):
+def details(facts, scan, explained, args, module, grouped=None, foreign=None):
     """avc's own detail, the report's `avc` object (docs/report.schema.json): the scan,
-    every distinct denial with all its explanations (its finding is the result whose
-    subject is the denial's `subject`), the tools asked, what was not read, the raw rules
-    and the module when asked."""
+    every distinct denial with all its explanations and its group, the groups (each the
+    result whose subject is the group's `subject`), the tools asked, what was not read,
+    the raw rules and the module when asked, and why the tools were not asked when the
+    logs come from another host's policy."""
     from gotriage.checks.selinux import denial_subject
 
     out = {"summary": summary_line(scan), "mode": facts.mode[0], "policy": facts.policy_name,
-           "scan": scan.to_dict(), "denials": []}
+           "scan": scan.to_dict(), "denials": [], "groups": []}
     verdicts = facts.verdicts
     tools = tools_json(facts)
     if tools:
         out["tools"] = tools
+    if foreign is not None:
+        out["foreign_policy"] = dict(foreign, note=foreign_note(foreign))
+    index = {}
+    for number, (group, _finding) in enumerate(grouped or []):
+        for d in group.denials:
+            index[d.key] = number
     for d, ex in explained:
         item = d.to_dict()
         item["subject"] = denial_subject(d)
+        if d.key in index:
+            item["group"] = index[d.key]
         if d.key in verdicts:
             item["audit2why"] = verdicts[d.key].to_dict()
         item["explanations"] = [e.to_dict() for e in ex]
         out["denials"].append(item)
+    position = dict((d.key, n) for n, (d, _ex) in enumerate(explained))
+    for group, finding in grouped or []:
+        out["groups"].append({
+            "subject": finding.subject, "id": finding.id, "severity": finding.severity,
+            "title": group.title, "denials": [position[d.key] for d in group.denials],
+            "records": group.records, "fix": [a.to_dict() for a in group.fix]})
     if args.raw_rules:
         out["raw_rules"] = raw_rules(scan.rules, scan.role_types).splitlines()
     if module is not None:

@@ -1,0 +1,235 @@
+"""avc's doctor view of the groups of denials (selinux/groups.py): lines within WIDTH
+columns, the TOP_GROUPS first groups, each with its counts, a few of its denials and its
+fix; `-v` shows every group and every denial of each, with its evidence.
+
+Prose is wrapped at spaces (a word longer than a line is cut); a command is wrapped
+between its shell words with a trailing ` \\`, so that it can be pasted as it is printed.
+A `setsebool` and the caution that it affects the whole host, a `quoted command` in
+prose, a set of permissions `{ read write }` and a time span are never split over two
+lines (unless longer than a line).  Raw audit records (`-v` evidence) are printed
+as the log has them.
+"""
+
+import datetime
+import re
+
+from gotriage.quoting import shell_join, shell_word, visible
+from gotriage.report.words import count, plural
+from gotriage.selinux.groups import sentence
+
+WIDTH = 100
+TOP_GROUPS = 10  # groups in the default view; the rest with -v or --json
+EXAMPLES = 3  # denials shown under a group of several in the default view
+TOP_RULES = 5  # allow rules shown under a module group in the default view
+VERDICT_WORDS = {"confirmed": "confirms the fix below", "contradicted": "contradicts the fix below",
+                 "neutral": "says nothing of the fix below", "added": "names this boolean"}
+
+# spans that must stay on one line: a setsebool and its caution, a `command` in prose
+_KEEP = re.compile(r"setsebool -P \S+ \S+(?:;? +\(?(?:caution: )?(?:it )?affects the whole host)?"
+                   r"|[^ `]*`[^`]*`[^ ]*"
+                   r"|\{ [^{}]* \}[^ ]*"
+                   r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: \.\. \d{4}-\d\d-\d\d \d\d:\d\d:\d\d)?(?: UTC)?")
+
+
+def wrap(text, indent="", more="    ", width=WIDTH):
+    """`text` as lines of at most `width` columns: the first starts with `indent`, the
+    others with `more`; spaces kept as they are inside a line.  Characters a terminal
+    would not show are counted as the escapes the output shows them as (quoting.visible);
+    a newline starts a line."""
+    text = visible(text)
+    if "\n" in text:
+        first, rest = text.split("\n", 1)
+        return wrap(first, indent, more, width) + wrap(rest, more, more, width)
+    lines = []
+    line = indent
+    fresh = True  # nothing but the indent on the line yet
+    for sep, word in _words(text, width - len(more)):
+        if not fresh and len(line) + len(sep) + len(word) <= width:
+            line += sep + word
+            continue
+        if not fresh:
+            lines.append(line)
+            line, fresh = more, True
+        while len(line) + len(word) > width:  # a word longer than a line: cut it
+            cut = width - len(line)
+            lines.append(line + word[:cut])
+            line, word = more, word[cut:]
+        line += word
+        fresh = not word
+    lines.append(line)
+    return [x.rstrip(" ") for x in lines]
+
+
+def _words(text, room):
+    """(separator, word) pairs of `text`: the spaces before each word and the word; a
+    span that must stay on one line (_KEEP) is one word when it fits in `room`."""
+    for match in re.finditer(r"( *)(%s|[^ ]+)" % _KEEP.pattern, text):
+        sep, word = match.group(1), match.group(2)
+        if len(word) > room and " " in word:  # too long to keep whole: its words
+            for index, part in enumerate(word.split(" ")):
+                yield (sep if index == 0 else " "), part
+        else:
+            yield sep, word
+
+
+def wrap_command(argv, indent, more, tail="", width=WIDTH):
+    """A command wrapped between its shell words, each line but the last ending in ` \\`;
+    `tail` (its caution) follows the last word."""
+    words = [shell_join(argv[:1])] + [shell_word(a) for a in argv[1:]]
+    lines = []
+    lead, body = indent, words[0]
+    for word in words[1:]:
+        if len(lead) + len(body) + 1 + len(word) + 2 > width:
+            lines.append(lead + body + " \\")
+            lead, body = more, word
+        else:
+            body += " " + word
+    if not tail or len(lead) + len(body) + len(tail) <= width:
+        return lines + [lead + body + tail]
+    if len(lead) + len(body) > width:  # one shell word longer than a line: never cut
+        return lines + [lead + body] + wrap(tail.strip(), more, more, width)
+    return lines + [lead + body] + wrap(tail.strip(), more, more, width) \
+        if not _KEEP.match(body + tail) else lines + wrap(body + tail, lead, more, width)
+
+
+def when(stamp):
+    if stamp is None:
+        return "?"
+    return datetime.datetime.utcfromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def span(first, last):
+    return "%s .. %s UTC" % (when(first), when(last))
+
+
+def action_lines(action, caution, prefix="    fix: ", more="        "):
+    """An action of a fix: a command (wrapped between words, its caution after it) or a
+    note."""
+    tail = "   (caution: %s)" % caution if caution else ""
+    if action.kind == "command":
+        return wrap_command(action.argv, prefix, more, tail)
+    return wrap(action.render() + tail, prefix, more)
+
+
+def group_lines(group, finding, style, verdicts, summarise, caution_of, verbose=False):
+    """The lines of one group: its finding's id and title, counts, its denials (a few,
+    or with -v each), audit2why's verdicts, why, the fix, notes, other fixes."""
+    best = group.best
+    members = group.members
+    n = len(members)
+    symbol = style.symbols.get(finding.severity, "")
+    lines = wrap("%s %s  %s" % (symbol, finding.id, group.title), "", "    ")
+    if n == 1:
+        d = members[0][0]
+        lines.extend(wrap(sentence(d), "    ", "      "))
+        lines.append("    %s, %s   confidence: %s%s" % (
+            count(d.count, "time"), span(d.first, d.last), best.confidence,
+            "   permissive=1 (logged, not blocked)" if d.permissive == {1} else ""))
+    else:
+        logged = all(d.permissive == {1} for d in group.denials)
+        lines.extend(wrap("%s, %s, %s   confidence: %s%s" % (
+            count(n, "denial"), count(group.records, "time"), span(group.first, group.last),
+            best.confidence, "   permissive=1 (logged, not blocked)" if logged else ""), "    "))
+        if group.kind == "module":
+            rules = group.rules()
+            shown = rules if verbose else rules[:TOP_RULES]
+            lines.append("    %s, commonest first:" % plural(len(rules), "its allow rule",
+                                                              "its allow rules"))
+            for rule, denials, records in shown:
+                lines.extend(wrap("%s  (%s, %s)" % (rule, count(denials, "denial"),
+                                                    count(records, "time")), "      ", "        "))
+            if len(rules) > len(shown):
+                lines.append("      %s: -v or --json" % count(len(rules) - len(shown), "more rule"))
+        if not verbose:
+            for d in group.denials[:EXAMPLES]:
+                lines.extend(wrap("%s, %s" % (sentence(d), count(d.count, "time")),
+                                  "    e.g. " if d is members[0][0] else "         ", "           "))
+            if n > EXAMPLES:
+                lines.append("         %s: -v or --json" % count(n - EXAMPLES, "more denial"))
+    if best.predicted_error:
+        lines.extend(wrap("you will see: %s" % best.predicted_error, "    ", "        "))
+    said = {}  # (verdict in words, what it says of the fix) -> [denials], in order
+    for d, ex in members:
+        verdict = verdicts.get(d.key)
+        if verdict is not None:
+            said.setdefault((summarise(verdict), ex[0].audit2why), []).append(d)
+    for (text, status), denials in sorted(said.items(), key=lambda kv: -len(kv[1])):
+        lines.extend(wrap("audit2why: %s  (%s%s)" % (
+            text, "" if n == 1 else "%s: " % count(len(denials), "denial"),
+            VERDICT_WORDS.get(status, status)), "    ", "        "))
+    alike = all(ex[0].why == best.why for _d, ex in members)
+    lines.extend(wrap("why%s: %s" % ("" if alike else " (its commonest denial)", best.why),
+                      "    ", "        "))
+    for action in group.fix:
+        lines.extend(action_lines(action, caution_of(action)))
+    notes = _notes(group, verdicts)
+    for note in notes:
+        lines.extend(wrap("note: %s" % note, "    ", "        "))
+    if n > 1 and not verbose:
+        differ = set()
+        for _d, ex in members:
+            differ.update(x for x in ex[0].notes if x not in notes and not _audit2why_note(x))
+        if differ:
+            lines.append("    (%s for some of these denials only: -v)" % count(len(differ), "more note"))
+    lines.extend(_others(group, caution_of))
+    if verbose:
+        for d, ex in members:
+            lines.extend(_denial_lines(d, ex, notes, verdicts, summarise, n > 1))
+    return lines
+
+
+def _audit2why_note(note):
+    return note.startswith("audit2why (")
+
+
+def _notes(group, verdicts):
+    """The notes of the narrowest explanation every denial of the group has (audit2why's
+    own, said on its line above, left out)."""
+    notes = [x for x in group.best.notes if not _audit2why_note(x)]
+    for _d, ex in group.members[1:]:
+        notes = [x for x in notes if x in ex[0].notes]
+    return notes
+
+
+def _others(group, caution_of):
+    """The other explanations of the group's commonest denial, 'or (...)', with the
+    share of the group's denials each applies to."""
+    members = group.members
+    n = len(members)
+    titles = {}
+    for _d, ex in members:
+        for other in ex[1:]:
+            titles[other.title] = titles.get(other.title, 0) + 1
+    lines = []
+    for other in members[0][1][1:]:
+        share = titles.get(other.title, 0)
+        lines.extend(wrap("or (%s, %s%s%s): %s" % (
+            other.analyzer, other.confidence,
+            ", audit2why: %s" % other.audit2why if other.audit2why else "",
+            "" if share == n else ", for %d of the %d denials" % (share, n), other.title),
+            "    ", "        "))
+        for action in other.fix:
+            if action.kind == "command" and shell_join(action.argv) not in other.title:
+                tail = "   (caution: %s)" % caution_of(action) if caution_of(action) else ""
+                lines.extend(wrap_command(action.argv, "        ", "          ", tail))
+    return lines
+
+
+def _denial_lines(d, ex, common, verdicts, summarise, several):
+    """-v: one denial of a group, with what it alone says and its evidence."""
+    lines = []
+    if several:
+        lines.extend(wrap("denial: %s" % sentence(d), "    ", "        "))
+        lines.append("        %s, %s%s" % (count(d.count, "time"), span(d.first, d.last),
+                                           "   permissive=1" if d.permissive == {1} else ""))
+        verdict = verdicts.get(d.key)
+        if verdict is not None:
+            lines.extend(wrap("audit2why: %s" % summarise(verdict), "        ", "          "))
+        for note in ex[0].notes:
+            if note not in common and not _audit2why_note(note):
+                lines.extend(wrap("note: %s" % note, "        ", "          "))
+    where = "%s, byte %d" % d.where if d.where else "?"
+    indent = "        " if several else "    "
+    lines.append("%sevidence (%s):" % (indent, where))
+    lines.extend(indent + "  " + line for line in d.lines)
+    return lines
