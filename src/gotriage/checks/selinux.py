@@ -277,7 +277,8 @@ def booleans(facts):
 })
 def avc(facts):
     """Denials in /var/log/audit/audit.log and its rotations (one streaming pass),
-    deduplicated, each explained by the narrowest fix (selinux/analyzers.py)."""
+    deduplicated, each explained by the narrowest fix (selinux/analyzers.py); the denials
+    that share a fix are one finding (selinux/groups.py)."""
     current, _source = facts.mode
     scan = facts.scan
     results = []
