@@ -4,10 +4,19 @@ file contexts, and the denials in the audit log (one streaming pass, memoised).
 
 Real tools are used, by absolute path (the host's rule: host.base.TOOL_DIRS) and with a
 timeout, only to enrich what the files say: getsebool when /sys/fs/selinux is not
-readable, sesearch for the types a domain may use, semanage for the port types of this
-host, matchpathcon for the labels the denials' paths should have (one run), audit2why for
-why the policy denied each denial (one run, the AVC lines on stdin).  When a tool is missing or fails, the files' answer stands; one
-that gives no answer is kept in `inputs` (facts/inputs.py), which SEL-INPUT reports.
+readable, semanage for the port types of this host, and for the denials each of these
+once, every question in its one run: matchpathcon for the labels the denials' paths
+should have, audit2why for why the policy denied each denial (the AVC lines on stdin),
+seinfo for the policy's types, their attributes and the classes, and sesearch for the
+types the denied domains may use (every domain's rules in one run, parsed once).  The
+runs that do not wait for one another run at the same time (view()).  When a tool is
+missing or fails, the files' answer stands; one that gives no answer is kept in `inputs`
+(facts/inputs.py), which SEL-INPUT reports.
+
+Answers are kept for the run only (the facts' memo), never on disk: a cache in the
+user's directory would be a write to the host being examined (gotriage never changes
+it), read outside the declared inputs, and a `collect` that found its answers there
+would record no tool output in the snapshot (docs/selinux.md, "What it costs").
 """
 
 import re
@@ -18,13 +27,15 @@ from gotriage.host.base import TOOL_DIRS
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.selinux import INPUTS
 from gotriage.parsers.audit2why import parse_audit2why
-from gotriage.parsers.seinfo import parse_seinfo_names
+from gotriage.parsers.seinfo import parse_seinfo_listing
+from gotriage.parsers.sesearch import parse_sesearch_allow
 from gotriage.selinux import logread
-from gotriage.selinux.analyzers import LABEL_CLASSES, View
+from gotriage.selinux.analyzers import ANALYZERS, LABEL_CLASSES, View
 from gotriage.selinux.fcontext import FileContexts, parse_file_contexts
 
 SELINUXFS = "/sys/fs/selinux"
-MAX_SESEARCH = 4  # each run loads the whole policy (about 2 s): the commonest denials only
+MAX_SESEARCH_TYPES = 64  # domains asked in the one sesearch run (a regular expression each
+# rule's source is matched with): those of the commonest denials
 MAX_MATCHPATHCON = 32  # paths asked in the one matchpathcon run
 MAX_AUDIT2WHY = 200  # denials (their first AVC line) given to the one audit2why run
 CONFIG = "/etc/selinux/config"
@@ -86,7 +97,8 @@ class SELinuxFacts(Facts):
         self.since = since
         self.use_tools = use_tools  # False: judge from the files only (a log from elsewhere)
         self._memo = {}
-        self._sesearch_calls = 0
+        self._sesearch = {}  # (stype, tclass, perm) -> [target types] or None, once asked
+        self._deferred = None  # [(key, result)] of the runs made while view() prefetches
         # tool name -> [CommandResult, how many items it was asked about, answer used]
         self.tool_runs = {}
         self.inputs = Inputs()
@@ -264,7 +276,12 @@ class SELinuxFacts(Facts):
         directory = self.tool(self.io.decl(key).template[0].rsplit("/", 1)[1])
         if directory is None:
             return None
-        result = self.io.run(key, input=input, dir=directory, **params)
+        deferred = self._deferred
+        # while runs go on at the same time, their answers are noted afterwards, in one
+        # order (the layer's Inputs lists them as they are noted)
+        result = self.io.run(key, input=input, dir=directory, note=deferred is None, **params)
+        if deferred is not None:
+            deferred.append((key, result))
         return result if result.error != "not-recorded" else None
 
     def ask(self, name, key, asked, answer, input=None, **params):
@@ -342,24 +359,90 @@ class SELinuxFacts(Facts):
         return self._once("audit2why:" + "\0".join(lines), load)
 
     def sesearch(self, stype, tclass, perm):
-        """Target types `stype` may `perm` on `tclass`, asked of the policy (sesearch)."""
-        key = "sesearch:%s:%s:%s" % (stype, tclass, perm)
+        """Target types `stype` may `perm` on `tclass`, asked of the policy: the answer of
+        the one sesearch run view() made for every question of the denials (a question
+        it did not foresee is asked in a run of its own); None when unknown."""
+        question = (stype, tclass, perm)
+        if question not in self._sesearch:
+            self.sesearch_all([question])
+        return self._sesearch.get(question)
 
-        def load():
-            policy = self.policy_file
-            if policy is None or self.tool("sesearch") is None or self._sesearch_calls >= MAX_SESEARCH:
-                return None
-            self._sesearch_calls += 1
-            result = self.run("sesearch", stype=stype, tclass=tclass, perm=perm, policy=policy)
-            if result is None or not result.ok:
-                return None
-            targets = []
-            for line in result.text.splitlines():
-                match = re.match(r"^\s*allow \S+ (\S+):", line)
-                if match and match.group(1) not in targets:
-                    targets.append(match.group(1))
-            return targets
-        return self._once(key, load)
+    def sesearch_all(self, questions):
+        """Answer every (stype, tclass, perm) of `questions` not answered yet from one run,
+        `sesearch -A -rs -s '^(T1|T2...)$' -c C1,C2... POLICY`: every allow rule whose
+        source is one of those types or an attribute that holds one, in the asked classes,
+        parsed once.  A question's answer is what `sesearch -A -s T -c C -p P POLICY`
+        answers: the targets of the rules of class C that grant P and whose source is T or
+        one of T's attributes (seinfo's listing says which), in sesearch's order.  A type
+        or class the policy lacks (or past MAX_SESEARCH_TYPES types) has no answer (None),
+        as that run would have failed, and so has a permission its class lacks; without
+        seinfo's listing there is no run."""
+        new = []
+        for question in questions:
+            if question not in self._sesearch and question not in new:
+                new.append(question)
+                self._sesearch[question] = None
+        policy = self.policy_file
+        if not new or policy is None or self.tool("sesearch") is None:
+            return
+        listing = self.policy_listing()
+        if listing is None or listing.attributes is None:
+            return
+        def known(question):
+            stype, tclass, perm = question
+            return stype in listing.types and (listing.classes is None or tclass in listing.classes) \
+                and (listing.perms is None or perm in listing.perms.get(tclass, ()))
+        types = []
+        for question in new:
+            if known(question) and question[0] not in types and len(types) < MAX_SESEARCH_TYPES:
+                types.append(question[0])
+        asked = [q for q in new if q[0] in types and known(q)]
+        if not asked:
+            return
+        classes = sorted(set(q[1] for q in asked))
+
+        def answers(result):
+            by_source = {}  # (source, class) -> [(place, target, permissions)]
+            for place, (source, target, tclass, perms) in enumerate(parse_sesearch_allow(result.text)):
+                by_source.setdefault((source, tclass), []).append((place, target, perms))
+            found = {}
+            for stype, tclass, perm in asked:
+                rules = []
+                for source in (stype,) + tuple(sorted(listing.attributes.get(stype, ()))):
+                    rules.extend(by_source.get((source, tclass), ()))
+                targets = []
+                for _place, target, perms in sorted(rules, key=lambda r: r[0]):
+                    if perm in perms and target not in targets:
+                        targets.append(target)
+                found[(stype, tclass, perm)] = targets
+            return found
+
+        found = self.ask("sesearch", "sesearch", len(asked), answers, policy=policy,
+                         sources="^(%s)$" % "|".join(t.replace(".", "\\.") for t in types),
+                         classes=",".join(classes))
+        self._sesearch.update(found or {})
+
+    def questions(self, denials, labels):
+        """The (stype, tclass, perm) the analyzers will ask sesearch about `denials`, found
+        by running them on a view whose sesearch only takes note (what they ask depends on
+        the denial and the expected labels, never on an earlier answer); and whether one
+        will want the user's own port labels."""
+        asked, ports = [], []
+
+        def note(stype, tclass, perm):
+            if (stype, tclass, perm) not in asked:
+                asked.append((stype, tclass, perm))
+
+        def local_ports():
+            ports.append(True)
+            return None
+
+        dry = View(self.booleans, self.fcontexts, None, note, self.policy_name, labels=labels,
+                   local_ports=local_ports)
+        for denial in denials:
+            for analyzer in ANALYZERS:
+                analyzer(denial, dry)
+        return asked, bool(ports)
 
     @property
     def port_types(self):
@@ -382,21 +465,74 @@ class SELinuxFacts(Facts):
             return parse_semanage_ports(result.text)
         return self._once("local-ports", load)
 
-    def policy_types(self):
-        """The types of the loaded policy, from `seinfo POLICY --flat -t` (one run, about
-        0.5 s), or None when seinfo or the policy is missing or the answer is not a list
-        of type names."""
+    def policy_listing(self):
+        """The loaded policy's types (with their aliases and attributes) and classes, from
+        one `seinfo POLICY --flat -t -x -c --common` (about 0.4 s), as a parsers.seinfo.Listing, or
+        None when seinfo or the policy is missing or the answer is not such a listing."""
         def load():
             policy = self.policy_file
             if policy is None:
                 return None
             return self.ask("seinfo", "seinfo-types", 1,
-                            lambda result: parse_seinfo_names(result.text), policy=policy)
+                            lambda result: parse_seinfo_listing(result.text), policy=policy)
         return self._once("seinfo-types", load)
+
+    def policy_types(self):
+        """The types of the loaded policy (a frozenset, from policy_listing()), or None."""
+        listing = self.policy_listing()
+        return listing.types if listing is not None else None
+
+    def prefetch(self, denials, need_ports=False):
+        """Ask every tool the denials need at once, each in one run, those that do not wait
+        for one another at the same time (each in a thread, each still bounded by its
+        timeout): audit2why, seinfo and semanage's port list start together; matchpathcon
+        runs meanwhile, then the analyzers' sesearch questions are known (they depend on
+        its labels) and sesearch runs once seinfo has listed the types, with semanage's
+        list of the user's own ports beside it when a denial will want it.  The answers
+        are remembered: view() and the analyzers then find them.  The runs are noted in
+        one order whatever order they ended in."""
+        import threading
+
+        if not denials or not self.use_tools:
+            return
+        _read = (self.booleans, self.fcontexts, self.policy_file)  # before the threads start
+        self._deferred = []
+        threads = []
+
+        def start(func, *args):
+            thread = threading.Thread(target=func, args=args)
+            thread.daemon = True
+            thread.start()
+            threads.append(thread)
+            return thread
+
+        try:
+            start(self.audit2why, denials)
+            listing = start(self.policy_listing)
+            if need_ports:
+                start(lambda: self.port_types)
+            labels = self.expected_labels(denials)
+            questions, local_ports = self.questions(denials, labels) \
+                if self.tool("sesearch") and self.policy_file else ([], False)
+            if local_ports and need_ports:
+                start(self.local_port_types)
+            if questions:
+                listing.join()
+                self.sesearch_all(questions)
+            for thread in threads:
+                thread.join()
+        finally:
+            deferred, self._deferred = self._deferred, None
+        order = ("matchpathcon", "audit2why", "semanage-ports", "seinfo-types", "sesearch",
+                 "semanage-local-ports")
+        deferred.sort(key=lambda run: order.index(run[0]) if run[0] in order else len(order))
+        for key, result in deferred:
+            self.inputs.note(result, self.io.decl(key).need)
 
     def view(self, need_ports=False, denials=None):
         """What the analyzers know of the policy; with `denials` (commonest first) also
         matchpathcon's labels for their paths and audit2why's verdicts, when present."""
+        self.prefetch(denials, need_ports)
         labels = self.expected_labels(denials) if denials else {}
         verdicts = self.audit2why(denials) if denials else {}
         self.verdicts = verdicts

@@ -41,16 +41,18 @@ INPUTS = Layer("selinux", [
     Command("getsebool", ["{dir}/getsebool", "-a"], "the booleans, where selinuxfs cannot "
                                                    "be read",
             need=Need(("SEL-BOOL",), _TOOLS_STUCK, "the booleans' current values are unknown")),
-    Command("sesearch", ["{dir}/sesearch", "-A", "-s", "{stype}", "-c", "{tclass}", "-p",
-                         "{perm}", "{policy}"],
-            "the types a denied domain may use (at most 4 runs)", need=_POLICY_TOOL),
+    Command("sesearch", ["{dir}/sesearch", "-A", "-rs", "-s", "{sources}", "-c", "{classes}",
+                         "{policy}"],
+            "the types the denied domains may use (one run for all: the allow rules of "
+            "those domains, `^(httpd_t|init_t)$`, in the asked classes)", need=_POLICY_TOOL),
     Command("semanage-ports", ["{dir}/semanage", "port", "-l"], "this host's port types",
             timeout=POLICY_TOOL_TIMEOUT, need=_POLICY_TOOL),
     Command("semanage-local-ports", ["{dir}/semanage", "port", "-l", "-C"],
             "the ports the user labelled (whether a port's type is theirs to change)",
             timeout=POLICY_TOOL_TIMEOUT, need=_POLICY_TOOL),
-    Command("seinfo-types", ["{dir}/seinfo", "{policy}", "--flat", "-t"],
-            "the loaded policy's types (a fix naming a type the policy lacks)",
+    Command("seinfo-types", ["{dir}/seinfo", "{policy}", "--flat", "-t", "-x", "-c", "--common"],
+            "the loaded policy's types, their attributes, its classes and permissions (a fix "
+            "naming a type the policy lacks; which rules sesearch printed are a domain's)",
             timeout=POLICY_TOOL_TIMEOUT, need=_POLICY_TOOL),
     Command("matchpathcon", ["{dir}/matchpathcon", "-n", "{paths*}"],
             "the labels the denials' paths should have (one run, at most 32 paths)",
