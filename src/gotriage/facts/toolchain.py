@@ -18,6 +18,7 @@ from gotriage.facts.contexts import (
     systemd_context,
 )
 from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.toolchain_sources import walk_module
 from gotriage.host.base import HostError
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.toolchain import INPUTS
@@ -40,7 +41,6 @@ from gotriage.parsers.os_release import el_major, package_manager, parse_os_rele
 
 # `go install example.com/cmd/x@v1.2.3` (or @latest) in a Makefile or script: Go 1.16+.
 _INSTALL_AT_VERSION = re.compile(r"\bgo\s+install\s+(?:-\S+\s+)*[\w.\-/]+@\S+")
-MAX_SOURCE_FILES = 200
 
 
 class GoInstall(object):
@@ -118,7 +118,6 @@ class Project(object):
         self.gomod_path = None
         self.gomod = None
         self.vendor = False
-        self.embed = None  # (path, line) of the first //go:embed
         self.install_at_version = None  # (path, line) of a `go install pkg@version`
 
 
@@ -409,15 +408,28 @@ class ToolchainFacts(Facts):
                         break
                 if project.install_at_version:
                     break
-            for name in project.go_files[:MAX_SOURCE_FILES]:
-                path = posixpath.join(directory, name)
-                text = self.io.read_text("project-file", dir=directory, name=name) or ""
-                if "//go:embed" in text:
-                    line = text[: text.index("//go:embed")].count("\n") + 1
-                    project.embed = (path, line)
-                    break
             return project
         return self._memo("project", compute)
+
+    @property
+    def sources(self):
+        """The Go sources of the project's module, every package of it, bounded
+        (facts/toolchain_sources.py); None without a Go project.  Read only when a check
+        asks (a local Go older than a feature, GOPATH mode)."""
+        def compute():
+            project = self.project
+            if project.gomod_path:
+                root = posixpath.dirname(project.gomod_path)
+            elif project.exists and project.go_files:
+                root = project.directory
+            else:
+                return None
+            sources = walk_module(self.io, root, self.host)
+            if sources.capped:
+                self.note("Go sources of %s: gotriage read only %s (its cap), so a newer "
+                          "feature or an import past them is not seen" % (root, sources.capped))
+            return sources
+        return self._memo("sources", compute)
 
     def on_path(self, ctx, name):
         """Where ctx's PATH finds the program `name` (GOTOOLCHAIN=path looks for a

@@ -50,8 +50,18 @@ INPUTS = Layer("toolchain", [
     File("go-mod", "{dir}/go.mod", "the module's go.mod (go and toolchain lines)",
          max_bytes=4 * 1024 * 1024),
     Meta("vendor", "{dir}/vendor/modules.txt", "whether the module is vendored"),
-    File("project-file", "{dir}/{name}", "a Makefile or script (`go install pkg@version`), "
-                                         "a .go file (//go:embed)", max_bytes=1024 * 1024),
+    File("project-file", "{dir}/{name}", "a Makefile or script (`go install pkg@version`)",
+         max_bytes=1024 * 1024),
+    # the module's packages, when a check needs them (facts/toolchain_sources.py): at most
+    # 1,000 directories, 2,000 .go files and 8 MB, vendor/ and testdata/ left out
+    Listing("module-dir", "{dir}", "each directory of the module: its .go files and "
+                                   "subdirectories (packages)"),
+    Meta("module-entry", "{dir}/{name}", "whether an entry of a module directory is a "
+                                         "directory (a package)"),
+    File("go-source", "{dir}/{name}", "a .go file of the module: its imports and the "
+                                      "language features it uses (//go:embed, generics, "
+                                      "min/max, range over int or func...)",
+         max_bytes=1024 * 1024),
     # cgo, proxies
     Meta("c-compiler", "{path}", "the C compiler CC names, when CC is a path"),
     Meta("libc-headers", "/usr/include/stdlib.h", "glibc's headers (cgo)"),

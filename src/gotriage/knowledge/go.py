@@ -35,17 +35,72 @@ PROBE_VARS = ("GOROOT", "GOVERSION", "GOPATH", "GOCACHE", "GOMODCACHE", "GOENV",
               "GO111MODULE", "GOTOOLCHAIN", "GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOSUMDB",
               "GONOPROXY", "CGO_ENABLED", "CC", "GOOS", "GOARCH")
 
-# Language and tool features, by the Go release that brought them (go.dev/doc/go1.N).
+# Language and tool features, by the Go release that brought them: (release, what it is,
+# the release notes that say so).  The language features are what parsers/gosource.py
+# finds in a project's sources (GO-VERSION-FEATURE names the file, line and release).
 FEATURES = {
-    "embed": ((1, 16), "//go:embed and package embed"),
-    "install-at-version": ((1, 16), "go install pkg@version"),
-    "modules-default": ((1, 16), "module mode by default (GO111MODULE=on)"),
-    "generics": ((1, 18), "type parameters (generics)"),
-    "cgo-auto-off": ((1, 20), "cgo off by default when no C compiler is found"),
-    "toolchain-directive": ((1, 21), "the go.mod toolchain line and GOTOOLCHAIN switching"),
-    "three-part-go-line": ((1, 21), "a go line with a patch release (go 1.21.0)"),
-    "go-env-file-in-goroot": ((1, 21), "$GOROOT/go.env defaults"),
+    "number-literals": ((1, 13), "binary/octal literals and _ digit separators (0b1, 0o7, "
+                                 "1_000)", "https://go.dev/doc/go1.13#language"),
+    "embed": ((1, 16), "//go:embed and package embed", "https://go.dev/doc/go1.16#library-embed"),
+    "install-at-version": ((1, 16), "go install pkg@version",
+                           "https://go.dev/doc/go1.16#go-command"),
+    "modules-default": ((1, 16), "module mode by default (GO111MODULE=on)",
+                        "https://go.dev/doc/go1.16#modules"),
+    "unsafe-add": ((1, 17), "unsafe.Add and unsafe.Slice", "https://go.dev/doc/go1.17#language"),
+    "generics": ((1, 18), "type parameters (generics)", "https://go.dev/doc/go1.18#generics"),
+    "any": ((1, 18), "the predeclared any (alias of interface{})",
+            "https://go.dev/doc/go1.18#generics"),
+    "cgo-auto-off": ((1, 20), "cgo off by default when no C compiler is found",
+                     "https://go.dev/doc/go1.20#cgo"),
+    "unsafe-string": ((1, 20), "unsafe.String, unsafe.StringData and unsafe.SliceData",
+                      "https://go.dev/doc/go1.20#language"),
+    "min-max": ((1, 21), "the min and max builtins", "https://go.dev/doc/go1.21#language"),
+    "clear": ((1, 21), "the clear builtin", "https://go.dev/doc/go1.21#language"),
+    "toolchain-directive": ((1, 21), "the go.mod toolchain line and GOTOOLCHAIN switching",
+                            "https://go.dev/doc/go1.21#tools"),
+    "three-part-go-line": ((1, 21), "a go line with a patch release (go 1.21.0)",
+                           "https://go.dev/doc/toolchain#version"),
+    "go-env-file-in-goroot": ((1, 21), "$GOROOT/go.env defaults", "https://go.dev/doc/go1.21#tools"),
+    "range-int": ((1, 22), "range over an integer (for i := range 10)",
+                  "https://go.dev/doc/go1.22#language"),
+    "range-func": ((1, 23), "range over a function (iterators: range seq, range "
+                            "maps.Keys(m))", "https://go.dev/doc/go1.23#language"),
+    "strings-seq": ((1, 24), "the iterator functions of strings and bytes (Lines, SplitSeq, "
+                             "FieldsSeq...)", "https://go.dev/api/go1.24.txt"),
+    "generic-alias": ((1, 24), "generic type aliases (type A[T any] = ...)",
+                      "https://go.dev/doc/go1.24#language"),
 }
+
+# The FEATURES that parsers/gosource.py finds in source files.
+SOURCE_FEATURES = ("number-literals", "embed", "unsafe-add", "generics", "any", "unsafe-string",
+                   "min-max", "clear", "range-int", "range-func", "strings-seq", "generic-alias")
+
+# Standard-library packages newer than Go 1.12, by the release whose api/go1.N.txt first
+# lists them (go.dev/api/go1.N.txt; go.dev/doc/go1.N names each "new package").
+# Experiments (arena, encoding/json/v2) are left out: no release has them by default.
+STD_PACKAGES = {
+    "crypto/ed25519": (1, 13), "hash/maphash": (1, 14), "io/fs": (1, 16),
+    "runtime/metrics": (1, 16), "testing/fstest": (1, 16), "go/build/constraint": (1, 16),
+    "debug/buildinfo": (1, 18), "net/netip": (1, 18), "go/doc/comment": (1, 19),
+    "crypto/ecdh": (1, 20), "cmp": (1, 21), "log/slog": (1, 21), "maps": (1, 21),
+    "slices": (1, 21), "testing/slogtest": (1, 21), "go/version": (1, 22),
+    "math/rand/v2": (1, 22), "iter": (1, 23), "structs": (1, 23), "unique": (1, 23),
+    "crypto/fips140": (1, 24), "crypto/hkdf": (1, 24), "crypto/mlkem": (1, 24),
+    "crypto/pbkdf2": (1, 24), "crypto/sha3": (1, 24), "weak": (1, 24),
+    "testing/synctest": (1, 25), "crypto/hpke": (1, 26),
+}
+
+
+def missing_std_package(version, path, goroot):
+    """What go prints for an import of a standard package its release does not have, in
+    module mode (measured: go1.19.8 'is not in GOROOT', go1.21.13 'is not in std'; the
+    wording changed in Go 1.21)."""
+    from gotriage.parsers.goenv import parse_version
+
+    v = (parse_version(version) or (0, 0))[:2]
+    return "package %s is not in %s (%s/src/%s)" % (
+        path, "std" if v >= (1, 21) else "GOROOT", goroot.rstrip("/"), path)
+
 
 def gopath_is_goroot_warning(version, path):
     """What go prints on a build when GOPATH equals GOROOT, by release (measured with real

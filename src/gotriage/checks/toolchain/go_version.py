@@ -1,13 +1,22 @@
 """GO-VERSION: the local Go is new enough for the project (go.mod's go and toolchain
 lines, features it uses) and GOTOOLCHAIN lets it build."""
 
+import posixpath
 import re
 
 from gotriage.checks import NotExamined, check
 from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
 from gotriage.findings import Action, Evidence
-from gotriage.knowledge.go import FEATURES, GO_DOWNLOAD_URL, REFERENCES
+from gotriage.knowledge.go import (
+    FEATURES,
+    GO_DOWNLOAD_URL,
+    REFERENCES,
+    SOURCE_FEATURES,
+    STD_PACKAGES,
+    missing_std_package,
+)
 from gotriage.parsers.goenv import parse_version
+from gotriage.parsers.gosource import build_satisfied
 
 _TOOLCHAIN_VALUE = re.compile(r"^(local|auto|path|go\d+(\.\d+){0,2}((rc|beta)\d+)?(\+(auto|path))?)$")
 
@@ -200,15 +209,7 @@ def _context_versions(facts, ctx, probe):
             why="Go 1.16 added `go install pkg@version`; older releases refuse the "
                 "path@version syntax outside `go get`.",
             fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
-    if project.embed and local[:2] < FEATURES["embed"][0]:
-        path, line = project.embed
-        results.append(_f(
-            "GO-VERSION-FEATURE", ctx.severity("error"),
-            "%s uses //go:embed, which needs Go 1.16; the local go is %s" % (
-                path, probe.version), ctx, subject="embed:" + probe.go_real,
-            evidence=[Evidence.file(path, "//go:embed", line)],
-            why="//go:embed arrived in Go 1.16.",
-            fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
+    results.extend(_feature_findings(facts, ctx, probe, local))
     if mod is None:
         return results
     syntax = []
@@ -255,7 +256,110 @@ def _context_versions(facts, ctx, probe):
                 % mod.go,
             predicted_error="note: module requires Go %s" % mod.go,
             fix=[Action.note("install Go %s or newer (%s)" % (mod.go, GO_DOWNLOAD_URL))]))
+    _fold_features(results)
     return results
+
+
+# The newest feature the sources are searched for: a local Go at least this recent has
+# them all, and the sources are not read for this check.
+_NEWEST = max([v[0] for k, v in FEATURES.items() if k in SOURCE_FEATURES] +
+              list(STD_PACKAGES.values()))
+
+
+def _feature_findings(facts, ctx, probe, local):
+    """GO-VERSION-FEATURE for each language feature or standard package that the module's
+    sources use (every package: facts.sources) and the local Go lacks: its first use, in
+    a file that this Go would compile (its build constraint holds), a test file only when
+    nothing else uses it."""
+    if local[:2] >= _NEWEST or facts.sources is None:
+        return []
+    sources = facts.sources
+    goarch = probe.get("GOARCH") or "amd64"
+    first = {}  # key -> (need, file, line, column, text, count)
+
+    def keep(key, need, f, line, column, text):
+        if local[:2] >= need or not build_satisfied(f.source.build, "linux", goarch, local[:2]):
+            return
+        old = first.get(key)
+        count = (old[5] if old else 0) + 1
+        if old is None or (old[1].test and not f.test):
+            first[key] = (need, f, line, column, text, count)
+        else:
+            first[key] = old[:5] + (count,)
+    for f, use in sources.uses():
+        keep(use.feature, FEATURES[use.feature][0], f, use.line, use.column, use.text)
+    for f, imp in sources.imports():
+        if imp.path in STD_PACKAGES:
+            keep("import:" + imp.path, STD_PACKAGES[imp.path], f, imp.line, imp.column,
+                 'import "%s"' % imp.path)
+    results = []
+    for key, (need, f, line, column, text, count) in sorted(
+            first.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=True):
+        version = "%d.%d" % need
+        if key.startswith("import:"):
+            what = "the standard package %s" % key[7:]
+            reference = "https://go.dev/doc/go%s" % version
+        else:
+            what, reference = FEATURES[key][1], FEATURES[key][2]
+        where = "%s:%d:%d" % (f.path, line, column)
+        others = " (and %d more place%s)" % (count - 1, "s" if count > 2 else "") if count > 1 else ""
+        evidence = [Evidence.file(f.path, text, line)]
+        if sources.capped:
+            evidence.append(Evidence.fact("only %s of %s were read" % (sources.capped,
+                                                                        sources.root)))
+        fix = [Action.note("install Go %s or newer (%s)" % (version, GO_DOWNLOAD_URL))]
+        if f.test:
+            fix.append(Action.note("only tests use it: go build works, go test and go vet "
+                                   "fail"))
+        results.append(_f(
+            "GO-VERSION-FEATURE", ctx.severity("warn" if f.test else "error"),
+            "%s uses %s (Go %s)%s; the local go is %s" % (where, what, version, others,
+                                                         probe.version),
+            ctx, subject="%s:%s" % (key, probe.go_real), evidence=evidence,
+            why="%s arrived in Go %s; %s does not know it, so the package at %s does not "
+                "compile%s." % (what[0].upper() + what[1:], version, probe.version,
+                                posixpath.dirname(f.relative) or ".",
+                                " (a test file: go build leaves it out)" if f.test else ""),
+            predicted_error=_feature_error(key, text, probe),
+            fix=fix, references=[reference]))
+    return results
+
+
+def _feature_error(key, text, probe):
+    """What go prints for a feature it lacks, where measured (go1.19.8 and go1.21.13 in
+    tests/test_realgo_features.py); None where no release at hand lacks it."""
+    local = parse_version(probe.version)[:2]
+    if key.startswith("import:"):
+        return missing_std_package(probe.version, key[7:], probe.get("GOROOT") or "$GOROOT")
+    if key in ("min-max", "clear") and local >= (1, 18):
+        return "undefined: %s" % text.rstrip("(")
+    if key in ("unsafe-string", "strings-seq") and local >= (1, 18):
+        return "undefined: %s" % text.rstrip("( ")
+    if key == "generic-alias" and local >= (1, 18):
+        return "generic type cannot be alias"
+    if key == "range-int" and local >= (1, 18):
+        expr = text[len("range"):].strip()
+        if expr[:1].isdigit():
+            return "cannot range over %s (untyped int constant)" % expr
+        if expr.startswith(("len(", "cap(")):
+            return "cannot range over %s (value of type int)" % expr
+    if key == "range-func" and local >= (1, 18):
+        called = re.match(r"range\s+((?:maps|slices)\.\w+)", text)
+        if called:
+            return "undefined: %s" % called.group(1) if local >= (1, 21) else None
+        return "cannot range over func("
+    return None
+
+
+def _fold_features(results):
+    """go reads go.mod before it compiles: where go.mod already stops it (or asks for a
+    newer Go), the features that need that Go are folded under that finding (the doctor
+    view shows them beneath it, as one problem)."""
+    first = next((f for f in results if f.id in ("GO-VERSION-SYNTAX", "GO-VERSION-GOMOD-NEWER")),
+                 None)
+    for f in results:
+        if first is not None and f.id == "GO-VERSION-FEATURE" and f.cause is None:
+            f.cause = (first.id, first.subject)
 
 
 def _older_syntax(mod, line):
