@@ -62,7 +62,6 @@ KNOWN_UNREAD = {
     "selinux/sesearch": "the same",
     "service/failed-units": "systemd's answers: test_inputs (the services snapshots)",
     "service/file-contexts": "the same",
-    "service/manager-environment": "the same",
     "service/selinuxfs": "the same",
     "toolchain/c-compiler": "CC as a path: test_realgo",
     "toolchain/group": "--user: test_optins",

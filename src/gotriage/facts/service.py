@@ -18,6 +18,7 @@ import re
 from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs, Need
 from gotriage.facts.service_labels import MountsAndLabels
+from gotriage.facts.service_running import RunningServer
 from gotriage.findings import Evidence
 from gotriage.host.base import HostError, Identity
 from gotriage.inputs.reader import reader_of
@@ -118,7 +119,7 @@ def normalise_unit_name(name):
     return base
 
 
-class ServiceFacts(Facts, MountsAndLabels):
+class ServiceFacts(Facts, MountsAndLabels, RunningServer):
     def __init__(self, host, units=None, journal_text=None, trace=False, trace_seconds=None,
                  timeout=None, facts_of=None):
         self.host = host

@@ -1,6 +1,7 @@
 """What the service layer reads: systemd's version and environment, the units (files,
 drop-ins, enabled and failed ones), their programs, users, environment files, mounts,
-SELinux labels, journal and `systemd-analyze verify` (facts/service.py).  `--trace` is not
+SELinux labels, the running server's process and limits, journal and `systemd-analyze
+verify` (facts/service.py).  `--trace` is not
 an input: it starts the program (service/trace.py, live only, asked first)."""
 
 from gotriage.inputs.spec import QUICK, Command, File, Layer, Listing, Meta, Need
@@ -55,9 +56,30 @@ INPUTS = Layer("service", [
                       "the labels the policy wants come from the file_contexts files")),
     File("file-contexts", "/etc/selinux/{policy}/contexts/files/{name}",
          "the policy's file contexts and their substitutions", max_bytes=16 * 1024 * 1024),
+    # the running server (its real limits)
+    Command("unit-state", ["systemctl", "show", "-p", "MainPID", "-p", "LimitNOFILE", "-p",
+                           "LimitNOFILESoft", "-p", "NeedDaemonReload", "--", "{unit}"],
+            "the unit's main process and the open-files limit systemd loaded for it (and "
+            "whether the unit file changed since)", timeout=QUICK,
+            need=Need(("SVC-LIMITS",), SYSTEMD_STUCK, "the running server is looked for by "
+                                                      "its program in /proc")),
+    Command("manager-limits", ["systemctl", "show", "-p", "DefaultLimitNOFILE", "-p",
+                               "DefaultLimitNOFILESoft"],
+            "the open-files limit systemd gives a unit without LimitNOFILE= (system.conf's "
+            "DefaultLimitNOFILE=)", timeout=QUICK,
+            need=Need(("SVC-LIMITS",), SYSTEMD_STUCK, "systemd's default is taken from its "
+                                                      "version")),
+    Listing("processes", "/proc", "the processes, where systemd does not name the unit's "
+                                  "main process: which run its program"),
+    Meta("process-exe", "/proc/{pid}/exe", "the program a process runs"),
+    File("process-cgroup", "/proc/{pid}/cgroup", "whether systemd started that process for "
+                                                 "the unit (its cgroup)"),
+    File("process-limits", "/proc/{pid}/limits", "the limits the running server really has "
+                                                 "(open files: the connections it can take)"),
     # what systemd says
     Command("journal", ["journalctl", "-u", "{unit}", "--no-pager", "-n", str(JOURNAL_LINES),
                         "-o", "short-iso"], "the unit's last journal lines"),
     Command("verify", ["systemd-analyze", "verify", "{options*}", "{path}"],
             "systemd's own reading of the unit file"),
-], uses=("system/os-release", "system/machine", "toolchain/go-env"))
+], uses=("system/os-release", "system/machine", "toolchain/go-env", "system/limits-conf",
+         "system/limits-dir", "system/limits-file", "system/own-limits"))

@@ -25,6 +25,36 @@ Which rule applies: root's own one for root, the '*' one (not root's) for alice:
 ... ''')
 >>> limits["Max open files"], limits["Max processes"]
 ((1024, 4096), (9, 99))
+
+A Go 1.21 server started with `prlimit --nofile=1024:8192` (Go 1.19+ raised its soft
+limit to the hard one; tests/data/proc/limits/go1.21-hard8192, recorded on Debian 12):
+
+>>> parse_proc_limits('''Limit                     Soft Limit           Hard Limit           Units
+... Max stack size            8388608              unlimited            bytes
+... Max open files            8192                 8192                 files
+... ''')
+{'Max stack size': (8388608, inf), 'Max open files': (8192, 8192)}
+
+`systemctl show -p MainPID -p LimitNOFILE -p LimitNOFILESoft -p NeedDaemonReload UNIT`
+(systemd 252: a unit whose file was edited after it was loaded, not running):
+
+>>> props = parse_show('''MainPID=0
+... LimitNOFILE=2048
+... LimitNOFILESoft=2048
+... NeedDaemonReload=yes
+... ''')
+>>> props["MainPID"], limit_pair(props, "LimitNOFILE"), props["NeedDaemonReload"]
+('0', (2048, 2048), 'yes')
+>>> limit_pair({"DefaultLimitNOFILE": "524288", "DefaultLimitNOFILESoft": "1024"}, "DefaultLimitNOFILE")
+(1024, 524288)
+
+The unit a process runs in, from /proc/PID/cgroup (cgroup v2, and v1's name=systemd
+hierarchy on EL7); a process no unit started (a shell of the test machine) has none:
+
+>>> cgroup_unit("0::/system.slice/app.service\\n"), cgroup_unit("1:name=systemd:/system.slice/app.service\\n")
+('app.service', 'app.service')
+>>> cgroup_unit("9:name=systemd:/\\n4:memory:/process_api/bcba0ed1\\n0::/\\n") is None
+True
 """
 
 import re
@@ -101,3 +131,39 @@ def parse_proc_limits(text):
         if match:
             out[match.group("name")] = (_value(match.group("soft")), _value(match.group("hard")))
     return out
+
+
+def parse_show(text):
+    """{property: value} from `systemctl show -p ...` (one NAME=value a line)."""
+    out = {}
+    for line in (text or "").splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name and " " not in name:
+            out[name] = value
+    return out
+
+
+def limit_pair(props, name):
+    """(soft, hard) of a limit property of `systemctl show` (NAME is the hard limit,
+    NAMESoft the soft one since systemd 229; before, NAME alone), unlimited = inf; None
+    when absent or not a number."""
+    hard = _value(props.get(name, "").strip())
+    if hard is None:
+        return None
+    soft = _value(props.get(name + "Soft", "").strip())
+    return (soft if soft is not None else hard), hard
+
+
+def cgroup_unit(text):
+    """The service or scope unit a process runs in, from /proc/PID/cgroup (the unified
+    hierarchy `0::`, else systemd's own `name=systemd`), or None."""
+    paths = {}
+    for line in (text or "").splitlines():
+        parts = line.split(":", 2)
+        if len(parts) == 3:
+            paths[parts[1]] = parts[2]
+    for key in ("", "name=systemd"):
+        for part in reversed(paths.get(key, "").split("/")):
+            if part.endswith((".service", ".scope")):
+                return part
+    return None

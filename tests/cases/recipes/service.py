@@ -12,7 +12,7 @@ import os
 import re
 
 from recipes import case, data_case
-from recipes.build import ALICE, el_host, elf, journal
+from recipes.build import ALICE, data, el_host, elf, journal
 
 SNAPSHOT = "{case}/snapshot"
 HAND_BUILT = ("hand-built snapshot (tests/cases/recipes/service.py): Rocky 9.3's real "
@@ -465,6 +465,83 @@ def svc_journal_nofile(directory):
     unit(s, simple(["User=goapp", "LimitNOFILE=2048", "ExecStart=/usr/local/bin/app -addr :8080"]))
     logged(s, ["app[2401]: 2025/03/02 10:14:07 http: Accept error: accept tcp [::]:8080: "
                "accept4: too many open files; retrying in 5ms"])
+    save(s, directory)
+
+
+LIMITS = os.path.join("proc", "limits")
+LIMITS_SOURCE = (HAND_BUILT + "; /proc/4242/limits is tests/data/proc/limits/%s (a real process "
+                 "on Debian 12) with its open files %s, `systemctl show` written as systemd 252 "
+                 "prints it")
+
+
+def running(s, pid, recorded, soft, hard, show, manager=("524288", "1024")):
+    """systemd as PID 1 naming the unit's main process, and that process's /proc/PID/limits
+    (a real recording, its open files set to soft/hard)."""
+    s.dir("/run/systemd/system")
+    text = data(os.path.join(LIMITS, recorded)).decode()
+    # the kernel's own layout (fs/proc/base.c: "%-25s %-20lu %-20lu %-10s")
+    text = re.sub(r"(?m)^Max open files .*$", "%-25s %-20s %-20s %-10s" % (
+        "Max open files", soft, hard, "files"), text)
+    s.file("/proc/%d/limits" % pid, text)
+    s.command(["systemctl", "show", "-p", "MainPID", "-p", "LimitNOFILE", "-p", "LimitNOFILESoft",
+               "-p", "NeedDaemonReload", "--", "app.service"],
+              "".join("%s=%s\n" % kv for kv in [("MainPID", pid)] + list(show)))
+    s.command(["systemctl", "show", "-p", "DefaultLimitNOFILE", "-p", "DefaultLimitNOFILESoft"],
+              "DefaultLimitNOFILE=%s\nDefaultLimitNOFILESoft=%s\n" % manager)
+    s.command(["systemctl", "list-units", "--failed", "--plain", "--no-legend", "--no-pager"], "")
+
+
+@case("svc-limits-running",
+      "\"I raised the limit and nothing changed\": limits.d gives goapp 65536 open files, but "
+      "the service (Go 1.18, which does not raise its soft limit) runs with systemd's default, "
+      "soft 1024: limits.conf does not apply to services; the journal shows the failure.",
+      LIMITS_SOURCE % ("sleep-1024-8192", "1024/524288"), service("app"),
+      ["SVC-JOURNAL-NOFILE", "SVC-LIMITS-RUNNING"])
+def svc_limits_running(directory):
+    s = host()
+    program(s, go_version="go1.18.10")
+    unit(s, simple(["User=goapp", "ExecStart=/usr/local/bin/app -addr :8080"]))
+    s.file("/etc/security/limits.d/90-goapp.conf", "goapp  soft  nofile  65536\n"
+                                                  "goapp  hard  nofile  65536\n")
+    running(s, 4242, "sleep-1024-8192", 1024, 524288,
+            [("LimitNOFILE", "524288"), ("LimitNOFILESoft", "1024"), ("NeedDaemonReload", "no")])
+    logged(s, ["app[4242]: 2025/03/02 10:14:07 http: Accept error: accept tcp [::]:8080: "
+               "accept4: too many open files; retrying in 5ms"])
+    save(s, directory)
+
+
+@case("svc-limits-running-outside",
+      "systemd is not PID 1 here (a container): the unit's program runs, started from a shell "
+      "with 1024 open files, outside the unit; gotriage finds it by its program in /proc.",
+      (HAND_BUILT + "; /proc/4242/limits is the real file of a Go 1.21 server started with "
+       "`prlimit --nofile=1024:1024` on the Debian 12 test machine (tests/data/proc/limits/"
+       "go1.21-hard1024), /proc/4242/cgroup the unified-hierarchy line that process had (0::/)"),
+      service("app"), ["SVC-LIMITS-RUNNING"])
+def svc_limits_running_outside(directory):
+    s = host()
+    path = program(s, go_version="go1.21.13")
+    unit(s, simple(["User=goapp", "ExecStart=/usr/local/bin/app -addr :8080"]))
+    s.dir("/proc", listing=["1", "4242", "self"])
+    s.link("/proc/1/exe", "/usr/bin/tini")
+    s.link("/proc/4242/exe", path)
+    s.file("/proc/4242/cgroup", "0::/\n")
+    s.file("/proc/4242/limits", data(os.path.join(LIMITS, "go1.21-hard1024")).decode())
+    quiet_journal(s)
+    save(s, directory)
+
+
+@case("svc-limits-stale",
+      "LimitNOFILE=65536 was put in a drop-in, but neither `systemctl daemon-reload` nor a "
+      "restart followed: the running server (Go 1.18) still has soft 1024.",
+      LIMITS_SOURCE % ("sleep-1024-8192", "1024/524288"), service("app"), ["SVC-LIMITS-STALE"])
+def svc_limits_stale(directory):
+    s = host()
+    program(s, go_version="go1.18.10")
+    unit(s, simple(["User=goapp", "ExecStart=/usr/local/bin/app -addr :8080"]),
+         dropins={"limits.conf": "[Service]\nLimitNOFILE=65536\n"})
+    running(s, 4242, "sleep-1024-8192", 1024, 524288,
+            [("LimitNOFILE", "524288"), ("LimitNOFILESoft", "1024"), ("NeedDaemonReload", "yes")])
+    quiet_journal(s)
     save(s, directory)
 
 

@@ -199,7 +199,8 @@ def _journal(facts, unit):
                                description="who has the port")]))
     nofile = journal.first("nofile")
     if nofile is not None:
-        causes = _causes(facts, unit, ("limits",), ids=("SVC-LIMITS-NOFILE",))
+        causes = _causes(facts, unit, ("limits",), ids=("SVC-LIMITS-NOFILE", "SVC-LIMITS-RUNNING",
+                                                        "SVC-LIMITS-STALE"))
         out.append(_f("SVC-JOURNAL-NOFILE", "error", "%s: too many open files%s" % (unit.name, _link(causes)),
                       unit, subject="nofile", evidence=ev(nofile), cause=_first(causes),
                       fix=list(causes[0].fix) if causes else [

@@ -1,8 +1,11 @@
-"""SVC-LIMITS: LimitNOFILE=, LimitNPROC= and TasksMax= leave the Go runtime room."""
+"""SVC-LIMITS: LimitNOFILE=, LimitNPROC= and TasksMax= leave the Go runtime room, and the
+running server really has the open files the unit gives it (/proc/PID/limits)."""
+
+import re
 
 from gotriage.checks import check
-from gotriage.checks.service._common import LAYER, _f, _loaded, _memo, _reload
-from gotriage.findings import Action, Evidence
+from gotriage.checks.service._common import LAYER, _dropin, _f, _loaded, _memo, _reload
+from gotriage.findings import Action, Evidence, operands
 from gotriage.knowledge import systemd as K
 from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN
 
@@ -31,6 +34,25 @@ def _limit(value):
         "`fatal error: newosproc`.",
         "the line",
         "raise or remove LimitNPROC=/TasksMax=."),
+    "SVC-LIMITS-RUNNING": (
+        "The running server may open few files: its own limit (/proc/PID/limits of the unit's "
+        "main process) is what counts, whatever limits.conf, `ulimit -n` or the unit file say. "
+        "limits.conf does not apply to services (pam_limits sets the limits of login sessions; "
+        "systemd starts services without PAM), a process started outside systemd has the limits "
+        "of what started it, and a program that is not Go 1.19+ keeps its soft limit: "
+        "`accept4: too many open files`.",
+        "/proc/PID/limits of the main process (`systemctl show -p MainPID`, else the process "
+        "that runs the unit's program), where its limit comes from (LimitNOFILE=, systemd's "
+        "DefaultLimitNOFILE=), and the limits.conf rule that does not reach it",
+        "LimitNOFILE=65536 in a drop-in, then `systemctl daemon-reload` and `systemctl restart "
+        "UNIT` (Go 1.19+ raises its soft limit to that hard one itself)."),
+    "SVC-LIMITS-STALE": (
+        "The running server's open-files limit is not what the unit gives now: the unit file "
+        "changed after the server started (with NeedDaemonReload=yes, also after systemd loaded "
+        "it), and a change applies only from the next start.",
+        "/proc/PID/limits against the LimitNOFILE= line and what systemd loaded (`systemctl show`)",
+        "`systemctl daemon-reload` (when the unit file changed since it was loaded), then "
+        "`systemctl restart UNIT`."),
 })
 def limits(facts):
     """LimitNOFILE=, LimitNPROC= and TasksMax= of the unit against the system layer's
@@ -81,10 +103,129 @@ def _limits(facts, unit):
                           "dozens.",
                       predicted_error="runtime: failed to create new OS thread (have N already; errno=11)",
                       fix=[Action.edit(a.path, "TasksMax=4096", old=a.text, syntax="systemd"), _reload(unit)]))
-    if not out:
+    out.extend(_running(facts, unit, out))
+    if not [f for f in out if f.severity != "info"]:
         a = unit.assignment("LimitNOFILE")
         soft, hard = K.default_nofile(facts.version)
-        out.append(_f("SVC-LIMITS", "ok", "%s: open files %s" % (
+        run = facts.running(unit)
+        now = " (pid %d has soft %s, hard %s)" % ((run.pid,) + tuple(_n(v) for v in run.nofile())) \
+            if run is not None and run.nofile() is not None else ""
+        out.append(_f("SVC-LIMITS", "ok", "%s: open files %s%s" % (
             unit.name, "LimitNOFILE=%s" % a.value if a else "soft %d, hard %d (systemd's default; "
-            "Go 1.19+ raises the soft limit to the hard one)" % (soft, hard)), unit))
+            "Go 1.19+ raises the soft limit to the hard one)" % (soft, hard), now), unit,
+            evidence=run.evidence if now else ()))
     return out
+
+
+def _n(value):
+    return "unlimited" if value == float("inf") else "%d" % value
+
+
+def _expected(facts, unit):
+    """(soft, hard, evidence, assignment or None): what systemd gives the unit at its next
+    start (its LimitNOFILE= line, else systemd's default), or None when unreadable."""
+    a = unit.assignment("LimitNOFILE")
+    if a is None:
+        soft, hard, evidence = facts.default_nofile
+        return soft, hard, evidence, None
+    try:
+        soft, hard = _limit(a.value)
+    except ValueError:
+        return None
+    inf = float("inf")
+    return (inf if soft is None else soft), (inf if hard is None else hard), \
+        Evidence.file(a.path, a.text, a.line), a
+
+
+def _go_raises(facts, run, unit):
+    """Whether the program raises its soft limit to the hard one (Go 1.19+): True, False
+    (Go before 1.19, or not Go), None (unknown)."""
+    target = facts.exec_target(unit)
+    path = run.exe or target.real or target.path
+    if not path:
+        return None
+    probe = facts.probe(path)
+    if not probe.go:
+        return False if probe.kind == "elf" else None
+    match = re.match(r"go(\d+)\.(\d+)", probe.go_version or "")
+    return bool(match) and (int(match.group(1)), int(match.group(2))) >= (1, 19)
+
+
+_PREDICTED = "http: Accept error: accept tcp [::]:PORT: accept4: too many open files"
+
+
+def _running(facts, unit, found):
+    """SVC-LIMITS-STALE and SVC-LIMITS-RUNNING from the running server's /proc/PID/limits;
+    a LimitNOFILE= finding of the unit file that the process confirms gets its evidence."""
+    run = facts.running(unit)
+    nofile = run.nofile() if run is not None else None
+    if nofile is None:
+        return []
+    soft, hard = nofile
+    who = "%s: the running server (pid %d)" % (unit.name, run.pid)
+    expected = _expected(facts, unit)
+    outside = run.how == "program" and run.unit_of != unit.name
+    for f in found:
+        if f.id == "SVC-LIMITS-NOFILE" and expected is not None and hard == expected[1]:
+            f.evidence.extend(run.evidence)  # the unit file's low limit, in force
+            return []
+    # (LimitNOFILE=infinity is the kernel's fs.nr_open in the process: not compared)
+    if expected is not None and not outside and hard != expected[1] and expected[1] != float("inf"):
+        props = facts.unit_state(unit)[0] or {}
+        reload_first = props.get("NeedDaemonReload") == "yes"
+        a = expected[3]
+        gives = ("%s gives soft %s, hard %s" % (a.text, _n(expected[0]), _n(expected[1])) if a else
+                 "systemd's default is soft %s, hard %s" % (_n(expected[0]), _n(expected[1])))
+        fix = ([Action.command(["systemctl", "daemon-reload"], description="systemd has not loaded "
+                               "the changed unit file yet (NeedDaemonReload=yes)")] if reload_first else [])
+        fix.append(Action.command(["systemctl", "restart"] + operands(unit.name),
+                                  description="the limit applies from the next start"))
+        return [_f("SVC-LIMITS-STALE", "warn" if soft < NOFILE_MIN else "info",
+                   "%s has open files soft %s, hard %s; %s: it started before the change" % (
+                       who, _n(soft), _n(hard), gives), unit, subject="nofile-running",
+                   evidence=run.evidence + [expected[2]], fix=fix,
+                   why="A process keeps the limits it was started with; %s." % (
+                       "the unit file also changed after systemd loaded it (NeedDaemonReload=yes)"
+                       if reload_first else "systemd applies LimitNOFILE= when it starts the program"),
+                   predicted_error=_PREDICTED if soft < NOFILE_MIN else None)]
+    if soft >= NOFILE_MIN:
+        return []
+    evidence = list(run.evidence)
+    why = []
+    raises = _go_raises(facts, run, unit)
+    if outside:
+        why.append("It was not started by systemd for %s (%s): it has the limits of what started it "
+                   "(a shell's `ulimit -n`), not the unit's." % (unit.name, "its cgroup is %s" % run.unit_of
+                                                                if run.unit_of else "it is in no unit's cgroup"))
+    elif expected is not None:
+        evidence.append(expected[2])
+        why.append("Its limit comes from %s." % ("%s (%s:%d)" % (expected[3].text, expected[3].path, expected[3].line)
+                                                 if expected[3] else "systemd's default, DefaultLimitNOFILE= (the "
+                                                 "unit has no LimitNOFILE=)"))
+    if soft < hard:
+        target = facts.exec_target(unit)
+        why.append("%s keeps its soft limit of %s: Go 1.19+ raises it to the hard limit (%s) itself, %s." % (
+            run.exe or target.real or target.path or "The program", _n(soft), _n(hard),
+            "this program is not Go 1.19+" if raises is False
+            else "if this program is Go 1.19+ it has not done so" if raises is None else "yet it has not"))
+    rule, own = facts.login_nofile(unit)
+    if rule is not None and rule.value > soft:
+        evidence.append(Evidence.file(rule.path, rule.text, rule.line))
+        why.append("%s:%d (`%s`) does not reach it: limits.conf is read by pam_limits for login "
+                   "sessions, and systemd starts services without PAM." % (rule.path, rule.line, rule.text))
+    if own is not None and own[0] > soft:
+        why.append("This session has %s open files (`ulimit -n`, /proc/self/limits): a shell's limit says "
+                   "nothing about a service's." % _n(own[0]))
+    a = unit.assignment("LimitNOFILE")
+    fix = [Action.edit(a.path, "LimitNOFILE=65536", old=a.text, syntax="systemd") if a is not None else
+           Action.edit(_dropin(unit), "LimitNOFILE=65536", syntax="systemd",
+                       description="under [Service] (`systemctl edit %s` writes this file)" % unit.name),
+           _reload(unit)]
+    if outside:
+        # what the unit would give it: its hard limit for Go 1.19+, else its soft one
+        enough = expected is not None and expected[1 if raises else 0] >= NOFILE_MIN
+        fix = [Action.note("stop pid %d and start the program as the unit (`systemctl start %s`), so that "
+                           "the unit's limit applies" % (run.pid, unit.name))] + ([] if enough else fix)
+    return [_f("SVC-LIMITS-RUNNING", "warn", "%s may open only %s files (soft %s, hard %s)" % (
+        who, _n(soft), _n(soft), _n(hard)), unit, subject="nofile-running", evidence=evidence,
+        why=" ".join(why), predicted_error=_PREDICTED, fix=fix)]
