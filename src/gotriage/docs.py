@@ -4,7 +4,9 @@ It is found, in order: inside the package as `gotriage/_docs/` (the zipapp: scri
 puts docs/*.md, docs/report.schema.json and README.md there; read with pkgutil, which
 reads inside a zip); next to the source tree (a checkout, an editable install:
 ../../docs); and where `pip install` puts setup.cfg's data_files
-(PREFIX/share/doc/gotriage).
+(PREFIX/share/doc/gotriage).  In the zipapp a Python with a bytecode tree imports gotriage
+from `py36/gotriage/...` (and the like), which carries no documents: they are read from
+the archive's one `gotriage/_docs/`.
 """
 
 import os
@@ -24,13 +26,30 @@ def _directories():
     return found
 
 
-def _packaged():
-    """{name: None} of the documents inside the package (a zipapp), or {}."""
+def _data(resource):
+    """The bytes of gotriage/_docs/`resource` inside the package, or None.  In the zipapp,
+    the package imported from a bytecode tree (gotriage.pyz/py36/gotriage/) has no _docs/:
+    its zipimporter reads the archive's gotriage/_docs/ (scripts/build-pyz)."""
     import pkgutil
 
     try:
-        index = pkgutil.get_data("gotriage", "_docs/index")
+        return pkgutil.get_data("gotriage", "_docs/" + resource)
     except (OSError, ValueError):
+        pass
+    loader = getattr(sys.modules.get("gotriage"), "__loader__", None)
+    archive = getattr(loader, "archive", None)  # a zipimporter's archive file
+    if not archive:
+        return None
+    try:
+        return loader.get_data(os.path.join(archive, "gotriage", "_docs", resource))
+    except (OSError, ValueError):
+        return None
+
+
+def _packaged():
+    """{name: None} of the documents inside the package (a zipapp), or {}."""
+    index = _data("index")
+    if index is None:
         return {}
     return {n: None for n in index.decode("utf-8").split()}
 
@@ -53,10 +72,9 @@ def read(name):
     for candidate in (name + s for s in SUFFIXES):
         if candidate not in known:
             continue
-        if candidate in _packaged():
-            import pkgutil
-
-            return pkgutil.get_data("gotriage", "_docs/" + candidate).decode("utf-8")
+        data = _data(candidate) if candidate in _packaged() else None
+        if data is not None:
+            return data.decode("utf-8")
         for directory in _directories():
             path = (os.path.join(os.path.dirname(directory), candidate) if candidate == "README.md"
                     else os.path.join(directory, candidate))
