@@ -250,3 +250,54 @@ def test_one_line_that_is_not_a_record_is_singular(tmp_path):
     path.write_bytes(_read(GO_8080) + b"not a record\nnor this\n")
     run = run_gotriage(["avc", "--no-tools", str(path)])
     assert "\n  2 lines are not audit records\n" in run.stdout
+
+
+# -- a log on standard input ------------------------------------------------------------------
+def _piped(args, data):
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "gotriage"] + args, input=data,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
+                          env=dict(os.environ, NO_COLOR="1"))
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdin"])
+@pytest.mark.parametrize("compressed", [False, True], ids=["text", "gzip"])
+def test_a_pipe_is_read_like_the_file(name, compressed):
+    """`ausearch ... | gotriage avc -` (a pipe cannot seek: it is read once, as it streams)
+    gives what the file gives."""
+    data = _read(HOME_EXEC)
+    expected = _piped(["avc", "--no-tools", "--json", HOME_EXEC], b"")
+    got = _piped(["avc", "--no-tools", "--json", name], gzip.compress(data) if compressed else data)
+    assert got.returncode == expected.returncode == 1, got.stderr
+    import json
+
+    mine, theirs = json.loads(got.stdout.decode()), json.loads(expected.stdout.decode())
+    assert [r["title"] for r in mine["results"]] == [r["title"] for r in theirs["results"]]
+    assert mine["avc"]["scan"]["denial_records"] == theirs["avc"]["scan"]["denial_records"] > 0
+
+
+def test_a_pipe_from_another_hosts_policy_is_read_once():
+    """The log names types this host's policy lacks: avc analyses it again without the
+    tools, from what it read (the pipe is not read a second time)."""
+    import shutil
+
+    from conftest import need
+
+    need(shutil.which("seinfo"), "seinfo (setools)")
+    data = _read(os.path.join(SEL, "sepolgen-httpd.log"))
+    got = _piped(["avc", "--json", "-"], data)
+    expected = _piped(["avc", "--json", os.path.join(SEL, "sepolgen-httpd.log")], b"")
+    import json
+
+    mine, theirs = json.loads(got.stdout.decode()), json.loads(expected.stdout.decode())
+    assert "foreign_policy" in theirs["avc"], "the log should read as another host's"
+    assert mine["avc"]["scan"]["denial_records"] == theirs["avc"]["scan"]["denial_records"] > 0
+    assert len(mine["results"]) == len(theirs["results"]) > 0
+
+
+def test_standard_input_is_not_in_a_snapshot(tmp_path):
+    root = snapshot(tmp_path, {AUDIT_LOG: _read(HOME_EXEC)})
+    proc = _piped(["avc", "--root", root, "-"], b"")
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert proc.stderr.decode().startswith("gotriage: error: LOG - (standard input) is read on this host")

@@ -154,7 +154,8 @@ def build_parser():
 
     p = sub.add_parser("avc", help="explain SELinux denials in the audit log, narrowest fix first")
     p.add_argument("logs", nargs="*", metavar="LOG",
-                   help="audit logs to read (default: /var/log/audit/audit.log and its rotations)")
+                   help="audit logs to read, - for standard input (default: "
+                        "/var/log/audit/audit.log and its rotations)")
     p.add_argument("--since", metavar="TIME",
                    help="only denials since TIME: recent, today, yesterday, 2h, 2024-05-01 10:00, epoch")
     p.add_argument("--module", metavar="NAME",

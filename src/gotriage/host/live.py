@@ -44,6 +44,7 @@ class LiveHost(Host):
     def __init__(self, root="/"):
         Host.__init__(self)
         self.description = "live host"
+        self._streams = {}  # path of a pipe being read -> [file, bytes read so far]
 
     def read(self, path, max_bytes=DEFAULT_MAX_READ, redact=None):
         def _read():
@@ -66,23 +67,47 @@ class LiveHost(Host):
             raise
 
     def read_range(self, path, offset, length, redact=None):
+        def _fill(f):
+            chunks, left = [], length
+            while left > 0:
+                chunk = f.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            return b"".join(chunks)
+
         def _read():
-            with open(fs_path(path), "rb") as f:
+            stream = self._streams.get(path)
+            if stream is not None and stream[1] == offset:
+                return self._stream_read(path, stream, _fill)
+            f = open(fs_path(path), "rb")
+            if not f.seekable():
+                # a pipe (`gotriage avc /dev/stdin`, a FIFO): read on from where the last
+                # range ended, which is how a streaming reader asks; it is read once
+                if offset != 0:
+                    f.close()
+                    raise OSError(29, "a pipe is read once, from its start")  # ESPIPE
+                return self._stream_read(path, [f, 0], _fill)
+            with f:
                 f.seek(offset)
-                chunks, left = [], length
-                while left > 0:
-                    chunk = f.read(min(left, 1 << 20))
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    left -= len(chunk)
-                return b"".join(chunks)
+                return _fill(f)
 
         try:
             return _wrap("read", path, _read)
         except HostError as err:
             self._note_denied(err)
             raise
+
+    def _stream_read(self, path, stream, fill):
+        data = fill(stream[0])
+        stream[1] += len(data)
+        if data:
+            self._streams[path] = stream
+        else:  # its end: closed, and not read again
+            self._streams.pop(path, None)
+            stream[0].close()
+        return data
 
     def stat(self, path):
         return StatResult.from_os(_wrap("stat", path, os.stat, fs_path(path)))

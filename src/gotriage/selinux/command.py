@@ -76,11 +76,14 @@ def _when(stamp):
 
 
 def analyse(host, logs=None, since=None, timeout=10.0, explaining=True, use_tools=True,
-            rerun=None, judge=None):
+            rerun=None, judge=None, scan=None):
     """(facts, scan, [(denial, explanations)]); `judge(scan, facts)`, when given, sees
     the scan before any denial is explained and any tool asked about them (and may raise
-    UsageError, or ForeignPolicy)."""
+    UsageError, or ForeignPolicy).  `scan`: the logs as an earlier analyse read them (a
+    pipe is read once)."""
     facts = SELinuxFacts(host, logs, since, timeout, use_tools, rerun=rerun)
+    if scan is not None:
+        facts._memo["scan"] = scan
     scan = facts.scan
     if judge is not None:
         judge(scan, facts)
@@ -173,7 +176,12 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         refuse_existing(module_files(args.module))
     logs = None
     if args.logs:
-        logs = [p if (args.root or p.startswith("/")) else os.path.abspath(p) for p in args.logs]
+        if "-" in args.logs and args.root:
+            raise UsageError("LOG - (standard input) is read on this host: it cannot come "
+                             "from --root %s" % args.root)
+        # `-` is standard input (a pipe: live.read_range reads it once, as it streams)
+        logs = ["/dev/stdin" if p == "-" else p if (args.root or p.startswith("/"))
+                else os.path.abspath(p) for p in args.logs]
     fail_on = getattr(args, "fail_on", "warn")
     host = open_host(args.root)
     try:
@@ -190,7 +198,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
                     and not getattr(args, "tools", False) and scan.denials):
                 found = foreign_policy(scan.distinct(), facts.policy_types(), facts.policy_file)
                 if found is not None:
-                    raise ForeignPolicy(found)
+                    raise ForeignPolicy(found, scan)
 
         foreign = None
         try:
@@ -199,7 +207,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         except ForeignPolicy as exc:
             foreign = exc.found
             facts, scan, explained = analyse(host, logs, since, args.timeout, explaining,
-                                             use_tools=False, rerun=rerun_argv(args))
+                                             use_tools=False, rerun=rerun_argv(args), scan=exc.scan)
         module = None
         if args.module:
             te, fc, chosen = module_parts(args.module, explained)
@@ -241,9 +249,10 @@ FOREIGN_SHARE = 10  # one distinct denial in FOREIGN_SHARE naming a type the pol
 class ForeignPolicy(Exception):
     """The logs name types the loaded policy does not have (foreign_policy's dict)."""
 
-    def __init__(self, found):
+    def __init__(self, found, scan=None):
         Exception.__init__(self, found)
         self.found = found
+        self.scan = scan  # the logs as read: analysed again without the tools, not reread
 
 
 def foreign_policy(denials, types, policy=None):
