@@ -165,6 +165,20 @@ class DockerBed(FirewallBed):
         self.start_firewalld()
         self.start_dockerd(daemon)
 
+    def reload_firewalld(self):
+        """`firewall-cmd --reload`, then wait until dockerd has answered firewalld's
+        Reloaded signal: it puts its rules and the bridge's zone back asynchronously, and
+        until it has, a published port is refused (seen: EHOSTUNREACH right after the
+        reload) and a runtime change to the zone may be undone."""
+        seen = len(self.firewalld_lines())
+        self.fw("--reload")
+        for _ in range(80):
+            time.sleep(0.25)
+            nat = self.srvx(["iptables-save", "-t", "nat"], check=False)
+            if len(self.firewalld_lines()) > seen and (not self.containers or "DNAT" in nat):
+                break
+        time.sleep(1.0)
+
     def dockerd_log(self):
         try:
             with open(os.path.join(self.docker_dir, "dockerd.log")) as f:

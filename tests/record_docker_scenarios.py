@@ -26,8 +26,9 @@ OUT = os.path.join(HERE, "data", "firewall", "generated")
 
 # Every case starts from a fresh firewalld (default zone public, nothing opened but ssh
 # and dhcpv6-client) and a fresh dockerd that put docker0 into its zone `docker`; then
-# `steps` run: ("fw", args) firewall-cmd in the bed, ("ipt", args) iptables, ("run",
-# name, publish) a container.  Probes: (client, port) from c1/c2/c1v6, ("ctr", dst, port)
+# `steps` run: ("fw", args) `firewall-cmd --permanent` in the bed (then one --reload for
+# all of them), ("fwrt", args) a runtime-only firewall-cmd after that reload, ("ipt",
+# args) iptables, ("run", name, publish) a container.  Probes: (client, port) from c1/c2/c1v6, ("ctr", dst, port)
 # from inside container `web`.
 BASE_PROBES = [("c1", 8088), ("c1", 8089), ("c1", 80), ("c1", 8080), ("c2", 8088), ("c1v6", 8088),
                ("ctr", "172.17.0.1", 8080), ("ctr", "172.17.0.1", 8000), ("ctr", "10.231.1.1", 8080),
@@ -51,16 +52,16 @@ CASES = [
      "docker0 in no zone (as with Docker before 20.10, or a Docker that started without "
      "firewalld): a container's connection to the host falls into the default zone public and "
      "is rejected (no route to host); published ports still work",
-     [WEB, ("fw", ["--zone=docker", "--remove-interface=docker0"])], BASE_PROBES),
+     [WEB, ("fwrt", ["--zone=docker", "--remove-interface=docker0"])], BASE_PROBES),
     ("docker-nftables", "D3b_trusted_source", "nftables",
      "D3 fixed with a source binding: firewall-cmd --zone=trusted --add-source=172.17.0.0/16",
-     [WEB, ("fw", ["--zone=docker", "--remove-interface=docker0"]),
-      ("fw", ["--zone=trusted", "--add-source=172.17.0.0/16"])], BASE_PROBES),
+     [WEB, ("fw", ["--zone=trusted", "--add-source=172.17.0.0/16"]),
+      ("fwrt", ["--zone=docker", "--remove-interface=docker0"])], BASE_PROBES),
     ("docker-nftables", "D3c_rich_rule", "nftables",
      "D3 fixed for one port: a rich rule in public accepts 172.17.0.0/16 to 8080/tcp only",
-     [WEB, ("fw", ["--zone=docker", "--remove-interface=docker0"]),
-      ("fw", ["--zone=public", '--add-rich-rule=rule family="ipv4" source address="172.17.0.0/16" '
-                               'port port="8080" protocol="tcp" accept'])],
+     [WEB, ("fw", ["--zone=public", '--add-rich-rule=rule family="ipv4" source address="172.17.0.0/16" '
+                               'port port="8080" protocol="tcp" accept']),
+      ("fwrt", ["--zone=docker", "--remove-interface=docker0"])],
      BASE_PROBES + [("ctr", "172.17.0.1", 8082)]),
     ("docker-nftables", "D4_docker_user_drop", "nftables",
      "a DOCKER-USER rule (Docker's documented place for filtering published ports) drops "
@@ -72,7 +73,7 @@ CASES = [
      [WEB], BASE_PROBES),
     ("docker-iptables", "D3_docker0_no_zone", "iptables",
      "D3 with the iptables backend: the default zone rejects with port-unreachable",
-     [WEB, ("fw", ["--zone=docker", "--remove-interface=docker0"])], BASE_PROBES),
+     [WEB, ("fwrt", ["--zone=docker", "--remove-interface=docker0"])], BASE_PROBES),
 ]
 
 BED_CLIENTS = {"c1": ("10.231.1.2", "s1", "10.231.1.1"), "c2": ("10.231.2.2", "s2", "10.231.2.1"),
@@ -81,8 +82,11 @@ BED_CLIENTS = {"c1": ("10.231.1.2", "s1", "10.231.1.1"), "c2": ("10.231.2.2", "s
 
 def step_text(step):
     kind = step[0]
-    if kind == "fw":
-        return "firewall-cmd %s   (runtime)" % " ".join("'%s'" % a if " " in a else a for a in step[1])
+    if kind in ("fw", "fwrt"):
+        return "firewall-cmd %s%s" % ("--permanent " if kind == "fw" else "",
+                                      " ".join("'%s'" % a if " " in a else a for a in step[1]))
+    if kind == "reload":
+        return "firewall-cmd --reload"
     if kind == "ipt":
         return "iptables %s" % " ".join(step[1])
     return "docker run -d --name %s %s gtsrv:1 80 8080" % (step[1], " ".join("-p " + p for p in step[2]))
@@ -90,8 +94,15 @@ def step_text(step):
 
 def record(bed, backend_dir, name, backend, description, steps, probes):
     bed.fresh(backend)
+    if any(s[0] == "fw" for s in steps):
+        last = max(i for i, s in enumerate(steps) if s[0] == "fw")
+        steps = steps[:last + 1] + [("reload",)] + steps[last + 1:]
     for step in steps:
         if step[0] == "fw":
+            bed.fw("--permanent", *step[1])
+        elif step[0] == "reload":
+            bed.reload_firewalld()
+        elif step[0] == "fwrt":
             bed.fw(*step[1])
         elif step[0] == "ipt":
             bed.srvx(["iptables"] + step[1])

@@ -8,9 +8,10 @@ decides (packet-level truth), the firewalld model explains, and when they disagr
 finding says so and trusts the packets.
 """
 
-from gotriage.checks import check
+from gotriage.checks import check, firewall_docker  # firewall_docker registers FW-DOCKER
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.firewall.docker import container_fixes, docker_notes
 from gotriage.knowledge.firewall import ERRNO_TEXT
 
 LAYER = "firewall"
@@ -453,6 +454,7 @@ def port_findings(facts, port, proto="tcp", froms=(), iface=None):
     results.extend(listeners)
     results.extend(verdict_findings(facts, analysis, severity="error", group=False,
                                     listeners=listeners))
+    results.extend(firewall_docker.port_docker_findings(facts, port, proto))
     for note in analysis.notes:
         facts.note(note)
     return results
@@ -467,6 +469,8 @@ def _zone_words(decision):
 
 
 def _accept_reason(v):
+    if v.published is not None:
+        return "published by Docker: %s, forwarded to the container -- no zone port needed" % v.published.describe()
     m = v.model
     if m is not None and m.verdict == "accept" and not v.disagreement:
         return m.describe()
@@ -523,6 +527,9 @@ def fixes_for(facts, v):
     """The exact fix for a blocked verdict (never `systemctl stop firewalld`)."""
     if v.outcome == "open":
         return []
+    docker = container_fixes(facts, v) if v.model is not None else None
+    if docker:
+        return docker
     if v.decider == "listener":
         if v.outcome == "refused":
             if any(s for s in facts.sockets if s.proto == v.proto and s.port == v.delivered_port):
@@ -637,7 +644,7 @@ def verdict_findings(facts, analysis, severity="error", group=False, listeners=(
     results = []
     grouped = {}
     for v in analysis.verdicts:
-        fix = fixes_for(facts, v)
+        fix = fixes_for(facts, v) + docker_notes(facts, v)
         cause = _listener_cause(listeners, v)
         if cause is not None:
             fix = list(cause.fix)

@@ -44,6 +44,8 @@ class Verdict(object):
         self.runtime_only = None
         self.notes = []
         self.delivered_port = port
+        self.published = None  # docker.Published: a container port the connection is DNATed to
+        self.zone_unseen = None  # the zone's Decision a DNATed, forwarded connection never meets
 
     @property
     def blocked(self):
@@ -253,6 +255,8 @@ def verdict_for(facts, spec, port, proto, sockets):
             v.outcome, v.decider = (_outcome_of_errno(v.errno) if v.errno else "timeout"), out.hit.source
         elif out.verdict == "forward":
             v.outcome, v.decider = "forwarded", "routing"
+            if out.forward is not None:
+                _forwarded(facts, v, packet, out)
         else:
             v.outcome, v.decider = "unknown", out.hit.source if out.hit else None
             v.notes.append("the packet is queued to a userspace program (%s): it decides" % (
@@ -270,16 +274,60 @@ def verdict_for(facts, spec, port, proto, sockets):
         if iif != "lo":
             v.notes.append("no firewall rules could be read (firewalld absent, nft/iptables not "
                            "readable): the verdict assumes nothing filters")
+    if v.packet is not None and _foreign_dnat(v.packet):
+        # DNATed by another program's rule before the input hook (Docker's published
+        # port): the forward hook decided, firewalld's zone ports and target never see it
+        v.zone_unseen, v.model, v.permanent, model_outcome = v.model, None, None, None
     # compare the model with the packets
     if ruleset is not None and model_outcome is not None and facts.running is not False:
         if model_outcome != v.outcome and not (v.outcome == "unknown"):
             v.disagreement = (model_outcome, model_errno)
     if v.permanent is not None and v.model is not None:
         perm_outcome, _ = _model_outcome(v.permanent, sockets, v)
-        if perm_outcome is not None and perm_outcome != model_outcome:
+        if perm_outcome is not None and perm_outcome != model_outcome and not _docker_binding(facts, v):
             v.runtime_only = perm_outcome
     v.go_error = _go_error(v)
     return v
+
+
+def _docker_binding(facts, v):
+    """A container's client in zone docker by its bridge: dockerd binds the bridge at
+    runtime only, and again whenever firewalld reloads or starts while it runs."""
+    from gotriage.firewall.docker import docker_net
+
+    return v.model.zone == "docker" and (v.model.zone_reason or "").startswith("interface") and \
+        v.iif in docker_net(facts).bridges
+
+
+def _foreign_dnat(out):
+    """Whether a rule outside firewalld DNATed the packet to another address (so it went
+    through the forward hook, not input)."""
+    hit, packet = out.dnat, out.packet
+    if hit is None or packet is None or packet.oif is None:
+        return False
+    if hit.source == "nft":
+        return hit.table != "inet firewalld"
+    return not any(c.startswith(("PRE_", "PREROUTING_ZONES")) for c in hit.trail + [hit.chain])
+
+
+def _forwarded(facts, v, packet, out):
+    """A connection DNATed to another address that the forward hook let through: to a
+    container's published port (open: the container answers), or on to another host."""
+    from gotriage.firewall.docker import docker_net, is_docker_dnat
+
+    v.delivered_port = packet.dport
+    target = "%s:%d" % (packet.daddr, packet.dport)
+    dnet = docker_net(facts) if is_docker_dnat(out.dnat) else None
+    published = [p for p in (dnet.published if dnet else []) if p.rule == out.dnat.text]
+    if published:
+        v.published = published[0]
+        v.outcome, v.decider = "open", "docker"
+        v.notes.append("published by Docker: the connection goes to the container %s via %s (it answers "
+                       "if the container listens on %d); firewalld's zone ports do not apply to it" % (
+                           target, out.forward, packet.dport))
+    else:
+        v.notes.append("DNATed to %s and forwarded via %s: whether it answers is up to that host" % (
+            target, out.forward))
 
 
 def _go_error(v):

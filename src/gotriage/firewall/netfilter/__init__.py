@@ -2,7 +2,8 @@
 
 The packet (from ADDR, arriving on IF, to a local address and PORT) is walked through
 every base chain that sees it, in the kernel's order: the netdev ingress hook, then
-prerouting, then (for a local destination) input; inside a hook by chain priority
+prerouting, then input for a local destination, or forward for one a DNAT made another
+host's (a container's published port); inside a hook by chain priority
 (raw -300, mangle -150, dstnat -100, filter 0, firewalld's own chains at filter + 10,
 security 50).  The rulesets are what the host really runs:
 
@@ -35,6 +36,7 @@ from gotriage.firewall.netfilter.ruleset import (
            IPT_HOOK_CHAINS,
            IPT_NAT_INPUT_PRIORITY,
            IPT_TABLE_PRIORITY,
+           LOADED_HOOKS,
            TERMINAL,
            Ruleset,
 )
@@ -42,5 +44,5 @@ from gotriage.firewall.netfilter.ruleset import (
 # _ipt_reject: firewalld.py answers a direct rule's REJECT with it
 __all__ = ["Hit", "HostNet", "Outcome", "Packet", "Reject", "IptBaseChain", "ipt_match",
            "_ipt_reject", "UNKNOWN", "NftBaseChain", "nft_match", "nft_value", "nft_expr_text",
-           "nft_rule_text", "HOOKS", "IPT_HOOK_CHAINS", "IPT_NAT_INPUT_PRIORITY",
+           "nft_rule_text", "HOOKS", "LOADED_HOOKS", "IPT_HOOK_CHAINS", "IPT_NAT_INPUT_PRIORITY",
            "IPT_TABLE_PRIORITY", "TERMINAL", "Ruleset"]

@@ -16,6 +16,7 @@ class Packet(object):
         self.dport = int(dport)
         self.sport = int(sport)
         self.iif = iif
+        self.oif = None  # the interface a forwarded packet leaves by (None: delivered here)
         self.mark = 0
         self.ct_mark = 0
         self.dnat = None  # (old daddr, old dport) after a DNAT/REDIRECT
@@ -108,7 +109,8 @@ class Reject(object):
 
 class Outcome(object):
     """What happened to the packet: delivered to the host's stack (accept), dropped,
-    rejected (with how), queued to userspace, or forwarded elsewhere by a DNAT."""
+    rejected (with how), queued to userspace, or forwarded elsewhere by a DNAT: then
+    `forward` is the interface it leaves by, when the forward hook was walked."""
 
     def __init__(self, verdict, hit=None):
         self.verdict = verdict
@@ -118,6 +120,7 @@ class Outcome(object):
         self.malformed = 0  # rules skipped for an expression of a shape nft never prints
         self.dnat = None
         self.packet = None
+        self.forward = None  # the output interface of a DNATed packet the forward hook passed
 
     @property
     def reject(self):

@@ -239,7 +239,7 @@ def _ipt_match(match, packet, net, family):
         if opt == "in-interface":
             return _iface_match(value or "", packet.iif)
         if opt == "out-interface":
-            return False
+            return packet.oif is not None and _iface_match(value or "", packet.oif)
         if opt == "fragment":
             return False
         return None

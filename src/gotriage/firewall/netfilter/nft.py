@@ -367,7 +367,7 @@ def _meta(key, packet):
     if key in ("iifname", "iif"):
         return packet.iif
     if key in ("oifname", "oif"):
-        return None  # not routed out: input traffic has no output interface
+        return packet.oif  # None for input traffic: it is not routed out
     if key == "mark":
         return packet.mark
     if key == "pkttype":

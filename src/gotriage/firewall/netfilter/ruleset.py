@@ -10,7 +10,10 @@ from gotriage.firewall.netfilter.nft import NftBaseChain
 IPT_TABLE_PRIORITY = {"raw": -300, "mangle": -150, "nat": -100, "filter": 0, "security": 50}
 IPT_NAT_INPUT_PRIORITY = 100
 HOOKS = ("ingress", "prerouting", "input")
-IPT_HOOK_CHAINS = {"PREROUTING": "prerouting", "INPUT": "input"}
+# A connection DNATed to an address that is not the host's (a container behind docker0,
+# a forward port) goes on through the forward hook instead of input.
+LOADED_HOOKS = HOOKS + ("forward",)
+IPT_HOOK_CHAINS = {"PREROUTING": "prerouting", "INPUT": "input", "FORWARD": "forward"}
 TERMINAL = ("drop", "reject", "queue")
 
 
@@ -45,7 +48,7 @@ class Ruleset(object):
             if table.key in skip_tables or table.family in ("arp", "bridge"):
                 continue
             for chain in table.chains.values():
-                if chain.is_base and chain.hook in HOOKS:
+                if chain.is_base and chain.hook in LOADED_HOOKS:
                     self.chains.append(NftBaseChain(self, ruleset, table, chain, len(self.chains)))
 
     def add_iptables(self, save, source):
@@ -70,18 +73,37 @@ class Ruleset(object):
         outcome.packet = packet
         for hook in HOOKS:
             if hook == "input" and not self.net.is_local(packet.daddr) and self.net.interfaces:
-                outcome.verdict = "forward"
-                outcome.notes.append("%s is not an address of this host: the packet is routed "
-                                     "on, not delivered" % packet.daddr)
+                return self._forward(packet, outcome)
+            if self._hook(hook, packet, outcome):
                 return outcome
-            chains = sorted((c for c in self.chains if c.hook == hook and c.applies(packet)),
-                            key=lambda c: (c.prio, c.order))
-            for chain in chains:
-                result = chain.run(packet, outcome)
-                if result.verdict in TERMINAL:
-                    outcome.verdict = result.verdict
-                    outcome.hit = result
-                    return outcome
-                if result.verdict == "accept":
-                    outcome.accepts.append(result)
+        return outcome
+
+    def _hook(self, hook, packet, outcome):
+        """Walk the base chains of `hook`: True when one of them ended the packet."""
+        chains = sorted((c for c in self.chains if c.hook == hook and c.applies(packet)),
+                        key=lambda c: (c.prio, c.order))
+        for chain in chains:
+            result = chain.run(packet, outcome)
+            if result.verdict in TERMINAL:
+                outcome.verdict = result.verdict
+                outcome.hit = result
+                return True
+            if result.verdict == "accept":
+                outcome.accepts.append(result)
+        return False
+
+    def _forward(self, packet, outcome):
+        """A packet for an address that is not the host's: routed on.  After a DNAT (a
+        published container port, a forward port) the forward hook decides -- its chains
+        (iptables' FORWARD, firewalld's filter_FORWARD) must all pass it; the interface it
+        leaves by is the route to the new address."""
+        outcome.verdict = "forward"
+        oif = self.net.route_iface(packet.daddr) if packet.dnat is not None else None
+        if oif is None:
+            outcome.notes.append("%s is not an address of this host: the packet is routed "
+                                 "on, not delivered" % packet.daddr)
+            return outcome
+        packet.oif = oif
+        if not self._hook("forward", packet, outcome):
+            outcome.forward = oif
         return outcome
