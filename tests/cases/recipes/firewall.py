@@ -259,3 +259,39 @@ def fw_config_nft(directory):
     s.command(["nft", "-j", "list", "ruleset"], "Warning: nft is a wrapper, see /etc/nft.wrap\n"
               "table inet firewalld {\n")
     save(s, directory)
+
+
+# -- Docker beside firewalld (scenarios recorded with a real dockerd 20.10.24) -------------
+DOCKER_SOURCE = ("the scenario %s recorded with a real dockerd 20.10.24 beside a real firewalld "
+                 "1.3.3 (tests/record_docker_scenarios.py, tests/data/firewall/generated)")
+
+
+def docker_case(name, about, scenario, command, expect, exit=1):
+    data_case(name, about, DOCKER_SOURCE % scenario, command, expect, exit)
+
+
+docker_case("fw-docker-published",
+            "Docker publishes 8088 to a container (`-p 8088:80`) and no zone opens it: the client "
+            "gets in all the same (DNATed before input, forwarded), and the report says why.",
+            "docker-nftables/D1_published",
+            port(8088, "docker-nftables/D1_published", False, "--from", "10.231.1.2"),
+            ["FW-DOCKER-PUBLISHED"], exit=0)
+docker_case("fw-docker-user-drop",
+            "A DOCKER-USER rule drops one network's connections to the published 8088: a "
+            "timeout, decided in iptables' FORWARD, fixed by removing that rule.",
+            "docker-nftables/D4_docker_user_drop",
+            port(8088, "docker-nftables/D4_docker_user_drop", False, "--from", "10.231.2.2"),
+            ["FW-DOCKER-PUBLISHED", "FW-PORT-TIMEOUT"])
+docker_case("fw-docker-container-to-host",
+            "docker0 is in no zone (Docker before 20.10, or started without firewalld): a "
+            "container's connection to the host's 8080 falls into public and gets `no route to "
+            "host`; the fix puts docker0 in the zone docker (or binds its subnet, or a rich rule).",
+            "docker-nftables/D3_docker0_no_zone",
+            port(8080, "docker-nftables/D3_docker0_no_zone", False, "--from", "172.17.0.2"),
+            ["FW-LISTEN-V4ONLY", "FW-PORT-UNREACHABLE"])
+docker_case("fw-docker-zone",
+            "`check` where docker0 is in no zone: FW-DOCKER-ZONE with the fix, and the ports "
+            "Docker publishes.",
+            "docker-nftables/D3_docker0_no_zone",
+            ["check", "--layer", "firewall", "--root", "{scenario:docker-nftables/D3_docker0_no_zone}"],
+            ["FW-DOCKER-PUBLISHED", "FW-DOCKER-ZONE"])
