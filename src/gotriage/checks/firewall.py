@@ -8,7 +8,7 @@ decides (packet-level truth), the firewalld model explains, and when they disagr
 finding says so and trusts the packets.
 """
 
-from gotriage.checks import check, firewall_docker  # firewall_docker registers FW-DOCKER
+from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.firewall.docker import container_fixes, docker_notes
@@ -739,6 +739,10 @@ def _mismatch_findings(facts, v, where):
                           fix=fix))
     return results
 
+
+# ---------------------------------------------------------------------------------------
+# FW-DOCKER: registered here, after FW-PORT (its module words what the analysis found)
+from gotriage.checks import firewall_docker  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # What to do about a firewall tool that hangs, before the generic steps.
