@@ -12,6 +12,7 @@ real dockerd 20.10 beside it in docker-nftables/ and docker-iptables/).
 
 import json
 import os
+import re
 
 import pytest
 
@@ -261,8 +262,9 @@ def test_hung_firewall_cmd_in_a_snapshot(tmp_path):
                  "error": "timeout", "duration": 10.0}]
     snap = _variant(tmp_path, commands=commands)
     proc, out = run_port(snap, "8080", "--from", "10.199.1.2", "--iface", "rfw-s1")
+    flat = re.sub(r"\n {6,}", " ", out)  # a title wrapped at 100 columns, as one line
     assert "FW-INPUT-HUNG  `firewall-cmd --list-all-zones` did not answer in 10 s: D-Bus or " \
-        "firewalld is stuck; the firewall verdicts below come from the saved configuration" in out
+        "firewalld is stuck; the firewall verdicts below come from the saved configuration" in flat
     assert "systemctl restart firewalld" in out and "systemctl stop" not in out
     [config] = [line for line in out.splitlines() if " FW-CONFIG  " in line]
     assert config.split()[0] in ("\u00b7", "i"), config  # info, not ✓: its input hung
