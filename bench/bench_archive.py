@@ -41,6 +41,8 @@ import sys
 import tarfile
 import tempfile
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.join(ROOT, ".cache", "bench", "archives")
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
@@ -289,6 +291,7 @@ def main():
     parser.add_argument("--only", help="only archives whose description holds WORD")
     parser.add_argument("--build", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    _common.as_users_run()
     if args.build:
         builders = {name: build for name, _, build, _, _ in ARCHIVES if build}
         builders[args.build[0]](args.build[1])

@@ -16,6 +16,11 @@ with time.perf_counter around subprocess.run, output discarded:
   - inside one process (this one): analyse_binary + the JSON rendering on an already
     imported gotriage, median of --runs: the work itself, without interpreter start-up.
 
+--breakdown adds where gotriage's own time goes, from --runs fresh processes of the
+.venv Python (median and min): the imports of `gotriage binary`, reading and judging the
+binary, the JSON report; and the reads a run makes (Host.read and Host.read_range
+through a counting host): their number and bytes, of dockerd itself and in all.
+
 Bytecode is compiled before measuring (PYTHONDONTWRITEBYTECODE is dropped for the runs).
 Prints the medians and readelf's median divided by each gotriage median.  Standard
 library only; Python 3.6+.
@@ -29,6 +34,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import _common
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".cache", "bench")
@@ -85,11 +92,70 @@ def in_process(target, runs):
     return times[1:]
 
 
+BREAKDOWN = r'''
+import sys, time
+t0 = time.perf_counter()
+import gotriage.cli
+from gotriage.binary import analyse_binary
+from gotriage.host.live import LiveHost
+from gotriage.report import json_report
+from gotriage.runner import Report
+t1 = time.perf_counter()
+host = LiveHost()
+notes = []
+findings = analyse_binary(host, sys.argv[1], "host", notes)
+t2 = time.perf_counter()
+json_report.render(Report(host, ["binary"], findings, notes))
+t3 = time.perf_counter()
+print("%r %r %r" % (t1 - t0, t2 - t1, t3 - t2))
+'''
+
+
+def breakdown(python, target, runs, env):
+    """Imports, analysis and JSON inside fresh processes; reads through a counting host."""
+    parts = [[], [], []]
+    for _ in range(runs):
+        out = subprocess.run([python, "-c", BREAKDOWN, target], stdout=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, env=env).stdout.decode().split()
+        for i, value in enumerate(out):
+            parts[i].append(float(value))
+    for label, t in zip(("imports (gotriage.cli, binary, host, report)",
+                         "read and judge the binary", "JSON report"), parts):
+        sys.stdout.write("  %-44s median %5.1f ms  (min %.1f, n=%d)\n" % (
+            label, statistics.median(t) * 1e3, min(t) * 1e3, len(t)))
+
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from gotriage.binary import analyse_binary
+    from gotriage.host.live import LiveHost
+
+    reads = []
+
+    class CountingHost(LiveHost):
+        def read(self, path, *a, **kw):
+            data = LiveHost.read(self, path, *a, **kw)
+            reads.append((path, len(data or b"")))
+            return data
+
+        def read_range(self, path, offset, length, *a, **kw):
+            data = LiveHost.read_range(self, path, offset, length, *a, **kw)
+            reads.append((path, len(data or b"")))
+            return data
+
+    analyse_binary(CountingHost(), target, "host", [])
+    own = [n for p, n in reads if p == target]
+    sys.stdout.write("  reads of dockerd: %d, %.2f MB of its %.1f MB; in all: %d reads, %.2f MB\n"
+                     % (len(own), sum(own) / 1e6, os.path.getsize(target) / 1e6, len(reads),
+                        sum(n for _, n in reads) / 1e6))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="runs of gotriage (30)")
     parser.add_argument("--readelf-runs", type=int, default=10, help="runs of readelf (10)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also: imports, analysis, JSON and the reads (see above)")
     args = parser.parse_args(argv)
+    _common.as_users_run(os.path.join(VENV_BIN, "python3"), "/usr/bin/python3")
 
     target = dockerd()
     env = dict(os.environ)
@@ -127,8 +193,17 @@ def main(argv=None):
                                    in_process(target, args.runs))
     for label in [c[0] for c in commands] + ["in-process"]:
         sys.stdout.write("readelf / %s: %.1fx\n" % (label, medians[readelf[0]] / medians[label]))
-    with open("/proc/loadavg") as f:
-        sys.stdout.write("load average at the end: %s\n" % " ".join(f.read().split()[:3]))
+    for (label, _, _), (bare, _, _) in zip(commands[1:], baselines):
+        # the target of issue 14: at most 10 ms above the bare start of the same interpreter
+        sys.stdout.write("%s - %s: %+.1f ms (medians, n=%d)\n" % (
+            label, bare, (medians[label] - medians[bare]) * 1e3, args.runs))
+    sys.stdout.write("%s - %s: %+.1f ms (medians, n=%d)\n" % (
+        commands[0][0], baselines[0][0], (medians[commands[0][0]] - medians[baselines[0][0]]) * 1e3,
+        args.runs))
+    if args.breakdown:
+        sys.stdout.write("where the time goes (load average %s):\n" % _common.loadavg())
+        breakdown(venv_python, target, args.runs, env)
+    sys.stdout.write("load average at the end: %s\n" % _common.loadavg())
     return 0
 
 

@@ -26,6 +26,8 @@ import subprocess
 import sys
 import time
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")
 
@@ -73,6 +75,7 @@ def main():
     parser.add_argument("--python", default="/usr/bin/python3")
     parser.add_argument("--only", help="only the inputs whose label contains this")
     opts = parser.parse_args()
+    _common.as_users_run(opts.python)
     trees = [("this", ROOT), ("other", os.path.abspath(opts.other))]
     print("python: %s; runs: %d each, interleaved" % (
         subprocess.check_output([opts.python, "--version"]).decode().strip(), opts.runs))

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
@@ -37,6 +39,7 @@ def main():
                         help="only the runs without --deadline (for a gotriage without it)")
     parser.add_argument("extra", nargs="*")
     args = parser.parse_args()
+    _common.as_users_run()
     tmp = tempfile.mkdtemp(prefix="bench-hung-")
     unit = os.path.join(tmp, "bench-app.service")
     with open(unit, "w") as f:

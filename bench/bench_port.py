@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
@@ -126,6 +128,7 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--no-bed", action="store_true", help="only the offline part")
     args = parser.parse_args()
+    _common.as_users_run()
     result = offline(args.runs)
     print("  (offline verdict %.1f ms against the 100 ms target)" % result["files"])
     if not args.no_bed:

@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
@@ -37,6 +39,7 @@ def main():
     parser.add_argument("go", nargs="?",
                         default=os.path.join(ROOT, ".cache", "toolchains", "go1.27.3", "go", "bin", "go"))
     args = parser.parse_args()
+    _common.as_users_run()
     args.go = os.path.abspath(args.go)
     env = dict(os.environ, GOTOOLCHAIN="local")
     named = median_ms([args.go, "env", "-json"] + list(PROBE_VARS), args.runs, env)

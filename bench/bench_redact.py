@@ -25,6 +25,8 @@ import sys
 import time
 import types
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
@@ -87,6 +89,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--against", default=None, help="a git revision to compare with")
     args = parser.parse_args()
+    _common.as_users_run()
     import bench_avc
 
     from gotriage.host import redact as current

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 
@@ -49,6 +51,7 @@ def main(argv=None):
     parser.add_argument("--check-runs", type=int, default=10,
                         help="runs of `check --layer toolchain` (10)")
     args = parser.parse_args(argv)
+    _common.as_users_run(os.path.join(VENV_BIN, "python3"))
 
     gotriage = os.path.join(VENV_BIN, "gotriage")
     python = os.path.join(VENV_BIN, "python3")

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import time
 
+import _common
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASE = os.path.join(ROOT, "tests", "data", "services", "el9-services")
 CACHE = os.path.join(ROOT, ".cache", "bench")
@@ -94,6 +96,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--other", help="another checkout to compare with (its src/ is run)")
     args = parser.parse_args()
+    _common.as_users_run()
     sizes = [int(n) for n in args.units.split(",")]
     trees = [("this", os.path.join(ROOT, "src"))]
     if args.other:
