@@ -95,6 +95,9 @@ REQUIREMENTS = [
     tool("gpg", "gpg", "test_packages_*: real keys and signatures"),
     tool("gpgconf", "gpgconf", "packages_support: stops the gpg-agents the tests started"),
     tool("gpg-agent", "gpg-agent", "packages_support: gpg makes keys and signs through it"),
+    tool("curl", "curl", "test_packages_keys: gotriage --network fetches a gpgkey= URL with the "
+                         "host's curl (and rpm --import with it)"),
+    file("/etc/dnf/dnf.conf", "dnf-data", "test_packages_keys: bind-mounted over with the sandbox's"),
     # -- system, service and binary -------------------------------------------------------------
     tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace), "
                              "test_zipapp (the .pyz writes nothing)"),
@@ -103,7 +106,8 @@ REQUIREMENTS = [
     tool("setfattr", "attr", "test_service_live: a security.selinux label without SELinux"),
     tool("systemd-analyze", "systemd", "test_service_live: verify units as systemd 252 reads them"),
     tool("setpriv", "util-linux", "test_binary, test_realgo, test_service_live: run as nobody"),
-    tool("prlimit", "util-linux", "test_service_live: LimitNOFILE= as the kernel applies it"),
+    tool("prlimit", "util-linux", "test_service_live, test_service_limits: LimitNOFILE= as the "
+                                  "kernel applies it, a server's open files"),
     tool("setsid", "util-linux", "test_recorder: a grandchild in its own session"),
     tool("su", "util-linux", "test_collect_secrets: collect --user reads a login shell"),
     tool("tar", "tar", "archive_support: snapshot archives written by GNU tar"),
@@ -118,12 +122,16 @@ REQUIREMENTS = [
     tool("sudo", "sudo", "test_sudo: sudo's real environment"),
     tool("visudo", "sudo", "test_sudo: the sudoers drop-in is valid"),
     file("/etc/sudoers", "sudo", "test_sudo: sudoers as Debian ships it"),
+    file("/etc/security/limits.conf", "libpam-modules", "test_service_limits: bind-mounted over "
+                                                        "with a rule for root"),
     tool("bash", "bash", "test_binary (bash's messages), firewall_testbed"),
     tool("sh", "dash", "tests that run /bin/sh scripts (test_recorder, test_firewall_live)",
          path="/bin/sh"),
     tool("cat", "coreutils", "test_selinux_tools: Host.run with input", path="/bin/cat"),
     tool("echo", "coreutils", "test_recorder, test_snapshot", path="/bin/echo"),
     tool("sleep", "coreutils", "test_recorder: timeouts", path="/bin/sleep"),
+    tool("rm", "coreutils", "test_packages_keys: gotriage's fix (rm -r dnf's keyring), applied",
+         path="/bin/rm"),
     tool("true", "coreutils", "test_selinux_tools: input to a program that exits", path="/bin/true"),
     tool("tr", "coreutils", "test_selinux_tools: recorded input", path="/usr/bin/tr"),
     tool("env", "coreutils", "test_sudo: sudo's environment", path="/usr/bin/env"),

@@ -53,7 +53,6 @@ KNOWN_UNREAD = {
     "firewall/ipset": "the same",
     "firewall/iptables-save": "the same",
     "packages/golang-grep": "the metadata grep: test_packages_realdnf (real createrepo_c)",
-    "packages/keyring": "rpm's keyring: test_packages_realdnf",
     "packages/var": "a variables file (/etc/dnf/vars): no test yet",
     "selinux/getenforce": "the SELinux tools: test_deadline, test_selinux_tools",
     "selinux/getsebool": "the same",

@@ -66,6 +66,7 @@ from gotriage.parsers import (
     proc_net,
     release_files,
     repomd,
+    rpmkeys,
     seinfo,
     sudoers,
     systemd_unit,
@@ -622,6 +623,8 @@ def test_pgp_keys_and_signatures(pgp_samples, data):
         keys = pgpkey.parse_keys(blob)
     except pgpkey.PgpError:
         keys = pgpkey.parse_keys(pgp_samples["keys"][1])
+    for key in keys:
+        key.expires  # noqa: B018 - must not raise
     try:
         signature = pgpkey.parse_signature(blob)
     except pgpkey.PgpError:
@@ -728,6 +731,17 @@ def test_limits(text, user):
     rules, _bad = limits.parse_limits_conf(text)
     limits.applicable(rules, user, ("wheel",))
     limits.parse_proc_limits(text)
+    limits.limit_pair(limits.parse_show(text), "LimitNOFILE")
+    limits.cgroup_unit(text)
+
+
+@fuzz
+@given(fuzzed_text(docstring_samples(rpmkeys)))
+def test_rpm_keys(text):
+    for entry in rpmkeys.parse_rpm_keys(text):
+        assert entry.keyid_suffix is not None
+        for key in entry.keys:
+            key.expires  # noqa: B018 - must not raise
 
 
 @fuzz

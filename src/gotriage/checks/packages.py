@@ -264,6 +264,18 @@ def _no_repo_fix(facts, dirs):
         "the key (id, algorithm, user id), the signature and its hash, and the policy line",
         "get the vendor's current key (re-signed with SHA-256 or stronger); as a stopgap "
         "`update-crypto-policies --set DEFAULT:SHA1` (weakens the whole system)."),
+    "PKG-GPG-KEY-EXPIRED": (
+        "A repository's key has expired in the keyring that uses it: dnf's keyring of the "
+        "repository (it verifies repomd.xml when repo_gpgcheck=1: `Bad GPG signature`, also "
+        "after `dnf clean metadata` or `dnf clean all`, which leave that keyring) or the rpm "
+        "database (`rpm -q gpg-pubkey`: it verifies packages; rpm built with rpm-sequoia, "
+        "Fedora 38+ and EL10, refuses an expired key).  After the vendor extends the key (the "
+        "same key id, a later expiry in gpgkey=) neither keyring takes the new copy by itself: "
+        "dnf imports only keys whose id it lacks, and `rpm --import` keeps the copy it has.",
+        "the expired copy (keyring, gpg-pubkey-ID-CREATED, expiry) and the gpgkey= copy",
+        "rpm database: `rpm -e gpg-pubkey-XXXXXXXX-YYYYYYYY` then `rpm --import` the gpgkey= "
+        "file or URL; dnf's keyring: remove that repository's pubring directory, then `dnf "
+        "makecache` imports the key from gpgkey= again (not `dnf clean metadata`)."),
 })
 def gpg(facts):
     """Follows every enabled repository's gpgcheck and gpgkey settings, reads the key files
@@ -302,8 +314,13 @@ def gpg(facts):
             continue
         for url in repo.gpgkeys:
             kf = facts.key_file(url)
-            if kf.path is None:
-                continue  # https:// keys are fetched by dnf; nothing to read offline
+            if kf.path is None and not kf.read:
+                if kf.error == "offline":
+                    facts.note("gpgkey=%s of %s is not examined offline (dnf fetches it when it imports "
+                               "the key): --network fetches and reads it" % (url, repo.id))
+                elif kf.error:
+                    facts.note("gpgkey=%s of %s: %s" % (url, repo.id, kf.error))
+                continue
             if kf.error == "denied":
                 continue  # reported as "could not read" by the host
             if kf.error == "missing":
@@ -316,19 +333,20 @@ def gpg(facts):
                     predicted_error=MSG_KEY_MISSING % (repo.id, kf.path, kf.path),
                     fix=_restore_key_fix(facts, kf.path, repo)))
                 continue
+            where = kf.path or url
             if kf.error:
                 results.append(_f(
                     "PKG-GPG-KEY-INVALID", "error", "%s (gpgkey of %s) is not an OpenPGP public key: %s" % (
-                        kf.path, repo.id, kf.error),
-                    subject="invalid:%s" % kf.path,
-                    evidence=[_repo_evidence(repo, "gpgkey"), Evidence.fact("%s %s" % (kf.path, kf.error))],
+                        where, repo.id, kf.error),
+                    subject="invalid:%s" % where,
+                    evidence=[_repo_evidence(repo, "gpgkey"), Evidence.fact("%s %s" % (where, kf.error))],
                     why="rpm and dnf import only OpenPGP public keys; this file is something else "
                         "(an error page saved by curl, a truncated download, an X.509 certificate).",
-                    predicted_error="error: %s: key 1 import failed." % kf.path,
-                    fix=_restore_key_fix(facts, kf.path, repo)))
+                    predicted_error="error: %s: key 1 import failed." % where,
+                    fix=_restore_key_fix(facts, where, repo)))
                 continue
             for key in kf.keys:
-                keys_seen[key.fingerprint] = (key, kf.path)
+                keys_seen[key.fingerprint] = (key, where)
                 if rejected is False:
                     continue
                 weak = [(what, algo) for what, algo in key.binding_hashes() if algo in (1, 2, 3)]
@@ -340,7 +358,7 @@ def gpg(facts):
                 results.append(_f(
                     "PKG-GPG-KEY-SHA1", severity,
                     "key %s in %s is self-signed with %s, which the %s policy of EL%s rejects" % (
-                        key.keyid, kf.path, hash_name(weak[0][1]), policy.name, el),
+                        key.keyid, where, hash_name(weak[0][1]), policy.name, el),
                     subject="sha1:%s" % key.fingerprint,
                     evidence=[_repo_evidence(repo, "gpgkey"),
                               Evidence.fact("%s %s \"%s\"" % (key.keyid, key.primary.describe(),
@@ -354,17 +372,86 @@ def gpg(facts):
                          "does on EL9+), this key cannot be imported." % policy.name),
                     predicted_error=SHA1_KEY_ERROR.get(min(el, 10) if el else 9),
                     fix=[Action.note("ask the repository's vendor for its current key (re-signed with "
-                                     "SHA-256 or stronger) and replace %s" % kf.path),
+                                     "SHA-256 or stronger) and replace %s" % where),
                          Action.command(["update-crypto-policies", "--set",
                                          "DEFAULT:SHA1" if (el or 9) < 10 else "LEGACY"], safe=False,
                                         description="stopgap only: accepts SHA-1 signatures system-wide")],
                     references=[REFERENCES["sha1"], REFERENCES["crypto-policies"]]))
+    results.extend(_expired(facts))
     if checked:
         results.append(_f("PKG-GPG", "ok", "signatures checked for %s (%d keys read; crypto policy %s)" % (
             ", ".join(checked), len(keys_seen), policy.name),
             evidence=[Evidence.fact("%s from %s: %s" % (k.keyid, path, ", ".join(
                 sorted({hash_name(a) for _, a in k.binding_hashes()})))) for k, path in keys_seen.values()]))
     return results
+
+
+def _day(seconds):
+    import time
+    return time.strftime("%Y-%m-%d", time.gmtime(seconds))
+
+
+def _expired(facts, repo=None):
+    """The PKG-GPG-KEY-EXPIRED findings (once per run), or those of dnf's keyring of `repo`."""
+    found = facts.memo("pkg-expired-keys", lambda: expired_key_findings(facts))
+    if repo is None:
+        return found
+    mine = "expired:%s/pubring:" % facts.cache(repo).dir
+    return [f for f in found if f.subject.startswith(mine)]
+
+
+def expired_key_findings(facts):
+    """PKG-GPG-KEY-EXPIRED: each expired copy of a repository's key, once per keyring, with
+    the repositories it verifies."""
+    grouped = {}
+    for stale in facts.stale_keys():
+        grouped.setdefault((stale.where, stale.key.fingerprint), []).append(stale)
+    out = []
+    for (where, _), stales in sorted(grouped.items()):
+        first = stales[0]
+        key, repos = first.key, sorted({s.repo.id for s in stales})
+        newer = next((s for s in stales if s.newer is not None), None)
+        source = newer.source if newer is not None else (first.repo.gpgkeys or [None])[0]
+        src = source[len("file://"):] if source and source.startswith("file://") else source
+        evidence = [Evidence.fact("%s \"%s\" expired on %s" % (
+            key.keyid, key.userids[0] if key.userids else "", _day(key.expires)))]
+        if newer is not None:
+            evidence.append(Evidence.fact("gpgkey=%s has the same key, valid %s" % (
+                newer.source, "until %s" % _day(newer.newer.expires) if newer.newer.expires else "with no end")))
+        else:
+            evidence.append(Evidence.fact("gpgkey= (%s) has no copy of it that has not expired" % ", ".join(
+                first.repo.gpgkeys) if first.repo.gpgkeys else "the repository names no gpgkey="))
+        current = [] if newer is not None else [Action.note(
+            "first get the vendor's current key: gpgkey= gives the expired one too")]
+        if where == "rpmdb":
+            entry = first.entry
+            evidence.insert(0, Evidence.fact("rpm database: %s (%s)" % (entry.name, entry.summary)))
+            title = "key %s of %s expired on %s and is still %s in the rpm database" % (
+                key.keyid, ", ".join(repos), _day(key.expires), entry.name)
+            why = ("rpm verifies packages with the keys of its database; rpm built with rpm-sequoia "
+                   "(Fedora 38+, EL10) refuses a signature by an expired key.  `rpm --import` of the "
+                   "vendor's extended key (the same key, so the same name %s) keeps the expired copy: "
+                   "remove it first." % entry.name)
+            fix = current + [Action.command(["rpm", "-e", entry.name], description="the expired copy"),
+                             Action.command(["rpm", "--import", src], description="the vendor's current key, "
+                                            "from gpgkey=") if src else
+                             Action.note("then rpm --import the vendor's current key")]
+            severity, predicted = "warn", None
+        else:
+            title = "key %s of %s expired on %s in dnf's keyring of the repository (%s)" % (
+                key.keyid, ", ".join(repos), _day(key.expires), where)
+            why = ("With repo_gpgcheck=1 dnf verifies repomd.xml with its own keyring of the "
+                   "repository, and refuses a signature by an expired key.  It imports a gpgkey= key "
+                   "only when no key of its id is there, so it never takes the vendor's extended key; "
+                   "`dnf clean metadata` and `dnf clean all` leave that keyring as it is.")
+            fix = current + [Action.command(["rm", "-r", "--", where],
+                                            description="dnf's keyring of %s: the expired copy" % ", ".join(repos)),
+                             Action.command([_pm(facts), "makecache"],
+                                            description="imports the key from gpgkey= again (answer y)")]
+            severity, predicted = "error", MSG_BAD_SIGNATURE % first.repo.id
+        out.append(_f("PKG-GPG-KEY-EXPIRED", severity, title, subject="expired:%s:%s" % (where, key.fingerprint),
+                      evidence=evidence, why=why, predicted_error=predicted, fix=fix))
+    return out
 
 
 # Which package ships a distribution's key (by key file name prefix).
@@ -448,7 +535,11 @@ def cache(facts):
             continue
         if not c.has_metadata:
             fix = [Action.command([pm, "makecache"], description="while %s is reachable" % repo.id)]
-            if repo.repo_gpgcheck.value and c.pubring:
+            expired = _expired(facts, repo) if repo.repo_gpgcheck.value else []
+            if expired:
+                why = ("Its last download stopped at the signature: %s." % expired[0].title)
+                fix = list(expired[0].fix)
+            elif repo.repo_gpgcheck.value and c.pubring:
                 why = ("Only dnf's keyring for it is there (%s/pubring): its last download stopped, "
                        "e.g. at a signature that did not verify (`%s`)." % (c.dir, MSG_BAD_SIGNATURE % repo.id))
             else:
@@ -459,7 +550,8 @@ def cache(facts):
                 subject="nocache:%s" % repo.id,
                 evidence=[Evidence.fact("%s does not exist" % c.repomd_path)]
                 + ([_setting_evidence(cachedir_setting, "cachedir")] if not cachedir_setting.default else []),
-                why=why, predicted_error=MSG_NO_CACHE % repo.id if pm == "dnf" else None, fix=fix))
+                why=why, predicted_error=MSG_NO_CACHE % repo.id if pm == "dnf" else None, fix=fix,
+                cause=expired[0] if expired else None))
             continue
         md = c.repomd
         if md.error is not None or (c.primary_path and c.primary_mtime is None):
@@ -488,24 +580,30 @@ def cache(facts):
                                         description="downloads repomd.xml with its signature")]))
                 continue
             verdict = c.verdict
-            if verdict is not None and verdict.status == "bad":
+            if verdict is not None and verdict.status in ("bad", "expired"):
                 keys = ", ".join(repo.gpgkeys)
+                expired = _expired(facts, repo) if verdict.status == "expired" else []
                 results.append(_f(
                     "PKG-CACHE-BAD-SIGNATURE", "error",
-                    "the cached repomd.xml of %s does not match its signature" % repo.id,
+                    ("the cached repomd.xml of %s is signed by a key that has expired" if expired else
+                     "the cached repomd.xml of %s does not match its signature") % repo.id,
                     subject="badsig:%s" % repo.id,
                     evidence=[Evidence.file(c.asc_path, "signed by %s with %s: %s" % (
                         verdict.signer or "?", hash_name(verdict.hashalgo), verdict.reason)),
                         Evidence.file(repo.path, "gpgkey=%s" % keys, repo.option_line("gpgkey"))],
                     why="dnf verifies the cached repomd.xml against the repository's keys every time "
-                        "it loads it; a file changed after signing is refused (and deleted).",
+                        "it loads it; %s" % ("a signature by an expired key is refused as a bad one." if
+                                             verdict.status == "expired" else
+                                             "a file changed after signing is refused (and deleted)."),
                     predicted_error=MSG_BAD_SIGNATURE % repo.id,
-                    fix=[Action.command([pm, "clean", "metadata"]),
-                         Action.command([pm, "makecache", "--refresh"]),
-                         Action.note("if the download then fails with `Bad GPG signature`, the mirror "
-                                     "serves altered metadata or gpgkey= names the wrong key: fix the "
-                                     "mirror or the key (`dnf clean all` would not help: it leaves "
-                                     "dnf's per-repository keyring alone)")]))
+                    fix=list(expired[0].fix) if expired else [
+                        Action.command([pm, "clean", "metadata"]),
+                        Action.command([pm, "makecache", "--refresh"]),
+                        Action.note("if the download then fails with `Bad GPG signature`, the mirror "
+                                    "serves altered metadata or gpgkey= names the wrong key: fix the "
+                                    "mirror or the key (`dnf clean all` would not help: it leaves "
+                                    "dnf's per-repository keyring alone)")],
+                    cause=expired[0] if expired else None))
                 continue
         expired, why = facts.expired(repo)
         age = facts.age(c)

@@ -6,7 +6,9 @@ What is read, all of it read-only:
   [main] options (reposdir, cachedir, gpgcheck, repo_gpgcheck, metadata_expire...), the
   variable files of /etc/dnf/vars and /etc/yum/vars, and every *.repo file of the repo
   directories, both as gotriage parses them and as dnf's stricter parser takes them;
-- the keys that `gpgkey=file://...` names, and /etc/crypto-policies/config;
+- the keys that `gpgkey=file://...` names (with --network also `gpgkey=https://...`, fetched
+  with curl), the keys of the rpm database and of dnf's keyring of each repository (which
+  copy of a key has expired where: facts/packages_keys.py), and /etc/crypto-policies/config;
 - each enabled repository's cached metadata: dnf keeps it in
   CACHEDIR/<repoid>-<16 hex digits>/repodata/ (repomd.xml, repomd.xml.asc, primary...),
   yum in CACHEDIR/<repoid>/ with a `cachecookie` whose age is the cache's age;
@@ -28,6 +30,7 @@ import time
 
 from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs
+from gotriage.facts.packages_keys import URL_SCHEMES, RepositoryKeys
 from gotriage.host.base import HostError
 from gotriage.inputs.packages import GOLANG_NEED, INPUTS
 from gotriage.inputs.reader import reader_of
@@ -190,7 +193,7 @@ def _vtuple(version):
     return tuple(out)
 
 
-class PackagesFacts(Facts):
+class PackagesFacts(Facts, RepositoryKeys):
     def __init__(self, host, options=None):
         self.host = host
         self.options = options or {}
@@ -452,6 +455,8 @@ class PackagesFacts(Facts):
         kf = KeyFile(url)
         cache[url] = kf
         if kf.path is None:
+            if url.startswith(URL_SCHEMES):
+                self._fetch_key(kf)  # with --network only
             return kf
         try:
             data = self.io.read("key", path=kf.path)
@@ -532,6 +537,14 @@ class PackagesFacts(Facts):
             cache.asc_path = cache.repomd_path + ".asc"
             cookie = None
             cache.pubring = self.io.is_dir("cache", path=posixpath.join(cache.dir, "pubring"))
+            if cache.pubring:
+                # dnf's own keyring for this repository: the keys it imported from gpgkey=
+                # (also https:// ones), which verify repomd.xml before any gpgkey= file
+                kbx = posixpath.join(cache.dir, "pubring", "pubring.kbx")
+                try:
+                    cache.keyring_keys = parse_keybox(self.io.read("keyring", path=kbx))
+                except HostError as err:
+                    self.host._note_denied(err)
         cache.exists = self.io.is_dir("cache", path=cache.dir)
         if not cache.exists:
             return cache
@@ -568,18 +581,11 @@ class PackagesFacts(Facts):
         return cache
 
     def _verify(self, repo, cache):
-        keys = []
+        # as dnf: its keyring's keys, and a gpgkey= key only where no key of its id is there
+        # (dnf imports those alone: an extended key of the same id is never taken)
+        keys, ids = list(cache.keyring_keys), {k.keyid for k in cache.keyring_keys}
         for url in repo.gpgkeys:
-            keys.extend(self.key_file(url).keys)
-        if cache.pubring:
-            # dnf's own keyring for this repository: the keys it imported from gpgkey=,
-            # also when those are https:// URLs gotriage does not fetch.
-            kbx = posixpath.join(cache.dir, "pubring", "pubring.kbx")
-            try:
-                cache.keyring_keys = parse_keybox(self.io.read("keyring", path=kbx))
-            except HostError as err:
-                self.host._note_denied(err)
-            keys.extend(cache.keyring_keys)
+            keys.extend(k for k in self.key_file(url).keys if k.keyid not in ids)
         try:
             signature = parse_signature(cache.asc_data)
         except PgpError as err:
@@ -594,6 +600,15 @@ class PackagesFacts(Facts):
             cache.verdict = verify_detached(signature, cache.repomd_data, keys)
         except Exception as err:  # never a traceback for a damaged signature
             cache.verify_note = "could not be verified (%s)" % err
+            return
+        if cache.verdict.status == "good" and self.key_expired(cache.verdict.key):
+            from gotriage.parsers.pgpkey import Verdict
+
+            key = cache.verdict.key  # dnf (gpgme) refuses a signature by an expired key
+            cache.verdict = Verdict("expired", key=key, signer=cache.verdict.signer,
+                                    hashalgo=cache.verdict.hashalgo,
+                                    reason="key %s expired on %s" % (key.keyid, time.strftime(
+                                        "%Y-%m-%d", time.gmtime(key.expires))))
 
     def age(self, cache):
         if cache.age_from is None:

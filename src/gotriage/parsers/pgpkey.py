@@ -340,6 +340,7 @@ class Signature(object):
         self.body = body
         self.version = body[0] if body else None
         self.created = None
+        self.key_expires = None  # a self-signature's key expiration: seconds after key creation
         self.issuer = None  # 16 hex digits
         self.issuer_fpr = None
         self.hashed = b""  # the hashed part, as it enters the hash (v4)
@@ -400,6 +401,8 @@ class Signature(object):
             pos += length
             if kind == 2 and len(value) == 4 and hashed:
                 self.created = int.from_bytes(value, "big")
+            elif kind == 9 and len(value) == 4 and hashed:
+                self.key_expires = int.from_bytes(value, "big")
             elif kind == 16 and len(value) == 8:
                 self.issuer = self.issuer or value.hex().upper()
             elif kind == 33 and len(value) >= 21:
@@ -466,6 +469,19 @@ class Key(object):
     def describe(self):
         uid = self.userids[0] if self.userids else "(no user id)"
         return "%s %s %s" % (self.keyid, self.primary.describe(), uid)
+
+    @property
+    def expires(self):
+        """When the key expires (seconds since the epoch) by its newest self-signature of a
+        user id or the key itself (what a vendor re-issues to extend it), or None: never."""
+        newest = None
+        for ss in self.self_sigs:
+            if ss.sig.type in CERTIFICATIONS + (0x1F,) and \
+                    (newest is None or (ss.sig.created or 0) >= (newest.created or 0)):
+                newest = ss.sig
+        if newest is None or not newest.key_expires or self.primary.created is None:
+            return None
+        return self.primary.created + newest.key_expires
 
 
 def parse_keys(data):

@@ -202,6 +202,56 @@ def pkg_gpg_key_sha1(directory):
     save(s, directory)
 
 
+ROTATION = ("hand-built snapshot (tests/cases/recipes/packages.py): Rocky 9.3's real "
+            "os-release; a vendor key that expired on 2020-12-31 and its extended copy, dnf's "
+            "keyring and the rpm database's answer recorded with gpg and rpm "
+            "(tests/cases/recipes/data/packages/record-rotation.sh)")
+VENDOR_KEY = "/etc/pki/rpm-gpg/RPM-GPG-KEY-vendor"
+RPM_KEYS_ARGV = ["rpm", "-q", "gpg-pubkey", "--qf",
+                 "%{NAME}-%{VERSION}-%{RELEASE}\\t%{SUMMARY}\\n%{DESCRIPTION}\\n"]
+
+
+@case("pkg-gpg-key-expired-keyring",
+      "After the vendor extended its key, dnf's keyring of the repository still holds the "
+      "copy that expired on 2020-12-31: repomd.xml fails `Bad GPG signature` and nothing is "
+      "cached; dnf never imports the extended key (the same key id) from gpgkey=.",
+      ROTATION, PACKAGES, ["PKG-CACHE-MISSING", "PKG-GPG-KEY-EXPIRED"])
+def pkg_gpg_key_expired_keyring(directory):
+    s = host(repo=appstream_repo(key=VENDOR_KEY), key=False, cached=False)
+    s.file(VENDOR_KEY, recorded("rotation/RPM-GPG-KEY-vendor"))
+    s.file(cache_dir("appstream", MIRROR) + "/pubring/pubring.kbx", recorded("rotation/pubring.kbx"))
+    save(s, directory)
+
+
+@case("pkg-gpg-key-expired-rpmdb",
+      "After the vendor extended its key, the rpm database still holds the copy that "
+      "expired on 2020-12-31 (`rpm --import` of the extended key kept it): remove it, then "
+      "import the key again.",
+      ROTATION, PACKAGES, ["PKG-GPG-KEY-EXPIRED"])
+def pkg_gpg_key_expired_rpmdb(directory):
+    s = host(repo=appstream_repo(repo_gpgcheck=0, key=VENDOR_KEY), key=False)
+    s.file(VENDOR_KEY, recorded("rotation/RPM-GPG-KEY-vendor"))
+    s.command(RPM_KEYS_ARGV, recorded("rotation/rpm-keys.txt"))
+    save(s, directory)
+
+
+@case("pkg-gpg-key-expired-url",
+      "gpgkey= is an https:// URL: offline it is not examined; with --network gotriage "
+      "fetches it (the host's curl) and finds that the rpm database keeps the copy of that "
+      "key that expired on 2020-12-31.",
+      ROTATION + "; the curl answer is the extended key file as the vendor's server serves it "
+      "(tests/test_packages_keys.py fetches it for real from a server on 127.0.0.1)",
+      ["check", "--root", SNAPSHOT, "--layer", "packages", "--network"], ["PKG-GPG-KEY-EXPIRED"])
+def pkg_gpg_key_expired_url(directory):
+    from gotriage.inputs.packages import INPUTS
+
+    url = "https://mirror.corp.example/keys/RPM-GPG-KEY-vendor"
+    s = host(repo=appstream_repo(repo_gpgcheck=0, key=None, extra="gpgkey=%s\n" % url), key=False)
+    s.command(INPUTS["key-fetch"].argv({"url": url}), recorded("rotation/RPM-GPG-KEY-vendor"))
+    s.command(RPM_KEYS_ARGV, recorded("rotation/rpm-keys.txt"))
+    save(s, directory)
+
+
 # -- the metadata cache ------------------------------------------------------------------
 @case("pkg-cache-missing",
       "Nothing cached for the repository (never downloaded, or `dnf clean all`): offline "
