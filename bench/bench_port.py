@@ -11,7 +11,10 @@
 2. Live (root; the test bed of tests/firewall_testbed.py): in the server namespace of a
    real firewalld 1.3.3, in the same run: `firewall-cmd --list-all-zones`, the live verdict
    from files and `nft -j list ruleset` (in process), and `gotriage port` as a whole process
-   (which also asks firewall-cmd for the runtime configuration).
+   (which also asks firewall-cmd for the runtime configuration); then `gotriage port 8080`
+   as users type it (the console script beside the Python) and `firewall-cmd
+   --list-all-zones`, interleaved run by run.  It is firewalld of the test bed, in its own
+   namespaces: the machine's own firewall is never started or changed.
 
 Prints medians (ms) and the ratio firewall-cmd / verdict.
 """
@@ -87,7 +90,19 @@ env = dict(os.environ, PYTHONPATH=os.path.join(sys.argv[1], "src"))
 argv = [sys.executable, "-m", "gotriage", "port", "8080", "--from", src, "--iface", iface]
 cli = median_ms(lambda: subprocess.run(argv, stdout=subprocess.DEVNULL, env=env), max(5, runs // 3))
 nft = median_ms(lambda: subprocess.run(["nft", "-j", "list", "ruleset"], stdout=subprocess.DEVNULL), runs)
-print(json.dumps({"fwcmd": fwcmd, "live": live, "cli": cli, "nft": nft,
+# as users type it, against firewall-cmd, interleaved run by run
+script = os.path.join(os.path.dirname(sys.executable), "gotriage")
+typed = [script, "port", "8080"] if os.path.exists(script) else [sys.executable, "-m", "gotriage", "port", "8080"]
+pair = {"typed": [], "fwcmd": []}
+subprocess.run(typed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+for _ in range(max(5, runs // 2)):
+    for key, argv_ in (("typed", typed), ("fwcmd", ["firewall-cmd", "--list-all-zones"])):
+        start = time.perf_counter()
+        subprocess.run(argv_, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        pair[key].append(time.perf_counter() - start)
+with open("/proc/loadavg") as f:
+    load = " ".join(f.read().split()[:3])
+print(json.dumps({"fwcmd": fwcmd, "live": live, "cli": cli, "nft": nft, "pair": pair, "load": load,
                   "ids": verdict(LiveHost(), 8080, src, iface, False)}))
 '''
 
@@ -120,6 +135,14 @@ def live(runs):
     print("    of which nft -j list ruleset                median %7.1f ms" % nft[0])
     print("  gotriage port (whole process, + firewall-cmd)  median %7.1f ms  (min %.1f, max %.1f)" % tuple(cli))
     print("  ratio firewall-cmd --list-all-zones / verdict: %.1fx" % (fw[0] / lv[0]))
+    typed, fwcmd = data["pair"]["typed"], data["pair"]["fwcmd"]
+    print("  interleaved, n=%d each, load average %s at the end:" % (len(typed), data["load"]))
+    print("    gotriage port 8080 (as typed, whole process) median %7.1f ms  (min %.1f, max %.1f)" % (
+        statistics.median(typed) * 1e3, min(typed) * 1e3, max(typed) * 1e3))
+    print("    firewall-cmd --list-all-zones               median %7.1f ms  (min %.1f, max %.1f)" % (
+        statistics.median(fwcmd) * 1e3, min(fwcmd) * 1e3, max(fwcmd) * 1e3))
+    print("    gotriage port 8080 / firewall-cmd: %.2fx (medians)" % (
+        statistics.median(typed) / statistics.median(fwcmd)))
     return data
 
 
