@@ -15,7 +15,7 @@ from gotriage.inputs.reader import current_input
 ALLOWED = {"read": ("file",), "read_range": ("file",), "stat": ("meta", "file", "listing"),
            "lstat": ("meta", "file", "listing"), "readlink": ("meta",), "realpath": ("meta",),
            "getxattr": ("meta", "file"), "listdir": ("listing",), "run": ("command",),
-           "connect": ("connect",)}
+           "connect": ("connect",), "http_get": ("connect",)}
 
 
 class DeclaredOnly(Host):
@@ -75,6 +75,12 @@ class DeclaredOnly(Host):
     def connect(self, address, port, timeout=5.0):
         self._check("connect", ["tcp-connect", str(address), str(port)])
         return self.inner.connect(address, port, timeout)
+
+    def http_get(self, url, proxy=None, timeout=5.0):
+        from gotriage.host.base import http_get_argv
+
+        self._check("http_get", http_get_argv(url, proxy))
+        return self.inner.http_get(url, proxy, timeout)
 
     def identity(self):
         return self.inner.identity()

@@ -11,8 +11,9 @@ picks, and is shut down by the test (a `with` block).
 `go_sum_lines` computes the go.sum lines of a module as go does (dirhash's Hash1), so a
 test can write a go.sum that go accepts, or one that does not match (SECURITY ERROR).
 
-`offline(argv)` runs a command in a new network namespace with only the loopback
-interface: an air-gapped host, made by the test (root only; nothing leaves it).
+`run_offline(spec)` runs commands in a new network namespace with only the loopback
+interface, the stand-in started inside it: an air-gapped host, made by the test (root
+only; nothing leaves it, and everything it started ends with it).
 """
 
 import base64
@@ -81,6 +82,7 @@ class ModuleProxy(object):
                 status, body = proxy.answer(self.path)
                 data = body.encode() if isinstance(body, str) else body
                 self.send_response(status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -97,6 +99,8 @@ class ModuleProxy(object):
         if path.startswith("/sumdb/"):
             if path.endswith("/supported"):
                 return self.sumdb, "" if self.sumdb == 200 else "not found\n"
+            if path.endswith("/latest") and self.sumdb == 200:
+                return 200, "go.sum database tree\n1\nAAAA\n\n(a stand-in: no signature)\n"
             if "/lookup/" in path:
                 what = path.split("/lookup/", 1)[1]
                 if self.lookup == 410:
@@ -136,17 +140,40 @@ def have_netns():
         shutil.which("ip") is not None
 
 
-def offline(argv, env=None, cwd=None, timeout=120):
-    """Run argv in a new network namespace where only lo exists (brought up): DNS and
-    every address but 127.0.0.1 fail at once, as on an air-gapped host.  Returns the
-    CompletedProcess (stdout and stderr together)."""
-    script = "ip link set lo up && exec \"$@\""
-    return subprocess.run(["unshare", "--net", "sh", "-c", script, "sh"] + list(argv),
-                          env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          timeout=timeout)
+def scenario(spec):
+    """Inside the namespace `offline` made: lo up, the stand-in started, each command of
+    spec["run"] run in turn (a "{proxy}" in its argv or env is the stand-in's URL), and
+    what each printed returned as JSON on stdout.  spec: {"modules": [[path, version]],
+    "sumdb": 404, "lookup": 410, "run": [{"argv": [...], "env": {...}, "cwd": DIR}]}."""
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    out = []
+    with ModuleProxy([tuple(m) for m in spec.get("modules", [])], sumdb=spec.get("sumdb", 404),
+                     lookup=spec.get("lookup", 410)) as proxy:
+        for step in spec["run"]:
+            fill = lambda v: v.replace("{proxy}", proxy.url)  # noqa: E731
+            proc = subprocess.run([fill(a) for a in step["argv"]],
+                                  env={k: fill(v) for k, v in step["env"].items()},
+                                  cwd=step.get("cwd"), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=step.get("timeout", 120))
+            out.append({"code": proc.returncode, "stdout": proc.stdout.decode("utf-8", "replace"),
+                        "stderr": proc.stderr.decode("utf-8", "replace"), "proxy": proxy.url})
+        requests = list(proxy.requests)
+    json.dump({"steps": out, "requests": requests}, sys.stdout)
 
 
-if __name__ == "__main__":  # serve by hand: python3 tests/goproxy_support.py PATH@VERSION...
+def run_offline(spec, timeout=300):
+    """`scenario(spec)` in a network namespace of its own (root only): returns its
+    result.  The namespace, the stand-in and the commands end with the process."""
+    proc = subprocess.run(["unshare", "--net", sys.executable, os.path.abspath(__file__),
+                           "--scenario"], input=json.dumps(spec).encode(),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    return json.loads(proc.stdout.decode())
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--scenario"]:
+    scenario(json.load(sys.stdin))
+elif __name__ == "__main__":  # serve by hand: python3 tests/goproxy_support.py PATH@VERSION...
     args = sys.argv[1:]
     codes = {"--sumdb": 404, "--lookup": 410}
     while args and args[0] in codes:

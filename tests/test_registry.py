@@ -51,7 +51,7 @@ def test_findings_doc_is_up_to_date():
 # imports its check modules.
 REPORT_ORDER = {
     "toolchain": ["GO-INSTALL", "GO-PATH", "GO-PROBE", "GO-ROOT", "GO-ENVFILE", "GO-MODULES",
-                  "GO-VERSION", "GO-CGO", "GO-CACHE", "GO-PROXY", "GO-INPUT"],
+                  "GO-VERSION", "GO-CGO", "GO-CACHE", "GO-PROXY", "GO-SUMDB", "GO-INPUT"],
     "service": ["SVC-UNIT", "SVC-EXEC", "SVC-WORKDIR", "SVC-USER", "SVC-ENV", "SVC-GO",
                 "SVC-LIMITS", "SVC-PORT", "SVC-SANDBOX", "SVC-LABEL", "SVC-JOURNAL", "SVC-TRACE",
                 "SVC-INPUT"],

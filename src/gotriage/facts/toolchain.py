@@ -19,6 +19,7 @@ from gotriage.facts.contexts import (
 )
 from gotriage.facts.inputs import Inputs, Need
 from gotriage.facts.toolchain_sources import walk_module
+from gotriage.facts.toolchain_sumdb import probe_route
 from gotriage.host.base import HostError
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.toolchain import INPUTS
@@ -37,6 +38,7 @@ from gotriage.parsers.goenv import (
     read_version_file,
 )
 from gotriage.parsers.gomod import parse_gomod
+from gotriage.parsers.gosum import parse_gosum
 from gotriage.parsers.os_release import el_major, package_manager, parse_os_release
 
 # `go install example.com/cmd/x@v1.2.3` (or @latest) in a Makefile or script: Go 1.16+.
@@ -419,17 +421,25 @@ class ToolchainFacts(Facts):
         def compute():
             project = self.project
             if project.gomod_path:
-                root = posixpath.dirname(project.gomod_path)
-            elif project.exists and project.go_files:
-                root = project.directory
+                root, give_up = posixpath.dirname(project.gomod_path), None
+            elif project.exists:
+                # without go.mod (GOPATH-era code: cmd/tool/main.go), a Go project only if
+                # its first directories hold .go files
+                root, give_up = project.directory, None if project.go_files else 30
             else:
                 return None
-            sources = walk_module(self.io, root, self.host)
-            if sources.capped:
+            sources = walk_module(self.io, root, self.host, give_up)
+            if sources is not None and sources.capped:
                 self.note("Go sources of %s: gotriage read only %s (its cap), so a newer "
                           "feature or an import past them is not seen" % (root, sources.capped))
             return sources
         return self._memo("sources", compute)
+
+    def gopath_package(self, root, path, vendor=False):
+        """Whether GOPATH mode finds the package `path` under `root`: $GOROOT/src/PATH,
+        $GOPATH/src/PATH, or (vendor) a project's vendor/PATH: a directory."""
+        return self.io.is_dir("gopath-vendor" if vendor else "gopath-package", root=root,
+                              path=path)
 
     def on_path(self, ctx, name):
         """Where ctx's PATH finds the program `name` (GOTOOLCHAIN=path looks for a
@@ -473,6 +483,34 @@ class ToolchainFacts(Facts):
             result.context_label = ctx.label
             return result
         return self._memo(("connect", address, str(port)), compute)
+
+    @property
+    def gosum(self):
+        """The module's go.sum ({(path, version): {"zip", "mod"}}), {} when it has none,
+        None without a go.mod."""
+        def compute():
+            if not self.project.gomod_path:
+                return None
+            directory = posixpath.dirname(self.project.gomod_path)
+            return parse_gosum(self.io.read_text("go-sum", dir=directory) or "")
+        return self._memo("gosum", compute)
+
+    def sumdb_route(self, ctx, probe):
+        """--network only: how go in ctx reaches its checksum database
+        (facts/toolchain_sumdb.py), None without --network or with GOSUMDB=off."""
+        gosumdb, goproxy = probe.get("GOSUMDB"), probe.get("GOPROXY")
+        if not self.network or gosumdb == "off":
+            return None
+        names = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy")
+        env = {n: ctx.env[n] for n in names if ctx.env.get(n)}
+
+        def compute():
+            def get(url, proxy):
+                result = self.io.http_get("sumdb", url, proxy)
+                result.context_label = ctx.label
+                return result
+            return probe_route(get, env, goproxy, gosumdb)
+        return self._memo(("sumdb", gosumdb, goproxy, tuple(sorted(env.items()))), compute)
 
     def netrc(self, ctx):
         """(path, stat, machine names) of the .netrc go reads in ctx ($NETRC, else

@@ -205,6 +205,15 @@ def stdin_digest(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def http_get_argv(url, proxy=None):
+    """The pseudo-command of Host.http_get (a proxy's user:password@ left out)."""
+    argv = ["http-get", url]
+    if proxy:
+        scheme, sep, rest = proxy.rpartition("://")
+        argv += ["--proxy", scheme + sep + rest.rsplit("@", 1)[-1]]
+    return argv
+
+
 class CommandResult(object):
     """What a command did.  `error` is set when it did not run to an exit code:
     'not-found' (no such executable), 'denied', 'timeout' (killed at its timeout, or at
@@ -322,6 +331,14 @@ class Host(object):
         CommandResult whose argv is the pseudo-command ["tcp-connect", address, port], so
         that snapshots record and replay it like any command."""
         raise NotImplementedError
+
+    def http_get(self, url, proxy=None, timeout=5.0):
+        """GET `url`, through the HTTP proxy `proxy` when given (only for the --network
+        opt-in: the checksum database's route).  A CommandResult whose argv is the
+        pseudo-command ["http-get", url] (+ ["--proxy", proxy without credentials]): stdout
+        is the status line ("200 OK") and the start of the body, stderr why no answer came.
+        A snapshot replays it like any command (this default); the live host asks."""
+        return self.run(http_get_argv(url, proxy))
 
     def identity(self):
         raise NotImplementedError

@@ -24,6 +24,7 @@ from gotriage.host.base import (
     errno_name,
     fs_path,
     fs_text,
+    http_get_argv,
     stdin_digest,
     tool_candidates,
 )
@@ -214,6 +215,14 @@ class LiveHost(Host):
         duration = round(time.monotonic() - started, 4)
         stdout, stderr = (out, b"") if code == 0 else (b"", out)
         return CommandResult(argv, None, "/", code, stdout, stderr, duration, error)
+
+    def http_get(self, url, proxy=None, timeout=5.0):
+        from gotriage.host.httpget import http_get
+
+        timeout = self.time_left(timeout)
+        if timeout is None:
+            return self.past_deadline(http_get_argv(url, proxy))
+        return http_get(url, proxy, timeout)
 
     def identity(self):
         uid, gid = os.getuid(), os.getgid()

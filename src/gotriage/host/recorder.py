@@ -171,6 +171,11 @@ class RecordingHost(Host):
         self.commands.append(result)
         return result
 
+    def http_get(self, url, proxy=None, timeout=5.0):
+        result = self.inner.http_get(url, proxy, timeout)
+        self.commands.append(result)
+        return result
+
     def identity(self):
         return self.inner.identity()
 

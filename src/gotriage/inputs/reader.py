@@ -261,6 +261,13 @@ class LayerReader(object):
         return self.reader.answer(("connect", address, str(port)), decl,
                                   lambda: self.host.connect(address, port, timeout=QUICK_TIMEOUT))
 
+    def http_get(self, key, url, proxy=None):
+        """GET `url` (a "connect" declaration of ["http-get", ...]: the --network opt-in)."""
+        decl = self.spec[key]
+        assert decl.kind == "connect", decl.id
+        return self.reader.answer(("http-get", url, proxy), decl,
+                                  lambda: self.host.http_get(url, proxy, timeout=QUICK_TIMEOUT))
+
 
 def _redact(decl):
     """The redaction class, passed only when it is not the default (a test's own Host

@@ -1,7 +1,17 @@
 """What the toolchain layer reads: where Go is installed, the execution contexts, what go
 says in each, the go env files, the project (facts/toolchain.py, facts/contexts.py)."""
 
-from gotriage.inputs.spec import QUICK, Command, Connect, File, Layer, Listing, Meta, Need
+from gotriage.inputs.spec import (
+    QUICK,
+    Command,
+    Connect,
+    File,
+    Input,
+    Layer,
+    Listing,
+    Meta,
+    Need,
+)
 
 SYSTEMD_STUCK = "systemd (PID 1) or D-Bus is stuck"
 
@@ -62,10 +72,21 @@ INPUTS = Layer("toolchain", [
                                       "language features it uses (//go:embed, generics, "
                                       "min/max, range over int or func...)",
          max_bytes=1024 * 1024),
+    # GOPATH mode: where it looks for an import
+    Meta("gopath-package", "{root}/src/{path}", "GOPATH mode: whether an import is in "
+                                                "$GOROOT/src or a $GOPATH/src (a directory)"),
+    Meta("gopath-vendor", "{root}/vendor/{path}", "GOPATH mode: whether a project inside "
+                                                  "$GOPATH/src vendors an import"),
     # cgo, proxies
     Meta("c-compiler", "{path}", "the C compiler CC names, when CC is a path"),
     Meta("libc-headers", "/usr/include/stdlib.h", "glibc's headers (cgo)"),
     File("netrc", "{path}", "the .netrc go reads ($NETRC, ~/.netrc): its machines and its "
                             "mode (passwords are never kept)", max_bytes=1024 * 1024),
     Connect("proxy", "--network only: a TCP connection to the module proxy go would use"),
+    File("go-sum", "{dir}/go.sum", "the module's go.sum: which required modules go has "
+                                   "verified (the others are looked up in GOSUMDB)",
+         max_bytes=16 * 1024 * 1024),
+    Input("connect", "sumdb", ["http-get", "{url}", "{via*}"],
+          "--network only: the checksum database's route as go finds it: "
+          "GOPROXY/sumdb/NAME/supported, then NAME/latest (never a module lookup)"),
 ])

@@ -16,6 +16,8 @@ Sample (go.mod indents a block with a tab):
 ('example.com/hello', '1.22.1', 3, 'go1.23.4', 5)
 >>> mod.requires, mod.errors
 ([('golang.org/x/sys', 'v0.20.0', 8)], [])
+>>> parse_gomod(b"module m\\nreplace example.com/lib => ../lib\\n").replaced
+[('example.com/lib', True)]
 >>> parse_gomod(b"<<<<<<< HEAD\\nmodule example.com/hello\\n").errors
 [(1, 'unknown directive: <<<<<<<')]
 
@@ -41,6 +43,7 @@ class GoMod(object):
         self.toolchain_line = None
         self.requires = []  # (path, version, line)
         self.replaces = 0
+        self.replaced = []  # (module path, whether by a local directory)
         self.errors = []  # (line, message)
         self.directives = []  # (line, directive)
 
@@ -103,3 +106,10 @@ def _block_item(mod, directive, line, number):
         mod.requires.append((words[0].strip('"'), words[1], number))
     elif directive == "replace":
         mod.replaces += 1
+        old, arrow, new = line.partition("=>")
+        target = new.split()
+        if arrow and old.split() and target:
+            # a directory (./x, ../x, /x): go reads it from disk, never from a proxy or
+            # the checksum database
+            local = target[0].startswith(("./", "../", "/")) or target[0] in (".", "..")
+            mod.replaced.append((old.split()[0].strip('"'), local))

@@ -206,6 +206,45 @@ def go_modules_off(directory):
     s.write(os.path.join(directory, "snapshot"))
 
 
+@case("go-modules-gopath-mode",
+      "GO111MODULE=off left in the go env file, a module checked out in /srv/app (not under "
+      "$GOPATH/src/example.com/app): GOPATH mode cannot find the module's own util package.",
+      HAND_BUILT + "; the error as go1.21.13 and 1.27.3 print it for this layout "
+      "(tests/test_realgo_gopath.py)", check("--project", "/srv/app"),
+      ["GO-MODULES-GOPATH-MODE", "GO-MODULES-OFF"])
+def go_modules_gopath_mode(directory):
+    s = host()
+    s.file("/root/.config/go/env", "GO111MODULE=off\n")
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.21\n")
+    s.file("/srv/app/main.go", 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/app/util"\n)'
+           '\n\nfunc main() { fmt.Println(util.Name) }\n')
+    s.file("/srv/app/util/util.go", 'package util\n\nconst Name = "app"\n')
+    s.dir("/srv/app/util")
+    s.dir("/usr/lib/golang/src/fmt")  # (golang-src: the standard library's sources)
+    go_probe(s, "/usr/bin/go", probe_values(s, GO111MODULE="off"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-modules-gopath-mode-dependency",
+      "A GOPATH-era project in its right place, /root/go/src/example.com/tool, built with "
+      "GO111MODULE=off: its own packages are found, github.com/pkg/errors is in neither "
+      "GOPATH nor its vendor/ directory.",
+      HAND_BUILT + "; the error as go1.21.13 prints it (tests/test_realgo_gopath.py)",
+      check("--project", "/root/go/src/example.com/tool"),
+      ["GO-MODULES-GOPATH-MODE", "GO-MODULES-OFF"])
+def go_modules_gopath_mode_dependency(directory):
+    s = host(environ={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root",
+                      "LANG": "C.UTF-8", "GO111MODULE": "off"})
+    base = "/root/go/src/example.com/tool"
+    s.file(base + "/main.go", 'package main\n\nimport (\n\t"example.com/tool/cmd"\n\t'
+           '"github.com/pkg/errors"\n)\n\nfunc main() { cmd.Run(errors.New("x")) }\n')
+    s.file(base + "/cmd/run.go", "package cmd\n\nfunc Run(err error) {}\n")
+    s.file(base + "/Makefile", "build:\n\tgo build -o tool .\n")
+    s.dir(base + "/cmd")
+    go_probe(s, "/usr/bin/go", probe_values(s, GO111MODULE="off"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
 @case("go-modules-gopath",
       "GOPATH relative (`gopath`): go refuses every command, go env included.",
       HAND_BUILT + "; stderr as go1.21.13 prints it", check(),
@@ -286,6 +325,29 @@ def go_version_gomod_newer(directory):
     s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.23.0\n")
     s.file("/srv/app/main.go", "package main\n\nfunc main() {}\n")
     go_probe(s, "/usr/bin/go", probe_values(s, GOTOOLCHAIN="local"))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-version-feature-module",
+      "EL9's go1.22 and a module whose go line says 1.22 but whose internal/cache package "
+      "ranges over maps.Keys (Go 1.23) and imports iter: the top directory alone looks fine.",
+      HAND_BUILT + "; the errors as go1.21.13 prints them for the same sources "
+      "(tests/test_realgo_features.py)", check("--project", "/srv/app"),
+      ["GO-VERSION-FEATURE"])
+def go_version_feature_module(directory):
+    s = host()
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.22\n")
+    s.file("/srv/app/main.go", 'package main\n\nimport "example.com/app/internal/cache"\n\n'
+           'func main() { cache.Dump() }\n')
+    s.dir("/srv/app/internal")
+    s.dir("/srv/app/internal/cache")
+    s.file("/srv/app/internal/cache/keys.go", 'package cache\n\nimport (\n\t"fmt"\n\t"iter"\n'
+           '\t"maps"\n)\n\nvar entries = map[string]int{}\n\nfunc Keys() iter.Seq[string] '
+           '{ return maps.Keys(entries) }\n\nfunc Dump() {\n\tfor k := range maps.Keys(entries) {\n'
+           '\t\tfmt.Println(k)\n\t}\n}\n')
+    s.file("/srv/app/internal/cache/keys_test.go", "package cache\n")
+    s.dir("/srv/app/vendor")  # not looked into
+    go_probe(s, "/usr/bin/go", probe_values(s))
     s.write(os.path.join(directory, "snapshot"))
 
 
@@ -394,6 +456,50 @@ def go_proxy_unreachable(directory):
     go_probe(s, "/usr/bin/go", probe_values(s))
     s.command(["tcp-connect", "proxy.golang.org", "443"], stderr="timed out\n",
               error="timeout", duration=5.0)
+    s.write(os.path.join(directory, "snapshot"))
+
+
+# -- checksum database -------------------------------------------------------------------
+@case("go-sumdb-private",
+      "A module requires git.internal/team/lib (a name no public DNS has), not yet in go.sum, "
+      "and neither GONOSUMDB nor GOPRIVATE is set: its first download asks sum.golang.org.",
+      HAND_BUILT + "; the error as go1.21.13 and 1.27.3 print it against a checksum database "
+      "stand-in that answers 410 Gone (tests/test_realgo_sumdb.py)",
+      check("--project", "/srv/app"), ["GO-SUMDB-PRIVATE"])
+def go_sumdb_private(directory):
+    s = host()
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.22\n\nrequire (\n"
+           "\tgit.internal/team/lib v1.2.0\n\tgolang.org/x/sys v0.20.0\n)\n")
+    s.file("/srv/app/go.sum", "golang.org/x/sys v0.20.0 h1:Od9JTbYCk261bKm4M/mw7AklTlFYIa0bIp9BgSm1S8Y=\n"
+           "golang.org/x/sys v0.20.0/go.mod h1:/VUhepiaJMQUp4+oa/7Zr1D23ma6VTLIYjOOTFZPUcA=\n")
+    s.file("/srv/app/main.go", 'package main\n\nimport "git.internal/team/lib"\n\n'
+           "func main() { lib.Run() }\n")
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-sumdb-unreachable",
+      "With --network, on an air-gapped host: the internal module proxy answers but does not "
+      "serve the checksum database (404 for /sumdb/sum.golang.org/supported), so go would go "
+      "to sum.golang.org itself, which does not resolve.",
+      HAND_BUILT + "; the route and its answers recorded as collect --network records them, "
+      "the error as go1.21.13 and 1.27.3 print it in a network namespace with only lo "
+      "(tests/test_realgo_sumdb.py)",
+      check("--project", "/srv/app", "--network"), ["GO-SUMDB-UNREACHABLE"])
+def go_sumdb_unreachable(directory):
+    s = host()
+    proxy = "https://goproxy.corp.example.com"
+    s.file("/root/.config/go/env", "GOPROXY=%s\n" % proxy)
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.22\n\nrequire "
+           "github.com/google/uuid v1.6.0\n")
+    s.file("/srv/app/main.go", 'package main\n\nimport "github.com/google/uuid"\n\n'
+           "func main() { println(uuid.NewString()) }\n")
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPROXY=proxy))
+    s.command(["tcp-connect", "goproxy.corp.example.com", "443"], "connected\n")
+    s.command(["http-get", proxy + "/sumdb/sum.golang.org/supported"],
+              "404 Not Found\nnot found\n")
+    s.command(["http-get", "https://sum.golang.org/latest"],
+              stderr="lookup sum.golang.org: Temporary failure in name resolution\n", rc=1)
     s.write(os.path.join(directory, "snapshot"))
 
 

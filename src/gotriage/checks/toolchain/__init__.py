@@ -22,8 +22,9 @@ from gotriage.checks.toolchain.go_version import project_version
 from gotriage.checks.toolchain.go_cgo import cgo
 from gotriage.checks.toolchain.go_cache import caches
 from gotriage.checks.toolchain.go_proxy import proxies
+from gotriage.checks.toolchain.go_sumdb import sumdb
 from gotriage.checks.toolchain.go_input import inputs
 # isort: on
 
 __all__ = ["installs", "go_on_path", "probe_runs", "goroot", "env_file", "modules",
-           "project_version", "cgo", "caches", "proxies", "inputs"]
+           "project_version", "cgo", "caches", "proxies", "sumdb", "inputs"]

@@ -1,0 +1,234 @@
+"""GO-SUMDB: the checksum database can verify what go downloads: no private module left to
+it (a GONOSUMDB/GOPRIVATE gap), and with --network, its route answers (an air-gapped
+host reaches no sum.golang.org)."""
+
+import re
+
+from gotriage.checks import check
+from gotriage.checks.toolchain._common import LAYER, _f, _working_probes
+from gotriage.facts.toolchain_sumdb import proxy_entries
+from gotriage.findings import Action, Evidence
+from gotriage.parsers.gosum import match_prefix_patterns
+
+REFERENCE = "https://go.dev/ref/mod#checksum-database"
+PRIVATE_REFERENCE = "https://go.dev/ref/mod#private-modules"
+# names no public DNS resolves (RFC 6761, 6762, 8375; ICANN's .internal) and the ones
+# companies use inside: a module there is private, whatever else says so
+_PRIVATE_SUFFIXES = (".local", ".localdomain", ".internal", ".intranet", ".corp", ".lan",
+                     ".home.arpa", ".private", ".test", ".invalid")
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
+
+
+@check("GO-SUMDB", LAYER, "the checksum database can verify what go downloads", findings={
+    "GO-SUMDB-PRIVATE": (
+        "go.mod requires a module that looks private (its host is in ~/.netrc, GONOPROXY "
+        "names it, or its name is not public DNS) and is not yet in go.sum, while GONOSUMDB "
+        "(GOPRIVATE) does not cover it: go asks the checksum database about it, which "
+        "cannot know it (`verifying module: ...: 410 Gone`).",
+        "the go.mod line, go env GONOSUMDB/GOPRIVATE/GONOPROXY, why the module looks private",
+        "`go env -w GONOSUMDB=PATTERN` (the proxy serves it) or `go env -w GOPRIVATE=PATTERN` "
+        "(fetched directly)."),
+    "GO-SUMDB-UNREACHABLE": (
+        "With --network only: go's route to the checksum database does not answer "
+        "(no GOPROXY entry serves /sumdb/NAME/supported, and NAME itself cannot be "
+        "reached: an air-gapped host), so every module not in go.sum, and every toolchain "
+        "download, fails `verifying module: ... dial tcp: lookup sum.golang.org ...`.",
+        "each request of the route (GOPROXY/sumdb/NAME/supported, NAME/latest) and its answer",
+        "a GOPROXY that serves the checksum database, GOSUMDB=\"NAME URL\" of a reachable "
+        "mirror, or GOSUMDB=off (then nothing is verified, and toolchains cannot be "
+        "downloaded)."),
+})
+def sumdb(facts):
+    """GOSUMDB against go.mod and go.sum in each context; with --network, the route."""
+    results = []
+    for ctx, probe in _working_probes(facts):
+        gosumdb = probe.get("GOSUMDB")
+        if gosumdb == "off":
+            continue  # GO-PROXY-SUMDB-OFF
+        pending = _pending(facts, probe)
+        count = len(results)
+        private = [(m, why) for m in pending or ()
+                   for why in [_private(facts, ctx, probe, m[0])] if why]
+        if private:
+            results.append(_private_finding(facts, ctx, probe, private))
+        route = facts.sumdb_route(ctx, probe)
+        if route is not None and route.unknown:
+            facts.note("the snapshot has no answer for `http-get %s`: the checksum database's "
+                       "route is not judged (collect --network records it)" % route.unknown)
+            route = None
+        if route is not None and not route.ok:
+            results.append(_unreachable(facts, ctx, probe, route, pending))
+        if len(results) == count and (pending is not None or route is not None):
+            results.append(_f("GO-SUMDB", "ok", _ok_title(gosumdb, pending, route), ctx))
+    return results
+
+
+def _pending(facts, probe):
+    """[(path, version, go.mod line)] that go will look up in the checksum database: the
+    modules go.mod requires that go.sum lacks (either line), not replaced by a directory,
+    not matched by GONOSUMDB (go env reports GOPRIVATE's value when it is unset); None
+    without a go.mod."""
+    mod = facts.project.gomod
+    if mod is None or facts.gosum is None:
+        return None
+    local = {path for path, by_directory in mod.replaced if by_directory}
+    nosumdb = probe.get("GONOSUMDB")
+    out = []
+    for path, version, line in mod.requires:
+        sums = facts.gosum.get((path, version))
+        if sums and sums["zip"] and sums["mod"]:
+            continue
+        if path in local or match_prefix_patterns(nosumdb, path):
+            continue
+        out.append((path, version, line))
+    return out
+
+
+def _private(facts, ctx, probe, path):
+    """Why a module path looks private, or None."""
+    host = path.split("/", 1)[0].lower()
+    if match_prefix_patterns(probe.get("GONOPROXY"), path):
+        return "GONOPROXY=%s names it (go fetches it directly, not through the proxy)" % (
+            probe.get("GONOPROXY"))
+    netrc = facts.netrc(ctx)
+    if netrc is not None and host in [m.lower() for m in netrc[2]]:
+        return "%s has credentials for %s" % (netrc[0], host)
+    if host.endswith(_PRIVATE_SUFFIXES) or re.match(r"^[\d.]+(:\d+)?$", host):
+        return "%s is not a public DNS name" % host
+    return None
+
+
+def _pattern(path):
+    """The GONOSUMDB pattern for a module: its host, or host/owner on a public code host."""
+    parts = path.split("/")
+    return "/".join(parts[:2]) if parts[0] in _CODE_HOSTS and len(parts) > 1 else parts[0]
+
+
+def _base(probe, route):
+    """The URL go reads lookups from, when it is known without asking: the route probed,
+    or GOPROXY's first entry being direct/off (the database itself) or proxy.golang.org
+    (which serves sum.golang.org); else None."""
+    if route is not None and route.base:
+        return route.base
+    name = probe.get("GOSUMDB") or "sum.golang.org"
+    if " " in name:
+        return name.split()[1].rstrip("/")
+    entries = proxy_entries(probe.get("GOPROXY"))
+    first = entries[0][0] if entries else "direct"
+    if first in ("direct", "off"):
+        return "https://" + name.split("+")[0]
+    if first.rstrip("/") == "https://proxy.golang.org" and name == "sum.golang.org":
+        return "https://proxy.golang.org/sumdb/sum.golang.org"
+    return None
+
+
+def _private_finding(facts, ctx, probe, private):
+    (path, version, line), why = private[0]
+    gomod = facts.project.gomod_path
+    pattern = _pattern(path)
+    served = not match_prefix_patterns(probe.get("GONOPROXY"), path)
+    base = _base(probe, facts.sumdb_route(ctx, probe))
+    head = "%s@%s: verifying module: %s@%s: " % (path, version, path, version)
+    predicted = head + ("reading %s/lookup/%s@%s" % (base, path, version) if base else "")
+    others = ", ".join("%s@%s" % (m[0], m[1]) for m, _ in private[1:4])
+    fix = [Action.command(["go", "env", "-w", "GONOSUMDB=%s" % _joined(probe, "GONOSUMDB", pattern)],
+                          description="the checksum database is not asked about %s; GOPROXY "
+                                      "still serves it" % pattern),
+           Action.command(["go", "env", "-w", "GOPRIVATE=%s" % _joined(probe, "GOPRIVATE", pattern)],
+                          description="or, when go fetches it straight from its repository: "
+                                      "GOPRIVATE also sends it around GOPROXY (GONOPROXY)")]
+    if not served:
+        fix.reverse()
+    return _f(
+        "GO-SUMDB-PRIVATE", ctx.severity("error"),
+        "%s looks private (%s) but GONOSUMDB does not cover it: go asks %s about it" % (
+            path, why.split(" (")[0], probe.get("GOSUMDB") or "sum.golang.org"), ctx,
+        subject="%s:%s" % (path, probe.go_real),
+        evidence=[Evidence.file(gomod, "%s %s" % (path, version), line),
+                  Evidence.command(probe.result, "GOSUMDB=%s GONOSUMDB=%s GOPRIVATE=%s "
+                                   "GONOPROXY=%s" % tuple(probe.get(n) for n in (
+                                       "GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GONOPROXY"))),
+                  Evidence.fact("%s is not in go.sum: its first download is verified against "
+                                "the checksum database" % path)] +
+                 ([Evidence.fact("also: %s" % others)] if others else []),
+        why="It looks private: %s.  The checksum database only knows public modules: for "
+            "a private one it answers 404 or 410 Gone and the download fails (go mod download "
+            "and go get say 'verifying go.mod: %s@%s/go.mod: ...').  GONOSUMDB (by default "
+            "GOPRIVATE) names the modules go must not ask it about." % (why, path, version),
+        predicted_error=predicted, fix=fix, references=[PRIVATE_REFERENCE, REFERENCE])
+
+
+def _joined(probe, name, pattern):
+    current = [p for p in (probe.get(name) or "").split(",") if p]
+    return ",".join(current + [pattern]) if pattern not in current else ",".join(current)
+
+
+def _unreachable(facts, ctx, probe, route, pending):
+    failed = route.failed
+    evidence = [Evidence.command(s.result, "%s (%s)" % (
+        ((s.result.text if s.result.ok else s.result.errtext) or "no answer").strip()
+        .split("\n", 1)[0], s.meaning)) for s in route.steps]
+    if route.invalid:
+        evidence = [Evidence.command(probe.result, "GOSUMDB=%s" % probe.get("GOSUMDB"))]
+    text = (failed.result.errtext or failed.result.text or "").strip() if failed else route.invalid
+    target = pending[0] if pending else None
+    predicted = None
+    if target and failed is not None and failed.url.endswith("/latest"):
+        path, version = target[0], target[1]
+        lookup = "%s/lookup/%s@%s" % (route.base, path, version)
+        head = "%s@%s: verifying module: %s@%s: " % (path, version, path, version)
+        if failed.result.ok:  # an answer, not the one go needs
+            predicted = head + "reading %s" % lookup
+        else:
+            predicted = head + 'Get "%s": dial tcp' % lookup
+            host = route.base.split("://", 1)[-1].split("/", 1)[0].split(":")[0]
+            if text.startswith("lookup "):
+                predicted += ": lookup %s" % host
+    # a module that needs the database makes it an error; without one, only a new
+    # dependency (or a toolchain switch, which always verifies) will meet it
+    severity = "error" if pending else "warn"
+    cause = None
+    entries = [e.strip() for e in re.split(r"[,|]", probe.get("GOPROXY")) if e.strip()]
+    if failed is not None and entries and entries[0].startswith(("http://", "https://")) and \
+            failed.url.startswith(entries[0]) and not facts.proxy_reachable(ctx, entries[0]).ok:
+        cause = ("GO-PROXY-UNREACHABLE", entries[0])  # (GO-PROXY's finding, same probe)
+    return _f(
+        "GO-SUMDB-UNREACHABLE", ctx.severity(severity),
+        "the checksum database %s cannot be reached (%s: %s)" % (
+            route.name or probe.get("GOSUMDB"), route.how or "GOSUMDB",
+            text.splitlines()[0] if text else "no answer"), ctx,
+        subject="%s:%s" % (probe.get("GOSUMDB"), probe.get("GOPROXY")),
+        evidence=evidence + ([Evidence.fact("%d required module%s not in go.sum, first %s@%s "
+                                            "(%s line %d)" % (
+                                                len(pending), "s are" if len(pending) > 1 else " is",
+                                                target[0], target[1], facts.project.gomod_path,
+                                                target[2]))] if pending else
+                             [Evidence.fact("go.sum lists every module go.mod requires: builds "
+                                            "work until a new module (or toolchain) is needed")]),
+        why="go checks every module it downloads, and every toolchain, against GOSUMDB.  It "
+            "reaches the database through the first GOPROXY entry that serves "
+            "/sumdb/%s/supported, else directly at https://%s; here that route fails." % (
+                route.name, route.name),
+        predicted_error=predicted,
+        fix=[Action.note("use a GOPROXY that serves the checksum database (its "
+                         "/sumdb/%s/supported answers 200: proxy.golang.org, or an internal "
+                         "Athens/Artifactory/Nexus set to proxy %s); go then never dials %s"
+                         % (route.name, route.name, route.name)),
+             Action.note('or point GOSUMDB at a mirror you can reach: go env -w GOSUMDB="%s '
+                         'https://MIRROR/sumdb/%s"' % (route.name, route.name)),
+             Action.note("or, for private modules only, GONOSUMDB=PATTERN; GOSUMDB=off turns "
+                         "verification off for everything (and toolchain downloads then always "
+                         "fail)")],
+        cause=cause, references=[REFERENCE, "https://go.dev/design/25530-sumdb#proxying-a-"
+                                            "checksum-database"])
+
+
+def _ok_title(gosumdb, pending, route):
+    parts = ["GOSUMDB=%s" % (gosumdb or "(unset)")]
+    if route is not None:
+        parts.append("answers %s" % route.how)
+    if pending is not None:
+        parts.append("%d module%s to verify on first download" % (
+            len(pending), "" if len(pending) == 1 else "s") if pending else
+            "go.sum lists every required module")
+    return "; ".join(parts)

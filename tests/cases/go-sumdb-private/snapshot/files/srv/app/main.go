@@ -1,0 +1,5 @@
+package main
+
+import "git.internal/team/lib"
+
+func main() { lib.Run() }
