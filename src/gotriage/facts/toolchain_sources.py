@@ -82,12 +82,16 @@ class Sources(object):
         return "%d .go files in %d directories under %s" % (len(self.files), self.dirs, self.root)
 
 
-def walk_module(io, root, host=None):
-    """Scan the module at `root` through the layer reader `io` (see the module doc)."""
+def walk_module(io, root, host=None, give_up=None):
+    """Scan the module at `root` through the layer reader `io` (see the module doc).
+    `give_up`: a directory without go.mod is a Go project only if a .go file turns up in
+    its first `give_up` directories (else None: the current directory was $HOME)."""
     sources = Sources(root)
     queue = [root]
     while queue:
         directory = queue.pop(0)
+        if give_up is not None and sources.dirs >= give_up and not sources.files:
+            return None
         if sources.dirs >= MAX_DIRS:
             sources.capped = "the first %d directories" % MAX_DIRS
             break

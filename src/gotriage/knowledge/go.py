@@ -63,8 +63,8 @@ FEATURES = {
     "go-env-file-in-goroot": ((1, 21), "$GOROOT/go.env defaults", "https://go.dev/doc/go1.21#tools"),
     "range-int": ((1, 22), "range over an integer (for i := range 10)",
                   "https://go.dev/doc/go1.22#language"),
-    "range-func": ((1, 23), "range over a function (iterators: range seq, range "
-                            "maps.Keys(m))", "https://go.dev/doc/go1.23#language"),
+    "range-func": ((1, 23), "range over a function (an iterator: range seq, "
+                            "maps.Keys(m)...)", "https://go.dev/doc/go1.23#language"),
     "strings-seq": ((1, 24), "the iterator functions of strings and bytes (Lines, SplitSeq, "
                              "FieldsSeq...)", "https://go.dev/api/go1.24.txt"),
     "generic-alias": ((1, 24), "generic type aliases (type A[T any] = ...)",

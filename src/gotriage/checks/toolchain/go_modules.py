@@ -7,6 +7,7 @@ from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge.go import REFERENCES, gopath_is_goroot_warning
+from gotriage.parsers.goenv import parse_version
 from gotriage.quoting import shell_word
 
 
@@ -43,10 +44,19 @@ from gotriage.quoting import shell_word
         "$GOFLAGS: non-flag`.",
         "GOFLAGS and where it is set",
         "unset GOFLAGS or write it as -flag=value words."),
+    "GO-MODULES-GOPATH-MODE": (
+        "go works in GOPATH mode here (GO111MODULE=off; GO111MODULE=auto without go.mod; a "
+        "Go before 1.11) and the project is not where GOPATH mode looks for it: an import "
+        "(the project's own packages, a dependency) is in no $GOROOT/src or $GOPATH/src "
+        "directory, `cannot find package \"...\" in any of: ...`.",
+        "the import (file:line), the directories go looks in, and what put go in GOPATH mode",
+        "module mode: unset GO111MODULE (with `go mod init` where go.mod is missing); or move "
+        "the project to $GOPATH/src/IMPORT/PATH."),
 })
 def modules(facts):
     """GO111MODULE, GOPATH, GOFLAGS in each context, and the project's go.mod."""
     results = []
+    gopath_modes = []
     project = facts.project
     # Settings are read from the environment and go env file, so they are judged even when
     # `go env` itself fails because of them (GO-PROBE-FAILED then has the message).
@@ -122,7 +132,12 @@ def modules(facts):
                 why="-mod=vendor builds only from vendor/; without it dependencies are not found.",
                 fix=[Action.command(["go", "mod", "vendor"], description="in %s" % module_root),
                      _unset_action(ctx, "GOFLAGS", flags_where, facts)]))
-    if project.exists and project.go_files and project.gomod is None:
+        if probe.ok:
+            gopath_modes.append(_gopath_reason(facts, ctx, probe) is not None)
+        results.extend(_gopath_mode(facts, ctx, probe, results))
+    # (where go works in GOPATH mode in every context, it never looks for go.mod)
+    if project.exists and project.go_files and project.gomod is None and not (
+            gopath_modes and all(gopath_modes)):
         results.append(_f(
             "GO-MODULES-NO-GOMOD", "warn", "%s has Go files but no go.mod" % project.directory,
             subject=project.directory,
@@ -148,6 +163,145 @@ def modules(facts):
 
 
 _MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~][A-Za-z0-9._~-]*$")
+
+
+def _gopath_reason(facts, ctx, probe):
+    """Why go works in GOPATH mode in ctx, or None when it uses modules: (reason, the
+    GO-MODULES-OFF finding's key or None).  As cmd/go decides: off always; auto (or,
+    before Go 1.16, unset) only without a go.mod, and in Go 1.11 and 1.12 also inside
+    GOPATH/src; before Go 1.11 there are no modules."""
+    value, where = facts.setting(ctx, "GO111MODULE")
+    mode = (value or "").strip()
+    version = parse_version(probe.version)
+    if version is None:
+        return None
+    if version[:2] < (1, 11):
+        return "%s predates modules (Go 1.11)" % probe.version, None
+    if mode == "off":
+        return "GO111MODULE=off", ("GO-MODULES-OFF", "off@%s" % where)
+    if mode == "on" or (mode == "" and version[:2] >= (1, 16)):
+        return None
+    gomod = facts.project.gomod_path
+    shown = "GO111MODULE=%s" % mode if mode else "GO111MODULE unset (auto before Go 1.16)"
+    if gomod is None:
+        return "%s and no go.mod" % shown, None
+    if version[:2] < (1, 13) and any(
+            facts.project.directory.startswith(posixpath.join(p, "src") + "/")
+            for p in probe.get("GOPATH").split(":") if p):
+        return "%s inside GOPATH/src (%s)" % (shown, probe.version), None
+    return None
+
+
+def _gopath_mode(facts, ctx, probe, results):
+    """GO-MODULES-GOPATH-MODE: in GOPATH mode, the first import of the project's sources
+    that go finds neither in $GOROOT/src nor in any $GOPATH/src (nor, inside GOPATH, in a
+    vendor directory), with what go prints (measured with go1.19.8, 1.21.13, 1.27.3)."""
+    if not probe.ok:
+        return []
+    reason = _gopath_reason(facts, ctx, probe)
+    sources = facts.sources if reason else None
+    if sources is None:
+        return []
+    goroot = probe.get("GOROOT")
+    gopath = [p for p in probe.get("GOPATH").split(":") if p.startswith("/")]
+    checked = set()
+    for f, imp in sources.imports():
+        if f.test or imp.path in checked or imp.path == "C":
+            continue
+        checked.add(imp.path)
+        if len(checked) > 200:
+            break
+        if any(facts.gopath_package(root, imp.path) for root in [goroot] + gopath):
+            continue
+        if _vendored(facts, sources.root, gopath, imp.path):
+            continue
+        relative = posixpath.relpath(f.path, facts.project.directory)
+        looked = ["\t%s/src/%s (from $GOROOT)" % (goroot, imp.path)] + [
+            "\t%s/src/%s%s" % (root, imp.path, " (from $GOPATH)" if n == 0 else "")
+            for n, root in enumerate(gopath)]
+        predicted = '%s:%d:%d: cannot find package "%s" in any of:\n%s' % (
+            relative, imp.line, imp.column, imp.path, "\n".join(looked))
+        text, cause = reason
+        own = _own_import_path(facts, sources, imp.path)
+        off = [r for r in results if cause and (r.id, r.subject) == cause]
+        for r in off:  # GO111MODULE=off is no longer a habit to drop: it breaks this build
+            r.severity = ctx.severity("error")
+        return [_f(
+            "GO-MODULES-GOPATH-MODE", ctx.severity("error"),
+            "GOPATH mode (%s) cannot find package %s" % (text, imp.path), ctx,
+            subject="%s:%s" % (imp.path, probe.go_real),
+            evidence=[Evidence.file(f.path, 'import "%s"' % imp.path, imp.line),
+                      Evidence.command(probe.result, "GOPATH=%s GOROOT=%s" % (
+                          probe.get("GOPATH"), goroot)),
+                      Evidence.fact("%s is not under %s" % (sources.root, " or ".join(
+                          posixpath.join(p, "src", own) for p in gopath))) if own else
+                      Evidence.fact("%s is in no GOPATH src directory%s" % (
+                          imp.path, " nor in %s/vendor" % sources.root
+                          if _in_gopath(sources.root, gopath) else ""))],
+            why="In GOPATH mode go ignores go.mod and looks for every import in $GOROOT/src "
+                "and $GOPATH/src only; %s is in neither%s." % (
+                    imp.path, " (it is the project's own package: the project is not at "
+                              "$GOPATH/src/%s)" % own if own else ""),
+            predicted_error=predicted,
+            fix=_gopath_fixes(facts, ctx, probe, reason, own, gopath),
+            cause=cause if off else None,
+            references=[REFERENCES["modules"], "https://go.dev/wiki/GOPATH"])]
+    return []
+
+
+def _in_gopath(root, gopath):
+    """The import path of `root` when it is inside a $GOPATH/src, else None."""
+    for entry in gopath:
+        src = posixpath.join(entry, "src") + "/"
+        if root.startswith(src):
+            return root[len(src):]
+    return None
+
+
+def _vendored(facts, root, gopath, path):
+    """Inside $GOPATH/src, a vendor directory at the project's root serves imports too."""
+    return _in_gopath(root, gopath) is not None and facts.gopath_package(root, path, vendor=True)
+
+
+def _own_import_path(facts, sources, path):
+    """The project's import path when `path` is one of its own packages: go.mod's module
+    path, or `path` less the project subdirectory it names (example.com/app/util and a
+    util/ directory: example.com/app)."""
+    mod = facts.project.gomod
+    if mod is not None and mod.module and (path == mod.module or path.startswith(mod.module + "/")):
+        return mod.module
+    directories = {posixpath.dirname(f.relative) for f in sources.files}
+    for sub in sorted(directories, key=len, reverse=True):
+        if sub and sub != "." and path.endswith("/" + sub):
+            return path[:-len(sub) - 1]
+    return None
+
+
+def _gopath_fixes(facts, ctx, probe, reason, own, gopath):
+    text, cause = reason
+    fixes = []
+    version = parse_version(probe.version)
+    if version[:2] < (1, 11):
+        fixes.append(Action.note("install a Go with modules (1.16 or newer builds in module mode "
+                                 "by default): https://go.dev/dl/"))
+    elif cause is not None:
+        value, where = facts.setting(ctx, "GO111MODULE")
+        fixes.append(_unset_action(ctx, "GO111MODULE", where, facts))
+    else:
+        fixes.append(Action.note("build in module mode: GO111MODULE=on (or unset it with Go "
+                                 "1.16 and later)"))
+    if facts.project.gomod is None and version[:2] >= (1, 11):
+        path = own or _in_gopath(facts.sources.root, gopath) or "IMPORT/PATH"
+        fixes.append(Action.command(["go", "mod", "init", path],
+                                    description="in %s: modules need a go.mod, then go mod tidy"
+                                    % facts.project.directory))
+    if own and gopath:
+        target = posixpath.join(gopath[0], "src", own)
+        fixes.append(Action.note("or keep GOPATH mode and move the project where it looks: "
+                                 "mkdir -p %s && mv %s %s" % (
+                                     shell_word(posixpath.dirname(target)),
+                                     shell_word(facts.sources.root), shell_word(target))))
+    return fixes
 
 
 def _mod_init_fix(directory):

@@ -98,10 +98,13 @@ def _platform(probe):
         "the go.mod line",
         "install Go 1.21 or newer, or write `go 1.N` and drop the toolchain line."),
     "GO-VERSION-FEATURE": (
-        "The project uses a feature newer than the local Go: //go:embed in its sources, or "
-        "`go install pkg@version` in its Makefile or scripts (both need Go 1.16).",
-        "the source, Makefile or script line",
-        "install a newer Go."),
+        "A package of the module (any directory, not only the top one) uses a language "
+        "feature or standard package newer than the local Go (//go:embed 1.16, generics "
+        "1.18, min/max/clear 1.21, range over int 1.22, range over func 1.23, slices 1.21, "
+        "iter 1.23...), or its Makefile or scripts run `go install pkg@version` (1.16).",
+        "the file:line:column of its first use, the release that brought it and its release "
+        "notes",
+        "install that Go release or newer (one release that meets every need)."),
     "GO-VERSION-TOOLCHAIN-PINNED": (
         "GOTOOLCHAIN=goVERSION names another release than the local Go: every go command "
         "switches to it, downloading it through GOPROXY, which fails offline (`toolchain not "
@@ -293,8 +296,11 @@ def _feature_findings(facts, ctx, probe, local):
             keep("import:" + imp.path, STD_PACKAGES[imp.path], f, imp.line, imp.column,
                  'import "%s"' % imp.path)
     results = []
+    # the newest release first; of one release, imports first (go loads packages before
+    # it compiles them, so their error is the one printed)
     for key, (need, f, line, column, text, count) in sorted(
-            first.items(), key=lambda kv: (kv[1][0], kv[0]), reverse=True):
+            first.items(), key=lambda kv: (kv[1][0], kv[0].startswith("import:"), kv[0]),
+            reverse=True):
         version = "%d.%d" % need
         if key.startswith("import:"):
             what = "the standard package %s" % key[7:]
@@ -355,8 +361,8 @@ def _fold_features(results):
     """go reads go.mod before it compiles: where go.mod already stops it (or asks for a
     newer Go), the features that need that Go are folded under that finding (the doctor
     view shows them beneath it, as one problem)."""
-    first = next((f for f in results if f.id in ("GO-VERSION-SYNTAX", "GO-VERSION-GOMOD-NEWER")),
-                 None)
+    first = next((f for f in results if f.id in ("GO-VERSION-SYNTAX", "GO-VERSION-GOMOD-NEWER")
+                  and f.severity == "error"), None)
     for f in results:
         if first is not None and f.id == "GO-VERSION-FEATURE" and f.cause is None:
             f.cause = (first.id, first.subject)

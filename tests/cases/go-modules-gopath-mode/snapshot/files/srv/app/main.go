@@ -1,0 +1,9 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/app/util"
+)
+
+func main() { fmt.Println(util.Name) }

@@ -1,0 +1,5 @@
+package main
+
+import "example.com/app/internal/cache"
+
+func main() { cache.Dump() }
