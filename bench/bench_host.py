@@ -15,7 +15,9 @@ The target is `check` at 0.5 s median or less.  Prints each command's median, mi
 max with the number of runs, the load average after each run (range), and the ratio
 lynis / check.  --profile adds where check's time goes: `python -X importtime` (the
 imports, summed per top-level package of gotriage) and cProfile's functions with the
-most cumulative time, each from one more run.  Bytecode is cached (bench/_common.py).
+most cumulative time, each from one more run.  --layers N adds `check --layer L --json`
+for each layer, N runs each, interleaved (what each layer costs alone, start-up included,
+and `gotriage --version` for the start-up alone).  Bytecode is cached (bench/_common.py).
 Standard library only; Python 3.6+.
 """
 
@@ -90,6 +92,8 @@ def main(argv=None):
     parser.add_argument("--lynis-runs", type=int, default=3, help="runs of lynis (3)")
     parser.add_argument("--profile", action="store_true",
                         help="also: where check's time goes (importtime, cProfile)")
+    parser.add_argument("--layers", type=int, default=0, metavar="N",
+                        help="also: each layer alone, N runs each, interleaved")
     args = parser.parse_args(argv)
     python = os.path.join(VENV_BIN, "python3")
     _common.as_users_run(python)
@@ -114,16 +118,17 @@ def main(argv=None):
             times[label].append(run_once(argv_))
             loads[label].append(float(_common.loadavg().split()[0]))
             sys.stderr.write("%s: %.2f s\n" % (label, times[label][-1]))
-    sys.stdout.write("| command | runs | median | min | max | load average (1 min) after the runs |\n")
-    sys.stdout.write("|---|---|---|---|---|---|\n")
-    medians = {}
-    for label, t in times.items():
-        medians[label] = statistics.median(t)
-        sys.stdout.write("| `%s` | %d | %.2f s | %.2f s | %.2f s | %.1f-%.1f |\n" % (
-            label, len(t), medians[label], min(t), max(t), min(loads[label]), max(loads[label])))
-    check = medians[commands[0][0]]
-    sys.stdout.write("lynis / check (medians): %.0fx; check against the 0.5 s target: %+.2f s\n" % (
-        medians[commands[1][0]] / check, check - 0.5))
+    if args.runs and args.lynis_runs:
+        sys.stdout.write("| command | runs | median | min | max | load average (1 min) after the runs |\n")
+        sys.stdout.write("|---|---|---|---|---|---|\n")
+        medians = {}
+        for label, t in times.items():
+            medians[label] = statistics.median(t)
+            sys.stdout.write("| `%s` | %d | %.2f s | %.2f s | %.2f s | %.1f-%.1f |\n" % (
+                label, len(t), medians[label], min(t), max(t), min(loads[label]), max(loads[label])))
+        check = medians[commands[0][0]]
+        sys.stdout.write("lynis / check (medians): %.0fx; check against the 0.5 s target: %+.2f s\n" % (
+            medians[commands[1][0]] / check, check - 0.5))
     if args.profile:
         total, own = importtime(python)
         ours = sum(v for k, v in own.items() if k.startswith("gotriage"))
@@ -133,6 +138,20 @@ def main(argv=None):
             sys.stdout.write("  %6.1f ms  %s\n" % (us / 1e3, name))
         sys.stdout.write("cProfile, one run of check --json, by cumulative time:\n")
         sys.stdout.write(profile(python))
+    if args.layers:
+        script = os.path.join(VENV_BIN, "gotriage")
+        layers = ["toolchain", "system", "packages", "selinux", "firewall", "service"]
+        each = [("--version", [script, "--version"])] + [
+            (layer, [script, "check", "--layer", layer, "--json"]) for layer in layers]
+        ltimes = {label: [] for label, _ in each}
+        for _ in range(args.layers):
+            for label, argv_ in each:
+                ltimes[label].append(run_once(argv_))
+        sys.stdout.write("each layer alone, whole processes, n=%d each, interleaved (load average "
+                         "%s at the end):\n" % (args.layers, _common.loadavg()))
+        for label, t in ltimes.items():
+            sys.stdout.write("  %-12s median %6.2f s  (min %.2f, max %.2f)\n" % (
+                label, statistics.median(t), min(t), max(t)))
     sys.stdout.write("load average at the end: %s\n" % _common.loadavg())
     return 0
 
