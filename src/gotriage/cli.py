@@ -85,7 +85,8 @@ def _add_host_options(p, layers):
     _add_deadline_option(p)
     p.add_argument("--network", action="store_true",
                    help="allow bounded network probes (a TCP connection to the configured "
-                        "GOPROXY; the gpgkey= URLs of enabled repositories, fetched with curl); "
+                        "GOPROXY and the GETs that find its checksum database; the gpgkey= "
+                        "URLs of enabled repositories, fetched with curl); "
                         "off by default: air-gapped hosts are the norm")
 
 
