@@ -342,3 +342,23 @@ def test_a_listing_without_attributes_gives_no_answer_rather_than_half_of_one(tm
     facts, _scan, _explained = analyse(host, [_fake_log(tmp_path)])
     assert "sesearch" not in host.runs
     assert facts.sesearch("ftpd_t", "file", "lock") is None
+
+
+def test_the_questions_foreseen_are_every_question_explain_asks(tmp_path):
+    """SELinuxFacts.questions runs only the analyzers that ask sesearch: explain, with
+    every analyzer and the review, asks nothing else (on every real log, and the log of
+    many domains)."""
+    from gotriage.selinux.analyzers import View, explain
+
+    logs = [os.path.join(SEL, n) for n in sorted(os.listdir(SEL)) if n.endswith(".log")]
+    facts = SELinuxFacts(LiveHost(), logs + [write_many(tmp_path)], use_tools=False)
+    denials = sorted(facts.scan.distinct(), key=lambda d: (-d.count, d.index))
+    labels = {d.path: "system_u:object_r:bin_t:s0" for d in denials[::7] if d.path}
+    foreseen, _ports = facts.questions(denials, labels)
+    asked = []
+    view = View(facts.booleans, facts.fcontexts, None,
+                lambda *q: asked.append(q) if q not in asked else None, facts.policy_name,
+                labels=labels, local_ports=lambda: None)
+    for denial in denials:
+        explain(denial, view)
+    assert len(asked) > 40 and sorted(asked) == sorted(foreseen)

@@ -30,7 +30,7 @@ from gotriage.parsers.audit2why import parse_audit2why
 from gotriage.parsers.seinfo import parse_seinfo_listing
 from gotriage.parsers.sesearch import parse_sesearch_allow
 from gotriage.selinux import logread
-from gotriage.selinux.analyzers import ANALYZERS, LABEL_CLASSES, View
+from gotriage.selinux.analyzers import LABEL_CLASSES, View, file_label, port
 from gotriage.selinux.fcontext import FileContexts, parse_file_contexts
 
 SELINUXFS = "/sys/fs/selinux"
@@ -424,9 +424,10 @@ class SELinuxFacts(Facts):
 
     def questions(self, denials, labels):
         """The (stype, tclass, perm) the analyzers will ask sesearch about `denials`, found
-        by running them on a view whose sesearch only takes note (what they ask depends on
-        the denial and the expected labels, never on an earlier answer); and whether one
-        will want the user's own port labels."""
+        by running those that ask it (file_label, port) on a view whose sesearch only takes
+        note (what they ask depends on the denial and the expected labels, never on an
+        earlier answer); and whether one will want the user's own port labels.  A question
+        another analyzer asks later is still answered, in a run of its own."""
         asked, ports = [], []
 
         def note(stype, tclass, perm):
@@ -440,7 +441,7 @@ class SELinuxFacts(Facts):
         dry = View(self.booleans, self.fcontexts, None, note, self.policy_name, labels=labels,
                    local_ports=local_ports)
         for denial in denials:
-            for analyzer in ANALYZERS:
+            for analyzer in (file_label, port):
                 analyzer(denial, dry)
         return asked, bool(ports)
 
