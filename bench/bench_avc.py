@@ -331,6 +331,8 @@ def main():
                         help="comma-separated, of: default (gotriage avc LOG), tools (--tools), "
                              "raw (--raw-rules), audit2allow")
     parser.add_argument("--policy", default=None)
+    parser.add_argument("--src", default=os.path.join(ROOT, "src"),
+                        help="the gotriage to measure (another tree's src/, e.g. before a change)")
     parser.add_argument("--tool-costs", action="store_true",
                         help="also measure each SELinux tool `avc --tools` runs, alone")
     parser.add_argument("--no-audit2allow", action="store_true", help="the same as leaving "
@@ -338,8 +340,8 @@ def main():
     args = parser.parse_args()
     commands = [c for c in args.commands.split(",") if c]
     helptext = subprocess.run([sys.executable, "-m", "gotriage", "avc", "--help"],
-                              stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=os.path.join(
-                                  ROOT, "src"))).stdout.decode()
+                              stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=args.src)
+                              ).stdout.decode()
     if "tools" in commands and "--tools" not in helptext:
         commands.remove("tools")  # a gotriage without the option asks its tools anyway
     if args.no_audit2allow and "audit2allow" in commands:
@@ -348,15 +350,15 @@ def main():
                                  for n in os.listdir("/etc/selinux/default/policy")), default=None)
     cache = os.path.join(ROOT, ".cache", "bench")
     os.makedirs(cache, exist_ok=True)
-    os.environ["PYTHONPATH"] = os.path.join(ROOT, "src")
+    os.environ["PYTHONPATH"] = args.src
     # as on a host, bytecode is cached (a sandbox may set PYTHONDONTWRITEBYTECODE, which
     # would add the compilation of every module to each run); one warm-up run writes it
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "gotriage", "--version"], stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, "-m", "gotriage", "avc", os.devnull, "--raw-rules"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print("python %s, policy %s, %d MB logs, %d runs, interleaved: %s" % (
-        sys.version.split()[0], policy, args.size_mb, args.runs, ", ".join(commands)))
+    print("python %s, gotriage from %s, policy %s, %d MB logs, %d runs, interleaved: %s" % (
+        sys.version.split()[0], args.src, policy, args.size_mb, args.runs, ", ".join(commands)))
     rows = []
     for shape in args.shapes.split(","):
         rows.extend(bench_shape(shape, args, commands, cache, policy))
