@@ -80,7 +80,7 @@ def sys_kernel_too_old(directory):
       "alice's login limits: a limits.conf rule caps open files at 1024 (hard) and "
       "processes at 512, and one line pam_limits cannot read.",
       HAND_BUILT + "; limits.d/20-nproc.conf is the file EL ships (pam)",
-      SYSTEM, ["SYS-LIMITS-BAD-LINE", "SYS-LIMITS-NOFILE", "SYS-LIMITS-NPROC"])
+      SYSTEM, ["SYS-DISTRO-OLD-MINOR", "SYS-LIMITS-BAD-LINE", "SYS-LIMITS-NOFILE", "SYS-LIMITS-NPROC"])
 def sys_limits(directory):
     s = rocky10(identity=ALICE, environ={"PATH": "/usr/local/bin:/usr/bin:/bin",
                                          "HOME": "/home/alice", "LANG": "C.UTF-8"})
@@ -95,7 +95,7 @@ def sys_limits(directory):
 @case("sys-modules-missing",
       "nf_conntrack is neither loaded, built in nor in modules.dep of the running kernel "
       "(kernel-modules-core not installed for it).",
-      HAND_BUILT, SYSTEM, ["SYS-MODULES-MISSING"])
+      HAND_BUILT, SYSTEM, ["SYS-DISTRO-OLD-MINOR", "SYS-MODULES-MISSING"])
 def sys_modules_missing(directory):
     s = rocky10()
     s.file("/proc/modules", "xfs 2306048 2 - Live 0xffffffffc0d9e000\n")
@@ -108,7 +108,7 @@ def sys_modules_missing(directory):
 @case("sys-modules-merged-conntrack-full",
       "A modules-load.d file from an EL7 script still loads nf_conntrack_ipv4 (merged into "
       "nf_conntrack), and the conntrack table is 91% full.",
-      HAND_BUILT, SYSTEM, ["SYS-MODULES-CONNTRACK-FULL", "SYS-MODULES-MERGED"])
+      HAND_BUILT, SYSTEM, ["SYS-DISTRO-OLD-MINOR", "SYS-MODULES-CONNTRACK-FULL", "SYS-MODULES-MERGED"])
 def sys_modules_merged(directory):
     s = rocky10()
     s.file("/etc/modules-load.d/firewall.conf", "# loaded by the old provisioning script\n"
@@ -122,7 +122,7 @@ def sys_modules_merged(directory):
       "`getconf GNU_LIBC_VERSION` never answers (a wrapper in its place waits): the glibc "
       "version is the release's, and the verdict resting on it is marked unconfirmed.",
       HAND_BUILT + "; the hangs recorded as collect records a command it killed",
-      SYSTEM, ["SYS-INPUT-HUNG"])
+      SYSTEM, ["SYS-DISTRO-OLD-MINOR", "SYS-INPUT-HUNG"])
 def sys_input_hung(directory):
     s = el_host("rocky-10.0", "app10")
     s.file("/proc/sys/kernel/osrelease", ROCKY10_KERNEL + "\n")

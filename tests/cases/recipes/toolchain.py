@@ -65,7 +65,8 @@ data_case(
     "tests/data/snapshots/el8-old-go (tests/data/snapshots/make_el_snapshots.py)",
     ["check", "--root", "{data}/snapshots/el8-old-go", "--project", "/srv/app"],
     # (no GO-VERSION-GOMOD-NEWER "only warns": this go cannot read go.mod at all)
-    ["GO-CGO-NO-CC", "GO-PROXY-SUMDB-OFF", "GO-VERSION-FEATURE", "GO-VERSION-SYNTAX"])
+    ["GO-CGO-NO-CC", "GO-PROXY-SUMDB-OFF", "GO-VERSION-FEATURE", "GO-VERSION-SYNTAX",
+     "SYS-DISTRO-OLD-MINOR"])
 data_case(
     "el9-goroot-envfile",
     "Rocky 9 developer box (the README's sample): GOROOT in alice's go env file, the older "
@@ -73,7 +74,7 @@ data_case(
     "tests/data/snapshots/el9-goroot-envfile (tests/data/snapshots/make_el_snapshots.py)",
     ["check", "--root", "{data}/snapshots/el9-goroot-envfile", "--project", "/home/alice"],
     ["GO-CACHE-NOT-WRITABLE", "GO-CGO-NO-CC", "GO-ENVFILE-GOROOT", "GO-PATH-SHADOWED",
-     "GO-ROOT-MISMATCH"])
+     "GO-ROOT-MISMATCH", "SYS-DISTRO-OLD-MINOR"])
 
 
 # -- installs ----------------------------------------------------------------------------
