@@ -175,6 +175,9 @@ REQUIREMENTS = [
     tool("nft", "nftables", "firewall_testbed, test_firewall_live: the live ruleset"),
     tool("iptables-legacy", "iptables", "test_firewall_live: legacy rules beside nftables"),
     tool("iptables-nft", "iptables", "test_firewall_live: iptables-nft rules"),
+    # an alternatives link (dpkg owns where it points): iptables' postinst makes it
+    tool("iptables-save", "iptables", "docker_testbed: read the NAT rules dockerd wrote "
+         "(tests/record_docker_scenarios.py)", path="/usr/sbin/xtables-nft-multi"),
     tool("ip6tables-legacy", "iptables", "firewall_testbed: clean legacy IPv6 rules"),
     tool("ipset", "ipset", "firewalld's ipsets (test_firewall_live)"),
     tool("firewalld", "firewalld", "firewall_testbed: a real firewalld in a namespace"),
