@@ -126,3 +126,19 @@ def test_a_third_party_import_missing_from_gopath(tmp_path, home, toolchains):
     assert "github.com/pkg/errors" in f["title"]
     for line in f["predicted_error"].splitlines():
         assert line in out, (line, out)
+
+
+def test_a_home_directory_is_not_walked_into_its_module_cache(tmp_path):
+    """Run from $HOME in GOPATH mode: its Go sources are the project's, never the module
+    cache's ($HOME/go/pkg/mod holds other modules)."""
+    from gotriage.facts.toolchain import ToolchainFacts
+    from gotriage.host.live import LiveHost
+
+    home = tmp_path / "home"
+    (home / "go" / "pkg" / "mod" / "example.com" / "m@v1.0.0").mkdir(parents=True)
+    (home / "go" / "pkg" / "mod" / "example.com" / "m@v1.0.0" / "m.go").write_text("package m\n")
+    (home / "tools" / "cmd" / "tool").mkdir(parents=True)
+    (home / "tools" / "cmd" / "tool" / "main.go").write_text("package main\n")
+    facts = ToolchainFacts(LiveHost(), project_dir=str(home))
+    assert facts.sources is None  # no module: nothing to hold against the local Go
+    assert [f.relative for f in facts.gopath_sources.files] == ["tools/cmd/tool/main.go"]

@@ -267,3 +267,68 @@ def test_which_proxy_go_uses(env, url, proxy):
     from gotriage.facts.toolchain_sumdb import proxy_for
 
     assert proxy_for(env, url) == proxy
+
+
+# -- the live GET (host/httpget.py) ---------------------------------------------------------
+def test_http_get_follows_a_redirect_and_keeps_the_status():
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from gotriage.host.httpget import http_get
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/a":
+                self.send_response(302)
+                self.send_header("Location", "/b")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = b"tree head\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = "http://127.0.0.1:%d/a" % server.server_address[1]
+        result = http_get(url, timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    assert result.ok and result.argv == ["http-get", url]
+    assert result.text == "200 OK\ntree head\n"
+
+
+def test_http_get_of_a_server_that_never_answers_is_a_timeout():
+    import socket
+
+    from gotriage.host.httpget import http_get
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # the kernel completes the connection; nobody ever answers
+    try:
+        result = http_get("http://127.0.0.1:%d/latest" % silent.getsockname()[1], timeout=0.5)
+    finally:
+        silent.close()
+    assert result.error == "timeout" and not result.ok
+    assert "i/o timeout" in result.errtext or "no answer" in result.errtext
+
+
+def test_http_get_refused_and_the_proxy_in_its_argv():
+    from gotriage.host.httpget import http_get
+
+    port = _closed_port()
+    result = http_get("http://sum.example/latest", proxy="http://user:pw@127.0.0.1:%d" % port,
+                      timeout=2)
+    assert result.returncode == 1 and "connection refused" in result.errtext
+    assert result.argv == ["http-get", "http://sum.example/latest", "--proxy",
+                           "http://127.0.0.1:%d" % port]

@@ -416,16 +416,27 @@ class ToolchainFacts(Facts):
     @property
     def sources(self):
         """The Go sources of the project's module, every package of it, bounded
-        (facts/toolchain_sources.py); None without a Go project.  Read only when a check
-        asks (a local Go older than a feature, GOPATH mode)."""
+        (facts/toolchain_sources.py); None without a module (go.mod, or .go files in the
+        project directory).  Read only when a check asks (a local Go older than a
+        feature)."""
+        return self._sources(gopath=False)
+
+    @property
+    def gopath_sources(self):
+        """The same for GOPATH mode, where a project has no go.mod and its packages may all
+        be below its directory (cmd/tool/main.go): a Go project if its first directories
+        hold .go files."""
+        return self._sources(gopath=True)
+
+    def _sources(self, gopath):
         def compute():
             project = self.project
+            give_up = None
             if project.gomod_path:
-                root, give_up = posixpath.dirname(project.gomod_path), None
-            elif project.exists:
-                # without go.mod (GOPATH-era code: cmd/tool/main.go), a Go project only if
-                # its first directories hold .go files
-                root, give_up = project.directory, None if project.go_files else 30
+                root = posixpath.dirname(project.gomod_path)
+            elif project.exists and (project.go_files or gopath):
+                root = project.directory
+                give_up = None if project.go_files else 30
             else:
                 return None
             sources = walk_module(self.io, root, self.host, give_up)
@@ -433,7 +444,8 @@ class ToolchainFacts(Facts):
                 self.note("Go sources of %s: gotriage read only %s (its cap), so a newer "
                           "feature or an import past them is not seen" % (root, sources.capped))
             return sources
-        return self._memo("sources", compute)
+        key = "sources" if self.project.gomod_path or self.project.go_files else ("sources", gopath)
+        return self._memo(key, compute)
 
     def gopath_package(self, root, path, vendor=False):
         """Whether GOPATH mode finds the package `path` under `root`: $GOROOT/src/PATH,

@@ -5,7 +5,8 @@ module-entry, go-source); facts/toolchain.py asks for it only when a check needs
 
 Walked like go walks a module: from the directory of go.mod (or the project directory
 when there is none) into every subdirectory but vendor/, testdata/, the ones go ignores
-(names starting with . or _) and nested modules (a directory with its own go.mod).  A
+(names starting with . or _), nested modules (a directory with its own go.mod) and
+node_modules/; a directory without go.mod is not walked into a module cache (pkg/mod).  A
 file for another GOOS (name_windows.go) is left out; the build constraint of the others
 is kept, for the checks to judge against each Go release.
 """
@@ -98,8 +99,10 @@ def walk_module(io, root, host=None, give_up=None):
         sources.dirs += 1
         names = sorted(io.try_listdir("module-dir", dir=directory))
         for name in names:
-            if name.startswith((".", "_")) or name in ("vendor", "testdata"):
+            if name.startswith((".", "_")) or name in ("vendor", "testdata", "node_modules"):
                 continue
+            if give_up is not None and name == "mod" and posixpath.basename(directory) == "pkg":
+                continue  # GOPATH's module cache ($HOME/go/pkg/mod): not this project
             if name.endswith(".go"):
                 if for_other_os(name):
                     continue

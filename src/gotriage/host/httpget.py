@@ -2,7 +2,8 @@
 database's route, as go finds it (GOPROXY/sumdb/NAME/supported, then NAME/latest).
 
 Standard library only (http.client, ssl with the system's CA bundle), at most a few
-redirects, the body cut at 1 KB, every socket operation bounded by the timeout.  The
+redirects, the body cut at 1 KB, the whole of it (redirects included) bounded by the
+timeout.  The
 result is a CommandResult of the pseudo-command ["http-get", url] so that a snapshot
 records and replays it: stdout "STATUS REASON\\n" and the body's start, or stderr in go's
 words where it can ("lookup HOST: ...", "connect: connection refused", "i/o timeout").
@@ -61,8 +62,12 @@ def _get(url, proxy, timeout):
     import socket
     import ssl
 
+    deadline = time.monotonic() + timeout  # for the whole GET, redirects included
     for _ in range(MAX_REDIRECTS + 1):
-        conn, host, port, path = _connection(url, proxy, timeout)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _Failure("no answer in %g s" % timeout, "timeout")
+        conn, host, port, path = _connection(url, proxy, left)
         try:
             conn.request("GET", path, headers={"User-Agent": "gotriage (--network)"})
             response = conn.getresponse()

@@ -199,7 +199,7 @@ def _gopath_mode(facts, ctx, probe, results):
     if not probe.ok:
         return []
     reason = _gopath_reason(facts, ctx, probe)
-    sources = facts.sources if reason else None
+    sources = facts.gopath_sources if reason else None
     if sources is None:
         return []
     goroot = probe.get("GOROOT")
@@ -291,7 +291,7 @@ def _gopath_fixes(facts, ctx, probe, reason, own, gopath):
         fixes.append(Action.note("build in module mode: GO111MODULE=on (or unset it with Go "
                                  "1.16 and later)"))
     if facts.project.gomod is None and version[:2] >= (1, 11):
-        path = own or _in_gopath(facts.sources.root, gopath) or "IMPORT/PATH"
+        path = own or _in_gopath(facts.gopath_sources.root, gopath) or "IMPORT/PATH"
         fixes.append(Action.command(["go", "mod", "init", path],
                                     description="in %s: modules need a go.mod, then go mod tidy"
                                     % facts.project.directory))
@@ -300,7 +300,7 @@ def _gopath_fixes(facts, ctx, probe, reason, own, gopath):
         fixes.append(Action.note("or keep GOPATH mode and move the project where it looks: "
                                  "mkdir -p %s && mv %s %s" % (
                                      shell_word(posixpath.dirname(target)),
-                                     shell_word(facts.sources.root), shell_word(target))))
+                                     shell_word(facts.gopath_sources.root), shell_word(target))))
     return fixes
 
 
