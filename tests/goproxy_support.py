@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,10 @@ class ModuleProxy(object):
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def answer(self, path):
+        from urllib.parse import unquote
+
+        # the module path as go escapes it: an upper-case letter is "!" and its lower case
+        path = re.sub(r"!([a-z])", lambda m: m.group(1).upper(), unquote(path))
         if path.startswith("/sumdb/"):
             if path.endswith("/supported"):
                 return self.sumdb, "" if self.sumdb == 200 else "not found\n"

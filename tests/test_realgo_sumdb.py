@@ -332,3 +332,34 @@ def test_http_get_refused_and_the_proxy_in_its_argv():
     assert result.returncode == 1 and "connection refused" in result.errtext
     assert result.argv == ["http-get", "http://sum.example/latest", "--proxy",
                            "http://127.0.0.1:%d" % port]
+
+
+# -- go.sum against the module cache ----------------------------------------------------------
+@pytest.mark.parametrize("version", VERSIONS)
+def test_go_sum_that_does_not_match_the_cached_module(tmp_path, home, toolchains, version):
+    """The module is in the cache (an upper-case path: escaped there), go.sum holds another
+    hash (a re-tagged version): go stops every build with SECURITY ERROR."""
+    t = toolchains[version]
+    path = "example.com/Dep"
+    project = project_requiring(tmp_path / "app", path)
+    (project / "main.go").write_text('package main\n\nimport dep "example.com/Dep"\n\n'
+                                     'func main() { println(dep.Name) }\n')
+    good = go_sum_lines(path, "v1.0.0")
+    (project / "go.sum").write_text("\n".join(good) + "\n")
+    with ModuleProxy([(path, "v1.0.0")]) as proxy:
+        env = base_env(home, [t.bindir], GOPROXY=proxy.url, GONOSUMDB="example.com")
+        code, out = run_go(t.go, ["build", "-o", os.devnull, "."], env, project)
+        assert code == 0, out
+        assert not found(gotriage(env, project), "GO-SUMDB-MISMATCH")
+        other = "%s v1.0.0 h1:%s=" % (path, "A" * 43)
+        (project / "go.sum").write_text(other + "\n" + good[1] + "\n")
+        code, out = run_go(t.go, ["build", "-o", os.devnull, "."], env, project)
+        assert code != 0 and "SECURITY ERROR" in out
+        run = gotriage(env, project)
+    [f] = found(run, "GO-SUMDB-MISMATCH")
+    for line in f["predicted_error"].splitlines():
+        assert line in out, (line, out)
+    assert f["evidence"][0] == {"kind": "file", "source": str(project / "go.sum"), "line": 1,
+                                "text": other}
+    assert f["evidence"][1]["source"].endswith("/cache/download/example.com/!dep/@v/v1.0.0.ziphash")
+    assert ["go", "clean", "-modcache"] in [a.get("argv") for a in f["fix"]]

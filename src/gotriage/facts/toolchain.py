@@ -38,7 +38,7 @@ from gotriage.parsers.goenv import (
     read_version_file,
 )
 from gotriage.parsers.gomod import parse_gomod
-from gotriage.parsers.gosum import parse_gosum
+from gotriage.parsers.gosum import escape_path, parse_gosum
 from gotriage.parsers.os_release import el_major, package_manager, parse_os_release
 
 # `go install example.com/cmd/x@v1.2.3` (or @latest) in a Makefile or script: Go 1.16+.
@@ -506,6 +506,13 @@ class ToolchainFacts(Facts):
             directory = posixpath.dirname(self.project.gomod_path)
             return parse_gosum(self.io.read_text("go-sum", dir=directory) or "")
         return self._memo("gosum", compute)
+
+    def cached_ziphash(self, cache, path, version):
+        """The h1: hash of a module version in the module cache at `cache` (GOMODCACHE),
+        None when it is not there."""
+        text = self.io.read_text("module-ziphash", cache=cache, path=escape_path(path),
+                                 version=escape_path(version))
+        return text.strip() if text else None
 
     def sumdb_route(self, ctx, probe):
         """--network only: how go in ctx reaches its checksum database

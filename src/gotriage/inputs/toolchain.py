@@ -86,6 +86,9 @@ INPUTS = Layer("toolchain", [
     File("go-sum", "{dir}/go.sum", "the module's go.sum: which required modules go has "
                                    "verified (the others are looked up in GOSUMDB)",
          max_bytes=16 * 1024 * 1024),
+    File("module-ziphash", "{cache}/cache/download/{path}/@v/{version}.ziphash",
+         "the hash go computed for a required module it has in its cache (go.sum must "
+         "agree: SECURITY ERROR), at most 300 modules", max_bytes=4096),
     Input("connect", "sumdb", ["http-get", "{url}", "{via*}"],
           "--network only: the checksum database's route as go finds it: "
           "GOPROXY/sumdb/NAME/supported, then NAME/latest (never a module lookup)"),

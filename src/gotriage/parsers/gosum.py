@@ -9,8 +9,17 @@ unless GONOSUMDB (by default GOPRIVATE) matches its path.
 ... golang.org/x/sys v0.20.0/go.mod h1:/VUhepiaJMQUp4+oa/7Zr1D23ma6VTLIYjOOTFZPUcA=
 ... git.corp.example.com/team/lib v1.2.0/go.mod h1:AAAA=
 ... ''')
->>> sums[("golang.org/x/sys", "v0.20.0")], sums[("git.corp.example.com/team/lib", "v1.2.0")]
-({'zip': True, 'mod': True}, {'zip': False, 'mod': True})
+>>> sums[("golang.org/x/sys", "v0.20.0")]["zip"]
+'h1:Od9JTbYCk261bKm4M/mw7AklTlFYIa0bIp9BgSm1S8Y='
+>>> lib = sums[("git.corp.example.com/team/lib", "v1.2.0")]
+>>> lib["zip"], lib["mod"], lib["mod_line"]
+(None, 'h1:AAAA=', 3)
+
+The module cache keeps a module under its path escaped (an upper-case letter is "!" and
+its lower case), and the hash go computed for its zip in VERSION.ziphash:
+
+>>> escape_path("github.com/BurntSushi/toml")
+'github.com/!burnt!sushi/toml'
 
 Patterns are comma-separated globs, each matched (as path.Match) against as many
 leading elements of the module path as it has (cmd/go's module.MatchPrefixPatterns):
@@ -25,9 +34,10 @@ import fnmatch
 
 
 def parse_gosum(text):
-    """{(module path, version): {"zip": bool, "mod": bool}} (malformed lines skipped)."""
+    """{(module path, version): {"zip": hash, "mod": hash, "zip_line": n, "mod_line": n}},
+    a hash None where go.sum lacks that line (malformed lines skipped)."""
     out = {}
-    for line in (text or "").splitlines():
+    for number, line in enumerate((text or "").splitlines(), 1):
         words = line.split()
         if len(words) != 3 or not words[2].startswith("h"):
             continue
@@ -35,9 +45,15 @@ def parse_gosum(text):
         kind = "zip"
         if version.endswith("/go.mod"):
             version, kind = version[:-len("/go.mod")], "mod"
-        entry = out.setdefault((path, version), {"zip": False, "mod": False})
-        entry[kind] = True
+        entry = out.setdefault((path, version), {"zip": None, "mod": None, "zip_line": None,
+                                                 "mod_line": None})
+        entry[kind], entry[kind + "_line"] = words[2], number
     return out
+
+
+def escape_path(path):
+    """module.EscapePath (and EscapeVersion): the name go gives a module in its cache."""
+    return "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in path)
 
 
 def match_prefix_patterns(globs, target):

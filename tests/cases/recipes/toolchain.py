@@ -479,6 +479,27 @@ def go_sumdb_private(directory):
     s.write(os.path.join(directory, "snapshot"))
 
 
+@case("go-sumdb-mismatch",
+      "github.com/BurntSushi/toml v1.3.2 was downloaded from an internal mirror that serves "
+      "other bits than go.sum recorded (a re-tagged version): every build stops on it.",
+      HAND_BUILT + "; the cache's VERSION.ziphash as go writes it (escaped path), the error "
+      "as go1.21.13 and 1.27.3 print it (tests/test_realgo_sumdb.py)",
+      check("--project", "/srv/app"), ["GO-SUMDB-MISMATCH"])
+def go_sumdb_mismatch(directory):
+    s = host()
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.22\n\nrequire "
+           "github.com/BurntSushi/toml v1.3.2\n")
+    s.file("/srv/app/go.sum", "github.com/BurntSushi/toml v1.3.2 "
+           "h1:o7IhLm0Msx3BaB+n3Ag7L8EVlByGfpq14FOr2wkB1Kg=\ngithub.com/BurntSushi/toml v1.3.2/"
+           "go.mod h1:CxXYINrC8qIiEnFrOxCa7Jy5BFHlXnUU2pbicEuybxQ=\n")
+    s.file("/srv/app/main.go", 'package main\n\nimport "github.com/BurntSushi/toml"\n\n'
+           "func main() { _, _ = toml.Decode(\"\", nil) }\n")
+    s.file("/root/go/pkg/mod/cache/download/github.com/!burnt!sushi/toml/@v/v1.3.2.ziphash",
+           "h1:Yh8gzxMkVq0L5b0kR5lZrVRXtOWz/k1tO9Q3eYxU4ZI=")
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
 @case("go-sumdb-unreachable",
       "With --network, on an air-gapped host: the internal module proxy answers but does not "
       "serve the checksum database (404 for /sumdb/sum.golang.org/supported), so go would go "

@@ -2,13 +2,14 @@
 it (a GONOSUMDB/GOPRIVATE gap), and with --network, its route answers (an air-gapped
 host reaches no sum.golang.org)."""
 
+import posixpath
 import re
 
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _f, _working_probes
 from gotriage.facts.toolchain_sumdb import proxy_entries
 from gotriage.findings import Action, Evidence
-from gotriage.parsers.gosum import match_prefix_patterns
+from gotriage.parsers.gosum import escape_path, match_prefix_patterns
 
 REFERENCE = "https://go.dev/ref/mod#checksum-database"
 PRIVATE_REFERENCE = "https://go.dev/ref/mod#private-modules"
@@ -28,6 +29,14 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
         "the go.mod line, go env GONOSUMDB/GOPRIVATE/GONOPROXY, why the module looks private",
         "`go env -w GONOSUMDB=PATTERN` (the proxy serves it) or `go env -w GOPRIVATE=PATTERN` "
         "(fetched directly)."),
+    "GO-SUMDB-MISMATCH": (
+        "The module cache holds a required module whose hash is not the one go.sum "
+        "recorded: every build stops with `verifying MOD@VER: checksum mismatch ... SECURITY "
+        "ERROR This download does NOT match an earlier download recorded in go.sum` (a "
+        "re-tagged version, or a copy from another proxy).",
+        "the go.sum line and the cache's VERSION.ziphash",
+        "find out which one the module's author published before changing anything; a "
+        "stale cache goes with `go clean -modcache`; never edit go.sum to match."),
     "GO-SUMDB-UNREACHABLE": (
         "With --network only: go's route to the checksum database does not answer "
         "(no GOPROXY entry serves /sumdb/NAME/supported, and NAME itself cannot be "
@@ -44,13 +53,19 @@ def sumdb(facts):
     for ctx, probe in _working_probes(facts):
         gosumdb = probe.get("GOSUMDB")
         if gosumdb == "off":
-            continue  # GO-PROXY-SUMDB-OFF
+            # GO-PROXY-SUMDB-OFF; go.sum is still checked against what go downloads
+            mismatch = _mismatch(facts, ctx, probe)
+            results.extend([mismatch] if mismatch else [])
+            continue
         pending = _pending(facts, probe)
         count = len(results)
         private = [(m, why) for m in pending or ()
                    for why in [_private(facts, ctx, probe, m[0])] if why]
         if private:
             results.append(_private_finding(facts, ctx, probe, private))
+        mismatch = _mismatch(facts, ctx, probe)
+        if mismatch is not None:
+            results.append(mismatch)
         route = facts.sumdb_route(ctx, probe)
         if route is not None and route.unknown:
             facts.note("the snapshot has no answer for `http-get %s`: the checksum database's "
@@ -156,6 +171,59 @@ def _private_finding(facts, ctx, probe, private):
             "and go get say 'verifying go.mod: %s@%s/go.mod: ...').  GONOSUMDB (by default "
             "GOPRIVATE) names the modules go must not ask it about." % (why, path, version),
         predicted_error=predicted, fix=fix, references=[PRIVATE_REFERENCE, REFERENCE])
+
+
+MAX_CACHED = 300
+
+
+def _mismatch(facts, ctx, probe):
+    """GO-SUMDB-MISMATCH for the first required module whose cached zip hash differs from
+    go.sum's (go1.21.13 and go1.27.3 stop the build on it: tests/test_realgo_sumdb.py)."""
+    mod, sums, cache = facts.project.gomod, facts.gosum, probe.get("GOMODCACHE")
+    if mod is None or not sums or not cache.startswith("/"):
+        return None
+    local = {path for path, by_directory in mod.replaced if by_directory}
+    checked = 0
+    for path, version, _line in mod.requires:
+        recorded = (sums.get((path, version)) or {}).get("zip")
+        if not recorded or path in local:
+            continue
+        checked += 1
+        if checked > MAX_CACHED:
+            break
+        cached = facts.cached_ziphash(cache, path, version)
+        if not cached or cached == recorded:
+            continue
+        gosum = posixpath.join(posixpath.dirname(facts.project.gomod_path), "go.sum")
+        ziphash = "%s/cache/download/%s/@v/%s.ziphash" % (cache, escape_path(path),
+                                                          escape_path(version))
+        return _f(
+            "GO-SUMDB-MISMATCH", ctx.severity("error"),
+            "%s@%s in the module cache is not the one go.sum recorded" % (path, version), ctx,
+            subject="%s@%s:%s" % (path, version, cache),
+            evidence=[Evidence.file(gosum, "%s %s %s" % (path, version, recorded),
+                                    sums[(path, version)]["zip_line"]),
+                      Evidence.file(ziphash, cached)],
+            why="go.sum records the hash of the module as it was first downloaded for this "
+                "project; the copy in %s hashes differently, so go refuses to build with it.  "
+                "Either the version was re-tagged at its origin (its author published "
+                "different code under the same version), or the cache was filled from a "
+                "proxy that serves other bits." % cache,
+            predicted_error="verifying %s@%s: checksum mismatch\n\tdownloaded: %s\n\tgo.sum:"
+                            "     %s\n\nSECURITY ERROR\nThis download does NOT match an "
+                            "earlier download recorded in go.sum." % (path, version, cached,
+                                                                      recorded),
+            fix=[Action.note("find out which hash the module's author published before "
+                             "changing anything: `go mod download -json %s@%s` through a "
+                             "proxy you trust prints its Sum" % (path, version)),
+                 Action.command(["go", "clean", "-modcache"],
+                                description="when the cache is the stale one: it removes "
+                                            "every cached module (go downloads them again, "
+                                            "checked against go.sum)"),
+                 Action.note("when the origin changed (a re-tagged version): ask its owner "
+                             "for a new version; never edit go.sum to match")],
+            references=["https://go.dev/ref/mod#go-sum-files", REFERENCE])
+    return None
 
 
 def _joined(probe, name, pattern):

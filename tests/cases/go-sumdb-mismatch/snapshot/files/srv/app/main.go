@@ -1,0 +1,5 @@
+package main
+
+import "github.com/BurntSushi/toml"
+
+func main() { _, _ = toml.Decode("", nil) }
