@@ -289,3 +289,20 @@ def test_the_dontaudit_hint_reads_as_a_hint(tmp_path):
     (at,) = [n for n, line in enumerate(lines) if line.startswith("hint: unit goapi failed")]
     assert "SEL-AVC-DONTAUDIT" not in text
     assert "`semodule -B`" in " ".join(lines[at:at + 3])
+
+
+def test_a_denial_only_logged_says_so_first_and_comes_after_the_blocks():
+    """sample-1mb.log holds denials with permissive=1 (logged, not blocked, issue 14):
+    the findings whose denials were all only logged say so first, are never errors, and
+    come after every block of their severity (a group with one real block is a block)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "gotriage", "avc", "--no-tools", "--json",
+                           os.path.join(SEL, "sample-1mb.log")], stdout=subprocess.PIPE)
+    results = json.loads(proc.stdout.decode())["results"]
+    logged = [r for r in results if r["title"].startswith("logged, not blocked (permissive=1): ")]
+    assert logged and all(r["severity"] == "warn" for r in logged)
+    warnings = [r for r in results if r["severity"] == "warn"]
+    first_logged = warnings.index(logged[0])
+    assert warnings[first_logged:] == logged  # after every warning that blocked something

@@ -8,7 +8,7 @@ from gotriage.findings import Action, Evidence, Finding
 from gotriage.parsers.audit import size_text
 from gotriage.report.words import count
 from gotriage.selinux.analyzers import explain, setsebool_action, verdict_summary
-from gotriage.selinux.groups import group_denials, sentence
+from gotriage.selinux.groups import group_denials, logged_only, sentence
 
 LAYER = "selinux"
 CONFIG_PATH = "/etc/selinux/config"
@@ -323,6 +323,8 @@ def denial_findings(facts, scan, current):
 
 
 SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2, "ok": 3}
+# what a denial only logged says first (issue 14: it blocked nothing)
+LOGGED_ONLY = "logged, not blocked (permissive=1): "
 
 
 def group_findings(explained, current, verdicts=None, audit2why=None):
@@ -333,7 +335,9 @@ def group_findings(explained, current, verdicts=None, audit2why=None):
     out = []
     for number, group in enumerate(group_denials(explained)):
         out.append((number, group, group_finding(group, current, verdicts, audit2why)))
-    out.sort(key=lambda item: (SEVERITY_ORDER[item[2].severity], -item[1].records, item[0]))
+    # a group only logged (permissive=1) after every real block of its severity
+    out.sort(key=lambda item: (SEVERITY_ORDER[item[2].severity], item[1].logged_only,
+                               -item[1].records, item[0]))
     return [(group, finding) for _n, group, finding in out]
 
 
@@ -356,8 +360,9 @@ def group_finding(group, current, verdicts=None, audit2why=None):
     best = group.best
     fix = list(group.fix) + alternatives(group)
     notes = common_notes(group)
-    return _denial(best.id, severity, "%s  [%s, %s, %d×]" % (
-        group.title, _processes(group), count(len(group.members), "denial"), group.records),
+    return _denial(best.id, severity, "%s%s  [%s, %s, %d×]" % (
+        LOGGED_ONLY if group.logged_only else "", group.title, _processes(group),
+        count(len(group.members), "denial"), group.records),
         subject=group.subject, evidence=evidence,
         why=best.why + ("  " + "; ".join(notes) if notes else ""),
         predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
@@ -426,8 +431,9 @@ def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
     fix = list(best.fix)
     for other in explanations[1:3]:
         fix.append(Action.note("or (%s): %s" % (other.confidence, other.title)))
-    return _denial(best.id, severity, "%s  [%s, %d×]" % (
-        best.title, d.comm or d.stype, d.count), subject=denial_subject(d),
+    return _denial(best.id, severity, "%s%s  [%s, %d×]" % (
+        LOGGED_ONLY if logged_only(d) else "", best.title, d.comm or d.stype, d.count),
+        subject=denial_subject(d),
         evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
         predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
 

@@ -125,7 +125,9 @@ def plan(report):
 
     def order(problem):
         f = problem.finding
-        tier = 0 if problem.consequences else 1 if is_observed(f) else 2
+        # seen failing: an observed error (a warning seen, such as a denial only logged
+        # with permissive=1, blocked nothing: it ranks with the predictions)
+        tier = 0 if problem.consequences else 1 if is_observed(f) and problem.severity == "error" else 2
         return (tier, 0 if problem.severity == "error" else 1, f.id in GENERAL_CONDITIONS,
                 layer_rank.get(f.layer, len(layer_rank)), position[id(f)])
 

@@ -124,6 +124,13 @@ class Group(object):
         return sum(d.count for d in self.denials)
 
     @property
+    def logged_only(self):
+        """Every denial of the group was logged, not blocked (permissive=1): its finding
+        says so first and comes after the real blocks (checks/selinux.py); a group with
+        one real block among them is a block (one allow rule stays one finding)."""
+        return all(logged_only(d) for d in self.denials)
+
+    @property
     def first(self):
         stamps = [d.first for d in self.denials if d.first is not None]
         return min(stamps) if stamps else None
@@ -256,6 +263,11 @@ def group_key(best):
         return (best.id, "install", directory), "install", directory
     rendered = tuple(a.render() for a in best.fix)
     return (best.id,) + rendered, "module" if best.module else "same", None
+
+
+def logged_only(d):
+    """Whether every record of the denial says permissive=1: logged, not blocked."""
+    return d.permissive == {1}
 
 
 def group_denials(explained):
