@@ -14,6 +14,7 @@ from gotriage.facts.system import SystemFacts
 from gotriage.host.snapshot import open_snapshot
 from gotriage.knowledge import release_data, releases
 from gotriage.parsers.os_release import parse_os_release
+from test_system import release_files
 
 EL = os.path.join(DATA, "el")
 TODAY = datetime.date(2026, 12, 7)
@@ -75,15 +76,6 @@ TABLE = {
 NOT_RELEASES = {"fedora-40"}
 
 
-def release_files(release):
-    out = {}
-    root = os.path.join(EL, release)
-    for directory, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(directory, name)
-            with open(path, "rb") as f:
-                out["/" + os.path.relpath(path, root)] = f.read()
-    return out
 
 
 def facts_for(tmp_path, files, commands=()):
