@@ -137,6 +137,9 @@ REQUIREMENTS = [
     tool("env", "coreutils", "test_sudo: sudo's environment", path="/usr/bin/env"),
     tool("getconf", "libc-bin", "hung_support: gotriage asks it for glibc's version"),
     tool("journalctl", "systemd", "hung_support: gotriage's service layer runs it"),
+    tool("strings", "binutils", "test_service_log_denial: the messages compiled into systemd"),
+    file("/usr/lib/x86_64-linux-gnu/systemd/libsystemd-core-252.so", "libsystemd-shared",
+         "test_service_log_denial: the messages systemd 252 compiles in (209/STDOUT)"),
     tool("systemctl", "systemd", "hung_support: gotriage's service and systemd facts run it"),
     tool("uname", "coreutils", "gotriage's system facts on this host (test_recording_equals_live)"),
     # -- SELinux ----------------------------------------------------------------------------

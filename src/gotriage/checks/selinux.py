@@ -7,7 +7,7 @@ from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.parsers.audit import size_text
 from gotriage.report.words import count
-from gotriage.selinux.analyzers import explain, setsebool_action, verdict_summary
+from gotriage.selinux.analyzers import setsebool_action, verdict_summary
 from gotriage.selinux.groups import group_denials, logged_only, sentence
 
 LAYER = "selinux"
@@ -230,10 +230,16 @@ def booleans(facts):
         "user_home_t:file execute`)."),
     "SEL-AVC-FILE-LABEL": (
         "A service is denied a file because of the file's label (moved with mv, created "
-        "elsewhere, or kept in a directory that is not labelled for the service).",
-        "the AVC record and the label its path should have (file_contexts)",
+        "elsewhere, or kept in a directory that is not labelled for the service).  A unit's "
+        "own log file (StandardOutput=append:PATH, `--log-file PATH` in ExecStart=) denied a "
+        "write is that unit's: the finding names it, and the unit's failure in the journal "
+        "(status=209/STDOUT, or the program's `open PATH: permission denied`) folds under it.",
+        "the AVC record and the label its path should have (file_contexts); for a log, the "
+        "unit's setting that names it",
         "`restorecon -v PATH`, or `semanage fcontext -a -t TYPE 'DIR(/.*)?'` then "
-        "`restorecon -Rv DIR` with a type the service may use."),
+        "`restorecon -Rv DIR` with a type the service may use; for a unit's log the log "
+        "type its writer may append to (var_log_t for systemd's StandardOutput=, the domain's "
+        "own `_log_t` for the program), never on /var/log itself, and only then a module."),
     "SEL-AVC-PORT": (
         "A service may not bind or connect to a port because of the port's type.",
         "the AVC record (src= or dest= port) and the port's current type",
@@ -310,9 +316,7 @@ def denial_findings(facts, scan, current):
     denials = sorted(scan.distinct(), key=lambda d: (-d.count, d.index))
     if not denials:
         return []
-    view = facts.view(need_ports=any(d.tclass.endswith("_socket") for d in denials),
-                      denials=denials)
-    explained = [(d, explain(d, view)) for d in denials]
+    explained, view = facts.explained()
     grouped = group_findings(explained, current, view.verdicts, view.audit2why)
     if len(grouped) > MAX_DENIAL_FINDINGS:
         rest = grouped[MAX_DENIAL_FINDINGS:]
@@ -358,12 +362,16 @@ def group_finding(group, current, verdicts=None, audit2why=None):
         evidence.append(Evidence.fact("and %s (`gotriage avc --json` lists every one)" % count(
             len(others) - MAX_GROUP_EVIDENCE, "more denial")))
     best = group.best
-    fix = list(group.fix) + alternatives(group)
+    # a unit's log: its fix already ends with the module, the one other way
+    fix = list(group.fix) + ([] if best.unit else alternatives(group))
     notes = common_notes(group)
+    title = group.title
+    if best.unit and not title.startswith(best.unit + ": "):
+        title = "%s: %s" % (best.unit, title)  # the unit whose log it is, as one denial's title
     return _denial(best.id, severity, "%s%s  [%s, %s, %d×]" % (
-        LOGGED_ONLY if group.logged_only else "", group.title, _processes(group),
+        LOGGED_ONLY if group.logged_only else "", title, _processes(group),
         count(len(group.members), "denial"), group.records),
-        subject=group.subject, evidence=evidence,
+        subject=best.subject or group.subject, unit=best.unit, evidence=evidence,
         why=best.why + ("  " + "; ".join(notes) if notes else ""),
         predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
 
@@ -414,7 +422,9 @@ def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
     `audit2why` are audit2why's verdicts by denial key and its run, when it answered."""
     best = explanations[0]
     enforced = 0 in d.permissive or (not d.permissive and current == "enforcing")
-    severity = "error" if enforced and best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") else "warn"
+    # a unit's log file denied stops that unit (status=209/STDOUT, or the program exits)
+    severity = "error" if enforced and (best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") or
+                                        best.unit) else "warn"
     if current == "permissive" or d.permissive == {1}:
         severity = "warn"
     evidence = [Evidence.file(d.where[0], d.lines[0]) if d.where else
@@ -429,11 +439,11 @@ def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
         count(d.count, "time"), _when(d.first), _when(d.last),
         " (permissive=1: logged, not blocked)" if d.permissive == {1} else "")))
     fix = list(best.fix)
-    for other in explanations[1:3]:
+    for other in explanations[1:3] if not best.unit else ():
         fix.append(Action.note("or (%s): %s" % (other.confidence, other.title)))
     return _denial(best.id, severity, "%s%s  [%s, %d×]" % (
         LOGGED_ONLY if logged_only(d) else "", best.title, d.comm or d.stype, d.count),
-        subject=denial_subject(d),
+        subject=best.subject or denial_subject(d), unit=best.unit,
         evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
         predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
 

@@ -29,9 +29,10 @@ from gotriage.inputs.selinux import INPUTS
 from gotriage.parsers.audit2why import parse_audit2why
 from gotriage.parsers.seinfo import parse_seinfo_listing
 from gotriage.parsers.sesearch import parse_sesearch_allow
-from gotriage.selinux import logread
-from gotriage.selinux.analyzers import LABEL_CLASSES, View, file_label, port
+from gotriage.selinux import logfile, logread
+from gotriage.selinux.analyzers import LABEL_CLASSES, View, explain, file_label, port
 from gotriage.selinux.fcontext import FileContexts, parse_file_contexts
+from gotriage.service.logpaths import log_paths as unit_log_paths
 
 SELINUXFS = "/sys/fs/selinux"
 MAX_SESEARCH_TYPES = 64  # domains asked in the one sesearch run (a regular expression each
@@ -86,8 +87,11 @@ def parse_semanage_ports(text):
 
 
 class SELinuxFacts(Facts):
-    def __init__(self, host, logs=None, since=None, timeout=10.0, use_tools=True, rerun=None):
+    def __init__(self, host, logs=None, since=None, timeout=10.0, use_tools=True, rerun=None,
+                 facts_of=None):
         self.host = host
+        # the runner's other layers: the service layer's units name their log files
+        self._facts_of = facts_of
         self.notes = []
         self.logs = logs
         # the command that runs the same analysis again (the module fix extends it)
@@ -108,7 +112,8 @@ class SELinuxFacts(Facts):
 
     @classmethod
     def from_options(cls, host, options):
-        return cls(host, options.get("avc_logs"), options.get("since"), options.get("timeout"))
+        return cls(host, options.get("avc_logs"), options.get("since"), options.get("timeout"),
+                   facts_of=options.get("facts_of"))
 
     def _once(self, name, func):
         if name not in self._memo:
@@ -439,9 +444,9 @@ class SELinuxFacts(Facts):
             return None
 
         dry = View(self.booleans, self.fcontexts, None, note, self.policy_name, labels=labels,
-                   local_ports=local_ports)
+                   local_ports=local_ports, log_paths=self.log_paths(denials))
         for denial in denials:
-            for analyzer in (file_label, port):
+            for analyzer in (logfile.log_file, file_label, port):
                 analyzer(denial, dry)
         return asked, bool(ports)
 
@@ -530,6 +535,32 @@ class SELinuxFacts(Facts):
         for key, result in deferred:
             self.inputs.note(result, self.io.decl(key).need)
 
+    def log_paths(self, denials):
+        """[(unit name, LogPath)] of the log files the service layer's units name (the
+        units `check` examines, or the one `gotriage service` names), when a denial of
+        `denials` writes a file or a directory; [] without the service layer (`gotriage
+        avc`) or without such a denial."""
+        if self._facts_of is None or not any(
+                d.tclass in ("file", "dir") and set(d.perms) & logfile.WRITES for d in denials or ()):
+            return []
+
+        def load():
+            service = self._facts_of("service")
+            return [(unit.name, p) for unit in service.units if unit.found and not unit.masked
+                    for p in unit_log_paths(unit)]
+        return self._once("log_paths", load)
+
+    def explained(self):
+        """([(denial, explanations)], View) of the scan's distinct denials, commonest first:
+        what SEL-AVC reports, and what the service layer asks about a unit's log file
+        (checks/service/svc_journal.py), explained once."""
+        def load():
+            denials = sorted(self.scan.distinct(), key=lambda d: (-d.count, d.index))
+            view = self.view(need_ports=any(d.tclass.endswith("_socket") for d in denials),
+                             denials=denials)
+            return [(d, explain(d, view)) for d in denials], view
+        return self._once("explained", load)
+
     def view(self, need_ports=False, denials=None):
         """What the analyzers know of the policy; with `denials` (commonest first) also
         matchpathcon's labels for their paths and audit2why's verdicts, when present."""
@@ -545,7 +576,7 @@ class SELinuxFacts(Facts):
                     audit2why=run[0] if run and verdicts else None,
                     types=self.policy_types() if denials else None,
                     local_ports=self.local_port_types if need_ports else None,
-                    rerun=self.rerun)
+                    rerun=self.rerun, log_paths=self.log_paths(denials))
 
     # -- the audit log --------------------------------------------------------------------
     @property

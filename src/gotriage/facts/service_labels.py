@@ -8,6 +8,7 @@ import re
 from gotriage.findings import Evidence
 from gotriage.host.base import HostError
 from gotriage.service.labels import FileContexts, parse_subs
+from gotriage.service.logpaths import log_paths
 
 
 class MountsAndLabels(object):
@@ -117,6 +118,26 @@ class MountsAndLabels(object):
                                                          name=name) or ""))
             return FileContexts(files, subs)
         return self._memo("file_contexts", compute)
+
+    def selinux_log_causes(self, unit):
+        """The SELinux layer's explanations of denials of the unit's own log files
+        (selinux/logfile.py), narrowest first, one per fix: what its journal's
+        status=209/STDOUT or "open LOG: permission denied" comes from.  [] when the unit
+        names no log file, or without the runner's other layers; the audit log is read
+        only then (once per run, shared with the SELinux layer)."""
+        if self._facts_of is None or not log_paths(unit):
+            return []
+
+        def compute():
+            explained, _view = self._facts_of("selinux").explained()
+            out = []
+            for _d, explanations in explained:
+                best = explanations[0] if explanations else None
+                if best is not None and best.unit == unit.name and \
+                        best.subject not in [e.subject for e in out]:
+                    out.append(best)
+            return out
+        return self._memo(("selinux-log", unit.name), compute)
 
     def file_capabilities(self, path):
         """Whether the file carries capabilities (security.capability, from setcap)."""

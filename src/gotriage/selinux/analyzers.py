@@ -29,171 +29,30 @@ violation replaces the module (no allow rule can fix it).
 import posixpath
 import re
 
-from gotriage.findings import Action, is_system_dir
+from gotriage.findings import Action
 from gotriage.knowledge import selinux as K
+from gotriage.selinux.explanation import (  # noqa: F401  (names the callers import from here)
+    ADDED,
+    CONFIRMED,
+    CONTRADICTED,
+    LABEL_CLASSES,
+    MODULE_NAME,
+    NEUTRAL,
+    RANK_BOOLEAN,
+    RANK_HOST_WIDE,
+    RANK_LABEL,
+    RANK_MODULE,
+    RANK_PORT,
+    Explanation,
+    View,
+    _context_type,
+    _home_dir,
+    _module_action,
+    _restorecon,
+    unlabelable,
+)
+from gotriage.selinux.logfile import log_file
 from gotriage.selinux.rules import format_rule
-
-RANK_LABEL, RANK_PORT, RANK_BOOLEAN, RANK_MODULE, RANK_HOST_WIDE = 1, 2, 3, 4, 5
-MODULE_NAME = "gotriage_local"  # the name the printed `gotriage avc --module` uses
-LABEL_CLASSES = ("file", "dir", "lnk_file", "sock_file", "fifo_file")
-# Explanation.audit2why: what audit2why's verdict says of it (None: audit2why did not run)
-CONFIRMED, CONTRADICTED, NEUTRAL, ADDED = "confirmed", "contradicted", "neutral", "added"
-
-
-class Explanation(object):
-    __slots__ = ("analyzer", "id", "rank", "confidence", "title", "why", "fix",
-                 "predicted_error", "notes", "audit2why", "module")
-
-    def __init__(self, analyzer, id, rank, confidence, title, why, fix=(), predicted_error=None,
-                 notes=(), module=False):
-        self.analyzer = analyzer
-        self.id = id
-        self.rank = rank
-        self.confidence = confidence
-        self.title = title
-        self.why = why
-        self.fix = list(fix)
-        self.predicted_error = predicted_error
-        self.notes = list(notes)
-        self.audit2why = None
-        self.module = module  # its fix is the module `gotriage avc --module` writes
-
-    @property
-    def host_wide(self):
-        return self.rank == RANK_HOST_WIDE
-
-    def to_dict(self):
-        d = {"analyzer": self.analyzer, "id": self.id, "rank": self.rank,
-             "confidence": self.confidence, "title": self.title, "why": self.why,
-             "fix": [a.to_dict() for a in self.fix], "notes": self.notes,
-             "predicted_error": self.predicted_error}
-        if self.audit2why is not None:
-            d["audit2why"] = self.audit2why
-        if self.module:
-            d["module"] = True
-        if self.host_wide:
-            d["host_wide"] = True
-        return d
-
-
-class View(object):
-    """The host's policy as far as it is known (every part may be missing)."""
-
-    def __init__(self, booleans=None, fcontexts=None, port_types=None, sesearch=None,
-                 policy_name=None, labels=None, verdicts=None, audit2why=None, types=None,
-                 local_ports=None, rerun=None):
-        self.booleans = booleans or {}  # name -> (current, pending)
-        self.fcontexts = fcontexts
-        self.port_types = port_types  # {(port, proto): type} from semanage, or None
-        self.sesearch = sesearch  # callable(stype, tclass, perm) -> [target types] or None
-        self.policy_name = policy_name
-        self.labels = labels or {}  # path -> context or "<<none>>", from matchpathcon
-        self.verdicts = verdicts or {}  # denial key -> parsers.audit2why.Verdict
-        self.audit2why = audit2why  # the CommandResult of the audit2why run, or None
-        self.types = types  # frozenset of the loaded policy's types (seinfo), or None
-        # callable() -> {(port, proto): type} of the user's own port labels (`semanage port
-        # -l -C`), or None when unknown
-        self.local_ports = local_ports
-        # the argv that runs this analysis again (`gotriage avc` with the same logs,
-        # --root, --since): the module fix adds `--module NAME` to it
-        self.rerun = list(rerun or ["gotriage", "avc"])
-
-    @property
-    def flavor(self):
-        names = self.booleans
-        if "deny_execmem" in names or "selinuxuser_execmod" in names:
-            return "rhel"
-        if "allow_execmem" in names or "allow_execmod" in names:
-            return "refpolicy"
-        return None
-
-    def port_type(self, port, proto):
-        table = self.port_types if self.port_types is not None else K.PORT_TYPES
-        return table.get((port, proto))
-
-    def local_port_type(self, port, proto):
-        """The type the user gave this port (`semanage port -a/-m`), or None."""
-        table = self.local_ports() if self.local_ports is not None else None
-        return (table or {}).get((port, proto))
-
-    def own_type(self, path, tclass="file"):
-        """The type gotriage's own reading of file_contexts gives `path`."""
-        if self.fcontexts is None or not path:
-            return None
-        return self.fcontexts.type_of(path, tclass)
-
-    def default_type(self, path, tclass="file"):
-        """The type `path` should have: matchpathcon's answer when it gave one (it knows
-        the host's substitutions and compiled rules), else gotriage's own lookup."""
-        if path and path in self.labels:
-            return _context_type(self.labels[path])
-        return self.own_type(path, tclass)
-
-    def label_notes(self, path, tclass="file", instead=None):
-        """Which source gave the expected label of `path`, and any disagreement.
-        `instead`, (current label, type, place, why), when the fix does not give `path` that
-        label: the note then says what the fix gives where, and why."""
-        if not path or path not in self.labels:
-            return []
-        tool, own = _context_type(self.labels[path]), self.own_type(path, tclass)
-        said = tool or "<<none>> (restorecon leaves it alone)"
-        if instead is not None and instead[1] != tool:
-            current, ftype, place, why = instead
-            if tool != own:
-                note = ("matchpathcon says %s for %s; gotriage's own file_contexts reading said "
-                        "%s (matchpathcon's answer is used)" % (said, path, own or "no label"))
-            else:
-                note = "matchpathcon says %s for %s%s" % (
-                    said, path, ", the label it has, so restorecon alone changes nothing"
-                    if tool == current else "")
-            return [note + "; the fix gives %s %s instead: %s" % (place, ftype, why)]
-        if tool == own:
-            return ["matchpathcon confirms the label %s for %s" % (said, path)]
-        return ["matchpathcon says %s for %s; gotriage's own file_contexts reading said %s "
-                "(matchpathcon's answer is used)" % (said, path, own or "no label")]
-
-    @property
-    def audit2why_policy(self):
-        argv = self.audit2why.argv if self.audit2why is not None else []
-        return argv[argv.index("-p") + 1] if "-p" in argv[:-1] else "the loaded policy"
-
-
-def _context_type(context):
-    parts = (context or "").split(":")
-    return parts[2] if len(parts) >= 3 and context != "<<none>>" else None
-
-
-def _restorecon(path, recursive=False):
-    # never recursive on a system or home directory: its own label is what was denied
-    recursive = recursive and not is_system_dir(path) and not _home_dir(path)
-    return Action.command(["restorecon", "-Rv" if recursive else "-v", path],
-                          description="give it the label the policy says it should have")
-
-
-def _home_dir(path):
-    """True for a home directory itself (/home/NAME, /root): retyping one relabels
-    everything its user keeps."""
-    parts = posixpath.normpath(path or "/").split("/")
-    return path in ("/root", "/home") or (len(parts) == 3 and parts[1] == "home")
-
-
-def unlabelable(directory, view):
-    """Why `semanage fcontext` must not retype `directory` (and all below it), or None:
-    a system directory, a home directory, a pseudo file system, or a place the policy
-    already labels with a type of its own (another module's)."""
-    if not directory or not directory.startswith("/"):
-        return "it is not an absolute path"
-    if is_system_dir(directory):
-        return "%s is a system directory" % directory
-    if _home_dir(directory):
-        return "%s is a home directory" % directory
-    if directory.startswith(("/proc/", "/sys/", "/dev/")) or directory in ("/proc", "/sys", "/dev"):
-        return "%s is a kernel file system, not labelled by file_contexts" % directory
-    owner = view.default_type(directory, "dir")
-    if owner is not None and owner not in K.GENERIC_FILE_TYPES:
-        return ("the policy labels %s %s (a module's type: other programs rely on it)"
-                % (directory, owner))
-    return None
 
 
 def _fcontext(directory, ftype):
@@ -582,13 +441,6 @@ def boolean(denial, view):
 
 
 # -- 4. module ----------------------------------------------------------------------------
-def _module_action(view):
-    return Action.command(view.rerun + ["--module", MODULE_NAME],
-                          description="write %s.te (and .fc) with the rules of the denials "
-                                      "only a module fixes, and the commands to build and "
-                                      "load it" % MODULE_NAME, safe=False)
-
-
 def module(denial, view):
     rule = format_rule(denial.stype, denial.ttype, denial.tclass, denial.perms)
     why = ("No label, port or boolean that changes only this service explains it: a local "
@@ -713,7 +565,7 @@ def review(denial, explanations, view):
     return out or explanations
 
 
-ANALYZERS = (exec_label, file_label, port, boolean)
+ANALYZERS = (log_file, exec_label, file_label, port, boolean)
 
 
 def explain(denial, view):

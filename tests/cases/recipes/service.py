@@ -620,3 +620,82 @@ def svc_input_hung(directory):
     s.hung(journal("app.service", [])["argv"], 10)
     save(s, directory)
 
+
+
+# -- a unit's log file denied by SELinux (issue 14) ----------------------------------------
+LOG_SOURCE = (HAND_BUILT + "; the journal lines in systemd 252's formats (\"Failed to set up "
+              "standard output: %m\" and \"Failed at step %s spawning %s: %m\" are strings of "
+              "Debian 12's libsystemd-core-252.so; the same two lines are in systemd issue "
+              "#24149, a StandardOutput=file: denied by SELinux on Fedora 36), the AVC in the "
+              "audit.log format of tests/data/selinux/go-service-denials.log")
+BOTH = ["check", "--root", SNAPSHOT, "--layer", "selinux", "--layer", "service"]
+
+
+def audit_log(s, lines):
+    s.file("/var/log/audit/audit.log", "".join(line + "\n" for line in lines), mode=0o600)
+
+
+@case("svc-log-selinux-stdout",
+      "StandardOutput=append:/srv/app/logs/app.log, a directory moved with mv from a home "
+      "directory (user_home_t): systemd opens the file itself as init_t before it executes "
+      "the program and is denied, status=209/STDOUT; the denial is the unit's, its fix a "
+      "file context for /srv/app/logs, and the journal's failure folds under it.",
+      LOG_SOURCE, BOTH, ["SEL-AVC-FILE-LABEL", "SVC-JOURNAL-EXIT"])
+def svc_log_selinux_stdout(directory):
+    s = host()
+    program(s)
+    unit(s, simple(["User=goapp", "ExecStart=/usr/local/bin/app -addr :8080",
+                    "StandardOutput=append:/srv/app/logs/app.log", "StandardError=inherit"]))
+    s.dir("/srv/app/logs")
+    s.file("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+           "goapp:x:990:990::/home/goapp:/sbin/nologin\n")
+    logged(s, ["systemd[1]: Started app.service - Example Go API.",
+               "systemd[2211]: app.service: Failed to set up standard output: Permission denied",
+               "systemd[2211]: app.service: Failed at step STDOUT spawning /usr/local/bin/app: "
+               "Permission denied",
+               "systemd[1]: app.service: Main process exited, code=exited, status=209/STDOUT",
+               "systemd[1]: app.service: Failed with result 'exit-code'."])
+    audit_log(s, [
+        'type=AVC msg=audit(1740906847.300:912): avc:  denied  { append } for  pid=2211 '
+        'comm="(app)" path="/srv/app/logs/app.log" dev="dm-0" ino=50331779 '
+        'scontext=system_u:system_r:init_t:s0 tcontext=unconfined_u:object_r:user_home_t:s0 '
+        'tclass=file permissive=0',
+        'type=SYSCALL msg=audit(1740906847.300:912): arch=c000003e syscall=257 success=no '
+        'exit=-13 a0=ffffff9c a1=55d0c1a2b3c0 a2=80441 a3=1b6 items=1 ppid=1 pid=2211 '
+        'auid=4294967295 uid=0 gid=0 euid=990 suid=0 fsuid=990 egid=990 sgid=0 fsgid=990 '
+        'tty=(none) ses=4294967295 comm="(app)" exe="/usr/lib/systemd/systemd" '
+        'subj=system_u:system_r:init_t:s0 key=(null)',
+        'type=SERVICE_START msg=audit(1740906847.310:913): pid=1 uid=0 auid=4294967295 '
+        'ses=4294967295 subj=system_u:system_r:init_t:s0 msg=\'unit=app comm="systemd" '
+        'exe="/usr/lib/systemd/systemd" hostname=? addr=? terminal=? res=failed\''])
+    save(s, directory)
+
+
+@case("svc-log-selinux-program",
+      "The program, confined as httpd_t (its binary labelled httpd_exec_t), opens its own "
+      "log -log=/srv/app/logs/app.log (var_t) and exits with Go's `open ...: permission "
+      "denied`: the fix is the domain's log type for the directory, then a module.",
+      LOG_SOURCE, BOTH, ["SEL-AVC-FILE-LABEL", "SVC-JOURNAL-EXIT"])
+def svc_log_selinux_program(directory):
+    s = host()
+    program(s, label="system_u:object_r:httpd_exec_t:s0")
+    # labelled so on purpose (`semanage fcontext -a -t httpd_exec_t /usr/local/bin/app`)
+    next(c for c in s.commands if c["argv"][0] == "matchpathcon")["stdout"] = \
+        "system_u:object_r:httpd_exec_t:s0\n"
+    unit(s, simple(["ExecStart=/usr/local/bin/app -addr :8080 -log=/srv/app/logs/app.log"]))
+    s.dir("/srv/app/logs")
+    logged(s, ["systemd[1]: Started app.service - Example Go API.",
+               "app[2211]: 2025/03/02 10:14:07 open /srv/app/logs/app.log: permission denied",
+               "systemd[1]: app.service: Main process exited, code=exited, status=1/FAILURE",
+               "systemd[1]: app.service: Failed with result 'exit-code'."])
+    audit_log(s, [
+        'type=AVC msg=audit(1740906847.300:912): avc:  denied  { append } for  pid=2211 '
+        'comm="app" path="/srv/app/logs/app.log" dev="dm-0" ino=50331779 '
+        'scontext=system_u:system_r:httpd_t:s0 tcontext=unconfined_u:object_r:var_t:s0 '
+        'tclass=file permissive=0',
+        'type=SYSCALL msg=audit(1740906847.300:912): arch=c000003e syscall=257 success=no '
+        'exit=-13 a0=ffffff9c a1=c000120000 a2=80441 a3=1b6 items=1 ppid=1 pid=2211 '
+        'auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 '
+        'tty=(none) ses=4294967295 comm="app" exe="/usr/local/bin/app" '
+        'subj=system_u:system_r:httpd_t:s0 key=(null)'])
+    save(s, directory)

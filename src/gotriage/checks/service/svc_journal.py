@@ -13,9 +13,10 @@ from gotriage.checks.service.svc_sandbox import _sandbox
 from gotriage.checks.service.svc_unit import _unit
 from gotriage.checks.service.svc_user import _user
 from gotriage.checks.service.svc_workdir import _workdir
-from gotriage.findings import Action, Evidence, operands
+from gotriage.findings import Action, Evidence, Finding, operands
 from gotriage.knowledge import systemd as K
 from gotriage.quoting import Unrepresentable, systemd_environment, systemd_exec_word
+from gotriage.service.logpaths import log_paths
 
 # Exit statuses and the findings that explain them.
 _CAUSES = {
@@ -87,9 +88,12 @@ def _causes(facts, unit, groups, ids=None):
         "the journal line",
         "rebuild with CGO_ENABLED=0, or on the oldest release it must run on."),
     "SVC-JOURNAL-EXIT": (
-        "The program exited with a failure status systemd did not cause.",
+        "The program exited with a failure status systemd did not cause, or one of the "
+        "other statuses (209/STDOUT: systemd could not open StandardOutput=; when SELinux "
+        "denied the unit's log file, that denial is named as the cause).",
         "the journal lines",
-        "read the program's own messages just before it (journalctl -u UNIT)."),
+        "read the program's own messages just before it (journalctl -u UNIT); the fix of "
+        "the linked cause when there is one."),
     "SVC-JOURNAL-START-LIMIT": (
         "systemd gave up restarting the service: `Start request repeated too quickly`.",
         "the journal line",
@@ -233,6 +237,8 @@ def _journal(facts, unit):
         no_home = journal.first("no-home")
         said = no_home.text.split(": ", 1)[-1] if no_home else journal.program_before(last_exit.line)
         causes = _causes(facts, unit, ("go", "env")) if no_home else []
+        if not causes and (status == 209 or _names_log(unit, said)):
+            causes = _log_causes(facts, unit)
         if said and not causes:
             # a specifier systemd left as it was, now in the program's error message
             causes = [f for f in _memo(facts, "unit", unit, lambda: _unit(facts, unit))
@@ -252,6 +258,23 @@ def _journal(facts, unit):
             out.append(_f("SVC-JOURNAL", "ok", "%s: no failure in the last %d journal lines" % (
                 unit.name, journal.lines), unit))
     return out
+
+
+def _names_log(unit, said):
+    """Whether the program's last words are a permission denied on one of its logs
+    ("open /var/log/api/api.log: permission denied", Go's *PathError)."""
+    if not said or "permission denied" not in said.lower():
+        return False
+    return any(p.path in said or p.directory in said for p in log_paths(unit))
+
+
+def _log_causes(facts, unit):
+    """The SELinux denials of the unit's log files, as the findings the SELinux layer
+    reports them (SEL-AVC-FILE-LABEL about "log:DIR"): the cause the doctor view folds
+    this exit under, and whose fix it repeats (a file context for the log directory)."""
+    return [Finding(e.id, "error", e.title, layer="selinux", check="SEL-AVC", subject=e.subject,
+                    unit=unit.name, why=e.why, fix=e.fix)
+            for e in facts.selinux_log_causes(unit)]
 
 
 def _panic(facts, unit, journal, panic, source):
