@@ -71,6 +71,25 @@ FEATURES = {
                       "https://go.dev/doc/go1.24#language"),
 }
 
+# go.mod directives newer than the first go.mod grammar, by the release that reads them:
+# an older go stops at them (`go.mod:N: unknown directive: godebug`, measured with go1.19.8
+# and go1.21.13 in tests/test_realgo_gomod.py).  Release notes: go.dev/doc/go1.21#tools
+# (toolchain), go1.23#go-command (godebug), go1.24#tools (tool), go1.25#go-command (ignore).
+GOMOD_DIRECTIVES = {
+    "toolchain": ((1, 21), "https://go.dev/doc/go1.21#tools"),
+    "godebug": ((1, 23), "https://go.dev/doc/go1.23#go-command"),
+    "tool": ((1, 24), "https://go.dev/doc/go1.24#tools"),
+    "ignore": ((1, 25), "https://go.dev/doc/go1.25#go-command"),
+}
+
+# The FEATURES the compiler refuses below the go line's language version ("type parameter
+# requires go1.18 or later (-lang was set to go1.17; check go.mod)", measured with go1.19.8,
+# go1.21.13 and go1.27.3: tests/test_realgo_gomod.py).  Not these: a standard-library
+# function (strings.SplitSeq) is the toolchain's, and go1.27.3 builds a generic alias in a
+# module whose go line is 1.23.
+LANG_GATED = ("number-literals", "embed", "unsafe-add", "generics", "any", "unsafe-string",
+              "min-max", "clear", "range-int", "range-func")
+
 # The FEATURES that parsers/gosource.py finds in source files.
 SOURCE_FEATURES = ("number-literals", "embed", "unsafe-add", "generics", "any", "unsafe-string",
                    "min-max", "clear", "range-int", "range-func", "strings-seq", "generic-alias")

@@ -18,12 +18,16 @@ Sample (go.mod indents a block with a tab):
 ([('golang.org/x/sys', 'v0.20.0', 8)], [])
 >>> parse_gomod(b"module m\\nreplace example.com/lib => ../lib\\n").replaced
 [('example.com/lib', True)]
+>>> mod = parse_gomod(b"module m\\ngo 1.22\\ngodebug default=go1.21\\ntool golang.org/x/tools/cmd/stringer\\n")
+>>> mod.directives[2:], mod.texts[3]
+([(3, 'godebug'), (4, 'tool')], 'godebug default=go1.21')
 >>> parse_gomod(b"<<<<<<< HEAD\\nmodule example.com/hello\\n").errors
 [(1, 'unknown directive: <<<<<<<')]
 
 The parser is tolerant: a binary or garbled file gives `errors` (with line numbers), not
-an exception.  Only `module`, `go`, `toolchain`, `require`, `replace` (counted) and
-`godebug` are kept; a full go.mod grammar is not needed to diagnose a host.
+an exception.  Only `module`, `go`, `toolchain`, `require`, `replace` (counted) and which
+directives are where (with their lines' text) are kept; a full go.mod grammar is not
+needed to diagnose a host.
 """
 
 import re
@@ -46,6 +50,7 @@ class GoMod(object):
         self.replaced = []  # (module path, whether by a local directory)
         self.errors = []  # (line, message)
         self.directives = []  # (line, directive)
+        self.texts = {}  # line -> the directive's line as written (a fix deletes it)
 
 
 def parse_gomod(data):
@@ -77,6 +82,7 @@ def parse_gomod(data):
             mod.errors.append((number, "unknown directive: %s" % directive))
             continue
         mod.directives.append((number, directive))
+        mod.texts[number] = raw
         rest = words[1:]
         if rest == ["("]:
             block = directive

@@ -352,6 +352,37 @@ def go_version_feature_module(directory):
     s.write(os.path.join(directory, "snapshot"))
 
 
+@case("go-version-goline-low",
+      "EL9's go1.22 and a module whose go line says 1.21 but whose internal/jobs package "
+      "ranges over an integer (Go 1.22): the compiler refuses it below -lang=go1.22.",
+      HAND_BUILT + "; the error as go1.27.3 prints it for the same source "
+      "(tests/test_realgo_gomod.py)", check("--project", "/srv/app"),
+      ["GO-VERSION-GOLINE-LOW"])
+def go_version_goline_low(directory):
+    s = host()
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.21\n")
+    s.file("/srv/app/main.go", 'package main\n\nimport "example.com/app/internal/jobs"\n\n'
+           'func main() { jobs.Run() }\n')
+    s.dir("/srv/app/internal")
+    s.dir("/srv/app/internal/jobs")
+    s.file("/srv/app/internal/jobs/run.go", "package jobs\n\nfunc Run() {\n"
+           "\tfor i := range 3 {\n\t\tprintln(i)\n\t}\n}\n")
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
+@case("go-version-syntax-godebug",
+      "EL9's go1.22 and a go.mod with a godebug line (Go 1.23): go stops at it.",
+      HAND_BUILT + "; the error as go1.21.13 prints it (tests/test_realgo_gomod.py)",
+      check("--project", "/srv/app"), ["GO-VERSION-SYNTAX"])
+def go_version_syntax_godebug(directory):
+    s = host()
+    s.file("/srv/app/go.mod", "module example.com/app\n\ngo 1.22\n\ngodebug default=go1.21\n")
+    s.file("/srv/app/main.go", "package main\n\nfunc main() {}\n")
+    go_probe(s, "/usr/bin/go", probe_values(s))
+    s.write(os.path.join(directory, "snapshot"))
+
+
 # -- cgo ---------------------------------------------------------------------------------
 @case("go-cgo-no-headers",
       "gcc is installed but glibc-devel is not: CGO_ENABLED=1 builds stop at stdlib.h.",

@@ -10,6 +10,8 @@ from gotriage.findings import Action, Evidence
 from gotriage.knowledge.go import (
     FEATURES,
     GO_DOWNLOAD_URL,
+    GOMOD_DIRECTIVES,
+    LANG_GATED,
     REFERENCES,
     SOURCE_FEATURES,
     STD_PACKAGES,
@@ -92,11 +94,21 @@ def _platform(probe):
         "the go.mod line, GOTOOLCHAIN and GOPROXY and where they are set",
         "install that Go release and put it first on PATH, or allow a reachable proxy."),
     "GO-VERSION-SYNTAX": (
-        "go.mod uses syntax that Go before 1.21 cannot parse: a go line with a patch release "
-        "(`invalid go version '1.21.1': must match format 1.23`) or a toolchain line "
-        "(`unknown directive: toolchain`).",
+        "go.mod uses syntax the local Go cannot parse: before Go 1.21 a go line with a patch "
+        "release (`invalid go version '1.21.1': must match format 1.23`); a directive newer "
+        "than the local Go (`go.mod:5: unknown directive: godebug`): toolchain 1.21, godebug "
+        "1.23, tool 1.24, ignore 1.25.",
         "the go.mod line",
-        "install Go 1.21 or newer, or write `go 1.N` and drop the toolchain line."),
+        "install a Go that reads it (the newest directive's release, or the go line's), or "
+        "write `go 1.N` / delete the directive's line, with what that costs."),
+    "GO-VERSION-GOLINE-LOW": (
+        "go.mod's go line is lower than a language feature the module uses, which the local "
+        "Go has: the compiler refuses it below that language version (`type parameter "
+        "requires go1.18 or later (-lang was set to go1.17; check go.mod)`; range over int "
+        "1.22, min/max 1.21, //go:embed 1.16...).",
+        "the go line and the file:line:column of each feature's first use",
+        "`go mod edit -go=1.N go.mod` (older Go then refuses the module; crossing 1.22 changes "
+        "loop variables), or write the code without the feature."),
     "GO-VERSION-FEATURE": (
         "A package of the module (any directory, not only the top one) uses a language "
         "feature or standard package newer than the local Go (//go:embed 1.16, generics "
@@ -223,28 +235,14 @@ def _context_versions(facts, ctx, probe):
         if tool and parse_version(needed or "0") and tool > parse_version(needed):
             needed = mod.toolchain[2:].split("-")[0].split("+")[0]
     need = parse_version(needed) if needed else None
-    if local[:2] < (1, 21):
-        if mod.go and mod.go.count(".") >= 2:
-            syntax.append((mod.go_line, "invalid go version '%s': must match format 1.23" % mod.go))
-        if mod.toolchain:
-            syntax.append((mod.toolchain_line, "unknown directive: toolchain"))
-        for line, message in syntax:
-            results.append(_f(
-                "GO-VERSION-SYNTAX", ctx.severity("error"),
-                "%s cannot read %s: %s" % (probe.version, project.gomod_path, message),
-                ctx, subject="%s:%d" % (project.gomod_path, line),
-                evidence=[Evidence.file(project.gomod_path, message, line)],
-                why="Go before 1.21 knows neither patch releases in the go line nor the "
-                    "toolchain directive (go.dev/doc/toolchain).",
-                predicted_error="go: errors parsing go.mod:\n%s:%d: %s" % (
-                    project.gomod_path, line, message),
-                fix=[Action.note("install Go %s or newer (%s)" % (
-                    needed if need and need > (1, 21) else "1.21", GO_DOWNLOAD_URL)),
-                     Action.note(_older_syntax(mod, line))]))
-    if local[:2] >= (1, 21):
+    syntax = _syntax_findings(facts, ctx, probe, local, mod, value, need, needed)
+    results.extend(syntax)
+    if local[:2] >= (1, 21) and not syntax:
         newer = _newer_gomod(facts, ctx, probe, value, where)
         if newer is not None:
             results.append(newer)
+    if not syntax and mod.go and (need is None or need[:2] <= local[:2]):
+        results.extend(_goline_findings(facts, ctx, probe, local, mod))
     if need is not None and local[:2] < (1, 21) and need[:2] > local[:2] and not syntax:
         # (when this go cannot even read go.mod, GO-VERSION-SYNTAX says so: it does not
         # "only warn")
@@ -366,6 +364,142 @@ def _fold_features(results):
     for f in results:
         if first is not None and f.id == "GO-VERSION-FEATURE" and f.cause is None:
             f.cause = (first.id, first.subject)
+
+
+def _syntax_findings(facts, ctx, probe, local, mod, value, need, needed):
+    """GO-VERSION-SYNTAX: the go.mod lines the local go cannot read, each as the real go
+    prints it (measured with go1.19.8 and go1.21.13: tests/test_realgo_gomod.py): a patch
+    release in the go line before Go 1.21, and every directive newer than it (toolchain
+    1.21, godebug 1.23, tool 1.24, ignore 1.25), `go.mod:N: unknown directive: godebug`.
+    Go 1.21 and later that switch toolchains by the go line do so before they read the
+    rest (GO-VERSION-GOMOD-NEWER), and a pinned GOTOOLCHAIN runs another release: then
+    nothing here."""
+    project = facts.project
+    syntax = []  # (line, message, directive)
+    if local[:2] < (1, 21) and mod.go and mod.go.count(".") >= 2:
+        syntax.append((mod.go_line, "invalid go version '%s': must match format 1.23" % mod.go, None))
+    minimum, switching = _toolchain_mode(value)
+    if local[:2] >= (1, 21) and (minimum not in ("local", probe.version) or (
+            switching and _switch_target(mod, gover(probe.version), switching)[0])):
+        return []
+    for line, directive in mod.directives:
+        since = GOMOD_DIRECTIVES.get(directive, ((0, 0),))[0]
+        if local[:2] < since:
+            syntax.append((line, "unknown directive: %s" % directive, directive))
+    if not syntax:
+        return []
+    top = max([need[:2] if need else (1, 21)] + [GOMOD_DIRECTIVES[d][0] for _l, _m, d in syntax if d] +
+              [(1, 21)])
+    release = needed if need and need[:2] == top else "%d.%d" % top
+    # Go 1.21 and later name go.mod as the user's directory sees it, older ones by its path
+    shown = project.gomod_path if local[:2] < (1, 21) else posixpath.relpath(
+        project.gomod_path, project.directory or posixpath.dirname(project.gomod_path))
+    out = []
+    for line, message, directive in syntax:
+        if directive is None or directive == "toolchain":
+            why = ("Go before 1.21 knows neither patch releases in the go line nor the "
+                   "toolchain directive (go.dev/doc/toolchain).")
+            other = Action.note(_older_syntax(mod, line))
+        else:
+            since = GOMOD_DIRECTIVES[directive]
+            why = ("The %s directive arrived in Go %d.%d (%s); %s stops at the first line of "
+                   "go.mod it cannot read, before it builds anything." % (
+                       directive, since[0][0], since[0][1], since[1], probe.version))
+            other = Action.edit(project.gomod_path, None, old=mod.texts.get(line, directive),
+                                description=_DROP[directive])
+        out.append(_f(
+            "GO-VERSION-SYNTAX", ctx.severity("error"),
+            "%s cannot read %s: %s" % (probe.version, project.gomod_path, message),
+            ctx, subject="%s:%d" % (project.gomod_path, line),
+            evidence=[Evidence.file(project.gomod_path, mod.texts.get(line, message), line)],
+            why=why, predicted_error="go: errors parsing %s:\n%s:%d: %s" % (
+                "go.mod" if local[:2] < (1, 21) else shown, shown, line, message),
+            fix=[Action.note("install Go %s or newer (%s)" % (release, GO_DOWNLOAD_URL)), other],
+            references=[GOMOD_DIRECTIVES[directive][1]] if directive else []))
+    return out
+
+
+# What deleting a directive an older go cannot read costs (the fix's other way).
+_DROP = {
+    "godebug": "or, if the project allows, delete the line: the GODEBUG defaults are then the "
+               "go line's (a //go:debug line in the main package sets them too, and Go 1.21 "
+               "reads it)",
+    "tool": "or, if the project allows, delete the line: `go tool NAME` no longer runs that "
+            "tool; run it with `go run PKG@VERSION`, or keep it in a tools.go file with a "
+            "blank import (the way before Go 1.24)",
+    "ignore": "or, if the project allows, delete the line: go then walks that directory again "
+              "for ./... (the packages in it, node_modules and the like, are matched and built)",
+}
+
+
+def _file_lang(build):
+    """The language version a file's //go:build line gives it (Go 1.21 and later compile a
+    file constrained to go1.N with -lang go1.N), or (0, 0)."""
+    found = [(int(a), int(b)) for a, b in re.findall(r"\bgo(\d+)\.(\d+)\b", build or "")]
+    return max(found) if found else (0, 0)
+
+
+def _goline_findings(facts, ctx, probe, local, mod):
+    """GO-VERSION-GOLINE-LOW: go.mod's go line is lower than a language feature the module
+    uses, which the local go has: the compiler refuses it below that language version
+    ("requires go1.18 or later (-lang was set to go1.17; check go.mod)", go1.19.8,
+    go1.21.13 and go1.27.3 in tests/test_realgo_gomod.py).  One finding per module, the
+    newest such feature first, each feature's first use as evidence."""
+    lang = gover(mod.go)
+    if lang is None:
+        return []
+    lang = lang[:2]
+    gated = [k for k in LANG_GATED if lang < FEATURES[k][0] <= local[:2]]
+    if not gated or facts.sources is None:
+        return []
+    project = facts.project
+    goarch = probe.get("GOARCH") or "amd64"
+    first = {}  # key -> (file, use)
+    for f, use in facts.sources.uses():
+        need = FEATURES.get(use.feature, ((99, 0),))[0]
+        if use.feature not in gated or _file_lang(f.source.build) >= need or \
+                not build_satisfied(f.source.build, "linux", goarch, local[:2]):
+            continue
+        old = first.get(use.feature)
+        if old is None or (old[0].test and not f.test):
+            first[use.feature] = (f, use)
+    if not first:
+        return []
+    ordered = sorted(first.items(), key=lambda kv: (FEATURES[kv[0]][0], kv[0]), reverse=True)
+    top = FEATURES[ordered[0][0]][0]
+    release = "%d.%d" % top
+    f, use = ordered[0][1]
+    others = len(ordered) - 1
+    evidence = [Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line)]
+    evidence.extend(Evidence.file(g.path, u.text, u.line) for _k, (g, u) in ordered[:5])
+    tests_only = all(g.test for _k, (g, _u) in ordered)
+    consequence = ("every Go older than %s then refuses the module: Go 1.21 and later say "
+                   "`go: go.mod requires go >= %s` (or, with GOTOOLCHAIN=auto, download "
+                   "go%s.0), older ones build it and add `note: module requires Go %s` when a "
+                   "compile fails" % (release, release, release, release) if top >= (1, 21) else
+                   "every Go older than %s then notes `module requires Go %s` when it fails to "
+                   "compile the module" % (release, release))
+    if lang < (1, 22) <= top:
+        consequence += ("; from go 1.22 on each iteration of a for loop has its own loop "
+                        "variables (go.dev/doc/go1.22#language): code that shared them changes "
+                        "meaning")
+    return [_f(
+        "GO-VERSION-GOLINE-LOW", ctx.severity("warn" if tests_only else "error"),
+        "%s says go %s, but %s:%d:%d uses %s (Go %s)%s" % (
+            project.gomod_path, mod.go, f.path, use.line, use.column, FEATURES[ordered[0][0]][1],
+            release, " and %d more feature%s newer than go %s" % (
+                others, "s" if others > 1 else "", mod.go) if others else ""),
+        ctx, subject="goline:%s:%s" % (project.gomod_path, probe.go_real), evidence=evidence,
+        why="The go line is the module's language version: %s compiles every package with "
+            "-lang=go%d.%d and refuses what a later language brought, whatever the toolchain "
+            "knows." % (probe.version, lang[0], lang[1]),
+        predicted_error="requires go%s or later (-lang was set to go%d.%d; check go.mod)" % (
+            release, lang[0], lang[1]),
+        fix=[Action.command(["go", "mod", "edit", "-go=" + release, project.gomod_path],
+                            description="raise the go line to %s, the language the code is "
+                                        "written in; %s" % (release, consequence)),
+             Action.note("or write the code without it (the go line stays)")],
+        references=[FEATURES[ordered[0][0]][2]])]
 
 
 def _older_syntax(mod, line):

@@ -1,0 +1,7 @@
+package jobs
+
+func Run() {
+	for i := range 3 {
+		println(i)
+	}
+}

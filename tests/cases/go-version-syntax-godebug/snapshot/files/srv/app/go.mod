@@ -1,0 +1,5 @@
+module example.com/app
+
+go 1.22
+
+godebug default=go1.21
