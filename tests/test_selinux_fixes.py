@@ -150,9 +150,11 @@ def live():
     finally:
         selinux_facts.MAX_AUDIT2WHY, selinux_facts.MAX_MATCHPATHCON = saved
     assert scan.overflow == 0
-    for tool in ("audit2why", "matchpathcon", "seinfo"):
-        assert facts.tool_runs[tool][2], "%s was not used: %r" % (tool, facts.tool_runs[tool][0].excerpt(3))
-    assert facts.port_types, "semanage port -l gave nothing"
+    # the policy file read by gotriage answers for audit2why, seinfo, sesearch and
+    # semanage port -l (issue 13)
+    assert facts.policy_read["error"] is None and facts.verdicts
+    assert facts.tool_runs["matchpathcon"][2], facts.tool_runs["matchpathcon"][0].excerpt(3)
+    assert facts.port_types, "the policy's port types are missing"
     return explained, render_text(facts, scan, explained, None, verbose=True)
 
 

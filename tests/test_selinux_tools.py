@@ -226,8 +226,9 @@ def test_boolean_named_by_audit2why_is_confirmed_and_the_missed_one_added():
     assert real.boolean_names == ["httpd_can_network_connect", "allow_ypbind"]
 
     report = avc("--json", log).json["avc"]
-    assert report["tools"]["audit2why"]["argv"] == [AUDIT2WHY, "-p", POLICY]
-    assert report["tools"]["audit2why"]["used"] is True
+    # audit2why's reasoning on the policy file gotriage read (issue 13): the same verdict
+    assert report["policy_read"]["used"] is True and report["policy_read"]["path"] == POLICY
+    assert "audit2why" not in report.get("tools", {})
     d = denial_of(report, tclass="tcp_socket")
     assert d["audit2why"] == real.to_dict()
     ex = {(e["analyzer"], e["title"].split()[1] if e["id"] == "SEL-AVC-BOOLEAN" else e["id"]):
@@ -242,8 +243,8 @@ def test_boolean_named_by_audit2why_is_confirmed_and_the_missed_one_added():
     assert "Allow system to run with NIS" in added["why"]
 
     text = flat(avc(log).stdout)
-    assert ("asked: /usr/bin/audit2why -p /etc/selinux/default/policy/policy.33 "
-            "(1 AVC line on stdin") in text
+    assert ("asked: /etc/selinux/default/policy/policy.33 read by gotriage (2.1 MB, ") in text
+    assert "audit2why -p" not in text
     # the caution beside the command of the boolean that changes every domain
     assert ("audit2why: a boolean allows it: setsebool -P httpd_can_network_connect 1 or "
             "setsebool -P allow_ypbind 1 (affects the whole host)") in text
@@ -318,7 +319,9 @@ def test_check_layer_evidence_carries_the_verdict():
     from gotriage.checks.selinux import avc as avc_check
     from gotriage.facts.selinux import SELinuxFacts
 
-    facts = SELinuxFacts(LiveHost(), logs=[os.path.join(SEL, "bind_ports.log")])
+    # audit2why itself (the policy file not read by gotriage): its command is the evidence
+    facts = SELinuxFacts(LiveHost(), logs=[os.path.join(SEL, "bind_ports.log")],
+                         read_policy=False)
     findings = [f for f in avc_check(facts) if f.id == "SEL-AVC-PORT"]
     assert len(findings) == 1
     evidence = [e for e in findings[0].evidence if e.kind == "command"]
@@ -451,7 +454,7 @@ def _previous(host):
     from gotriage.facts.selinux import SELinuxFacts
     from gotriage.selinux.analyzers import explain
 
-    facts = SELinuxFacts(host, LOGS)
+    facts = SELinuxFacts(host, LOGS, read_policy=False)
     denials = sorted(facts.scan.distinct(), key=lambda d: (-d.count, d.index))
     view = facts.view(need_ports=True)
     assert not view.labels and not view.verdicts
@@ -468,7 +471,7 @@ def test_without_working_tools_the_results_are_the_previous_ones(how, previous):
     from gotriage.selinux.command import analyse, details
 
     host = ToolsAnswer(how)
-    facts, scan, explained = analyse(host, LOGS)
+    facts, scan, explained = analyse(host, LOGS, read_policy=False)
     assert [[e.to_dict() for e in ex] for _d, ex in explained] == previous
     assert all("audit2why" not in e for ex in previous for e in ex)
     assert facts.verdicts == {}
@@ -502,7 +505,11 @@ def test_snapshot_without_the_tools_is_unchanged(tmp_path):
         "/var/log/audit/audit.log": _read("httpd_can_network_connect.log") + _read("restorecon.log")})
     report = avc("--json", "--root", str(snap)).json["avc"]
     assert "tools" not in report and "audit2why" not in json.dumps(report)
-    assert "asked:" not in avc("--root", str(snap)).stdout
+    # its policy.33 is not a policy: read, said so, not used
+    assert report["policy_read"]["used"] is False and "magic" in report["policy_read"]["error"]
+    text = flat(avc("--root", str(snap)).stdout)
+    assert "asked: /etc/selinux/targeted/policy/policy.33 read by gotriage (10 B, " in text
+    assert text.count(" read by gotriage ") == 1 and "audit2why" not in text
 
 
 def test_recorded_tools_replay_from_the_snapshot(tmp_path):
@@ -573,7 +580,7 @@ def test_no_tools_runs_none_of_them():
     host = Watch()
     facts, _scan, explained = analyse(host, LOGS, use_tools=False)
     assert host.touched == [] and facts.tool_runs == {}
-    without = analyse(NoTools(), LOGS)[2]
+    without = analyse(NoTools(), LOGS, read_policy=False)[2]
     assert [[e.to_dict() for e in ex] for _d, ex in explained] == \
         [[e.to_dict() for e in ex] for _d, ex in without]
     run = run_gotriage(["avc", "--no-tools", LOGS[0]])
@@ -602,8 +609,8 @@ def test_real_seinfo_confirms_the_types_of_the_fixes():
     need("SELINUXTYPE=default" in (_file("/etc/selinux/config") or ""),
          "/etc/selinux/config naming the default (reference) policy")
     report = json.loads(run_gotriage(["avc", "--json", os.path.join(SEL, "go-8080.log")]).stdout)["avc"]
-    assert report["tools"]["seinfo"]["used"] is True
-    assert report["tools"]["seinfo"]["argv"] == [SEINFO, POLICY, "--flat", "-t", "-x", "-c", "--common"]
+    # the policy file read by gotriage lists the types (issue 13), in place of seinfo
+    assert report["policy_read"]["used"] is True and "seinfo" not in report.get("tools", {})
     (denial,) = report["denials"]
     assert not any(n.startswith("seinfo") for e in denial["explanations"] for n in e["notes"])
 
@@ -625,7 +632,8 @@ def test_a_type_the_policy_lacks_is_flagged():
 
     need(os.access(SEINFO, os.X_OK) and os.path.exists(POLICY),
          "setools (seinfo) and selinux-policy-default")
-    _facts, _scan, explained = analyse(Policy(), [os.path.join(SEL, "bind_ports.log")])
+    _facts, _scan, explained = analyse(Policy(), [os.path.join(SEL, "bind_ports.log")],
+                                       read_policy=False)
     (best_fix,) = [ex[0] for d, ex in explained if d.tclass == "tcp_socket"]
     assert best_fix.id == "SEL-AVC-PORT" and best_fix.confidence == "low"
     assert [a.render() for a in best_fix.fix] == ["semanage port -a -t http_port_t -p tcp 81"]

@@ -2,16 +2,24 @@
 reboot), the policy, booleans with current and pending values, permissive domains, the
 file contexts, and the denials in the audit log (one streaming pass, memoised).
 
+The loaded policy file (policy.NN) is read by gotriage itself (selinux/policydb.py) for
+the denials: the policy's types, attributes and classes (what seinfo lists), the types
+the denied domains may use (sesearch), the port types (semanage port -l: the user's own
+are compiled into it) and why the policy denied each denial (audit2why's reasoning,
+selinux/policy_answers.py).  Only when it cannot be read or is not a policy that reader
+knows are those tools asked instead.
+
 Real tools are used, by absolute path (the host's rule: host.base.TOOL_DIRS) and with a
 timeout, only to enrich what the files say: getsebool when /sys/fs/selinux is not
-readable, semanage for the port types of this host, and for the denials each of these
-once, every question in its one run: matchpathcon for the labels the denials' paths
-should have, audit2why for why the policy denied each denial (the AVC lines on stdin),
-seinfo for the policy's types, their attributes and the classes, and sesearch for the
-types the denied domains may use (every domain's rules in one run, parsed once).  The
-runs that do not wait for one another run at the same time (view()).  When a tool is
-missing or fails, the files' answer stands; one that gives no answer is kept in `inputs`
-(facts/inputs.py), which SEL-INPUT reports.
+readable, semanage for the ports the user labelled, matchpathcon for the labels the
+denials' paths should have (it applies the local rules), and, when the policy file does
+not parse, for the denials each of these once, every question in its one run:
+audit2why for why the policy denied each denial (the AVC lines on stdin), seinfo for the
+policy's types, their attributes and the classes, sesearch for the types the denied
+domains may use (every domain's rules in one run, parsed once) and semanage for the port
+types.  The runs that do not wait for one another run at the same time (view()).  When a
+tool is missing or fails, the files' answer stands; one that gives no answer is kept in
+`inputs` (facts/inputs.py), which SEL-INPUT reports.
 
 Answers are kept for the run only (the facts' memo), never on disk: a cache in the
 user's directory would be a write to the host being examined (gotriage never changes
@@ -23,7 +31,7 @@ import re
 
 from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs
-from gotriage.host.base import TOOL_DIRS
+from gotriage.host.base import TOOL_DIRS, HostError
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.selinux import INPUTS
 from gotriage.parsers.audit2why import parse_audit2why
@@ -88,7 +96,7 @@ def parse_semanage_ports(text):
 
 class SELinuxFacts(Facts):
     def __init__(self, host, logs=None, since=None, timeout=10.0, use_tools=True, rerun=None,
-                 facts_of=None):
+                 facts_of=None, read_policy=True):
         self.host = host
         # the runner's other layers: the service layer's units name their log files
         self._facts_of = facts_of
@@ -100,6 +108,9 @@ class SELinuxFacts(Facts):
             list(logs or []))
         self.since = since
         self.use_tools = use_tools  # False: judge from the files only (a log from elsewhere)
+        # False: ask seinfo, sesearch, semanage and audit2why even when the policy file
+        # parses (the tests that compare both ways)
+        self.read_policy = read_policy
         self._memo = {}
         self._sesearch = {}  # (stype, tclass, perm) -> [target types] or None, once asked
         self._deferred = None  # [(key, result)] of the runs made while view() prefetches
@@ -107,6 +118,8 @@ class SELinuxFacts(Facts):
         self.tool_runs = {}
         self.inputs = Inputs()
         self.verdicts = {}  # denial key -> audit2why's Verdict, once view(denials=) ran
+        # the policy file as gotriage read it: {"path", "seconds", "bytes", "error"}
+        self.policy_read = None
         # every read of the host goes through the declared inputs (inputs/selinux.py)
         self.io = reader_of(host, {"timeout": timeout}).layer(INPUTS, self.inputs)
 
@@ -261,6 +274,68 @@ class SELinuxFacts(Facts):
             return directory + "/" + max(names, key=lambda n: int(n.split(".")[1]))
         return self._once("policy_file", load)
 
+    @property
+    def policydb(self):
+        """The loaded policy as selinux/policydb.py reads it, or None: the tools are off
+        (--no-tools, a log from another policy), there is no policy file, or it cannot be
+        read or is not a policy that reader knows (policy_read["error"] says why; the
+        tools are asked instead)."""
+        def load():
+            path = self.policy_file
+            if not self.use_tools or not self.read_policy or path is None:
+                return None
+            import time
+
+            from gotriage.selinux.policydb import PolicyError, read_policy
+
+            start = time.time()
+            self.policy_read = read = {"path": path, "seconds": 0.0, "bytes": None, "error": None}
+            try:
+                data = self.io.read("policy-file", policy=self.policy_name,
+                                    name=path.rsplit("/", 1)[1])
+                read["bytes"] = len(data)
+                policy = read_policy(data)
+            except (HostError, PolicyError) as err:
+                read["error"] = str(err) or err.__class__.__name__
+                policy = None
+            read["seconds"] = time.time() - start
+            return policy
+        return self._once("policydb", load)
+
+    def boolean_descriptions(self):
+        """{boolean: description} as audit2why prints them (sepolicy.boolean_desc: the
+        policy's policy.xml when installed, else "Allow A to B C" made of the name)."""
+        def load():
+            import re
+            import zlib
+            from html import unescape
+
+            text = None
+            try:
+                data = self.io.read("policy-xml")
+                if data[:2] == b"\x1f\x8b":
+                    data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
+                text = data.decode("utf-8", "replace")
+            except (HostError, zlib.error):
+                pass
+            found = {}
+            # sepolicy takes the text of each <bool>/<tunable>'s first <desc><p>
+            for match in re.finditer(r'<(?:bool|tunable) name="([^"]+)"[^>]*>\s*<desc>\s*<p>([^<]*)',
+                                     text or ""):
+                found.setdefault(match.group(1), unescape(match.group(2)).strip("\n").replace(
+                    "\n", " "))
+            return found
+        return self._once("boolean-descriptions", load)
+
+    def boolean_description(self, name):
+        found = self.boolean_descriptions().get(name)
+        if found is None:
+            words = name.split("_")
+            found = "Allow %s to %s" % (words[0], " ".join(words[1:]))
+        # as parsers.audit2why reads the line audit2why prints (a '")' ending some of
+        # policy.xml's texts is dropped)
+        return found.rstrip('")').strip() if found.endswith('")') else found
+
     # -- tools ------------------------------------------------------------------------------
     def tool(self, name):
         def load():
@@ -358,10 +433,30 @@ class SELinuxFacts(Facts):
             policy = self.policy_file
             if not lines or policy is None:
                 return {}
+            if self.policydb is not None:
+                return self._verdicts(denials, keys)
             data = "".join(line + "\n" for line in lines).encode("ascii")
             return self.ask("audit2why", "audit2why", len(lines), verdicts, input=data,
                             policy=policy) or {}
         return self._once("audit2why:" + "\0".join(lines), load)
+
+    def _verdicts(self, denials, keys):
+        """{denial key: Verdict} computed from the policy file, for the AVC lines audit2why
+        would have been given (`keys`: line -> denial keys)."""
+        from gotriage.selinux.policy_answers import verdict
+
+        by_line = {d.lines[0].rstrip(): d for d in denials if d.lines}
+        by_key = {}
+        for line, denial_keys in keys.items():
+            d = by_line[line]
+            found = verdict(self.policydb, line, d.scontext, d.tcontext, d.tclass, d.perms)
+            if found is None:
+                continue
+            found.booleans = [(name, value, self.boolean_description(name))
+                              for name, value, _none in found.booleans]
+            for key in denial_keys:
+                by_key[key] = found
+        return by_key
 
     def sesearch(self, stype, tclass, perm):
         """Target types `stype` may `perm` on `tclass`, asked of the policy: the answer of
@@ -388,6 +483,13 @@ class SELinuxFacts(Facts):
                 new.append(question)
                 self._sesearch[question] = None
         policy = self.policy_file
+        if new and self.policydb is not None:
+            from gotriage.selinux.policy_answers import allow_targets
+
+            for stype, tclass, perm in new:
+                self._sesearch[(stype, tclass, perm)] = allow_targets(
+                    self.policydb, stype, tclass, perm)
+            return
         if not new or policy is None or self.tool("sesearch") is None:
             return
         listing = self.policy_listing()
@@ -454,6 +556,10 @@ class SELinuxFacts(Facts):
     def port_types(self):
         """{(port, proto): type} from `semanage port -l` on this host, or None."""
         def load():
+            if self.policydb is not None:
+                from gotriage.selinux.policy_answers import port_types
+
+                return port_types(self.policydb)
             result = self.run("semanage-ports")
             if result is None or not result.ok:
                 return None
@@ -479,6 +585,10 @@ class SELinuxFacts(Facts):
             policy = self.policy_file
             if policy is None:
                 return None
+            if self.policydb is not None:
+                from gotriage.selinux.policy_answers import listing
+
+                return listing(self.policydb)
             return self.ask("seinfo", "seinfo-types", 1,
                             lambda result: parse_seinfo_listing(result.text), policy=policy)
         return self._once("seinfo-types", load)
@@ -501,6 +611,8 @@ class SELinuxFacts(Facts):
 
         if not denials or not self.use_tools:
             return
+        if self.policydb is not None:
+            return  # every answer but matchpathcon's is the policy file's, at once
         _read = (self.booleans, self.fcontexts, self.policy_file)  # before the threads start
         self._deferred = []
         threads = []
@@ -571,12 +683,15 @@ class SELinuxFacts(Facts):
         run = self.tool_runs.get("audit2why")
         return View(self.booleans, self.fcontexts,
                     self.port_types if need_ports else None,
-                    self.sesearch if self.tool("sesearch") and self.policy_file else None,
+                    self.sesearch if self.policy_file and (
+                        self.policydb is not None or self.tool("sesearch")) else None,
                     self.policy_name, labels=labels, verdicts=verdicts,
                     audit2why=run[0] if run and verdicts else None,
                     types=self.policy_types() if denials else None,
                     local_ports=self.local_port_types if need_ports else None,
-                    rerun=self.rerun, log_paths=self.log_paths(denials))
+                    rerun=self.rerun, log_paths=self.log_paths(denials),
+                    verdicts_from=self.policy_file if verdicts and self.policydb is not None
+                    else None)
 
     # -- the audit log --------------------------------------------------------------------
     @property

@@ -5,6 +5,7 @@ selinux/logread.py)."""
 
 from gotriage.inputs.spec import Command, File, Layer, Listing, Meta, Need
 
+POLICY_MAX_BYTES = 64 * 1024 * 1024  # RHEL 9's targeted policy.33 is about 10 MiB
 POLICY_TOOL_TIMEOUT = 30.0  # at least: these load the whole policy (0.5 s on Debian, more on RHEL)
 _POLICY_TOOL = Need(("SEL-AVC",), "it loads the whole policy: slow on a small host, or stuck",
                     "the denials below are explained from the policy files alone")
@@ -31,6 +32,13 @@ INPUTS = Layer("selinux", [
          "the labels the policy gives paths (file_contexts, .homedirs, .local)",
          max_bytes=16 * 1024 * 1024),
     Listing("policy-dir", "/etc/selinux/{policy}/policy", "the compiled policy (policy.N)"),
+    File("policy-file", "/etc/selinux/{policy}/policy/{name}",
+         "the compiled policy, read by gotriage itself for the denials (its types, allow "
+         "rules, port types, and why the policy denied each one) instead of asking seinfo, "
+         "sesearch, semanage and audit2why", max_bytes=POLICY_MAX_BYTES, redact="none"),
+    File("policy-xml", "/usr/share/selinux/devel/policy.xml",
+         "the booleans' descriptions (those audit2why prints, from sepolicy), when the "
+         "policy says a boolean would allow a denial", max_bytes=POLICY_MAX_BYTES, redact="none"),
     Listing("audit-dir", "/var/log/audit", "the audit log and its rotations"),
     File("audit-log", "{path}", "an audit log (the default ones, or given), read a MiB at a "
                                 "time", ranged=True),

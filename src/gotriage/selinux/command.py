@@ -76,12 +76,14 @@ def _when(stamp):
 
 
 def analyse(host, logs=None, since=None, timeout=10.0, explaining=True, use_tools=True,
-            rerun=None, judge=None, scan=None):
+            rerun=None, judge=None, scan=None, read_policy=True):
     """(facts, scan, [(denial, explanations)]); `judge(scan, facts)`, when given, sees
     the scan before any denial is explained and any tool asked about them (and may raise
     UsageError, or ForeignPolicy).  `scan`: the logs as an earlier analyse read them (a
-    pipe is read once)."""
-    facts = SELinuxFacts(host, logs, since, timeout, use_tools, rerun=rerun)
+    pipe is read once).  `read_policy=False` asks the tools even when gotriage can read
+    the policy file (to compare both)."""
+    facts = SELinuxFacts(host, logs, since, timeout, use_tools, rerun=rerun,
+                         read_policy=read_policy)
     if scan is not None:
         facts._memo["scan"] = scan
     scan = facts.scan
@@ -100,6 +102,15 @@ def tool_lines(facts):
     """One line per real tool that was asked about the denials: the command (shell-quoted,
     stdin named), what it was asked and whether its answer was used."""
     out = []
+    read = facts.policy_read
+    if read is not None:
+        # the policy file gotriage read in place of seinfo, sesearch, semanage and audit2why
+        size = read["bytes"]
+        out.append("%s read by gotriage  (%s%.2f s; %s)" % (
+            read["path"], "" if size is None else "%.1f MB, " % (size / 1e6) if size >= 10 ** 5
+            else "%d B, " % size, read["seconds"], "not used: %s" % read["error"]
+            if read["error"] else "used: the policy's types, allow rules, port types and "
+            "why each denial was denied, as seinfo, sesearch, semanage and audit2why answer"))
     for name in ("matchpathcon", "audit2why", "seinfo", "sesearch"):
         run = facts.tool_runs.get(name)
         if run is None:
@@ -561,6 +572,8 @@ def details(facts, scan, explained, args, module, grouped=None, foreign=None):
     tools = tools_json(facts)
     if tools:
         out["tools"] = tools
+    if facts.policy_read is not None:
+        out["policy_read"] = dict(facts.policy_read, used=facts.policy_read["error"] is None)
     if foreign is not None:
         out["foreign_policy"] = dict(foreign, note=foreign_note(foreign))
     index = {}

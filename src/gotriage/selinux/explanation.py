@@ -63,7 +63,7 @@ class View(object):
 
     def __init__(self, booleans=None, fcontexts=None, port_types=None, sesearch=None,
                  policy_name=None, labels=None, verdicts=None, audit2why=None, types=None,
-                 local_ports=None, rerun=None, log_paths=None):
+                 local_ports=None, rerun=None, log_paths=None, verdicts_from=None):
         self.booleans = booleans or {}  # name -> (current, pending)
         self.fcontexts = fcontexts
         self.port_types = port_types  # {(port, proto): type} from semanage, or None
@@ -72,6 +72,9 @@ class View(object):
         self.labels = labels or {}  # path -> context or "<<none>>", from matchpathcon
         self.verdicts = verdicts or {}  # denial key -> parsers.audit2why.Verdict
         self.audit2why = audit2why  # the CommandResult of the audit2why run, or None
+        # the policy file the verdicts were computed from when gotriage read it itself
+        # (selinux/policy_answers.py: audit2why's reasoning, no audit2why run)
+        self.verdicts_from = verdicts_from
         self.types = types  # frozenset of the loaded policy's types (seinfo), or None
         # callable() -> {(port, proto): type} of the user's own port labels (`semanage port
         # -l -C`), or None when unknown
@@ -139,7 +142,9 @@ class View(object):
     @property
     def audit2why_policy(self):
         argv = self.audit2why.argv if self.audit2why is not None else []
-        return argv[argv.index("-p") + 1] if "-p" in argv[:-1] else "the loaded policy"
+        if "-p" in argv[:-1]:
+            return argv[argv.index("-p") + 1]
+        return self.verdicts_from or "the loaded policy"
 
 
 def _context_type(context):
