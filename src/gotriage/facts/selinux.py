@@ -594,9 +594,28 @@ class SELinuxFacts(Facts):
         return self._once("seinfo-types", load)
 
     def policy_types(self):
-        """The types of the loaded policy (a frozenset, from policy_listing()), or None."""
+        """The types of the loaded policy (a frozenset, from policy_listing()), or None.
+        Asked before anything else (is a log from this policy?), they are read from the
+        policy file's symbol tables alone: a log from another policy then costs no more."""
+        if self.use_tools and self.read_policy and "policydb" not in self._memo \
+                and "seinfo-types" not in self._memo and self.policy_file:
+            types = self._once("policy-type-names", self._type_names)
+            if types is not None:
+                return types
         listing = self.policy_listing()
         return listing.types if listing is not None else None
+
+    def _type_names(self):
+        from gotriage.selinux.policydb import PolicyError, read_policy
+
+        try:
+            data = self.io.read("policy-file", policy=self.policy_name,
+                                name=self.policy_file.rsplit("/", 1)[1])
+            policy = read_policy(data, symbols_only=True)
+        except (HostError, PolicyError):
+            return None
+        return frozenset(name for value, name in enumerate(policy.type_names)
+                         if not policy.is_attribute[value])
 
     def prefetch(self, denials, need_ports=False):
         """Ask every tool the denials need at once, each in one run, those that do not wait
