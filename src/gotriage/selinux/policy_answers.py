@@ -89,17 +89,32 @@ def allow_rules(policy, stype, tclass):
             "{ %s }" % " ".join(sorted(perms)) if len(perms) > 1 else next(iter(perms)), suffix)
         found.append((text, names[key[0] - 1], names[key[1] - 1], perms))
 
-    for key, mask in policy.allow.items():
-        if key[0] in sources and key[2] == cls.value:
-            add(key, mask, "")
-    for key, entries in policy.cond_av.items():
-        if key[0] in sources and key[2] == cls.value:
-            for index, branch, kind, mask in entries:
+    plain, conditional = _by_source(policy)
+    for source in sources:
+        for key in plain.get((source, cls.value), ()):
+            add(key, policy.allow[key], "")
+        for key in conditional.get((source, cls.value), ()):
+            for index, branch, kind, mask in policy.cond_av[key]:
                 if kind == db.ALLOWED:
                     add(key, mask, " [ %s ]:%s" % (_cond_text(policy, policy.conds[index].expr),
                                                     "True" if branch else "False"))
     found.sort(key=lambda rule: rule[0])
     return found
+
+
+def _by_source(policy):
+    """({(source, class): [keys of its allow entries]}, the same of its conditional
+    entries), made once per policy: a question then looks at its own sources' rules, not
+    at all 80,000 (177 questions of the many-denial log took 1.5 s that way)."""
+    index = policy._by_source
+    if index is None:
+        plain, conditional = {}, {}
+        for key in policy.allow:
+            plain.setdefault((key[0], key[2]), []).append(key)
+        for key in policy.cond_av:
+            conditional.setdefault((key[0], key[2]), []).append(key)
+        index = policy._by_source = (plain, conditional)
+    return index
 
 
 def allow_targets(policy, stype, tclass, perm):

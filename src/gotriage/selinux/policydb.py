@@ -118,6 +118,7 @@ class Policy(object):
         self.portcons = []  # [(protocol number, low, high, type value)] in the kernel's order
         self.type_attr = []  # per type value: an int bitset of its attributes and itself
         self.permissive = 0  # bitset of permissive types
+        self._by_source = None  # policy_answers._by_source, made on first use
 
 
 class _Reader(object):
