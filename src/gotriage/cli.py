@@ -183,6 +183,30 @@ def build_parser():
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_avc)
 
+    p = sub.add_parser("explain", help="paste an error message or a log: the cause, the "
+                       "evidence and the fix (confirmed on a host with --host or --root)",
+                       epilog="Exit codes: 0 no fault, 1 a problem at or above --fail-on, "
+                              "2 usage or tool error, 3 nothing recognised.")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="files holding the text, - for standard input (the default)")
+    p.add_argument("--text", action="append", metavar="MESSAGE",
+                   help="the message itself (repeatable)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--host", action="store_true",
+                       help="confirm each cause on this host (runs only the checks that can)")
+    _add_root_options(p, "confirm each cause on a snapshot made by `gotriage collect`")
+    p.add_argument("--json", action="store_true",
+                   help="print only JSON (docs/report.schema.json; explain's detail in its "
+                        "explain object)")
+    p.add_argument("-v", "--verbose", action="store_true", help="quote whole lines")
+    p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
+                   help="exit 1 when a problem is at least this severe (high confidence or "
+                        "confirmed: error; medium: warn; low or ruled out: info; default: warn)")
+    _add_timeout_option(p, "the checks that confirm")
+    _add_deadline_option(p)
+    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.set_defaults(func=cmd_explain)
+
     p = sub.add_parser("service", help="why a Go service does not start under systemd: unit, "
                                        "program, user, environment, label, journal")
     p.add_argument("unit", metavar="UNIT", help="a unit name (app, app.service) or the path of a "
@@ -500,6 +524,12 @@ def _run_doctor_command(module, args):
                           colour=_use_colour(args))
     except module.UsageError as exc:
         raise ToolError(str(exc)) from None
+
+
+def cmd_explain(args):
+    from gotriage.explain import command
+
+    return _run_doctor_command(command, args)
 
 
 def cmd_service(args):

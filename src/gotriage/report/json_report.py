@@ -12,7 +12,7 @@ import time
 
 from gotriage import __version__
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 
 def to_dict(report):

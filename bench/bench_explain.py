@@ -1,0 +1,140 @@
+"""`gotriage explain` as users run it (run by hand, not a test).
+
+    .venv/bin/python bench/bench_explain.py [--runs 5] [--mb 10]
+
+Measures, as whole processes with bytecode cached (_common.as_users_run), the median of
+--runs runs of:
+
+- the catalogue's load: a process that imports explain and builds its catalogue (the
+  time inside it, from before the import to after the build), against the same process
+  that only imports gotriage;
+- `gotriage explain FILE` on generated logs of --mb MB in several shapes: a busy
+  service's journal with a few failures in it, a CI log of `go build` with module
+  downloads, the real audit log tests/data/selinux/sample-1mb.log repeated (AVC records
+  to explain), and a log of lines that look like errors and that no signature knows;
+  against `grep -E` of the words people search a log for (the real alternative on the
+  same file, in the same run);
+- `gotriage explain --root SNAPSHOT` with the confirmation of three causes on the
+  el9-services snapshot.
+Wall and CPU seconds (children's rusage) and the peak RSS are printed.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import _common
+
+ROOT = _common.ROOT
+CACHE = os.path.join(ROOT, ".cache", "bench", "explain")
+SERVICES = os.path.join(ROOT, "tests", "data", "services", "el9-services")
+AUDIT = os.path.join(ROOT, "tests", "data", "selinux", "sample-1mb.log")
+GREP = ["grep", "-E", "-i", "-c", "error|fail|denied|refused|timeout|not found"]
+
+
+def _journal_line(n):
+    return ("2026-12-07T10:%02d:%02d+0000 web1 api[2211]: 2026/12/07 10:00:00 GET /api/v1/items/%d "
+            "200 %d bytes in %dms\n" % (n // 60 % 60, n % 60, n, 1000 + n % 977, n % 97))
+
+
+SHAPES = {
+    "journal": lambda n: _journal_line(n) if n % 5000 else (
+        "2026-12-07T10:00:00+0000 web1 systemd[1]: api.service: Failed at step EXEC spawning "
+        "/usr/local/bin/api: Permission denied\n"
+        "2026-12-07T10:00:01+0000 web1 api[2211]: http: Accept error: accept tcp [::]:8080: accept4: "
+        "too many open files; retrying in 5ms\n"),
+    "ci-build": lambda n: ("go: downloading github.com/example/mod%d v1.%d.0\n" % (n, n % 40)) if n % 7000 else (
+        "go: go.mod requires go >= 1.23.0 (running go 1.21.13; GOTOOLCHAIN=local)\n"),
+    "unknown-errors": lambda n: ("2026-12-07 10:00:00 worker-%d ERROR job %d failed: upstream said no "
+                                 "(code %d)\n" % (n % 8, n, n % 500)),
+}
+
+
+def make(shape, mb):
+    os.makedirs(CACHE, exist_ok=True)
+    path = os.path.join(CACHE, "%s-%dmb.log" % (shape, mb))
+    if os.path.exists(path):
+        return path
+    size = mb * 1024 * 1024
+    with open(path, "w") as out:
+        if shape == "audit":
+            with open(AUDIT) as f:
+                sample = f.read()
+            while out.tell() < size:
+                out.write(sample)
+        else:
+            n = 0
+            while out.tell() < size:
+                out.write(SHAPES[shape](n))
+                n += 1
+    return path
+
+
+def measure(argv, runs, env=None):
+    """Median wall, median CPU (user+sys of the child) and the largest peak RSS (MB)."""
+    walls, cpus, rss = [], [], 0
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        rss = max(rss, after.ru_maxrss / 1024.0)
+        if proc.returncode not in (0, 1, 3):
+            raise SystemExit("%s: exit %d: %s" % (argv, proc.returncode, proc.stderr[-500:]))
+    return statistics.median(walls), statistics.median(cpus), rss
+
+
+def inside(code, runs):
+    """The median of what `code` prints (a time measured inside the process)."""
+    values = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, check=True,
+                             env=dict(os.environ, PYTHONPATH=_common.SRC)).stdout
+        values.append(float(out))
+    return statistics.median(values)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--mb", type=int, default=10)
+    args = parser.parse_args()
+    _common.as_users_run()
+    env = dict(os.environ, PYTHONPATH=_common.SRC)
+    gotriage = [sys.executable, "-m", "gotriage", "explain"]
+    print("python %s, load %s, %d runs each (medians)" % (sys.version.split()[0], _common.loadavg(), args.runs))
+
+    load = inside("import time; t = time.perf_counter(); from gotriage.explain.match import catalogue; "
+                  "catalogue(); print(time.perf_counter() - t)", args.runs)
+    bare = inside("import time; t = time.perf_counter(); import gotriage; print(time.perf_counter() - t)",
+                  args.runs)
+    print("catalogue load: %.1f ms (import gotriage alone: %.1f ms)" % (load * 1000, bare * 1000))
+
+    print("%-16s %6s %9s %9s %8s %9s %9s %7s" % ("log", "MB", "wall s", "CPU s", "RSS MB",
+                                                   "grep wall", "grep CPU", "ratio"))
+    for shape in ("journal", "ci-build", "audit", "unknown-errors"):
+        path = make(shape, args.mb)
+        wall, cpu, rss = measure(gotriage + [path], args.runs, env)
+        gwall, gcpu, _ = measure(GREP + [path], args.runs)
+        print("%-16s %6.1f %9.3f %9.3f %8.1f %9.3f %9.3f %6.1fx" % (
+            shape, os.path.getsize(path) / 1048576.0, wall, cpu, rss, gwall, gcpu, wall / gwall))
+
+    text = os.path.join(CACHE, "confirm.txt")
+    with open(text, "w") as f:
+        f.write("api.service: Failed at step EXEC spawning /usr/local/bin/api: Permission denied\n"
+                "listen tcp :80: bind: permission denied\n"
+                "api.service: Failed to determine user credentials: No such process\n")
+    wall, cpu, rss = measure(gotriage + ["--root", SERVICES, text], args.runs, env)
+    plain, pcpu, _ = measure(gotriage + [text], args.runs, env)
+    print("explain --root el9-services (3 causes confirmed or ruled out): wall %.3f s, CPU %.3f s, "
+          "RSS %.1f MB; without --root %.3f s" % (wall, cpu, rss, plain))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,464 @@
+"""Signatures of a service under systemd: the exit statuses systemd sets when it cannot
+start the program (217/USER, 216/GROUP, 200/CHDIR, 203/EXEC, 209/STDOUT, 226/NAMESPACE),
+unit files it cannot read, limits, and what a Go program prints when it dies.  The
+forms are those of systemd 219 (EL7) to 257 (EL10), as parsers/journal.py reads them
+(tests/test_journal.py on recorded journals; tests/data/go-crashes for Go's traces)."""
+
+from gotriage.knowledge.signatures import LOW, MEDIUM, C, N, Signature
+
+DROPIN = "systemctl edit {unit}"
+UNIT_STATUS = C("systemctl", "status", "{unit}", otherwise="systemctl status UNIT",
+                why="the unit's settings and its last lines")
+
+SIGNATURES = [
+    Signature(
+        "SVC-USER-MISSING", "systemd", "the unit's User= does not exist (217/USER)",
+        keys=("217/USER", "Failed to determine user credentials"),
+        patterns=(r"Failed to determine user credentials: (?P<error>.+)$", r"status=217/USER"),
+        cause="systemd could not find the user named in the unit's User= (217/USER), so the "
+              "program never started.",
+        fix=(C("systemctl", "cat", "{unit}", otherwise="systemctl cat UNIT", why="which User= it names"),
+             N("create that user (useradd --system --shell /sbin/nologin NAME) or fix User=; "
+               "or let systemd make one: DynamicUser=yes")),
+        confirm=("SVC-USER-MISSING", "SVC-JOURNAL-USER"),
+        examples=("api.service: Failed to determine user credentials: No such process",
+                  "api.service: Main process exited, code=exited, status=217/USER")),
+    Signature(
+        "SVC-USER-GROUP-MISSING", "systemd", "the unit's Group= does not exist (216/GROUP)",
+        keys=("216/GROUP", "Failed to determine group credentials"),
+        patterns=(r"Failed to determine group credentials: (?P<error>.+)$", r"status=216/GROUP"),
+        cause="systemd could not find the group named in Group= (216/GROUP).",
+        fix=(N("create the group (groupadd --system NAME) or fix Group= in the unit"),),
+        confirm=("SVC-USER-GROUP-MISSING",),
+        beats=("SVC-USER-MISSING",),
+        examples=("api.service: Failed to determine group credentials: No such process",)),
+    Signature(
+        "SVC-WORKDIR-MISSING", "systemd", "WorkingDirectory= does not exist (200/CHDIR)",
+        keys=("Changing to the requested working directory failed", "200/CHDIR"),
+        patterns=(r"Changing to the requested working directory failed: No such file or directory",
+                  r"status=200/CHDIR"),
+        cause="The unit's WorkingDirectory= does not exist (or is not reachable by its User=), "
+              "so systemd did not start the program (200/CHDIR).",
+        fix=(N("create it (install -d -o USER DIR) or fix WorkingDirectory=; prefix it with - "
+               "(WorkingDirectory=-/srv/app) if it may be missing"),),
+        confirm=("SVC-WORKDIR-MISSING", "SVC-WORKDIR-DENIED", "SVC-JOURNAL-CHDIR"),
+        examples=("api.service: Changing to the requested working directory failed: No such file or directory",)),
+    Signature(
+        "SVC-WORKDIR-DENIED", "systemd", "the unit's user cannot enter WorkingDirectory=",
+        keys=("Changing to the requested working directory failed: Permission denied",),
+        patterns=(r"Changing to the requested working directory failed: Permission denied",),
+        cause="The unit's User= may not enter its WorkingDirectory= (a directory on the way "
+              "is not searchable, e.g. /root or a 0700 home), or SELinux forbids it.",
+        fix=(N("move the service's files out of home directories (e.g. /srv/app, owned by its "
+               "user); namei -l DIR shows which directory blocks"),),
+        confirm=("SVC-WORKDIR-DENIED", "SVC-JOURNAL-CHDIR"),
+        beats=("SVC-WORKDIR-MISSING",),
+        examples=("api.service: Changing to the requested working directory failed: Permission denied",)),
+    Signature(
+        "SVC-EXEC-MISSING", "systemd", "ExecStart='s program does not exist (203/EXEC)",
+        keys=("No such file or directory", ": No>", ": No >"),
+        patterns=(r"Failed (?:at step EXEC spawning|to (?:locate|execute) executable|to execute) "
+                  r"(?P<path>/\S+?): No(?: such file or directory|\s*>|$)",),
+        cause="systemd cannot find {path}: a wrong path in ExecStart=, a binary not deployed "
+              "yet, or (when the file is there) a missing loader or #! interpreter.",
+        fix=(C("ls", "-l", "{path}"),
+             N("if it is there: file {path} names the interpreter it needs (a musl or 32-bit "
+               "build; a script's #! line)")),
+        confirm=("SVC-EXEC-MISSING", "SVC-EXEC-INTERP", "SVC-JOURNAL-EXEC"),
+        examples=("api.service: Failed at step EXEC spawning /usr/local/bin/api: No such file or directory",
+                  "api.service: Failed to locate executable /usr/local/bin/api: No such file or directory")),
+    Signature(
+        "SEL-AVC-EXEC-LABEL", "systemd", "systemd may not execute the program (203/EXEC Permission denied)",
+        variant="203",
+        keys=("Permission denied", "203/EXEC"),
+        patterns=(r"Failed (?:at step EXEC spawning|to (?:locate|execute) executable|to execute) "
+                  r"(?P<path>/(?:home|root|tmp|var/tmp|usr/local|opt|srv|var/lib|data)/\S+?): Permission denied",
+                  r"Failed at step EXEC spawning \.\.\.: Permission denied",
+                  r"ExecStart=(?P<path>/(?:home|root|usr/local|opt|srv)/\S+).*status=203/EXEC"),
+        cause="On an SELinux host this is most often the program's label: a binary built in a "
+              "home directory or /tmp and moved with mv keeps user_home_t/user_tmp_t, which "
+              "init_t may not execute.  Otherwise the file lacks x, a directory on its path is "
+              "not searchable by User=, or the mount is noexec.",
+        fix=(C("ls", "-Z", "{path}", why="user_home_t or user_tmp_t means the label"),
+             C("restorecon", "-v", "{path}", why="gives it the label of its place"),
+             N("if the label was right: chmod +x {path}, and namei -l {path} for the directories")),
+        confirm=("SVC-LABEL-DENIED", "SVC-EXEC-NOT-EXECUTABLE", "SVC-EXEC-DENIED", "SVC-EXEC-NOEXEC",
+                 "SEL-AVC-EXEC-LABEL", "SVC-LABEL-MISMATCH"),
+        beats=("BIN-ELF-NOT-EXECUTABLE", "SVC-EXEC-NOT-EXECUTABLE"),
+        confidence=MEDIUM,
+        examples=("api.service: Failed to execute /usr/local/bin/api: Permission denied",
+                  "Failed at step EXEC spawning /usr/local/bin/api: Permission denied")),
+    Signature(
+        "SVC-EXEC-NOT-EXECUTABLE", "systemd", "ExecStart='s file is not executable (203/EXEC)",
+        keys=("Permission denied",),
+        patterns=(r"Failed (?:at step EXEC spawning|to (?:locate|execute) executable|to execute) "
+                  r"(?P<path>/\S+?): Permission denied",),
+        cause="systemd may not execute {path}: it lacks the execute bit (a script or a copy that "
+              "lost its mode), a directory on its path is not searchable by User=, or SELinux "
+              "forbids it (its label).",
+        fix=(C("ls", "-lZ", "{path}", why="the mode, and the SELinux label"),
+             C("chmod", "+x", "{path}", why="when it lacks x"),
+             N("when the label is user_home_t or user_tmp_t: restorecon -v {path}")),
+        confirm=("SVC-EXEC-NOT-EXECUTABLE", "SVC-EXEC-DENIED", "SVC-LABEL-DENIED", "SVC-EXEC-NOEXEC"),
+        confidence=MEDIUM,
+        examples=("NetworkManager-dispatcher.service: Failed to execute /etc/NetworkManager/dispatcher.d/"
+                  "pre-up.d/10-x: Permission denied",)),
+    Signature(
+        "SVC-EXEC-NOEXEC", "systemd", "a program in /tmp (or /dev/shm) on a noexec mount",
+        keys=(": Permission denied",),
+        patterns=(r"(?P<path>/(?:tmp|var/tmp|dev/shm)/\S+): Permission denied",),
+        cause="{path} is on a file system mounted noexec (hardened hosts mount /tmp, /var/tmp "
+              "and /dev/shm so): nothing there may be executed, whatever its mode.",
+        fix=(C("findmnt", "-T", "{path}", why="shows the noexec option"),
+             N("run it from a directory that allows executing (e.g. /usr/local/libexec or the "
+               "service's own directory), or set TMPDIR to one for the tool that writes it")),
+        confirm=("SVC-EXEC-NOEXEC",),
+        beats=("SEL-AVC-EXEC-LABEL", "BIN-ELF-NOT-EXECUTABLE"),
+        confidence=MEDIUM,
+        examples=("start-script output: /etc/one-context.d/net-97-start-script: line 21: "
+                  "/tmp/one-context.yKZcbb/one-start-script: Permission denied",)),
+    Signature(
+        "SVC-EXEC-SCRIPT", "systemd", "ExecStart= names a script without a #! line",
+        keys=("Exec format error",),
+        patterns=(r"Failed (?:at step EXEC spawning|to execute) (?P<path>/\S+?\.(?:sh|bash|py|pl|rb))"
+                  r": Exec format error",),
+        cause="{path} is a script without a #! line, or a program for another architecture.",
+        fix=(C("file", "{path}"),
+             N("a script: begin it with #!/bin/sh (or run it as ExecStart=/bin/sh {path}); a "
+               "program: build it for this host's GOARCH")),
+        confirm=("SVC-EXEC-SCRIPT", "SVC-EXEC-ARCH", "SVC-TRACE-ENOEXEC"),
+        beats=("BIN-ARCH-WRONG", "SVC-EXEC-ARCH"),
+        examples=("api.service: Failed to execute /opt/api/run.sh: Exec format error",)),
+    Signature(
+        "SVC-EXEC-ARCH", "systemd", "ExecStart='s program is for another architecture",
+        keys=("Exec format error",),
+        patterns=(r"Failed (?:at step EXEC spawning|to execute) (?P<path>/\S+?): Exec format error",),
+        cause="The kernel cannot execute {path}: a program built for another CPU (an amd64 "
+              "build on an arm64 host, or the reverse), or a script without a #! line.",
+        fix=(C("file", "{path}", why="says which architecture it is for, or that it is a script"),
+             N("build it for this host (GOARCH=$(go env GOHOSTARCH), or uname -m's arch), or begin a "
+               "script with #!/bin/sh")),
+        confirm=("SVC-EXEC-ARCH", "SVC-EXEC-SCRIPT", "SVC-TRACE-ENOEXEC"),
+        beats=("BIN-ARCH-WRONG",),
+        examples=("redlib.service: Failed to execute /usr/local/bin/redlib: Exec format error",)),
+    Signature(
+        "SVC-JOURNAL-EXEC", "systemd", "systemd could not execute the program (203/EXEC)",
+        keys=("203/EXEC",),
+        patterns=(r"status=203/EXEC",),
+        cause="systemd could not execute ExecStart='s program; the line just before this one "
+              "in the journal says why (No such file or directory, Permission denied, Exec "
+              "format error).",
+        fix=(C("journalctl", "-u", "{unit}", "-b", "-n", "30", "--no-pager",
+               otherwise="journalctl -u UNIT -b", why="the reason line"),
+             C("gotriage", "service", "{unit}", otherwise="gotriage service UNIT",
+               why="finds the cause on the host")),
+        confirm=("SVC-JOURNAL-EXEC",),
+        consequence=True,
+        confidence=LOW,
+        examples=("api.service: Main process exited, code=exited, status=203/EXEC",)),
+    Signature(
+        "SVC-STDOUT-MISSING", "systemd", "the directory of the unit's log file does not exist (209/STDOUT)",
+        keys=("Failed to set up standard output", "209/STDOUT", "Failed to set up standard error"),
+        patterns=(r"Failed to set up standard (?:output|error): (?P<error>No such file or directory)$",),
+        cause="StandardOutput=file:/append: names a file in a directory that does not exist: "
+              "systemd creates the file, not its directories.",
+        fix=(C("systemctl", "cat", "{unit}", otherwise="systemctl cat UNIT", why="which file"),
+             N("create the directory (LogsDirectory=NAME in the unit makes /var/log/NAME)")),
+        confirm=("SVC-JOURNAL-CONFIG",),
+        beats=("SEL-AVC-FILE-LABEL",),
+        examples=("api.service: Failed to set up standard output: No such file or directory",)),
+    Signature(
+        "SVC-SANDBOX-PATH-MISSING", "systemd", "a sandbox path of the unit does not exist (226/NAMESPACE)",
+        keys=("Failed to set up mount namespacing", "226/NAMESPACE"),
+        patterns=(r"Failed to set up mount namespacing(?::\s*(?P<path>/\S*))?: (?P<error>.+)$",
+                  r"status=226/NAMESPACE"),
+        cause="ReadWritePaths=, ReadOnlyPaths= or another sandbox setting names {path}, "
+              "which does not exist.",
+        fix=(N("create {path} or prefix it with - in the unit (ReadWritePaths=-{path})",
+               otherwise="create the path or prefix it with - in the unit"),),
+        confirm=("SVC-SANDBOX-PATH-MISSING", "SVC-JOURNAL-NAMESPACE"),
+        examples=("api.service: Failed to set up mount namespacing: /var/lib/api: No such file or directory",)),
+    Signature(
+        "SVC-ENV-FILE-MISSING", "systemd", "EnvironmentFile= does not exist",
+        keys=("Failed to load environment files",),
+        patterns=(r"Failed to load environment files: (?P<error>.+)$",),
+        cause="The unit's EnvironmentFile= names a file that does not exist ({error}).",
+        fix=(N("create it, or prefix it with - (EnvironmentFile=-/etc/sysconfig/app) if it is optional"),),
+        confirm=("SVC-ENV-FILE-MISSING",),
+        examples=("api.service: Failed to load environment files: No such file or directory",)),
+    Signature(
+        "SVC-UNIT-UNKNOWN-KEY", "systemd", "a setting this systemd does not know is ignored",
+        keys=("Unknown key name", "Unknown lvalue", "Unknown section"),
+        patterns=(r"(?P<file>/\S+?):(?P<line>\d+)\]? ?:? ?Unknown (?:key name|lvalue) '(?P<key>[^']+)' "
+                  r"in section '?(?P<section>[^',]+)'?",
+                  r"Unknown (?:key name|lvalue) '(?P<key>[^']+)' in section '?(?P<section>[^',]+)'?"),
+        cause="This systemd does not know {key}= in [{section}] (a newer systemd's setting, "
+              "or a typo) and ignores it: the unit runs without it.",
+        fix=(N("check the spelling; on EL7 (systemd 219) and EL8 (239) use what they know "
+               "(man systemd.directives there), e.g. StartLimitInterval= in [Unit] on 219"),),
+        confirm=("SVC-UNIT-UNKNOWN-KEY",),
+        confidence=MEDIUM,
+        examples=("/etc/systemd/system/api.service:12: Unknown key name 'ProtectHostname' in section "
+                  "'Service', ignoring.",
+                  "[/etc/systemd/system/api.service:9] Unknown lvalue 'StartLimitIntervalSec' in section 'Unit'")),
+    Signature(
+        "SVC-EXEC-VARIABLE-COMMAND", "systemd", "ExecStart= begins with a variable",
+        keys=("ExecStart=$", "ignoring: $"),
+        patterns=(r"ExecStart=\$\{?(?P<variable>\w+)",
+                  r"Executable path is not absolute, ignoring: \$\{?(?P<variable>\w+)"),
+        cause="systemd does not expand a variable in the program's place: ExecStart=${variable} "
+              "(or $VAR) is not a path to execute (systemd expands variables only in the "
+              "arguments).",
+        fix=(N("write the program's absolute path first: ExecStart=/path/to/program ${ARGS}, or "
+               "ExecStart=/bin/sh -c '${variable} ...' when it must come from the environment"),),
+        beats=("SVC-EXEC-RELATIVE", "SVC-JOURNAL-EXEC"),
+        examples=("[/etc/systemd/system/celery.service:22] Executable path is not absolute, ignoring: "
+                  "$CELERY_BIN multi stopwait",)),
+    Signature(
+        "SVC-UNIT-MULTIPLE-EXECSTART", "systemd", "more than one ExecStart= for a service that is not oneshot",
+        keys=("has more than one ExecStart= setting",),
+        patterns=(r"(?P<unit>\S+) has more than one ExecStart= setting",),
+        cause="A drop-in added an ExecStart= without first clearing the unit's own (an empty "
+              "ExecStart= line), so the service has two: only Type=oneshot allows that.",
+        fix=(N("in the drop-in (systemctl edit {unit}), put an empty ExecStart= line before the new "
+               "ExecStart=", otherwise="in the drop-in, put an empty ExecStart= line before the new one"),),
+        confirm=("SVC-UNIT-MULTIPLE-EXECSTART",),
+        examples=("xxx.service has more than one ExecStart= setting, which is only allowed for "
+                  "Type=oneshot services. Refusing.",)),
+    Signature(
+        "SVC-WORKDIR-QUOTED", "systemd", "WorkingDirectory= is quoted",
+        keys=("is not absolute, ignoring", "Not an absolute path, ignoring: \""),
+        patterns=(r"Working directory path '\"(?P<dir>[^\"]+)\"' is not absolute",
+                  r"Not an absolute path, ignoring: \"(?P<dir>/[^\"]+)\""),
+        cause="systemd takes quotes in WorkingDirectory= literally, so \"{dir}\" is not an "
+              "absolute path and is ignored.",
+        fix=(N("write it without quotes: WorkingDirectory={dir}"),),
+        confirm=("SVC-WORKDIR-QUOTED",),
+        beats=("SVC-UNIT-UNKNOWN-KEY", "SVC-EXEC-RELATIVE"),
+        examples=("[/etc/systemd/system/xxx.service:10] Working directory path '\"/var/www/xxx\"' is "
+                  "not absolute, ignoring.",)),
+    Signature(
+        "SVC-UNIT-BROKEN-CONTINUATION", "systemd", "a multi-line ExecStart= lost a backslash",
+        keys=("Unknown lvalue '-", "Unknown key name '-"),
+        patterns=(r"Unknown (?:lvalue|key name) '(?P<key>-[^']*)' in section",),
+        cause="A line of the unit begins with {key}, an option: the line before it lost its "
+              "trailing backslash, so the command ended there and the rest is read as a key.",
+        fix=(N("add the missing \\ at the end of the line before it, then systemctl daemon-reload"),),
+        beats=("SVC-UNIT-UNKNOWN-KEY",),
+        examples=("[/lib/systemd/system/xyz.service:9] Unknown lvalue '--blacklists' in section 'Service'",)),
+    Signature(
+        "SVC-UNIT-WRONG-SECTION", "systemd", "a directive in the wrong section of the unit",
+        keys=("Unknown lvalue '", "Unknown key name '"),
+        patterns=(r"Unknown (?:lvalue|key name) '(?P<key>Wants|After|Before|Requires|Requisite|BindsTo|"
+                  r"PartOf|Conflicts|Description|Documentation|StartLimit\w+|OnFailure|Condition\w+|"
+                  r"Assert\w+)' in section '?(?P<section>Service|Install)'?",
+                  r"Unknown (?:lvalue|key name) '(?P<key>Exec\w+|User|Group|Restart\w*|Type|Environment\w*|"
+                  r"WorkingDirectory|Limit\w+|PIDFile|KillMode|TimeoutSec|TimeoutStartSec)' in section "
+                  r"'?(?P<section>Unit|Install)'?",
+                  r"Unknown (?:lvalue|key name) '(?P<key>WantedBy|RequiredBy|Alias|Also)' in section "
+                  r"'?(?P<section>Unit|Service)'?"),
+        cause="{key}= belongs to another section than [{section}]: systemd ignores it there, so "
+              "what it was meant to do does not happen.",
+        fix=(N("move {key}= to its section ([Unit] for After=/Wants=/Requires=, [Service] for "
+               "Exec*/User=, [Install] for WantedBy=), then systemctl daemon-reload"),),
+        beats=("SVC-UNIT-UNKNOWN-KEY",),
+        examples=("[/lib/systemd/system/mboxd.service:7] Unknown lvalue 'Wants' in section 'Service'",)),
+    Signature(
+        "SVC-GO-NOT-FOUND", "systemd", "the service runs go, which is not on systemd's PATH",
+        keys=('exec: "go": executable file not found', "go: command not found", "go: not found"),
+        patterns=(r"\[\d+\]: .*(?:exec: \"go\": executable file not found|\bgo: (?:command )?not found)",
+                  r"\.service: .*(?:exec: \"go\": executable file not found|\bgo: (?:command )?not found)"),
+        cause="A service runs `go`, and the PATH systemd gives services (/usr/local/sbin:"
+              "/usr/local/bin:/usr/sbin:/usr/bin) does not hold Go's bin directory.",
+        fix=(N("give the unit Go's directory: systemctl edit {unit}, add [Service] "
+               "Environment=PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin",
+               otherwise="give the unit Go's directory: systemctl edit UNIT, add [Service] "
+                         "Environment=PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"),
+             N("or call go by its full path (/usr/local/go/bin/go)")),
+        confirm=("SVC-GO-NOT-FOUND",),
+        beats=("GO-PATH-NOT-FOUND",),
+        examples=('Jul 11 16:45:48 host jupyter-lab[50675]: Failed to find path for the `go` program: exec: '
+                  '"go": executable file not found in $PATH',)),
+    Signature(
+        "SVC-ENV-NO-HOME", "systemd", "the program needs HOME (or XDG_*_HOME), and the service has none",
+        keys=("nor $HOME are defined",),
+        patterns=(r"neither \$XDG_(?P<what>CACHE|CONFIG)_HOME nor \$HOME are defined",),
+        cause="The program asks for its user cache or config directory (Go's os.UserCacheDir, "
+              "os.UserConfigDir), and the service runs without HOME (no User=, or DynamicUser=).",
+        fix=(N("give the unit a directory: systemctl edit {unit}, add [Service] CacheDirectory=NAME and "
+               "Environment=XDG_CACHE_HOME=/var/cache/NAME (or HOME=/var/lib/NAME)",
+               otherwise="give the unit a directory: CacheDirectory=NAME and "
+                         "Environment=XDG_CACHE_HOME=/var/cache/NAME (or HOME=...) in a drop-in"),),
+        beats=("SVC-JOURNAL-PANIC", "SVC-JOURNAL-EXIT"),
+        examples=("panic: get user cache dir: neither $XDG_CACHE_HOME nor $HOME are defined",)),
+    Signature(
+        "SVC-EXEC-ENV-PREFIX", "systemd", "ExecStart= begins with VAR=value, as a shell line would",
+        keys=("Executable path is not absolute, ignoring:",),
+        patterns=(r"Executable path is not absolute, ignoring: (?P<var>[A-Za-z_]\w*)=(?P<value>\S*) (?P<path>\S+)",),
+        cause="systemd does not read VAR=value before the program as a shell does: it takes "
+              "{var}={value} for the program's path, which is not absolute, and ignores the line.",
+        fix=(N("move it to its own line: Environment={var}={value}, and begin ExecStart= with {path}"),),
+        confirm=("SVC-EXEC-ENV-PREFIX",),
+        beats=("SVC-EXEC-RELATIVE",),
+        examples=("[/etc/systemd/system/tagger.service:2] Executable path is not absolute, ignoring: "
+                  "GOMAXPROCS=2 /usr/local/bin/tagger",)),
+    Signature(
+        "SVC-EXEC-MISSING", "systemd", "ExecStart= names a program that systemd's PATH does not have",
+        variant="path-search",
+        keys=("Failed to execute command: No such file or directory",),
+        patterns=(r"Failed to execute command: No such file or directory",),
+        cause="ExecStart= names its program without a path and systemd (239 and later) searched "
+              "its own PATH (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin) in vain: a "
+              "program such as go in /usr/local/go/bin is not there.",
+        fix=(N("write the program's absolute path in ExecStart= (e.g. /usr/local/go/bin/go), or "
+               "set Environment=PATH=... in the unit"),),
+        confirm=("SVC-GO-NOT-FOUND", "GO-PATH-NOT-FOUND", "SVC-EXEC-MISSING", "SVC-EXEC-RELATIVE"),
+        examples=("api.service: Failed to execute command: No such file or directory",)),
+    Signature(
+        "SVC-UNIT-SYNTAX", "systemd", "systemd cannot load the unit file",
+        keys=("failed to load properly", "failed to load:"),
+        patterns=(r"Unit (?P<unit>\S+) failed to load(?: properly)?: (?P<why>.+?)\.?$",),
+        cause="systemd could not parse {unit} ({why}): a syntax error, a bad encoding, or a "
+              "file that is not a unit at all.",
+        fix=(C("systemd-analyze", "verify", "{unit}", otherwise="systemd-analyze verify UNIT",
+               why="names the line"),),
+        confirm=("SVC-UNIT-SYNTAX", "SVC-UNIT-VERIFY"),
+        examples=("Unit broken.service failed to load properly: Bad message.",)),
+    Signature(
+        "SVC-EXEC-RELATIVE", "systemd", "ExecStart= is not an absolute path",
+        keys=("Executable path is not absolute", "Neither a valid executable name nor an absolute path"),
+        patterns=(r"Executable path is not absolute", r"Neither a valid executable name nor an absolute path"),
+        cause="systemd before 239 needs an absolute path in ExecStart= (later ones search "
+              "only their own PATH).",
+        fix=(N("write the program's full path in ExecStart= (command -v NAME prints it)"),),
+        confirm=("SVC-EXEC-RELATIVE", "SVC-EXEC-PREFIX"),
+        examples=("[/etc/systemd/system/api.service:7] Executable path is not absolute, ignoring: api --port 80",)),
+    Signature(
+        "SVC-UNIT-NOT-FOUND", "systemd", "the unit does not exist",
+        keys=("not found.", "could not be found"),
+        patterns=(r"Unit (?P<unit>\S+) (?:not found|could not be found)\.",),
+        cause="systemd has no unit {unit}: a typo, a unit file not installed, or one added "
+              "without `systemctl daemon-reload`.",
+        fix=(C("systemctl", "daemon-reload"),
+             C("systemctl", "list-unit-files", "*{unit_stem}*", otherwise="systemctl list-unit-files")),
+        confirm=("SVC-UNIT-NOT-FOUND",),
+        confidence=MEDIUM,
+        examples=("Failed to start api.service: Unit api.service not found.",)),
+    Signature(
+        "SVC-UNIT-MASKED", "systemd", "the unit is masked",
+        keys=("is masked",),
+        patterns=(r"Unit (?P<unit>\S+) is masked",),
+        cause="{unit} is masked (linked to /dev/null): systemd refuses to start it.",
+        fix=(C("systemctl", "unmask", "{unit}"),),
+        confirm=("SVC-UNIT-MASKED",),
+        examples=("Failed to start api.service: Unit api.service is masked.",)),
+    Signature(
+        "SVC-DAEMON-RELOAD", "systemd", "the unit file changed and systemd has not reloaded it",
+        keys=("changed on disk",),
+        patterns=(r"changed on disk\. Run 'systemctl daemon-reload'",),
+        cause="The unit file or a drop-in changed; systemd still runs the old version until "
+              "it reloads.",
+        fix=(C("systemctl", "daemon-reload"), C("systemctl", "restart", "{unit}", otherwise="then restart the unit")),
+        confidence=MEDIUM,
+        examples=("Warning: The unit file, source configuration file or drop-ins of api.service changed "
+                  "on disk. Run 'systemctl daemon-reload' to reload units.",)),
+    Signature(
+        "SVC-PORT-PRIVILEGED", "systemd", "a port below 1024 without the capability to bind it",
+        keys=("bind: permission denied",),
+        patterns=(r"listen (?:tcp|udp)[46]? (?P<addr>\S*?):(?P<port>\d{1,3}|10[01]\d|102[0-3]): bind: permission denied",),
+        cause="Ports below 1024 need CAP_NET_BIND_SERVICE, and the program runs as a user "
+              "without it.",
+        fix=(N("give the service the capability: " + DROPIN + ", add [Service] "
+               "AmbientCapabilities=CAP_NET_BIND_SERVICE, then systemctl restart {unit}",
+               otherwise="give the service the capability: systemctl edit UNIT, add [Service] "
+                         "AmbientCapabilities=CAP_NET_BIND_SERVICE, then restart it"),
+             N("or listen on a port above 1023 and forward {port} to it: firewall-cmd --permanent "
+               "--add-forward-port=port={port}:proto=tcp:toport=8080")),
+        confirm=("SVC-PORT-PRIVILEGED", "SVC-PORT-BOUNDING", "SVC-JOURNAL-BIND", "SEL-AVC-PORT"),
+        examples=("listen tcp :80: bind: permission denied",
+                  "2025/03/02 11:20:00 listen tcp 0.0.0.0:443: bind: permission denied")),
+    Signature(
+        "SVC-LIMITS-RUNNING", "systemd", "the process ran out of file descriptors",
+        keys=("too many open files", "Too many open files"),
+        patterns=(r"(?:accept4?|open|socket|dial \S+|pipe).*: too many open files",
+                  r"[Tt]oo many open files"),
+        cause="The process reached its open-files limit (RLIMIT_NOFILE, 1024 by default as the "
+              "soft limit).  A service's limit is LimitNOFILE= of its unit: "
+              "/etc/security/limits.conf does not apply to systemd services, and a running "
+              "process keeps the limit it started with.",
+        fix=(N(DROPIN + ", add [Service] LimitNOFILE=65536, then systemctl restart {unit}",
+               otherwise="for a service: systemctl edit UNIT, add [Service] LimitNOFILE=65536, "
+                         "restart it; for a shell: ulimit -n / limits.conf"),
+             N("then check it took: grep 'open files' /proc/$(systemctl show -p MainPID --value "
+               "{unit})/limits", otherwise="then check /proc/PID/limits of the running process")),
+        confirm=("SVC-LIMITS-NOFILE", "SVC-LIMITS-RUNNING", "SVC-LIMITS-STALE", "SYS-LIMITS-NOFILE",
+                 "SVC-JOURNAL-NOFILE"),
+        examples=("http: Accept error: accept tcp [::]:8080: accept4: too many open files; retrying in 5ms",)),
+    Signature(
+        "SVC-LIMITS-NPROC", "systemd", "the process may not create more threads",
+        keys=("failed to create new OS thread", "may need to increase max user processes",
+              "pthread_create failed"),
+        patterns=(r"runtime: failed to create new OS thread(?: \(have (?P<threads>\d+) already; errno=11\))?",
+                  r"may need to increase max user processes",
+                  r"pthread_create failed: Resource temporarily unavailable"),
+        cause="The Go runtime could not start another OS thread: the user's process limit "
+              "(LimitNPROC=, ulimit -u) or the unit's TasksMax= is reached.",
+        fix=(N(DROPIN + ", add [Service] TasksMax=infinity (or a number) and LimitNPROC=, then "
+               "restart", otherwise="raise TasksMax= and LimitNPROC= of the unit (systemctl edit "
+                                    "UNIT), or ulimit -u for a shell"),),
+        confirm=("SVC-LIMITS-NPROC", "SYS-LIMITS-NPROC"),
+        examples=("runtime: failed to create new OS thread (have 2049 already; errno=11)",
+                  "runtime: may need to increase max user processes (ulimit -u)")),
+    Signature(
+        "SVC-OOM", "systemd", "the process was killed for memory",
+        keys=("oom-kill", "OOM killer", "Out of memory: Kill", "runtime: out of memory"),
+        patterns=(r"Failed with result 'oom-kill'", r"killed by the OOM killer",
+                  r"Out of memory: Kill(?:ed)? process \d+ \((?P<program>[^)]+)\)",
+                  r"fatal error: runtime: out of memory"),
+        cause="The kernel's OOM killer (or the unit's MemoryMax=) killed the process, or the "
+              "Go runtime could not get memory: a leak, or a limit below what it needs.",
+        fix=(N("see the memory use and limit: systemctl show -p MemoryMax -p MemoryCurrent {unit}",
+               otherwise="see the unit's MemoryMax= and the memory use (systemctl show)"),
+             N("raise MemoryMax= (systemctl edit), or set GOMEMLIMIT below it so Go's GC "
+               "works harder before the limit")),
+        examples=("api.service: Failed with result 'oom-kill'.",
+                  "Out of memory: Killed process 2211 (api) total-vm:2113844kB")),
+    Signature(
+        "SVC-JOURNAL-PANIC", "systemd", "the Go program panicked",
+        keys=("panic: ", "fatal error: ", "SIGSEGV: segmentation violation"),
+        patterns=(r"^panic: (?P<message>.+)$", r"^fatal error: (?P<message>(?!runtime: out of memory).+)$",
+                  r"^(?P<message>SIGSEGV: segmentation violation)"),
+        cause="The program itself crashed ({message}): a bug or a condition it does not handle "
+              "(a missing config file, a nil value); systemd only saw it exit with status 2.",
+        fix=(N("the first frame of the crashing goroutine says where: {frame} at {location}",
+               otherwise="the first frame of the crashing goroutine (below `goroutine N "
+                         "[running]:`) says where"),
+             N("if it dumped core: coredumpctl info {unit}", otherwise="if it dumped core: coredumpctl info")),
+        confirm=("SVC-JOURNAL-PANIC",),
+        examples=("panic: runtime error: invalid memory address or nil pointer dereference",
+                  "fatal error: concurrent map writes")),
+    Signature(
+        "SVC-JOURNAL-START-LIMIT", "systemd", "systemd stopped restarting the unit",
+        keys=("Start request repeated too quickly", "start-limit-hit"),
+        patterns=(r"Start request repeated too quickly", r"Failed with result 'start-limit-hit'"),
+        cause="The unit failed several times in a row and systemd gave up restarting it: the "
+              "first failure further up is the cause.",
+        fix=(N("fix the first failure, then: systemctl reset-failed {unit} && systemctl start {unit}",
+               otherwise="fix the first failure, then systemctl reset-failed UNIT and start it"),),
+        confirm=("SVC-JOURNAL-START-LIMIT",),
+        consequence=True,
+        confidence=LOW,
+        examples=("api.service: Start request repeated too quickly.",)),
+    Signature(
+        "SVC-JOURNAL-EXIT", "systemd", "the program exited with a failure status",
+        keys=("code=exited, status=",),
+        patterns=(r"code=exited, status=(?P<status>[1-9]\d*)/(?P<name>(?!EXEC|USER|GROUP|CHDIR|STDOUT|NAMESPACE)[A-Z_]+)",),
+        cause="The program ran and exited with status {status} ({name}): what it printed just "
+              "before says why.",
+        fix=(C("journalctl", "-u", "{unit}", "-b", "-n", "50", "--no-pager",
+               otherwise="journalctl -u UNIT -b", why="its own last words"),),
+        confirm=("SVC-JOURNAL-EXIT",),
+        consequence=True,
+        confidence=LOW,
+        examples=("api.service: Main process exited, code=exited, status=1/FAILURE",)),
+]
