@@ -63,8 +63,9 @@ def read_inputs(args, stdin=None):
     stdin = sys.stdin if stdin is None else stdin
     sources = Sources()
     total = 0
-    for text in args.text or ():
-        sources.add("--text", text)
+    texts = list(args.text or ())
+    for number, text in enumerate(texts, 1):
+        sources.add("--text" if len(texts) == 1 else "--text#%d" % number, text)
     files = list(args.files or ())
     if not files and not args.text:
         if hasattr(stdin, "isatty") and stdin.isatty():

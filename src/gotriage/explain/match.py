@@ -311,8 +311,10 @@ def fold(candidates):
             by_id.setdefault(cand.id, cand)
             merged.append(cand)
             continue
+        lines = {h.line for h in first.hits}
         for hit in cand.hits:
-            first.add(hit)
+            if hit.line not in lines:
+                first.add(hit)
         first.consequences.extend(cand.consequences)
         for key, value in cand.values.items():
             first.values.setdefault(key, value)

@@ -54,4 +54,23 @@ SIGNATURES = [
             "is unset.",
             ("warning: go env -w GOPROXY=https://goproxy.cn,direct does not override conflicting "
              "OS environment variable",)),
+    _benign("OK-ALREADY-ENABLED", "firewalld: already open",
+            ("ALREADY_ENABLED",),
+            (r"ALREADY_ENABLED: (?P<what>\S+)",),
+            "firewall-cmd was asked to open what is already open; nothing changed.",
+            ("Warning: ALREADY_ENABLED: 8080:tcp",)),
+    _benign("OK-TLS-HANDSHAKE-EOF", "a Go server's TLS handshake error from a client that hung up",
+            ("TLS handshake error from",),
+            (r"http: TLS handshake error from \S+: (?:EOF|read: connection reset by peer|"
+             r"tls: client offered only unsupported versions.*|remote error: tls: \w+ certificate)",),
+            "A client (a load balancer's health check, a scanner, a browser that does not trust "
+            "the certificate) opened a connection and left during the handshake; the server goes on.",
+            ("http: TLS handshake error from 10.0.0.7:51234: EOF",)),
+    _benign("OK-FIREWALLD-STOPPED", "firewalld is not running",
+            ("FirewallD is not running", "firewalld is not running"),
+            (r"(?i)firewalld is not running",),
+            "firewall-cmd talks to the running daemon: firewalld is stopped, so it filters "
+            "nothing and blocks no port (configure it while stopped with firewall-offline-cmd; "
+            "systemctl enable --now firewalld starts it).",
+            ("FirewallD is not running",)),
 ]

@@ -219,14 +219,15 @@ SIGNATURES = [
         examples=("dial tcp: lookup api.internal on 10.0.0.2:53: no such host",)),
     Signature(
         "NET-DNS-UNREACHABLE", "firewall", "the DNS server does not answer",
-        keys=("server misbehaving", ":53: read udp", ":53: dial udp"),
+        keys=("server misbehaving", ":53: read udp", ":53: dial udp", ":53: read: connection refused"),
         patterns=(r"lookup (?P<name>\S+?) on (?P<server>\S+): (?:server misbehaving|read udp \S+->\S+: "
-                  r"i/o timeout|dial udp \S+: connect: .+)",),
+                  r"(?:i/o timeout|read: connection refused)|dial udp \S+: connect: .+)",),
         cause="The DNS server {server} in /etc/resolv.conf does not answer for {name} (an "
               "isolated host, a stopped systemd-resolved, a firewall on port 53).",
         fix=(N("check /etc/resolv.conf and that {server} answers: getent hosts {name}",
                otherwise="check /etc/resolv.conf and the DNS server"),),
         confidence=MEDIUM,
+        beats=("FW-LISTEN-NONE",),
         examples=("dial tcp: lookup proxy.example.com on 127.0.0.53:53: server misbehaving",)),
     Signature(
         "SVC-JOURNAL-BIND", "firewall", "another process already listens on the port",
@@ -345,4 +346,16 @@ SIGNATURES = [
              N("and add admin addresses to ignoreip in /etc/fail2ban/jail.local")),
         beats=("FW-LISTEN-NONE", "FW-PORT-TIMEOUT"),
         examples=("2024-01-02 10:00:00,123 fail2ban.actions [811]: NOTICE [sshd] Ban 192.0.2.7",)),
+    Signature(
+        "NET-TLS-NAME", "firewall", "the certificate is for another name",
+        keys=("certificate is valid for", "legacy Common Name field"),
+        patterns=(r"x509: certificate is valid for (?P<names>.+), not (?P<name>\S+)",
+                  r"x509: certificate relies on legacy Common Name field"),
+        cause="The server's certificate does not name {name}, the name the client dialed (or, "
+              "since Go 1.15, names it only in the Common Name, which Go no longer reads).",
+        fix=(N("dial one of the names the certificate holds, or reissue the certificate with "
+               "{name} in its subjectAltName (SAN)", otherwise="reissue the certificate with the "
+               "name in its subjectAltName (SAN), or dial a name it holds"),),
+        examples=("tls: failed to verify certificate: x509: certificate is valid for api.internal, not 10.0.0.5",
+                  "x509: certificate relies on legacy Common Name field, use SANs instead")),
 ]

@@ -346,4 +346,16 @@ SIGNATURES = [
                "systemctl status packagekit dnf-automatic"),),
         confidence=LOW,
         examples=("Another app is currently holding the yum lock; waiting for it to exit...",)),
+    Signature(
+        "PKG-DEPENDENCY", "packages", "a dependency of the package cannot be installed",
+        keys=("but none of the providers can be installed", "nothing provides "),
+        patterns=(r"package (?P<package>\S+) requires (?P<needs>.+?), but none of the providers can be installed",
+                  r"nothing provides (?P<needs>\S+)(?: needed by (?P<package>\S+))?"),
+        cause="{package} needs {needs}, which no enabled repository provides (a repository to "
+              "enable, a package built for another release, or a conflict with what is installed).",
+        fix=(N("enable the repository that has it (CRB/PowerTools, EPEL, the vendor's), or install a "
+               "build of the package for this release; dnf install --best --allowerasing shows "
+               "the conflict"),),
+        confidence=MEDIUM,
+        examples=("  - nothing provides libssl.so.3()(64bit) needed by api-1.0-1.el9.x86_64",)),
 ]

@@ -461,4 +461,35 @@ SIGNATURES = [
         consequence=True,
         confidence=LOW,
         examples=("api.service: Main process exited, code=exited, status=1/FAILURE",)),
+    Signature(
+        "SVC-LIMITS-NOFILE", "systemd", "LimitNOFILE= is above what the kernel allows (205/LIMITS)",
+        keys=("205/LIMITS", "Failed to adjust resource limit"),
+        patterns=(r"Failed to adjust resource limit (?P<limit>RLIMIT_\w+): (?P<error>.+)$", r"status=205/LIMITS"),
+        cause="systemd could not set a Limit*= of the unit (205/LIMITS): a LimitNOFILE= above the "
+              "kernel's fs.nr_open (1048576 by default), or infinity where it means that.",
+        fix=(N("lower it (LimitNOFILE=1048576 at most, 65536 is plenty for most servers) in the unit "
+               "or its drop-in, or raise fs.nr_open first (sysctl.d)"),),
+        confirm=("SVC-LIMITS-NOFILE",),
+        examples=("api.service: Failed to adjust resource limit RLIMIT_NOFILE: Operation not permitted",
+                  "api.service: Main process exited, code=exited, status=205/LIMITS")),
+    Signature(
+        "SVC-UNIT-SYNTAX", "systemd", "the unit has a setting systemd refuses", variant="bad-setting",
+        keys=("has a bad unit file setting", "Unit configuration has fatal error"),
+        patterns=(r"Unit (?P<unit>\S+) has a bad unit file setting", r"Unit configuration has fatal error"),
+        cause="systemd refuses to start {unit}: one of its settings is invalid; the lines just "
+              "before this one in the journal name it.",
+        fix=(C("systemd-analyze", "verify", "{unit}", otherwise="systemd-analyze verify UNIT",
+               why="names the line"),),
+        confirm=("SVC-UNIT-SYNTAX", "SVC-UNIT-VERIFY", "SVC-JOURNAL-CONFIG"),
+        confidence=MEDIUM,
+        examples=("Failed to start api.service: Unit api.service has a bad unit file setting.",)),
+    Signature(
+        "SCRIPT-CRLF", "systemd", "a script saved with Windows line ends",
+        keys=("bad interpreter", "\r': No such file"),
+        patterns=(r"(?P<interp>\S+?)(?:\^M|\r): bad interpreter",
+                  r"(?P<path>\S+): \S+\r?: bad interpreter: No such file or directory"),
+        cause="The script's #! line ends in a carriage return (the file was saved on Windows), so "
+              "the kernel looks for an interpreter named with a CR at its end.",
+        fix=(N("strip the CRs: sed -i 's/\\r$//' SCRIPT (or dos2unix SCRIPT)"),),
+        examples=("-bash: ./deploy.sh: /bin/bash^M: bad interpreter: No such file or directory",)),
 ]

@@ -89,10 +89,12 @@ SIGNATURES = [
         "GO-VERSION-FEATURE", "toolchain", "a standard package newer than the local Go",
         variant="std",
         keys=("is not in GOROOT", "is not in std"),
-        patterns=(r"package (?P<package>slices|maps|cmp|log/slog|math/rand/v2|iter|unique|structs|weak|"
+        patterns=(r"package (?P<package>embed|io/fs|testing/fstest|net/netip|slices|maps|cmp|log/slog|"
+                  r"math/rand/v2|iter|unique|structs|weak|"
                   r"crypto/(?:mlkem|hkdf|pbkdf2|sha3|fips140)|testing/synctest|os/root|encoding/json/v2|"
                   r"go/version|testing/slogtest) is not in (?:GOROOT|std)",),
-        cause="The code imports {package}, which a newer Go added (slices, maps, cmp and log/slog "
+        cause="The code imports {package}, which a newer Go added (embed and io/fs in 1.16; "
+              "net/netip in 1.18; slices, maps, cmp and log/slog "
               "in 1.21; math/rand/v2 and go/version in 1.22; iter, unique and structs in 1.23; "
               "weak and crypto/mlkem, hkdf, pbkdf2, sha3 in 1.24): the local Go is older.",
         fix=(N("install the Go that go.mod's go line names, or newer (" + GO_DL + ")"),),
@@ -165,11 +167,12 @@ SIGNATURES = [
         examples=("go: go.mod file indicates go 1.21, but maximum version supported by tidy is 1.20",)),
     Signature(
         "GO-VERSION-SYNTAX", "toolchain", "go.mod written by Go 1.21+ read by an older Go",
-        keys=("must match format 1.23", "unknown directive: "),
+        keys=("must match format 1.23", "unknown directive: ", "unknown block type: "),
         patterns=(r"(?:(?P<file>\S*go\.mod):(?P<line>\d+): )?invalid go version '(?P<need>[\w.]+)': "
                   r"must match format 1\.23",
                   r"(?:(?P<file>\S*go\.mod):(?P<line>\d+): )?unknown directive: "
-                  r"(?P<directive>toolchain|godebug|tool|ignore)\b"),
+                  r"(?P<directive>toolchain|godebug|tool|ignore)\b",
+                  r"(?:(?P<file>\S*go\.mod):(?P<line>\d+): )?unknown block type: (?P<directive>tool|ignore|godebug)\b"),
         cause="go.mod uses syntax that this older Go cannot read (a go line with a patch "
               "release such as 1.21.0, or a toolchain/godebug/tool/ignore line: Go 1.21, 1.23, "
               "1.24 and 1.25 added them).",
@@ -461,7 +464,8 @@ SIGNATURES = [
         "GO-SUMDB-UNREACHABLE", "toolchain", "the checksum database cannot be reached",
         keys=("sum.golang.org", "verifying module", "verifying go.mod"),
         patterns=(r"verifying (?:module: |go\.mod: )?(?P<module>[^@\s]+)@(?P<mversion>\S+?)(?:/go\.mod)?: "
-                  r"(?:\S+@\S+: )?(?:reading|Get) \"?https://(?P<sumdb>[^/\s\"]+)/(?:lookup|tile)\S*:? (?P<why>.+)",
+                  r"(?:\S+@\S+: )?(?:reading|Get) \"?https://(?P<sumdb>[^/\s\"]+)/(?:lookup|tile)\S*:? "
+                  r"(?P<why>(?!404 Not Found|410 Gone).+)",
                   r"Get \"?https://(?P<sumdb>sum\.golang\.org)/[^\"\s]*\"?: (?P<why>.+)"),
         beats=NETWORK + ("GO-PROXY-UNREACHABLE",),
         cause="go checks downloaded modules against {sumdb} and cannot reach it ({why}); on "
@@ -504,6 +508,90 @@ SIGNATURES = [
              N("and mark the modules private: go env -w GOPRIVATE=HOST/ORG/*")),
         confirm=("GO-SUMDB-PRIVATE", "GO-PROXY-CREDENTIALS"),
         examples=("fatal: could not read Username for 'https://github.com': terminal prompts disabled",)),
+    Signature(
+        "GO-BUILDVCS", "toolchain", "go cannot stamp the build with its git status",
+        keys=("error obtaining VCS status", "detected dubious ownership in repository"),
+        patterns=(r"error obtaining VCS status: (?P<why>.+)",
+                  r"detected dubious ownership in repository at '(?P<dir>[^']+)'"),
+        cause="Go 1.18+ records the git revision in the binary and runs git for it: git refuses "
+              "a repository owned by another user (a CI checkout, a volume, sudo), or is missing.",
+        fix=(N("tell git the directory is safe: git config --global --add safe.directory {dir}",
+               otherwise="tell git the directory is safe: git config --global --add safe.directory DIR"),
+             N("or build without the stamp: go build -buildvcs=false (GOFLAGS=-buildvcs=false)")),
+        examples=("error obtaining VCS status: exit status 128",
+                  "fatal: detected dubious ownership in repository at '/src/app'")),
+    Signature(
+        "GO-NO-GIT", "toolchain", "go needs git to fetch a module and git is not installed",
+        keys=('exec: "git": executable file not found', "missing Git command"),
+        patterns=(r'exec: "git": executable file not found in \$PATH', r"missing Git command"),
+        cause="A module is fetched from its repository directly (GOPRIVATE, GOPROXY=direct, or "
+              "a proxy that did not have it) and git is not installed (minimal images lack it).",
+        fix=(C("dnf", "install", "-y", "git"),
+             N("or fetch through a module proxy: go env -w GOPROXY=https://proxy.golang.org,direct")),
+        examples=('go: github.com/x/y@v1.2.3: git init --bare in /root/go/pkg/mod/cache/vcs/abc: exec: '
+                  '"git": executable file not found in $PATH',
+                  "go: missing Git command. See https://golang.org/s/gogetcmd")),
+    Signature(
+        "GO-TMP-NOEXEC", "toolchain", "go run / go test cannot execute what it built in /tmp",
+        keys=("go-build",),
+        patterns=(r"fork/exec (?P<path>/\S*/go-build\S+): permission denied",),
+        cause="`go run` and `go test` build the program under TMPDIR (/tmp) and execute it "
+              "there; /tmp is mounted noexec (hardened hosts, CIS profiles).",
+        fix=(N("build in a directory that allows executing: export GOTMPDIR=$HOME/.cache/go-tmp "
+               "(mkdir -p it), or go env -w GOTMPDIR=..."),),
+        beats=("BIN-ELF-NOT-EXECUTABLE", "SVC-EXEC-NOEXEC"),
+        examples=("fork/exec /tmp/go-build2937461/b001/exe/main: permission denied",)),
+    Signature(
+        "SYS-DISK-FULL", "system", "the disk is full",
+        keys=("no space left on device", "No space left on device"),
+        patterns=(r"(?i)(?:(?P<path>/\S+?): )?no space left on device",),
+        cause="A file system is full{path}: builds (the Go build cache, /tmp), downloads and "
+              "logs fail where they write.",
+        fix=(C("df", "-h", why="which file system"),
+             N("free space there: go clean -cache (the build cache, often gigabytes), dnf clean "
+               "all, journalctl --vacuum-size=500M; or point GOCACHE/GOTMPDIR at a larger disk")),
+        examples=("go: creating work dir: mkdir /tmp/go-build12345: no space left on device",)),
+    Signature(
+        "SYS-OOM-BUILD", "toolchain", "the compiler was killed for memory",
+        keys=("signal: killed",),
+        patterns=(r"(?P<tool>/\S+/(?:compile|link|asm|cgo|vet)): signal: killed",
+                  r"^(?:# \S+\n)?(?:compile|link): signal: killed"),
+        cause="The kernel's OOM killer (or a container's memory limit) killed {tool}: building "
+              "this package needs more memory than the host or container has.",
+        fix=(N("build with fewer parallel jobs: go build -p 1 (or GOFLAGS=-p=1), and close other "
+               "memory users; or give the build host/container more memory or swap"),),
+        examples=("/usr/local/go/pkg/tool/linux_amd64/compile: signal: killed",)),
+    Signature(
+        "GO-MOD-TIDY", "toolchain", "go.mod is out of date with the code",
+        keys=("updates to go.mod needed",),
+        patterns=(r"updates to go\.mod needed",),
+        cause="The code imports what go.mod does not require (or go.mod has changed), and since "
+              "Go 1.16 the build does not update go.mod by itself.",
+        fix=(C("go", "mod", "tidy", why="where the module proxy is reachable; commit go.mod and go.sum"),),
+        confidence=HIGH,
+        examples=("go: updates to go.mod needed; to update it:",)),
+    Signature(
+        "GO-MODULE-PRIVATE", "toolchain", "the public proxy does not have a (private) module",
+        keys=("410 Gone", "404 Not Found"),
+        patterns=(r"(?P<module>[^\s@]+)@(?P<mversion>\S+): reading https://(?P<proxy>[^/\s]+)/\S+/@v/\S+: "
+                  r"(?P<status>410 Gone|404 Not Found)",),
+        cause="{proxy} does not serve {module}@{mversion}: a private module (the public proxy "
+              "cannot see it), or a version that does not exist.",
+        fix=(C("go", "env", "-w", "GOPRIVATE={module_root}/*", otherwise="go env -w GOPRIVATE=your.host/*",
+               why="private modules are fetched from their repository, with git's credentials"),
+             N("or check the version exists: git ls-remote the repository")),
+        beats=("GO-SUMDB-PRIVATE",),
+        confidence=MEDIUM,
+        examples=("go: git.corp.example/team/lib@v1.0.0: reading https://proxy.golang.org/git.corp.example/"
+                  "team/lib/@v/v1.0.0.mod: 410 Gone",)),
+    Signature(
+        "GO-MODULES-INVALID", "toolchain", "GO111MODULE has a value go does not know",
+        keys=("unknown environment setting GO111MODULE",),
+        patterns=(r"unknown environment setting GO111MODULE=(?P<value>\S*)",),
+        cause="GO111MODULE={value} is none of on, off and auto.",
+        fix=(C("go", "env", "-u", "GO111MODULE"), N("and unset GO111MODULE in the environment")),
+        confirm=("GO-MODULES-INVALID",),
+        examples=("go: unknown environment setting GO111MODULE=yes",)),
 ]
 
 # Read from a pasted `go env` listing (explain/goenv.py compares its lines): no single
