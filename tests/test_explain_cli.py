@@ -179,3 +179,16 @@ def test_as_a_process_under_python36_too(tmp_path):
                               env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"), LANG="C"))
         assert proc.returncode == 1, proc.stderr
         assert b"restorecon -v /usr/local/bin/api" in proc.stdout and not proc.stderr
+
+
+def test_a_go_crash_in_the_journal_names_its_first_frame_of_the_program(capsys):
+    """The real journals of tests/data/go-crashes (Go 1.19, 1.21, 1.27 programs that
+    panic, fault or throw, as journald recorded them)."""
+    crashes = os.path.join(DATA, "go-crashes")
+    journals = sorted(f for f in os.listdir(crashes) if f.endswith(".journal"))
+    assert len(journals) >= 30
+    for name in journals:
+        code, out, _err = run(["explain", "--json", os.path.join(crashes, name)], capsys=capsys)
+        top = json.loads(out)["explain"]["candidates"][0]
+        assert code == 1 and top["id"] == "SVC-JOURNAL-PANIC", name
+        assert top["values"]["location"].startswith("/srv/"), (name, top["values"])

@@ -155,6 +155,7 @@ def explain_text(text, denials=None):
     AVC records and the go env listing (explain/command.py analyzers), or None."""
     hits = _hits(text)
     candidates = _candidates(hits, text)
+    _one_unit(candidates)
     if denials is not None:
         candidates.extend(denials(text))
     for cand in candidates:
@@ -230,6 +231,20 @@ def _candidates(hits, text):
     return order
 
 
+def _one_unit(candidates):
+    """When the text names one systemd unit (a journal of one service), the causes whose
+    own lines do not name it (the program's panic, printed under its own name) are
+    about that unit too."""
+    units = {c.values["unit"] for c in candidates if "unit" in c.values}
+    if len(units) != 1:
+        return
+    unit = units.pop()
+    for cand in candidates:
+        if "unit" not in cand.values:
+            cand.values["unit"] = unit
+            cand.values["unit_stem"] = unit.rsplit(".", 1)[0]
+
+
 def _derive(cand, text):
     values = cand.values
     if "unit" not in values:
@@ -267,9 +282,12 @@ def _crash_frame(cand, text):
     event = journal.first("panic", "fatal", "crash")
     if event is None:
         return
-    for key in ("frame", "location"):
-        if event.get(key):
-            cand.values.setdefault(key, event.get(key))
+    # a panic raised in the standard library (regexp.MustCompile) is the caller's doing
+    frame = event.get("caller") or event.get("frame")
+    location = event.get("caller_location") if event.get("caller") else event.get("location")
+    if frame and location:
+        cand.values.setdefault("frame", frame)
+        cand.values.setdefault("location", location)
 
 
 def fold(candidates):

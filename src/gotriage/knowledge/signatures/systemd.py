@@ -492,4 +492,22 @@ SIGNATURES = [
               "the kernel looks for an interpreter named with a CR at its end.",
         fix=(N("strip the CRs: sed -i 's/\\r$//' SCRIPT (or dos2unix SCRIPT)"),),
         examples=("-bash: ./deploy.sh: /bin/bash^M: bad interpreter: No such file or directory",)),
+    Signature(
+        "SVC-JOURNAL-SIGNAL", "systemd", "the program was killed by a signal",
+        keys=("code=dumped", "code=killed", "'core-dump'", "'signal'"),
+        patterns=(r"code=(?P<code>dumped|killed), status=(?P<status>\d+)/(?P<signal>[A-Z]+)",
+                  r"Failed with result '(?P<code>core-dump|signal)'"),
+        cause="The program died of signal {signal} (code={code}): SEGV, BUS or ABRT with a core "
+              "dump is a crash below Go's runtime (C code through cgo, a corrupt binary) or a Go "
+              "crash with GOTRACEBACK=crash; KILL without an OOM message is something that "
+              "killed it (a timeout of systemd's, a person, a watchdog).",
+        fix=(C("coredumpctl", "info", "{unit}", otherwise="coredumpctl info",
+               why="the crashing thread's stack, when a core was kept"),
+             N("for KILL: journalctl -u {unit} -b around that time (TimeoutStopSec=, a watchdog, "
+               "the OOM killer in journalctl -k)", otherwise="for KILL: the journal around that time "
+               "(a stop timeout, a watchdog, the OOM killer in journalctl -k)")),
+        confirm=("SVC-JOURNAL-SIGNAL",),
+        consequence=False,
+        confidence=MEDIUM,
+        examples=("cgo-app.service: Main process exited, code=dumped, status=11/SEGV",)),
 ]
