@@ -192,3 +192,9 @@ def test_a_go_crash_in_the_journal_names_its_first_frame_of_the_program(capsys):
         top = json.loads(out)["explain"]["candidates"][0]
         assert code == 1 and top["id"] == "SVC-JOURNAL-PANIC", name
         assert top["values"]["location"].startswith("/srv/"), (name, top["values"])
+
+
+def test_colour_codes_and_html_escapes_of_a_paste_are_read_through(capsys):
+    code, out, _err = run(["explain", "--text", "\x1b[31mexec: &quot;gcc&quot;: executable file not found "
+                           "in $PATH\x1b[0m"], capsys=capsys)
+    assert code == 1 and "GO-CGO-NO-CC" in out and "dnf install -y gcc" in out

@@ -153,6 +153,7 @@ def message_of(line):
 def explain_text(text, denials=None):
     """The Result for `text` (str).  `denials`: a callable(text) -> [Candidate] for the
     AVC records and the go env listing (explain/command.py analyzers), or None."""
+    text = normalise(text)
     hits = _hits(text)
     candidates = _candidates(hits, text)
     _one_unit(candidates)
@@ -170,6 +171,22 @@ def explain_text(text, denials=None):
     error_lines = [] if problems else _error_lines(text)
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     return Result(problems, benign, lines, error_lines)
+
+
+_ANSI = re.compile(r"(?:\x1b|#033)\[[0-9;?]*[A-Za-z]")
+
+
+def normalise(text):
+    """The text as the tool that printed it wrote it: without a terminal's colour codes
+    (also as journald escapes them, `#033[31m`), and without the HTML escapes a web page
+    puts in a pasted message (`exec: &quot;go&quot;`).  Neither changes the lines."""
+    if "\x1b[" in text or "#033[" in text:
+        text = _ANSI.sub("", text)
+    if "&quot;" in text or "&#39;" in text or "&gt;" in text or "&lt;" in text or "&amp;" in text:
+        import html
+
+        text = html.unescape(text)
+    return text
 
 
 def _hits(text):
