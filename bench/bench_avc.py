@@ -337,7 +337,13 @@ def main():
                         help="also measure each SELinux tool `avc --tools` runs, alone")
     parser.add_argument("--no-audit2allow", action="store_true", help="the same as leaving "
                         "audit2allow out of --commands")
+    parser.add_argument("--policy-load", action="store_true",
+                        help="only measure selinux/policydb.py reading the policy, as it is and "
+                             "written by checkpolicy -b -c 24..33, then exit")
     args = parser.parse_args()
+    if args.policy_load:
+        policy_load(args.policy or "/etc/selinux/default/policy/policy.33", args.runs)
+        return
     commands = [c for c in args.commands.split(",") if c]
     helptext = subprocess.run([sys.executable, "-m", "gotriage", "avc", "--help"],
                               stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=args.src)
@@ -368,6 +374,46 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| %s |" % " | ".join(row))
+
+
+def policy_load(policy, runs):
+    """CPU of read_policy() (whole, and the symbol tables alone) and the memory its Policy
+    keeps, on `policy` and on the same policy written as every version 24-33 by the real
+    checkpolicy (`checkpolicy -b -M -c N`), each in a fresh process, median of `runs`."""
+    import tempfile
+
+    code = ("import json, resource, sys, time, tracemalloc\n"
+            "sys.path.insert(0, sys.argv[1])\n"
+            "from gotriage.selinux.policydb import read_policy\n"
+            "data = open(sys.argv[2], 'rb').read()\n"
+            "t = time.process_time(); read_policy(data, symbols_only=True)\n"
+            "symbols = time.process_time() - t\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "t = time.process_time(); p = read_policy(data); whole = time.process_time() - t\n"
+            "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+            "tracemalloc.start(); q = read_policy(data)\n"
+            "kept = tracemalloc.get_traced_memory()[0]\n"
+            "print(json.dumps([whole, symbols, grown / 1024.0, kept / 1e6, len(p.allow)]))\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [("as installed", policy)]
+        for version in range(24, 34):
+            path = os.path.join(tmp, "policy.%d" % version)
+            subprocess.run(["checkpolicy", "-b", "-M", "-c", str(version), "-o", path, policy],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            files.append(("version %d" % version, path))
+        print("| policy | bytes | read_policy CPU (median of %d) | symbol tables alone | RSS "
+              "grown | kept (tracemalloc) | allow entries |" % runs)
+        print("|---|---|---|---|---|---|---|")
+        import json
+
+        for name, path in files:
+            got = [json.loads(subprocess.run([sys.executable, "-c", code, os.environ.get(
+                "PYTHONPATH", os.path.join(ROOT, "src")), path], stdout=subprocess.PIPE,
+                check=True).stdout) for _ in range(runs)]
+            print("| %s | %d | %.3f s | %.3f s | %.1f MB | %.1f MB | %d |" % (
+                name, os.path.getsize(path), _median([g[0] for g in got]),
+                _median([g[1] for g in got]), _median([g[2] for g in got]),
+                _median([g[3] for g in got]), got[0][4]))
 
 
 def tool_costs(log, runs):
@@ -449,6 +495,12 @@ def bench_shape(shape, args, commands, cache, policy):
         rows.append([shape, what, name, "%.2f s (%.2f-%.2f)" % (_median(cpus), min(cpus), max(cpus)),
                      "%.2f s" % _median([r[4] for r in runs]), "%.1f MB" % max(r[1] for r in runs),
                      own, tools, ratio])
+    for name in ("tools", "default"):
+        # the policy file gotriage read in place of seinfo, sesearch, semanage, audit2why
+        read = re.search(r"(\S+ read by gotriage +\([^)]*)", " ".join(
+            outputs.get(name, ("", ""))[0].split()))
+        if read:
+            print("%s: %s: %s)" % (shape, name, read.group(1)[:120]))
     if args.tool_costs:
         for words, cpu, rss in tool_costs(log, args.runs):
             print("%s: alone, %s: cpu %.2f s, peak RSS %.1f MB" % (shape, words, cpu, rss))
