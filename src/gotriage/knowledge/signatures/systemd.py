@@ -510,4 +510,44 @@ SIGNATURES = [
         consequence=False,
         confidence=MEDIUM,
         examples=("cgo-app.service: Main process exited, code=dumped, status=11/SEGV",)),
+    Signature(
+        "SYS-FILE-DENIED", "systemd", "the program may not open a file (mode, owner or label)",
+        keys=(": permission denied",),
+        patterns=(r"(?:open|mkdir|stat|remove|rename|chmod|chown|lstat|readdirent) (?P<path>/[^\s:]+): permission denied",),
+        cause="The process may not use {path}: its user lacks the permission on the file or on a "
+              "directory above it (a file left owned by root, a 0700 home), or, on an SELinux "
+              "host, the file's label is not one the program's domain may use.",
+        fix=(C("namei", "-l", "{path}", why="the owner and mode of every directory on the way"),
+             C("ls", "-lZ", "{path}", why="the file's owner, mode and SELinux label"),
+             N("then give the service's user access (chown/chmod the file, not a system directory), "
+               "or relabel it (restorecon -v {path}) when an AVC denial names it")),
+        confirm=("SVC-EXEC-DENIED", "SVC-WORKDIR-DENIED", "SEL-AVC-FILE-LABEL"),
+        confidence=MEDIUM,
+        examples=("open /etc/api/config.yaml: permission denied",)),
+    Signature(
+        "SVC-SANDBOX-HIDES", "systemd", "the service writes where its sandbox makes the file system read-only",
+        keys=("read-only file system",),
+        patterns=(r"(?:open|mkdir|create|remove|rename) (?P<path>/[^\s:]+): read-only file system",),
+        cause="{path} is read-only for the process: the unit's ProtectSystem=strict/full (or "
+              "ProtectHome=, ReadOnlyPaths=) mounts it read-only inside the service's namespace, "
+              "or the file system itself is mounted read-only.",
+        fix=(N("allow the directory in the unit: systemctl edit {unit}, add [Service] "
+               "ReadWritePaths=DIR (or StateDirectory=/LogsDirectory= for /var/lib and /var/log)",
+               otherwise="allow the directory in the unit: ReadWritePaths=DIR in a drop-in "
+                         "(or StateDirectory=/LogsDirectory=)"),
+             N("if it is not a service: findmnt -T {path} shows a read-only mount")),
+        confirm=("SVC-SANDBOX-HIDES",),
+        confidence=MEDIUM,
+        examples=("open /var/lib/api/state.db: read-only file system",)),
+    Signature(
+        "SYS-SOCKET-DENIED", "systemd", "the user may not use the docker (or another daemon's) socket",
+        keys=("docker.sock", "permission denied while trying to connect to the Docker daemon"),
+        patterns=(r"permission denied while trying to connect to the Docker daemon socket",
+                  r"dial unix (?P<path>/\S*docker\.sock): connect: permission denied"),
+        cause="The Docker socket belongs to root and the docker group, and this user is in neither.",
+        fix=(N("add the user to the docker group (sudo usermod -aG docker USER, then log in again), "
+               "or run the command with sudo; rootless Podman needs no socket at all"),),
+        examples=("Got permission denied while trying to connect to the Docker daemon socket at "
+                  "unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json\": "
+                  "dial unix /var/run/docker.sock: connect: permission denied",)),
 ]

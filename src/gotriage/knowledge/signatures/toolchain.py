@@ -424,6 +424,7 @@ SIGNATURES = [
              N("or point GOCACHE at a directory this user may write; and never run go under "
                "sudo: sudo install the result instead")),
         confirm=("GO-CACHE-NOT-WRITABLE", "SVC-GO-CACHE"),
+        beats=("SYS-FILE-DENIED",),
         examples=("go: failed to initialize build cache at /home/alice/.cache/go-build: "
                   "mkdir /home/alice/.cache/go-build/2a: permission denied",)),
     Signature(
