@@ -5,7 +5,7 @@ selinux/logread.py)."""
 
 from gotriage.inputs.spec import Command, File, Layer, Listing, Meta, Need
 
-POLICY_MAX_BYTES = 64 * 1024 * 1024  # RHEL 9's targeted policy.33 is about 10 MiB
+POLICY_MAX_BYTES = 64 * 1024 * 1024  # Debian's policy.33 is 2.1 MB: room for much larger ones
 POLICY_TOOL_TIMEOUT = 30.0  # at least: these load the whole policy (0.5 s on Debian, more on RHEL)
 _POLICY_TOOL = Need(("SEL-AVC",), "it loads the whole policy: slow on a small host, or stuck",
                     "the denials below are explained from the policy files alone")
