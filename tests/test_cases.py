@@ -107,8 +107,21 @@ def argv_of(name, command, tmp_path_factory, cases_dir=CASES_DIR):
             word = str(scenario_snapshot(os.path.join(GENERATED, *scenario.groups()[:2]), target))
             if scenario.group(3):
                 apply_overlay(word, os.path.join(cases_dir, name, "overlay"))
+        baseline = re.match(r"^\{baseline:([\w-]+)\}$", word)
+        if baseline:
+            word = baseline_repo(os.path.join(cases_dir, name, baseline.group(1)),
+                                 tmp_path_factory.mktemp("baseline") / "repo")
         out.append(word.replace("{case}", os.path.join(cases_dir, name)).replace("{data}", DATA))
     return out
+
+
+def baseline_repo(snapshot, repo):
+    """{baseline:DIR}: a baseline repository recorded from the case's snapshot DIR by
+    `gotriage baseline init` (a git repository is made at test time, not committed)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = cli.main(["baseline", "init", "--repo", str(repo), "--root", snapshot])
+    assert code == 0, snapshot
+    return str(repo)
 
 
 def apply_overlay(snapshot, overlay):

@@ -244,6 +244,10 @@ def build_parser():
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_port)
 
+    from gotriage.baseline.command import add_parser
+
+    add_parser(sub, _add_root_options, _add_timeout_option, _add_deadline_option, cmd_baseline)
+
     p = sub.add_parser("checks", help="list every check and the finding ids it can report; "
                                       "with IDs, what each means, its evidence and its fix")
     p.add_argument("ids", nargs="*", metavar="ID",
@@ -540,6 +544,12 @@ def cmd_service(args):
 
 def cmd_port(args):
     from gotriage.firewall import command
+
+    return _run_doctor_command(command, args)
+
+
+def cmd_baseline(args):
+    from gotriage.baseline import command
 
     return _run_doctor_command(command, args)
 

@@ -24,7 +24,8 @@ except ImportError:
 
 from recipes import CASES  # noqa: E402
 
-RECIPE_MODULES = ("toolchain", "system", "packages", "selinux", "firewall", "service", "binary")
+RECIPE_MODULES = ("toolchain", "system", "packages", "selinux", "firewall", "service", "binary",
+                  "baseline")
 
 
 def load():

@@ -54,6 +54,11 @@ LAYER_TABLE = (
     # meet a Go binary ask it (runner.examine); `check` has no file to give it on its own.
     Layer("binary", "Go binary", "BIN", "gotriage.checks.binary", "gotriage.facts.binary:BinaryFacts",
           in_check=False, inputs="gotriage.inputs.binary"),
+    # The host against its recorded baseline: `gotriage baseline diff` runs it with the
+    # repository's HEAD (docs/baseline.md); `check` has no baseline to give it.
+    Layer("baseline", "Baseline drift", "BASE", "gotriage.checks.baseline",
+          "gotriage.facts.baseline:BaselineFacts", in_check=False,
+          inputs="gotriage.inputs.baseline"),
 )
 LAYER_BY_NAME = {layer.name: layer for layer in LAYER_TABLE}
 # What `check` runs by default and --layer offers, in order.

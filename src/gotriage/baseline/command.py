@@ -1,0 +1,166 @@
+"""`gotriage baseline init|diff [--repo DIR] [--spec FILE] [--root SNAPSHOT] [--json] [-v]`.
+
+init records what the spec names (docs/baseline.md) in the baseline repository, one
+commit per recording whose message says what changed, none when nothing did; diff
+reports how the host drifted from the repository's HEAD, as the baseline layer's
+findings in the doctor view or --json, with `check`'s exit codes.
+"""
+
+import os
+import sys
+
+ACTIONS = ("init", "diff")
+
+
+class UsageError(Exception):
+    """A one-line error for the user (exit 2)."""
+
+
+def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, func):
+    """The `baseline` subcommand on cli's parser (one parser, ACTION a positional: the
+    completion and the man page are generated from flat subcommands)."""
+    from gotriage.baseline.gitrepo import DEFAULT_REPO
+
+    p = sub.add_parser("baseline", help="record this host's Go environment in a git repository "
+                                        "(init), or report how it drifted since (diff)")
+    p.add_argument("action", choices=ACTIONS, metavar="ACTION",
+                   help="init: record (one commit, none when nothing changed); diff: the drift "
+                        "from the recorded baseline, as findings")
+    p.add_argument("--repo", default=DEFAULT_REPO, metavar="DIR",
+                   help="the baseline repository (default %s); the only thing gotriage "
+                        "writes" % DEFAULT_REPO)
+    p.add_argument("--spec", metavar="FILE",
+                   help="init: what to record, an INI file (docs/baseline.md; default: the "
+                        "built-in spec and what `check` finds)")
+    add_root_options(p, "read a snapshot directory or .tar.gz made by `gotriage collect` "
+                        "instead of this host")
+    p.add_argument("--json", action="store_true", help="diff: print only JSON "
+                                                       "(docs/report.schema.json)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="diff: show evidence (the unified diff of each changed file)")
+    p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
+                   help="diff: exit 1 when a finding is at least this severe (default: warn)")
+    add_timeout_option(p, "getenforce, semanage, firewall-cmd, rpm...")
+    add_deadline_option(p)
+    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.set_defaults(func=func)
+    return p
+
+
+def _parse_spec(text):
+    from gotriage.baseline.spec import parse_spec
+    from gotriage.inputs.baseline import STATE_COMMANDS
+
+    return parse_spec(text, set(STATE_COMMANDS))
+
+
+def _read_spec(path):
+    from gotriage.baseline.spec import DEFAULT_SPEC, SpecError
+
+    if path is None:
+        return DEFAULT_SPEC, _parse_spec(DEFAULT_SPEC)
+    try:
+        with open(path, "rb") as f:
+            text = f.read(1 << 20).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError("--spec %s: %s" % (path, getattr(exc, "strerror", None) or exc)) from None
+    try:
+        return text, _parse_spec(text)
+    except SpecError as exc:
+        raise UsageError("--spec %s: %s" % (path, exc)) from None
+
+
+def _facts_of(host, options):
+    """A runner-like facts_of for init (diff goes through the runner): the baseline
+    layer asks the toolchain and service layers what `check` finds."""
+    from gotriage.runner import make_facts
+
+    cache = {}
+
+    def facts_of(layer):
+        if layer not in cache:
+            cache[layer] = make_facts(layer, host, options)
+        return cache[layer]
+    options["facts_of"] = facts_of
+    return facts_of
+
+
+def run(args, open_host, write, unicode_ok=True, colour=False):
+    from gotriage.baseline.gitrepo import RepoError
+
+    if args.action == "init":
+        for flag, name in ((args.json, "--json"), (args.fail_on != "warn", "--fail-on")):
+            if flag:
+                raise UsageError("%s is an option of `baseline diff`" % name)
+    elif args.spec:
+        raise UsageError("--spec is an option of `baseline init` (diff uses the recorded one)")
+    try:
+        if args.action == "init":
+            return _init(args, open_host, write)
+        return _diff(args, open_host, write, unicode_ok, colour)
+    except RepoError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _init(args, open_host, write):
+    from gotriage.baseline import gitrepo
+    from gotriage.baseline.compare import compare, summary
+    from gotriage.facts.baseline import BaselineFacts
+
+    repo = os.path.abspath(args.repo)
+    spec_text, spec = _read_spec(args.spec)
+    gitrepo.check_repo(repo)  # refuse a foreign or newer repository before reading the host
+    previous = None
+    if os.path.isdir(os.path.join(repo, ".git")):
+        previous = gitrepo.load(repo, _parse_spec)
+    host = open_host(args.root)
+    try:
+        options = {"timeout": args.timeout}
+        facts = BaselineFacts(host, spec=spec, timeout=args.timeout,
+                              facts_of=_facts_of(host, options))
+        seen = facts.observe()
+    finally:
+        host.close()
+    if seen.missing_required:
+        raise UsageError("the spec names files that do not exist: %s (mark their group "
+                         "`optional = yes`, or remove them)" % ", ".join(seen.missing_required))
+    for note in facts.notes:
+        sys.stderr.write("gotriage: note: %s\n" % note)
+    if previous is None:
+        message = "baseline: first recording (%d files, %d Go installs, %d state outputs)" % (
+            len(seen.files), len(seen.go), len(seen.state))
+    else:
+        message = "baseline: " + summary(compare(previous, seen))
+    where = "snapshot %s" % args.root if args.root else "host %s" % os.uname()[1]
+    commit = gitrepo.record(repo, spec_text, seen, "%s\n\nRecorded from the %s by gotriage." % (
+        message, where))
+    if commit is None:
+        write("nothing changed since the baseline at %s: no commit\n" % repo)
+    else:
+        write("recorded %d files, %d Go installs, %d state outputs in %s: commit %s\n  %s\n" % (
+            len(seen.files), len(seen.go), len(seen.state), repo, commit, message))
+    return 0
+
+
+def _diff(args, open_host, write, unicode_ok, colour):
+    from gotriage import runner
+    from gotriage.baseline import gitrepo
+
+    repo = os.path.abspath(args.repo)
+    recorded = gitrepo.load(repo, _parse_spec)
+    host = open_host(args.root)
+    try:
+        options = {"baseline": recorded, "timeout": args.timeout}
+        report = runner.run(host, ["baseline"], options, fail_on=args.fail_on)
+        if args.json:
+            from gotriage.report import json_report
+
+            write(json_report.render(report))
+        else:
+            from gotriage.report import text
+
+            style = text.Style(unicode_ok=unicode_ok, colour=colour and not os.environ.get("NO_COLOR"))
+            write(text.render(report, style, verbose=args.verbose))
+        return report.exit_code
+    finally:
+        host.close()
