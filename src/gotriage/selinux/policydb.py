@@ -450,8 +450,9 @@ def _range(p, r):
 
 
 def _avtab_entries(p, r, count, what):
-    """[(key, kind, mask)] of `count` avtab entries; extended permissions are skipped."""
-    out = []
+    """(key, kind, mask) of each of `count` avtab entries, one at a time (80,000 of them
+    at once would be 10 MB more at the peak); extended permissions are skipped.  The
+    reader's position is past them once all are taken."""
     data, pos, end = r.data, r.pos, r.end
     unpack = struct.Struct("<HHHHI").unpack_from
     ntypes, nclasses = len(p.type_names), len(p.classes)
@@ -475,9 +476,8 @@ def _avtab_entries(p, r, count, what):
         if not (0 < source <= ntypes and 0 < target <= ntypes and 0 < tclass <= nclasses):
             raise PolicyError("%s: (%d, %d, %d) out of range at byte %d"
                               % (what, source, target, tclass, pos - 12))
-        out.append(((source, target, tclass), plain, mask))
+        yield (source, target, tclass), plain, mask
     r.pos = pos
-    return out
 
 
 def _avtab(p, r):
@@ -504,8 +504,8 @@ def _conds(p, r):
             expr.append((op, boolean))
         branches = []
         for branch in (True, False):
-            entries = _avtab_entries(p, r, r.count("a conditional's rules", 12),
-                                     "a conditional rule")
+            entries = list(_avtab_entries(p, r, r.count("a conditional's rules", 12),
+                                          "a conditional rule"))
             branches.append(entries)
             for key, kind, mask in entries:
                 if kind & _AV:
