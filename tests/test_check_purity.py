@@ -34,6 +34,8 @@ READS_THE_HOST = {
     "inputs/reader.py": "the one reader: every declared input is read here",
     "service/trace.py": "an action, not an input: --trace starts the unit's program under "
                         "strace (live only, asked first)",
+    "notify/deliver.py": "an action, not an input: `gotriage notify` gives a report to the "
+                         "system's sendmail (live only, asked for by a mailto: destination)",
     "selinux/logread.py": "reads audit logs in ranges from what it is given: the SELinux "
                           "facts give it their declared inputs (facts/selinux.py _AuditLogs)",
 }

@@ -69,6 +69,14 @@ def _timeout_seconds(text):
     return _seconds(text)
 
 
+def _retries(text):
+    import argparse
+
+    if not text.isdigit() or int(text) > 10:
+        raise argparse.ArgumentTypeError("needs a whole number from 0 to 10: not %r" % text)
+    return int(text)
+
+
 def _deadline_seconds(text):
     return _seconds(text, zero_means="no deadline")
 
@@ -243,6 +251,36 @@ def build_parser():
     _add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_port)
+
+    p = sub.add_parser("notify", help="send a report (any command's --json) to webhooks, "
+                                      "WeCom or DingTalk robots, or email (docs/notify.md)",
+                       epilog="Exit codes: 0 every destination got it, 2 usage error or a "
+                              "destination that did not.  A URL on the command line is "
+                              "visible in `ps`: prefer --to-file or GOTRIAGE_NOTIFY_TO.")
+    p.add_argument("report", nargs="?", default="-", metavar="REPORT.json",
+                   help="the report, - for standard input (the default)")
+    p.add_argument("--to", action="append", metavar="URL",
+                   help="a destination (repeatable): an http(s) URL, or mailto:ADDRESS")
+    p.add_argument("--to-file", metavar="FILE",
+                   help="the destinations, one per line (without --to; default: the "
+                        "environment variable GOTRIAGE_NOTIFY_TO)")
+    from gotriage.notify import KINDS
+
+    p.add_argument("--kind", choices=KINDS, metavar="KIND",
+                   help="the format, one of: %s (default: from the URL: WeCom's and "
+                        "DingTalk's robot hosts, mailto:, else webhook)" % ", ".join(KINDS))
+    p.add_argument("--secret-file", metavar="FILE",
+                   help="the signing secret (DingTalk's SEC..., or the webhook's HMAC "
+                        "key); default: the environment variable GOTRIAGE_NOTIFY_SECRET")
+    p.add_argument("--timeout", type=_timeout_seconds, default=10.0, metavar="SECONDS",
+                   help="give up an attempt after this long (default 10, at least 1)")
+    p.add_argument("--retries", type=_retries, default=3, metavar="N",
+                   help="attempts after the first, 1 s, 2 s, 4 s... apart (default 3, at most 10)")
+    p.add_argument("--sendmail", default="sendmail", metavar="PATH",
+                   help="the sendmail for mailto: (default: the system's, from /usr/sbin...)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print each request instead of sending it (secrets redacted)")
+    p.set_defaults(func=cmd_notify)
 
     from gotriage.baseline.command import add_parser
 
@@ -546,6 +584,15 @@ def cmd_port(args):
     from gotriage.firewall import command
 
     return _run_doctor_command(command, args)
+
+
+def cmd_notify(args):
+    from gotriage.notify import command
+
+    try:
+        return command.run(args, _write, _warn)
+    except command.UsageError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def cmd_baseline(args):
