@@ -67,9 +67,10 @@ SIGNATURES = [
     Signature(
         "BIN-INTERP-MISSING", "loader", "a file that exists 'is not found': its loader is missing",
         variant="not-found",
-        keys=("required file not found", ": No such file or directory"),
+        keys=("required file not found", ": No such file or directory", "没有那个文件或目录"),
         patterns=(r"^-?(?:bash|sh|zsh)(?: line \d+)?: (?P<program>\.{0,2}/\S+): cannot execute: required file not found",
-                  r"^-?bash: (?P<program>\.{0,2}/\S+): No such file or directory\s*$"),
+                  r"^-?bash: (?P<program>\.{0,2}/\S+): No such file or directory\s*$",
+                  r"^-?bash[:：] ?(?P<program>\.{0,2}/\S+)[:：] ?没有那个文件或目录\s*$"),
         cause="When a program that exists cannot be run 'because it does not exist', the "
               "missing file is its loader: a musl binary (built on Alpine), a 32-bit one, or a "
               "script whose #! line names a missing interpreter (or ends in a Windows CR).",
@@ -80,7 +81,7 @@ SIGNATURES = [
         confirm=("BIN-INTERP-MISSING",),
         confidence=MEDIUM,
         examples=("bash: ./api: cannot execute: required file not found",
-                  "-bash: ./api: No such file or directory")),
+                  "-bash: ./api: No such file or directory", "-bash: ./api: 没有那个文件或目录")),
     Signature(
         "BIN-INTERP-MISSING", "loader", "a glibc binary in a musl or empty image",
         variant="container",
@@ -143,8 +144,9 @@ SIGNATURES = [
         examples=("FATAL: kernel too old",)),
     Signature(
         "BIN-ELF-NOT-EXECUTABLE", "loader", "the program is not executable (mode or mount)",
-        keys=(": Permission denied",),
+        keys=(": Permission denied", "权限不够"),
         patterns=(r"^-?(?:bash|sh|zsh)(?: line \d+)?: (?P<program>\.{0,2}/\S+): Permission denied",
+                  r"^-?(?:bash|sh|zsh)(?: 第 \d+ 行)?[:：] ?(?P<program>\.{0,2}/\S+)[:：] ?权限不够",
                   r"fork/exec (?P<program>\S+): permission denied"),
         cause="The file has no execute permission (copied without its mode, unpacked from a "
               "zip), or it is on a file system mounted noexec (/tmp, /home on hardened hosts).",
@@ -154,7 +156,7 @@ SIGNATURES = [
                otherwise="if it already has x, it is on a noexec mount: move it to /usr/local/bin")),
         confirm=("BIN-ELF-NOT-EXECUTABLE", "SVC-EXEC-NOT-EXECUTABLE", "SVC-EXEC-NOEXEC"),
         confidence=MEDIUM,
-        examples=("bash: ./api: Permission denied",)),
+        examples=("bash: ./api: Permission denied", "-bash: ./api: 权限不够")),
     Signature(
         "SYS-TEXT-BUSY", "loader", "the program is being replaced while it runs",
         keys=("Text file busy", "text file busy"),

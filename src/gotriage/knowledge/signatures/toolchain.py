@@ -33,8 +33,10 @@ SIGNATURES = [
     Signature(
         "GO-PATH-NOT-FOUND", "toolchain", "go is not on the PATH of this shell",
         keys=("go: command not found", "go: not found", "command not found: go",
-              'exec: "go": executable file not found', "go: Command not found"),
+              'exec: "go": executable file not found', "go: Command not found", "未找到命令",
+              "找不到命令"),
         patterns=(r"(?:^|\s|:)(?P<program>go|gofmt): (?:[Cc]ommand )?not found\s*$",
+                  r"(?:^|\s|[:：])(?P<program>go|gofmt)[:：] ?(?:未找到命令|找不到命令)\s*$",
                   r"command not found: (?P<program>go|gofmt)\s*$",
                   r'exec: "(?P<program>go)": executable file not found in \$PATH'),
         variant="shell",
@@ -47,6 +49,7 @@ SIGNATURES = [
                "release from " + GO_DL)),
         confirm=("GO-PATH-NOT-FOUND", "GO-INSTALL-NONE", "SVC-GO-NOT-FOUND"),
         examples=("-bash: go: command not found", "bash: line 1: go: command not found",
+                  "-bash: go: 未找到命令",
                   "/bin/sh: go: command not found", "zsh: command not found: go",
                   'exec: "go": executable file not found in $PATH')),
     Signature(
