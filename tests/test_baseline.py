@@ -148,6 +148,14 @@ def test_a_changed_file_is_exactly_base_file_changed_with_its_diff(host, tmp_pat
     assert code == 0
     assert _commits(repo)[0] == "baseline: 1 changed (/etc/profile.d/go.sh)"
     assert _diff_ids(repo, changed)[:2] == (0, [])
+    # each file's "since" is the commit that recorded its content, not merely HEAD
+    _write(changed, "/etc/profile.d/go.sh", "export PATH=$PATH:/srv/go/bin\n")
+    _write(changed, "/etc/selinux/config", "SELINUX=permissive\n")
+    _code, _problems, report = _diff_ids(repo, changed)
+    titles = {r["subject"]: r["title"] for r in report["results"] if r["id"] == "BASE-FILE-CHANGED"}
+    assert "since commit %s " % _commits_short(repo) in titles["/etc/profile.d/go.sh"]
+    assert "since commit %s " % short in titles["/etc/selinux/config"]
+    assert _commits_short(repo) != short
 
 
 def _commits_short(repo):

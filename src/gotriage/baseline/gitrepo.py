@@ -87,22 +87,41 @@ class Recorded(object):
         self.repo, self.commit, self.short, self.date = repo, commit, short, date
         self.spec, self.files, self.go, self.state = spec, files, go, state
         self.unrecorded, self.unreadable = [], {}
-        self._since = {}
+        self._since = None
+        self._contents = {}
+
+    def prefetch(self, paths):
+        """Read the recorded contents of `paths` in one `git cat-file --batch` (a diff
+        with many changed files asks git once, not once a file)."""
+        wanted = [p for p in paths if p not in self._contents]
+        if wanted:
+            for path, blob in zip(wanted, _cat(self.repo, self.commit,
+                                               [repo_path(p) for p in wanted])):
+                self._contents[path] = blob
 
     def content(self, path):
         """The recorded bytes of `path`."""
-        return git(self.repo, "show", "%s:%s" % (self.commit, repo_path(path))).stdout
+        self.prefetch([path])
+        return self._contents[path]
 
     def since(self, path=None):
         """(short hash, date) of the commit that recorded `path`'s content as it is in the
         baseline (the last one that changed it), or of HEAD."""
         if path is None:
             return self.short, self.date
-        if path not in self._since:
-            out = git(self.repo, "log", "-1", "--format=%h %cI", self.commit, "--",
-                      repo_path(path)).stdout.decode().split()
-            self._since[path] = (out[0], out[1]) if len(out) == 2 else (self.short, self.date)
-        return self._since[path]
+        if self._since is None:
+            # one `git log` for every path: each path's first appearance, newest first
+            out = git(self.repo, "log", "--format=%x00%h %cI", "--name-only", self.commit,
+                      "--", "files").stdout.decode("utf-8", "surrogateescape")
+            self._since = {}
+            for record in out.split("\0")[1:]:
+                lines = record.strip("\n").split("\n")
+                head = tuple(lines[0].split())
+                for name in lines[1:]:
+                    if name and name not in self._since:
+                        self._since[name] = head
+        found = self._since.get(repo_path(path))
+        return found if found and len(found) == 2 else (self.short, self.date)
 
 
 def repo_path(path):

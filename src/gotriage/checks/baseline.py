@@ -82,6 +82,7 @@ def base_file(facts):
     """Each recorded file against the same path now: its content, and whether it is there."""
     out = []
     rec = facts.recorded
+    rec.prefetch([d.subject for d in _drifts(facts, "changed")])
     for d in _drifts(facts, "changed"):
         evidence = [Evidence.fact("recorded SHA-256 %s (%s bytes), now %s (%s bytes)" % (
             d.old["sha256"][:16], d.old.get("size"), d.new["sha256"][:16], d.new.get("size"))),
