@@ -579,3 +579,87 @@ def test_deliver_backs_off_exponentially_and_is_bounded(receiver):
     assert not delivery.ok and delivery.attempts == 8 and len(r.requests) == 8
     assert waits == [1, 2, 4, 8, 16, 30, 30]  # doubled, capped at 30 s
     assert "HTTP 502 Bad Gateway" in delivery.line() and HOOK_TOKEN not in delivery.line()
+
+
+# -- properties (the bounded, derandomized fuzz profile of tests/fuzz_support.py) -------
+
+from hypothesis import assume, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from fuzz_support import fuzz  # noqa: E402
+
+REDACTED_WORD = "REDACTED"
+
+TITLES = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300)
+
+
+@fuzz
+@given(st.lists(st.tuples(st.sampled_from(["info", "warn", "error"]), TITLES), max_size=120),
+       TITLES)
+def test_robot_markdown_is_within_its_limit_and_cut_between_whole_lines(problems, hostname):
+    from gotriage.notify.formats import WECOM_CONTENT_LIMIT, markdown_text, wecom_payload
+    from gotriage.notify.message import message_from_document
+
+    doc = {"schema_version": "1.6", "host": {"hostname": hostname, "source": "live",
+                                              "origin": None},
+           "results": [{"id": "X-%d" % n, "severity": s, "title": t}
+                       for n, (s, t) in enumerate(problems)],
+           "summary": {}, "tool": {"name": "gotriage", "version": "0"}, "generated": "g"}
+    message = message_from_document(doc)
+    content = wecom_payload(message)["markdown"]["content"]
+    assert len(content.encode("utf-8")) <= WECOM_CONTENT_LIMIT
+    assert content == markdown_text(message, WECOM_CONTENT_LIMIT)
+    listed = [line for line in content.split("\n") if line.startswith("- **")]
+    whole = ["- **%s** `%s` %s" % ({"warn": "warning"}.get(f.severity, f.severity), f.id,
+                                   " ".join(f.title.split())) for f in message.findings]
+    if content.endswith("report g"):  # the tail fits: every listed line is whole
+        assert listed == whole[:len(listed)]
+        more = len(whole) - len(listed)
+        assert ("- ... and %d more (see the report)" % more in content) == (more > 0)
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) |
+                    st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=20)
+
+
+@fuzz
+@given(st.sampled_from(["schema_version", "host", "results", "summary", "tool", "generated",
+                        "severity", "id", "title", "hostname"]), JSON)
+def test_a_damaged_report_gives_a_message_or_report_error_only(field, value):
+    from gotriage.notify.message import Message, ReportError, message_from_document
+
+    doc = {"schema_version": "1.6", "host": {"hostname": "h", "source": "live",
+                                              "origin": None},
+           "results": [{"id": "A-B", "severity": "warn", "title": "t"}],
+           "summary": {"worst": "warn"}, "tool": {}, "generated": "g"}
+    if field in ("severity", "id", "title"):
+        doc["results"][0][field] = value
+    elif field == "hostname":
+        doc["host"]["hostname"] = value
+    else:
+        doc[field] = value
+    try:
+        assert isinstance(message_from_document(doc), Message)
+    except ReportError:
+        pass
+
+
+@fuzz
+@given(st.text(st.characters(min_codepoint=33, max_codepoint=0x2FFF,
+                             blacklist_categories=("Cs",)), min_size=8, max_size=40),
+       st.sampled_from(["https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=%s",
+                        "https://oapi.dingtalk.com/robot/send?access_token=%s",
+                        "https://hooks.example.com/in?a=1&token=%s",
+                        "https://hooks.slack.com/services/T01/B02/%s"]))
+def test_no_form_of_a_secret_survives_the_scrubber(secret, template):
+    from urllib.parse import quote, quote_plus
+
+    from gotriage.notify.deliver import Destination
+
+    assume(REDACTED_WORD not in secret and secret not in REDACTED_WORD)  # (found: "REDACTED")
+    url = template % quote(secret, safe="")
+    d = Destination(url, secret=secret)
+    for form in (secret, quote(secret, safe=""), quote_plus(secret)):
+        text = d.scrub("POST %s: refused (%s) %s" % (url, form, d.shown))
+        assert form not in text, (form, text)
