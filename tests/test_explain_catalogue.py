@@ -114,8 +114,8 @@ def test_the_catalogue_doc_is_up_to_date():
 # -- every error a finding predicts comes back as its cause -----------------------------
 def _predicted_errors(base):
     """{(finding id, predicted error)} of every fixture of tests/test_fix_safety.py (the
-    EL snapshots, every unit of the service snapshots, every audit log) and of the
-    recorded firewall scenarios."""
+    EL snapshots, every unit of the service snapshots, every audit log), of the recorded
+    firewall scenarios, and of every case of tests/cases."""
     from firewall_scenarios import expected, scenario_snapshot, scenarios
     from test_fix_safety import FIXTURES, _gotriage_json
 
@@ -133,6 +133,20 @@ def _predicted_errors(base):
         for r in _gotriage_json(argv)["results"]:
             if r.get("predicted_error"):
                 pairs.setdefault((r["id"], r["predicted_error"]), " ".join(argv))
+    # and every case of tests/cases (one per finding id, tests/test_cases.py)
+    from test_cases import CASES, argv_of, run_case
+
+    class Temp(object):
+        def mktemp(self, name):
+            import pathlib
+            import tempfile
+
+            return pathlib.Path(tempfile.mkdtemp(prefix=name, dir=str(base)))
+    for name, spec in CASES:
+        _code, document = run_case(argv_of(name, spec["command"], Temp()))
+        for r in document["results"]:
+            if r.get("predicted_error"):
+                pairs.setdefault((r["id"], r["predicted_error"]), "case " + name)
     return pairs
 
 
@@ -142,8 +156,8 @@ def predicted(tmp_path_factory):
 
 
 def test_the_fixtures_predict_many_errors(predicted):
-    assert len(predicted) >= 25
-    assert len({fid for fid, _ in predicted}) >= 15
+    assert len(predicted) >= 140
+    assert len({fid for fid, _ in predicted}) >= 100
 
 
 def test_every_predicted_error_is_recognised_as_its_cause(predicted):

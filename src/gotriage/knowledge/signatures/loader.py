@@ -23,7 +23,7 @@ SIGNATURES = [
                "must run on, e.g. a rockylinux:8 image for EL8"),
              C("gotriage", "binary", "{required}", "--target", "el8",
                otherwise="check any binary against a release: gotriage binary FILE --target el8")),
-        confirm=("BIN-GLIBC-TOO-OLD", "SYS-GOBIN-WONT-RUN", "SVC-JOURNAL-LOADER"),
+        confirm=("BIN-GLIBC-TOO-OLD", "SYS-GOBIN-WONT-RUN", "SVC-JOURNAL-LOADER", "SVC-EXEC-BINARY"),
         examples=("./api: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by ./api)",
                   "/usr/local/bin/api: /lib64/libc.so.6: version `GLIBC_2.32' not found "
                   "(required by /usr/local/bin/api)")),
@@ -181,4 +181,17 @@ SIGNATURES = [
         confirm=("BIN-ELF-TRUNCATED",),
         confidence=LOW,
         examples=("Segmentation fault (core dumped)",)),
+    Signature(
+        "BIN-ELF-NOT-ELF", "loader", "the file is not a program: the shell read it as a script",
+        keys=("syntax error near unexpected token", "line 1: "),
+        patterns=(r"(?P<program>\S+): line 1: (?:syntax error near unexpected token|`?<|.*: command not found)",),
+        cause="bash ran {program} as a shell script because it is no program: an HTML error page "
+              "or a JSON answer saved by a download, an archive not unpacked, a file for another "
+              "system.",
+        fix=(C("file", "{program}", why="says what it really is"),
+             N("download the release asset itself (curl -fL fails on an HTTP error instead of "
+               "saving the page) and unpack it if it is an archive")),
+        confirm=("BIN-ELF-NOT-ELF",),
+        confidence=MEDIUM,
+        examples=("./app: line 1: syntax error near unexpected token `newline'",)),
 ]

@@ -42,7 +42,7 @@ SIGNATURES = [
                otherwise="on the server, open the port in firewalld (gotriage port PORT shows "
                          "which rule drops it)"),
              N("and check the network's own filters (cloud security groups, switches)")),
-        confirm=("FW-PORT-TIMEOUT", "FW-PORT-MISMATCH", "FW-PORT-RUNTIME-ONLY"),
+        confirm=("FW-PORT-TIMEOUT", "FW-PORT-MISMATCH", "FW-PORT-RUNTIME-ONLY", "GO-PROXY-UNREACHABLE"),
         confidence=MEDIUM,
         examples=("dial tcp 10.0.0.5:8080: i/o timeout",
                   "dial tcp 10.0.0.5:8080: connect: connection timed out")),
@@ -65,7 +65,8 @@ SIGNATURES = [
                otherwise="start the service; a server that must take other hosts listens on "
                          "\":PORT\", not \"127.0.0.1:PORT\"")),
         confirm=("FW-LISTEN-NONE", "FW-LISTEN-LOOPBACK", "FW-PORT-REFUSED", "FW-LISTEN-V4ONLY",
-                 "FW-LISTEN-V6ONLY", "FW-LISTEN-NETNS", "FW-PORT-MISMATCH", "FW-PORT-RUNTIME-ONLY"),
+                 "FW-LISTEN-V6ONLY", "FW-LISTEN-NETNS", "FW-PORT-MISMATCH", "FW-PORT-RUNTIME-ONLY",
+                 "GO-PROXY-UNREACHABLE"),
         confidence=MEDIUM,
         examples=("dial tcp 10.0.0.5:8080: connect: connection refused",
                   "Get \"http://127.0.0.1:8080/healthz\": dial tcp 127.0.0.1:8080: connect: connection refused")),
@@ -288,6 +289,18 @@ SIGNATURES = [
                "then sysctl --system)"),),
         confirm=("SYS-MODULES-CONNTRACK-FULL",),
         examples=("nf_conntrack: table full, dropping packet",)),
+    Signature(
+        "SYS-MODULES-MERGED", "system", "a kernel module that newer kernels merged into another",
+        keys=("modprobe: FATAL: Module nf_conntrack_ipv", "modprobe: FATAL: Module nf_defrag_ipv"),
+        patterns=(r"modprobe: FATAL: Module (?P<module>nf_conntrack_ipv[46]|nf_defrag_ipv[46]) not found",),
+        cause="{module} was merged into nf_conntrack in Linux 4.19 (EL8's 4.18 still has it; EL9 "
+              "and EL10 do not): a script or modules-load.d file written for an older kernel "
+              "asks for it.",
+        fix=(N("load nf_conntrack instead, and replace the name in /etc/modules-load.d/*.conf"),),
+        confirm=("SYS-MODULES-MERGED",),
+        beats=("SYS-MODULES-MISSING",),
+        examples=("modprobe: FATAL: Module nf_conntrack_ipv4 not found in directory "
+                  "/lib/modules/5.14.0-427.el9.x86_64",)),
     Signature(
         "SYS-MODULES-MISSING", "system", "a kernel module is not installed for this kernel",
         keys=("modprobe: FATAL: Module",),

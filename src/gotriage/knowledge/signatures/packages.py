@@ -165,7 +165,7 @@ SIGNATURES = [
              N("behind a proxy: proxy=http://HOST:PORT in /etc/dnf/dnf.conf (/etc/yum.conf)"),
              N("or skip it for now: dnf --disablerepo={repo} ...",
                otherwise="or skip it for now: dnf --disablerepo=NAME ...")),
-        confirm=("PKG-CACHE-EXPIRED", "PKG-CACHE-MISSING"),
+        confirm=("PKG-CACHE-EXPIRED", "PKG-CACHE-MISSING", "PKG-REPOS-NO-URL"),
         confidence=MEDIUM,
         examples=("Curl error (6): Couldn't resolve host name for https://mirrors.rockylinux.org/"
                   "mirrorlist?arch=x86_64&repo=BaseOS-9 [Could not resolve host: mirrors.rockylinux.org]",
@@ -291,8 +291,9 @@ SIGNATURES = [
                   "for https://repo.example.com/x.rpm [SSL certificate problem: certificate has expired]",)),
     Signature(
         "PKG-GPG-KEY-INVALID", "packages", "the key file is not an OpenPGP public key",
-        keys=("import read failed",),
-        patterns=(r"(?P<path>\S+): import read failed\((?P<code>-?\d+)\)",),
+        keys=("import read failed", "import failed."),
+        patterns=(r"(?P<path>\S+): import read failed\((?P<code>-?\d+)\)",
+                  r"(?P<path>/\S+): key \d+ import failed\."),
         cause="rpm could not read {path} as a key: an empty or truncated download, an HTML "
               "error page, or a certificate instead of an OpenPGP public key.",
         fix=(N("look at what was downloaded (head -c 200 the file: it must begin with -----BEGIN "
@@ -358,4 +359,33 @@ SIGNATURES = [
                "the conflict"),),
         confidence=MEDIUM,
         examples=("  - nothing provides libssl.so.3()(64bit) needed by api-1.0-1.el9.x86_64",)),
+    Signature(
+        "PKG-REPOS-BAD-ID", "packages", "a repository id dnf refuses",
+        keys=("Bad id for repo",),
+        patterns=(r"Bad id for repo: (?P<repo>.+?), byte = +(?P<byte>\d+)",),
+        cause="The section name [{repo}] of a .repo file has a character dnf does not allow in "
+              "an id (a space, a slash...): the repository is skipped.",
+        fix=(N("rename the section to letters, digits, -, _, . and : only (e.g. [corp-tools])"),),
+        confirm=("PKG-REPOS-BAD-ID",),
+        examples=("Bad id for repo: corp tools, byte =   4",)),
+    Signature(
+        "PKG-REPOS-CRASH", "packages", "dnf crashes on a value of a .repo file",
+        keys=("OptionBinds_Item_newString",),
+        patterns=(r"TypeError: in method 'OptionBinds_Item_newString'",),
+        cause="dnf's option parser crashed on a .repo value it cannot take (bytes that are not "
+              "UTF-8, an empty or malformed option).",
+        fix=(N("find the file: dnf -v repolist 2>&1 | tail, or check each /etc/yum.repos.d/*.repo "
+               "for non-UTF-8 bytes (grep -axv '.*' FILE)"),),
+        confirm=("PKG-REPOS-CRASH",),
+        examples=("TypeError: in method 'OptionBinds_Item_newString', argument 3 of type "
+                  "'std::string const &'",)),
+    Signature(
+        "PKG-REPOS-FILE-SKIPPED", "packages", "dnf skipped a whole .repo file",
+        keys=("Warning: failed loading",),
+        patterns=(r"failed loading '(?P<path>[^']+)', skipping",),
+        cause="dnf could not parse {path} (a line outside a section, a broken continuation) "
+              "and ignores every repository in it.",
+        fix=(N("fix the file's syntax: every option inside a [section], one option per line"),),
+        confirm=("PKG-REPOS-FILE-SKIPPED",),
+        examples=("Warning: failed loading '/etc/yum.repos.d/internal.repo', skipping.",)),
 ]

@@ -64,7 +64,7 @@ SIGNATURES = [
         fix=(C("ls", "-l", "{path}"),
              N("if it is there: file {path} names the interpreter it needs (a musl or 32-bit "
                "build; a script's #! line)")),
-        confirm=("SVC-EXEC-MISSING", "SVC-EXEC-INTERP", "SVC-JOURNAL-EXEC"),
+        confirm=("SVC-EXEC-MISSING", "SVC-EXEC-INTERP", "SVC-EXEC-SCRIPT", "SVC-JOURNAL-EXEC"),
         examples=("api.service: Failed at step EXEC spawning /usr/local/bin/api: No such file or directory",
                   "api.service: Failed to locate executable /usr/local/bin/api: No such file or directory")),
     Signature(
@@ -152,7 +152,7 @@ SIGNATURES = [
                otherwise="journalctl -u UNIT -b", why="the reason line"),
              C("gotriage", "service", "{unit}", otherwise="gotriage service UNIT",
                why="finds the cause on the host")),
-        confirm=("SVC-JOURNAL-EXEC",),
+        confirm=("SVC-JOURNAL-EXEC", "SVC-SANDBOX-HIDES", "SVC-EXEC-MISSING", "SVC-EXEC-NOT-EXECUTABLE"),
         consequence=True,
         confidence=LOW,
         examples=("api.service: Main process exited, code=exited, status=203/EXEC",)),
@@ -550,4 +550,51 @@ SIGNATURES = [
         examples=("Got permission denied while trying to connect to the Docker daemon socket at "
                   "unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json\": "
                   "dial unix /var/run/docker.sock: connect: permission denied",)),
+    Signature(
+        "SVC-ENV-BAD", "systemd", "an Environment= assignment systemd ignores",
+        keys=("Invalid environment assignment",),
+        patterns=(r"Invalid environment assignment, ignoring: (?P<value>.+)$",),
+        cause="systemd ignores `{value}`: Environment= takes VAR=value words (quote a value with "
+              "spaces: Environment=\"VAR=a b\").",
+        fix=(N("write it as VAR=value (no spaces around =)"),),
+        confirm=("SVC-ENV-BAD",),
+        examples=("Invalid environment assignment, ignoring: GOMAXPROCS 4",)),
+    Signature(
+        "SVC-EXEC-QUOTING", "systemd", "ExecStart= has unbalanced quotes",
+        keys=("Invalid command line, ignoring",),
+        patterns=(r"Invalid command line, ignoring: (?P<value>.+)$",),
+        cause="systemd could not split ExecStart= into words (an opening quote without its "
+              "closing one): the line is ignored.",
+        fix=(N("balance the quotes in ExecStart= (systemd splits like a shell, without its "
+               "expansions)"),),
+        confirm=("SVC-EXEC-QUOTING",),
+        examples=('Invalid command line, ignoring: /usr/local/bin/app -name "Example API',)),
+    Signature(
+        "SVC-EXEC-RELATIVE", "systemd", "ExecStart= names a program that is not on systemd's PATH",
+        variant="locate",
+        keys=("Failed to locate executable",),
+        patterns=(r"Failed to locate executable (?P<name>[^/\s]\S*): No such file or directory",),
+        cause="ExecStart= names {name} without a path and systemd's own PATH does not have it.",
+        fix=(N("write its absolute path in ExecStart= (command -v {name} prints it)"),),
+        confirm=("SVC-EXEC-RELATIVE",),
+        examples=("app.service: Failed to locate executable app: No such file or directory",)),
+    Signature(
+        "SVC-UNIT-NO-EXECSTART", "systemd", "the unit has no ExecStart=",
+        keys=("has no ExecStart= setting", "lacks both ExecStart= and ExecStop="),
+        patterns=(r"Service has no ExecStart= setting", r"lacks both ExecStart= and ExecStop= setting"),
+        cause="The unit has no ExecStart= (a typo in the key, the line in another section, or "
+              "one ignored for an error of its own above): systemd refuses to start it.",
+        fix=(C("systemctl", "cat", "{unit}", otherwise="systemctl cat UNIT"),
+             N("put ExecStart=/path/to/program under [Service]")),
+        confirm=("SVC-UNIT-NO-EXECSTART",),
+        examples=("Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.",)),
+    Signature(
+        "SVC-WORKDIR-UNSUPPORTED", "systemd", "WorkingDirectory=~ on a systemd that does not know it",
+        keys=("Not an absolute path, ignoring: ~",),
+        patterns=(r"Not an absolute path, ignoring: ~",),
+        cause="WorkingDirectory=~ (the user's home) came in systemd 227: EL7's 219 ignores it.",
+        fix=(N("write the home directory's path: WorkingDirectory=/home/USER"),),
+        confirm=("SVC-WORKDIR-UNSUPPORTED",),
+        beats=("SVC-WORKDIR-QUOTED",),
+        examples=("[/etc/systemd/system/app.service:6] Not an absolute path, ignoring: ~",)),
 ]

@@ -62,7 +62,7 @@ SIGNATURES = [
              N("and remove the GOROOT={goroot} line from ~/.bashrc, ~/.bash_profile or "
                "/etc/profile.d/*.sh, then `unset GOROOT` (go finds its own root)",
                otherwise="and remove the GOROOT= line from your profile, then `unset GOROOT`")),
-        confirm=("GO-ROOT-MISSING", "GO-ENVFILE-GOROOT"),
+        confirm=("GO-ROOT-MISSING", "GO-ENVFILE-GOROOT", "GO-PROBE-FAILED"),
         beats=("GO-ROOT-MISMATCH",),
         examples=("go: cannot find GOROOT directory: /usr/local/go1.19",)),
     Signature(
@@ -73,7 +73,7 @@ SIGNATURES = [
               "cannot find the tree it belongs to.",
         fix=(N("run go from a complete Go install (the whole go/ directory of a release from "
                + GO_DL + "), not a copied bin/go"),),
-        confirm=("GO-ROOT-TRIMMED",),
+        confirm=("GO-ROOT-TRIMMED", "GO-PROBE-FAILED"),
         examples=("go: cannot find GOROOT directory: 'go' binary is trimmed and GOROOT is not set",)),
     Signature(
         "GO-ROOT-MISMATCH", "toolchain", "GOROOT points at another Go release's tree",
@@ -145,7 +145,7 @@ SIGNATURES = [
         fix=(N("install Go {need} or newer (" + GO_DL + ", or dnf's golang where the release "
                "has it) and put it first on PATH"),
              N("or, where a module proxy is reachable, let go fetch it: go env -w GOTOOLCHAIN=auto")),
-        confirm=("GO-VERSION-GOMOD-NEWER",),
+        confirm=("GO-VERSION-GOMOD-NEWER", "PKG-GOLANG-TOO-OLD"),
         examples=("go: go.mod requires go >= 1.22.0 (running go 1.21.13; GOTOOLCHAIN=local)",
                   "go: github.com/x/y@v1.4.0 requires go >= 1.23 (running go 1.21.13; GOTOOLCHAIN=local)")),
     Signature(
@@ -230,13 +230,20 @@ SIGNATURES = [
                   "(-lang was set to go1.21; check go.mod)")),
     Signature(
         "GO-VERSION-FEATURE", "toolchain", "the code needs a newer Go than the local one",
-        keys=("undefined: min", "undefined: max", "undefined: clear", "only allowed in Go files that import"),
-        patterns=(r"undefined: (?P<feature>min|max|clear)\s*$",),
-        cause="The builtin {feature} came in Go 1.21: the local Go is older than the code.",
+        keys=("undefined: min", "undefined: max", "undefined: clear", "undefined: maps.",
+              "undefined: slices.", "undefined: cmp.", "undefined: iter.", "undefined: strings.",
+              "undefined: bytes.", "undefined: sync.", "undefined: errors.", "undefined: context.",
+              "undefined: os.", "undefined: time.", "undefined: unique."),
+        patterns=(r"undefined: (?P<feature>min|max|clear)\s*$",
+                  r"undefined: (?P<feature>(?:maps|slices|cmp|iter|strings|bytes|sync|errors|context|os|"
+                  r"time|unique)\.[A-Z]\w*)\s*$"),
+        cause="{feature} is part of a newer Go than the local one (the builtins min, max and "
+              "clear, and packages such as maps and slices, came in Go 1.21; functions are "
+              "added to the standard library in every release).",
         fix=(N("install Go 1.21 or newer (" + GO_DL + ")"),),
         confirm=("GO-VERSION-FEATURE", "GO-VERSION-GOMOD-NEWER"),
         confidence=MEDIUM,
-        examples=("./main.go:12:7: undefined: min",)),
+        examples=("./main.go:12:7: undefined: min", "./main.go:9:14: undefined: maps.Keys")),
     Signature(
         "GO-MODULES-NO-GOMOD", "toolchain", "no go.mod here: not inside a module",
         keys=("go.mod file not found in current directory", "cannot find main module"),
@@ -284,7 +291,7 @@ SIGNATURES = [
               "tree, not a module).",
         fix=(C("go", "env", "-u", "GOPATH", why="the default is ~/go"),
              N("and remove GOPATH= from the environment and profile scripts")),
-        confirm=("GO-MODULES-GOPATH",),
+        confirm=("GO-MODULES-GOPATH", "GO-PROBE-FAILED"),
         examples=('go: GOPATH entry is relative; must be absolute path: "go".',
                   "warning: GOPATH set to GOROOT (/usr/local/go) has no effect")),
     Signature(
@@ -406,11 +413,12 @@ SIGNATURES = [
         examples=("build cache is disabled by GOCACHE=off, but required as of Go 1.12",)),
     Signature(
         "GO-CACHE-RELATIVE", "toolchain", "GOCACHE is a relative path",
-        keys=("GOCACHE is not an absolute path",),
-        patterns=(r"GOCACHE is not an absolute path",),
+        keys=("GOCACHE is not an absolute path", "entry is relative; must be absolute path"),
+        patterns=(r"GOCACHE is not an absolute path",
+                  r"(?P<var>GOMODCACHE|GOCACHE) entry is relative; must be absolute path: \"(?P<value>[^\"]*)\""),
         cause="GOCACHE must be an absolute path.",
         fix=(N("set GOCACHE to an absolute directory, or unset it (default ~/.cache/go-build)"),),
-        confirm=("GO-CACHE-RELATIVE",),
+        confirm=("GO-CACHE-RELATIVE", "GO-PROBE-FAILED"),
         examples=("build cache is required, but could not be located: GOCACHE is not an absolute path",)),
     Signature(
         "GO-CACHE-NOT-WRITABLE", "toolchain", "the build or module cache is not writable by this user",
@@ -430,6 +438,15 @@ SIGNATURES = [
         beats=("SYS-FILE-DENIED",),
         examples=("go: failed to initialize build cache at /home/alice/.cache/go-build: "
                   "mkdir /home/alice/.cache/go-build/2a: permission denied",)),
+    Signature(
+        "GO-PROXY-INVALID", "toolchain", "GOPROXY names a URL go cannot use",
+        keys=("invalid proxy URL",),
+        patterns=(r"invalid proxy URL (?:scheme )?(?:\(must be [^)]*\))?:? ?(?P<url>\S*)",),
+        cause="GOPROXY holds {url}, which is not an https, http or file URL (or off/direct).",
+        fix=(N("set GOPROXY to a usable URL: go env -w GOPROXY=https://HOST/...,direct (or unset it: "
+               "go env -u GOPROXY)"),),
+        confirm=("GO-PROXY-INVALID",),
+        examples=("go: invalid proxy URL scheme (must be https, http, file): ftp://mirror.corp.example/go",)),
     Signature(
         "GO-PROXY-OFF", "toolchain", "GOPROXY=off: go may not download modules",
         keys=("disabled by GOPROXY=off",),
@@ -457,7 +474,7 @@ SIGNATURES = [
         "GO-SUMDB-PRIVATE", "toolchain", "a private module was checked against the public checksum database",
         keys=("/lookup/",),
         patterns=(r"verifying (?:module: )?(?P<module>[^@\s]+)@(?P<mversion>\S+?)(?:/go\.mod)?: "
-                  r"reading https://(?P<sumdb>[^/\s]+)/lookup/\S+: (?:404 Not Found|410 Gone)",),
+                  r"reading https://(?P<sumdb>\S+?)/lookup/\S+?(?:: (?:404 Not Found|410 Gone))?\s*$",),
         cause="{module} is not public, so {sumdb} does not know it; go checks every module "
               "that GOPRIVATE/GONOSUMDB do not exclude.",
         fix=(C("go", "env", "-w", "GOPRIVATE={module_root}/*", otherwise="go env -w GOPRIVATE=your.company.host/*"),),
@@ -594,7 +611,7 @@ SIGNATURES = [
         patterns=(r"unknown environment setting GO111MODULE=(?P<value>\S*)",),
         cause="GO111MODULE={value} is none of on, off and auto.",
         fix=(C("go", "env", "-u", "GO111MODULE"), N("and unset GO111MODULE in the environment")),
-        confirm=("GO-MODULES-INVALID",),
+        confirm=("GO-MODULES-INVALID", "GO-PROBE-FAILED"),
         examples=("go: unknown environment setting GO111MODULE=yes",)),
 ]
 
