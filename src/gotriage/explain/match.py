@@ -193,28 +193,14 @@ def _hits(text):
     """Every (signature, line) match, in the order of the lines.  Each anchor is searched
     once (in the lowered text); on a line that holds it, the keys it stands for are looked
     for, and the signatures of those found are tried."""
-    _signatures, _by_key, by_anchor = catalogue()
+    signatures, by_key, by_anchor = catalogue()
     low = text.lower()
-    if len(low) != len(text):  # a character whose lower case is longer: no lowered search
+    if len(low) == len(text):
+        groups = [(anchor, keys, limit) for anchor, (keys, limit) in by_anchor.items()]
+    else:  # a character whose lower case is longer: each key searched as it is written
         low = None
-    found = {}  # line start -> (line end, {signature name: signature})
-    for anchor, (keys, limit) in by_anchor.items():
-        haystack = low if low is not None else text
-        needle = anchor if low is not None else keys[0][0]
-        at = haystack.find(needle)
-        seen = 0
-        while at != -1 and seen < limit:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end == -1 else end
-            seen += 1
-            line = text[start:min(end, start + MAX_LINE)]
-            for key, sigs in keys:
-                if key in line:
-                    entry = found.setdefault(start, (end, {}))
-                    for sig in sigs:
-                        entry[1].setdefault(sig.name, sig)
-            at = haystack.find(needle, end)
+        groups = [(key, [(key, sigs)], MAX_LINES_PER_KEY) for key, sigs in by_key.items()]
+    found = _found_in_parallel(text, low, groups, {s.name: s for s in signatures})
     hits = []
     number, last = 1, 0
     for start in sorted(found):
@@ -230,6 +216,95 @@ def _hits(text):
             if values is not None:
                 hits.append(Hit(sig, number, line_text, values, start))
     return hits
+
+
+# A log this large is searched by several processes (each takes a share of the anchors;
+# str.find holds the GIL, so threads would not help): about 1 s of searching per 10 MB
+# becomes half of it on two cores.
+PARALLEL_MIN = 2 * 1024 * 1024
+MAX_WORKERS = 4
+
+
+def _found(text, low, groups):
+    """{line start: (line end, {signature name: signature})} of the lines that hold a key
+    of `groups` [(needle, [(key, [signature])], line limit)]."""
+    haystack = low if low is not None else text
+    found = {}
+    for needle, keys, limit in groups:
+        at = haystack.find(needle)
+        seen = 0
+        while at != -1 and seen < limit:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end == -1 else end
+            seen += 1
+            line = text[start:min(end, start + MAX_LINE)]
+            for key, sigs in keys:
+                if key in line:
+                    entry = found.setdefault(start, (end, {}))
+                    for sig in sigs:
+                        entry[1].setdefault(sig.name, sig)
+            at = haystack.find(needle, end)
+    return found
+
+
+def _found_in_parallel(text, low, groups, by_name):
+    """_found over all groups, shared among forked processes when the text is large and
+    there are cores for it; any trouble with a worker and its share is searched here."""
+    import os
+
+    workers = min(MAX_WORKERS, _cpus())
+    if workers < 2 or len(text) < PARALLEL_MIN or not hasattr(os, "fork"):
+        return _found(text, low, groups)
+    import pickle
+
+    children = []
+    for share in range(1, workers):
+        try:
+            read, write = os.pipe()
+            pid = os.fork()
+        except OSError:
+            break
+        if pid == 0:  # the worker: its share, as line start -> (end, names), then exit
+            code = 1
+            try:
+                os.close(read)
+                mine = _found(text, low, groups[share::workers])
+                data = pickle.dumps({k: (e, sorted(names)) for k, (e, names) in mine.items()})
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        children.append((share, pid, read))
+    found = _found(text, low, groups[0::workers])
+    done = {0}
+    for share, pid, read in children:
+        with os.fdopen(read, "rb") as f:
+            data = f.read()
+        _pid, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            continue
+        for start, (end, names) in pickle.loads(data).items():
+            entry = found.setdefault(start, (end, {}))
+            for name in names:
+                entry[1].setdefault(name, by_name[name])
+        done.add(share)
+    for share in range(1, workers):
+        if share not in done:
+            for start, (end, sigs) in _found(text, low, groups[share::workers]).items():
+                found.setdefault(start, (end, {}))[1].update(sigs)
+    return found
+
+
+def _cpus():
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _candidates(hits, text):

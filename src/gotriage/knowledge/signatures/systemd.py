@@ -266,8 +266,8 @@ SIGNATURES = [
     Signature(
         "SVC-GO-NOT-FOUND", "systemd", "the service runs go, which is not on systemd's PATH",
         keys=('exec: "go": executable file not found', "go: command not found", "go: not found"),
-        patterns=(r"\[\d+\]: .*(?:exec: \"go\": executable file not found|\bgo: (?:command )?not found)",
-                  r"\.service: .*(?:exec: \"go\": executable file not found|\bgo: (?:command )?not found)"),
+        patterns=(r"\[\d+\]: .*(?:exec: \"go\": executable file not found|(?<!sudo: )\bgo: (?:command )?not found)",
+                  r"\.service: .*(?:exec: \"go\": executable file not found|(?<!sudo: )\bgo: (?:command )?not found)"),
         cause="A service runs `go`, and the PATH systemd gives services (/usr/local/sbin:"
               "/usr/local/bin:/usr/sbin:/usr/bin) does not hold Go's bin directory.",
         fix=(N("give the unit Go's directory: systemctl edit {unit}, add [Service] "
