@@ -1,15 +1,17 @@
-"""`gotriage baseline init|diff [--repo DIR] [--spec FILE] [--root SNAPSHOT] [--json] [-v]`.
+"""`gotriage baseline init|diff|lint [--repo DIR] [--spec FILE] [--rules FILE] [--root
+SNAPSHOT] [--json] [-v]`.
 
 init records what the spec names (docs/baseline.md) in the baseline repository, one
 commit per recording whose message says what changed, none when nothing did; diff
 reports how the host drifted from the repository's HEAD, as the baseline layer's
-findings in the doctor view or --json, with `check`'s exit codes.
+findings in the doctor view or --json, with `check`'s exit codes; lint judges the
+recorded files against a rule file (baseline/lint.py), without reading the host.
 """
 
 import os
 import sys
 
-ACTIONS = ("init", "diff")
+ACTIONS = ("init", "diff", "lint")
 
 
 class UsageError(Exception):
@@ -22,24 +24,29 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
     from gotriage.baseline.gitrepo import DEFAULT_REPO
 
     p = sub.add_parser("baseline", help="record this host's Go environment in a git repository "
-                                        "(init), or report how it drifted since (diff)")
+                                        "(init), report how it drifted since (diff), or "
+                                        "judge the recording against rules (lint)")
     p.add_argument("action", choices=ACTIONS, metavar="ACTION",
                    help="init: record (one commit, none when nothing changed); diff: the drift "
-                        "from the recorded baseline, as findings")
+                        "from the recorded baseline, as findings; lint: the recorded files "
+                        "against a rule file, for CI")
     p.add_argument("--repo", default=DEFAULT_REPO, metavar="DIR",
                    help="the baseline repository (default %s); the only thing gotriage "
                         "writes" % DEFAULT_REPO)
     p.add_argument("--spec", metavar="FILE",
                    help="init: what to record, an INI file (docs/baseline.md; default: the "
                         "built-in spec and what `check` finds)")
+    p.add_argument("--rules", metavar="FILE",
+                   help="lint: the rule file, INI (docs/baseline.md, \"Lint\"; default: the "
+                        "built-in rules)")
     add_root_options(p, "read a snapshot directory or .tar.gz made by `gotriage collect` "
                         "instead of this host")
-    p.add_argument("--json", action="store_true", help="diff: print only JSON "
+    p.add_argument("--json", action="store_true", help="diff, lint: print only JSON "
                                                        "(docs/report.schema.json)")
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="diff: show evidence (the unified diff of each changed file)")
+                   help="diff, lint: show evidence (the unified diff of each changed file)")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="diff: exit 1 when a finding is at least this severe (default: warn)")
+                   help="diff, lint: exit 1 when a finding is at least this severe (default: warn)")
     add_timeout_option(p, "getenforce, semanage, firewall-cmd, rpm...")
     add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
@@ -93,10 +100,17 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
             if flag:
                 raise UsageError("%s is an option of `baseline diff`" % name)
     elif args.spec:
-        raise UsageError("--spec is an option of `baseline init` (diff uses the recorded one)")
+        raise UsageError("--spec is an option of `baseline init` (%s uses the recorded "
+                         "one)" % args.action)
+    if args.rules and args.action != "lint":
+        raise UsageError("--rules is an option of `baseline lint`")
+    if args.action == "lint" and args.root:
+        raise UsageError("lint judges the recorded files, not a host: no --root")
     try:
         if args.action == "init":
             return _init(args, open_host, write)
+        if args.action == "lint":
+            return _lint(args, open_host, write, unicode_ok, colour)
         return _diff(args, open_host, write, unicode_ok, colour)
     except RepoError as exc:
         raise UsageError(str(exc)) from None
@@ -164,3 +178,58 @@ def _diff(args, open_host, write, unicode_ok, colour):
         return report.exit_code
     finally:
         host.close()
+
+
+def _read_rules(path):
+    from gotriage.baseline.lint import DEFAULT_RULES, RulesError, parse_rules
+
+    if path is None:
+        return parse_rules(DEFAULT_RULES)
+    try:
+        with open(path, "rb") as f:
+            text = f.read(1 << 20).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError("--rules %s: %s" % (path, getattr(exc, "strerror", None) or exc)) \
+            from None
+    try:
+        return parse_rules(text)
+    except RulesError as exc:
+        raise UsageError("--rules %s: %s" % (path, exc)) from None
+
+
+def _lint(args, open_host, write, unicode_ok, colour):
+    """The lint rules over the repository's HEAD.  The runner wants a host for its
+    report: the live one is opened but never read (the lint checks ask only the
+    recording), and the header says what was judged."""
+    from gotriage import runner
+    from gotriage.baseline import gitrepo
+    from gotriage.checks.baseline_lint import LINT_CHECKS
+
+    rules = _read_rules(args.rules)
+    repo = os.path.abspath(args.repo)
+    recorded = gitrepo.load(repo, _parse_spec)
+    host = open_host(None)
+    try:
+        options = {"baseline": recorded, "lint_rules": rules, "timeout": args.timeout}
+        report = runner.run(host, ["baseline"], options, fail_on=args.fail_on,
+                            only=set(LINT_CHECKS))
+        if not args.json:
+            write("baseline lint: %s at commit %s (%s), %s; the host is not read\n" % (
+                repo, recorded.short, recorded.date[:10],
+                "rules " + args.rules if args.rules else "the built-in rules"))
+        _render(report, args, write, unicode_ok, colour)
+        return report.exit_code
+    finally:
+        host.close()
+
+
+def _render(report, args, write, unicode_ok, colour):
+    if args.json:
+        from gotriage.report import json_report
+
+        write(json_report.render(report))
+    else:
+        from gotriage.report import text
+
+        style = text.Style(unicode_ok=unicode_ok, colour=colour and not os.environ.get("NO_COLOR"))
+        write(text.render(report, style, verbose=args.verbose))

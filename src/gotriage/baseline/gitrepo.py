@@ -104,6 +104,14 @@ class Recorded(object):
         self.prefetch([path])
         return self._contents[path]
 
+    def text(self, path):
+        """The recorded content of `path` as text (UTF-8, undecodable bytes replaced), or
+        None when the baseline holds no content for it (not a file, or too large)."""
+        entry = self.files.get(path)
+        if entry is None or entry.get("type") != "file" or entry.get("sha256") is None:
+            return None
+        return self.content(path).decode("utf-8", "replace")
+
     def since(self, path=None):
         """(short hash, date) of the commit that recorded `path`'s content as it is in the
         baseline (the last one that changed it), or of HEAD."""

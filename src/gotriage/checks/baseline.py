@@ -240,3 +240,8 @@ def base_state(facts):
         out.append(_f("BASE-STATE", "ok", "%d recorded state outputs unchanged" % len(
             facts.recorded.state)))
     return out
+
+
+# the lint rules' checks (`baseline lint`), registered after the drift checks: silent
+# unless the command gives the facts its rules
+from gotriage.checks import baseline_lint  # noqa: E402,F401

@@ -47,8 +47,10 @@ class Observation(object):
 
 
 class BaselineFacts(Facts):
-    def __init__(self, host, spec=None, recorded=None, timeout=None, facts_of=None):
+    def __init__(self, host, spec=None, recorded=None, timeout=None, facts_of=None,
+                 lint_rules=None):
         self.host = host
+        self.lint_rules = lint_rules  # baseline.lint.Rules, for `baseline lint` only
         self.spec = spec if spec is not None else (recorded.spec if recorded else None)
         self.recorded = recorded  # baseline.gitrepo.Recorded, for `diff`
         self._facts_of = facts_of
@@ -60,7 +62,8 @@ class BaselineFacts(Facts):
     @classmethod
     def from_options(cls, host, options):
         return cls(host, spec=options.get("baseline_spec"), recorded=options.get("baseline"),
-                   timeout=options.get("timeout"), facts_of=options.get("facts_of"))
+                   timeout=options.get("timeout"), facts_of=options.get("facts_of"),
+                   lint_rules=options.get("lint_rules"))
 
     def _memo(self, key, compute):
         if key not in self._cache:

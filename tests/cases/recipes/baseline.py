@@ -57,3 +57,33 @@ def _host(later):
 def base_drift(directory):
     _host(False).write(os.path.join(directory, "recorded"))
     _host(True).write(os.path.join(directory, "snapshot"))
+
+
+def _linted():
+    """A host as a baseline records it, breaking every lint rule of the built-in set."""
+    s = el_host("rocky-9.3", "lint-host")
+    s.file("/usr/local/go/VERSION", "go1.22.12\n")
+    s.exe("/usr/local/go/bin/go", "#!/bin/sh\n")
+    s.file("/usr/local/go/pkg/tool/linux_amd64/compile", "#!/bin/sh\n")
+    s.file("/etc/profile.d/go.sh", "export GOROOT=/home/dev/go\nexport PATH=$PATH:$GOROOT/bin\n")
+    s.file("/etc/sudoers.d/go", 'Defaults secure_path="/sbin:/bin:/usr/sbin:/usr/bin"\n')
+    s.file("/etc/selinux/config", "SELINUX=permissive\nSELINUXTYPE=targeted\n")
+    s.file("/etc/firewalld/firewalld.conf", "DefaultZone=public\n")
+    s.file("/etc/firewalld/zones/public.xml", '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n'
+           '  <service name="ssh"/>\n  <port port="8080" protocol="tcp"/>\n</zone>\n')
+    s.dir("/etc/firewalld/zones", listing=["public.xml"])
+    s.file("/etc/systemd/system/app.service", "[Unit]\nDescription=Go app\n\n[Service]\n"
+                                              "ExecStart=/opt/app/bin/app\n")
+    return s
+
+
+@case("base-lint",
+      "A baseline whose recorded files break each rule of `baseline lint`'s built-in set: "
+      "GOROOT=/home/dev/go in a profile script, a secure_path without /usr/local/go/bin, "
+      "SELINUX=permissive, port 8080/tcp open in the public zone, a unit with no User=.",
+      HAND_BUILT,
+      ["baseline", "lint", "--repo", "{baseline:recorded}"],
+      ["BASE-LINT-GOROOT-UNSAFE", "BASE-LINT-PORT-UNLISTED", "BASE-LINT-ROOT-SERVICE",
+       "BASE-LINT-SELINUX-WEAK", "BASE-LINT-SUDO-NO-GO"])
+def base_lint(directory):
+    _linted().write(os.path.join(directory, "recorded"))

@@ -1,0 +1,2 @@
+export GOROOT=/home/dev/go
+export PATH=$PATH:$GOROOT/bin
