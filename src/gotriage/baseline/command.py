@@ -47,6 +47,23 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
                    help="diff, lint: show evidence (the unified diff of each changed file)")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
                    help="diff, lint: exit 1 when a finding is at least this severe (default: warn)")
+    group = p.add_argument_group("notify (diff --notify; docs/notify.md)")
+    group.add_argument("--notify", action="store_true",
+                       help="diff: when there is drift, send the report as `gotriage notify` "
+                            "does, to --to, --to-file or GOTRIAGE_NOTIFY_TO")
+    group.add_argument("--to", action="append", metavar="URL",
+                       help="a destination (repeatable): an http(s) URL, or mailto:ADDRESS "
+                            "(visible in `ps`: prefer --to-file)")
+    group.add_argument("--to-file", metavar="FILE",
+                       help="the destinations, one per line (default: the environment "
+                            "variable GOTRIAGE_NOTIFY_TO)")
+    from gotriage.notify import KINDS
+
+    group.add_argument("--kind", choices=KINDS, metavar="KIND",
+                       help="the format, one of: %s (default: from the URL)" % ", ".join(KINDS))
+    group.add_argument("--secret-file", metavar="FILE",
+                       help="the signing secret (default: the environment variable "
+                            "GOTRIAGE_NOTIFY_SECRET)")
     add_timeout_option(p, "getenforce, semanage, firewall-cmd, rpm...")
     add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
@@ -106,6 +123,11 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         raise UsageError("--rules is an option of `baseline lint`")
     if args.action == "lint" and args.root:
         raise UsageError("lint judges the recorded files, not a host: no --root")
+    wants_notify = args.to or args.to_file or args.secret_file or args.kind
+    if (args.notify or wants_notify) and args.action != "diff":
+        raise UsageError("--notify is an option of `baseline diff`")
+    if wants_notify and not args.notify:
+        raise UsageError("--to, --to-file, --kind and --secret-file go with --notify")
     try:
         if args.action == "init":
             return _init(args, open_host, write)
@@ -160,6 +182,9 @@ def _diff(args, open_host, write, unicode_ok, colour):
     from gotriage import runner
     from gotriage.baseline import gitrepo
 
+    # the destinations and the secret are read first: a mistake there is a usage error
+    # before the host is read, not a drift that nobody hears of
+    destinations = _destinations(args) if args.notify else None
     repo = os.path.abspath(args.repo)
     recorded = gitrepo.load(repo, _parse_spec)
     host = open_host(args.root)
@@ -175,9 +200,56 @@ def _diff(args, open_host, write, unicode_ok, colour):
 
             style = text.Style(unicode_ok=unicode_ok, colour=colour and not os.environ.get("NO_COLOR"))
             write(text.render(report, style, verbose=args.verbose))
-        return report.exit_code
+        code = report.exit_code
+        # the message is made while the host is open (the report's host line reads it)
+        message = _drift_message(report) if destinations is not None else None
     finally:
         host.close()
+    if destinations is not None:
+        code = _notify(message, destinations, code)
+    return code
+
+
+def _destinations(args):
+    from gotriage.notify import command as notify_command
+
+    try:
+        return notify_command.destinations(args, os.environ)
+    except notify_command.UsageError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _drift_message(report):
+    """The notify Message of a report with drift (a problem of any severity, or a check
+    that failed), else None."""
+    from gotriage.notify.message import message_from_report
+
+    if not any(f.severity != "ok" for f in report.findings):
+        return None
+    return message_from_report(report)
+
+
+def _notify(message, destinations, code):
+    """Send `message` (None: no drift, nothing to send); one line per destination on
+    stderr.  The exit code: a failed notification makes it 2 only when no finding
+    already makes it 1 (drift at or above --fail-on is what the caller acts on, and the
+    line in the journal says the message did not go)."""
+    from gotriage.notify.deliver import deliver
+
+    if message is None:
+        sys.stderr.write("gotriage: notify: no drift, nothing sent\n")
+        return code
+    failed = 0
+    for destination in destinations:
+        delivery = deliver(destination, message)
+        if delivery.ok:
+            sys.stderr.write("gotriage: notify: %s\n" % delivery.line())
+        else:
+            failed += 1
+            sys.stderr.write("gotriage: error: notify: %s\n" % delivery.line())
+    if failed and code == 0:
+        return 2
+    return code
 
 
 def _read_rules(path):
