@@ -104,7 +104,8 @@ REQUIREMENTS = [
     tool("busybox", "busybox", "test_binary_targets: what Alpine's shell (busybox ash) prints "
                                "for a missing loader"),
     tool("setfattr", "attr", "test_service_live: a security.selinux label without SELinux"),
-    tool("systemd-analyze", "systemd", "test_service_live: verify units as systemd 252 reads them"),
+    tool("systemd-analyze", "systemd", "test_service_live, test_baseline_timer: verify units as "
+                                        "systemd 252 reads them"),
     tool("setpriv", "util-linux", "test_binary, test_realgo, test_service_live: run as nobody"),
     tool("prlimit", "util-linux", "test_service_live, test_service_limits: LimitNOFILE= as the "
                                   "kernel applies it, a server's open files"),

@@ -11,7 +11,7 @@ recorded files against a rule file (baseline/lint.py), without reading the host.
 import os
 import sys
 
-ACTIONS = ("init", "diff", "lint")
+ACTIONS = ("init", "diff", "lint", "timer")
 
 
 class UsageError(Exception):
@@ -25,11 +25,13 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
 
     p = sub.add_parser("baseline", help="record this host's Go environment in a git repository "
                                         "(init), report how it drifted since (diff), or "
-                                        "judge the recording against rules (lint)")
+                                        "judge the recording against rules (lint), or print "
+                                        "a systemd timer that runs diff --notify (timer)")
     p.add_argument("action", choices=ACTIONS, metavar="ACTION",
                    help="init: record (one commit, none when nothing changed); diff: the drift "
                         "from the recorded baseline, as findings; lint: the recorded files "
-                        "against a rule file, for CI")
+                        "against a rule file, for CI; timer: print a systemd service and "
+                        "timer running `diff --notify` (nothing installed)")
     p.add_argument("--repo", default=DEFAULT_REPO, metavar="DIR",
                    help="the baseline repository (default %s); the only thing gotriage "
                         "writes" % DEFAULT_REPO)
@@ -47,7 +49,10 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
                    help="diff, lint: show evidence (the unified diff of each changed file)")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
                    help="diff, lint: exit 1 when a finding is at least this severe (default: warn)")
-    group = p.add_argument_group("notify (diff --notify; docs/notify.md)")
+    p.add_argument("--every", metavar="SPAN",
+                   help="timer: how often the drift check runs, a systemd time span (default "
+                        "1h; e.g. 30min, 1d)")
+    group = p.add_argument_group("notify (diff --notify, timer; docs/notify.md)")
     group.add_argument("--notify", action="store_true",
                        help="diff: when there is drift, send the report as `gotriage notify` "
                             "does, to --to, --to-file or GOTRIAGE_NOTIFY_TO")
@@ -56,7 +61,7 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
                             "(visible in `ps`: prefer --to-file)")
     group.add_argument("--to-file", metavar="FILE",
                        help="the destinations, one per line (default: the environment "
-                            "variable GOTRIAGE_NOTIFY_TO)")
+                            "variable GOTRIAGE_NOTIFY_TO; timer: /etc/gotriage/notify.to)")
     from gotriage.notify import KINDS
 
     group.add_argument("--kind", choices=KINDS, metavar="KIND",
@@ -124,6 +129,10 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     if args.action == "lint" and args.root:
         raise UsageError("lint judges the recorded files, not a host: no --root")
     wants_notify = args.to or args.to_file or args.secret_file or args.kind
+    if args.action == "timer":
+        return _timer(args, write)
+    if args.every:
+        raise UsageError("--every is an option of `baseline timer`")
     if (args.notify or wants_notify) and args.action != "diff":
         raise UsageError("--notify is an option of `baseline diff`")
     if wants_notify and not args.notify:
@@ -305,3 +314,40 @@ def _render(report, args, write, unicode_ok, colour):
 
         style = text.Style(unicode_ok=unicode_ok, colour=colour and not os.environ.get("NO_COLOR"))
         write(text.render(report, style, verbose=args.verbose))
+
+
+def _program():
+    """The argv that runs this gotriage: the Python running it and the zipapp it runs
+    from, else `-m gotriage` (an installed gotriage: pip install, or the package)."""
+    import gotriage
+
+    here = os.path.abspath(gotriage.__file__)
+    at = here.find(".pyz" + os.sep)
+    if at >= 0:
+        return [sys.executable, here[:at + 4]]
+    return [sys.executable, "-m", "gotriage"]
+
+
+def _timer(args, write):
+    """Print the service and the timer (baseline/timer.py); nothing is installed."""
+    from gotriage.baseline import timer
+
+    if args.notify:
+        raise UsageError("timer runs `baseline diff --notify` itself: no --notify")
+    if args.to:
+        raise UsageError("a URL written in a unit file is readable by every user: give "
+                         "--to-file FILE (default %s)" % timer.DEFAULT_TO_FILE)
+    for flag, name in ((args.json, "--json"), (args.fail_on != "warn", "--fail-on"),
+                       (args.spec, "--spec"), (args.rules, "--rules"), (args.root, "--root")):
+        if flag:
+            raise UsageError("%s is not an option of `baseline timer`" % name)
+    paths = [os.path.abspath(p) if p else None for p in (args.repo, args.to_file,
+                                                          args.secret_file)]
+    try:
+        pairs = timer.units(_program(), paths[0], every=args.every or timer.DEFAULT_EVERY,
+                            to_file=paths[1] or timer.DEFAULT_TO_FILE,
+                            secret_file=paths[2], kind=args.kind)
+    except timer.TimerError as exc:
+        raise UsageError(str(exc)) from None
+    write(timer.render(pairs))
+    return 0
