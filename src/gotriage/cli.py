@@ -132,6 +132,8 @@ def build_parser():
                    help="exit 1 when a finding is at least this severe (default: warn)")
     p.add_argument("--ignore", action="append", default=[], metavar="ID",
                    help="skip a check or a finding by its id (repeatable)")
+    from gotriage.baseline.command import CHECK_OPTION_HELP
+    p.add_argument("--baseline-repo", metavar="DIR", help=CHECK_OPTION_HELP)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_check)
 
@@ -423,14 +425,20 @@ def _host_opener(args):
 
 def cmd_check(args):
     from gotriage import runner
+    from gotriage.baseline import command as baseline
     from gotriage.checks import LAYERS
 
     _validate_ids(args.ignore)
+    layers, options = list(args.layer or LAYERS), _options(args)
+    try:  # a baseline present adds its drift (docs/baseline.md, "check and the baseline")
+        note = baseline.add_to_check(args, layers, options)
+    except baseline.UsageError as exc:
+        raise ToolError(str(exc)) from None
     host = _host_opener(args)(args.root)
     try:
         _validate_subjects(host, args)
-        report = runner.run(host, args.layer or list(LAYERS), _options(args), args.ignore,
-                            args.fail_on)
+        report = runner.run(host, layers, options, args.ignore, args.fail_on)
+        report.notes.extend([note] if note else [])
         return _print_report(report, args)
     finally:
         host.close()

@@ -351,3 +351,45 @@ def _timer(args, write):
         raise UsageError(str(exc)) from None
     write(timer.render(pairs))
     return 0
+
+
+CHECK_OPTION_HELP = ("also report the drift from this baseline (`gotriage baseline init`); "
+                     "default: /var/lib/gotriage/baseline when it holds one (live host, no "
+                     "--layer)")
+
+
+def add_to_check(args, layers, options):
+    """`check` with a baseline (docs/baseline.md, "check and the baseline"): the
+    baseline layer appended to `layers` and its HEAD put in `options` when a baseline is
+    present; returns a note or None.  Without one nothing is read and nothing said."""
+    if args.baseline_repo is None and args.layer:
+        return None  # a run narrowed by --layer gets the baseline only when named
+    recorded, note = baseline_for_check(args.baseline_repo, args.root)
+    if recorded is not None:
+        layers.append("baseline")
+        options["baseline"] = recorded
+    return note
+
+
+def baseline_for_check(repo, root):
+    """What `check` compares the host with: (the Recorded baseline or None, a note or
+    None).  `repo` is --baseline-repo (None: the default repository, for this live host
+    only: a snapshot is another host).  Without a baseline nothing is said and git is
+    not run (one stat of the repository's marker file); a default repository that
+    cannot be read is a note; an explicit one that cannot be read a UsageError."""
+    from gotriage.baseline import gitrepo
+
+    explicit = repo is not None
+    if not explicit:
+        if root is not None:
+            return None, None
+        repo = gitrepo.DEFAULT_REPO
+    repo = os.path.abspath(repo)
+    if not explicit and not os.path.exists(os.path.join(repo, gitrepo.MARKER)):
+        return None, None  # no baseline recorded here (an empty or absent directory)
+    try:
+        return gitrepo.load(repo, _parse_spec), None
+    except gitrepo.RepoError as exc:
+        if explicit:
+            raise UsageError("--baseline-repo: %s" % exc) from None
+        return None, "baseline drift not examined: %s" % exc

@@ -55,7 +55,7 @@ LAYER_TABLE = (
     Layer("binary", "Go binary", "BIN", "gotriage.checks.binary", "gotriage.facts.binary:BinaryFacts",
           in_check=False, inputs="gotriage.inputs.binary"),
     # The host against its recorded baseline: `gotriage baseline diff` runs it with the
-    # repository's HEAD (docs/baseline.md); `check` has no baseline to give it.
+    # repository's HEAD (docs/baseline.md); `check` adds it when a baseline is present.
     Layer("baseline", "Baseline drift", "BASE", "gotriage.checks.baseline",
           "gotriage.facts.baseline:BaselineFacts", in_check=False,
           inputs="gotriage.inputs.baseline"),

@@ -1,8 +1,9 @@
 """The baseline layer: how the host drifted from its recorded baseline
 (`gotriage baseline diff`, docs/baseline.md).
 
-`check` does not run this layer (it needs a baseline repository): `baseline diff` runs it
-on the facts of facts/baseline.py, whose `drifts` compare the repository's HEAD with the
+`baseline diff` runs this layer, and `check` when a baseline repository is present (the
+command gives the facts its HEAD: cli.cmd_check, baseline/command.py), on the facts of
+facts/baseline.py, whose `drifts` compare the repository's HEAD with the
 host now (baseline/compare.py).  Each finding says what changed, since which commit, and
 for a file whether a package owns it (`rpm -qf`, `rpm -V`), so that a package update is
 told apart from a hand edit.  `gotriage baseline restore` is not built yet: the fix shows
