@@ -125,3 +125,11 @@ def test_every_is_an_option_of_timer_only():
     done = run_cli(["baseline", "diff", "--every", "1h", "--repo", "/nonexistent"])
     assert done.returncode == 2 and "--every is an option of `baseline timer`" in \
         done.stderr.decode()
+
+
+def test_the_pure_module_doctests():
+    import doctest
+
+    from gotriage.baseline import timer as module
+
+    assert doctest.testmod(module).failed == 0
