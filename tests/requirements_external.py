@@ -157,6 +157,7 @@ REQUIREMENTS = [
     file("/usr/lib/python3/dist-packages/setools/__init__.py", "python3-setools",
          "test_selinux_fixes: policy.33's booleans and portcons, read by Debian's python3"),
     tool("checkmodule", "checkpolicy", "test_selinux_policy: every module gotriage writes compiles"),
+    tool("checkpolicy", "checkpolicy", "test_policydb: the policy written again at versions 24-33"),
     tool("semodule_package", "semodule-utils", "test_selinux_policy: package the modules"),
     tool("semodule", "policycoreutils", "test_selinux_policy: load into a copied store"),
     file("/etc/selinux/default/policy/policy.33", "selinux-policy-default",

@@ -25,7 +25,7 @@ AVC = ("type=AVC msg=audit(1709370847.123:456): avc:  denied  { execute } for  p
        "tcontext=unconfined_u:object_r:user_home_t:s0 tclass=file permissive=0\n")
 
 
-def run(argv, stdin=None, capsys=None, monkeypatch=None):
+def cli_run(argv, stdin=None, capsys=None, monkeypatch=None):
     """(exit code, stdout, stderr) of the command line in this process."""
     if stdin is not None:
         import io
@@ -43,7 +43,7 @@ def write(tmp_path, name, text):
 
 
 def test_a_problem_exits_1_with_the_fix_taking_the_texts_values(tmp_path, capsys):
-    code, out, err = run(["explain", write(tmp_path, "j.txt", JOURNAL + AVC)], capsys=capsys)
+    code, out, err = cli_run(["explain", write(tmp_path, "j.txt", JOURNAL + AVC)], capsys=capsys)
     assert code == 1 and not err
     lines = out.splitlines()
     assert lines[0].startswith("gotriage explain: 1 problem in 3 lines")
@@ -58,14 +58,14 @@ def test_only_messages_that_are_no_fault_exit_0(tmp_path, capsys):
     text = ("go: downloading github.com/google/uuid v1.6.0\n"
             "Last metadata expiration check: 0:12:03 ago on Mon 07 Dec 2026 10:00:00 AM UTC.\n"
             "Dependencies resolved.\nNothing to do.\nComplete!\n")
-    code, out, _err = run(["explain", write(tmp_path, "ok.txt", text)], capsys=capsys)
+    code, out, _err = cli_run(["explain", write(tmp_path, "ok.txt", text)], capsys=capsys)
     assert code == 0
     assert out.startswith("gotriage explain: no fault in 5 lines")
     assert "Not a fault:" in out and "Summary: no problem" in out
 
 
 def test_a_permissive_denial_is_no_fault(tmp_path, capsys):
-    code, out, _err = run(["explain", write(tmp_path, "p.txt", AVC.replace("permissive=0", "permissive=1"))],
+    code, out, _err = cli_run(["explain", write(tmp_path, "p.txt", AVC.replace("permissive=0", "permissive=1"))],
                           capsys=capsys)
     assert code == 0, out
     assert "logged, not blocked" in out
@@ -73,13 +73,13 @@ def test_a_permissive_denial_is_no_fault(tmp_path, capsys):
 
 def test_text_it_does_not_know_exits_3_with_the_nearest_causes(tmp_path, capsys):
     text = "frobnicator: error: flux capacitor failed to engage (code 88)\n"
-    code, out, _err = run(["explain", write(tmp_path, "x.txt", text)], capsys=capsys)
+    code, out, _err = cli_run(["explain", write(tmp_path, "x.txt", text)], capsys=capsys)
     assert code == 3
     assert "nothing recognised" in out.splitlines()[0]
     assert "line 1: frobnicator" in out
     assert "Summary: nothing recognised (exit 3)" in out
     # a near message gets a hint, marked as such, never a diagnosis
-    code, out, _err = run(["explain", "--text", "sudo: gofmtx: command not found at all"], capsys=capsys)
+    code, out, _err = cli_run(["explain", "--text", "sudo: gofmtx: command not found at all"], capsys=capsys)
     assert code == 3 and "low confidence, for a hint only" in out
 
 
@@ -89,30 +89,30 @@ def test_text_it_does_not_know_exits_3_with_the_nearest_causes(tmp_path, capsys)
     (["explain", "/"], "is a directory"),
 ])
 def test_bad_input_is_a_one_line_usage_error(argv, message, capsys):
-    code, out, err = run(argv, capsys=capsys)
+    code, out, err = cli_run(argv, capsys=capsys)
     assert code == 2 and not out
     assert err.startswith("gotriage: error: ") and message in err and err.count("\n") == 1
 
 
 def test_host_and_root_together_are_refused(capsys):
-    code, out, err = run(["explain", "--host", "--root", SERVICES, "--text", "x"], capsys=capsys)
+    code, out, err = cli_run(["explain", "--host", "--root", SERVICES, "--text", "x"], capsys=capsys)
     assert code == 2 and not out and "give one" in err
 
 
 def test_stdin_and_text_and_several_files_keep_their_line_numbers(tmp_path, capsys, monkeypatch):
     a = write(tmp_path, "a.txt", "all fine here\n")
     b = write(tmp_path, "b.txt", "first line\nlisten tcp :80: bind: permission denied\n")
-    code, out, _err = run(["explain", a, b], capsys=capsys)
+    code, out, _err = cli_run(["explain", a, b], capsys=capsys)
     assert code == 1 and "b.txt:2: listen tcp :80" in out
-    code, out, _err = run(["explain", "-"], stdin="dial tcp 10.0.0.5:8080: connect: no route to host\n",
+    code, out, _err = cli_run(["explain", "-"], stdin="dial tcp 10.0.0.5:8080: connect: no route to host\n",
                           capsys=capsys, monkeypatch=monkeypatch)
     assert code == 1 and "FW-PORT-UNREACHABLE" in out and "firewall-cmd --permanent --add-port=8080/tcp" in out
-    code, out, _err = run(["explain", "--text", "sudo: go: command not found"], capsys=capsys)
+    code, out, _err = cli_run(["explain", "--text", "sudo: go: command not found"], capsys=capsys)
     assert code == 1 and "GO-PATH-NOT-FOUND" in out and "secure_path" in out
 
 
 def test_json_is_the_report_schema_with_the_explain_object(tmp_path, capsys):
-    code, out, err = run(["explain", "--json", write(tmp_path, "j.txt", JOURNAL + AVC +
+    code, out, err = cli_run(["explain", "--json", write(tmp_path, "j.txt", JOURNAL + AVC +
                                                       "go: downloading x v1.0.0\n")], capsys=capsys)
     assert code == 1 and not err
     doc = json.loads(out)
@@ -127,7 +127,7 @@ def test_json_is_the_report_schema_with_the_explain_object(tmp_path, capsys):
     assert top["confidence"] == "high" and top["status"] is None and top["lines"] == [3, 1]
     assert {"id": "SVC-JOURNAL-EXEC", "lines": [2]} in top["explains"]
     assert [n["id"] for n in explain["not_a_fault"]] == ["OK-GO-DOWNLOADING"]
-    code, out, _err = run(["explain", "--json", "--text", "flux capacitor failed"], capsys=capsys)
+    code, out, _err = cli_run(["explain", "--json", "--text", "flux capacitor failed"], capsys=capsys)
     doc = json.loads(out)
     schema_validator().validate(doc)
     assert code == 3 and doc["summary"]["exit_code"] == 3 and not doc["explain"]["recognised"]
@@ -137,7 +137,7 @@ def test_root_confirms_or_rules_out_each_cause_with_the_hosts_checks(tmp_path, c
     text = ("api.service: Failed at step EXEC spawning /usr/local/bin/api: Permission denied\n"
             "listen tcp :80: bind: permission denied\n"
             "api.service: Failed to determine user credentials: No such process\n")
-    code, out, _err = run(["explain", "--json", "--root", SERVICES, write(tmp_path, "t.txt", text)],
+    code, out, _err = cli_run(["explain", "--json", "--root", SERVICES, write(tmp_path, "t.txt", text)],
                           capsys=capsys)
     doc = json.loads(out)
     schema_validator().validate(doc)
@@ -156,13 +156,13 @@ def test_root_confirms_or_rules_out_each_cause_with_the_hosts_checks(tmp_path, c
 def test_garbage_is_no_traceback(tmp_path, capsys):
     path = tmp_path / "bin"
     path.write_bytes(bytes(range(256)) * 64 + b"\xff\xfe avc: denied { \x00")
-    code, out, err = run(["explain", str(path)], capsys=capsys)
+    code, out, err = cli_run(["explain", str(path)], capsys=capsys)
     assert code in (0, 3) and "Traceback" not in out + err
 
 
 def test_zh_cn_dnf_output(tmp_path, capsys):
     text = "错误：为仓库 'appstream' 下载元数据失败 : Cannot prepare internal mirrorlist: No URLs in mirrorlist\n"
-    code, out, _err = run(["explain", write(tmp_path, "zh.txt", text)], capsys=capsys)
+    code, out, _err = cli_run(["explain", write(tmp_path, "zh.txt", text)], capsys=capsys)
     assert code == 1 and "SYS-DISTRO-DEAD-MIRROR" in out and "vault.centos.org" in out
 
 
@@ -188,13 +188,13 @@ def test_a_go_crash_in_the_journal_names_its_first_frame_of_the_program(capsys):
     journals = sorted(f for f in os.listdir(crashes) if f.endswith(".journal"))
     assert len(journals) >= 30
     for name in journals:
-        code, out, _err = run(["explain", "--json", os.path.join(crashes, name)], capsys=capsys)
+        code, out, _err = cli_run(["explain", "--json", os.path.join(crashes, name)], capsys=capsys)
         top = json.loads(out)["explain"]["candidates"][0]
         assert code == 1 and top["id"] == "SVC-JOURNAL-PANIC", name
         assert top["values"]["location"].startswith("/srv/"), (name, top["values"])
 
 
 def test_colour_codes_and_html_escapes_of_a_paste_are_read_through(capsys):
-    code, out, _err = run(["explain", "--text", "\x1b[31mexec: &quot;gcc&quot;: executable file not found "
+    code, out, _err = cli_run(["explain", "--text", "\x1b[31mexec: &quot;gcc&quot;: executable file not found "
                            "in $PATH\x1b[0m"], capsys=capsys)
     assert code == 1 and "GO-CGO-NO-CC" in out and "dnf install -y gcc" in out
