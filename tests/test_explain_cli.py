@@ -198,3 +198,19 @@ def test_colour_codes_and_html_escapes_of_a_paste_are_read_through(capsys):
     code, out, _err = cli_run(["explain", "--text", "\x1b[31mexec: &quot;gcc&quot;: executable file not found "
                            "in $PATH\x1b[0m"], capsys=capsys)
     assert code == 1 and "GO-CGO-NO-CC" in out and "dnf install -y gcc" in out
+
+
+def test_a_service_log_denied_is_fixed_with_the_log_directorys_type(tmp_path, capsys):
+    text = ("Dec 07 10:00:01 web1 api[2211]: 2026/12/07 10:00:01 open /srv/api/logs/api.log: "
+            "permission denied\n"
+            "Dec 07 10:00:01 web1 systemd[1]: api.service: Main process exited, code=exited, "
+            "status=1/FAILURE\n"
+            "type=AVC msg=audit(1765101601.123:456): avc:  denied  { append } for  pid=2211 "
+            "comm=\"api\" path=\"/srv/api/logs/api.log\" dev=\"dm-0\" ino=1234 "
+            "scontext=system_u:system_r:httpd_t:s0 tcontext=unconfined_u:object_r:var_t:s0 "
+            "tclass=file permissive=0\n")
+    code, out, _err = cli_run(["explain", write(tmp_path, "log.txt", text)], capsys=capsys)
+    assert code == 1
+    assert "semanage fcontext -a -t httpd_log_t '/srv/api/logs(/.*)?'" in out
+    assert "restorecon -Rv /srv/api/logs" in out
+    assert "also explains: SYS-FILE-DENIED (line 1), SVC-JOURNAL-EXIT (line 2)" in out

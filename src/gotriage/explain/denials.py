@@ -30,7 +30,7 @@ def candidates(text):
         return []
     for d in denials:
         _path_from_text(d, text)
-    view = View(rerun=["gotriage", "avc", "-"])
+    view = View(rerun=["gotriage", "avc", "-"], log_paths=_log_paths(denials, text))
     explained = [(d, explain(d, view)) for d in denials]
     out = []
     for group, finding in group_findings(explained, None):
@@ -41,6 +41,29 @@ def candidates(text):
         if group.logged_only:
             cand.harmless = "logged, not blocked: the process ran in permissive mode (permissive=1)"
         out.append(cand)
+    return out
+
+
+def _log_paths(denials, text):
+    """[(unit, LogPath)] of the log files the denials write and the paste names outside its
+    AVC records (a journal's "open /var/log/app/x.log: permission denied"), for the one unit
+    the paste names: the log-file analyzer then fixes the log directory's type first."""
+    import re
+
+    from gotriage.service.logpaths import LogPath
+
+    units = set(re.findall(r"(?<![\w@.-])([\w@:.-]+\.service)\b", text))
+    if len(units) != 1:
+        return []
+    unit = units.pop()
+    out = []
+    for d in denials:
+        path = d.path
+        if not path or d.tclass != "file" or not path.endswith(".log"):
+            continue
+        named = [line for line in text.splitlines() if path in line and "avc:" not in line]
+        if named:
+            out.append((unit, LogPath(path, "named in the text: %s" % named[0].strip()[:120])))
     return out
 
 
