@@ -4,6 +4,8 @@ journalctl, /var/log/messages), the analyzers give each denial its narrowest fix
 denials that share a fix are one cause.  No policy is asked: the text may come from
 another host; with a host, explain.confirm asks its checks."""
 
+import re
+
 from gotriage.explain.match import Candidate, Hit
 
 MARKERS = ("avc:", "type=AVC", "type=USER_AVC", "USER_AVC")
@@ -28,8 +30,10 @@ def candidates(text):
     denials = sorted(scanner.result.distinct(), key=lambda d: (-d.count, d.index))
     if not denials:
         return []
-    for d in denials:
-        _path_from_text(d, text)
+    if len(text) <= MAX_PATH_SEARCH:
+        found = {}
+        for d in denials:
+            _path_from_text(d, text, found)
     view = View(rerun=["gotriage", "avc", "-"], log_paths=_log_paths(denials, text))
     explained = [(d, explain(d, view)) for d in denials]
     out = []
@@ -48,23 +52,49 @@ def _log_paths(denials, text):
     """[(unit, LogPath)] of the log files the denials write and the paste names outside its
     AVC records (a journal's "open /var/log/app/x.log: permission denied"), for the one unit
     the paste names: the log-file analyzer then fixes the log directory's type first."""
-    import re
-
+    logs = [d for d in denials if d.path and d.tclass == "file" and d.path.endswith(".log")]
+    if not logs:
+        return []
     from gotriage.service.logpaths import LogPath
 
-    units = set(re.findall(r"(?<![\w@.-])([\w@:.-]+\.service)\b", text))
-    if len(units) != 1:
+    unit = _one_unit(text)
+    if unit is None:
         return []
-    unit = units.pop()
     out = []
-    for d in denials:
-        path = d.path
-        if not path or d.tclass != "file" or not path.endswith(".log"):
-            continue
-        named = [line for line in text.splitlines() if path in line and "avc:" not in line]
+    for d in logs:
+        named = [line for line in text.splitlines() if d.path in line and "avc:" not in line]
         if named:
-            out.append((unit, LogPath(path, "named in the text: %s" % named[0].strip()[:120])))
+            out.append((unit, LogPath(d.path, "named in the text: %s" % named[0].strip()[:120])))
     return out
+
+
+_UNIT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@:.-")
+
+
+def _one_unit(text, limit=2000):
+    """The one systemd service the text names (NAME.service), or None when it names none
+    or several; found with str.find, not a regular expression over a whole audit log."""
+    unit, at, seen = None, text.find(".service"), 0
+    while at != -1 and seen < limit:
+        seen += 1
+        end = at + len(".service")
+        start = at
+        while start > 0 and text[start - 1] in _UNIT_CHARS:
+            start -= 1
+        name = text[start:end]
+        if end < len(text) and text[end] in _UNIT_CHARS - set(".:-@"):
+            name = None  # x.services, x.service_foo: not a unit name
+        if name and name != ".service":
+            if unit is None:
+                unit = name
+            elif name != unit:
+                return None
+        at = text.find(".service", end)
+    return unit
+
+
+_INDENTED_RECORD = re.compile(r"(?m)^[ \t]+(?=type=)")
+_FOLDED_AVC = re.compile(r"avc:(?![^\n]*tclass=)")
 
 
 def _records(text):
@@ -72,29 +102,33 @@ def _records(text):
     folded over several lines (a terminal's width, `fold -s`, a quote's indentation) is
     joined up to its tclass=; an elided timestamp `audit(...)` becomes a neutral one.
     The line count stays: the joined lines are left empty after it."""
-    import re
-
+    if "audit(...)" in text:
+        text = text.replace("audit(...)", "audit(0.000:0)")
+    if " type=" in text or "\ttype=" in text:
+        text = _INDENTED_RECORD.sub("", text)
+    if not _FOLDED_AVC.search(text):
+        return text
     lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if "avc:" in line and "tclass=" not in line:
-            j = i + 1
-            while j < len(lines) and j - i <= 6 and "tclass=" not in lines[i]:
-                nxt = lines[j].strip()
-                if not nxt or nxt.startswith("type=") or "avc:" in nxt:
-                    break
-                lines[i] = lines[i].rstrip() + (" " if not lines[i].endswith("=") else "") + nxt
-                lines[j] = ""
-                j += 1
-        if "audit(...)" in lines[i]:
-            lines[i] = lines[i].replace("audit(...)", "audit(0.000:0)")
-        lines[i] = re.sub(r"^\s+(type=)", r"\1", lines[i])
-        i += 1
+    for i, line in enumerate(lines):
+        if "avc:" not in line or "tclass=" in line:
+            continue
+        j = i + 1
+        while j < len(lines) and j - i <= 6 and "tclass=" not in lines[i]:
+            nxt = lines[j].strip()
+            if not nxt or nxt.startswith("type=") or "avc:" in nxt:
+                break
+            lines[i] = lines[i].rstrip() + (" " if not lines[i].endswith("=") else "") + nxt
+            lines[j] = ""
+            j += 1
     return "\n".join(lines)
 
 
-def _path_from_text(denial, text):
+# A paste this small is searched for the path of each denial that names only its file (a
+# whole audit log has its PATH records, and one pass over it per denial costs seconds).
+MAX_PATH_SEARCH = 1024 * 1024
+
+
+def _path_from_text(denial, text, found):
     """A denial records the file's name, not its path, unless a PATH record came with it;
     the other lines of a paste often name it (systemd's "Failed to execute
     /usr/local/bin/api"): the one absolute path in the text that ends in that name."""
@@ -102,10 +136,12 @@ def _path_from_text(denial, text):
         return
     import re
 
-    found = set(re.findall(r"(?<![\w.-])(/[\w.@+-]+(?:/[\w.@+-]+)*/%s)(?![\w/.-])"
-                           % re.escape(denial.name), text))
-    if len(found) == 1:
-        denial.path = found.pop()
+    if denial.name not in found:
+        found[denial.name] = set(re.findall(r"(?<![\w.-])(/[\w.@+-]+(?:/[\w.@+-]+)*/%s)(?![\w/.-])"
+                                            % re.escape(denial.name), text))
+    paths = found[denial.name]
+    if len(paths) == 1:
+        denial.path = next(iter(paths))
 
 
 def _line_of(data, denial):
