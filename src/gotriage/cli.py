@@ -18,7 +18,7 @@ class ToolError(Exception):
 
 def _add_deadline_option(p):
     """--deadline, on every command that may run commands on the host."""
-    from gotriage.host.base import DEFAULT_DEADLINE
+    from gotriage.deadline import DEFAULT_DEADLINE
 
     p.add_argument("--deadline", type=_deadline_seconds, default=DEFAULT_DEADLINE,
                    metavar="SECONDS",
@@ -724,7 +724,7 @@ class _Args(object):
 def _parse_binary_fast(argv):
     """The arguments of `gotriage binary` parsed by hand, or None to let argparse do it
     (help, an unknown option, a missing or invalid value)."""
-    from gotriage.host.base import DEFAULT_DEADLINE
+    from gotriage.deadline import DEFAULT_DEADLINE
 
     values = {"file": None, "target": "host", "root": None, "archive_limits": None,
               "json": False, "verbose": False,

@@ -2,8 +2,8 @@
 no answer (facts/inputs.py; the runner runs these checks last and marks the ok results
 that rest on such a command unconfirmed)."""
 
+from gotriage.deadline import DEFAULT_DEADLINE
 from gotriage.findings import Action, Evidence
-from gotriage.host.base import DEFAULT_DEADLINE
 
 
 def hung_doc(what):

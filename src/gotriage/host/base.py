@@ -22,7 +22,7 @@ Operations and their results are plain data so that they can be recorded:
   identity()      -> Identity of the user gotriage runs as
   environ()       -> the environment gotriage was started with
 
-A run has a deadline (set_deadline, `--deadline`, DEFAULT_DEADLINE seconds by default):
+A run has a deadline (set_deadline, `--deadline`, gotriage.deadline.DEFAULT_DEADLINE seconds by default):
 each command is bounded by its own timeout and by the time left before the deadline, and
 a command asked for after it is not started (its CommandResult's error is 'deadline').
 A snapshot replays recorded results, which the deadline does not bound.
@@ -38,8 +38,6 @@ DEFAULT_TIMEOUT = 10.0
 # at most, and never more than --timeout.
 QUICK_TIMEOUT = 5.0
 DEFAULT_MAX_READ = 16 * 1024 * 1024
-# The whole run, live: with every command hung, a run ends about this long after it began.
-DEFAULT_DEADLINE = 60.0
 
 # Where a tool that gotriage names without a path (firewall-cmd, systemctl, rpm, sh...)
 # is run from: the distribution's own directories, in this order.  gotriage runs as root,
