@@ -14,8 +14,6 @@ from gotriage.report.words import count
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNRECOGNISED = 0, 1, 2, 3
 MAX_INPUT = 256 * 1024 * 1024  # bytes read from all inputs together
-FAIL_RANK = {"info": 1, "warn": 2, "error": 3}
-SEVERITY_RANK = {"ok": 0, "info": 1, "warn": 2, "error": 3}
 
 
 class UsageError(Exception):
@@ -151,56 +149,45 @@ def _findings(result, sources):
 
 
 def exit_code(result, findings, fail_on):
+    """3 when nothing was recognised, else what --fail-on makes of the findings (the
+    runner's rule, as every command)."""
     if not result.recognised:
         return EXIT_UNRECOGNISED
-    worst = max([SEVERITY_RANK[f.severity] for f in findings] or [0])
-    return EXIT_PROBLEMS if worst >= FAIL_RANK[fail_on] else EXIT_CLEAN
+    from gotriage.runner import Report
 
-
-SCHEMA = "explain"
+    return Report(None, [], findings, [], fail_on).exit_code
 
 
 def to_json(result, findings, sources, host, report, fail_on, code):
-    from gotriage import __version__
+    """The report schema's document (json_report.to_dict, with the host explain ran on
+    when none was examined), its exit code explain's own (3: nothing recognised), and
+    explain's detail in its `explain` object."""
     from gotriage.explain.match import nearest
     from gotriage.explain.render import candidate_json
     from gotriage.report import json_report
+    from gotriage.runner import Report
 
     shown = host
     if shown is None:
         from gotriage.host.live import LiveHost
 
         shown = LiveHost()
-    counts = {s: 0 for s in ("ok", "info", "warn", "error")}
-    for f in findings:
-        counts[f.severity] += 1
-    worst = max((f.severity for f in findings), key=SEVERITY_RANK.get, default="ok")
-    doc = {
-        "schema_version": json_report.SCHEMA_VERSION,
-        "tool": {"name": "gotriage", "version": __version__},
-        "generated": json_report.time.strftime("%Y-%m-%dT%H:%M:%SZ", json_report.time.gmtime()),
-        "host": {"hostname": shown.hostname(), "source": shown.kind,
-                 "origin": getattr(shown, "origin", None), "identity": shown.identity().to_dict()},
-        "layers": sorted(set(f.layer for f in findings)),
-        "contexts": [],
-        "results": [f.to_dict() for f in findings],
-        "notes": list(report.notes) if report is not None else [],
-        "summary": {"counts": counts, "worst": worst, "fail_on": fail_on, "tool_errors": 0,
-                    "ignored": 0, "exit_code": code},
-        "explain": {
-            "input": [{"name": name, "first_line": first, "lines": lines}
-                      for name, first, lines in sources.parts],
-            "lines": sources.lines,
-            "recognised": result.recognised,
-            "host_examined": host is not None,
-            "candidates": [candidate_json(c, sources.where) for c in result.candidates],
-            "not_a_fault": [dict(candidate_json(c, sources.where), title=_benign_title(c),
-                                 why=c.harmless or c.signature.cause)
-                            for c in result.benign],
-            "nearest": [{"id": sig.id, "title": sig.title, "score": round(score, 2)}
-                        for sig, score in (nearest(result.error_lines)
-                                           if not result.recognised else [])],
-        },
+    doc = json_report.to_dict(Report(shown, sorted(set(f.layer for f in findings)), findings,
+                                     list(report.notes) if report is not None else [], fail_on))
+    doc["summary"]["exit_code"] = code
+    doc["explain"] = {
+        "input": [{"name": name, "first_line": first, "lines": lines}
+                  for name, first, lines in sources.parts],
+        "lines": sources.lines,
+        "recognised": result.recognised,
+        "host_examined": host is not None,
+        "candidates": [candidate_json(c, sources.where) for c in result.candidates],
+        "not_a_fault": [dict(candidate_json(c, sources.where), title=_benign_title(c),
+                             why=c.harmless or c.signature.cause)
+                        for c in result.benign],
+        "nearest": [{"id": sig.id, "title": sig.title, "score": round(score, 2)}
+                    for sig, score in (nearest(result.error_lines)
+                                       if not result.recognised else [])],
     }
     return json_report.dumps(doc) + "\n"
 

@@ -134,8 +134,6 @@ def _path_from_text(denial, text, found):
     /usr/local/bin/api"): the one absolute path in the text that ends in that name."""
     if denial.path or not denial.name or "/" in denial.name:
         return
-    import re
-
     if denial.name not in found:
         found[denial.name] = set(re.findall(r"(?<![\w.-])(/[\w.@+-]+(?:/[\w.@+-]+)*/%s)(?![\w/.-])"
                                             % re.escape(denial.name), text))
