@@ -49,6 +49,22 @@ def scenarios():
     return found
 
 
+def port_runs(base):
+    """(label, argv) of `gotriage port` on every recorded scenario, laid out as a snapshot
+    under `base` (a pathlib directory): the scenario's own port (8080 in most) from every
+    client it was probed from."""
+    runs = []
+    for backend, name, directory in scenarios():
+        snapshot = str(scenario_snapshot(directory, base / ("%s-%s" % (backend, name))))
+        probes = expected(directory)["probes"]
+        for dport in sorted({p["dport"] for p in probes}, key=lambda d: d != 8080)[:1]:
+            argv = ["port", str(dport), "--root", snapshot]
+            for src in sorted({p["src"] for p in probes if p["dport"] == dport}):
+                argv += ["--from", src]
+            runs.append(("port %s %s/%s" % (dport, backend, name), argv))
+    return runs
+
+
 def expected(directory):
     with open(os.path.join(directory, "expected.json")) as f:
         return json.load(f)

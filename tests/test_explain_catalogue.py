@@ -116,19 +116,11 @@ def _predicted_errors(base):
     """{(finding id, predicted error)} of every fixture of tests/test_fix_safety.py (the
     EL snapshots, every unit of the service snapshots, every audit log), of the recorded
     firewall scenarios, and of every case of tests/cases."""
-    from firewall_scenarios import expected, scenario_snapshot, scenarios
+    from firewall_scenarios import port_runs
     from test_fix_safety import FIXTURES, _gotriage_json
 
     pairs = {}
-    runs = list(FIXTURES)
-    for backend, name, directory in scenarios():
-        snapshot = str(scenario_snapshot(directory, base / ("%s-%s" % (backend, name))))
-        probes = expected(directory)["probes"]
-        for dport in sorted({p["dport"] for p in probes}, key=lambda d: d != 8080)[:1]:
-            argv = ["port", str(dport), "--root", snapshot]
-            for src in sorted({p["src"] for p in probes if p["dport"] == dport}):
-                argv += ["--from", src]
-            runs.append(argv)
+    runs = list(FIXTURES) + [argv for _label, argv in port_runs(base)]
     for argv in runs:
         for r in _gotriage_json(argv)["results"]:
             if r.get("predicted_error"):

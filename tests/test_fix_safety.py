@@ -31,7 +31,7 @@ import subprocess
 import pytest
 
 from conftest import DATA, need
-from firewall_scenarios import expected, scenario_snapshot, scenarios
+from firewall_scenarios import port_runs
 from gotriage import cli
 from gotriage.findings import shell_join, too_wide
 from gotriage.parsers.systemd_unit import parse_unit
@@ -107,16 +107,8 @@ def every_fix(tmp_path_factory):
     found = []
     for argv in FIXTURES:
         found.extend(_actions(_gotriage_json(argv), " ".join(argv[:2] + argv[-1:])))
-    base = tmp_path_factory.mktemp("fw")
-    for backend, name, directory in scenarios():
-        snapshot = str(scenario_snapshot(directory, base / ("%s-%s" % (backend, name))))
-        probes = expected(directory)["probes"]
-        # the scenario's own port (8080 in most), with every client it was probed from
-        for dport in sorted({p["dport"] for p in probes}, key=lambda d: d != 8080)[:1]:
-            argv = ["port", str(dport), "--root", snapshot]
-            for src in sorted({p["src"] for p in probes if p["dport"] == dport}):
-                argv += ["--from", src]
-            found.extend(_actions(_gotriage_json(argv), "port %s %s/%s" % (dport, backend, name)))
+    for label, argv in port_runs(tmp_path_factory.mktemp("fw")):
+        found.extend(_actions(_gotriage_json(argv), label))
     go = "/usr/lib/go-1.19/bin/go"
     need(os.path.exists(go), "Debian's golang-go (scripts/setup installs it)")
     for target in ("el7", "el8", "host"):
