@@ -146,3 +146,25 @@ def assert_one_line_error(proc, *fragments):
 
 
 ANSI = re.compile(rb"\x1b\[[0-9;]*m")
+
+
+BASELINE_FILES = {
+    "/etc/profile.d/go.sh": "export PATH=$PATH:/usr/local/go/bin\n",
+    "/etc/selinux/config": "SELINUX=enforcing\nSELINUXTYPE=targeted\n",
+}
+
+
+def recorded_and_drifted(tmp_path, files=None):
+    """(baseline repository, the snapshot it recorded, a copy of the snapshot whose go.sh
+    was edited) for the baseline tests: `gotriage baseline init` run for real."""
+    import shutil
+
+    snapshot = make_snapshot(tmp_path / "snapshot", BASELINE_FILES if files is None else files)
+    repo = str(tmp_path / "repo")
+    done = run_cli(["baseline", "init", "--repo", repo, "--root", snapshot])
+    assert done.returncode == 0, done.stderr
+    drifted = str(tmp_path / "drifted")
+    shutil.copytree(snapshot, drifted)
+    with open(os.path.join(drifted, "files", "etc", "profile.d", "go.sh"), "w") as f:
+        f.write("export PATH=$PATH:/opt/go/bin\n")
+    return repo, snapshot, drifted

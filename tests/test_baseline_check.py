@@ -10,26 +10,21 @@ import stat
 
 import pytest
 
-from cli_support import clean_env, make_snapshot, run_cli, schema_errors
+from cli_support import (
+    BASELINE_FILES,
+    clean_env,
+    make_snapshot,
+    recorded_and_drifted,
+    run_cli,
+    schema_errors,
+)
 from gotriage.baseline import command, gitrepo
-
-FILES = {
-    "/etc/profile.d/go.sh": "export PATH=$PATH:/usr/local/go/bin\n",
-    "/etc/selinux/config": "SELINUX=enforcing\nSELINUXTYPE=targeted\n",
-}
 
 
 @pytest.fixture
 def hosts(tmp_path):
-    snapshot = make_snapshot(tmp_path / "snapshot", FILES)
-    repo = str(tmp_path / "repo")
-    done = run_cli(["baseline", "init", "--repo", repo, "--root", snapshot])
-    assert done.returncode == 0, done.stderr
-    drifted = str(tmp_path / "drifted")
-    shutil.copytree(snapshot, drifted)
-    with open(os.path.join(drifted, "files", "etc", "profile.d", "go.sh"), "w") as f:
-        f.write("export PATH=$PATH:/opt/go/bin\n")
-    return repo, snapshot, drifted
+    """(repo, the recorded snapshot, a drifted copy: go.sh edited)."""
+    return recorded_and_drifted(tmp_path)
 
 
 def check(*args, **kw):
@@ -107,7 +102,7 @@ def test_without_a_baseline_git_is_not_run_and_nothing_is_said(tmp_path, monkeyp
     # and the spy does see git when there is one (so the assertion above can fail)
     repo = str(tmp_path / "repo")
     done = run_cli(["baseline", "init", "--repo", repo, "--root",
-                    make_snapshot(tmp_path / "snap", FILES)],
+                    make_snapshot(tmp_path / "snap", BASELINE_FILES)],
                    env=clean_env(PATH=os.environ["PATH"]))
     assert done.returncode == 0 and git_spy.exists()
 

@@ -8,18 +8,12 @@ already makes it 1."""
 import hashlib
 import hmac
 import json
-import os
-import shutil
 
 import pytest
 
-from cli_support import clean_env, make_snapshot, run_cli
+from cli_support import clean_env, recorded_and_drifted, run_cli
 from test_notify import Receiver
 
-FILES = {
-    "/etc/profile.d/go.sh": "export PATH=$PATH:/usr/local/go/bin\n",
-    "/etc/selinux/config": "SELINUX=enforcing\nSELINUXTYPE=targeted\n",
-}
 HOOK_TOKEN = "tok-9e8d7c6b5a4f3e2d1c0b"
 HOOK_SECRET = "hmac-key-5f4e3d2c1b0a"
 
@@ -40,15 +34,7 @@ def receiver():
 @pytest.fixture
 def hosts(tmp_path):
     """(repo, the recorded snapshot, a drifted copy: go.sh edited)."""
-    snapshot = make_snapshot(tmp_path / "snapshot", FILES)
-    repo = str(tmp_path / "repo")
-    done = run_cli(["baseline", "init", "--repo", repo, "--root", snapshot])
-    assert done.returncode == 0, done.stderr
-    drifted = str(tmp_path / "drifted")
-    shutil.copytree(snapshot, drifted)
-    with open(os.path.join(drifted, "files", "etc", "profile.d", "go.sh"), "w") as f:
-        f.write("export PATH=$PATH:/opt/go/bin\n")
-    return repo, snapshot, drifted
+    return recorded_and_drifted(tmp_path)
 
 
 def diff(repo, root, *args, **kw):
