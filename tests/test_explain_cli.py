@@ -214,3 +214,13 @@ def test_a_service_log_denied_is_fixed_with_the_log_directorys_type(tmp_path, ca
     assert "semanage fcontext -a -t httpd_log_t '/srv/api/logs(/.*)?'" in out
     assert "restorecon -Rv /srv/api/logs" in out
     assert "also explains: SYS-FILE-DENIED (line 1), SVC-JOURNAL-EXIT (line 2)" in out
+
+
+def test_a_system_directory_from_the_text_goes_into_no_fix(capsys):
+    """A paste naming /usr as the build cache must not be answered with a recursive chown
+    of /usr, even in a note (Action.command refuses such a command; notes are prose)."""
+    code, out, _err = cli_run(["explain", "--text", "go: failed to initialize build cache at /usr: "
+                               "mkdir /usr/x: permission denied"], capsys=capsys)
+    fix = out[out.index("fix:"):]
+    assert code == 1 and "GO-CACHE-NOT-WRITABLE" in out
+    assert "/usr" not in fix.split("more:")[0]

@@ -3,7 +3,7 @@ doctor view and the JSON document of `gotriage explain`."""
 
 import re
 
-from gotriage.findings import Action, Evidence, Finding
+from gotriage.findings import Action, Evidence, Finding, is_system_dir
 from gotriage.report.words import count
 
 SEVERITY = {"high": "error", "medium": "warn", "low": "info"}
@@ -45,8 +45,10 @@ def fill(template, values, prose=True):
 def actions(signature, values):
     """The fix of a signature as Actions, with the text's values."""
     out = []
-    # a value the paste itself left as a stand-in ("/home/<user>/bin/app") makes no command
-    exact = {k: v for k, v in values.items() if not _STAND_IN.search(v)}
+    # a value the paste itself left as a stand-in ("/home/<user>/bin/app") makes no command,
+    # and a system directory goes into no step at all: a paste naming /usr as the build
+    # cache must not get `chown -R ... /usr` in a note, where Action.command's guard is not
+    exact = {k: v for k, v in values.items() if not _STAND_IN.search(v) and not is_system_dir(v)}
     for step in signature.fix:
         why = fill(step.why, values) if step.why else None
         if step.kind == "command":
@@ -57,12 +59,12 @@ def actions(signature, values):
                 continue
             out.append(Action.command(argv, description=why, safe=step.safe))
         elif step.kind == "note":
-            text = fill(step.text, values, prose=False)
+            text = fill(step.text, exact, prose=False)
             if text is None:
-                text = step.otherwise or fill(step.text, values)
+                text = step.otherwise or fill(step.text, exact)
             out.append(Action.note(text))
         else:
-            path, line = fill(step.path, values, prose=False), fill(step.text, values, prose=False)
+            path, line = fill(step.path, exact, prose=False), fill(step.text, exact, prose=False)
             if path is None or line is None:
                 if step.otherwise:
                     out.append(Action.note(step.otherwise))
