@@ -108,6 +108,31 @@ def _add_root_options(p, root_help):
                             "ratio=200 (the defaults; docs/snapshot-format.md)")
 
 
+# Commands that live in a package of their own, each module with `add_parser(sub, kit)`
+# (kit: _ParserKit) and `run(args, open_host, write, unicode_ok, colour)` raising its
+# `UsageError`: a new command is one line here, not a hundred in this file.
+COMMAND_MODULES = ()
+
+
+class _ParserKit(object):
+    """What a command module's add_parser gets: the options every command spells the
+    same way, and the function argparse calls for it."""
+
+    add_root_options = staticmethod(_add_root_options)
+    add_timeout_option = staticmethod(_add_timeout_option)
+    add_deadline_option = staticmethod(_add_deadline_option)
+    add_host_options = staticmethod(_add_host_options)
+    seconds_value = staticmethod(seconds_value)
+
+    @staticmethod
+    def runner(module_name):
+        """The `func` of a command whose run() lives in `module_name` (imported when the
+        command runs, so `--help` of another command does not pay for it)."""
+        def run(args):
+            return _run_doctor_command(__import__(module_name, fromlist=["run"]), args)
+        return run
+
+
 def build_parser():
     import argparse
 
@@ -287,6 +312,9 @@ def build_parser():
     from gotriage.baseline.command import add_parser
 
     add_parser(sub, _add_root_options, _add_timeout_option, _add_deadline_option, cmd_baseline)
+    kit = _ParserKit()
+    for module_name in COMMAND_MODULES:
+        __import__(module_name, fromlist=["add_parser"]).add_parser(sub, kit)
 
     p = sub.add_parser("checks", help="list every check and the finding ids it can report; "
                                       "with IDs, what each means, its evidence and its fix")
@@ -610,24 +638,12 @@ def cmd_baseline(args):
 
 
 def cmd_checks(args):
-    from gotriage.checks import all_checks, known_ids
+    from gotriage import checks_command
 
-    if args.ids:
-        return _explain_ids(args, known_ids())
-    checks = all_checks()
-    if args.json:
-        import json
-
-        _write(json.dumps([{"id": c.id, "layer": c.layer, "title": c.title,
-                            "findings": {k: {"meaning": d.meaning, "evidence": d.evidence,
-                                             "fix": d.fix} for k, d in c.findings.items()}}
-                           for c in checks], indent=2) + "\n")
-        return 0
-    for c in checks:
-        _write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
-        for finding_id, doc in sorted(c.findings.items()):
-            _write("    %-30s %s\n" % (finding_id, doc.meaning))
-    return 0
+    try:
+        return checks_command.run(args, _write)
+    except checks_command.UsageError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def cmd_completion(args):
@@ -650,42 +666,6 @@ def cmd_docs(args):
         _write(docs.read(args.name))
     except LookupError as exc:
         raise ToolError(str(exc)) from None
-    return 0
-
-
-def _explain_ids(args, known):
-    """`gotriage checks ID...`: the meaning, evidence and fix of each id (a check's id
-    gives the check and every finding id it can report)."""
-    wanted = [i.strip().upper() for i in args.ids]
-    unknown = [i for i in wanted if i not in known]
-    if unknown:
-        raise ToolError("unknown check or finding id: %s (see `gotriage checks`)" % ", ".join(unknown))
-    entries = []
-    for ident in wanted:
-        chk = known[ident]
-        ids = chk.ids() if ident == chk.id else [ident]
-        for finding_id in ids:
-            doc = chk.findings.get(finding_id)
-            entries.append({"id": finding_id, "check": chk.id, "layer": chk.layer,
-                            "title": chk.title,
-                            "meaning": doc.meaning if doc else "the check's own result: %s" % (
-                                chk.title),
-                            "evidence": doc.evidence if doc else "",
-                            "fix": doc.fix if doc else ""})
-    if args.json:
-        import json
-
-        _write(json.dumps(entries, indent=2) + "\n")
-        return 0
-    import textwrap
-
-    for number, e in enumerate(entries):
-        _write(("\n" if number else "") + "%s  (check %s, layer %s: %s)\n" % (
-            e["id"], e["check"], e["layer"], e["title"]))
-        for label in ("meaning", "evidence", "fix"):
-            if e[label]:
-                _write(textwrap.fill(e[label], 96, initial_indent="  %-10s" % (label + ":"),
-                                     subsequent_indent=" " * 12) + "\n")
     return 0
 
 

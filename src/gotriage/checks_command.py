@@ -1,0 +1,63 @@
+"""`gotriage checks [ID ...] [--json]`: every check and the finding ids it can report,
+or what the named ids mean, their evidence and their fix (as docs/findings.md has them)."""
+
+
+class UsageError(Exception):
+    """A one-line error for the user (exit 2)."""
+
+
+def run(args, write):
+    from gotriage.checks import all_checks, known_ids
+
+    if args.ids:
+        return _explain_ids(args, known_ids(), write)
+    checks = all_checks()
+    if args.json:
+        import json
+
+        write(json.dumps([{"id": c.id, "layer": c.layer, "title": c.title,
+                            "findings": {k: {"meaning": d.meaning, "evidence": d.evidence,
+                                             "fix": d.fix} for k, d in c.findings.items()}}
+                           for c in checks], indent=2) + "\n")
+        return 0
+    for c in checks:
+        write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
+        for finding_id, doc in sorted(c.findings.items()):
+            write("    %-30s %s\n" % (finding_id, doc.meaning))
+    return 0
+
+
+def _explain_ids(args, known, write):
+    """`gotriage checks ID...`: the meaning, evidence and fix of each id (a check's id
+    gives the check and every finding id it can report)."""
+    wanted = [i.strip().upper() for i in args.ids]
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        raise UsageError("unknown check or finding id: %s (see `gotriage checks`)" % ", ".join(unknown))
+    entries = []
+    for ident in wanted:
+        chk = known[ident]
+        ids = chk.ids() if ident == chk.id else [ident]
+        for finding_id in ids:
+            doc = chk.findings.get(finding_id)
+            entries.append({"id": finding_id, "check": chk.id, "layer": chk.layer,
+                            "title": chk.title,
+                            "meaning": doc.meaning if doc else "the check's own result: %s" % (
+                                chk.title),
+                            "evidence": doc.evidence if doc else "",
+                            "fix": doc.fix if doc else ""})
+    if args.json:
+        import json
+
+        write(json.dumps(entries, indent=2) + "\n")
+        return 0
+    import textwrap
+
+    for number, e in enumerate(entries):
+        write(("\n" if number else "") + "%s  (check %s, layer %s: %s)\n" % (
+            e["id"], e["check"], e["layer"], e["title"]))
+        for label in ("meaning", "evidence", "fix"):
+            if e[label]:
+                write(textwrap.fill(e[label], 96, initial_indent="  %-10s" % (label + ":"),
+                                     subsequent_indent=" " * 12) + "\n")
+    return 0
