@@ -111,7 +111,9 @@ def _add_root_options(p, root_help):
 # Commands that live in a package of their own, each module with `add_parser(sub, kit)`
 # (kit: _ParserKit) and `run(args, open_host, write, unicode_ok, colour)` raising its
 # `UsageError`: a new command is one line here, not a hundred in this file.
-COMMAND_MODULES = ()
+COMMAND_MODULES = (
+    "gotriage.probe.command",
+)
 
 
 class _ParserKit(object):
