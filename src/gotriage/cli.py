@@ -154,6 +154,8 @@ def build_parser():
     _add_host_options(p, LAYERS)
     _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    from gotriage.report.output import add_options as add_format_options
+    add_format_options(p)  # --format text|json|prometheus|junit, --output FILE
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
                    help="exit 1 when a finding is at least this severe (default: warn)")
@@ -475,18 +477,14 @@ def cmd_check(args):
 
 
 def _print_report(report, args):
-    """Print a report as --json or the doctor view; returns its exit code."""
-    if args.json:
-        from gotriage.report import json_report
+    """Print a report as --format (--json) asks, or the doctor view; returns its exit code."""
+    from gotriage.report import output
 
-        _write(json_report.render(report))
-    else:
-        from gotriage.report import text
-
-        style = text.Style(unicode_ok=_stdout_can_encode("\u2713\u2717\u00b7"),
-                           colour=_use_colour(args))
-        _write(text.render(report, style, verbose=args.verbose))
-    return report.exit_code
+    try:
+        return output.emit(report, args, _write, _stdout_can_encode("\u2713\u2717\u00b7"),
+                           _use_colour(args))
+    except output.UsageError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def cmd_collect(args):

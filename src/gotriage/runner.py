@@ -25,6 +25,7 @@ class Report(object):
         self.fail_on = fail_on
         self.tool_errors = tool_errors
         self.contexts = []
+        self.duration = 0.0  # seconds the run took (runner.run sets it)
 
     def counts(self):
         counts = {s: 0 for s in SEVERITY_RANK}
@@ -157,6 +158,9 @@ def run(host, layers, options=None, ignore=(), fail_on="warn", only=None):
     """The Report of `layers` on `host`.  `only`, a set of check ids: run just those
     checks of the layers (`explain` confirms its candidates with the few checks that can),
     their layers' input checks still settling what the commands did not answer."""
+    import time
+
+    started = time.monotonic()  # the report's duration (gotriage_run_duration_seconds)
     options = dict(options or {})
     ignore = set(ignore)
     findings, notes, errors = [], [], 0
@@ -196,6 +200,7 @@ def run(host, layers, options=None, ignore=(), fail_on="warn", only=None):
     toolchain = facts_by_layer.get("toolchain") if "toolchain" in layers else None
     if toolchain is not None:
         report.contexts = toolchain.contexts
+    report.duration = time.monotonic() - started
     return report
 
 
