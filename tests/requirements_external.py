@@ -106,7 +106,11 @@ REQUIREMENTS = [
     tool("setfattr", "attr", "test_service_live: a security.selinux label without SELinux"),
     tool("systemd-analyze", "systemd", "test_service_live, test_baseline_timer: verify units as "
                                         "systemd 252 reads them"),
-    tool("setpriv", "util-linux", "test_binary, test_realgo, test_service_live: run as nobody"),
+    tool("setpriv", "util-linux", "test_binary, test_realgo, test_service_live: run as nobody; "
+                                  "test_report_formats: root without CAP_DAC_OVERRIDE"),
+    tool("prometheus-node-exporter", "prometheus-node-exporter",
+         "test_report_formats: node_exporter's textfile collector serves --format prometheus"),
+    tool("promtool", "prometheus", "test_report_formats: promtool check metrics lints the textfile"),
     tool("prlimit", "util-linux", "test_service_live, test_service_limits: LimitNOFILE= as the "
                                   "kernel applies it, a server's open files"),
     tool("setsid", "util-linux", "test_recorder: a grandchild in its own session"),
