@@ -97,6 +97,8 @@ REQUIREMENTS = [
     tool("gpg-agent", "gpg-agent", "packages_support: gpg makes keys and signs through it"),
     tool("curl", "curl", "test_packages_keys: gotriage --network fetches a gpgkey= URL with the "
                          "host's curl (and rpm --import with it)"),
+    tool("openssl", "openssl", "test_probe_live: a self-signed certificate for probe's https "
+                               "target"),
     file("/etc/dnf/dnf.conf", "dnf-data", "test_packages_keys: bind-mounted over with the sandbox's"),
     # -- system, service and binary -------------------------------------------------------------
     tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace), "

@@ -16,7 +16,7 @@ import ssl
 from gotriage.knowledge.firewall import GO_TIMEOUT, go_dial_error
 
 KIND_TITLES = {
-    "refused": "connection refused", "timeout": "i/o timeout", "unreachable": "unreachable",
+    "refused": "connection refused", "timeout": "timeout", "unreachable": "unreachable",
     "dns": "name not resolved", "tls": "TLS error", "reset": "connection reset",
     "eof": "EOF", "protocol": "malformed response", "http-4xx": "HTTP 4xx",
     "http-5xx": "HTTP 5xx", "other": "other error",
