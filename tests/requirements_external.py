@@ -100,6 +100,12 @@ REQUIREMENTS = [
     tool("openssl", "openssl", "test_probe_live: a self-signed certificate for probe's https "
                                "target"),
     file("/etc/dnf/dnf.conf", "dnf-data", "test_packages_keys: bind-mounted over with the sandbox's"),
+    # -- security (test_security: the same verdicts as OpenSCAP) ------------------------------
+    tool("oscap", "openscap-scanner", "test_security: OpenSCAP evaluates the rules' OVAL definitions"),
+    file("/usr/share/xml/scap/ssg/content/ssg-debian11-oval.xml", "ssg-debian",
+         "test_security: Debian's SCAP content (the rules' OVAL definitions)"),
+    tool("sshd", "openssh-server", "test_security: sshd_disable_root_login's OVAL asks that "
+                                   "openssh-server is installed", path="/usr/sbin/sshd"),
     # -- system, service and binary -------------------------------------------------------------
     tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace), "
                              "test_zipapp (the .pyz writes nothing)"),

@@ -36,7 +36,7 @@ def test_bash_completes_commands_options_and_choices(bash_script):
         "check", "collect", "binary", "avc", "service", "port", "checks", "docs", "completion"}
     assert bash_complete(bash_script, ["gotriage", "check", "--la"]) == ["--layer"]
     assert bash_complete(bash_script, ["gotriage", "check", "--layer", "se"]) == [
-        "selinux", "service"]
+        "selinux", "service", "security"]
     assert bash_complete(bash_script, ["gotriage", "check", "--fail-on", ""]) == [
         "info", "warn", "error"]
     assert bash_complete(bash_script, ["gotriage", "check", "--project", "do"]) == ["docs"]

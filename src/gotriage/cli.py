@@ -138,7 +138,7 @@ class _ParserKit(object):
 def build_parser():
     import argparse
 
-    from gotriage.checks import LAYERS
+    from gotriage.checks import OFFERED
 
     parser = argparse.ArgumentParser(
         prog="gotriage",
@@ -151,7 +151,7 @@ def build_parser():
     parser.commands = sub.choices  # name -> its parser (main() reports errors with its usage)
 
     p = sub.add_parser("check", help="examine this host (or a snapshot), layer by layer")
-    _add_host_options(p, LAYERS)
+    _add_host_options(p, OFFERED)
     _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
     from gotriage.report.output import add_options as add_format_options
@@ -167,7 +167,7 @@ def build_parser():
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("collect", help="record what `check` reads into a snapshot for offline analysis")
-    _add_host_options(p, LAYERS)
+    _add_host_options(p, OFFERED)
     p.add_argument("-o", "--output", required=True, metavar="DIR|FILE.tar.gz",
                    help="a new directory, or an archive named .tar.gz, .tgz, .tar.xz, "
                         ".tar.bz2 or .tar (written mode 0600)")

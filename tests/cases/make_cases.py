@@ -25,7 +25,7 @@ except ImportError:
 from recipes import CASES  # noqa: E402
 
 RECIPE_MODULES = ("toolchain", "system", "packages", "selinux", "firewall", "service", "binary",
-                  "baseline")
+                  "baseline", "security")
 
 
 def load():

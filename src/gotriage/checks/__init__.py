@@ -19,9 +19,10 @@ class Layer(object):
     CLI's --layer choices, the runner, the doctor view, `gotriage checks` and
     docs/findings.md all read the table below.  Adding a layer is adding a record."""
 
-    __slots__ = ("name", "title", "prefix", "checks", "facts", "in_check", "inputs")
+    __slots__ = ("name", "title", "prefix", "checks", "facts", "in_check", "inputs", "on_request")
 
-    def __init__(self, name, title, prefix, checks, facts, in_check=True, inputs=None):
+    def __init__(self, name, title, prefix, checks, facts, in_check=True, inputs=None,
+                 on_request=False):
         self.name = name  # --layer NAME, a finding's layer, docs/findings.md's heading
         self.title = title  # its heading in the doctor view
         self.prefix = prefix  # every check id of the layer is PREFIX-..., its -INPUT check PREFIX-INPUT
@@ -29,6 +30,8 @@ class Layer(object):
         self.facts = facts  # "module:Class", built with Class.from_options(host, options)
         self.in_check = in_check  # whether `gotriage check` runs it (and offers it as --layer)
         self.inputs = inputs  # the module whose INPUTS declares what it reads (docs/inputs.md)
+        # not run by `check` by default, but offered as `check --layer NAME` (and collect's)
+        self.on_request = on_request
 
     def __repr__(self):
         return "Layer(%r)" % self.name
@@ -59,11 +62,18 @@ LAYER_TABLE = (
     Layer("baseline", "Baseline drift", "BASE", "gotriage.checks.baseline",
           "gotriage.facts.baseline:BaselineFacts", in_check=False,
           inputs="gotriage.inputs.baseline"),
+    # The host's security settings tagged with their SCAP rules (docs/security.md): a Go
+    # triage run does not lecture about ssh unless asked, `check --layer security`.
+    Layer("security", "Security settings (SCAP)", "SEC", "gotriage.checks.security",
+          "gotriage.facts.security:SecurityFacts", in_check=False, on_request=True,
+          inputs="gotriage.inputs.security"),
 )
 LAYER_BY_NAME = {layer.name: layer for layer in LAYER_TABLE}
 # What `check` runs by default and --layer offers, in order.
 LAYERS = tuple(layer.name for layer in LAYER_TABLE if layer.in_check)
 ALL_LAYERS = tuple(layer.name for layer in LAYER_TABLE)
+# What --layer offers: the default ones and those run only on request.
+OFFERED = tuple(layer.name for layer in LAYER_TABLE if layer.in_check or layer.on_request)
 
 
 class FindingDoc(object):

@@ -16,12 +16,13 @@ An argv is a list of templates; "{name*}" stands for any number of words.  Kinds
   Connect  a TCP connection (the --network opt-in)
 
 `redact` says how `collect` stores a file it read: "text" (secrets redacted, the
-default), "none" (binary contents: ELF programs, stored as read).  A command's output is
-always redacted.
+default), "none" (binary contents: ELF programs, stored as read), "shadow" (/etc/shadow:
+the live host drops every password hash as it reads it, host/redact_shadow.py, so no
+hash reaches the facts or a snapshot).  A command's output is always redacted.
 """
 
 KINDS = ("file", "listing", "meta", "command", "connect")
-REDACT = ("text", "none")
+REDACT = ("text", "none", "shadow")
 # Timeouts: None is every command's default (10 s, or the user's --timeout); "quick" is
 # a probe that answers at once when anything answers (uname, systemctl --version: at most
 # 5 s, or --timeout when it is lower); a number is this command's own.

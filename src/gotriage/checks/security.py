@@ -1,0 +1,378 @@
+"""The security layer (`gotriage check --layer security`, not run by default): the host
+settings a Go service's security rests on, each judged as the SCAP Security Guide rule
+it is tagged with (knowledge/scap_rules.py: the rule id, and the CCE of the host's RHEL
+release where the content has one).  docs/security.md lists them; tests/test_security.py
+compares the verdicts with OpenSCAP's on the same files."""
+
+from gotriage.checks import NotExamined, check
+from gotriage.findings import Action, Evidence, Finding
+from gotriage.knowledge.scap_rules import RULE_BY_ID, describe
+
+LAYER = "security"
+SSHD_DROPIN = "/etc/ssh/sshd_config.d/01-permitrootlogin.conf"
+SSHD_DROPIN_DIR = "/etc/ssh/sshd_config.d/*.conf"
+
+
+def _f(id, facts, severity, title, rules, **kw):
+    """A finding tagged with its SCAP rules: "[rule (CCE)]" in the title, and each rule's
+    xccdf id and CCE in `references`."""
+    el = facts.el
+    tags = ", ".join(describe(rule, el) for rule in rules)
+    refs = []
+    for rule in rules:
+        cce = RULE_BY_ID[rule].cce_for(el) if el else None
+        refs.append(RULE_BY_ID[rule].xccdf_id + (" %s (RHEL %d)" % (cce, el) if cce else ""))
+    return Finding(id, severity, "%s [%s]" % (title, tags), layer=LAYER, references=refs, **kw)
+
+
+def _need(value, facts, key):
+    if value is None:
+        raise NotExamined("security: %s: not checked" % facts.unknown(key))
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEC-SSH-ROOT", LAYER, "root cannot log in over ssh (sshd_disable_root_login)", findings={
+    "SEC-SSH-ROOT-LOGIN": (
+        "sshd lets root log in: the first PermitRootLogin that sshd reads (sshd_config and the "
+        "files its Include lines name, in order; the first value wins) is not `no`, or none "
+        "is set and sshd's compiled-in default, which is not `no`, applies.  SCAP rule "
+        "sshd_disable_root_login.",
+        "the PermitRootLogin line that wins (file and line), or that none is set",
+        "set `PermitRootLogin no` where sshd reads it first: on EL9+ a drop-in "
+        "`/etc/ssh/sshd_config.d/01-permitrootlogin.conf` holding `PermitRootLogin no` "
+        "(sshd_config includes the drop-ins before its own lines), else the winning line "
+        "replaced; then `sshd -t` and `systemctl reload sshd`."),
+})
+def ssh_root_login(facts):
+    """PermitRootLogin, as sshd resolves it."""
+    lines = _need(facts.sshd_lines, facts, "sshd")
+    rules = ("sshd_disable_root_login",)
+    if not lines:
+        return [_f("SEC-SSH-ROOT", facts, "ok", "no sshd_config: sshd is not installed", rules)]
+    first = facts.sshd_first("PermitRootLogin")
+    if first is not None and first.value.lower() == "no":
+        return [_f("SEC-SSH-ROOT", facts, "ok", "sshd refuses root logins (PermitRootLogin no)",
+                   rules, evidence=[Evidence.file(first.path, first.text, first.line)])]
+    fix = []
+    includes_dropins = any(line.keyword == "include" and not line.in_match and
+                           SSHD_DROPIN_DIR in line.value.split() for line in lines)
+    if first is not None and first.path != "/etc/ssh/sshd_config" or (
+            first is None and includes_dropins) or (
+            first is not None and includes_dropins and _before(lines, SSHD_DROPIN_DIR, first)):
+        if first is not None and first.path.startswith("/etc/ssh/sshd_config.d/") and \
+                first.path.rsplit("/", 1)[1] < "01-permitrootlogin.conf":
+            fix.append(Action.edit(first.path, "PermitRootLogin no", old=first.text,
+                                   description="the drop-in that sets it first",
+                                   syntax="plain"))
+        else:
+            fix.append(Action.edit(SSHD_DROPIN, "PermitRootLogin no",
+                                   description="a drop-in sshd reads before the other lines",
+                                   syntax="plain"))
+    elif first is not None:
+        fix.append(Action.edit(first.path, "PermitRootLogin no", old=first.text, syntax="plain"))
+    else:
+        fix.append(Action.edit("/etc/ssh/sshd_config", "PermitRootLogin no",
+                               description="above any Match block", syntax="plain"))
+    fix += [Action.command(["sshd", "-t"], "check the configuration"),
+            Action.command(["systemctl", "reload", "sshd"], "apply it", safe=False)]
+    if first is None:
+        evidence = [Evidence.fact("no PermitRootLogin outside a Match block in %s" % ", ".join(
+            _files(lines))), Evidence.fact("sshd's compiled-in default applies: not `no`")]
+        title = "root can log in over ssh: PermitRootLogin is not set (sshd's default)"
+    else:
+        evidence = [Evidence.file(first.path, first.text, first.line)]
+        title = "root can log in over ssh: PermitRootLogin %s" % first.value
+    return [_f("SEC-SSH-ROOT-LOGIN", facts, "warn", title, rules, evidence=evidence, fix=fix,
+               subject="sshd:PermitRootLogin",
+               why="A Go service's host is reached over ssh; a root login is one password "
+                   "or key away from everything the service holds.")]
+
+
+def _before(lines, include, first):
+    """Whether the Include of `include` comes before the line `first` (so a drop-in wins)."""
+    for line in lines:
+        if line is first:
+            return False
+        if line.keyword == "include" and include in line.value.split():
+            return True
+    return False
+
+
+def _files(lines):
+    out = []
+    for line in lines:
+        if line.path not in out:
+            out.append(line.path)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEC-EMPTY-PW", LAYER, "no login with an empty password (no_empty_passwords, "
+                              "no_empty_passwords_etc_shadow)", findings={
+    "SEC-EMPTY-PW-NULLOK": (
+        "A PAM file (system-auth or password-auth) gives pam_unix `nullok`: an account whose "
+        "password is empty logs in with no password.  SCAP rule no_empty_passwords.",
+        "the PAM lines with nullok",
+        "on EL8+ `authselect select PROFILE without-nullok` (`authselect current` names the "
+        "profile and its features) keeps authselect's files consistent; on EL7 delete the "
+        "word nullok from the lines (`authconfig` rewrites them otherwise)."),
+    "SEC-EMPTY-PW-ACCOUNT": (
+        "An account's password field in /etc/shadow is empty: where PAM allows nullok (and "
+        "for su/login on some setups) it logs in with no password.  Only the account's name "
+        "is shown; gotriage never reads a hash into a report (host/redact_shadow.py).  SCAP "
+        "rule no_empty_passwords_etc_shadow.",
+        "the account names and their line in /etc/shadow",
+        "`passwd -l NAME` locks the account (or `passwd NAME` gives it a password)."),
+})
+def empty_passwords(facts):
+    """pam_unix's nullok, and accounts with an empty password."""
+    rules = ("no_empty_passwords", "no_empty_passwords_etc_shadow")
+    found = []
+    nullok = facts.pam_nullok
+    if nullok:
+        found.append(_f("SEC-EMPTY-PW-NULLOK", facts, "warn",
+                        "PAM allows empty passwords (nullok in %s)" % ", ".join(
+                            sorted({p for p, _n, _l in nullok})), rules[:1],
+                        evidence=[Evidence.file(p, text, n) for p, n, text in nullok],
+                        subject="pam:nullok", fix=[
+                            Action.command(["authselect", "current"], "EL8+: which profile"),
+                            Action.note("EL8+: `authselect select PROFILE without-nullok` "
+                                        "with the features `authselect current` lists; EL7: "
+                                        "delete `nullok` from the lines shown")]))
+    shadow = facts.shadow
+    if shadow is None:
+        facts.note("security: %s: accounts with an empty password not checked" %
+                   facts.unknown("shadow"))
+    empty = [(name, line) for name, state, line in shadow or () if state == "empty"]
+    if empty:
+        found.append(_f("SEC-EMPTY-PW-ACCOUNT", facts, "warn",
+                        "%d account(s) with an empty password: %s" % (
+                            len(empty), ", ".join(name for name, _ in empty)), rules[1:],
+                        evidence=[Evidence.file("/etc/shadow", "%s: empty password field"
+                                                % name, line) for name, line in empty],
+                        subject="shadow:empty",
+                        fix=[Action.command(["passwd", "-l", name], "lock %s" % name,
+                                            safe=False) for name, _ in empty]))
+    if found:
+        return found
+    if nullok is None and shadow is None:
+        raise NotExamined("security: %s: not checked" % facts.unknown("pam"))
+    return [_f("SEC-EMPTY-PW", facts, "ok", "no empty password is accepted", rules)]
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEC-FIREWALLD", LAYER, "firewalld is enabled, its default zone is not trusted "
+                               "(service_firewalld_enabled)", findings={
+    "SEC-FIREWALLD-DISABLED": (
+        "firewalld.service is not enabled (no multi-user.target.wants link): after a reboot "
+        "nothing filters what reaches the host's ports.  SCAP rule service_firewalld_enabled.",
+        "the missing /etc/systemd/system/multi-user.target.wants/firewalld.service link",
+        "`systemctl enable --now firewalld`, after opening the ports the Go services need "
+        "(`gotriage port PORT` shows what blocks one)."),
+    "SEC-FIREWALLD-TRUSTED": (
+        "firewalld's DefaultZone is `trusted`: every connection to an interface in no other "
+        "zone is accepted, which is no firewall.  (SCAP's set_firewalld_default_zone asks "
+        "for `drop`; gotriage asks only that it is not trusted.)",
+        "the DefaultZone= line of /etc/firewalld/firewalld.conf",
+        "`firewall-cmd --set-default-zone=public` (and `--add-port` for the services' ports)."),
+})
+def firewalld(facts):
+    """firewalld.service enabled, and its default zone."""
+    enabled = _need(facts.firewalld_enabled, facts, "firewalld")
+    found = []
+    if not enabled:
+        found.append(_f("SEC-FIREWALLD-DISABLED", facts, "warn", "firewalld is not enabled",
+                        ("service_firewalld_enabled",), subject="firewalld.service",
+                        evidence=[Evidence.fact("/etc/systemd/system/multi-user.target.wants/"
+                                                "firewalld.service does not exist")],
+                        fix=[Action.command(["systemctl", "enable", "--now", "firewalld"],
+                                            "after opening the services' ports", safe=False)]))
+    zone = facts.firewalld_default_zone
+    if enabled and zone is not None and zone[0] == "trusted":
+        found.append(_f("SEC-FIREWALLD-TRUSTED", facts, "warn",
+                        "firewalld's default zone is trusted: it accepts everything",
+                        ("set_firewalld_default_zone",), subject="firewalld:DefaultZone",
+                        evidence=[Evidence.file(zone[2], "DefaultZone=trusted", zone[1])],
+                        fix=[Action.command(["firewall-cmd", "--set-default-zone=public"],
+                                            safe=False)]))
+    return found or [_f("SEC-FIREWALLD", facts, "ok", "firewalld is enabled",
+                        ("service_firewalld_enabled",))]
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEC-SELINUX", LAYER, "SELinux enforcing with the targeted policy (selinux_state, "
+                             "selinux_policytype)", findings={
+    "SEC-SELINUX-NOT-ENFORCING": (
+        "/etc/selinux/config does not say SELINUX=enforcing (or does not exist): after a "
+        "reboot SELinux does not confine the services.  SCAP rule selinux_state.",
+        "the SELINUX= line (and /sys/fs/selinux/enforce, SELinux's mode now)",
+        "`gotriage check --layer selinux` first (what enforcing would deny), then set "
+        "SELINUX=enforcing in /etc/selinux/config; from disabled, `touch /.autorelabel` "
+        "before the reboot."),
+    "SEC-SELINUX-NOT-TARGETED": (
+        "/etc/selinux/config's SELINUXTYPE is not `targeted`, the policy the services' "
+        "types and gotriage's SELinux layer assume.  SCAP rule selinux_policytype.",
+        "the SELINUXTYPE= line",
+        "SELINUXTYPE=targeted in /etc/selinux/config (selinux-policy-targeted installed), "
+        "then a reboot."),
+})
+def selinux(facts):
+    """SELINUX= and SELINUXTYPE= of /etc/selinux/config."""
+    config = _need(facts.selinux_config, facts, "selinux")
+    found = []
+    mode = getattr(config, "mode", None)
+    if mode != "enforcing":
+        line = config.lines.get("SELINUX") if mode else None
+        evidence = [Evidence.file("/etc/selinux/config", line[1], line[0]) if line else
+                    Evidence.fact("/etc/selinux/config %s" % (
+                        "sets no SELINUX=" if hasattr(config, "lines") else "does not exist"))]
+        now = facts.selinux_enforcing_now
+        if now is not None:
+            evidence.append(Evidence.file("/sys/fs/selinux/enforce", "1" if now else "0"))
+        fix = [Action.edit("/etc/selinux/config", "SELINUX=enforcing",
+                           old=line[1] if line else None, syntax="plain", safe=False)]
+        found.append(_f("SEC-SELINUX-NOT-ENFORCING", facts, "warn",
+                        "SELinux is not set to enforcing (%s)" % (mode or "not configured"),
+                        ("selinux_state",), evidence=evidence, fix=fix,
+                        subject="selinux:SELINUX"))
+    policy = getattr(config, "policy", None)
+    if hasattr(config, "lines") and policy != "targeted":
+        line = config.lines.get("SELINUXTYPE")
+        found.append(_f("SEC-SELINUX-NOT-TARGETED", facts, "warn",
+                        "SELinux's policy is not targeted (%s)" % (policy or "not set"),
+                        ("selinux_policytype",), subject="selinux:SELINUXTYPE",
+                        evidence=[Evidence.file("/etc/selinux/config", line[1], line[0]) if line
+                                  else Evidence.fact("/etc/selinux/config sets no SELINUXTYPE=")],
+                        fix=[Action.edit("/etc/selinux/config", "SELINUXTYPE=targeted",
+                                         old=line[1] if line else None, syntax="plain",
+                                         safe=False)]))
+    return found or [_f("SEC-SELINUX", facts, "ok", "SELinux is enforcing, policy targeted",
+                        ("selinux_state", "selinux_policytype"))]
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEC-GPGCHECK", LAYER, "packages are signature-checked (ensure_gpgcheck_globally_"
+                              "activated, ensure_gpgcheck_never_disabled)", findings={
+    "SEC-GPGCHECK-MAIN-OFF": (
+        "dnf.conf's (yum.conf's on EL7) [main] does not set gpgcheck=1: packages from a "
+        "repository that does not set it are installed unsigned.  SCAP rule "
+        "ensure_gpgcheck_globally_activated.",
+        "the gpgcheck line of [main], or its absence",
+        "gpgcheck=1 in [main] of /etc/dnf/dnf.conf (/etc/yum.conf on EL7)."),
+    "SEC-GPGCHECK-REPO-OFF": (
+        "A repository file sets gpgcheck=0: its packages (a Go toolchain, the services' "
+        "dependencies) are installed without a signature check.  SCAP rule "
+        "ensure_gpgcheck_never_disabled.",
+        "each .repo file, section and line with gpgcheck=0",
+        "gpgcheck=1 in the section, with the repository's gpgkey= (`gotriage check --layer "
+        "packages` checks the keys)."),
+})
+def gpgcheck(facts):
+    """gpgcheck in [main] and in every repository."""
+    main = _need(facts.main_conf, facts, "main-conf")
+    rules_main, rules_repo = ("ensure_gpgcheck_globally_activated",), (
+        "ensure_gpgcheck_never_disabled",)
+    found = []
+    path, section = main
+    if section is None or not section.flag("gpgcheck"):
+        value = section.get("gpgcheck") if section is not None else None
+        line = section.lines.get("gpgcheck") if section is not None else None
+        found.append(_f("SEC-GPGCHECK-MAIN-OFF", facts, "warn",
+                        "%s does not turn gpgcheck on in [main]" % path, rules_main,
+                        subject=path + ":gpgcheck",
+                        evidence=[Evidence.file(path, "gpgcheck=%s" % value, line) if line
+                                  else Evidence.fact("%s: no gpgcheck= in [main]" % path)],
+                        fix=[Action.edit(path, "gpgcheck=1",
+                                         old="gpgcheck=%s" % value if line else None,
+                                         description="in [main]", syntax="ini")]))
+    sections = facts.repo_sections
+    if sections is None:
+        facts.note("security: %s: the repositories' gpgcheck not checked" % facts.unknown("repos"))
+    off = [s for s in sections or () if "gpgcheck" in s.options and not s.flag("gpgcheck")]
+    for s in off:
+        found.append(_f("SEC-GPGCHECK-REPO-OFF", facts, "warn",
+                        "repository %s: gpgcheck=%s" % (s.name, s.get("gpgcheck")), rules_repo,
+                        subject="%s:%s" % (s.path, s.name),
+                        evidence=[Evidence.file(s.path, "[%s] gpgcheck=%s" % (
+                            s.name, s.get("gpgcheck")), s.lines.get("gpgcheck"))],
+                        fix=[Action.edit(s.path, "gpgcheck=1", old="gpgcheck=%s" % s.get(
+                            "gpgcheck"), description="in [%s]" % s.name, syntax="ini")]))
+    return found or [_f("SEC-GPGCHECK", facts, "ok", "gpgcheck is on in [main] and no "
+                                                     "repository turns it off",
+                        rules_main + rules_repo)]
+
+
+# ---------------------------------------------------------------------------------------
+@check("SEC-UPDATES", LAYER, "security updates are applied automatically (timer_dnf-"
+                             "automatic_enabled, dnf-automatic_apply_updates, dnf-automatic_"
+                             "security_updates_only)", findings={
+    "SEC-UPDATES-OFF": (
+        "No automatic update runs: on EL8+ neither dnf-automatic.timer nor "
+        "dnf-automatic-install.timer is enabled (SCAP rule timer_dnf-automatic_enabled); on "
+        "EL7 yum-cron.service is not.",
+        "the missing timers.target.wants (multi-user.target.wants) links, the configuration",
+        "`dnf install dnf-automatic` and `systemctl enable --now dnf-automatic.timer` (EL7: "
+        "`yum install yum-cron`, `systemctl enable --now yum-cron`)."),
+    "SEC-UPDATES-NOT-APPLIED": (
+        "The automatic updates only download: apply_updates is not yes in [commands] of "
+        "/etc/dnf/automatic.conf (/etc/yum/yum-cron.conf on EL7), and dnf-automatic-install"
+        ".timer, which applies them anyway, is not the one enabled.  SCAP rule "
+        "dnf-automatic_apply_updates.",
+        "the apply_updates line",
+        "apply_updates = yes in [commands]."),
+    "SEC-UPDATES-NOT-SECURITY": (
+        "The automatic updates install every update, not only security ones: upgrade_type "
+        "(update_cmd on EL7) is not `security`.  A Go service's runtime dependencies move "
+        "under it with every update; SCAP asks for security only (rule "
+        "dnf-automatic_security_updates_only).",
+        "the upgrade_type (update_cmd) line",
+        "upgrade_type = security in [commands] (EL7: update_cmd = security)."),
+})
+def auto_updates(facts):
+    """dnf-automatic (EL8+) or yum-cron (EL7): enabled, applying, security only."""
+    state = _need(facts.auto_updates, facts, "updates")
+    tool, conf, path = state["tool"], state["conf"], state["path"]
+    if state["enabled"] is None:
+        return [_f("SEC-UPDATES-OFF", facts, "warn", "no automatic update is enabled (%s)" % tool,
+                   ("timer_dnf-automatic_enabled",), subject="updates",
+                   evidence=[Evidence.fact("no %s unit enabled" % tool)] + (
+                       [Evidence.fact("%s does not exist (%s not installed)" % (path, tool))]
+                       if conf.__class__.__name__ == "Missing" else []),
+                   fix=[Action.command(["dnf", "install", "-y", "dnf-automatic"] if tool !=
+                                       "yum-cron" else ["yum", "install", "-y", "yum-cron"],
+                                       safe=False),
+                        Action.command(["systemctl", "enable", "--now", "dnf-automatic.timer"
+                                        if tool != "yum-cron" else "yum-cron"], safe=False)])]
+    found = []
+    section = conf if hasattr(conf, "options") else None
+    type_key = "update_cmd" if tool == "yum-cron" else "upgrade_type"
+    applies = state["enabled"] == "dnf-automatic-install.timer" or (
+        section is not None and section.flag("apply_updates"))
+    if not applies:
+        line = section.lines.get("apply_updates") if section is not None else None
+        found.append(_f("SEC-UPDATES-NOT-APPLIED", facts, "warn",
+                        "%s downloads updates but does not apply them" % tool,
+                        ("dnf-automatic_apply_updates",), subject="updates:apply",
+                        evidence=[Evidence.file(path, "apply_updates = %s" % section.get(
+                            "apply_updates"), line) if line else Evidence.fact(
+                            "%s: no apply_updates in [commands] (default no)" % path)],
+                        fix=[Action.edit(path, "apply_updates = yes", old=(
+                            "apply_updates = %s" % section.get("apply_updates")) if line
+                            else None, description="in [commands]", syntax="ini")]))
+    kind = (section.get(type_key) or "default") if section is not None else "default"
+    if kind != "security":
+        line = section.lines.get(type_key) if section is not None else None
+        found.append(_f("SEC-UPDATES-NOT-SECURITY", facts, "info",
+                        "%s installs every update, not only security ones (%s = %s)" % (
+                            tool, type_key, kind), ("dnf-automatic_security_updates_only",),
+                        subject="updates:type",
+                        evidence=[Evidence.file(path, "%s = %s" % (type_key, kind), line)
+                                  if line else Evidence.fact("%s: no %s in [commands]" % (
+                                      path, type_key))],
+                        fix=[Action.edit(path, "%s = security" % type_key, old=(
+                            "%s = %s" % (type_key, kind)) if line else None,
+                            description="in [commands]", syntax="ini")]))
+    return found or [_f("SEC-UPDATES", facts, "ok", "%s applies security updates (%s)" % (
+        tool, state["enabled"]), ("timer_dnf-automatic_enabled", "dnf-automatic_apply_updates",
+                                  "dnf-automatic_security_updates_only"))]

@@ -1,0 +1,169 @@
+"""The security layer (docs/security.md) against the real OpenSCAP.
+
+Each state is this machine's real /etc with one change, seen only inside a mount
+namespace the test makes (`unshare -m`, a copy of /etc bind-mounted over /etc): nothing
+on the host changes.  In it, `oscap oval eval` evaluates the rule's OVAL definition from
+Debian's SCAP content (ssg-debian11-oval.xml; `xccdf eval` would call every rule
+notapplicable on Debian 12) with a variables file for its external values, and gotriage
+judges the same files live and through a snapshot `collect` wrote there: the three must
+agree on pass/fail for every rule both evaluate.
+
+Where they differ by design (docs/security.md): Debian 11's content reads PermitRootLogin
+in sshd_config alone, gotriage the first value sshd reads with the Include'd drop-ins;
+so the sshd states here are those of sshd_config itself, and the drop-ins are the
+cases' (tests/cases/sec-*).
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, need
+from gotriage.host.redact_shadow import redact_shadow
+from gotriage.knowledge.scap_rules import CONTENT_COMMIT, RELEASES, RULES
+
+OVAL = "/usr/share/xml/scap/ssg/content/ssg-debian11-oval.xml"
+# rule -> the gotriage finding whose absence is the rule's pass
+RULE_FINDING = {
+    "sshd_disable_root_login": "SEC-SSH-ROOT-LOGIN",
+    "no_empty_passwords": "SEC-EMPTY-PW-NULLOK",
+    "no_empty_passwords_etc_shadow": "SEC-EMPTY-PW-ACCOUNT",
+    "selinux_state": "SEC-SELINUX-NOT-ENFORCING",
+}
+VARIABLES = """<?xml version="1.0" encoding="UTF-8"?>
+<oval_variables xmlns="http://oval.mitre.org/XMLSchema/oval-variables-5"
+    xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5">
+  <generator><oval:schema_version>5.11.2</oval:schema_version>
+    <oval:timestamp>2026-12-07T00:00:00</oval:timestamp></generator>
+  <variables>
+    <variable id="oval:ssg-sshd_required:var:1" datatype="int" comment="unset"><value>0</value></variable>
+    <variable id="oval:ssg-var_selinux_state:var:1" datatype="string" comment="selinux_state">
+      <value>enforcing</value></variable>
+  </variables>
+</oval_variables>
+"""
+SYSTEM_AUTH = ("auth        required      pam_env.so\n"
+               "auth        sufficient    pam_unix.so%s\n"
+               "auth        required      pam_deny.so\n")
+HASH = "$6$gotriagetest$Zm9yYmlkZGVuLWhhc2gtbXVzdC1uZXZlci1iZS1zdG9yZWQ"
+SHADOW = "root:%s:19700:0:99999:7:::\nbin:*:19469:0:99999:7:::\n" % HASH
+SSHD = "Include /etc/ssh/sshd_config.d/*.conf\n%s\nSubsystem sftp /usr/lib/openssh/sftp-server\n"
+
+# name -> {file under /etc: content}
+STATES = {
+    "hardened": {"ssh/sshd_config": SSHD % "PermitRootLogin no",
+                 "pam.d/system-auth": SYSTEM_AUTH % "", "pam.d/password-auth": SYSTEM_AUTH % "",
+                 "shadow": SHADOW, "selinux/config": "SELINUX=enforcing\nSELINUXTYPE=targeted\n"},
+    "root-yes": {"ssh/sshd_config": SSHD % "PermitRootLogin yes"},
+    "root-unset": {"ssh/sshd_config": SSHD % "#PermitRootLogin prohibit-password"},
+    "root-match-only": {"ssh/sshd_config": SSHD % "PermitRootLogin   no  # hardened"},
+    "nullok": {"pam.d/system-auth": SYSTEM_AUTH % " nullok"},
+    "nullok-commented": {"pam.d/password-auth": "#" + SYSTEM_AUTH % " nullok"},
+    "empty-password": {"shadow": SHADOW + "builder::19700:0:99999:7:::\n"},
+    "permissive": {"selinux/config": "SELINUX=permissive\nSELINUXTYPE=targeted\n"},
+}
+
+
+def _tools():
+    need(shutil.which("oscap"), "oscap (openscap-scanner)")
+    need(os.path.exists(OVAL), "Debian's SCAP content (ssg-debian)")
+    need(shutil.which("unshare"), "unshare (util-linux)")
+    need(os.geteuid() == 0, "root: a mount namespace over /etc")
+    need(os.path.exists("/usr/sbin/sshd"), "sshd (openssh-server)")
+
+
+def _in_namespace(etc, script, tmp):
+    """Run `script` (sh) with `etc` bind-mounted over /etc in a new mount namespace."""
+    wrapper = ("set -e; mount --make-rprivate /; mount --bind %s /etc; %s" % (etc, script))
+    return subprocess.run(["unshare", "-m", "sh", "-c", wrapper], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=300, cwd=tmp)
+
+
+def _state(tmp, name):
+    etc = os.path.join(str(tmp), "etc-" + name)
+    subprocess.run(["cp", "-a", "/etc", etc], check=True)
+    files = dict(STATES["hardened"])
+    files.update(STATES[name])
+    for rel, content in files.items():
+        path = os.path.join(etc, rel)
+        if not os.path.isdir(os.path.dirname(path)):
+            os.makedirs(os.path.dirname(path))
+        with open(path, "w") as f:
+            f.write(content)
+    os.chmod(os.path.join(etc, "shadow"), 0o640)
+    return etc
+
+
+def _gotriage(args):
+    return "PYTHONPATH=%s %s -m gotriage %s" % (
+        os.path.join(ROOT, "src"), sys.executable, args)
+
+
+def _failed(report):
+    return {r["id"] for r in report["results"] if r["severity"] != "ok"}
+
+
+@pytest.mark.parametrize("state", sorted(STATES))
+def test_gotriage_agrees_with_openscap(tmp_path, state):
+    _tools()
+    etc = _state(tmp_path, state)
+    variables = tmp_path / "variables.xml"
+    variables.write_text(VARIABLES)
+    snapshot = tmp_path / "snapshot"
+    # one definition per oscap run (`--id` takes one)
+    script = "".join("oscap oval eval --id oval:ssg-%s:def:1 --variables %s %s >> oscap.out "
+                     "2>> oscap.err || true; " % (rule, variables, OVAL)
+                     for rule in sorted(RULE_FINDING))
+    script += ("%s --json > live.json || true; %s > collect.out 2>&1; "
+               % (_gotriage("check --layer security"),
+                 _gotriage("collect --layer security --output %s" % snapshot)))
+    done = _in_namespace(etc, script, str(tmp_path))
+    assert done.returncode == 0, done.stderr.decode()
+    oscap = dict(re.findall(r"Definition oval:ssg-(\S+):def:1: (\w+)",
+                            (tmp_path / "oscap.out").read_text()))
+    assert sorted(oscap) == sorted(RULE_FINDING), (tmp_path / "oscap.err").read_text()
+    live = _failed(json.loads((tmp_path / "live.json").read_text()))
+    replay = subprocess.run([sys.executable, "-m", "gotriage", "check", "--root", str(snapshot),
+                             "--layer", "security", "--json"], stdout=subprocess.PIPE,
+                            env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src")),
+                            timeout=60)
+    recorded = _failed(json.loads(replay.stdout.decode()))
+    for rule, finding in sorted(RULE_FINDING.items()):
+        assert oscap[rule] in ("true", "false"), (rule, oscap[rule])
+        scap_pass = oscap[rule] == "true"
+        assert (finding not in live) == scap_pass, (state, rule, oscap[rule], sorted(live))
+        assert (finding not in recorded) == scap_pass, (state, rule, sorted(recorded))
+    # the snapshot holds no hash: only whether each password is empty or locked
+    stored = subprocess.run(["grep", "-r", "-l", "gotriagetest", str(snapshot)],
+                            stdout=subprocess.PIPE).stdout
+    assert stored == b"", stored
+    assert (snapshot / "files" / "etc" / "shadow").exists()
+
+
+def test_states_differ_where_they_should():
+    """The states are not all alike: each changes a rule's verdict from the hardened one
+    (so that the agreement above is not agreement on one answer)."""
+    changed = {name: files for name, files in STATES.items() if name != "hardened"}
+    assert len(changed) >= 7 and all(changed.values())
+
+
+def test_shadow_redaction_keeps_only_the_state():
+    out = redact_shadow(SHADOW.encode() + b"guest::1::::::\nlocked:!" + HASH.encode() + b":1:::")
+    assert HASH.encode() not in out
+    assert out.split(b"\n")[0].startswith(b"root:<hash>:")
+    assert b"guest::1::::::" in out and b"locked:!<hash>:1:::" in out
+
+
+def test_scap_rules_table_in_the_docs():
+    """docs/security.md's table is the data's: each rule with its CCE for every release."""
+    with open(os.path.join(ROOT, "docs", "security.md")) as f:
+        doc = f.read()
+    assert CONTENT_COMMIT in doc
+    for rule in RULES:
+        row = "| `%s` | %s |" % (rule.id, " | ".join(rule.cce.get(el, "-") for el in RELEASES))
+        assert row in doc, row
