@@ -433,3 +433,36 @@ def test_every_metric_the_dashboard_queries_is_exported(prom_text):
     # and the real scrape's families are the same, whatever is empty on this host
     assert used >= {"gotriage_findings", "gotriage_check_status", "gotriage_results",
                     "gotriage_info", "gotriage_last_run_timestamp_seconds"}
+
+
+# -- service and port ---------------------------------------------------------------------------
+
+def test_service_and_port_take_the_same_formats(tmp_path):
+    services = os.path.join(ROOT, "tests", "data", "services", "el9-services")
+    done = run_cli(["service", "api", "--root", services, "--json"])
+    doc = json.loads(done.stdout.decode())
+    done = run_cli(["service", "api", "--root", services, "--format", "prometheus"])
+    assert done.returncode == doc["summary"]["exit_code"] == 1, done.stderr
+    families = _families(done.stdout.decode())
+    assert {labels["severity"]: value for labels, value in families["gotriage_results"]} == \
+        doc["summary"]["counts"]
+    assert {labels["layer"] for labels, _ in families["gotriage_check_status"]} == {"service"}
+    # port, live on loopback: its doctor view keeps its header line, in a file too
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    path = str(tmp_path / "port.txt")
+    try:
+        text = run_cli(["port", str(port), "--from", "127.0.0.1", "--format", "text",
+                        "--output", path])
+        junit = run_cli(["port", str(port), "--from", "127.0.0.1", "--format", "junit"])
+    finally:
+        server.close()
+    assert text.returncode in (0, 1) and text.stdout == b"", text.stderr
+    with open(path) as f:
+        assert f.read().split("\n")[1] == "port %d/tcp from 127.0.0.1" % port
+    root = ET.fromstring(junit.stdout)
+    assert [suite.get("name") for suite in root] == ["firewall"]
+    assert any(case.get("name").startswith("FW-PORT ") for case in root.iter("testcase"))
+    assert float(root.get("time")) > 0

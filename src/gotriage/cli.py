@@ -258,6 +258,7 @@ def build_parser():
                    help="read this saved journal text instead of `journalctl -u UNIT`")
     _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    add_format_options(p)
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
                    help="exit 1 when a finding is at least this severe (default: warn)")
@@ -277,6 +278,7 @@ def build_parser():
                                                  "(default: the route back to them)")
     _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
     p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    add_format_options(p)
     p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
     _add_timeout_option(p, "firewall-cmd, nft...")
     _add_deadline_option(p)

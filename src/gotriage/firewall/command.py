@@ -9,6 +9,7 @@ blocked (or the model and the packets disagree), 2 on a usage error.
 """
 
 import ipaddress
+import time
 
 from gotriage.facts.firewall import FirewallFacts
 
@@ -27,23 +28,24 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
             raise UsageError("--from needs an IP address, not %r" % addr) from None
     host = open_host(args.root)
     try:
+        started = time.monotonic()
         report = build_report(host, args.port, args.proto, args.froms, args.iface,
                               timeout=args.timeout)
-        if args.json:
-            from gotriage.report import json_report
+        report.duration = time.monotonic() - started  # (gotriage_run_duration_seconds)
+        from gotriage.report import output  # --json, --format, --output (docs/metrics.md)
 
-            write(json_report.render(report))
-        else:
+        def view(style):
             from gotriage.report import text
 
-            style = text.Style(unicode_ok=unicode_ok, colour=colour)
-            out = text.render(report, style, verbose=args.verbose)
-            head, sep, rest = out.partition("\n")
+            head, sep, rest = text.render(report, style, verbose=args.verbose).partition("\n")
             header = "port %d/%s%s%s" % (args.port, args.proto,
                                         " from " + ", ".join(args.froms) if args.froms else "",
                                         " on " + args.iface if args.iface else "")
-            write(head + sep + header + "\n" + rest)
-        return report.exit_code
+            return head + sep + header + "\n" + rest
+        try:
+            return output.emit(report, args, write, unicode_ok, colour, text_view=view)
+        except output.UsageError as exc:
+            raise UsageError(str(exc)) from None
     finally:
         host.close()
 

@@ -70,17 +70,21 @@ def _is_layer(name):
     return name in LAYER_BY_NAME
 
 
-def emit(report, args, write, unicode_ok, colour):
-    """Print (or write to --output) `report` as `args` ask; returns its exit code."""
+def emit(report, args, write, unicode_ok, colour, text_view=None):
+    """Print (or write to --output) `report` as `args` ask; returns its exit code.
+    `text_view(style)`: the doctor view of a command that words it its own way (`port`
+    heads it with the port), instead of report/text.py's."""
     fmt = format_of(args)
     path = getattr(args, "output", None)
-    style = None
     if fmt == "text":
         from gotriage.report import text
 
         style = text.Style(unicode_ok=unicode_ok or path is not None,
                            colour=colour and path is None)
-    content = render(report, fmt, text_style=style, verbose=getattr(args, "verbose", False))
+        content = text_view(style) if text_view else render(
+            report, fmt, text_style=style, verbose=getattr(args, "verbose", False))
+    else:
+        content = render(report, fmt)
     if path is None:
         write(content)
     else:

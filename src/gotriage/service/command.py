@@ -109,15 +109,12 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
                     raise UsageError("--trace not confirmed: nothing was started")
                 options["trace"] = True
         report = runner.run(host, ["service"], options, fail_on=args.fail_on)
-        if args.json:
-            from gotriage.report import json_report
+        from gotriage.report import output  # --json, --format, --output (docs/metrics.md)
 
-            write(json_report.render(report))
-        else:
-            from gotriage.report import text
-
-            style = text.Style(unicode_ok=unicode_ok, colour=colour and not os.environ.get("NO_COLOR"))
-            write(text.render(report, style, verbose=args.verbose))
-        return report.exit_code
+        try:
+            return output.emit(report, args, write, unicode_ok,
+                               colour and not os.environ.get("NO_COLOR"))
+        except output.UsageError as exc:
+            raise UsageError(str(exc)) from None
     finally:
         host.close()
