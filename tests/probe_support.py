@@ -166,6 +166,18 @@ def make_self_signed(workdir, openssl="openssl"):
     return cert, key
 
 
+def openssl_dates(openssl, cert):
+    """(notBefore, notAfter) of a PEM certificate as epoch seconds, as openssl reads them."""
+    import calendar
+
+    out = subprocess.run([openssl, "x509", "-in", cert, "-noout", "-startdate", "-enddate"],
+                         stdout=subprocess.PIPE, check=True, timeout=60).stdout.decode()
+    dates = dict(line.split("=", 1) for line in out.splitlines())
+    return tuple(calendar.timegm(time.strptime(dates[k].replace(" GMT", "").split(None, 0)[0]
+                                               .strip(), "%b %d %H:%M:%S %Y"))
+                 for k in ("notBefore", "notAfter"))
+
+
 def free_port():
     """A port nothing listens on (bound, then closed)."""
     import socket

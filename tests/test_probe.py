@@ -214,6 +214,20 @@ def test_ssl_verify_failure_without_verify_code_is_unknown_authority():
                'by unknown authority')
 
 
+@pytest.mark.parametrize("validity, words", [
+    ((0, 2 ** 40, True), "x509: certificate signed by unknown authority"),
+    ((0, 1000, True), "x509: certificate has expired or is not yet valid"),
+    ((2 ** 40, 2 ** 41, False), "x509: certificate has expired or is not yet valid"),
+    (None, "x509: certificate verify failed"),
+])
+def test_python36_verify_failure_is_told_by_the_certificates_dates(validity, words):
+    exc = ssl.SSLError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:852)")
+    exc.reason = "CERTIFICATE_VERIFY_FAILED"
+    exc.peer_validity = validity
+    kind, message = outcome.classify(exc, "https", "https://h/", "h:443", "h", outcome.HANDSHAKE)
+    assert (kind, message) == ("tls", 'Get "https://h/": tls: failed to verify certificate: ' + words)
+
+
 @pytest.mark.parametrize("args, words", [
     (["http:///x"], "no host in the target"),
     (["tcp://127.0.0.1:0"], "port 0 is not from 1 to 65535"),

@@ -12,6 +12,7 @@ OVERHEAD (loopback connect, Go's handler, Python's threads on a shared 2-core ma
 import json
 import os
 import shutil
+import ssl
 import sys
 import time
 
@@ -19,6 +20,7 @@ import pytest
 
 import probe_support
 from conftest import ROOT, need, run_gotriage
+from gotriage.probe import outcome
 from gotriage.probe.stats import nearest_rank
 
 OVERHEAD_MS = 40.0
@@ -172,6 +174,10 @@ def test_self_signed_tls_is_unknown_authority_and_cacert_trusts_it(programs):
     openssl = shutil.which("openssl")
     need(openssl is not None, "openssl (Debian package openssl)")
     cert, key = probe_support.make_self_signed(programs["work"], openssl)
+    dates = probe_support.openssl_dates(openssl, cert)
+    with open(cert) as f:
+        der = ssl.PEM_cert_to_DER_cert(f.read())
+    assert outcome.der_validity(der) == dates + (True,)
     with probe_support.Server(programs["server"], "-tls", "%s,%s" % (cert, key),
                               scheme="https") as server:
         doc = probe(server.url, "--count", "3")

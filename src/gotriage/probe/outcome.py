@@ -12,6 +12,7 @@ kind of failure is one line however many connections had it.
 import errno as errno_names
 import socket
 import ssl
+import time
 
 from gotriage.knowledge.firewall import GO_TIMEOUT, go_dial_error
 
@@ -116,6 +117,12 @@ def _cause(exc, scheme, address, host, phase):
 
 
 def _x509_text(exc, host):
+    if getattr(exc, "peer_validity", None) is not None:
+        # Python 3.6 says only "certificate verify failed": prober.py read the certificate
+        # again without verifying it, and its dates tell an expired one from the rest
+        not_before, not_after, _ = exc.peer_validity
+        now = time.time()
+        return _X509[10] if not not_before <= now <= not_after else _X509[18]
     code = getattr(exc, "verify_code", None)
     if code in _X509:
         return _X509[code]
@@ -127,6 +134,8 @@ def _x509_text(exc, host):
         return _X509[18]
     if "expired" in lower or "not yet valid" in lower:
         return _X509[10]
+    if "CERTIFICATE_VERIFY_FAILED" in message:
+        return "x509: certificate verify failed"  # 3.6, and the certificate not re-read
     return "x509: %s" % message
 
 
@@ -169,3 +178,54 @@ def parse_status_line(line):
 
 def _go_quote(text):
     return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def der_validity(der):
+    """(notBefore, notAfter as epoch seconds, self-signed?) of an X.509 certificate in DER
+    (issuer and subject compared as encoded); None when it cannot be read.
+
+    >>> der_validity(b"not a certificate") is None
+    True
+    """
+    try:
+        cert, _ = _der_item(der, 0, 0x30)
+        tbs, _ = _der_item(der, cert[0], 0x30)
+        i = tbs[0]
+        if der[i] == 0xA0:          # [0] version
+            i = _der_item(der, i)[1]
+        i = _der_item(der, i, 0x02)[1]  # serialNumber
+        i = _der_item(der, i, 0x30)[1]  # signature algorithm
+        issuer, i = _der_item(der, i, 0x30)
+        validity, i = _der_item(der, i, 0x30)
+        subject, _ = _der_item(der, i, 0x30)
+        before, j = _der_item(der, validity[0])
+        after, _ = _der_item(der, j)
+        return (_der_time(der[before[0]:before[1]]), _der_time(der[after[0]:after[1]]),
+                der[issuer[0]:issuer[1]] == der[subject[0]:subject[1]])
+    except (IndexError, ValueError):
+        return None
+
+
+def _der_item(der, i, tag=None):
+    """((content start, content end), next index) of the DER item at i."""
+    if tag is not None and der[i] != tag:
+        raise ValueError("tag %x, not %x" % (der[i], tag))
+    length = der[i + 1]
+    start = i + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length = int.from_bytes(der[start:start + count], "big")
+        start += count
+    if start + length > len(der):
+        raise ValueError("truncated")
+    return (start, start + length), start + length
+
+
+def _der_time(raw):
+    import calendar
+
+    text = raw.decode("ascii").rstrip("Z")
+    if len(text) == 12:   # UTCTime, YYMMDDHHMMSS
+        year = int(text[:2])
+        text = ("20" if year < 50 else "19") + text
+    return calendar.timegm(time.strptime(text[:14], "%Y%m%d%H%M%S"))

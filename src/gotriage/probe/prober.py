@@ -87,6 +87,9 @@ def probe_once(target, index, seq, timeout, context, run_deadline=None, clock=ti
     except Exception as exc:  # every failure is an outcome, never a traceback
         if isinstance(exc, socket.timeout) and cut_by_run:
             raise _Cut() from None
+        if getattr(exc, "reason", None) == "CERTIFICATE_VERIFY_FAILED" and \
+                getattr(exc, "verify_code", None) is None:
+            exc.peer_validity = _peer_validity(target, limit, clock)
         kind, message = outcome.classify(exc, target.scheme, target.url, go_address(target),
                                          target.host, phase)
         return Attempt(index, seq, False, clock() - start, kind, message, None)
@@ -102,6 +105,27 @@ class _Timeout(Exception):
     def __init__(self, phase):
         Exception.__init__(self, phase)
         self.phase = phase
+
+
+def _peer_validity(target, limit, clock):
+    """Python 3.6 does not say why a certificate failed verification: connect once more
+    (to the same target, within the same attempt's time) without verifying, and read the
+    certificate's dates (outcome.der_validity).  None when that fails too."""
+    try:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT if hasattr(ssl, "PROTOCOL_TLS_CLIENT")
+                                 else ssl.PROTOCOL_SSLv23)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        sock = socket.create_connection((target.host, target.port), _left(limit, clock))
+        try:
+            sock.settimeout(_left(limit, clock))
+            with context.wrap_socket(sock, server_hostname=target.host) as tls:
+                der = tls.getpeercert(binary_form=True)
+        finally:
+            sock.close()
+        return outcome.der_validity(der) if der else None
+    except (OSError, ValueError):
+        return None
 
 
 def _left(limit, clock):
