@@ -140,6 +140,8 @@ REQUIREMENTS = [
     tool("bash", "bash", "test_binary (bash's messages), firewall_testbed"),
     tool("sh", "dash", "tests that run /bin/sh scripts (test_recorder, test_firewall_live)",
          path="/bin/sh"),
+    tool("dash", "dash", "test_apply: the dry run's script, run as EL's /bin/sh would (and "
+         "checked with dash -n)"),
     tool("cat", "coreutils", "test_selinux_tools: Host.run with input", path="/bin/cat"),
     tool("echo", "coreutils", "test_recorder, test_snapshot", path="/bin/echo"),
     tool("sleep", "coreutils", "test_recorder: timeouts", path="/bin/sleep"),

@@ -135,11 +135,16 @@ def test_a_changed_file_is_exactly_base_file_changed_with_its_diff(host, tmp_pat
     texts = "\n".join(e.get("text", "") for e in finding["evidence"])
     assert "-export PATH=$PATH:/usr/local/go/bin" in texts and "+export PATH=$PATH:/opt/go/bin" in texts
     assert "package ownership not examined" in texts  # a snapshot did not record rpm
-    # the printed command shows the recorded content (restore is not built, and says so)
+    # the printed commands show the recorded content, and the plan that puts it back
     fix = finding["fix"][0]
-    assert "not built yet" in fix["description"]
     shown = subprocess.run(fix["shell"], shell=True, stdout=subprocess.PIPE, check=True)
     assert shown.stdout.decode() == FILES["/etc/profile.d/go.sh"]
+    restore = finding["fix"][1]["argv"]
+    assert restore == ["gotriage", "baseline", "restore", "--repo", str(repo), "--only",
+                       "/etc/profile.d/go.sh"]
+    code, out, err = baseline(*(restore[2:] + ["--root", changed]))
+    assert code == 1 and "#   -export PATH=$PATH:/opt/go/bin" in out, err
+    assert "\nexport PATH=$PATH:/usr/local/go/bin\n" in out  # the content it writes
     # -v shows the diff in the doctor view
     code, out, _err = baseline("diff", "--repo", repo, "--root", changed, "-v")
     assert code == 1 and "+export PATH=$PATH:/opt/go/bin" in out

@@ -36,6 +36,9 @@ READS_THE_HOST = {
                         "strace (live only, asked first)",
     "notify/deliver.py": "an action, not an input: `gotriage notify` gives a report to the "
                          "system's sendmail (live only, asked for by a mailto: destination)",
+    "apply/command.py": "an action, not an input: `fix` reads the files its edits change, "
+                        "whole and unredacted (the bytes --apply replaces and whose hash it "
+                        "checks), when it makes the plan",
     "selinux/logread.py": "reads audit logs in ranges from what it is given: the SELinux "
                           "facts give it their declared inputs (facts/selinux.py _AuditLogs)",
 }

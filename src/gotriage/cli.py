@@ -112,6 +112,7 @@ def _add_root_options(p, root_help):
 # (kit: _ParserKit) and `run(args, open_host, write, unicode_ok, colour)` raising its
 # `UsageError`: a new command is one line here, not a hundred in this file.
 COMMAND_MODULES = (
+    "gotriage.apply.command",
     "gotriage.probe.command",
 )
 
@@ -125,6 +126,8 @@ class _ParserKit(object):
     add_deadline_option = staticmethod(_add_deadline_option)
     add_host_options = staticmethod(_add_host_options)
     seconds_value = staticmethod(seconds_value)
+    options = staticmethod(lambda args: _options(args))
+    validate_subjects = staticmethod(lambda host, args: _validate_subjects(host, args))
 
     @staticmethod
     def runner(module_name):

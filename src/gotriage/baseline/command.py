@@ -11,7 +11,7 @@ recorded files against a rule file (baseline/lint.py), without reading the host.
 import os
 import sys
 
-ACTIONS = ("init", "diff", "lint", "timer")
+ACTIONS = ("init", "diff", "lint", "timer", "restore")
 
 
 class UsageError(Exception):
@@ -31,7 +31,8 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
                    help="init: record (one commit, none when nothing changed); diff: the drift "
                         "from the recorded baseline, as findings; lint: the recorded files "
                         "against a rule file, for CI; timer: print a systemd service and "
-                        "timer running `diff --notify` (nothing installed)")
+                        "timer running `diff --notify` (nothing installed); restore: print "
+                        "how to put the drifted files back, --apply does it")
     p.add_argument("--repo", default=DEFAULT_REPO, metavar="DIR",
                    help="the baseline repository (default %s); the only thing gotriage "
                         "writes" % DEFAULT_REPO)
@@ -49,6 +50,12 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
                    help="diff, lint: show evidence (the unified diff of each changed file)")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
                    help="diff, lint: exit 1 when a finding is at least this severe (default: warn)")
+    p.add_argument("--only", action="append", default=[], metavar="PATH",
+                   help="restore: only this recorded path (repeatable); a file new since "
+                        "the baseline is removed only when named here")
+    from gotriage.apply.command import add_apply_options
+
+    add_apply_options(p)
     p.add_argument("--every", metavar="SPAN",
                    help="timer: how often the drift check runs, a systemd time span (default "
                         "1h; e.g. 30min, 1d)")
@@ -131,6 +138,12 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     wants_notify = args.to or args.to_file or args.secret_file or args.kind
     if args.action == "timer":
         return _timer(args, write)
+    if args.action == "restore":
+        return _restore_checked(args, open_host, write)
+    for flag, name in ((args.only, "--only"), (args.apply, "--apply"), (args.yes, "--yes"),
+                       (args.state_dir, "--state-dir")):
+        if flag:
+            raise UsageError("%s is an option of `baseline restore`" % name)
     if args.every:
         raise UsageError("--every is an option of `baseline timer`")
     if (args.notify or wants_notify) and args.action != "diff":
@@ -259,6 +272,88 @@ def _notify(message, destinations, code):
     if failed and code == 0:
         return 2
     return code
+
+
+def _restore_checked(args, open_host, write):
+    from gotriage.apply import command as apply_command
+    from gotriage.baseline.gitrepo import RepoError
+
+    for flag, name in ((args.json, "--json"), (args.spec, "--spec"), (args.rules, "--rules"),
+                       (args.notify, "--notify"), (args.every, "--every")):
+        if flag:
+            raise UsageError("%s is not an option of `baseline restore`" % name)
+    try:
+        apply_command.check_apply_args(args)
+        return _restore(args, open_host, write)
+    except apply_command.UsageError as exc:
+        raise UsageError(str(exc)) from None
+    except RepoError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _restore(args, open_host, write):
+    """The plan that puts the drifted files back (apply/build.py restore_plan), printed;
+    with --apply, run, its backups committed in the baseline repository."""
+    from gotriage.apply import command as apply_command
+    from gotriage.apply.build import restore_plan
+    from gotriage.baseline import gitrepo
+    from gotriage.baseline.compare import compare
+    from gotriage.facts.baseline import BaselineFacts
+
+    only = [os.path.normpath(p) for p in args.only]
+    unknown = [p for p in only if not p.startswith("/")]
+    if unknown:
+        raise UsageError("--only takes absolute paths: %s" % ", ".join(unknown))
+    repo = os.path.abspath(args.repo)
+    recorded = gitrepo.load(repo, _parse_spec)
+
+    def plan_now(host):
+        facts = BaselineFacts(host, recorded=recorded, timeout=args.timeout)
+        seen = facts.observe()
+        drifts = compare(recorded, seen)
+        outside = [p for p in only if p not in recorded.files and p not in seen.files]
+        if outside:
+            raise UsageError("--only %s: not a file the baseline records or its spec "
+                             "matches" % ", ".join(outside))
+        recorded.prefetch([d.subject for d in drifts if d.kind in ("changed", "missing")
+                           and recorded.files.get(d.subject, {}).get("sha256")])
+        return restore_plan(recorded, seen, drifts, only=only), len(drifts)
+
+    host = open_host(args.root)
+    try:
+        plan, drifted = plan_now(host)
+        where = "snapshot %s" % args.root if args.root else "host %s" % host.hostname()
+    finally:
+        host.close()
+    header = ["gotriage baseline restore of %s to %s at commit %s (%s): %d drifts" % (
+        where, repo, recorded.short, recorded.date[:10], drifted)]
+    if not args.apply:
+        from gotriage.apply.script import render
+
+        write(render(plan, header))
+        return 1 if plan.manual or plan.has_work else 0
+    state_dir = args.state_dir or apply_command.default_state_dir()
+    stamp = apply_command.stamp()
+    backup_dir = os.path.join(repo, "backups", stamp)
+
+    def recheck():
+        fresh = open_host(None)
+        try:
+            again, _ = plan_now(fresh)
+        finally:
+            fresh.close()
+        left = set(s.path for s in again.file_steps)
+        return [(s.why, s.path, s.path not in left) for s in plan.file_steps]
+
+    def commit_backups(outcome):
+        if os.path.isdir(backup_dir):
+            commit = gitrepo.commit_paths(repo, ["backups/" + stamp], (
+                "restore: backups of %d files replaced at %s\n\nThe files as they were "
+                "before `gotriage baseline restore --apply` put back the recording of "
+                "commit %s." % (len(outcome.done), stamp, recorded.short)))
+            write("backups committed in %s: %s\n" % (repo, commit))
+    return apply_command.apply_plan(plan, args, write, header, backup_dir, state_dir,
+                                    recheck=recheck, after=commit_backups)
 
 
 def _read_rules(path):

@@ -210,6 +210,16 @@ def record(repo, spec_text, seen, message):
     return git(repo, "rev-parse", "--short", "HEAD").stdout.decode().strip()
 
 
+def commit_paths(repo, paths, message):
+    """Commit `paths` (relative to the repository) with `message`: the backups a restore
+    made.  The short hash, or None when there was nothing to commit."""
+    git(repo, "add", "--", *paths)
+    if not git(repo, "diff", "--cached", "--name-only").stdout.strip():
+        return None
+    git(repo, "commit", "-q", "-m", message, "--", *paths)
+    return git(repo, "rev-parse", "--short", "HEAD").stdout.decode().strip()
+
+
 def _clear(directory):
     import shutil
 

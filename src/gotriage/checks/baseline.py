@@ -6,8 +6,9 @@ command gives the facts its HEAD: cli.cmd_check, baseline/command.py), on the fa
 facts/baseline.py, whose `drifts` compare the repository's HEAD with the
 host now (baseline/compare.py).  Each finding says what changed, since which commit, and
 for a file whether a package owns it (`rpm -qf`, `rpm -V`), so that a package update is
-told apart from a hand edit.  `gotriage baseline restore` is not built yet: the fix shows
-the recorded content with git, and says so.
+told apart from a hand edit.  A changed or missing file's fix shows the recorded content
+with git and prints `gotriage baseline restore --only PATH`, whose --apply puts it back
+(docs/apply.md).
 """
 
 import difflib
@@ -17,8 +18,12 @@ from gotriage.findings import Action, Evidence, Finding
 
 LAYER = "baseline"
 MAX_DIFF_LINES = 80
-NO_RESTORE = ("`gotriage baseline restore` is not built yet: review the recorded content "
-              "and put it back by hand")
+NO_RESTORE = ("gotriage restores regular files only: put this one back by hand, as the "
+              "baseline records it")
+
+NO_GO_RESTORE = ("gotriage records a Go install's digest, not its files: reinstall the "
+                 "recorded release (its version and bin/go SHA-256 above), or accept this one "
+                 "with `gotriage baseline init`")
 
 
 def _f(id, severity, title, **kw):
@@ -34,7 +39,7 @@ def _show(facts, where):
     """The command that shows the recorded `where` (files/PATH, state/KEY.txt)."""
     rec = facts.recorded
     return Action.command(["git", "-C", rec.repo, "show", "%s:%s" % (rec.short, where)],
-                          description="the recorded content; " + NO_RESTORE)
+                          description="the recorded content")
 
 
 def _unified(old, new, old_name, new_name):
@@ -43,6 +48,14 @@ def _unified(old, new, old_name, new_name):
     if len(lines) > MAX_DIFF_LINES:
         lines = lines[:MAX_DIFF_LINES] + ["... (%d more lines)" % (len(lines) - MAX_DIFF_LINES)]
     return "\n".join(lines)
+
+
+def _restore(facts, path):
+    return Action.command(["gotriage", "baseline", "restore", "--repo", facts.recorded.repo,
+                           "--only", path],
+                          description="print the plan that puts it back as recorded "
+                                      "(nothing changes; add --apply to run it: validated, "
+                                      "backed up, rolled back on failure; docs/apply.md)")
 
 
 def _text(data):
@@ -66,13 +79,15 @@ def _repo_path(path):
         "A file the baseline recorded has other content now.",
         "the recorded and current SHA-256 and size, the commit that recorded it, whether a "
         "package owns it (rpm -qf, rpm -V), and (-v) the unified diff",
-        "review the change; the recorded content is `git -C REPO show COMMIT:files/PATH` "
-        "(`baseline restore` is not built yet); to accept it, `gotriage baseline init`"),
+        "review the change; the recorded content is `git -C REPO show COMMIT:files/PATH`; "
+        "`gotriage baseline restore --only PATH` prints the plan that puts it back, "
+        "--apply runs it; to accept the change, `gotriage baseline init`"),
     "BASE-FILE-MISSING": (
         "A file the baseline recorded is gone.",
         "its recorded metadata, the commit that recorded it, whether a package owned it",
-        "the recorded content is `git -C REPO show COMMIT:files/PATH`; to accept its "
-        "removal, `gotriage baseline init`"),
+        "the recorded content is `git -C REPO show COMMIT:files/PATH`; `gotriage baseline "
+        "restore --only PATH` prints the plan that puts it back, --apply runs it; to accept "
+        "its removal, `gotriage baseline init`"),
     "BASE-FILE-NEW": (
         "A file the spec's globs match that the baseline did not record (a new drop-in, "
         "profile script or zone file).",
@@ -95,7 +110,7 @@ def base_file(facts):
             evidence.append(Evidence.file(d.subject, "\n" + diff))
         out.append(_f("BASE-FILE-CHANGED", "warn", "%s changed %s" % (
             d.subject, _since(facts, d.subject)), subject=d.subject, evidence=evidence,
-            fix=[_show(facts, _repo_path(d.subject))]))
+            fix=[_show(facts, _repo_path(d.subject)), _restore(facts, d.subject)]))
     for d in _drifts(facts, "missing"):
         short, date = facts.recorded.since(d.subject)
         out.append(_f("BASE-FILE-MISSING", "warn", "%s is gone (recorded at commit %s, %s)" % (
@@ -103,8 +118,8 @@ def base_file(facts):
             evidence=[Evidence.fact("recorded: %s %s, uid %s gid %s, group %s" % (
                 d.old.get("type"), d.old.get("mode"), d.old.get("uid"), d.old.get("gid"),
                 d.group)), _package(facts, d.subject)],
-            fix=[_show(facts, _repo_path(d.subject))] if d.old.get("type") == "file" else
-            [Action.note(NO_RESTORE)]))
+            fix=[_show(facts, _repo_path(d.subject)), _restore(facts, d.subject)]
+            if d.old.get("type") == "file" else [Action.note(NO_RESTORE)]))
     for d in _drifts(facts, "new"):
         out.append(_f("BASE-FILE-NEW", "warn", "%s is new: the spec's group %s matches it and "
                       "the baseline (commit %s) does not have it" % (d.subject, d.group, rec.short),
@@ -214,7 +229,7 @@ def base_go(facts):
             d.subject, _since(facts), what), subject=d.subject,
             evidence=[Evidence.fact("%s: %s" % (side, _go_text(value)))
                       for side, value in (("recorded", d.old), ("now", d.new))],
-            fix=[Action.note(NO_RESTORE)]))
+            fix=[Action.note(NO_GO_RESTORE)]))
     if not out:
         out.append(_f("BASE-GO", "ok", "%d recorded Go installs unchanged" % len(
             facts.recorded.go)))
