@@ -69,6 +69,8 @@ REQUIREMENTS = [
     # -- Python -----------------------------------------------------------------------------
     tool("python3", "python3-minimal", "test_zipapp: the default python3 runs the .pyz bare",
          path="/usr/bin/python3"),
+    tool("sos", "sosreport", "test_sosreport: a real sosreport of this machine (Debian's sos "
+         "4.0, whose _mangle_command the table is checked against)"),
     tool("pyenv", "scripts/setup: pyenv with a 3.6 (not a Debian package)",
          "test_zipapp: pyenv's Python 3.6 runs the .pyz; .venv36"),
     made("python3.6", "scripts/setup: `pyenv install 3.6` (then setup makes .venv36)",
@@ -104,6 +106,10 @@ REQUIREMENTS = [
     tool("oscap", "openscap-scanner", "test_security: OpenSCAP evaluates the rules' OVAL definitions"),
     file("/usr/share/xml/scap/ssg/content/ssg-debian11-oval.xml", "ssg-debian",
          "test_security: Debian's SCAP content (the rules' OVAL definitions)"),
+    file("/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml", "ssg-debian",
+         "test_security: the data stream `oscap xccdf eval` writes an ARF report with"),
+    absent("/usr/bin/aide", "aide", "test_security: package_aide_installed fails in the ARF "
+                                    "report --scap-results reads"),
     tool("sshd", "openssh-server", "test_security: sshd_disable_root_login's OVAL asks that "
                                    "openssh-server is installed", path="/usr/sbin/sshd"),
     # -- system, service and binary -------------------------------------------------------------

@@ -174,8 +174,14 @@ def run(host, layers, options=None, ignore=(), fail_on="warn", only=None):
 
     options["facts_of"] = facts_of
     ignored = 0
+    # what the host cannot tell (a sosreport: host/sosreport.py), by layer or check id
+    cannot = getattr(host, "not_examined", None) or {}
     for chk in all_checks(layers):
         if is_input_check(chk) or (only is not None and chk.id not in only):
+            continue
+        why = cannot.get(chk.id) or cannot.get(chk.layer)
+        if why:
+            notes.append("%s not examined: %s" % (chk.id, why))
             continue
         produced, failed = run_check(chk, facts_of(chk.layer))
         if chk.id in ignore:  # run all the same, to say how many problems were left out

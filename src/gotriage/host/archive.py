@@ -305,14 +305,22 @@ class Tally(object):
     """What a scan learnt: counts, sizes, and whether the file named `marker` (a
     snapshot's manifest) is at the top or in the one top-level directory."""
 
-    def __init__(self, marker=None):
+    def __init__(self, marker=None, watch=()):
         self.members = self.dirs = self.bytes = self.to_write = 0
         self.marker = os.fsencode(marker) if marker else None
+        # names looked for at the top or in a top-level directory (a sosreport's layout:
+        # sos_commands, version.txt...), with the depth they were seen at
+        self.watch = frozenset(os.fsencode(name) for name in watch)
+        self.seen = set()
         self.marker_at_top = False
         self.top_dirs = set()  # at most 2 kept: only "exactly one" matters
         self.marker_dirs = set()
 
     def note(self, parts, kind):
+        if self.watch:
+            for depth, part in enumerate(parts[:2]):
+                if part in self.watch:
+                    self.seen.add((depth, os.fsdecode(part)))
         if len(parts) == 1:
             if kind == "file" and parts[0] == self.marker:
                 self.marker_at_top = True
@@ -341,7 +349,8 @@ def _number(field):
 
 
 def _header(block):
-    """(name, type flag, size) of a 512-byte tar header, or None when it is not one."""
+    """(name, type flag, size, link target) of a 512-byte tar header, or None when it is
+    not one."""
     try:
         checksum = _number(block[148:156])
         size = _number(block[124:136])
@@ -357,7 +366,7 @@ def _header(block):
     prefix = block[345:500].split(b"\0", 1)[0]
     if prefix and block[257:263] == b"ustar\0":  # POSIX ustar splits a long name in two
         name = prefix + b"/" + name
-    return name, typeflag, size
+    return name, typeflag, size, block[157:257].split(b"\0", 1)[0]
 
 
 def _pax_records(data, origin):
@@ -405,10 +414,13 @@ def _member_parts(name, origin, limits):
     return parts
 
 
-def _walk(stream, limits, origin, tally):
+def _walk(stream, limits, origin, tally, links=None):
     """Each member of the archive, once every rule on its header has passed.  The caller
     may read the member's data (at most its size) before asking for the next; what it did
-    not read is skipped.  Ends by reading what follows the end-of-archive block (at most
+    not read is skipped.  With `links` (a dict), a symbolic link is not refused but kept
+    there, its name's components -> its target (bytes), and never written: a sosreport
+    holds hundreds (sos copies /etc/os-release and the enabled units as the links they
+    are), which its host resolves inside the report (host/sosreport.py).  Ends by reading what follows the end-of-archive block (at most
     MAX_TRAILING_BYTES), so that the decompressor verifies the archive's checksum."""
     extended = {}  # pax and GNU long-name values for the next member
     in_a_row = 0
@@ -431,7 +443,7 @@ def _walk(stream, limits, origin, tally):
             raise ArchiveError("%s: corrupt archive: a bad tar header %d bytes in"
                                % (origin, stream.out - BLOCK))
         first = False
-        name, typeflag, size = header
+        name, typeflag, size, linkname = header
         if size < 0:
             raise ArchiveError("%s: corrupt archive: a header declares %d bytes" % (origin, size))
         if typeflag in (b"x", b"g", b"L", b"K"):  # about the next member (or all, for g)
@@ -460,6 +472,7 @@ def _walk(stream, limits, origin, tally):
             continue
         in_a_row = 0
         name = extended.get(b"path", name)
+        linkname = extended.get(b"linkpath", linkname)
         if b"size" in extended:
             if not extended[b"size"].isdigit():
                 raise ArchiveError("%s: corrupt archive: a pax size is not a number" % origin)
@@ -476,6 +489,17 @@ def _walk(stream, limits, origin, tally):
                                % (origin, _shown(name), typeflag.decode("latin-1")))
         if kind == "file" and typeflag == b"\0" and name.endswith(b"/"):
             kind = "dir"
+        if kind == "link" and links is not None and typeflag == b"2" and not size:
+            if b"\0" in linkname or len(linkname) > limits.name or not linkname:
+                raise ArchiveError("%s: member %s is a link to a bad target: refused"
+                                   % (origin, _shown(name)))
+            tally.members += 1
+            if tally.members + tally.dirs > limits.members:
+                raise _over(origin, "more than %d members, counting the directories their "
+                            "names imply" % limits.members, "members")
+            links[tuple(parts)] = linkname
+            tally.note(parts, "link")
+            continue
         if kind == "link":
             raise ArchiveError("%s: member %s is a link: refused" % (origin, _shown(name)))
         if kind not in ("file", "dir"):
@@ -556,14 +580,16 @@ def open_archive(path):
     return os.fdopen(fd, "rb")
 
 
-def scan_archive(f, origin, limits, marker=None):
+def scan_archive(f, origin, limits, marker=None, links=None, watch=()):
     """Pass 1: every header of the open archive `f` against `limits`, writing nothing.
     Returns the Tally; to_write leaves out the all-zero MiBs that unpacking leaves as
-    holes (for an uncompressed archive, whose data is skipped by seeking, it is the size)."""
-    tally = Tally(marker)
+    holes (for an uncompressed archive, whose data is skipped by seeking, it is the size).
+    `links`: a dict that keeps the symbolic links instead of refusing them (_walk);
+    `watch`: names whose presence near the top the Tally notes (Tally.seen)."""
+    tally = Tally(marker, watch)
     stream = _TarStream(f, origin, limits)
     try:
-        for member in _walk(stream, limits, origin, tally):
+        for member in _walk(stream, limits, origin, tally, links):
             if member.kind != "file":
                 continue
             if not stream.compressed:
@@ -577,15 +603,16 @@ def scan_archive(f, origin, limits, marker=None):
     return tally
 
 
-def unpack_archive(f, origin, limits, target):
+def unpack_archive(f, origin, limits, target, links=None):
     """Pass 2: the files of the open archive `f` into the empty directory `target`, with
     the same rules.  Files are created O_EXCL|O_NOFOLLOW, mode 0600 (a duplicate, or
-    anything already there, is refused); directories 0700, one level at a time."""
+    anything already there, is refused); directories 0700, one level at a time.  `links`:
+    a dict that gets the symbolic links, which are never written (_walk)."""
     base = os.fsencode(target)
     stream = _TarStream(f, origin, limits)
     made = None  # the last directory made or found: archives list a directory's files together
     try:
-        for member in _walk(stream, limits, origin, Tally()):
+        for member in _walk(stream, limits, origin, Tally(), links):
             dest = os.path.join(base, *member.parts)
             try:
                 if member.kind == "dir":

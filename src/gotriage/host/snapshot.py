@@ -69,6 +69,29 @@ def encode_output(data, name, into):
         into[name + "_b64"] = base64.b64encode(data).decode("ascii")
 
 
+class LayersNotRecorded(dict):
+    """Why each layer a snapshot did not record is not examined (runner.run asks by
+    layer name, and by check id, which is never one), and the checks of a recorded layer
+    that rest on what it left out (`checks`: check id -> why)."""
+
+    def __init__(self, recorded, collector=None, checks=None):
+        dict.__init__(self)
+        self.recorded = [layer for layer in recorded if isinstance(layer, str)]
+        self.collector = collector if isinstance(collector, str) else "its collector"
+        self.checks = dict((k, v) for k, v in (checks or {}).items()
+                           if isinstance(k, str) and isinstance(v, str)) \
+            if isinstance(checks, dict) else {}
+
+    def get(self, key, default=None):
+        if key.islower() and key not in self.recorded:
+            return "the %s layer is not recorded in this snapshot (%s records %s)" % (
+                key, self.collector, " and ".join(self.recorded) or "no layer")
+        return self.checks.get(key, default)
+
+    def __bool__(self):
+        return True
+
+
 class SnapshotHost(Host):
     kind = "snapshot"
 
@@ -103,6 +126,12 @@ class SnapshotHost(Host):
             self._loose_by_argv.setdefault(tuple(entry["argv"]), []).append(entry)
         self._real_dirs = {}  # a directory under files/ -> its realpath
         self._file_paths = {}  # host path -> _file_path's answer
+        # a snapshot that lists the layers it recorded (collect.sh, docs/collect-sh.md):
+        # the others are not examined (runner.run), never judged from what it left out
+        layers = self.manifest.get("layers")
+        if isinstance(layers, list):
+            self.not_examined = LayersNotRecorded(layers, self.manifest.get("collector"),
+                                                  self.manifest.get("not_examined"))
 
     # -- loading -------------------------------------------------------------------------
     def _load_commands(self, directory):
@@ -336,12 +365,13 @@ def open_snapshot(path, limits=None):
     before anything is written, then unpacked into a private temporary directory that
     close() removes."""
     if os.path.isdir(path):
-        return SnapshotHost(_find_manifest_dir(path, path), origin=path)
+        return _open_directory(path)
     # an archive: its machinery (tarfile, the decompressors, tempfile) is imported only
     # here, so that reading a snapshot directory does without it
     import shutil
     import tempfile
 
+    from gotriage.host import sosreport
     from gotriage.host.archive import (
         ArchiveError,
         ArchiveLimits,
@@ -354,9 +384,20 @@ def open_snapshot(path, limits=None):
     limits = limits or ArchiveLimits()
     try:
         with open_archive(path) as f:
-            tally = scan_archive(f, path, limits, marker=MANIFEST)
+            # links are kept aside, not refused, until the archive is known to be a
+            # sosreport (sos copies links as links); a snapshot holds none
+            links = {}
+            tally = scan_archive(f, path, limits, marker=MANIFEST, links=links,
+                                 watch=sosreport.LAYOUT)
+            if not tally.has_marker() and sosreport.layout_seen(tally):
+                return sosreport.unpack_sosreport(f, path, limits, tally, links)
+            if links:
+                raise SnapshotError("%s: member %s is a link: refused" % (
+                    path, repr(os.fsdecode(b"/".join(next(iter(links)))))))
             if not tally.has_marker():
-                raise SnapshotError("%s: not a gotriage snapshot (no %s)" % (path, MANIFEST))
+                raise SnapshotError("%s: not a gotriage snapshot (no %s) nor a sosreport (no "
+                                    "sos_commands/ with sos_logs/, sos_reports/ or version.txt)"
+                                    % (path, MANIFEST))
             check_room(tempfile.gettempdir(), tally, path)
             try:
                 target = tempfile.mkdtemp(prefix="gotriage-snapshot-")
@@ -372,6 +413,22 @@ def open_snapshot(path, limits=None):
                 raise
     except ArchiveError as exc:
         raise SnapshotError(str(exc)) from None
+
+
+def _open_directory(path):
+    """A snapshot directory, or a sosreport's (host/sosreport.py)."""
+    try:
+        directory = _find_manifest_dir(path, path)
+    except SnapshotError:
+        from gotriage.host import sosreport
+
+        report = sosreport.find_report_dir(path)
+        if report is None:
+            raise SnapshotError("%s: not a gotriage snapshot (no %s) nor a sosreport (no "
+                                "sos_commands/ with sos_logs/, sos_reports/ or version.txt)"
+                                % (path, MANIFEST)) from None
+        return sosreport.SosreportHost(report, path)
+    return SnapshotHost(directory, origin=path)
 
 
 def _find_manifest_dir(directory, origin):
