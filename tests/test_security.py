@@ -86,7 +86,7 @@ def _in_namespace(etc, script, tmp):
 
 def _state(tmp, name):
     etc = os.path.join(str(tmp), "etc-" + name)
-    subprocess.run(["cp", "-a", "/etc", etc], check=True)
+    shutil.copytree("/etc", etc, symlinks=True)
     files = dict(STATES["hardened"])
     files.update(STATES[name])
     for rel, content in files.items():
@@ -139,9 +139,9 @@ def test_gotriage_agrees_with_openscap(tmp_path, state):
         assert (finding not in live) == scap_pass, (state, rule, oscap[rule], sorted(live))
         assert (finding not in recorded) == scap_pass, (state, rule, sorted(recorded))
     # the snapshot holds no hash: only whether each password is empty or locked
-    stored = subprocess.run(["grep", "-r", "-l", "gotriagetest", str(snapshot)],
-                            stdout=subprocess.PIPE).stdout
-    assert stored == b"", stored
+    stored = [os.path.join(top, name) for top, _dirs, names in os.walk(str(snapshot))
+              for name in names if b"gotriagetest" in open(os.path.join(top, name), "rb").read()]
+    assert stored == [], stored
     assert (snapshot / "files" / "etc" / "shadow").exists()
 
 
@@ -167,3 +167,61 @@ def test_scap_rules_table_in_the_docs():
     for rule in RULES:
         row = "| `%s` | %s |" % (rule.id, " | ".join(rule.cce.get(el, "-") for el in RELEASES))
         assert row in doc, row
+
+
+DS = "/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml"
+SCAN_RULES = ("no_empty_passwords", "no_empty_passwords_etc_shadow", "selinux_state",
+              "sshd_disable_root_login", "package_aide_installed")
+
+
+def test_scap_results_from_a_real_arf(tmp_path):
+    """`check --scap-results` with an ARF report oscap writes: `xccdf eval` over a copy of
+    /etc (OSCAP_PROBE_ROOT: Debian's content then sees Debian 11, its platform) in the
+    state the same copy shows gotriage in a mount namespace.  The rules both evaluate
+    agree; the failed rule gotriage does not evaluate is shown as OpenSCAP's; a truncated
+    report is a one-line error."""
+    _tools()
+    need(os.path.exists(DS), "Debian's SCAP data stream (ssg-debian)")
+    need(not os.path.exists("/usr/bin/aide"), "aide not installed: package_aide_installed fails")
+    etc = _state(tmp_path, "nullok")
+    with open(os.path.join(etc, "debian_version"), "w") as f:
+        f.write("11.9\n")
+    probe_root = tmp_path / "probe-root"
+    os.makedirs(str(probe_root / "var" / "lib"))
+    os.symlink(etc, str(probe_root / "etc"))
+    os.symlink("/var/lib/dpkg", str(probe_root / "var" / "lib" / "dpkg"))
+    arf = tmp_path / "arf.xml"
+    argv = ["oscap", "xccdf", "eval", "--results-arf", str(arf)]
+    for rule in SCAN_RULES:
+        argv += ["--rule", "xccdf_org.ssgproject.content_rule_" + rule]
+    scan = subprocess.run(argv + [DS], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=dict(os.environ, OSCAP_PROBE_ROOT=str(probe_root)), timeout=300)
+    assert arf.exists(), scan.stderr.decode()
+    printed = dict(re.findall(r"Rule\s+xccdf_org\.ssgproject\.content_rule_(\S+)\nResult\s+(\w+)",
+                              scan.stdout.decode()))
+    assert printed["no_empty_passwords"] == "fail" and printed["package_aide_installed"] == "fail"
+    script = "%s --json --scap-results %s > live.json || true" % (
+        _gotriage("check --layer security"), arf)
+    done = _in_namespace(etc, script, str(tmp_path))
+    assert done.returncode == 0, done.stderr.decode()
+    results = json.loads((tmp_path / "live.json").read_text())["results"]
+    by_id = {}
+    for result in results:
+        by_id.setdefault(result["id"], []).append(result)
+    assert "SEC-SCAP-DISAGREES" not in by_id, by_id["SEC-SCAP-DISAGREES"]
+    assert [r["title"] for r in by_id["SEC-SCAP-FAILED"]] == [
+        "from OpenSCAP: package_aide_installed fail (Install AIDE)"]
+    assert "SEC-EMPTY-PW-NULLOK" in by_id
+    failed = sorted(rule for rule, result in printed.items() if result == "fail")
+    assert by_id["SEC-SCAP"][0]["title"].startswith(
+        "OpenSCAP's results: %d rule(s) failed" % len(failed))
+
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_bytes(arf.read_bytes()[:200000])
+    run = subprocess.run([sys.executable, "-m", "gotriage", "check", "--layer", "security",
+                          "--scap-results", str(truncated)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=60,
+                         env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src")))
+    lines = run.stderr.decode().splitlines()
+    assert run.returncode == 2 and len(lines) == 1 and "truncated or damaged" in lines[0], lines
+    assert run.stdout == b""

@@ -166,6 +166,8 @@ def build_parser():
                    help="skip a check or a finding by its id (repeatable)")
     from gotriage.baseline.command import CHECK_OPTION_HELP
     p.add_argument("--baseline-repo", metavar="DIR", help=CHECK_OPTION_HELP)
+    from gotriage.scap_results import add_option as add_scap_results_option
+    add_scap_results_option(p)  # --scap-results FILE (docs/security.md)
     p.add_argument("--no-color", action="store_true", help="never use colour")
     p.set_defaults(func=cmd_check)
 
@@ -471,6 +473,8 @@ def cmd_check(args):
         note = baseline.add_to_check(args, layers, options)
     except baseline.UsageError as exc:
         raise ToolError(str(exc)) from None
+    from gotriage import scap_results
+    scap_results.add_to_check(args, layers, options, ToolError)
     host = _host_opener(args)(args.root)
     try:
         _validate_subjects(host, args)

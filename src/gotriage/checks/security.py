@@ -25,6 +25,11 @@ def _f(id, facts, severity, title, rules, **kw):
     return Finding(id, severity, "%s [%s]" % (title, tags), layer=LAYER, references=refs, **kw)
 
 
+def _plain_f(id, severity, title, **kw):
+    """A finding that is not one of gotriage's rules (OpenSCAP's, --scap-results)."""
+    return Finding(id, severity, title, layer=LAYER, **kw)
+
+
 def _need(value, facts, key):
     if value is None:
         raise NotExamined("security: %s: not checked" % facts.unknown(key))
@@ -376,3 +381,81 @@ def auto_updates(facts):
     return found or [_f("SEC-UPDATES", facts, "ok", "%s applies security updates (%s)" % (
         tool, state["enabled"]), ("timer_dnf-automatic_enabled", "dnf-automatic_apply_updates",
                                   "dnf-automatic_security_updates_only"))]
+
+
+# ---------------------------------------------------------------------------------------
+# rule -> (the check that evaluates it, the finding that is its fail)
+EVALUATED = {
+    "sshd_disable_root_login": (ssh_root_login, "SEC-SSH-ROOT-LOGIN"),
+    "no_empty_passwords": (empty_passwords, "SEC-EMPTY-PW-NULLOK"),
+    "no_empty_passwords_etc_shadow": (empty_passwords, "SEC-EMPTY-PW-ACCOUNT"),
+    "service_firewalld_enabled": (firewalld, "SEC-FIREWALLD-DISABLED"),
+    "selinux_state": (selinux, "SEC-SELINUX-NOT-ENFORCING"),
+    "selinux_policytype": (selinux, "SEC-SELINUX-NOT-TARGETED"),
+    "ensure_gpgcheck_globally_activated": (gpgcheck, "SEC-GPGCHECK-MAIN-OFF"),
+    "ensure_gpgcheck_never_disabled": (gpgcheck, "SEC-GPGCHECK-REPO-OFF"),
+    "timer_dnf-automatic_enabled": (auto_updates, "SEC-UPDATES-OFF"),
+    "dnf-automatic_apply_updates": (auto_updates, "SEC-UPDATES-NOT-APPLIED"),
+    "dnf-automatic_security_updates_only": (auto_updates, "SEC-UPDATES-NOT-SECURITY"),
+}
+
+
+@check("SEC-SCAP", LAYER, "OpenSCAP's results beside gotriage's (--scap-results)", findings={
+    "SEC-SCAP-FAILED": (
+        "A rule OpenSCAP's results file says the host fails (fail, error or unknown) that "
+        "gotriage does not evaluate: shown as OpenSCAP's, not confirmed by gotriage.",
+        "the results file, the rule's XCCDF id, its title and result",
+        "the rule's own remediation in the SCAP content (`oscap xccdf generate fix`), or the "
+        "SCAP Security Guide's description of the rule."),
+    "SEC-SCAP-DISAGREES": (
+        "OpenSCAP and gotriage judge a rule both evaluate differently: the results file may "
+        "be older than the host's state, or the content reads other files (Debian 11's "
+        "content reads PermitRootLogin in sshd_config only, gotriage the drop-ins too: "
+        "docs/security.md).",
+        "the rule, OpenSCAP's result, gotriage's verdict and its finding",
+        "scan again (`oscap xccdf eval`) and compare; gotriage's finding shows the file and "
+        "line it judged."),
+})
+def scap_results(facts):
+    """The failed rules of an OpenSCAP results file, matched to gotriage's by rule id."""
+    given = facts.scap_results
+    if given is None:
+        return []
+    path, scan = given
+    found = []
+    verdicts = {}
+    for rule, (func, finding_id) in sorted(EVALUATED.items()):
+        try:
+            ids = {f.id for f in func(facts)}
+        except NotExamined:
+            continue
+        verdicts[rule] = (finding_id in ids, finding_id)
+    failed = scan.failed()
+    for rule, result in scan.results:
+        if rule in verdicts and result in ("pass", "fail"):
+            gotriage_fails, finding_id = verdicts[rule]
+            if gotriage_fails != (result == "fail"):
+                found.append(_f("SEC-SCAP-DISAGREES", facts, "info",
+                                "OpenSCAP says %s, gotriage says %s: %s" % (
+                                    result, "fail (%s)" % finding_id if gotriage_fails
+                                    else "pass", rule), (rule,), subject="scap:" + rule,
+                                evidence=[Evidence.file(path, "%s: %s" % (
+                                    RULE_BY_ID[rule].xccdf_id, result))]))
+        elif rule not in EVALUATED and (rule, result) in failed:
+            title = scan.titles.get(rule)
+            found.append(_plain_f(
+                "SEC-SCAP-FAILED", "warn", "from OpenSCAP: %s %s%s" % (
+                    rule, result, " (%s)" % title if title else ""),
+                subject="scap:" + rule, references=["xccdf_org.ssgproject.content_rule_" + rule],
+                evidence=[Evidence.file(path, "xccdf_org.ssgproject.content_rule_%s: %s" % (
+                    rule, result))]))
+    both = sorted(rule for rule, _ in failed if rule in EVALUATED)
+    found.append(_plain_f("SEC-SCAP", "ok", "OpenSCAP's results: %d rule(s) failed, %d of them "
+                                           "evaluated by gotriage too%s" % (
+                                               len(failed), len(both), (": " + ", ".join(both))
+                                               if both else ""),
+                         subject="scap",
+                         evidence=[Evidence.file(path, "%s%s, started %s, target %s" % (
+                             scan.benchmark, ", profile %s" % scan.profile if scan.profile
+                             else "", scan.start, scan.target))]))
+    return found

@@ -77,6 +77,11 @@ class SecurityFacts(Facts):
                 return False
             return None
 
+    @property
+    def scap_results(self):
+        """(path, parsers.xccdf_results.ScanResults) given with --scap-results, or None."""
+        return self.options.get("scap_results")
+
     # -- the release ------------------------------------------------------------------------
     @property
     def el(self):

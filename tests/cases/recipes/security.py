@@ -197,3 +197,16 @@ def sec_el7_yum_cron_all_updates(directory):
     s.file(WANTS % ("multi-user.target", "yum-cron.service"), "")
     s.file("/etc/yum/yum-cron.conf", YUM_CRON_CONF)
     s.write(os.path.join(directory, "snapshot"))
+
+
+@case("sec-scap-results",
+      "The Rocky 9 host with PermitRootLogin unset, and an OpenSCAP results file: its "
+      "failed package_aide_installed (which gotriage does not evaluate) is shown as "
+      "OpenSCAP's, and the rules both evaluate but judge apart (the results were of another "
+      "state of the files) are named.",
+      HAND_BUILT % "rocky-9.3" + "; OpenSCAP's real TestResult (tests/data/scap/"
+      "debian11-testresult.xml, see tests/data/SOURCES.md)",
+      SECURITY + ["--scap-results", "{data}/scap/debian11-testresult.xml"],
+      ["SEC-SCAP-DISAGREES", "SEC-SCAP-FAILED", "SEC-SSH-ROOT-LOGIN"])
+def sec_scap_results(directory):
+    host("rocky-9.3").write(os.path.join(directory, "snapshot"))
