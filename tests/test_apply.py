@@ -266,7 +266,7 @@ def test_a_unit_systemd_analyze_refuses_undoes_every_step(tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout.decode())
     assert not out["ok"], out
-    assert "systemd-analyze verify /etc/systemd/system/gt-bad.service" in out["failure"]
+    assert "systemd-analyze verify --man=no /etc/systemd/system/gt-bad.service" in out["failure"]
     assert "is not executable" in out["failure"]
     assert len(out["undone"]) == 2 and not out["rollback_errors"], out
     with open(os.path.join(tmp, "listing")) as f:
@@ -349,7 +349,9 @@ def test_fix_apply_removes_a_stale_goroot_and_the_findings_go(tmp_path):
     (["fix", "--only", "NO-SUCH-ID"], "unknown check or finding id: NO-SUCH-ID"),
     (["baseline", "restore", "--repo", "/nonexistent/repo"], "no baseline at /nonexistent/repo"),
     (["baseline", "restore", "--repo", "/", "--only", "etc/x"], "absolute paths"),
-    (["baseline", "diff", "--apply"], "--apply is an option of `baseline restore`"),
+    (["baseline", "diff", "--apply"], "--apply is an option of `baseline restore` and "
+                                      "`baseline timer`"),
+    (["baseline", "timer", "--yes"], "--yes and --state-dir go with --apply"),
 ])
 def test_bad_usage_is_one_line_exit_2(argv, message):
     r = run_gotriage(argv, cwd=ROOT)
@@ -363,3 +365,36 @@ def test_a_corrupt_baseline_repository_is_one_line(drifted):
         f.write("{not json")
     r = _restore(repo, tmp)
     assert r.returncode == 2 and "is not a gotriage baseline" in r.stderr, r.stderr
+
+
+def test_timer_apply_writes_verifies_and_rolls_back_when_systemd_cannot_take_it(tmp_path):
+    """`baseline timer --apply` in a mount namespace whose /etc/systemd/system is a tmpfs:
+    the real systemd-analyze verifies the units, then systemctl cannot load them (no
+    systemd as PID 1 here; with one, PID 1 does not see this namespace's files and
+    `enable --now` fails): either way the failure undoes every step, and the output says
+    so."""
+    _root_only()
+    need(shutil.which("systemd-analyze") is not None, "systemd-analyze (systemd)")
+    need(shutil.which("systemctl") is not None, "systemctl (systemd)")
+    tmp = str(tmp_path)
+    gt = "%s -m gotriage baseline timer --repo %s --to-file %s" % (
+        sys.executable, os.path.join(tmp, "repo"), os.path.join(tmp, "to"))
+    script = ("%s > dry.out; echo $? > dry.rc\n%s --apply --yes --state-dir %s > apply.out "
+              "2>&1; echo $? > apply.rc\nls -a /etc/systemd/system > listing\n") % (
+                  gt, gt, os.path.join(tmp, "state"))
+    done = _in_namespace(tmp, [("/etc/systemd/system", None)], script)
+    assert done.returncode == 0, done.stderr
+
+    def read(name):
+        with open(os.path.join(tmp, name)) as f:
+            return f.read()
+    assert read("dry.rc").strip() == "0" and "# ---- /etc/systemd/system/" in read("dry.out")
+    out = read("apply.out")
+    assert read("apply.rc").strip() == "2", out
+    assert "validated: systemd-analyze verify --man=no /etc/systemd/system/gotriage-baseline." \
+        in out
+    assert "FAILED: " in out and "systemctl" in out, out
+    assert "rolled back: put back /etc/systemd/system/gotriage-baseline.service" in out
+    assert "rolled back: put back /etc/systemd/system/gotriage-baseline.timer" in out
+    assert "the host is as it was" in out
+    assert "gotriage-baseline" not in read("listing")

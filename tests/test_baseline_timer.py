@@ -60,7 +60,7 @@ def test_the_units_pass_systemd_analyze_verify_and_read_back_exactly(unit_dir, t
     code, out, err = timer("--repo", repo, "--every", "2h", "--to-file", to_file,
                            "--secret-file", "/etc/gotriage/notify.secret", "--kind", "wecom")
     assert code == 0 and err == "", err
-    assert "--apply` is not built yet" in out
+    assert "--apply` does it, with validation and rollback" in out
     units = split_units(out)
     assert sorted(units) == ["/etc/systemd/system/gotriage-baseline.service",
                              "/etc/systemd/system/gotriage-baseline.timer"]

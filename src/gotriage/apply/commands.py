@@ -49,12 +49,15 @@ class Query(object):
 class Bound(object):
     """A fix command --apply can run, undo and skip when already done."""
 
-    __slots__ = ("argv", "name", "query", "capture", "applied", "undo")
+    __slots__ = ("argv", "name", "query", "capture", "applied", "undo", "after_reload")
 
-    def __init__(self, argv, name, query=None, capture=None, applied=None, undo=None):
+    def __init__(self, argv, name, query=None, capture=None, applied=None, undo=None,
+                 after_reload=False):
         self.argv, self.name, self.query, self.capture = list(argv), name, query, capture
         self.applied = applied or (lambda q: False)
         self.undo = undo or (lambda q: [])
+        # runs after the reloads (enabling a unit systemd must have read first)
+        self.after_reload = after_reload
 
 
 def reload_of(argv):
@@ -76,7 +79,7 @@ def bind(argv):
     """The Bound of a fix command, or None when --apply does not run it."""
     argv = list(argv)
     for binder in (_setsebool, _firewall, _semanage_port, _semanage_fcontext, _restorecon,
-                   _chmod, _chown, _chcon):
+                   _chmod, _chown, _chcon, _enable_now):
         bound = binder(argv)
         if bound is not None:
             return bound
@@ -262,3 +265,16 @@ def _chcon(argv):
                  applied=lambda q: q.captured.get("labels", {}).get(path) == label,
                  undo=lambda q: [("label", p, old) for p, old in
                                  sorted(q.captured.get("labels", {}).items())])
+
+
+def _enable_now(argv):
+    """systemctl enable --now UNIT: after the reloads; skipped when the unit is enabled
+    and active; undone by disable --now."""
+    if len(argv) != 4 or argv[:3] != ["systemctl", "enable", "--now"] \
+            or argv[3].startswith("-"):
+        return None
+    unit = argv[3]
+    return Bound(argv, "systemctl enable", query=["systemctl", "is-enabled", unit],
+                 applied=lambda q: q.status == 0 and q.out.strip() == "enabled",
+                 undo=lambda q: [("run", ["systemctl", "disable", "--now", unit])],
+                 after_reload=True)

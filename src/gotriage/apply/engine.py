@@ -173,6 +173,7 @@ class Engine(object):
             _failpoint("before-reload")
             self._reloading = True
             self._reload(self.plan.reloads(), self.out.reloaded)
+            self._steps(queries, after_reload=True)
             for unit in self.plan.restarts:
                 self._must(["systemctl", "restart", unit], "restart %s" % unit)
                 self.out.restarted.append(unit)
@@ -188,10 +189,11 @@ class Engine(object):
         self._write_journal(state="failed" if self.out.failure else "done", tmp=None)
         return self.out
 
-    def _steps(self, queries):
+    def _steps(self, queries, after_reload=False):
         for index, step in enumerate(self.plan.steps):
             number = index + 1
-            if step.kind == "manual":
+            if step.kind == "manual" or after_reload != (
+                    step.kind == "command" and step.bound.after_reload):
                 continue
             _failpoint("before-step-%d" % number)
             if step.kind == "command":
@@ -314,6 +316,9 @@ class Engine(object):
                     and "/" in argv[-1]:
                 continue  # the unit file was removed: nothing of it to verify
             status, _, last = self._run(argv)
+            if status != 0 and "--man=no" in argv and "unrecognized option" in last:
+                argv = [a for a in argv if a != "--man=no"]  # systemd < 235 (EL7's 219)
+                status, _, last = self._run(argv)
             if status != 0:
                 raise ApplyError("`%s` refuses %s: %s" % (shell_join(argv), why,
                                                           last or "exit %s" % status))
@@ -438,6 +443,11 @@ def _mkstemp(path):
     """(fd, bytes path) of a new temporary file beside `path`, named after it."""
     directory, name = os.path.split(fs_path(path))
     return tempfile.mkstemp(prefix=b"." + name + b".gotriage.", dir=directory or b"/")
+
+
+def current_sha(path):
+    """The SHA-256 of the file at `path` now, or plan.ABSENT (what a plan's `expect` is)."""
+    return _current_sha(path)
 
 
 def _current_sha(path):

@@ -24,7 +24,11 @@ def render(plan, header=()):
               "# with backups, validation and rollback (docs/apply.md).", "set -eu", ""]
     if not plan.steps and not plan.has_work:
         lines.append("# nothing to do")
+    late = []
     for number, step in enumerate(plan.steps, 1):
+        if step.kind == "command" and step.bound.after_reload:
+            late.append((number, step))  # after the reloads, as --apply runs it
+            continue
         lines.append("# %d. %s" % (number, step.why or step.kind))
         if step.kind == "file":
             lines += _file(step)
@@ -41,6 +45,8 @@ def render(plan, header=()):
         lines.append("%s   # validates %s" % (shell_join(argv), why))
     for name in sorted(plan.reloads(), key=RELOADS_ORDER.index):
         lines.append(shell_join(RELOADS[name]))
+    for number, step in late:
+        lines.append("%s   # %d. %s" % (shell_join(step.argv), number, step.why))
     for unit in plan.restarts:
         lines.append(shell_join(["systemctl", "restart", unit]))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -138,9 +138,11 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     wants_notify = args.to or args.to_file or args.secret_file or args.kind
     if args.action == "timer":
         return _timer(args, write)
+    if args.action != "restore" and args.apply:
+        raise UsageError("--apply is an option of `baseline restore` and `baseline timer`")
     if args.action == "restore":
         return _restore_checked(args, open_host, write)
-    for flag, name in ((args.only, "--only"), (args.apply, "--apply"), (args.yes, "--yes"),
+    for flag, name in ((args.only, "--only"), (args.yes, "--yes"),
                        (args.state_dir, "--state-dir")):
         if flag:
             raise UsageError("%s is an option of `baseline restore`" % name)
@@ -433,7 +435,8 @@ def _timer(args, write):
         raise UsageError("a URL written in a unit file is readable by every user: give "
                          "--to-file FILE (default %s)" % timer.DEFAULT_TO_FILE)
     for flag, name in ((args.json, "--json"), (args.fail_on != "warn", "--fail-on"),
-                       (args.spec, "--spec"), (args.rules, "--rules"), (args.root, "--root")):
+                       (args.spec, "--spec"), (args.rules, "--rules"), (args.root, "--root"),
+                       (args.only, "--only")):
         if flag:
             raise UsageError("%s is not an option of `baseline timer`" % name)
     paths = [os.path.abspath(p) if p else None for p in (args.repo, args.to_file,
@@ -444,8 +447,33 @@ def _timer(args, write):
                             secret_file=paths[2], kind=args.kind)
     except timer.TimerError as exc:
         raise UsageError(str(exc)) from None
-    write(timer.render(pairs))
-    return 0
+    if not args.apply:
+        if args.yes or args.state_dir:
+            raise UsageError("--yes and --state-dir go with --apply")
+        write(timer.render(pairs))
+        return 0
+    return _timer_apply(args, pairs, write)
+
+
+def _timer_apply(args, pairs, write):
+    from gotriage.apply import command as apply_command
+    from gotriage.apply.engine import current_sha
+    from gotriage.baseline import timer
+
+    try:
+        apply_command.check_apply_args(args)
+    except apply_command.UsageError as exc:
+        raise UsageError(str(exc)) from None
+    plan = timer.plan(pairs, current_sha)
+    state_dir = args.state_dir or apply_command.default_state_dir()
+    header = ["gotriage baseline timer --apply: the %s units, every %s" % (
+        timer.NAME, args.every or timer.DEFAULT_EVERY)]
+    try:
+        return apply_command.apply_plan(
+            plan, args, write, header, os.path.join(state_dir, "backups",
+                                                    apply_command.stamp()), state_dir)
+    except apply_command.UsageError as exc:
+        raise UsageError(str(exc)) from None
 
 
 CHECK_OPTION_HELP = ("also report the drift from this baseline (`gotriage baseline init`); "

@@ -3,8 +3,9 @@ diff --notify` on a schedule (docs/baseline.md, "A timer"), as text to review an
 install.  Pure: the values in, the two unit files out, every value written in systemd's
 language by gotriage.quoting (or refused when systemd cannot read it back).
 
-`--apply` (installing them) is not built: it belongs to the apply engine of issue 16
-part 3, with its validation, atomic writes and rollback.
+`--apply` installs them through the apply engine (plan(), docs/apply.md): written
+atomically, `systemd-analyze verify`, `systemctl daemon-reload`, `systemctl enable --now`
+the timer, all undone when a step fails.
 """
 
 import re
@@ -108,9 +109,25 @@ def render(pairs, name=NAME):
         "# gotriage baseline timer: review these two unit files, write each as root at",
         "# the path after its '# ----' line, then run",
         "#   systemctl daemon-reload && systemctl enable --now %s.timer" % name,
-        "# (`gotriage baseline timer --apply` is not built yet: nothing was installed)",
+        "# (or `gotriage baseline timer ... --apply` does it, with validation and rollback:",
+        "#  docs/apply.md; nothing was installed)",
     ]
     out = "\n".join(head) + "\n"
     for path, text in pairs:
         out += "\n# ---- %s\n%s" % (path, text)
     return out
+
+
+def plan(pairs, current_sha, name=NAME):
+    """The apply Plan that installs the units: each file (root's, 0644) where the host
+    has `current_sha(path)` (plan.ABSENT when absent), then `systemctl enable --now` the
+    timer after the daemon-reload the unit files call for."""
+    from gotriage.apply.commands import bind
+    from gotriage.apply.plan import CommandStep, FileStep, Plan
+
+    steps = [FileStep(path, content=text.encode("utf-8"), mode="0644", uid=0, gid=0,
+                      expect=current_sha(path), why="the %s unit" % path.rsplit(".", 1)[1])
+             for path, text in pairs]
+    steps.append(CommandStep(bind(["systemctl", "enable", "--now", name + ".timer"]),
+                             why="start the timer, and at every boot"))
+    return Plan("baseline timer", steps)
