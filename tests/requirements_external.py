@@ -148,6 +148,9 @@ REQUIREMENTS = [
     file("/etc/security/limits.conf", "libpam-modules", "test_service_limits: bind-mounted over "
                                                         "with a rule for root"),
     tool("bash", "bash", "test_binary (bash's messages), firewall_testbed"),
+    tool("shellcheck", "shellcheck", "test_collect_sh: collect.sh is clean as POSIX sh "
+         "(--shell=sh)"),
+    tool("mawk", "mawk", "test_collect_sh: collect.sh's redaction under Debian's awk"),
     tool("sh", "dash", "tests that run /bin/sh scripts (test_recorder, test_firewall_live)",
          path="/bin/sh"),
     tool("dash", "dash", "test_apply: the dry run's script, run as EL's /bin/sh would (and "

@@ -114,6 +114,7 @@ def _add_root_options(p, root_help):
 COMMAND_MODULES = (
     "gotriage.apply.command",
     "gotriage.probe.command",
+    "gotriage.collect_sh.command",
 )
 
 
