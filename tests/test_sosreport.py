@@ -77,6 +77,12 @@ def _check_json(*args):
     return json.loads(proc.stdout)
 
 
+def _check_json_of(args):
+    proc = _cli(args + ["--json"])
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
 def _not_examined(doc):
     return {note.split(" ", 1)[0] for note in doc["notes"] if " not examined: " in note}
 
@@ -183,6 +189,16 @@ def test_an_el_sosreport_gives_its_selinux_firewall_and_release_and_no_false_fin
         assert {"SEL-AVC", "SEL-PERMISSIVE", "FW-CONFIG", "GO-INSTALL", "PKG-REPOS"} <= skipped
     proc = _cli(["check", "--root", EL_FIXTURE])
     assert "(sosreport (sos 3.9) of vm-123, date unknown, as root)" in proc.stdout
+
+
+def test_port_and_service_on_a_sosreport_say_what_they_cannot_tell(real_report):
+    archive, unpacked = real_report
+    for root in (EL_FIXTURE, unpacked):
+        doc = _check_json_of(["port", "8080", "--root", root])
+        assert not [r for r in doc["results"] if r["severity"] != "ok"], doc["results"]
+        assert "FW-CONFIG" in _not_examined(doc)
+    doc = _check_json_of(["service", "ssh.service", "--root", unpacked])
+    assert not doc["results"] and {"SVC-UNIT", "SVC-EXEC"} <= _not_examined(doc)
 
 
 def test_commands_are_answered_from_the_table_and_the_rest_not_recorded():

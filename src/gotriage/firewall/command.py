@@ -68,6 +68,13 @@ def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
             notes.append(note)
     for f in findings:
         f.check = f.check or f.id.split("-")[0] + "-" + f.id.split("-")[1]
+    # what the host cannot tell (a sosreport: host/sosreport.py), as runner.run skips it
+    cannot = getattr(host, "not_examined", None) or {}
+    for check in sorted({f.check for f in findings}, key=lambda c: c.split("-")[1]):
+        why = cannot.get(check) or cannot.get("firewall")
+        if why:
+            notes.append("%s not examined: %s" % (check, why))
+    findings = [f for f in findings if not (cannot.get(f.check) or cannot.get("firewall"))]
     # FW-INPUT: what hung, first; the verdicts resting on it are not ✓
     findings, errors = settle_inputs(findings, {"firewall": facts}, ["firewall"])
     return Report(host, ["firewall"], findings, notes, fail_on="warn", tool_errors=errors)
