@@ -121,6 +121,24 @@ def test_check_root_reads_a_real_sosreport_as_live_check_reads_the_host(real_rep
                      % (re.escape(version), re.escape(os.uname()[1])), text.stdout), text.stdout
 
 
+def test_a_sosreport_in_gzip_bzip2_or_plain_tar_reads_as_its_xz(real_report, tmp_path):
+    archive, _ = real_report
+    with lzma.open(archive) as f:
+        tar = f.read()
+    want = _results(_check_json("--root", archive), {"SYS-DISTRO", "SYS-MODULES"})
+    assert want
+    import bz2
+    import gzip
+
+    for name, data in (("r.tar.gz", gzip.compress(tar)), ("r.tar.bz2", bz2.compress(tar)),
+                       ("r.tar", tar)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        doc = _check_json("--root", str(path))
+        assert _results(doc, {"SYS-DISTRO", "SYS-MODULES"}) == want, name
+        assert "GO-INSTALL" in _not_examined(doc)
+
+
 def test_the_table_names_the_files_the_real_sos_writes(real_report):
     _, unpacked = real_report
     top = os.path.join(unpacked, os.listdir(unpacked)[0])
