@@ -59,6 +59,7 @@ def test_drift_is_sent_once_signed_and_the_exit_code_stays_1(hosts, receiver, tm
     assert len(r.requests) == 1
     _path, headers, body, _ = r.requests[0]
     payload = json.loads(body.decode("utf-8"))
+    assert payload["event"] == "drift"
     assert [f["id"] for f in payload["findings"]] == ["BASE-FILE-CHANGED"]
     assert payload["summary"] == report["summary"]
     mac = hmac.new(HOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()

@@ -29,6 +29,11 @@ def add_parser(sub, kit):
     kit.add_root_options(p, "make the plan from a snapshot (printed only: --apply changes "
                             "this host)")
     add_apply_options(p)
+    from gotriage.notify.command import add_destination_options
+
+    add_destination_options(p, "notify (--apply --notify; docs/notify.md)",
+                            "--apply: say what was fixed, or that it failed and was rolled "
+                            "back")
     p.add_argument("--restart", action="store_true",
                    help="--apply: also restart the units a fix restarts (default: printed "
                         "as a manual step)")
@@ -56,6 +61,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     from gotriage.checks import LAYERS, known_ids
 
     check_apply_args(args)
+    destinations = notify_destinations(args)
     known = known_ids()
     wanted = [i.strip().upper() for i in args.only]
     unknown = [i for i in wanted if i not in known]
@@ -94,7 +100,47 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         finally:
             fresh.close()
     return apply_plan(plan, args, write, header, backup_dir, state_dir,
-                      recheck=lambda: _still(recheck(), findings))
+                      recheck=lambda: _still(recheck(), findings),
+                      notify=notifier("fix", destinations))
+
+
+def notify_destinations(args):
+    """The destinations of --notify (None without it), read before the host is: a
+    mistake there is a usage error before anything changes."""
+    from gotriage.notify import command as notify_command
+
+    wants = args.to or args.to_file or args.secret_file or args.kind
+    if (args.notify or wants) and not args.apply:
+        raise UsageError("--notify goes with --apply: a dry run changes nothing to tell of")
+    if wants and not args.notify:
+        raise UsageError("--to, --to-file, --kind and --secret-file go with --notify")
+    if not args.notify:
+        return None
+    try:
+        return notify_command.destinations(args, os.environ)
+    except notify_command.UsageError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def notifier(command, destinations):
+    """notify(outcome, manual, remaining, backup_dir, code) -> code for apply_plan, or
+    None without destinations."""
+    if destinations is None:
+        return None
+
+    def notify(outcome, manual, remaining, backup_dir, code):
+        import socket
+
+        from gotriage import __version__
+        from gotriage.notify.command import send_all
+        from gotriage.notify.message import message_from_apply
+
+        message = message_from_apply(
+            command, socket.gethostname(), outcome, manual, remaining, backup_dir,
+            generated=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            tool={"name": "gotriage", "version": __version__})
+        return send_all(message, destinations, code)
+    return notify
 
 
 def default_state_dir():
@@ -157,7 +203,7 @@ def confirm(plan):
 
 
 def apply_plan(plan, args, write, header, backup_dir, state_dir, recheck=None,
-               after=None):
+               after=None, notify=None):
     """Print the plan, confirm, run the engine, report; the exit code."""
     from gotriage.apply.engine import (
         ApplyError,
@@ -212,18 +258,20 @@ def apply_plan(plan, args, write, header, backup_dir, state_dir, recheck=None,
             write("ROLLBACK INCOMPLETE: %s (the backups are in %s)\n" % (line, backup_dir))
         write("the host is as it was%s\n" % ("" if not outcome.rollback_errors else
                                              " EXCEPT for the lines above"))
-        return 2
+        return notify(outcome, manual, [], backup_dir, 2) if notify else 2
     if outcome.done and os.path.isdir(backup_dir):
         write("backups of what was replaced: %s\n" % backup_dir)
     if after is not None:
         after(outcome)
     code = 1 if manual else 0
+    remaining = []
     if recheck is not None:
         for ident, subject, gone in recheck():
             write("%s %s%s\n" % ("fixed:" if gone else "STILL:", ident,
                                  " " + subject if subject else ""))
             if not gone:
+                remaining.append((ident, subject))
                 code = 1
     write("applied %d, skipped %d (already in effect), %d manual\n" % (
         len(outcome.done), len(outcome.skipped), manual))
-    return code
+    return notify(outcome, manual, remaining, backup_dir, code) if notify else code

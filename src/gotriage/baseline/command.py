@@ -59,23 +59,13 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
     p.add_argument("--every", metavar="SPAN",
                    help="timer: how often the drift check runs, a systemd time span (default "
                         "1h; e.g. 30min, 1d)")
-    group = p.add_argument_group("notify (diff --notify, timer; docs/notify.md)")
-    group.add_argument("--notify", action="store_true",
-                       help="diff: when there is drift, send the report as `gotriage notify` "
-                            "does, to --to, --to-file or GOTRIAGE_NOTIFY_TO")
-    group.add_argument("--to", action="append", metavar="URL",
-                       help="a destination (repeatable): an http(s) URL, or mailto:ADDRESS "
-                            "(visible in `ps`: prefer --to-file)")
-    group.add_argument("--to-file", metavar="FILE",
-                       help="the destinations, one per line (default: the environment "
-                            "variable GOTRIAGE_NOTIFY_TO; timer: /etc/gotriage/notify.to)")
-    from gotriage.notify import KINDS
+    from gotriage.notify.command import add_destination_options
 
-    group.add_argument("--kind", choices=KINDS, metavar="KIND",
-                       help="the format, one of: %s (default: from the URL)" % ", ".join(KINDS))
-    group.add_argument("--secret-file", metavar="FILE",
-                       help="the signing secret (default: the environment variable "
-                            "GOTRIAGE_NOTIFY_SECRET)")
+    add_destination_options(p, "notify (diff --notify, restore --apply --notify, timer; "
+                               "docs/notify.md)",
+                            "diff: when there is drift, send the report as `gotriage "
+                            "notify` does; restore --apply: say what was put back, or that "
+                            "it failed and was rolled back", "timer: /etc/gotriage/notify.to")
     add_timeout_option(p, "getenforce, semanage, firewall-cmd, rpm...")
     add_deadline_option(p)
     p.add_argument("--no-color", action="store_true", help="never use colour")
@@ -148,8 +138,9 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
             raise UsageError("%s is an option of `baseline restore`" % name)
     if args.every:
         raise UsageError("--every is an option of `baseline timer`")
-    if (args.notify or wants_notify) and args.action != "diff":
-        raise UsageError("--notify is an option of `baseline diff`")
+    if (args.notify or wants_notify) and args.action not in ("diff", "restore"):
+        raise UsageError("--notify is an option of `baseline diff` and `baseline restore "
+                         "--apply`")
     if wants_notify and not args.notify:
         raise UsageError("--to, --to-file, --kind and --secret-file go with --notify")
     try:
@@ -250,38 +241,22 @@ def _drift_message(report):
 
     if not any(f.severity != "ok" for f in report.findings):
         return None
-    return message_from_report(report)
+    message = message_from_report(report)
+    message.event = "drift"
+    return message
 
 
 def _notify(message, destinations, code):
-    """Send `message` (None: no drift, nothing to send); one line per destination on
-    stderr.  The exit code: a failed notification makes it 2 only when no finding
-    already makes it 1 (drift at or above --fail-on is what the caller acts on, and the
-    line in the journal says the message did not go)."""
-    from gotriage.notify.deliver import deliver
+    from gotriage.notify.command import send_all
 
-    if message is None:
-        sys.stderr.write("gotriage: notify: no drift, nothing sent\n")
-        return code
-    failed = 0
-    for destination in destinations:
-        delivery = deliver(destination, message)
-        if delivery.ok:
-            sys.stderr.write("gotriage: notify: %s\n" % delivery.line())
-        else:
-            failed += 1
-            sys.stderr.write("gotriage: error: notify: %s\n" % delivery.line())
-    if failed and code == 0:
-        return 2
-    return code
-
+    return send_all(message, destinations, code)
 
 def _restore_checked(args, open_host, write):
     from gotriage.apply import command as apply_command
     from gotriage.baseline.gitrepo import RepoError
 
     for flag, name in ((args.json, "--json"), (args.spec, "--spec"), (args.rules, "--rules"),
-                       (args.notify, "--notify"), (args.every, "--every")):
+                       (args.every, "--every")):
         if flag:
             raise UsageError("%s is not an option of `baseline restore`" % name)
     try:
@@ -306,6 +281,12 @@ def _restore(args, open_host, write):
     unknown = [p for p in only if not p.startswith("/")]
     if unknown:
         raise UsageError("--only takes absolute paths: %s" % ", ".join(unknown))
+    wants_notify = args.to or args.to_file or args.secret_file or args.kind
+    if (args.notify or wants_notify) and not args.apply:
+        raise UsageError("--notify goes with --apply: a dry run changes nothing to tell of")
+    if wants_notify and not args.notify:
+        raise UsageError("--to, --to-file, --kind and --secret-file go with --notify")
+    destinations = _destinations(args) if args.notify else None
     repo = os.path.abspath(args.repo)
     recorded = gitrepo.load(repo, _parse_spec)
 
@@ -355,7 +336,9 @@ def _restore(args, open_host, write):
                 "commit %s." % (len(outcome.done), stamp, recorded.short)))
             write("backups committed in %s: %s\n" % (repo, commit))
     return apply_command.apply_plan(plan, args, write, header, backup_dir, state_dir,
-                                    recheck=recheck, after=commit_backups)
+                                    recheck=recheck, after=commit_backups,
+                                    notify=apply_command.notifier(
+                                        "baseline restore", destinations))
 
 
 def _read_rules(path):

@@ -20,6 +20,29 @@ class UsageError(Exception):
     """A one-line usage error (exit 2)."""
 
 
+def add_destination_options(p, title, notify_help, to_file_default=""):
+    """--notify, --to, --to-file, --kind, --secret-file: the same on every command that
+    can send (baseline diff and restore, fix --apply)."""
+    from gotriage.notify import KINDS
+
+    group = p.add_argument_group(title)
+    group.add_argument("--notify", action="store_true",
+                       help=notify_help + ", to --to, --to-file or GOTRIAGE_NOTIFY_TO")
+    group.add_argument("--to", action="append", metavar="URL",
+                       help="a destination (repeatable): an http(s) URL, or mailto:ADDRESS "
+                            "(visible in `ps`: prefer --to-file)")
+    group.add_argument("--to-file", metavar="FILE",
+                       help="the destinations, one per line (default: the environment "
+                            "variable GOTRIAGE_NOTIFY_TO%s)" % (
+                                "; " + to_file_default if to_file_default else ""))
+    group.add_argument("--kind", choices=KINDS, metavar="KIND",
+                       help="the format, one of: %s (default: from the URL)" % ", ".join(KINDS))
+    group.add_argument("--secret-file", metavar="FILE",
+                       help="the signing secret (default: the environment variable "
+                            "GOTRIAGE_NOTIFY_SECRET)")
+    return group
+
+
 def read_report(name, stdin=None):
     """The report document in file `name` ('-': standard input)."""
     import json
@@ -144,3 +167,26 @@ def run(args, write, warn, environ=None, stdin=None):
             failed += 1
             warn("gotriage: error: notify: %s\n" % delivery.line())
     return 0 if not failed else 2
+
+
+def send_all(message, destinations, code):
+    """Send `message` (None: no drift, nothing to send); one line per destination on
+    stderr.  The exit code: a failed notification makes it 2 only when no finding
+    already makes it 1 (drift at or above --fail-on is what the caller acts on, and the
+    line in the journal says the message did not go)."""
+    from gotriage.notify.deliver import deliver
+
+    if message is None:
+        sys.stderr.write("gotriage: notify: no drift, nothing sent\n")
+        return code
+    failed = 0
+    for destination in destinations:
+        delivery = deliver(destination, message)
+        if delivery.ok:
+            sys.stderr.write("gotriage: notify: %s\n" % delivery.line())
+        else:
+            failed += 1
+            sys.stderr.write("gotriage: error: notify: %s\n" % delivery.line())
+    if failed and code == 0:
+        return 2
+    return code

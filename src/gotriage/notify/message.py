@@ -118,3 +118,41 @@ def _summary_text(host, problems, summary):
     if isinstance(summary.get("exit_code"), int):
         text += " Exit code %d." % summary["exit_code"]
     return text
+
+
+def message_from_apply(command, hostname, outcome, manual, remaining, backup_dir,
+                       generated=None, tool=None):
+    """The Message of an --apply (`baseline restore`, `fix`, `baseline timer`): event
+    "restore"/"fix"/"timer" when it was applied, "failure" when it failed and was rolled
+    back.  `remaining`: [(id, subject)] of what the re-check still finds.
+
+    >>> from types import SimpleNamespace as O
+    >>> m = message_from_apply("baseline restore", "web1", O(ok=True, failure=None,
+    ...     done=["wrote /etc/sudoers.d/go"], undone=[], rollback_errors=[]), 0, [], "/b")
+    >>> m.event, m.severity, m.title
+    ('restore', 'ok', 'gotriage: web1: baseline restore applied 1 step')
+    """
+    event = command.split()[-1]
+    host = {"hostname": hostname, "source": "live", "origin": None}
+    if not outcome.ok:
+        lines = [FindingLine("APPLY-FAILED", "error", outcome.failure)]
+        lines += [FindingLine("ROLLBACK-INCOMPLETE", "error", e)
+                  for e in outcome.rollback_errors]
+        text = "%s failed and was rolled back (%d step%s undone)%s. Backups: %s." % (
+            command, len(outcome.undone), "" if len(outcome.undone) == 1 else "s",
+            "; the rollback is INCOMPLETE" if outcome.rollback_errors else
+            ": the host is as it was", backup_dir)
+        return Message("gotriage: %s: %s FAILED" % (hostname, command), "error", text, host,
+                       lines, summary={"exit_code": 2}, tool=tool, generated=generated,
+                       event="failure")
+    lines = [FindingLine(ident, "warn", "still found: %s" % (subject or ident))
+             for ident, subject in remaining]
+    text = "%s applied %d step%s on %s%s%s. Backups: %s." % (
+        command, len(outcome.done), "" if len(outcome.done) == 1 else "s", hostname,
+        "; %d left to a person" % manual if manual else "",
+        "; %d findings remain" % len(remaining) if remaining else "", backup_dir)
+    return Message("gotriage: %s: %s applied %d step%s" % (
+        hostname, command, len(outcome.done), "" if len(outcome.done) == 1 else "s"),
+        "warn" if remaining or manual else "ok", text, host, lines,
+        summary={"exit_code": 1 if remaining or manual else 0}, tool=tool,
+        generated=generated, event=event)
