@@ -101,7 +101,7 @@ def _add_host_options(p, layers):
 def _add_root_options(p, root_help):
     """--root and --archive-limits, the same on every command that reads a snapshot."""
     group = p.add_argument_group("snapshot")
-    group.add_argument("--root", metavar="SNAPSHOT", help=root_help)
+    group.add_argument("--root", metavar="SNAPSHOT", help=root_help + "; or a sosreport")
     group.add_argument("--archive-limits", metavar="LIMITS",
                        help="what a snapshot archive may hold before it is refused unread: "
                             "any of members=10000,size=2G,member=512M,depth=64,name=1024,"
