@@ -327,46 +327,62 @@ END {
 }
 AWK_EOF
 
-cat > "$work/json.awk" <<'AWK_EOF'
-# JSON strings out of lines (collect.sh): "list" makes a list of the lines, "string" one
-# string of all the input, "env" the environment (redacted by name and shape)
-function jesc(s,   out, i, c, n) {
-    gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
-    gsub(/\r/, "\\r", s); gsub(/\n/, "\\n", s); gsub(/\010/, "\\b", s); gsub(/\014/, "\\f", s)
-    if (s !~ /[\001-\037\177]/) return s
-    out = ""; n = length(s)
-    for (i = 1; i <= n; i++) {
-        c = substr(s, i, 1)
-        if (c ~ /[\001-\037\177]/) out = out sprintf("\\u%04x", index(CTRL, c))
-        else out = out c
-    }
-    return out
-}
-BEGIN {
-    CTRL = ""
-    for (i = 1; i < 128; i++) CTRL = CTRL sprintf("%c", i)
-    if (mode == "env") {
-        n = 0
-        printf "{"
-        for (k in ENVIRON) {
-            if (k == "AWKPATH" || k == "AWKLIBPATH") continue
-            v = ENVIRON[k]
-            v = is_secret(k, v) ? MARK : env_value(v)
-            printf "%s\"%s\": \"%s\"", (n++ ? ", " : ""), jesc(k), jesc(v)
-        }
-        printf "}"
-        exit
-    }
-    first = 1
-}
+cat > "$work/env.awk" <<'AWK_EOF'
+# the environment as a JSON object, each value redacted by name and shape (with
+# redact.awk and json.awk)
 function env_value(v,   parts, n, i, out) {
     n = split(v, parts, "\n")
     out = ""
     for (i = 1; i <= n; i++) out = out (i > 1 ? "\n" : "") assignments(shapes(parts[i]))
     return out
 }
+BEGIN {
+    n = 0
+    printf "{"
+    for (k in ENVIRON) {
+        if (k == "AWKPATH" || k == "AWKLIBPATH") continue
+        v = ENVIRON[k]
+        v = is_secret(k, v) ? MARK : env_value(v)
+        printf "%s\"%s\": \"%s\"", (n++ ? ", " : ""), jesc(k), jesc(v)
+    }
+    printf "}"
+    exit
+}
+AWK_EOF
+
+cat > "$work/json.awk" <<'AWK_EOF'
+# JSON strings out of lines (collect.sh): mode "list" makes a list of the lines, "string"
+# one string of all the input
+# a JSON string's body: bytes that are not UTF-8 as Python's surrogate escapes (\udcXX,
+# what gotriage records for such a name or value), or as U+FFFD where `bad` says so
+function jesc(s, bad,   out, i, c, n, b, need, j, x, ok) {
+    gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
+    gsub(/\r/, "\\r", s); gsub(/\n/, "\\n", s); gsub(/\010/, "\\b", s); gsub(/\014/, "\\f", s)
+    if (s !~ /[\001-\037\177-\377]/) return s
+    out = ""; n = length(s)
+    for (i = 1; i <= n; i++) {
+        c = substr(s, i, 1); b = BYTE[c]
+        if (b < 32 || b == 127) { out = out sprintf("\\u%04x", b); continue }
+        if (b < 128) { out = out c; continue }
+        need = (b >= 194 && b <= 223) ? 1 : (b >= 224 && b <= 239) ? 2 : (b >= 240 && b <= 244) ? 3 : 0
+        ok = need > 0 && i + need <= n
+        for (j = 1; ok && j <= need; j++) {
+            x = BYTE[substr(s, i + j, 1)]
+            if (x < 128 || x > 191) ok = 0
+            # overlong forms, surrogates and beyond U+10FFFF, as Python's decoder refuses
+            if (j == 1 && ((b == 224 && x < 160) || (b == 237 && x > 159) || (b == 240 && x < 144) || (b == 244 && x > 143))) ok = 0
+        }
+        if (ok) { out = out substr(s, i, need + 1); i += need }
+        else out = out (bad == "replace" ? "\\ufffd" : sprintf("\\udc%02x", b))
+    }
+    return out
+}
+BEGIN {
+    for (i = 1; i < 256; i++) BYTE[sprintf("%c", i)] = i
+    first = 1
+}
 mode == "list" { printf "%s\"%s\"", (first ? "[" : ", "), jesc($0); first = 0; next }
-mode == "string" { printf "%s%s", (first ? "\"" : "\\n"), jesc($0); first = 0; next }
+mode == "string" { printf "%s%s", (first ? "\"" : "\\n"), jesc($0, "replace"); first = 0; next }
 END {
     if (mode == "list") printf "%s", (first ? "[]" : "]")
     if (mode == "string") printf "%s", (first ? "\"\"" : "\"")
@@ -718,7 +734,7 @@ fi
 {
     printf '{\n "collector": "collect.sh",\n'
     printf ' "created": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    printf ' "environ": %s,\n' "$(LC_ALL=C awk -v mode=env -f "$work/redact.awk" -f "$work/json.awk" < /dev/null)"
+    printf ' "environ": %s,\n' "$(LC_ALL=C awk -f "$work/redact.awk" -f "$work/json.awk" -f "$work/env.awk" < /dev/null)"
     printf ' "format": 1,\n'
     printf ' "hostname": %s,\n' "$(json_string "$host_name")"
     printf ' "identity": {"gid": %s, "gids": [%s], "home": %s, "shell": %s, "uid": %s, "user": %s},\n' \
@@ -730,8 +746,9 @@ fi
     printf ' "tool": "collect.sh (gotriage 0.1.0)"\n}\n'
 } > "$out/gotriage-snapshot.json"
 
-LC_ALL=C awk -v FS='\t' '
-function jesc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return s }
+cat > "$work/paths.awk" <<'AWK_EOF'
+# paths.json out of paths.tsv (OP, PATH, JSON value): one object per path, in the order
+# the paths were first met, each operation's last value
 {
     path = $2
     value = $0
@@ -750,7 +767,9 @@ END {
         printf "}"
     }
     printf "\n}\n"
-}' < "$paths" > "$out/paths.json"
+}
+AWK_EOF
+LC_ALL=C awk -v FS='\t' -v mode=paths -f "$work/json.awk" -f "$work/paths.awk" < "$paths" > "$out/paths.json"
 while IFS= read -r line; do
     printf 'collect.sh: not recorded: %s\n' "$line" >&2
 done < "$notes"

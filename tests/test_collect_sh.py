@@ -31,6 +31,7 @@ import pytest
 from conftest import DATA, ROOT, need
 from gotriage.collect_sh import LAYERS, NOT_EXAMINED, generate
 from gotriage.host.redact import redact_bytes
+from gotriage.host.snapshot import open_snapshot
 
 SCRIPT = os.path.join(ROOT, "contrib", "collect.sh")
 SHELLS = {"dash": ["dash"], "bash": ["bash"], "busybox": ["busybox", "sh"]}
@@ -223,7 +224,7 @@ mkdir -p "$TOP/etc-work"
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$TOP/etc-up,workdir=$TOP/etc-work" /etc
 cd /
 "$PY" -m gotriage collect -o "$TOP/py"
-dash "$TOP/collect.sh" -o "$TOP/dash" 2> "$TOP/dash.err"
+PATH="$TOP/mawk:$PATH" dash "$TOP/collect.sh" -o "$TOP/dash" 2> "$TOP/dash.err"
 PATH="$TOP/bb:$PATH" busybox sh "$TOP/collect.sh" -o "$TOP/busybox" 2> "$TOP/busybox.err"
 bash "$TOP/collect.sh" -o "$TOP/bash" 2> "$TOP/bash.err"
 setpriv --reuid 65534 --regid 65534 --clear-groups "$PY" -m gotriage collect -o "$OPEN/py-nobody"
@@ -243,7 +244,7 @@ def _python_for_nobody():
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     need(os.geteuid() == 0, "root, to mount an overlay on /etc in a private mount namespace")
-    for tool in ("unshare", "setpriv", "dash", "bash", "busybox"):
+    for tool in ("unshare", "setpriv", "dash", "bash", "busybox", "mawk"):
         need(shutil.which(tool), "%s (scripts/setup installs it)" % tool)
     python = _python_for_nobody()
     need(python is not None, "a Python that the user nobody can run")
@@ -257,6 +258,8 @@ def collected(tmp_path_factory):
         f.write(PRIVATE_FILE)
     os.chmod(private, 0o600)
     shutil.copy(SCRIPT, os.path.join(top, "collect.sh"))
+    os.mkdir(os.path.join(top, "mawk"))  # dash with Debian's awk, bash with gawk (EL7's)
+    os.symlink(shutil.which("mawk"), os.path.join(top, "mawk", "awk"))
     os.mkdir(os.path.join(top, "bb"))
     for tool in BUSYBOX_TOOLS:
         os.symlink(shutil.which("busybox"), os.path.join(top, "bb", tool))
@@ -379,6 +382,45 @@ def test_the_planted_secrets_are_redacted_as_the_python_recorder_does(collected,
     for name in ("GOPROXY", "SERVICE_PASSWORD"):
         assert environ[name] == py_environ[name], name
     assert environ["GOPROXY"] == "https://<redacted>@proxy.corp.example/go"
+
+
+def _awk_dir(tmp_path, awk):
+    directory = tmp_path / ("awk-" + awk[0])
+    directory.mkdir()
+    os.symlink(shutil.which(awk[0]), str(directory / "awk"))
+    return str(directory)
+
+
+def test_names_and_values_that_are_not_utf8_are_recorded_as_python_records_them(tmp_path):
+    """A file name and an environment value with a byte that is not UTF-8 come out as
+    surrogate escapes (what gotriage records: host/base.fs_text), under every awk, and a
+    control character as a JSON escape; the snapshot host reads the file by that name."""
+    need(shutil.which("dash"), "dash")
+    root = tmp_path / "root"
+    limits = root / "etc" / "security" / "limits.d"
+    limits.mkdir(parents=True)
+    name = b"caf\xe9-$(x).conf"
+    with open(os.path.join(bytes(limits), name), "wb") as f:
+        f.write(b"*  hard  nofile  1234\n")
+    for awk in _awks():
+        out = str(tmp_path / ("snap-" + awk[0]))
+        env = dict(os.environ, PATH=_awk_dir(tmp_path, awk) + ":" + os.environ["PATH"])
+        env["ODD_VALUE"] = "v\udcffw\tz"  # os.environ takes the byte 0xff this way
+        proc = subprocess.run(["dash", SCRIPT, "--files-root", str(root), "-o", out], env=env,
+                              stderr=subprocess.PIPE)
+        assert proc.returncode == 0, proc.stderr.decode()
+        with open(os.path.join(out, "paths.json"), encoding="utf-8") as f:
+            paths = json.load(f)
+        assert paths["/etc/security/limits.d"] == {"listdir": ["caf\udce9-$(x).conf"]}, awk
+        assert paths["/etc/security/limits.d/caf\udce9-$(x).conf"] == {"read": True}
+        with open(os.path.join(out, "gotriage-snapshot.json"), encoding="utf-8") as f:
+            assert json.load(f)["environ"]["ODD_VALUE"] == "v\udcffw\tz", awk
+        host = open_snapshot(out)
+        try:
+            assert host.read("/etc/security/limits.d/caf\udce9-$(x).conf") == \
+                b"*  hard  nofile  1234\n"
+        finally:
+            host.close()
 
 
 # -- a command that hangs -----------------------------------------------------------------
