@@ -108,10 +108,8 @@ REQUIREMENTS = [
          "test_security: Debian's SCAP content (the rules' OVAL definitions)"),
     file("/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml", "ssg-debian",
          "test_security: the data stream `oscap xccdf eval` writes an ARF report with"),
-    absent("/usr/bin/aide", "aide", "test_security: package_aide_installed fails in the ARF "
-                                    "report --scap-results reads"),
-    file("/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml", "ssg-debian",
-         "test_security: the data stream `oscap xccdf eval` writes an ARF report with"),
+    tool("find", "findutils", "test_security: the world-writable paths find(1) lists, against "
+                              "the security layer's walk"),
     absent("/usr/bin/aide", "aide", "test_security: package_aide_installed fails in the ARF "
                                     "report --scap-results reads"),
     tool("sshd", "openssh-server", "test_security: sshd_disable_root_login's OVAL asks that "

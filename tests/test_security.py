@@ -225,3 +225,72 @@ def test_scap_results_from_a_real_arf(tmp_path):
     lines = run.stderr.decode().splitlines()
     assert run.returncode == 2 and len(lines) == 1 and "truncated or damaged" in lines[0], lines
     assert run.stdout == b""
+
+
+WALK_SCRIPT = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from gotriage.facts.security import SecurityFacts
+from gotriage.facts.service import ServiceFacts
+from gotriage.facts.system import SystemFacts
+from gotriage.facts.toolchain import ToolchainFacts
+from gotriage.host.live import LiveHost
+
+host, made, options = LiveHost(), {}, {}
+CLASSES = {"toolchain": ToolchainFacts, "service": ServiceFacts, "system": SystemFacts}
+
+
+def facts_of(name):
+    if name not in made:
+        made[name] = CLASSES[name].from_options(host, options)
+    return made[name]
+
+
+options["facts_of"] = facts_of
+facts = SecurityFacts.from_options(host, options)
+print(json.dumps([[root, recursive] for root, recursive, _why in facts.walk_roots]))
+"""
+
+
+def test_world_writable_walk_finds_what_find_finds(tmp_path):
+    """The walk against find(1) over the same directories, with a world-writable file and
+    directory made inside a real GOROOT (a tmpfs over one of its directories, in a mount
+    namespace the test makes: the host's GOROOT does not change)."""
+    need(shutil.which("unshare"), "unshare (util-linux)")
+    need(shutil.which("find"), "find (findutils)")
+    need(os.geteuid() == 0, "root: a mount namespace")
+    script = tmp_path / "roots.py"
+    script.write_text(WALK_SCRIPT)
+    roots = json.loads(subprocess.run([sys.executable, str(script), os.path.join(ROOT, "src")],
+                                      stdout=subprocess.PIPE, check=True,
+                                      timeout=120).stdout.decode())
+    # a real directory (not a link: Debian's GOROOT links most of its tree into
+    # /usr/share, and neither find nor the walk follows a link) of a GOROOT; not bin/,
+    # without whose go the install is not one
+    dirs = [os.path.join(root, name) for root, recursive in roots if recursive
+            for name in sorted(os.listdir(root))
+            if name != "bin" and os.path.isdir(os.path.join(root, name)) and
+            not os.path.islink(os.path.join(root, name))]
+    need(dirs, "a Go install with a directory of its own")
+    misc = dirs[0]
+    inside = ("mount -t tmpfs none {misc}; mkdir {misc}/shared; chmod 0777 {misc}/shared; "
+              "touch {misc}/shared/gen.go {misc}/ok.go; chmod 0666 {misc}/shared/gen.go; "
+              "mkdir {misc}/tmp; chmod 1777 {misc}/tmp; ln -s /tmp {misc}/link; "
+              "%s --json > live.json || true; " % _gotriage("check --layer security")
+              ).format(misc=misc)
+    for root, recursive in roots:
+        inside += ("find %s -mindepth 1 %s ! -type l -perm -0002 ! \\( -type d -perm -1000 \\) "
+                   ">> find.out 2>/dev/null || true; " % (root, "" if recursive else "-maxdepth 1"))
+    done = subprocess.run(["unshare", "-m", "sh", "-c", "mount --make-rprivate /; " + inside],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+                          cwd=str(tmp_path))
+    assert done.returncode == 0, done.stderr.decode()
+    found_by_find = set((tmp_path / "find.out").read_text().split())
+    assert {misc + "/shared", misc + "/shared/gen.go"} <= found_by_find
+    results = json.loads((tmp_path / "live.json").read_text())["results"]
+    walked = [r for r in results if r["id"].startswith("SEC-WORLD-WRITABLE")]
+    assert walked and walked[0]["id"] == "SEC-WORLD-WRITABLE-FILE", walked
+    shown = {e["text"].split()[0] for e in walked[0]["evidence"]}
+    assert shown == found_by_find, (shown, found_by_find)
+    assert [a["argv"] for a in walked[0]["fix"]] == [["chmod", "o-w", p] for p in sorted(
+        shown, key=[e["text"].split()[0] for e in walked[0]["evidence"]].index)]

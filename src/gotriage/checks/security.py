@@ -384,6 +384,118 @@ def auto_updates(facts):
 
 
 # ---------------------------------------------------------------------------------------
+# systemd.exec(5): these settings imply NoNewPrivileges=yes
+IMPLY_NNP = ("SystemCallFilter", "SystemCallArchitectures", "RestrictAddressFamilies",
+             "RestrictNamespaces", "PrivateDevices", "ProtectKernelTunables",
+             "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock",
+             "MemoryDenyWriteExecute", "RestrictRealtime", "RestrictSUIDSGID", "DynamicUser",
+             "LockPersonality")
+TRUE = ("yes", "true", "on", "1")
+
+
+def _no_new_privileges(unit):
+    """Whether the unit runs with NoNewPrivileges (set, or implied); the setting that says."""
+    value = (unit.value("NoNewPrivileges") or "").lower()
+    if value:
+        return value in TRUE, "NoNewPrivileges"
+    for key in IMPLY_NNP:
+        setting = (unit.value(key) or "").strip()
+        if setting and (setting.lower() in TRUE or key in ("SystemCallFilter",
+                                                           "SystemCallArchitectures",
+                                                           "RestrictAddressFamilies")):
+            return True, key
+    return False, None
+
+
+@check("SEC-GOSVC", LAYER, "Go services run as a user of their own, with NoNewPrivileges",
+       findings={
+    "SEC-GOSVC-ROOT": (
+        "A Go service runs as root: no User= (or User=root) and no DynamicUser=.  A flaw in "
+        "the program, or in any module it imports, is then root's.  (No SCAP rule: the "
+        "SCAP Security Guide does not judge a site's own units.)",
+        "the unit file, its User= (or that it has none)",
+        "a system user for it (`useradd --system --no-create-home --shell /sbin/nologin "
+        "NAME`) and `User=NAME` in a drop-in (`systemctl edit UNIT`), with "
+        "AmbientCapabilities=CAP_NET_BIND_SERVICE if it listens on a port below 1024; or "
+        "DynamicUser=yes."),
+    "SEC-GOSVC-NNP": (
+        "A Go service runs without NoNewPrivileges=yes (set, or implied by a setting such "
+        "as SystemCallFilter= or DynamicUser=): a setuid program it starts can gain "
+        "privileges.  A Go program seldom needs to.",
+        "the unit's files, and that neither NoNewPrivileges= nor a setting implying it is set",
+        "NoNewPrivileges=yes in a drop-in (`systemctl edit UNIT`), then `systemctl restart "
+        "UNIT`; not for a service that must run a setuid helper (sudo, ping on old kernels)."),
+})
+def go_services(facts):
+    """User= and NoNewPrivileges= of the Go services the service layer finds."""
+    services = facts.go_services
+    if services is None:
+        raise NotExamined("security: the service layer's facts are not available: Go "
+                          "services not checked")
+    found = []
+    for unit, _target in services:
+        user = (unit.value("User") or "").strip()
+        dynamic = (unit.value("DynamicUser") or "").lower() in TRUE
+        where = unit.files[0].path if unit.files else unit.name
+        if user in ("", "root", "0") and not dynamic:
+            found.append(_plain_f(
+                "SEC-GOSVC-ROOT", "warn", "%s runs as root" % unit.name, unit=unit.name,
+                subject=unit.name, evidence=[unit.evidence("User") or Evidence.file(
+                    where, "no User= (root)")],
+                fix=[Action.command(["systemctl", "edit", unit.name], "a drop-in with "
+                                    "[Service] and User=NAME, NAME a system user of its own "
+                                    "(useradd --system), or DynamicUser=yes", safe=False),
+                     Action.command(["systemctl", "restart", unit.name], safe=False)]))
+        nnp, key = _no_new_privileges(unit)
+        if not nnp:
+            found.append(_plain_f(
+                "SEC-GOSVC-NNP", "info", "%s runs without NoNewPrivileges" % unit.name,
+                unit=unit.name, subject=unit.name, evidence=[
+                    unit.evidence(key) if key else Evidence.file(
+                        where, "no NoNewPrivileges= nor a setting that implies it")],
+                fix=[Action.command(["systemctl", "edit", unit.name], "a drop-in with "
+                                    "[Service] and NoNewPrivileges=yes", safe=False),
+                     Action.command(["systemctl", "restart", unit.name], safe=False)]))
+    if found:
+        return found
+    return [_plain_f("SEC-GOSVC", "ok", "%d Go service(s), none as root, each with "
+                                        "NoNewPrivileges" % len(services))]
+
+
+@check("SEC-WORLD-WRITABLE", LAYER, "no world-writable file under GOROOT or a Go service's "
+                                    "directories (file_permissions_unauthorized_world_"
+                                    "writable)", findings={
+    "SEC-WORLD-WRITABLE-FILE": (
+        "A file (or a directory without the sticky bit) everyone can write, under a Go "
+        "install's GOROOT, a Go service's WorkingDirectory= or its program's directory: any "
+        "local user can change what go builds or what the service runs.  SCAP rule "
+        "file_permissions_unauthorized_world_writable (which walks every local file "
+        "system; gotriage walks only these directories, at most 40,000 entries, never "
+        "following a symlink).",
+        "each path, its mode and why it was walked",
+        "`chmod o-w PATH` for each (the finding lists them)."),
+})
+def world_writable(facts):
+    """A bounded walk of the Go installs' and services' directories."""
+    found, seen, stopped = facts.world_writable
+    if stopped:
+        facts.note("security: the world-writable walk stopped after %d entries" % seen)
+    rules = ("file_permissions_unauthorized_world_writable",)
+    if not found:
+        return [_f("SEC-WORLD-WRITABLE", facts, "ok", "no world-writable file in %d entries "
+                   "under %d directories" % (seen, len(facts.walk_roots)), rules)]
+    shown = found[:20]
+    return [_f("SEC-WORLD-WRITABLE-FILE", facts, "warn", "%d world-writable path(s) under %s" % (
+        len(found), ", ".join(sorted({why for _p, _m, _d, why in found}))), rules,
+        subject="world-writable", evidence=[
+            Evidence.fact("%s %04o%s (%s)" % (path, mode, "/" if is_dir else "", why))
+            for path, mode, is_dir, why in shown] + ([Evidence.fact(
+                "and %d more" % (len(found) - len(shown)))] if len(found) > len(shown) else []),
+        fix=[Action.command(["chmod", "o-w", path], safe=True)
+             for path, _mode, _is_dir, _why in shown])]
+
+
+# ---------------------------------------------------------------------------------------
 # rule -> (the check that evaluates it, the finding that is its fail)
 EVALUATED = {
     "sshd_disable_root_login": (ssh_root_login, "SEC-SSH-ROOT-LOGIN"),

@@ -19,6 +19,8 @@ from gotriage.parsers.yumrepo import parse_repo_file
 
 MAX_SSHD_FILES = 64  # Include'd files followed, in all (sshd refuses deeper nesting too)
 MAX_INCLUDE_DEPTH = 16  # sshd's own limit (servconf.c: SERVCONF_MAX_DEPTH)
+# the world-writable walk looks at most this many entries in all (a GOROOT has ~15,000)
+MAX_WALK_ENTRIES = 40000
 
 
 class Missing(object):
@@ -311,3 +313,84 @@ class SecurityFacts(Facts):
                 conf = commands[0] if commands else None
             return {"tool": tool, "enabled": enabled, "conf": conf, "path": path}
         return self._memo("updates", compute)
+
+    # -- the Go services and installs (the service and toolchain layers' facts) ----------
+    def _layer(self, name):
+        facts_of = self.options.get("facts_of")
+        if facts_of is not None:
+            return facts_of(name)
+        return None  # (the runner always gives facts_of; a test's bare facts have no layers)
+
+    @property
+    def go_services(self):
+        """[(Unit, ExecTarget)] of the Go services the service layer finds (enabled or
+        failed units that run Go), or None when the service layer is not available."""
+        def compute():
+            service = self._layer("service")
+            if service is None:
+                return None
+            return [(unit, service.exec_target(unit)) for unit in service.units
+                    if unit.found and unit.main is not None]
+        return self._memo("go-services", compute)
+
+    @property
+    def go_roots(self):
+        """The GOROOT of every Go install the toolchain layer finds."""
+        def compute():
+            toolchain = self._layer("toolchain")
+            return [install.root for install in toolchain.installs] if toolchain else []
+        return self._memo("go-roots", compute)
+
+    @property
+    def walk_roots(self):
+        """(directory, recursive, why) the world-writable walk starts from."""
+        def compute():
+            roots = [(root, True, "GOROOT") for root in self.go_roots]
+            for unit, target in self.go_services or ():
+                workdir = (unit.value("WorkingDirectory") or "").lstrip("-")
+                if workdir.startswith("/"):
+                    roots.append((workdir, True, "%s's WorkingDirectory=" % unit.name))
+                program = target.real or target.path
+                if program:
+                    roots.append((posixpath.dirname(program), False,
+                                  "%s's program directory" % unit.name))
+            seen, out = set(), []
+            for root in roots:
+                if root[0] not in seen:
+                    seen.add(root[0])
+                    out.append(root)
+            return out
+        return self._memo("walk-roots", compute)
+
+    @property
+    def world_writable(self):
+        """([(path, mode, is_dir, why)], entries seen, whether the walk stopped at its
+        bound) of the entries under walk_roots writable by everyone (a directory with the
+        sticky bit, like /tmp, left out; symlinks never followed)."""
+        def compute():
+            found, seen = [], 0
+            for root, recursive, why in self.walk_roots:
+                stack = [root]
+                while stack:
+                    directory = stack.pop()
+                    try:
+                        names = self.io.listdir("walk-dir", dir=directory)
+                    except HostError:
+                        continue
+                    for name in sorted(names):
+                        if seen >= MAX_WALK_ENTRIES:
+                            return found, seen, True
+                        seen += 1
+                        path = posixpath.join(directory, name)
+                        try:
+                            st = self.io.lstat("walk-entry", path=path)
+                        except HostError:
+                            continue
+                        if st.is_link:
+                            continue
+                        if st.mode & 0o002 and not (st.is_dir and st.mode & 0o1000):
+                            found.append((path, st.mode & 0o7777, st.is_dir, why))
+                        if st.is_dir and recursive:
+                            stack.append(path)
+            return found, seen, False
+        return self._memo("world-writable", compute)

@@ -41,4 +41,9 @@ INPUTS = Layer("security", [
                                                           "apply_updates (EL8+)"),
     File("yum-cron-conf", "/etc/yum/yum-cron.conf", "yum-cron's update_cmd and apply_updates "
                                                     "(EL7)"),
-], uses=("system/os-release",))
+    Listing("walk-dir", "{dir}", "a directory of the bounded walk for world-writable files: "
+                                 "each Go install's GOROOT, each Go service's "
+                                 "WorkingDirectory= and its program's directory"),
+    Meta("walk-entry", "{path}", "an entry of that walk: its mode (never its contents)"),
+], uses=("system/os-release", "toolchain/install-root", "service/unit-file",
+         "service/program"))

@@ -71,6 +71,9 @@ RULES = (
     Rule('dnf-automatic_security_updates_only', 'Configure dnf-automatic to Install Only Security Updates',
          'linux_os/guide/system/software/updating/dnf-automatic_security_updates_only/rule.yml',
          {8: 'CCE-82267-6', 9: 'CCE-83461-4', 10: 'CCE-87469-3'}),
+    Rule('file_permissions_unauthorized_world_writable', 'Ensure No World-Writable Files Exist',
+         'linux_os/guide/system/permissions/files/file_permissions_unauthorized_world_writable/rule.yml',
+         {7: 'CCE-80131-6', 8: 'CCE-80818-8', 9: 'CCE-83902-7', 10: 'CCE-87656-5'}),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
 

@@ -8,8 +8,8 @@ with the one change each case is about.
 
 import os
 
-from recipes import case
-from recipes.build import el_host, release_files
+from recipes import case, data_case
+from recipes.build import el_host, go_root, release_files
 
 SECURITY = ["check", "--root", "{case}/snapshot", "--layer", "security"]
 HAND_BUILT = ("hand-built snapshot (tests/cases/recipes/security.py): the real release files "
@@ -210,3 +210,27 @@ def sec_el7_yum_cron_all_updates(directory):
       ["SEC-SCAP-DISAGREES", "SEC-SCAP-FAILED", "SEC-SSH-ROOT-LOGIN"])
 def sec_scap_results(directory):
     host("rocky-9.3").write(os.path.join(directory, "snapshot"))
+
+
+@case("sec-world-writable",
+      "go.dev's Go 1.24 unpacked in /usr/local/go by a user whose umask was 0000: a source "
+      "file of net/http, and its directory, writable by everyone; sshd's PermitRootLogin "
+      "left at its default.",
+      HAND_BUILT % "rocky-9.3" + "; a minimal Go ELF as bin/go", SECURITY,
+      ["SEC-SSH-ROOT-LOGIN", "SEC-WORLD-WRITABLE-FILE"])
+def sec_world_writable(directory):
+    s = host("rocky-9.3")
+    go_root(s, "/usr/local/go", "go1.24.1")
+    s.dir("/usr/local/go/src/net/http", mode=0o777)
+    s.file("/usr/local/go/src/net/http/server.go", "package http\n", mode=0o666)
+    s.file("/usr/local/go/src/net/http/client.go", "package http\n", mode=0o644)
+    s.write(os.path.join(directory, "snapshot"))
+
+
+data_case("sec-go-services-el9",
+          "`check --layer security` on the EL9 service snapshot: its Go services without "
+          "User= run as root, and none sets NoNewPrivileges= (the snapshot predates the "
+          "security layer: the files it did not record are noted, not judged).",
+          "tests/data/services/el9-services (tests/data/services/make_service_snapshots.py)",
+          ["check", "--root", "{data}/services/el9-services", "--layer", "security"],
+          ["SEC-GOSVC-NNP", "SEC-GOSVC-ROOT"])
