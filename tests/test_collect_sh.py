@@ -439,10 +439,12 @@ exec "$@"
 """
 
 
-@pytest.mark.parametrize("how", ["timeout", "fallback"])
+@pytest.mark.parametrize("how", ["timeout", "busybox", "fallback"])
 def test_a_hung_command_is_cut_at_its_timeout(tmp_path, how):
+    """coreutils' timeout (dash), busybox's (busybox sh, its applets first on PATH), and
+    the background kill (COLLECT_SH_NO_TIMEOUT)."""
     need(os.geteuid() == 0 and shutil.which("unshare"), "root and unshare")
-    need(shutil.which("dash"), "dash")
+    need(shutil.which("dash") and shutil.which("busybox"), "dash and busybox")
     need(os.path.exists("/usr/bin/getconf") and os.path.exists("/usr/bin/uname"),
          "getconf and uname in /usr/bin")
     log = tmp_path / "hung.log"
@@ -450,11 +452,19 @@ def test_a_hung_command_is_cut_at_its_timeout(tmp_path, how):
     fake.write_text(FAKE_HUNG.format(log=log))
     fake.chmod(0o755)
     env = dict(os.environ, FAKE=str(fake))
+    shell = ["dash"]
     if how == "fallback":
         env["COLLECT_SH_NO_TIMEOUT"] = "1"
+    if how == "busybox":
+        applets = tmp_path / "bb"
+        applets.mkdir()
+        for tool in BUSYBOX_TOOLS:
+            os.symlink(shutil.which("busybox"), str(applets / tool))
+        env["PATH"] = str(applets) + ":" + env["PATH"]
+        shell = ["busybox", "sh"]
     out = str(tmp_path / "snap")
     started = time.monotonic()
-    proc = subprocess.run(["unshare", "-m", "sh", "-c", HANG, "sh", "dash", SCRIPT, "-o", out,
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", HANG, "sh"] + shell + [SCRIPT, "-o", out,
                            "--timeout", "2"], env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=120)
     elapsed = time.monotonic() - started
@@ -478,10 +488,10 @@ def test_a_hung_command_is_cut_at_its_timeout(tmp_path, how):
         pids = [int(line) for line in f]
     assert len(pids) == 4  # two fakes, each with its child
     left = [pid for pid in pids if _alive(pid)]
-    for pid in left:  # the fallback kills the command, not the children it started
+    for pid in left:  # busybox and the fallback kill the command, not its children
         os.kill(pid, signal.SIGKILL)
     if how == "timeout":
-        assert not left  # timeout(1) kills the command's process group
+        assert not left  # coreutils' timeout kills the command's process group
 
 
 def _alive(pid):

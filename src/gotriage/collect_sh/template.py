@@ -326,7 +326,9 @@ run_limited() {
     if [ "$timeouts" = timeout ]; then
         (cd / && exec timeout -k 2 "$limit" "$@") < /dev/null > "$work/out" 2> "$work/errout"
         rc=$?
-        if [ "$rc" = 124 ] || { [ "$rc" = 137 ] && awk -v e="$(elapsed_since "$t0")" -v l="$limit" 'BEGIN { exit !(e >= l) }'; }; then
+        # coreutils says 124 (137 when it had to KILL), busybox 143 or 137: a signal's
+        # status counts as the timeout only once the time was up
+        if [ "$rc" = 124 ] || { [ "$rc" -ge 128 ] && awk -v e="$(elapsed_since "$t0")" -v l="$limit" 'BEGIN { exit !(e >= l) }'; }; then
             timed_out=1
         fi
         return
