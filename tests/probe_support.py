@@ -2,7 +2,7 @@
 a local Go, with an injected error rate and latency; started on 127.0.0.1 with a port the
 kernel picks, stopped by its PID.
 
-Flags: -fail F (this fraction of requests answer 500, spread evenly: request n fails when
+Flags (see SERVER_GO for -mode, -bodydelay, -size): -fail F (this fraction of requests answer 500, spread evenly: request n fails when
 floor((n+1)*F) > floor(n*F), so any run of 1/F requests has its share), -delay D and
 -jitter J (request n waits D + J*((n*37) mod 100)/100 before answering: over every 100
 requests each of J*0/100 ... J*99/100 once), -hang (accept and never answer), -tls
@@ -32,6 +32,11 @@ func main() {
 	delay := flag.Duration("delay", 0, "added before every answer")
 	jitter := flag.Duration("jitter", 0, "spread of the added delay")
 	hang := flag.Bool("hang", false, "accept connections and never answer")
+	mode := flag.String("mode", "", "eof: read the request, close without an answer; reset: "+
+		"the same with SO_LINGER 0 (an RST); slowbody: headers and part of the body, then "+
+		"-bodydelay, then the rest")
+	bodyDelay := flag.Duration("bodydelay", 0, "the pause inside the body (-mode slowbody)")
+	size := flag.Int("size", 0, "body bytes to send, in 64 KiB flushed writes (chunked)")
 	tlsFiles := flag.String("tls", "", "CERT,KEY: serve https")
 	flag.Parse()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -54,6 +59,35 @@ func main() {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := atomic.AddUint64(&counter, 1) - 1
 		time.Sleep(*delay + time.Duration(int64(*jitter)*int64((n*37)%100)/100))
+		switch *mode {
+		case "eof", "reset":
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			if *mode == "reset" {
+				conn.(*net.TCPConn).SetLinger(0)
+			}
+			conn.Close()
+			return
+		case "slowbody":
+			w.Header().Set("Content-Length", "10")
+			w.Write([]byte("part:"))
+			w.(http.Flusher).Flush()
+			time.Sleep(*bodyDelay)
+			w.Write([]byte("rest\n"))
+			return
+		}
+		if *size > 0 {
+			chunk := make([]byte, 65536)
+			for sent := 0; sent < *size; sent += len(chunk) {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+			}
+			return
+		}
 		if uint64(float64(n+1)**fail) > uint64(float64(n)**fail) {
 			http.Error(w, "injected failure", http.StatusInternalServerError)
 			return
@@ -199,6 +233,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -231,7 +266,11 @@ func main() {
 		fmt.Println(err.Error())
 		return
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
+	if _, err := io.ReadAll(resp.Body); err != nil {
+		fmt.Println(err.Error())
+		return
+	}
 	fmt.Println(resp.Status)
 }
 '''

@@ -11,6 +11,7 @@ OVERHEAD (loopback connect, Go's handler, Python's threads on a shared 2-core ma
 
 import json
 import os
+import re
 import shutil
 import ssl
 import sys
@@ -155,6 +156,44 @@ def test_a_server_that_never_answers_times_out_within_the_timeout(programs):
                                      'exceeded while awaiting headers)' % server.url
     assert all(500 <= s["latency_ms"] <= 500 + 200 for s in error["samples"]), error
     assert took < 10, took  # two rounds of 0.5 s, plus the interpreter's start
+
+
+@pytest.mark.parametrize("mode, kind", [("eof", "eof"), ("reset", "reset")])
+def test_a_closed_or_reset_connection_is_worded_as_go(programs, mode, kind):
+    """EOF exactly as Go prints it; a reset as Go prints it but for the local address and
+    port, which probe leaves out (one line for every connection it happened to)."""
+    with probe_support.Server(programs["server"], "-mode", mode) as server:
+        doc = probe(server.url, "--count", "3")
+        go = probe_support.go_says(programs["errclient"], server.url)
+    (error,) = doc["targets"][0]["errors"]
+    assert (error["kind"], error["count"]) == (kind, 3)
+    assert error["message"] == re.sub(r"read tcp 127\.0\.0\.1:\d+->", "read tcp ->", go), go
+
+
+def test_latency_is_to_the_last_byte_and_a_slow_body_times_out_as_go_says(programs):
+    with probe_support.Server(programs["server"], "-mode", "slowbody", "-bodydelay", "600ms") as server:
+        whole = probe(server.url, "--count", "2", "--timeout", "5")
+        cut = probe(server.url, "--count", "2", "--timeout", "0.3")
+        go = probe_support.go_says(programs["errclient"], server.url, "300ms")
+    assert whole["targets"][0]["ok"] == 2
+    assert 600 <= whole["targets"][0]["latency_ms"]["p50"] <= 600 + OVERHEAD_MS * 5
+    (error,) = cut["targets"][0]["errors"]
+    assert error["kind"] == "timeout"
+    assert error["message"] == go == "context deadline exceeded (Client.Timeout or context " \
+                                     "cancellation while reading body)"
+
+
+def test_a_large_chunked_body_is_read_to_1_mib_and_answers(programs):
+    with probe_support.Server(programs["server"], "-size", str(8 << 20)) as server:
+        doc = probe(server.url, "--count", "2")
+    assert doc["targets"][0]["ok"] == 2
+
+
+def test_interval_spaces_a_workers_requests(programs):
+    with probe_support.Server(programs["server"]) as server:
+        doc = probe(server.url, "--count", "4", "--concurrency", "1", "--interval", "0.25")
+    assert doc["targets"][0]["ok"] == 4
+    assert 0.75 <= doc["elapsed_s"] < 0.75 + 2  # three pauses between four requests, none after
 
 
 def test_the_deadline_ends_the_run(programs):

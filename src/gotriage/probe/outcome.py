@@ -4,7 +4,8 @@ from an exception (or a status line) and where the request was to a (kind, messa
 
 Kinds: refused, timeout, unreachable, dns, tls, reset, eof, protocol, http-4xx, http-5xx,
 other.  The message of an http(s) request is Go's `*url.Error`: `Get "URL": ` before the
-cause, as `http.Get` returns it; a tcp:// target's is the net.Dialer's alone.  The local
+cause, as `http.Get` returns it (once the headers came, the error of reading the body,
+which Go does not wrap); a tcp:// target's is the net.Dialer's alone.  The local
 address Go puts in a read error (`read tcp 127.0.0.1:54321->...`) is left out, so that one
 kind of failure is one line however many connections had it.
 """
@@ -65,7 +66,8 @@ def classify(exc, scheme, url, address, host, phase):
     'Get "http://10.0.0.5/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
     """
     kind, cause = _cause(exc, scheme, address, host, phase)
-    if scheme == "tcp":
+    if scheme == "tcp" or phase == BODY:
+        # reading the body, Go's error is resp.Body.Read's, not http.Get's *url.Error
         return kind, cause
     return kind, go_get(url, cause)
 

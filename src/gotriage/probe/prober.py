@@ -247,7 +247,9 @@ def run_probes(targets, limits, context, clock=time.perf_counter, sleep=time.sle
                 return
             with lock:
                 attempts.append(attempt)
-            if limits.interval:
+            with lock:
+                more = state["next"] < len(jobs)
+            if limits.interval and more:
                 pause = limits.interval
                 if deadline is not None:
                     pause = min(pause, max(0.0, deadline - clock()))
