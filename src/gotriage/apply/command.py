@@ -62,14 +62,14 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
 
     check_apply_args(args)
     destinations = notify_destinations(args)
-    known = known_ids()
     wanted = [i.strip().upper() for i in args.only]
-    unknown = [i for i in wanted if i not in known]
-    if unknown:
-        raise UsageError("--only: unknown check or finding id: %s (see `gotriage checks`)"
-                         % ", ".join(unknown))
     layers = list(args.layer or LAYERS)
-    if wanted:  # only the layers of the ids named
+    if wanted:  # only the layers of the ids named (known_ids imports every layer's checks)
+        known = known_ids()
+        unknown = [i for i in wanted if i not in known]
+        if unknown:
+            raise UsageError("--only: unknown check or finding id: %s (see `gotriage "
+                             "checks`)" % ", ".join(unknown))
         layers = [layer for layer in layers if any(known[i].layer == layer for i in wanted)]
     options = args.options_of(args)
     host = open_host(args.root)
