@@ -359,6 +359,50 @@ def test_bad_usage_is_one_line_exit_2(argv, message):
     assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
+def test_a_baseline_from_a_newer_gotriage_is_refused(drifted):
+    tmp, repo = drifted
+    with open(os.path.join(repo, "gotriage-baseline.json"), "w") as f:
+        json.dump({"format": 99, "written_by": "gotriage 9.0"}, f)
+    r = _restore(repo, tmp, "--apply", "--yes")
+    assert r.returncode == 2 and "written by a newer gotriage (gotriage 9.0" in r.stderr
+    assert _read_all(tmp) == NEW  # nothing changed
+
+
+def test_sshd_refuses_a_bad_drop_in_and_the_write_is_undone(tmp_path):
+    """The real sshd judges /etc/ssh (a copy, bind-mounted in a private mount namespace,
+    /run a tmpfs holding sshd's privilege separation directory): a drop-in with a value
+    sshd does not know is written, refused by `sshd -t`, and removed again."""
+    _root_only()
+    need(shutil.which("sshd") is not None, "sshd (openssh-server)")
+    tmp = str(tmp_path)
+    shutil.copytree("/etc/ssh", os.path.join(tmp, "ssh"), symlinks=True)
+    os.makedirs(os.path.join(tmp, "ssh", "sshd_config.d"), exist_ok=True)
+    with open(os.path.join(tmp, "ssh", "sshd_config")) as f:
+        main = f.read()
+    if "sshd_config.d" not in main:  # Debian 12's includes it; make sure the copy does
+        with open(os.path.join(tmp, "ssh", "sshd_config"), "w") as f:
+            f.write("Include /etc/ssh/sshd_config.d/*.conf\n" + main)
+    bad = {"kind": "file", "path": "/etc/ssh/sshd_config.d/01-gotriage.conf",
+           "content": "PermitRootLogin maybe\n"}
+    good = dict(bad, content="PermitRootLogin no\n")
+    script = ("mkdir -p /run/sshd\n%s > bad.json\nls /etc/ssh/sshd_config.d > listing\n"
+              "%s > good.json\ncat /etc/ssh/sshd_config.d/01-gotriage.conf > good.txt") % (
+                  _driver(tmp, [bad], "bad.plan"), _driver(tmp, [good], "good.plan"))
+    done = _in_namespace(tmp, [("/etc/ssh", os.path.join(tmp, "ssh")), ("/run", None)], script)
+    assert done.returncode == 0, done.stderr
+
+    def read(name):
+        with open(os.path.join(tmp, name)) as f:
+            return f.read()
+    out = json.loads(read("bad.json"))
+    assert not out["ok"] and "`sshd -t` refuses sshd's configuration" in out["failure"], out
+    assert 'unsupported option "maybe"' in out["failure"], out
+    assert "01-gotriage.conf" not in read("listing")
+    out = json.loads(read("good.json"))
+    assert out["ok"] and out["validated"] == ["sshd -t"], out
+    assert read("good.txt") == "PermitRootLogin no\n"
+
+
 def test_a_corrupt_baseline_repository_is_one_line(drifted):
     tmp, repo = drifted
     with open(os.path.join(repo, "gotriage-baseline.json"), "w") as f:
