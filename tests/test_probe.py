@@ -246,3 +246,52 @@ def test_usage_errors_are_one_line_exit_2(args, words):
     assert run.stdout == ""
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("gotriage: error: "), run.stderr
     assert words in run.stderr
+
+
+def _probed(decisions_passed=True):
+    t = targets.parse_target("http://127.0.0.1:8080/healthz")
+    b = targets.parse_target("http://127.0.0.1:8081/healthz")
+    A = prober.Attempt
+    attempts = [A(0, i, i % 5 != 4, 0.05 + i / 1000.0, None if i % 5 != 4 else "timeout",
+                  None if i % 5 != 4 else 'Get "http://127.0.0.1:8080/healthz": context deadline '
+                                          'exceeded (Client.Timeout exceeded while awaiting headers)',
+                  None) for i in range(20)]
+    base = [A(1, i, True, 0.01, None, None, 200) for i in range(20)]
+    summaries = [stats.summarize(attempts, 20), stats.summarize(base, 20)]
+    limits = targets.parse_limits("20", "4", "2", "0", 60)
+    thresholds = Thresholds(max_error_rate=5, max_p95_ms=100, max_error_increase=1, max_p95_ratio=1.5)
+    decisions = judge([(t.url, summaries[0])], thresholds, (b.url, summaries[1]))
+    run = prober.Run(attempts + base, [0, 0], 1.5, False)
+    return render.Probed([t, b], ["canary", "baseline"], summaries, limits, thresholds, decisions, run)
+
+
+def test_text_view_is_within_100_columns_and_ascii_without_unicode():
+    probed = _probed()
+    for unicode_ok in (True, False):
+        out = render.text(probed, verbose=True, unicode_ok=unicode_ok)
+        assert max(len(line) for line in out.splitlines()) <= 100, out
+        assert "\033[" not in out
+        last = out.rstrip().splitlines()[-1]
+        assert last.startswith("Summary: gate failed, 3 of 6 rules, 40 requests; first: error-rate of "
+                               "http://127.0.0.1:8080/healthz"), last
+        if not unicode_ok:
+            out.encode("ascii")
+    coloured = render.text(probed, colour=True)
+    assert "\033[31m" in coloured and "\033[32m" in coloured
+
+
+def test_json_view_matches_the_schema():
+    import json
+    import os
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from conftest import ROOT
+
+    doc = json.loads(render.render_json(_probed()))
+    with open(os.path.join(ROOT, "docs", "probe.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    assert [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(doc)] == []
+    assert doc["exit_code"] == 1 and doc["gate"]["passed"] is False
+    assert doc["targets"][0]["errors"][0]["samples"] == [
+        {"attempt": 5, "latency_ms": 54.0}, {"attempt": 10, "latency_ms": 59.0},
+        {"attempt": 15, "latency_ms": 64.0}]

@@ -257,6 +257,7 @@ def test_text_view_colour_only_on_a_terminal(programs):
         assert plain.returncode == 0 and "\033[" not in plain.stdout
         assert "\u2713 " + server.url in plain.stdout
         assert plain.stdout.rstrip().splitlines()[-1].startswith("Summary: gate passed")
+        assert max(len(line) for line in plain.stdout.splitlines()) <= 100, plain.stdout
         for no_color, coloured in ((None, True), ("1", False)):
             master, slave = pty.openpty()
             env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"), TERM="xterm")

@@ -11,6 +11,7 @@ from gotriage.probe.stats import PERCENTILES
 from gotriage.report.text import Style
 
 SCHEMA_VERSION = "1.0"
+WIDTH = 100
 LATENCY = {"tcp": "connect", "http": "full-response", "https": "full-response"}
 
 
@@ -40,59 +41,79 @@ def _ms(seconds):
     return None if seconds is None else round(seconds * 1000.0, 3)
 
 
+def _wrapped(indent, body, symbol=None, style=None, severity=None):
+    """`body` wrapped to WIDTH columns after `indent` (and a symbol, painted after the
+    wrapping so that its colour codes are not counted), continued 4 columns further in; a
+    word longer than a line (a URL) is never broken."""
+    import textwrap
+
+    lead = indent + (style.symbols[severity] + " " if symbol else "")
+    lines = textwrap.wrap(body, WIDTH, initial_indent=lead, subsequent_indent=indent + "    ",
+                          break_long_words=False, break_on_hyphens=False) or [lead.rstrip()]
+    if symbol:
+        mark = style.symbols[severity]
+        lines[0] = indent + style.paint(mark, severity) + lines[0][len(indent) + len(mark):]
+    return lines
+
+
 def text(probed, verbose=False, unicode_ok=True, colour=False):
+    """The doctor-style view: lines of at most WIDTH columns but a URL or a word longer
+    than a line; the summary one line."""
     style = Style(unicode_ok, colour)
     limits = probed.limits
-    lines = ["gotriage probe: %d target%s, %d request%s each, %d at once, timeout %s s, %s" % (
-        len(probed.targets), "" if len(probed.targets) == 1 else "s", limits.count,
-        "" if limits.count == 1 else "s", limits.concurrency, _num(limits.timeout),
-        "deadline %s s" % _num(limits.deadline) if limits.deadline else "no deadline")]
+    total = limits.count * len(probed.targets)
+    lines = _wrapped("", "gotriage probe: %d target%s, %d request%s each, %d at once, timeout %s s, "
+                         "%s" % (len(probed.targets), "" if len(probed.targets) == 1 else "s",
+                                 limits.count, "" if limits.count == 1 else "s",
+                                 min(limits.concurrency, total), _num(limits.timeout),
+                                 "deadline %s s" % _num(limits.deadline) if limits.deadline
+                                 else "no deadline"))
     lines.append("")
     lines.append(style.bold("Targets"))
+    times = "\u00d7" if unicode_ok else "x"
     for target, role, summary, unfinished in zip(probed.targets, probed.roles,
                                                  probed.summaries, probed.run.unfinished):
         severity = "ok" if summary.failed == 0 and summary.ok else \
             "error" if summary.ok == 0 else "warn"
-        head = "%s %s%s" % (style.paint(style.symbols[severity], severity), target.url,
-                            "  (baseline)" if role == "baseline" else "")
+        lines.extend(_wrapped("  ", target.url + ("  (baseline)" if role == "baseline" else ""),
+                              True, style, severity))
         numbers = "%d of %d answered" % (summary.ok, summary.finished)
         if summary.error_rate is not None:
             numbers += ", %s%% errors" % _num(summary.error_rate)
+        lines.extend(_wrapped("      ", numbers))
         if summary.p50 is not None:
-            numbers += "; %s %s: " % (LATENCY[target.scheme], "latency") + "  ".join(
-                "p%d %s" % (p, _msec(_ms(getattr(summary, "p%d" % p)))) for p in PERCENTILES)
-        lines.append("  " + head)
-        lines.append("      " + numbers)
+            lines.extend(_wrapped("      ", "latency (%s): " % LATENCY[target.scheme].replace("-", " ")
+                                  + "  ".join("p%d %s" % (p, _msec(_ms(getattr(summary, "p%d" % p))))
+                                              for p in PERCENTILES)))
         if verbose and summary.ok:
             lines.append("      min %s  mean %s  max %s" % (
                 _msec(_ms(summary.min)), _msec(_ms(summary.mean)), _msec(_ms(summary.max))))
         if unfinished:
             lines.append("      %d not finished: the deadline (--deadline) came first" % unfinished)
         for group in summary.errors:
-            lines.append("      %d\u00d7 %s: %s" % (group.count, KIND_TITLES.get(group.kind, group.kind),
-                                                    group.message) if unicode_ok else
-                         "      %dx %s: %s" % (group.count, KIND_TITLES.get(group.kind, group.kind),
-                                               group.message))
+            lines.extend(_wrapped("      ", "%d%s %s: %s" % (
+                group.count, times, KIND_TITLES.get(group.kind, group.kind), group.message)))
             if verbose:
-                lines.append("          e.g. " + ", ".join(
+                lines.extend(_wrapped("          ", "e.g. " + ", ".join(
                     "attempt %d after %s" % (seq + 1, _msec(_ms(latency)))
-                    for seq, latency in group.samples))
+                    for seq, latency in group.samples)))
+    lines.append("  %d requests in %s s" % (sum(s.finished for s in probed.summaries),
+                                            _num(round(probed.run.elapsed, 2))))
     lines.append("")
     lines.append(style.bold("Gate"))
     for decision in probed.decisions:
-        severity = "ok" if decision.passed else "error"
-        lines.append("  %s %s" % (style.paint(style.symbols[severity], severity), decision.text))
+        lines.extend(_wrapped("  ", decision.text, True, style,
+                              "ok" if decision.passed else "error"))
     failed = [d for d in probed.decisions if not d.passed]
     requests = sum(s.finished for s in probed.summaries)
-    took = "%d request%s in %s s" % (requests, "" if requests == 1 else "s",
-                                     _num(round(probed.run.elapsed, 2)))
+    took = "%d request%s" % (requests, "" if requests == 1 else "s")
     lines.append("")
     if failed:
-        lines.append("Summary: %s: %d of %d rules failed, %s; first: %s" % (
+        lines.append("Summary: %s, %d of %d rules, %s; first: %s of %s" % (
             style.paint("gate failed", "error"), len(failed), len(probed.decisions), took,
-            failed[0].text))
+            failed[0].rule, failed[0].target))
     else:
-        lines.append("Summary: %s: %d rules met, %s" % (
+        lines.append("Summary: %s, %d rules met, %s" % (
             style.paint("gate passed", "ok"), len(probed.decisions), took))
     return "\n".join(lines) + "\n"
 
