@@ -127,6 +127,7 @@ def test_gotriage_agrees_with_openscap(tmp_path, state):
     oscap = dict(re.findall(r"Definition oval:ssg-(\S+):def:1: (\w+)",
                             (tmp_path / "oscap.out").read_text()))
     assert sorted(oscap) == sorted(RULE_FINDING), (tmp_path / "oscap.err").read_text()
+    assert "gotriagetest" not in (tmp_path / "live.json").read_text()
     live = _failed(json.loads((tmp_path / "live.json").read_text()))
     replay = subprocess.run([sys.executable, "-m", "gotriage", "check", "--root", str(snapshot),
                              "--layer", "security", "--json"], stdout=subprocess.PIPE,
@@ -294,3 +295,25 @@ def test_world_writable_walk_finds_what_find_finds(tmp_path):
     assert shown == found_by_find, (shown, found_by_find)
     assert [a["argv"] for a in walked[0]["fix"]] == [["chmod", "o-w", p] for p in sorted(
         shown, key=[e["text"].split()[0] for e in walked[0]["evidence"]].index)]
+
+
+def test_a_damaged_results_file_is_a_results_error_only():
+    """Every truncation of a real TestResult, and bytes flipped in it, give ScanResults or
+    ResultsError (the one-line error), never another exception."""
+    from gotriage.parsers.xccdf_results import ResultsError, parse_xccdf_results
+
+    with open(os.path.join(ROOT, "tests", "data", "scap", "debian11-testresult.xml"), "rb") as f:
+        whole = f.read()
+    assert len(parse_xccdf_results(whole).results) == 6
+    variants = [whole[:cut] for cut in range(0, len(whole), 7)]
+    variants += [whole[:at] + bytes([whole[at] ^ 0x5A]) + whole[at + 1:]
+                 for at in range(0, len(whole), 13)]
+    variants += [b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]>" + whole, b"\xff\xfe" + whole, b""]
+    errors = 0
+    for data in variants:
+        try:
+            parse_xccdf_results(data)
+        except ResultsError as exc:
+            errors += 1
+            assert "\n" not in str(exc)
+    assert errors > len(variants) // 2

@@ -499,7 +499,7 @@ def _print_report(report, args):
 
 def cmd_collect(args):
     from gotriage import runner
-    from gotriage.checks import LAYERS
+    from gotriage.checks import OFFERED
     from gotriage.host.live import LiveHost
     from gotriage.host.recorder import OTHER_ARCHIVES, RecordingHost, archive_mode
 
@@ -519,7 +519,8 @@ def cmd_collect(args):
     host.set_deadline(args.deadline)
     try:
         _validate_subjects(host, args)
-        report = runner.run(host, args.layer or list(LAYERS), _options(args))
+        # the layers run on request are recorded too: `check --root --layer security` works
+        report = runner.run(host, args.layer or list(OFFERED), _options(args))
         try:
             host.save(out)
         except OSError as exc:
