@@ -151,6 +151,8 @@ REQUIREMENTS = [
     tool("mawk", "mawk", "test_collect_sh: collect.sh's redaction under Debian's awk"),
     tool("sh", "dash", "tests that run /bin/sh scripts (test_recorder, test_firewall_live)",
          path="/bin/sh"),
+    tool("setfacl", "acl", "test_apply: a POSIX ACL that must survive a file's replacement"),
+    tool("getfacl", "acl", "test_apply: the ACL read back"),
     tool("dash", "dash", "test_apply: the dry run's script, run as EL's /bin/sh would (and "
          "checked with dash -n)"),
     tool("cat", "coreutils", "test_selinux_tools: Host.run with input", path="/bin/cat"),

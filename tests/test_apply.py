@@ -174,6 +174,29 @@ def test_a_file_changed_between_plan_and_apply_is_refused(tmp_path):
     assert not (tmp_path / "s").exists()
 
 
+def test_links_are_not_replaced_and_acls_are_kept(tmp_path):
+    """A plan over a symbolic link is refused before anything changes (a rename would
+    put a file where the link was); a file's POSIX ACL survives its replacement."""
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from gotriage.apply.engine import ApplyError, Engine
+    from gotriage.apply.plan import FileStep, Plan, sha256
+
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.write_text("1\n")
+    link.symlink_to(real)
+    plan = Plan("t", [FileStep(str(link), b"2\n", expect=sha256(b"1\n"))])
+    with pytest.raises(ApplyError, match="is a symbolic link"):
+        Engine(plan, str(tmp_path / "b"), state_dir=str(tmp_path / "s")).apply()
+    assert link.is_symlink() and real.read_text() == "1\n"
+    need(shutil.which("setfacl") is not None, "setfacl (acl)")
+    if subprocess.run(["setfacl", "-m", "u:nobody:r", str(real)]).returncode != 0:
+        pytest.skip("this file system keeps no ACLs")
+    plan = Plan("t", [FileStep(str(real), b"2\n", expect=sha256(b"1\n"))])
+    assert Engine(plan, str(tmp_path / "b"), state_dir=str(tmp_path / "s")).apply().ok
+    acl = subprocess.run(["getfacl", "-c", str(real)], stdout=subprocess.PIPE).stdout.decode()
+    assert "user:nobody:r--" in acl and real.read_text() == "2\n"
+
+
 def test_a_write_that_fails_undoes_the_steps_before_it(tmp_path):
     """An OSError on the way (here a directory that is gone) fails the apply like a
     refused validation: the earlier steps are put back, no traceback."""

@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+MAX_EDITED = 4 << 20  # a file a fix edits is read whole, up to this size
+
 
 class UsageError(Exception):
     """A one-line error for the user (exit 2)."""
@@ -177,11 +179,13 @@ def _reader(host):
 
     def read(path):
         try:
-            data = host.read(path, max_bytes=4 << 20)
+            data = host.read(path, max_bytes=MAX_EDITED + 1)
         except HostError as err:
             if err.missing:
                 return FileNow(None)
             raise OSError(0, err.message) from None
+        if len(data) > MAX_EDITED:  # read whole or not at all: a cut file written back is lost
+            raise OSError(0, "larger than %d MB" % (MAX_EDITED >> 20))
         return FileNow(data)
     return read
 

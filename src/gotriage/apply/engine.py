@@ -119,6 +119,13 @@ class Engine(object):
         """Refuse before any change: files changed since the plan, validators missing.
         Returns {step index: Query} for the command steps."""
         for step in self.plan.file_steps:
+            if os.path.islink(fs_path(step.path)):
+                # a rename would replace the link with a file, and what it points to would
+                # keep the old content
+                raise ApplyError("%s is a symbolic link (to %s): gotriage does not replace "
+                                 "links; nothing applied" % (
+                                     step.path, os.readlink(fs_path(step.path)).decode(
+                                         "utf-8", "surrogateescape")))
             now = _current_sha(step.path)
             if now != step.expect:
                 raise ApplyError("%s changed since the plan was made (%s, the plan saw %s): "
@@ -267,6 +274,7 @@ class Engine(object):
                 f.write(step.content[half:])
                 f.flush()
                 os.fsync(f.fileno())
+            _copy_xattrs(step.path, tmp)  # ACLs and other attributes the old file had
             _set_metadata(tmp, mode, uid, gid, label)
             for argv in before_rename(step.path):
                 argv = [tmp if a == "{file}" else a for a in argv]
@@ -485,6 +493,24 @@ def _set_label(path, label):
     if label and _selinux_enabled():
         os.setxattr(fs_path(path), SELINUX_LABEL, label.encode("utf-8") + b"\0",
                     follow_symlinks=False)
+
+
+def _copy_xattrs(source, target):
+    """The extended attributes of `source` (POSIX ACLs, user.*), but the SELinux label
+    (set on its own), onto `target`; nothing when `source` does not exist or the file
+    system keeps none."""
+    try:
+        names = os.listxattr(fs_path(source), follow_symlinks=False)
+    except OSError:
+        return
+    for name in names:
+        if name == SELINUX_LABEL:
+            continue
+        try:
+            os.setxattr(target, name, os.getxattr(fs_path(source), name,
+                                                  follow_symlinks=False))
+        except OSError:
+            pass  # an attribute this file system or this user cannot set: the rest goes on
 
 
 def _set_metadata(path, mode, uid, gid, label):
