@@ -317,3 +317,60 @@ def test_a_damaged_results_file_is_a_results_error_only():
             errors += 1
             assert "\n" not in str(exc)
     assert errors > len(variants) // 2
+
+
+# sshd_config and its drop-ins -> what the real sshd resolves PermitRootLogin to
+INCLUDE = "Include /etc/ssh/sshd_config.d/*.conf\n"
+SSHD_STATES = {
+    "dropin-first": (INCLUDE + "PermitRootLogin yes\n", {"01-root.conf": "PermitRootLogin no\n"}),
+    "main-first": ("PermitRootLogin no\n" + INCLUDE, {"50-cloud.conf": "PermitRootLogin yes\n"}),
+    "dropin-yes": (INCLUDE + "PermitRootLogin no\n", {"50-cloud.conf": "PermitRootLogin yes\n"}),
+    "dropins-sorted": (INCLUDE, {"20-b.conf": "PermitRootLogin no\n",
+                                 "10-a.conf": "PermitRootLogin yes\n"}),
+    "match-only": (INCLUDE + "Match User admin\n    PermitRootLogin no\n", {}),
+    "equals-and-case": ("permitrootlogin=no\n" + INCLUDE, {}),
+    "relative-include": ("Include sshd_config.d/*.conf\nPermitRootLogin yes\n",
+                         {"00-root.conf": "PermitRootLogin no\n"}),
+    "nested-include": (INCLUDE, {"05-outer.conf": "Include /etc/ssh/inner.d/*.conf\n"},
+                       {"inner.d/x.conf": "PermitRootLogin no\n"}),
+    "not-conf": (INCLUDE + "PermitRootLogin yes\n", {"01-root.conf.rpmsave": "PermitRootLogin no\n"}),
+}
+
+
+@pytest.mark.parametrize("state", sorted(SSHD_STATES))
+def test_permitrootlogin_is_what_sshd_resolves(tmp_path, state):
+    """gotriage's PermitRootLogin against the real sshd's `sshd -T` (OpenSSH 9.2) on the
+    same files, in a mount namespace over a copy of /etc."""
+    _tools()
+    main, dropins = SSHD_STATES[state][:2]
+    others = SSHD_STATES[state][2] if len(SSHD_STATES[state]) > 2 else {}
+    etc = str(tmp_path / "etc")
+    shutil.copytree("/etc", etc, symlinks=True)
+    ssh = os.path.join(etc, "ssh")
+    shutil.rmtree(os.path.join(ssh, "sshd_config.d"))
+    os.makedirs(os.path.join(ssh, "sshd_config.d"))
+    for rel, text in [("sshd_config", main)] + [
+            ("sshd_config.d/" + name, body) for name, body in dropins.items()] + list(
+            others.items()):
+        path = os.path.join(ssh, rel)
+        if not os.path.isdir(os.path.dirname(path)):
+            os.makedirs(os.path.dirname(path))
+        with open(path, "w") as f:
+            f.write(text)
+    script = ("mount -t tmpfs none /run; mkdir -m 0755 /run/sshd; "
+              "/usr/sbin/sshd -T -f /etc/ssh/sshd_config > sshd.out 2> sshd.err || true; "
+              "%s --json > live.json || true" % _gotriage("check --layer security"))
+    done = _in_namespace(etc, script, str(tmp_path))
+    assert done.returncode == 0, done.stderr.decode()
+    resolved = re.search(r"^permitrootlogin (\S+)$", (tmp_path / "sshd.out").read_text(), re.M)
+    assert resolved, (tmp_path / "sshd.err").read_text()
+    results = json.loads((tmp_path / "live.json").read_text())["results"]
+    ssh_results = [r for r in results if r["id"].startswith("SEC-SSH-ROOT")]
+    assert len(ssh_results) == 1, ssh_results
+    if resolved.group(1) == "no":
+        assert ssh_results[0]["id"] == "SEC-SSH-ROOT", (state, ssh_results)
+    else:
+        assert ssh_results[0]["id"] == "SEC-SSH-ROOT-LOGIN", (state, resolved.group(1))
+        title = ssh_results[0]["title"]
+        assert ("PermitRootLogin %s" % resolved.group(1)) in title or (
+            "not set" in title and resolved.group(1) == "without-password"), (state, title)
