@@ -12,6 +12,7 @@ anything else, whatever bytes or text it is given:
   audit, audit_records           AuditParseError (split_context, parse_avc_body)
   systemd_unit                   WordError (split_words, parse_exec); parse_unit never raises
   proc_net.parse_ip_addr_json    ValueError (its caller falls back to `ip -o addr`)
+  xccdf_results                  ResultsError
   every other parser             nothing
 
 Most examples are real files (tests/data, docstring samples, this machine's own binaries)
@@ -67,9 +68,11 @@ from gotriage.parsers import (
     release_files,
     repomd,
     rpmkeys,
+    security,
     seinfo,
     sudoers,
     systemd_unit,
+    xccdf_results,
     yumrepo,
 )
 
@@ -937,3 +940,29 @@ def test_found_by_fuzzing_a_time_no_kernel_writes():
     scanner.finish()
     assert scanner.result.avc_records == 1 and scanner.result.bad_avc == 1
     assert scanner.result.first == scanner.result.last == 1700000000.123
+
+
+# -- the security layer -------------------------------------------------------------------
+@fuzz
+@given(fuzzed_text(docstring_samples(security) + [
+    "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin=no\nMatch Address 10.0.0.0/8\n",
+    "root:<hash>:19700:0:99999:7:::\nguest::1::::::\n"]))
+def test_security_parsers(text):
+    for line in security.parse_sshd_config(text):
+        assert line.keyword == line.keyword.lower() and line.line >= 1
+    for number, line in security.nullok_lines(text):
+        assert "nullok" in line and number >= 1
+    for _account, state, _line in security.parse_shadow(text):
+        assert state in ("empty", "locked", "password")
+
+
+@fuzz
+@given(fuzzed_bytes([s.encode("utf-8") for s in docstring_samples(xccdf_results)] + [
+    read_data(os.path.join("scap", "debian11-testresult.xml"))]))
+def test_parse_xccdf_results(data):
+    try:
+        scan = xccdf_results.parse_xccdf_results(data)
+    except xccdf_results.ResultsError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert all(isinstance(rule, str) for rule, _result in scan.results)
