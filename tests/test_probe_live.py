@@ -196,6 +196,37 @@ def test_interval_spaces_a_workers_requests(programs):
     assert 0.75 <= doc["elapsed_s"] < 0.75 + 2  # three pauses between four requests, none after
 
 
+def test_a_dropped_syn_is_a_dial_timeout_as_go_words_it(programs):
+    """A listener whose accept queue is full drops new SYNs (tcp_abort_on_overflow 0): the
+    connect itself times out, on loopback, as behind a DROP rule."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    address = "127.0.0.1:%d" % listener.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect(listener.getsockname())
+            except BlockingIOError:
+                pass
+            fillers.append(filler)
+        time.sleep(0.2)
+        tcp, url = "tcp://" + address, "http://%s/" % address
+        doc = probe(tcp, url, "--count", "2", "--timeout", "0.5")
+        go = [probe_support.go_says(programs["errclient"], t, "500ms") for t in (tcp, url)]
+    finally:
+        for s in fillers + [listener]:
+            s.close()
+    messages = [(t["errors"][0]["kind"], t["errors"][0]["message"]) for t in doc["targets"]]
+    assert messages == [("timeout", go[0]), ("timeout", go[1])]
+    assert go[0] == "dial tcp %s: i/o timeout" % address
+
+
 def test_the_deadline_ends_the_run(programs):
     with probe_support.Server(programs["server"], "-hang") as server:
         start = time.monotonic()
