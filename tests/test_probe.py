@@ -295,3 +295,27 @@ def test_json_view_matches_the_schema():
     assert doc["targets"][0]["errors"][0]["samples"] == [
         {"attempt": 5, "latency_ms": 54.0}, {"attempt": 10, "latency_ms": 59.0},
         {"attempt": 15, "latency_ms": 64.0}]
+
+
+def _verify_failed():
+    exc = ssl.SSLError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    exc.reason = "CERTIFICATE_VERIFY_FAILED"
+    exc.peer_validity = (0, 2 ** 40, True)
+    return exc
+
+
+@pytest.mark.parametrize("exc, scheme, phase, finding", [
+    (ConnectionRefusedError(111, "Connection refused"), "http", outcome.DIAL, "FW-LISTEN-NONE"),
+    (socket.timeout("timed out"), "tcp", outcome.DIAL, "FW-PORT-TIMEOUT"),
+    (socket.timeout("timed out"), "http", outcome.HEADERS, "FW-PORT-TIMEOUT"),
+    (_verify_failed(), "https", outcome.HANDSHAKE, "SYS-CA-UNTRUSTED"),
+    (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "tcp", outcome.DIAL,
+     "NET-DNS-NXDOMAIN"),
+    (OSError(113, "No route to host"), "tcp", outcome.DIAL, "FW-PORT-UNREACHABLE"),
+])
+def test_probe_and_explain_agree(exc, scheme, phase, finding):
+    """What probe prints for a failure is a message `gotriage explain` recognises."""
+    url = "%s://10.0.0.5:8080%s" % (scheme, "" if scheme == "tcp" else "/healthz")
+    kind, message = outcome.classify(exc, scheme, url, "10.0.0.5:8080", "10.0.0.5", phase)
+    run = run_gotriage(["explain", "--text", message, "--json"], timeout=120)
+    assert finding in {r["id"] for r in run.json["results"]}, (message, run.stdout[:500])
