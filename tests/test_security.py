@@ -358,7 +358,7 @@ def test_permitrootlogin_is_what_sshd_resolves(tmp_path, state):
         with open(path, "w") as f:
             f.write(text)
     script = ("mount -t tmpfs none /run; mkdir -m 0755 /run/sshd; "
-              "/usr/sbin/sshd -T -f /etc/ssh/sshd_config > sshd.out 2> sshd.err || true; "
+              "/usr/sbin/sshd -T -f /etc/ssh/sshd_config >> sshd.out 2> sshd.err || true; "
               "%s --json > live.json || true" % _gotriage("check --layer security"))
     done = _in_namespace(etc, script, str(tmp_path))
     assert done.returncode == 0, done.stderr.decode()
@@ -374,3 +374,32 @@ def test_permitrootlogin_is_what_sshd_resolves(tmp_path, state):
         title = ssh_results[0]["title"]
         assert ("PermitRootLogin %s" % resolved.group(1)) in title or (
             "not set" in title and resolved.group(1) == "without-password"), (state, title)
+        # the fix, applied to the same files, makes sshd refuse root
+        _apply_edits(etc, ssh_results[0]["fix"])
+        (tmp_path / "live.json").unlink()
+        done = _in_namespace(etc, script, str(tmp_path))
+        assert done.returncode == 0, done.stderr.decode()
+        fixed = re.findall(r"^permitrootlogin (\S+)$", (tmp_path / "sshd.out").read_text(), re.M)
+        assert fixed[-1] == "no", (state, ssh_results[0]["fix"])
+        after = [r["id"] for r in json.loads((tmp_path / "live.json").read_text())["results"]
+                 if r["id"].startswith("SEC-SSH-ROOT")]
+        assert after == ["SEC-SSH-ROOT"], after
+
+
+def _apply_edits(etc, actions):
+    """Apply a finding's file edits to a copy of /etc, as a user would: replace the old
+    line, or add the line (at the top of an existing file: "above any Match block")."""
+    edits = [a for a in actions if a["kind"] == "edit"]
+    assert edits, actions
+    for action in edits:
+        path = os.path.join(etc, action["path"][len("/etc/"):])
+        text = open(path).read() if os.path.exists(path) else ""
+        if action.get("old"):
+            assert action["old"] in text.splitlines(), (action, text)
+            lines = [action["line"] if line == action["old"] else line
+                     for line in text.splitlines()]
+            text = "\n".join(lines) + "\n"
+        else:
+            text = action["line"] + "\n" + text
+        with open(path, "w") as f:
+            f.write(text)
