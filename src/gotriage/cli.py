@@ -115,6 +115,7 @@ COMMAND_MODULES = (
     "gotriage.apply.command",
     "gotriage.probe.command",
     "gotriage.collect_sh.command",
+    "gotriage.fleet.command",
 )
 
 
