@@ -8,6 +8,7 @@ module: nothing else here changes.
 
 ACTIONS = {
     "report": "gotriage.fleet.command",  # this module: report_add_parser / run_report
+    "run": "gotriage.fleet.run",
 }
 
 
