@@ -47,7 +47,7 @@ _PAGE = """<!DOCTYPE html>
 <body data-state="loading">
 <header><h1>@TITLE@</h1><p id="totals"></p></header>
 <noscript><p>This page draws its tables with JavaScript; the data is in fleet.json beside it.</p></noscript>
-<form id="filters" onsubmit="return false">
+<form id="filters">
 <label>Layer <select id="f-layer"><option value="">all</option></select></label>
 <label>Severity at least <select id="f-severity"><option value="">any</option>
 <option value="info">info</option><option value="warn">warn</option>
@@ -286,6 +286,8 @@ _SCRIPT = r"""
     ms.setAttribute("data-filter-ms", (performance.now() - t).toFixed(1));
     ms.setAttribute("data-total-ms", performance.now().toFixed(1));
     ms.textContent = "drawn in " + (performance.now() - t).toFixed(0) + " ms";
+    var box = document.getElementById("matrix").getBoundingClientRect();
+    ms.setAttribute("data-matrix-px", Math.round(box.width) + "x" + Math.round(box.height));
     document.body.setAttribute("data-state", "ready");
   }
 
