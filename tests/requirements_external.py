@@ -219,6 +219,9 @@ REQUIREMENTS = [
     tool("dbus-daemon", "dbus-daemon", "firewall_testbed: firewalld's system bus"),
     file("/usr/share/dbus-1/system.conf", "dbus-system-bus-common",
          "firewall_testbed: `dbus-daemon --system` reads it"),
+    # -- the fleet page ---------------------------------------------------------------------
+    tool("chromium", "chromium", "test_fleet_report, bench_fleet: the fleet page in a headless "
+         "browser (--dump-dom, --screenshot, the DevTools pipe)"),
 ]
 
 BY_NAME = dict((r.name, r) for r in REQUIREMENTS)
