@@ -116,6 +116,7 @@ COMMAND_MODULES = (
     "gotriage.probe.command",
     "gotriage.collect_sh.command",
     "gotriage.fleet.command",
+    "gotriage.verify.command",
 )
 
 
