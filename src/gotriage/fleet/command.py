@@ -19,7 +19,9 @@ class UsageError(Exception):
 def add_parser(sub, kit):
     p = sub.add_parser("fleet", help="about many hosts at once, on a workstation: `fleet report` "
                                      "aggregates reports and snapshots into one HTML page")
-    actions = p.add_subparsers(dest="fleet_action", metavar="ACTION")
+    actions = p.add_subparsers(dest="fleet_action", metavar="ACTION",
+                               help="one of: %s (docs/fleet.md; `gotriage fleet ACTION --help`)"
+                               % ", ".join(sorted(ACTIONS)))
     p.set_defaults(func=kit.runner("gotriage.fleet.command"), fleet_parser=p)
     for name in sorted(ACTIONS):
         module = __import__(ACTIONS[name], fromlist=["add_parser"])
