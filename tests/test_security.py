@@ -131,8 +131,9 @@ def test_gotriage_agrees_with_openscap(tmp_path, state):
     live = _failed(json.loads((tmp_path / "live.json").read_text()))
     replay = subprocess.run([sys.executable, "-m", "gotriage", "check", "--root", str(snapshot),
                              "--layer", "security", "--json"], stdout=subprocess.PIPE,
-                            env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src")),
-                            timeout=60)
+                            stderr=subprocess.PIPE, timeout=60,
+                            env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src")))
+    assert replay.stdout, (replay.stderr.decode(), (tmp_path / "collect.out").read_text())
     recorded = _failed(json.loads(replay.stdout.decode()))
     for rule, finding in sorted(RULE_FINDING.items()):
         assert oscap[rule] in ("true", "false"), (rule, oscap[rule])
