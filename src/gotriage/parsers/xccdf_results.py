@@ -80,6 +80,8 @@ def parse_xccdf_results(data):
         for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
             namespace, name = _local(element.tag)
             if namespace not in XCCDF_NAMESPACES:
+                if event == "end":  # an ARF's data stream (OVAL, CPE...): not kept
+                    element.clear()
                 continue
             if event == "start":
                 if name == "TestResult":
