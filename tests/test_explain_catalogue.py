@@ -19,7 +19,8 @@ from gotriage.knowledge.signatures import MODULES, load
 SIGNATURES = load()
 KNOWN = known_ids()
 # values explain adds to what the patterns give (explain/match.py _derive, confirm.py)
-DERIVED = {"unit", "unit_stem", "module_root", "target_path", "frame", "location"}
+DERIVED = {"unit", "unit_stem", "module_root", "target_path", "frame", "location",
+           "china_goproxy", "china_goproxy_aliyun", "china_gosumdb"}  # explain/match.py _china_values
 
 
 def _ids_of(cand):

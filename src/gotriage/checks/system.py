@@ -8,6 +8,7 @@ import datetime
 from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.knowledge.china_network import china_vault_urls
 from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN
 from gotriage.knowledge.go_kernel import (
     EPOLL_ENOSYS,
@@ -155,6 +156,19 @@ def _repo_edit(section, key, value, old):
     return Action.edit(section.path, line, old=old, syntax="ini", description="[%s]" % section.name)
 
 
+def _china_vault_edits(section, vault_url, old):
+    """The same baseurl on the domestic copies of vault.centos.org, as alternatives for a
+    host in mainland China (knowledge/china_network.py); none for other archives."""
+    out = []
+    for url, who in china_vault_urls(vault_url):
+        action = _repo_edit(section, "baseurl", url, old)
+        if action.kind == "edit":
+            action.description = "or, from mainland China: [%s] on %s's copy of the vault" % (
+                section.name, who)
+            out.append(action)
+    return out
+
+
 def _dead_mirrors(facts, distro, release):
     if not release.vault:
         return []
@@ -178,6 +192,7 @@ def _dead_mirrors(facts, distro, release):
                 new_base = new_base or archive_url(release, url)
                 if new_base:
                     fix.append(_repo_edit(section, "baseurl", new_base, old))
+                    fix.extend(_china_vault_edits(section, new_base, old))
             else:
                 fix.append(Action.edit(section.path, "#" + old, old=old, syntax="ini",
                                        description="[%s]: the %s no longer lists %s" % (
@@ -188,6 +203,7 @@ def _dead_mirrors(facts, distro, release):
                     if new_base:
                         old_line = lines[commented[0] - 1] if commented and commented[0] <= len(lines) else None
                         fix.append(_repo_edit(section, "baseurl", new_base, old_line))
+                        fix.extend(_china_vault_edits(section, new_base, old_line))
         fix.append(Action.command([manager, "clean", "all"],
                                   description="drop the cached mirror lists, then retry"))
         key, url = dead[0]

@@ -347,6 +347,7 @@ def _derive(cand, text):
                 break
     if "unit" in values:
         values.setdefault("unit_stem", values["unit"].rsplit(".", 1)[0])
+    _china_values(values)
     module = values.get("module")
     if module and "/" in module:
         values.setdefault("module_root", "/".join(module.split("/")[:2]))
@@ -357,6 +358,25 @@ def _derive(cand, text):
         values.setdefault("target_path", target)
     if cand.id == "SVC-JOURNAL-PANIC" and cand.hits:
         _crash_frame(cand, text)
+
+
+def _china_values(values):
+    """The mainland China alternatives (knowledge/china_network.py) when the text names
+    Go's own proxy or checksum database: their values exist only then, so the steps
+    that use them are left out for any other host."""
+    from gotriage.knowledge.china_network import (
+        CHINA_GOPROXIES,
+        CHINA_GOSUMDB,
+        OFFICIAL_PROXY_HOST,
+        OFFICIAL_SUMDB,
+    )
+    if OFFICIAL_PROXY_HOST in (values.get("proxy"), values.get("sumdb_via")) or \
+            OFFICIAL_PROXY_HOST in values.get("url", "").split("/")[2:3]:
+        values.setdefault("china_goproxy", CHINA_GOPROXIES[0][0])
+        values.setdefault("china_goproxy_aliyun", CHINA_GOPROXIES[1][0])
+    if values.get("sumdb") == OFFICIAL_SUMDB:
+        values.setdefault("china_gosumdb", CHINA_GOSUMDB)
+        values.setdefault("china_goproxy", CHINA_GOPROXIES[0][0])
 
 
 def _crash_frame(cand, text):

@@ -491,6 +491,22 @@ def go_proxy_unreachable(directory):
     s.write(os.path.join(directory, "snapshot"))
 
 
+@case("go-proxy-unreachable-goproxy-cn",
+      "With --network: GOPROXY is already mainland China's goproxy.cn (go env file), and it "
+      "does not accept a TCP connection: the finding stands, with no advice to switch back "
+      "to proxy.golang.org.",
+      HAND_BUILT + "; the connection recorded as collect --network records it",
+      check("--network"), ["GO-PROXY-UNREACHABLE"])
+def go_proxy_unreachable_goproxy_cn(directory):
+    s = host()
+    proxy = "https://goproxy.cn,direct"
+    s.file("/root/.config/go/env", "GOPROXY=%s\n" % proxy)
+    go_probe(s, "/usr/bin/go", probe_values(s, GOPROXY=proxy))
+    s.command(["tcp-connect", "goproxy.cn", "443"], stderr="timed out\n",
+              error="timeout", duration=5.0)
+    s.write(os.path.join(directory, "snapshot"))
+
+
 # -- checksum database -------------------------------------------------------------------
 @case("go-sumdb-private",
       "A module requires git.internal/team/lib (a name no public DNS has), not yet in go.sum, "

@@ -50,3 +50,31 @@ def _unset_action(ctx, name, where, facts):
                            if name == "GOROOT" else
                            "every installed Go reads this file; `go env -u %s` does the same" % name)
     return Action.note("remove %s from %s" % (name, where))
+
+
+def china_proxy_actions(ctx):
+    """The fix's alternative steps for mainland China (after the first step, never
+    instead of it): a domestic module proxy, with `go env -w`."""
+    from gotriage.knowledge.china_network import CHINA_GOPROXIES
+    overridden = (" (GOPROXY is set in the environment of %s, which `go env -w` does not "
+                  "override: set it there)" % ctx.label) if ctx.env.get("GOPROXY") else ""
+    (first, who), rest = CHINA_GOPROXIES[0], CHINA_GOPROXIES[1:]
+    actions = [Action.command(["go", "env", "-w", "GOPROXY=%s" % first],
+                              description="or, from mainland China, where proxy.golang.org "
+                                          "usually does not answer: %s%s" % (
+                                              who, overridden))]
+    actions.extend(Action.command(["go", "env", "-w", "GOPROXY=%s" % value],
+                                  description="or, from mainland China: %s" % who)
+                   for value, who in rest)
+    return actions
+
+
+def china_sumdb_action(ctx):
+    """The alternative step for mainland China: sum.golang.org's database served there."""
+    from gotriage.knowledge.china_network import CHINA_GOSUMDB
+    overridden = (" (GOSUMDB is set in the environment of %s, which `go env -w` does not "
+                  "override: set it there)" % ctx.label) if ctx.env.get("GOSUMDB") else ""
+    return Action.command(["go", "env", "-w", "GOSUMDB=%s" % CHINA_GOSUMDB],
+                          description="or, from mainland China: the same sum.golang.org "
+                                      "database served from China (go knows its key)%s"
+                                      % overridden)

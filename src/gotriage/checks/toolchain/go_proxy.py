@@ -4,8 +4,9 @@ can work; with --network, the proxy answers."""
 import re
 
 from gotriage.checks import check
-from gotriage.checks.toolchain._common import LAYER, _f, _working_probes
+from gotriage.checks.toolchain._common import LAYER, _f, _working_probes, china_proxy_actions
 from gotriage.findings import Action, Evidence
+from gotriage.knowledge.china_network import is_official_proxy
 from gotriage.knowledge.go import REFERENCES
 
 _PROXY_URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?:[^@/\s]+@)?"
@@ -83,7 +84,8 @@ def _proxy_problem(proxy, entries):
         "With --network only: the GOPROXY host (or the HTTP(S)_PROXY in front of it) does not "
         "accept a TCP connection.",
         "the connection attempt and its error",
-        "a reachable proxy, or GOPROXY=off with vendor/."),
+        "a reachable proxy, or GOPROXY=off with vendor/; for proxy.golang.org, from mainland "
+        "China, https://goproxy.cn or https://mirrors.aliyun.com/goproxy/ as alternatives."),
 })
 def proxies(facts):
     """GOPROXY, GOSUMDB, GOPRIVATE, GOFLAGS and HTTP(S)_PROXY in each context; with
@@ -165,7 +167,10 @@ def proxies(facts):
                     subject=entries[0], evidence=[Evidence.command(reach)],
                     why="Module and toolchain downloads go through it.",
                     predicted_error="dial tcp: i/o timeout / connection refused",
-                    fix=[Action.note("use a reachable proxy, or GOPROXY=off with a vendor/ tree")]))
+                    fix=[Action.note("use a reachable proxy, or GOPROXY=off with a vendor/ tree")] +
+                    # proxy.golang.org is what mainland China cannot reach: its proxies as
+                    # alternatives (a proxy the user chose is not second-guessed)
+                    (china_proxy_actions(ctx) if is_official_proxy(entries[0]) else [])))
         if len(results) == count:
             results.append(_f("GO-PROXY", "ok", "GOPROXY=%s GOSUMDB=%s" % (
                 proxy or "(unset)", sumdb or "(unset)"), ctx))

@@ -6,9 +6,21 @@ import posixpath
 import re
 
 from gotriage.checks import check
-from gotriage.checks.toolchain._common import LAYER, _f, _working_probes
+from gotriage.checks.toolchain._common import (
+    LAYER,
+    _f,
+    _working_probes,
+    china_proxy_actions,
+    china_sumdb_action,
+)
 from gotriage.facts.toolchain_sumdb import proxy_entries
 from gotriage.findings import Action, Evidence
+from gotriage.knowledge.china_network import (
+    CHINA_GOSUMDB,
+    OFFICIAL_SUMDB,
+    is_official_proxy,
+    names_china_proxy,
+)
 from gotriage.parsers.gosum import escape_path, match_prefix_patterns
 
 REFERENCE = "https://go.dev/ref/mod#checksum-database"
@@ -281,14 +293,32 @@ def _unreachable(facts, ctx, probe, route, pending):
         fix=[Action.note("use a GOPROXY that serves the checksum database (its "
                          "/sumdb/%s/supported answers 200: proxy.golang.org, or an internal "
                          "Athens/Artifactory/Nexus set to proxy %s); go then never dials %s"
-                         % (route.name, route.name, route.name)),
-             Action.note('or point GOSUMDB at a mirror you can reach: go env -w GOSUMDB="%s '
+                         % (route.name, route.name, route.name))] +
+            _china_alternative(ctx, probe, route) +
+            [Action.note('or point GOSUMDB at a mirror you can reach: go env -w GOSUMDB="%s '
                          'https://MIRROR/sumdb/%s"' % (route.name, route.name)),
              Action.note("or, for private modules only, GONOSUMDB=PATTERN; GOSUMDB=off turns "
                          "verification off for everything (and toolchain downloads then always "
                          "fail)")],
         cause=cause, references=[REFERENCE, "https://go.dev/design/25530-sumdb#proxying-a-"
                                             "checksum-database"])
+
+
+def _china_alternative(ctx, probe, route):
+    """The step for mainland China, as an alternative, when the database that fails is
+    sum.golang.org (not when the user already chose a route that serves China): through
+    proxy.golang.org, a domestic proxy (goproxy.cn serves /sumdb/sum.golang.org too, so
+    go never dials sum.golang.org); directly, GOSUMDB=sum.golang.google.cn.  go asks the
+    GOPROXY entries first, so GOSUMDB alone does not help while the proxy fails."""
+    if route.name != OFFICIAL_SUMDB or CHINA_GOSUMDB in (route.base or "") or \
+            (probe.get("GOSUMDB") or "").startswith(CHINA_GOSUMDB) or \
+            names_china_proxy(probe.get("GOPROXY")):
+        return []
+    if (route.how or "").startswith("through ") and is_official_proxy(route.how[8:]):
+        return china_proxy_actions(ctx)[:1]
+    if route.how == "direct":
+        return [china_sumdb_action(ctx)]
+    return []
 
 
 def _ok_title(gosumdb, pending, route):

@@ -493,6 +493,13 @@ SIGNATURES = [
               "an air-gapped host or behind a proxy that only serves modules this fails.",
         fix=(N("use a proxy that also serves the checksum database: "
                "go env -w GOSUMDB='sum.golang.org https://YOUR-PROXY/sumdb/sum.golang.org'"),
+             # only when the text names sum.golang.org (explain/match.py, _china_values)
+             C("go", "env", "-w", "GOPROXY={china_goproxy}",
+               why="or, from mainland China, where sum.golang.org usually does not answer: "
+                   "goproxy.cn serves its checksum database too (go asks the GOPROXY first)"),
+             C("go", "env", "-w", "GOSUMDB={china_gosumdb}",
+               why="or, from mainland China with GOPROXY=direct: the same sum.golang.org "
+                   "database served from China (go knows its key)"),
              N("or exclude your private modules: go env -w GONOSUMDB=your.company.host/*"),
              N("or, accepting no verification, go env -w GOSUMDB=off (go.sum still checks "
                "what it lists)")),
@@ -510,7 +517,13 @@ SIGNATURES = [
         beats=NETWORK,
         cause="go downloads modules through GOPROXY ({proxy}) and could not reach it ({why}).",
         fix=(N("point GOPROXY at a module proxy this host can reach: go env -w GOPROXY=URL,direct "
-               "(a company mirror; in mainland China e.g. https://goproxy.cn)"),
+               "(a company mirror)"),
+             # only when the text names proxy.golang.org (explain/match.py, _china_values)
+             C("go", "env", "-w", "GOPROXY={china_goproxy}",
+               why="or, from mainland China, where proxy.golang.org usually does not answer: "
+                   "the goproxy.cn module proxy"),
+             C("go", "env", "-w", "GOPROXY={china_goproxy_aliyun}",
+               why="or, from mainland China: Alibaba Cloud's module proxy"),
              N("or vendor the modules on a connected machine (go mod vendor) and build with "
                "-mod=vendor"),
              N("behind an HTTP proxy: export HTTPS_PROXY=http://HOST:PORT for go")),

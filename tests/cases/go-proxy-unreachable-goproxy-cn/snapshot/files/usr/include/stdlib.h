@@ -1,0 +1,1 @@
+(glibc-devel not recorded)
