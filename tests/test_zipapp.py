@@ -102,8 +102,10 @@ def tree(tmp_path_factory):
     root = tmp_path_factory.mktemp("tree")
     os.makedirs(str(root / "scripts"))
     shutil.copy2(os.path.join(ROOT, "scripts", "build-pyz"), str(root / "scripts"))
+    shutil.copy2(os.path.join(ROOT, "scripts", "build-mo"), str(root / "scripts"))
     shutil.copytree(os.path.join(ROOT, "src", "gotriage"), str(root / "src" / "gotriage"),
-                    ignore=shutil.ignore_patterns("__pycache__"))
+                    ignore=shutil.ignore_patterns("__pycache__", "locale"))
+    shutil.copytree(os.path.join(ROOT, "po"), str(root / "po"))
     shutil.copytree(os.path.join(ROOT, "docs"), str(root / "docs"))
     shutil.copy2(os.path.join(ROOT, "README.md"), str(root))
     return root
@@ -172,7 +174,10 @@ def test_contents(pyz, tree):
                 or set(n.split("/")) & {"tests", "test", "conftest.py"}
                 or n.split("/")[-1].startswith("test_")]
     docs = [n for n in names if n.startswith("gotriage/_docs/")]
-    names = [n for n in names if n not in docs]
+    # the catalogues, compiled from po/ by the build (scripts/build-mo)
+    catalogues = [n for n in names if n.startswith("gotriage/locale/")]
+    assert catalogues == ["gotriage/locale/zh_CN/LC_MESSAGES/gotriage.mo"]
+    names = [n for n in names if n not in docs and n not in catalogues]
     assert all(n.endswith(".py") for n in names), names
     # the documentation `gotriage docs` reads inside the zipapp: docs/, README.md, an index
     with zipfile.ZipFile(pyz) as z:

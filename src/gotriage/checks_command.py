@@ -2,8 +2,24 @@
 or what the named ids mean, their evidence and their fix (as docs/findings.md has them)."""
 
 
+from gotriage.i18n import _
+
+
 class UsageError(Exception):
     """A one-line error for the user (exit 2)."""
+
+
+def validate_ids(ids):
+    """UsageError naming the ids that are no check's or finding's (`--ignore ID`)."""
+    if not ids:
+        return  # (known_ids imports every layer's checks: not for nothing)
+    from gotriage.checks import known_ids
+
+    known = known_ids()
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise UsageError("unknown check or finding id: %s (see `gotriage checks`)"
+                         % ", ".join(unknown))
 
 
 def run(args, write):
@@ -15,13 +31,13 @@ def run(args, write):
     if args.json:
         import json
 
-        write(json.dumps([{"id": c.id, "layer": c.layer, "title": c.title,
+        write(json.dumps([{"id": c.id, "layer": c.layer, "title": _(c.title),
                             "findings": {k: {"meaning": d.meaning, "evidence": d.evidence,
                                              "fix": d.fix} for k, d in c.findings.items()}}
                            for c in checks], indent=2) + "\n")
         return 0
     for c in checks:
-        write("%-12s %-10s %s\n" % (c.id, c.layer, c.title))
+        write("%-12s %-10s %s\n" % (c.id, c.layer, _(c.title)))
         for finding_id, doc in sorted(c.findings.items()):
             write("    %-30s %s\n" % (finding_id, doc.meaning))
     return 0
@@ -41,7 +57,7 @@ def _explain_ids(args, known, write):
         for finding_id in ids:
             doc = chk.findings.get(finding_id)
             entries.append({"id": finding_id, "check": chk.id, "layer": chk.layer,
-                            "title": chk.title,
+                            "title": _(chk.title),
                             "meaning": doc.meaning if doc else "the check's own result: %s" % (
                                 chk.title),
                             "evidence": doc.evidence if doc else "",

@@ -153,6 +153,9 @@ def build_parser():
                "Documentation: `gotriage docs` (it travels with gotriage, zipapp included); "
                "what a finding means: `gotriage checks ID`.")
     parser.add_argument("--version", action="version", version="gotriage " + __version__)
+    parser.add_argument("--lang", choices=("en", "zh_CN"), metavar="LANG",
+                        help="en or zh_CN (default: from LC_ALL, LC_MESSAGES, LANG; "
+                             "docs/i18n.md); anywhere on the line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.commands = sub.choices  # name -> its parser (main() reports errors with its usage)
 
@@ -432,17 +435,6 @@ def _validate_subjects(host, args):
                 ", ".join(unknown), where))
 
 
-def _validate_ids(ids):
-    if not ids:
-        return  # (known_ids imports every layer's checks: not for nothing)
-    from gotriage.checks import known_ids
-
-    known = known_ids()
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise ToolError("unknown check or finding id: %s (see `gotriage checks`)" % ", ".join(unknown))
-
-
 def _host_opener(args):
     """open_host with the command's --archive-limits (a one-line usage error when they
     do not parse), for the commands and the command modules."""
@@ -469,8 +461,12 @@ def cmd_check(args):
     from gotriage import runner
     from gotriage.baseline import command as baseline
     from gotriage.checks import LAYERS
+    from gotriage.checks_command import UsageError, validate_ids
 
-    _validate_ids(args.ignore)
+    try:
+        validate_ids(args.ignore)
+    except UsageError as exc:
+        raise ToolError(str(exc)) from None
     layers, options = list(args.layer or LAYERS), _options(args)
     try:  # a baseline present adds its drift (docs/baseline.md, "check and the baseline")
         note = baseline.add_to_check(args, layers, options)
@@ -688,6 +684,13 @@ def main(argv=None):
         # The commonest probe of all ("is it installed?") skips argparse's import.
         _write("gotriage %s\n" % __version__)
         return 0
+    from gotriage import i18n
+
+    try:  # before argparse builds its help, in the language chosen
+        _lang, args_list = i18n.take_option(args_list, os.environ)
+    except ValueError as exc:
+        _warn("gotriage: error: %s\n" % exc)
+        return EXIT_USAGE
     if args_list[:1] == ["binary"]:
         # `gotriage binary` is meant to be as quick as `readelf`: it skips argparse
         # (argparse and the re it imports cost more than reading a 75 MB binary), unless

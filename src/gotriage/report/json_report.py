@@ -10,9 +10,9 @@ whole `gotriage binary` run costs otherwise); tests/test_binary.py compares the 
 
 import time
 
-from gotriage import __version__
+from gotriage import __version__, i18n
 
-SCHEMA_VERSION = "1.6"
+SCHEMA_VERSION = "1.7"
 
 
 def to_dict(report):
@@ -20,6 +20,7 @@ def to_dict(report):
     counts = report.counts()
     return {
         "schema_version": SCHEMA_VERSION,
+        "language": i18n.current(),
         "tool": {"name": "gotriage", "version": __version__},
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "host": {

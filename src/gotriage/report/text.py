@@ -11,11 +11,12 @@ and colour is used only on a terminal and never with NO_COLOR.
 
 import textwrap
 
+from gotriage import i18n
 from gotriage.checks import LAYER_BY_NAME
 from gotriage.findings import shell_join
+from gotriage.i18n import _, ngettext
 from gotriage.quoting import one_line
 from gotriage.report import doctor
-from gotriage.report.words import count
 
 SYMBOLS = {"ok": "\u2713", "info": "\u00b7", "warn": "!", "error": "\u2717"}
 ASCII_SYMBOLS = {"ok": "ok", "info": "i", "warn": "!", "error": "x"}
@@ -43,7 +44,7 @@ def layer_title(name):
     """A layer's heading (its record in checks.LAYER_TABLE); "Other" for findings that
     name no layer."""
     layer = LAYER_BY_NAME.get(name)
-    return layer.title if layer is not None else name.capitalize()
+    return _(layer.title) if layer is not None else name.capitalize()
 
 
 def _indent(text, prefix):
@@ -65,9 +66,13 @@ def _wrap(text, first, rest, width=WIDTH, symbol=None):
         return lines
     out = []
     for n, paragraph in enumerate(text.splitlines() or [""]):
-        out.extend(textwrap.wrap(paragraph, width=width, initial_indent=first if n == 0 else rest,
+        head = first if n == 0 else rest
+        if i18n.width(paragraph) != len(paragraph):  # wide characters: count columns
+            out.extend(i18n.wrap(paragraph, width, head, rest) or [head.rstrip()])
+            continue
+        out.extend(textwrap.wrap(paragraph, width=width, initial_indent=head,
                                  subsequent_indent=rest, break_long_words=False,
-                                 break_on_hyphens=False) or [(first if n == 0 else rest).rstrip()])
+                                 break_on_hyphens=False) or [head.rstrip()])
     return out
 
 
@@ -75,7 +80,7 @@ def _action_lines(action, label, indent, identity, pad=None):
     """One step: the command or edit as it is pasted (never wrapped), its description
     on its own line under it.  `label` ("2. ", "A: ") follows `indent` on the first line;
     the other lines start at `pad` (default: under the text after the label)."""
-    caution = "" if action.safe else "(caution) "
+    caution = "" if action.safe else _("(caution) ")
     pad = indent + " " * len(label) if pad is None else pad
     if action.kind == "note":
         return _wrap(caution + doctor.without_or(action.description), indent + label, pad)
@@ -86,8 +91,8 @@ def _action_lines(action, label, indent, identity, pad=None):
         if action.kind == "command":
             text = "sudo " + text
         else:
-            caution += "as root: "
-    head, _, more = text.partition("\n")
+            caution += _("as root: ")
+    head, _sep, more = text.partition("\n")
     lines = [indent + label + caution + head] + [pad + line for line in more.splitlines()]
     if action.description:
         lines.extend(_wrap(doctor.without_or(action.description), pad, pad))
@@ -114,10 +119,12 @@ def render(report, style, verbose=False):
     lines = []
     host = report.host
     ident = host.identity()
-    source = "live" if host.kind == "live" else host.description
-    lines.append("gotriage: %s (%s, as %s)" % (host.hostname(), source, ident.user))
+    source = _("live") if host.kind == "live" else host.description
+    lines.append(_("gotriage: %(host)s (%(source)s, as %(user)s)") % {
+        "host": host.hostname(), "source": source, "user": ident.user})
     if report.contexts:
-        lines.extend(_wrap("contexts: " + "; ".join(c.label for c in report.contexts), "", "  "))
+        lines.extend(_wrap(_("contexts: ") + "; ".join(c.label for c in report.contexts), "",
+                           "  "))
     the_plan = doctor.plan(report)
     lines.append("")
     lines.extend(verdict_lines(the_plan, style))
@@ -130,14 +137,17 @@ def render(report, style, verbose=False):
         lines.append("")
         lines.append(style.bold(layer_title(layer)))
         if not items:
-            lines.append("  (nothing examined%s)" % (": see Not examined" if report.notes else ""))
+            lines.append("  " + (_("(nothing examined: see Not examined)") if report.notes
+                                 else _("(nothing examined)")))
         if not verbose:
             single, per_unit = doctor.collapse_ok(items)
             shown = set(id(f) for f in single)
             items = [f for f in items if f.severity != "ok" or id(f) in shown]
             for unit, ids in per_unit:
-                lines.extend(_wrap("%s  %s pass: %s" % (unit, count(len(ids), "check"), ", ".join(ids)),
-                                   "  {} ", "      ", symbol=(style, "ok")))
+                lines.extend(_wrap(ngettext("%(unit)s  %(n)d check passes: %(ids)s",
+                                            "%(unit)s  %(n)d checks pass: %(ids)s", len(ids)) % {
+                    "unit": unit, "n": len(ids), "ids": ", ".join(ids)},
+                    "  {} ", "      ", symbol=(style, "ok")))
         # the problems in the verdict's order, then the rest as the checks gave them
         items = sorted((f for f in items if id(f) not in the_plan.folded),  # folded: under its cause
                        key=lambda f: _place(f, the_plan))
@@ -145,7 +155,7 @@ def render(report, style, verbose=False):
             lines.extend(_finding_lines(f, the_plan, style, verbose, ident, printed_fixes))
     if report.notes:
         lines.append("")
-        lines.append(style.bold("Not examined"))
+        lines.append(style.bold(_("Not examined")))
         for note in report.notes:
             lines.extend(_wrap(note, "  - ", "    "))
     lines.append("")
@@ -165,14 +175,19 @@ def verdict_lines(the_plan, style):
     (report/doctor.py: causal order)."""
     problems = the_plan.problems
     if not problems:
-        return [style.bold("Verdict: no problem found")]
-    out = [style.bold("Verdict: %s%s" % (count(len(problems), "problem"),
-                                         ", most likely cause first" if len(problems) > 1 else ""))]
+        return [style.bold(_("Verdict: no problem found"))]
+    if len(problems) == 1:
+        out = [style.bold(_("Verdict: 1 problem"))]
+    else:  # ("most likely cause first" says nothing of one problem)
+        out = [style.bold(ngettext("Verdict: %(n)d problem, most likely cause first",
+                                   "Verdict: %(n)d problems, most likely cause first",
+                                   len(problems)) % {"n": len(problems)})]
     for p in problems:
         f = p.finding
         seen = ""
         if p.consequences:
-            seen = " (seen: %s)" % ", ".join(sorted(set(c.id for c in p.consequences)))
+            seen = _(" (seen: %(ids)s)") % {
+                "ids": ", ".join(sorted(set(c.id for c in p.consequences)))}
         label = "%3d. " % p.number
         out.extend(_wrap("{} %s  %s%s" % (f.id, one_line(f.title), seen), label,
                          " " * (len(label) + 2), symbol=(style, p.severity)))
@@ -189,22 +204,24 @@ def _finding_lines(f, the_plan, style, verbose, ident, printed_fixes):
         return lines
     body = []
     if verbose and f.why:
-        body.extend(_wrap("why: " + f.why, "      ", "        "))
+        body.extend(_wrap(_("why: ") + f.why, "      ", "        "))
     if verbose:
         for e in f.evidence:
-            body.append(_indent("evidence: " + _indent(e.describe(), "  ").lstrip(), "      "))
+            body.append(_indent(_("evidence: ") + _indent(e.describe(), "  ").lstrip(),
+                                "      "))
     predicted = f.predicted_error or next(
         (c.predicted_error for c in (problem.consequences if problem is not None else ())
          if c.predicted_error), None)
     if predicted and f.severity != "ok":
-        body.extend(_wrap("you will see: " + "\n".join(predicted.splitlines()[:4]),
+        body.extend(_wrap(_("you will see: ") + "\n".join(predicted.splitlines()[:4]),
                           "      ", "        "))
     for c in (problem.consequences if problem is not None else ()):
-        body.extend(_wrap("seen: {} %s  %s" % (c.id, one_line(doctor.cause_title(c))),
+        body.extend(_wrap(_("seen: ") + "{} %s  %s" % (c.id, one_line(doctor.cause_title(c))),
                           "      ", "        ", symbol=(style, c.severity)))
         if verbose:
             for e in c.evidence:
-                body.append(_indent("evidence: " + _indent(e.describe(), "  ").lstrip(), "        "))
+                body.append(_indent(_("evidence: ") + _indent(e.describe(), "  ").lstrip(),
+                                    "        "))
     fix = list(f.fix)
     for c in (problem.consequences if problem is not None else ()):
         # what a consequence adds to its cause's fix (systemctl reset-failed after the
@@ -214,14 +231,15 @@ def _finding_lines(f, the_plan, style, verbose, ident, printed_fixes):
     if fix:
         key = doctor.fix_key(fix)
         if key in printed_fixes and f.severity != "ok":
-            body.append("      fix: the same as %s above" % printed_fixes[key])
+            body.append("      " + _("fix: the same as %(id)s above") % {"id": printed_fixes[key]})
         else:
             printed_fixes.setdefault(key, f.id)
-            body.append("      fix:")
+            body.append("      " + _("fix:"))
             body.extend(fix_lines(fix, "        ", ident))
     if verbose and f.severity != "ok" and f.id != "GOTRIAGE-CHECK-FAILED":
         # each id leads to its documentation, installed or not (cli: checks ID)
-        body.append("      about: `gotriage checks %s` (meaning, evidence, fix)" % f.id)
+        body.append("      " + _("about: `gotriage checks %(id)s` (meaning, evidence, fix)")
+                    % {"id": f.id})
     return lines + body
 
 
@@ -234,16 +252,21 @@ def summary_line(report, style, the_plan=None):
     for f in report.findings:
         if id(f) in folded:
             counts[f.severity] -= 1
-    summary = "%s, %s, %d info, %d ok" % (
-        count(counts["error"], "error"), count(counts["warn"], "warning"), counts["info"],
-        counts["ok"])
+    summary = ", ".join([
+        ngettext("%(n)d error", "%(n)d errors", counts["error"]) % {"n": counts["error"]},
+        ngettext("%(n)d warning", "%(n)d warnings", counts["warn"]) % {"n": counts["warn"]},
+        _("%(n)d info") % {"n": counts["info"]}, _("%(n)d ok") % {"n": counts["ok"]}])
     if folded:
         # the failures shown under their cause ("seen:"), not counted above
-        summary += ", %s" % count(len(folded), "consequence")
+        summary += ", " + ngettext("%(n)d consequence", "%(n)d consequences", len(folded)) % {
+            "n": len(folded)}
     if the_plan is not None and the_plan.problems:
-        summary += "; first: %s" % the_plan.problems[0].finding.id
+        summary += _("; first: %(id)s") % {"id": the_plan.problems[0].finding.id}
     if getattr(report, "ignored", 0):
-        summary += " (%d left out by --ignore)" % report.ignored
+        summary += _(" (%(n)d left out by --ignore)") % {"n": report.ignored}
     if report.tool_errors:
-        summary += "; %s failed inside gotriage" % count(report.tool_errors, "check")
-    return style.paint("Summary: " + summary, report.worst if report.worst != "ok" else "ok")
+        summary += ngettext("; %(n)d check failed inside gotriage",
+                            "; %(n)d checks failed inside gotriage", report.tool_errors) % {
+            "n": report.tool_errors}
+    return style.paint(_("Summary: ") + summary,
+                       report.worst if report.worst != "ok" else "ok")
