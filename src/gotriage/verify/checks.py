@@ -111,13 +111,16 @@ def build_findings(attempt):
                      subject, evidence=evidence, why=why, check="VERIFY-BUILD")]
 
 
-def probe_findings(name, url, decisions):
+def probe_findings(name, url, decisions, errors=()):
+    """Findings for one probe of the spec: gate.Decisions and the Summary's ErrorGroups
+    (each error worded as a Go client prints it)."""
     failed = [d for d in decisions if not d.passed]
+    seen = [Evidence.fact("%d x %s" % (g.count, g.message)) for g in errors]
     if not failed:
         return [_finding("VERIFY-PROBE", "ok", "probe %s (%s): %s" % (
             name, url, "; ".join(d.text for d in decisions)), "probe " + name)]
     return [_finding("VERIFY-PROBE-FAILED", "error", "probe %s: %s" % (name, d.text),
-                     "probe %s %s" % (name, d.rule), evidence=[Evidence.fact(d.text)],
+                     "probe %s %s" % (name, d.rule), evidence=[Evidence.fact(d.text)] + seen,
                      check="VERIFY-PROBE") for d in failed]
 
 

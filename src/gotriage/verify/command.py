@@ -161,4 +161,4 @@ def _probe(name, target, limits, thresholds):
     result = prober.run_probes([target], limits, context)
     summary = stats.summarize(result.attempts, limits.count)
     decisions = gate.judge([(target.url, summary)], thresholds)
-    return checks.probe_findings(name, target.url, decisions)
+    return checks.probe_findings(name, target.url, decisions, summary.errors)

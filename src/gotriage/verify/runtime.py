@@ -45,7 +45,7 @@ def build_env(context_env, workdir, cgo):
     network or toolchain switch (pure).
 
     >>> sorted(build_env({"PATH": "/usr/bin", "GOFLAGS": "-x"}, "/tmp/v", "1").items())[:3]
-    [('CGO_ENABLED', '1'), ('GOCACHE', '/tmp/v/cache'), ('GOFLAGS', '-x')]
+    [('CGO_ENABLED', '1'), ('GO111MODULE', 'auto'), ('GOCACHE', '/tmp/v/cache')]
     """
     env = dict(context_env)
     env.update({"GOCACHE": posixpath.join(workdir, "cache"), "GOTOOLCHAIN": "local",

