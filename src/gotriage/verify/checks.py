@@ -13,6 +13,9 @@ def _finding(fid, severity, title, subject, evidence=(), why=None, fix=(), check
 def tree_findings(install):
     """Findings for one gathered install (gather.InstallRecord)."""
     out = []
+    if install.absent:
+        return [_finding("VERIFY-GO-MISSING", "error", "no Go install at %s (it has no bin/go)"
+                         % install.given_root, install.root, check="VERIFY-INTEGRITY")]
     if install.rpm is not None:
         lines, result = install.rpm
         if lines:
@@ -50,7 +53,7 @@ def tree_findings(install):
             out.append(_finding("VERIFY-TREE-FOREIGN", "error", "%s is not part of a Go "
                                 "release" % tool.path, tool.path,
                                 evidence=[Evidence.fact(tool.problem)], check="VERIFY-INTEGRITY"))
-    if not out:
+    if not out and install.tools:
         out.append(_finding(
             "VERIFY-INTEGRITY", "ok", "%s: %s, its %d programs as they were built" % (
                 install.root, install.version_file or "no VERSION file", len(install.tools)),
@@ -65,7 +68,7 @@ def required_findings(required, installs):
         met = [i for i in installs
                if (not req.root or i.root == req.root or i.given_root == req.root)
                and (not req.version or (i.version_file or i.embedded) == req.version)]
-        if not met:
+        if not met and not any(i.absent and i.given_root == req.root for i in installs):
             found = ", ".join("%s (%s)" % (i.root, i.version_file or i.embedded or "?")
                               for i in installs) or "none"
             out.append(_finding(

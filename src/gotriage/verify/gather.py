@@ -14,7 +14,8 @@ ARCHIVE_CHUNK = 1 << 20
 RPM_TIMEOUT = 30.0
 
 InstallRecord = collections.namedtuple(
-    "InstallRecord", "root given_root version_file embedded tools package rpm problems")
+    "InstallRecord", "root given_root version_file embedded tools package rpm problems absent")
+InstallRecord.__new__.__defaults__ = (False,)
 InstallRecord.__doc__ = """One Go install as verify read it: `tools` [integrity.ToolCheck]
 (empty for an rpm install), `package` the rpm owning bin/go (or None), `rpm` (lines of
 rpm -Vf, CommandResult) for an rpm install, `problems` [(what, message)] it could not read."""
@@ -46,6 +47,12 @@ def read_install(host, root, given_root=None):
         if not err.missing:
             problems.append((root + "/VERSION", err.message))
     go = posixpath.join(root, "bin", "go")
+    try:
+        host.lstat(go)
+    except HostError as err:
+        if err.missing:  # not a Go install at all: nothing else to read
+            return InstallRecord(root, given_root or root, version_file, None, [], None, None,
+                                 problems, True)
     go_data = _program(host, go, problems)
     go_check = integrity.check_program(go, go_data) if go_data is not None else None
     if go_check is None or not go_check.ok:
