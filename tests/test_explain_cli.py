@@ -117,7 +117,9 @@ def test_json_is_the_report_schema_with_the_explain_object(tmp_path, capsys):
     assert code == 1 and not err
     doc = json.loads(out)
     schema_validator().validate(doc)
-    assert doc["schema_version"] == "1.6"
+    from gotriage.report.json_report import SCHEMA_VERSION
+
+    assert doc["schema_version"] == SCHEMA_VERSION and doc["language"] == "en"
     assert doc["summary"]["exit_code"] == 1
     assert [r["id"] for r in doc["results"]] == ["SEL-AVC-EXEC-LABEL"]
     explain = doc["explain"]
