@@ -404,3 +404,27 @@ def _apply_edits(etc, actions):
             text = action["line"] + "\n" + text
         with open(path, "w") as f:
             f.write(text)
+
+
+def test_every_edit_replaces_a_line_the_file_has():
+    """On every security case, each printed edit's old line is a line of the file it names,
+    as written (so that `replace the line X` can be followed)."""
+    cases = os.path.join(ROOT, "tests", "cases")
+    edits = 0
+    for name in sorted(os.listdir(cases)):
+        snapshot = os.path.join(cases, name, "snapshot")
+        if not name.startswith("sec-") or not os.path.isdir(snapshot):
+            continue
+        run = subprocess.run([sys.executable, "-m", "gotriage", "check", "--root", snapshot,
+                              "--layer", "security", "--json"], stdout=subprocess.PIPE,
+                             env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src")),
+                             timeout=120)
+        for result in json.loads(run.stdout.decode())["results"]:
+            for action in result.get("fix", []):
+                if action["kind"] != "edit" or not action.get("old"):
+                    continue
+                with open(os.path.join(snapshot, "files", action["path"].lstrip("/"))) as f:
+                    lines = [line.strip() for line in f.read().splitlines()]
+                assert action["old"] in lines, (name, result["id"], action)
+                edits += 1
+    assert edits >= 7

@@ -281,15 +281,14 @@ def gpgcheck(facts):
     found = []
     path, section = main
     if section is None or not section.flag("gpgcheck"):
-        value = section.get("gpgcheck") if section is not None else None
         line = section.lines.get("gpgcheck") if section is not None else None
         found.append(_f("SEC-GPGCHECK-MAIN-OFF", facts, "warn",
                         "%s does not turn gpgcheck on in [main]" % path, rules_main,
                         subject=path + ":gpgcheck",
-                        evidence=[Evidence.file(path, "gpgcheck=%s" % value, line) if line
+                        evidence=[Evidence.file(path, facts.line_text(path, line), line) if line
                                   else Evidence.fact("%s: no gpgcheck= in [main]" % path)],
                         fix=[Action.edit(path, "gpgcheck=1",
-                                         old="gpgcheck=%s" % value if line else None,
+                                         old=facts.line_text(path, line) if line else None,
                                          description="in [main]", syntax="ini")]))
     sections = facts.repo_sections
     if sections is None:
@@ -299,10 +298,11 @@ def gpgcheck(facts):
         found.append(_f("SEC-GPGCHECK-REPO-OFF", facts, "warn",
                         "repository %s: gpgcheck=%s" % (s.name, s.get("gpgcheck")), rules_repo,
                         subject="%s:%s" % (s.path, s.name),
-                        evidence=[Evidence.file(s.path, "[%s] gpgcheck=%s" % (
-                            s.name, s.get("gpgcheck")), s.lines.get("gpgcheck"))],
-                        fix=[Action.edit(s.path, "gpgcheck=1", old="gpgcheck=%s" % s.get(
-                            "gpgcheck"), description="in [%s]" % s.name, syntax="ini")]))
+                        evidence=[Evidence.file(s.path, "[%s] %s" % (s.name, facts.line_text(
+                            s.path, s.lines.get("gpgcheck"))), s.lines.get("gpgcheck"))],
+                        fix=[Action.edit(s.path, "gpgcheck=1", old=facts.line_text(
+                            s.path, s.lines.get("gpgcheck")), description="in [%s]" % s.name,
+                            syntax="ini")]))
     return found or [_f("SEC-GPGCHECK", facts, "ok", "gpgcheck is on in [main] and no "
                                                      "repository turns it off",
                         rules_main + rules_repo)]
@@ -359,12 +359,11 @@ def auto_updates(facts):
         found.append(_f("SEC-UPDATES-NOT-APPLIED", facts, "warn",
                         "%s downloads updates but does not apply them" % tool,
                         ("dnf-automatic_apply_updates",), subject="updates:apply",
-                        evidence=[Evidence.file(path, "apply_updates = %s" % section.get(
-                            "apply_updates"), line) if line else Evidence.fact(
+                        evidence=[Evidence.file(path, facts.line_text(path, line), line)
+                                  if line else Evidence.fact(
                             "%s: no apply_updates in [commands] (default no)" % path)],
-                        fix=[Action.edit(path, "apply_updates = yes", old=(
-                            "apply_updates = %s" % section.get("apply_updates")) if line
-                            else None, description="in [commands]", syntax="ini")]))
+                        fix=[Action.edit(path, "apply_updates = yes", old=facts.line_text(
+                            path, line), description="in [commands]", syntax="ini")]))
     kind = (section.get(type_key) or "default") if section is not None else "default"
     if kind != "security":
         line = section.lines.get(type_key) if section is not None else None
@@ -372,11 +371,11 @@ def auto_updates(facts):
                         "%s installs every update, not only security ones (%s = %s)" % (
                             tool, type_key, kind), ("dnf-automatic_security_updates_only",),
                         subject="updates:type",
-                        evidence=[Evidence.file(path, "%s = %s" % (type_key, kind), line)
+                        evidence=[Evidence.file(path, facts.line_text(path, line), line)
                                   if line else Evidence.fact("%s: no %s in [commands]" % (
                                       path, type_key))],
-                        fix=[Action.edit(path, "%s = security" % type_key, old=(
-                            "%s = %s" % (type_key, kind)) if line else None,
+                        fix=[Action.edit(path, "%s = security" % type_key, old=facts.line_text(
+                            path, line),
                             description="in [commands]", syntax="ini")]))
     return found or [_f("SEC-UPDATES", facts, "ok", "%s applies security updates (%s)" % (
         tool, state["enabled"]), ("timer_dnf-automatic_enabled", "dnf-automatic_apply_updates",

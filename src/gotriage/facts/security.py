@@ -39,6 +39,7 @@ class SecurityFacts(Facts):
         self.notes = []
         self._cache = {}
         self._why = {}
+        self._texts = {}  # path -> the text read, for line_text
         self.io = reader_of(host, self.options).layer(INPUTS)
 
     @classmethod
@@ -50,6 +51,12 @@ class SecurityFacts(Facts):
             self._cache[key] = compute()
         return self._cache[key]
 
+    def line_text(self, path, number):
+        """Line `number` (1-based) of a file the layer read, as written, or None: what an
+        edit replaces."""
+        lines = self._texts.get(path, "").splitlines()
+        return lines[number - 1].strip() if number and 0 < number <= len(lines) else None
+
     def unknown(self, key):
         """Why the fact `key` is None (for NotExamined)."""
         return self._why.get(key, "not read")
@@ -59,7 +66,9 @@ class SecurityFacts(Facts):
         """The file's text, Missing when it does not exist, None when it is unknown (the
         reason kept under `why_key`)."""
         try:
-            return self.io.read(key, **params).decode("utf-8", "replace")
+            text = self.io.read(key, **params).decode("utf-8", "replace")
+            self._texts[INPUTS[key].path(params)] = text
+            return text
         except HostError as err:
             if err.unrecorded:
                 self._why[why_key] = "%s: not recorded in the snapshot" % err.path
