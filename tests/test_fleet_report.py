@@ -469,6 +469,36 @@ def test_page_makes_no_request_but_its_own_file(fleet):
     assert blocked["result"]["value"] == "refused"  # the page's CSP refuses it
 
 
+def test_a_fleet_run_directory_is_read_host_by_host(fleet, tmp_path):
+    """`fleet run -o DIR` (fleet/run.py) writes DIR/HOST/report.json, snapshot.tar.gz or
+    error.json, and DIR/run.json: each HOST is one host, run.json none."""
+    run = tmp_path / "run"
+    names = sorted(snaps_by_name())
+    for host, name in (("web1", names[0]), ("web2", names[-1])):
+        (run / host).mkdir(parents=True)
+        shutil.copy(os.path.join(fleet["top"], "in", name + "-r0.json"),
+                    str(run / host / "report.json"))
+    (run / "old-el7").mkdir()
+    with tarfile.open(str(run / "old-el7" / "snapshot.tar.gz"), "w:gz") as tar:
+        tar.add(snaps_by_name()[names[1]], arcname="snapshot")
+    (run / "down1").mkdir()
+    (run / "down1" / "error.json").write_text(json.dumps(
+        {"host": "down1", "status": "down", "message": "ssh: connect to host 10.0.0.9 port 22: "
+                                                       "No route to host"}))
+    (run / "run.json").write_text(json.dumps({"hosts": {"web1": {"status": "ok"}}}))
+    out = tmp_path / "out"
+    proc = gotriage("fleet", "report", str(run), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((out / "fleet.json").read_text())
+    hosts = {h["name"]: h for h in summary["hosts"]}
+    assert sorted(hosts) == ["down1", "old-el7", "web1", "web2"]
+    assert hosts["down1"]["error"] == ("fleet run: down: ssh: connect to host 10.0.0.9 port "
+                                       "22: No route to host")
+    assert hosts["web1"]["kind"] == "report" and hosts["old-el7"]["kind"] == "snapshot"
+    assert hosts["old-el7"]["counts"] == fleet["expected"][names[1] + "-snap"]["summary"]["counts"]
+    assert hosts["web2"]["counts"] == fleet["expected"][names[-1] + "-snap"]["summary"]["counts"]
+
+
 def test_fleet_needs_an_action_and_inputs(tmp_path):
     proc = gotriage("fleet")
     assert proc.returncode == 2 and b"fleet needs an action" in proc.stderr

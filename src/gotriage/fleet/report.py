@@ -19,6 +19,11 @@ REPORT_SUFFIXES = (".json",)
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".tar")
 SNAPSHOT_MANIFEST = "gotriage-snapshot.json"
 OTHER_LAYER = "other"  # a finding that names no layer
+# `fleet run`'s result directory (fleet/run.py): DIR/HOST/ holds one of these, the first
+# preferred (the host's own live report says more than its snapshot); DIR/run.json
+RUN_MEMBERS = (("report.json", "report"), ("snapshot.tar.gz", "snapshot"),
+               ("error.json", "run-error"))
+RUN_SUMMARY = "run.json"
 
 
 class Input(object):
@@ -55,6 +60,16 @@ def _kind_of(path):
     return None
 
 
+def _run_host(path, name):
+    """The Input of a host directory as `fleet run` writes it (HOST/report.json, else
+    HOST/snapshot.tar.gz, else HOST/error.json), or None when `path` is not one."""
+    for member, kind in RUN_MEMBERS:
+        full = os.path.join(path, member)
+        if os.path.isfile(full) and not os.path.exists(os.path.join(path, SNAPSHOT_MANIFEST)):
+            return Input(kind, full, one_line(name))
+    return None
+
+
 def find_inputs(paths):
     """The inputs the command line names: a report or snapshot as itself; a directory
     that is not a snapshot as the reports and snapshots it holds (one level, sorted).
@@ -68,13 +83,17 @@ def find_inputs(paths):
             except OSError:  # (unreadable: its host is listed with the error)
                 found.append(Input("snapshot", path, _label(path)))
                 continue
-            for name in names:
+            run_hosts = [_run_host(os.path.join(path, name), name) for name in names]
+            for name, run_host in zip(names, run_hosts):
                 full = os.path.join(path, name)
-                if os.path.isdir(full) and not os.path.exists(os.path.join(full, SNAPSHOT_MANIFEST)):
+                if run_host is not None:
+                    found.append(run_host)
+                elif name == RUN_SUMMARY and any(run_hosts):
+                    continue  # (fleet run's own summary, not a host)
+                elif os.path.isdir(full) and not os.path.exists(os.path.join(full, SNAPSHOT_MANIFEST)):
                     continue  # (a directory that is no snapshot: not a host)
-                kind = _kind_of(full)
-                if kind is not None:
-                    found.append(Input(kind, full, _label(full)))
+                elif _kind_of(full) is not None:
+                    found.append(Input(_kind_of(full), full, _label(full)))
             continue
         found.append(Input(_kind_of(path) or "report", path, _label(path)))
     seen = {}
@@ -143,6 +162,14 @@ def load_report(path):
         raise ValueError("not JSON: %s" % str(exc).splitlines()[0]) from None
 
 
+def run_error(doc):
+    """Why `fleet run` got no report from a host, from its error.json: "down: ..."."""
+    if not isinstance(doc, dict):
+        return "fleet run: no report (error.json is not an object)"
+    return "fleet run: %s: %s" % (doc.get("status") or "failed",
+                                  doc.get("message") or "no report came back")
+
+
 def analyse_snapshot(path, archive_limits=None):
     """What `check --root PATH --json` reports, as a dict (every offered layer)."""
     from gotriage import runner
@@ -164,6 +191,8 @@ def load_host(task):
     error).  `task`: (Input, archive limits); a top-level function for the process pool."""
     item, limits = task
     try:
+        if item.kind == "run-error":
+            raise ValueError(run_error(load_report(item.path)))
         if item.kind == "report":
             doc = load_report(item.path)
         else:
