@@ -114,6 +114,11 @@ REQUIREMENTS = [
                                     "report --scap-results reads"),
     tool("sshd", "openssh-server", "test_security: sshd_disable_root_login's OVAL asks that "
                                    "openssh-server is installed", path="/usr/sbin/sshd"),
+    tool("ssh", "openssh-client", "test_fleet_ansible: Ansible's ssh connection to sshd in a "
+                                  "network namespace"),
+    tool("ssh-keygen", "openssh-client", "test_fleet_ansible: the throwaway host and user keys"),
+    tool("timeout", "coreutils", "test_fleet_ansible: the role bounds each host's run with it"),
+    tool("base64", "coreutils", "test_fleet_ansible: the role brings snapshots back as base64"),
     # -- system, service and binary -------------------------------------------------------------
     tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace), "
                              "test_zipapp (the .pyz writes nothing)"),

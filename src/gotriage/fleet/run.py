@@ -33,9 +33,10 @@ COLLECTION_PLACES = (
     "/usr/share/gotriage/ansible",
 )
 DEFAULT_FORKS = 10
-# exit statuses of timeout(1) when it cut the run (124; 137 after -k's KILL)
+# exit statuses of timeout(1) when it cut the run (124; 137 after -k's KILL), and what
+# Ansible says when a task's own `timeout:` ended it
 TIMEOUT_STATUSES = (124, 137)
-TIMEOUT_WORDS = ("timed out", "expected time frame", "timeout")
+TASK_TIMEOUT_WORDS = "in the expected time frame"
 
 
 class UsageError(Exception):
@@ -200,11 +201,16 @@ def host_results(events, dest):
         if not host or kind not in ("runner_on_ok", "runner_on_failed", "runner_on_unreachable"):
             continue
         entry = hosts.setdefault(host, {"status": "ok"})
+        res = data.get("res") or {}
+        facts = res.get("ansible_facts") or {} if kind == "runner_on_ok" else {}
+        # which way the host ran: its Python, collect.sh (sh) or the RPM
+        for fact, key in (("gotriage_python", "python"), ("gotriage_path", "path")):
+            if isinstance(facts.get(fact), str) and facts[fact].strip():
+                entry[key] = facts[fact].strip()
         if kind == "runner_on_ok" or data.get("ignore_errors"):
             continue
         if entry["status"] != "ok":
             continue  # the first failure is the one that stopped the host
-        res = data.get("res") or {}
         entry.update(_failure(kind, data.get("task") or "", res))
     for host, entry in sorted(hosts.items()):
         report = os.path.join(dest, host, "report.json")
@@ -228,7 +234,7 @@ def _failure(kind, task, res):
     stderr = (res.get("stderr") or "").strip()
     if kind == "runner_on_unreachable":
         status = "down"
-    elif rc in TIMEOUT_STATUSES or any(w in message.lower() for w in TIMEOUT_WORDS):
+    elif rc in TIMEOUT_STATUSES or TASK_TIMEOUT_WORDS in message:
         status = "hung"
     else:
         status = "failed"
