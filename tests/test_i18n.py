@@ -92,6 +92,28 @@ def test_every_translation_keeps_the_placeholders_of_its_message():
     assert all(len(strs) == 1 for _m, plural, strs, _f in entries if plural)
 
 
+def test_what_must_stay_verbatim_does():
+    """Every `...` piece of a message (a command, a path, a quoted error) is in its
+    translation unchanged; finding ids too."""
+    ids = re.compile(r"\b[A-Z]{2,5}(?:-[A-Z0-9]+)+\b")
+    for msgid, plural, strs, _flags in _entries(PO):
+        for text in strs:
+            assert set(re.findall(r"`[^`]+`", msgid)) == set(re.findall(r"`[^`]+`", text)), \
+                (msgid, text)
+            assert set(ids.findall(msgid)) <= set(ids.findall(text)), (msgid, text)
+
+
+def test_a_findings_documentation_in_chinese():
+    done = _gotriage(["--lang", "zh_CN", "checks", "SVC-LABEL-DENIED"], {})
+    text = done.stdout.decode("utf-8")
+    assert text.startswith("SVC-LABEL-DENIED  （检查 SVC-LABEL，层 service：")
+    assert "含义：" in text and "修复：" in text and "`restorecon -v PATH`" in text
+    sys.path.insert(0, SRC)
+    from gotriage.i18n import width
+
+    assert max(width(line) for line in text.splitlines()) <= 100
+
+
 @pytest.mark.parametrize("env, lang", [
     ({"LANG": "zh_CN.UTF-8"}, "zh_CN"), ({"LC_ALL": "zh_SG.UTF-8", "LANG": "C"}, "zh_CN"),
     ({"LANG": "zh_TW.UTF-8"}, "en"), ({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, "en"),

@@ -32,14 +32,14 @@ def run(args, write):
         import json
 
         write(json.dumps([{"id": c.id, "layer": c.layer, "title": _(c.title),
-                            "findings": {k: {"meaning": d.meaning, "evidence": d.evidence,
-                                             "fix": d.fix} for k, d in c.findings.items()}}
+                            "findings": {k: {"meaning": _(d.meaning), "evidence": _(d.evidence),
+                                             "fix": _(d.fix)} for k, d in c.findings.items()}}
                            for c in checks], indent=2) + "\n")
         return 0
     for c in checks:
         write("%-12s %-10s %s\n" % (c.id, c.layer, _(c.title)))
         for finding_id, doc in sorted(c.findings.items()):
-            write("    %-30s %s\n" % (finding_id, doc.meaning))
+            write("    %-30s %s\n" % (finding_id, _(doc.meaning)))
     return 0
 
 
@@ -58,10 +58,10 @@ def _explain_ids(args, known, write):
             doc = chk.findings.get(finding_id)
             entries.append({"id": finding_id, "check": chk.id, "layer": chk.layer,
                             "title": _(chk.title),
-                            "meaning": doc.meaning if doc else "the check's own result: %s" % (
-                                chk.title),
-                            "evidence": doc.evidence if doc else "",
-                            "fix": doc.fix if doc else ""})
+                            "meaning": _(doc.meaning) if doc else _(
+                                "the check's own result: %(title)s") % {"title": _(chk.title)},
+                            "evidence": _(doc.evidence) if doc and doc.evidence else "",
+                            "fix": _(doc.fix) if doc and doc.fix else ""})
     if args.json:
         import json
 
@@ -69,11 +69,19 @@ def _explain_ids(args, known, write):
         return 0
     import textwrap
 
+    from gotriage.i18n import ljust, width, wrap
+
+    labels = {"meaning": _("meaning:"), "evidence": _("evidence:"), "fix": _("fix:")}
     for number, e in enumerate(entries):
-        write(("\n" if number else "") + "%s  (check %s, layer %s: %s)\n" % (
-            e["id"], e["check"], e["layer"], e["title"]))
+        write(("\n" if number else "") + _("%(id)s  (check %(check)s, layer %(layer)s: "
+                                           "%(title)s)") % e + "\n")
         for label in ("meaning", "evidence", "fix"):
-            if e[label]:
-                write(textwrap.fill(e[label], 96, initial_indent="  %-10s" % (label + ":"),
-                                     subsequent_indent=" " * 12) + "\n")
+            if not e[label]:
+                continue
+            first = "  " + ljust(labels[label], 10)
+            if width(e[label]) == len(e[label]):
+                write(textwrap.fill(e[label], 96, initial_indent=first,
+                                    subsequent_indent=" " * 12) + "\n")
+            else:  # wide characters: wrapped by columns
+                write("\n".join(wrap(e[label], 96, first, " " * 12)) + "\n")
     return 0
