@@ -77,6 +77,21 @@ def run_builds(host, gos, contexts, build_timeout=120.0, run_timeout=10.0, tmpdi
     return attempts, workdir
 
 
+def _reader(host, build_timeout, run_timeout):
+    """verify's inputs, with go build's and the program's bounds as the user set them."""
+    from gotriage.inputs.reader import reader_of
+    from gotriage.inputs.spec import Input, Layer
+    from gotriage.inputs.verify import INPUTS
+
+    decls = []
+    for decl in INPUTS:
+        if decl.key in ("go-build", "hello-run"):
+            decl = Input(decl.kind, decl.key, decl.template, decl.reason,
+                         timeout=build_timeout if decl.key == "go-build" else run_timeout)
+        decls.append(decl)
+    return reader_of(host).layer(Layer("verify", decls))
+
+
 def _one(host, go, label, context_env, severity, name, source, cgo, workdir, build_timeout,
          run_timeout):
     src_dir = tempfile.mkdtemp(prefix=name + "-", dir=workdir)
@@ -84,13 +99,15 @@ def _one(host, go, label, context_env, severity, name, source, cgo, workdir, bui
         f.write(source)
     env = build_env(context_env, workdir, cgo)
     out = posixpath.join(src_dir, "hello")
-    argv = [go, "build", "-o", out, "hello.go"]
-    result = host.run(argv, env=env, cwd=src_dir, timeout=build_timeout)
+    io = _reader(host, build_timeout, run_timeout)
+    result = io.run("go-build", env=env, cwd=src_dir, remember=False, note=False, go=go, out=out)
+    argv = result.argv
     step = "build"
     if result.ok:
         step = "run"
-        argv = [out]
-        result = host.run(argv, env=env, cwd=src_dir, timeout=run_timeout)
+        result = io.run("hello-run", env=env, cwd=src_dir, remember=False, note=False,
+                        program=out)
+        argv = result.argv
         ok = result.ok and b"hello" in result.stdout
     else:
         ok = False
