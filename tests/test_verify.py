@@ -265,3 +265,27 @@ def test_spec_errors(text, message):
     with pytest.raises(spec.SpecError) as err:
         spec.parse_spec(text)
     assert message in str(err.value)
+
+
+def test_baseline_files_match(toolchains, tmp_path):
+    # a real baseline repository (`gotriage baseline init`, the real git) of one file
+    conf = tmp_path / "app.conf"
+    conf.write_text("listen = 8080\n")
+    spec_file = tmp_path / "baseline.ini"
+    spec_file.write_text("[baseline]\nformat = 1\ngo-installs = no\ngo-units = no\n\n"
+                         "[group app]\npaths = %s\n" % conf)
+    repo = str(tmp_path / "repo")
+    init = run_gotriage(["baseline", "init", "--repo", repo, "--spec", str(spec_file)])
+    assert init.returncode == 0, init.stderr
+    args = ["verify", "--goroot", toolchains["1.21"].root, "--baseline-repo", repo, "--json"]
+    run = run_gotriage(args)
+    assert run.returncode == 0, run.stdout
+    assert "baseline" in run.json["layers"] and not run.results("BASE-FILE-CHANGED")
+    conf.write_text("listen = 9090\n")
+    run = run_gotriage(args)
+    assert run.returncode == 1
+    [changed] = run.results("BASE-FILE-CHANGED")
+    assert str(conf) in changed["title"]
+    bad = run_gotriage(["verify", "--goroot", toolchains["1.21"].root, "--baseline-repo",
+                        str(tmp_path / "none")])
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

@@ -30,6 +30,10 @@ def add_parser(sub, kit):
                         "(repeatable)")
     p.add_argument("--goroot", action="append", default=[], metavar="DIR",
                    help="verify this Go install instead of those `check` finds (repeatable)")
+    p.add_argument("--baseline-repo", metavar="DIR",
+                   help="also verify that the files recorded in this baseline (`gotriage "
+                        "baseline init`) are unchanged; default: /var/lib/gotriage/baseline "
+                        "when it holds one")
     p.add_argument("--build-timeout", type=kit.seconds_value, default=120.0, metavar="SECONDS",
                    help="bound of one `go build` with --build (default 120)")
     kit.add_timeout_option(p, "rpm -V, go build's program run")
@@ -134,8 +138,34 @@ def build_report(host, args, spec, archives, probes):
         findings.extend(_builds(host, args, options, records))
     for name, target, limits, thresholds in probes:
         findings.extend(_probe(name, target, limits, thresholds))
-    report = Report(host, ["verify"], findings, notes, fail_on=args.fail_on)
+    layers = ["verify"]
+    recorded = _baseline(args, notes)
+    if recorded is not None:
+        # the baseline layer's own comparison (baseline/compare.py through its checks),
+        # as `check` adds it: its BASE-* drift findings join this report
+        from gotriage import runner
+
+        drift = runner.run(host, ["baseline"], dict(options, baseline=recorded),
+                           fail_on=args.fail_on)
+        findings.extend(drift.findings)
+        notes.extend(drift.notes)
+        layers.append("baseline")
+    report = Report(host, layers, findings, notes, fail_on=args.fail_on)
     return report
+
+
+def _baseline(args, notes):
+    """The recorded baseline to compare the host with, or None (docs/baseline.md: the
+    repository `check` uses; an explicit one that cannot be read is a usage error)."""
+    from gotriage.baseline import command as baseline
+
+    try:
+        recorded, note = baseline.baseline_for_check(args.baseline_repo, None)
+    except baseline.UsageError as exc:
+        raise UsageError(str(exc)) from None
+    if note:
+        notes.append(note)
+    return recorded
 
 
 def _builds(host, args, options, records):
