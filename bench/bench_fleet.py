@@ -8,9 +8,11 @@ Chromium; run by hand, not a test.  Targets (issue 18): the report in at most 60
 The fleet: the repository's six real snapshots (tests/data/snapshots: el7-sudo-path,
 el8-old-go, el9-goroot-envfile, 15 to 17 results each; tests/data/services: el7-, el8-,
 el9-services, 29, 33 and 77 results) copied in turn under the names host-0000...host-0999,
-as directories, into a temporary directory on the disk of the working tree.  Each run is
+as directories, into a temporary directory (TMPDIR).  Each run is
 the whole `gotriage fleet report DIR -o OUT` process (analysing every snapshot as
-`check --root` does, one process per core) and its wall time.
+`check --root` does, one process per core): its wall time, and its CPU time with its
+workers' (user + system), which divided by the cores is what the wall time would be on a
+machine nobody else loads.
 
 The page: Chromium (`--headless --dump-dom`, no --virtual-time-budget, which would
 virtualise the page's clock), network disabled, opens fleet.html from file:// unfiltered,
@@ -22,6 +24,7 @@ measured.  Prints medians.  Standard library only.
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,14 +53,19 @@ def make_fleet(where, hosts):
 
 
 def report_once(python, fleet, out):
+    """Wall time, CPU time (the process and its pool's workers: user + system) and its
+    summary line."""
     env = dict(os.environ, PYTHONPATH=_common.SRC)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.time()
     proc = subprocess.run([python, "-m", "gotriage", "fleet", "report", fleet, "-o", out],
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     took = time.time() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit("fleet report failed: %s" % proc.stderr.decode("utf-8", "replace"))
-    return took, proc.stdout.decode("utf-8").splitlines()[0]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return took, cpu, proc.stdout.decode("utf-8").splitlines()[0]
 
 
 def page_once(page, fragment):
@@ -87,22 +95,25 @@ def main():
     ap.add_argument("--python", default=sys.executable)
     args = ap.parse_args()
     _common.as_users_run(args.python)
-    where = tempfile.mkdtemp(prefix="bench-fleet-", dir=ROOT)
+    where = tempfile.mkdtemp(prefix="bench-fleet-")
     try:
         fleet = make_fleet(where, args.hosts)
         print("load before: %s; %d snapshots; %s" % (_common.loadavg(), args.hosts, args.python))
-        times = []
+        times, cpus = [], []
         out = os.path.join(where, "out")
         for _ in range(args.runs):
             load = _common.loadavg()
-            took, line = report_once(args.python, fleet, out)
+            took, cpu, line = report_once(args.python, fleet, out)
             times.append(took)
-            print("  report: %.1f s at load %s (%s)" % (took, load, line))
+            cpus.append(cpu)
+            print("  report: %.1f s, %.1f s of CPU, at load %s (%s)" % (took, cpu, load, line))
         page = os.path.join(out, "fleet.html")
-        print("fleet report, %d snapshots: median %.1f s (target 60 s); page %.1f MB, "
-              "fleet.json %.1f MB" % (args.hosts, statistics.median(times),
-                                      os.path.getsize(page) / 1e6,
-                                      os.path.getsize(os.path.join(out, "fleet.json")) / 1e6))
+        print("fleet report, %d snapshots: median %.1f s (target 60 s), median CPU %.1f s "
+              "(/ %d cores: %.1f s on an idle machine); page %.1f MB, fleet.json %.1f MB" % (
+                  args.hosts, statistics.median(times), statistics.median(cpus),
+                  os.cpu_count(), statistics.median(cpus) / os.cpu_count(),
+                  os.path.getsize(page) / 1e6,
+                  os.path.getsize(os.path.join(out, "fleet.json")) / 1e6))
         for fragment in FILTERS:
             totals, draws = [], []
             for _ in range(args.page_runs):
