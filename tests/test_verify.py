@@ -289,3 +289,33 @@ def test_baseline_files_match(toolchains, tmp_path):
     bad = run_gotriage(["verify", "--goroot", toolchains["1.21"].root, "--baseline-repo",
                         str(tmp_path / "none")])
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_spec_services_through_the_service_layer(toolchains, tmp_path):
+    path = tmp_path / "verify.ini"
+    path.write_text("[verify]\nservices = gotriage-no-such-api\n[go a]\nroot = %s\n"
+                    % toolchains["1.21"].root)
+    run = run_gotriage(["verify", "--spec", str(path), "--json"])
+    assert run.returncode == 1
+    [missing] = run.results("SVC-UNIT-NOT-FOUND")
+    assert "gotriage-no-such-api.service" in missing["title"]
+    assert not run.results("VERIFY-SERVICE") and not run.results("VERIFY-SERVICE-DOWN")
+
+
+def test_default_services_are_the_service_layers(toolchains):
+    # the Go services verify judges are those `check --layer service` finds here, with
+    # the same SVC-UNIT and SVC-EXEC verdicts
+    service = run_gotriage(["check", "--layer", "service", "--json"])
+    assert service.returncode in (0, 1), service.stderr
+    want = sorted((r["id"], r.get("unit")) for r in service.json["results"]
+                  if r["check"] in ("SVC-UNIT", "SVC-EXEC"))
+    run = run_gotriage(["verify", "--goroot", toolchains["1.21"].root, "--json"])
+    got = sorted((r["id"], r.get("unit")) for r in run.json["results"]
+                 if r["check"] in ("SVC-UNIT", "SVC-EXEC"))
+    assert got == want
+    units = sorted({u for _, u in want if u})
+    if units and not os.path.isdir("/run/systemd/system"):
+        assert any("is not examined" in n and units[0] in n for n in run.json["notes"])
+    elif units:
+        states = run.results("VERIFY-SERVICE") + run.results("VERIFY-SERVICE-DOWN")
+        assert len(states) == len(units)

@@ -129,3 +129,15 @@ def probe_findings(name, url, decisions, errors=()):
 
 def input_finding(what, message):
     return _finding("VERIFY-INPUT", "warn", "%s: %s" % (what, message), what)
+
+
+def service_findings(unit, running):
+    """VERIFY-SERVICE (ok) or VERIFY-SERVICE-DOWN for a Go service and its Running
+    process (facts/service_running.py), or None when it runs none."""
+    if running is None:
+        return [_finding("VERIFY-SERVICE-DOWN", "error", "%s is not running" % unit,
+                         "service " + unit, fix=[Action.command(
+                             ["systemctl", "status", unit], description="see why")],
+                         check="VERIFY-SERVICE")]
+    return [_finding("VERIFY-SERVICE", "ok", "%s is running (PID %d)" % (unit, running.pid),
+                     "service " + unit, evidence=list(running.evidence))]

@@ -139,6 +139,10 @@ def build_report(host, args, spec, archives, probes):
     for name, target, limits, thresholds in probes:
         findings.extend(_probe(name, target, limits, thresholds))
     layers = ["verify"]
+    service_findings = _services(host, options, spec.services, notes)
+    if service_findings:
+        findings.extend(service_findings)
+        layers.append("service")
     recorded = _baseline(args, notes)
     if recorded is not None:
         # the baseline layer's own comparison (baseline/compare.py through its checks),
@@ -152,6 +156,29 @@ def build_report(host, args, spec, archives, probes):
         layers.append("baseline")
     report = Report(host, layers, findings, notes, fail_on=args.fail_on)
     return report
+
+
+def _services(host, options, names, notes):
+    """The Go services (the spec's `services`, else those the service layer finds):
+    the service layer's own SVC-UNIT and SVC-EXEC checks (the unit loads; its ExecStart=
+    program runs here, with the binary layer's verdict), run by the runner, and whether
+    each is running (facts/service_running.py: systemd's MainPID, else /proc)."""
+    from gotriage import runner
+    from gotriage.verify import checks
+
+    opts = dict(options, units=list(names) or None)
+    report = runner.run(host, ["service"], opts, only={"SVC-UNIT", "SVC-EXEC"})
+    out = list(report.findings)
+    notes.extend(n for n in report.notes if n not in notes)
+    facts = runner.make_facts("service", host, opts)
+    units = [u for u in facts.units if u.found]
+    if units and not facts.booted:
+        notes.append("systemd is not running here: whether %s %s running is not examined" % (
+            ", ".join(u.name for u in units), "is" if len(units) == 1 else "are"))
+    elif units:
+        for unit in units:
+            out.extend(checks.service_findings(unit.name, facts.running(unit)))
+    return out
 
 
 def _baseline(args, notes):

@@ -1,6 +1,8 @@
 """The finding ids of `gotriage verify`, with what each means, its evidence and its fix
 (docs/verify.md lists them; `gotriage verify` reports only these, and the ok results
-VERIFY-INTEGRITY, VERIFY-ARCHIVE, VERIFY-BUILD, VERIFY-PROBE)."""
+VERIFY-INTEGRITY, VERIFY-ARCHIVE, VERIFY-BUILD, VERIFY-PROBE, VERIFY-SERVICE).  The Go
+services' units and programs are judged by the service layer's own SVC-UNIT and SVC-EXEC
+checks, and the recorded files by the baseline layer's BASE-* checks."""
 
 LAYER = "verify"
 
@@ -51,6 +53,13 @@ FINDINGS = {
         "p95).",
         "the rule that failed, with its numbers",
         "See docs/probe.md; gotriage probe TARGET shows each error as a Go client prints it."),
+    "VERIFY-SERVICE-DOWN": (
+        "A Go service (the spec's `services`, or one the service layer finds) runs no "
+        "process: systemd's MainPID is 0 (or, without systemd's answer, no process runs "
+        "its program).",
+        "the unit, and what systemd or /proc said",
+        "systemctl status UNIT and journalctl -u UNIT say why; the service layer's "
+        "findings in the same report name the cause when it is one it knows."),
     "VERIFY-INPUT": (
         "Something verify needed could not be read or run (a file, rpm, go): that part is "
         "not verified.",

@@ -4,6 +4,7 @@ as the baseline spec), read by a pure function.
     [verify]
     format = 1
     archives = /srv/dl/go1.26.1.linux-amd64.tar.gz   ; checked against Go's SHA-256
+    services = api.service     ; Go services to require: loaded, running, their program runs
 
     [go main]
     root = /usr/local/go       ; this install must be there (and pass its checks)
@@ -25,7 +26,7 @@ SPEC_FORMAT = 1
 DEFAULT_COUNT = "20"
 PROBE_KEYS = ("target", "count", "max-error-rate", "max-p95")
 
-Spec = collections.namedtuple("Spec", "installs probes archives")
+Spec = collections.namedtuple("Spec", "installs probes archives services")
 GoRequirement = collections.namedtuple("GoRequirement", "name root version")
 ProbeSpec = collections.namedtuple("ProbeSpec", "name target count max_error_rate max_p95")
 ProbeSpec.__doc__ = """One [probe NAME]: its values as written (strings; parsed with
@@ -68,13 +69,13 @@ def parse_spec(text, source="spec"):
         parser.read_string(text, source=source)
     except configparser.Error as exc:
         raise SpecError("%s: %s" % (source, str(exc).splitlines()[0])) from None
-    installs, probes, archives = [], [], []
+    installs, probes, archives, services = [], [], [], []
     for section in parser.sections():
         values = parser[section]
         kind, _, name = section.partition(" ")
         name = name.strip()
         if section == "verify":
-            _only(source, section, values, ("format", "archives"))
+            _only(source, section, values, ("format", "archives", "services"))
             fmt = values.get("format", str(SPEC_FORMAT)).strip()
             if fmt != str(SPEC_FORMAT):
                 raise SpecError("%s: [verify] format = %s: this gotriage reads format %d"
@@ -84,6 +85,11 @@ def parse_spec(text, source="spec"):
                     raise SpecError("%s: [verify] archives: %s is not an absolute path"
                                     % (source, path))
                 archives.append(path)
+            for unit in values.get("services", "").split():
+                if "/" in unit or unit.startswith("-"):
+                    raise SpecError("%s: [verify] services: %r is not a unit name"
+                                    % (source, unit))
+                services.append(unit if "." in unit else unit + ".service")
         elif kind == "go" and name:
             _only(source, section, values, ("root", "version"))
             root = values.get("root", "").strip() or None
@@ -106,7 +112,7 @@ def parse_spec(text, source="spec"):
         else:
             raise SpecError("%s: unknown section [%s]: a spec has [verify], [go NAME] and "
                             "[probe NAME]" % (source, section))
-    return Spec(installs, probes, archives)
+    return Spec(installs, probes, archives, services)
 
 
 def _opt(values, key):
