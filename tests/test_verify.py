@@ -13,6 +13,7 @@ import threading
 
 import pytest
 
+from cli_support import schema_errors
 from conftest import base_env, need, run_gotriage
 from gotriage.host import open_host
 from gotriage.verify import checks, gather, integrity, runtime, spec
@@ -76,7 +77,8 @@ def test_cli_json_and_exit_codes(toolchains, tmp_path):
     clean = _copy_tree(toolchains["1.21"].root, str(tmp_path / "clean"))
     run = run_gotriage(["verify", "--goroot", clean, "--json"])
     assert run.returncode == 0, run.stderr
-    assert run.ids() == ["VERIFY-INTEGRITY"]
+    assert [r["id"] for r in run.results() if r["layer"] == "verify"] == ["VERIFY-INTEGRITY"]
+    assert schema_errors(run.json) == [] and run.json["summary"]["exit_code"] == 0
     os.remove(os.path.join(clean, "bin", "gofmt"))
     shutil.copy("/bin/true", os.path.join(clean, "bin", "gofmt"))
     run = run_gotriage(["verify", "--goroot", clean])
@@ -94,7 +96,7 @@ def test_archive_checked_against_published_sha256(toolchains, tmp_path):
     subprocess.run(["tar", "czf", archive, "-C", str(tmp_path), "go/VERSION", "go/bin"],
                    check=True)
     run = run_gotriage(["verify", "--goroot", src, "--archive", archive, "--json"])
-    assert run.returncode == 1
+    assert run.returncode == 1 and schema_errors(run.json) == []
     [mismatch] = run.results("VERIFY-ARCHIVE-MISMATCH")
     texts = " ".join(e.get("text", "") for e in mismatch["evidence"])
     from gotriage.knowledge.go_checksums import SHA256
