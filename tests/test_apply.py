@@ -171,7 +171,28 @@ def test_a_file_changed_between_plan_and_apply_is_refused(tmp_path):
     with pytest.raises(ApplyError, match="two changed since the plan was made"):
         Engine(plan, str(tmp_path / "b"), state_dir=str(tmp_path / "s")).apply()
     assert one.read_text() == "1\n"  # nothing applied, the first step included
-    assert not (tmp_path / "s").exists()
+    assert not (tmp_path / "s" / "apply.journal").exists()  # refused before the journal
+
+
+def test_a_second_apply_while_one_runs_is_refused(tmp_path):
+    import fcntl
+
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from gotriage.apply.engine import ApplyError, Engine
+    from gotriage.apply.plan import FileStep, Plan, sha256
+
+    one = tmp_path / "one"
+    one.write_text("1\n")
+    state = tmp_path / "s"
+    state.mkdir()
+    with open(str(state / "apply.lock"), "w") as held:  # as a running apply holds it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        plan = Plan("t", [FileStep(str(one), b"2\n", expect=sha256(b"1\n"))])
+        with pytest.raises(ApplyError, match="another gotriage --apply is running"):
+            Engine(plan, str(tmp_path / "b"), state_dir=str(state)).apply()
+        assert one.read_text() == "1\n"
+    assert Engine(plan, str(tmp_path / "b"), state_dir=str(state)).apply().ok
+    assert one.read_text() == "2\n"
 
 
 def test_links_are_not_replaced_and_acls_are_kept(tmp_path):

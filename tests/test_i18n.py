@@ -96,7 +96,7 @@ def test_what_must_stay_verbatim_does():
     """Every `...` piece of a message (a command, a path, a quoted error) is in its
     translation unchanged; finding ids too."""
     ids = re.compile(r"\b[A-Z]{2,5}(?:-[A-Z0-9]+)+\b")
-    for msgid, plural, strs, _flags in _entries(PO):
+    for msgid, _plural, strs, _flags in _entries(PO):
         for text in strs:
             assert set(re.findall(r"`[^`]+`", msgid)) == set(re.findall(r"`[^`]+`", text)), \
                 (msgid, text)
@@ -104,7 +104,7 @@ def test_what_must_stay_verbatim_does():
 
 
 def test_a_findings_documentation_in_chinese():
-    done = _gotriage(["--lang", "zh_CN", "checks", "SVC-LABEL-DENIED"], {})
+    done = _gotriage(["--lang", "zh_CN", "checks", "SVC-LABEL-DENIED"], {"LANG": "C.UTF-8"})
     text = done.stdout.decode("utf-8")
     assert text.startswith("SVC-LABEL-DENIED  （检查 SVC-LABEL，层 service：")
     assert "含义：" in text and "修复：" in text and "`restorecon -v PATH`" in text
@@ -152,6 +152,22 @@ def test_the_doctor_view_in_chinese_and_its_json(tmp_path):
     english = _gotriage(["check", "--root", SERVICES, "--json"], {"LANG": "C.UTF-8"})
     assert sorted(r["id"] for r in json.loads(english.stdout.decode())["results"]) == \
         sorted(r["id"] for r in report["results"])
+
+
+def test_chinese_that_the_output_cannot_carry_is_english():
+    """Python 3.6 under LANG=C writes ASCII: --lang zh_CN would print "???"; it prints
+    English (the JSON says so)."""
+    need(os.path.exists(os.path.expanduser("~/.pyenv/versions/3.6.15/bin/python3")) or
+         sys.version_info < (3, 7), "pyenv's Python 3.6")
+    python = sys.executable if sys.version_info < (3, 7) else \
+        os.path.expanduser("~/.pyenv/versions/3.6.15/bin/python3")
+    done = _gotriage(["--lang", "zh_CN", "check", "--root", SNAPSHOT], {"LANG": "C"},
+                     python=python)
+    text = done.stdout.decode("ascii")
+    assert text.startswith("gotriage: centos7-build") and "?" not in text.splitlines()[0]
+    as_json = _gotriage(["--lang", "zh_CN", "check", "--root", SNAPSHOT, "--json"],
+                        {"LANG": "C"}, python=python)
+    assert json.loads(as_json.stdout.decode("ascii"))["language"] == "en"
 
 
 def test_gb18030_and_lang_c():

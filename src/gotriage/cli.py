@@ -687,7 +687,7 @@ def main(argv=None):
     from gotriage import i18n
 
     try:  # before argparse builds its help, in the language chosen
-        _lang, args_list = i18n.take_option(args_list, os.environ)
+        _lang, args_list = i18n.take_option(args_list, os.environ, _stdout_can_encode)
     except ValueError as exc:
         _warn("gotriage: error: %s\n" % exc)
         return EXIT_USAGE

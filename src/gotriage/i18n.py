@@ -64,9 +64,11 @@ def choose(option, environ):
     return "en"
 
 
-def take_option(argv, environ):
+def take_option(argv, environ, can_show=None):
     """(the language in effect, argv without `--lang LANG`, which may be anywhere on the
-    line); ValueError for a language gotriage does not speak.
+    line); ValueError for a language gotriage does not speak.  `can_show(text)`: whether
+    the output can carry `text`; Chinese that would come out as "???" (Python 3.6 under
+    LANG=C writes ASCII) is English instead.
 
     >>> take_option(["check", "--lang=en", "-v"], {})
     ('en', ['check', '-v'])
@@ -82,7 +84,10 @@ def take_option(argv, environ):
         i += 1
     if wanted is not None and wanted not in LANGUAGES:
         raise ValueError("--lang %s: one of %s" % (wanted, ", ".join(LANGUAGES)))
-    return setup(choose(wanted, environ)), rest
+    lang = choose(wanted, environ)
+    if lang == "zh_CN" and can_show is not None and not can_show("\u7ed3\u8bba"):
+        lang = "en"
+    return setup(lang), rest
 
 
 def _load(lang):

@@ -14,6 +14,9 @@ Order (docs/apply.md):
  4. at the first failure, the completed steps are undone in reverse order (files from
     their backups, commands by their undo) and the reloads run again.
 
+One apply at a time: a second one, while the first holds STATE_DIR/apply.lock, is
+refused before it reads anything.
+
 A run killed on the way (kill -9, power loss) leaves the journal saying so: the next run
 reports it, removes the temporary file it names, and a new plan (made from the host as it
 is now) finishes the job.  GOTRIAGE_FAILPOINT (tests only) kills the process at a named
@@ -166,6 +169,29 @@ class Engine(object):
     # -- the run -------------------------------------------------------------------
     def apply(self, interrupted=None):
         """Run the plan; `interrupted`: the journal of a killed run this one finishes."""
+        lock = self._lock()
+        try:
+            return self._apply(interrupted)
+        finally:
+            os.close(lock)  # (the kernel drops the lock with the descriptor, or the process)
+
+    def _lock(self):
+        """One --apply at a time on a host: an exclusive lock on STATE_DIR/apply.lock,
+        refused at once (never waited for) when another run holds it."""
+        import fcntl
+
+        os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
+        fd = os.open(os.path.join(self.state_dir, "apply.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise ApplyError("another gotriage --apply is running on this host (it holds %s):"
+                             " nothing applied" % os.path.join(self.state_dir, "apply.lock")) \
+                from None
+        return fd
+
+    def _apply(self, interrupted):
         queries = self.preflight()
         if interrupted is not None:
             stray = take_interrupted(self.state_dir, interrupted)
