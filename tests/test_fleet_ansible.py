@@ -283,3 +283,36 @@ def test_usage_errors_are_one_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.decode().strip().count("\n") == 0
     assert "no inventory" in proc.stderr.decode()
+
+
+def test_role_facts_group_by_and_fail_on_errors_in_a_playbook(tmp_path):
+    """ansible/playbooks/fail-on-errors.yml as a user runs it: the host whose report has
+    errors fails, the one whose worst is a warning is in gotriage_warn for the next play."""
+    need(_have_fleet(), "ansible-runner and ansible-core (pip install -e '.[fleet]')")
+    collections = tmp_path / "collections" / "ansible_collections" / "gotriage"
+    collections.mkdir(parents=True)
+    os.symlink(os.path.join(ROOT, "ansible"), str(collections / "triage"))
+    from gotriage.fleet.run import build_source_pyz
+
+    pyz = build_source_pyz(str(tmp_path / "gotriage.pyz"))
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text(
+        "with_errors gotriage_args='[\"--root\", \"%s\"]' ansible_connection=local\n"
+        "with_warnings gotriage_args='[\"--root\", \"%s\"]' ansible_connection=local\n"
+        % (os.path.join(SNAPSHOTS, "el9-goroot-envfile"), os.path.join(SNAPSHOTS, "el7-sudo-path")))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"),
+               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0")
+    proc = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", str(inventory),
+         os.path.join(ROOT, "ansible", "playbooks", "fail-on-errors.yml"),
+         "-e", "gotriage_pyz=" + pyz, "-e", "gotriage_dest=%s" % (tmp_path / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=600)
+    out = proc.stdout.decode()
+    assert proc.returncode == 2, out  # a host failed
+    errors = _read(str(tmp_path / "out" / "with_errors" / "report.json"))["summary"]["counts"]
+    assert "gotriage found %d error(s) on with_errors" % errors["error"] in out
+    # only the warning host reached the second play, through its group
+    second = out[out.index("PLAY [hosts whose worst finding is a warning]"):]
+    assert "ok: [with_warnings]" in second and "with_errors" not in second.split("PLAY RECAP")[0]
+    warn = _read(str(tmp_path / "out" / "with_warnings" / "report.json"))["summary"]
+    assert warn["worst"] == "warn"
