@@ -316,3 +316,27 @@ def test_role_facts_group_by_and_fail_on_errors_in_a_playbook(tmp_path):
     assert "ok: [with_warnings]" in second and "with_errors" not in second.split("PLAY RECAP")[0]
     warn = _read(str(tmp_path / "out" / "with_warnings" / "report.json"))["summary"]
     assert warn["worst"] == "warn"
+
+
+def test_collect_brings_back_a_snapshot_check_reads(tmp_path):
+    """--collect on one live host (--limit): the role's `collect -o` on the host, the
+    archive back as base64, and a snapshot `check --root` reads as this host."""
+    need(_have_fleet(), "ansible-runner and ansible-core (pip install -e '.[fleet]')")
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("live ansible_connection=local\nother ansible_connection=local\n")
+    out = str(tmp_path / "out")
+    proc = subprocess.run(
+        [sys.executable, "-m", "gotriage", "fleet", "run", "-i", str(inventory), "--limit",
+         "live", "--collect", "--layer", "system", "-o", out, "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900)
+    assert proc.returncode == 0, proc.stderr.decode()
+    run = json.loads(proc.stdout.decode())
+    assert sorted(run["hosts"]) == ["live"]  # --limit
+    assert run == _read(os.path.join(out, "run.json"))
+    report = _read(os.path.join(out, "live", "report.json"))
+    assert {r["layer"] for r in report["results"]} == {"system"}  # --layer
+    snapshot = os.path.join(out, "live", "snapshot.tar.gz")
+    assert oct(os.stat(snapshot).st_mode & 0o777) == "0o600"
+    recorded = _check_json(["--root", snapshot, "--layer", "system"])
+    assert recorded["host"]["hostname"] == socket.gethostname() == report["host"]["hostname"]
+    assert [r["id"] for r in recorded["results"]] == [r["id"] for r in report["results"]]
