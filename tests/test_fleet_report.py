@@ -13,7 +13,7 @@ import tarfile
 import tempfile
 import zlib
 from html.parser import HTMLParser
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -442,7 +442,7 @@ class DevTools(object):
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-def test_page_makes_no_request_but_its_own_file(fleet):
+def test_page_makes_no_request_but_its_own_file_and_its_drop_downs_filter(fleet):
     chromium()
     tools = DevTools()
     try:
@@ -462,8 +462,20 @@ def test_page_makes_no_request_but_its_own_file(fleet):
         blocked = tools.call("Runtime.evaluate", session, expression=(
             "fetch('http://example.com/').then(function(){return 'sent'},"
             "function(e){return 'refused'})"), awaitPromise=True)
+        # the drop-downs: choosing a severity rewrites the fragment, which redraws the page
+        chosen = tools.call("Runtime.evaluate", session, awaitPromise=True, expression=(
+            "new Promise(function (done) {"
+            " window.addEventListener('hashchange', function () { setTimeout(function () {"
+            "  done(location.hash + ' ' + Array.prototype.map.call("
+            "   document.querySelectorAll('#matrix tbody tr'),"
+            "   function (tr) { return tr.dataset.host; }).join('\\n')); }, 0); });"
+            " var s = document.getElementById('f-severity'); s.value = 'error';"
+            " s.dispatchEvent(new Event('change')); })"))
     finally:
         tools.close()
+    fragment, _, rows = chosen["result"]["value"].partition(" ")
+    assert fragment == "#" + urlencode([("severity", "error"), ("host", HOSTILE[0])])
+    assert rows.split("\n") == matching(fleet["summary"], severity="error")[0]
     assert state["result"]["value"] == "ready %d" % len(fleet["summary"]["hosts"])
     assert requests and all(u.startswith("file://") for u in requests), requests
     assert blocked["result"]["value"] == "refused"  # the page's CSP refuses it
