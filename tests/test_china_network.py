@@ -169,3 +169,38 @@ def test_the_real_go_accepts_the_printed_commands(tmp_path):
         assert got == value
     with open(str(tmp_path / "env")) as f:
         assert "GOSUMDB=sum.golang.google.cn" in f.read()
+
+
+TOOLCHAIN_AND_SYSTEM = [name for name in sorted(os.listdir(CASES))
+                        if name.startswith(("go-", "sys-"))]
+
+
+@pytest.mark.parametrize("name", TOOLCHAIN_AND_SYSTEM)
+def test_no_case_gets_china_first(name, tmp_path_factory):
+    """On every toolchain and system case: a step naming a mainland China host is an
+    alternative (B, C...) to a first step that names none."""
+    import test_cases as cases
+
+    with open(os.path.join(CASES, name, "case.json")) as f:
+        spec = json.load(f)
+    _code, document = cases.run_case(cases.argv_of(name, spec["command"], tmp_path_factory))
+    for result in document["results"]:
+        assert_china_only_as_alternatives(actions_of(result))
+
+
+def test_go_version_and_install_findings_offer_the_china_download_page():
+    """The findings that send the user to go.dev/dl offer golang.google.cn/dl as B."""
+    import test_cases as cases
+
+    seen = 0
+    for name in TOOLCHAIN_AND_SYSTEM:
+        with open(os.path.join(CASES, name, "case.json")) as f:
+            spec = json.load(f)
+        _code, document = cases.run_case(cases.argv_of(name, spec["command"], None))
+        for result in document["results"]:
+            for first, alternatives in steps(actions_of(result)):
+                if "https://go.dev/dl/" in (first.description or ""):
+                    assert any("https://golang.google.cn/dl/" in (a.description or "")
+                               for a in alternatives), (name, result["id"])
+                    seen += 1
+    assert seen >= 3

@@ -172,7 +172,8 @@ def test_go_119_builds_go_1_n_and_cannot_read_go_1_n_0(tmp_path, home, toolchain
     assert code != 0
     [f] = findings(gotriage(env, project), "GO-VERSION-SYNTAX")
     assert_every_line(f["predicted_error"].split("\n", 1)[1].split("/")[-1], out)
-    assert "write `go 1.99` instead of `go 1.99.0`" in f["fix"][1]["description"]
+    assert any("write `go 1.99` instead of `go 1.99.0`" in a.get("description", "")
+               for a in f["fix"][1:])
 
 
 def test_gover_orders_versions_as_go_does():

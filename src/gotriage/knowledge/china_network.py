@@ -5,13 +5,17 @@ outside China must not be told to use them).
 From mainland China proxy.golang.org, sum.golang.org and go.dev's downloads usually do not
 answer; teams there set GOPROXY to a domestic module proxy and GOSUMDB to
 sum.golang.google.cn, and point end-of-life CentOS repositories at a domestic copy of
-vault.centos.org.  Sources (checked 2026-12-07; docs/toolchain-network.md):
+vault.centos.org.  Sources (checked 2026-12-07; docs/explain.md, "The network in
+mainland China", and docs/releases.md):
 
 - GOSUMDB=sum.golang.google.cn is the sum.golang.org database served from China: go
   rewrites the name to "sum.golang.org https://sum.golang.google.cn", so the same key
   verifies it (golang/go src/cmd/go/internal/modfetch/sumdb.go, dbDial, read in Debian's
-  go 1.19 source /usr/lib/go-1.19; `go help module-auth`: "the name sum.golang.google.cn
-  (available inside mainland China) connects to the sum.golang.org checksum database").
+  go 1.19 source /usr/lib/go-1.19 and in go1.27.3's; the Go 1.13-era `go help
+  module-auth`: "the name sum.golang.google.cn (available inside mainland China) connects
+  to the sum.golang.org checksum database").
+- https://golang.google.cn/dl/ is go.dev/dl served in China: golang/website's
+  cmd/golangorg serves the site, download pages included, for the host golang.google.cn.
 - https://goproxy.cn (goproxy/goproxy.cn's README; its issue threads show the setting
   `GOPROXY=https://goproxy.cn,direct`) and https://mirrors.aliyun.com/goproxy/ (Alibaba
   Cloud's mirror page https://developer.aliyun.com/mirror/goproxy).
@@ -32,6 +36,9 @@ CHINA_GOPROXIES = (
     ("https://mirrors.aliyun.com/goproxy/,direct", "Alibaba Cloud's module proxy"),
 )
 CHINA_GOSUMDB = "sum.golang.google.cn"
+# go.dev/dl served in China by the same server (golang/website cmd/golangorg registers the
+# download pages for the host golang.google.cn too)
+CHINA_GO_DOWNLOAD_URL = "https://golang.google.cn/dl/"
 
 # hosts of module proxies that already serve mainland China: a GOPROXY naming one is
 # respected (no advice to switch back to proxy.golang.org)
@@ -47,6 +54,7 @@ CHINA_CENTOS_VAULTS = (
 
 SOURCES = (
     "https://go.dev/ref/mod#authenticating",
+    "https://github.com/golang/website/blob/master/cmd/golangorg/server.go",
     "https://github.com/goproxy/goproxy.cn",
     "https://developer.aliyun.com/mirror/goproxy",
     "https://mirrors.tuna.tsinghua.edu.cn/help/centos-vault/",

@@ -78,3 +78,11 @@ def china_sumdb_action(ctx):
                           description="or, from mainland China: the same sum.golang.org "
                                       "database served from China (go knows its key)%s"
                                       % overridden)
+
+
+def china_download_action():
+    """The alternative step for mainland China after an "install Go from go.dev/dl" step:
+    the same download pages served there."""
+    from gotriage.knowledge.china_network import CHINA_GO_DOWNLOAD_URL
+    return Action.note("or, from mainland China, where go.dev usually does not answer: the "
+                       "same releases and checksums at %s" % CHINA_GO_DOWNLOAD_URL)

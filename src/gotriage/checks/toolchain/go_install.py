@@ -1,7 +1,7 @@
 """GO-INSTALL: the Go installs on the host, and the broken ones."""
 
 from gotriage.checks import check
-from gotriage.checks.toolchain._common import LAYER, _f
+from gotriage.checks.toolchain._common import LAYER, _f, china_download_action
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge.go import GO_DOWNLOAD_URL, GOLANG_PACKAGE, REFERENCES
 
@@ -28,7 +28,8 @@ def installs(facts):
                    fix=[Action.command([pm, "install", "-y", GOLANG_PACKAGE[pm]],
                                        description="the distribution's Go"),
                         Action.note("or a current release from %s, unpacked into /usr/local/go"
-                                    % GO_DOWNLOAD_URL)],
+                                    % GO_DOWNLOAD_URL),
+                        china_download_action()],
                    references=[REFERENCES["install"]])]
     results = []
     for install in found:

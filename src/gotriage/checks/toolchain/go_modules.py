@@ -4,7 +4,14 @@ import posixpath
 import re
 
 from gotriage.checks import check
-from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
+from gotriage.checks.toolchain._common import (
+    LAYER,
+    _env_evidence,
+    _f,
+    _probes,
+    _unset_action,
+    china_download_action,
+)
 from gotriage.findings import Action, Evidence
 from gotriage.knowledge.go import REFERENCES, gopath_is_goroot_warning
 from gotriage.parsers.goenv import parse_version
@@ -284,6 +291,7 @@ def _gopath_fixes(facts, ctx, probe, reason, own, gopath):
     if version[:2] < (1, 11):
         fixes.append(Action.note("install a Go with modules (1.16 or newer builds in module mode "
                                  "by default): https://go.dev/dl/"))
+        fixes.append(china_download_action())
     elif cause is not None:
         value, where = facts.setting(ctx, "GO111MODULE")
         fixes.append(_unset_action(ctx, "GO111MODULE", where, facts))

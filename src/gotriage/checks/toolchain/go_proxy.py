@@ -169,8 +169,10 @@ def proxies(facts):
                     predicted_error="dial tcp: i/o timeout / connection refused",
                     fix=[Action.note("use a reachable proxy, or GOPROXY=off with a vendor/ tree")] +
                     # proxy.golang.org is what mainland China cannot reach: its proxies as
-                    # alternatives (a proxy the user chose is not second-guessed)
-                    (china_proxy_actions(ctx) if is_official_proxy(entries[0]) else [])))
+                    # alternatives (a proxy the user chose is not second-guessed, and
+                    # through a failing HTTPS_PROXY another GOPROXY would fail the same way)
+                    (china_proxy_actions(ctx) if is_official_proxy(entries[0]) and not (
+                        ctx.env.get("HTTPS_PROXY") or ctx.env.get("https_proxy")) else [])))
         if len(results) == count:
             results.append(_f("GO-PROXY", "ok", "GOPROXY=%s GOSUMDB=%s" % (
                 proxy or "(unset)", sumdb or "(unset)"), ctx))

@@ -5,8 +5,17 @@ import posixpath
 import re
 
 from gotriage.checks import NotExamined, check
-from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
+from gotriage.checks.toolchain._common import (
+    LAYER,
+    _env_evidence,
+    _f,
+    _probes,
+    _unset_action,
+    china_download_action,
+    china_proxy_actions,
+)
 from gotriage.findings import Action, Evidence
+from gotriage.knowledge.china_network import is_official_proxy
 from gotriage.knowledge.go import (
     FEATURES,
     GO_DOWNLOAD_URL,
@@ -223,7 +232,8 @@ def _context_versions(facts, ctx, probe):
             # its exact wording, and gotriage quotes only messages it has seen.
             why="Go 1.16 added `go install pkg@version`; older releases refuse the "
                 "path@version syntax outside `go get`.",
-            fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL)]))
+            fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL),
+                 china_download_action()]))
     results.extend(_feature_findings(facts, ctx, probe, local))
     if mod is None:
         return results
@@ -256,7 +266,8 @@ def _context_versions(facts, ctx, probe):
                 "newer language or library features, with `note: module requires Go %s`."
                 % mod.go,
             predicted_error="note: module requires Go %s" % mod.go,
-            fix=[Action.note("install Go %s or newer (%s)" % (mod.go, GO_DOWNLOAD_URL))]))
+            fix=[Action.note("install Go %s or newer (%s)" % (mod.go, GO_DOWNLOAD_URL)),
+                 china_download_action()]))
     _fold_features(results)
     return results
 
@@ -311,7 +322,8 @@ def _feature_findings(facts, ctx, probe, local):
         if sources.capped:
             evidence.append(Evidence.fact("only %s of %s were read" % (sources.capped,
                                                                         sources.root)))
-        fix = [Action.note("install Go %s or newer (%s)" % (version, GO_DOWNLOAD_URL))]
+        fix = [Action.note("install Go %s or newer (%s)" % (version, GO_DOWNLOAD_URL)),
+               china_download_action()]
         if f.test:
             fix.append(Action.note("only tests use it: go build works, go test and go vet "
                                    "fail"))
@@ -414,7 +426,8 @@ def _syntax_findings(facts, ctx, probe, local, mod, value, need, needed):
             evidence=[Evidence.file(project.gomod_path, mod.texts.get(line, message), line)],
             why=why, predicted_error="go: errors parsing %s:\n%s:%d: %s" % (
                 "go.mod" if local[:2] < (1, 21) else shown, shown, line, message),
-            fix=[Action.note("install Go %s or newer (%s)" % (release, GO_DOWNLOAD_URL)), other],
+            fix=[Action.note("install Go %s or newer (%s)" % (release, GO_DOWNLOAD_URL)),
+                 china_download_action(), other],
             references=[GOMOD_DIRECTIVES[directive][1]] if directive else []))
     return out
 
@@ -551,11 +564,11 @@ def _newer_gomod(facts, ctx, probe, value, where):
                   evidence=evidence,
                   why="GOTOOLCHAIN=%s forbids switching, so go refuses the module." % shown,
                   predicted_error=predicted,
-                  fix=[install, Action.note(
+                  fix=[install, china_download_action(), Action.note(
                       "or, with a reachable module proxy, let go fetch it: GOTOOLCHAIN=auto and "
                       "a GOPROXY that serves golang.org/toolchain")],
                   references=[REFERENCES["toolchains"]])
-    fix = [install]
+    fix = [install, china_download_action()]
     if switching == "path":
         found = facts.on_path(ctx, target)
         if found:
@@ -586,6 +599,9 @@ def _newer_gomod(facts, ctx, probe, value, where):
                                       "(or drop it)" % target))
         fix.append(Action.note("or, with a reachable module proxy, let go fetch it: a GOPROXY "
                                "that serves golang.org/toolchain and the checksum database"))
+        entries = [e for e in re.split(r"[,|]", probe.get("GOPROXY") or "") if e]
+        if entries and is_official_proxy(entries[0]) and failure is None:
+            fix.extend(china_proxy_actions(ctx)[:1])  # goproxy.cn serves golang.org/toolchain
     return _f("GO-VERSION-GOMOD-NEWER", ctx.severity(severity),
               "%s needs %s; %s will try to switch to it" % (project.gomod_path, target, probe.version),
               ctx, subject="%s:%s" % (project.gomod_path, probe.go_real), evidence=evidence,
