@@ -142,6 +142,22 @@ def test_every_input_is_a_host_and_counts_match_its_report(fleet):
         assert "not analysed: %s: " % broken in fleet["stdout"]
 
 
+def test_summary_follows_its_schema(fleet):
+    import jsonschema
+
+    with open(os.path.join(ROOT, "docs", "fleet.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.Draft7Validator.check_schema(schema)
+    errors = ["%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message)
+              for e in jsonschema.Draft7Validator(schema).iter_errors(fleet["summary"])]
+    assert errors == []
+    hosts, findings = len(fleet["summary"]["hosts"]), len(fleet["summary"]["findings"])
+    for h in fleet["summary"]["hosts"]:
+        assert all(0 <= i < findings for i in h["findings"])
+    for group in fleet["summary"]["common"] + fleet["summary"]["causes"]:
+        assert all(0 <= i < hosts for i in group["hosts"])
+
+
 def test_common_findings_and_causes_count_the_hosts_they_hit(fleet):
     summary, expected = fleet["summary"], fleet["expected"]
     names = [h["name"] for h in summary["hosts"]]
