@@ -204,3 +204,27 @@ def test_go_version_and_install_findings_offer_the_china_download_page():
                                for a in alternatives), (name, result["id"])
                     seen += 1
     assert seen >= 3
+
+
+def test_no_china_proxy_advice_behind_a_failing_https_proxy(tmp_path, toolchains):
+    """GOPROXY is proxy.golang.org but go reaches it through an HTTPS_PROXY that refuses
+    (a closed port on loopback, probed for real): another GOPROXY would fail the same way,
+    so no China proxy is offered."""
+    import socket
+
+    from conftest import base_env, write_module
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    home = tmp_path / "home"
+    home.mkdir()
+    project = write_module(tmp_path / "p")
+    env = base_env(home, [toolchains["1.27"].bindir], GOPROXY="https://proxy.golang.org,direct",
+                   HTTPS_PROXY="http://127.0.0.1:%d" % port)
+    run = run_gotriage(["check", "--json", "--network", "--layer", "toolchain",
+                        "--project", str(project)], env=env)
+    [f] = run.results("GO-PROXY-UNREACHABLE", context="shell")
+    assert f["evidence"][0]["argv"] == ["tcp-connect", "127.0.0.1", str(port)]
+    assert not any(h in china_text(a) for a in actions_of(f) for h in CHINA)
