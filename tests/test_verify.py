@@ -321,3 +321,72 @@ def test_default_services_are_the_service_layers(toolchains):
     elif units:
         states = run.results("VERIFY-SERVICE") + run.results("VERIFY-SERVICE-DOWN")
         assert len(states) == len(units)
+
+
+def _hanging_tree(tmp_path):
+    """A tree whose bin/go never finishes (it writes its PID first, so the test can end
+    it by PID whatever happens)."""
+    root = tmp_path / "hang" / "go"
+    (root / "bin").mkdir(parents=True)
+    pidfile = tmp_path / "go.pid"
+    go = root / "bin" / "go"
+    go.write_text("#!/bin/sh\necho $$ > %s\nexec sleep 60\n" % pidfile)
+    go.chmod(0o755)
+    return str(root), str(go), pidfile
+
+
+def _end(pidfile):
+    import signal
+
+    if pidfile.exists():
+        try:
+            os.kill(int(pidfile.read_text().strip()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+
+
+def test_build_bounded_by_its_timeout(tmp_path):
+    _root, go, pidfile = _hanging_tree(tmp_path)
+    tmpdir = str(tmp_path / "tmp")
+    os.mkdir(tmpdir)
+    try:
+        import time
+        started = time.monotonic()
+        attempts, workdir = runtime.run_builds(open_host(None), [go],
+                                               [("shell", base_env(tmp_path), "error")],
+                                               build_timeout=1.5, tmpdir=tmpdir)
+        assert time.monotonic() - started < 20
+        assert [(a.step, a.ok) for a in attempts] == [("build", False), ("build", False)]
+        assert "(killed after 2 s)" in attempts[0].output
+        assert not os.path.exists(workdir) and _leftovers(tmpdir) == []
+    finally:
+        _end(pidfile)
+
+
+def test_interrupted_build_leaves_no_directory(tmp_path):
+    import signal
+    import sys
+    import time
+
+    root, _go, pidfile = _hanging_tree(tmp_path)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmpdir), PYTHONPATH=os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src"))
+    proc = subprocess.Popen([sys.executable, "-m", "gotriage", "verify", "--goroot", root,
+                             "--build"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not pidfile.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pidfile.exists(), proc.communicate(timeout=30)
+        assert _leftovers(str(tmpdir))  # the build runs inside it
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        assert _leftovers(str(tmpdir)) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        _end(pidfile)
