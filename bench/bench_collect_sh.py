@@ -1,5 +1,5 @@
 """How long collect.sh takes on this machine, under each shell, against
-`gotriage collect --layer system` (run by hand, not a test).
+`gotriage collect --layer system --layer firewall` (run by hand, not a test).
 
     .venv/bin/python bench/bench_collect_sh.py [--runs 7]
 
@@ -27,8 +27,9 @@ def commands():
                        ("bash", ["bash"])):
         if shutil.which(argv[0]):
             out[name] = lambda dest, argv=argv: argv + [SCRIPT, "-o", dest]
-    out["python collect --layer system"] = lambda dest: [
-        sys.executable, "-m", "gotriage", "collect", "--layer", "system", "-o", dest + ".tar.gz"]
+    out["python collect (system, firewall)"] = lambda dest: [
+        sys.executable, "-m", "gotriage", "collect", "--layer", "system", "--layer", "firewall",
+        "-o", dest + ".tar.gz"]
     return out
 
 

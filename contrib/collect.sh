@@ -1,6 +1,6 @@
 #!/bin/sh
 # collect.sh: gotriage's collector for a host without Python 3 (an EL7 minimal host whose
-# repositories are gone).  It records what the system layer of `gotriage check` reads,
+# repositories are gone).  It records what the system, firewall layer of `gotriage check` reads,
 # into a snapshot that `gotriage check --root` analyses on another machine:
 #
 #     sh collect.sh -o /tmp/snap        # writes /tmp/snap and /tmp/snap.tar.gz
@@ -381,6 +381,7 @@ BEGIN {
     for (i = 1; i < 256; i++) BYTE[sprintf("%c", i)] = i
     first = 1
 }
+mode == "word" { printf "\"%s\"", jesc($0); exit }
 mode == "list" { printf "%s\"%s\"", (first ? "[" : ", "), jesc($0); first = 0; next }
 mode == "string" { printf "%s%s", (first ? "\"" : "\\n"), jesc($0, "replace"); first = 0; next }
 END {
@@ -477,7 +478,7 @@ rec_read() {
         return 1
     fi
     dest=$out/files$1
-    mkdir -p "${dest%/*}"
+    [ -d "${dest%/*}" ] || mkdir -p "${dest%/*}"
     if is_binary "$work/raw"; then
         mv "$work/raw" "$dest"
     elif ! redact_file "$work/raw" "$dest"; then
@@ -649,6 +650,67 @@ rec_cmd() {
     } > "$file"
 }
 
+cat > "$work/fds.awk" <<'AWK_EOF'
+# paths.tsv lines of a process's fd links, from `ls -l` (first file) and its errors
+# (second file); socket targets to the file `sockets`
+FILENAME == ARGV[1] {
+    at = index($0, " -> "); if (!at) next
+    n = split(substr($0, 1, at - 1), f, " ")
+    target = substr($0, at + 4)
+    printf "readlink\t/proc/%s/fd/%s\t\"%s\"\n", pid, f[n], jesc(target)
+    if (target ~ /^socket:/) print target > sockets
+    next
+}
+FILENAME == ARGV[2] {
+    if (!match($0, /\/fd\/[0-9]+/)) next
+    fd = substr($0, RSTART + 4, RLENGTH - 4); m = $0; sub(/^.*: /, "", m)
+    e = (m ~ /ermission denied/) ? "EACCES" : (m ~ /No such file/) ? "ENOENT" : "EIO"
+    printf "readlink\t/proc/%s/fd/%s\t{\"error\": \"%s\"}\n", pid, fd, e
+}
+AWK_EOF
+# a symlink's target, as Host.readlink records it; $last_link is it ('' on failure)
+rec_readlink() {
+    last_link=''
+    if last_link=$(LC_ALL=C readlink -- "$files_root$1" 2>"$work/err"); then
+        put readlink "$1" "$(printf '%s\n' "$last_link" | LC_ALL=C awk -v mode=word -f "$work/json.awk")"
+    else
+        last_link=''
+        put readlink "$1" "{\"error\": \"$(errno_of "$(cat "$work/err")")\"}"
+    fi
+}
+
+# a process's file descriptors and their targets, straight into paths.tsv (one `ls -l`
+# and one awk per process, not a readlink each); $work/sockets lists its socket inodes
+rec_fds() {
+    : > "$work/sockets"
+    rec_list "/proc/$1/fd" || return 0
+    # shellcheck disable=SC2012  # the names are numbers; find -printf is not POSIX
+    LC_ALL=C ls -l -- "$files_root/proc/$1/fd" 2>"$work/fderr" > "$work/fdls"
+    # the links ls could not read (another user namespace's, the kernel's ptrace rules)
+    # say so on stderr: "cannot read symbolic link '/proc/1/fd/0': Permission denied"
+    LC_ALL=C awk -v pid="$1" -v sockets="$work/sockets" -f "$work/json.awk" -f "$work/fds.awk" \
+        "$work/fdls" "$work/fderr" >> "$paths"
+}
+# a process's program, whole (binary: not redacted), when it is at most $2 bytes
+rec_exe() {
+    size=$(LC_ALL=C stat -L -c '%s' -- "$files_root/proc/$1/exe" 2>"$work/err") || size=''
+    if [ -z "$size" ]; then
+        put read "/proc/$1/exe" "{\"error\": \"$(errno_of "$(cat "$work/err")")\"}"
+        return
+    fi
+    if [ "$size" -gt "$2" ]; then
+        note "/proc/$1/exe not recorded: its program is larger than $2 bytes"
+        return
+    fi
+    mkdir -p "$out/files/proc/$1"
+    if head -c "$2" -- "$files_root/proc/$1/exe" > "$out/files/proc/$1/exe" 2>"$work/err"; then
+        put read "/proc/$1/exe" true
+    else
+        rm -f "$out/files/proc/$1/exe"
+        put read "/proc/$1/exe" "{\"error\": \"$(errno_of "$(cat "$work/err")")\"}"
+    fi
+}
+
 # values the facts compute, found the same way here
 kernel=$(head -c 4096 "$files_root/proc/sys/kernel/osrelease" 2>/dev/null | tr -d ' \n')
 
@@ -716,6 +778,99 @@ fi
 # system/own-limits: the limits gotriage runs with
 rec_read /proc/self/limits 16777216
 
+# -- the firewall layer (src/gotriage/inputs/firewall.py) --
+# firewall/arch: the byte order of /proc/net addresses (s390x)
+rec_read /proc/sys/kernel/arch 16777216
+# firewall/ss: listening sockets with inode, uid and IPV6_V6ONLY
+rec_cmd default ss -ltune
+# firewall/ss-tcp: the same in an older snapshot (TCP)
+rec_cmd default ss -ltn
+# firewall/ss-udp: the same in an older snapshot (UDP)
+rec_cmd default ss -lun
+# firewall/bindv6only: net.ipv6.bindv6only: 1 makes a [::] socket that does not set IPV6_V6ONLY itself IPv6-only (its own flag is not in /proc/net)
+rec_read /proc/sys/net/ipv6/bindv6only 16777216
+# firewall/ip: the host's addresses
+rec_cmd default ip -j addr
+# firewall/ip-oneline: the same on EL7 (no JSON)
+rec_cmd default ip -o addr
+# firewall/routes: the IPv4 routes (the interface a client comes in on)
+rec_read /proc/net/route 16777216
+# firewall/routes6: the IPv6 routes
+rec_read /proc/net/ipv6_route 16777216
+# firewall/direct: direct rules
+rec_read /etc/firewalld/direct.xml 16777216
+# firewall/firewall-cmd-zones: the runtime zones (and whether firewalld runs)
+rec_cmd default firewall-cmd --list-all-zones
+# firewall/firewall-cmd-default-zone: the runtime default zone
+rec_cmd default firewall-cmd --get-default-zone
+# firewall/firewall-cmd-policies: the runtime policies (firewalld 0.9+)
+rec_cmd default firewall-cmd --list-all-policies
+# firewall/firewall-cmd-direct: the runtime direct rules
+rec_cmd default firewall-cmd --direct --get-all-rules
+# firewall/nft: the nftables ruleset (the packets' own path)
+rec_cmd default nft -j list ruleset
+# firewall/iptables-nft-save: the IPv4 rules (iptables-nft: when nft's JSON hides them)
+rec_cmd default iptables-nft-save
+# firewall/ip6tables-nft-save: the IPv6 rules (iptables-nft: when nft's JSON hides them)
+rec_cmd default ip6tables-nft-save
+# firewall/iptables-legacy-save: the IPv4 rules (iptables-legacy, which nft never shows)
+rec_cmd default iptables-legacy-save
+# firewall/ip6tables-legacy-save: the IPv6 rules (iptables-legacy, which nft never shows)
+rec_cmd default ip6tables-legacy-save
+# firewall/iptables-save: the IPv4 rules (where there is no -legacy/-nft variant)
+rec_cmd default iptables-save
+# firewall/ip6tables-save: the IPv6 rules (where there is no -legacy/-nft variant)
+rec_cmd default ip6tables-save
+# firewall/ipset: the members of ipsets iptables rules match
+rec_cmd default ipset save
+# firewall/proc-net: the sockets, where ss is missing
+for proto in tcp tcp6 udp udp6; do
+    rec_read /proc/net/"$proto" 16777216
+done
+# firewall/python-dirs, firewall/version-file: firewalld's version
+for base in /usr/lib /usr/lib64; do
+    rec_list "$base" || continue
+    grep '^python' "$work/list" > "$work/pythons" || continue
+    while IFS= read -r python; do
+        for sub in site-packages dist-packages; do
+            rec_read "$base/$python/$sub/firewall/config/__init__.py" 16777216
+        done
+    done < "$work/pythons"
+done
+# firewall/config-dir, conf, xml-dir, xml: firewalld's configuration
+for base in /usr/lib/firewalld /etc/firewalld; do
+    rec_stat stat "$base"
+    rec_read "$base/firewalld.conf" 16777216
+    for kind in zones services policies ipsets; do
+        rec_stat stat "$base/$kind"
+        rec_list "$base/$kind" || continue
+        grep '[.]xml$' "$work/list" > "$work/xmls" || continue
+        while IFS= read -r name; do
+            rec_read "$base/$kind/$name" 16777216
+        done < "$work/xmls"
+    done
+done
+# firewall/fds, fd, comm, exe, exe-contents, netns, netns-sockets: who owns a socket
+rec_readlink /proc/self/ns/net
+own_ns=$last_link
+if rec_list /proc; then
+    grep '^[0-9][0-9]*$' "$work/list" > "$work/pids"
+    while IFS= read -r pid; do
+        rec_fds "$pid"
+        if [ -s "$work/sockets" ]; then
+            rec_read "/proc/$pid/comm" 16777216
+            rec_readlink "/proc/$pid/exe"
+            rec_exe "$pid" 268435456
+        fi
+        rec_readlink "/proc/$pid/ns/net"
+        if [ -n "$last_link" ] && [ "$last_link" != "$own_ns" ]; then
+            for proto in tcp tcp6 udp udp6; do
+                rec_read "/proc/$pid/net/$proto" 16777216
+            done
+        fi
+    done < "$work/pids"
+fi
+
 # -- the manifest, paths.json, the archive ----------------------------------------------
 uid=$(id -u)
 user=$(id -un 2>/dev/null || echo "$uid")
@@ -741,7 +896,7 @@ fi
     printf ' "hostname": %s,\n' "$(json_string "$host_name")"
     printf ' "identity": {"gid": %s, "gids": [%s], "home": %s, "shell": %s, "uid": %s, "user": %s},\n' \
         "$(id -g)" "$gids" "$home" "$shell" "$uid" "$(json_string "$user")"
-    printf ' "layers": ["system"],\n'
+    printf ' "layers": ["system", "firewall"],\n'
     printf ' "not_examined": %s,\n' '{"SYS-GOBIN": "the Go installs are found by the toolchain layer, which collect.sh does not record"}'
     printf ' "notes": %s,\n' "$(LC_ALL=C awk -v mode=list -f "$work/json.awk" < "$notes")"
     printf ' "redacted": true,\n'

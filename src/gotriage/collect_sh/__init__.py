@@ -20,17 +20,21 @@ compared with generate() by the tests: `scripts/gen-collect-sh` rewrites it.
 """
 
 from gotriage import __version__
+from gotriage.collect_sh import firewall_sh
 from gotriage.collect_sh.redact_awk import REDACT_AWK
 from gotriage.collect_sh.template import HEAD, TAIL
 from gotriage.deadline import DEFAULT_DEADLINE
 from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, QUICK_TIMEOUT
 from gotriage.host.live import MAX_OUTPUT
-from gotriage.inputs import system
+from gotriage.inputs import firewall, system
 from gotriage.inputs.spec import QUICK
 from gotriage.quoting import shell_word
 
 # The layers collect.sh records, with their declarations.
-LAYERS = (("system", system.INPUTS),)
+LAYERS = (("system", system.INPUTS), ("firewall", firewall.INPUTS))
+# the declarations of a layer that its own module records (what the facts find on the
+# host, found the same way in sh): layer -> (keys, lines(quote), shell functions)
+CUSTOM = {"firewall": (firewall_sh.KEYS, firewall_sh.lines, firewall_sh.FUNCTIONS)}
 
 # The checks of a recorded layer that rest on what collect.sh does not record: the
 # snapshot's manifest says so (`not_examined`), and check --root reports them as not
@@ -97,6 +101,8 @@ def plan(layer, spec):
                 and decl.template[:-len("/{name}")] in listings
                 and decl.kind == "file"):
             children.setdefault(decl.template[:-len("/{name}")], []).append(decl)
+    custom_keys, custom_lines, _functions = CUSTOM.get(layer, ((), None, ""))
+    done.update(custom_keys)
     for number, decl in enumerate(spec):
         if decl.key in done:
             continue
@@ -142,6 +148,8 @@ def plan(layer, spec):
             lines.pop()
             notes.append("%s (%s) not recorded: collect.sh cannot find its %s the way "
                          "gotriage does" % (decl.id, decl.shown(), ", ".join(params) or "path"))
+    if custom_lines is not None:
+        lines.extend(custom_lines(_q))
     return lines, notes
 
 
@@ -157,6 +165,7 @@ def generate():
     setup.extend(SH_SETUP[name] for name in sorted(SH_SETUP))
     for note in notes:
         setup.append("note %s" % _q(note))
+    functions = "".join(CUSTOM[name][2] for name, _spec in LAYERS if name in CUSTOM)
     head = (HEAD.replace("@REDACT_AWK@", REDACT_AWK)
             .replace("@DEADLINE@", "%d" % DEFAULT_DEADLINE)
             .replace("@QUICK@", "%d" % QUICK_TIMEOUT)
@@ -170,4 +179,4 @@ def generate():
     tail = (TAIL.replace("@LAYER_LIST@", ", ".join('"%s"' % name for name, _spec in LAYERS))
             .replace("@NOT_EXAMINED@", not_examined)
             .replace("@VERSION@", __version__))
-    return head + "\n".join(setup + body) + "\n" + tail
+    return head + functions + "\n".join(setup + body) + "\n" + tail

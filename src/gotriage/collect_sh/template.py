@@ -173,6 +173,7 @@ BEGIN {
     for (i = 1; i < 256; i++) BYTE[sprintf("%c", i)] = i
     first = 1
 }
+mode == "word" { printf "\"%s\"", jesc($0); exit }
 mode == "list" { printf "%s\"%s\"", (first ? "[" : ", "), jesc($0); first = 0; next }
 mode == "string" { printf "%s%s", (first ? "\"" : "\\n"), jesc($0, "replace"); first = 0; next }
 END {
@@ -269,7 +270,7 @@ rec_read() {
         return 1
     fi
     dest=$out/files$1
-    mkdir -p "${dest%/*}"
+    [ -d "${dest%/*}" ] || mkdir -p "${dest%/*}"
     if is_binary "$work/raw"; then
         mv "$work/raw" "$dest"
     elif ! redact_file "$work/raw" "$dest"; then
