@@ -390,3 +390,22 @@ def test_interrupted_build_leaves_no_directory(tmp_path):
             proc.kill()
             proc.wait()
         _end(pidfile)
+
+
+def test_every_verify_id_is_documented():
+    import re
+
+    from gotriage.verify import findings as verify_findings
+
+    with open(checks.__file__) as f:
+        emitted = set(re.findall(r'"(VERIFY-[A-Z-]+)"', f.read()))
+    documented = {i for c in verify_findings.registry() for i in c.ids()}
+    assert emitted and emitted <= documented, emitted - documented
+    assert set(verify_findings.FINDINGS) <= documented
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "docs", "verify.md")) as f:
+        doc = f.read()
+    assert [i for i in sorted(documented) if "`%s`" % i not in doc and i != "VERIFY-INPUTS"] == []
+    run = run_gotriage(["checks", "VERIFY-TREE-CHANGED", "--json"])
+    [entry] = run.json
+    assert entry["check"] == "VERIFY-INTEGRITY" and "content ID" in entry["meaning"]

@@ -26,7 +26,15 @@ def run(args, write):
     from gotriage.checks import all_checks, known_ids
 
     if args.ids:
-        return _explain_ids(args, known_ids(), write)
+        from gotriage.verify.findings import registry as verify_checks
+
+        known = known_ids()
+        # `gotriage verify`'s own ids (docs/verify.md; verify runs them itself, they are not
+        # in the layer table nor in this listing)
+        for c in verify_checks():
+            for finding_id in c.ids():
+                known.setdefault(finding_id, c)
+        return _explain_ids(args, known, write)
     checks = all_checks()
     if args.json:
         import json

@@ -128,7 +128,8 @@ def probe_findings(name, url, decisions, errors=()):
 
 
 def input_finding(what, message):
-    return _finding("VERIFY-INPUT", "warn", "%s: %s" % (what, message), what)
+    return _finding("VERIFY-INPUT", "warn", "%s: %s" % (what, message), what,
+                    check="VERIFY-INPUTS")
 
 
 def service_findings(unit, running):

@@ -24,9 +24,9 @@ FINDINGS = {
         "the VERSION line and the version bin/go embeds",
         "Remove the tree and unpack one release into an empty directory."),
     "VERIFY-RPM-CHANGED": (
-        "rpm -V finds files of the package that installed this go changed (size, digest, "
-        "mode...) against the package's own checksums.",
-        "rpm -Vf's lines",
+        "rpm -V (dpkg --verify on Debian) finds files of the package that installed this go "
+        "changed (size, digest, mode...) against the package's own checksums.",
+        "rpm -Vf's (dpkg --verify's) lines",
         "Reinstall the package (dnf reinstall PACKAGE)."),
     "VERIFY-GO-MISSING": (
         "The spec requires a Go install (a root, or a version) that is not there.",
@@ -66,3 +66,28 @@ FINDINGS = {
         "what was asked and what the host answered",
         "Run gotriage as root, or fix what the message names."),
 }
+
+# check id (its ok result) -> (title, the problem ids it reports)
+CHECKS = (
+    ("VERIFY-INTEGRITY", "each Go install is what it claims to be",
+     ("VERIFY-TREE-CHANGED", "VERIFY-TREE-FOREIGN", "VERIFY-VERSION-MISMATCH",
+      "VERIFY-RPM-CHANGED", "VERIFY-GO-MISSING")),
+    ("VERIFY-ARCHIVE", "a release archive is Go's published file",
+     ("VERIFY-ARCHIVE-MISMATCH", "VERIFY-ARCHIVE-UNKNOWN")),
+    ("VERIFY-BUILD", "go builds and runs hello programs in each context (--build)",
+     ("VERIFY-BUILD-FAILED",)),
+    ("VERIFY-PROBE", "the spec's probes pass their gate", ("VERIFY-PROBE-FAILED",)),
+    ("VERIFY-SERVICE", "the Go services run a process", ("VERIFY-SERVICE-DOWN",)),
+    ("VERIFY-INPUTS", "what verify needed could be read", ("VERIFY-INPUT",)),
+)
+
+
+def registry():
+    """verify's checks as checks.Check records (for `gotriage checks`; verify runs them
+    itself, not the runner: they are not in the layer table)."""
+    from gotriage.checks import Check
+
+    out = []
+    for check_id, title, ids in CHECKS:
+        out.append(Check(check_id, LAYER, title, {i: FINDINGS[i] for i in ids}, registry))
+    return out
