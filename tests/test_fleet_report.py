@@ -525,6 +525,12 @@ def test_a_fleet_run_directory_is_read_host_by_host(fleet, tmp_path):
     assert hosts["web1"]["kind"] == "report" and hosts["old-el7"]["kind"] == "snapshot"
     assert hosts["old-el7"]["counts"] == fleet["expected"][names[1] + "-snap"]["summary"]["counts"]
     assert hosts["web2"]["counts"] == fleet["expected"][names[-1] + "-snap"]["summary"]["counts"]
+    # written into the directory it reads, its own fleet.json is no host the next time
+    proc = gotriage("fleet", "report", str(run), "-o", str(run))
+    assert proc.returncode == 0, proc.stderr
+    proc = gotriage("fleet", "report", str(run), "-o", str(run))
+    again = json.loads((run / "fleet.json").read_text())
+    assert sorted(h["name"] for h in again["hosts"]) == sorted(hosts)
 
 
 def test_fleet_needs_an_action_and_inputs(tmp_path):

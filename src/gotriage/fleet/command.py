@@ -91,7 +91,8 @@ def run_report(args, write):
     hosts = report.load_hosts(inputs, limits, args.jobs)
     summary = report.aggregate(hosts, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     text = report.dumps(summary)
-    paths = [os.path.join(args.output, "fleet.json"), os.path.join(args.output, "fleet.html")]
+    paths = [os.path.join(args.output, report.SUMMARY_NAME),
+             os.path.join(args.output, "fleet.html")]
     try:
         for path, data in zip(paths, (text, html.render(text))):
             with open(path + ".tmp", "w", encoding="utf-8") as f:

@@ -24,6 +24,7 @@ OTHER_LAYER = "other"  # a finding that names no layer
 RUN_MEMBERS = (("report.json", "report"), ("snapshot.tar.gz", "snapshot"),
                ("error.json", "run-error"))
 RUN_SUMMARY = "run.json"
+SUMMARY_NAME = "fleet.json"  # what fleet report writes: in a directory read, not a host
 
 
 class Input(object):
@@ -88,8 +89,8 @@ def find_inputs(paths):
                 full = os.path.join(path, name)
                 if run_host is not None:
                     found.append(run_host)
-                elif name == RUN_SUMMARY and any(run_hosts):
-                    continue  # (fleet run's own summary, not a host)
+                elif name == RUN_SUMMARY and any(run_hosts) or name == SUMMARY_NAME:
+                    continue  # (fleet run's summary, or a fleet report's: not a host)
                 elif os.path.isdir(full) and not os.path.exists(os.path.join(full, SNAPSHOT_MANIFEST)):
                     continue  # (a directory that is no snapshot: not a host)
                 elif _kind_of(full) is not None:
