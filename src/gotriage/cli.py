@@ -154,6 +154,7 @@ def build_parser():
                "what a finding means: `gotriage checks ID`.")
     parser.add_argument("--version", action="version", version="gotriage " + __version__)
     parser.add_argument("--lang", choices=("en", "zh_CN"), metavar="LANG",
+                        default=argparse.SUPPRESS,  # (main() takes it before argparse)
                         help="en or zh_CN (default: from LC_ALL, LC_MESSAGES, LANG; "
                              "docs/i18n.md); anywhere on the line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
