@@ -119,6 +119,8 @@ REQUIREMENTS = [
     tool("ssh-keygen", "openssh-client", "test_fleet_ansible: the throwaway host and user keys"),
     tool("timeout", "coreutils", "test_fleet_ansible: the role bounds each host's run with it"),
     tool("base64", "coreutils", "test_fleet_ansible: the role brings snapshots back as base64"),
+    tool("chroot", "coreutils", "test_rpm: the RPM installed with rpm --root, run from there"),
+    tool("sha256sum", "coreutils", "test_rpm: the release zipapp's .sha256 checked"),
     # -- system, service and binary -------------------------------------------------------------
     tool("strace", "strace", "test_system (inject ENOSYS), test_service_live (service --trace), "
                              "test_zipapp (the .pyz writes nothing)"),
