@@ -13,6 +13,13 @@ TOOLCHAINS = os.environ.get("GOTRIAGE_TOOLCHAINS", os.path.join(ROOT, ".cache", 
 IN_CI = os.environ.get("CI") == "true"
 
 
+# A test of what runs on a workstation (fleet report, building the RPM), or of what does
+# not depend on the Python running it (collect.sh under dash, busybox and bash): run once,
+# under the default Python, not again under the hosts' 3.6 (.ci/run's budget).
+workstation = pytest.mark.skipif(sys.version_info < (3, 7), reason="workstation side or "
+                                 "independent of Python: run under the default Python")
+
+
 def need(condition, why):
     """Skip when a real tool is missing on a developer machine; fail in CI, where
     scripts/setup must have installed it."""

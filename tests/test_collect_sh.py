@@ -28,7 +28,7 @@ import time
 
 import pytest
 
-from conftest import DATA, ROOT, need
+from conftest import DATA, ROOT, need, workstation
 from gotriage.collect_sh import CUSTOM, LAYERS, NOT_EXAMINED, generate
 from gotriage.host.redact import redact_bytes
 from gotriage.host.snapshot import open_snapshot
@@ -196,6 +196,7 @@ NOT_SH_RULES = {
 _HOT = re.compile(rb"(?i)token|secret|jwt|pass|cred|key|pwd|auth|private|@|eyJ|AKIA|ASIA")
 
 
+@workstation  # the shells' behaviour: once, under the default Python
 def test_the_awk_redaction_is_the_python_one_on_every_text_file_of_tests_data(tmp_path):
     """Every text file of tests/data with a word any rule looks for (the others pass
     through both unchanged by construction)."""
@@ -337,6 +338,7 @@ def _compare(py_report, sh_report):
     assert any("the toolchain layer is not recorded in this snapshot" in n for n in sh_report["notes"])
 
 
+@workstation  # the shells' behaviour: once, under the default Python
 @pytest.mark.parametrize("shell", ["dash", "busybox", "bash"])
 def test_check_root_gives_the_findings_of_gotriage_collect(collected, shell):
     snaps = collected["snaps"]
@@ -349,6 +351,7 @@ def test_check_root_gives_the_findings_of_gotriage_collect(collected, shell):
     _compare(py_report, _check(snaps[shell] + ".tar.gz"))
 
 
+@workstation  # the shells' behaviour: once, under the default Python
 def test_as_nobody_the_findings_and_the_unreadable_file_are_the_python_recorders(collected):
     snaps = collected["snaps"]
     _compare(_check(snaps["py-nobody"]), _check(snaps["sh-nobody"]))
@@ -382,6 +385,7 @@ def _all_bytes(snapshot):
     return b"\n".join(chunks)
 
 
+@workstation  # the shells' behaviour: once, under the default Python
 @pytest.mark.parametrize("shell", ["dash", "busybox", "bash", "sh-nobody"])
 def test_the_planted_secrets_are_redacted_as_the_python_recorder_does(collected, shell):
     snaps = collected["snaps"]
@@ -459,6 +463,7 @@ exec "$@"
 """
 
 
+@workstation  # the shells' behaviour: once, under the default Python
 @pytest.mark.parametrize("how", ["timeout", "busybox", "fallback"])
 def test_a_hung_command_is_cut_at_its_timeout(tmp_path, how):
     """coreutils' timeout (dash), busybox's (busybox sh, its applets first on PATH), and
@@ -525,6 +530,7 @@ def _alive(pid):
         return False
 
 
+@workstation  # the shells' behaviour: once, under the default Python
 def test_the_deadline_skips_the_commands_after_it(tmp_path):
     need(os.geteuid() == 0 and shutil.which("unshare"), "root and unshare")
     need(shutil.which("dash"), "dash")

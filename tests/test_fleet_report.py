@@ -17,7 +17,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from conftest import need
+from conftest import need, workstation
+
+pytestmark = workstation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")

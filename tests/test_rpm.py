@@ -13,7 +13,9 @@ import sys
 
 import pytest
 
-from conftest import need
+from conftest import need, workstation
+
+pytestmark = workstation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASES = (7, 8, 9, 10)
