@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from conftest import ROOT, need
-from firewall_testbed import FirewallBed, available
+from conftest import ROOT
+from test_firewall_live import bed  # noqa: F401 (the live bed, one per module)
 
 pytestmark = pytest.mark.root
 
@@ -19,35 +19,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ADD = ["firewall-cmd", "--permanent", "--zone=public", "--add-port=8080/tcp"]
 
 
-@pytest.fixture(scope="module")
-def bed():
-    why = available()
-    need(why is None, "live firewall test bed: %s" % why)
-    tb = FirewallBed()
-    try:
-        tb.up()
-    except Exception:
-        tb.close()
-        raise
-    yield tb
-    tb.close()
 
 
-def _apply(bed, steps, name):
-    plan = os.path.join(bed.dir, name + ".json")
+def _apply(tb, steps, name):
+    plan = os.path.join(tb.dir, name + ".json")
     with open(plan, "w") as f:
-        json.dump({"state_dir": os.path.join(bed.dir, "state"),
-                   "backup_dir": os.path.join(bed.dir, "backup-" + name), "steps": steps}, f)
-    out = bed.srvx(["env", "PYTHONPATH=" + os.path.join(ROOT, "src"), sys.executable,
+        json.dump({"state_dir": os.path.join(tb.dir, "state"),
+                   "backup_dir": os.path.join(tb.dir, "backup-" + name), "steps": steps}, f)
+    out = tb.srvx(["env", "PYTHONPATH=" + os.path.join(ROOT, "src"), sys.executable,
                     os.path.join(HERE, "apply_driver.py"), plan], timeout=180)
     return json.loads(out)
 
 
-def _seen(bed):
-    return bed.probe([("c1", 8080, "tcp")])[0]
+def _seen(tb):
+    return tb.probe([("c1", 8080, "tcp")])[0]
 
 
-def test_add_port_applies_skips_when_done_and_rolls_back(bed):
+def test_add_port_applies_skips_when_done_and_rolls_back(bed):  # noqa: F811
     bed.reset()
     assert _seen(bed) != "OPEN"  # the public zone does not let 8080 in
     out = _apply(bed, [{"kind": "command", "argv": ADD}], "add")

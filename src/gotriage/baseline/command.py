@@ -281,12 +281,7 @@ def _restore(args, open_host, write):
     unknown = [p for p in only if not p.startswith("/")]
     if unknown:
         raise UsageError("--only takes absolute paths: %s" % ", ".join(unknown))
-    wants_notify = args.to or args.to_file or args.secret_file or args.kind
-    if (args.notify or wants_notify) and not args.apply:
-        raise UsageError("--notify goes with --apply: a dry run changes nothing to tell of")
-    if wants_notify and not args.notify:
-        raise UsageError("--to, --to-file, --kind and --secret-file go with --notify")
-    destinations = _destinations(args) if args.notify else None
+    destinations = apply_command.notify_destinations(args)  # (before the host is read)
     repo = os.path.abspath(args.repo)
     recorded = gitrepo.load(repo, _parse_spec)
 
