@@ -25,8 +25,6 @@ Chinese as in English.
 ('en', 'en')
 """
 
-import unicodedata
-
 LANGUAGES = ("en", "zh_CN")
 DOMAIN = "gotriage"
 _SIMPLIFIED = ("zh_CN", "zh_SG", "zh_Hans", "zh")
@@ -154,6 +152,8 @@ def N_(message):
 
 # -- columns -----------------------------------------------------------------------
 def char_width(ch):
+    import unicodedata  # (here: every command chooses its language, few count columns)
+
     if unicodedata.combining(ch):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
