@@ -5,6 +5,7 @@ same thing.  Fixes are *actions*: a command as an argv list (shell-quoted only w
 printed) or a file edit.  Nothing here ever runs an action.
 """
 
+from gotriage.i18n import _
 from gotriage.quoting import Unrepresentable, shell_join, shell_word, visible
 
 SEVERITIES = ("ok", "info", "warn", "error")
@@ -149,16 +150,16 @@ class Action(object):
         if wide is not None:
             # The last line of defence: the checks are written (and tested on every
             # fixture) never to build such a command.
-            return cls.note("(not printed: a fix that changes %s recursively; change only "
-                            "what the finding names)" % wide)
+            return cls.note(_("(not printed: a fix that changes %(path)s recursively; change "
+                              "only what the finding names)") % {"path": wide})
         try:
             shell_join(argv)
         except Unrepresentable as exc:
             # a name that lost a byte when it was read (text that is not UTF-8): the
             # command would name another file
-            return cls.note("(not printed: %s holds a byte that was lost when it was read, so "
-                            "a command would name another file; `ls -b` shows its real name)"
-                            % visible(str(exc.value)))
+            return cls.note(_("(not printed: %(name)s holds a byte that was lost when it was "
+                              "read, so a command would name another file; `ls -b` shows its "
+                              "real name)") % {"name": visible(str(exc.value))})
         return cls("command", description=description, argv=argv, safe=safe, as_user=as_user)
 
     @classmethod
@@ -179,16 +180,18 @@ class Action(object):
         if self.kind == "command":
             text = shell_join(self.argv)
             if self.as_user:
-                text += "   # as %s" % self.as_user
+                text += _("   # as %(user)s") % {"user": self.as_user}
             return text
         if self.kind == "edit":
             path = shell_word(self.path)
             if self.line is None:
-                return "in %s, delete the line\n    %s" % (path, visible(self.old))
+                return _("in %(path)s, delete the line\n    %(old)s") % {
+                    "path": path, "old": visible(self.old)}
             if self.old is not None:
-                return "in %s, replace the line\n    %s\n  with\n    %s" % (
-                    path, visible(self.old), visible(self.line))
-            return "add to %s the line\n    %s" % (path, visible(self.line))
+                return _("in %(path)s, replace the line\n    %(old)s\n  with\n    %(new)s") % {
+                    "path": path, "old": visible(self.old), "new": visible(self.line)}
+            return _("add to %(path)s the line\n    %(line)s") % {
+                "path": path, "line": visible(self.line)}
         return self.description
 
     def to_dict(self):

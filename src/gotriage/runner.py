@@ -9,6 +9,7 @@ binary run one layer on one subject (examine).
 from gotriage.checks import ALL_LAYERS, LAYER_BY_NAME, NotExamined, all_checks, load
 from gotriage.facts.base import view_of
 from gotriage.findings import SEVERITY_RANK, Evidence, Finding
+from gotriage.i18n import _
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -57,7 +58,7 @@ class NotExaminable(Exception):
 def make_facts(layer, host, options):
     """The facts object of `layer` (its record's "module:Class", built with
     Class.from_options(host, options))."""
-    module, _, name = LAYER_BY_NAME[layer].facts.partition(":")
+    module, _colon, name = LAYER_BY_NAME[layer].facts.partition(":")
     return getattr(load(module), name).from_options(host, options)
 
 
@@ -94,11 +95,12 @@ def run_check(chk, facts):
 
         failed = True
         produced = [Finding(
-            "GOTRIAGE-CHECK-FAILED", "error", "internal error in check %s: %s: %s" % (
-                chk.id, type(exc).__name__, exc),
+            "GOTRIAGE-CHECK-FAILED", "error",
+            _("internal error in check %(check)s: %(type)s: %(error)s") % {
+                "check": chk.id, "type": type(exc).__name__, "error": exc},
             evidence=[Evidence.fact(traceback.format_exc(limit=4).strip())],
-            why="A bug in gotriage stopped this check; the other checks ran.  Please "
-                "report it with this output.")]
+            why=_("A bug in gotriage stopped this check; the other checks ran.  Please "
+                  "report it with this output."))]
     for f in produced:
         f.check = f.check or chk.id
         f.layer = f.layer or chk.layer
@@ -145,8 +147,9 @@ def settle_inputs(findings, facts_by_layer, layers, ignore=()):
         tools = unconfirmed.get(id(f))
         if tools:
             f.severity = "info"
-            f.title += " (unconfirmed: no answer from %s%s)" % (
-                ", ".join(tools[:3]), " and %d more" % (len(tools) - 3) if len(tools) > 3 else "")
+            more = _(" and %(n)d more") % {"n": len(tools) - 3} if len(tools) > 3 else ""
+            f.title += _(" (unconfirmed: no answer from %(tools)s%(more)s)") % {
+                "tools": ", ".join(tools[:3]), "more": more}
     rank = {layer: i for i, layer in enumerate(layers)}
     # stable: the order of the checks within a layer stays
     findings = sorted(findings, key=lambda f: (rank.get(f.layer, len(rank)),
@@ -181,7 +184,7 @@ def run(host, layers, options=None, ignore=(), fail_on="warn", only=None):
             continue
         why = cannot.get(chk.id) or cannot.get(chk.layer)
         if why:
-            notes.append("%s not examined: %s" % (chk.id, why))
+            notes.append(_("%(check)s not examined: %(why)s") % {"check": chk.id, "why": why})
             continue
         produced, failed = run_check(chk, facts_of(chk.layer))
         if chk.id in ignore:  # run all the same, to say how many problems were left out
@@ -199,7 +202,8 @@ def run(host, layers, options=None, ignore=(), fail_on="warn", only=None):
         # better ("sudo context not examined: /etc/sudoers is not readable"): once is enough
         if any(_names(note, path) for note in notes):
             continue
-        note = "could not %s %s: %s" % (op, path, message.lower())
+        note = _("could not %(op)s %(path)s: %(error)s") % {
+            "op": op, "path": path, "error": message.lower()}
         if note not in notes:
             notes.append(note)
     report = Report(host, layers, merge(findings), notes, fail_on, errors, ignored)
@@ -210,12 +214,18 @@ def run(host, layers, options=None, ignore=(), fail_on="warn", only=None):
     return report
 
 
+def _wide(ch):
+    return ch >= "\u2e80"  # CJK and its full-width punctuation
+
+
 def _names(note, path):
     """Whether `note` names `path` as a whole word (/etc/sudoers, not /etc/sudoers.d/x)."""
     at = note.find(path)
     while at >= 0:
         end = at + len(path)
-        if (at == 0 or note[at - 1] in " (`'\"") and (end == len(note) or note[end] in " :,)`'\""):
+        # (a wide character is a boundary too: Chinese puts no space before "：" or "，")
+        if (at == 0 or note[at - 1] in " (`'\"" or _wide(note[at - 1])) and \
+                (end == len(note) or note[end] in " :,)`'\"" or _wide(note[end])):
             return True
         at = note.find(path, end)
     return False

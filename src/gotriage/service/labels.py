@@ -15,25 +15,26 @@ Sample (RHEL 9 targeted policy)::
     /tmp/.*                   <<none>>
 """
 
+from gotriage.i18n import N_
 from gotriage.knowledge.selinux import MISPLACED_TYPES, SERVICE_EXEC_TYPES
 from gotriage.selinux.fcontext import FileContexts as _FileContexts
 from gotriage.selinux.fcontext import parse_file_contexts
 
 # Why a misplaced type is there: what `mv` keeps on a binary built in a home directory or
-# /tmp (DESIGN.md: the commonest Go-service denial).
+# /tmp (DESIGN.md: the commonest Go-service denial); translated where it is shown.
 _WHERE = {
-    "user_home_t": "a file in a user's home directory",
-    "user_home_dir_t": "a user's home directory itself",
-    "admin_home_t": "a file in /root",
-    "user_tmp_t": "a file created in /tmp by a user",
-    "tmp_t": "a file in /tmp",
-    "unlabeled_t": "a file with no label",
-    "default_t": "a path the policy has no rule for",
-    "file_t": "a file with no label",
-    "var_t": "a file under /var or /srv",
-    "httpd_user_content_t": "web content in a home directory",
+    "user_home_t": N_("a file in a user's home directory"),
+    "user_home_dir_t": N_("a user's home directory itself"),
+    "admin_home_t": N_("a file in /root"),
+    "user_tmp_t": N_("a file created in /tmp by a user"),
+    "tmp_t": N_("a file in /tmp"),
+    "unlabeled_t": N_("a file with no label"),
+    "default_t": N_("a path the policy has no rule for"),
+    "file_t": N_("a file with no label"),
+    "var_t": N_("a file under /var or /srv"),
+    "httpd_user_content_t": N_("web content in a home directory"),
 }
-DENIED_EXEC_TYPES = {t: _WHERE.get(t, "a label meant for data, not programs")
+DENIED_EXEC_TYPES = {t: _WHERE.get(t, N_("a label meant for data, not programs"))
                      for t in set(MISPLACED_TYPES) | {"httpd_user_content_t"}}
 
 

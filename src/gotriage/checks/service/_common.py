@@ -6,6 +6,7 @@ single-path setting)."""
 import re
 
 from gotriage.findings import Action, Finding
+from gotriage.i18n import _
 from gotriage.knowledge import systemd as K
 from gotriage.quoting import Unrepresentable, shell_word, systemd_path
 
@@ -26,7 +27,7 @@ def _dropin(unit):
 
 def _reload(unit):
     return Action.command(["systemctl", "daemon-reload"],
-                          description="then `systemctl restart %s`" % unit.name)
+                          description=_("then `systemctl restart %(unit)s`") % {"unit": unit.name})
 
 
 def _memo(facts, name, unit, compute):
@@ -59,7 +60,8 @@ def _setting_fix(a, key, path, prefix="", description=None):
     try:
         line = "%s=%s%s" % (key, prefix, systemd_path(path))
     except Unrepresentable as exc:
-        return [Action.note("write %s= with the path %s (%s)" % (key, shell_word(path), exc.reason))]
+        return [Action.note(_("write %(key)s= with the path %(path)s (%(reason)s)") % {
+            "key": key, "path": shell_word(path), "reason": exc.reason})]
     return [Action.edit(a.path, line, old=a.text, syntax="systemd", description=description)]
 
 

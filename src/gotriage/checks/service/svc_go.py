@@ -6,6 +6,7 @@ import posixpath
 from gotriage.checks import check
 from gotriage.checks.service._common import LAYER, _dropin, _f, _loaded, _memo, _reload
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.quoting import Unrepresentable, shell_word, systemd_environment, systemd_exec_word
 
 
@@ -41,7 +42,7 @@ def _go(facts, unit):
     ctx = tf.contexts[0]
     probe = tf.probe(ctx)
     if probe is None:
-        return [_f("SVC-GO-NOT-FOUND", "error", "%s: runs go, but go is not on its PATH" % unit.name, unit,
+        return [_f("SVC-GO-NOT-FOUND", "error", "%s: %s" % (unit.name, _("runs go, but go is not on its PATH")), unit,
                    subject="go", evidence=[Evidence.env("PATH", ctx.path, ctx.label)],
                    predicted_error="go: command not found",
                    fix=_go_path_fix(unit, tf, ctx))]
@@ -58,8 +59,8 @@ def _go(facts, unit):
                       why=finding.why, predicted_error=finding.predicted_error, fix=fix,
                       references=finding.references))
     if not out:
-        out.append(_f("SVC-GO", "ok", "%s: runs %s with GOCACHE=%s" % (
-            unit.name, probe.version or "go", probe.get("GOCACHE")), unit,
+        out.append(_f("SVC-GO", "ok", "%s: %s" % (unit.name, _("runs %(go)s with GOCACHE=%(cache)s") % {
+            "go": probe.version or "go", "cache": probe.get("GOCACHE")}), unit,
             evidence=[Evidence.command(probe.result)]))
     return out
 
@@ -71,14 +72,16 @@ def _cache_directory_fix(facts, unit, user):
     try:
         env = systemd_environment([("GOCACHE", cache + "/go-build"), ("GOMODCACHE", cache + "/mod")])
     except Unrepresentable as exc:
-        return [Action.note("give the unit a cache directory and GOCACHE= (%s)" % exc.reason)]
+        return [Action.note(_("give the unit a cache directory and GOCACHE= (%(reason)s)") % {
+            "reason": exc.reason})]
     if facts.supports(235):
         first = Action.edit(_dropin(unit), "CacheDirectory=%s" % systemd_exec_word(unit.prefix),
                             syntax="systemd",
-                            description="under [Service] (systemd 235+: creates %s)" % cache)
+                            description=_("under [Service] (systemd 235+: creates %(path)s)") % {
+                                "path": cache})
     else:
         first = Action.command(["install", "-d", "-o", user, cache])
-    return [first, Action.edit(_dropin(unit), env, syntax="systemd", description="under [Service]"),
+    return [first, Action.edit(_dropin(unit), env, syntax="systemd", description=_("under [Service]")),
             _reload(unit)]
 
 
@@ -86,13 +89,13 @@ def _go_path_fix(unit, tf, ctx):
     """Environment=PATH= with the bin directory of an installed Go first."""
     installs = [i for i in tf.installs if i.valid and i.version]
     if not installs:
-        return [Action.note("install Go, then use its absolute path in ExecStart="), _reload(unit)]
+        return [Action.note(_("install Go, then use its absolute path in ExecStart=")), _reload(unit)]
     bindir = installs[0].bindir
     try:
         line = systemd_environment([("PATH", "%s:%s" % (bindir, ctx.path))])
     except Unrepresentable as exc:
-        return [Action.note("use go's absolute path %s in ExecStart= (%s)" % (
-            shell_word(posixpath.join(bindir, "go")), exc.reason)), _reload(unit)]
+        return [Action.note(_("use go's absolute path %(path)s in ExecStart= (%(reason)s)") % {
+            "path": shell_word(posixpath.join(bindir, "go")), "reason": exc.reason}), _reload(unit)]
     return [Action.edit(_dropin(unit), line, syntax="systemd",
-                        description="under [Service]: %s is where %s is installed" % (
-                            bindir, installs[0].version)), _reload(unit)]
+                        description=_("under [Service]: %(path)s is where %(go)s is installed") % {
+                            "path": bindir, "go": installs[0].version}), _reload(unit)]

@@ -5,6 +5,7 @@ import posixpath
 from gotriage.checks import check
 from gotriage.checks.service._common import LAYER, _f, _loaded, _memo, _step
 from gotriage.findings import Action, Evidence, is_system_dir
+from gotriage.i18n import _
 from gotriage.quoting import Unrepresentable, fcontext_pattern
 from gotriage.service.labels import DENIED_EXEC_TYPES, context_type, exec_ok
 
@@ -42,7 +43,8 @@ def _label(facts, unit):
     actual = facts.label(path)
     if actual is None or actual in ("ENOENT", "EACCES", "EPERM"):
         if mode in ("enforcing", "permissive") and actual is None:
-            facts.note("%s has no SELinux label (no security.selinux attribute)" % path)
+            facts.note(_("%(path)s has no SELinux label (no security.selinux attribute)") % {
+                "path": path})
         return []
     actual_type = context_type(actual)
     expected, how, expected_ev = facts.expected_label(path)
@@ -53,27 +55,34 @@ def _label(facts, unit):
     if mode_ev is not None:
         evidence.append(mode_ev)
     if mode == "disabled":
-        return [_f("SVC-LABEL", "ok", "%s: SELinux is disabled (%s labelled %s)" % (
-            unit.name, path, actual_type), unit, evidence=evidence)]
+        return [_f("SVC-LABEL", "ok", "%s: %s" % (unit.name, _(
+            "SELinux is disabled (%(path)s labelled %(type)s)") % {"path": path, "type": actual_type}), unit, evidence=evidence)]
     directory = posixpath.dirname(path)
     if actual_type in DENIED_EXEC_TYPES:
         if expected_type and exec_ok(expected_type):
             fix = [Action.command(["restorecon", "-v", path],
-                                  description="relabel it %s, as the policy wants" % expected_type)]
+                                  description=_("relabel it %(type)s, as the policy wants") % {
+                                      "type": expected_type})]
         elif any(directory == h or directory.startswith(h + "/") for h in ("/home", "/root", "/tmp", "/var/tmp")):
             fix = [Action.command(["install", "-m", "0755", path, "/usr/local/bin/"],
-                                  description="install copies with the label of the target directory (bin_t)"),
-                   Action.note("then ExecStart=/usr/local/bin/%s and `systemctl daemon-reload`" % posixpath.basename(path))]
+                                  description=_("install copies with the label of the target directory "
+                                                "(bin_t)")),
+                   Action.note(_("then ExecStart=/usr/local/bin/%(name)s and `systemctl "
+                                 "daemon-reload`") % {"name": posixpath.basename(path)})]
         else:
             fix = _bin_t_directory_fix(directory, path)
         enforcing = mode == "enforcing"
         return [_f("SVC-LABEL-DENIED", "error" if enforcing else "warn",
-                   "%s: %s is labelled %s (%s): systemd may not execute it%s" % (
-                       unit.name, path, actual_type, DENIED_EXEC_TYPES[actual_type],
-                       "" if enforcing else " once SELinux enforces (now %s)" % (mode or "unknown")),
+                   "%s: %s" % (unit.name, (
+                       _("%(path)s is labelled %(type)s (%(what)s): systemd may not execute it")
+                       if enforcing else
+                       _("%(path)s is labelled %(type)s (%(what)s): systemd may not execute it once "
+                         "SELinux enforces (now %(mode)s)")) % {
+                           "path": path, "type": actual_type,
+                           "what": _(DENIED_EXEC_TYPES[actual_type]), "mode": mode or "unknown"}),
                    unit, subject="label", evidence=evidence,
-                   why="`mv` keeps a file's label; the policy lets init_t execute bin_t/usr_t and "
-                       "*_exec_t files, not files from home directories or /tmp.",
+                   why=_("`mv` keeps a file's label; the policy lets init_t execute bin_t/usr_t "
+                         "and *_exec_t files, not files from home directories or /tmp."),
                    predicted_error="%s\n%s: Main process exited, code=exited, status=203/EXEC\n"
                                    "type=AVC msg=audit(...): avc:  denied  { execute } for ... "
                                    "scontext=system_u:system_r:init_t:s0 tcontext=%s tclass=file" % (
@@ -81,11 +90,13 @@ def _label(facts, unit):
                    fix=fix, references=["https://access.redhat.com/documentation/en-us/red_hat_enterprise_linux/9/"
                                         "html/using_selinux/troubleshooting-problems-related-to-selinux_using-selinux"])]
     if expected_type and actual_type != expected_type:
-        return [_f("SVC-LABEL-MISMATCH", "info", "%s: %s is labelled %s; the policy expects %s" % (
-            unit.name, path, actual_type, expected_type), unit, subject="label", evidence=evidence,
+        return [_f("SVC-LABEL-MISMATCH", "info", "%s: %s" % (unit.name, _(
+            "%(path)s is labelled %(type)s; the policy expects %(expected)s") % {
+                "path": path, "type": actual_type, "expected": expected_type}), unit, subject="label", evidence=evidence,
             fix=[Action.command(["restorecon", "-v", path])])]
-    return [_f("SVC-LABEL", "ok", "%s: %s labelled %s%s" % (
-        unit.name, path, actual_type, " (as the policy expects)" if expected_type else ""), unit,
+    return [_f("SVC-LABEL", "ok", "%s: %s" % (unit.name, (
+        _("%(path)s labelled %(type)s (as the policy expects)") if expected_type else
+        _("%(path)s labelled %(type)s")) % {"path": path, "type": actual_type}), unit,
         evidence=evidence)]
 
 
@@ -94,12 +105,13 @@ def _bin_t_directory_fix(directory, path):
     other policy modules label) and never with an unescaped pattern."""
     if is_system_dir(directory):
         return [Action.command(["install", "-m", "0755", path, "/usr/local/bin/"],
-                               description="install copies with the label of /usr/local/bin (bin_t)")]
+                               description=_("install copies with the label of /usr/local/bin (bin_t)"))]
     try:
         pattern = fcontext_pattern(directory)
     except Unrepresentable as exc:
-        return [Action.note("move the program into /usr/local/bin (%s)" % exc.reason)]
+        return [Action.note(_("move the program into /usr/local/bin (%(reason)s)") % {"reason": exc.reason})]
     return [Action.command(["semanage", "fcontext", "-a", "-t", "bin_t", pattern],
-                           description="the policy has no executable type for %s" % directory,
+                           description=_("the policy has no executable type for %(path)s") % {
+                               "path": directory},
                            safe=False),
             Action.command(["restorecon", "-Rv", directory])]

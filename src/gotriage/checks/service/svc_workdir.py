@@ -14,6 +14,7 @@ from gotriage.checks.service._common import (
     _step,
 )
 from gotriage.findings import Action, Evidence, is_system_dir, operands
+from gotriage.i18n import _
 from gotriage.knowledge import systemd as K
 
 
@@ -59,10 +60,12 @@ def _workdir(facts, unit):
     old = version is not None and version < K.WORKING_DIRECTORY_PARSER_SINCE
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         inner = value[1:-1]
-        return [_f("SVC-WORKDIR-QUOTED", "error", "%s: WorkingDirectory=%s is quoted: %s" % (
-            unit.name, value, "systemd %d ignores it and runs the service in /" % version if old
-            else "systemd refuses the unit"), unit, subject="quoted", evidence=[ev],
-            why="systemd takes the value literally, quotes included, so it is not an absolute path.",
+        return [_f("SVC-WORKDIR-QUOTED", "error", "%s: %s" % (unit.name, (
+            _("WorkingDirectory=%(value)s is quoted: systemd %(version)d ignores it and runs the "
+              "service in /") if old else
+            _("WorkingDirectory=%(value)s is quoted: systemd refuses the unit")) % {
+                "value": value, "version": version}), unit, subject="quoted", evidence=[ev],
+            why=_("systemd takes the value literally, quotes included, so it is not an absolute path."),
             predicted_error=("[%s:%d] Not an absolute path, ignoring: %s" % (a.path, a.line, value)) if old
             else "%s:%d: WorkingDirectory= path is not absolute: %s\nUnit %s has a bad unit file setting." % (
                 a.path, a.line, value, unit.name),
@@ -71,11 +74,12 @@ def _workdir(facts, unit):
     optional = value.startswith("-")
     path = value[1:] if optional else value
     if old and (optional or path == "~"):
-        return [_f("SVC-WORKDIR-UNSUPPORTED", "error", "%s: WorkingDirectory=%s needs systemd 227; "
-                   "systemd %d ignores it and runs the service in /" % (unit.name, value, version), unit,
+        return [_f("SVC-WORKDIR-UNSUPPORTED", "error", "%s: %s" % (unit.name, _(
+                       "WorkingDirectory=%(value)s needs systemd 227; systemd %(version)d ignores it "
+                       "and runs the service in /") % {"value": value, "version": version}), unit,
                    subject="unsupported", evidence=[ev, facts.systemd_version[1]],
                    predicted_error="[%s:%d] Not an absolute path, ignoring: %s" % (a.path, a.line, value),
-                   fix=[Action.note("write the absolute path of the directory (and create it)"), _reload(unit)])]
+                   fix=[Action.note(_("write the absolute path of the directory (and create it)")), _reload(unit)])]
     identity = facts.identity(unit)
     if path == "~":
         path = identity.home if identity else None
@@ -87,12 +91,14 @@ def _workdir(facts, unit):
                                                   unit.name)
     if st is None or not st.is_dir:
         if optional:
-            return [_f("SVC-WORKDIR", "ok", "%s: WorkingDirectory=%s does not exist (optional: the "
-                       "service runs in /)" % (unit.name, value), unit, evidence=[ev])]
-        return [_f("SVC-WORKDIR-MISSING", "error", "%s: WorkingDirectory=%s does not exist" % (unit.name, path),
+            return [_f("SVC-WORKDIR", "ok", "%s: %s" % (unit.name, _(
+                           "WorkingDirectory=%(value)s does not exist (optional: the service runs "
+                           "in /)") % {"value": value}), unit, evidence=[ev])]
+        return [_f("SVC-WORKDIR-MISSING", "error", "%s: %s" % (
+                       unit.name, _("WorkingDirectory=%(path)s does not exist") % {"path": path}),
                    unit, subject="missing", evidence=[ev, Evidence.fact("%s: %s" % (
                        path, "not a directory" if st is not None else "no such file or directory"))],
-                   why="systemd changes into the directory before it starts the program.",
+                   why=_("systemd changes into the directory before it starts the program."),
                    predicted_error=step("No such file or directory"),
                    fix=[Action.command(["install", "-d"] + _owner_args(unit) + [path]), _reload(unit)],
                    references=REFS)]
@@ -100,8 +106,10 @@ def _workdir(facts, unit):
         blocked = facts.access_path(path.rstrip("/") + "/.", identity)
         if blocked:
             where, bst = blocked
-            return [_f("SVC-WORKDIR-DENIED", "error", "%s: User=%s cannot enter %s (%s: mode %04o, uid %d)" % (
-                unit.name, identity.user, path, where, bst.perms, bst.uid), unit, subject="denied",
+            return [_f("SVC-WORKDIR-DENIED", "error", "%s: %s" % (unit.name, _(
+                "User=%(user)s cannot enter %(path)s (%(where)s: mode %(mode)04o, uid %(uid)d)") % {
+                    "user": identity.user, "path": path, "where": where, "mode": bst.perms,
+                    "uid": bst.uid}), unit, subject="denied",
                 evidence=[ev, Evidence.fact("%s: mode %04o, uid %d gid %d" % (where, bst.perms, bst.uid, bst.gid))],
                 predicted_error=step("Permission denied"),
                 fix=_workdir_access_fix(unit, identity, path, where), references=REFS)]
@@ -115,8 +123,9 @@ def _workdir_access_fix(unit, identity, path, where):
         return [Action.command(["chown"] + operands(identity.user, path))]
     home_like = where in ("/root", "/home") or where.startswith("/home/")
     if is_system_dir(where) or home_like:
-        return [Action.note("%s is not for %s to enter: move the working directory to a "
-                            "directory of its own (e.g. /var/lib/%s, owned by %s)" % (
-                                where, identity.user, unit.prefix, identity.user))]
+        return [Action.note(_("%(where)s is not for %(user)s to enter: move the working "
+                              "directory to a directory of its own (e.g. /var/lib/%(prefix)s, "
+                              "owned by %(user)s)") % {
+                                  "where": where, "user": identity.user, "prefix": unit.prefix})]
     return [Action.command(["chmod", "o+x", where], safe=False,
-                           description="lets every user pass through %s" % where)]
+                           description=_("lets every user pass through %(path)s") % {"path": where})]
