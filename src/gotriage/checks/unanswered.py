@@ -4,6 +4,7 @@ that rest on such a command unconfirmed)."""
 
 from gotriage.deadline import DEFAULT_DEADLINE
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 
 
 def hung_doc(what):
@@ -37,12 +38,12 @@ def hung_findings(inputs, fixes=None):
             evidence.append(Evidence.fact("the verdicts of %s rest on it" % ", ".join(need.checks)))
         kwargs = {"subject": "%s:%s" % first.key, "evidence": evidence, "fix": list(
             (fixes or {}).get(first.tool, ())) + [Action.note(
-                "run `%s` by hand to see whether it answers at all, and what it waits for "
-                "(strace -f -p PID); if it is only slow, run gotriage again with a larger "
-                "--timeout" % " ".join(str(a) for a in first.result.argv))],
-            "why": "gotriage gives each command a timeout (--timeout, less for quick probes) "
-                   "and the whole run a deadline (--deadline): `%s` gave no answer before "
-                   "them, and was killed with every process it started." % first.tool}
+                _("run `%(command)s` by hand to see whether it answers at all, and what it "
+                  "waits for (strace -f -p PID); if it is only slow, run gotriage again with a "
+                  "larger --timeout") % {"command": " ".join(str(a) for a in first.result.argv)})],
+            "why": _("gotriage gives each command a timeout (--timeout, less for quick probes) "
+                     "and the whole run a deadline (--deadline): `%(tool)s` gave no answer before "
+                     "them, and was killed with every process it started.") % {"tool": first.tool}}
         if need.context is not None:
             kwargs["contexts"] = [need.context]
         yield first.title(), kwargs
@@ -51,17 +52,18 @@ def hung_findings(inputs, fixes=None):
     if len(skipped) == 1:
         title = skipped[0].title()
     else:
-        title = ("%d commands were not started: the run's deadline (--deadline) had passed: "
-                 "%s; the verdicts resting on them are unconfirmed" % (
-                     len(skipped), ", ".join(_unique(item.tool for item in skipped))))
+        title = _("%(n)d commands were not started: the run's deadline (--deadline) had passed: "
+                  "%(tools)s; the verdicts resting on them are unconfirmed") % {
+                      "n": len(skipped), "tools": ", ".join(_unique(item.tool for item in skipped))}
     kwargs = {"subject": "deadline",
               "evidence": [Evidence.command(item.result) for item in skipped] + [
                   Evidence.fact("without `%s`: %s" % (item.tool, item.need.consequence))
                   for item in skipped],
-              "why": "The run had used its whole deadline (--deadline) on the commands before "
-                     "these (others hung): they were not started, so that gotriage ends on time.",
-              "fix": [Action.note("see the other -INPUT-HUNG findings for what used the time; "
-                                  "or run gotriage again with a larger --deadline")]}
+              "why": _("The run had used its whole deadline (--deadline) on the commands before "
+                       "these (others hung): they were not started, so that gotriage ends on "
+                       "time."),
+              "fix": [Action.note(_("see the other -INPUT-HUNG findings for what used the time; "
+                                    "or run gotriage again with a larger --deadline"))]}
     contexts = _unique(item.need.context for item in skipped if item.need.context)
     if contexts:
         kwargs["contexts"] = contexts
@@ -78,4 +80,4 @@ def _unique(items):
 
 def answered_title(inputs):
     """The ok title of a layer's -INPUT check: which tools answered."""
-    return "%s answered in time" % ", ".join(inputs.answered)
+    return _("%(tools)s answered in time") % {"tools": ", ".join(inputs.answered)}

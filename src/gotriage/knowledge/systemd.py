@@ -20,6 +20,8 @@ Sources, quoted with each table:
   [news]   systemd's NEWS ("CHANGES WITH N"), /usr/share/doc/systemd/NEWS.gz of 252
 """
 
+from gotriage.i18n import N_
+
 # The systemd each EL major release ships.
 EL_SYSTEMD = {7: 219, 8: 239, 9: 252, 10: 257}
 EL_SYSTEMD_SOURCE = ("RHEL/CentOS packages: systemd-219-*.el7, systemd-239-*.el8, "
@@ -326,42 +328,43 @@ PREFIX_DROPINS_SINCE = 239
 
 # ---------------------------------------------------------------------------------------
 # Exit statuses systemd sets when it could not start a program ([v252]
-# `systemd-analyze exit-status`); name -> what it means for a Go service.
+# `systemd-analyze exit-status`); name -> what it means for a Go service (translated where
+# a finding says it).
 EXIT_STATUS = {
-    0: ("SUCCESS", "success"), 1: ("FAILURE", "the program failed (exit 1)"),
-    2: ("INVALIDARGUMENT", "exit 2: what a Go program exits with after a panic or a "
-                           "`fatal error:`"),
+    0: ("SUCCESS", N_("success")), 1: ("FAILURE", N_("the program failed (exit 1)")),
+    2: ("INVALIDARGUMENT", N_("exit 2: what a Go program exits with after a panic or a "
+                              "`fatal error:`")),
     3: ("NOTIMPLEMENTED", ""), 4: ("NOPERMISSION", ""), 5: ("NOTINSTALLED", ""),
     6: ("NOTCONFIGURED", ""), 7: ("NOTRUNNING", ""),
     64: ("USAGE", ""), 65: ("DATAERR", ""), 66: ("NOINPUT", ""), 67: ("NOUSER", ""),
     68: ("NOHOST", ""), 69: ("UNAVAILABLE", ""), 70: ("SOFTWARE", ""), 71: ("OSERR", ""),
     72: ("OSFILE", ""), 73: ("CANTCREAT", ""), 74: ("IOERR", ""), 75: ("TEMPFAIL", ""),
     76: ("PROTOCOL", ""), 77: ("NOPERM", ""), 78: ("CONFIG", ""),
-    200: ("CHDIR", "systemd could not change to WorkingDirectory="),
+    200: ("CHDIR", N_("systemd could not change to WorkingDirectory=")),
     201: ("NICE", ""), 202: ("FDS", ""),
-    203: ("EXEC", "systemd could not execute the ExecStart= program"),
-    204: ("MEMORY", ""), 205: ("LIMITS", "a Limit*= value could not be applied"),
+    203: ("EXEC", N_("systemd could not execute the ExecStart= program")),
+    204: ("MEMORY", ""), 205: ("LIMITS", N_("a Limit*= value could not be applied")),
     206: ("OOM_ADJUST", ""), 207: ("SIGNAL_MASK", ""), 208: ("STDIN", ""),
-    209: ("STDOUT", "standard output could not be set up (StandardOutput=file:...)"),
+    209: ("STDOUT", N_("standard output could not be set up (StandardOutput=file:...)")),
     210: ("CHROOT", ""), 211: ("IOPRIO", ""), 212: ("TIMERSLACK", ""),
     213: ("SECUREBITS", ""), 214: ("SETSCHEDULER", ""), 215: ("CPUAFFINITY", ""),
-    216: ("GROUP", "the Group= or SupplementaryGroups= group does not exist"),
-    217: ("USER", "the User= user does not exist"),
-    218: ("CAPABILITIES", "capabilities could not be applied"),
+    216: ("GROUP", N_("the Group= or SupplementaryGroups= group does not exist")),
+    217: ("USER", N_("the User= user does not exist")),
+    218: ("CAPABILITIES", N_("capabilities could not be applied")),
     219: ("CGROUP", ""), 220: ("SETSID", ""), 221: ("CONFIRM", ""), 222: ("STDERR", ""),
     224: ("PAM", ""), 225: ("NETWORK", ""),
-    226: ("NAMESPACE", "the file system namespace (ReadWritePaths=, ProtectSystem=, "
-                      "PrivateTmp=...) could not be set up"),
+    226: ("NAMESPACE", N_("the file system namespace (ReadWritePaths=, ProtectSystem=, "
+                         "PrivateTmp=...) could not be set up")),
     227: ("NO_NEW_PRIVILEGES", ""), 228: ("SECCOMP", ""),
-    229: ("SELINUX_CONTEXT", "SELinuxContext= could not be applied"),
+    229: ("SELINUX_CONTEXT", N_("SELinuxContext= could not be applied")),
     230: ("PERSONALITY", ""), 231: ("APPARMOR", ""), 232: ("ADDRESS_FAMILIES", ""),
-    233: ("RUNTIME_DIRECTORY", "RuntimeDirectory= could not be created"),
+    233: ("RUNTIME_DIRECTORY", N_("RuntimeDirectory= could not be created")),
     235: ("CHOWN", ""), 236: ("SMACK_PROCESS_LABEL", ""), 237: ("KEYRING", ""),
-    238: ("STATE_DIRECTORY", "StateDirectory= could not be created"),
-    239: ("CACHE_DIRECTORY", "CacheDirectory= could not be created"),
-    240: ("LOGS_DIRECTORY", "LogsDirectory= could not be created"),
+    238: ("STATE_DIRECTORY", N_("StateDirectory= could not be created")),
+    239: ("CACHE_DIRECTORY", N_("CacheDirectory= could not be created")),
+    240: ("LOGS_DIRECTORY", N_("LogsDirectory= could not be created")),
     241: ("CONFIGURATION_DIRECTORY", ""), 242: ("NUMA_POLICY", ""),
-    243: ("CREDENTIALS", "LoadCredential= could not be read"), 244: ("BPF", ""),
+    243: ("CREDENTIALS", N_("LoadCredential= could not be read")), 244: ("BPF", ""),
     255: ("EXCEPTION", ""),
 }
 

@@ -8,6 +8,7 @@ import re
 from gotriage.checks import check
 from gotriage.checks.service._common import LAYER, REFS, _f, _goarch, _loaded, _memo, _reload, _step
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.systemd_unit import EXEC_KEYS, WordError, parse_exec
 from gotriage.quoting import (
@@ -103,12 +104,12 @@ def exec_start(facts):
 def _exec(facts, unit):
     out = []
     for a, message in unit.exec_errors:
-        out.append(_f("SVC-EXEC-QUOTING", "error", "%s: ExecStart= cannot be parsed: %s" % (
-            unit.name, message), unit, subject="%s:%d" % (a.path, a.line),
+        out.append(_f("SVC-EXEC-QUOTING", "error", "%s: %s" % (unit.name, _(
+            "ExecStart= cannot be parsed: %(error)s") % {"error": message}), unit, subject="%s:%d" % (a.path, a.line),
             evidence=[Evidence.file(a.path, a.text, a.line)],
-            why="systemd ignores an Exec line it cannot split into words.",
+            why=_("systemd ignores an Exec line it cannot split into words."),
             predicted_error="Invalid command line, ignoring: %s" % a.value,
-            fix=[Action.note("balance the quotes in that line")]))
+            fix=[Action.note(_("balance the quotes in that line"))]))
     cmd = unit.main
     if cmd is None:
         return out
@@ -125,10 +126,11 @@ def _exec(facts, unit):
                 break
         old_style = version is not None and version < K.RELATIVE_EXEC_SINCE
         out.append(_f(
-            "SVC-EXEC-ENV-PREFIX", "error", "%s: ExecStart= starts with %s, which systemd runs as "
-            "the program" % (unit.name, names[0]), unit, subject="env-prefix", evidence=[ev],
-            why="`VAR=value cmd` is shell syntax; systemd does not use a shell, so the first word "
-                "is the program's name.",
+            "SVC-EXEC-ENV-PREFIX", "error", "%s: %s" % (unit.name, _(
+                "ExecStart= starts with %(word)s, which systemd runs as the program") % {
+                    "word": names[0]}), unit, subject="env-prefix", evidence=[ev],
+            why=_("`VAR=value cmd` is shell syntax; systemd does not use a shell, so the first "
+                  "word is the program's name."),
             predicted_error=("[%s:%d] Executable path is not absolute, ignoring: %s" % (
                 line.path, line.line, line.value)) if old_style else
             "%s: Failed to locate executable %s: No such file or directory\n%s: Main process "
@@ -138,30 +140,33 @@ def _exec(facts, unit):
     out.extend(_prefixes(facts, unit))
     shell = [w for w in cmd.args if _SHELL_SYNTAX.search(w)]
     if shell and posixpath.basename(cmd.path) not in ("sh", "bash", "dash", "ksh", "zsh", "env"):
-        out.append(_f("SVC-EXEC-SHELL", "warn", "%s: ExecStart= contains %r, which is shell syntax "
-                      "systemd passes to the program as an argument" % (unit.name, shell[0]),
+        out.append(_f("SVC-EXEC-SHELL", "warn", "%s: %s" % (unit.name, _(
+                          "ExecStart= contains %(word)r, which is shell syntax systemd passes to "
+                          "the program as an argument") % {"word": shell[0]}),
                       unit, subject="shell", evidence=[ev],
-                      why="systemd splits the line into words itself; there is no shell to run "
-                          "pipes, redirections or command substitution.",
+                      why=_("systemd splits the line into words itself; there is no shell to run "
+                            "pipes, redirections or command substitution."),
                       fix=_shell_wrap_fix(unit, line, cmd)))
     target = facts.exec_target(unit)
     if target.how == "ignored-relative":
-        out.append(_f("SVC-EXEC-RELATIVE", "error", "%s: ExecStart=%s is not an absolute path: systemd "
-                      "%d ignores the line" % (unit.name, cmd.path, version), unit, subject="relative",
+        out.append(_f("SVC-EXEC-RELATIVE", "error", "%s: %s" % (unit.name, _(
+                          "ExecStart=%(path)s is not an absolute path: systemd %(version)d ignores "
+                          "the line") % {"path": cmd.path, "version": version}), unit, subject="relative",
                       evidence=[ev, facts.systemd_version[1]],
-                      why="Only systemd 239 and later look a program name up in a PATH.",
+                      why=_("Only systemd 239 and later look a program name up in a PATH."),
                       predicted_error="[%s:%d] Executable path is not absolute, ignoring: %s" % (
                           line.path, line.line, line.value),
                       fix=_absolute_fix(unit, line, cmd, target), references=REFS))
         return out
     if target.how == "not-found":
-        out.append(_f("SVC-EXEC-RELATIVE", "error", "%s: ExecStart=%s is not found in systemd's PATH" % (
-            unit.name, cmd.path), unit, subject="relative",
+        out.append(_f("SVC-EXEC-RELATIVE", "error", "%s: %s" % (unit.name, _(
+            "ExecStart=%(path)s is not found in systemd's PATH") % {"path": cmd.path}), unit, subject="relative",
             evidence=[ev, Evidence.fact("searched %s" % ":".join(target.searched))],
-            why="systemd looks a program name up in its own compiled-in PATH, not in "
-                "Environment=PATH= nor your shell's.",
+            why=_("systemd looks a program name up in its own compiled-in PATH, not in "
+                  "Environment=PATH= nor your shell's."),
             predicted_error="%s: Failed to locate executable %s: No such file or directory" % (unit.name, cmd.path),
-            fix=[Action.note("use the absolute path of %s in ExecStart=" % cmd.path), _reload(unit)],
+            fix=[Action.note(_("use the absolute path of %(path)s in ExecStart=") % {"path": cmd.path}),
+                 _reload(unit)],
             references=REFS))
         return out
     path = target.path
@@ -169,27 +174,29 @@ def _exec(facts, unit):
         _step("EXEC", path, error), unit.name)
     if target.stat is None:
         if target.error is not None and not target.error.missing:
-            out.append(_f("SVC-EXEC-DENIED", "warn", "%s: cannot examine %s: %s" % (
-                unit.name, path, target.error.message), unit, subject="stat",
-                evidence=[ev], fix=[Action.note("run gotriage as root")]))
+            out.append(_f("SVC-EXEC-DENIED", "warn", "%s: %s" % (unit.name, _(
+                "cannot examine %(path)s: %(error)s") % {"path": path, "error": target.error.message}), unit, subject="stat",
+                evidence=[ev], fix=[Action.note(_("run gotriage as root"))]))
             return out
-        out.append(_f("SVC-EXEC-MISSING", "error", "%s: %s does not exist" % (unit.name, path), unit,
+        out.append(_f("SVC-EXEC-MISSING", "error", "%s: %s" % (unit.name, _("%(path)s does not exist") % {"path": path}), unit,
                       subject="missing", evidence=[ev, Evidence.fact("%s: no such file" % path)],
-                      why="systemd cannot execute a program that is not there.",
+                      why=_("systemd cannot execute a program that is not there."),
                       predicted_error=step("No such file or directory"),
-                      fix=[Action.note("install the program at %s, or correct ExecStart=" % path)],
+                      fix=[Action.note(_("install the program at %(path)s, or correct ExecStart=") % {
+                          "path": path})],
                       references=REFS))
         return out
     st = target.stat
     identity = facts.identity(unit)
     if not st.is_file or not st.perms & 0o111:
-        out.append(_f("SVC-EXEC-NOT-EXECUTABLE", "error", "%s: %s is not executable (mode %04o%s)" % (
-            unit.name, path, st.perms, ", a directory" if st.is_dir else ""), unit, subject="mode",
+        out.append(_f("SVC-EXEC-NOT-EXECUTABLE", "error", "%s: %s" % (unit.name, (
+            _("%(path)s is not executable (mode %(mode)04o, a directory)") if st.is_dir else
+            _("%(path)s is not executable (mode %(mode)04o)")) % {"path": path, "mode": st.perms}), unit, subject="mode",
             evidence=[ev, Evidence.fact("%s: mode %04o, uid %d" % (path, st.perms, st.uid))],
-            why="execve needs an x bit for the user the program runs as.",
+            why=_("execve needs an x bit for the user the program runs as."),
             predicted_error=step("Permission denied"),
             fix=[Action.command(["chmod", "0755", path])] if st.is_file else
-            [Action.note("ExecStart= must name a program, not a directory")], references=REFS))
+            [Action.note(_("ExecStart= must name a program, not a directory"))], references=REFS))
         return out
     if identity is not None and identity.uid != 0:
         blocked = facts.access_path(target.real or path, identity)
@@ -197,58 +204,68 @@ def _exec(facts, unit):
             blocked = (path, st)
         if blocked:
             where, bst = blocked
-            out.append(_f("SVC-EXEC-DENIED", "error", "%s: User=%s cannot reach %s (%s is mode %04o, owner uid %d)" % (
-                unit.name, identity.user, path, where, bst.perms, bst.uid), unit, subject="access",
+            out.append(_f("SVC-EXEC-DENIED", "error", "%s: %s" % (unit.name, _(
+                "User=%(user)s cannot reach %(path)s (%(where)s is mode %(mode)04o, owner uid "
+                "%(uid)d)") % {"user": identity.user, "path": path, "where": where,
+                               "mode": bst.perms, "uid": bst.uid}), unit, subject="access",
                 evidence=[ev, unit.evidence("User") or Evidence.fact("User=%s" % identity.user),
                           Evidence.fact("%s: mode %04o, uid %d gid %d" % (where, bst.perms, bst.uid, bst.gid))],
-                why="systemd switches to User= before execve, so every directory on the way must be "
-                    "searchable by that user.",
+                why=_("systemd switches to User= before execve, so every directory on the way "
+                      "must be searchable by that user."),
                 predicted_error=step("Permission denied"),
                 fix=[Action.command(["install", "-m", "0755", path, "/usr/local/bin/"],
-                                    description="then ExecStart=/usr/local/bin/%s" % posixpath.basename(path))],
+                                    description=_("then ExecStart=/usr/local/bin/%(name)s") % {
+                                        "name": posixpath.basename(path)})],
                 references=REFS))
     mount = facts.mount_of(target.real or path)
     if mount and "noexec" in mount[1]:
-        out.append(_f("SVC-EXEC-NOEXEC", "error", "%s: %s is on %s, mounted noexec" % (
-            unit.name, path, mount[0]), unit, subject="noexec",
+        out.append(_f("SVC-EXEC-NOEXEC", "error", "%s: %s" % (unit.name, _(
+            "%(path)s is on %(mount)s, mounted noexec") % {"path": path, "mount": mount[0]}), unit, subject="noexec",
             evidence=[ev, Evidence.file("/proc/self/mountinfo", "%s %s (%s)" % (
                 mount[0], ",".join(sorted(mount[1])), mount[2]))],
-            why="The kernel refuses to execute any file on a noexec mount.",
+            why=_("The kernel refuses to execute any file on a noexec mount."),
             predicted_error=step("Permission denied"),
             fix=[Action.command(["install", "-m", "0755", path, "/usr/local/bin/"],
-                                description="then ExecStart=/usr/local/bin/%s" % posixpath.basename(path)),
-                 Action.note("or remove noexec from the mount of %s in /etc/fstab" % mount[0])],
+                                description=_("then ExecStart=/usr/local/bin/%(name)s") % {
+                                    "name": posixpath.basename(path)}),
+                 Action.note(_("or remove noexec from the mount of %(mount)s in /etc/fstab") % {
+                     "mount": mount[0]})],
             references=REFS))
     probe = facts.probe(target.real or path)
     if probe.kind == "script" and probe.shebang:
         interp = probe.shebang.split()[0]
         if interp.startswith("/") and facts.path_stat(interp) is None:
-            out.append(_f("SVC-EXEC-SCRIPT", "error", "%s: %s starts with #!%s, which does not exist" % (
-                unit.name, path, interp), unit, subject="shebang",
+            out.append(_f("SVC-EXEC-SCRIPT", "error", "%s: %s" % (unit.name, _(
+                "%(path)s starts with #!%(interp)s, which does not exist") % {
+                    "path": path, "interp": interp}), unit, subject="shebang",
                 evidence=[ev, Evidence.file(path, "#!" + probe.shebang, 1)],
                 predicted_error=step("No such file or directory"),
-                fix=[Action.note("install %s or change the #! line" % interp)]))
+                fix=[Action.note(_("install %(interp)s or change the #! line") % {"interp": interp})]))
     if probe.kind == "elf":
         machine = facts.machine
         if machine and probe.machine and probe.machine != machine:
-            out.append(_f("SVC-EXEC-ARCH", "error", "%s: %s is built for %s; this host is %s" % (
-                unit.name, path, probe.machine, machine), unit, subject="arch",
+            out.append(_f("SVC-EXEC-ARCH", "error", "%s: %s" % (unit.name, _(
+                "%(path)s is built for %(arch)s; this host is %(machine)s") % {
+                    "path": path, "arch": probe.machine, "machine": machine}), unit, subject="arch",
                 evidence=[ev, Evidence.fact("ELF e_machine: %s" % probe.machine),
                           Evidence.fact("uname -m: %s" % machine)],
-                why="The kernel cannot execute another architecture's code (without binfmt_misc/qemu).",
+                why=_("The kernel cannot execute another architecture's code (without "
+                      "binfmt_misc/qemu)."),
                 predicted_error=step("Exec format error"),
                 fix=[Action.command(["go", "build", "-o", posixpath.basename(path), "."],
-                                    description="on the build machine, with GOOS=linux GOARCH=%s" % _goarch(machine))]))
+                                    description=_("on the build machine, with GOOS=linux GOARCH=%(arch)s")
+                                    % {"arch": _goarch(machine)})]))
         elif probe.interp and facts.path_stat(probe.interp) is None:
-            out.append(_f("SVC-EXEC-INTERP", "error", "%s: %s needs the loader %s, which does not exist here" % (
-                unit.name, path, probe.interp), unit, subject="interp",
+            out.append(_f("SVC-EXEC-INTERP", "error", "%s: %s" % (unit.name, _(
+                "%(path)s needs the loader %(loader)s, which does not exist here") % {
+                    "path": path, "loader": probe.interp}), unit, subject="interp",
                 evidence=[ev, Evidence.fact("PT_INTERP: %s" % probe.interp),
                           Evidence.fact("%s: no such file" % probe.interp)],
-                why="The kernel starts the ELF interpreter first; when it is missing execve fails with "
-                    "ENOENT although the program itself exists.",
+                why=_("The kernel starts the ELF interpreter first; when it is missing execve "
+                      "fails with ENOENT although the program itself exists."),
                 predicted_error=step("No such file or directory"),
-                fix=[Action.note("rebuild with CGO_ENABLED=0 (no loader needed), or build it on a "
-                                 "release with this host's glibc")]))
+                fix=[Action.note(_("rebuild with CGO_ENABLED=0 (no loader needed), or build it on "
+                                   "a release with this host's glibc"))]))
     if probe.kind == "elf" and not [f for f in out if f.id in ("SVC-EXEC-ARCH", "SVC-EXEC-INTERP")]:
         analysis = facts.analysis(target.real or path)
         if isinstance(analysis, list):
@@ -262,8 +279,9 @@ def _exec(facts, unit):
     if not [f for f in out if f.severity in ("error", "warn")]:
         what = {"elf": "ELF %s%s" % (probe.machine or "?", ", %s" % probe.go_version if probe.go_version
                                      else (", Go" if probe.go else "")),
-                "script": "script (#!%s)" % (probe.shebang or "")}.get(probe.kind, probe.kind or "?")
-        out.append(_f("SVC-EXEC", "ok", "%s: %s (%s, mode %04o)" % (unit.name, path, what, st.perms), unit,
+                "script": _("script (#!%(interp)s)") % {"interp": probe.shebang or ""}}.get(probe.kind, probe.kind or "?")
+        out.append(_f("SVC-EXEC", "ok", "%s: %s" % (unit.name, _("%(path)s (%(what)s, mode %(mode)04o)") % {
+            "path": path, "what": what, "mode": st.perms}), unit,
                       evidence=[ev] + ([Evidence.fact("found in systemd's PATH (%s)" % ":".join(target.searched))]
                                        if target.how == "searched" else [])))
     return out
@@ -285,19 +303,22 @@ def _prefixes(facts, unit):
                 if not bad:
                     continue
                 out.append(_f(
-                    "SVC-EXEC-PREFIX", "error", "%s: %s=%s... uses the %s prefix (systemd %d+), unknown "
-                    "to systemd %d: the line is ignored" % (unit.name, key, cmd.prefixes, bad[0],
-                                                            K.EXEC_PREFIX_SINCE[bad[0]], version),
+                    "SVC-EXEC-PREFIX", "error", "%s: %s" % (unit.name, _(
+                        "%(key)s=%(prefixes)s... uses the %(prefix)s prefix (systemd %(since)d+), "
+                        "unknown to systemd %(version)d: the line is ignored") % {
+                            "key": key, "prefixes": cmd.prefixes, "prefix": bad[0],
+                            "since": K.EXEC_PREFIX_SINCE[bad[0]], "version": version}),
                     unit, subject="prefix:%s:%d" % (a.path, a.line),
                     evidence=[Evidence.file(a.path, a.text, a.line), facts.systemd_version[1]],
-                    why="systemd %d takes only - and @ before the path; anything else makes the path "
-                        "not absolute, and the whole line is dropped." % version,
+                    why=_("systemd %(version)d takes only - and @ before the path; anything else "
+                          "makes the path not absolute, and the whole line is dropped.") % {
+                              "version": version},
                     predicted_error="[%s:%d] Executable path is not absolute, ignoring: %s" % (
                         a.path, a.line, a.value),
                     fix=[Action.edit(a.path, a.text.replace(cmd.prefixes, cmd.prefixes.replace(bad[0], ""), 1),
                                      old=a.text, syntax="systemd",
-                                     description="PermissionsStartOnly=yes runs ExecStartPre= "
-                                     "as root on systemd 219" if bad[0] == "+" else None), _reload(unit)],
+                                     description=_("PermissionsStartOnly=yes runs ExecStartPre= as root on "
+                                                   "systemd 219") if bad[0] == "+" else None), _reload(unit)],
                     references=REFS))
     return out
 
@@ -319,17 +340,18 @@ def _env_prefix_fix(facts, unit, line, cmd, count):
     # the values as systemd has them once specifiers are expanded (%% is one %)
     pairs = [tuple(facts.expand(unit, word).split("=", 1)) for word in cmd.argv[:count]]
     if not rest:
-        return [Action.note("ExecStart= has no program after %s: give it the absolute path of "
-                            "the program" % " ".join(cmd.argv[:count]))]
+        return [Action.note(_("ExecStart= has no program after %(words)s: give it the absolute "
+                              "path of the program") % {"words": " ".join(cmd.argv[:count])})]
     try:
-        if any("$" in value for _, value in pairs):
+        if any("$" in value for _name, value in pairs):
             raise Unrepresentable(pairs, "systemd", "'$' means something else in Environment=")
         environment = systemd_environment(pairs)
     except Unrepresentable as exc:
-        return [Action.note("move %s to an Environment= line under [Service] and start "
-                            "ExecStart= with the program (%s)" % (
-                                ", ".join(name for name, _ in pairs), exc.reason)), _reload(unit)]
-    return [Action.edit(line.path, environment, syntax="systemd", description="under [Service]"),
+        return [Action.note(_("move %(names)s to an Environment= line under [Service] and start "
+                              "ExecStart= with the program (%(reason)s)") % {
+                                  "names": ", ".join(name for name, _value in pairs),
+                                  "reason": exc.reason}), _reload(unit)]
+    return [Action.edit(line.path, environment, syntax="systemd", description=_("under [Service]")),
             Action.edit(line.path, _exec_line(line.key, cmd, [cmd.prefixes + rest[0]] + rest[1:]),
                         old=line.text, syntax="systemd"),
             _reload(unit)]
@@ -342,23 +364,25 @@ def _shell_wrap_fix(unit, line, cmd):
     try:
         value = systemd_exec_line(["/bin/sh", "-c", script], cmd.prefixes)
     except Unrepresentable as exc:
-        return [Action.note("run it through /bin/sh -c (%s)" % exc.reason)]
+        return [Action.note(_("run it through /bin/sh -c (%(reason)s)") % {"reason": exc.reason})]
     return [Action.edit(line.path, "%s=%s" % (line.key, value), old=line.text, syntax="systemd"),
             _reload(unit)]
 
 
 def _absolute_fix(unit, line, cmd, target):
     if target.found_at is None:
-        return [Action.note("use the absolute path of %s in ExecStart= (`command -v %s`; "
-                            "not found in %s)" % (cmd.path, shell_word(cmd.path),
-                                                 ":".join(target.searched) or "systemd's PATH")),
+        return [Action.note(_("use the absolute path of %(path)s in ExecStart= (`command -v "
+                              "%(word)s`; not found in %(searched)s)") % {
+                                  "path": cmd.path, "word": shell_word(cmd.path),
+                                  "searched": ":".join(target.searched) or _("systemd's PATH")}),
                 _reload(unit)]
     raw = list(cmd.raw_words)
     try:
         raw[0] = cmd.prefixes + systemd_exec_word(target.found_at, program=True)
     except Unrepresentable as exc:
-        return [Action.note("use the absolute path %s in ExecStart= (%s)" % (
-            target.found_at, exc.reason))]
+        return [Action.note(_("use the absolute path %(path)s in ExecStart= (%(reason)s)") % {
+            "path": target.found_at, "reason": exc.reason})]
     return [Action.edit(line.path, _exec_line(line.key, cmd, raw), old=line.text, syntax="systemd",
-                        description="%s is where systemd's default PATH has it" % target.found_at),
+                        description=_("%(path)s is where systemd's default PATH has it") % {
+                            "path": target.found_at}),
             _reload(unit)]

@@ -14,6 +14,7 @@ from gotriage.checks.service.svc_unit import _unit
 from gotriage.checks.service.svc_user import _user
 from gotriage.checks.service.svc_workdir import _workdir
 from gotriage.findings import Action, Evidence, Finding, operands
+from gotriage.i18n import _, ngettext
 from gotriage.knowledge import systemd as K
 from gotriage.quoting import Unrepresentable, systemd_environment, systemd_exec_word
 from gotriage.service.logpaths import log_paths
@@ -130,7 +131,9 @@ def _first(causes):
 def _link(causes):
     if not causes:
         return ""
-    return "; cause: %s (%s)" % (causes[0].id, causes[0].title.split(": ", 1)[-1])
+    # (the cause's title after its "UNIT: ", which every service title starts with)
+    return _("; cause: %(id)s (%(title)s)") % {
+        "id": causes[0].id, "title": causes[0].title.split(": ", 1)[-1]}
 
 
 def _journal(facts, unit):
@@ -147,8 +150,9 @@ def _journal(facts, unit):
     last_exit = exits[-1] if exits else None
     status = last_exit.get("status") if last_exit else None
     if journal.garbage:
-        out.append(_f("SVC-JOURNAL-UNREADABLE", "info", "%s: %d journal line%s not text, skipped" % (
-            unit.name, journal.garbage, "" if journal.garbage == 1 else "s"), unit, subject="garbage"))
+        out.append(_f("SVC-JOURNAL-UNREADABLE", "info", "%s: %s" % (unit.name, ngettext(
+            "%(n)d journal line not text, skipped", "%(n)d journal lines not text, skipped",
+            journal.garbage) % {"n": journal.garbage}), unit, subject="garbage"))
     spawn_steps = {203: "EXEC", 200: "CHDIR", 217: "USER", 216: "GROUP", 226: "NAMESPACE"}
     statuses = [e.get("status") for e in exits] + [
         code for code, name in spawn_steps.items() if name in step_of]
@@ -165,9 +169,10 @@ def _journal(facts, unit):
                                          " (%s)" % detail if detail else "", _link(causes))
         evidence = ev(step, exit_event, journal.first("locate", "chdir", "credentials", "namespace"))
         fix = list(causes[0].fix) if causes else _unexplained(unit, code)
-        why = K.EXIT_STATUS[code][1] + "."
+        why = _("%(meaning)s.") % {"meaning": _(K.EXIT_STATUS[code][1])}
         if not causes and code == 203 and detail and "Permission denied" in detail:
-            why += " Nothing else explains the denial: check the SELinux label and AVCs (`ausearch -m AVC -ts recent`)."
+            why += _(" Nothing else explains the denial: check the SELinux label and AVCs "
+                     "(`ausearch -m AVC -ts recent`).")
         if fid == "SVC-JOURNAL-EXEC":
             out.append(_f("SVC-JOURNAL-EXEC", "error", title, unit, subject="status:%d" % code,
                           evidence=evidence, why=why, fix=fix, cause=_first(causes)))
@@ -183,49 +188,55 @@ def _journal(facts, unit):
     for e in journal.of("signal")[-1:]:
         name = e.get("name") or "signal %d" % e.get("status")
         why, fix = _signal_advice(facts, unit, e)
-        out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: killed by SIG%s (code=%s)" % (
-            unit.name, name, e.get("code")), unit, subject="signal", evidence=ev(e), why=why, fix=fix))
+        out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: %s" % (unit.name, _(
+            "killed by SIG%(signal)s (code=%(code)s)") % {"signal": name, "code": e.get("code")}), unit, subject="signal", evidence=ev(e), why=why, fix=fix))
     oom = journal.first("oom")
     if oom is not None:
-        out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: killed by the OOM killer" % unit.name, unit,
+        out.append(_f("SVC-JOURNAL-SIGNAL", "error", "%s: %s" % (unit.name, _("killed by the OOM killer")), unit,
                       subject="oom", evidence=ev(oom),
-                      fix=[Action.note("raise MemoryMax= (or the host's memory), or reduce the program's "
-                                       "use (GOMEMLIMIT=... on Go 1.19+)")]))
+                      fix=[Action.note(_("raise MemoryMax= (or the host's memory), or reduce the "
+                                         "program's use (GOMEMLIMIT=... on Go 1.19+)"))]))
     panic = journal.first("panic", "fatal", "crash")
     if panic is not None:
         out.append(_panic(facts, unit, journal, panic, source))
     for e in journal.of("bind")[:1]:
         causes = _causes(facts, unit, ("port",)) if e.get("error") == "permission denied" else []
-        out.append(_f("SVC-JOURNAL-BIND", "error", "%s: cannot listen on port %d: %s%s" % (
-            unit.name, e.get("port"), e.get("error"), _link(causes)), unit, subject="bind",
+        out.append(_f("SVC-JOURNAL-BIND", "error", "%s: %s" % (unit.name, _(
+            "cannot listen on port %(port)d: %(error)s%(cause)s") % {
+                "port": e.get("port"), "error": e.get("error"), "cause": _link(causes)}), unit, subject="bind",
             cause=_first(causes), evidence=ev(e), fix=list(causes[0].fix) if causes else [
                 Action.command(["ss", "-ltnp", "sport = :%d" % e.get("port")],
-                               description="who has the port")]))
+                               description=_("who has the port"))]))
     nofile = journal.first("nofile")
     if nofile is not None:
         causes = _causes(facts, unit, ("limits",), ids=("SVC-LIMITS-NOFILE", "SVC-LIMITS-RUNNING",
                                                         "SVC-LIMITS-STALE"))
-        out.append(_f("SVC-JOURNAL-NOFILE", "error", "%s: too many open files%s" % (unit.name, _link(causes)),
+        out.append(_f("SVC-JOURNAL-NOFILE", "error", "%s: %s" % (unit.name, _("too many open files%(cause)s") % {
+                          "cause": _link(causes)}),
                       unit, subject="nofile", evidence=ev(nofile), cause=_first(causes),
                       fix=list(causes[0].fix) if causes else [
-                          Action.edit(_dropin(unit), "LimitNOFILE=65536", syntax="systemd", description="under [Service]")]))
+                          Action.edit(_dropin(unit), "LimitNOFILE=65536", syntax="systemd",
+                                      description=_("under [Service]"))]))
     loader = journal.first("loader", "glibc")
     if loader is not None:
         what = loader.get("lib") or loader.get("version")
-        out.append(_f("SVC-JOURNAL-LOADER", "error", "%s: the loader cannot start the program: %s" % (
-            unit.name, what), unit, subject="loader", evidence=ev(loader),
-            fix=[Action.note("rebuild with CGO_ENABLED=0, or on the oldest release it must run on")]))
+        out.append(_f("SVC-JOURNAL-LOADER", "error", "%s: %s" % (unit.name, _(
+            "the loader cannot start the program: %(what)s") % {"what": what}), unit, subject="loader", evidence=ev(loader),
+            fix=[Action.note(_("rebuild with CGO_ENABLED=0, or on the oldest release it must run "
+                              "on"))]))
     start_limit = journal.first("start-limit")
     if start_limit is not None:
-        out.append(_f("SVC-JOURNAL-START-LIMIT", "warn", "%s: systemd stopped restarting it (start limit)" % unit.name,
+        out.append(_f("SVC-JOURNAL-START-LIMIT", "warn", "%s: %s" % (
+            unit.name, _("systemd stopped restarting it (start limit)")),
                       unit, subject="start-limit", evidence=ev(start_limit),
                       cause=next((f for f in out if f.severity == "error"), None),
                       fix=[Action.command(["systemctl", "reset-failed"] + operands(unit.name),
-                                          description="after fixing the failure")]))
+                                          description=_("after fixing the failure"))]))
     config = journal.of("no-execstart", "bad-setting") + journal.of("config")
     if config:
         out.append(_f("SVC-JOURNAL-CONFIG", "error" if journal.first("bad-setting", "no-execstart") else "warn",
-                      "%s: systemd reported: %s" % (unit.name, config[0].text.split(": ", 1)[-1][:160]),
+                      "%s: %s" % (unit.name, _("systemd reported: %(text)s") % {
+                          "text": config[0].text.split(": ", 1)[-1][:160]}),
                       unit, subject="config", evidence=ev(*config[:4]),
                       cause=next((f for f in _memo(facts, "unit", unit, lambda: _unit(facts, unit))
                                   if f.severity == "error"), None)))
@@ -243,20 +254,23 @@ def _journal(facts, unit):
             # a specifier systemd left as it was, now in the program's error message
             causes = [f for f in _memo(facts, "unit", unit, lambda: _unit(facts, unit))
                       if f.id == "SVC-UNIT-SPECIFIER" and "%" + f.subject.rsplit(":", 1)[-1] in said]
-        out.append(_f("SVC-JOURNAL-EXIT", "error", "%s: exited with status %d%s%s%s" % (
-            unit.name, status, "/" + name if name else "",
-            " after: %s" % _clip(said) if said else "", _link(causes)),
+        out.append(_f("SVC-JOURNAL-EXIT", "error", "%s: %s" % (unit.name, (
+            _("exited with status %(status)d%(name)s after: %(said)s%(cause)s") if said else
+            _("exited with status %(status)d%(name)s%(cause)s")) % {
+                "status": status, "name": "/" + name if name else "", "said": _clip(said or ""),
+                "cause": _link(causes)}),
             unit, subject="exit:%d" % status, cause=_first(causes),
-            evidence=ev(no_home, last_exit), why=K.EXIT_STATUS.get(status, ("", ""))[1] or None,
+            evidence=ev(no_home, last_exit), why=_(K.EXIT_STATUS[status][1]) if K.EXIT_STATUS.get(status, ("", ""))[1] else None,
             fix=list(causes[0].fix) if causes else _home_fix(facts, unit) if no_home else [
                 Action.command(["journalctl", "-u", unit.name, "-n", "50", "--no-pager"],
-                               description="the program's own messages before it exited")]))
+                               description=_("the program's own messages before it exited"))]))
     if not [f for f in out if f.severity in ("error", "warn")]:
         if journal.no_entries:
-            out.append(_f("SVC-JOURNAL", "ok", "%s: the journal has no entries for it" % unit.name, unit))
+            out.append(_f("SVC-JOURNAL", "ok", "%s: %s" % (
+                unit.name, _("the journal has no entries for it")), unit))
         else:
-            out.append(_f("SVC-JOURNAL", "ok", "%s: no failure in the last %d journal lines" % (
-                unit.name, journal.lines), unit))
+            out.append(_f("SVC-JOURNAL", "ok", "%s: %s" % (unit.name, _(
+                "no failure in the last %(n)d journal lines") % {"n": journal.lines}), unit))
     return out
 
 
@@ -281,15 +295,17 @@ def _panic(facts, unit, journal, panic, source):
     """SVC-JOURNAL-PANIC: the message, and where: the first frame of the goroutine that
     panicked outside the runtime (with its caller when that frame is the standard
     library's), as the parser read it from the trace."""
-    kind = {"panic": "panicked", "fatal": "fatal error", "crash": "crashed"}[panic.kind]
+    kind = {"panic": _("panicked"), "fatal": _("fatal error"), "crash": _("crashed")}[panic.kind]
     where = ""
     if panic.get("frame"):
-        where = " in %s (%s)" % (panic.get("frame"), panic.get("location"))
+        where = _(" in %(frame)s (%(location)s)") % {
+            "frame": panic.get("frame"), "location": panic.get("location")}
         if panic.get("caller"):
-            where += " called from %s (%s)" % (panic.get("caller"), panic.get("caller_location"))
+            where += _(" called from %(frame)s (%(location)s)") % {
+                "frame": panic.get("caller"), "location": panic.get("caller_location")}
     message = panic.get("message")
     if panic.get("cgo"):
-        message += " (signal arrived during cgo execution)"
+        message += _(" (signal arrived during cgo execution)")
     causes = _causes(facts, unit, ("limits",)) if journal.first("thread") else []
     evidence = [Evidence.fact(text) for text in (panic.text, panic.get("goroutine")) +
                 tuple(panic.get("frame_text") or ()) if text]
@@ -298,18 +314,19 @@ def _panic(facts, unit, journal, panic, source):
         evidence.append(Evidence.fact(thread.text))
     if source is not None and source.kind == "command":
         evidence.append(source)
-    why = "The program's own failure"
     if panic.get("frame"):
-        why += (", at the first frame of the failing goroutine outside the Go runtime; the "
-                "journal lines after it hold the whole trace")
-    why += "."
+        why = _("The program's own failure, at the first frame of the failing goroutine outside "
+                "the Go runtime; the journal lines after it hold the whole trace.")
+    else:
+        why = _("The program's own failure.")
     fix = list(causes[0].fix) if causes else []
     if panic.kind == "crash" and panic.get("cgo") and not fix:
-        why += (" The signal came from C code the program calls through cgo: the Go runtime "
-                "prints the Go side and exits with status 2, without a core dump.")
+        why += _(" The signal came from C code the program calls through cgo: the Go runtime "
+                 "prints the Go side and exits with status 2, without a core dump.")
         fix = _gotraceback_fix(facts, unit) or []
-    return _f("SVC-JOURNAL-PANIC", "error", "%s: %s%s: %s%s" % (
-        unit.name, kind, where, message, _link(causes)), unit, subject="panic",
+    return _f("SVC-JOURNAL-PANIC", "error", "%s: %s" % (unit.name, _(
+        "%(kind)s%(where)s: %(message)s%(cause)s") % {
+            "kind": kind, "where": where, "message": message, "cause": _link(causes)}), unit, subject="panic",
         evidence=evidence, why=why, fix=fix, cause=_first(causes))
 
 
@@ -324,38 +341,40 @@ def _signal_advice(facts, unit, event):
     name, dumped = event.get("name"), event.get("code") == "dumped"
     go = _is_go(facts, unit)
     if name == "KILL":
-        why = "SIGKILL comes from another process: the OOM killer, or systemd after TimeoutStopSec=."
+        why = _("SIGKILL comes from another process: the OOM killer, or systemd after "
+                "TimeoutStopSec=.")
     elif name == "ABRT" and go:
-        why = ("A Go program dies of SIGABRT when GOTRACEBACK=crash is set (the journal lines "
-               "before this one then hold every goroutine's stack) or when C code it calls aborts.")
+        why = _("A Go program dies of SIGABRT when GOTRACEBACK=crash is set (the journal lines "
+                "before this one then hold every goroutine's stack) or when C code it calls "
+                "aborts.")
     elif name in _CORE_SIGNALS and go:
-        why = ("The Go runtime turns a SIGSEGV in Go code into a panic and one in C code called "
-               "through cgo into a `SIGSEGV: segmentation violation` trace, both exit status 2; "
-               "killed by the signal, the program crashed where the runtime could not catch it "
-               "(a thread C code started, a signal handler C code installed).")
+        why = _("The Go runtime turns a SIGSEGV in Go code into a panic and one in C code "
+                "called through cgo into a `SIGSEGV: segmentation violation` trace, both exit "
+                "status 2; killed by the signal, the program crashed where the runtime could not "
+                "catch it (a thread C code started, a signal handler C code installed).")
     else:
-        why = "The program crashed, or another process sent it the signal."
+        why = _("The program crashed, or another process sent it the signal.")
     if not dumped:
         return why, []
     match = "COREDUMP_UNIT=" + unit.name
     fix = [Action.command(["coredumpctl", "info", match],
-                          description="the core dump: signal, executable and the stack of the "
-                                      "thread that crashed; COREDUMP_UNIT= because coredumpctl "
-                                      "takes a bare name for the command's")]
+                          description=_("the core dump: signal, executable and the stack of the "
+                                        "thread that crashed; COREDUMP_UNIT= because coredumpctl "
+                                        "takes a bare name for the command's"))]
     if facts.el == 7:
-        fix.append(Action.note("EL7's systemd does not make systemd-coredump the kernel's "
-                               "core_pattern: the core is where /proc/sys/kernel/core_pattern "
-                               "says (with abrt: `abrt-cli list`)"))
+        fix.append(Action.note(_("EL7's systemd does not make systemd-coredump the kernel's "
+                                 "core_pattern: the core is where /proc/sys/kernel/core_pattern "
+                                 "says (with abrt: `abrt-cli list`)")))
     if go:
         fix.extend(_gotraceback_fix(facts, unit) or [
             Action.command(["coredumpctl", "gdb", match],
-                           description="GOTRACEBACK=crash is set: every goroutine's stack is in "
-                                       "the journal before the exit; in gdb, Go's runtime-gdb.py "
-                                       "adds `info goroutines`")])
+                           description=_("GOTRACEBACK=crash is set: every goroutine's stack is "
+                                         "in the journal before the exit; in gdb, Go's "
+                                         "runtime-gdb.py adds `info goroutines`"))])
     else:
         fix.append(Action.command(["coredumpctl", "gdb", match],
-                                  description="the core in gdb: `bt` shows where it crashed "
-                                              "(with the debuginfo packages gdb names)"))
+                                  description=_("the core in gdb: `bt` shows where it crashed "
+                                                "(with the debuginfo packages gdb names)")))
     return why, fix
 
 
@@ -373,9 +392,9 @@ def _gotraceback_fix(facts, unit):
     if env.get("GOTRACEBACK") == "crash":
         return None
     return [Action.edit(_dropin(unit), "Environment=GOTRACEBACK=crash", syntax="systemd",
-                        description="under [Service]: at the next crash the Go runtime prints "
-                                    "every goroutine's stack to the journal, not only the one "
-                                    "that crashed, and dumps core with SIGABRT"),
+                        description=_("under [Service]: at the next crash the Go runtime prints "
+                                      "every goroutine's stack to the journal, not only the one "
+                                      "that crashed, and dumps core with SIGABRT")),
             _reload(unit)]
 
 
@@ -386,19 +405,20 @@ def _home_fix(facts, unit):
     try:
         env = systemd_environment([("HOME", cache), ("XDG_CACHE_HOME", cache)])
     except Unrepresentable as exc:
-        return [Action.note("set HOME= for the unit (%s)" % exc.reason)]
+        return [Action.note(_("set HOME= for the unit (%(reason)s)") % {"reason": exc.reason})]
     if facts.supports(235):
         first = Action.edit(_dropin(unit), "CacheDirectory=%s" % systemd_exec_word(unit.prefix),
                             syntax="systemd",
-                            description="under [Service]: systemd creates %s for the unit's user"
-                                        % cache)
+                            description=_("under [Service]: systemd creates %(path)s for the unit's "
+                                          "user") % {"path": cache})
     else:
         first = Action.command(["install", "-d"] + _owner_args(unit) + [cache],
-                               description="once: systemd %s has no CacheDirectory=" % facts.version)
+                               description=_("once: systemd %(version)s has no CacheDirectory=") % {
+                                   "version": facts.version})
     return [first, Action.edit(_dropin(unit), env, syntax="systemd",
-                               description="the program asks for a home or cache directory "
-                                           "(Go's os.UserHomeDir/os.UserCacheDir), which a service "
-                                           "without User= does not get"),
+                               description=_("the program asks for a home or cache directory "
+                                             "(Go's os.UserHomeDir/os.UserCacheDir), which a "
+                                             "service without User= does not get")),
             _reload(unit)]
 
 
@@ -409,21 +429,25 @@ def _unexplained(unit, code):
 
     name = unit.name
     if code == 203:
-        text = ("nothing in the unit, the program or its label explains it: `%s` starts the "
-                "program as the unit's user under strace and shows the failing call (live "
-                "host, asks first)" % shell_join(["gotriage", "service", name, "--trace"]))
+        text = _("nothing in the unit, the program or its label explains it: `%(command)s` "
+                 "starts the program as the unit's user under strace and shows the failing call "
+                 "(live host, asks first)") % {
+                     "command": shell_join(["gotriage", "service", name, "--trace"])}
     elif code == 200:
-        text = ("nothing gotriage read explains it: check that WorkingDirectory=%s exists and "
-                "that the unit's user may enter every directory on its way (namei -l)"
-                % (unit.value("WorkingDirectory") or ""))
+        text = _("nothing gotriage read explains it: check that WorkingDirectory=%(path)s "
+                 "exists and that the unit's user may enter every directory on its way "
+                 "(namei -l)") % {"path": unit.value("WorkingDirectory") or ""}
     elif code in (217, 216):
         key, db = ("User", "passwd") if code == 217 else ("Group", "group")
         value = unit.value(key)
-        text = ("nothing gotriage read explains it: the %s may come from LDAP or SSSD, not "
-                "/etc/%s: %s on the host" % (key.lower(), db, "`%s`" % shell_join(
-                    ["getent", db, value]) if value else "getent " + db))
+        text = (_("nothing gotriage read explains it: the user may come from LDAP or SSSD, "
+                  "not /etc/%(db)s: %(command)s on the host") if code == 217 else
+                _("nothing gotriage read explains it: the group may come from LDAP or SSSD, "
+                  "not /etc/%(db)s: %(command)s on the host")) % {
+                      "db": db, "command": "`%s`" % shell_join(["getent", db, value]) if value
+                      else "getent " + db}
     else:
-        text = ("nothing gotriage read explains it: `%s`, and each ReadWritePaths=, "
-                "ReadOnlyPaths= and BindPaths= entry must exist"
-                % shell_join(["systemd-analyze", "security", name]))
+        text = _("nothing gotriage read explains it: `%(command)s`, and each ReadWritePaths=, "
+                 "ReadOnlyPaths= and BindPaths= entry must exist") % {
+                     "command": shell_join(["systemd-analyze", "security", name])}
     return [Action.note(text)]

@@ -6,6 +6,7 @@ import re
 from gotriage.checks import check
 from gotriage.checks.service._common import LAYER, _dropin, _f, _loaded, _memo, _reload
 from gotriage.findings import Action, Evidence, operands
+from gotriage.i18n import _
 from gotriage.knowledge import systemd as K
 from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN
 
@@ -72,11 +73,11 @@ def _limits(facts, unit):
         except ValueError:
             soft = hard = None
         if hard is not None and hard < NOFILE_MIN:
-            out.append(_f("SVC-LIMITS-NOFILE", "warn", "%s: LimitNOFILE=%s (hard limit %d)" % (
-                unit.name, a.value, hard), unit, subject="nofile",
+            out.append(_f("SVC-LIMITS-NOFILE", "warn", "%s: %s" % (unit.name, _(
+                "LimitNOFILE=%(value)s (hard limit %(hard)d)") % {"value": a.value, "hard": hard}), unit, subject="nofile",
                 evidence=[Evidence.file(a.path, a.text, a.line)],
-                why="Each connection, file and pipe is a descriptor; Go can raise its soft limit only "
-                    "up to this hard limit.",
+                why=_("Each connection, file and pipe is a descriptor; Go can raise its soft limit "
+                      "only up to this hard limit."),
                 predicted_error="http: Accept error: accept tcp [::]:PORT: accept4: too many open files",
                 fix=[Action.edit(a.path, "LimitNOFILE=65536", old=a.text, syntax="systemd"), _reload(unit)]))
     identity = facts.identity(unit)
@@ -87,11 +88,12 @@ def _limits(facts, unit):
         except ValueError:
             soft = None
         if soft is not None and soft < NPROC_MIN:
-            out.append(_f("SVC-LIMITS-NPROC", "warn", "%s: LimitNPROC=%s for %s" % (
-                unit.name, a.value, identity.user if identity else "its user"), unit, subject="nproc",
+            out.append(_f("SVC-LIMITS-NPROC", "warn", "%s: %s" % (unit.name, _(
+                "LimitNPROC=%(value)s for %(user)s") % {
+                    "value": a.value, "user": identity.user if identity else _("its user")}), unit, subject="nproc",
                 evidence=[Evidence.file(a.path, a.text, a.line)],
-                why="RLIMIT_NPROC counts every thread of every process of the user, and the Go "
-                    "runtime creates threads for blocking system calls.",
+                why=_("RLIMIT_NPROC counts every thread of every process of the user, and the Go "
+                      "runtime creates threads for blocking system calls."),
                 predicted_error="runtime: failed to create new OS thread (have N already; errno=11)\n"
                                 "runtime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc",
                 fix=[Action.edit(a.path, "LimitNPROC=%d" % (NPROC_MIN * 16), old=a.text, syntax="systemd"), _reload(unit)]))
@@ -99,8 +101,8 @@ def _limits(facts, unit):
     if a is not None and a.value.isdecimal() and int(a.value) < 64:
         out.append(_f("SVC-LIMITS-NPROC", "warn", "%s: TasksMax=%s" % (unit.name, a.value), unit,
                       subject="tasks", evidence=[Evidence.file(a.path, a.text, a.line)],
-                      why="TasksMax= caps the threads of the whole unit; a Go server under load needs "
-                          "dozens.",
+                      why=_("TasksMax= caps the threads of the whole unit; a Go server under load "
+                            "needs dozens."),
                       predicted_error="runtime: failed to create new OS thread (have N already; errno=11)",
                       fix=[Action.edit(a.path, "TasksMax=4096", old=a.text, syntax="systemd"), _reload(unit)]))
     out.extend(_running(facts, unit, out))
@@ -108,17 +110,20 @@ def _limits(facts, unit):
         a = unit.assignment("LimitNOFILE")
         soft, hard = K.default_nofile(facts.version)
         run = facts.running(unit)
-        now = " (pid %d has soft %s, hard %s)" % ((run.pid,) + tuple(_n(v) for v in run.nofile())) \
+        now = _(" (pid %(pid)d has soft %(soft)s, hard %(hard)s)") % {
+            "pid": run.pid, "soft": _n(run.nofile()[0]), "hard": _n(run.nofile()[1])} \
             if run is not None and run.nofile() is not None else ""
-        out.append(_f("SVC-LIMITS", "ok", "%s: open files %s%s" % (
-            unit.name, "LimitNOFILE=%s" % a.value if a else "soft %d, hard %d (systemd's default; "
-            "Go 1.19+ raises the soft limit to the hard one)" % (soft, hard), now), unit,
+        out.append(_f("SVC-LIMITS", "ok", "%s: %s" % (unit.name, (
+            _("open files LimitNOFILE=%(value)s%(now)s") if a else
+            _("open files soft %(soft)d, hard %(hard)d (systemd's default; Go 1.19+ raises the soft "
+              "limit to the hard one)%(now)s")) % {
+                "value": a.value if a else "", "soft": soft, "hard": hard, "now": now}), unit,
             evidence=run.evidence if now else ()))
     return out
 
 
 def _n(value):
-    return "unlimited" if value == float("inf") else "%d" % value
+    return _("unlimited") if value == float("inf") else "%d" % value
 
 
 def _expected(facts, unit):
@@ -162,7 +167,7 @@ def _running(facts, unit, found):
     if nofile is None:
         return []
     soft, hard = nofile
-    who = "%s: the running server (pid %d)" % (unit.name, run.pid)
+    who = {"unit": unit.name, "pid": run.pid}
     expected = _expected(facts, unit)
     outside = run.how == "program" and run.unit_of != unit.name
     for f in found:
@@ -174,19 +179,25 @@ def _running(facts, unit, found):
         props = facts.unit_state(unit)[0] or {}
         reload_first = props.get("NeedDaemonReload") == "yes"
         a = expected[3]
-        gives = ("%s gives soft %s, hard %s" % (a.text, _n(expected[0]), _n(expected[1])) if a else
-                 "systemd's default is soft %s, hard %s" % (_n(expected[0]), _n(expected[1])))
-        fix = ([Action.command(["systemctl", "daemon-reload"], description="systemd has not loaded "
-                               "the changed unit file yet (NeedDaemonReload=yes)")] if reload_first else [])
+        gives = (_("%(line)s gives soft %(soft)s, hard %(hard)s") if a else
+                 _("systemd's default is soft %(soft)s, hard %(hard)s")) % {
+                     "line": a.text if a else "", "soft": _n(expected[0]), "hard": _n(expected[1])}
+        fix = ([Action.command(["systemctl", "daemon-reload"], description=_(
+            "systemd has not loaded the changed unit file yet (NeedDaemonReload=yes)"))]
+            if reload_first else [])
         fix.append(Action.command(["systemctl", "restart"] + operands(unit.name),
-                                  description="the limit applies from the next start"))
+                                  description=_("the limit applies from the next start")))
         return [_f("SVC-LIMITS-STALE", "warn" if soft < NOFILE_MIN else "info",
-                   "%s has open files soft %s, hard %s; %s: it started before the change" % (
-                       who, _n(soft), _n(hard), gives), unit, subject="nofile-running",
+                   "%s: %s" % (unit.name, _(
+                       "the running server (pid %(pid)d) has open files soft %(soft)s, hard "
+                       "%(hard)s; %(gives)s: it started before the change") % dict(
+                           who, soft=_n(soft), hard=_n(hard), gives=gives)),
+                   unit, subject="nofile-running",
                    evidence=run.evidence + [expected[2]], fix=fix,
-                   why="A process keeps the limits it was started with; %s." % (
-                       "the unit file also changed after systemd loaded it (NeedDaemonReload=yes)"
-                       if reload_first else "systemd applies LimitNOFILE= when it starts the program"),
+                   why=_("A process keeps the limits it was started with; the unit file also "
+                         "changed after systemd loaded it (NeedDaemonReload=yes).") if reload_first
+                   else _("A process keeps the limits it was started with; systemd applies "
+                          "LimitNOFILE= when it starts the program."),
                    predicted_error=_PREDICTED if soft < NOFILE_MIN else None)]
     if soft >= NOFILE_MIN:
         return []
@@ -194,38 +205,50 @@ def _running(facts, unit, found):
     why = []
     raises = _go_raises(facts, run, unit)
     if outside:
-        why.append("It was not started by systemd for %s (%s): it has the limits of what started it "
-                   "(a shell's `ulimit -n`), not the unit's." % (unit.name, "its cgroup is %s" % run.unit_of
-                                                                if run.unit_of else "it is in no unit's cgroup"))
+        why.append(_("It was not started by systemd for %(unit)s (%(where)s): it has the limits "
+                     "of what started it (a shell's `ulimit -n`), not the unit's.") % {
+                         "unit": unit.name,
+                         "where": _("its cgroup is %(cgroup)s") % {"cgroup": run.unit_of}
+                         if run.unit_of else _("it is in no unit's cgroup")})
     elif expected is not None:
         evidence.append(expected[2])
-        why.append("Its limit comes from %s." % ("%s (%s:%d)" % (expected[3].text, expected[3].path, expected[3].line)
-                                                 if expected[3] else "systemd's default, DefaultLimitNOFILE= (the "
-                                                 "unit has no LimitNOFILE=)"))
+        why.append(_("Its limit comes from %(line)s (%(path)s:%(n)d).") % {
+            "line": expected[3].text, "path": expected[3].path, "n": expected[3].line}
+            if expected[3] else _("Its limit comes from systemd's default, DefaultLimitNOFILE= "
+                                  "(the unit has no LimitNOFILE=)."))
     if soft < hard:
         target = facts.exec_target(unit)
-        why.append("%s keeps its soft limit of %s: Go 1.19+ raises it to the hard limit (%s) itself, %s." % (
-            run.exe or target.real or target.path or "The program", _n(soft), _n(hard),
-            "this program is not Go 1.19+" if raises is False
-            else "if this program is Go 1.19+ it has not done so" if raises is None else "yet it has not"))
+        why.append((_("%(program)s keeps its soft limit of %(soft)s: Go 1.19+ raises it to the "
+                      "hard limit (%(hard)s) itself, this program is not Go 1.19+.") if raises is False
+                    else _("%(program)s keeps its soft limit of %(soft)s: Go 1.19+ raises it to the "
+                           "hard limit (%(hard)s) itself, if this program is Go 1.19+ it has not done "
+                           "so.") if raises is None
+                    else _("%(program)s keeps its soft limit of %(soft)s: Go 1.19+ raises it to the "
+                           "hard limit (%(hard)s) itself, yet it has not.")) % {
+            "program": run.exe or target.real or target.path or _("The program"), "soft": _n(soft),
+            "hard": _n(hard)})
     rule, own = facts.login_nofile(unit)
     if rule is not None and rule.value > soft:
         evidence.append(Evidence.file(rule.path, rule.text, rule.line))
-        why.append("%s:%d (`%s`) does not reach it: limits.conf is read by pam_limits for login "
-                   "sessions, and systemd starts services without PAM." % (rule.path, rule.line, rule.text))
+        why.append(_("%(path)s:%(n)d (`%(rule)s`) does not reach it: limits.conf is read by "
+                     "pam_limits for login sessions, and systemd starts services without PAM.") % {
+                         "path": rule.path, "n": rule.line, "rule": rule.text})
     if own is not None and own[0] > soft:
-        why.append("This session has %s open files (`ulimit -n`, /proc/self/limits): a shell's limit says "
-                   "nothing about a service's." % _n(own[0]))
+        why.append(_("This session has %(n)s open files (`ulimit -n`, /proc/self/limits): a "
+                     "shell's limit says nothing about a service's.") % {"n": _n(own[0])})
     a = unit.assignment("LimitNOFILE")
     fix = [Action.edit(a.path, "LimitNOFILE=65536", old=a.text, syntax="systemd") if a is not None else
            Action.edit(_dropin(unit), "LimitNOFILE=65536", syntax="systemd",
-                       description="under [Service] (`systemctl edit %s` writes this file)" % unit.name),
+                       description=_("under [Service] (`systemctl edit %(unit)s` writes this "
+                                     "file)") % {"unit": unit.name}),
            _reload(unit)]
     if outside:
         # what the unit would give it: its hard limit for Go 1.19+, else its soft one
         enough = expected is not None and expected[1 if raises else 0] >= NOFILE_MIN
-        fix = [Action.note("stop pid %d and start the program as the unit (`systemctl start %s`), so that "
-                           "the unit's limit applies" % (run.pid, unit.name))] + ([] if enough else fix)
-    return [_f("SVC-LIMITS-RUNNING", "warn", "%s may open only %s files (soft %s, hard %s)" % (
-        who, _n(soft), _n(soft), _n(hard)), unit, subject="nofile-running", evidence=evidence,
+        fix = [Action.note(_("stop pid %(pid)d and start the program as the unit (`systemctl "
+                             "start %(unit)s`), so that the unit's limit applies") % {
+                                 "pid": run.pid, "unit": unit.name})] + ([] if enough else fix)
+    return [_f("SVC-LIMITS-RUNNING", "warn", "%s: %s" % (unit.name, _(
+        "the running server (pid %(pid)d) may open only %(soft)s files (soft %(soft)s, hard "
+        "%(hard)s)") % dict(who, soft=_n(soft), hard=_n(hard))), unit, subject="nofile-running", evidence=evidence,
         why=" ".join(why), predicted_error=_PREDICTED, fix=fix)]

@@ -6,6 +6,7 @@ import re
 from gotriage.checks import check
 from gotriage.checks.service._common import LAYER, _dropin, _f, _loaded, _memo, _reload
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.systemd_unit import expand_env
 
@@ -21,7 +22,7 @@ def listen_ports(facts, unit):
     found = []
     env = facts.environment(unit)[0]
     if unit.main is not None:
-        argv, _ = expand_env(unit.main.argv, env)
+        argv, _missing = expand_env(unit.main.argv, env)
         a = unit.assignments("ExecStart")[0]
         for i, word in enumerate(argv[1:], 1):
             flag, sep, value = word.partition("=")
@@ -134,36 +135,45 @@ def _ports(facts, unit):
     evidence = [ev] + ([sysctl_ev] if sysctl_ev else [])
     if not bounding.has(cap):
         a = bounding.set_at
-        return [_f("SVC-PORT-BOUNDING", "error", "%s: listens on port %d but CapabilityBoundingSet= drops %s" % (
-            unit.name, port, cap), unit, subject="bounding:%d" % port,
+        return [_f("SVC-PORT-BOUNDING", "error", "%s: %s" % (unit.name, _(
+            "listens on port %(port)d but CapabilityBoundingSet= drops %(cap)s") % {
+                "port": port, "cap": cap}), unit, subject="bounding:%d" % port,
             evidence=evidence + ([Evidence.file(a.path, a.text, a.line)] if a else []),
-            why="The bounding set limits every capability the process can ever have, root included.",
+            why=_("The bounding set limits every capability the process can ever have, root "
+                  "included."),
             predicted_error=predicted,
             fix=[Action.edit(a.path, "CapabilityBoundingSet=%s" % cap, old=a.text, syntax="systemd",
-                             description="keep %s in the set" % cap) if a else Action.note("add %s" % cap),
+                             description=_("keep %(cap)s in the set") % {"cap": cap}) if a else
+                 Action.note(_("add %(cap)s") % {"cap": cap}),
                  _reload(unit)])]
     if identity is None or identity.uid == 0:
         return []
     if ambient.has(cap):
-        return [_f("SVC-PORT", "ok", "%s: port %d as %s with AmbientCapabilities=%s" % (
-            unit.name, port, identity.user, cap), unit)]
+        return [_f("SVC-PORT", "ok", "%s: %s" % (unit.name, _(
+            "port %(port)d as %(user)s with AmbientCapabilities=%(cap)s") % {
+                "port": port, "user": identity.user, "cap": cap}), unit)]
     target = facts.exec_target(unit)
     nnp = (unit.value("NoNewPrivileges") or "").lower() in ("yes", "true", "1", "on")
     if target.path and facts.file_capabilities(target.real or target.path) and not nnp:
-        return [_f("SVC-PORT", "ok", "%s: port %d as %s: %s has file capabilities" % (
-            unit.name, port, identity.user, target.path), unit)]
+        return [_f("SVC-PORT", "ok", "%s: %s" % (unit.name, _(
+            "port %(port)d as %(user)s: %(path)s has file capabilities") % {
+                "port": port, "user": identity.user, "path": target.path}), unit)]
     fix = []
     if _known(facts, "Service", "AmbientCapabilities"):
         fix.append(Action.edit(_dropin(unit), "AmbientCapabilities=%s" % cap, syntax="systemd",
-                               description="under [Service] (`systemctl edit %s`)" % unit.name))
+                               description=_("under [Service] (`systemctl edit %(unit)s`)") % {
+                                   "unit": unit.name}))
     if target.path and not nnp:
         fix.append(Action.command(["setcap", "cap_net_bind_service=+ep", target.path],
-                                  description="or give the binary the capability (again after every update)"))
-    fix.append(Action.note("or listen on a port >= %d (and redirect with the firewall)" % threshold))
+                                  description=_("or give the binary the capability (again after every "
+                                                "update)")))
+    fix.append(Action.note(_("or listen on a port >= %(port)d (and redirect with the firewall)") % {
+        "port": threshold}))
     fix.append(_reload(unit))
-    return [_f("SVC-PORT-PRIVILEGED", "error", "%s: listens on port %d as %s without %s" % (
-        unit.name, port, identity.user, cap), unit, subject="port:%d" % port,
+    return [_f("SVC-PORT-PRIVILEGED", "error", "%s: %s" % (unit.name, _(
+        "listens on port %(port)d as %(user)s without %(cap)s") % {
+            "port": port, "user": identity.user, "cap": cap}), unit, subject="port:%d" % port,
         evidence=evidence + [unit.evidence("User") or Evidence.fact("User=%s" % identity.user)],
-        why="Binding a port below %d needs CAP_NET_BIND_SERVICE, which a non-root user only has "
-            "when the unit gives it." % threshold,
+        why=_("Binding a port below %(port)d needs CAP_NET_BIND_SERVICE, which a non-root user "
+              "only has when the unit gives it.") % {"port": threshold},
         predicted_error=predicted, fix=fix, references=[K.SOURCES["exec"]])]

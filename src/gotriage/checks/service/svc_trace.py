@@ -3,6 +3,7 @@
 from gotriage.checks import check
 from gotriage.checks.service._common import LAYER, _f, _goarch, _loaded, _memo, _step
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 
 
 @check("SVC-TRACE", LAYER, "under strace (--trace), the program starts", findings={
@@ -55,48 +56,57 @@ def _trace(facts, unit):
     if result is None:
         return []
     if result.unavailable:
-        return [_f("SVC-TRACE-UNAVAILABLE", "info", "%s: not traced: %s" % (unit.name, result.unavailable),
+        return [_f("SVC-TRACE-UNAVAILABLE", "info", "%s: %s" % (unit.name, _("not traced: %(why)s") % {
+            "why": result.unavailable}),
                    unit, subject="trace", fix=[Action.note(result.unavailable_fix)] if result.unavailable_fix else [])]
     a = result.analysis
     evidence = [Evidence.command(result.command, "\n".join(a.excerpt))] if result.command else []
     title_cmd = " ".join(result.argv[:3])
     if a.exec_errno == "ENOENT" and result.program_exists:
         interp = facts.probe(result.program).interp
-        return [_f("SVC-TRACE-INTERP", "error", "%s: execve(%s) = ENOENT although it exists: its loader %s is missing" % (
-            unit.name, result.program, interp or "(PT_INTERP)"), unit, subject="trace", evidence=evidence,
+        return [_f("SVC-TRACE-INTERP", "error", "%s: %s" % (unit.name, _(
+            "execve(%(program)s) = ENOENT although it exists: its loader %(loader)s is missing") % {
+                "program": result.program, "loader": interp or "(PT_INTERP)"}), unit, subject="trace", evidence=evidence,
             predicted_error=_step("EXEC", result.program, "No such file or directory"),
-            fix=[Action.note("rebuild with CGO_ENABLED=0 (no loader), or against this host's glibc")])]
+            fix=[Action.note(_("rebuild with CGO_ENABLED=0 (no loader), or against this host's "
+                              "glibc"))])]
     if a.exec_errno == "EACCES":
         return [_f("SVC-TRACE-EACCES", "error", "%s: execve(%s) = EACCES" % (unit.name, result.program), unit,
                    subject="trace", evidence=evidence,
                    predicted_error=_step("EXEC", result.program, "Permission denied"),
-                   fix=[Action.note("see the SVC-EXEC and SVC-LABEL findings of this unit")])]
+                   fix=[Action.note(_("see the SVC-EXEC and SVC-LABEL findings of this unit"))])]
     if a.exec_errno == "ENOEXEC":
         return [_f("SVC-TRACE-ENOEXEC", "error", "%s: execve(%s) = ENOEXEC (Exec format error)" % (
             unit.name, result.program), unit, subject="trace", evidence=evidence,
             predicted_error=_step("EXEC", result.program, "Exec format error"),
-            fix=[Action.note("rebuild for %s (GOARCH=%s)" % (facts.machine, _goarch(facts.machine or "")))])]
+            fix=[Action.note(_("rebuild for %(machine)s (GOARCH=%(arch)s)") % {
+                "machine": facts.machine, "arch": _goarch(facts.machine or "")})])]
     if a.exec_errno:
         return [_f("SVC-TRACE-EXIT", "error", "%s: execve(%s) = %s" % (unit.name, result.program, a.exec_errno),
                    unit, subject="trace", evidence=evidence)]
     if a.missing_library:
-        return [_f("SVC-TRACE-LIBRARY", "error", "%s: the loader cannot find %s" % (unit.name, a.missing_library),
+        return [_f("SVC-TRACE-LIBRARY", "error", "%s: %s" % (unit.name, _("the loader cannot find %(library)s") % {
+            "library": a.missing_library}),
                    unit, subject="trace", evidence=evidence,
                    predicted_error="%s: error while loading shared libraries: %s: cannot open shared object "
                                    "file: No such file or directory" % (result.program, a.missing_library),
                    fix=[Action.command(["dnf", "provides", "*/%s" % a.missing_library]),
-                        Action.note("or rebuild with CGO_ENABLED=0")])]
+                        Action.note(_("or rebuild with CGO_ENABLED=0"))])]
     if a.signal:
-        return [_f("SVC-TRACE-SIGNAL", "error", "%s: killed by %s under strace" % (unit.name, a.signal), unit,
+        return [_f("SVC-TRACE-SIGNAL", "error", "%s: %s" % (unit.name, _("killed by %(signal)s under strace") % {
+            "signal": a.signal}), unit,
                    subject="trace", evidence=evidence)]
     if a.exit_status not in (None, 0):
         last = a.last_failure
-        return [_f("SVC-TRACE-EXIT", "error", "%s: exited with status %d%s" % (
-            unit.name, a.exit_status, "; last failing call: %s" % last if last else ""), unit,
+        return [_f("SVC-TRACE-EXIT", "error", "%s: %s" % (unit.name, (
+            _("exited with status %(status)d; last failing call: %(call)s") if last else
+            _("exited with status %(status)d")) % {"status": a.exit_status, "call": last}), unit,
             subject="trace", evidence=evidence,
-            why="The program started (execve succeeded) and then gave up itself.")]
+            why=_("The program started (execve succeeded) and then gave up itself."))]
     if result.killed:
-        return [_f("SVC-TRACE", "ok", "%s: %s started and was still running after %.0f s (stopped by gotriage)" % (
-            unit.name, title_cmd, result.seconds), unit, evidence=evidence)]
-    return [_f("SVC-TRACE", "ok", "%s: %s ran and exited with status 0" % (unit.name, title_cmd), unit,
+        return [_f("SVC-TRACE", "ok", "%s: %s" % (unit.name, _(
+            "%(command)s started and was still running after %(seconds).0f s (stopped by "
+            "gotriage)") % {"command": title_cmd, "seconds": result.seconds}), unit, evidence=evidence)]
+    return [_f("SVC-TRACE", "ok", "%s: %s" % (unit.name, _(
+        "%(command)s ran and exited with status 0") % {"command": title_cmd}), unit,
                evidence=evidence)]

@@ -16,6 +16,7 @@ from gotriage.checks.service._common import (
     _reload,
 )
 from gotriage.findings import Action, Evidence, operands
+from gotriage.i18n import _, ngettext
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.systemd_unit import WordError, specifiers_in, split_words
 from gotriage.quoting import shell_word
@@ -83,12 +84,15 @@ def unit_files(facts):
     if not facts.requested:
         _note_skipped(facts)
         if not facts.candidates:
-            facts.note("service layer: no enabled or failed service unit %s (none in "
-                       "/etc/systemd/system/*.wants): nothing to examine" % (
-                           "in this snapshot" if facts.live is False else "here"))
+            facts.note(_("service layer: no enabled or failed service unit in this snapshot "
+                         "(none in /etc/systemd/system/*.wants): nothing to examine")
+                       if facts.live is False else
+                       _("service layer: no enabled or failed service unit here (none in "
+                         "/etc/systemd/system/*.wants): nothing to examine"))
     if not facts.units and not facts.requested and facts.candidates:
-        results.append(_f("SVC-UNIT", "ok", "no enabled or failed service runs a Go binary or go "
-                          "(%d service units looked at)" % len(facts.candidates), subject="discovery"))
+        results.append(_f("SVC-UNIT", "ok", _(
+            "no enabled or failed service runs a Go binary or go (%(n)d service units looked at)")
+            % {"n": len(facts.candidates)}, subject="discovery"))
     return results
 
 
@@ -98,46 +102,48 @@ def _note_skipped(facts):
     on its own."""
     not_go = [name for name, why in facts.skipped_units if why.endswith("is not a Go program")]
     if not_go:
-        shown = ", ".join(not_go[:6]) + (" and %d more" % (len(not_go) - 6) if len(not_go) > 6 else "")
-        facts.note("service units not examined, their programs are not Go: %s (`gotriage "
-                   "service UNIT` examines any unit)" % shown)
+        shown = ", ".join(not_go[:6]) + (_(" and %(n)d more") % {"n": len(not_go) - 6}
+                                         if len(not_go) > 6 else "")
+        facts.note(_("service units not examined, their programs are not Go: %(units)s "
+                     "(`gotriage service UNIT` examines any unit)") % {"units": shown})
     for name, why in facts.skipped_units:
         if name not in not_go:
-            facts.note("%s not examined: %s" % (name, why))
+            facts.note(_("%(check)s not examined: %(why)s") % {"check": name, "why": why})
 
 
 def _unit(facts, unit):
     out = []
     if not unit.found:
-        return [_f("SVC-UNIT-NOT-FOUND", "error", "%s: no such unit file" % unit.name, unit,
+        return [_f("SVC-UNIT-NOT-FOUND", "error", "%s: %s" % (unit.name, _("no such unit file")), unit,
                    evidence=[Evidence.fact("searched %s" % ", ".join(K.UNIT_PATH))
                              if "/" not in unit.requested else Evidence.fact(
                                  "%s does not exist" % unit.requested)],
                    predicted_error="Unit %s could not be found." % unit.name,
                    fix=[Action.command(["systemctl", "list-unit-files", "--type=service"],
-                                       description="find its real name")])]
+                                       description=_("find its real name"))])]
     if unit.masked:
-        return [_f("SVC-UNIT-MASKED", "error", "%s is masked" % unit.name, unit,
+        return [_f("SVC-UNIT-MASKED", "error", _("%(unit)s is masked") % {"unit": unit.name}, unit,
                    evidence=[Evidence.fact("%s -> /dev/null" % unit.fragment)],
                    predicted_error="Failed to start %s: Unit %s is masked." % (unit.name, unit.name),
                    fix=[Action.command(["systemctl", "unmask"] + operands(unit.name))])]
     for path, err in unit.read_errors:
-        out.append(_f("SVC-UNIT-UNREADABLE", "warn", "%s: cannot read %s" % (unit.name, path),
+        out.append(_f("SVC-UNIT-UNREADABLE", "warn", "%s: %s" % (unit.name, _("cannot read %(path)s") % {"path": path}),
                       unit, subject=path, evidence=[Evidence.fact("%s: %s" % (path, err.message))],
-                      fix=[Action.note("run gotriage as root")]))
+                      fix=[Action.note(_("run gotriage as root"))]))
     version = facts.version
     for f in unit.files:
         if f.problems and not f.sections and not f.assignments:
             # Nothing in it reads as a unit file: say so once, and propose no line edits
             # in a file that is not what gotriage took it for.
             first = f.problems[0]
-            out.append(_f("SVC-UNIT-SYNTAX", "error", "%s is not a unit file: no line reads as "
-                          "a [Section] or a Key=value" % f.path, unit, subject=f.path,
+            out.append(_f("SVC-UNIT-SYNTAX", "error", _("%(path)s is not a unit file: no line reads as a "
+                                                  "[Section] or a Key=value") % {"path": f.path}, unit, subject=f.path,
                           evidence=[Evidence.file(p.path, p.text, p.line) for p in f.problems[:3]],
-                          why="systemd refuses a file with no valid section.",
+                          why=_("systemd refuses a file with no valid section."),
                           predicted_error="Unit %s failed to load properly: Bad message." % unit.name,
-                          fix=[Action.note("check that %s is the unit file you meant (first line: "
-                                           "%s)" % (f.path, first.text[:80]))]))
+                          fix=[Action.note(_("check that %(path)s is the unit file you meant (first "
+                                             "line: %(line)s)") % {
+                                                 "path": f.path, "line": first.text[:80]})]))
             continue
         after_bad_header = False
         for p in f.problems:
@@ -149,16 +155,17 @@ def _unit(facts, unit):
                 p.kind == "missing-equals" and version is not None and
                 version < K.MISSING_EQUALS_FATAL_BEFORE)
             if p.kind == "missing-equals" and version is not None and version < K.MISSING_EQUALS_FATAL_BEFORE:
-                message = "Missing '='. (systemd %d refuses the whole file: Bad message)" % version
+                message = "Missing '='. " + _("(systemd %(version)d refuses the whole file: Bad "
+                                              "message)") % {"version": version}
             else:
                 message = p.message
             out.append(_f(
                 "SVC-UNIT-SYNTAX", "error" if fatal else "warn",
-                "%s line %d: %s" % (p.path, p.line, message), unit, subject="%s:%d" % (p.path, p.line),
+                _("%(path)s line %(n)d: %(message)s") % {
+                    "path": p.path, "n": p.line, "message": message}, unit, subject="%s:%d" % (p.path, p.line),
                 evidence=[Evidence.file(p.path, p.text, p.line)],
-                why="systemd %s this line%s." % (
-                    "refuses the unit because of" if fatal else "ignores",
-                    "" if fatal else ", so what it meant to set is not set"),
+                why=_("systemd refuses the unit because of this line.") if fatal else
+                _("systemd ignores this line, so what it meant to set is not set."),
                 predicted_error=("Unit %s failed to load properly: Bad message." % unit.name) if fatal else None,
                 fix=_syntax_fix(p) + [_reload(unit)]))
     out.extend(_unknown_keys(facts, unit))
@@ -174,7 +181,8 @@ def _unit(facts, unit):
     if not [f for f in out if f.severity in ("error", "warn")]:
         drops = len(unit.dropins)
         out.append(_f("SVC-UNIT", "ok", "%s: %s%s" % (
-            unit.name, unit.fragment, " + %d drop-in%s" % (drops, "" if drops == 1 else "s") if drops else ""),
+            unit.name, unit.fragment, ngettext(" + %(n)d drop-in", " + %(n)d drop-ins", drops) % {
+                "n": drops} if drops else ""),
             unit, evidence=[Evidence.fact("loaded in this order: %s" % ", ".join(f.path for f in unit.files))]
             + ([Evidence.fact(unit.why_examined)] if unit.why_examined else [])))
     return out
@@ -202,10 +210,10 @@ def _syntax_fix(p):
         name = text[1:].split("]", 1)[0].strip()
         if name in ("Unit", "Service", "Install") or name.startswith("X-"):
             return [Action.edit(p.path, "[%s]" % name, old=p.text, syntax="systemd")]
-        return [Action.note("correct the section header on line %d ([Unit], [Service] or "
-                            "[Install]); systemd refuses the file until then" % p.line)]
+        return [Action.note(_("correct the section header on line %(n)d ([Unit], [Service] "
+                              "or [Install]); systemd refuses the file until then") % {"n": p.line})]
     if p.kind == "missing-equals":
-        key, _, value = text.partition(" ")
+        key, _space, value = text.partition(" ")
         if key and value.strip() and _known_directive(key):
             return [Action.edit(p.path, "%s=%s" % (key, value.strip()), old=p.text,
                                 syntax="systemd")]
@@ -213,34 +221,34 @@ def _syntax_fix(p):
         section = _section_of(text.partition("=")[0].strip())
         if section is not None:
             return [Action.edit(p.path, "[%s]" % section, syntax="systemd",
-                                description="insert it before line %d" % p.line)]
+                                description=_("insert it before line %(n)d") % {"n": p.line})]
     return [Action.edit(p.path, None, old=p.text, syntax="systemd",
-                        description="or correct it")]
+                        description=_("or correct it"))]
 
 
 def _el7_alternative(unit, a):
     """What systemd 219 does instead of a directive it ignores, as commands."""
     if a.key == "DynamicUser":
         if not _USER_NAME.match(unit.prefix):
-            return [Action.note("create a system user for the service (useradd -r -s %s) and "
-                                "set User= to it" % K.DYNAMIC_USER_SHELL)]
+            return [Action.note(_("create a system user for the service (useradd -r -s "
+                                  "%(shell)s) and set User= to it") % {"shell": K.DYNAMIC_USER_SHELL})]
         return [Action.command(["useradd", "-r", "-s", K.DYNAMIC_USER_SHELL, unit.prefix],
-                               description="a system user instead of DynamicUser="),
+                               description=_("a system user instead of DynamicUser=")),
                 Action.edit(a.path, "User=%s" % unit.prefix, old=a.text, syntax="systemd")]
     root = K.MANAGED_DIRECTORY_ROOTS[a.key]
-    names = [w for w, _ in _words(a.value)] or [unit.prefix]
+    names = [w for w, _quoted in _words(a.value)] or [unit.prefix]
     if a.key == "ConfigurationDirectory":
-        return [Action.note("use %s directly (systemd 219 does not create it)" % ", ".join(
-            posixpath.join(root, n) for n in names))]
+        return [Action.note(_("use %(paths)s directly (systemd 219 does not create it)") % {
+            "paths": ", ".join(posixpath.join(root, n) for n in names)})]
     fix = []
     for name in names:
         path = posixpath.normpath(posixpath.join(root, name))
         if not path.startswith(root + "/"):
             continue
         fix.append(Action.command(["install", "-d", "-m", "0755"] + _owner_args(unit) + [path],
-                                  description="once: systemd 219 does not create it"))
-    return fix or [Action.note("create the directory under %s once, owned by the unit's user"
-                               % root)]
+                                  description=_("once: systemd 219 does not create it")))
+    return fix or [Action.note(_("create the directory under %(path)s once, owned by the unit's "
+                                 "user") % {"path": root})]
 
 
 def _words(value):
@@ -271,27 +279,34 @@ def _unknown_keys(facts, unit):
             alt = K.RENAMED.get(a.key)
             el7 = (facts.el == 7 or version < 239) and (
                 a.key in K.MANAGED_DIRECTORY_ROOTS or a.key == "DynamicUser")
-            title = "%s: %s= is unknown to systemd %d (this host), ignored" % (unit.name, a.key, version)
-            why = ("%s= first appears in the systemd %d directive table gotriage knows (%s); "
-                   "systemd %d ignores the line, so the service starts without it." % (
-                       a.key, added, K.DIRECTIVES[added][1], version))
+            title = "%s: %s" % (unit.name, _(
+                "%(key)s= is unknown to systemd %(version)d (this host), ignored") % {
+                    "key": a.key, "version": version})
+            why = _("%(key)s= first appears in the systemd %(added)d directive table gotriage knows "
+                    "(%(source)s); systemd %(version)d ignores the line, so the service starts "
+                    "without it.") % {"key": a.key, "added": added, "source": K.DIRECTIVES[added][1],
+                                      "version": version}
             fix = []
             if alt:
                 fix.append(Action.edit(a.path, "%s=%s" % (alt.split(" ")[0], a.value), old=a.text,
                                        syntax="systemd",
-                                       description="the older name%s" % (
-                                           "" if " " not in alt else alt[alt.index(" "):])))
+                                       description=_("the older name%(note)s") % {
+                                           "note": "" if " " not in alt else alt[alt.index(" "):]}))
             if el7:
                 fix.extend(_el7_alternative(unit, a))
             if not fix:
-                fix.append(Action.note("remove %s= and do what it does by hand on this release" % a.key))
+                fix.append(Action.note(_("remove %(key)s= and do what it does by hand on this "
+                                         "release") % {"key": a.key}))
             predicted = ("[%s:%d] Unknown lvalue '%s' in section '%s'" % (a.path, a.line, a.key, a.section)
                          if version < 240 else
                          "%s:%d: Unknown key '%s' in section [%s], ignoring." % (a.path, a.line, a.key, a.section))
         else:
-            title = "%s: %s= is not a systemd directive in [%s]" % (unit.name, a.key, a.section)
-            why = "No systemd version gotriage knows has it in [%s]: a typo, or the wrong section." % a.section
-            fix = [Action.note("correct the name (see `man systemd.directives`) or move it to its section")]
+            title = "%s: %s" % (unit.name, _("%(key)s= is not a systemd directive in [%(section)s]") % {
+                "key": a.key, "section": a.section})
+            why = _("No systemd version gotriage knows has it in [%(section)s]: a typo, or the wrong "
+                    "section.") % {"section": a.section}
+            fix = [Action.note(_("correct the name (see `man systemd.directives`) or move it to its "
+                                 "section"))]
             predicted = "%s:%d: Unknown key '%s' in section [%s], ignoring." % (a.path, a.line, a.key, a.section)
         out.append(_f("SVC-UNIT-UNKNOWN-KEY", "warn", title, unit, subject="%s:%d" % (a.path, a.line),
                       evidence=[Evidence.file(a.path, a.text, a.line)] +
@@ -320,21 +335,24 @@ def _specifiers(facts, unit):
             else:
                 meaning = "%%%s is not a systemd specifier" % letter
             if rejected:
-                effect = ("the unit does not load" if exec_line else "the assignment is ignored")
+                effect = (_("the unit does not load") if exec_line else _("the assignment is ignored"))
                 predicted = "Failed to resolve unit specifiers in %s: Invalid slot" % a.value
             else:
-                effect = "it stays literally %%%s in the value" % letter
+                effect = _("it stays literally %%%(letter)s in the value") % {"letter": letter}
                 predicted = None
             value = K.SPECIFIER_VALUES.get(letter)
             fix = [Action.edit(a.path, _replace_specifier(a.text, letter, value), old=a.text,
-                               syntax="systemd", description="write the path out")] if value else [
+                               syntax="systemd", description=_("write the path out"))] if value else [
                 Action.edit(a.path, _replace_specifier(a.text, letter, "%%" + letter), old=a.text,
-                            syntax="systemd", description="or %% for a literal percent sign")]
-            out.append(_f("SVC-UNIT-SPECIFIER", "error", "%s: %s= uses %%%s: %s" % (
-                unit.name, a.key, letter, effect), unit, subject="%s:%d:%s" % (a.path, a.line, letter),
+                            syntax="systemd", description=_("or %% for a literal percent sign"))]
+            out.append(_f("SVC-UNIT-SPECIFIER", "error", "%s: %s" % (unit.name, _(
+                "%(key)s= uses %%%(letter)s: %(effect)s") % {
+                    "key": a.key, "letter": letter, "effect": effect}), unit, subject="%s:%d:%s" % (a.path, a.line, letter),
                 evidence=[Evidence.file(a.path, a.text, a.line), Evidence.fact(meaning)],
-                why="Specifiers are expanded by systemd itself; this version %s." % (
-                    "rejects unknown ones" if rejected else "leaves unknown ones as they are"),
+                why=_("Specifiers are expanded by systemd itself; this version rejects unknown "
+                      "ones.") if rejected else
+                _("Specifiers are expanded by systemd itself; this version leaves unknown ones as "
+                  "they are."),
                 predicted_error=predicted, fix=fix + [_reload(unit)], references=[K.SOURCES["unit"]]))
     return out
 
@@ -360,26 +378,28 @@ def _execstart_count(facts, unit):
         return []
     if not unit.exec_start and not unit.exec_errors:
         if unit.name.endswith(".service") and not lines:
-            return [_f("SVC-UNIT-NO-EXECSTART", "error", "%s: no ExecStart= in effect" % unit.name,
+            return [_f("SVC-UNIT-NO-EXECSTART", "error", "%s: %s" % (unit.name, _("no ExecStart= in effect")),
                        unit, evidence=[Evidence.fact("files read: %s" % ", ".join(f.path for f in unit.files))],
-                       why="An empty `ExecStart=` in a drop-in resets the list; without a new line after it "
-                           "the service has nothing to run.",
+                       why=_("An empty `ExecStart=` in a drop-in resets the list; without a new line "
+                             "after it the service has nothing to run."),
                        predicted_error="Service has no ExecStart= setting, which is only allowed for "
                                        "Type=oneshot services. Refusing.",
-                       fix=[Action.note("give the service one ExecStart= line, with the absolute "
-                                        "path of its program, after the empty `ExecStart=` in %s"
-                                        % shell_word(_dropin(unit))), _reload(unit)])]
+                       fix=[Action.note(_("give the service one ExecStart= line, with the absolute "
+                                          "path of its program, after the empty `ExecStart=` in "
+                                          "%(path)s") % {"path": shell_word(_dropin(unit))}),
+                            _reload(unit)])]
         return []
     if len(unit.exec_start) > 1:
-        return [_f("SVC-UNIT-MULTIPLE-EXECSTART", "error", "%s: %d ExecStart= lines in effect (Type=%s)" % (
-            unit.name, len(unit.exec_start), service_type), unit,
+        return [_f("SVC-UNIT-MULTIPLE-EXECSTART", "error", "%s: %s" % (unit.name, _(
+            "%(n)d ExecStart= lines in effect (Type=%(type)s)") % {
+                "n": len(unit.exec_start), "type": service_type}), unit,
             evidence=[Evidence.file(a.path, a.text, a.line) for a in lines],
-            why="A drop-in that sets ExecStart= adds a second command unless it first resets the "
-                "list with an empty `ExecStart=`.",
+            why=_("A drop-in that sets ExecStart= adds a second command unless it first resets "
+                  "the list with an empty `ExecStart=`."),
             predicted_error="Service has more than one ExecStart= setting, which is only allowed "
                             "for Type=oneshot services. Refusing.",
-            fix=[Action.edit(lines[-1].path, "ExecStart=", syntax="systemd", description="insert this empty line "
-                             "just before `%s`" % lines[-1].text), _reload(unit)])]
+            fix=[Action.edit(lines[-1].path, "ExecStart=", syntax="systemd", description=_(
+                "insert this empty line just before `%(line)s`") % {"line": lines[-1].text}), _reload(unit)])]
     return []
 
 
@@ -395,7 +415,7 @@ def _verify(facts, unit, others=()):
     if result is None:
         return []
     if result.timed_out:
-        facts.note("systemd-analyze verify %s timed out" % unit.name)
+        facts.note(_("systemd-analyze verify %(unit)s timed out") % {"unit": unit.name})
         return []
     ours = [f.path for f in unit.files] + [unit.name, unit.fragment]
     lines = []
@@ -413,5 +433,5 @@ def _verify(facts, unit, others=()):
     return [_f("SVC-UNIT-VERIFY", "error" if fatal else "warn", "%s: systemd-analyze verify: %s" % (
         unit.name, own[0]), unit, subject="verify",
         evidence=[Evidence.command(result, "\n".join(lines[:12]))],
-        why="This is systemd's own reading of the unit on this host.",
-        fix=[Action.note("fix what systemd reports, then `systemctl daemon-reload`")])]
+        why=_("This is systemd's own reading of the unit on this host."),
+        fix=[Action.note(_("fix what systemd reports, then `systemctl daemon-reload`"))])]
