@@ -5,6 +5,7 @@ import datetime
 from gotriage.checks import NotExamined, check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.i18n import N_, _, ngettext
 from gotriage.parsers.audit import size_text
 from gotriage.report.words import count
 from gotriage.selinux.analyzers import setsebool_action, verdict_summary
@@ -69,8 +70,8 @@ def mode(facts):
         number, text = cfg.lines["SELINUX"]
         evidence.append(Evidence.file(cfg.path, text, number))
     if current is None:
-        raise NotExamined("SELinux mode not examined: /sys/fs/selinux/enforce unreadable and no "
-                          "getenforce")
+        raise NotExamined(_("SELinux mode not examined: /sys/fs/selinux/enforce unreadable and "
+                            "no getenforce"))
     results = []
     configured = cfg.mode if cfg else None
     if current == "disabled":
@@ -81,47 +82,51 @@ def mode(facts):
             # config file has no effect, and a relabel would fix nothing
             number, text = cfg.lines["SELINUX"]
             results.append(_f("SEL-MODE-DISABLED", "info",
-                              "SELinux is not in use: this kernel runs without it (no selinuxfs "
-                              "in /proc/filesystems), so %s (%s) has no effect" % (
-                                  CONFIG_PATH, text.strip()),
+                              _("SELinux is not in use: this kernel runs without it (no "
+                                "selinuxfs in /proc/filesystems), so %(path)s (%(line)s) has no "
+                                "effect") % {"path": CONFIG_PATH, "line": text.strip()},
                               evidence=evidence + [Evidence.fact(
                                   "/proc/filesystems lists no selinuxfs; not an EL-family "
                                   "system (/etc/os-release)")]))
         elif configured in ("enforcing", "permissive"):
             fix = [Action.command(["touch", "/.autorelabel"],
-                                  description="relabel the whole file system on the next boot")]
+                                  description=_("relabel the whole file system on the next boot"))]
             if facts.selinux_off_at_boot:
                 evidence.append(Evidence.fact("/proc/cmdline: selinux=0"))
                 fix.insert(0, Action.command(
                     ["grubby", "--update-kernel", "ALL", "--remove-args", "selinux"],
-                    description="the kernel boots with selinux=0, which overrides the config "
-                                "file: take it off the command line of every kernel"))
+                    description=_("the kernel boots with selinux=0, which overrides the config "
+                                  "file: take it off the command line of every kernel")))
             results.append(_f("SEL-MODE-RELABEL", "warn",
-                              "SELinux is disabled now; /etc/selinux/config says %s: relabel "
-                              "before that reboot" % configured, evidence=evidence,
-                              why="Files created while SELinux was off carry no label.",
+                              _("SELinux is disabled now; /etc/selinux/config says %(mode)s: "
+                                "relabel before that reboot") % {"mode": configured},
+                              evidence=evidence,
+                              why=_("Files created while SELinux was off carry no label."),
                               fix=fix))
         elif cfg is None:
-            results.append(_f("SEL-MODE", "ok", "SELinux is not in use (no selinuxfs, no %s)" % CONFIG_PATH))
+            results.append(_f("SEL-MODE", "ok", _("SELinux is not in use (no selinuxfs, no %(path)s)") % {
+                "path": CONFIG_PATH}))
         else:
-            results.append(_f("SEL-MODE-DISABLED", "info", "SELinux is disabled", evidence=evidence))
+            results.append(_f("SEL-MODE-DISABLED", "info", _("SELinux is disabled"), evidence=evidence))
         return results
     if configured and configured != current:
         number, text = cfg.lines["SELINUX"]
         results.append(_f(
             "SEL-MODE-MISMATCH", "warn",
-            "SELinux is %s now but %s after a reboot (%s line %d)" % (current, configured, cfg.path, number),
+            _("SELinux is %(now)s now but %(then)s after a reboot (%(path)s line %(n)d)") % {
+                "now": current, "then": configured, "path": cfg.path, "n": number},
             evidence=evidence, subject=cfg.path,
-            why="setenforce changes only the running system; /etc/selinux/config decides at boot.  "
-                "gotriage never proposes a weaker mode: the way out is to fix what enforcing "
-                "would deny.",
+            why=_("setenforce changes only the running system; /etc/selinux/config decides at "
+                  "boot.  gotriage never proposes a weaker mode: the way out is to fix what "
+                  "enforcing would deny."),
             fix=_mode_fix(current, configured, cfg, text)))
     if current == "permissive":
         results.append(_f("SEL-MODE-PERMISSIVE", "info",
-                          "SELinux is permissive (policy %s): denials are logged, not enforced" %
-                          facts.policy_name, evidence=evidence))
+                          _("SELinux is permissive (policy %(policy)s): denials are logged, not "
+                            "enforced") % {"policy": facts.policy_name}, evidence=evidence))
     else:
-        results.append(_f("SEL-MODE", "ok", "SELinux is %s (policy %s)" % (current, facts.policy_name),
+        results.append(_f("SEL-MODE", "ok", _("SELinux is %(mode)s (policy %(policy)s)") % {
+            "mode": current, "policy": facts.policy_name},
                           evidence=evidence))
     return results
 
@@ -132,14 +137,15 @@ STRENGTH = {"disabled": 0, "permissive": 1, "enforcing": 2}
 def _to_enforcing(configured):
     """The safe way from permissive to enforcing: what enforcing would deny is already in
     the audit log (permissive=1), so fix it first, then enforce."""
-    return [Action.command(["gotriage", "avc"], description="the denials logged while permissive: "
-                                                            "each would be blocked when enforcing"),
-            Action.note("fix each as it says (a label, a port, a boolean for that service, or "
-                        "a module), and check the service works"),
-            Action.command(["setenforce", "1"], safe=False,
-                           description="enforce now, once no denial is left; %s" % (
-                               "/etc/selinux/config already says enforcing" if configured == "enforcing"
-                               else "then set SELINUX=enforcing in /etc/selinux/config"))]
+    return [Action.command(["gotriage", "avc"], description=_(
+                "the denials logged while permissive: each would be blocked when enforcing")),
+            Action.note(_("fix each as it says (a label, a port, a boolean for that service, or "
+                          "a module), and check the service works")),
+            Action.command(["setenforce", "1"], safe=False, description=_(
+                "enforce now, once no denial is left; /etc/selinux/config already says "
+                "enforcing") if configured == "enforcing" else _(
+                "enforce now, once no denial is left; then set SELINUX=enforcing in "
+                "/etc/selinux/config"))]
 
 
 def _mode_fix(current, configured, cfg, text):
@@ -148,7 +154,7 @@ def _mode_fix(current, configured, cfg, text):
     if STRENGTH.get(configured, 0) > STRENGTH.get(current, 0):
         return _to_enforcing(configured) if current == "permissive" else []
     fix = [Action.edit(cfg.path, "SELINUX=%s" % current, old=text,
-                       description="keep today's %s mode after a reboot" % current)]
+                       description=_("keep today's %(mode)s mode after a reboot") % {"mode": current})]
     if current == "permissive":
         fix.extend(_to_enforcing(configured))
     return fix
@@ -169,8 +175,8 @@ def permissive(facts):
         return []
     domains = facts.permissive_domains
     if not domains:
-        return [_f("SEL-PERMISSIVE", "ok", "no permissive domains")]
-    return [_f("SEL-PERMISSIVE-DOMAINS", "info", "permissive domains: %s" % ", ".join(domains),
+        return [_f("SEL-PERMISSIVE", "ok", _("no permissive domains"))]
+    return [_f("SEL-PERMISSIVE-DOMAINS", "info", _("permissive domains: %(domains)s") % {"domains": ", ".join(domains)},
                evidence=[Evidence.fact("modules permissive_%s in %s/modules" % (d, facts.store))
                          for d in domains[:10]],
                fix=[Action.command(["semanage", "permissive", "-d", d], safe=False)
@@ -200,21 +206,23 @@ def booleans(facts):
     for name, (current, pending) in sorted(values.items()):
         if current != pending:
             results.append(_f(
-                "SEL-BOOL-PENDING", "warn", "boolean %s is %s, pending %s" % (
-                    name, "on" if current else "off", "on" if pending else "off"), subject=name,
+                "SEL-BOOL-PENDING", "warn", _("boolean %(name)s is %(now)s, pending %(pending)s") % {
+                    "name": name, "now": "on" if current else "off",
+                    "pending": "on" if pending else "off"}, subject=name,
                 evidence=[Evidence.file("/sys/fs/selinux/booleans/" + name, "%d %d" % (current, pending))],
-                fix=[setsebool_action(name, pending, "commit the staged value")]))
+                fix=[setsebool_action(name, pending, _("commit the staged value"))]))
     for name, stored in sorted(facts.persistent_booleans.items()):
         if name in values and values[name][0] != stored:
             results.append(_f(
-                "SEL-BOOL-NOT-PERSISTENT", "warn", "boolean %s is %s now but %s after a reboot" % (
-                    name, "on" if values[name][0] else "off", "on" if stored else "off"), subject=name,
+                "SEL-BOOL-NOT-PERSISTENT", "warn", _("boolean %(name)s is %(now)s now but %(then)s after a reboot") % {
+                    "name": name, "now": "on" if values[name][0] else "off",
+                    "then": "on" if stored else "off"}, subject=name,
                 evidence=[Evidence.file("/sys/fs/selinux/booleans/" + name, "%d %d" % values[name]),
                           Evidence.file(facts.store + "/booleans.local", "%s=%d" % (name, stored))],
-                fix=[setsebool_action(name, values[name][0], "keep today's value")]))
+                fix=[setsebool_action(name, values[name][0], _("keep today's value"))]))
     if not results:
-        results.append(_f("SEL-BOOL", "ok", "%d booleans, none pending or different after a reboot" %
-                          len(values)))
+        results.append(_f("SEL-BOOL", "ok", _("%(n)d booleans, none pending or different after a "
+                                                  "reboot") % {"n": len(values)}))
     return results
 
 
@@ -292,7 +300,8 @@ def avc(facts):
         if code == "ENOENT" and path == "/var/log/audit/audit.log" and current in (None, "disabled"):
             continue
         results.append(_f("SEL-AVC-UNREADABLE", "warn" if code != "ENOENT" else "info",
-                          "cannot read %s: %s" % (path, message or code), subject=path,
+                          _("cannot read %(path)s: %(error)s") % {
+                              "path": path, "error": message or code}, subject=path,
                           evidence=[Evidence.fact("%s: %s" % (path, code))]))
     results.extend(denial_findings(facts, scan, current))
     results.extend(scan_findings(scan, current))
@@ -306,7 +315,8 @@ def no_denial_findings(scan):
     read = [e["path"] for e in scan.files if not e.get("error")]
     if not read:
         return []
-    return [_f("SEL-AVC", "ok", "no AVC denials in %s (%s)" % (", ".join(read), size_text(scan.bytes)),
+    return [_f("SEL-AVC", "ok", _("no AVC denials in %(paths)s (%(size)s)") % {
+        "paths": ", ".join(read), "size": size_text(scan.bytes)},
                check="SEL-AVC")]
 
 
@@ -320,15 +330,24 @@ def denial_findings(facts, scan, current):
     grouped = group_findings(explained, current, view.verdicts, view.audit2why)
     if len(grouped) > MAX_DENIAL_FINDINGS:
         rest = grouped[MAX_DENIAL_FINDINGS:]
-        facts.note("%s (%s) not shown: run `gotriage avc`" % (
-            count(len(rest), "more group", "more groups"),
-            count(sum(len(g.members) for g, _f in rest), "distinct denial")))
+        distinct = sum(len(g.members) for g, _f in rest)
+        facts.note(_("%(groups)s (%(denials)s) not shown: run `gotriage avc`") % {
+            "groups": ngettext("%(n)d more group", "%(n)d more groups", len(rest)) % {
+                "n": len(rest)},
+            "denials": ngettext("%(n)d distinct denial", "%(n)d distinct denials", distinct) % {
+                "n": distinct}})
     return [f for _g, f in grouped[:MAX_DENIAL_FINDINGS]]
 
 
 SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2, "ok": 3}
-# what a denial only logged says first (issue 14: it blocked nothing)
-LOGGED_ONLY = "logged, not blocked (permissive=1): "
+# what a denial only logged says first (issue 14: it blocked nothing); translated where used
+LOGGED_ONLY = N_("logged, not blocked (permissive=1): ")
+# the confidence of an explanation (selinux/explanation.py), as a note words it
+CONFIDENCE = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+
+
+def _confidence(word):
+    return _(CONFIDENCE[word]) if word in CONFIDENCE else word
 
 
 def group_findings(explained, current, verdicts=None, audit2why=None):
@@ -369,8 +388,9 @@ def group_finding(group, current, verdicts=None, audit2why=None):
     if best.unit and not title.startswith(best.unit + ": "):
         title = "%s: %s" % (best.unit, title)  # the unit whose log it is, as one denial's title
     return _denial(best.id, severity, "%s%s  [%s, %s, %d×]" % (
-        LOGGED_ONLY if group.logged_only else "", title, _processes(group),
-        count(len(group.members), "denial"), group.records),
+        _(LOGGED_ONLY) if group.logged_only else "", title, _processes(group),
+        ngettext("%(n)d denial", "%(n)d denials", len(group.members)) % {"n": len(group.members)},
+        group.records),
         subject=best.subject or group.subject, unit=best.unit, evidence=evidence,
         why=best.why + ("  " + "; ".join(notes) if notes else ""),
         predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
@@ -408,9 +428,10 @@ def alternatives(group, limit=2):
     n = len(group.members)
     out = []
     for title, (confidence, times, _order) in sorted(seen.items(), key=lambda kv: kv[1][2])[:limit]:
-        out.append(Action.note("or (%s%s): %s" % (
-            confidence, "" if times == n or n == 1 else ", for %d of the %d denials" % (times, n),
-            title)))
+        out.append(Action.note((
+            _("or (%(confidence)s): %(title)s") if times == n or n == 1 else
+            _("or (%(confidence)s, for %(k)d of the %(n)d denials): %(title)s")) % {
+                "confidence": _confidence(confidence), "k": times, "n": n, "title": title}))
     return out
 
 
@@ -440,9 +461,10 @@ def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
         " (permissive=1: logged, not blocked)" if d.permissive == {1} else "")))
     fix = list(best.fix)
     for other in explanations[1:3] if not best.unit else ():
-        fix.append(Action.note("or (%s): %s" % (other.confidence, other.title)))
+        fix.append(Action.note(_("or (%(confidence)s): %(title)s") % {
+            "confidence": _confidence(other.confidence), "title": other.title}))
     return _denial(best.id, severity, "%s%s  [%s, %d×]" % (
-        LOGGED_ONLY if logged_only(d) else "", best.title, d.comm or d.stype, d.count),
+        _(LOGGED_ONLY) if logged_only(d) else "", best.title, d.comm or d.stype, d.count),
         subject=best.subject or denial_subject(d), unit=best.unit,
         evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
         predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
@@ -473,9 +495,10 @@ def scan_findings(scan, current):
         samples = scan.unrecognized_samples + scan.bad_avc_samples + scan.stray_gs_samples
         results.append(_f(
             "SEL-AVC-UNPARSED", "info",
-            "%d lines not read as audit records (%d not audit records, %d AVC records unparsable, "
-            "%d with a stray 0x1D, %d too long)" % (bad, scan.unrecognized, scan.bad_avc,
-                                                   scan.stray_gs, scan.too_long),
+            _("%(n)d lines not read as audit records (%(other)d not audit records, %(bad)d AVC "
+              "records unparsable, %(gs)d with a stray 0x1D, %(long)d too long)") % {
+                  "n": bad, "other": scan.unrecognized, "bad": scan.bad_avc,
+                  "gs": scan.stray_gs, "long": scan.too_long},
             evidence=[Evidence.file(path, text, line) for path, line, text in samples[:5]]))
     if current == "enforcing":
         for unit in scan.failed_units.values():
@@ -485,22 +508,24 @@ def scan_findings(scan, current):
                 "SEL-AVC-DONTAUDIT", "info",
                 dontaudit_hint(unit), subject=unit.unit,
                 evidence=[Evidence.file(unit.where[0], unit.line)],
-                why="Policies silence some denials with dontaudit rules; they still deny.  "
-                    "No denial was logged from 10 s before to 1 s after the failure, so "
-                    "nothing here says SELinux caused it: this is where to look next.",
-                fix=[Action.command(["semodule", "-DB"], description="log dontaudit denials too",
+                why=_("Policies silence some denials with dontaudit rules; they still deny.  "
+                      "No denial was logged from 10 s before to 1 s after the failure, so "
+                      "nothing here says SELinux caused it: this is where to look next."),
+                fix=[Action.command(["semodule", "-DB"], description=_("log dontaudit denials too"),
                                     safe=False),
-                     Action.command(["systemctl", "restart", unit.unit], description="reproduce"),
+                     Action.command(["systemctl", "restart", unit.unit], description=_("reproduce")),
                      Action.command(["gotriage", "avc", "--since", "recent"]),
-                     Action.command(["semodule", "-B"], description="restore dontaudit rules")]))
+                     Action.command(["semodule", "-B"], description=_("restore dontaudit rules"))]))
     return results
 
 
 def dontaudit_hint(unit):
     """What to do about a unit that failed with no denial near it, in a sentence."""
-    return ("hint: unit %s failed %s with no denial logged near it; to see a denial a "
-            "dontaudit rule may hide, run `semodule -DB`, reproduce the failure, read it with "
-            "`gotriage avc --since recent`, then `semodule -B`" % (unit.unit, count(unit.count, "time")))
+    return _("hint: unit %(unit)s failed %(times)s with no denial logged near it; to see a "
+             "denial a dontaudit rule may hide, run `semodule -DB`, reproduce the failure, read it "
+             "with `gotriage avc --since recent`, then `semodule -B`") % {
+                 "unit": unit.unit,
+                 "times": ngettext("%(n)d time", "%(n)d times", unit.count) % {"n": unit.count}}
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ or another port): a step with alternatives is shown as A, B, C.
 
 import re
 
+from gotriage.i18n import _
+
 # Checks that report what happened (a journal line, a denial in the audit log, a traced
 # system call), not what would happen: their problems are observed failures.
 OBSERVED_CHECKS = ("SVC-JOURNAL", "SVC-TRACE", "SEL-AVC")
@@ -75,7 +77,9 @@ def cause_title(finding):
     """A consequence's title without the "; cause: ID (...)" its check appends (the view
     shows it under that cause)."""
     if finding.cause:
-        return finding.title.split("; cause: %s" % finding.cause[0], 1)[0]
+        # (svc_journal's words, in the language they were written in)
+        marker = _("; cause: %(id)s (%(title)s)").split("%(id)s", 1)[0] + finding.cause[0]
+        return finding.title.split(marker, 1)[0]
     return finding.title
 
 
