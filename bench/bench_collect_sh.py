@@ -1,5 +1,6 @@
 """How long collect.sh takes on this machine, under each shell, against
-`gotriage collect --layer system --layer firewall` (run by hand, not a test).
+`gotriage collect --layer L ...` of the layers it records (gotriage.collect_sh.LAYERS: system,
+firewall, selinux) (run by hand, not a test).
 
     .venv/bin/python bench/bench_collect_sh.py [--runs 7]
 
@@ -27,9 +28,13 @@ def commands():
                        ("bash", ["bash"])):
         if shutil.which(argv[0]):
             out[name] = lambda dest, argv=argv: argv + [SCRIPT, "-o", dest]
-    out["python collect (system, firewall)"] = lambda dest: [
-        sys.executable, "-m", "gotriage", "collect", "--layer", "system", "--layer", "firewall",
-        "-o", dest + ".tar.gz"]
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from gotriage.collect_sh import LAYERS
+
+    layers = [name for name, _spec in LAYERS]
+    words = [w for name in layers for w in ("--layer", name)]
+    out["python collect (%s)" % ", ".join(layers)] = lambda dest: [
+        sys.executable, "-m", "gotriage", "collect"] + words + ["-o", dest + ".tar.gz"]
     return out
 
 

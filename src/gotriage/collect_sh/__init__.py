@@ -20,21 +20,25 @@ compared with generate() by the tests: `scripts/gen-collect-sh` rewrites it.
 """
 
 from gotriage import __version__
-from gotriage.collect_sh import firewall_sh
+from gotriage.collect_sh import firewall_sh, selinux_sh
 from gotriage.collect_sh.redact_awk import REDACT_AWK
 from gotriage.collect_sh.template import HEAD, TAIL
 from gotriage.deadline import DEFAULT_DEADLINE
 from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, QUICK_TIMEOUT
 from gotriage.host.live import MAX_OUTPUT
-from gotriage.inputs import firewall, system
+from gotriage.inputs import firewall, selinux, system
 from gotriage.inputs.spec import QUICK
 from gotriage.quoting import shell_word
 
 # The layers collect.sh records, with their declarations.
-LAYERS = (("system", system.INPUTS), ("firewall", firewall.INPUTS))
+LAYERS = (("system", system.INPUTS), ("firewall", firewall.INPUTS),
+          ("selinux", selinux.INPUTS))
 # the declarations of a layer that its own module records (what the facts find on the
 # host, found the same way in sh): layer -> (keys, lines(quote), shell functions)
-CUSTOM = {"firewall": (firewall_sh.KEYS, firewall_sh.lines, firewall_sh.FUNCTIONS)}
+CUSTOM = {"firewall": (firewall_sh.KEYS, firewall_sh.lines, firewall_sh.FUNCTIONS),
+          "selinux": (selinux_sh.KEYS, selinux_sh.lines, selinux_sh.FUNCTIONS)}
+# declarations of a recorded layer left out on purpose: layer -> {key: why} (a note each)
+SKIPPED = {"selinux": selinux_sh.SKIPPED}
 
 # The checks of a recorded layer that rest on what collect.sh does not record: the
 # snapshot's manifest says so (`not_examined`), and check --root reports them as not
@@ -42,6 +46,7 @@ CUSTOM = {"firewall": (firewall_sh.KEYS, firewall_sh.lines, firewall_sh.FUNCTION
 NOT_EXAMINED = {
     "SYS-GOBIN": "the Go installs are found by the toolchain layer, which collect.sh does "
                  "not record",
+    "SEL-AVC": "the audit logs are not recorded (collect.sh has no audit record redaction)",
 }
 
 # Values of template parameters the facts compute: ("words", [...]) a fixed list, or
@@ -103,6 +108,10 @@ def plan(layer, spec):
             children.setdefault(decl.template[:-len("/{name}")], []).append(decl)
     custom_keys, custom_lines, _functions = CUSTOM.get(layer, ((), None, ""))
     done.update(custom_keys)
+    for key, why in sorted(SKIPPED.get(layer, {}).items()):
+        done.add(key)
+        decl = spec.inputs[key]
+        notes.append("%s (%s) not recorded: %s" % (decl.id, decl.shown(), why))
     for number, decl in enumerate(spec):
         if decl.key in done:
             continue
@@ -153,6 +162,10 @@ def plan(layer, spec):
     return lines, notes
 
 
+def _and(words):
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
 def generate():
     """The text of collect.sh."""
     body, notes = [], []
@@ -171,7 +184,7 @@ def generate():
             .replace("@QUICK@", "%d" % QUICK_TIMEOUT)
             .replace("@DEFAULT@", "%d" % DEFAULT_TIMEOUT)
             .replace("@MAX_OUTPUT@", "%d" % MAX_OUTPUT)
-            .replace("@LAYERS@", ", ".join(name for name, _spec in LAYERS))
+            .replace("@LAYERS@", _and([name for name, _spec in LAYERS]))
             .replace("@VERSION@", __version__))
     import json
 

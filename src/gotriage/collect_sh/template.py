@@ -9,8 +9,8 @@ timeout, base64, tar and gzip (each missing one is said in the snapshot's notes)
 
 HEAD = r'''#!/bin/sh
 # collect.sh: gotriage's collector for a host without Python 3 (an EL7 minimal host whose
-# repositories are gone).  It records what the @LAYERS@ layer of `gotriage check` reads,
-# into a snapshot that `gotriage check --root` analyses on another machine:
+# repositories are gone).  It records what these layers of `gotriage check` read:
+# @LAYERS@; into a snapshot that `gotriage check --root` analyses on another machine:
 #
 #     sh collect.sh -o /tmp/snap        # writes /tmp/snap and /tmp/snap.tar.gz
 #     gotriage check --root snap.tar.gz # elsewhere
