@@ -409,3 +409,43 @@ def test_every_verify_id_is_documented():
     run = run_gotriage(["checks", "VERIFY-TREE-CHANGED", "--json"])
     [entry] = run.json
     assert entry["check"] == "VERIFY-INTEGRITY" and "content ID" in entry["meaning"]
+
+
+def test_verify_ids_are_listed_like_every_other_id():
+    """checks.COMMAND_CHECKS: `gotriage checks` lists verify's ids (layer column
+    `verify`), docs/findings.md has each (scripts/gen-findings-doc --check is
+    test_registry's), and each has a meaning, evidence and fix, translated in zh_CN."""
+    from gotriage.verify import findings as verify_findings
+
+    ids = sorted(i for c in verify_findings.registry() for i in c.ids())
+    listing = run_gotriage(["checks"])
+    assert listing.returncode == 0, listing.stderr
+    listed = {line.split()[0] for line in listing.stdout.splitlines() if line.strip()}
+    assert [i for i in ids if i not in listed] == []
+    assert any(line.split()[:2] == ["VERIFY-INTEGRITY", "verify"]
+               for line in listing.stdout.splitlines())
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "docs", "findings.md")) as f:
+        catalogue = f.read()
+    assert "## Command `verify`" in catalogue
+    assert [i for i in ids if "`%s`" % i not in catalogue] == []
+    problems = sorted(verify_findings.FINDINGS)
+    english = run_gotriage(["--lang", "en", "checks", "--json"] + problems).json
+    chinese = run_gotriage(["--lang", "zh_CN", "checks", "--json"] + problems).json
+    assert [e["id"] for e in english] == problems
+    for en, zh in zip(english, chinese):
+        assert en["meaning"] and en["evidence"] and en["fix"], en["id"]
+        for part in ("title", "meaning", "evidence", "fix"):
+            assert zh[part] != en[part], (en["id"], part)  # translated, not the English
+
+
+def test_unreadable_program_is_verify_input(tmp_path):
+    # a real tree whose bin/go is a dangling link: what verify cannot read is said
+    root = tmp_path / "go"
+    (root / "bin").mkdir(parents=True)
+    (root / "VERSION").write_text("go1.21.13\n")
+    os.symlink(str(tmp_path / "gone"), str(root / "bin" / "go"))
+    run = run_gotriage(["verify", "--goroot", str(root), "--json"])
+    assert run.returncode == 1 and schema_errors(run.json) == []
+    inputs = run.results("VERIFY-INPUT")
+    assert any(r["subject"] == str(root / "bin" / "go") for r in inputs), inputs

@@ -23,19 +23,17 @@ def validate_ids(ids):
 
 
 def run(args, write):
-    from gotriage.checks import all_checks, known_ids
+    from gotriage.checks import command_checks, documented_checks, known_ids
 
     if args.ids:
-        from gotriage.verify.findings import registry as verify_checks
-
         known = known_ids()
-        # `gotriage verify`'s own ids (docs/verify.md; verify runs them itself, they are not
-        # in the layer table nor in this listing)
-        for c in verify_checks():
+        # the commands' own ids (`gotriage verify`'s: checks.COMMAND_CHECKS), which the
+        # runner never reports
+        for c in command_checks():
             for finding_id in c.ids():
                 known.setdefault(finding_id, c)
         return _explain_ids(args, known, write)
-    checks = all_checks()
+    checks = documented_checks()
     if args.json:
         import json
 

@@ -136,6 +136,30 @@ def all_checks(layers=ALL_LAYERS):
     return sorted((c for c in _REGISTRY if c.layer in order), key=lambda c: order[c.layer])
 
 
+# Checks a command runs itself, not the runner: `gotriage verify`'s (over a tree's bytes,
+# go builds, probes; docs/verify.md), each (name, "module:function" returning its Check
+# records).  `gotriage checks`, docs/findings.md and po/gotriage.pot list them after the
+# layer table's, under their name; they are no layer: `check` never runs them, --layer
+# does not offer them, and known_ids() (what `check --ignore` accepts) leaves them out.
+COMMAND_CHECKS = (("verify", "gotriage.verify.findings:registry"),)
+
+
+def command_checks(names=None):
+    """The Check records of COMMAND_CHECKS (of `names` only, when given)."""
+    out = []
+    for name, where in COMMAND_CHECKS:
+        if names is None or name in names:
+            module, _, function = where.partition(":")
+            out.extend(getattr(load(module), function)())
+    return out
+
+
+def documented_checks():
+    """Every check `gotriage checks` and docs/findings.md list: the layer table's, then
+    the commands' own."""
+    return all_checks() + command_checks()
+
+
 def known_ids():
     ids = {}
     for c in all_checks():

@@ -82,12 +82,19 @@ CHECKS = (
 )
 
 
+def _run_by_verify(facts):
+    # verify/checks.py judges, called by verify/command.py: never the runner (no docstring:
+    # docs/findings.md prints a check function's docstring as the check's own text)
+    return []
+
+
 def registry():
-    """verify's checks as checks.Check records (for `gotriage checks`; verify runs them
-    itself, not the runner: they are not in the layer table)."""
+    """verify's checks as checks.Check records: checks.COMMAND_CHECKS names this, for
+    `gotriage checks`, docs/findings.md and po/gotriage.pot (verify runs them itself, not
+    the runner: they are not in the layer table)."""
     from gotriage.checks import Check
 
     out = []
     for check_id, title, ids in CHECKS:
-        out.append(Check(check_id, LAYER, title, {i: FINDINGS[i] for i in ids}, registry))
+        out.append(Check(check_id, LAYER, title, {i: FINDINGS[i] for i in ids}, _run_by_verify))
     return out
