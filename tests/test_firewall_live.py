@@ -265,6 +265,104 @@ def test_hung_firewall_cmd(bed, tmp_path):
     assert [observed_of(v) for v in got["verdicts"]] == seen
 
 
+def _recorded_argvs(snapshot):
+    found = []
+    for name in sorted(os.listdir(os.path.join(snapshot, "commands"))):
+        with open(os.path.join(snapshot, "commands", name)) as f:
+            found.append(json.load(f)["argv"])
+    return found
+
+
+def test_one_firewalld_client_says_what_the_four_firewall_cmd_calls_say(bed, tmp_path):
+    """The runtime listings asked in one process (firewall/client_script.py, run by
+    firewall-cmd's own interpreter) are, section by section, what firewall-cmd prints for
+    each of the four calls, on a configuration with every kind they list (a source zone,
+    rich rules, policies, direct rules, a runtime-only change); and the verdicts, findings
+    and problems are the same as when firewall-cmd is asked four times (its interpreter
+    hidden behind a shell wrapper, bind-mounted over it: then gotriage asks it call by call)."""
+    from gotriage.firewall.client_script import CLIENT_SCRIPT
+    from gotriage.parsers.firewalld_cmd import parse_client_sections, shebang_interpreter
+
+    bed.reset()
+    bed.offline("--zone=public", "--add-port=8080/tcp")
+    bed.offline("--zone=public", "--add-rich-rule="
+                'rule family="ipv4" source address="10.231.1.3" port port="8080" protocol="tcp" reject')
+    bed.offline("--new-zone=goapp")
+    bed.offline("--zone=goapp", "--add-source=10.231.2.0/24")
+    bed.offline("--zone=goapp", "--add-service=http")
+    bed.offline("--new-policy=allowpub")
+    bed.offline("--policy=allowpub", "--add-ingress-zone=public")
+    bed.offline("--policy=allowpub", "--add-egress-zone=HOST")
+    bed.offline("--policy=allowpub", "--add-port=8082/tcp")
+    bed.offline("--direct", "--add-rule", "ipv4", "filter", "INPUT", "1", "-s", "10.231.1.3", "-p", "tcp",
+                "--dport", "8082", "-j", "REJECT", "--reject-with", "tcp-reset")
+    bed.fw("--reload")
+    bed.fw("--zone=goapp", "--add-port=8083/tcp")  # runtime only
+    firewall_cmd = shutil.which("firewall-cmd")
+    with open(firewall_cmd) as f:
+        python = shebang_interpreter(f.read(4096))
+    assert python is not None, "firewall-cmd's #! line names no interpreter"
+    out = bed.srvx([python, "-Es", "-"], input=CLIENT_SCRIPT.encode())
+    sections = parse_client_sections(out)
+    calls = [("--get-default-zone",), ("--list-all-zones",), ("--list-all-policies",),
+             ("--direct", "--get-all-rules")]
+    assert sorted(sections) == sorted(calls)
+    for args in calls:
+        assert sections[args] == ("ok", bed.fw(*args)), args
+    assert "allowpub" in sections[("--list-all-policies",)][1] and "8083/tcp" in sections[("--list-all-zones",)][1]
+    assert "tcp-reset" in sections[("--direct", "--get-all-rules")][1]
+
+    plan = probes(("c1", "c1b", "c2"), (8080, 8082, 8083))
+    one = bed.gotriage(plan)
+    wrapper = tmp_path / "firewall-cmd"
+    copy = tmp_path / "firewall-cmd.real"
+    shutil.copy(firewall_cmd, str(copy))
+    wrapper.write_text('#!/bin/sh\nexec %s %s "$@"\n' % (python, copy))
+    wrapper.chmod(0o755)
+    os.chmod(str(tmp_path), stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+    four = bed.gotriage(plan, hung=[(str(wrapper), firewall_cmd)])
+    asked_once = [a for a in _recorded_argvs(one["snapshot"]) if a[:1] == [python] or a[:1] == ["firewall-cmd"]]
+    asked_four = [a for a in _recorded_argvs(four["snapshot"]) if a[:1] == [python] or a[:1] == ["firewall-cmd"]]
+    assert asked_once == [[python, "-Es", "-"]]
+    assert sorted(asked_four) == sorted(["firewall-cmd"] + list(args) for args in calls)
+    for key in ("verdicts", "ids", "problems", "unanswered"):
+        assert one[key] == four[key], key
+    assert [observed_of(v) for v in one["verdicts"]] == bed.probe(plan)
+
+
+def test_without_d_bus_the_client_fails_as_firewall_cmd_does(tmp_path):
+    """Where firewalld cannot be asked at all (here: no system D-Bus, in a mount namespace
+    whose /run is empty), the one process fails with firewall-cmd's own exit code and
+    message, which facts/firewall.py gives as each listing's answer (no fallback: four
+    more start-ups for the same error)."""
+    from gotriage.firewall.client_script import CLIENT_SCRIPT, client_results
+    from gotriage.host.base import CommandResult
+    from gotriage.parsers.firewalld_cmd import shebang_interpreter
+
+    need(os.geteuid() == 0 and shutil.which("unshare") and shutil.which("firewall-cmd"),
+         "root, unshare and firewall-cmd")
+    firewall_cmd = shutil.which("firewall-cmd")
+    with open(firewall_cmd) as f:
+        python = shebang_interpreter(f.read(4096))
+    script = tmp_path / "client.py"
+    script.write_text(CLIENT_SCRIPT)
+
+    def no_dbus(argv, stdin=None):
+        proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                               'mount -t tmpfs tmpfs /run && exec "$@"', "sh"] + argv,
+                              stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        return CommandResult(argv, None, "/", proc.returncode, proc.stdout, proc.stderr)
+    with open(str(script), "rb") as stdin:
+        client = no_dbus([python, "-Es", "-"], stdin)
+    answers = client_results(client, [("--list-all-zones",), ("--get-default-zone",)])
+    for args in answers:
+        real = no_dbus([firewall_cmd] + list(args))
+        assert real.returncode not in (0, None) and real.returncode >= 11, real.errtext
+        assert (answers[args].returncode, answers[args].errtext, answers[args].text) == \
+            (real.returncode, real.errtext, real.text)
+    assert sorted(answers) == [("--get-default-zone",), ("--list-all-zones",)]
+
+
 def test_iptables_backend(bed):
     need(subprocess.run(["sh", "-c", "command -v iptables-nft"], stdout=subprocess.DEVNULL).returncode == 0,
          "iptables-nft")

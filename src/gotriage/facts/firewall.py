@@ -20,12 +20,17 @@ import re
 
 from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs
+from gotriage.firewall.client_script import CLIENT_SCRIPT, client_results
 from gotriage.firewall.firewalld import FirewalldConfig, version_tuple
 from gotriage.firewall.netfilter import HostNet, Ruleset
 from gotriage.inputs.firewall import INPUTS
 from gotriage.inputs.reader import reader_of
 from gotriage.knowledge.firewall import CONFIG_DIRS
-from gotriage.parsers.firewalld_cmd import parse_direct_rules, parse_list_all
+from gotriage.parsers.firewalld_cmd import (
+    parse_direct_rules,
+    parse_list_all,
+    shebang_interpreter,
+)
 from gotriage.parsers.firewalld_conf import parse_firewalld_conf
 from gotriage.parsers.firewalld_xml import (
     ConfigError,
@@ -137,10 +142,16 @@ class FirewallFacts(Facts):
         keys = ["ss", "ip", "nft"]
         for family in families:
             keys.append("%s-legacy-save" % ("iptables" if family == "ipv4" else "ip6tables"))
+        client = []
         if self.use_firewall_cmd and self.firewalld_installed and self._fwcmd_dead is None:
-            keys += list(_FIREWALL_CMD.values())
+            if self.firewalld_python is not None:
+                client = [self._client_sections]  # the four listings in one process
+            else:
+                keys += list(_FIREWALL_CMD.values())
         threads = [threading.Thread(target=self.io.run, args=(key,), kwargs={"note": False})
-                   for key in keys]
+                   for key in keys] + [threading.Thread(target=f) for f in client]
+        if self.host.kind == "snapshot":
+            threads = []  # a recorded answer is a lookup: threads would only cost (fleet report)
         for t in threads:
             t.daemon = True
             t.start()
@@ -148,6 +159,8 @@ class FirewallFacts(Facts):
             t.join()
         for key in keys:  # noted in this order (not as they finished), used or not
             self.io.run(key)
+        for f in client:
+            f()
 
     # -- sockets -------------------------------------------------------------------------
     @property
@@ -517,12 +530,44 @@ class FirewallFacts(Facts):
             return cfg
         return self._memo("permanent", compute)
 
+    @property
+    def firewalld_python(self):
+        """The interpreter of firewall-cmd (its #! line) when it is a Python, else None."""
+        def compute():
+            python = shebang_interpreter(self.io.read_text("firewall-cmd-script"))
+            name = posixpath.basename(python or "")
+            return python if name.startswith(("python", "platform-python")) else None
+        return self._memo("fwpython", compute)
+
+    def _client_sections(self):
+        """{firewall-cmd arguments: CommandResult} of the runtime listings, from one process
+        (firewall/client_script.py), or None: firewall-cmd is then asked call by call (its
+        interpreter is not a Python, an unknown client library, an older snapshot)."""
+        def compute():
+            if self.firewalld_python is None:
+                return None
+            result = self.io.run("firewalld-client", python=self.firewalld_python,
+                                 input=CLIENT_SCRIPT.encode(), note=False)
+            if result.timed_out:  # D-Bus is stuck: the four calls would hang as well
+                self.inputs.note(result, self.io.decl("firewalld-client").need)
+                self._fwcmd_dead = result
+                return {}
+            found = client_results(result, _FIREWALL_CMD)
+            for listing in (found or {}).values():
+                self.inputs.note(listing)
+            return found
+        return self._memo("fwclient", compute)
+
     def firewall_cmd(self, *args):
         """A CommandResult of `firewall-cmd ARGS`, or None when firewall-cmd is missing,
         hung before, or not recorded."""
         if self._fwcmd_dead is not None or not self.use_firewall_cmd:
             return None
-        result = self.run(_FIREWALL_CMD[tuple(args)])
+        result = (self._client_sections() or {}).get(tuple(args))
+        if self._fwcmd_dead is not None:
+            return None
+        if result is None:
+            result = self.run(_FIREWALL_CMD[tuple(args)])
         if result.timed_out:  # kept in self.inputs: FW-INPUT reports it
             self._fwcmd_dead = result
             return None

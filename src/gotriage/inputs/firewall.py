@@ -66,6 +66,12 @@ INPUTS = Layer("firewall", [
                                        "first, /etc wins)"),
     File("xml", "{dir}/{kind}/{name}", "a zone, service, policy or ipset file"),
     File("direct", "/etc/firewalld/direct.xml", "direct rules"),
+    File("firewall-cmd-script", "/usr/bin/firewall-cmd", "firewall-cmd's interpreter (its #! "
+                                                        "line), for firewalld-client"),
+    Command("firewalld-client", ["{python}", "-Es", "-"],
+            "the four runtime listings below in one process: firewall-cmd's interpreter runs "
+            "firewall/client_script.py (stdin) through firewalld's client library",
+            need=_FIREWALL_CMD),
     Command("firewall-cmd-zones", ["firewall-cmd", "--list-all-zones"],
             "the runtime zones (and whether firewalld runs)", need=_FIREWALL_CMD),
     Command("firewall-cmd-default-zone", ["firewall-cmd", "--get-default-zone"],

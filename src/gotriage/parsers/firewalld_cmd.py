@@ -191,3 +191,54 @@ def parse_direct_rules(text):
             rules.append(DirectRule(parts[0], parts[1], parts[2], parts[3],
                                     parts[4] if len(parts) > 4 else "", "firewall-cmd (runtime)"))
     return rules
+
+
+_SECTION = "@@gotriage-section "
+
+
+def parse_client_sections(text):
+    """{firewall-cmd arguments: (status, text)} from the output of firewall/client_script.py
+    (status ok, absent or error; the text is what that firewall-cmd call prints).
+
+    >>> sample = ("@@gotriage-section --get-default-zone ok\\npublic\\n"
+    ...           "@@gotriage-section --list-all-zones ok\\npublic (active)\\n"
+    ...           "  target: default\\n  ports: 8080/tcp\\n\\n"
+    ...           "@@gotriage-section --list-all-policies absent\\n"
+    ...           "@@gotriage-section --direct --get-all-rules error\\n")
+    >>> sections = parse_client_sections(sample)
+    >>> sections[("--get-default-zone",)]
+    ('ok', 'public\\n')
+    >>> sections[("--list-all-zones",)][1].splitlines()[2]
+    '  ports: 8080/tcp'
+    >>> sections[("--list-all-policies",)], sections[("--direct", "--get-all-rules")]
+    (('absent', ''), ('error', ''))
+    """
+    sections, current, lines = {}, None, []
+    for line in (text or "").splitlines(True):
+        if line.startswith(_SECTION):
+            if current is not None:
+                sections[current[0]] = (current[1], "".join(lines))
+            words = line[len(_SECTION):].split()
+            current, lines = (tuple(words[:-1]), words[-1] if words else "error"), []
+        elif current is not None:
+            lines.append(line)
+    if current is not None:
+        sections[current[0]] = (current[1], "".join(lines))
+    return sections
+
+
+def shebang_interpreter(text):
+    """The interpreter of a script's `#!` line when it is an absolute path (not `env`).
+
+    >>> shebang_interpreter("#!/usr/libexec/platform-python -s\\n# -*- coding: utf-8 -*-\\n")
+    '/usr/libexec/platform-python'
+    >>> shebang_interpreter("#!/usr/bin/python3\\n"), shebang_interpreter("#!/usr/bin/env python3\\n")
+    ('/usr/bin/python3', None)
+    """
+    first = (text or "").split("\n", 1)[0]
+    if not first.startswith("#!"):
+        return None
+    words = first[2:].split()
+    if not words or not words[0].startswith("/") or words[0].rsplit("/", 1)[-1] == "env":
+        return None
+    return words[0]
