@@ -1,7 +1,7 @@
 #!/bin/sh
 # collect.sh: gotriage's collector for a host without Python 3 (an EL7 minimal host whose
-# repositories are gone).  It records what the system, firewall layer of `gotriage check` reads,
-# into a snapshot that `gotriage check --root` analyses on another machine:
+# repositories are gone).  It records what these layers of `gotriage check` read:
+# system, firewall and selinux; into a snapshot that `gotriage check --root` analyses on another machine:
 #
 #     sh collect.sh -o /tmp/snap        # writes /tmp/snap and /tmp/snap.tar.gz
 #     gotriage check --root snap.tar.gz # elsewhere
@@ -711,9 +711,54 @@ rec_exe() {
     fi
 }
 
+cat > "$work/selinux_policy.awk" <<'AWK_EOF'
+# SELINUXTYPE= of /etc/selinux/config as facts/selinux.parse_config reads it: the last
+# such line's first word, stripped of quotes, in lower case
+{
+    line = $0
+    sub(/^[ \t\r]*/, "", line)
+    if (line !~ /^SELINUXTYPE[ \t\r]*=/) next
+    sub(/^SELINUXTYPE[ \t\r]*=[ \t\r]*/, "", line)
+    if (!match(line, /^[^ \t\r]+/)) next
+    value = substr(line, 1, RLENGTH)
+    gsub(/^["']+|["']+$/, "", value)
+    policy = tolower(value)
+}
+END { print policy }
+AWK_EOF
+# whether a recorded file reads as the facts want it: "mode" (0 or 1, stripped) or
+# "boolean" (two words, each 0 or 1)
+sel_reads() {
+    [ -f "$1" ] || return 1
+    LC_ALL=C awk -v want="$2" '
+        { text = text (NR > 1 ? "\n" : "") $0; n += NF; for (i = 1; i <= NF; i++) if ($i !~ /^[01]$/) bad = 1 }
+        END {
+            if (want == "boolean") exit !(n == 2 && !bad)
+            gsub(/^[ \t\r\n]+|[ \t\r\n]+$/, "", text)
+            exit !(text == "0" || text == "1")
+        }' "$1"
+}
+# whether a path is a file with an execute bit (facts/selinux.py: tool())
+sel_executable() {
+    sel_mode=$(LC_ALL=C stat -L -c '%f' -- "$files_root$1" 2>/dev/null) || return 1
+    [ $((0x$sel_mode & 0170000)) = $((0100000)) ] && [ $((0x$sel_mode & 0111)) != 0 ]
+}
+
 # values the facts compute, found the same way here
 kernel=$(head -c 4096 "$files_root/proc/sys/kernel/osrelease" 2>/dev/null | tr -d ' \n')
 note 'firewall/firewalld-client ({python} -Es -) not recorded: collect.sh cannot find its python the way gotriage does'
+note 'selinux/audit-dir (/var/log/audit) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/audit-log ({path}) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/audit2why ({dir}/audit2why -p {policy}) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/file-contexts (/etc/selinux/{policy}/contexts/files/{name}) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/matchpathcon ({dir}/matchpathcon -n {paths*}) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/policy-dir (/etc/selinux/{policy}/policy) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/policy-file (/etc/selinux/{policy}/policy/{name}) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/policy-xml (/usr/share/selinux/devel/policy.xml) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/seinfo-types ({dir}/seinfo {policy} --flat -t -x -c --common) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/semanage-local-ports ({dir}/semanage port -l -C) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/semanage-ports ({dir}/semanage port -l) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/sesearch ({dir}/sesearch -A -rs -s {sources} -c {classes} {policy}) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
 
 # -- the system layer (src/gotriage/inputs/system.py) --
 # system/os-release: the distribution and release
@@ -874,6 +919,57 @@ if rec_list /proc; then
     done < "$work/pids"
 fi
 
+# -- the selinux layer (src/gotriage/inputs/selinux.py) --
+# selinux/config: the mode and policy after a reboot
+rec_read /etc/selinux/config 16777216
+# selinux/selinuxfs: whether SELinux is enabled in the kernel
+rec_stat stat /sys/fs/selinux
+rec_stat lstat /sys/fs/selinux
+# selinux/enforce: the mode now
+rec_read /sys/fs/selinux/enforce 16777216
+# selinux/filesystems: whether the running kernel has SELinux at all (selinuxfs registered)
+rec_read /proc/filesystems 16777216
+# selinux/cmdline: selinux=0 on the kernel command line
+rec_read /proc/cmdline 16777216
+# selinux/os-release: an EL-family system (SELinux is its default) or another, where a config file alone means nothing
+rec_read /etc/os-release 16777216
+# selinux/booleans-local, modules, modules-priority: the policy store of the policy
+# that /etc/selinux/config names (as recorded above), else targeted
+sel_policy=$(LC_ALL=C awk -f "$work/selinux_policy.awk" "$out/files/etc/selinux/config" 2>/dev/null)
+[ -n "$sel_policy" ] || sel_policy=targeted
+rec_read "/var/lib/selinux/$sel_policy/active/booleans.local" 16777216
+if rec_list "/var/lib/selinux/$sel_policy/active/modules"; then
+    cp "$work/list" "$work/sel_priorities"
+    while IFS= read -r priority; do
+        rec_list "/var/lib/selinux/$sel_policy/active/modules/$priority" || :
+    done < "$work/sel_priorities"
+fi
+# selinux/booleans, boolean: each boolean's current and pending value
+sel_booleans=0
+if rec_list /sys/fs/selinux/booleans; then
+    cp "$work/list" "$work/sel_booleans"
+    while IFS= read -r entry; do
+        if [ ! -d "$files_root/sys/fs/selinux/booleans/$entry" ] && rec_read "/sys/fs/selinux/booleans/$entry" 16777216 && sel_reads "$out/files/sys/fs/selinux/booleans/$entry" boolean; then
+            sel_booleans=1
+        fi
+    done < "$work/sel_booleans"
+fi
+# selinux/tool, getenforce, getsebool: the tools the facts run where selinuxfs
+# does not say
+for name in getenforce getsebool; do
+    sel_dir=''
+    for dir in /usr/sbin /usr/bin /sbin /bin; do
+        rec_stat stat "$dir/$name"
+        if [ -z "$sel_dir" ] && sel_executable "$dir/$name"; then sel_dir=$dir; fi
+    done
+    [ -n "$sel_dir" ] || continue
+    if [ "$name" = getenforce ]; then
+        sel_reads "$out/files/sys/fs/selinux/enforce" mode || rec_cmd default "$sel_dir/getenforce"
+    elif [ "$sel_booleans" = 0 ]; then
+        rec_cmd default "$sel_dir/getsebool" -a
+    fi
+done
+
 # -- the manifest, paths.json, the archive ----------------------------------------------
 uid=$(id -u)
 user=$(id -un 2>/dev/null || echo "$uid")
@@ -899,8 +995,8 @@ fi
     printf ' "hostname": %s,\n' "$(json_string "$host_name")"
     printf ' "identity": {"gid": %s, "gids": [%s], "home": %s, "shell": %s, "uid": %s, "user": %s},\n' \
         "$(id -g)" "$gids" "$home" "$shell" "$uid" "$(json_string "$user")"
-    printf ' "layers": ["system", "firewall"],\n'
-    printf ' "not_examined": %s,\n' '{"SYS-GOBIN": "the Go installs are found by the toolchain layer, which collect.sh does not record"}'
+    printf ' "layers": ["system", "firewall", "selinux"],\n'
+    printf ' "not_examined": %s,\n' '{"SEL-AVC": "the audit logs are not recorded (collect.sh has no audit record redaction)", "SYS-GOBIN": "the Go installs are found by the toolchain layer, which collect.sh does not record"}'
     printf ' "notes": %s,\n' "$(LC_ALL=C awk -v mode=list -f "$work/json.awk" < "$notes")"
     printf ' "redacted": true,\n'
     printf ' "tool": "collect.sh (gotriage 0.1.0)"\n}\n'
