@@ -11,8 +11,9 @@ Measures, as whole processes with bytecode cached (_common.as_users_run), the me
 - `gotriage explain FILE` on generated logs of --mb MB in several shapes: a busy
   service's journal with a few failures in it, a CI log of `go build` with module
   downloads, the real audit log tests/data/selinux/sample-1mb.log repeated (AVC records
-  to explain), and a log of lines that look like errors and that no signature knows;
-  against `grep -E` of the words people search a log for (the real alternative on the
+  to explain), a log of lines that look like errors and that no signature knows, and a
+  log whose lines do not repeat (random words: the worst case of the search of distinct
+  line shapes, explain/search.py); against `grep -E` of the words people search a log for (the real alternative on the
   same file, in the same run);
 - `gotriage explain --root SNAPSHOT` with the confirmation of three causes on the
   el9-services snapshot.
@@ -21,8 +22,10 @@ Wall and CPU seconds (children's rusage) and the peak RSS are printed.
 
 import argparse
 import os
+import random
 import resource
 import statistics
+import string
 import subprocess
 import sys
 import time
@@ -41,6 +44,19 @@ def _journal_line(n):
             "200 %d bytes in %dms\n" % (n // 60 % 60, n % 60, n, 1000 + n % 977, n % 97))
 
 
+# Lines that do not repeat, digits aside (explain searches the distinct shapes of the
+# lines, digits made 0: this is its worst case): a request log whose words vary.
+_RANDOM = random.Random(15)
+_WORDS = ["".join(_RANDOM.choice(string.ascii_lowercase) for _ in range(_RANDOM.randint(3, 9)))
+          for _ in range(4000)]
+
+
+def _distinct_line(n):
+    words = [_RANDOM.choice(_WORDS) for _ in range(4)]
+    return ("2026-12-07T10:%02d:%02d+0000 web1 app[2211]: user %s fetched %s/%s from %s in %dms\n"
+            % (n // 60 % 60, n % 60, words[0], words[1], words[2], words[3], n % 97))
+
+
 SHAPES = {
     "journal": lambda n: _journal_line(n) if n % 5000 else (
         "2026-12-07T10:00:00+0000 web1 systemd[1]: api.service: Failed at step EXEC spawning "
@@ -49,6 +65,7 @@ SHAPES = {
         "too many open files; retrying in 5ms\n"),
     "ci-build": lambda n: ("go: downloading github.com/example/mod%d v1.%d.0\n" % (n, n % 40)) if n % 7000 else (
         "go: go.mod requires go >= 1.23.0 (running go 1.21.13; GOTOOLCHAIN=local)\n"),
+    "distinct-lines": _distinct_line,
     "unknown-errors": lambda n: ("2026-12-07 10:00:00 worker-%d ERROR job %d failed: upstream said no "
                                  "(code %d)\n" % (n % 8, n, n % 500)),
 }
@@ -118,7 +135,7 @@ def main():
 
     print("%-16s %6s %9s %9s %8s %9s %9s %7s" % ("log", "MB", "wall s", "CPU s", "RSS MB",
                                                    "grep wall", "grep CPU", "ratio"))
-    for shape in ("journal", "ci-build", "audit", "unknown-errors"):
+    for shape in ("journal", "ci-build", "audit", "unknown-errors", "distinct-lines"):
         path = make(shape, args.mb)
         wall, cpu, rss = measure(gotriage + [path], args.runs, env)
         gwall, gcpu, _ = measure(GREP + [path], args.runs)

@@ -1,22 +1,33 @@
-"""explain's search itself (explain/match.py): a large log is searched by several
-processes, and finds exactly what one process finds; what a line's prefix hides, a case
+"""explain's search itself (explain/match.py, explain/search.py): a large log whose lines
+do not repeat is searched by several processes, and finds exactly what one process finds; what a line's prefix hides, a case
 the lowered search cannot take, and a key at the very start and end of the text."""
 
 import pytest
 
-from gotriage.explain import match
+from gotriage.explain import match, search
 from gotriage.explain.command import analyzers
 
 MESSAGES = ["go: go.mod requires go >= 1.22.0 (running go 1.21.13; GOTOOLCHAIN=local)",
             "dial tcp 10.0.0.5:8080: connect: no route to host",
             "api.service: Failed to determine user credentials: No such process",
             "./api: /lib64/libc.so.6: version `GLIBC_2.34' not found (required by ./api)"]
-FILLER = "2026-12-07T10:00:00+0000 web1 api[2211]: GET /api/v1/items/%d 200 1234 bytes in 5ms\n"
+FILLER = "2026-12-07T10:00:00+0000 web1 api[2211]: GET /api/v1/items/%s 200 1234 bytes in 5ms\n"
+
+
+def _letters(n):
+    """n in letters: a line that holds it has a shape of its own (digits are made 0)."""
+    out = ""
+    while True:
+        n, digit = divmod(n, 26)
+        out += "abcdefghijklmnopqrstuvwxyz"[digit]
+        if not n:
+            return out
 
 
 def _log(lines):
-    """A log of `lines` filler lines with the messages at its start, middle and end."""
-    body = [FILLER % n for n in range(lines)]
+    """A log of `lines` filler lines, each of its own shape, with the messages at its
+    start, middle and end."""
+    body = [FILLER % _letters(n) for n in range(lines)]
     body[0] = MESSAGES[0] + "\n"
     body[lines // 3] = MESSAGES[1] + "\n"
     body[2 * lines // 3] = MESSAGES[2] + "\n"
@@ -31,7 +42,7 @@ def _answer(result):
 @pytest.fixture
 def serial(monkeypatch):
     def explain(text):
-        monkeypatch.setattr(match, "PARALLEL_MIN", 10 ** 12)
+        monkeypatch.setattr(search, "PARALLEL_MIN", 10 ** 12)
         try:
             return match.explain_text(text, analyzers)
         finally:
@@ -42,8 +53,8 @@ def serial(monkeypatch):
 def test_a_large_log_is_searched_in_parallel_with_the_same_answer(serial, monkeypatch):
     import os
 
-    text = _log(60000)  # about 5 MB: above PARALLEL_MIN
-    assert len(text) > match.PARALLEL_MIN
+    text = _log(60000)  # about 5 MB of distinct shapes: above PARALLEL_MIN
+    assert len(text) > search.PARALLEL_MIN
     forks, real_fork = [], os.fork
 
     def fork():

@@ -8,11 +8,11 @@ import re
 
 from gotriage.explain.match import Candidate, Hit
 
-MARKERS = ("avc:", "type=AVC", "type=USER_AVC", "USER_AVC")
-
 
 def has_denials(text):
-    return any(marker in text for marker in MARKERS)
+    """Whether the text may hold a denial: "avc:", "type=AVC", "type=USER_AVC" or
+    "USER_AVC" (the last three hold "AVC": two passes over a 10 MB log, not four)."""
+    return "avc:" in text or "AVC" in text
 
 
 def candidates(text):
@@ -37,11 +37,11 @@ def candidates(text):
     view = View(rerun=["gotriage", "avc", "-"], log_paths=_log_paths(denials, text))
     explained = [(d, explain(d, view)) for d in denials]
     out = []
+    line_of = _lines_of(data, denials)
     for group, finding in group_findings(explained, None):
         cand = Candidate(finding.id, finding=finding)
         for d in group.denials:
-            line = _line_of(data, d)
-            cand.add(Hit(None, line, d.lines[0] if d.lines else "", {}))
+            cand.add(Hit(None, line_of.get(id(d), 0), d.lines[0] if d.lines else "", {}))
         if group.logged_only:
             cand.harmless = "logged, not blocked: the process ran in permissive mode (permissive=1)"
         out.append(cand)
@@ -142,9 +142,15 @@ def _path_from_text(denial, text, found):
         denial.path = next(iter(paths))
 
 
-def _line_of(data, denial):
-    """The line number of a denial's first record in the text (1-based), 0 unknown."""
-    where = denial.where
-    if not where or where[1] is None:
-        return 0
-    return data.count(b"\n", 0, where[1]) + 1
+def _lines_of(data, denials):
+    """{id(denial): the line number of its first record in the text (1-based)}, the
+    lines counted once through the text in the order of the records (not from the start
+    for each of hundreds of denials)."""
+    offsets = sorted((d.where[1], id(d)) for d in denials if d.where and d.where[1] is not None)
+    out = {}
+    line, last = 1, 0
+    for offset, key in offsets:
+        line += data.count(b"\n", last, offset)
+        last = offset
+        out[key] = line
+    return out

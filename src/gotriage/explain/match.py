@@ -1,7 +1,8 @@
 """Pasted text -> the causes it shows (Candidates), most certain first.
 
-The text is searched once per key of the catalogue (str.find, so a 10 MB log costs a
-few passes at memory speed); only the lines that hold a key are given to the regular
+The keys of the catalogue are searched (str.find, grouped under shared words) in the
+distinct shapes of the text's lines, digits made 0 (explain/search.py: a 10 MB log is
+mostly a few kinds of line); only the lines that hold a key are given to the regular
 expressions of the signatures that named it, after their log prefix (journal, syslog,
 Go's log package, CI runners) is taken off.  AVC and USER_AVC records are read by the
 audit log's scanner and explained by `gotriage avc`'s analyzers instead
@@ -180,9 +181,12 @@ def normalise(text):
     """The text as the tool that printed it wrote it: without a terminal's colour codes
     (also as journald escapes them, `#033[31m`), and without the HTML escapes a web page
     puts in a pasted message (`exec: &quot;go&quot;`).  Neither changes the lines."""
-    if "\x1b[" in text or "#033[" in text:
+    # a character is searched with memchr, a string far more slowly: most logs hold
+    # neither ESC nor "&", and their 10 MB are then passed over twice, not seven times
+    if ("\x1b" in text and "\x1b[" in text) or ("#" in text and "#033[" in text):
         text = _ANSI.sub("", text)
-    if "&quot;" in text or "&#39;" in text or "&gt;" in text or "&lt;" in text or "&amp;" in text:
+    if "&" in text and ("&quot;" in text or "&#39;" in text or "&gt;" in text or "&lt;" in text
+                        or "&amp;" in text):
         import html
 
         text = html.unescape(text)
@@ -193,14 +197,16 @@ def _hits(text):
     """Every (signature, line) match, in the order of the lines.  Each anchor is searched
     once (in the lowered text); on a line that holds it, the keys it stands for are looked
     for, and the signatures of those found are tried."""
-    signatures, by_key, by_anchor = catalogue()
+    from gotriage.explain.search import found_lines
+
+    _signatures, by_key, by_anchor = catalogue()
     low = text.lower()
     if len(low) == len(text):
         groups = [(anchor, keys, limit) for anchor, (keys, limit) in by_anchor.items()]
     else:  # a character whose lower case is longer: each key searched as it is written
-        low = None
+        low = text
         groups = [(key, [(key, sigs)], MAX_LINES_PER_KEY) for key, sigs in by_key.items()]
-    found = _found_in_parallel(text, low, groups, {s.name: s for s in signatures})
+    found = found_lines(text, low, groups, MAX_LINE, _cpus())
     hits = []
     number, last = 1, 0
     for start in sorted(found):
@@ -216,86 +222,6 @@ def _hits(text):
             if values is not None:
                 hits.append(Hit(sig, number, line_text, values, start))
     return hits
-
-
-# A log this large is searched by several processes (each takes a share of the anchors;
-# str.find holds the GIL, so threads would not help): about 1 s of searching per 10 MB
-# becomes half of it on two cores.
-PARALLEL_MIN = 2 * 1024 * 1024
-MAX_WORKERS = 4
-
-
-def _found(text, low, groups):
-    """{line start: (line end, {signature name: signature})} of the lines that hold a key
-    of `groups` [(needle, [(key, [signature])], line limit)]."""
-    haystack = low if low is not None else text
-    found = {}
-    for needle, keys, limit in groups:
-        at = haystack.find(needle)
-        seen = 0
-        while at != -1 and seen < limit:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end == -1 else end
-            seen += 1
-            line = text[start:min(end, start + MAX_LINE)]
-            for key, sigs in keys:
-                if key in line:
-                    entry = found.setdefault(start, (end, {}))
-                    for sig in sigs:
-                        entry[1].setdefault(sig.name, sig)
-            at = haystack.find(needle, end)
-    return found
-
-
-def _found_in_parallel(text, low, groups, by_name):
-    """_found over all groups, shared among forked processes when the text is large and
-    there are cores for it; any trouble with a worker and its share is searched here."""
-    import os
-
-    workers = min(MAX_WORKERS, _cpus())
-    if workers < 2 or len(text) < PARALLEL_MIN or not hasattr(os, "fork"):
-        return _found(text, low, groups)
-    import pickle
-
-    children = []
-    for share in range(1, workers):
-        try:
-            read, write = os.pipe()
-            pid = os.fork()
-        except OSError:
-            break
-        if pid == 0:  # the worker: its share, as line start -> (end, names), then exit
-            code = 1
-            try:
-                os.close(read)
-                mine = _found(text, low, groups[share::workers])
-                data = pickle.dumps({k: (e, sorted(names)) for k, (e, names) in mine.items()})
-                with os.fdopen(write, "wb") as out:
-                    out.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        children.append((share, pid, read))
-    found = _found(text, low, groups[0::workers])
-    done = {0}
-    for share, pid, read in children:
-        with os.fdopen(read, "rb") as f:
-            data = f.read()
-        _pid, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
-            continue
-        for start, (end, names) in pickle.loads(data).items():
-            entry = found.setdefault(start, (end, {}))
-            for name in names:
-                entry[1].setdefault(name, by_name[name])
-        done.add(share)
-    for share in range(1, workers):
-        if share not in done:
-            for start, (end, sigs) in _found(text, low, groups[share::workers]).items():
-                found.setdefault(start, (end, {}))[1].update(sigs)
-    return found
 
 
 def _cpus():
@@ -455,9 +381,19 @@ _ERRORISH = re.compile(r"\b(?:error|failed|failure|fatal|denied|cannot|can't|una
                        r"timeout|timed out|not found|panic|invalid)\b", re.I)
 
 
+# A word one of which (lower case) every line _ERRORISH matches holds.
+_ERROR_WORDS = ("error", "fail", "fatal", "denied", "cannot", "can't", "unable", "refused",
+                "timeout", "timed out", "not found", "panic", "invalid")
+# What str.splitlines breaks a line at besides "\n", in ASCII.
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+FIRST_WINDOW = 1 << 18  # characters of the text searched for the words first
+
+
 def _error_lines(text, limit=20):
     """Lines that look like errors (for the "nothing recognised" answer), the first
     `limit` of them."""
+    if _ascii(text) and not any(c in text for c in _OTHER_BREAKS):
+        return _error_lines_by_word(text, limit)
     out = []
     for number, line in enumerate(text.splitlines(), 1):
         if _ERRORISH.search(line[:MAX_LINE]):
@@ -465,6 +401,47 @@ def _error_lines(text, limit=20):
             if len(out) >= limit:
                 break
     return out
+
+
+def _error_lines_by_word(text, limit):
+    """_error_lines of an ASCII text whose lines end in "\n" only: the regular
+    expression is tried only on the lines that hold one of its words (found with
+    str.find in the lowered text, a window at a time, growing: the first lines that look
+    like errors are often near the start), not on each of a 10 MB log's lines."""
+    low = text.lower()
+    out = []
+    number, last, done, hi, window = 1, 0, 0, 0, FIRST_WINDOW
+    following = {}  # word -> its next occurrence before the window's end, or -1
+    while len(out) < limit:
+        live = [p for p in following.values() if p != -1]
+        if not live:
+            if hi >= len(low):
+                break
+            start, hi = max(hi, done), max(hi, done) + window
+            window *= 2
+            following = {w: low.find(w, start, hi + len(w) - 1) for w in _ERROR_WORDS}
+            continue
+        at = min(live)
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        done = end = len(text) if end == -1 else end
+        number += text.count("\n", last, start)
+        last = start
+        line = text[start:min(end, start + MAX_LINE)]
+        if _ERRORISH.search(line):
+            out.append((number, line))
+        for word, p in following.items():
+            if p != -1 and p < end:
+                following[word] = low.find(word, end, hi + len(word) - 1)
+    return out
+
+
+def _ascii(text):
+    try:
+        text.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def nearest(error_lines, limit=3):
