@@ -10,6 +10,8 @@ Sources:
   `getsebool -a` prints on RHEL 8/9.
 """
 
+from gotriage.i18n import N_  # the words a finding shows: translated where shown
+
 REFPOLICY = "Debian 12 selinux-policy-default 2:2.20221101-9 (reference policy), seinfo --portcon/-b"
 FEDORA = "fedora-selinux/selinux-policy (RHEL 8-10 targeted policy)"
 
@@ -70,8 +72,8 @@ HOST_WIDE_BOOLEANS = frozenset([
     "authlogin_pam", "init_daemons_use_tty",
 ])
 HOST_WIDE_PREFIXES = ("selinuxuser_", "secure_mode")
-HOST_WIDE_CAUTION = ("affects the whole host: it changes what every domain (or every user "
-                     "or daemon) may do, not only this service; prefer the narrower fixes above")
+HOST_WIDE_CAUTION = N_("affects the whole host: it changes what every domain (or every user "
+                       "or daemon) may do, not only this service; prefer the narrower fixes above")
 
 
 def host_wide(name):
@@ -134,43 +136,43 @@ class Boolean(object):
 
 
 BOOLEANS = dict((b.name, b) for b in [
-    Boolean("deny_execmem", "rhel", "when on, denies execmem (memory both writable and "
-            "executable) to unconfined and user domains, unconfined_service_t included",
+    Boolean("deny_execmem", "rhel", N_("when on, denies execmem (memory both writable and "
+            "executable) to unconfined and user domains, unconfined_service_t included"),
             allows_when=0),
-    Boolean("selinuxuser_execmod", "rhel", "user domains may execmod (text relocations in "
-            "shared libraries)"),
-    Boolean("selinuxuser_execstack", "rhel", "user domains may make their stack executable"),
-    Boolean("selinuxuser_execheap", "rhel", "user domains may make their heap executable"),
-    Boolean("domain_can_mmap_files", "rhel", "every domain may mmap files it can read "
-            "(the `map` permission)"),
-    Boolean("allow_execmem", "refpolicy", "unconfined and user domains may execmem"),
-    Boolean("allow_execmod", "refpolicy", "unconfined and user domains may execmod"),
-    Boolean("allow_execstack", "refpolicy", "unconfined and user domains may execstack"),
-    Boolean("allow_execheap", "refpolicy", "unconfined and user domains may execheap"),
-    Boolean("httpd_execmem", "both", "httpd_t may execmem (JITs, some Go programs built "
-            "with cgo)"),
-    Boolean("httpd_can_network_connect", "both", "httpd_t may connect to any TCP port"),
-    Boolean("httpd_can_network_connect_db", "both", "httpd_t may connect to database ports"),
-    Boolean("httpd_enable_homedirs", "both", "httpd_t may read users' home directories"),
-    Boolean("httpd_enable_cgi", "both", "httpd_t may run CGI scripts (httpd_sys_script_exec_t)"),
-    Boolean("httpd_unified", "both", "httpd_t may read, write and execute all httpd content"),
-    Boolean("httpd_read_user_content", "rhel", "httpd_t may read user content"),
-    Boolean("ftpd_full_access", "rhel", "ftpd may read and write every file"),
-    Boolean("allow_ftpd_full_access", "refpolicy", "ftpd may read and write every file"),
-    Boolean("samba_enable_home_dirs", "both", "samba may share home directories"),
-    Boolean("samba_export_all_ro", "both", "samba may read every file"),
-    Boolean("samba_export_all_rw", "both", "samba may read and write every file"),
-    Boolean("nis_enabled", "rhel", "every domain may connect to any port (NIS); far too broad"),
-    Boolean("allow_ypbind", "refpolicy", "every domain may connect to any port (NIS); far too broad"),
+    Boolean("selinuxuser_execmod", "rhel", N_("user domains may execmod (text relocations in "
+            "shared libraries)")),
+    Boolean("selinuxuser_execstack", "rhel", N_("user domains may make their stack executable")),
+    Boolean("selinuxuser_execheap", "rhel", N_("user domains may make their heap executable")),
+    Boolean("domain_can_mmap_files", "rhel", N_("every domain may mmap files it can read "
+            "(the `map` permission)")),
+    Boolean("allow_execmem", "refpolicy", N_("unconfined and user domains may execmem")),
+    Boolean("allow_execmod", "refpolicy", N_("unconfined and user domains may execmod")),
+    Boolean("allow_execstack", "refpolicy", N_("unconfined and user domains may execstack")),
+    Boolean("allow_execheap", "refpolicy", N_("unconfined and user domains may execheap")),
+    Boolean("httpd_execmem", "both", N_("httpd_t may execmem (JITs, some Go programs built "
+            "with cgo)")),
+    Boolean("httpd_can_network_connect", "both", N_("httpd_t may connect to any TCP port")),
+    Boolean("httpd_can_network_connect_db", "both", N_("httpd_t may connect to database ports")),
+    Boolean("httpd_enable_homedirs", "both", N_("httpd_t may read users' home directories")),
+    Boolean("httpd_enable_cgi", "both", N_("httpd_t may run CGI scripts (httpd_sys_script_exec_t)")),
+    Boolean("httpd_unified", "both", N_("httpd_t may read, write and execute all httpd content")),
+    Boolean("httpd_read_user_content", "rhel", N_("httpd_t may read user content")),
+    Boolean("ftpd_full_access", "rhel", N_("ftpd may read and write every file")),
+    Boolean("allow_ftpd_full_access", "refpolicy", N_("ftpd may read and write every file")),
+    Boolean("samba_enable_home_dirs", "both", N_("samba may share home directories")),
+    Boolean("samba_export_all_ro", "both", N_("samba may read every file")),
+    Boolean("samba_export_all_rw", "both", N_("samba may read and write every file")),
+    Boolean("nis_enabled", "rhel", N_("every domain may connect to any port (NIS); far too broad")),
+    Boolean("allow_ypbind", "refpolicy", N_("every domain may connect to any port (NIS); far too broad")),
 ])
 
 # Names people look for that do not exist in any policy.
 NOT_BOOLEANS = {
-    "go_execmem": "there is no go_execmem boolean: Go binaries run in the domain of "
-                  "whatever starts them (unconfined_service_t for systemd units)",
-    "execmod": "execmod is a permission of the file class (text relocations), not a "
+    "go_execmem": N_("there is no go_execmem boolean: Go binaries run in the domain of "
+                  "whatever starts them (unconfined_service_t for systemd units)"),
+    "execmod": N_("execmod is a permission of the file class (text relocations), not a "
                "boolean; the booleans that grant it are selinuxuser_execmod (RHEL) and "
-               "allow_execmod (reference policy)",
+               "allow_execmod (reference policy)"),
 }
 
 # Unconfined and user domains the exec* booleans apply to.

@@ -30,6 +30,7 @@ import posixpath
 import re
 
 from gotriage.findings import Action
+from gotriage.i18n import N_, _, ngettext
 from gotriage.knowledge import selinux as K
 from gotriage.selinux.explanation import (  # noqa: F401  (names the callers import from here)
     ADDED,
@@ -58,14 +59,14 @@ from gotriage.selinux.rules import format_rule
 def _fcontext(directory, ftype):
     pattern = "%s(/.*)?" % directory.rstrip("/")
     return [Action.command(["semanage", "fcontext", "-a", "-t", ftype, pattern],
-                           description="record the label for the directory (persistent, "
-                                       "survives a relabel)"),
-            Action.command(["restorecon", "-Rv", directory], description="apply it")]
+                           description=_("record the label for the directory (persistent, "
+                                         "survives a relabel)")),
+            Action.command(["restorecon", "-Rv", directory], description=_("apply it"))]
 
 
 def _what(denial):
-    where = denial.path or (denial.name and "%s (name only; inode %s)" % (denial.name, denial.ino)) \
-        or "the %s" % denial.tclass
+    where = denial.path or (denial.name and _("%(name)s (name only; inode %(ino)s)") % {
+        "name": denial.name, "ino": denial.ino}) or _("the %(class)s") % {"class": denial.tclass}
     return where
 
 
@@ -80,9 +81,10 @@ def _find_command(denial):
 
 
 def _audit2allow_note(denial):
-    return ("audit2allow would write `%s`, which allows it for every %s labelled %s, not "
-            "just this one." % (format_rule(denial.stype, denial.ttype, denial.tclass, denial.perms),
-                                denial.tclass, denial.ttype))
+    return _("audit2allow would write `%(rule)s`, which allows it for every %(class)s labelled "
+             "%(type)s, not just this one.") % {
+                 "rule": format_rule(denial.stype, denial.ttype, denial.tclass, denial.perms),
+                 "class": denial.tclass, "type": denial.ttype}
 
 
 # -- 1. labels ----------------------------------------------------------------------------
@@ -91,9 +93,10 @@ def _install_elsewhere(path):
     file for its directory; mv keeps the old label)."""
     target = "/usr/local/bin/" + posixpath.basename(path)
     return [Action.command(["install", "-m", "0755", path, target],
-                           description="copy it where programs are labelled bin_t, then point "
-                                       "the unit's ExecStart= at %s" % target, safe=False),
-            Action.command(["restorecon", "-v", target], description="make sure of its label")]
+                           description=_("copy it where programs are labelled bin_t, then "
+                                         "point the unit's ExecStart= at %(path)s") % {
+                                             "path": target}, safe=False),
+            Action.command(["restorecon", "-v", target], description=_("make sure of its label"))]
 
 
 def exec_label(denial, view):
@@ -116,56 +119,68 @@ def exec_label(denial, view):
         refused = unlabelable(directory, view)
         if expected and expected != denial.ttype and (expected in K.SERVICE_EXEC_TYPES or not systemd):
             fix.append(_restorecon(path))
-            title = "%s is labelled %s; its directory's label is %s: restorecon fixes it" % (
-                path, denial.ttype, expected)
+            title = _("%(path)s is labelled %(type)s; its directory's label is %(expected)s: "
+                      "restorecon fixes it") % {"path": path, "type": denial.ttype,
+                                                "expected": expected}
         elif expected is None and path.startswith(("/usr/bin/", "/usr/sbin/", "/usr/local/bin/",
                                                    "/usr/local/sbin/", "/usr/libexec/")):
             fix.append(_restorecon(path))
-            title = "%s is labelled %s instead of bin_t: restorecon fixes it" % (path, denial.ttype)
+            title = _("%(path)s is labelled %(type)s instead of bin_t: restorecon fixes it") % {
+                "path": path, "type": denial.ttype}
         elif refused is None:
             fix.extend(_fcontext(directory, "bin_t"))
-            fix.append(Action.note("or install the binary under /usr/local/bin (cp, or mv then "
-                                   "restorecon), where it is labelled bin_t"))
-            title = "%s is labelled %s and %s is not a place for programs: label the directory bin_t" % (
-                path, denial.ttype, directory)
-            instead = (denial.ttype, "bin_t", "%s (and all below it)" % directory,
-                       "%s may not execute %s; it may execute bin_t" % (runner, expected or denial.ttype))
+            fix.append(Action.note(_("or install the binary under /usr/local/bin (cp, or mv then "
+                                     "restorecon), where it is labelled bin_t")))
+            title = _("%(path)s is labelled %(type)s and %(directory)s is not a place for "
+                      "programs: label the directory bin_t") % {
+                          "path": path, "type": denial.ttype, "directory": directory}
+            instead = (denial.ttype, "bin_t", _("%(path)s (and all below it)") % {"path": directory},
+                       _("%(runner)s may not execute %(type)s; it may execute bin_t") % {
+                           "runner": runner, "type": expected or denial.ttype})
         else:
             fix.extend(_install_elsewhere(path))
-            notes.append("%s is not relabelled: %s" % (directory, refused))
-            instead = (denial.ttype, "bin_t", "its copy /usr/local/bin/" + posixpath.basename(path),
-                       "%s is not relabelled" % directory)
-            title = "%s is labelled %s in %s, which is no place for programs: install it under " \
-                    "/usr/local/bin" % (path, denial.ttype, directory)
+            notes.append(_("%(path)s is not relabelled: %(why)s") % {
+                "path": directory, "why": refused})
+            instead = (denial.ttype, "bin_t", _("its copy /usr/local/bin/%(name)s") % {
+                "name": posixpath.basename(path)},
+                       _("%(path)s is not relabelled") % {"path": directory})
+            title = _("%(path)s is labelled %(type)s in %(directory)s, which is no place for "
+                      "programs: install it under /usr/local/bin") % {
+                          "path": path, "type": denial.ttype, "directory": directory}
     else:
         confidence = "medium"
-        name = denial.name or "the program"
+        name = denial.name or _("the program")
         find = _find_command(denial)
         if find:
-            fix.append(Action.command(find, description="find the file (name and inode from the "
-                                                        "denial); the unit's ExecStart= names it too"))
+            fix.append(Action.command(find, description=_(
+                "find the file (name and inode from the denial); the unit's ExecStart= names it "
+                "too")))
         else:
-            fix.append(Action.note("find the file: the failed unit's ExecStart= names it "
-                                   "(`systemctl cat` that unit)"))
-        fix.append(Action.note("then restorecon -v on it if it is in a standard bin directory; "
-                               "elsewhere install it under /usr/local/bin (install -m 0755), "
-                               "where programs are labelled bin_t"))
-        title = "%s is labelled %s, which %s may not execute: relabel it" % (
-            name, denial.ttype, "systemd" if systemd else denial.stype)
-    why = ("%s may not execute files labelled %s.  A file keeps the label of the place it was "
-           "created: `mv` from a home directory or /tmp keeps user_home_t/user_tmp_t, while "
-           "`cp` (or install) gives it the label of its new directory.  %s" % (
-               "systemd (init_t)" if systemd else denial.stype, denial.ttype,
-               _audit2allow_note(denial)))
-    notes.append("mv keeps labels, cp does not")
+            fix.append(Action.note(_("find the file: the failed unit's ExecStart= names it "
+                                     "(`systemctl cat` that unit)")))
+        fix.append(Action.note(_("then restorecon -v on it if it is in a standard bin directory; "
+                                 "elsewhere install it under /usr/local/bin (install -m 0755), "
+                                 "where programs are labelled bin_t")))
+        title = _("%(name)s is labelled %(type)s, which %(runner)s may not execute: relabel it") % {
+            "name": name, "type": denial.ttype, "runner": "systemd" if systemd else denial.stype}
+    why = _("%(runner)s may not execute files labelled %(type)s.  A file keeps the label of the "
+            "place it was created: `mv` from a home directory or /tmp keeps "
+            "user_home_t/user_tmp_t, while `cp` (or install) gives it the label of its new "
+            "directory.  %(audit2allow)s") % {
+                "runner": "systemd (init_t)" if systemd else denial.stype, "type": denial.ttype,
+                "audit2allow": _audit2allow_note(denial)}
+    notes.append(_(MV_KEEPS_LABELS))
     if systemd:
-        notes.append("as bin_t the service runs as unconfined_service_t (RHEL targeted policy)")
+        notes.append(_("as bin_t the service runs as unconfined_service_t (RHEL targeted "
+                       "policy)"))
     notes.extend(view.label_notes(path, instead=instead))
     return [Explanation("exec_label", "SEL-AVC-EXEC-LABEL", RANK_LABEL, confidence, title, why, fix,
                         predicted_error="status=203/EXEC (systemd: Failed at step EXEC spawning "
                                         "...: Permission denied)" if systemd else None,
                         notes=notes)]
 
+
+MV_KEEPS_LABELS = N_("mv keeps labels, cp does not")
 
 # Types a domain's files may not be labelled with: programs, ports, and what the domain
 # itself creates at run time (init_t may read init_runtime_t: systemd's, under /run).
@@ -194,13 +209,15 @@ def file_label(denial, view):
     path = denial.path
     expected = view.default_type(path, denial.tclass) if path else None
     if path and expected and expected != denial.ttype:
-        why = ("%s is labelled %s but the policy's file contexts say %s: it was moved (mv keeps "
-               "labels) or created by something that did not label it.  %s" % (
-                   path, denial.ttype, expected, _audit2allow_note(denial)))
+        why = _("%(path)s is labelled %(type)s but the policy's file contexts say %(expected)s: "
+                "it was moved (mv keeps labels) or created by something that did not label it.  "
+                "%(audit2allow)s") % {"path": path, "type": denial.ttype, "expected": expected,
+                                      "audit2allow": _audit2allow_note(denial)}
         return [Explanation("file_label", "SEL-AVC-FILE-LABEL", RANK_LABEL, "high",
-                            "%s is labelled %s, should be %s: restorecon" % (path, denial.ttype, expected),
+                            _("%(path)s is labelled %(type)s, should be %(expected)s: restorecon")
+                            % {"path": path, "type": denial.ttype, "expected": expected},
                             why, [_restorecon(path, recursive=denial.tclass == "dir")],
-                            notes=["mv keeps labels, cp does not"] +
+                            notes=[_(MV_KEEPS_LABELS)] +
                             view.label_notes(path, denial.tclass))]
     if denial.ttype not in K.MISPLACED_TYPES or denial.stype in K.USER_DOMAINS:
         return []
@@ -223,49 +240,71 @@ def file_label(denial, view):
         refused = unlabelable(directory, view)
         if refused is not None and denial.tclass == "dir":
             return []  # the directory itself is not the service's to relabel
-        unusable = "%s may not %s %s" % (denial.stype, " ".join(denial.perms),
-                                         expected or denial.ttype)
+        unusable = _("%(domain)s may not %(perms)s %(type)s") % {
+            "domain": denial.stype, "perms": " ".join(denial.perms),
+            "type": expected or denial.ttype}
         if refused is not None:
-            fix = [Action.note("move %s into a directory of the service's own and label that "
-                               "directory with semanage fcontext%s, then restorecon -Rv it"
-                               % (path, " -a -t %s" % wanted if wanted else ""))]
-            notes.append("%s is not relabelled: %s" % (directory, refused))
-            instead = (denial.ttype, wanted or "a type the service may use",
-                       "a directory of the service's own", unusable)
+            fix = [Action.note((_("move %(path)s into a directory of the service's own and label "
+                                  "that directory with semanage fcontext -a -t %(type)s, then "
+                                  "restorecon -Rv it") if wanted else
+                                _("move %(path)s into a directory of the service's own and label "
+                                  "that directory with semanage fcontext, then restorecon -Rv "
+                                  "it")) % {"path": path, "type": wanted})]
+            notes.append(_("%(path)s is not relabelled: %(why)s") % {
+                "path": directory, "why": refused})
+            instead = (denial.ttype, wanted or _("a type the service may use"),
+                       _("a directory of the service's own"), unusable)
         elif wanted:
             fix = _fcontext(directory, wanted)
-            instead = (denial.ttype, wanted, "%s (and all below it)" % directory, unusable)
+            instead = (denial.ttype, wanted, _("%(path)s (and all below it)") % {"path": directory},
+                       unusable)
         else:
-            instead = (denial.ttype, "a type %s may use (sesearch)" % denial.stype,
-                       "%s (and all below it)" % directory, unusable)
-            fix = [Action.command(search, description="the types %s may %s: choose one"
-                                                      % (denial.stype, denial.perms[0])),
-                   Action.note("then give %s that type (semanage fcontext -a -t with the "
-                               "pattern '%s(/.*)?') and apply it with restorecon -Rv %s"
-                               % (directory, directory.rstrip("/"), directory))]
+            instead = (denial.ttype, _("a type %(domain)s may use (sesearch)") % {
+                "domain": denial.stype},
+                _("%(path)s (and all below it)") % {"path": directory}, unusable)
+            fix = [Action.command(search, description=_("the types %(domain)s may %(perm)s: "
+                                                        "choose one") % {
+                                                            "domain": denial.stype,
+                                                            "perm": denial.perms[0]}),
+                   Action.note(_("then give %(path)s that type (semanage fcontext -a -t with the "
+                                 "pattern '%(pattern)s(/.*)?') and apply it with restorecon -Rv "
+                                 "%(path)s") % {"path": directory,
+                                               "pattern": directory.rstrip("/")})]
     else:
         find = _find_command(denial)
-        fix = [Action.command(find, description="find the file (name and inode from the denial)")] \
-            if find else []
-        fix.append(Action.note("then label its directory %s with semanage fcontext (unless it "
-                               "is a system or home directory) and restorecon -Rv it"
-                               % (wanted or "with a type the service may use")))
+        fix = [Action.command(find, description=_("find the file (name and inode from the "
+                                                  "denial)"))] if find else []
+        fix.append(Action.note((_("then label its directory %(type)s with semanage fcontext "
+                                  "(unless it is a system or home directory) and restorecon -Rv "
+                                  "it") if wanted else
+                                _("then label its directory with a type the service may use with "
+                                  "semanage fcontext (unless it is a system or home directory) "
+                                  "and restorecon -Rv it")) % {"type": wanted}))
         if not wanted:
-            fix.append(Action.command(search, description="the types %s may %s"
-                                                          % (denial.stype, denial.perms[0])))
-    why = ("%s is labelled %s, a type for %s, which %s may not use.  Keep the service's files "
-           "in a directory labelled for it%s.  %s" % (
-               what, denial.ttype, "users' files" if "home" in denial.ttype or "tmp" in denial.ttype
-               else "unlabelled or generic files", denial.stype,
-               " (%s)" % wanted if wanted else "", _audit2allow_note(denial)))
+            fix.append(Action.command(search, description=_("the types %(domain)s may %(perm)s")
+                                      % {"domain": denial.stype, "perm": denial.perms[0]}))
+    users = "home" in denial.ttype or "tmp" in denial.ttype
+    why = (_("%(what)s is labelled %(type)s, a type for users' files, which %(domain)s may not "
+             "use.  Keep the service's files in a directory labelled for it%(wanted)s.  "
+             "%(audit2allow)s") if users else
+           _("%(what)s is labelled %(type)s, a type for unlabelled or generic files, which "
+             "%(domain)s may not use.  Keep the service's files in a directory labelled for "
+             "it%(wanted)s.  %(audit2allow)s")) % {
+               "what": what, "type": denial.ttype, "domain": denial.stype,
+               "wanted": " (%s)" % wanted if wanted else "",
+               "audit2allow": _audit2allow_note(denial)}
     if candidates:
-        notes.append("types %s may %s: %s" % (denial.stype, denial.perms[0], ", ".join(candidates[:8])))
+        notes.append(_("types %(domain)s may %(perm)s: %(types)s") % {
+            "domain": denial.stype, "perm": denial.perms[0], "types": ", ".join(candidates[:8])})
     return [Explanation("file_label", "SEL-AVC-FILE-LABEL", RANK_LABEL,
                         "high" if wanted and path and not notes else "medium",
-                        "%s is labelled %s, which %s may not %s: %s" % (
-                            what, denial.ttype, denial.stype, " ".join(denial.perms),
-                            "label its directory %s" % wanted if wanted and fix[0].kind == "command"
-                            else "keep it in a directory labelled for the service"), why, fix,
+                        (_("%(what)s is labelled %(type)s, which %(domain)s may not %(perms)s: "
+                           "label its directory %(wanted)s")
+                         if wanted and fix[0].kind == "command" else
+                         _("%(what)s is labelled %(type)s, which %(domain)s may not %(perms)s: "
+                           "keep it in a directory labelled for the service")) % {
+                               "what": what, "type": denial.ttype, "domain": denial.stype,
+                               "perms": " ".join(denial.perms), "wanted": wanted}, why, fix,
                         notes=notes + view.label_notes(path, denial.tclass, instead))]
 
 
@@ -275,25 +314,27 @@ def _textrel(denial, view):
         return []
     owner = view.default_type(path, "file")
     if owner == "textrel_shlib_t" and denial.ttype != owner:
-        why = ("%s has text relocations: loading it needs execmod, which the policy grants "
-               "to libraries labelled textrel_shlib_t, and the policy's file contexts already "
-               "label this one so; it lost the label (mv, or unpacked without it)." % path)
+        why = _("%(path)s has text relocations: loading it needs execmod, which the policy "
+                "grants to libraries labelled textrel_shlib_t, and the policy's file contexts "
+                "already label this one so; it lost the label (mv, or unpacked without it).") % {
+                    "path": path}
         return [Explanation("textrel_label", "SEL-AVC-FILE-LABEL", RANK_LABEL, "high",
-                            "%s is labelled %s, should be textrel_shlib_t: restorecon" % (
-                                path, denial.ttype), why, [_restorecon(path)],
-                            notes=[K.NOT_BOOLEANS["execmod"]] + view.label_notes(path))]
+                            _("%(path)s is labelled %(type)s, should be textrel_shlib_t: "
+                              "restorecon") % {"path": path, "type": denial.ttype},
+                            why, [_restorecon(path)],
+                            notes=[_(K.NOT_BOOLEANS["execmod"])] + view.label_notes(path))]
     if owner is not None and owner not in K.GENERIC_FILE_TYPES:
         return []  # the policy labels it for a module: not retyped (the boolean or a module)
-    why = ("%s has text relocations: loading it needs execmod, which the policy grants only "
-           "to libraries labelled textrel_shlib_t.  Labelling this one library is narrower "
-           "than any boolean.  (Go binaries do not use text relocations; this is a C library "
-           "loaded through cgo or by another program.)" % path)
+    why = _("%(path)s has text relocations: loading it needs execmod, which the policy grants "
+            "only to libraries labelled textrel_shlib_t.  Labelling this one library is narrower "
+            "than any boolean.  (Go binaries do not use text relocations; this is a C library "
+            "loaded through cgo or by another program.)") % {"path": path}
     return [Explanation("textrel_label", "SEL-AVC-FILE-LABEL", RANK_LABEL, "medium",
-                        "%s needs execmod: label it textrel_shlib_t" % path, why,
+                        _("%(path)s needs execmod: label it textrel_shlib_t") % {"path": path}, why,
                         [Action.command(["semanage", "fcontext", "-a", "-t", "textrel_shlib_t",
-                                         path], description="record the label"),
+                                         path], description=_("record the label")),
                          _restorecon(path)],
-                        notes=[K.NOT_BOOLEANS["execmod"]])]
+                        notes=[_(K.NOT_BOOLEANS["execmod"])])]
 
 
 # -- 2. ports -----------------------------------------------------------------------------
@@ -308,7 +349,8 @@ def port(denial, view):
         return []
     proto = denial.tclass.split("_")[0]
     number = denial.port
-    verb = "bind" if "name_bind" in perms else "connect to"
+    binds = "name_bind" in perms
+    verb = "bind" if binds else "connect to"
     perm = "name_bind" if "name_bind" in perms else "name_connect"
     wanted = K.DOMAIN_PORTS.get(denial.stype)
     candidates = []
@@ -331,71 +373,106 @@ def port(denial, view):
     fix, notes = [], []
     if wanted and port_text:
         fix.append(Action.command(["semanage", "port", flag, "-t", wanted, "-p", proto, port_text],
-                                  description="give port %s the type %s may %s" % (
-                                      port_text, denial.stype, verb)))
+                                  description=(_("give port %(port)s the type %(domain)s may bind")
+                                               if binds else
+                                               _("give port %(port)s the type %(domain)s may "
+                                                 "connect to")) % {
+                                                   "port": port_text, "domain": denial.stype}))
     else:
         if not wanted:
-            fix.append(Action.command(search, description="the port types %s may %s" % (
-                denial.stype, verb)))
+            fix.append(Action.command(search, description=(
+                _("the port types %(domain)s may bind") if binds else
+                _("the port types %(domain)s may connect to")) % {"domain": denial.stype}))
         if port_text:
-            fix.append(Action.note("then give port %s one of them (`semanage port -a -t` with "
-                                   "the type, `-p %s %s`)" % (port_text, proto, port_text)))
+            fix.append(Action.note(_("then give port %(port)s one of them (`semanage port -a -t` "
+                                     "with the type, `-p %(proto)s %(port)s`)") % {
+                                         "port": port_text, "proto": proto}))
         else:
-            fix.append(Action.note("the denial does not record the port (the program's "
-                                   "configuration names it): give it %s with `semanage port -a "
-                                   "-t`, `-p %s` and the number, if no service owns it (`semanage "
-                                   "port -l`)" % (wanted or "one of those types", proto)))
+            fix.append(Action.note((_("the denial does not record the port (the program's "
+                                      "configuration names it): give it %(type)s with `semanage "
+                                      "port -a -t`, `-p %(proto)s` and the number, if no service "
+                                      "owns it (`semanage port -l`)") if wanted else
+                                    _("the denial does not record the port (the program's "
+                                      "configuration names it): give it one of those types with "
+                                      "`semanage port -a -t`, `-p %(proto)s` and the number, if no "
+                                      "service owns it (`semanage port -l`)")) % {
+                                          "type": wanted, "proto": proto}))
     if flag == "-m":
-        notes.append("port %s is %s by your own `semanage port` (semanage port -l -C), so -m "
-                     "changes only your label" % (port_text, current))
+        notes.append(_("port %(port)s is %(type)s by your own `semanage port` (semanage port -l "
+                       "-C), so -m changes only your label") % {"port": port_text, "type": current})
     if wanted and candidates:
-        notes.append("port types %s may %s: %s" % (denial.stype, verb, ", ".join(candidates[:8])))
-    why = ("%s may %s only ports of certain types; %s %s is %s, a type no service owns.  "
-           "Giving this one port a type the domain may use is narrower than a boolean "
-           "(httpd_can_network_connect opens every port) or an allow rule for %s.  Or choose "
-           "a port that already has that type." % (
-               denial.stype, verb, proto, port_text or "(port not recorded)", current, current))
+        notes.append((_("port types %(domain)s may bind: %(types)s") if binds else
+                      _("port types %(domain)s may connect to: %(types)s")) % {
+                          "domain": denial.stype, "types": ", ".join(candidates[:8])})
+    why = (_("%(domain)s may bind only ports of certain types; %(proto)s %(port)s is %(type)s, a "
+             "type no service owns.  Giving this one port a type the domain may use is narrower "
+             "than a boolean (httpd_can_network_connect opens every port) or an allow rule for "
+             "%(type)s.  Or choose a port that already has that type.") if binds else
+           _("%(domain)s may connect to only ports of certain types; %(proto)s %(port)s is "
+             "%(type)s, a type no service owns.  Giving this one port a type the domain may use "
+             "is narrower than a boolean (httpd_can_network_connect opens every port) or an allow "
+             "rule for %(type)s.  Or choose a port that already has that type.")) % {
+                 "domain": denial.stype, "proto": proto,
+                 "port": port_text or _("(port not recorded)"), "type": current}
     return [Explanation("port", "SEL-AVC-PORT", RANK_PORT, "high" if wanted and port_text else "medium",
-                        "%s may not %s %s port %s (%s): %s" % (
-                            denial.stype, verb, proto, port_text or "(not recorded)", current,
-                            "semanage port %s -t %s" % (flag, wanted) if wanted and port_text
-                            else "label the port"),
+                        (_("%(domain)s may not bind %(proto)s port %(port)s (%(type)s): %(fix)s")
+                         if binds else
+                         _("%(domain)s may not connect to %(proto)s port %(port)s (%(type)s): "
+                           "%(fix)s")) % {
+                             "domain": denial.stype, "proto": proto,
+                             "port": port_text or _("(not recorded)"), "type": current,
+                             "fix": "semanage port %s -t %s" % (flag, wanted) if wanted and port_text
+                             else _("label the port")},
                         why, fix, notes=notes)]
 
 
 def _owned_port(denial, view, proto, number, verb, current):
     """The port's type belongs to another service: never retype it (every domain that uses
     the port would lose it); a module allows exactly this domain this access to it."""
-    port_text = str(number) if number is not None else "(not recorded)"
+    port_text = str(number) if number is not None else _("(not recorded)")
     rule = format_rule(denial.stype, current, denial.tclass, denial.perms)
-    why = ("%s %s is %s, a type the policy gives another service: `semanage port -m` would "
-           "take the port from every domain that uses it (its own service breaks).  A module "
-           "with exactly `%s` lets %s %s it and changes nothing else; a boolean below may "
-           "allow it too.  Or move the service to a port no service owns." % (
-               proto, port_text, current, rule, denial.stype, verb))
+    binds = verb == "bind"
+    values = {"proto": proto, "port": port_text, "type": current, "rule": rule,
+              "domain": denial.stype}
+    why = (_("%(proto)s %(port)s is %(type)s, a type the policy gives another service: `semanage "
+             "port -m` would take the port from every domain that uses it (its own service "
+             "breaks).  A module with exactly `%(rule)s` lets %(domain)s bind it and changes "
+             "nothing else; a boolean below may allow it too.  Or move the service to a port no "
+             "service owns.") if binds else
+           _("%(proto)s %(port)s is %(type)s, a type the policy gives another service: `semanage "
+             "port -m` would take the port from every domain that uses it (its own service "
+             "breaks).  A module with exactly `%(rule)s` lets %(domain)s connect to it and "
+             "changes nothing else; a boolean below may allow it too.  Or move the service to a "
+             "port no service owns.")) % values
     return Explanation("port", "SEL-AVC-PORT", RANK_PORT, "medium",
-                       "%s may not %s %s port %s: it is %s, another service's port type; do not "
-                       "retype it, allow it with a module" % (denial.stype, verb, proto, port_text,
-                                                              current),
+                       (_("%(domain)s may not bind %(proto)s port %(port)s: it is %(type)s, "
+                          "another service's port type; do not retype it, allow it with a module")
+                        if binds else
+                        _("%(domain)s may not connect to %(proto)s port %(port)s: it is %(type)s, "
+                          "another service's port type; do not retype it, allow it with a "
+                          "module")) % values,
                        why, [_module_action(view)], notes=[
-                           "never `semanage port -m` a port whose type belongs to another "
-                           "service (%s)" % current], module=True)
+                           _("never `semanage port -m` a port whose type belongs to another "
+                             "service (%(type)s)") % {"type": current}], module=True)
 
 
 # -- 3. booleans --------------------------------------------------------------------------
-def setsebool_action(name, allow, description="persistent; broader than a label or port fix"):
+def setsebool_action(name, allow, description=None):
     """`setsebool -P NAME on|off`; a boolean that changes every domain carries the caution
-    instead of `description`."""
+    instead of `description` (by default: persistent, and broader than a label or port)."""
     value = "on" if allow else "off"
+    if description is None:
+        description = _("persistent; broader than a label or port fix")
     return Action.command(["setsebool", "-P", name, value], safe=False,
-                          description=K.HOST_WIDE_CAUTION if K.host_wide(name) else description)
+                          description=_(K.HOST_WIDE_CAUTION) if K.host_wide(name) else description)
 
 
 def _boolean_title(name, state, allow, source=""):
-    title = "boolean %s allows it (%s%s): setsebool -P %s %s" % (
-        name, state, source, name, "on" if allow else "off")
+    title = _("boolean %(name)s allows it (%(state)s%(source)s): setsebool -P %(name)s "
+              "%(value)s") % {"name": name, "state": state, "source": source,
+                              "value": "on" if allow else "off"}
     if K.host_wide(name):
-        title += "; it affects the whole host"
+        title += _("; it affects the whole host")
     return title
 
 
@@ -418,21 +495,23 @@ def boolean(denial, view):
         value = view.booleans.get(name)
         if value is not None and value[0] == allow and value[1] == allow:
             continue  # already set that way: it is not why this was denied
-        state = ("now %s" % ("on" if value[0] else "off")) if value is not None else "value unknown"
+        state = (_("now %(value)s") % {"value": "on" if value[0] else "off"}) \
+            if value is not None else _("value unknown")
         notes = []
         other = ref if name == rhel else rhel
         if other and other != name:
-            notes.append("the %s policy calls it %s" % (
-                "reference (Debian)" if other == ref else "RHEL/Fedora", other))
+            notes.append((_("the reference (Debian) policy calls it %(name)s") if other == ref else
+                          _("the RHEL/Fedora policy calls it %(name)s")) % {"name": other})
         if "execmem" in denial.perms:
-            notes.append(K.NOT_BOOLEANS["go_execmem"])
+            notes.append(_(K.NOT_BOOLEANS["go_execmem"]))
         if "execmod" in denial.perms:
-            notes.append(K.NOT_BOOLEANS["execmod"])
+            notes.append(_(K.NOT_BOOLEANS["execmod"]))
         wide = K.host_wide(name)
         if wide:
-            notes.append(K.HOST_WIDE_CAUTION)
-        why = "%s (%s; %s)." % (info.meaning if info else name, state,
-                                info.source if info else "policy")
+            notes.append(_(K.HOST_WIDE_CAUTION))
+        why = _("%(meaning)s (%(state)s; %(source)s).") % {
+            "meaning": _(info.meaning) if info else name, "state": state,
+            "source": info.source if info else _("policy")}
         out.append(Explanation(
             "boolean", "SEL-AVC-BOOLEAN", RANK_HOST_WIDE if wide else RANK_BOOLEAN,
             "medium" if value is None else "high", _boolean_title(name, state, allow), why,
@@ -443,11 +522,11 @@ def boolean(denial, view):
 # -- 4. module ----------------------------------------------------------------------------
 def module(denial, view):
     rule = format_rule(denial.stype, denial.ttype, denial.tclass, denial.perms)
-    why = ("No label, port or boolean that changes only this service explains it: a local "
-           "policy module with exactly this rule allows it and nothing else.  Check first "
-           "that the access is wanted.")
+    why = _("No label, port or boolean that changes only this service explains it: a local "
+            "policy module with exactly this rule allows it and nothing else.  Check first "
+            "that the access is wanted.")
     return [Explanation("module", "SEL-AVC-MODULE", RANK_MODULE, "low",
-                        "no narrower fix: a minimal module with `%s`" % rule, why,
+                        _("no narrower fix: a minimal module with `%(rule)s`") % {"rule": rule}, why,
                         [_module_action(view)], module=True)]
 
 
@@ -460,18 +539,21 @@ def _boolean_of(explanation):
 def _audit2why_boolean(denial, view, name, value, description):
     """An explanation for a boolean audit2why names and the boolean analyzer did not."""
     current = view.booleans.get(name)
-    state = ("now %s" % ("on" if current[0] else "off")) if current is not None else "value unknown"
+    state = (_("now %(value)s") % {"value": "on" if current[0] else "off"}) \
+        if current is not None else _("value unknown")
     notes = []
     confidence = "medium"
     if current is not None and current[0] == value:
         confidence = "low"
-        notes.append("it is already %s here: the denial was logged before it was set, or the "
-                     "running value differs from the policy file's" % ("on" if value else "off"))
-    why = "%s (%s; named by audit2why from %s)." % (
-        description or "boolean %s" % name, state, view.audit2why_policy)
+        notes.append(_("it is already %(value)s here: the denial was logged before it was set, or "
+                       "the running value differs from the policy file's") % {
+                           "value": "on" if value else "off"})
+    why = _("%(meaning)s (%(state)s; named by audit2why from %(policy)s).") % {
+        "meaning": description or _("boolean %(name)s") % {"name": name}, "state": state,
+        "policy": view.audit2why_policy}
     wide = K.host_wide(name)
     if wide:
-        notes.append(K.HOST_WIDE_CAUTION)
+        notes.append(_(K.HOST_WIDE_CAUTION))
     e = Explanation("audit2why", "SEL-AVC-BOOLEAN", RANK_HOST_WIDE if wide else RANK_BOOLEAN,
                     confidence, _boolean_title(name, state, value, "; audit2why"), why,
                     [setsebool_action(name, value)], notes=notes)
@@ -486,20 +568,23 @@ def _constraint(denial, view, verdict):
     fix = []
     if denial.path and denial.tclass in LABEL_CLASSES:
         fix.append(Action.command(["restorecon", "-F", "-v", denial.path],
-                                  description="if the file's SELinux user, role or level is not "
-                                              "the policy's: reset the whole context, not only "
-                                              "the type"))
-    fix.append(Action.note("or run the program as the SELinux user, role or level the constraint "
-                           "accepts (`ps -eZ`, `id -Z`, semanage login/user); an allow rule, a "
-                           "module or a boolean cannot fix a constraint"))
-    why = ("audit2why (policy %s) says this is a constraint violation: the type enforcement "
-           "rules allow %s this access on %s, but a constrain/mlsconstrain rule compares the "
-           "SELinux users, roles or levels of %s and %s and refuses it.%s" % (
-               view.audit2why_policy, denial.stype, denial.ttype, denial.scontext,
-               denial.tcontext, "  The rule: %s" % verdict.constraint[:600] if verdict.constraint
-               else ""))
+                                  description=_("if the file's SELinux user, role or level is not "
+                                                "the policy's: reset the whole context, not only "
+                                                "the type")))
+    fix.append(Action.note(_("or run the program as the SELinux user, role or level the "
+                             "constraint accepts (`ps -eZ`, `id -Z`, semanage login/user); an "
+                             "allow rule, a module or a boolean cannot fix a constraint")))
+    why = _("audit2why (policy %(policy)s) says this is a constraint violation: the type "
+            "enforcement rules allow %(domain)s this access on %(type)s, but a "
+            "constrain/mlsconstrain rule compares the SELinux users, roles or levels of "
+            "%(source)s and %(target)s and refuses it.%(rule)s") % {
+                "policy": view.audit2why_policy, "domain": denial.stype, "type": denial.ttype,
+                "source": denial.scontext, "target": denial.tcontext,
+                "rule": _("  The rule: %(rule)s") % {"rule": verdict.constraint[:600]}
+                if verdict.constraint else ""}
     e = Explanation("constraint", "SEL-AVC-CONSTRAINT", RANK_LABEL, "high",
-                    "a policy constraint forbids it (%s): an allow rule will not fix it" % causes,
+                    _("a policy constraint forbids it (%(causes)s): an allow rule will not fix "
+                      "it") % {"causes": causes},
                     why, fix)
     e.audit2why = CONFIRMED
     return e
@@ -536,11 +621,11 @@ def review(denial, explanations, view):
                 other = [n for pair in K.boolean_candidates(denial) if name in pair
                          for n in pair if n and n != name and n in verdict.boolean_names]
                 if other:
-                    e.notes.append("this policy calls it %s (audit2why): %s may not exist here" % (
-                        other[0], name))
+                    e.notes.append(_("this policy calls it %(other)s (audit2why): %(name)s may "
+                                     "not exist here") % {"other": other[0], "name": name})
             else:
                 e.audit2why = NEUTRAL
-                said_here = said + " (broader than this fix)"
+                said_here = said + _(" (broader than this fix)")
                 e.notes.append(said_here)
                 out.append(e)
                 continue
@@ -598,11 +683,15 @@ def check_types(explanation, types, policy_name=None):
                 missing.append(name)
     if missing:
         explanation.confidence = "low"
-        explanation.notes.append(
-            "seinfo: %s %s not a type of the loaded policy%s, so the command would fail "
-            "(`Type %s is invalid`); use a type this policy has (seinfo -t NAME, or sesearch)"
-            % (", ".join(missing), "is" if len(missing) == 1 else "are",
-               " (%s)" % policy_name if policy_name else "", missing[0]))
+        explanation.notes.append(ngettext(
+            "seinfo: %(types)s is not a type of the loaded policy%(policy)s, so the command would "
+            "fail (`Type %(first)s is invalid`); use a type this policy has (seinfo -t NAME, or "
+            "sesearch)",
+            "seinfo: %(types)s are not a type of the loaded policy%(policy)s, so the command would "
+            "fail (`Type %(first)s is invalid`); use a type this policy has (seinfo -t NAME, or "
+            "sesearch)", len(missing)) % {
+                "types": ", ".join(missing), "policy": " (%s)" % policy_name if policy_name else "",
+                "first": missing[0]})
 
 
 def needs_module(explanations):

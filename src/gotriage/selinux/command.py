@@ -555,7 +555,11 @@ def _verdict_words(verdict):
 
 def _caution(action):
     """A boolean that changes every domain says so wherever its command is printed."""
-    return HOST_WIDE_CAUTION if action.description == HOST_WIDE_CAUTION else None
+    from gotriage.i18n import _
+
+    # (setsebool_action writes the caution in the language of the run)
+    caution = _(HOST_WIDE_CAUTION)
+    return caution if action.description == caution else None
 
 
 def details(facts, scan, explained, args, module, grouped=None, foreign=None):

@@ -7,6 +7,7 @@ without an import cycle."""
 import posixpath
 
 from gotriage.findings import Action, is_system_dir
+from gotriage.i18n import _
 from gotriage.knowledge import selinux as K
 
 RANK_LABEL, RANK_PORT, RANK_BOOLEAN, RANK_MODULE, RANK_HOST_WIDE = 1, 2, 3, 4, 5
@@ -123,28 +124,31 @@ class View(object):
         if not path or path not in self.labels:
             return []
         tool, own = _context_type(self.labels[path]), self.own_type(path, tclass)
-        said = tool or "<<none>> (restorecon leaves it alone)"
+        said = tool or _("<<none>> (restorecon leaves it alone)")
+        values = {"said": said, "path": path, "own": own or _("no label")}
         if instead is not None and instead[1] != tool:
             current, ftype, place, why = instead
             if tool != own:
-                note = ("matchpathcon says %s for %s; gotriage's own file_contexts reading said "
-                        "%s (matchpathcon's answer is used)" % (said, path, own or "no label"))
+                note = _("matchpathcon says %(said)s for %(path)s; gotriage's own file_contexts "
+                         "reading said %(own)s (matchpathcon's answer is used)") % values
+            elif tool == current:
+                note = _("matchpathcon says %(said)s for %(path)s, the label it has, so restorecon "
+                         "alone changes nothing") % values
             else:
-                note = "matchpathcon says %s for %s%s" % (
-                    said, path, ", the label it has, so restorecon alone changes nothing"
-                    if tool == current else "")
-            return [note + "; the fix gives %s %s instead: %s" % (place, ftype, why)]
+                note = _("matchpathcon says %(said)s for %(path)s") % values
+            return [note + _("; the fix gives %(place)s %(type)s instead: %(why)s") % {
+                "place": place, "type": ftype, "why": why}]
         if tool == own:
-            return ["matchpathcon confirms the label %s for %s" % (said, path)]
-        return ["matchpathcon says %s for %s; gotriage's own file_contexts reading said %s "
-                "(matchpathcon's answer is used)" % (said, path, own or "no label")]
+            return [_("matchpathcon confirms the label %(said)s for %(path)s") % values]
+        return [_("matchpathcon says %(said)s for %(path)s; gotriage's own file_contexts reading "
+                  "said %(own)s (matchpathcon's answer is used)") % values]
 
     @property
     def audit2why_policy(self):
         argv = self.audit2why.argv if self.audit2why is not None else []
         if "-p" in argv[:-1]:
             return argv[argv.index("-p") + 1]
-        return self.verdicts_from or "the loaded policy"
+        return self.verdicts_from or _("the loaded policy")
 
 
 def _context_type(context):
@@ -156,7 +160,7 @@ def _restorecon(path, recursive=False):
     # never recursive on a system or home directory: its own label is what was denied
     recursive = recursive and not is_system_dir(path) and not _home_dir(path)
     return Action.command(["restorecon", "-Rv" if recursive else "-v", path],
-                          description="give it the label the policy says it should have")
+                          description=_("give it the label the policy says it should have"))
 
 
 def _home_dir(path):
@@ -171,22 +175,23 @@ def unlabelable(directory, view):
     a system directory, a home directory, a pseudo file system, or a place the policy
     already labels with a type of its own (another module's)."""
     if not directory or not directory.startswith("/"):
-        return "it is not an absolute path"
+        return _("it is not an absolute path")
     if is_system_dir(directory):
-        return "%s is a system directory" % directory
+        return _("%(path)s is a system directory") % {"path": directory}
     if _home_dir(directory):
-        return "%s is a home directory" % directory
+        return _("%(path)s is a home directory") % {"path": directory}
     if directory.startswith(("/proc/", "/sys/", "/dev/")) or directory in ("/proc", "/sys", "/dev"):
-        return "%s is a kernel file system, not labelled by file_contexts" % directory
+        return _("%(path)s is a kernel file system, not labelled by file_contexts") % {
+            "path": directory}
     owner = view.default_type(directory, "dir")
     if owner is not None and owner not in K.GENERIC_FILE_TYPES:
-        return ("the policy labels %s %s (a module's type: other programs rely on it)"
-                % (directory, owner))
+        return _("the policy labels %(path)s %(type)s (a module's type: other programs rely on "
+                 "it)") % {"path": directory, "type": owner}
     return None
 
 
 def _module_action(view):
     return Action.command(view.rerun + ["--module", MODULE_NAME],
-                          description="write %s.te (and .fc) with the rules of the denials "
-                                      "only a module fixes, and the commands to build and "
-                                      "load it" % MODULE_NAME, safe=False)
+                          description=_("write %(name)s.te (and .fc) with the rules of the "
+                                        "denials only a module fixes, and the commands to build "
+                                        "and load it") % {"name": MODULE_NAME}, safe=False)

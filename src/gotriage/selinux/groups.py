@@ -22,7 +22,7 @@ denials commonest first.
 import posixpath
 
 from gotriage.findings import Action, too_wide
-from gotriage.report.words import count
+from gotriage.i18n import _, ngettext
 from gotriage.selinux.rules import format_rule
 
 RECURSIVE_PATHS = 24
@@ -179,15 +179,16 @@ class Group(object):
                     fix.append(ex[0].fix[0])
                     copies.append(ex[0].fix[0].argv[4])
             return fix + [Action.command(["restorecon", "-v"] + copies,
-                                         description="make sure of their labels")]
+                                         description=_("make sure of their labels"))]
         flags = list(_restorecon_target(self.best)[0])
         if len(paths) > RECURSIVE_PATHS and not _home_or_system(self.directory):
             return [Action.command(["restorecon", "-Rv", self.directory],
-                                   description="give everything under %s the label the policy "
-                                               "says it should have (%d paths there were denied)"
-                                               % (self.directory, len(paths)))]
-        return [Action.command(flags + paths, description="give each the label the policy says "
-                                                         "it should have")]
+                                   description=_("give everything under %(path)s the label the "
+                                                 "policy says it should have (%(n)d paths there "
+                                                 "were denied)") % {
+                                                     "path": self.directory, "n": len(paths)})]
+        return [Action.command(flags + paths, description=_("give each the label the policy says "
+                                                           "it should have"))]
 
     def rules(self):
         """[(rule text, denials, records)] of a module group: one allow rule per (source,
@@ -216,38 +217,55 @@ class Group(object):
                 return self.best.title
             flag = self.fix[0].argv[1] if self.fix[0].kind == "command" else "-v"
             if flag == "-Rv" and self.fix[0].argv[-1] == self.directory:
-                return "restorecon -Rv %s: %s under it are not labelled as the policy says" % (
-                    self.directory, count(len(paths), "path"))
-            return "restorecon %s on %s under %s, not labelled as the policy says" % (
-                flag, count(len(paths), "path"), self.directory)
+                return _("restorecon -Rv %(path)s: %(paths)s under it are not labelled as the "
+                         "policy says") % {"path": self.directory, "paths": _paths(len(paths))}
+            return _("restorecon %(flag)s on %(paths)s under %(path)s, not labelled as the policy "
+                     "says") % {"flag": flag, "paths": _paths(len(paths)), "path": self.directory}
         if self.kind == "module" and self.id == "SEL-AVC-PORT":
             ports = []
             for d in self.denials:
-                port = "%s %s" % (d.ttype, d.port if d.port is not None else "(not recorded)")
+                port = "%s %s" % (d.ttype, d.port if d.port is not None else _("(not recorded)"))
                 if port not in ports:
                     ports.append(port)
-            return ("%s on ports whose type another service owns (%s%s): do not retype them, "
-                    "allow them with a module" % (count(n, "denial"), ", ".join(ports[:4]),
-                                                  ", +%d" % (len(ports) - 4) if len(ports) > 4
-                                                  else ""))
+            return _("%(denials)s on ports whose type another service owns (%(ports)s): do not "
+                     "retype them, allow them with a module") % {
+                         "denials": _denials(n),
+                         "ports": ", ".join(ports[:4]) + (", +%d" % (len(ports) - 4)
+                                                          if len(ports) > 4 else "")}
         if self.kind == "module":
             rules = self.rules()
             if len(rules) == 1:
-                return "no narrower fix: a minimal module with `%s`" % rules[0][0]
-            return "no narrower fix for %s: a minimal module with %s" % (
-                count(n, "denial"), count(len(rules), "allow rule"))
+                return _("no narrower fix: a minimal module with `%(rule)s`") % {"rule": rules[0][0]}
+            return _("no narrower fix for %(denials)s: a minimal module with %(rules)s") % {
+                "denials": _denials(n),
+                "rules": ngettext("%(n)d allow rule", "%(n)d allow rules", len(rules)) % {
+                    "n": len(rules)}}
         if self.kind == "install" and len(self.paths()) > 1:
-            return "%s in %s, labelled %s, where programs do not belong: install them under " \
-                   "/usr/local/bin" % (count(len(self.paths()), "program"), self.directory,
-                                       ", ".join(sorted(set(d.ttype for d in self.denials))))
+            return _("%(programs)s in %(path)s, labelled %(types)s, where programs do not belong: "
+                     "install them under /usr/local/bin") % {
+                         "programs": ngettext("%(n)d program", "%(n)d programs",
+                                              len(self.paths())) % {"n": len(self.paths())},
+                         "path": self.directory,
+                         "types": ", ".join(sorted(set(d.ttype for d in self.denials)))}
         argv = self.fix[0].argv if self.fix and self.fix[0].kind == "command" else None
         if argv and argv[:4] == ["semanage", "fcontext", "-a", "-t"]:
             directory = argv[5][:-len("(/.*)?")] if argv[5].endswith("(/.*)?") else argv[5]
             labels = sorted(set(d.ttype for d in self.denials))
-            return "%s under %s, labelled %s: label the directory %s" % (
-                count(len(set(d.path for d in self.denials)), "path"), directory,
-                ", ".join(labels), argv[4])
-        return "%s (and %s with the same fix)" % (self.best.title, count(n - 1, "more denial"))
+            return _("%(paths)s under %(path)s, labelled %(types)s: label the directory "
+                     "%(type)s") % {"paths": _paths(len(set(d.path for d in self.denials))),
+                                    "path": directory, "types": ", ".join(labels),
+                                    "type": argv[4]}
+        return _("%(title)s (and %(more)s with the same fix)") % {
+            "title": self.best.title,
+            "more": ngettext("%(n)d more denial", "%(n)d more denials", n - 1) % {"n": n - 1}}
+
+
+def _paths(n):
+    return ngettext("%(n)d path", "%(n)d paths", n) % {"n": n}
+
+
+def _denials(n):
+    return ngettext("%(n)d denial", "%(n)d denials", n) % {"n": n}
 
 
 def group_key(best):

@@ -26,6 +26,7 @@ about the unit, and the unit's journal finding (status=209/STDOUT, or the progra
 import posixpath
 
 from gotriage.findings import Action
+from gotriage.i18n import _
 from gotriage.knowledge import selinux as K
 from gotriage.quoting import Unrepresentable, fcontext_pattern, shell_join
 from gotriage.selinux.explanation import (
@@ -63,30 +64,38 @@ def match(denial, log_paths):
 
 
 def log_type(denial, view):
-    """(type, how it was chosen): what the writing domain may append to."""
+    """(type, how it was chosen, whether the policy confirmed it): what the writing domain
+    may append to."""
     stype = denial.stype
     if stype in K.SYSTEM_DOMAINS:
-        return "var_log_t", "systemd's domain %s may write var_log_t files" % stype
+        return "var_log_t", _("systemd's domain %(domain)s may write var_log_t files") % {
+            "domain": stype}, False
     prefix = stype[:-2] if stype.endswith("_t") else stype
     candidates = []
     if view.sesearch is not None:
         candidates = [t for t in view.sesearch(stype, "file", "append") or () if t.endswith("_log_t")]
     own = [t for t in candidates if t.startswith(prefix + "_")]
     if own:
-        return own[0], "the policy lets %s append to %s (sesearch)" % (stype, own[0])
+        return own[0], _("the policy lets %(domain)s append to %(type)s (sesearch)") % {
+            "domain": stype, "type": own[0]}, True
     if "var_log_t" in candidates:
-        return "var_log_t", "the policy lets %s append to var_log_t (sesearch)" % stype
+        return "var_log_t", _("the policy lets %(domain)s append to %(type)s (sesearch)") % {
+            "domain": stype, "type": "var_log_t"}, True
     if view.types is not None and prefix + "_log_t" in view.types:
-        return prefix + "_log_t", "%s_log_t is the policy's log type for %s" % (prefix, stype)
+        return prefix + "_log_t", _("%(type)s is the policy's log type for %(domain)s") % {
+            "type": prefix + "_log_t", "domain": stype}, False
     if candidates:
-        return candidates[0], "the policy lets %s append to %s (sesearch)" % (stype, candidates[0])
+        return candidates[0], _("the policy lets %(domain)s append to %(type)s (sesearch)") % {
+            "domain": stype, "type": candidates[0]}, True
     if view.sesearch is None and view.types is None:
         # the policy was not asked: a confined domain's own log type by the policy's
         # naming rule (httpd_t: httpd_log_t), said to be unconfirmed
-        return prefix + "_log_t", ("%s_log_t by the policy's naming rule, not confirmed (no "
-                                   "sesearch): `sesearch -A -s %s -c file -p append` lists the "
-                                   "types %s may append to" % (prefix, stype, stype))
-    return "var_log_t", "the generic log type (the policy has no log type of %s)" % stype
+        return prefix + "_log_t", _(
+            "%(type)s by the policy's naming rule, not confirmed (no sesearch): `sesearch -A -s "
+            "%(domain)s -c file -p append` lists the types %(domain)s may append to") % {
+                "type": prefix + "_log_t", "domain": stype}, False
+    return "var_log_t", _("the generic log type (the policy has no log type of %(domain)s)") % {
+        "domain": stype}, False
 
 
 def log_file(denial, view):
@@ -94,7 +103,7 @@ def log_file(denial, view):
     if found is None:
         return []
     unit, lp, directory = found
-    ftype, chosen = log_type(denial, view)
+    ftype, chosen, confirmed = log_type(denial, view)
     if denial.ttype == ftype:
         return []  # the label is already the log type: not what a relabel fixes
     path = posixpath.normpath(denial.path) if denial.path else None
@@ -105,52 +114,59 @@ def log_file(denial, view):
         where = directory
         if view.default_type(directory, "dir") == ftype:
             fix = [Action.command(["restorecon", "-Rv", directory],
-                                  description="the policy already says %s there: apply it" % ftype)]
+                                  description=_("the policy already says %(type)s there: apply "
+                                                "it") % {"type": ftype})]
         else:
             try:
                 pattern = fcontext_pattern(directory)
             except Unrepresentable:
                 return []  # file_label's notes cover a directory semanage cannot name
             fix = [Action.command(["semanage", "fcontext", "-a", "-t", ftype, pattern],
-                                  description="record the log type for %s and everything in it "
-                                              "(persistent: a relabel and new files keep it)"
-                                              % directory, safe=False),
-                   Action.command(["restorecon", "-Rv", directory], description="apply it")]
+                                  description=_("record the log type for %(path)s and everything "
+                                                "in it (persistent: a relabel and new files keep "
+                                                "it)") % {"path": directory}, safe=False),
+                   Action.command(["restorecon", "-Rv", directory], description=_("apply it"))]
     elif denial.tclass == "file" and path is not None:
         # /var/log itself (a system directory) or another module's directory: only the file
         where, subject = path, "log:" + path
-        notes.append("%s is not relabelled: %s" % (directory, refused))
+        notes.append(_("%(path)s is not relabelled: %(why)s") % {"path": directory, "why": refused})
         try:
             pattern = fcontext_pattern(path)[:-len(_PATTERN_TAIL)]
         except Unrepresentable:
             return []
         fix = [Action.command(["semanage", "fcontext", "-a", "-t", ftype, pattern],
-                              description="record the log type for this file only", safe=False),
-               Action.command(["restorecon", "-v", path], description="apply it")]
+                              description=_("record the log type for this file only"), safe=False),
+               Action.command(["restorecon", "-v", path], description=_("apply it"))]
     else:
         return []
-    fix.append(Action.note("only if %s is still denied after `systemctl restart %s`: a module, "
-                           "`%s`" % (unit, unit, shell_join(view.rerun + ["--module", MODULE_NAME]))))
-    what = path or "%s (%s)" % (directory, denial.name or "the directory")
+    fix.append(Action.note(_("only if %(unit)s is still denied after `systemctl restart %(unit)s`: "
+                             "a module, `%(command)s`") % {
+                                 "unit": unit,
+                                 "command": shell_join(view.rerun + ["--module", MODULE_NAME])}))
+    what = path or "%s (%s)" % (directory, denial.name or _("the directory"))
     if lp.by_systemd or denial.stype in K.SYSTEM_DOMAINS:
-        who = ("systemd opens %s itself (%s), in the child it forks for %s, as the unit's "
-               "user but still in its own domain %s: the program is not executed yet" % (
-                   lp.path, lp.setting, unit, denial.stype))
+        who = _("systemd opens %(path)s itself (%(setting)s), in the child it forks for %(unit)s, "
+                "as the unit's user but still in its own domain %(domain)s: the program is not "
+                "executed yet") % {"path": lp.path, "setting": lp.setting, "unit": unit,
+                                   "domain": denial.stype}
         predicted = ("%s: Failed to set up standard %s: Permission denied (status=209/%s)" % (
             unit, "error" if lp.setting.startswith("StandardError") else "output",
             "STDERR" if lp.setting.startswith("StandardError") else "STDOUT"))
     else:
-        who = "%s opens its log %s itself (%s), in its domain %s" % (
-            denial.comm or unit, lp.path, lp.setting, denial.stype)
+        who = _("%(program)s opens its log %(path)s itself (%(setting)s), in its domain "
+                "%(domain)s") % {"program": denial.comm or unit, "path": lp.path,
+                                 "setting": lp.setting, "domain": denial.stype}
         predicted = "open %s: permission denied" % lp.path
-    why = ("%s; %s is labelled %s, which %s may not %s.  A file context for the log directory "
-           "gives every log there, and each one rotated or created later, the type %s; "
-           "audit2allow's rule would instead let %s %s every file labelled %s." % (
-               who, what, denial.ttype, denial.stype, " ".join(denial.perms), ftype,
-               denial.stype, " ".join(denial.perms), denial.ttype))
-    title = "%s: its log %s is labelled %s, which %s may not %s: label %s %s" % (
-        unit, what, denial.ttype, denial.stype, " ".join(denial.perms), where, ftype)
+    values = {"who": who, "what": what, "type": denial.ttype, "domain": denial.stype,
+              "perms": " ".join(denial.perms), "log": ftype, "where": where}
+    why = _("%(who)s; %(what)s is labelled %(type)s, which %(domain)s may not %(perms)s.  A file "
+            "context for the log directory gives every log there, and each one rotated or created "
+            "later, the type %(log)s; audit2allow's rule would instead let %(domain)s %(perms)s "
+            "every file labelled %(type)s.") % values
+    # (the unit first, as every service finding's title: checks/selinux.py looks for it)
+    title = "%s: %s" % (unit, _("its log %(what)s is labelled %(type)s, which %(domain)s may not "
+                                "%(perms)s: label %(where)s %(log)s") % values)
     return [Explanation("log_file", "SEL-AVC-FILE-LABEL", RANK_LABEL,
-                        "high" if "(sesearch)" in chosen or denial.stype in K.SYSTEM_DOMAINS
+                        "high" if confirmed or denial.stype in K.SYSTEM_DOMAINS
                         else "medium", title, why, fix, predicted_error=predicted, notes=notes,
                         unit=unit, subject=subject)]
