@@ -6,6 +6,7 @@ clean, and bad repositories and specs are one-line errors."""
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -317,3 +318,66 @@ def test_a_new_repository_is_private(host, tmp_path):
     repo = tmp_path / "repo"
     baseline("init", "--repo", repo, "--root", host)
     assert stat.S_IMODE(os.stat(str(repo)).st_mode) == 0o700
+
+
+def test_diff_as_prometheus_textfile_and_junit(host, tmp_path):
+    """`baseline diff --format prometheus|junit [--output FILE]` (docs/metrics.md): check's
+    renderers over the drift report, read by the real promtool, prometheus_client's
+    parser and junitparser; the textfile written with --output is what stdout gets."""
+    import shutil as _shutil
+
+    import junitparser  # the test extra (4.x on 3.6, 5.x on 3.11)
+    from prometheus_client.parser import text_string_to_metric_families  # the test extra
+
+    from conftest import need
+
+    repo = tmp_path / "repo"
+    baseline("init", "--repo", repo, "--root", host)
+    changed = _copy(host, tmp_path)
+    _write(changed, "/etc/profile.d/go.sh", "export PATH=$PATH:/opt/go/bin\n")
+    code, prom, err = baseline("diff", "--repo", repo, "--root", changed, "--format",
+                               "prometheus")
+    assert (code, err) == (1, "")
+    promtool = _shutil.which("promtool")
+    need(promtool, "promtool (Debian package prometheus)")
+    done = subprocess.run([promtool, "check", "metrics"], input=prom.encode(),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert done.returncode == 0, done.stdout.decode()
+    samples = {(f.name, tuple(sorted(s.labels.items()))): s.value
+               for f in text_string_to_metric_families(prom) for s in f.samples}
+    assert samples[("gotriage_exit_code", ())] == 1
+    assert samples[("gotriage_check_status", (("check", "BASE-FILE"), ("layer", "baseline")))] == 2
+    assert samples[("gotriage_findings", (("id", "BASE-FILE-CHANGED"), ("layer", "baseline"),
+                                          ("severity", "warn")))] == 1
+
+    textfile = tmp_path / "gotriage.prom"
+    code, out, err = baseline("diff", "--repo", repo, "--root", changed, "--format",
+                              "prometheus", "--output", textfile)
+    assert (code, out, err) == (1, "", "")
+    assert oct(os.stat(str(textfile)).st_mode & 0o777) == "0o644"
+    written = textfile.read_text()
+    strip = re.compile(r"^gotriage_(last_run_timestamp|run_duration)_seconds .*$", re.M)
+    assert strip.sub("", written) == strip.sub("", prom)
+
+    report = tmp_path / "junit.xml"
+    code, out, err = baseline("diff", "--repo", repo, "--root", changed, "--format", "junit",
+                              "--output", report)
+    assert (code, out, err) == (1, "", "")
+    xml = junitparser.JUnitXml.fromfile(str(report))
+    suites = list(xml) if hasattr(xml, "__iter__") else [xml]
+    cases = {case.name.split(" ")[0]: case for suite in suites for case in suite}
+    failed = sorted(name for name, case in cases.items()
+                    if any(isinstance(r, junitparser.Failure) for r in case.result))
+    assert failed == ["BASE-FILE"]
+    failure, = cases["BASE-FILE"].result
+    assert failure.type == "BASE-FILE-CHANGED" and "/etc/profile.d/go.sh" in failure.message
+    assert {"BASE-MODE", "BASE-LABEL", "BASE-GO"} <= set(cases)
+    assert sum(suite.failures for suite in suites) == 1
+
+    # an unchanged host: every check passes, exit 0
+    code, out, err = baseline("diff", "--repo", repo, "--root", host, "--format", "junit")
+    assert (code, err) == (0, "") and "<failure" not in out
+    # the options are diff's: elsewhere a one-line usage error
+    code, out, err = baseline("init", "--repo", repo, "--root", host, "--format", "junit")
+    assert code == 2 and err.strip().endswith("--format is an option of `baseline diff`")
+    assert len(err.strip().splitlines()) == 1

@@ -46,6 +46,9 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
                         "instead of this host")
     p.add_argument("--json", action="store_true", help="diff, lint: print only JSON "
                                                        "(docs/report.schema.json)")
+    from gotriage.report.output import add_options as add_format_options
+
+    add_format_options(p)  # diff only: --format text|json|prometheus|junit, --output FILE
     p.add_argument("-v", "--verbose", action="store_true",
                    help="diff, lint: show evidence (the unified diff of each changed file)")
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
@@ -121,6 +124,9 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     elif args.spec:
         raise UsageError("--spec is an option of `baseline init` (%s uses the recorded "
                          "one)" % args.action)
+    for flag, name in ((args.format, "--format"), (args.output, "--output")):
+        if flag and args.action != "diff":
+            raise UsageError("%s is an option of `baseline diff`" % name)
     if args.rules and args.action != "lint":
         raise UsageError("--rules is an option of `baseline lint`")
     if args.action == "lint" and args.root:
@@ -206,16 +212,15 @@ def _diff(args, open_host, write, unicode_ok, colour):
     try:
         options = {"baseline": recorded, "timeout": args.timeout}
         report = runner.run(host, ["baseline"], options, fail_on=args.fail_on)
-        if args.json:
-            from gotriage.report import json_report
+        # check's renderers and writer (docs/metrics.md): the doctor view, --json,
+        # a node_exporter textfile, JUnit XML; --output written atomically
+        from gotriage.report import output
 
-            write(json_report.render(report))
-        else:
-            from gotriage.report import text
-
-            style = text.Style(unicode_ok=unicode_ok, colour=colour and not os.environ.get("NO_COLOR"))
-            write(text.render(report, style, verbose=args.verbose))
-        code = report.exit_code
+        try:
+            code = output.emit(report, args, write, unicode_ok,
+                               colour and not os.environ.get("NO_COLOR"))
+        except output.UsageError as exc:
+            raise UsageError(str(exc)) from None
         # the message is made while the host is open (the report's host line reads it)
         message = _drift_message(report) if destinations is not None else None
     finally:
