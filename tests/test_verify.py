@@ -449,3 +449,22 @@ def test_unreadable_program_is_verify_input(tmp_path):
     assert run.returncode == 1 and schema_errors(run.json) == []
     inputs = run.results("VERIFY-INPUT")
     assert any(r["subject"] == str(root / "bin" / "go") for r in inputs), inputs
+
+
+def test_junit_names_verify_checks_by_their_titles(tmp_path):
+    # report/output.py takes the titles of COMMAND_CHECKS too: one case per verify check
+    import junitparser  # the test extra
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    path = tmp_path / "junit.xml"
+    run = run_gotriage(["verify", "--goroot", str(empty), "--format", "junit", "--output",
+                        str(path)])
+    assert run.returncode == 1, run.stderr
+    xml = junitparser.JUnitXml.fromfile(str(path))
+    suites = list(xml) if hasattr(xml, "__iter__") else [xml]
+    cases = {c.name: c for s in suites if s.name == "verify" for c in s}
+    case = cases["VERIFY-INTEGRITY each Go install is what it claims to be"]
+    [failure] = case.result
+    assert failure.type == "VERIFY-GO-MISSING"
+    assert "VERIFY-ARCHIVE a release archive is Go's published file" in cases

@@ -52,11 +52,13 @@ def render(report, fmt, now=None, text_style=None, verbose=False):
 
         return prometheus.render(report, time.time() if now is None else now, duration)
     if fmt == "junit":
-        from gotriage.checks import all_checks
+        from gotriage.checks import all_checks, command_checks
         from gotriage.report import junit
 
+        # the layers' checks, and a command's own (`verify`'s VERIFY-*: COMMAND_CHECKS)
         titles = {c.id: (c.layer, c.title) for c in all_checks(
-            tuple(layer for layer in report.layers if _is_layer(layer)))}
+            tuple(layer for layer in report.layers if _is_layer(layer)))
+            + command_checks(report.layers)}
         return junit.render(report, titles, duration)
     from gotriage.report import text
 
