@@ -157,13 +157,23 @@ def settle_inputs(findings, facts_by_layer, layers, ignore=()):
     return findings, errors
 
 
+YOUNG_THRESHOLD = 50000  # gc's first threshold during a run (see run)
+
+
 def run(host, layers, options=None, ignore=(), fail_on="warn", only=None):
     """The Report of `layers` on `host`.  `only`, a set of check ids: run just those
     checks of the layers (`explain` confirms its candidates with the few checks that can),
     their layers' input checks still settling what the commands did not answer."""
+    import gc
     import time
 
     started = time.monotonic()  # the report's duration (gotriage_run_duration_seconds)
+    # A run makes thousands of objects that live until it ends (units, their files, the
+    # findings): at the default threshold (700) the collector walked them over and over,
+    # a third of `check --root` on 1,000 units (docs/benchmarks.md, "Many units").
+    threshold = gc.get_threshold()
+    if threshold[0] < YOUNG_THRESHOLD:
+        gc.set_threshold(YOUNG_THRESHOLD, *threshold[1:])
     options = dict(options or {})
     ignore = set(ignore)
     findings, notes, errors = [], [], 0

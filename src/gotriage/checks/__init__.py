@@ -101,6 +101,7 @@ class Check(object):
 
 
 _REGISTRY = []
+_SELECTED = {}  # (layers, len(_REGISTRY)) -> all_checks' answer
 
 
 class NotExamined(Exception):
@@ -123,8 +124,11 @@ def load(module):
     binary` does without.)"""
     import sys
 
-    __import__(module)
-    return sys.modules[module]
+    loaded = sys.modules.get(module)  # (imported already: most calls, one per unit)
+    if loaded is None:
+        __import__(module)
+        loaded = sys.modules[module]
+    return loaded
 
 
 def all_checks(layers=ALL_LAYERS):
@@ -132,8 +136,14 @@ def all_checks(layers=ALL_LAYERS):
     for layer in layers:
         load(LAYER_BY_NAME[layer].checks)
     # In the order of `layers`, then of the module: the same whatever imported first.
-    order = {layer: i for i, layer in enumerate(layers)}
-    return sorted((c for c in _REGISTRY if c.layer in order), key=lambda c: order[c.layer])
+    # Kept by the registry's length (it only grows): the binary layer asks once per unit.
+    key = (tuple(layers), len(_REGISTRY))
+    found = _SELECTED.get(key)
+    if found is None:
+        order = {layer: i for i, layer in enumerate(layers)}
+        found = _SELECTED[key] = sorted((c for c in _REGISTRY if c.layer in order),
+                                        key=lambda c: order[c.layer])
+    return list(found)
 
 
 # Checks a command runs itself, not the runner: `gotriage verify`'s (over a tree's bytes,

@@ -341,7 +341,16 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
         found = []
         search = [(-1, d) for d in extra_dirs] + list(enumerate(K.UNIT_PATH))
         for priority, directory in search:
+            # A unit directory is listed once (remembered by the reader), and only the
+            # drop-in directories it holds are listed: not 8 x 4 listings per unit, most
+            # of them of directories that do not exist.  When the unit directory cannot
+            # be listed (not readable, or a snapshot that recorded only the directories
+            # under it), each one is asked.
+            present = self._memo(("unit-dir-names", directory),
+                                 lambda d=directory: self._listed_names(d))
             for dirname in dirnames:
+                if present is not None and dirname not in present:
+                    continue
                 base = posixpath.join(directory, dirname)
                 for entry in self.io.try_listdir("unit-dir", dir=base):
                     if entry.endswith(".conf"):
@@ -349,6 +358,14 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
         ordered = order_dropins([(p, d, n) for p, d, n in found])
         # order_dropins sorts by file name across all the directories, as systemd does.
         return [posixpath.join(d, n) for d, n in ordered]
+
+    def _listed_names(self, directory):
+        """The names in a unit directory as a set; an empty set when it does not exist;
+        None when that is not known (unreadable, not recorded)."""
+        try:
+            return set(self.io.listdir("unit-dir", dir=directory))
+        except HostError as err:
+            return set() if err.missing and not err.unrecorded else None
 
     # -- which units ---------------------------------------------------------------------
     @property
@@ -364,18 +381,20 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
     def candidates(self):
         """(name, why) of every enabled or failed service unit."""
         def compute():
-            names = []
+            names, seen = [], set()
             for wants in self.io.glob("unit-dir", lambda n: n.endswith((".wants", ".requires")),
                                       dir="/etc/systemd/system"):
                 for entry in self.io.try_listdir("unit-dir", dir=wants):
-                    if entry.endswith(".service") and entry not in [n for n, _ in names]:
+                    if entry.endswith(".service") and entry not in seen:
+                        seen.add(entry)
                         names.append((entry, "enabled (%s)" % posixpath.join(wants, entry)))
             if self.booted:
                 result = self.io.run("failed-units")
                 if result.ok:
                     for line in result.text.splitlines():
                         words = line.replace("\u25cf", " ").replace("*", " ").split()
-                        if words and words[0].endswith(".service") and words[0] not in [n for n, _ in names]:
+                        if words and words[0].endswith(".service") and words[0] not in seen:
+                            seen.add(words[0])
                             names.append((words[0], "failed (systemctl list-units --failed)"))
                 elif not result.timed_out:  # SVC-INPUT says that one
                     self.note("failed units not listed: `systemctl list-units --failed`: %s" %

@@ -121,6 +121,7 @@ class SnapshotHost(Host):
             raise SnapshotError("%s: paths.json entry for %s is not an object" % (self.origin, bad[0]))
         self._exact, self._loose = self._load_commands(os.path.join(directory, "commands"))
         # the commands recorded without env/cwd, by argv: a lookup is not a scan of them all
+        self._exact_argvs = set(tuple(entry["argv"]) for entry in self._exact.values())
         self._loose_by_argv = {}
         for entry in self._loose:
             self._loose_by_argv.setdefault(tuple(entry["argv"]), []).append(entry)
@@ -201,6 +202,9 @@ class SnapshotHost(Host):
         local = self._file_path(path)
         if local and os.path.isfile(local):
             with open(local, "rb") as f:
+                # a read of max_bytes allocates max_bytes (1 MiB for a unit file) first
+                if os.fstat(f.fileno()).st_size < max_bytes:
+                    return f.read()
                 return f.read(max_bytes)
         raise self._no_contents(path, local)
 
@@ -266,7 +270,24 @@ class SnapshotHost(Host):
         local = self._file_path(path)
         if local and os.path.isdir(local):
             return sorted(fs_text(n) for n in os.listdir(local))
-        raise HostError("ENOENT", path, "listdir")
+        err = HostError("ENOENT", path, "listdir")
+        # not listed, but paths below it are recorded (a collect that listed only the
+        # directories under it): not known to be missing on the host
+        err.unrecorded = posixpath.normpath(path) in self._parents_recorded()
+        raise err
+
+    def _parents_recorded(self):
+        """Every directory above a path paths.json records (computed once)."""
+        parents = self.__dict__.get("_parents")
+        if parents is None:
+            parents = self._parents = set()
+            for recorded in self.paths:
+                parent = posixpath.dirname(posixpath.normpath(recorded))
+                while parent not in parents and parent != "/":
+                    parents.add(parent)
+                    parent = posixpath.dirname(parent)
+            parents.add("/")
+        return parents
 
     def readlink(self, path):
         value = self._result(path, "readlink")
@@ -288,7 +309,9 @@ class SnapshotHost(Host):
 
     def run(self, argv, env=None, cwd="/", timeout=DEFAULT_TIMEOUT, input=None):
         digest = stdin_digest(input)
-        entry = self._exact.get(command_key(argv, env, cwd, digest))
+        entry = None
+        if tuple(argv) in self._exact_argvs:  # (command_key's json.dumps only then)
+            entry = self._exact.get(command_key(argv, env, cwd, digest))
         if entry is None:
             for candidate in self._loose_by_argv.get(tuple(argv), ()):
                 if (candidate["argv"] == list(argv)

@@ -44,6 +44,9 @@ class _Declared(object):
         _LOCAL.input = self.before
 
 
+_NONE = object()
+
+
 class _Failed(object):
     """A remembered HostError."""
 
@@ -79,6 +82,9 @@ class Reader(object):
 
     def answer(self, key, decl, compute):
         """The remembered answer to `key`, computed once under `decl` (errors too)."""
+        value = self._answers.get(key, _NONE)  # (one dict lookup, atomic: no lock for
+        if value is not _NONE:                  # what is already answered)
+            return _unwrap(value)
         with self._lock:
             if key in self._answers:
                 return _unwrap(self._answers[key])

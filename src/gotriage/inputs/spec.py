@@ -101,7 +101,13 @@ class Input(object):
 
     def path(self, params):
         """The concrete path of a path template."""
-        return _fill(self.template, params, self.id)
+        parts = _parts(self.template)
+        if len(parts) == 3 and not parts[0] and not parts[2]:  # "{path}", "{dir}": the
+            name = parts[1][0]                                  # commonest, filled per unit
+            if name in params:
+                value = params[name]
+                return value if type(value) is str else str(value)
+        return _fill(self.template, params, self)
 
     def argv(self, params):
         """The concrete argv of a command template ("{x*}" takes a list of words)."""
@@ -109,9 +115,9 @@ class Input(object):
         for word in self.template:
             parts = _parts(word)
             if len(parts) == 3 and parts[0] == parts[2] == "" and parts[1][1]:
-                argv.extend(str(w) for w in _value(params, parts[1][0], self.id))
+                argv.extend(str(w) for w in _value(params, parts[1][0], self))
             else:
-                argv.append(_fill(word, params, self.id))
+                argv.append(_fill(word, params, self))
         return argv
 
     def matches(self, concrete):
@@ -128,16 +134,16 @@ class Input(object):
         return self.template
 
 
-def _value(params, name, where):
+def _value(params, name, decl):
     if name not in params:
-        raise KeyError("%s needs the parameter %r" % (where, name))
+        raise KeyError("%s needs the parameter %r" % (decl.id, name))
     return params[name]
 
 
-def _fill(template, params, where):
+def _fill(template, params, decl):
     if "{" not in template:
         return template
-    return "".join(p if isinstance(p, str) else str(_value(params, p[0], where))
+    return "".join(p if isinstance(p, str) else str(_value(params, p[0], decl))
                    for p in _parts(template))
 
 
