@@ -12,6 +12,7 @@ from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.firewall.docker import container_fixes, docker_notes
+from gotriage.i18n import N_, _, ngettext
 from gotriage.knowledge.firewall import ERRNO_TEXT
 
 LAYER = "firewall"
@@ -74,44 +75,48 @@ def config_findings(facts, whole_ruleset=False):
     """FW-CONFIG's findings; `whole_ruleset` reads every family's dumps (what `collect`
     must record), `gotriage port` reads only the families its clients need."""
     results = []
-    _ = facts.config  # read the configuration first: its broken files are among the problems
+    facts.config  # noqa: B018  (read the configuration first: its broken files are problems too)
     for p in facts.problems:
         if p.kind == "xml":
-            results.append(_f("FW-CONFIG-XML", "error", "firewalld skips %s: %s" % (
-                p.where, p.message.split(": ", 1)[-1]), subject=p.where,
+            results.append(_f("FW-CONFIG-XML", "error", _("firewalld skips %(path)s: %(error)s") % {
+                "path": p.where, "error": p.message.split(": ", 1)[-1]}, subject=p.where,
                               evidence=[Evidence.file(p.where, p.message)],
-                              why="firewalld skips a file it cannot parse: what it should open stays closed.",
-                              fix=[Action.note("correct the file; `firewall-offline-cmd --check-config` "
-                                               "names the error"),
+                              why=_("firewalld skips a file it cannot parse: what it should open "
+                                    "stays closed."),
+                              fix=[Action.note(_("correct the file; `firewall-offline-cmd "
+                                                 "--check-config` names the error")),
                                    Action.command(["firewall-cmd", "--reload"])]))
         elif p.kind == "rich-rule":
-            results.append(_f("FW-CONFIG-RICH", "error", "firewalld refuses a rich rule in %s: %s" % (
-                p.where, p.message.split(": ", 1)[0]),
+            results.append(_f("FW-CONFIG-RICH", "error", _(
+                "firewalld refuses a rich rule in %(path)s: %(error)s") % {
+                    "path": p.where, "error": p.message.split(": ", 1)[0]},
                               subject="%s:%s" % (p.where, p.message), evidence=[Evidence.file(p.where, p.message)],
-                              why="firewalld refuses the whole file (PARSE_ERROR in its log) and uses the "
-                                  "stock zone of /usr/lib/firewalld instead, if there is one.",
-                              fix=[Action.note("rewrite it as firewalld.richlanguage(5) describes, then "
-                                               "`firewall-cmd --reload`")]))
+                              why=_("firewalld refuses the whole file (PARSE_ERROR in its log) and "
+                                    "uses the stock zone of /usr/lib/firewalld instead, if there is "
+                                    "one."),
+                              fix=[Action.note(_("rewrite it as firewalld.richlanguage(5) describes, "
+                                                 "then `firewall-cmd --reload`"))]))
         elif p.kind in ("nft-json", "nft-newer"):
             results.append(_f("FW-CONFIG-NFT", "warn" if p.kind == "nft-json" else "info",
-                              "nftables ruleset: %s" % p.message, subject=p.kind,
+                              _("nftables ruleset: %(problem)s") % {"problem": p.message},
+                              subject=p.kind,
                               evidence=[Evidence.command(p.evidence)] if p.evidence is not None else
                               [Evidence.fact(p.message)],
-                              why="Packet-level verdicts need the live ruleset.",
-                              fix=[Action.note("nothing to change on the host")]))
+                              why=_("Packet-level verdicts need the live ruleset."),
+                              fix=[Action.note(_("nothing to change on the host"))]))
         elif p.kind == "missing-zone":
             results.append(_f("FW-CONFIG-DEFAULT-ZONE", "error", p.message, subject=p.where,
                               evidence=[Evidence.file(p.where, p.message)],
-                              why="firewalld cannot use a default zone that does not exist.",
+                              why=_("firewalld cannot use a default zone that does not exist."),
                               fix=[Action.command(["firewall-cmd", "--set-default-zone=public"])]))
     cfg = facts.config
     if cfg is not None and cfg.conf is not None and cfg.drifting and not cfg.modern:
         results.append(_f(
-            "FW-CONFIG-DRIFT", "warn", "AllowZoneDrifting=yes: clients of source zones fall through",
+            "FW-CONFIG-DRIFT", "warn", _("AllowZoneDrifting=yes: clients of source zones fall through"),
             subject="drifting", evidence=[Evidence.file(cfg.conf.path, cfg.conf.evidence_line("AllowZoneDrifting"),
                                                         cfg.conf.lines.get("AllowZoneDrifting"))],
-            why="A packet that its source zone does not accept goes on to the interface or default "
-                "zone, which may accept it.",
+            why=_("A packet that its source zone does not accept goes on to the interface or "
+                  "default zone, which may accept it."),
             fix=[Action.edit(cfg.conf.path, "AllowZoneDrifting=no", old=cfg.conf.evidence_line("AllowZoneDrifting"),
                              syntax="plain"),
                  Action.command(["firewall-cmd", "--reload"])]))
@@ -126,20 +131,23 @@ def _state_text(facts, whole_ruleset=True):
     cfg = facts.config
     parts = []
     if cfg is None:
-        parts.append("firewalld is not installed")
+        parts.append(_("firewalld is not installed"))
     else:
-        state = {True: "running", False: "not running", None: "state unknown"}[facts.running]
+        state = {True: _("running"), False: _("not running"), None: _("state unknown")}[facts.running]
         guessed = (cfg.version_source or "").startswith("guessed")
-        parts.append("%s (%s backend%s) %s, default zone %s" % (
-            _version_text(cfg), cfg.backend, "; version %s" % cfg.version_source if guessed else "",
-            state, cfg.default_zone))
+        parts.append(_("%(firewalld)s (%(backend)s backend%(version)s) %(state)s, default zone "
+                       "%(zone)s") % {
+            "firewalld": _version_text(cfg), "backend": cfg.backend,
+            "version": _("; version %(how)s") % {"how": cfg.version_source} if guessed else "",
+            "state": state, "zone": cfg.default_zone})
     ruleset = facts.ruleset
     if ruleset is not None:
         if whole_ruleset:
             ruleset.load_all()  # every family's dumps: what `collect` records for `port --root`
-        parts.append("live ruleset read from %s" % ", ".join(sorted(set(ruleset.sources))))
+        parts.append(_("live ruleset read from %(sources)s") % {
+            "sources": ", ".join(sorted(set(ruleset.sources)))})
     else:
-        parts.append("live ruleset not readable")
+        parts.append(_("live ruleset not readable"))
     return "; ".join(parts)
 
 
@@ -190,10 +198,13 @@ def listen(facts):
         others = len(facts.sockets)
         if others and not any(s.pid for s in facts.sockets):
             # not ✓: a Go program may own one of them (the note says why none is visible)
-            return [_f("FW-LISTEN", "info", "no Go program found listening: the owners of the "
-                       "%d listening socket%s are not visible here" % (others, "" if others == 1 else "s"),
+            return [_f("FW-LISTEN", "info", ngettext(
+                "no Go program found listening: the owners of the %(n)d listening socket are not "
+                "visible here",
+                "no Go program found listening: the owners of the %(n)d listening sockets are not "
+                "visible here", others) % {"n": others},
                        evidence=[Evidence.fact("no /proc/PID/fd link names their inodes")])]
-        return [_f("FW-LISTEN", "ok", "no Go program listens on a port here",
+        return [_f("FW-LISTEN", "ok", _("no Go program listens on a port here"),
                    evidence=[Evidence.fact("%d listening socket%s, none owned by a Go binary" % (
                        others, "" if others == 1 else "s"))])]
     results = []
@@ -218,13 +229,13 @@ def go_services(facts):
         if sockets and not any(s.pid for s in sockets):
             if facts.as_root:
                 # root reads every fd in /proc: what it does not see is outside this /proc
-                facts.note("no process owns a listening socket as far as /proc/*/fd shows, "
-                            "read as root: their owners run in another PID namespace (a "
-                            "container, or the host outside this one) or the kernel holds them "
-                            "(nfsd, lockd): which Go programs listen is unknown")
+                facts.note(_("no process owns a listening socket as far as /proc/*/fd shows, "
+                             "read as root: their owners run in another PID namespace (a "
+                             "container, or the host outside this one) or the kernel holds them "
+                             "(nfsd, lockd): which Go programs listen is unknown"))
             else:
-                facts.note("no process owns a listening socket as far as /proc/*/fd shows: run "
-                            "as root to see other users' processes")
+                facts.note(_("no process owns a listening socket as far as /proc/*/fd shows: run "
+                             "as root to see other users' processes"))
         return services
     return facts.memo("go_services", compute)
 
@@ -261,35 +272,45 @@ def _v6only_finding(facts, proto, port, v6_public, severity, evidence):
     shown = ", ".join(s.display() for s in v6_public)
     if sysctl == 1 and not go:
         evidence = evidence + [Evidence.file("/proc/sys/net/ipv6/bindv6only", "1")]
-        why = ("net.ipv6.bindv6only=1 makes every IPv6 socket that does not set IPV6_V6ONLY itself "
-               "IPv6-only: this [::] listener takes no IPv4 connection.  A Go program sets the "
-               "flag itself (its \"tcp\" listeners stay dual-stack); this one is %s." % (
-                   "not Go" if any(s.pid for s in v6_public) else "of an unknown program"))
+        why = (_("net.ipv6.bindv6only=1 makes every IPv6 socket that does not set IPV6_V6ONLY "
+                 "itself IPv6-only: this [::] listener takes no IPv4 connection.  A Go program sets "
+                 "the flag itself (its \"tcp\" listeners stay dual-stack); this one is not Go.")
+               if any(s.pid for s in v6_public) else
+               _("net.ipv6.bindv6only=1 makes every IPv6 socket that does not set IPV6_V6ONLY "
+                 "itself IPv6-only: this [::] listener takes no IPv4 connection.  A Go program sets "
+                 "the flag itself (its \"tcp\" listeners stay dual-stack); this one is of an "
+                 "unknown program."))
         if all(s.v6only_from == "sysctl" for s in v6_public):
-            why += ("  The socket's own flag is not visible here (no ss: /proc/net does not show "
-                    "it): this is the default it was given.")
-        fix = [Action.note("make the server take IPv4 too: listen on 0.0.0.0:%d as well, or clear "
-                           "IPV6_V6ONLY on its socket (its own setting, e.g. nginx `listen [::]:%d "
-                           "ipv6only=off`)" % (port, port)),
+            why += _("  The socket's own flag is not visible here (no ss: /proc/net does not "
+                     "show it): this is the default it was given.")
+        fix = [Action.note(_("make the server take IPv4 too: listen on 0.0.0.0:%(port)d as well, "
+                             "or clear IPV6_V6ONLY on its socket (its own setting, e.g. nginx "
+                             "`listen [::]:%(port)d ipv6only=off`)") % {"port": port}),
                Action.command(["sysctl", "-w", "net.ipv6.bindv6only=0"], safe=False,
-                              description="or make dual-stack the default of the whole host again "
-                                          "(every program that does not choose), then restart the "
-                                          "server: the setting applies to sockets made after it"),
-               Action.note("and where net.ipv6.bindv6only = 1 is set (grep -r bindv6only "
-                           "/etc/sysctl.conf /etc/sysctl.d /usr/lib/sysctl.d), set it to 0, or it "
-                           "comes back at the next boot")]
+                              description=_("or make dual-stack the default of the whole host "
+                                            "again (every program that does not choose), then "
+                                            "restart the server: the setting applies to sockets "
+                                            "made after it")),
+               Action.note(_("and where net.ipv6.bindv6only = 1 is set (grep -r bindv6only "
+                             "/etc/sysctl.conf /etc/sysctl.d /usr/lib/sysctl.d), set it to 0, or "
+                             "it comes back at the next boot"))]
     elif go or not any(s.pid for s in v6_public):
-        why = ("An IPv6 socket with IPV6_V6ONLY (Go's \"tcp6\" network) does not take IPv4 "
-               "connections; ss shows it as [::]:%d, a dual-stack one as *:%d." % (port, port))
-        fix = [Action.note('listen with network "tcp", not "tcp6": %s' % listen)]
+        why = _("An IPv6 socket with IPV6_V6ONLY (Go's \"tcp6\" network) does not take IPv4 "
+                "connections; ss shows it as [::]:%(port)d, a dual-stack one as *:%(port)d.") % {
+                    "port": port}
+        fix = [Action.note(_('listen with network "tcp", not "tcp6": %(code)s') % {"code": listen})]
     else:
-        why = ("The program set IPV6_V6ONLY on its [::] socket itself (net.ipv6.bindv6only is %s): "
-               "it takes no IPv4 connection; ss shows it as [::]:%d, a dual-stack one as *:%d." % (
-                   sysctl if sysctl is not None else "unknown", port, port))
-        fix = [Action.note("make the server take IPv4 too: listen on 0.0.0.0:%d as well, or turn off "
-                           "its IPv6-only setting (e.g. nginx `listen [::]:%d ipv6only=off`)" % (port, port))]
-    return _f("FW-LISTEN-V6ONLY", severity, "%d/%s listens on IPv6 only (%s): IPv4 clients are refused" % (
-        port, proto, shown), subject=subject, evidence=evidence, why=why,
+        why = _("The program set IPV6_V6ONLY on its [::] socket itself (net.ipv6.bindv6only is "
+                "%(value)s): it takes no IPv4 connection; ss shows it as [::]:%(port)d, a "
+                "dual-stack one as *:%(port)d.") % {
+                    "value": sysctl if sysctl is not None else _("unknown"), "port": port}
+        fix = [Action.note(_("make the server take IPv4 too: listen on 0.0.0.0:%(port)d as well, "
+                             "or turn off its IPv6-only setting (e.g. nginx `listen [::]:%(port)d "
+                             "ipv6only=off`)") % {"port": port})]
+    return _f("FW-LISTEN-V6ONLY", severity, _(
+        "%(port)d/%(proto)s listens on IPv6 only (%(sockets)s): IPv4 clients are refused") % {
+            "port": port, "proto": proto, "sockets": shown}, subject=subject, evidence=evidence,
+        why=why,
         predicted_error="dial %s %s: connect: connection refused" % (proto, _host_port(facts, port, 4)),
         fix=fix)
 
@@ -316,28 +337,33 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
     if not sockets:
         if elsewhere:
             ns, sock = elsewhere[0]
-            return [_f("FW-LISTEN-NETNS", severity, "%d/%s: the server listens in another network namespace "
-                       "(%s%s)" % (port, proto, ns, _who(sock)), subject=subject,
+            return [_f("FW-LISTEN-NETNS", severity, _(
+                "%(port)d/%(proto)s: the server listens in another network namespace "
+                "(%(ns)s%(who)s)") % {"port": port, "proto": proto, "ns": ns, "who": _who(sock)},
+                subject=subject,
                        evidence=[Evidence.fact("%s %s in %s%s" % (proto, sock.display(), ns, _who(sock)))],
-                       why="Each network namespace has its own ports: the host's %d/%s has no listener, "
-                           "so clients of the host are refused." % (port, proto),
+                       why=_("Each network namespace has its own ports: the host's "
+                             "%(port)d/%(proto)s has no listener, so clients of the host are "
+                             "refused.") % {"port": port, "proto": proto},
                        predicted_error="dial %s %s: connect: connection refused" % (
                            proto, _host_port(facts, port)),
-                       fix=[Action.note("publish the port from the namespace (podman/docker `-p %d:%d`) "
-                                        "or run the service with the host's network" % (port, port))])]
+                       fix=[Action.note(_("publish the port from the namespace (podman/docker "
+                                          "`-p %(port)d:%(port)d`) or run the service with the "
+                                          "host's network") % {"port": port})])]
         if not facts.sockets_known:
-            facts.note("the socket tables were not read (no `ss -ltune`, no /proc/net/%s; a "
-                       "snapshot that did not record them): whether anything listens on %d/%s "
-                       "is unknown" % (proto, port, proto))
+            facts.note(_("the socket tables were not read (no `ss -ltune`, no /proc/net/%(proto)s; "
+                         "a snapshot that did not record them): whether anything listens on "
+                         "%(port)d/%(proto)s is unknown") % {"proto": proto, "port": port})
             return []
-        return [_f("FW-LISTEN-NONE", severity, "nothing listens on %d/%s" % (port, proto), subject=subject,
+        return [_f("FW-LISTEN-NONE", severity, _("nothing listens on %(port)d/%(proto)s") % {
+            "port": port, "proto": proto}, subject=subject,
                    evidence=[Evidence.fact("no %s socket on port %d in /proc/net/%s{,6}" % (proto, port, proto))],
-                   why="A connection the firewall lets through finds no socket: the kernel answers with "
-                       "a reset (TCP) or port unreachable (UDP).",
+                   why=_("A connection the firewall lets through finds no socket: the kernel "
+                         "answers with a reset (TCP) or port unreachable (UDP)."),
                    predicted_error="dial %s %s: connect: connection refused" % (
                            proto, _host_port(facts, port)),
-                   fix=[Action.note("start the service, or check the port it really listens on: ss -l%snp"
-                                    % proto[0])])]
+                   fix=[Action.note(_("start the service, or check the port it really listens "
+                                      "on: %(command)s") % {"command": "ss -l%snp" % proto[0]})])]
     results = []
     evidence = [_sock_evidence(s) for s in sockets]
     v4 = [s for s in sockets if s.family == "ipv4" or (s.family == "ipv6" and s.address == "::" and s.v6only is not True)
@@ -348,24 +374,32 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
     if all(s.loopback_only for s in sockets):
         addr = sockets[0].display()
         results.append(_f(
-            "FW-LISTEN-LOOPBACK", severity, "%d/%s listens on %s only: other hosts are refused" % (
-                port, proto, ", ".join(s.display() for s in sockets)), subject=subject, evidence=evidence,
-            why="A socket bound to a loopback address takes only connections made on this host.",
+            "FW-LISTEN-LOOPBACK", severity, _(
+                "%(port)d/%(proto)s listens on %(sockets)s only: other hosts are refused") % {
+                    "port": port, "proto": proto,
+                    "sockets": ", ".join(s.display() for s in sockets)},
+            subject=subject, evidence=evidence,
+            why=_("A socket bound to a loopback address takes only connections made on this host."),
             predicted_error="dial %s %s: connect: connection refused" % (
                 proto, _host_port(facts, port)),
-            fix=[Action.note('listen on ":%d" instead of "%s" -- in Go: %s' % (port, addr, _GO_LISTEN % (port, port)))]))
+            fix=[Action.note(_('listen on ":%(port)d" instead of "%(address)s" -- in Go: %(code)s') % {
+                "port": port, "address": addr, "code": _GO_LISTEN % (port, port)})]))
         return results
     if not v4_public and v6_public:
         results.append(_v6only_finding(facts, proto, port, v6_public, severity, evidence))
     elif v4_public and not v6_public and _has_global_v6(facts):
         results.append(_f(
-            "FW-LISTEN-V4ONLY", "info", "%d/%s listens on IPv4 only (%s): IPv6 clients are refused" % (
-                port, proto, ", ".join(s.display() for s in v4_public)), subject=subject, evidence=evidence,
-            why="The host has global IPv6 addresses, but the socket takes IPv4 only (Go's \"tcp4\" "
-                "network, or an IPv4 address).",
+            "FW-LISTEN-V4ONLY", "info", _(
+                "%(port)d/%(proto)s listens on IPv4 only (%(sockets)s): IPv6 clients are refused") % {
+                    "port": port, "proto": proto,
+                    "sockets": ", ".join(s.display() for s in v4_public)},
+            subject=subject, evidence=evidence,
+            why=_("The host has global IPv6 addresses, but the socket takes IPv4 only (Go's "
+                  "\"tcp4\" network, or an IPv4 address)."),
             predicted_error="dial %s %s: connect: connection refused" % (
                 proto, _host_port(facts, port, 6)),
-            fix=[Action.note('listen on ":%d" with network "tcp" for both families' % port)]))
+            fix=[Action.note(_('listen on ":%(port)d" with network "tcp" for both families') % {
+                "port": port})]))
     if not results:
         results.append(_f("FW-LISTEN", "ok", "%d/%s: %s" % (port, proto, "; ".join(
             "%s%s" % (s.display(), _who(s)) for s in sockets)), subject=subject, evidence=evidence))
@@ -391,9 +425,25 @@ def _blocked(outcome, severity, title, **kw):
     if outcome == "unreachable":
         return _f("FW-PORT-UNREACHABLE", severity, title, **kw)
     return _f("FW-PORT-TIMEOUT", severity, title, **kw)
-_OUTCOME_TEXT = {"open": "open", "refused": "connection refused", "unreachable": "unreachable",
-                 "timeout": "dropped (the client times out)", "forwarded": "forwarded elsewhere",
-                 "unknown": "undecided"}
+# (translated where shown; "connection refused" is the error the client prints)
+_OUTCOME_TEXT = {"open": N_("open"), "refused": "connection refused", "unreachable": N_("unreachable"),
+                 "timeout": N_("dropped (the client times out)"),
+                 "forwarded": N_("forwarded elsewhere"), "unknown": N_("undecided")}
+
+
+def _outcome_text(outcome):
+    text = _OUTCOME_TEXT.get(outcome, outcome)
+    return text if outcome == "refused" else _(text)
+
+
+def _where(port, proto, clients):
+    """The clients of a verdict as its title names them."""
+    return _("%(port)d/%(proto)s from %(clients)s") % {"port": port, "proto": proto,
+                                                        "clients": clients}
+
+
+def _client(v):
+    return _("%(address)s via %(interface)s") % {"address": v.saddr, "interface": v.iif}
 
 
 @check("FW-PORT", LAYER, "clients get through the firewall to the Go services", findings={
@@ -465,12 +515,13 @@ def port_findings(facts, port, proto="tcp", froms=(), iface=None):
 def _zone_words(decision):
     if decision is None or not decision.zone:
         return ""
-    return "zone %s (%s)" % (decision.zone, decision.zone_reason)
+    return _("zone %(zone)s (%(reason)s)") % {"zone": decision.zone, "reason": decision.zone_reason}
 
 
 def _accept_reason(v):
     if v.published is not None:
-        return "published by Docker: %s, forwarded to the container -- no zone port needed" % v.published.describe()
+        return _("published by Docker: %(rule)s, forwarded to the container -- no zone port "
+                 "needed") % {"rule": v.published.describe()}
     m = v.model
     if m is not None and m.verdict == "accept" and not v.disagreement:
         return m.describe()
@@ -479,8 +530,8 @@ def _accept_reason(v):
             if hit.text.startswith("policy"):
                 continue
             return hit.describe()
-        return "the chains' policy accept"
-    return "no firewall rule blocks it"
+        return _("the chains' policy accept")
+    return _("no firewall rule blocks it")
 
 
 def _block_reason(v):
@@ -509,9 +560,14 @@ def _zone_fix(cfg_zone, v, owner_kind="zone", owner=None):
     name = owner or cfg_zone
     flag = "--policy=%s" % name if owner_kind == "policy" else "--zone=%s" % name
     return [Action.command(["firewall-cmd", "--permanent", flag, "--add-port=%d/%s" % (v.delivered_port, v.proto)],
-                           description="open %d/%s in the %s that handles %s" % (v.delivered_port, v.proto,
-                                                                                owner_kind, v.saddr)),
-            Action.command(["firewall-cmd", "--reload"], description="apply the permanent configuration")]
+                           description=(_("open %(port)d/%(proto)s in the policy that handles "
+                                          "%(client)s") if owner_kind == "policy" else
+                                        _("open %(port)d/%(proto)s in the zone that handles "
+                                          "%(client)s")) % {
+                                            "port": v.delivered_port, "proto": v.proto,
+                                            "client": v.saddr}),
+            Action.command(["firewall-cmd", "--reload"],
+                           description=_("apply the permanent configuration"))]
 
 
 def _direct_fix(rule):
@@ -519,7 +575,7 @@ def _direct_fix(rule):
 
     return [Action.command(["firewall-cmd", "--permanent", "--direct", "--remove-rule", rule.ipv, rule.table,
                             rule.chain, str(rule.priority)] + shlex.split(rule.args),
-                           description="the direct rule that blocks"),
+                           description=_("the direct rule that blocks")),
             Action.command(["firewall-cmd", "--reload"])]
 
 
@@ -533,10 +589,13 @@ def fixes_for(facts, v):
     if v.decider == "listener":
         if v.outcome == "refused":
             if any(s for s in facts.sockets if s.proto == v.proto and s.port == v.delivered_port):
-                return [Action.note('make the server listen on ":%d" (all addresses): %s' % (
-                    v.delivered_port, _GO_LISTEN % (v.delivered_port, v.delivered_port)))]
-            return [Action.note("start the service on %d/%s (nothing listens: ss -l%snp)" % (
-                v.delivered_port, v.proto, v.proto[0]))]
+                return [Action.note(_('make the server listen on ":%(port)d" (all addresses): '
+                                      '%(code)s') % {
+                    "port": v.delivered_port,
+                    "code": _GO_LISTEN % (v.delivered_port, v.delivered_port)})]
+            return [Action.note(_("start the service on %(port)d/%(proto)s (nothing listens: "
+                                  "%(command)s)") % {
+                "port": v.delivered_port, "proto": v.proto, "command": "ss -l%snp" % v.proto[0]})]
         return []
     hit = v.packet.hit if v.packet is not None else None
     m = v.model
@@ -544,7 +603,8 @@ def fixes_for(facts, v):
     agreed_direct = m is not None and m.by == "direct rule" and not v.disagreement
     if _firewalld_owned(hit) or (hit is None and m is not None) or agreed_direct:
         if m is None:
-            return [Action.note("open the port in the zone that applies, then `firewall-cmd --reload`")]
+            return [Action.note(_("open the port in the zone that applies, then `firewall-cmd "
+                                  "--reload`"))]
         if m.by == "rich rule" and m.rule is not None:
             kind, name = m.owner
             flag = "--policy=%s" % name if kind == "policy" else "--zone=%s" % name
@@ -554,36 +614,47 @@ def fixes_for(facts, v):
             in_runtime_only = facts.runtime is not None and not in_perm
             if in_runtime_only:
                 return [Action.command(["firewall-cmd", flag, "--remove-rich-rule=%s" % m.rule],
-                                       description="a runtime-only rule: gone at the next reload anyway")]
+                                       description=_("a runtime-only rule: gone at the next reload "
+                                                     "anyway"))]
             return [Action.command(["firewall-cmd", "--permanent", flag, "--remove-rich-rule=%s" % m.rule],
-                                   description="the rule that %ss %s" % (m.verdict, v.saddr)),
+                                   description=(_("the rule that drops %(client)s")
+                                                if m.verdict == "drop" else
+                                                _("the rule that rejects %(client)s")
+                                                if m.verdict == "reject" else
+                                                "the rule that %ss %%(client)s" % m.verdict) % {
+                                                    "client": v.saddr}),
                     Action.command(["firewall-cmd", "--reload"]),
-                    Action.note("or, to keep it for others, add before it a rule for this client: "
-                                "firewall-cmd --permanent %s --add-rich-rule='rule priority=\"-1\" family=\"%s\" "
-                                "source address=\"%s\" port port=\"%d\" protocol=\"%s\" accept'" % (
-                                    flag, v.family, v.saddr, v.delivered_port, v.proto))]
+                    Action.note(_("or, to keep it for others, add before it a rule for this client: "
+                                  "%(command)s") % {"command": (
+                                      "firewall-cmd --permanent %s --add-rich-rule='rule "
+                                      "priority=\"-1\" family=\"%s\" source address=\"%s\" port "
+                                      "port=\"%d\" protocol=\"%s\" accept'" % (
+                                          flag, v.family, v.saddr, v.delivered_port, v.proto))})]
         if m.by == "direct rule" and m.direct is not None:
             return _direct_fix(m.direct)
         if m.by == "target" and m.owner and m.owner[0] == "policy":
             return _zone_fix(m.zone, v, "policy", m.owner[1])
-        refused = [path for path, _ in (facts.permanent.errors if facts.permanent is not None else [])
+        refused = [path for path, _error in (facts.permanent.errors if facts.permanent is not None else [])
                    if path.endswith("/zones/%s.xml" % m.zone)]
         if refused:
-            return [Action.note("firewalld refused %s (see FW-CONFIG above) and runs the stock zone "
-                                "instead: correct that file, then `firewall-cmd --reload`" % refused[0])]
+            return [Action.note(_("firewalld refused %(path)s (see FW-CONFIG above) and runs the "
+                                  "stock zone instead: correct that file, then `firewall-cmd "
+                                  "--reload`") % {"path": refused[0]})]
         return _zone_fix(m.zone, v)
     # a rule firewalld does not own
     if hit is None:
         return []
     if hit.source == "nft":
-        family, _, table = hit.table.partition(" ")
+        family, _space, table = hit.table.partition(" ")
         handle = v.packet.hit.handle
         actions = []
         if handle is not None:
             actions.append(Action.command(["nft", "delete", "rule", family, table, hit.chain, "handle", str(handle)],
-                                          description="the rule that blocks (table %s is not firewalld's)" % hit.table))
-        actions.append(Action.note("and remove it where it is loaded from (/etc/nftables.conf, "
-                                   "/etc/sysconfig/nftables.conf, a container runtime...), or it comes back"))
+                                          description=_("the rule that blocks (table %(table)s is not "
+                                                        "firewalld's)") % {"table": hit.table}))
+        actions.append(Action.note(_("and remove it where it is loaded from (/etc/nftables.conf, "
+                                     "/etc/sysconfig/nftables.conf, a container runtime...), or it "
+                                     "comes back")))
         return actions
     if hit.source.startswith("iptables"):
         tool = "iptables" if v.family == "ipv4" else "ip6tables"
@@ -592,9 +663,10 @@ def fixes_for(facts, v):
         args = hit.text.split()
         if args and args[0] in ("-A", "--append"):
             args = ["-D"] + args[1:]
-        return [Action.command([tool, "-t", hit.table] + args, description="the %s rule that blocks" % hit.source),
-                Action.note("and remove it where it is loaded from (/etc/sysconfig/iptables, a script, "
-                            "a container runtime), or it comes back")]
+        return [Action.command([tool, "-t", hit.table] + args, description=_(
+                    "the %(source)s rule that blocks") % {"source": hit.source}),
+                Action.note(_("and remove it where it is loaded from (/etc/sysconfig/iptables, a "
+                              "script, a container runtime), or it comes back"))]
     return []
 
 
@@ -648,43 +720,54 @@ def verdict_findings(facts, analysis, severity="error", group=False, listeners=(
         cause = _listener_cause(listeners, v)
         if cause is not None:
             fix = list(cause.fix)
+        # (`where` names the clients in the subject, a key: in English; `shown` in the title)
         where = "%d/%s from %s via %s" % (v.port, v.proto, v.saddr, v.iif)
+        shown = _where(v.port, v.proto, _client(v))
         zone = " [%s]" % _zone_words(v.model) if v.model is not None and v.model.zone else ""
         if v.outcome == "open":
-            f = _f("FW-PORT", "ok", "%s: open (%s)" % (where, _accept_reason(v)),
+            f = _f("FW-PORT", "ok", _("%(where)s: open (%(reason)s)") % {
+                "where": shown, "reason": _accept_reason(v)},
                    subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v))
         elif v.outcome in _OUTCOME_ID:
             if v.decider == "listener":
-                reason = "the firewall lets it in (%s) but no socket takes %s:%d" % (
-                    _accept_reason(v), v.daddr, v.delivered_port)
+                reason = _("the firewall lets it in (%(reason)s) but no socket takes "
+                           "%(address)s:%(port)d") % {
+                               "reason": _accept_reason(v), "address": v.daddr,
+                               "port": v.delivered_port}
             else:
                 reason = _block_reason(v)
-            why = {"refused": "The client gets a TCP reset or ICMP port unreachable at once.",
-                   "unreachable": "The client gets an ICMP %s error at once." % (
-                       "administratively prohibited" if v.errno in ("EHOSTUNREACH", "EACCES") else "unreachable"),
-                   "timeout": "Nothing answers: the client retransmits its SYN until its own timeout."}[v.outcome]
+            why = {"refused": _("The client gets a TCP reset or ICMP port unreachable at once."),
+                   "unreachable": _("The client gets an ICMP administratively prohibited error at "
+                                    "once.") if v.errno in ("EHOSTUNREACH", "EACCES") else
+                   _("The client gets an ICMP unreachable error at once."),
+                   "timeout": _("Nothing answers: the client retransmits its SYN until its own "
+                                "timeout.")}[v.outcome]
             if v.model is not None and v.model.near_misses and v.outcome != "open":
-                fix = [Action.note("%s: the client connects with %s" % ("; ".join(v.model.near_misses), v.proto))] + fix
+                fix = [Action.note(_("%(misses)s: the client connects with %(proto)s") % {
+                    "misses": "; ".join(v.model.near_misses), "proto": v.proto})] + fix
             f = _blocked(v.outcome, severity, "%s: %s -- %s%s" % (
-                where, ERRNO_TEXT.get(v.errno, _OUTCOME_TEXT[v.outcome]) if v.errno else _OUTCOME_TEXT[v.outcome],
+                shown, ERRNO_TEXT.get(v.errno, _outcome_text(v.outcome)) if v.errno
+                else _outcome_text(v.outcome),
                 reason, zone), subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v), why=why,
                 predicted_error=v.go_error, fix=fix, cause=cause)
         else:
-            f = _f("FW-PORT", "info", "%s: %s" % (where, _OUTCOME_TEXT.get(v.outcome, v.outcome)),
+            f = _f("FW-PORT", "info", "%s: %s" % (shown, _outcome_text(v.outcome)),
                    subject="%s %s" % (where, v.outcome), evidence=_evidence(facts, v))
         if group:
             # one finding for the clients that meet the same end (same rule, same error)
             key = (f.id, v.port, v.proto, v.model.zone if v.model else None, _block_key(v), v.errno)
             if key in grouped:
-                kept, clients = grouped[key]
+                kept, clients, shown_clients = grouped[key]
+                before = _where(v.port, v.proto, ", ".join(shown_clients))
                 clients.append("%s via %s" % (v.saddr, v.iif))
-                kept.title = kept.title.replace(kept.subject.rsplit(" ", 1)[0], "%d/%s from %s" % (
-                    v.port, v.proto, ", ".join(clients)), 1)
+                shown_clients.append(_client(v))
+                kept.title = kept.title.replace(before, _where(v.port, v.proto, ", ".join(
+                    shown_clients)), 1)
                 kept.subject = "%d/%s from %s %s" % (v.port, v.proto, ", ".join(clients), v.outcome)
                 continue
-            grouped[key] = (f, ["%s via %s" % (v.saddr, v.iif)])
+            grouped[key] = (f, ["%s via %s" % (v.saddr, v.iif)], [_client(v)])
         results.append(f)
-        extra = _mismatch_findings(facts, v, where)
+        extra = _mismatch_findings(facts, v, where, shown)
         results.extend(extra)
     return results
 
@@ -697,45 +780,51 @@ def _block_key(v):
 
 def _describe_model(decision, outcome, errno):
     text = decision.describe()
-    result = _OUTCOME_TEXT.get(outcome, outcome)
+    result = _outcome_text(outcome)
     if errno:
         result = ERRNO_TEXT.get(errno, errno)
     return "%s -> %s" % (text, result)
 
 
-def _mismatch_findings(facts, v, where):
+def _mismatch_findings(facts, v, where, shown):
     results = []
     if v.disagreement is not None and v.model is not None:
         outcome, errno = v.disagreement
         hit = v.packet.hit if v.packet is not None else None
         truth = hit.describe() if hit is not None else _accept_reason(v)
         results.append(_f(
-            "FW-PORT-MISMATCH", "warn", "%s: firewalld's configuration says %s, the packets meet %s" % (
-                where, _describe_model(v.model, outcome, errno), truth),
+            "FW-PORT-MISMATCH", "warn", _(
+                "%(where)s: firewalld's configuration says %(model)s, the packets meet %(truth)s") % {
+                    "where": shown, "model": _describe_model(v.model, outcome, errno),
+                    "truth": truth},
             subject="%s mismatch" % where, evidence=_evidence(facts, v),
-            why="A rule outside firewalld's model decides (another nft table, iptables-legacy "
-                "rules that nft does not show, a direct rule, or a ruleset that is not what "
-                "firewalld loaded): gotriage trusts the packets.",
-            predicted_error=v.go_error, fix=fixes_for(facts, v) or [Action.note("nothing blocks: no change needed")]))
+            why=_("A rule outside firewalld's model decides (another nft table, iptables-legacy "
+                  "rules that nft does not show, a direct rule, or a ruleset that is not what "
+                  "firewalld loaded): gotriage trusts the packets."),
+            predicted_error=v.go_error,
+            fix=fixes_for(facts, v) or [Action.note(_("nothing blocks: no change needed"))]))
     if v.runtime_only is not None and v.model is not None and v.permanent is not None:
         now = v.outcome
         later = v.runtime_only
         if now == "open" and later != "open":
             fix = [Action.command(["firewall-cmd", "--permanent", "--zone=%s" % v.model.zone,
                                    "--add-port=%d/%s" % (v.port, v.proto)],
-                                  description="keep what the runtime configuration does"),
-                   Action.note("or save every runtime change: firewall-cmd --runtime-to-permanent")]
-            title = "%s is open only in the runtime configuration (%s): a reload or reboot closes it" % (
-                where, v.model.describe())
+                                  description=_("keep what the runtime configuration does")),
+                   Action.note(_("or save every runtime change: %(command)s") % {
+                       "command": "firewall-cmd --runtime-to-permanent"})]
+            title = _("%(where)s is open only in the runtime configuration (%(model)s): a reload or "
+                      "reboot closes it") % {"where": shown, "model": v.model.describe()}
         else:
-            fix = [Action.command(["firewall-cmd", "--reload"], description="load the permanent configuration")]
-            title = "%s: the permanent configuration says %s (%s) but it is not loaded" % (
-                where, _OUTCOME_TEXT.get(later, later), v.permanent.describe())
+            fix = [Action.command(["firewall-cmd", "--reload"],
+                                  description=_("load the permanent configuration"))]
+            title = _("%(where)s: the permanent configuration says %(outcome)s (%(model)s) but it is "
+                      "not loaded") % {"where": shown, "outcome": _outcome_text(later),
+                                       "model": v.permanent.describe()}
         results.append(_f("FW-PORT-RUNTIME-ONLY", "warn", title, subject="%s runtime" % where,
                           evidence=[Evidence.fact("runtime: %s" % v.model.describe()),
                                     Evidence.fact("permanent: %s" % v.permanent.describe())],
-                          why="firewall-cmd without --permanent changes only the running firewall; "
-                              "--permanent without --reload changes only the files.",
+                          why=_("firewall-cmd without --permanent changes only the running "
+                                "firewall; --permanent without --reload changes only the files."),
                           fix=fix))
     return results
 
@@ -744,16 +833,21 @@ def _mismatch_findings(facts, v, where):
 # FW-DOCKER: registered here, after FW-PORT (its module words what the analysis found)
 from gotriage.checks import firewall_docker  # noqa: E402
 
+
 # ---------------------------------------------------------------------------------------
-# What to do about a firewall tool that hangs, before the generic steps.
-_HUNG_FIXES = {
-    "firewall-cmd": [
-        Action.command(["journalctl", "-u", "firewalld", "-u", "dbus", "-n", "50"],
-                       description="why it is stuck: every firewall-cmd (and NetworkManager's "
-                                   "zone changes) hangs with firewalld or D-Bus"),
-        Action.command(["systemctl", "restart", "firewalld"], safe=False,
-                       description="reloads the rules from the configuration; never just stop it")],
-}
+# What to do about a firewall tool that hangs, before the generic steps (made when a run
+# needs them: their words are in the run's language).
+def _hung_fixes():
+    return {
+        "firewall-cmd": [
+            Action.command(["journalctl", "-u", "firewalld", "-u", "dbus", "-n", "50"],
+                           description=_("why it is stuck: every firewall-cmd (and "
+                                         "NetworkManager's zone changes) hangs with firewalld or "
+                                         "D-Bus")),
+            Action.command(["systemctl", "restart", "firewalld"], safe=False,
+                           description=_("reloads the rules from the configuration; never just "
+                                         "stop it"))],
+    }
 
 
 @check("FW-INPUT", LAYER, "the commands the firewall verdicts read answered", findings={
@@ -764,7 +858,7 @@ def inputs(facts):
     """Runs after the other firewall checks (the runner's rule for -INPUT checks): every
     command they read that timed out or was not started before the run's deadline."""
     hung = [_f("FW-INPUT-HUNG", "warn", title, **kw)
-            for title, kw in hung_findings(facts.inputs, _HUNG_FIXES)]
+            for title, kw in hung_findings(facts.inputs, _hung_fixes())]
     if hung or not facts.inputs.answered:
         return hung
     return [_f("FW-INPUT", "ok", answered_title(facts.inputs))]

@@ -12,6 +12,7 @@ import ipaddress
 from gotriage.checks import check
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.firewall.docker import container_fixes, docker_net
+from gotriage.i18n import _
 
 LAYER = "firewall"
 
@@ -53,8 +54,8 @@ def docker(facts):
     results = bridge_findings(facts, dnet, "warn")
     results.extend(published_findings(facts, dnet, dnet.published))
     if not results:
-        results.append(_f("FW-DOCKER", "ok", "Docker's bridges: %s; nothing published" % ", ".join(
-            sorted(dnet.bridges))))
+        results.append(_f("FW-DOCKER", "ok", _("Docker's bridges: %(bridges)s; nothing published")
+                          % {"bridges": ", ".join(sorted(dnet.bridges))}))
     return results
 
 
@@ -83,19 +84,24 @@ def bridge_findings(facts, dnet, severity):
         zone, why, target = where
         text = "%s (%s)" % (bridge, subnet)
         if target == "ACCEPT":
-            results.append(_f("FW-DOCKER", "ok", "Docker's bridge %s is in zone %s (%s, target ACCEPT): its "
-                              "containers reach the host" % (text, zone, why), subject=bridge))
+            results.append(_f("FW-DOCKER", "ok", _(
+                "Docker's bridge %(bridge)s is in zone %(zone)s (%(why)s, target ACCEPT): its "
+                "containers reach the host") % {"bridge": text, "zone": zone, "why": why},
+                subject=bridge))
             continue
         probe = _Probe(bridge, str(subnet.network_address + 2), zone)
         fix = container_fixes(facts, probe) or []
         results.append(_f(
-            "FW-DOCKER-ZONE", severity, "Docker's bridge %s is in zone %s (%s, target %s): a container's "
-            "connection to a service of the host is rejected" % (text, zone, why, target), subject=bridge,
+            "FW-DOCKER-ZONE", severity, _(
+                "Docker's bridge %(bridge)s is in zone %(zone)s (%(why)s, target %(target)s): a "
+                "container's connection to a service of the host is rejected") % {
+                    "bridge": text, "zone": zone, "why": why, "target": target}, subject=bridge,
             evidence=[Evidence.fact("firewalld (%s configuration): %s -> zone %s (%s), target %s" % (
                 facts.config.origin, bridge, zone, why, target))],
-            why="Containers reach the host's services through the bridge, so the bridge's zone decides; "
-                "Docker 20.10+ puts it in its zone docker at runtime when firewalld runs, older Docker "
-                "(or a dockerd started before firewalld) leaves it to the default zone.",
+            why=_("Containers reach the host's services through the bridge, so the bridge's zone "
+                  "decides; Docker 20.10+ puts it in its zone docker at runtime when firewalld runs, "
+                  "older Docker (or a dockerd started before firewalld) leaves it to the default "
+                  "zone."),
             predicted_error="dial tcp %s:PORT: connect: %s" % (
                 dnet.addresses.get(bridge, subnet.network_address + 1),
                 "no route to host" if facts.config.backend == "nftables" else "connection refused"),
@@ -119,26 +125,34 @@ def published_findings(facts, dnet, published):
     results = []
     for p in published:
         local = p.host_ip is not None and ipaddress.ip_address(p.host_ip).is_loopback
+        values = {"port": p.host_port, "proto": p.proto, "address": p.host_ip,
+                  "container": p.container, "container_port": p.container_port}
         if local:
-            title = ("%d/%s is published by Docker on %s only (to %s:%d): other hosts cannot reach it" % (
-                p.host_port, p.proto, p.host_ip, p.container, p.container_port))
+            title = _("%(port)d/%(proto)s is published by Docker on %(address)s only (to "
+                      "%(container)s:%(container_port)d): other hosts cannot reach it") % values
+        elif p.host_ip:
+            title = _("%(port)d/%(proto)s is published by Docker to %(container)s:%(container_port)d "
+                      "on %(address)s: reachable from every zone, firewalld's zones do not filter "
+                      "it") % values
         else:
-            title = ("%d/%s is published by Docker to %s:%d%s: reachable from every zone, firewalld's "
-                     "zones do not filter it" % (p.host_port, p.proto, p.container, p.container_port,
-                                                  " on %s" % p.host_ip if p.host_ip else ""))
-        fix = [Action.note("to limit who reaches it: publish it on one address (docker run -p "
-                           "127.0.0.1:%d:%d ...), or filter in DOCKER-USER: iptables -I DOCKER-USER -p %s "
-                           "-m conntrack --ctorigdstport %d ! -s ALLOWED_NETWORK -j DROP" % (
-                               p.host_port, p.container_port, p.proto, p.host_port))]
+            title = _("%(port)d/%(proto)s is published by Docker to %(container)s:%(container_port)d: "
+                      "reachable from every zone, firewalld's zones do not filter it") % values
+        fix = [Action.note(_("to limit who reaches it: publish it on one address (%(publish)s), or "
+                             "filter in DOCKER-USER: %(filter)s") % {
+            "publish": "docker run -p 127.0.0.1:%d:%d ..." % (p.host_port, p.container_port),
+            "filter": "iptables -I DOCKER-USER -p %s -m conntrack --ctorigdstport %d ! -s "
+                      "ALLOWED_NETWORK -j DROP" % (p.proto, p.host_port)})]
         if local:
-            fix = [Action.note("to reach it from other hosts, publish it on every address: docker run -p "
-                               "%d:%d ..." % (p.host_port, p.container_port))]
+            fix = [Action.note(_("to reach it from other hosts, publish it on every address: "
+                                 "%(publish)s") % {
+                "publish": "docker run -p %d:%d ..." % (p.host_port, p.container_port)})]
         results.append(_f(
             "FW-DOCKER-PUBLISHED", "info", title, subject="%s/%d" % (p.proto, p.host_port),
             evidence=[Evidence.fact("%s table nat chain DOCKER: %s" % (p.source, p.rule))],
-            why="Docker's DNAT (nat PREROUTING -> DOCKER) rewrites the connection to the container before "
-                "the input hook: it is forwarded, and firewalld accepts forwarded DNATed connections "
-                "(`ct status dnat accept`), so no zone port is needed and none closes it.",
+            why=_("Docker's DNAT (nat PREROUTING -> DOCKER) rewrites the connection to the container "
+                  "before the input hook: it is forwarded, and firewalld accepts forwarded DNATed "
+                  "connections (`ct status dnat accept`), so no zone port is needed and none closes "
+                  "it."),
             fix=fix))
     return results
 
