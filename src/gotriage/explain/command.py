@@ -38,7 +38,8 @@ class Sources(object):
 
     @property
     def text(self):
-        return "".join(self.chunks)
+        # one input (a 10 MB log) is not copied
+        return self.chunks[0] if len(self.chunks) == 1 else "".join(self.chunks)
 
     def where(self, line):
         """(input name, its line number) of a line of the joined text."""
@@ -90,7 +91,7 @@ def read_inputs(args, stdin=None):
             raise UsageError("more than %d MB of text: give the part of the log around the "
                              "failure" % (MAX_INPUT // (1024 * 1024)))
         sources.add(label, _decode(data))
-    if not sources.text.strip():
+    if all(not chunk or chunk.isspace() for chunk in sources.chunks):  # strip() would copy
         raise UsageError("no text to explain (the input is empty)")
     return sources
 

@@ -11,8 +11,8 @@ from gotriage.explain.match import Candidate, Hit
 
 def has_denials(text):
     """Whether the text may hold a denial: "avc:", "type=AVC", "type=USER_AVC" or
-    "USER_AVC" (the last three hold "AVC": two passes over a 10 MB log, not four)."""
-    return "avc:" in text or "AVC" in text
+    "USER_AVC" (the last three hold "AVC", and "V" is looked for first: memchr)."""
+    return ("V" in text and "AVC" in text) or "avc:" in text
 
 
 def candidates(text):
