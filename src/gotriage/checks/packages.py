@@ -11,6 +11,7 @@ import posixpath
 from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.i18n import _
 from gotriage.knowledge.packages import (
     MSG_BAD_SIGNATURE,
     MSG_CRASH,
@@ -192,8 +193,9 @@ def repos(facts):
         dirs, setting = facts.reposdirs
         if not facts.repo_files and not any(facts.reposdir_exists(d) for d in dirs):
             # Every EL host has /etc/yum.repos.d; without it this is a partial snapshot.
-            facts.note("packages layer: no repository directory (%s) on this host or in "
-                       "this snapshot: repositories not examined" % ", ".join(dirs))
+            facts.note(_("packages layer: no repository directory (%(dirs)s) on this host or "
+                         "in this snapshot: repositories not examined") % {
+                             "dirs": ", ".join(dirs)})
             return results
         evidence = [Evidence.fact("repository files: %s" % (
             ", ".join(rf.path for rf in facts.repo_files) or "none in %s" % ", ".join(dirs)))]
@@ -407,7 +409,7 @@ def expired_key_findings(facts):
     for stale in facts.stale_keys():
         grouped.setdefault((stale.where, stale.key.fingerprint), []).append(stale)
     out = []
-    for (where, _), stales in sorted(grouped.items()):
+    for (where, _kind), stales in sorted(grouped.items()):
         first = stales[0]
         key, repos = first.key, sorted({s.repo.id for s in stales})
         newer = next((s for s in stales if s.newer is not None), None)

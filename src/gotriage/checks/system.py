@@ -8,6 +8,7 @@ import datetime
 from gotriage.checks import check
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.i18n import N_, _
 from gotriage.knowledge.china_network import china_vault_urls
 from gotriage.knowledge.go import NOFILE_MIN, NPROC_MIN
 from gotriage.knowledge.go_kernel import (
@@ -68,11 +69,11 @@ def distro(facts):
     or the host's own SUPPORT_END when the table has no date."""
     d = facts.distro
     if d is None:
-        return [_f("SYS-DISTRO-UNKNOWN", "info", "the distribution could not be identified",
+        return [_f("SYS-DISTRO-UNKNOWN", "info", _("the distribution could not be identified"),
                    evidence=[Evidence.fact("no /etc/os-release, /usr/lib/os-release, *-release "
                                            "file, CPE name, release package or repository "
                                            "file names it")],
-                   why="Release-specific checks (glibc, end of life) are skipped.")]
+                   why=_("Release-specific checks (glibc, end of life) are skipped."))]
     results = []
     release = d.release
     line = (release.line or release) if release is not None else None
@@ -87,21 +88,25 @@ def distro(facts):
     elif (release is None or release.eol is None) and _support_end(d) and \
             _support_end(d) < today:
         results.append(_f(
-            "SYS-DISTRO-EOL", "warn", "%s reached its end of life on %s" % (
-                d.describe(), _support_end(d).isoformat()), subject=d.describe(),
+            "SYS-DISTRO-EOL", "warn", _("%(release)s reached its end of life on %(date)s") % {
+                "release": d.describe(), "date": _support_end(d).isoformat()},
+            subject=d.describe(),
             evidence=list(d.evidence) + [Evidence.fact("SUPPORT_END=%s in os-release" % d.support_end)],
-            why="No security updates after the date the release itself names.",
-            fix=[Action.note("migrate to a supported release")]))
+            why=_("No security updates after the date the release itself names."),
+            fix=[Action.note(_("migrate to a supported release"))]))
     glibc = facts.glibc[0]
-    extra = " (EL%d compatible)" % d.el if d.el and d.id != "rhel" else ""
+    extra = _(" (EL%(major)d compatible)") % {"major": d.el} if d.el and d.id != "rhel" else ""
     if d.id == "uos" and d.variant:
-        extra += " (%s)" % d.variant
+        extra += _(" (%(variant)s)") % {"variant": d.variant}
     known = [part for part in ("glibc %s" % glibc if glibc else None,
-                               "kernel %s" % facts.kernel if facts.kernel else None) if part]
-    unknown = [what for what, value in (("glibc", glibc), ("kernel", facts.kernel)) if not value]
+                               _("kernel %(kernel)s") % {"kernel": facts.kernel}
+                               if facts.kernel else None) if part]
+    unknown = {(True, True): _(" (glibc and kernel unknown)"), (True, False): _(" (glibc unknown)"),
+               (False, True): _(" (kernel unknown)"), (False, False): ""}[
+                   (not glibc, not facts.kernel)]
     results.append(_f("SYS-DISTRO", "ok", "%s%s%s%s" % (
-        d.describe(), extra, "".join(", " + k for k in known),
-        " (%s unknown)" % " and ".join(unknown) if unknown else ""), evidence=list(d.evidence)))
+        d.describe(), extra, "".join(", " + k for k in known), unknown),
+        evidence=list(d.evidence)))
     return results
 
 
@@ -115,35 +120,37 @@ def _support_end(d):
 def _eol(d, release, today):
     phase = release.phase(today)
     name = release.name
-    extended = " Extended support (paid) runs to %s." % release.extended.isoformat() \
-        if phase == "extended" else ""
-    fix = [Action.note("migrate to a supported release")]
+    extended = _(" Extended support (paid) runs to %(date)s.") % {
+        "date": release.extended.isoformat()} if phase == "extended" else ""
+    fix = [Action.note(_("migrate to a supported release"))]
     if release.id == "openEuler" and not release.is_line:
-        fix = [Action.note("move to a service pack or LTS release that is still maintained "
-                           "(openEuler's download archive lists them)")]
+        fix = [Action.note(_("move to a service pack or LTS release that is still maintained "
+                             "(openEuler's download archive lists them)"))]
     if release.vault:
-        fix.append(Action.note("meanwhile the packages stay at %s" % release.vault))
+        fix.append(Action.note(_("meanwhile the packages stay at %(vault)s") % {
+            "vault": release.vault}))
     return _f(
-        "SYS-DISTRO-EOL", "warn", "%s reached its end of life on %s" % (
-            name, release.eol.isoformat()), subject=name,
+        "SYS-DISTRO-EOL", "warn", _("%(release)s reached its end of life on %(date)s") % {
+            "release": name, "date": release.eol.isoformat()}, subject=name,
         evidence=list(d.evidence) + [Evidence.fact("end of life %s (%s; checked %s)" % (
             release.eol.isoformat(), release.source, CHECKED))],
-        why="No security updates; repositories move to archives, so installing gcc, "
-            "glibc-devel or golang fails until the repo files are changed." + extended,
+        why=_("No security updates; repositories move to archives, so installing gcc, "
+              "glibc-devel or golang fails until the repo files are changed.") + extended,
         fix=fix)
 
 
 def _old_minor(d, release, line):
     return _f(
-        "SYS-DISTRO-OLD-MINOR", "info", "%s stopped getting updates on %s: %s has newer "
-        "minor releases" % (release.name, release.eol.isoformat(), line.name),
+        "SYS-DISTRO-OLD-MINOR", "info", _("%(release)s stopped getting updates on %(date)s: "
+                                          "%(line)s has newer minor releases") % {
+            "release": release.name, "date": release.eol.isoformat(), "line": line.name},
         subject=release.name,
         evidence=list(d.evidence) + [Evidence.fact("%s ended %s (%s; checked %s)" % (
             release.name, release.eol.isoformat(), release.source, CHECKED))],
-        why="Each minor release ends when the next one is out; its packages move to %s." % (
-            release.vault or "the vault"),
-        fix=[Action.command(["dnf", "upgrade"], description="brings the host to the current "
-                                                             "minor release of %s" % line.name)])
+        why=_("Each minor release ends when the next one is out; its packages move to "
+              "%(vault)s.") % {"vault": release.vault or _("the vault")},
+        fix=[Action.command(["dnf", "upgrade"], description=_(
+            "brings the host to the current minor release of %(line)s") % {"line": line.name})])
 
 
 def _repo_edit(section, key, value, old):
@@ -151,8 +158,9 @@ def _repo_edit(section, key, value, old):
     try:
         line = "%s=%s" % (key, ini_value(value, url_list=key in ("baseurl", "gpgkey", "mirrorlist")))
     except Unrepresentable as exc:
-        return Action.note("in [%s] of %s, set %s to the vault's address (%s)" % (
-            section.name, section.path, key, exc.reason))
+        return Action.note(_("in [%(section)s] of %(path)s, set %(key)s to the vault's address "
+                             "(%(reason)s)") % {"section": section.name, "path": section.path,
+                                                "key": key, "reason": exc.reason})
     return Action.edit(section.path, line, old=old, syntax="ini", description="[%s]" % section.name)
 
 
@@ -163,8 +171,8 @@ def _china_vault_edits(section, vault_url, old):
     for url, who in china_vault_urls(vault_url):
         action = _repo_edit(section, "baseurl", url, old)
         if action.kind == "edit":
-            action.description = "or, from mainland China: [%s] on %s's copy of the vault" % (
-                section.name, who)
+            action.description = _("or, from mainland China: [%(section)s] on %(who)s's copy "
+                                   "of the vault") % {"section": section.name, "who": who}
             out.append(action)
     return out
 
@@ -195,8 +203,10 @@ def _dead_mirrors(facts, distro, release):
                     fix.extend(_china_vault_edits(section, new_base, old))
             else:
                 fix.append(Action.edit(section.path, "#" + old, old=old, syntax="ini",
-                                       description="[%s]: the %s no longer lists %s" % (
-                                           section.name, key, release.name)))
+                                       description=_("[%(section)s]: the %(key)s no longer lists "
+                                                     "%(release)s") % {
+                                                         "section": section.name, "key": key,
+                                                         "release": release.name}))
                 if "baseurl" not in section.options:
                     source = commented[1] if commented else url
                     new_base = archive_url(release, source) or archive_url(release, url)
@@ -205,20 +215,23 @@ def _dead_mirrors(facts, distro, release):
                         fix.append(_repo_edit(section, "baseurl", new_base, old_line))
                         fix.extend(_china_vault_edits(section, new_base, old_line))
         fix.append(Action.command([manager, "clean", "all"],
-                                  description="drop the cached mirror lists, then retry"))
+                                  description=_("drop the cached mirror lists, then retry")))
         key, url = dead[0]
         host = url.split("/")[2] if url.count("/") >= 2 else url
         gone = host in release.dead_hosts
         # Fedora's mirrors drop an ended release some weeks after its end: a warning
         results.append(_f(
             "SYS-DISTRO-DEAD-MIRROR", "warn" if release.id == "fedora" else "error",
-            "repo [%s] in %s still uses %s" % (section.name, section.path, host) if gone else
-            "repo [%s] in %s still points at %s's tree on %s, which moved to the archive" % (
-                section.name, section.path, release.name, host),
+            _("repo [%(section)s] in %(path)s still uses %(host)s") % {
+                "section": section.name, "path": section.path, "host": host} if gone else
+            _("repo [%(section)s] in %(path)s still points at %(release)s's tree on %(host)s, "
+              "which moved to the archive") % {
+                  "section": section.name, "path": section.path, "release": release.name,
+                  "host": host},
             subject="%s:%s" % (section.path, section.name),
             evidence=[Evidence.file(section.path, "%s=%s" % (key, url), section.lines.get(key))],
-            why="%s's mirrors stopped serving it at its end of life; its packages are kept at "
-                "%s." % (release.name, release.vault),
+            why=_("%(release)s's mirrors stopped serving it at its end of life; its packages "
+                  "are kept at %(vault)s.") % {"release": release.name, "vault": release.vault},
             predicted_error=_predicted(manager, key, url, section, gone),
             fix=fix))
     return results
@@ -256,17 +269,19 @@ def kernel(facts):
             continue
         results.append(_f(
             "SYS-KERNEL-TOO-OLD", "error",
-            "kernel %s is older than %s needs (Linux %s)" % (
-                facts.kernel, install.version, format_kernel(need)), subject=install.root,
+            _("kernel %(kernel)s is older than %(go)s needs (Linux %(need)s)") % {
+                "kernel": facts.kernel, "go": install.version, "need": format_kernel(need)},
+            subject=install.root,
             evidence=[Evidence.file("/proc/sys/kernel/osrelease", facts.kernel),
                       Evidence.file(install.root + "/VERSION", install.version, 1)],
-            why="Go's runtime uses system calls this kernel lacks (epoll_create1...).",
+            why=_("Go's runtime uses system calls this kernel lacks (epoll_create1...)."),
             predicted_error=EPOLL_ENOSYS,
             fix=[Action.note(text) for text in kernel_fixes(running)]))
     if not results:
-        results.append(_f("SYS-KERNEL", "ok", "kernel %s runs %s" % (
-            facts.kernel, ", ".join(i.version for i in facts.toolchain.installs if i.version)
-            or "Go binaries (Go 1.24+ needs 3.2, older 2.6.32)")))
+        results.append(_f("SYS-KERNEL", "ok", _("kernel %(kernel)s runs %(what)s") % {
+            "kernel": facts.kernel,
+            "what": ", ".join(i.version for i in facts.toolchain.installs if i.version)
+            or _("Go binaries (Go 1.24+ needs 3.2, older 2.6.32)")}))
     return results
 
 
@@ -303,22 +318,26 @@ def modules(facts):
         state = facts.module(name)
         if not state.known:
             facts.note(
-                "kernel modules not examined: no /proc/modules nor /lib/modules/%s" % facts.kernel
-                if facts.kernel else
-                "kernel modules not examined: no /proc/modules, and the kernel release is unknown")
+                _("kernel modules not examined: no /proc/modules nor /lib/modules/%(kernel)s")
+                % {"kernel": facts.kernel} if facts.kernel else
+                _("kernel modules not examined: no /proc/modules, and the kernel release is "
+                  "unknown"))
             continue
         if state.loaded or state.builtin:
-            results.append(_f("SYS-MODULES", "ok", "%s %s" % (
-                name, "loaded" if state.loaded else "built into the kernel")))
+            results.append(_f("SYS-MODULES", "ok", (
+                _("%(module)s loaded") if state.loaded else
+                _("%(module)s built into the kernel")) % {"module": name}))
         elif state.available:
-            results.append(_f("SYS-MODULES", "ok", "%s available (loads on demand)" % name))
+            results.append(_f("SYS-MODULES", "ok", _("%(module)s available (loads on demand)") % {
+                "module": name}))
         else:
             results.append(_f(
                 "SYS-MODULES-MISSING", "warn",
-                "%s is not available for kernel %s" % (name, facts.kernel), subject=name,
+                _("%(module)s is not available for kernel %(kernel)s") % {
+                    "module": name, "kernel": facts.kernel}, subject=name,
                 evidence=[Evidence.fact("not in /proc/modules, /lib/modules/%s/modules.builtin "
                                         "or modules.dep" % facts.kernel)],
-                why="firewalld, iptables/nftables NAT and connection tracking need it.",
+                why=_("firewalld, iptables/nftables NAT and connection tracking need it."),
                 fix=[Action.command(["dnf", "install", "-y",
                                      "kernel-modules-core-%s" % facts.kernel
                                      if (facts.distro and (facts.distro.el or 0) >= 9)
@@ -328,11 +347,13 @@ def modules(facts):
             word = line.split("#", 1)[0].strip()
             if word in MERGED_CONNTRACK and (facts.distro is None or (facts.distro.el or 99) >= 8):
                 results.append(_f(
-                    "SYS-MODULES-MERGED", "warn", "%s line %d loads %s, which no longer exists" % (
-                        path, number, word), subject="%s:%d" % (path, number),
+                    "SYS-MODULES-MERGED", "warn",
+                    _("%(path)s line %(line)d loads %(module)s, which no longer exists") % {
+                        "path": path, "line": number, "module": word},
+                    subject="%s:%d" % (path, number),
                     evidence=[Evidence.file(path, line, number)],
-                    why="nf_conntrack_ipv4 and nf_conntrack_ipv6 were merged into nf_conntrack "
-                        "(Linux 4.19; RHEL 8.3 and later).",
+                    why=_("nf_conntrack_ipv4 and nf_conntrack_ipv6 were merged into nf_conntrack "
+                          "(Linux 4.19; RHEL 8.3 and later)."),
                     predicted_error="modprobe: FATAL: Module %s not found in directory "
                                     "/lib/modules/%s" % (word, facts.kernel or "$(uname -r)"),
                     fix=[Action.edit(path, "nf_conntrack", old=line, syntax="plain")]))
@@ -343,11 +364,12 @@ def modules(facts):
         if used >= 0.9:
             results.append(_f(
                 "SYS-MODULES-CONNTRACK-FULL", "error" if used >= 0.99 else "warn",
-                "conntrack table %d%% full (%s of %s)" % (used * 100, count, limit),
+                _("conntrack table %(percent)d%% full (%(count)s of %(limit)s)") % {
+                    "percent": used * 100, "count": count, "limit": limit},
                 evidence=[Evidence.file("/proc/sys/net/netfilter/nf_conntrack_count", count),
                           Evidence.file("/proc/sys/net/netfilter/nf_conntrack_max", limit)],
-                why="When it is full the kernel drops new connections: Go clients see "
-                    "`i/o timeout`.",
+                why=_("When it is full the kernel drops new connections: Go clients see "
+                      "`i/o timeout`."),
                 predicted_error="nf_conntrack: table full, dropping packet",
                 fix=[Action.edit("/etc/sysctl.d/90-conntrack.conf",
                                  "net.netfilter.nf_conntrack_max = %d" % (int(limit) * 4),
@@ -357,15 +379,21 @@ def modules(facts):
 
 
 # ---------------------------------------------------------------------------------------
+# the kinds of limit, as the titles name them (translated where shown)
+_LIMIT_KINDS = (N_("hard"), N_("soft"))
+
+
 def _limits_edit(user, item, value):
     """A limits.d line for `user` (pam_limits splits on white space: a name holding any
     cannot be written there)."""
     if not user or any(c.isspace() or not c.isprintable() for c in user) or user.startswith(("@", "%", "#")):
-        return Action.note("raise %s for the user that runs Go (limits.d), or Limit%s= in a "
-                           "service's unit" % (item, item.upper()))
+        return Action.note(_("raise %(item)s for the user that runs Go (limits.d), or "
+                             "Limit%(ITEM)s= in a service's unit") % {
+                                 "item": item, "ITEM": item.upper()})
     return Action.edit("/etc/security/limits.d/90-go.conf", "%s  -  %s  %d" % (user, item, value),
-                       syntax="plain", description="for logins (then log in again); for a service: "
-                                                   "Limit%s= in its unit" % item.upper())
+                       syntax="plain", description=_("for logins (then log in again); for a "
+                                                     "service: Limit%(ITEM)s= in its unit") % {
+                                                         "ITEM": item.upper()})
 
 
 @check("SYS-LIMITS", LAYER, "limits leave the Go runtime room", findings={
@@ -391,9 +419,11 @@ def limits(facts):
     identity = facts.identity
     rules, bad = facts.limit_rules
     for path, number, line in bad:
-        results.append(_f("SYS-LIMITS-BAD-LINE", "info", "%s line %d cannot be parsed" % (path, number),
+        results.append(_f("SYS-LIMITS-BAD-LINE", "info",
+                          _("%(path)s line %(line)d cannot be parsed") % {
+                              "path": path, "line": number},
                           subject="%s:%d" % (path, number), evidence=[Evidence.file(path, line, number)],
-                          why="pam_limits skips it, so the limit it meant to set is not set.",
+                          why=_("pam_limits skips it, so the limit it meant to set is not set."),
                           fix=[Action.edit(path, None, old=line, syntax="plain")]))
     rule_for = applicable(rules, identity.user)
     own = facts.own_limits
@@ -415,18 +445,20 @@ def limits(facts):
         if value != UNLIMITED and value < minimum:
             common = dict(
                 subject="%s:%s" % (item, identity.user), evidence=[evidence],
-                why="A busy Go server needs more: each connection is a file descriptor and "
-                    "blocking system calls take OS threads.",
+                why=_("A busy Go server needs more: each connection is a file descriptor and "
+                      "blocking system calls take OS threads."),
                 predicted_error=predicted,
                 fix=[_limits_edit(identity.user, item, minimum * 16)])
-            title = "%s %s limit for %s is %d" % (item, kind, identity.user, value)
+            title = _("%(item)s %(kind)s limit for %(user)s is %(value)d") % {
+                "item": item, "kind": _(kind), "user": identity.user, "value": value}
             if item == "nofile":
                 results.append(_f("SYS-LIMITS-NOFILE", "warn", title, **common))
             else:
                 results.append(_f("SYS-LIMITS-NPROC", "warn", title, **common))
         else:
-            results.append(_f("SYS-LIMITS", "ok", "%s %s limit %s" % (
-                item, kind, "unlimited" if value == UNLIMITED else value), subject=item))
+            results.append(_f("SYS-LIMITS", "ok", _("%(item)s %(kind)s limit %(value)s") % {
+                "item": item, "kind": _(kind),
+                "value": _("unlimited") if value == UNLIMITED else value}, subject=item))
     return results
 
 
@@ -452,13 +484,16 @@ def go_install_binaries(facts):
             continue  # not examined (not recorded, unreadable): a note says so, no ✓
         problems = [f for f in found if f.severity in ("warn", "error")]
         if not problems:
-            results.append(_f("SYS-GOBIN", "ok", "%s runs here (%s)" % (install.go, install.version_text),
+            results.append(_f("SYS-GOBIN", "ok", _("%(go)s runs here (%(version)s)") % {
+                "go": install.go, "version": install.version_text},
                               subject=install.root))
             continue
         first = problems[0]
         results.append(_f(
             "SYS-GOBIN-WONT-RUN", first.severity,
-            "%s (%s) will not run here: %s" % (install.go, install.version_text, first.title),
+            _("%(go)s (%(version)s) will not run here: %(problem)s") % {
+                "go": install.go, "version": install.version_text, "problem": first.title},
+
             subject=install.root, evidence=[e for p in problems for e in p.evidence],
             why=first.why, predicted_error=first.predicted_error,
             fix=list(first.fix), references=list(first.references)))

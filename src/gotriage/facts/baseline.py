@@ -107,7 +107,7 @@ class BaselineFacts(Facts):
     def _glob(self, pattern, seen):
         import fnmatch
 
-        directory, _, name = pattern.rpartition("/")
+        directory, _sep, name = pattern.rpartition("/")
         try:
             entries = self.io.listdir("dir", dir=directory or "/")
         except HostError as err:

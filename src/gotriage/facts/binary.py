@@ -31,6 +31,7 @@ import posixpath
 from gotriage.facts.base import Facts
 from gotriage.findings import Evidence
 from gotriage.host.base import HostError
+from gotriage.i18n import _
 from gotriage.inputs.binary import INPUTS
 from gotriage.inputs.reader import reader_of
 from gotriage.knowledge import loader as L
@@ -86,7 +87,7 @@ class Target(object):
         self.glibc_version = None
         if self.spec == "host":
             return
-        base, _, arch = self.spec.strip().lower().partition(":")
+        base, _sep, arch = self.spec.strip().lower().partition(":")
         if arch:
             if not arch.replace("_", "").isalnum():
                 raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
@@ -208,9 +209,10 @@ class BinaryFacts(Facts):
                 self.buildinfo = read_buildinfo(self.elf, self.reader)
         except HostError as err:
             if err.unrecorded:  # a snapshot that kept the file's stat, not its contents
-                raise BinaryError("%s not examined: its contents are not recorded in the "
-                                  "snapshot" % path) from None
-            raise BinaryError("cannot read %s: %s" % (path, err.message)) from None
+                raise BinaryError(_("%(path)s not examined: its contents are not recorded in "
+                                    "the snapshot") % {"path": path}) from None
+            raise BinaryError(_("cannot read %(path)s: %(error)s") % {
+                "path": path, "error": err.message}) from None
 
     @classmethod
     def from_options(cls, host, options):
@@ -224,10 +226,11 @@ class BinaryFacts(Facts):
             st = self.io.stat("program", path=self.path)
         except HostError as err:
             if err.missing:
-                raise BinaryError("%s: no such file" % self.path) from None
-            raise BinaryError("cannot examine %s: %s" % (self.path, err.message)) from None
+                raise BinaryError(_("%(path)s: no such file") % {"path": self.path}) from None
+            raise BinaryError(_("cannot examine %(path)s: %(error)s") % {
+                "path": self.path, "error": err.message}) from None
         if st.is_dir:
-            raise BinaryError("%s is a directory, not a program" % self.path)
+            raise BinaryError(_("%(path)s is a directory, not a program") % {"path": self.path})
         if not st.is_file:
             raise BinaryError("%s is not a regular file" % self.path)
         return st
@@ -305,9 +308,9 @@ class BinaryFacts(Facts):
             return L.normalise_machine(uname), Evidence.fact("uname -m: %s" % uname)
         if machine is not None:
             return machine, evidence
-        self.notes.append("the host's architecture is unknown (no /proc/sys/kernel/arch, "
-                          "/bin/sh not readable, `uname -m` not answered or not recorded): "
-                          "not compared with the binary's")
+        self.notes.append(_("the host's architecture is unknown (no /proc/sys/kernel/arch, "
+                            "/bin/sh not readable, `uname -m` not answered or not recorded): "
+                            "not compared with the binary's"))
         return None, None
 
     def elf_machine_of(self, path):
@@ -348,9 +351,9 @@ class BinaryFacts(Facts):
                                               libc.path, top))
         version, evidence = self.system.glibc
         if version is None:
-            self.notes.append("the host's glibc version is unknown (libc.so.6 not found, no "
-                              "`getconf GNU_LIBC_VERSION`, release not known): glibc needs "
-                              "not compared")
+            self.notes.append(_("the host's glibc version is unknown (libc.so.6 not found, no "
+                                "`getconf GNU_LIBC_VERSION`, release not known): glibc needs "
+                                "not compared"))
         return version, evidence
 
     @property
@@ -454,8 +457,8 @@ class BinaryFacts(Facts):
                 self._ask_rpm(missing)
             unknown = [lk.name for lk in lookups if lk.state == "unknown"]
             if unknown:
-                self.notes.append("the snapshot does not record where %s would be found: "
-                                  "not checked" % ", ".join(unknown))
+                self.notes.append(_("the snapshot does not record where %(libraries)s would be "
+                                    "found: not checked") % {"libraries": ", ".join(unknown)})
             return lookups
         return self._memo("libraries", compute)
 
@@ -511,13 +514,14 @@ class BinaryFacts(Facts):
             data = self.io.read("ld-so-cache")
         except HostError as err:
             if not err.missing:
-                self.notes.append("could not read /etc/ld.so.cache: %s" % err.message)
+                self.notes.append(_("could not read /etc/ld.so.cache: %(error)s") % {
+                    "error": err.message})
             return {}
         from gotriage.parsers.ldcache import lookup
 
         found = lookup(data, names)
         if found is None:
-            self.notes.append("/etc/ld.so.cache is not in a format gotriage knows")
+            self.notes.append(_("/etc/ld.so.cache is not in a format gotriage knows"))
             return {}
         want = L.LD_CACHE_FLAGS.get(self.elf.machine)
         out = {}
@@ -544,8 +548,9 @@ class BinaryFacts(Facts):
         if self.target.kind != "host":
             return
         if not any(self.exists(db) for db in _RPM_DBS):
-            self.notes.append("no rpm database on the host: the packages that provide %s "
-                              "were not looked up" % ", ".join(lk.name for lk in missing))
+            self.notes.append(_("no rpm database on the host: the packages that provide "
+                                "%(libraries)s were not looked up") % {
+                                    "libraries": ", ".join(lk.name for lk in missing)})
             return
         for lk in missing:
             capability = self.capability(lk.name)
@@ -556,12 +561,16 @@ class BinaryFacts(Facts):
             elif result.error in ("not-found", "not-recorded", "timeout", "deadline"):
                 # the verdict stands (the library is missing); only the package to install
                 # for it is unknown
-                self.notes.append("`rpm -q --whatprovides %s` %s" % (capability, {
-                    "not-found": "could not run (no rpm command)",
-                    "not-recorded": "is not recorded in the snapshot",
-                    "timeout": "did not answer in %.0f s (the rpm database is locked?)" % result.duration,
-                    "deadline": "was not started: the run's deadline (--deadline) had passed",
-                }[result.error]))
+                self.notes.append({
+                    "not-found": _("%(command)s could not run (no rpm command)"),
+                    "not-recorded": _("%(command)s is not recorded in the snapshot"),
+                    "timeout": _("%(command)s did not answer in %(seconds).0f s (the rpm "
+                                 "database is locked?)"),
+                    "deadline": _("%(command)s was not started: the run's deadline (--deadline) "
+                                  "had passed"),
+                }[result.error] % {"command": "`rpm -q --whatprovides %s`" % capability,
+                                   "seconds": result.duration})
+
             else:
                 lk.providers = []
 

@@ -12,6 +12,7 @@ import posixpath
 
 from gotriage.findings import Action, Evidence
 from gotriage.host.base import Identity
+from gotriage.i18n import _
 from gotriage.inputs.spec import Need
 from gotriage.knowledge.go import systemd_default_path
 from gotriage.parsers.envdump import parse_env0
@@ -84,7 +85,7 @@ def shell_context(io):
     """The environment gotriage itself was started in."""
     identity = io.host.identity()
     env = io.host.environ()
-    ctx = Context("shell", "your shell (%s)" % identity.user, env, identity,
+    ctx = Context("shell", _("your shell (%(user)s)") % {"user": identity.user}, env, identity,
                   [Evidence.env("PATH", env.get("PATH", ""), "shell")])
 
     def fix(directory, first=False):
@@ -93,10 +94,11 @@ def shell_context(io):
         except Unrepresentable as exc:
             return [_cannot_add(directory, exc)]
         fix = [Action.edit("/etc/profile.d/go.sh", line, syntax="bash",
-                           description="for every login shell (then log in again)")]
+                           description=_("for every login shell (then log in again)"))]
         if identity.home and identity.home.startswith("/"):
             fix.append(Action.edit(posixpath.join(identity.home, ".bash_profile"), line,
-                                   syntax="bash", description="or only for %s" % identity.user))
+                                   syntax="bash", description=_("or only for %(user)s") % {
+                                       "user": identity.user}))
         return fix
     ctx.path_fix = fix
     return ctx
@@ -104,10 +106,11 @@ def shell_context(io):
 
 def _cannot_add(directory, exc):
     """What to do when a directory cannot be written onto a PATH line."""
-    return Action.note("%s cannot be put on PATH as it is (%s): link its go where PATH "
-                       "already looks, e.g. ln -s %s /usr/local/bin/go" % (
-                           shell_word(directory), exc.reason,
-                           shell_word(posixpath.join(directory, "go"))))
+    return Action.note(_("%(dir)s cannot be put on PATH as it is (%(reason)s): link its go "
+                         "where PATH already looks, e.g. %(command)s") % {
+                             "dir": shell_word(directory), "reason": exc.reason,
+                             "command": "ln -s %s /usr/local/bin/go" % shell_word(
+                                 posixpath.join(directory, "go"))})
 
 
 def read_sudoers(io):
@@ -157,7 +160,7 @@ def sudo_context(io, shell):
     if policy.env_reset_line is not None:
         d = policy.env_reset_line
         evidence.append(Evidence.file(d.source, d.text, d.line))
-    label = "sudo (root%s)" % (", secure_path" if policy.secure_path else "")
+    label = _("sudo (root, secure_path)") if policy.secure_path else _("sudo (root)")
     ctx = Context("sudo", label, env, root_identity, evidence, severity_weight="warn")
     ctx.sudo_policy = policy
 
@@ -171,12 +174,16 @@ def sudo_context(io, shell):
                 new = sudoers_secure_path(entries)
             except Unrepresentable as exc:
                 return [_cannot_add(directory, exc),
-                        Action.note("or call go by its full path: sudo %s ..." % full_path)]
+                        Action.note(_("or call go by its full path: %(command)s") % {
+                            "command": "sudo %s ..." % full_path})]
             return [Action.edit(d.source, new, old=d.text, syntax="sudoers",
-                                description="edit with visudo%s" % (
-                                    "" if d.source == SUDOERS else " -f %s" % shell_word(d.source))),
-                    Action.note("or call go by its full path: sudo %s ..." % full_path)]
-        return [Action.note("sudo keeps your PATH here: fix the shell's PATH")]
+                                description=_("edit with %(command)s") % {
+                                    "command": "visudo" + (
+                                        "" if d.source == SUDOERS else " -f %s" % shell_word(
+                                            d.source))}),
+                    Action.note(_("or call go by its full path: %(command)s") % {
+                        "command": "sudo %s ..." % full_path})]
+        return [Action.note(_("sudo keeps your PATH here: fix the shell's PATH"))]
     ctx.path_fix = fix
     return ctx
 
@@ -203,7 +210,7 @@ def systemd_context(io, el_major):
     env.setdefault("LANG", "C")
     root = lookup_user(io, uid=0)
     identity = Identity("root", 0, 0, (), None, root.shell if root else None)
-    ctx = Context("systemd", "systemd services (default environment, no HOME)", env, identity,
+    ctx = Context("systemd", _("systemd services (default environment, no HOME)"), env, identity,
                   evidence, severity_weight="info")
 
     def fix(directory, first=False):
@@ -215,10 +222,11 @@ def systemd_context(io, el_major):
         except Unrepresentable:
             line = None
         return [Action.note(
-            "a unit that runs go needs its full path in ExecStart= (%s)%s; `gotriage service "
-            "NAME` prints the exact drop-in for a unit" % (
-                posixpath.join(directory, "go"),
-                ", or %s under [Service] in its drop-in" % line if line else ""))]
+            _("a unit that runs go needs its full path in ExecStart= (%(go)s)%(or_line)s; "
+              "`gotriage service NAME` prints the exact drop-in for a unit") % {
+                  "go": posixpath.join(directory, "go"),
+                  "or_line": _(", or %(line)s under [Service] in its drop-in") % {"line": line}
+                  if line else ""})]
     ctx.path_fix = fix
     return ctx
 
@@ -229,7 +237,7 @@ def login_context(io, user):
     None)."""
     entry = lookup_user(io, name=user)
     if entry is None:
-        return None, "no user %r in /etc/passwd" % user
+        return None, _("no user %(user)r in /etc/passwd") % {"user": user}
     result = io.run("login-environment", user=user, need=Need(
         (), "the login shell of %s waits (a profile script that reads input or hangs)" % user,
         "the login shell of %s is not examined" % user))
@@ -237,10 +245,11 @@ def login_context(io, user):
     if result.timed_out:
         return None, None
     if not result.ok:
-        return None, "could not read the login environment of %s: %s" % (user, result.excerpt(2))
+        return None, _("could not read the login environment of %(user)s: %(error)s") % {
+            "user": user, "error": result.excerpt(2)}
     env = parse_env0(result.stdout)
     identity = _identity_for(io, entry)
-    ctx = Context("user:" + user, "login shell of %s" % user, env, identity,
+    ctx = Context("user:" + user, _("login shell of %(user)s") % {"user": user}, env, identity,
                   [Evidence.command(result, "PATH=%s" % env.get("PATH", ""))])
 
     def fix(directory, first=False):
@@ -249,8 +258,10 @@ def login_context(io, user):
         except Unrepresentable as exc:
             return [_cannot_add(directory, exc)]
         if not (entry.home or "").startswith("/"):
-            return [Action.note("add %s to the login profile of %s" % (line, user))]
+            return [Action.note(_("add %(line)s to the login profile of %(user)s") % {
+                "line": line, "user": user})]
         return [Action.edit(posixpath.join(entry.home, ".bash_profile"), line, syntax="bash",
-                            description="then log in again as %s" % user)]
+                            description=_("then log in again as %(user)s") % {"user": user})]
+
     ctx.path_fix = fix
     return ctx, None

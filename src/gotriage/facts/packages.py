@@ -514,7 +514,7 @@ class PackagesFacts(Facts, RepositoryKeys):
         return expected, found
 
     def _load_cache(self, repo):
-        base, _ = self.cachedir
+        base, _rest = self.cachedir
         if self.manager is YUM:
             cache = RepoCache(posixpath.join(base, repo.id))
             cache.repomd_path = posixpath.join(cache.dir, "repomd.xml")

@@ -8,6 +8,7 @@ import re
 from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs, Need
 from gotriage.findings import Evidence
+from gotriage.i18n import _
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.system import INPUTS, RELEASE_FILES, STUCK
 from gotriage.knowledge.releases import EL_GLIBC, lookup
@@ -355,7 +356,8 @@ class SystemFacts(Facts):
                 return examine("binary", self.host, {"path": install.go}, self.notes)
             except NotExaminable as err:
                 text = str(err)
+                # (the binary layer's own message names the file first, in either language)
                 self.note(text if text.startswith(install.go) else
-                          "%s not examined: %s" % (install.go, text))
+                          _("%(path)s not examined: %(why)s") % {"path": install.go, "why": text})
                 return None
         return self._memo(("gobin", install.root), compute)

@@ -21,6 +21,7 @@ from gotriage.facts.inputs import Inputs, Need
 from gotriage.facts.toolchain_sources import walk_module
 from gotriage.facts.toolchain_sumdb import probe_route
 from gotriage.host.base import HostError
+from gotriage.i18n import _
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.toolchain import INPUTS
 from gotriage.knowledge.go import (
@@ -70,7 +71,8 @@ class GoInstall(object):
         return self.version or "an unknown version"
 
     def describe(self):
-        return "%s at %s" % (self.version or "unknown version", self.root)
+        return _("%(version)s at %(root)s") % {"version": self.version or _("unknown version"),
+                                               "root": self.root}
 
     def __repr__(self):
         return "GoInstall(%s, %s)" % (self.root, self.version)
@@ -178,8 +180,8 @@ class ToolchainFacts(Facts):
             if sudo is not None:
                 contexts.append(sudo)
             elif shell.identity.uid != 0:
-                self.notes.append("sudo context not examined: /etc/sudoers is not readable "
-                                  "(run gotriage as root)")
+                self.notes.append(_("sudo context not examined: /etc/sudoers is not readable "
+                                    "(run gotriage as root)"))
             contexts.append(systemd_context(self.io, self.el_major))
             for user in self.users:
                 ctx, problem = login_context(self.io, user)
@@ -224,7 +226,7 @@ class ToolchainFacts(Facts):
                                              dir=base):
                         candidates.append((path, path))
             for ctx in self.contexts:
-                go, _ = self.io.which("go-on-path", "go", ctx.path)
+                go, _where = self.io.which("go-on-path", "go", ctx.path)
                 if go:
                     real = self.io.realpath("go-binary", path=go)
                     candidates.append((posixpath.dirname(posixpath.dirname(real)),
@@ -296,7 +298,7 @@ class ToolchainFacts(Facts):
     def probe(self, ctx):
         """The go on ctx's PATH and what `go env -json` says there (None: no go on PATH)."""
         def compute():
-            go, _ = self.io.which("go-on-path", "go", ctx.path)
+            go, _where = self.io.which("go-on-path", "go", ctx.path)
             if go is None:
                 return None
             real = self.io.realpath("go-binary", path=go)
@@ -441,8 +443,10 @@ class ToolchainFacts(Facts):
                 return None
             sources = walk_module(self.io, root, self.host, give_up)
             if sources is not None and sources.capped:
-                self.note("Go sources of %s: gotriage read only %s (its cap), so a newer "
-                          "feature or an import past them is not seen" % (root, sources.capped))
+                self.note(_("Go sources of %(root)s: gotriage read only %(cap)s (its cap), so a "
+                            "newer feature or an import past them is not seen") % {
+                                "root": root, "cap": sources.capped})
+
             return sources
         key = "sources" if self.project.gomod_path or self.project.go_files else ("sources", gopath)
         return self._memo(key, compute)
@@ -484,7 +488,7 @@ class ToolchainFacts(Facts):
         hostport = target.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
         default = 443 if target.startswith("https") else 80
         if hostport.startswith("["):
-            address, _, rest = hostport[1:].partition("]")
+            address, _sep, rest = hostport[1:].partition("]")
             port = rest.lstrip(":") or default
         elif ":" in hostport:
             address, port = hostport.rsplit(":", 1)

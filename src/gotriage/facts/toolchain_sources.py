@@ -14,6 +14,7 @@ is kept, for the checks to judge against each Go release.
 import posixpath
 
 from gotriage.host.base import HostError
+from gotriage.i18n import _
 from gotriage.parsers.gosource import scan_go_source
 
 MAX_DIRS = 1000
@@ -94,7 +95,7 @@ def walk_module(io, root, host=None, give_up=None):
         if give_up is not None and sources.dirs >= give_up and not sources.files:
             return None
         if sources.dirs >= MAX_DIRS:
-            sources.capped = "the first %d directories" % MAX_DIRS
+            sources.capped = _("the first %(count)d directories") % {"count": MAX_DIRS}
             break
         sources.dirs += 1
         names = sorted(io.try_listdir("module-dir", dir=directory))
@@ -107,8 +108,9 @@ def walk_module(io, root, host=None, give_up=None):
                 if for_other_os(name):
                     continue
                 if len(sources.files) >= MAX_FILES or sources.bytes >= MAX_BYTES:
-                    sources.capped = ("the first %d .go files (%d bytes)"
-                                      % (len(sources.files), sources.bytes))
+                    sources.capped = (_("the first %(count)d .go files (%(bytes)d bytes)")
+                                      % {"count": len(sources.files), "bytes": sources.bytes})
+
                     queue = []
                     break
                 _read(io, sources, directory, name, host)

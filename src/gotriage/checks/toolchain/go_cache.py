@@ -6,6 +6,7 @@ import posixpath
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _f, _unset_action, _working_probes
 from gotriage.findings import Action, Evidence, is_system_dir, operands
+from gotriage.i18n import _
 from gotriage.knowledge.go import CACHE_REQUIRED_SINCE
 from gotriage.parsers.goenv import parse_version
 
@@ -45,11 +46,12 @@ def caches(facts):
             problems += 1
             results.append(_f(
                 "GO-CACHE-NO-HOME", ctx.severity("error"),
-                "no build cache location: GOCACHE, XDG_CACHE_HOME and HOME are unset", ctx, subject=ctx.name,
+                _("no build cache location: GOCACHE, XDG_CACHE_HOME and HOME are unset"), ctx,
+                subject=ctx.name,
                 evidence=[Evidence.command(probe.result, "GOCACHE=%s (HOME, XDG_CACHE_HOME "
                                            "and GOCACHE not set)" % (gocache or '""'))],
-                why="go needs a build cache; with no HOME (systemd services, cron) it cannot "
-                    "place one.",
+                why=_("go needs a build cache; with no HOME (systemd services, cron) it cannot "
+                      "place one."),
                 predicted_error="build cache is required, but could not be located: GOCACHE is "
                                 "not defined and neither $XDG_CACHE_HOME nor $HOME are defined",
                 fix=_cache_fix(ctx)))
@@ -59,7 +61,7 @@ def caches(facts):
                 "GO-CACHE-OFF", ctx.severity("error"), "GOCACHE=off", ctx,
                 subject="off",
                 evidence=[Evidence.command(probe.result, "GOCACHE=off")],
-                why="The build cache is required since Go 1.12.",
+                why=_("The build cache is required since Go 1.12."),
                 predicted_error="build cache is disabled by GOCACHE=off, but required as of Go 1.12",
                 fix=[_unset_action(ctx, "GOCACHE", facts.setting(ctx, "GOCACHE")[1] or "env", facts)]))
         for name in ("GOCACHE", "GOMODCACHE", "GOPATH"):
@@ -74,31 +76,35 @@ def caches(facts):
                 problems += 1
                 results.append(_f(
                     "GO-CACHE-RELATIVE", ctx.severity("error"),
-                    "%s=%s is a relative path" % (name, first), ctx,
+                    _("%(name)s=%(value)s is a relative path") % {"name": name, "value": first},
+                    ctx,
                     subject="%s:%s" % (name, first),
                     evidence=[Evidence.command(probe.result, "%s=%s" % (name, value))],
-                    why="go refuses relative cache and module paths.",
+                    why=_("go refuses relative cache and module paths."),
                     predicted_error="go: %s entry is relative; must be absolute path: \"%s\"." % (
                         name, first) if name != "GOCACHE" else
                     "build cache is required, but could not be located: GOCACHE is not an absolute path",
-                    fix=[Action.note("set %s to an absolute path or unset it" % name)]))
+                    fix=[Action.note(_("set %(name)s to an absolute path or unset it") % {
+                        "name": name})]))
                 continue
             writable, owner_path, st = _writable(facts, ctx, first)
             if not writable:
                 problems += 1
                 results.append(_f(
                     "GO-CACHE-NOT-WRITABLE", ctx.severity("error"),
-                    "%s %s is not writable by %s" % (name, first, ctx.identity.user),
+                    _("%(name)s %(path)s is not writable by %(user)s") % {
+                        "name": name, "path": first, "user": ctx.identity.user},
                     ctx, subject="%s:%s:%s" % (name, first, ctx.identity.user),
                     evidence=[Evidence.fact("%s: mode %04o, owner uid %d gid %d; %s is uid %d" % (
                         owner_path, st.perms, st.uid, st.gid, ctx.identity.user, ctx.identity.uid))],
-                    why="Often left behind by a `sudo go build` or `sudo go mod download`, which "
-                        "creates root-owned directories in the user's home.",
+                    why=_("Often left behind by a `sudo go build` or `sudo go mod download`, "
+                          "which creates root-owned directories in the user's home."),
                     predicted_error="open %s/...: permission denied" % first,
                     fix=_not_writable_fix(ctx, name, first, owner_path, st)))
         if not problems:
-            results.append(_f("GO-CACHE", "ok", "GOCACHE %s, GOMODCACHE %s" % (
-                probe.get("GOCACHE"), probe.get("GOMODCACHE") or "(none)"), ctx))
+            results.append(_f("GO-CACHE", "ok", _("GOCACHE %(cache)s, GOMODCACHE %(modcache)s") % {
+                "cache": probe.get("GOCACHE"), "modcache": probe.get("GOMODCACHE") or _("(none)")},
+                ctx))
     return results
 
 
@@ -114,10 +120,12 @@ def _not_writable_fix(ctx, name, path, judged, st):
     if judged == path or in_home:
         if in_home and not is_system_dir(judged):
             return [Action.command(["chown", "-R"] + operands("%s:" % user, judged),
-                                   description="give it back to %s" % user, as_user=as_root)]
+                                   description=_("give it back to %(user)s") % {"user": user},
+                                   as_user=as_root)]
         if judged == path and not is_system_dir(judged):
             return [Action.command(["chown", "-R"] + operands("%s:" % user, judged),
-                                   description="only if %s is meant for %s alone" % (judged, user),
+                                   description=_("only if %(path)s is meant for %(user)s alone")
+                                   % {"path": judged, "user": user},
                                    as_user=as_root, safe=False), other_way]
         return [other_way]
     # `path` does not exist and its nearest parent is not the user's: create the first
@@ -125,16 +133,17 @@ def _not_writable_fix(ctx, name, path, judged, st):
     rest = path[len(judged.rstrip("/")):].lstrip("/")
     missing = posixpath.join(judged, rest.split("/")[0])
     return [Action.command(["install", "-d", "-m", "0700", "-o"] + operands(user, missing),
-                           description="create it for %s" % user, as_user="root"), other_way]
+                           description=_("create it for %(user)s") % {"user": user},
+                           as_user="root"), other_way]
 
 
 def _point_elsewhere(ctx, name):
     if ctx.name == "systemd" or ctx.name.startswith("unit:"):
-        return Action.note("or give the unit a cache of its own: CacheDirectory= and "
-                           "Environment=%s= in its drop-in (`gotriage service NAME` prints them)"
-                           % name)
-    return Action.note("or set %s to a directory %s owns (unset, go uses one under HOME)"
-                       % (name, ctx.identity.user))
+        return Action.note(_("or give the unit a cache of its own: CacheDirectory= and "
+                             "Environment=%(name)s= in its drop-in (`gotriage service NAME` "
+                             "prints them)") % {"name": name})
+    return Action.note(_("or set %(name)s to a directory %(user)s owns (unset, go uses one under "
+                         "HOME)") % {"name": name, "user": ctx.identity.user})
 
 
 def _writable(facts, ctx, path):
@@ -150,8 +159,9 @@ def _writable(facts, ctx, path):
 
 def _cache_fix(ctx):
     if ctx.name == "systemd":
-        return [Action.note("a unit that runs go needs a cache of its own: CacheDirectory= "
-                            "and Environment=GOCACHE= in its drop-in (`gotriage service NAME` "
-                            "prints them for the unit)")]
-    return [Action.note("set HOME, or GOCACHE to a directory %s can write, in %s" % (
-        ctx.identity.user, ctx.label))]
+        return [Action.note(_("a unit that runs go needs a cache of its own: CacheDirectory= "
+                              "and Environment=GOCACHE= in its drop-in (`gotriage service "
+                              "NAME` prints them for the unit)"))]
+    return [Action.note(_("set HOME, or GOCACHE to a directory %(user)s can write, in "
+                          "%(context)s") % {"user": ctx.identity.user, "context": ctx.label})]
+

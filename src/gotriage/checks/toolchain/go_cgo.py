@@ -3,6 +3,7 @@
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _f, _working_probes
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge.go import CGO_PACKAGES, FEATURES
 from gotriage.parsers.goenv import parse_version
 
@@ -30,8 +31,10 @@ def cgo(facts):
         explicit, where = facts.setting(ctx, "CGO_ENABLED")
         compiler = facts.c_compiler(ctx, cc)
         if compiler is None and explicit == "0":
-            results.append(_f("GO-CGO", "ok", "cgo is off on purpose (CGO_ENABLED=0 set in %s): "
-                              "no C compiler needed" % ("the environment" if where in (None, "env") else where), ctx))
+            results.append(_f("GO-CGO", "ok", _(
+                "cgo is off on purpose (CGO_ENABLED=0 set in %(where)s): no C compiler "
+                "needed") % {"where": _("the environment") if where in (None, "env") else where},
+                ctx))
             continue
         if compiler is None:
             local = parse_version(probe.version) or (0,)
@@ -46,31 +49,33 @@ def cgo(facts):
                              "(for packages that need cgo); net and os/user fall back to pure Go")
             results.append(_f(
                 "GO-CGO-NO-CC", ctx.severity(severity),
-                "no C compiler %r for cgo (CGO_ENABLED=%s)" % (
-                    cc, probe.get("CGO_ENABLED") or "?"), ctx,
+                _("no C compiler %(cc)r for cgo (CGO_ENABLED=%(enabled)s)") % {
+                    "cc": cc, "enabled": probe.get("CGO_ENABLED") or "?"}, ctx,
                 evidence=[Evidence.command(probe.result, "CC=%s CGO_ENABLED=%s" % (
                     cc, probe.get("CGO_ENABLED"))), Evidence.env("PATH", ctx.path, ctx.label)],
-                why="Packages with import \"C\" (sqlite3, many drivers) need a C compiler; "
-                    "Go 1.20+ quietly builds without cgo when none is found.",
+                why=_("Packages with import \"C\" (sqlite3, many drivers) need a C compiler; "
+                      "Go 1.20+ quietly builds without cgo when none is found."),
                 predicted_error=predicted,
                 fix=[Action.command([pm, "install", "-y", pkgs["cc"], pkgs["headers"]]),
                      # not "set CGO_ENABLED=0" when go already runs with it (Go 1.20+ without a
                      # compiler): say it on purpose, which ends this warning
-                     Action.note("or, if the project needs no cgo, say so: `go env -w CGO_ENABLED=0`"
+                     Action.note(_("or, if the project needs no cgo, say so: `go env -w "
+                                   "CGO_ENABLED=0`")
                                  if probe.get("CGO_ENABLED") == "0" else
-                                 "or build without cgo on purpose: CGO_ENABLED=0")]))
+                                 _("or build without cgo on purpose: CGO_ENABLED=0"))]))
             continue
         if facts.libc_headers is None and probe.get("CGO_ENABLED") == "1":
             results.append(_f(
                 "GO-CGO-NO-HEADERS", ctx.severity("warn"),
-                "C compiler %s found but glibc headers are missing" % compiler, ctx,
-                subject="headers",
+                _("C compiler %(cc)s found but glibc headers are missing") % {"cc": compiler},
+                ctx, subject="headers",
                 evidence=[Evidence.fact("/usr/include/stdlib.h does not exist")],
-                why="cgo compiles C code that includes libc headers; without the package every "
-                    "cgo build stops at the first #include.",
+                why=_("cgo compiles C code that includes libc headers; without the package "
+                      "every cgo build stops at the first #include."),
                 predicted_error="fatal error: stdlib.h: No such file or directory",
                 fix=[Action.command([pm, "install", "-y", pkgs["headers"]])]))
             continue
-        results.append(_f("GO-CGO", "ok", "CGO_ENABLED=%s, C compiler %s" % (
-            probe.get("CGO_ENABLED"), compiler), ctx))
+        results.append(_f("GO-CGO", "ok", _("CGO_ENABLED=%(enabled)s, C compiler %(cc)s") % {
+            "enabled": probe.get("CGO_ENABLED"), "cc": compiler}, ctx))
+
     return results

@@ -3,6 +3,7 @@
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _f, china_download_action
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge.go import GO_DOWNLOAD_URL, GOLANG_PACKAGE, REFERENCES
 
 
@@ -23,12 +24,13 @@ def installs(facts):
     found = facts.installs
     if not found:
         pm = facts.package_manager
-        return [_f("GO-INSTALL-NONE", "info", "no Go toolchain installed (only needed to build Go)",
-                   why="Running a built Go binary needs no toolchain; building needs one.",
+        return [_f("GO-INSTALL-NONE", "info",
+                   _("no Go toolchain installed (only needed to build Go)"),
+                   why=_("Running a built Go binary needs no toolchain; building needs one."),
                    fix=[Action.command([pm, "install", "-y", GOLANG_PACKAGE[pm]],
-                                       description="the distribution's Go"),
-                        Action.note("or a current release from %s, unpacked into /usr/local/go"
-                                    % GO_DOWNLOAD_URL),
+                                       description=_("the distribution's Go")),
+                        Action.note(_("or a current release from %(url)s, unpacked into "
+                                      "/usr/local/go") % {"url": GO_DOWNLOAD_URL}),
                         china_download_action()],
                    references=[REFERENCES["install"]])]
     results = []
@@ -36,18 +38,23 @@ def installs(facts):
         if not install.valid or not install.version:
             missing = "pkg/tool" if not install.valid else "VERSION"
             results.append(_f(
-                "GO-INSTALL-BROKEN", "warn", "%s is not a complete Go root (no %s)" % (
-                    install.root, missing),
+                "GO-INSTALL-BROKEN", "warn",
+                _("%(root)s is not a complete Go root (no %(missing)s)") % {
+                    "root": install.root, "missing": missing},
                 subject=install.root,
                 evidence=[Evidence.fact("%s/bin/go exists; %s/%s does not" % (
                     install.root, install.root, missing))] + [Evidence.fact("found as " + h) for h in install.found_as],
-                why="go finds its compiler and standard library under GOROOT/pkg/tool; without "
-                    "it every build fails, and a go on PATH from here shadows working installs.",
-                fix=[Action.note("reinstall it (unpack the whole release archive into an empty "
-                                 "directory) or remove %s" % install.root)]))
+                why=_("go finds its compiler and standard library under GOROOT/pkg/tool; "
+                      "without it every build fails, and a go on PATH from here shadows working "
+                      "installs."),
+                fix=[Action.note(_("reinstall it (unpack the whole release archive into an "
+                                   "empty directory) or remove %(root)s") % {
+                                       "root": install.root})]))
     usable = [i for i in found if i.valid and i.version]
     if usable:
-        results.append(_f("GO-INSTALL", "ok", "Go installs: %s" % ", ".join(i.describe() for i in usable),
+        results.append(_f("GO-INSTALL", "ok", _("Go installs: %(installs)s") % {
+            "installs": ", ".join(i.describe() for i in usable)},
+
                           evidence=[Evidence.fact("%s (found as %s)" % (i.describe(), "; ".join(i.found_as)))
                                     for i in usable]))
     return results

@@ -13,6 +13,7 @@ from gotriage.checks.toolchain._common import (
     china_download_action,
 )
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge.go import REFERENCES, gopath_is_goroot_warning
 from gotriage.parsers.goenv import parse_version
 from gotriage.quoting import shell_word
@@ -76,18 +77,18 @@ def modules(facts):
                     "GO-MODULES-OFF", ctx.severity("warn"), "GO111MODULE=off", ctx,
                     subject="%s@%s" % (mode, where),
                     evidence=[_env_evidence(ctx, "GO111MODULE", value, where, facts)],
-                    why="Module mode is how Go has built since 1.16; with it off, go.mod is "
-                        "ignored and imports are looked up in GOPATH/src.",
+                    why=_("Module mode is how Go has built since 1.16; with it off, go.mod is "
+                          "ignored and imports are looked up in GOPATH/src."),
                     predicted_error="go: modules disabled by GO111MODULE=off; see 'go help modules'",
                     fix=[_unset_action(ctx, "GO111MODULE", where, facts)],
                     references=[REFERENCES["modules"]]))
             elif mode not in ("", "on", "auto"):
                 results.append(_f(
                     "GO-MODULES-INVALID", ctx.severity("error"),
-                    "GO111MODULE=%s is not on, off or auto" % value, ctx,
+                    _("GO111MODULE=%(value)s is not on, off or auto") % {"value": value}, ctx,
                     subject="%s@%s" % (value, where),
                     evidence=[_env_evidence(ctx, "GO111MODULE", value, where, facts)],
-                    why="go refuses to run with an unknown GO111MODULE value.",
+                    why=_("go refuses to run with an unknown GO111MODULE value."),
                     predicted_error='go: unknown environment setting GO111MODULE=%s' % value,
                     fix=[_unset_action(ctx, "GO111MODULE", where, facts)]))
         gopath = probe.get("GOPATH") if probe.ok else (facts.setting(ctx, "GOPATH")[0] or "")
@@ -97,47 +98,51 @@ def modules(facts):
             if not entry.startswith("/"):
                 results.append(_f(
                     "GO-MODULES-GOPATH", ctx.severity("error"),
-                    "GOPATH entry %r is relative" % entry, ctx,
+                    _("GOPATH entry %(entry)r is relative") % {"entry": entry}, ctx,
                     subject="relative:" + entry,
                     evidence=[Evidence.command(probe.result, "GOPATH=%s" % gopath) if probe.ok
                               else Evidence.env("GOPATH", gopath, ctx.label)],
-                    why="go refuses a relative GOPATH.",
+                    why=_("go refuses a relative GOPATH."),
                     predicted_error='go: GOPATH entry is relative; must be absolute path: "%s".' % entry,
-                    fix=[Action.note("set GOPATH to an absolute path, or unset it "
-                                     "(the default is $HOME/go)")]))
+                    fix=[Action.note(_("set GOPATH to an absolute path, or unset it "
+                                       "(the default is $HOME/go)"))]))
             elif goroot_used and posixpath.normpath(entry) == posixpath.normpath(goroot_used):
                 results.append(_f(
                     "GO-MODULES-GOPATH", ctx.severity("warn"),
-                    "GOPATH is the same as GOROOT (%s)" % entry, ctx,
+                    _("GOPATH is the same as GOROOT (%(path)s)") % {"path": entry}, ctx,
                     subject="goroot:" + entry,
                     evidence=[Evidence.command(probe.result, "GOPATH=%s GOROOT=%s" % (gopath, goroot_used))],
-                    why="GOPATH holds your downloads and builds; pointing it at GOROOT mixes them "
-                        "into the Go install and go ignores it.",
+                    why=_("GOPATH holds your downloads and builds; pointing it at GOROOT mixes "
+                          "them into the Go install and go ignores it."),
                     predicted_error=gopath_is_goroot_warning(probe.version, entry),
-                    fix=[Action.note("unset GOPATH (default $HOME/go) or point it elsewhere")]))
+                    fix=[Action.note(_("unset GOPATH (default $HOME/go) or point it "
+                                       "elsewhere"))]))
         flags_value, flags_where = facts.setting(ctx, "GOFLAGS")
         flags = (flags_value or "").split()
         bad = [f for f in flags if not f.startswith("-")]
         if bad:
             results.append(_f(
                 "GO-MODULES-GOFLAGS", ctx.severity("error"),
-                "GOFLAGS has %r, which is not a flag" % bad[0], ctx,
+                _("GOFLAGS has %(word)r, which is not a flag") % {"word": bad[0]}, ctx,
                 subject="%s@%s" % (flags_value, flags_where),
                 evidence=[_env_evidence(ctx, "GOFLAGS", flags_value, flags_where, facts)],
-                why="GOFLAGS is a space-separated list of -flag=value settings; anything else "
-                    "makes every go command fail.",
+                why=_("GOFLAGS is a space-separated list of -flag=value settings; anything else "
+                      "makes every go command fail."),
                 predicted_error='go: parsing $GOFLAGS: non-flag "%s"' % bad[0],
                 fix=[_unset_action(ctx, "GOFLAGS", flags_where, facts)]))
         if ("-mod=vendor" in flags and project.gomod is not None and not project.vendor):
             module_root = posixpath.dirname(project.gomod_path)
             results.append(_f(
                 "GO-MODULES-VENDOR-MISSING", ctx.severity("error"),
-                "GOFLAGS=-mod=vendor but %s has no vendor directory" % module_root, ctx,
+                _("GOFLAGS=-mod=vendor but %(root)s has no vendor directory") % {
+                    "root": module_root}, ctx,
                 subject=module_root,
                 evidence=[_env_evidence(ctx, "GOFLAGS", flags_value, flags_where, facts),
                           Evidence.fact("%s/vendor/modules.txt does not exist" % module_root)],
-                why="-mod=vendor builds only from vendor/; without it dependencies are not found.",
-                fix=[Action.command(["go", "mod", "vendor"], description="in %s" % module_root),
+                why=_("-mod=vendor builds only from vendor/; without it dependencies are not "
+                      "found."),
+                fix=[Action.command(["go", "mod", "vendor"],
+                                    description=_("in %(dir)s") % {"dir": module_root}),
                      _unset_action(ctx, "GOFLAGS", flags_where, facts)]))
         if probe.ok:
             gopath_modes.append(_gopath_reason(facts, ctx, probe) is not None)
@@ -146,11 +151,12 @@ def modules(facts):
     if project.exists and project.go_files and project.gomod is None and not (
             gopath_modes and all(gopath_modes)):
         results.append(_f(
-            "GO-MODULES-NO-GOMOD", "warn", "%s has Go files but no go.mod" % project.directory,
+            "GO-MODULES-NO-GOMOD", "warn",
+            _("%(dir)s has Go files but no go.mod") % {"dir": project.directory},
             subject=project.directory,
             evidence=[Evidence.fact("%s: %s" % (project.directory, ", ".join(project.go_files[:5]))),
                       Evidence.fact("no go.mod in %s or any parent directory" % project.directory)],
-            why="Since Go 1.16 go builds only modules.",
+            why=_("Since Go 1.16 go builds only modules."),
             predicted_error="go: go.mod file not found in current directory or any parent "
                             "directory; see 'go help modules'",
             fix=_mod_init_fix(project.directory)))
@@ -160,12 +166,13 @@ def modules(facts):
             "GO-MODULES-GOMOD-INVALID", "error", "%s:%d: %s" % (project.gomod_path, line, message),
             subject=project.gomod_path,
             evidence=[Evidence.file(project.gomod_path, message, line)],
-            why="go reads go.mod before anything else; a broken one stops every build.",
-            fix=[Action.note("fix or regenerate %s (go mod init, go mod tidy)" % project.gomod_path)]))
+            why=_("go reads go.mod before anything else; a broken one stops every build."),
+            fix=[Action.note(_("fix or regenerate %(path)s (go mod init, go mod tidy)") % {
+                "path": project.gomod_path})]))
     if not results:
-        where = project.gomod_path or "no go.mod (not a Go project directory)"
-        results.append(_f("GO-MODULES", "ok", "module mode on; project %s: %s" % (
-            project.directory, where)))
+        where = project.gomod_path or _("no go.mod (not a Go project directory)")
+        results.append(_f("GO-MODULES", "ok", _("module mode on; project %(dir)s: %(gomod)s") % {
+            "dir": project.directory, "gomod": where}))
     return results
 
 
@@ -183,19 +190,20 @@ def _gopath_reason(facts, ctx, probe):
     if version is None:
         return None
     if version[:2] < (1, 11):
-        return "%s predates modules (Go 1.11)" % probe.version, None
+        return _("%(version)s predates modules (Go 1.11)") % {"version": probe.version}, None
     if mode == "off":
         return "GO111MODULE=off", ("GO-MODULES-OFF", "off@%s" % where)
     if mode == "on" or (mode == "" and version[:2] >= (1, 16)):
         return None
     gomod = facts.project.gomod_path
-    shown = "GO111MODULE=%s" % mode if mode else "GO111MODULE unset (auto before Go 1.16)"
+    shown = "GO111MODULE=%s" % mode if mode else _("GO111MODULE unset (auto before Go 1.16)")
     if gomod is None:
-        return "%s and no go.mod" % shown, None
+        return _("%(setting)s and no go.mod") % {"setting": shown}, None
     if version[:2] < (1, 13) and any(
             facts.project.directory.startswith(posixpath.join(p, "src") + "/")
             for p in probe.get("GOPATH").split(":") if p):
-        return "%s inside GOPATH/src (%s)" % (shown, probe.version), None
+        return _("%(setting)s inside GOPATH/src (%(version)s)") % {
+            "setting": shown, "version": probe.version}, None
     return None
 
 
@@ -235,7 +243,8 @@ def _gopath_mode(facts, ctx, probe, results):
             r.severity = ctx.severity("error")
         return [_f(
             "GO-MODULES-GOPATH-MODE", ctx.severity("error"),
-            "GOPATH mode (%s) cannot find package %s" % (text, imp.path), ctx,
+            _("GOPATH mode (%(reason)s) cannot find package %(package)s") % {
+                "reason": text, "package": imp.path}, ctx,
             subject="%s:%s" % (imp.path, probe.go_real),
             evidence=[Evidence.file(f.path, 'import "%s"' % imp.path, imp.line),
                       Evidence.command(probe.result, "GOPATH=%s GOROOT=%s" % (
@@ -245,10 +254,11 @@ def _gopath_mode(facts, ctx, probe, results):
                       Evidence.fact("%s is in no GOPATH src directory%s" % (
                           imp.path, " nor in %s/vendor" % sources.root
                           if _in_gopath(sources.root, gopath) else ""))],
-            why="In GOPATH mode go ignores go.mod and looks for every import in $GOROOT/src "
-                "and $GOPATH/src only; %s is in neither%s." % (
-                    imp.path, " (it is the project's own package: the project is not at "
-                              "$GOPATH/src/%s)" % own if own else ""),
+            why=_("In GOPATH mode go ignores go.mod and looks for every import in $GOROOT/src "
+                  "and $GOPATH/src only; %(package)s is in neither%(own)s.") % {
+                "package": imp.path,
+                "own": _(" (it is the project's own package: the project is not at "
+                         "$GOPATH/src/%(path)s)") % {"path": own} if own else ""},
             predicted_error=predicted,
             fix=_gopath_fixes(facts, ctx, probe, reason, own, gopath),
             cause=cause if off else None,
@@ -289,26 +299,27 @@ def _gopath_fixes(facts, ctx, probe, reason, own, gopath):
     fixes = []
     version = parse_version(probe.version)
     if version[:2] < (1, 11):
-        fixes.append(Action.note("install a Go with modules (1.16 or newer builds in module mode "
-                                 "by default): https://go.dev/dl/"))
+        fixes.append(Action.note(_("install a Go with modules (1.16 or newer builds in module "
+                                   "mode by default): https://go.dev/dl/")))
         fixes.append(china_download_action())
     elif cause is not None:
         value, where = facts.setting(ctx, "GO111MODULE")
         fixes.append(_unset_action(ctx, "GO111MODULE", where, facts))
     else:
-        fixes.append(Action.note("build in module mode: GO111MODULE=on (or unset it with Go "
-                                 "1.16 and later)"))
+        fixes.append(Action.note(_("build in module mode: GO111MODULE=on (or unset it with Go "
+                                   "1.16 and later)")))
     if facts.project.gomod is None and version[:2] >= (1, 11):
         path = own or _in_gopath(facts.gopath_sources.root, gopath) or "IMPORT/PATH"
         fixes.append(Action.command(["go", "mod", "init", path],
-                                    description="in %s: modules need a go.mod, then go mod tidy"
-                                    % facts.project.directory))
+                                    description=_("in %(dir)s: modules need a go.mod, then go "
+                                                  "mod tidy") % {"dir": facts.project.directory}))
     if own and gopath:
         target = posixpath.join(gopath[0], "src", own)
-        fixes.append(Action.note("or keep GOPATH mode and move the project where it looks: "
-                                 "mkdir -p %s && mv %s %s" % (
-                                     shell_word(posixpath.dirname(target)),
-                                     shell_word(facts.gopath_sources.root), shell_word(target))))
+        fixes.append(Action.note(_("or keep GOPATH mode and move the project where it looks: "
+                                   "%(command)s") % {"command": "mkdir -p %s && mv %s %s" % (
+                                       shell_word(posixpath.dirname(target)),
+                                       shell_word(facts.gopath_sources.root),
+                                       shell_word(target))}))
     return fixes
 
 
@@ -316,9 +327,12 @@ def _mod_init_fix(directory):
     """`go mod init` with the directory's name as a local module path, when it is one."""
     name = posixpath.basename(directory.rstrip("/"))
     if not _MODULE_ELEMENT.match(name):
-        return [Action.note("in %s: go mod init with the module's import path (e.g. "
-                            "github.com/you/project), then go mod tidy" % shell_word(directory))]
+        return [Action.note(_("in %(dir)s: go mod init with the module's import path (e.g. "
+                              "github.com/you/project), then go mod tidy") % {
+                                  "dir": shell_word(directory)})]
     return [Action.command(["go", "mod", "init", name],
-                           description="in %s; a repository's module takes its import path "
-                                       "instead (e.g. github.com/you/%s)" % (directory, name)),
+                           description=_("in %(dir)s; a repository's module takes its import "
+                                         "path instead (e.g. github.com/you/%(name)s)") % {
+                                             "dir": directory, "name": name}),
+
             Action.command(["go", "mod", "tidy"])]

@@ -6,6 +6,7 @@ import posixpath
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _f
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge.go import REFERENCES
 
 
@@ -46,15 +47,15 @@ def go_on_path(facts):
             if ctx.name == "systemd":
                 predicted = ("a unit running `go` fails with status=203/EXEC "
                              "(Failed to execute command: No such file or directory)")
-                why = ("systemd gives services its own PATH, not your shell's; a unit that runs "
-                       "go needs the full path or an Environment=PATH= line.")
+                why = _("systemd gives services its own PATH, not your shell's; a unit that "
+                        "runs go needs the full path or an Environment=PATH= line.")
             else:
                 predicted = "go: command not found"  # bash; sudo says "sudo: go: command not found"
-                why = ("The Go install is there, but its bin directory is not on this "
-                       "context's PATH.")
+                why = _("The Go install is there, but its bin directory is not on this "
+                        "context's PATH.")
             results.append(_f(
                 "GO-PATH-NOT-FOUND", ctx.severity("error"),
-                "go is not on PATH (installed: %s)" % best.describe(),
+                _("go is not on PATH (installed: %(install)s)") % {"install": best.describe()},
                 ctx, subject=ctx.name, evidence=evidence, why=why,
                 predicted_error=predicted, fix=ctx.fix_path(best.bindir),
                 references=[REFERENCES["install"]]))
@@ -67,18 +68,20 @@ def go_on_path(facts):
         if newer:
             results.append(_f(
                 "GO-PATH-SHADOWED", "warn",
-                "PATH runs %s from %s, shadowing %s later on PATH" % (
-                    first_install.version_text, probe.go_path, newer[0].describe()),
+                _("PATH runs %(version)s from %(go)s, shadowing %(newer)s later on PATH") % {
+                    "version": first_install.version_text, "go": probe.go_path,
+                    "newer": newer[0].describe()},
                 ctx, subject="%s>%s" % (probe.go_path, newer[0].root),
                 evidence=[Evidence.env("PATH", ctx.path, ctx.label)]
                 + [Evidence.fact("%s -> %s" % pair) for pair in on_path],
-                why="The first go on PATH wins; builds use the older toolchain without saying so.",
+                why=_("The first go on PATH wins; builds use the older toolchain without "
+                      "saying so."),
                 fix=ctx.fix_path(newer[0].bindir, first=True)[:1] + [Action.note(
-                    "put %s before %s in PATH (or remove the older install)" % (
-                        newer[0].bindir, posixpath.dirname(probe.go_path)))]))
+                    _("put %(newer)s before %(older)s in PATH (or remove the older install)") % {
+                        "newer": newer[0].bindir, "older": posixpath.dirname(probe.go_path)})]))
         else:
-            results.append(_f("GO-PATH", "ok", "go is %s (%s)" % (
-                probe.go_path, probe.version or "version unknown"), ctx))
+            results.append(_f("GO-PATH", "ok", _("go is %(go)s (%(version)s)") % {
+                "go": probe.go_path, "version": probe.version or _("version unknown")}, ctx))
     results.extend(_differs_from_shell(facts))
     return results
 
@@ -100,13 +103,15 @@ def _differs_from_shell(facts):
             continue
         out.append(_f(
             "GO-PATH-DIFFERS", "warn",
-            "%s runs %s (%s); your shell runs %s (%s)" % (
-                ctx.label, other.install.version_text, other.go_path, mine.install.version_text,
-                mine.go_path), ctx, subject="%s:%s" % (ctx.name, other.install.root),
+            _("%(context)s runs %(version)s (%(go)s); your shell runs %(mine)s (%(my_go)s)") % {
+                "context": ctx.label, "version": other.install.version_text,
+                "go": other.go_path, "mine": mine.install.version_text, "my_go": mine.go_path},
+            ctx, subject="%s:%s" % (ctx.name, other.install.root),
             evidence=list(ctx.path_evidence) + [Evidence.env("PATH", shell.path, shell.label)],
-            why="The same command builds with a different compiler and standard library "
-                "depending on how it is run; `sudo go install` also leaves root-owned files "
-                "in caches.",
+            why=_("The same command builds with a different compiler and standard library "
+                  "depending on how it is run; `sudo go install` also leaves root-owned files "
+                  "in caches."),
             fix=ctx.fix_path(mine.install.bindir, first=True)[:1] + [Action.note(
-                "or run it as `sudo %s ...` with the full path" % mine.go_path)]))
+                _("or run it as `sudo %(go)s ...` with the full path") % {"go": mine.go_path})]))
+
     return out

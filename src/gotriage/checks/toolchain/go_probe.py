@@ -3,6 +3,7 @@
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _f, _probes, _working_probes
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 
 
 @check("GO-PROBE", LAYER, "go env answers in every context", findings={
@@ -20,25 +21,30 @@ def probe_runs(facts):
             continue
         result = probe.result
         if result.error == "not-recorded":
-            facts.note("the snapshot has no `go env` output for %s" % ctx.label)
+            facts.note(_("the snapshot has no `go env` output for %(context)s") % {
+                "context": ctx.label})
             continue
         if result.error == "deadline":
             continue  # not started before the run's deadline: GO-INPUT says so
         message = result.errtext.strip().splitlines()
         first = message[0] if message else result.excerpt(1)
         if result.timed_out:
-            title = "`go env` did not answer within %.0f s" % result.duration
-            why = ("A go that hangs on `go env` hangs on every command: a stuck network "
-                   "filesystem under GOROOT, GOCACHE or GOPATH, or a wrapper script that waits.")
+            title = _("`go env` did not answer within %(seconds).0f s") % {
+                "seconds": result.duration}
+            why = _("A go that hangs on `go env` hangs on every command: a stuck network "
+                    "filesystem under GOROOT, GOCACHE or GOPATH, or a wrapper script that "
+                    "waits.")
         else:
-            title = "`go env` fails: %s" % first
-            why = "Every go command in this context fails before doing anything."
+            title = _("`go env` fails: %(error)s") % {"error": first}
+            why = _("Every go command in this context fails before doing anything.")
         results.append(_f("GO-PROBE-FAILED", ctx.severity("error"), title, ctx,
                           subject="%s:%s" % (probe.go_real, first),
                           evidence=[Evidence.command(result)], why=why,
                           predicted_error=first if not result.timed_out else None,
-                          fix=[Action.note("see the other findings for %s; the message above "
-                                           "names the cause" % ctx.label)]))
+                          fix=[Action.note(_("see the other findings for %(context)s; the "
+                                             "message above names the cause") % {
+                                                 "context": ctx.label})]))
     for ctx, _probe in _working_probes(facts):
-        results.append(_f("GO-PROBE", "ok", "`go env` answers", ctx))
+        results.append(_f("GO-PROBE", "ok", _("`go env` answers"), ctx))
+
     return results

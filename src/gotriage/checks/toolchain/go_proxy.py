@@ -6,6 +6,7 @@ import re
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _f, _working_probes, china_proxy_actions
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge.china_network import is_official_proxy
 from gotriage.knowledge.go import REFERENCES
 
@@ -30,7 +31,7 @@ def _proxy_problem(proxy, entries):
     an entry without a scheme as https://ENTRY; the messages are go1.27's."""
     if proxy.strip() == "" and proxy != "":
         return (proxy, "GOPROXY list is not the empty string, but contains no entries",
-                "unset GOPROXY or set it to https://proxy.golang.org,direct")
+                _("unset GOPROXY or set it to https://proxy.golang.org,direct"))
     for entry in entries:
         if entry in ("direct", "off"):
             continue
@@ -38,16 +39,16 @@ def _proxy_problem(proxy, entries):
         if not sep:
             if "//" in entry or entry.startswith(("http:", "https:", "file:")):
                 return (entry, 'Get "https://%s/' % entry.replace("//", "/"),
-                        "a scheme is missing its colon or slashes: write https://HOST")
+                        _("a scheme is missing its colon or slashes: write https://HOST"))
             continue
         if scheme not in ("https", "http", "file"):
             return (entry, "invalid proxy URL scheme (must be https, http, file): %s" % entry,
-                    "use an https:// (or http://, file://) URL")
+                    _("use an https:// (or http://, file://) URL"))
         if scheme == "file" and not rest.startswith("/"):
             return (entry, "invalid file:// proxy URL with non-path elements: %s" % entry,
-                    "a file proxy is file:///ABSOLUTE/PATH (three slashes)")
+                    _("a file proxy is file:///ABSOLUTE/PATH (three slashes)"))
         if scheme != "file" and not rest.split("/")[0]:
-            return (entry, "http: no Host in request URL", "write the proxy's host name")
+            return (entry, "http: no Host in request URL", _("write the proxy's host name"))
     return None
 
 
@@ -100,19 +101,19 @@ def proxies(facts):
             entry, message, fix = problem
             results.append(_f(
                 "GO-PROXY-INVALID", ctx.severity("error"),
-                "GOPROXY entry %r cannot work" % entry, ctx,
+                _("GOPROXY entry %(entry)r cannot work") % {"entry": entry}, ctx,
                 subject=proxy,
                 evidence=[Evidence.command(probe.result, "GOPROXY=%s" % proxy)],
-                why="go tries the GOPROXY entries in order; this one fails every module "
-                    "download (the error appears only when something must be downloaded).",
+                why=_("go tries the GOPROXY entries in order; this one fails every module "
+                      "download (the error appears only when something must be downloaded)."),
                 predicted_error=message, fix=[Action.note(fix)],
                 references=[REFERENCES["goproxy"]]))
         elif entries[:1] == ["off"]:
             results.append(_f(
-                "GO-PROXY-OFF", "info", "GOPROXY=off: modules are never downloaded",
+                "GO-PROXY-OFF", "info", _("GOPROXY=off: modules are never downloaded"),
                 ctx, subject="proxy-off",
                 evidence=[Evidence.command(probe.result, "GOPROXY=%s" % proxy)],
-                why="Builds work only from vendor/ or the module cache.",
+                why=_("Builds work only from vendor/ or the module cache."),
                 predicted_error="module lookup disabled by GOPROXY=off"))
         for name in ("GOPROXY", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy",
                      "GOFLAGS"):
@@ -120,54 +121,60 @@ def proxies(facts):
             if value and re.search(r"://[^/@\s]+@", value):
                 results.append(_f(
                     "GO-PROXY-CREDENTIALS", "warn",
-                    "%s carries credentials" % name, ctx,
+                    _("%(name)s carries credentials") % {"name": name}, ctx,
                     subject="%s:%s" % (name, value),
                     evidence=[Evidence.fact("%s=%s" % (name, re.sub(r"://[^/@\s]+@", "://<redacted>@", value)))],
-                    why="Every process of the user can read them (/proc/PID/environ); go reads "
-                        "credentials from ~/.netrc (mode 0600) or GOAUTH instead.",
-                    fix=[Action.note("move the credentials to ~/.netrc (chmod 600) and drop them "
-                                     "from %s" % name)]))
+                    why=_("Every process of the user can read them (/proc/PID/environ); go "
+                          "reads credentials from ~/.netrc (mode 0600) or GOAUTH instead."),
+                    fix=[Action.note(_("move the credentials to ~/.netrc (chmod 600) and drop "
+                                       "them from %(name)s") % {"name": name})]))
             bad_proxy = _http_proxy_problem(value) if name.lower().endswith("_proxy") else None
             if bad_proxy:
                 results.append(_f(
                     "GO-PROXY-HTTP-PROXY-INVALID", ctx.severity("error"),
-                    "%s=%s is not a valid proxy URL" % (name, value), ctx,
+                    _("%(name)s=%(value)s is not a valid proxy URL") % {
+                        "name": name, "value": value}, ctx,
                     subject="%s:%s" % (name, value),
                     evidence=[Evidence.env(name, value, ctx.label)],
-                    why="Go cannot parse it, retries it as http://VALUE, and ends up dialling "
-                        "a host named after the scheme: every download fails.",
+                    why=_("Go cannot parse it, retries it as http://VALUE, and ends up dialling "
+                          "a host named after the scheme: every download fails."),
                     predicted_error=bad_proxy,
-                    fix=[Action.note("write it as http://HOST:PORT (numeric port, no spaces)")]))
+                    fix=[Action.note(_("write it as http://HOST:PORT (numeric port, no "
+                                       "spaces)"))]))
         netrc = facts.netrc(ctx)
         if netrc is not None and netrc[1].perms & 0o077:
             path, st, machines = netrc
             results.append(_f(
                 "GO-PROXY-NETRC-READABLE", "warn",
-                "%s is readable by other users (mode %04o)" % (path, st.perms), ctx, subject=path,
+                _("%(path)s is readable by other users (mode %(mode)04o)") % {
+                    "path": path, "mode": st.perms}, ctx, subject=path,
                 evidence=[Evidence.fact("%s: mode %04o, owner uid %d; entries for: %s" % (
                     path, st.perms, st.uid, ", ".join(machines) or "(none)"))],
-                why="It holds the passwords or tokens go sends to proxies and private module "
-                    "hosts.",
+                why=_("It holds the passwords or tokens go sends to proxies and private module "
+                      "hosts."),
                 fix=[Action.command(["chmod", "600", path])]))
         sumdb = probe.get("GOSUMDB")
         if sumdb == "off":
             results.append(_f(
-                "GO-PROXY-SUMDB-OFF", "info", "GOSUMDB=off: module downloads are not "
-                "checked against the checksum database", ctx,
+                "GO-PROXY-SUMDB-OFF", "info", _("GOSUMDB=off: module downloads are not "
+                                                "checked against the checksum database"), ctx,
                 evidence=[Evidence.command(probe.result, "GOSUMDB=off")],
-                why="Fine for a private proxy that you trust; otherwise prefer GONOSUMDB/GOPRIVATE "
-                    "for private modules only.",
-                fix=[Action.note("set GOPRIVATE=your.private.domain instead of GOSUMDB=off")]))
+                why=_("Fine for a private proxy that you trust; otherwise prefer "
+                      "GONOSUMDB/GOPRIVATE for private modules only."),
+                fix=[Action.note(_("set GOPRIVATE=your.private.domain instead of "
+                                   "GOSUMDB=off"))]))
         if facts.network and entries and entries[0].startswith(("http://", "https://")):
             reach = facts.proxy_reachable(ctx, entries[0])
             if reach is not None and not reach.ok:
                 results.append(_f(
                     "GO-PROXY-UNREACHABLE", ctx.severity("error"),
-                    "GOPROXY %s does not answer from this host" % entries[0], ctx,
+                    _("GOPROXY %(proxy)s does not answer from this host") % {
+                        "proxy": entries[0]}, ctx,
                     subject=entries[0], evidence=[Evidence.command(reach)],
-                    why="Module and toolchain downloads go through it.",
+                    why=_("Module and toolchain downloads go through it."),
                     predicted_error="dial tcp: i/o timeout / connection refused",
-                    fix=[Action.note("use a reachable proxy, or GOPROXY=off with a vendor/ tree")] +
+                    fix=[Action.note(_("use a reachable proxy, or GOPROXY=off with a vendor/ "
+                                       "tree"))] +
                     # proxy.golang.org is what mainland China cannot reach: its proxies as
                     # alternatives (a proxy the user chose is not second-guessed, and
                     # through a failing HTTPS_PROXY another GOPROXY would fail the same way)
@@ -175,5 +182,6 @@ def proxies(facts):
                         ctx.env.get("HTTPS_PROXY") or ctx.env.get("https_proxy")) else [])))
         if len(results) == count:
             results.append(_f("GO-PROXY", "ok", "GOPROXY=%s GOSUMDB=%s" % (
-                proxy or "(unset)", sumdb or "(unset)"), ctx))
+                proxy or _("(unset)"), sumdb or _("(unset)")), ctx))
+
     return results

@@ -6,6 +6,7 @@ import re
 from gotriage.checks import check
 from gotriage.checks.toolchain._common import LAYER, _env_evidence, _f, _probes, _unset_action
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _
 from gotriage.knowledge.go import REFERENCES
 from gotriage.parsers.goenv import parse_version
 
@@ -58,29 +59,29 @@ def goroot(facts):
                         predicted = "go: " + predicted
                 fix = [_unset_action(ctx, "GOROOT", where, facts)]
                 if probe.install is not None:
-                    fix.append(Action.note("go finds its own root (%s) when GOROOT is unset"
-                                           % probe.install.root))
+                    fix.append(Action.note(_("go finds its own root (%(root)s) when GOROOT is "
+                                             "unset") % {"root": probe.install.root}))
                 results.append(_f(
                     "GO-ROOT-MISSING", ctx.severity("error"),
-                    "GOROOT=%s is not a Go root" % value, ctx,
+                    _("GOROOT=%(value)s is not a Go root") % {"value": value}, ctx,
                     subject="%s@%s" % (value, where),
                     evidence=[_env_evidence(ctx, "GOROOT", value, where, facts)]
                     + ([Evidence.command(probe.result)] if not probe.ok else []),
-                    why="go looks for its compiler and standard library under GOROOT; a wrong "
-                        "GOROOT breaks every command, and a GOROOT in the go env file breaks "
-                        "every installed Go at once.",
+                    why=_("go looks for its compiler and standard library under GOROOT; a "
+                          "wrong GOROOT breaks every command, and a GOROOT in the go env file "
+                          "breaks every installed Go at once."),
                     predicted_error=predicted, fix=fix, references=[REFERENCES["environment"]]))
                 continue
         if missing and not value:
             results.append(_f(
                 "GO-ROOT-TRIMMED", ctx.severity("error"),
-                "%s cannot find its GOROOT" % probe.go_path, ctx,
+                _("%(go)s cannot find its GOROOT") % {"go": probe.go_path}, ctx,
                 subject=probe.go_real,
                 evidence=[Evidence.command(probe.result),
                           Evidence.fact("%s is not inside a Go root (no ../pkg/tool next to it)"
                                         % probe.go_real)],
-                why="A go binary finds GOROOT from its own location; copied elsewhere (not "
-                    "symlinked), it has no standard library.",
+                why=_("A go binary finds GOROOT from its own location; copied elsewhere (not "
+                      "symlinked), it has no standard library."),
                 predicted_error=stderr.strip().splitlines()[0] if stderr.strip() else None,
                 fix=_trimmed_fix(facts, probe)))
             continue
@@ -101,14 +102,15 @@ def goroot(facts):
                 fix.extend(_trimmed_fix(facts, probe))
             results.append(_f(
                 "GO-ROOT-MISMATCH", ctx.severity("error"),
-                "%s is %s but uses GOROOT %s (%s)" % (
-                    probe.go_path, tool_version, used_root, root_version), ctx,
+                _("%(go)s is %(version)s but uses GOROOT %(root)s (%(root_version)s)") % {
+                    "go": probe.go_path, "version": tool_version, "root": used_root,
+                    "root_version": root_version}, ctx,
                 subject="%s@%s" % (probe.go_real, used_root),
                 evidence=cause + [Evidence.command(probe.result, "GOROOT=%s GOVERSION=%s" % (
                     used_root, tool_version)),
                     Evidence.file(posixpath.join(used_root, "VERSION"), root_version, 1)],
-                why="The go command runs the compiler and linker of GOROOT; a different release "
-                    "refuses to work with it.",
+                why=_("The go command runs the compiler and linker of GOROOT; a different "
+                      "release refuses to work with it."),
                 predicted_error='compile: version "%s" does not match go tool version "%s"' % (
                     root_version, tool_version),
                 fix=fix, references=[REFERENCES["environment"]],
@@ -116,15 +118,16 @@ def goroot(facts):
                 cause=("GO-ENVFILE-GOROOT", where) if value and where not in (None, "env") and
                 not where.endswith("/go.env") else None))
         else:
-            results.append(_f("GO-ROOT", "ok", "GOROOT %s (%s)" % (
-                used_root, root_version or tool_version), ctx))
+            results.append(_f("GO-ROOT", "ok", _("GOROOT %(root)s (%(version)s)") % {
+                "root": used_root, "version": root_version or tool_version}, ctx))
     return results
 
 
 def _trimmed_fix(facts, probe):
     best = facts.installs[0] if facts.installs else None
     fix = [Action.command(["rm", probe.go_path], safe=False,
-                          description="remove the copy, then link the real one")]
+                          description=_("remove the copy, then link the real one"))]
+
     if best is not None:
         fix.append(Action.command(["ln", "-s", best.go, probe.go_path]))
     return fix

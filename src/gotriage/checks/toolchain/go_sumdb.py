@@ -15,6 +15,7 @@ from gotriage.checks.toolchain._common import (
 )
 from gotriage.facts.toolchain_sumdb import proxy_entries
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import _, ngettext
 from gotriage.knowledge.china_network import (
     CHINA_GOSUMDB,
     OFFICIAL_SUMDB,
@@ -80,8 +81,9 @@ def sumdb(facts):
             results.append(mismatch)
         route = facts.sumdb_route(ctx, probe)
         if route is not None and route.unknown:
-            facts.note("the snapshot has no answer for `http-get %s`: the checksum database's "
-                       "route is not judged (collect --network records it)" % route.unknown)
+            facts.note(_("the snapshot has no answer for `http-get %(url)s`: the checksum "
+                         "database's route is not judged (collect --network records it)") % {
+                             "url": route.unknown})
             route = None
         if route is not None and not route.ok:
             results.append(_unreachable(facts, ctx, probe, route, pending))
@@ -115,13 +117,13 @@ def _private(facts, ctx, probe, path):
     """Why a module path looks private, or None."""
     host = path.split("/", 1)[0].lower()
     if match_prefix_patterns(probe.get("GONOPROXY"), path):
-        return "GONOPROXY=%s names it (go fetches it directly, not through the proxy)" % (
-            probe.get("GONOPROXY"))
+        return _("GONOPROXY=%(value)s names it (go fetches it directly, not through the "
+                 "proxy)") % {"value": probe.get("GONOPROXY")}
     netrc = facts.netrc(ctx)
     if netrc is not None and host in [m.lower() for m in netrc[2]]:
-        return "%s has credentials for %s" % (netrc[0], host)
+        return _("%(netrc)s has credentials for %(host)s") % {"netrc": netrc[0], "host": host}
     if host.endswith(_PRIVATE_SUFFIXES) or re.match(r"^[\d.]+(:\d+)?$", host):
-        return "%s is not a public DNS name" % host
+        return _("%(host)s is not a public DNS name") % {"host": host}
     return None
 
 
@@ -159,17 +161,20 @@ def _private_finding(facts, ctx, probe, private):
     predicted = head + ("reading %s/lookup/%s@%s" % (base, path, version) if base else "")
     others = ", ".join("%s@%s" % (m[0], m[1]) for m, _ in private[1:4])
     fix = [Action.command(["go", "env", "-w", "GONOSUMDB=%s" % _joined(probe, "GONOSUMDB", pattern)],
-                          description="the checksum database is not asked about %s; GOPROXY "
-                                      "still serves it" % pattern),
+                          description=_("the checksum database is not asked about %(pattern)s; "
+                                        "GOPROXY still serves it") % {"pattern": pattern}),
            Action.command(["go", "env", "-w", "GOPRIVATE=%s" % _joined(probe, "GOPRIVATE", pattern)],
-                          description="or, when go fetches it straight from its repository: "
-                                      "GOPRIVATE also sends it around GOPROXY (GONOPROXY)")]
+                          description=_("or, when go fetches it straight from its repository: "
+                                        "GOPRIVATE also sends it around GOPROXY (GONOPROXY)"))]
     if not served:
         fix.reverse()
     return _f(
         "GO-SUMDB-PRIVATE", ctx.severity("error"),
-        "%s looks private (%s) but GONOSUMDB does not cover it: go asks %s about it" % (
-            path, why.split(" (")[0], probe.get("GOSUMDB") or "sum.golang.org"), ctx,
+        # (the reason without its parenthesis, in either language)
+        _("%(module)s looks private (%(why)s) but GONOSUMDB does not cover it: go asks "
+          "%(sumdb)s about it") % {
+              "module": path, "why": re.split(" \\(|\uff08", why)[0],
+              "sumdb": probe.get("GOSUMDB") or "sum.golang.org"}, ctx,
         subject="%s:%s" % (path, probe.go_real),
         evidence=[Evidence.file(gomod, "%s %s" % (path, version), line),
                   Evidence.command(probe.result, "GOSUMDB=%s GONOSUMDB=%s GOPRIVATE=%s "
@@ -178,10 +183,11 @@ def _private_finding(facts, ctx, probe, private):
                   Evidence.fact("%s is not in go.sum: its first download is verified against "
                                 "the checksum database" % path)] +
                  ([Evidence.fact("also: %s" % others)] if others else []),
-        why="It looks private: %s.  The checksum database only knows public modules: for "
-            "a private one it answers 404 or 410 Gone and the download fails (go mod download "
-            "and go get say 'verifying go.mod: %s@%s/go.mod: ...').  GONOSUMDB (by default "
-            "GOPRIVATE) names the modules go must not ask it about." % (why, path, version),
+        why=_("It looks private: %(why)s.  The checksum database only knows public modules: "
+              "for a private one it answers 404 or 410 Gone and the download fails (go mod "
+              "download and go get say 'verifying go.mod: %(module)s@%(version)s/go.mod: "
+              "...').  GONOSUMDB (by default GOPRIVATE) names the modules go must not ask it "
+              "about.") % {"why": why, "module": path, "version": version},
         predicted_error=predicted, fix=fix, references=[PRIVATE_REFERENCE, REFERENCE])
 
 
@@ -211,29 +217,31 @@ def _mismatch(facts, ctx, probe):
                                                           escape_path(version))
         return _f(
             "GO-SUMDB-MISMATCH", ctx.severity("error"),
-            "%s@%s in the module cache is not the one go.sum recorded" % (path, version), ctx,
+            _("%(module)s@%(version)s in the module cache is not the one go.sum recorded") % {
+                "module": path, "version": version}, ctx,
             subject="%s@%s:%s" % (path, version, cache),
             evidence=[Evidence.file(gosum, "%s %s %s" % (path, version, recorded),
                                     sums[(path, version)]["zip_line"]),
                       Evidence.file(ziphash, cached)],
-            why="go.sum records the hash of the module as it was first downloaded for this "
-                "project; the copy in %s hashes differently, so go refuses to build with it.  "
-                "Either the version was re-tagged at its origin (its author published "
-                "different code under the same version), or the cache was filled from a "
-                "proxy that serves other bits." % cache,
+            why=_("go.sum records the hash of the module as it was first downloaded for this "
+                  "project; the copy in %(cache)s hashes differently, so go refuses to build "
+                  "with it.  Either the version was re-tagged at its origin (its author "
+                  "published different code under the same version), or the cache was filled "
+                  "from a proxy that serves other bits.") % {"cache": cache},
             predicted_error="verifying %s@%s: checksum mismatch\n\tdownloaded: %s\n\tgo.sum:"
                             "     %s\n\nSECURITY ERROR\nThis download does NOT match an "
                             "earlier download recorded in go.sum." % (path, version, cached,
                                                                       recorded),
-            fix=[Action.note("find out which hash the module's author published before "
-                             "changing anything: `go mod download -json %s@%s` through a "
-                             "proxy you trust prints its Sum" % (path, version)),
+            fix=[Action.note(_("find out which hash the module's author published before "
+                               "changing anything: %(command)s through a proxy you trust "
+                               "prints its Sum") % {
+                                   "command": "`go mod download -json %s@%s`" % (path, version)}),
                  Action.command(["go", "clean", "-modcache"],
-                                description="when the cache is the stale one: it removes "
-                                            "every cached module (go downloads them again, "
-                                            "checked against go.sum)"),
-                 Action.note("when the origin changed (a re-tagged version): ask its owner "
-                             "for a new version; never edit go.sum to match")],
+                                description=_("when the cache is the stale one: it removes "
+                                              "every cached module (go downloads them again, "
+                                              "checked against go.sum)")),
+                 Action.note(_("when the origin changed (a re-tagged version): ask its owner "
+                               "for a new version; never edit go.sum to match"))],
             references=["https://go.dev/ref/mod#go-sum-files", REFERENCE])
     return None
 
@@ -274,9 +282,9 @@ def _unreachable(facts, ctx, probe, route, pending):
         cause = ("GO-PROXY-UNREACHABLE", entries[0])  # (GO-PROXY's finding, same probe)
     return _f(
         "GO-SUMDB-UNREACHABLE", ctx.severity(severity),
-        "the checksum database %s cannot be reached (%s: %s)" % (
-            route.name or probe.get("GOSUMDB"), route.how or "GOSUMDB",
-            text.splitlines()[0] if text else "no answer"), ctx,
+        _("the checksum database %(sumdb)s cannot be reached (%(how)s: %(error)s)") % {
+            "sumdb": route.name or probe.get("GOSUMDB"), "how": route.how or "GOSUMDB",
+            "error": text.splitlines()[0] if text else _("no answer")}, ctx,
         subject="%s:%s" % (probe.get("GOSUMDB"), probe.get("GOPROXY")),
         evidence=evidence + ([Evidence.fact("%d required module%s not in go.sum, first %s@%s "
                                             "(%s line %d)" % (
@@ -285,21 +293,22 @@ def _unreachable(facts, ctx, probe, route, pending):
                                                 target[2]))] if pending else
                              [Evidence.fact("go.sum lists every module go.mod requires: builds "
                                             "work until a new module (or toolchain) is needed")]),
-        why="go checks every module it downloads, and every toolchain, against GOSUMDB.  It "
-            "reaches the database through the first GOPROXY entry that serves "
-            "/sumdb/%s/supported, else directly at https://%s; here that route fails." % (
-                route.name, route.name),
+        why=_("go checks every module it downloads, and every toolchain, against GOSUMDB.  It "
+              "reaches the database through the first GOPROXY entry that serves "
+              "/sumdb/%(name)s/supported, else directly at https://%(name)s; here that route "
+              "fails.") % {"name": route.name},
         predicted_error=predicted,
-        fix=[Action.note("use a GOPROXY that serves the checksum database (its "
-                         "/sumdb/%s/supported answers 200: proxy.golang.org, or an internal "
-                         "Athens/Artifactory/Nexus set to proxy %s); go then never dials %s"
-                         % (route.name, route.name, route.name))] +
+        fix=[Action.note(_("use a GOPROXY that serves the checksum database (its "
+                           "/sumdb/%(name)s/supported answers 200: proxy.golang.org, or an "
+                           "internal Athens/Artifactory/Nexus set to proxy %(name)s); go then "
+                           "never dials %(name)s") % {"name": route.name})] +
             _china_alternative(ctx, probe, route) +
-            [Action.note('or point GOSUMDB at a mirror you can reach: go env -w GOSUMDB="%s '
-                         'https://MIRROR/sumdb/%s"' % (route.name, route.name)),
-             Action.note("or, for private modules only, GONOSUMDB=PATTERN; GOSUMDB=off turns "
-                         "verification off for everything (and toolchain downloads then always "
-                         "fail)")],
+            [Action.note(_("or point GOSUMDB at a mirror you can reach: %(command)s") % {
+                "command": 'go env -w GOSUMDB="%s https://MIRROR/sumdb/%s"' % (
+                    route.name, route.name)}),
+             Action.note(_("or, for private modules only, GONOSUMDB=PATTERN; GOSUMDB=off turns "
+                           "verification off for everything (and toolchain downloads then "
+                           "always fail)"))],
         cause=cause, references=[REFERENCE, "https://go.dev/design/25530-sumdb#proxying-a-"
                                             "checksum-database"])
 
@@ -322,11 +331,13 @@ def _china_alternative(ctx, probe, route):
 
 
 def _ok_title(gosumdb, pending, route):
-    parts = ["GOSUMDB=%s" % (gosumdb or "(unset)")]
+    parts = ["GOSUMDB=%s" % (gosumdb or _("(unset)"))]
     if route is not None:
-        parts.append("answers %s" % route.how)
+        parts.append(_("answers %(how)s") % {"how": route.how})
     if pending is not None:
-        parts.append("%d module%s to verify on first download" % (
-            len(pending), "" if len(pending) == 1 else "s") if pending else
-            "go.sum lists every required module")
+        parts.append(ngettext("%(count)d module to verify on first download",
+                              "%(count)d modules to verify on first download",
+                              len(pending)) % {"count": len(pending)} if pending else
+                     _("go.sum lists every required module"))
     return "; ".join(parts)
+

@@ -15,6 +15,7 @@ from gotriage.checks.toolchain._common import (
     china_proxy_actions,
 )
 from gotriage.findings import Action, Evidence
+from gotriage.i18n import N_, _, ngettext
 from gotriage.knowledge.china_network import is_official_proxy
 from gotriage.knowledge.go import (
     FEATURES,
@@ -66,7 +67,7 @@ def is_language_version(text):
 def _toolchain_mode(value):
     """GOTOOLCHAIN as go reads it: (the minimum toolchain, 'local' or a name; how go may
     switch past it: None, 'auto' or 'path').  auto is local+auto, path local+path."""
-    name, _, suffix = (value or "local").partition("+")
+    name, _sep, suffix = (value or "local").partition("+")
     if name in ("auto", "path"):
         name, suffix = "local", name
     return name, suffix or None
@@ -149,15 +150,37 @@ def project_version(facts):
         return results
     # ✓ only for what was compared: a go.mod against a Go that answered
     if not facts.project.gomod_path:
-        raise NotExamined("GO-VERSION skipped: no go.mod in %s, so no Go version to compare "
-                          "(--project DIR names a project)" % facts.project.directory)
+        raise NotExamined(_("GO-VERSION skipped: no go.mod in %(dir)s, so no Go version to "
+                            "compare (--project DIR names a project)") % {
+                                "dir": facts.project.directory})
     if not probes:
-        raise NotExamined("GO-VERSION skipped: no Go toolchain answered to compare with %s"
-                          % facts.project.gomod_path)
-    return [_f("GO-VERSION", "ok", "local Go is new enough for %s" % facts.project.gomod_path)]
+        raise NotExamined(_("GO-VERSION skipped: no Go toolchain answered to compare with "
+                            "%(gomod)s") % {"gomod": facts.project.gomod_path})
+    return [_f("GO-VERSION", "ok", _("local Go is new enough for %(gomod)s") % {
+        "gomod": facts.project.gomod_path})]
 
 
-_INSTALL = re.compile(r"^install Go (\d+(?:\.\d+){1,2}) or newer")
+# The fix steps that name the Go to install.  _one_release finds them by their message
+# (in the language of the run: the pattern is made from the message as translated) and
+# writes them again with the one release that meets every need.
+_INSTALL_NOTES = (N_("install Go %(version)s or newer (%(url)s)"),
+                  N_("install Go %(version)s or newer (%(url)s) and put it first on PATH"))
+
+
+def _install_note(version, template=_INSTALL_NOTES[0]):
+    return Action.note(_(template) % {"version": version, "url": GO_DOWNLOAD_URL})
+
+
+def _install_match(description):
+    """(template, version, url) of an install step, else None."""
+    for template in _INSTALL_NOTES:
+        pattern = re.escape(_(template)).replace(
+            re.escape("%(version)s"), r"(\d+(?:\.\d+){1,2})").replace(
+            re.escape("%(url)s"), "(.*)")
+        m = re.match(pattern + "$", description, re.S)
+        if m:
+            return template, m.group(1), m.group(2)
+    return None
 
 
 def _one_release(found):
@@ -167,17 +190,16 @@ def _one_release(found):
     needs = []
     for f in found:
         for action in f.fix[:1]:
-            m = _INSTALL.match(action.description or "") if action.kind == "note" else None
+            m = _install_match(action.description or "") if action.kind == "note" else None
             if m:
-                needs.append((parse_version(m.group(1)), m.group(1), f, action))
+                needs.append((parse_version(m[1]), m[1], m, action))
     if len({n[1] for n in needs}) < 2:
         return
     top = max(needs, key=lambda n: n[0])[1]
     covers = ", ".join(sorted({n[1] for n in needs}, key=parse_version))
-    for _version, old, _finding, action in needs:
-        action.description = action.description.replace(
-            "install Go %s or newer" % old, "install Go %s or newer" % top, 1) + (
-            "; it meets every need here (Go %s)" % covers)
+    for _version, _old, (template, _v, url), action in needs:
+        action.description = (_(template) % {"version": top, "url": url}) + (
+            _("; it meets every need here (Go %(versions)s)") % {"versions": covers})
 
 
 def _context_versions(facts, ctx, probe):
@@ -189,11 +211,11 @@ def _context_versions(facts, ctx, probe):
     if value is not None and not _TOOLCHAIN_VALUE.match(value):
         results.append(_f(
             "GO-VERSION-TOOLCHAIN-INVALID", ctx.severity("error"),
-            "GOTOOLCHAIN=%s is not valid" % value, ctx,
+            _("GOTOOLCHAIN=%(value)s is not valid") % {"value": value}, ctx,
             subject="%s@%s" % (value, where),
             evidence=[_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts)],
-            why="GOTOOLCHAIN must be local, auto, path, or goVERSION with an optional "
-                "+auto or +path.",
+            why=_("GOTOOLCHAIN must be local, auto, path, or goVERSION with an optional "
+                  "+auto or +path."),
             predicted_error='go: invalid GOTOOLCHAIN "%s"' % value,
             fix=[_unset_action(ctx, "GOTOOLCHAIN", where, facts)],
             references=[REFERENCES["toolchains"]]))
@@ -208,32 +230,35 @@ def _context_versions(facts, ctx, probe):
         predicted = _download_failure(probe, target, probe.get("GOSUMDB"))
         results.append(_f(
             "GO-VERSION-TOOLCHAIN-PINNED", ctx.severity("error" if predicted else "warn"),
-            "GOTOOLCHAIN=%s: every go command switches from %s to %s" % (
-                value, probe.version, target), ctx, subject="%s@%s" % (value, where),
+            _("GOTOOLCHAIN=%(value)s: every go command switches from %(local)s to "
+              "%(target)s") % {"value": value, "local": probe.version, "target": target},
+            ctx, subject="%s@%s" % (value, where),
             evidence=[_env_evidence(ctx, "GOTOOLCHAIN", value, where, facts),
                       Evidence.env("GOPROXY", probe.get("GOPROXY"), ctx.label)],
-            why="GOTOOLCHAIN=goVERSION runs exactly that release (fetched through GOPROXY "
-                "unless it is the local one), whatever go.mod says." + (
-                    " %s is a language version, not a release: go cannot download it "
-                    "(write %s.0, or the patch release you want)" % (target, target)
+            why=_("GOTOOLCHAIN=goVERSION runs exactly that release (fetched through GOPROXY "
+                  "unless it is the local one), whatever go.mod says.") + (
+                    _(" %(target)s is a language version, not a release: go cannot download "
+                      "it (write %(target)s.0, or the patch release you want)") % {
+                          "target": target}
                     if is_language_version(target) else ""),
             predicted_error=predicted,
             fix=[_unset_action(ctx, "GOTOOLCHAIN", where, facts),
-                 Action.note("or install %s locally and put it first on PATH" % target)],
+                 Action.note(_("or install %(target)s locally and put it first on PATH") % {
+                     "target": target})],
             references=[REFERENCES["toolchains"]]))
     if project.install_at_version and local[:2] < FEATURES["install-at-version"][0]:
         path, line, text = project.install_at_version
         results.append(_f(
             "GO-VERSION-FEATURE", ctx.severity("error"),
-            "%s runs `go install pkg@version`, which needs Go 1.16; the local go is %s" % (
-                path, probe.version), ctx, subject="install-at:" + probe.go_real,
+            _("%(path)s runs `go install pkg@version`, which needs Go 1.16; the local go is "
+              "%(local)s") % {"path": path, "local": probe.version},
+            ctx, subject="install-at:" + probe.go_real,
             evidence=[Evidence.file(path, text, line)],
             # No predicted_error: no toolchain older than 1.16 is at hand to confirm
             # its exact wording, and gotriage quotes only messages it has seen.
-            why="Go 1.16 added `go install pkg@version`; older releases refuse the "
-                "path@version syntax outside `go get`.",
-            fix=[Action.note("install Go 1.16 or newer (%s)" % GO_DOWNLOAD_URL),
-                 china_download_action()]))
+            why=_("Go 1.16 added `go install pkg@version`; older releases refuse the "
+                  "path@version syntax outside `go get`."),
+            fix=[_install_note("1.16"), china_download_action()]))
     results.extend(_feature_findings(facts, ctx, probe, local))
     if mod is None:
         return results
@@ -258,16 +283,15 @@ def _context_versions(facts, ctx, probe):
         # "only warn")
         results.append(_f(
             "GO-VERSION-GOMOD-NEWER", ctx.severity("warn"),
-            "%s says go %s; %s is older and only warns" % (
-                project.gomod_path, mod.go, probe.version), ctx,
+            _("%(gomod)s says go %(go)s; %(local)s is older and only warns") % {
+                "gomod": project.gomod_path, "go": mod.go, "local": probe.version}, ctx,
             subject="%s:%s" % (project.gomod_path, probe.go_real),
             evidence=[Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line)],
-            why="Go before 1.21 builds a module that asks for a newer Go and fails only on "
-                "newer language or library features, with `note: module requires Go %s`."
-                % mod.go,
+            why=_("Go before 1.21 builds a module that asks for a newer Go and fails only on "
+                  "newer language or library features, with %(note)s.") % {
+                      "note": "`note: module requires Go %s`" % mod.go},
             predicted_error="note: module requires Go %s" % mod.go,
-            fix=[Action.note("install Go %s or newer (%s)" % (mod.go, GO_DOWNLOAD_URL)),
-                 china_download_action()]))
+            fix=[_install_note(mod.go), china_download_action()]))
     _fold_features(results)
     return results
 
@@ -312,30 +336,32 @@ def _feature_findings(facts, ctx, probe, local):
             reverse=True):
         version = "%d.%d" % need
         if key.startswith("import:"):
-            what = "the standard package %s" % key[7:]
+            what = _("the standard package %(package)s") % {"package": key[7:]}
             reference = "https://go.dev/doc/go%s" % version
         else:
             what, reference = FEATURES[key][1], FEATURES[key][2]
         where = "%s:%d:%d" % (f.path, line, column)
-        others = " (and %d more place%s)" % (count - 1, "s" if count > 2 else "") if count > 1 else ""
+        others = ngettext(" (and %(count)d more place)", " (and %(count)d more places)",
+                          count - 1) % {"count": count - 1} if count > 1 else ""
         evidence = [Evidence.file(f.path, text, line)]
         if sources.capped:
             evidence.append(Evidence.fact("only %s of %s were read" % (sources.capped,
                                                                         sources.root)))
-        fix = [Action.note("install Go %s or newer (%s)" % (version, GO_DOWNLOAD_URL)),
-               china_download_action()]
+        fix = [_install_note(version), china_download_action()]
         if f.test:
-            fix.append(Action.note("only tests use it: go build works, go test and go vet "
-                                   "fail"))
+            fix.append(Action.note(_("only tests use it: go build works, go test and go vet "
+                                     "fail")))
         results.append(_f(
             "GO-VERSION-FEATURE", ctx.severity("warn" if f.test else "error"),
-            "%s uses %s (Go %s)%s; the local go is %s" % (where, what, version, others,
-                                                         probe.version),
+            _("%(where)s uses %(what)s (Go %(version)s)%(others)s; the local go is "
+              "%(local)s") % {"where": where, "what": what, "version": version,
+                              "others": others, "local": probe.version},
             ctx, subject="%s:%s" % (key, probe.go_real), evidence=evidence,
-            why="%s arrived in Go %s; %s does not know it, so the package at %s does not "
-                "compile%s." % (what[0].upper() + what[1:], version, probe.version,
-                                posixpath.dirname(f.relative) or ".",
-                                " (a test file: go build leaves it out)" if f.test else ""),
+            why=_("%(what)s arrived in Go %(version)s; %(local)s does not know it, so the "
+                  "package at %(dir)s does not compile%(test)s.") % {
+                      "what": what[0].upper() + what[1:], "version": version,
+                      "local": probe.version, "dir": posixpath.dirname(f.relative) or ".",
+                      "test": _(" (a test file: go build leaves it out)") if f.test else ""},
             predicted_error=_feature_error(key, text, probe),
             fix=fix, references=[reference]))
     return results
@@ -409,39 +435,42 @@ def _syntax_findings(facts, ctx, probe, local, mod, value, need, needed):
     out = []
     for line, message, directive in syntax:
         if directive is None or directive == "toolchain":
-            why = ("Go before 1.21 knows neither patch releases in the go line nor the "
-                   "toolchain directive (go.dev/doc/toolchain).")
+            why = _("Go before 1.21 knows neither patch releases in the go line nor the "
+                    "toolchain directive (go.dev/doc/toolchain).")
             other = Action.note(_older_syntax(mod, line))
         else:
             since = GOMOD_DIRECTIVES[directive]
-            why = ("The %s directive arrived in Go %d.%d (%s); %s stops at the first line of "
-                   "go.mod it cannot read, before it builds anything." % (
-                       directive, since[0][0], since[0][1], since[1], probe.version))
+            why = _("The %(directive)s directive arrived in Go %(major)d.%(minor)d "
+                    "(%(reference)s); %(local)s stops at the first line of go.mod it cannot "
+                    "read, before it builds anything.") % {
+                        "directive": directive, "major": since[0][0], "minor": since[0][1],
+                        "reference": since[1], "local": probe.version}
             other = Action.edit(project.gomod_path, None, old=mod.texts.get(line, directive),
-                                description=_DROP[directive])
+                                description=_(_DROP[directive]))
         out.append(_f(
             "GO-VERSION-SYNTAX", ctx.severity("error"),
-            "%s cannot read %s: %s" % (probe.version, project.gomod_path, message),
+            _("%(local)s cannot read %(gomod)s: %(error)s") % {
+                "local": probe.version, "gomod": project.gomod_path, "error": message},
             ctx, subject="%s:%d" % (project.gomod_path, line),
             evidence=[Evidence.file(project.gomod_path, mod.texts.get(line, message), line)],
             why=why, predicted_error="go: errors parsing %s:\n%s:%d: %s" % (
                 "go.mod" if local[:2] < (1, 21) else shown, shown, line, message),
-            fix=[Action.note("install Go %s or newer (%s)" % (release, GO_DOWNLOAD_URL)),
-                 china_download_action(), other],
+            fix=[_install_note(release), china_download_action(), other],
             references=[GOMOD_DIRECTIVES[directive][1]] if directive else []))
     return out
 
 
 # What deleting a directive an older go cannot read costs (the fix's other way).
 _DROP = {
-    "godebug": "or, if the project allows, delete the line: the GODEBUG defaults are then the "
-               "go line's (a //go:debug line in the main package sets them too, and Go 1.21 "
-               "reads it)",
-    "tool": "or, if the project allows, delete the line: `go tool NAME` no longer runs that "
-            "tool; run it with `go run PKG@VERSION`, or keep it in a tools.go file with a "
-            "blank import (the way before Go 1.24)",
-    "ignore": "or, if the project allows, delete the line: go then walks that directory again "
-              "for ./... (the packages in it, node_modules and the like, are matched and built)",
+    "godebug": N_("or, if the project allows, delete the line: the GODEBUG defaults are then "
+                  "the go line's (a //go:debug line in the main package sets them too, and Go "
+                  "1.21 reads it)"),
+    "tool": N_("or, if the project allows, delete the line: `go tool NAME` no longer runs "
+               "that tool; run it with `go run PKG@VERSION`, or keep it in a tools.go file "
+               "with a blank import (the way before Go 1.24)"),
+    "ignore": N_("or, if the project allows, delete the line: go then walks that directory "
+                 "again for ./... (the packages in it, node_modules and the like, are matched "
+                 "and built)"),
 }
 
 
@@ -486,45 +515,57 @@ def _goline_findings(facts, ctx, probe, local, mod):
     evidence = [Evidence.file(project.gomod_path, "go %s" % mod.go, mod.go_line)]
     evidence.extend(Evidence.file(g.path, u.text, u.line) for _k, (g, u) in ordered[:5])
     tests_only = all(g.test for _k, (g, _u) in ordered)
-    consequence = ("every Go older than %s then refuses the module: Go 1.21 and later say "
-                   "`go: go.mod requires go >= %s` (or, with GOTOOLCHAIN=auto, download "
-                   "go%s.0), older ones build it and add `note: module requires Go %s` when a "
-                   "compile fails" % (release, release, release, release) if top >= (1, 21) else
-                   "every Go older than %s then notes `module requires Go %s` when it fails to "
-                   "compile the module" % (release, release))
+    consequence = (_("every Go older than %(release)s then refuses the module: Go 1.21 and "
+                     "later say %(refusal)s (or, with GOTOOLCHAIN=auto, download "
+                     "go%(release)s.0), older ones build it and add %(note)s when a compile "
+                     "fails") % {
+                         "release": release,
+                         "refusal": "`go: go.mod requires go >= %s`" % release,
+                         "note": "`note: module requires Go %s`" % release}
+                   if top >= (1, 21) else
+                   _("every Go older than %(release)s then notes %(note)s when it fails to "
+                     "compile the module") % {
+                         "release": release, "note": "`module requires Go %s`" % release})
     if lang < (1, 22) <= top:
-        consequence += ("; from go 1.22 on each iteration of a for loop has its own loop "
-                        "variables (go.dev/doc/go1.22#language): code that shared them changes "
-                        "meaning")
+        consequence += _("; from go 1.22 on each iteration of a for loop has its own loop "
+                         "variables (go.dev/doc/go1.22#language): code that shared them "
+                         "changes meaning")
     return [_f(
         "GO-VERSION-GOLINE-LOW", ctx.severity("warn" if tests_only else "error"),
-        "%s says go %s, but %s:%d:%d uses %s (Go %s)%s" % (
-            project.gomod_path, mod.go, f.path, use.line, use.column, FEATURES[ordered[0][0]][1],
-            release, " and %d more feature%s newer than go %s" % (
-                others, "s" if others > 1 else "", mod.go) if others else ""),
+        _("%(gomod)s says go %(go)s, but %(where)s uses %(what)s (Go %(release)s)%(others)s")
+        % {"gomod": project.gomod_path, "go": mod.go,
+           "where": "%s:%d:%d" % (f.path, use.line, use.column),
+           "what": FEATURES[ordered[0][0]][1], "release": release,
+           "others": ngettext(" and %(count)d more feature newer than go %(go)s",
+                              " and %(count)d more features newer than go %(go)s", others) % {
+                                  "count": others, "go": mod.go} if others else ""},
         ctx, subject="goline:%s:%s" % (project.gomod_path, probe.go_real), evidence=evidence,
-        why="The go line is the module's language version: %s compiles every package with "
-            "-lang=go%d.%d and refuses what a later language brought, whatever the toolchain "
-            "knows." % (probe.version, lang[0], lang[1]),
+        why=_("The go line is the module's language version: %(local)s compiles every package "
+              "with -lang=go%(major)d.%(minor)d and refuses what a later language brought, "
+              "whatever the toolchain knows.") % {
+                  "local": probe.version, "major": lang[0], "minor": lang[1]},
         predicted_error="requires go%s or later (-lang was set to go%d.%d; check go.mod)" % (
             release, lang[0], lang[1]),
         fix=[Action.command(["go", "mod", "edit", "-go=" + release, project.gomod_path],
-                            description="raise the go line to %s, the language the code is "
-                                        "written in; %s" % (release, consequence)),
-             Action.note("or write the code without it (the go line stays)")],
+                            description=_("raise the go line to %(release)s, the language the "
+                                          "code is written in; %(consequence)s") % {
+                                              "release": release, "consequence": consequence}),
+             Action.note(_("or write the code without it (the go line stays)"))],
         references=[FEATURES[ordered[0][0]][2]])]
 
 
 def _older_syntax(mod, line):
     """How to write go.mod so that a Go before 1.21 reads it, and what that costs."""
     if line == mod.toolchain_line:
-        return ("or, if the project allows, drop the toolchain line (only Go 1.21 and later "
-                "read it; they switch toolchains by it)")
+        return _("or, if the project allows, drop the toolchain line (only Go 1.21 and later "
+                 "read it; they switch toolchains by it)")
     lang = ".".join(mod.go.split(".")[:2])
-    return ("or, if the project allows, write `go %s` instead of `go %s`: Go before 1.21 reads "
-            "it (and builds, failing only on newer features), while Go 1.21 and later take it "
-            "as 'any %s release' (a go that must switch fetches go%s.0; go%src1 already "
-            "satisfies it) instead of 'at least %s'" % (lang, mod.go, lang, lang, lang, mod.go))
+    return _("or, if the project allows, write %(short)s instead of %(long)s: Go before 1.21 "
+             "reads it (and builds, failing only on newer features), while Go 1.21 and later "
+             "take it as 'any %(lang)s release' (a go that must switch fetches go%(lang)s.0; "
+             "go%(lang)src1 already satisfies it) instead of 'at least %(go)s'") % {
+                 "short": "`go %s`" % lang, "long": "`go %s`" % mod.go, "lang": lang,
+                 "go": mod.go}
 
 
 def _newer_gomod(facts, ctx, probe, value, where):
@@ -546,27 +587,30 @@ def _newer_gomod(facts, ctx, probe, value, where):
                 _env_evidence(ctx, "GOTOOLCHAIN", shown, where, facts) if where else
                 Evidence.fact("GOTOOLCHAIN is not set (local)")]
     asked = target[2:]
-    install = Action.note("install Go %s or newer (%s) and put it first on PATH"
-                          % (asked if not is_language_version(target) else asked + ".0",
-                             GO_DOWNLOAD_URL))
+    install = _install_note(asked if not is_language_version(target) else asked + ".0",
+                            _INSTALL_NOTES[1])
     lang_note = ""
     if line == mod.go_line and is_language_version(mod.go):
-        lang_note = (" `go %s` names a language version: go switches to its first release, "
-                     "%s (Go 1.21.1 and later; a prerelease go%src1 would already do for "
-                     "`go %s` but not for `go %s.0`)." % (mod.go, target, mod.go, mod.go, mod.go))
+        lang_note = _(" %(line)s names a language version: go switches to its first release, "
+                      "%(target)s (Go 1.21.1 and later; a prerelease go%(go)src1 would already "
+                      "do for %(line)s but not for %(line0)s).") % {
+                          "line": "`go %s`" % mod.go, "target": target, "go": mod.go,
+                          "line0": "`go %s.0`" % mod.go}
     if switching is None:
         # no switching: the go line alone is compared (a toolchain line is ignored)
         predicted = "go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=%s)" % (
             mod.go, probe.version[2:], shown)
         return _f("GO-VERSION-GOMOD-NEWER", ctx.severity("error"),
-                  "%s needs Go %s; the local go is %s" % (project.gomod_path, mod.go, probe.version),
+                  _("%(gomod)s needs Go %(go)s; the local go is %(local)s") % {
+                      "gomod": project.gomod_path, "go": mod.go, "local": probe.version},
                   ctx, subject="%s:%s" % (project.gomod_path, probe.go_real),
                   evidence=evidence,
-                  why="GOTOOLCHAIN=%s forbids switching, so go refuses the module." % shown,
+                  why=_("GOTOOLCHAIN=%(value)s forbids switching, so go refuses the module.") % {
+                      "value": shown},
                   predicted_error=predicted,
                   fix=[install, china_download_action(), Action.note(
-                      "or, with a reachable module proxy, let go fetch it: GOTOOLCHAIN=auto and "
-                      "a GOPROXY that serves golang.org/toolchain")],
+                      _("or, with a reachable module proxy, let go fetch it: GOTOOLCHAIN=auto "
+                        "and a GOPROXY that serves golang.org/toolchain"))],
                   references=[REFERENCES["toolchains"]])
     fix = [install, china_download_action()]
     if switching == "path":
@@ -574,36 +618,43 @@ def _newer_gomod(facts, ctx, probe, value, where):
         if found:
             return None  # go runs that release from PATH
         predicted = 'go: cannot find "%s" in PATH' % target
-        why = ("GOTOOLCHAIN=%s lets go switch only to a %s program on PATH (as golang.org/dl "
-               "installs it), and there is none." % (shown, target))
+        why = _("GOTOOLCHAIN=%(value)s lets go switch only to a %(target)s program on PATH (as "
+                "golang.org/dl installs it), and there is none.") % {
+                    "value": shown, "target": target}
         severity = "error"
-        fix.append(Action.note("or install it as %s on PATH: go install golang.org/dl/%s@latest "
-                               "&& %s download" % (target, target, target)))
+        fix.append(Action.note(_("or install it as %(target)s on PATH: %(command)s") % {
+            "target": target, "command": "go install golang.org/dl/%s@latest && %s download" % (
+                target, target)}))
     else:
         sumdb = probe.get("GOSUMDB")
         evidence.append(Evidence.env("GOPROXY", probe.get("GOPROXY"), ctx.label))
         failure = _download_failure(probe, target, sumdb)
         predicted = failure
-        why = ("GOTOOLCHAIN=%s lets go fetch the toolchain go.mod asks for: it prints 'go: "
-               "downloading %s (%s)', fetches golang.org/toolchain through GOPROXY, checks it "
-               "against the checksum database (always, whatever GOSUMDB says) and runs it; on "
-               "an air-gapped host that fails." % (shown, target, _platform(probe)))
+        why = _("GOTOOLCHAIN=%(value)s lets go fetch the toolchain go.mod asks for: it prints "
+                "%(message)s, fetches golang.org/toolchain through GOPROXY, checks it against "
+                "the checksum database (always, whatever GOSUMDB says) and runs it; on an "
+                "air-gapped host that fails.") % {
+                    "value": shown,
+                    "message": "'go: downloading %s (%s)'" % (target, _platform(probe))}
         if sumdb == "off":
             evidence.append(Evidence.env("GOSUMDB", "off", ctx.label))
-            fix.append(Action.note("GOSUMDB=off stops every toolchain download (go verifies "
-                                   "toolchains against the checksum database even then): "
-                                   "unset it, or install the release locally"))
+            fix.append(Action.note(_("GOSUMDB=off stops every toolchain download (go verifies "
+                                     "toolchains against the checksum database even then): "
+                                     "unset it, or install the release locally")))
         severity = "warn" if failure is None else "error"
         if is_language_version(target):
-            fix.insert(0, Action.note("write the toolchain line as a release: toolchain %s.0 "
-                                      "(or drop it)" % target))
-        fix.append(Action.note("or, with a reachable module proxy, let go fetch it: a GOPROXY "
-                               "that serves golang.org/toolchain and the checksum database"))
+            fix.insert(0, Action.note(_("write the toolchain line as a release: toolchain "
+                                        "%(target)s.0 (or drop it)") % {"target": target}))
+        fix.append(Action.note(_("or, with a reachable module proxy, let go fetch it: a "
+                                 "GOPROXY that serves golang.org/toolchain and the checksum "
+                                 "database")))
         entries = [e for e in re.split(r"[,|]", probe.get("GOPROXY") or "") if e]
         if entries and is_official_proxy(entries[0]) and failure is None:
             fix.extend(china_proxy_actions(ctx)[:1])  # goproxy.cn serves golang.org/toolchain
     return _f("GO-VERSION-GOMOD-NEWER", ctx.severity(severity),
-              "%s needs %s; %s will try to switch to it" % (project.gomod_path, target, probe.version),
+              _("%(gomod)s needs %(target)s; %(local)s will try to switch to it") % {
+                  "gomod": project.gomod_path, "target": target, "local": probe.version},
+
               ctx, subject="%s:%s" % (project.gomod_path, probe.go_real), evidence=evidence,
               why=why + lang_note, predicted_error=predicted, fix=fix,
               references=[REFERENCES["toolchains"]])

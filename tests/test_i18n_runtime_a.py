@@ -1,0 +1,134 @@
+"""Issue 19, share A: what the toolchain, system, packages, binary, baseline and security
+layers write about a host at run time (a finding's title, why and fix descriptions, and
+the notes) is in the catalogue (docs/i18n.md).  For every snapshot these layers run on,
+the zh_CN report must carry no English message of these layers where the English run has
+one: each such text either differs from the English run's or is made of values only (an
+allow-list: a setting as go prints it).  The notes are matched against the catalogue's
+messages of these layers' files, so a note of another layer is not judged here."""
+
+import json
+import os
+import re
+import sys
+
+import pytest
+
+from cli_support import clean_env, run_cli
+from conftest import DATA, ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "src"))
+from gotriage.i18n import width  # noqa: E402
+
+PO = os.path.join(ROOT, "po", "zh_CN.po")
+LAYERS = ("toolchain", "system", "packages", "binary", "baseline", "security")
+SHARE = re.compile(r"src/gotriage/(checks/toolchain/|checks/(system|packages|binary|baseline|"
+                   r"baseline_lint|security)\.py|facts/(toolchain\w*|contexts|system|packages\w*|"
+                   r"binary|baseline|security)\.py)")
+SNAPSHOTS = os.path.join(DATA, "snapshots")
+SERVICES = os.path.join(DATA, "services")
+RUNS = [
+    ["--root", os.path.join(SNAPSHOTS, "el7-sudo-path")],
+    ["--root", os.path.join(SNAPSHOTS, "el8-old-go"), "--project", "/srv/app"],
+    ["--root", os.path.join(SNAPSHOTS, "el9-goroot-envfile"), "--project", "/home/alice"],
+    ["--root", os.path.join(SERVICES, "el7-services")],
+    ["--root", os.path.join(SERVICES, "el8-services")],
+    ["--root", os.path.join(SERVICES, "el9-services")],
+]
+# Texts made of values only: they read the same in every language.
+VALUES_ONLY = [
+    re.compile(r"^GOPROXY=\S* GOSUMDB=\S*$"),  # GO-PROXY's ✓: the two settings
+    re.compile(r"^(GO111MODULE|GOCACHE)=off$"),
+    re.compile(r"^\S+:\d+: .*$"),  # GO-MODULES-GOMOD-INVALID: go's own message, at its line
+]
+
+
+def _share_messages():
+    """The msgids (singular and plural) whose source is a file of this share."""
+    with open(PO, encoding="utf-8") as f:
+        blocks = f.read().split("\n\n")
+    out = []
+    for block in blocks:
+        where = " ".join(line for line in block.splitlines() if line.startswith("#:"))
+        if not SHARE.search(where):
+            continue
+        fields, key = {}, None
+        for line in block.splitlines():
+            if line.startswith("#"):
+                continue
+            if line.startswith('"'):
+                fields[key] += json.loads(line)
+            else:
+                key, _sep, value = line.partition(" ")
+                fields[key] = json.loads(value)
+        out += [fields[k] for k in ("msgid", "msgid_plural") if fields.get(k)]
+    return out
+
+
+def _template(msgid):
+    """A regular expression matching what `msgid % values` can give."""
+    parts = re.split(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdrif]|%%", msgid)
+    return re.compile("^" + "(.*)".join(re.escape(p) for p in parts) + "$", re.S)
+
+
+def _report(args, lang):
+    done = run_cli(["--lang", lang, "check", "--json"] + args, env=clean_env())
+    assert done.stderr == b"", done.stderr
+    return json.loads(done.stdout.decode("utf-8"))
+
+
+def _texts(result):
+    yield "title", result["title"]
+    if result.get("why"):
+        yield "why", result["why"]
+    for action in result["fix"]:
+        if action.get("description") and action["kind"] != "edit":
+            yield "fix", action["description"]
+        elif action.get("description"):
+            yield "fix (edit)", action["description"]
+
+
+def test_every_message_of_this_share_is_translated():
+    """msgfmt -c (scripts/build-mo) checks placeholders; here: none of this share's
+    messages is left untranslated or fuzzy, whoever else is still translating."""
+    with open(PO, encoding="utf-8") as f:
+        blocks = f.read().split("\n\n")
+    mine = [b for b in blocks if SHARE.search(" ".join(
+        line for line in b.splitlines() if line.startswith("#:")))]
+    assert len(mine) > 250
+    for block in mine:
+        assert "#, fuzzy" not in block, block
+        assert not re.search(r'^msgstr(\[0\])? ""$(?!\n")', block, re.M), block
+
+
+@pytest.mark.parametrize("args", RUNS, ids=lambda a: os.path.basename(a[1]))
+def test_the_chinese_report_has_no_english_message_of_these_layers(args):
+    english, chinese = _report(args, "en"), _report(args, "zh_CN")
+    assert chinese["language"] == "zh_CN"
+    assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
+    templates = [_template(m) for m in _share_messages()]
+    judged = 0
+    for en, zh in zip(english["results"], chinese["results"]):
+        if en["layer"] not in LAYERS:
+            continue
+        for (part, en_text), (_part, zh_text) in zip(_texts(en), _texts(zh)):
+            if any(p.match(en_text) for p in VALUES_ONLY):
+                continue
+            judged += 1
+            assert zh_text != en_text, (en["id"], part, en_text)
+    assert judged > 5
+    assert len(english["notes"]) == len(chinese["notes"])
+    for en_note, zh_note in zip(english["notes"], chinese["notes"]):
+        if any(t.match(en_note) for t in templates):
+            assert zh_note != en_note, en_note
+
+
+@pytest.mark.parametrize("args", RUNS[:3], ids=lambda a: os.path.basename(a[1]))
+def test_the_chinese_doctor_view_fits_100_columns(args):
+    """A line wider than the terminal is only one that cannot be broken: a single long
+    path or setting after the indentation."""
+    done = run_cli(["--lang", "zh_CN", "check", "--no-color"] + args, env=clean_env())
+    text = done.stdout.decode("utf-8")
+    assert "Go 工具链" in text
+    for line in text.splitlines():
+        if width(line) > 100:
+            assert len(line.split()) == 1 or line.lstrip().startswith("$ "), line
