@@ -108,7 +108,16 @@ def _parse_probes(spec, deadline):
     return parsed
 
 
+def workers():
+    """Threads for verify's independent steps: one per core to hash programs and
+    archives (hashlib lets go of the GIL), one more that mostly waits on the service
+    layer's commands."""
+    return (os.cpu_count() or 1) + 1
+
+
 def build_report(host, args, spec, archives, probes):
+    from concurrent.futures import ThreadPoolExecutor
+
     from gotriage.knowledge import go_checksums
     from gotriage.runner import Report
     from gotriage.verify import checks, gather, integrity
@@ -116,30 +125,37 @@ def build_report(host, args, spec, archives, probes):
     findings, notes = [], []
     options = {"project": None, "users": [], "network": False, "timeout": args.timeout}
     explicit = list(args.goroot) + [r.root for r in spec.installs if r.root]
-    roots = gather.go_roots(host, options, explicit)
-    if not roots:
-        notes.append("no Go install found: nothing to verify" + (
-            "" if explicit else " (give --goroot DIR)"))
-    records = []
-    for root, given in roots:
-        record = gather.read_install(host, root, given)
-        records.append(record)
-        for what, message in record.problems:
-            findings.append(checks.input_finding(what, message))
-        findings.extend(checks.tree_findings(record))
-    findings.extend(checks.required_findings(spec.installs, records))
-    for path in archives:
-        name = posixpath.basename(path)
-        sha = gather.archive_sha256(host, os.path.abspath(path))
-        state, expected = integrity.archive_verdict(name, sha, go_checksums.SHA256)
-        findings.extend(checks.archive_findings(path, name, sha, state, expected,
-                                                go_checksums.SOURCE))
-    if args.build:
-        findings.extend(_builds(host, args, options, records))
-    for name, target, limits, thresholds in probes:
-        findings.extend(_probe(name, target, limits, thresholds))
+    with ThreadPoolExecutor(workers()) as pool:
+        # independent steps at once: the service layer's commands (systemd-analyze...)
+        # run while the trees and archives are hashed; the report keeps its order
+        service_notes = []
+        services = pool.submit(_services, host, options, spec.services, service_notes)
+        sums = [pool.submit(gather.archive_sha256, host, os.path.abspath(path))
+                for path in archives]
+        roots = gather.go_roots(host, options, explicit)
+        if not roots:
+            notes.append("no Go install found: nothing to verify" + (
+                "" if explicit else " (give --goroot DIR)"))
+        records = []
+        for root, given in roots:
+            record = gather.read_install(host, root, given, pool)
+            records.append(record)
+            for what, message in record.problems:
+                findings.append(checks.input_finding(what, message))
+            findings.extend(checks.tree_findings(record))
+        findings.extend(checks.required_findings(spec.installs, records))
+        for path, sha in zip(archives, sums):
+            name = posixpath.basename(path)
+            state, expected = integrity.archive_verdict(name, sha.result(), go_checksums.SHA256)
+            findings.extend(checks.archive_findings(path, name, sha.result(), state, expected,
+                                                    go_checksums.SOURCE))
+        if args.build:
+            findings.extend(_builds(host, args, options, records))
+        for name, target, limits, thresholds in probes:
+            findings.extend(_probe(name, target, limits, thresholds))
+        service_findings = services.result()
+        notes.extend(n for n in service_notes if n not in notes)
     layers = ["verify"]
-    service_findings = _services(host, options, spec.services, notes)
     if service_findings:
         findings.extend(service_findings)
         layers.append("service")
@@ -163,15 +179,22 @@ def _services(host, options, names, notes):
     the service layer's own SVC-UNIT and SVC-EXEC checks (the unit loads; its ExecStart=
     program runs here, with the binary layer's verdict), run by the runner, and whether
     each is running (facts/service_running.py: systemd's MainPID, else /proc)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from gotriage import runner
     from gotriage.verify import checks
 
     opts = dict(options, units=list(names) or None)
+    facts = runner.make_facts("service", host, opts)
+    units = [u for u in facts.units if u.found]
+    # `systemd-analyze verify` of each unit (SVC-UNIT's slowest part, ~0.1 s of CPU
+    # each) all at once: the run's reader remembers each answer, so the runner's own
+    # facts below find them there (or wait for the one still running)
+    with ThreadPoolExecutor(min(4, len(units) or 1)) as pool:
+        list(pool.map(facts.verify, units))
     report = runner.run(host, ["service"], opts, only={"SVC-UNIT", "SVC-EXEC"})
     out = list(report.findings)
     notes.extend(n for n in report.notes if n not in notes)
-    facts = runner.make_facts("service", host, opts)
-    units = [u for u in facts.units if u.found]
     if units and not facts.booted:
         notes.append("systemd is not running here: whether %s %s running is not examined" % (
             ", ".join(u.name for u in units), "is" if len(units) == 1 else "are"))

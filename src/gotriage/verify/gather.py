@@ -10,7 +10,7 @@ from gotriage.host.base import HostError
 from gotriage.inputs.verify import INPUTS, RPM_NAME_FORMAT
 from gotriage.verify import integrity
 
-MAX_PROGRAM = 256 << 20  # a Go program is tens of MiB: read whole, to hash it
+MAX_PROGRAM = 256 << 20  # a Go program is tens of MiB: larger is not one
 ARCHIVE_CHUNK = 1 << 20
 
 InstallRecord = collections.namedtuple(
@@ -45,7 +45,10 @@ def go_roots(host, options, explicit=()):
     return [(i.root, i.root) for i in facts.installs]
 
 
-def read_install(host, root, given_root=None):
+def read_install(host, root, given_root=None, pool=None):
+    """The InstallRecord of the Go install at `root`.  With `pool` (a
+    concurrent.futures executor), its programs are read and hashed on the pool's threads:
+    hashlib lets go of the GIL while it hashes, so two cores hash two programs at once."""
     io = reader(host)
     problems = []
     version_file = None
@@ -62,8 +65,7 @@ def read_install(host, root, given_root=None):
         if err.missing:  # not a Go install at all: nothing else to read
             return InstallRecord(root, given_root or root, version_file, None, [], None, None,
                                  problems, True)
-    go_data = _program(io, go, problems)
-    go_check = integrity.check_program(go, go_data) if go_data is not None else None
+    go_check = _check(io, go, problems)
     if go_check is None or not go_check.ok:
         # not a release's go as it was built: a package's (stripped), or a changed one
         package, verify_key, params = _package_owner(io, go)
@@ -75,28 +77,36 @@ def read_install(host, root, given_root=None):
                 problems.append((" ".join(verify_argv), result.errtext.strip() or "no answer"))
             return InstallRecord(root, given_root or root, version_file, None, [], package,
                                  (lines, result), problems)
-    tools = []
-    embedded = _embedded_version(go_data) if go_data is not None else None
-    for path in _programs(io, root, problems):
-        if path == go:
-            if go_check is not None:
-                tools.append(go_check)
-            continue
-        data = _program(io, path, problems)
-        if data is not None:
-            tools.append(integrity.check_program(path, data))
+    embedded = _embedded_version(io, go)
+    # the other programs hash the way bin/go did (its GNU build ID note zeroed or not)
+    host_id_first = bool(go_check is not None and go_check.ok and go_check.host_id_zeroed)
+    paths = _programs(io, root, problems)
+    others = [path for path in paths if path != go]
+
+    def check(path):
+        found = []
+        return _check(io, path, found, host_id_first), found
+    checked = pool.map(check, others) if pool is not None else map(check, others)
+    tools = [go_check] if go_check is not None and go in paths else []  # bin/ sorts go first
+    for tool, found in checked:  # in the order of the paths, whichever thread hashed them
+        problems.extend(found)
+        if tool is not None:
+            tools.append(tool)
     return InstallRecord(root, given_root or root, version_file, embedded, tools, None, None,
                          problems)
 
 
-def _program(io, path, problems):
-    """The bytes of the program at `path`, or None (the problem noted)."""
+def _check(io, path, problems, host_id_first=False):
+    """The integrity.ToolCheck of the program at `path`, read 1 MiB at a time (never held
+    whole), or None (the problem noted)."""
     try:
         size = io.stat("program-meta", path=path).size
         if size > MAX_PROGRAM:
             problems.append((path, "larger than %d MiB: not read" % (MAX_PROGRAM >> 20)))
             return None
-        return io.read_range("program", 0, size, path=path)
+        return integrity.check_program(
+            path, lambda offset, length: io.read_range("program", offset, length, path=path),
+            size, host_id_first)
     except HostError as err:
         problems.append((path, err.message))
         return None
@@ -151,15 +161,18 @@ def _files(io, directory, problems):
     return out
 
 
-def _embedded_version(data):
+def _embedded_version(io, go):
+    """The Go version bin/go embeds (what `go version bin/go` prints), by the binary
+    layer's ELF reader: its headers and build info, a few KiB, not the whole program."""
     from gotriage.parsers.elf import ElfError, parse_elf
     from gotriage.parsers.gobuildinfo import read_buildinfo
 
     def read(offset, length):
-        return data[offset:offset + length]
+        return io.read_range("program", offset, length, path=go)
     try:
-        info = read_buildinfo(parse_elf(read, len(data), count_symbols=False), read)
-    except (ElfError, ValueError):
+        size = io.stat("program-meta", path=go).size
+        info = read_buildinfo(parse_elf(read, size, count_symbols=False), read)
+    except (ElfError, ValueError, HostError):
         return None
     return info.go_version if info is not None else None
 

@@ -19,9 +19,11 @@ import hashlib
 
 NOTE_SCAN = 1 << 16  # the Go note sits in the first pages of the file
 
-ToolCheck = collections.namedtuple("ToolCheck", "path build_id ok problem")
+ToolCheck = collections.namedtuple("ToolCheck", "path build_id ok problem host_id_zeroed")
+ToolCheck.__new__.__defaults__ = (False,)
 ToolCheck.__doc__ = """One program of a Go tree: `ok` True when its content ID matches,
-False when it does not, None when it has no Go build ID (`problem` says why)."""
+False when it does not, None when it has no Go build ID (`problem` says why);
+`host_id_zeroed` whether it matched with its GNU build ID note zeroed."""
 
 
 def go_build_id(data):
@@ -79,6 +81,70 @@ def content_id(data, build_id, zero_host_id=False):
     return base64.urlsafe_b64encode(digest.digest()[:15]).decode("ascii").rstrip("=")
 
 
+CHUNK = 1 << 20  # a program is hashed 1 MiB at a time: never held whole
+
+
+def content_id_of(read, size, build_id, zero_host_id=False, head=None):
+    """content_id() of the `size` bytes that `read(offset, length)` gives, read and hashed
+    1 MiB at a time (one pass; a copy of the build ID across two pieces is found in the
+    few bytes either side of the cut).
+
+    >>> data = b"xx/yy" + b"hello"
+    >>> content_id_of(lambda o, n: data[o:o + n], len(data), "xx/yy") == content_id(data, "xx/yy")
+    True
+    >>> big = b"a" * (CHUNK - 2) + b"xx/yy" + b"b" * CHUNK + b"xx/yy"
+    >>> content_id_of(lambda o, n: big[o:o + n], len(big), "xx/yy") == content_id(big, "xx/yy")
+    True
+    """
+    raw = build_id.encode("ascii")
+    keep = len(raw) - 1  # bytes held back unhashed: a copy may start in them
+    spans = []  # (offset, length) to hash as zeros, as found
+    if zero_host_id:
+        start, length = _gnu_build_id(head if head is not None else read(0, NOTE_SCAN))
+        if start is not None:
+            spans.append((start, length))
+    digest = hashlib.sha256()
+    pending, at = b"", 0  # the held-back bytes and the file offset they start at
+    offset = 0
+    while offset < size:
+        chunk = read(offset, min(CHUNK, size - offset))
+        if not chunk:
+            break
+        window = pending + chunk[:keep]
+        i = window.find(raw)
+        while 0 <= i < len(pending):  # a copy across the cut
+            spans.append((at + i, len(raw)))
+            i = window.find(raw, i + 1)
+        i = chunk.find(raw)
+        while i >= 0:
+            spans.append((offset + i, len(raw)))
+            i = chunk.find(raw, i + len(raw))
+        _feed(digest, pending, at, spans)
+        cut = max(0, len(chunk) - keep)
+        view = memoryview(chunk)
+        _feed(digest, view[:cut], offset, spans)
+        pending, at = bytes(view[cut:]), offset + cut
+        offset += len(chunk)
+    _feed(digest, pending, at, spans)
+    return base64.urlsafe_b64encode(digest.digest()[:15]).decode("ascii").rstrip("=")
+
+
+def _feed(digest, data, at, spans):
+    """Hash `data` (which starts at file offset `at`) with the parts in `spans` as zeros."""
+    end = at + len(data)
+    view = memoryview(data)
+    done = at
+    for start, length in sorted(spans):
+        stop = start + length
+        if stop <= done or start >= end:
+            continue
+        start = max(start, done)
+        digest.update(view[done - at:start - at])
+        digest.update(bytes(min(stop, end) - start))
+        done = min(stop, end)
+    digest.update(view[done - at:])
+
+
 def _gnu_build_id(data):
     """(offset, length) of the GNU build ID note's descriptor (type 3), or (None, None)."""
     head = data[:NOTE_SCAN]
@@ -93,22 +159,29 @@ def _gnu_build_id(data):
     return None, None
 
 
-def check_program(path, data):
-    """A ToolCheck of the program at `path` whose bytes are `data`."""
-    if not data.startswith(b"\x7fELF"):
+def check_program(path, read, size, host_id_first=False):
+    """A ToolCheck of the program at `path`, whose `size` bytes `read(offset, length)`
+    gives.  Hashing is the cost of verify: a release's programs all hash one way (its GNU
+    build ID note zeroed or not), so `host_id_first` (what bin/go matched with) tries that
+    way first, and an untouched program is read and hashed once; a changed one is tried
+    both ways before it fails."""
+    head = read(0, min(size, NOTE_SCAN))
+    if not head.startswith(b"\x7fELF"):
         return ToolCheck(path, None, None, "not an ELF program: a release has only Go programs "
                                            "in bin/ and pkg/tool")
-    build_id = go_build_id(data)
+    build_id = go_build_id(head)
     if build_id is None:
         return ToolCheck(path, None, None, "no Go build ID: not a program of a Go release")
     want = build_id.rsplit("/", 1)[-1]
-    got = content_id(data, build_id)
-    if got != want:
-        got = content_id(data, build_id, zero_host_id=True)
-    if got != want:
-        return ToolCheck(path, build_id, False, "its bytes hash to content ID %s, its build ID "
-                                                "says %s: changed after it was built" % (got, want))
-    return ToolCheck(path, build_id, True, None)
+    tried = []
+    for zero_host_id in ((True, False) if host_id_first else (False, True)):
+        got = content_id_of(read, size, build_id, zero_host_id, head)
+        if got == want:
+            return ToolCheck(path, build_id, True, None, zero_host_id)
+        tried.append(got)
+    return ToolCheck(path, build_id, False, "its bytes hash to content ID %s, its build ID "
+                                            "says %s: changed after it was built"
+                     % (tried[-1] if host_id_first else tried[0], want))
 
 
 def version_file_version(text):
