@@ -515,7 +515,10 @@ def port_findings(facts, port, proto="tcp", froms=(), iface=None):
 def _zone_words(decision):
     if decision is None or not decision.zone:
         return ""
-    return _("zone %(zone)s (%(reason)s)") % {"zone": decision.zone, "reason": decision.zone_reason}
+    from gotriage.firewall.firewalld import zone_reason_text
+
+    return _("zone %(zone)s (%(reason)s)") % {"zone": decision.zone,
+                                               "reason": zone_reason_text(decision.zone_reason)}
 
 
 def _accept_reason(v):

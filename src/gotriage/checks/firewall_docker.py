@@ -61,7 +61,7 @@ def docker(facts):
 
 def _zone_of(facts, bridge, subnet):
     """(zone name, why, target) that handles a container on `bridge` (runtime config)."""
-    from gotriage.firewall.firewalld import Client, decide
+    from gotriage.firewall.firewalld import Client, decide, zone_reason_text
 
     cfg = facts.config
     if cfg is None or subnet is None or subnet.num_addresses < 4:
@@ -69,7 +69,8 @@ def _zone_of(facts, bridge, subnet):
     container = subnet.network_address + 2
     decision = decide(cfg, Client("ipv4", str(container), bridge, str(subnet.network_address + 1), "tcp", 1))
     zone = cfg.zones.get(decision.zone) if decision.zone else None
-    return decision.zone, decision.zone_reason, zone.target if zone is not None else None
+    return decision.zone, zone_reason_text(decision.zone_reason), \
+        zone.target if zone is not None else None
 
 
 def bridge_findings(facts, dnet, severity):

@@ -14,6 +14,7 @@ import ipaddress
 
 from gotriage.firewall.firewalld import Client, decide
 from gotriage.firewall.netfilter import Packet
+from gotriage.i18n import _
 from gotriage.knowledge.firewall import ERRNO_VERDICT, go_dial_error, reject_errno
 
 
@@ -151,7 +152,7 @@ def default_clients(facts, port, proto, iface=None):
         for a in ifc.addresses:
             if a.version == 6 and a.ip.is_link_local:
                 continue
-            candidate = _pick_host(a.network, a.ip, [n for _, n in bound])
+            candidate = _pick_host(a.network, a.ip, [n for _addr, n in bound])
             if candidate is not None:
                 specs.append(ClientSpec(str(candidate), ifc.name, "a host on %s's network %s" % (ifc.name, a.network)))
     local = {a.ip for i in facts.interfaces for a in i.addresses}
@@ -225,7 +226,8 @@ def verdict_for(facts, spec, port, proto, sockets):
         daddr = _local_for(facts.interfaces, iif, family, saddr)
     v = Verdict(spec, family, saddr, iif, daddr, proto, port)
     if daddr is None:
-        v.notes.append("this host has no %s address on %s" % (family, iif))
+        v.notes.append(_("this host has no %(family)s address on %(interface)s") % {
+            "family": family, "interface": iif})
         daddr = v.daddr = "0.0.0.0" if family == "ipv4" else "::"
     # the firewalld model (configuration in force, and the permanent one)
     cfg = facts.config
@@ -259,21 +261,21 @@ def verdict_for(facts, spec, port, proto, sockets):
                 _forwarded(facts, v, packet, out)
         else:
             v.outcome, v.decider = "unknown", out.hit.source if out.hit else None
-            v.notes.append("the packet is queued to a userspace program (%s): it decides" % (
-                out.hit.describe() if out.hit else "queue"))
+            v.notes.append(_("the packet is queued to a userspace program (%(rule)s): it decides") % {
+                "rule": out.hit.describe() if out.hit else "queue"})
     elif model_outcome is not None:
         v.outcome, v.errno, v.decider = model_outcome, model_errno, "firewalld"
         if model_outcome in ("open", "refused") and v.model.verdict == "accept":
             v.listener = accepting_socket(sockets, proto, family, daddr, v.model.dport or port, iif)
             v.decider = "listener"
-        v.notes.append("the live ruleset could not be read: this verdict comes from the firewalld "
-                       "configuration only")
+        v.notes.append(_("the live ruleset could not be read: this verdict comes from the "
+                         "firewalld configuration only"))
     else:
         v.outcome, v.errno = _delivered(sockets, proto, family, daddr, port, iif, v)
         v.decider = "listener"
         if iif != "lo":
-            v.notes.append("no firewall rules could be read (firewalld absent, nft/iptables not "
-                           "readable): the verdict assumes nothing filters")
+            v.notes.append(_("no firewall rules could be read (firewalld absent, nft/iptables not "
+                             "readable): the verdict assumes nothing filters"))
     if v.packet is not None and _foreign_dnat(v.packet):
         # DNATed by another program's rule before the input hook (Docker's published
         # port): the forward hook decided, firewalld's zone ports and target never see it
@@ -283,7 +285,7 @@ def verdict_for(facts, spec, port, proto, sockets):
         if model_outcome != v.outcome and not (v.outcome == "unknown"):
             v.disagreement = (model_outcome, model_errno)
     if v.permanent is not None and v.model is not None:
-        perm_outcome, _ = _model_outcome(v.permanent, sockets, v)
+        perm_outcome, _errno = _model_outcome(v.permanent, sockets, v)
         if perm_outcome is not None and perm_outcome != model_outcome and not _docker_binding(facts, v):
             v.runtime_only = perm_outcome
     v.go_error = _go_error(v)
@@ -322,12 +324,13 @@ def _forwarded(facts, v, packet, out):
     if published:
         v.published = published[0]
         v.outcome, v.decider = "open", "docker"
-        v.notes.append("published by Docker: the connection goes to the container %s via %s (it answers "
-                       "if the container listens on %d); firewalld's zone ports do not apply to it" % (
-                           target, out.forward, packet.dport))
+        v.notes.append(_("published by Docker: the connection goes to the container %(target)s via "
+                         "%(interface)s (it answers if the container listens on %(port)d); "
+                         "firewalld's zone ports do not apply to it") % {
+                             "target": target, "interface": out.forward, "port": packet.dport})
     else:
-        v.notes.append("DNATed to %s and forwarded via %s: whether it answers is up to that host" % (
-            target, out.forward))
+        v.notes.append(_("DNATed to %(target)s and forwarded via %(interface)s: whether it answers "
+                         "is up to that host") % {"target": target, "interface": out.forward})
 
 
 def _go_error(v):
@@ -357,7 +360,7 @@ def analyse(facts, port, proto="tcp", froms=(), iface=None):
         try:
             ipaddress.ip_address(spec.addr)
         except ValueError:
-            result.notes.append("not an IP address: %s" % spec.addr)
+            result.notes.append(_("not an IP address: %(address)s") % {"address": spec.addr})
             continue
         result.verdicts.append(verdict_for(facts, spec, port, proto, sockets))
     return result

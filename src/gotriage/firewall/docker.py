@@ -30,6 +30,7 @@ dockerd 20.10.24 and firewalld 1.3.3).
 import ipaddress
 
 from gotriage.findings import Action
+from gotriage.i18n import _
 
 
 class Published(object):
@@ -78,7 +79,7 @@ def _opt(rule, option):
 
 
 def _dnat_target(text):
-    addr, _, port = (text or "").rpartition(":")
+    addr, _colon, port = (text or "").rpartition(":")
     try:
         return str(ipaddress.ip_address(addr)), int(port.split("-")[0])
     except ValueError:
@@ -165,21 +166,25 @@ def container_fixes(facts, v):
         return None
     subnet = dnet.bridges.get(bridge) or ipaddress.ip_network(v.saddr)
     zone = "docker" if dnet.zone is not None else "trusted"
-    why = ("the zone docker (target ACCEPT) that Docker 20.10+ creates" if zone == "docker"
-           else "the zone trusted (target ACCEPT): this firewalld has no zone docker (Docker older than 20.10, "
-                "or it started without firewalld)")
+    why = (_("the zone docker (target ACCEPT) that Docker 20.10+ creates") if zone == "docker"
+           else _("the zone trusted (target ACCEPT): this firewalld has no zone docker (Docker "
+                  "older than 20.10, or it started without firewalld)"))
     port = str(v.delivered_port) if v.delivered_port else "PORT"
+    rich = ("firewall-cmd --permanent --zone=%s --add-rich-rule='rule family=\"%s\" source "
+            "address=\"%s\" port port=\"%s\" protocol=\"%s\" accept'" % (
+                m.zone, v.family, subnet, port, v.proto))
     return [
         Action.command(["firewall-cmd", "--permanent", "--zone=%s" % zone, "--change-interface=%s" % bridge],
-                       description="put Docker's bridge %s in %s: its containers reach every port of the host "
-                                   "(Docker adds it at runtime only, which a restart of firewalld "
-                                   "without dockerd loses)" % (bridge, why)),
-        Action.command(["firewall-cmd", "--reload"], description="apply the permanent configuration"),
-        Action.note("or bind the containers' subnet instead: firewall-cmd --permanent --zone=trusted "
-                    "--add-source=%s (a source binding wins over the interface's zone)" % subnet),
-        Action.note("or open %s only to them: firewall-cmd --permanent --zone=%s --add-rich-rule='rule "
-                    "family=\"%s\" source address=\"%s\" port port=\"%s\" protocol=\"%s\" accept'" % (
-                        "this port" if v.delivered_port else "one port", m.zone, v.family, subnet, port, v.proto)),
+                       description=_("put Docker's bridge %(bridge)s in %(zone)s: its containers "
+                                     "reach every port of the host (Docker adds it at runtime only, "
+                                     "which a restart of firewalld without dockerd loses)") % {
+                                         "bridge": bridge, "zone": why}),
+        Action.command(["firewall-cmd", "--reload"], description=_("apply the permanent configuration")),
+        Action.note(_("or bind the containers' subnet instead: %(command)s (a source binding wins "
+                      "over the interface's zone)") % {
+                          "command": "firewall-cmd --permanent --zone=trusted --add-source=%s" % subnet}),
+        Action.note((_("or open this port only to them: %(command)s") if v.delivered_port else
+                     _("or open one port only to them: %(command)s")) % {"command": rich}),
     ]
 
 
@@ -192,12 +197,15 @@ def docker_notes(facts, v):
         return []
     published = [p for p in dnet.published if p.host_port == v.port and p.proto == v.proto]
     if v.family == "ipv6" and published and not any(":" in p.container for p in published):
-        return [Action.note("Docker publishes %d/%s for IPv4 only (its DNAT is an iptables rule; no "
-                            "ip6tables one): an IPv6 client meets the zone like any port of the host, "
-                            "and docker-proxy's [::]:%d answers it once the zone lets it in" % (
-                                v.port, v.proto, v.port))]
+        return [Action.note(_("Docker publishes %(port)d/%(proto)s for IPv4 only (its DNAT is an "
+                              "iptables rule; no ip6tables one): an IPv6 client meets the zone like "
+                              "any port of the host, and docker-proxy's [::]:%(port)d answers it once "
+                              "the zone lets it in") % {"port": v.port, "proto": v.proto})]
     if v.outcome != "refused" or v.decider != "listener" or published:
         return []
-    return [Action.note("if a container serves %d/%s, it is not published: a zone port opens only the "
-                        "host's own sockets; publish it (docker run -p %d:%d ...) -- `docker ps` shows "
-                        "what is" % (v.delivered_port, v.proto, v.delivered_port, v.delivered_port))]
+    return [Action.note(_("if a container serves %(port)d/%(proto)s, it is not published: a zone "
+                          "port opens only the host's own sockets; publish it (%(publish)s) -- "
+                          "`docker ps` shows what is") % {
+                              "port": v.delivered_port, "proto": v.proto,
+                              "publish": "docker run -p %d:%d ..." % (v.delivered_port,
+                                                                     v.delivered_port)})]

@@ -22,6 +22,7 @@ real order (checked on the test bed, firewalld 1.3.3):
 
 import ipaddress
 
+from gotriage.i18n import _
 from gotriage.knowledge.firewall import FIREWALLD, ZONE_TARGET_REJECT
 from gotriage.parsers.firewalld_xml import PortSpec
 
@@ -118,10 +119,23 @@ class Decision(object):
     def describe(self):
         where = ""
         if self.owner and self.owner[0] == "policy":
-            where = "policy %s: " % self.owner[1]
+            where = _("policy %(name)s: ") % {"name": self.owner[1]}
         elif self.zone:
-            where = "zone %s: " % self.zone
+            where = _("zone %(name)s: ") % {"name": self.zone}
         return "%s%s" % (where, self.text or self.verdict)
+
+
+def zone_reason_text(reason):
+    """Why a zone handles a client (Decision.zone_reason: "default zone", "interface eth0",
+    "source 10.0.0.0/8", kept in English because code reads it), in the run's language."""
+    what, _space, value = (reason or "").partition(" ")
+    if reason == "default zone":
+        return _("default zone")
+    if what == "interface":
+        return _("interface %(name)s") % {"name": value}
+    if what == "source":
+        return _("source %(address)s") % {"address": value}
+    return reason
 
 
 def _match_addr(value, spec, cfg, family):
@@ -168,8 +182,9 @@ def select_zone(cfg, client, decision, after=None):
             for src in zone.sources:
                 hit = _match_addr(client.saddr, src, cfg, client.family)
                 if hit is None and not src.startswith("ipset:"):
-                    decision.notes.append("zone %s is bound to source %s (a MAC address): "
-                                          "the client's MAC is not known" % (name, src))
+                    decision.notes.append(_("zone %(zone)s is bound to source %(source)s (a MAC "
+                                            "address): the client's MAC is not known") % {
+                                                "zone": name, "source": src})
                 if hit:
                     return name, "source %s" % src, "source"
     for name in sorted(cfg.zones):
@@ -240,7 +255,8 @@ class _Walker(object):
         for rule in rules:
             hit = _rule_matches(rule, self.client, self.cfg)
             if hit is None:
-                d.notes.append("cannot tell whether `%s` applies to this client" % rule)
+                d.notes.append(_("cannot tell whether `%(rule)s` applies to this client") % {
+                    "rule": rule})
                 continue
             if not hit:
                 continue
@@ -252,7 +268,8 @@ class _Walker(object):
                 d.steps.append("%s: %s (marks, goes on)" % (owner[1], rule))
                 continue
             if action.limit is not None:
-                d.notes.append("`%s` is rate-limited (%s): above the rate it does not apply" % (rule, action.limit))
+                d.notes.append(_("`%(rule)s` is rate-limited (%(limit)s): above the rate it does not "
+                                 "apply") % {"rule": rule, "limit": action.limit})
             d.by, d.text, d.owner, d.rule = "rich rule", str(rule), owner, rule
             if action.kind == "accept":
                 d.verdict = "accept"
@@ -270,25 +287,36 @@ class _Walker(object):
         for name in obj.services:
             svc = self.cfg.service(name)
             if svc is None:
-                d.notes.append("%s %s uses service %s, which is not defined (firewalld refuses to "
-                               "load such a zone)" % (owner[0], owner[1], name))
+                d.notes.append((_("policy %(owner)s uses service %(service)s, which is not defined "
+                                  "(firewalld refuses to load such a zone)") if owner[0] == "policy"
+                                else _("zone %(owner)s uses service %(service)s, which is not "
+                                       "defined (firewalld refuses to load such a zone)")) % {
+                                           "owner": owner[1], "service": name})
                 continue
             if _service_matches(svc, c):
                 d.verdict, d.by, d.owner = "accept", "service", owner
-                d.text = "service %s (%s)" % (name, " ".join(str(p) for p in svc[0]) or "protocols")
+                d.text = _("service %(name)s (%(ports)s)") % {
+                    "name": name, "ports": " ".join(str(p) for p in svc[0]) or _("protocols")}
                 return True
             for p in svc[0]:
                 if p.low is not None and p.low <= c.dport <= p.high and p.protocol != c.proto:
-                    d.near_misses.append("service %s opens %s, not %s" % (name, p, c.proto))
+                    d.near_misses.append(_("service %(name)s opens %(port)s, not %(proto)s") % {
+                        "name": name, "port": p, "proto": c.proto})
         for spec in obj.ports:
             if spec.matches(c.proto, c.dport):
-                d.verdict, d.by, d.owner, d.text = "accept", "port", owner, "port %s" % spec
+                d.verdict, d.by, d.owner, d.text = "accept", "port", owner, _("port %(port)s") % {
+                    "port": spec}
                 return True
             if spec.low is not None and spec.low <= c.dport <= spec.high and spec.protocol != c.proto:
-                d.near_misses.append("%s %s opens port %s, not %d/%s" % (owner[0], owner[1], spec, c.dport, c.proto))
+                d.near_misses.append((_("policy %(owner)s opens port %(port)s, not %(dport)d/%(proto)s")
+                                      if owner[0] == "policy" else
+                                      _("zone %(owner)s opens port %(port)s, not %(dport)d/%(proto)s"))
+                                     % {"owner": owner[1], "port": spec, "dport": c.dport,
+                                        "proto": c.proto})
         for proto in obj.protocols:
             if (proto or "").lower() == c.proto:
-                d.verdict, d.by, d.owner, d.text = "accept", "protocol", owner, "protocol %s" % proto
+                d.verdict, d.by, d.owner, d.text = "accept", "protocol", owner, _(
+                    "protocol %(name)s") % {"name": proto}
                 return True
         return False
 
@@ -422,16 +450,17 @@ def direct_rules(cfg, client, d):
         try:
             matches, modules, target, options, _goto = parse_rule_args(shlex.split(rule.args))
         except ValueError:
-            d.notes.append("direct rule not understood: %s" % rule)
+            d.notes.append(_("direct rule not understood: %(rule)s") % {"rule": rule})
             continue
         results = [ipt_match(m, packet, None, None, client.family) for m in matches]
         if any(r is None for r in results):
-            d.notes.append("cannot tell whether direct rule `%s` applies" % rule)
+            d.notes.append(_("cannot tell whether direct rule `%(rule)s` applies") % {"rule": rule})
             continue
         if not all(results):
             continue
         if target in ("DROP", "REJECT") or (target == "ACCEPT" and cfg.backend == "iptables"):
-            d.by, d.owner, d.text = "direct rule", ("direct", None), "direct rule: %s" % rule
+            d.by, d.owner, d.text = "direct rule", ("direct", None), _("direct rule: %(rule)s") % {
+                "rule": rule}
             d.direct = rule
             d.verdict = {"DROP": "drop", "ACCEPT": "accept"}.get(target, "reject")
             if target == "REJECT":
@@ -444,15 +473,16 @@ def decide(cfg, client):
     """The Decision of configuration `cfg` for `client`."""
     d = Decision()
     if direct_rules(cfg, client, d):
-        name, reason, _ = select_zone(cfg, client, d)
+        name, reason, _kind = select_zone(cfg, client, d)
         d.zone, d.zone_reason = name, reason
         return d
     name, reason, kind = select_zone(cfg, client, d)
     d.zone, d.zone_reason = name, reason
     zone = cfg.zones.get(name)
     if zone is None:
-        d.verdict, d.by, d.text = "unknown", "zone", "zone %s is not defined" % name
-        d.notes.append("the %s %s does not exist in the %s configuration" % (reason, name, cfg.origin))
+        d.verdict, d.by, d.text = "unknown", "zone", _("zone %(name)s is not defined") % {"name": name}
+        d.notes.append(_("the %(reason)s %(name)s does not exist in the %(origin)s configuration") % {
+            "reason": zone_reason_text(reason), "name": name, "origin": cfg.origin})
         return d
     d.steps.append("zone %s (%s)" % (name, reason))
     fwd = forward_port(cfg, zone, client)
@@ -479,7 +509,7 @@ def decide(cfg, client):
         target = zone.target
         if target in ("ACCEPT", "DROP", "REJECT", "%%REJECT%%"):
             d.by, d.owner = "target", ("zone", name)
-            d.text = "target %s" % target
+            d.text = _("target %(target)s") % {"target": target}
             d.verdict = {"ACCEPT": "accept", "DROP": "drop"}.get(target, "reject")
             if d.verdict == "reject":
                 d.errno = cfg.zone_target_errno(client.family)
@@ -496,7 +526,8 @@ def decide(cfg, client):
                 d.zone, d.zone_reason = name, reason
                 continue
         d.by, d.owner = "target", ("zone", name)
-        d.text = "target default (nothing in the zone accepts %d/%s)" % (client.dport, client.proto)
+        d.text = _("target default (nothing in the zone accepts %(port)d/%(proto)s)") % {
+            "port": client.dport, "proto": client.proto}
         d.verdict = "reject"
         d.errno = cfg.zone_target_errno(client.family)
         return d
