@@ -13,6 +13,8 @@ as the log has them.
 import datetime
 import re
 
+from gotriage.i18n import char_width
+from gotriage.i18n import width as columns
 from gotriage.quoting import shell_join, shell_word, visible
 from gotriage.report.words import count, plural
 from gotriage.selinux.groups import sentence
@@ -35,7 +37,12 @@ def wrap(text, indent="", more="    ", width=WIDTH):
     """`text` as lines of at most `width` columns: the first starts with `indent`, the
     others with `more`; spaces kept as they are inside a line.  Characters a terminal
     would not show are counted as the escapes the output shows them as (quoting.visible);
-    a newline starts a line."""
+    a newline starts a line.  A Chinese character takes two columns, and Chinese text
+    breaks between characters (i18n.wrap's rule).
+
+    >>> wrap("没有范围更窄的修复：只含 `allow a_t b_t:file read;` 的最小模块", "", "  ", 30)
+    ['没有范围更窄的修复：只含', '  `allow a_t b_t:file read;`', '  的最小模块']
+    """
     text = visible(text)
     if "\n" in text:
         first, rest = text.split("\n", 1)
@@ -44,14 +51,14 @@ def wrap(text, indent="", more="    ", width=WIDTH):
     line = indent
     fresh = True  # nothing but the indent on the line yet
     for sep, word in _words(text, width - len(more)):
-        if not fresh and len(line) + len(sep) + len(word) <= width:
+        if not fresh and columns(line) + len(sep) + columns(word) <= width:
             line += sep + word
             continue
         if not fresh:
             lines.append(line)
             line, fresh = more, True
-        while len(line) + len(word) > width:  # a word longer than a line: cut it
-            cut = width - len(line)
+        while columns(line) + columns(word) > width:  # a word longer than a line: cut it
+            cut = width - columns(line)
             lines.append(line + word[:cut])
             line, word = more, word[cut:]
         line += word
@@ -65,11 +72,30 @@ def _words(text, room):
     span that must stay on one line (_KEEP) is one word when it fits in `room`."""
     for match in re.finditer(r"( *)(%s|[^ ]+)" % _KEEP.pattern, text):
         sep, word = match.group(1), match.group(2)
-        if len(word) > room and " " in word:  # too long to keep whole: its words
+        if columns(word) > room and " " in word:  # too long to keep whole: its words
             for index, part in enumerate(word.split(" ")):
-                yield (sep if index == 0 else " "), part
+                for piece_index, piece in enumerate(_pieces(part)):
+                    yield (sep if index == 0 else " ") if piece_index == 0 else "", piece
         else:
-            yield sep, word
+            for piece_index, piece in enumerate(_pieces(word)):
+                yield sep if piece_index == 0 else "", piece
+
+
+def _pieces(word):
+    """A word cut where a line may break: before and after each wide (Chinese)
+    character; a word without one is whole."""
+    out, run = [], ""
+    for ch in word:
+        if char_width(ch) == 2:
+            if run:
+                out.append(run)
+                run = ""
+            out.append(ch)
+        else:
+            run += ch
+    if run:
+        out.append(run)
+    return out or [word]
 
 
 def wrap_command(argv, indent, more, tail="", width=WIDTH):
