@@ -3,6 +3,11 @@
 Target (issue 17): at most 1 s on this host.
 
     .venv/bin/python bench/bench_verify.py [--runs 7] [--python /usr/bin/python3]
+    .venv/bin/python bench/bench_verify.py --against /tmp/ver-before   # a before/after
+
+`--against CHECKOUT` runs that checkout's src (e.g. `git worktree add /tmp/ver-before
+COMMIT`) in turn with this one's, run for run, so that both see the same load of a shared
+machine, and prints both.
 
 verify has no --root (it hashes the programs of each Go tree, which a snapshot does not
 record): the shapes are Go installs named with --goroot, and the host's default.
@@ -49,8 +54,8 @@ def shapes(scratch):
     ]
 
 
-def run(python, args):
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+def run(python, args, src=None):
+    env = dict(os.environ, PYTHONPATH=src or os.path.join(ROOT, "src"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -71,12 +76,21 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--only", help="only the shapes whose label contains this")
+    parser.add_argument("--against", metavar="CHECKOUT",
+                        help="also run this checkout's src, in turn with this one's")
     opts = parser.parse_args()
     _common.as_users_run(opts.python)
+    if opts.against:
+        subprocess.run([opts.python, "-m", "compileall", "-q", os.path.join(opts.against, "src")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print("python: %s; runs: %d each; load %s" % (
         subprocess.check_output([opts.python, "--version"]).decode().strip(), opts.runs,
         _common.loadavg()))
-    print("| shape | verify, wall (median) | min | max | CPU, user+sys (median) |")
+    if opts.against:
+        print("| shape | wall, %s | wall, this | CPU, %s | CPU, this |" % (
+            opts.against, opts.against))
+    else:
+        print("| shape | verify, wall (median) | min | max | CPU, user+sys (median) |")
     print("|---|---|---|---|---|")
     scratch = tempfile.mkdtemp(prefix="bench-verify-")
     try:
@@ -84,6 +98,16 @@ def main():
             if opts.only and opts.only not in label:
                 continue
             run(opts.python, args)  # warm-up
+            if opts.against:
+                other_src = os.path.join(opts.against, "src")
+                pairs = [(run(opts.python, args, other_src), run(opts.python, args))
+                         for _ in range(opts.runs)]
+                print("| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |" % (
+                    label, statistics.median(a[0] for a, _ in pairs) * 1e3,
+                    statistics.median(b[0] for _, b in pairs) * 1e3,
+                    statistics.median(a[1] for a, _ in pairs) * 1e3,
+                    statistics.median(b[1] for _, b in pairs) * 1e3), flush=True)
+                continue
             runs = [run(opts.python, args) for _ in range(opts.runs)]
             times = [wall for wall, _ in runs]
             print("| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms |" % (
@@ -91,6 +115,7 @@ def main():
                 statistics.median(cpu for _, cpu in runs) * 1e3))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    print("load at the end: %s" % _common.loadavg())
 
 
 if __name__ == "__main__":
