@@ -132,3 +132,40 @@ def test_the_chinese_doctor_view_fits_100_columns(args):
     for line in text.splitlines():
         if width(line) > 100:
             assert len(line.split()) == 1 or line.lstrip().startswith("$ "), line
+
+
+def _binary_cases(tmp_path):
+    """Files for the binary layer: an archive, a script, an empty file, a library, and the
+    interpreter running this test (ELF, dynamic) against targets that lack its glibc."""
+    (tmp_path / "app.zip").write_bytes(b"PK\x03\x04" + b"\0" * 60)
+    (tmp_path / "run.sh").write_bytes(b"#!/bin/sh\necho hi\n")
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "page").write_bytes(b"<!doctype html><html></html>\n")
+    program = os.path.realpath(sys.executable)
+    return [[str(tmp_path / n)] for n in ("app.zip", "run.sh", "empty", "page")] + [
+        [program], [program, "--target", "el7"], [program, "--target", "musl"],
+        [str(tmp_path)]]
+
+
+def test_the_binary_layer_in_chinese_has_no_english_message(tmp_path):
+    judged = 0
+    for args in _binary_cases(tmp_path):
+        runs = {}
+        for lang in ("en", "zh_CN"):
+            done = run_cli(["--lang", lang, "binary", "--json"] + args, env=clean_env())
+            runs[lang] = done
+        if runs["en"].returncode == 2:  # a file that cannot be examined: a one-line error
+            assert runs["en"].stderr and runs["zh_CN"].stderr != runs["en"].stderr
+            judged += 1
+            continue
+        english, chinese = [json.loads(runs[lang].stdout.decode("utf-8")) for lang in ("en", "zh_CN")]
+        assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
+        for en, zh in zip(english["results"], chinese["results"]):
+            for (part, en_text), (_part, zh_text) in zip(_texts(en), _texts(zh)):
+                if en["id"] == "BIN-ELF" and part == "title":
+                    continue  # the ELF summary, as `file` prints it: values and ELF terms
+                judged += 1
+                assert zh_text != en_text, (args, en["id"], part, en_text)
+        for en_note, zh_note in zip(english["notes"], chinese["notes"]):
+            assert zh_note != en_note, (args, en_note)
+    assert judged > 20

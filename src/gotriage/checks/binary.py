@@ -11,7 +11,9 @@ with real Go binaries, a real glibc 2.31 loader, and real exec failures).
 import posixpath
 
 from gotriage.checks import NotExamined, check
+from gotriage.checks.binary_kinds import non_elf
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.i18n import _
 from gotriage.knowledge import loader as L
 from gotriage.parsers.elf import GOARCH, symbols_needing
 from gotriage.versions import version_tuple
@@ -51,9 +53,10 @@ def _rebuild(facts, env, extra=(), description=None):
     """The rebuild command, or for Go's own toolchain the release to install instead (a
     `go build -o go .` in some directory would not give a working toolchain)."""
     if _is_go_toolchain(facts):
-        return Action.note("%s is Go's own %s: install the Go release built for this machine "
-                           "(https://go.dev/dl/, or the distribution's golang package) instead of "
-                           "rebuilding it" % (facts.name, facts.buildinfo.path))
+        return Action.note(_("%(name)s is Go's own %(path)s: install the Go release built for "
+                             "this machine (https://go.dev/dl/, or the distribution's golang "
+                             "package) instead of rebuilding it") % {
+                                 "name": facts.name, "path": facts.buildinfo.path})
     return Action.command(_go_build(facts, env, extra), description=description)
 
 
@@ -88,43 +91,6 @@ def _max_glibc(elf):
 
 def _format_version(version):
     return ".".join(str(p) for p in version)
-
-
-def _non_elf(head):
-    """(what the file is, what running it does) for a file that is not ELF."""
-    text = head.lstrip()[:64].lower()
-    if not head:
-        return ("an empty file", "nothing: bash runs an empty file as an empty shell script "
-                "and exits 0")
-    if head.startswith(b"#!"):
-        line = head.split(b"\n", 1)[0].decode("utf-8", "replace")
-        return ("a script (%s), not a compiled program" % line, None)
-    known = [
-        (head.startswith(b"\x1f\x8b"), "a gzip archive (unpack it: tar xzf)"),
-        (head.startswith(b"PK\x03\x04"), "a zip archive (unpack it: unzip)"),
-        (head.startswith(b"\xfd7zXZ"), "an xz archive (unpack it: tar xJf)"),
-        (head.startswith(b"BZh"), "a bzip2 archive (unpack it: tar xjf)"),
-        (head.startswith(b"\x28\xb5\x2f\xfd"), "a zstd archive"),
-        (len(head) > 262 and head[257:262] == b"ustar", "a tar archive (unpack it: tar xf)"),
-        (head[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf",
-                      b"\xfe\xed\xfa\xce", b"\xca\xfe\xba\xbe"),
-         "a macOS (Mach-O) program: download or build the linux one (GOOS=linux)"),
-        (head.startswith(b"MZ"), "a Windows program: download or build the linux one (GOOS=linux)"),
-        (head.startswith(b"\xed\xab\xee\xdb"), "an RPM package (install it: dnf install ./FILE)"),
-        (head.startswith(b"!<arch>\n"), "an ar archive (a .deb or a static library)"),
-        (text.startswith((b"<!doctype html", b"<html")),
-         "an HTML page (a failed or redirected download?)"),
-        (text.startswith(b"<?xml"), "an XML document"),
-        (text.startswith((b"{", b"[")), "JSON or other text (a failed download?)"),
-    ]
-    what = next((label for hit, label in known if hit), None)
-    first_line = head.split(b"\n", 1)[0][:80]
-    if b"\0" in first_line:
-        return (what or "binary data that is not ELF",
-                "bash: %s: cannot execute binary file: Exec format error")
-    return (what or "text, not a compiled program",
-            "bash runs it as a shell script: errors such as `%s: line 1: ...: command not "
-            "found` or `syntax error`")
 
 
 # ---------------------------------------------------------------------------------------
@@ -162,32 +128,35 @@ def elf_file(facts):
     results = []
     if elf.truncated:
         return [_f(
-            "BIN-ELF-TRUNCATED", "error", "%s is cut short: %s" % (facts.name, elf.problems[0]),
+            "BIN-ELF-TRUNCATED", "error", _("%(name)s is cut short: %(problem)s") % {
+                "name": facts.name, "problem": elf.problems[0]},
             subject=facts.name,
             evidence=[Evidence.fact(p) for p in elf.problems]
             + [Evidence.fact("file size %d bytes" % facts.size)] + _summary_evidence(facts),
-            why="The kernel maps the program's segments from the file; a segment that ends "
-                "past the end of the file faults as soon as it is touched.",
+            why=_("The kernel maps the program's segments from the file; a segment that ends "
+                  "past the end of the file faults as soon as it is touched."),
             predicted_error="Segmentation fault (core dumped)   (or: Bus error)",
-            fix=[Action.note("copy or download %s again and compare its checksum (sha256sum) "
-                             "with the original" % facts.name)])]
+            fix=[_copy_again(facts)])]
     if elf.type not in (2, 3) or elf.is_library:
-        what = elf.type_name if elf.type not in (2, 3) else "shared library (no PT_INTERP, no DF_1_PIE)"
+        what = elf.type_name if elf.type not in (2, 3) else _(
+            "shared library (no PT_INTERP, no DF_1_PIE)")
         results.append(_f(
-            "BIN-ELF-NOT-PROGRAM", "error", "%s is an ELF %s, not a program" % (facts.name, what),
+            "BIN-ELF-NOT-PROGRAM", "error", _("%(name)s is an ELF %(type)s, not a program") % {
+                "name": facts.name, "type": what},
             subject=facts.name,
             evidence=[Evidence.fact("e_type %d (%s)" % (elf.type, elf.type_name))],
-            why="Only ELF executables (ET_EXEC, or ET_DYN with a loader or DF_1_PIE) start as "
-                "programs.",
+            why=_("Only ELF executables (ET_EXEC, or ET_DYN with a loader or DF_1_PIE) start as "
+                  "programs."),
             predicted_error=None if elf.type == 3 else L.exec_format_error(facts.prog),
-            fix=[Action.note("run the program built from it instead")]))
+            fix=[Action.note(_("run the program built from it instead"))]))
     if facts.live and facts.target.kind == "host" and facts.stat is not None \
             and not facts.stat.perms & 0o111:
         results.append(_f(
-            "BIN-ELF-NOT-EXECUTABLE", "error", "%s is not executable (mode %04o)" % (
-                facts.name, facts.stat.perms), subject=facts.name,
+            "BIN-ELF-NOT-EXECUTABLE", "error", _("%(name)s is not executable (mode %(mode)04o)") % {
+                "name": facts.name, "mode": facts.stat.perms}, subject=facts.name,
             evidence=[Evidence.fact("mode %04o: no x bit" % facts.stat.perms)],
-            why="execve() needs an execute permission bit; downloads and copies often lose it.",
+            why=_("execve() needs an execute permission bit; downloads and copies often lose "
+                  "it."),
             predicted_error="bash: %s: Permission denied" % facts.prog,
             fix=[Action.command(["chmod", "+x", facts.name])]))
     results.append(_f("BIN-ELF", "ok", _summary(facts), subject=facts.name,
@@ -198,28 +167,35 @@ def elf_file(facts):
 def _not_elf(facts):
     err = facts.error
     if err.kind == "truncated":
-        return _f("BIN-ELF-TRUNCATED", "error", "%s is cut short: %s" % (facts.name, err.message),
+        return _f("BIN-ELF-TRUNCATED", "error", _("%(name)s is cut short: %(problem)s") % {
+                      "name": facts.name, "problem": err.message},
                   subject=facts.name,
                   evidence=[Evidence.fact("%s; file size %d bytes" % (err.message, facts.size))],
-                  why="The kernel cannot read the ELF header or the program headers.",
+                  why=_("The kernel cannot read the ELF header or the program headers."),
                   predicted_error=L.exec_format_error(facts.prog),
-                  fix=[Action.note("copy or download %s again and compare its checksum "
-                                   "(sha256sum) with the original" % facts.name)])
-    what, runs = _non_elf(facts.head)
+                  fix=[_copy_again(facts)])
+    what, runs = non_elf(facts.head)
     script = facts.head.startswith(b"#!")
     first = facts.head[:16]
     return _f(
         "BIN-ELF-NOT-ELF", "info" if script else "error",
-        "%s is not an ELF program: %s" % (facts.name, what), subject=facts.name,
+        _("%(name)s is not an ELF program: %(what)s") % {"name": facts.name, "what": what},
+        subject=facts.name,
         evidence=[Evidence.fact("%s; first bytes: %s" % (err.message, " ".join(
             "%02x" % b for b in first) or "(none)"))],
-        why="Linux runs ELF programs; for anything else execve() fails with ENOEXEC and the "
-            "shell decides what to do with the file."
-            + (" A script is run by its interpreter: examine the program it starts." if script else ""),
+        why=_("Linux runs ELF programs; for anything else execve() fails with ENOEXEC and the "
+              "shell decides what to do with the file.")
+            + (_(" A script is run by its interpreter: examine the program it starts.")
+               if script else ""),
         predicted_error=(runs % facts.prog) if runs and "%s" in runs else runs,
         fix=[] if script else [Action.note(
-            "get the linux build of the program (a release asset for linux, or `GOOS=linux go "
-            "build`), and unpack it if it is an archive")])
+            _("get the linux build of the program (a release asset for linux, or `GOOS=linux go "
+              "build`), and unpack it if it is an archive"))])
+
+
+def _copy_again(facts):
+    return Action.note(_("copy or download %(name)s again and compare its checksum (sha256sum) "
+                         "with the original") % {"name": facts.name})
 
 
 def _summary(facts):
@@ -298,12 +274,13 @@ def go_build_info(facts):
         return []
     bi = facts.buildinfo
     if bi is None:
-        return [_f("BIN-GO-NOT-GO", "info", "%s is not a Go binary (no Go build information)" %
-                   facts.name, subject=facts.name,
+        return [_f("BIN-GO-NOT-GO", "info",
+                   _("%(name)s is not a Go binary (no Go build information)") % {
+                       "name": facts.name}, subject=facts.name,
                    evidence=[Evidence.fact("no 16-byte aligned \"\\xff Go buildinf:\" in the "
                                            "writable PT_LOAD segments")],
-                   why="Only the ELF and loader checks apply; the Go version (and so the "
-                       "minimum kernel) is unknown.")]
+                   why=_("Only the ELF and loader checks apply; the Go version (and so the "
+                         "minimum kernel) is unknown."))]
     title = bi.go_version
     if bi.path:
         title += ", " + bi.path
@@ -344,43 +321,49 @@ def architecture(facts):
     elf = facts.elf
     goos = _setting(facts, "GOOS")
     if goos and goos not in ("linux", "android"):
-        return [_f("BIN-ARCH-WRONG", "error", "%s is built for GOOS=%s, not linux" % (
-            facts.name, goos), subject="goos",
+        return [_f("BIN-ARCH-WRONG", "error", _("%(name)s is built for GOOS=%(goos)s, not linux")
+                   % {"name": facts.name, "goos": goos}, subject="goos",
             evidence=[Evidence.fact("build GOOS=%s" % goos)],
-            why="A program for another OS makes system calls Linux does not have (and a "
-                "dynamic one names a loader Linux does not have: see BIN-INTERP).",
+            why=_("A program for another OS makes system calls Linux does not have (and a "
+                  "dynamic one names a loader Linux does not have: see BIN-INTERP)."),
             fix=[_rebuild(facts, ["GOOS=linux", "GOARCH=" + GOARCH.get(
-                elf.machine, "amd64")]), Action.note("or download the linux build")])]
+                elf.machine, "amd64")]), Action.note(_("or download the linux build"))])]
     machine, evidence = facts.target_machine
     if machine is None:
         return []
     native = L.RUNS_NATIVELY.get(machine, (machine,))
     if elf.machine in native:
-        return [_f("BIN-ARCH", "ok", "%s binary on a %s target" % (elf.machine, machine),
+        return [_f("BIN-ARCH", "ok", _("%(machine)s binary on a %(target)s target") % {
+                    "machine": elf.machine, "target": machine},
                    subject=facts.name, evidence=[evidence])]
     qemu = facts.qemu_handler(elf.machine)
     ev = [Evidence.fact("ELF e_machine %d: %s (%d-bit %s endian)" % (
         elf.e_machine, elf.machine, elf.bits, elf.endian)), evidence]
     if qemu:
-        return [_f("BIN-ARCH-WRONG", "info", "%s binary runs on this %s host only under "
-                   "qemu emulation (binfmt_misc)" % (elf.machine, machine), subject=facts.name,
+        return [_f("BIN-ARCH-WRONG", "info", _("%(machine)s binary runs on this %(target)s host "
+                                               "only under qemu emulation (binfmt_misc)") % {
+                       "machine": elf.machine, "target": machine}, subject=facts.name,
                    evidence=ev + [Evidence.file(qemu, "enabled")],
-                   why="binfmt_misc hands it to qemu-user: it runs, many times slower, and "
-                       "fails elsewhere.",
+                   why=_("binfmt_misc hands it to qemu-user: it runs, many times slower, and "
+                         "fails elsewhere."),
                    fix=[_rebuild(facts, ["CGO_ENABLED=0", "GOOS=linux",
                                                          "GOARCH=" + GOARCH.get(machine, machine)],
-                                       description="a native build")])]
+                                       description=_("a native build"))])]
     goarch = GOARCH.get(machine, machine)
     return [_f(
-        "BIN-ARCH-WRONG", "error", "%s is built for %s; the target is %s" % (
-            facts.name, elf.machine, machine), subject=facts.name, evidence=ev,
-        why="The kernel only runs programs for its own architecture (x86_64 also runs i386); "
-            "execve() fails with ENOEXEC (Exec format error).",
+        "BIN-ARCH-WRONG", "error", _("%(name)s is built for %(machine)s; the target is "
+                                     "%(target)s") % {
+            "name": facts.name, "machine": elf.machine, "target": machine},
+        subject=facts.name, evidence=ev,
+        why=_("The kernel only runs programs for its own architecture (x86_64 also runs i386); "
+              "execve() fails with ENOEXEC (Exec format error)."),
         predicted_error=L.exec_format_error(facts.prog, el7=facts.target_el == 7),
         fix=[_rebuild(facts, ["CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch],
-                            description="cross-compile for %s (a cgo build also needs a C "
-                                        "cross compiler in CC)" % machine),
-             Action.note("or download the linux-%s build of the program" % goarch)])]
+                            description=_("cross-compile for %(machine)s (a cgo build also "
+                                          "needs a C cross compiler in CC)") % {
+                                              "machine": machine}),
+             Action.note(_("or download the linux-%(arch)s build of the program") % {
+                 "arch": goarch})])]
 
 
 # ---------------------------------------------------------------------------------------
@@ -403,19 +386,21 @@ def interpreter(facts):
     if not facts.usable or facts.target.kind == "glibc" and not elf.interp:
         return []
     if not elf.interp:
-        what = "static-pie" if elf.static_pie else "statically linked"
-        return [_f("BIN-INTERP", "ok", "%s: no loader needed" % what, subject=facts.name)]
+        return [_f("BIN-INTERP", "ok", _("static-pie: no loader needed") if elf.static_pie
+                   else _("statically linked: no loader needed"), subject=facts.name)]
     interp = elf.interp
     t = facts.target
     if t.kind == "host":
         state = facts.path_state(interp)
         if state == "present":
-            return [_f("BIN-INTERP", "ok", "loader %s is present" % interp, subject=interp,
+            return [_f("BIN-INTERP", "ok", _("loader %(loader)s is present") % {
+                "loader": interp}, subject=interp,
                        evidence=[Evidence.fact("PT_INTERP %s exists on the host" % interp)])]
         if state == "unknown":
-            raise NotExamined("the snapshot does not record the loader %s: not checked" % interp)
+            raise NotExamined(_("the snapshot does not record the loader %(loader)s: not "
+                                "checked") % {"loader": interp})
         evidence = [Evidence.fact("PT_INTERP %s: no such file on the host" % interp)]
-        where = "this host"
+        where = _("this host")
     else:
         machine = facts.target_machine[0] or elf.machine
         if t.kind in ("el", "musl"):
@@ -423,28 +408,34 @@ def interpreter(facts):
         else:
             shipped = tuple(L.GLIBC_LOADERS.values())
         if interp in shipped:
-            return [_f("BIN-INTERP", "ok", "loader %s is part of %s" % (interp, t.label),
+            return [_f("BIN-INTERP", "ok", _("loader %(loader)s is part of %(target)s") % {
+                "loader": interp, "target": t.label},
                        subject=interp)]
         evidence = [Evidence.fact("PT_INTERP %s; %s has %s" % (
             interp, t.label, ", ".join(shipped) or "no known loader"))]
         where = t.label
         if interp == L.GLIBC_LOADERS.get("i386") and machine == "x86_64" and t.kind == "el":
             return [_f("BIN-INTERP-MISSING", "warn",
-                       "%s needs %s, which %s has only with glibc.i686 installed" % (
-                           facts.name, interp, t.label), subject=interp, evidence=evidence,
-                       why="32-bit programs need the 32-bit glibc, not installed by default.",
+                       _("%(name)s needs %(loader)s, which %(target)s has only with glibc.i686 "
+                         "installed") % {"name": facts.name, "loader": interp,
+                                         "target": t.label},
+                       subject=interp, evidence=evidence,
+                       why=_("32-bit programs need the 32-bit glibc, not installed by default."),
                        predicted_error="\n".join(L.missing_interpreter(facts.prog, interp)),
                        fix=[Action.command([facts.package_manager, "install", "-y", "glibc.i686"]),
                             _rebuild(facts, ["CGO_ENABLED=0", "GOARCH=amd64"],
-                                           description="or a 64-bit pure-Go build")])]
+                                           description=_("or a 64-bit pure-Go build"))])]
     musl = t.kind == "musl"
-    return [_f("BIN-INTERP-MISSING", "error", "%s needs the loader %s, which %s does not have" % (
-        facts.name, interp, where), subject=interp, evidence=evidence,
-        why="The kernel starts a dynamic program through its PT_INTERP loader; when that "
-            "file is missing, execve() fails with ENOENT, which shells report as if the "
-            "program itself were missing." + (
-                " A musl system (Alpine) has no glibc and no glibc loader: a program linked "
-                "against glibc (cgo) cannot start there." if musl else ""),
+    return [_f("BIN-INTERP-MISSING", "error",
+               _("%(name)s needs the loader %(loader)s, which %(target)s does not have") % {
+                   "name": facts.name, "loader": interp, "target": where},
+               subject=interp, evidence=evidence,
+        why=_("The kernel starts a dynamic program through its PT_INTERP loader; when that "
+              "file is missing, execve() fails with ENOENT, which shells report as if the "
+              "program itself were missing.") + (
+                _(" A musl system (Alpine) has no glibc and no glibc loader: a program linked "
+                  "against glibc (cgo) cannot start there.") if musl else ""),
+
         predicted_error="\n".join(L.musl_missing_interpreter(facts.prog) if musl else
                                   L.missing_interpreter(facts.prog, interp,
                                                         el_first=facts.target_el is not None)),
@@ -456,14 +447,15 @@ def _musl_fix(facts, interp):
     fix = []
     if _setting(facts, "CGO_ENABLED") != "0":
         fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
-                            description="a pure-Go build needs no C library at all (if the "
-                                        "program does not need cgo)"))
-    fix.append(Action.note("or build it on the musl system (golang:alpine, with gcc and "
-                           "musl-dev for cgo), so that it links against musl"))
-    fix.append(Action.note("or base the image on a glibc distribution instead of Alpine"))
-    fix.append(Action("note", description="or `apk add gcompat` (Alpine's glibc "
-                                          "compatibility layer, which provides %s): it runs "
-                                          "simple glibc programs, not every one" % interp,
+                            description=_("a pure-Go build needs no C library at all (if the "
+                                          "program does not need cgo)")))
+    fix.append(Action.note(_("or build it on the musl system (golang:alpine, with gcc and "
+                             "musl-dev for cgo), so that it links against musl")))
+    fix.append(Action.note(_("or base the image on a glibc distribution instead of Alpine")))
+    fix.append(Action("note", description=_("or `apk add gcompat` (Alpine's glibc "
+                                            "compatibility layer, which provides %(loader)s): "
+                                            "it runs simple glibc programs, not every one") % {
+                                                "loader": interp},
                       safe=False))
     return fix
 
@@ -477,25 +469,25 @@ def _interp_fix(facts, interp):
             # loader is how it was linked
             flags = ["%s %s" % (k, _setting(facts, k)) for k in ("-ldflags", "-buildmode")
                      if _setting(facts, k)]
-            fix.append(Action.note("it is a pure-Go build already (CGO_ENABLED=0): rebuild it "
-                                   "without %s, which gave it a loader" % (
-                                       " and ".join(flags) or "the linker flags")))
+            fix.append(Action.note(_("it is a pure-Go build already (CGO_ENABLED=0): rebuild "
+                                     "it without %(flags)s, which gave it a loader") % {
+                                         "flags": " and ".join(flags) or _("the linker flags")}))
         else:
             fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
-                                description="a pure-Go build needs no loader (if the program "
-                                            "does not need cgo)"))
+                                description=_("a pure-Go build needs no loader (if the program "
+                                              "does not need cgo)")))
             fix.append(_rebuild(facts, ["CGO_ENABLED=1"], [
                 "-ldflags", "-linkmode external -extldflags -static"],
-                description="or link the C parts statically (with the C library of the build "
-                            "host)"))
+                description=_("or link the C parts statically (with the C library of the "
+                              "build host)")))
         if interp.startswith(L.MUSL_LOADER_PREFIX):
-            fix.append(Action.note("or install a musl runtime that provides %s on the target "
-                                   "(e.g. EPEL's musl-libc)" % interp))
+            fix.append(Action.note(_("or install a musl runtime that provides %(loader)s on the "
+                                     "target (e.g. EPEL's musl-libc)") % {"loader": interp}))
         else:
             native = L.GLIBC_LOADERS.get(elf.machine)
             if native:
-                fix.append(Action.note("or start it through the system loader: %s %s" % (
-                    native, facts.prog)))
+                fix.append(Action.note(_("or start it through the system loader: %(command)s")
+                                       % {"command": "%s %s" % (native, facts.prog)}))
     else:
         machine = [m for m, p in L.GLIBC_LOADERS.items() if p == interp][0]
         package = L.LOADER_PACKAGE.get(machine, "glibc")
@@ -536,10 +528,13 @@ def libraries(facts):
         others = [n for n in elf.needed if n not in L.GLIBC_LIBRARIES and not (
             facts.target.kind == "musl" and n.startswith("libc.musl-"))]
         if not others:
-            return [_f("BIN-LIBS", "ok", "needs only glibc's libraries (%s)" % ", ".join(elf.needed),
+            return [_f("BIN-LIBS", "ok", _("needs only glibc's libraries (%(libraries)s)") % {
+                "libraries": ", ".join(elf.needed)},
                        subject=facts.name)]
-        return [_f("BIN-LIBS", "ok", "needs %s besides glibc: not checked for %s (they must be "
-                   "installed there)" % (", ".join(others), facts.target.label), subject=facts.name,
+        return [_f("BIN-LIBS", "ok", _("needs %(libraries)s besides glibc: not checked for "
+                                       "%(target)s (they must be installed there)") % {
+                       "libraries": ", ".join(others), "target": facts.target.label},
+                   subject=facts.name,
                    evidence=[Evidence.fact("DT_NEEDED: %s" % ", ".join(elf.needed))])]
     results = []
     found = []
@@ -550,8 +545,9 @@ def libraries(facts):
         elif lk.state == "missing":
             results.append(_missing_library(facts, lk))
     if found:
-        results.append(_f("BIN-LIBS", "ok", "libraries found: %s" % ", ".join(
-            lk.name for lk in facts.libraries if lk.path), subject=facts.name,
+        results.append(_f("BIN-LIBS", "ok", _("libraries found: %(libraries)s") % {
+            "libraries": ", ".join(lk.name for lk in facts.libraries if lk.path)},
+            subject=facts.name,
             evidence=[Evidence.fact(text) for text in found]))
     return results
 
@@ -574,16 +570,20 @@ def _library_versions(facts, lk):
         ev.append(Evidence.fact("needs %s for %s" % (need.name, _names(
             symbols_needing(facts.elf, need)) or "(no symbol)")))
     return [_f(
-        "BIN-LIBS-TOO-OLD", "error", "%s needs %s from %s, which %s does not define" % (
-            facts.name, ", ".join(n.name for n in absent), lk.name, lk.path),
+        "BIN-LIBS-TOO-OLD", "error",
+        _("%(name)s needs %(versions)s from %(library)s, which %(path)s does not define") % {
+            "name": facts.name, "versions": ", ".join(n.name for n in absent),
+            "library": lk.name, "path": lk.path},
         subject=lk.name, evidence=ev,
-        why="The loader checks every version a binary needs from each library; this one "
-            "was built against a newer %s." % lk.name,
+        why=_("The loader checks every version a binary needs from each library; this one "
+              "was built against a newer %(library)s.") % {"library": lk.name},
         predicted_error="\n".join(L.loader_missing_version(facts.prog, lk.path, n.name)
                                   for n in absent),
         fix=[Action.command([facts.package_manager, "update", facts.capability(lk.name)],
-                            description="a newer %s, if the release has one" % lk.name),
-             Action.note("or build the program on a host with this %s" % lk.name)])]
+                            description=_("a newer %(library)s, if the release has one") % {
+                                "library": lk.name}),
+             Action.note(_("or build the program on a host with this %(library)s") % {
+                 "library": lk.name})])]
 
 
 def _missing_library(facts, lk):
@@ -596,28 +596,34 @@ def _missing_library(facts, lk):
     pm = facts.package_manager
     fix = []
     if lk.providers:
-        fix.append(Action.note("the installed package %s provides %s, but not where the loader "
-                               "looks: find it with `rpm -ql %s`, add its directory to a file in "
-                               "/etc/ld.so.conf.d/ and run ldconfig" % (
-                                   lk.providers[0], lk.name, lk.providers[0].split()[0])))
+        fix.append(Action.note(_("the installed package %(package)s provides %(library)s, but "
+                                 "not where the loader looks: find it with %(command)s, add its "
+                                 "directory to a file in /etc/ld.so.conf.d/ and run "
+                                 "ldconfig") % {
+                                     "package": lk.providers[0], "library": lk.name,
+                                     "command": "`rpm -ql %s`" % lk.providers[0].split()[0]}))
     else:
         fix.append(Action.command([pm, "provides", capability],
-                                  description="which package has it; then `%s install -y` that "
-                                              "package" % pm))
+                                  description=_("which package has it; then %(command)s that "
+                                                "package") % {
+                                                    "command": "`%s install -y`" % pm}))
     if lk.name in L.GLIBC_LIBRARIES:
-        fix.append(Action.note("%s is part of glibc: the binary expects another glibc layout "
-                               "(a different distribution or architecture)" % lk.name))
+        fix.append(Action.note(_("%(library)s is part of glibc: the binary expects another "
+                                 "glibc layout (a different distribution or architecture)") % {
+                                     "library": lk.name}))
     elif _setting(facts, "CGO_ENABLED") == "1":
         fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
-                                  description="or, if the program can do without the C library "
-                                              "that needs it, a pure-Go build"))
+                                  description=_("or, if the program can do without the C "
+                                                "library that needs it, a pure-Go build")))
     return _f(
-        "BIN-LIBS-MISSING", "error", "%s needs %s, which the loader does not find%s" % (
-            facts.name, lk.name, " (installed package %s has it)" % lk.providers[0]
-            if lk.providers else ""),
+        "BIN-LIBS-MISSING", "error", _("%(name)s needs %(library)s, which the loader does not "
+                                       "find%(installed)s") % {
+            "name": facts.name, "library": lk.name,
+            "installed": _(" (installed package %(package)s has it)") % {
+                "package": lk.providers[0]} if lk.providers else ""},
         subject=lk.name, evidence=evidence,
-        why="glibc's loader opens every DT_NEEDED library before main() runs; one missing "
-            "library stops the program with exit status 127.",
+        why=_("glibc's loader opens every DT_NEEDED library before main() runs; one missing "
+              "library stops the program with exit status 127."),
         predicted_error=L.loader_missing_library(facts.prog, lk.name), fix=fix)
 
 
@@ -645,9 +651,11 @@ def glibc(facts):
     needs = _glibc_needs(elf)
     if not needs:
         if elf.static:
-            return [_f("BIN-GLIBC", "ok", "statically linked: needs no glibc", subject=facts.name)]
+            return [_f("BIN-GLIBC", "ok", _("statically linked: needs no glibc"),
+                       subject=facts.name)]
         if elf.needed:
-            return [_f("BIN-GLIBC", "ok", "needs no versioned glibc symbols", subject=facts.name)]
+            return [_f("BIN-GLIBC", "ok", _("needs no versioned glibc symbols"),
+                       subject=facts.name)]
         return []
     version, evidence = facts.target_glibc
     top, top_needs = _max_glibc(elf)
@@ -658,8 +666,10 @@ def glibc(facts):
             return []
         missing = [(n, v) for n, v in needs if v > target and not n.weak]
     if not missing:
-        return [_f("BIN-GLIBC", "ok", "needs glibc %s (%s); %s has %s" % (
-            _format_version(top), top_needs[0].name, facts.target.short, facts.target_glibc_text),
+        return [_f("BIN-GLIBC", "ok", _("needs glibc %(version)s (%(symbol)s); %(target)s has "
+                                        "%(glibc)s") % {
+            "version": _format_version(top), "symbol": top_needs[0].name,
+            "target": facts.target.short, "glibc": facts.target_glibc_text},
             subject=facts.name, evidence=[evidence] if evidence else [])]
     ev = [evidence] if evidence else []
     lines = []
@@ -673,27 +683,31 @@ def glibc(facts):
         if need.name not in seen_versions:
             seen_versions.append(need.name)
     oldest = facts.target.short if facts.target.kind == "el" else (
-        "el%d" % facts.target_el) if facts.target_el else "a release with glibc %s" % version
+        "el%d" % facts.target_el) if facts.target_el else _("a release with glibc %(version)s") % {
+            "version": version}
     fix = []
     if facts.buildinfo is not None and _setting(facts, "CGO_ENABLED") != "0":
         fix.append(_rebuild(facts, ["CGO_ENABLED=0"],
-                                  description="a pure-Go build needs no glibc at all (if the "
-                                              "program does not need cgo: net and os/user fall "
-                                              "back to pure Go)"))
-    fix.append(Action.note("or build it on the oldest release you deploy to (%s), e.g. in a "
-                           "container or VM of that release: glibc symbol versions only ever "
-                           "move forward" % oldest))
-    fix.append(Action("note", description="or ship a glibc %s or newer with the program and "
-                                          "start it through that glibc's own loader "
-                                          "(ld-linux-*.so.2 --library-path DIR %s)" % (
-                                              _format_version(top), facts.prog), safe=False))
+                                  description=_("a pure-Go build needs no glibc at all (if the "
+                                                "program does not need cgo: net and os/user "
+                                                "fall back to pure Go)")))
+    fix.append(Action.note(_("or build it on the oldest release you deploy to (%(oldest)s), "
+                             "e.g. in a container or VM of that release: glibc symbol versions "
+                             "only ever move forward") % {"oldest": oldest}))
+    fix.append(Action("note", description=_("or ship a glibc %(version)s or newer with the "
+                                            "program and start it through that glibc's own "
+                                            "loader (%(command)s)") % {
+                                                "version": _format_version(top),
+                                                "command": "ld-linux-*.so.2 --library-path DIR "
+                                                           "%s" % facts.prog}, safe=False))
     return [_f(
-        "BIN-GLIBC-TOO-OLD", "error", "%s needs %s; %s has %s" % (
-            facts.name, ", ".join(seen_versions), facts.target.short, facts.target_glibc_text),
+        "BIN-GLIBC-TOO-OLD", "error", _("%(name)s needs %(versions)s; %(target)s has %(glibc)s")
+        % {"name": facts.name, "versions": ", ".join(seen_versions),
+           "target": facts.target.short, "glibc": facts.target_glibc_text},
         subject=facts.name, evidence=ev,
-        why="glibc's loader checks every symbol version the binary was linked against before "
-            "main() runs; a binary linked on a newer glibc (cgo, or any C program) asks for "
-            "versions an older glibc does not have.",
+        why=_("glibc's loader checks every symbol version the binary was linked against before "
+              "main() runs; a binary linked on a newer glibc (cgo, or any C program) asks for "
+              "versions an older glibc does not have."),
         predicted_error="\n".join(lines), fix=fix)]
 
 
@@ -750,14 +764,19 @@ def kernel(facts):
     if need is None or have is None:
         return []
     if have >= need:
-        return [_f("BIN-KERNEL", "ok", "%s needs Linux %s; %s runs %s" % (
-            go, format_kernel(need), facts.target.short, release), subject=facts.name,
+        return [_f("BIN-KERNEL", "ok", _("%(go)s needs Linux %(need)s; %(target)s runs "
+                                         "%(kernel)s") % {
+            "go": go, "need": format_kernel(need), "target": facts.target.short,
+            "kernel": release}, subject=facts.name,
             evidence=[evidence])]
     return [_f(
-        "BIN-KERNEL-TOO-OLD", "error", "%s needs Linux %s or later; %s runs %s" % (
-            go, format_kernel(need), facts.target.short, release), subject=facts.name,
+        "BIN-KERNEL-TOO-OLD", "error", _("%(go)s needs Linux %(need)s or later; %(target)s "
+                                         "runs %(kernel)s") % {
+            "go": go, "need": format_kernel(need), "target": facts.target.short,
+            "kernel": release}, subject=facts.name,
         evidence=[Evidence.fact("built by %s (Go build information)" % go), evidence],
-        why="The Go runtime uses system calls its release notes require; older kernels "
-            "return ENOSYS (38).",
+        why=_("The Go runtime uses system calls its release notes require; older kernels "
+              "return ENOSYS (38)."),
+
         predicted_error=EPOLL_ENOSYS if have < (2, 6, 32) else None,
         fix=[Action.note(text) for text in kernel_fixes(have)])]

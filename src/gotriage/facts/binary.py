@@ -132,10 +132,10 @@ class Target(object):
         if self.kind == "el":
             return "el%d (%s, glibc %s)" % (self.el, self.arch, self.glibc_version)
         if self.kind == "musl":
-            return "musl (an Alpine-style system, %s: no glibc)" % self.arch
+            return _("musl (an Alpine-style system, %(arch)s: no glibc)") % {"arch": self.arch}
         if self.kind == "glibc":
             return "glibc %s%s" % (self.glibc_version, " (%s)" % self.arch if self.arch else "")
-        return "this host"
+        return _("this host")
 
     @property
     def short(self):
@@ -143,7 +143,7 @@ class Target(object):
         target"."""
         if self.name:
             return self.name
-        return "this host" if self.kind == "host" else "the target"
+        return _("this host") if self.kind == "host" else _("the target")
 
     @property
     def loaders(self):
@@ -345,7 +345,9 @@ class BinaryFacts(Facts):
                                     if d.startswith("GLIBC_2")) if v]
             if versions:
                 top = ".".join(str(p) for p in max(versions))
-                self.glibc_from_libc = "libc.so.6 with symbol versions up to GLIBC_%s" % top
+                self.glibc_from_libc = _("libc.so.6 with symbol versions up to "
+                                         "GLIBC_%(version)s") % {"version": top}
+
                 return top, Evidence.fact("%s defines symbol versions up to GLIBC_%s (a "
                                           "release that adds no symbols adds no version)" % (
                                               libc.path, top))
