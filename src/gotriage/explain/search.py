@@ -61,6 +61,11 @@ def found_lines(text, haystack, groups, max_line, cpus=1):
         # needle's holds the needle: the first `limit` shapes give the first `limit` lines
         exact.append(mneedle == needle.encode("latin-1", "replace") and b"?" not in mneedle)
         needles.append((mneedle, limit if exact[-1] else len(distinct)))
+    # a needle with a character the shapes do not hold is not searched for (a character
+    # is looked for with memchr: a log without "$", "*" or "_" spares a third of them)
+    alphabet = set(chain.from_iterable(mneedle for mneedle, _most in needles))
+    absent = {c for c in alphabet if bytes((c,)) not in joined}
+    needles = [(mneedle, 0 if absent.intersection(mneedle) else most) for mneedle, most in needles]
     per_group = _shapes_in_parallel(joined, dstarts, needles, cpus)
 
     hit = set(chain.from_iterable(per_group))
@@ -109,11 +114,12 @@ def found_lines(text, haystack, groups, max_line, cpus=1):
 
 
 def _shapes(joined, dstarts, needles):
-    """[[index of a distinct shape that holds the needle]] per (needle shape, at most)."""
+    """[[index of a distinct shape that holds the needle]] per (needle shape, at most);
+    none for a needle of at most 0."""
     out = []
     for mneedle, most in needles:
         shapes = []
-        at = joined.find(mneedle)
+        at = joined.find(mneedle) if most else -1
         while at != -1 and len(shapes) < most:
             k = bisect_right(dstarts, at) - 1
             shapes.append(k)
