@@ -48,11 +48,21 @@ def lynis():
     return shutil.which("lynis") or "/usr/sbin/lynis"
 
 
+CPU = {}  # argv -> [CPU seconds (user+sys of the process and its children) of each run]
+
+
 def run_once(argv):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    stdin=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.setdefault(tuple(argv), []).append(after.ru_utime - before.ru_utime +
+                                           after.ru_stime - before.ru_stime)
+    return wall
 
 
 def importtime(python):
@@ -149,9 +159,10 @@ def main(argv=None):
                 ltimes[label].append(run_once(argv_))
         sys.stdout.write("each layer alone, whole processes, n=%d each, interleaved (load average "
                          "%s at the end):\n" % (args.layers, _common.loadavg()))
-        for label, t in ltimes.items():
-            sys.stdout.write("  %-12s median %6.2f s  (min %.2f, max %.2f)\n" % (
-                label, statistics.median(t), min(t), max(t)))
+        for label, argv_ in each:
+            t, cpu = ltimes[label], CPU[tuple(argv_)]
+            sys.stdout.write("  %-12s median %6.2f s  (min %.2f, max %.2f)  CPU median %.2f s\n" % (
+                label, statistics.median(t), min(t), max(t), statistics.median(cpu)))
     sys.stdout.write("load average at the end: %s\n" % _common.loadavg())
     return 0
 

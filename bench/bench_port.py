@@ -11,9 +11,10 @@
 2. Live (root; the test bed of tests/firewall_testbed.py): in the server namespace of a
    real firewalld 1.3.3, in the same run: `firewall-cmd --list-all-zones`, the live verdict
    from files and `nft -j list ruleset` (in process), and `gotriage port` as a whole process
-   (which also asks firewall-cmd for the runtime configuration); then `gotriage port 8080`
+   (which also asks firewalld for the runtime configuration); then `gotriage port 8080`
    as users type it (the console script beside the Python) and `firewall-cmd
-   --list-all-zones`, interleaved run by run.  It is firewalld of the test bed, in its own
+   --list-all-zones`, interleaved run by run, wall time and CPU (user+sys of each process
+   and its children).  It is firewalld of the test bed, in its own
    namespaces: the machine's own firewall is never started or changed.
 
 Prints medians (ms) and the ratio firewall-cmd / verdict.
@@ -79,7 +80,7 @@ def offline(runs):
 
 
 INSIDE = r'''
-import json, os, statistics, subprocess, sys, time
+import json, os, resource, statistics, subprocess, sys, time
 sys.path.insert(0, os.path.join(sys.argv[1], "src")); sys.path.insert(0, os.path.join(sys.argv[1], "bench"))
 from bench_port import median_ms, verdict
 from gotriage.host.live import LiveHost
@@ -93,13 +94,16 @@ nft = median_ms(lambda: subprocess.run(["nft", "-j", "list", "ruleset"], stdout=
 # as users type it, against firewall-cmd, interleaved run by run
 script = os.path.join(os.path.dirname(sys.executable), "gotriage")
 typed = [script, "port", "8080"] if os.path.exists(script) else [sys.executable, "-m", "gotriage", "port", "8080"]
-pair = {"typed": [], "fwcmd": []}
+pair = {"typed": [], "fwcmd": [], "typed_cpu": [], "fwcmd_cpu": []}
 subprocess.run(typed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 for _ in range(max(5, runs // 2)):
     for key, argv_ in (("typed", typed), ("fwcmd", ["firewall-cmd", "--list-all-zones"])):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv_, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         pair[key].append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the process and its children
+        pair[key + "_cpu"].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
 with open("/proc/loadavg") as f:
     load = " ".join(f.read().split()[:3])
 print(json.dumps({"fwcmd": fwcmd, "live": live, "cli": cli, "nft": nft, "pair": pair, "load": load,
@@ -143,6 +147,10 @@ def live(runs):
         statistics.median(fwcmd) * 1e3, min(fwcmd) * 1e3, max(fwcmd) * 1e3))
     print("    gotriage port 8080 / firewall-cmd: %.2fx (medians)" % (
         statistics.median(typed) / statistics.median(fwcmd)))
+    for key, what in (("typed", "gotriage port 8080"), ("fwcmd", "firewall-cmd --list-all-zones")):
+        cpu = data["pair"][key + "_cpu"]
+        print("    CPU (user+sys of the process and its children) %-30s median %6.0f ms "
+              "(min %.0f, max %.0f)" % (what, statistics.median(cpu) * 1e3, min(cpu) * 1e3, max(cpu) * 1e3))
     return data
 
 
