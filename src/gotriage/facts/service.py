@@ -373,9 +373,24 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
         """The units to examine: the requested ones, else the Go services found."""
         def compute():
             if self.requested:
-                return [self.load(name) for name in self.requested]
-            return self.discovered
+                units = [self.load(name) for name in self.requested]
+            else:
+                units = self.discovered
+            self._prefetch(units)
+            return units
         return self._memo("units", compute)
+
+    def _prefetch(self, units):
+        """Start each unit's `systemd-analyze verify` and journal now, a few at a time,
+        while the checks read its files: the checks ask for both of every unit examined
+        (verify() and journal() below; each ~0.25 s and ~0.05 s, one after the other
+        before)."""
+        loaded = [unit for unit in units if unit.found and not unit.masked]
+        options = ["--man=no"] if self.supports(235) else []
+        calls = [("verify", {"options": options, "path": unit.fragment}) for unit in loaded]
+        if self.journal_text is None:
+            calls += [("journal", {"unit": unit.name}) for unit in loaded]
+        self.io.prefetch(calls)
 
     @property
     def candidates(self):
