@@ -169,3 +169,31 @@ def test_the_binary_layer_in_chinese_has_no_english_message(tmp_path):
         for en_note, zh_note in zip(english["notes"], chinese["notes"]):
             assert zh_note != en_note, (args, en_note)
     assert judged > 20
+
+
+def test_baseline_lint_in_chinese_has_no_english_message(tmp_path):
+    """The baseline layer's lint checks, on test_baseline_lint's recording with one
+    violation of each rule and on the clean one."""
+    from test_baseline_lint import RULES, _repo
+
+    rules = tmp_path / "rules.ini"
+    rules.write_text(RULES)
+    bad = _repo(tmp_path, {
+        "/etc/profile.d/go.sh": "export GOROOT=/home/dev/go\n",
+        "/etc/sudoers.d/go": 'Defaults secure_path="/sbin:/bin:/usr/sbin:/usr/bin"\n',
+        "/etc/selinux/config": "SELINUX=permissive\nSELINUXTYPE=targeted\n",
+        "/etc/firewalld/zones/public.xml": '<zone>\n  <port port="5432" protocol="tcp"/>\n'
+                                           '</zone>\n',
+        "/etc/systemd/system/db.service": "[Service]\nExecStart=/opt/db\nUser=root\n",
+    }, name="bad")
+    judged = 0
+    for repo in (bad, _repo(tmp_path)):
+        runs = [json.loads(run_cli(["--lang", lang, "baseline", "lint", "--repo", repo,
+                                    "--rules", str(rules), "--json"]).stdout.decode("utf-8"))
+                for lang in ("en", "zh_CN")]
+        for en, zh in zip(runs[0]["results"], runs[1]["results"]):
+            assert en["id"] == zh["id"]
+            for (part, en_text), (_part, zh_text) in zip(_texts(en), _texts(zh)):
+                judged += 1
+                assert zh_text != en_text, (en["id"], part, en_text)
+    assert judged > 15

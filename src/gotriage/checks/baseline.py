@@ -15,15 +15,16 @@ import difflib
 
 from gotriage.checks import check
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.i18n import N_, _, ngettext
 
 LAYER = "baseline"
 MAX_DIFF_LINES = 80
-NO_RESTORE = ("gotriage restores regular files only: put this one back by hand, as the "
-              "baseline records it")
+NO_RESTORE = N_("gotriage restores regular files only: put this one back by hand, as the "
+                "baseline records it")
 
-NO_GO_RESTORE = ("gotriage records a Go install's digest, not its files: reinstall the "
-                 "recorded release (its version and bin/go SHA-256 above), or accept this one "
-                 "with `gotriage baseline init`")
+NO_GO_RESTORE = N_("gotriage records a Go install's digest, not its files: reinstall the "
+                   "recorded release (its version and bin/go SHA-256 above), or accept this "
+                   "one with `gotriage baseline init`")
 
 
 def _f(id, severity, title, **kw):
@@ -32,14 +33,14 @@ def _f(id, severity, title, **kw):
 
 def _since(facts, path=None):
     short, date = facts.recorded.since(path)
-    return "since commit %s (%s)" % (short, date[:10])
+    return _("since commit %(commit)s (%(date)s)") % {"commit": short, "date": date[:10]}
 
 
 def _show(facts, where):
     """The command that shows the recorded `where` (files/PATH, state/KEY.txt)."""
     rec = facts.recorded
     return Action.command(["git", "-C", rec.repo, "show", "%s:%s" % (rec.short, where)],
-                          description="the recorded content")
+                          description=_("the recorded content"))
 
 
 def _unified(old, new, old_name, new_name):
@@ -53,9 +54,9 @@ def _unified(old, new, old_name, new_name):
 def _restore(facts, path):
     return Action.command(["gotriage", "baseline", "restore", "--repo", facts.recorded.repo,
                            "--only", path],
-                          description="print the plan that puts it back as recorded "
-                                      "(nothing changes; add --apply to run it: validated, "
-                                      "backed up, rolled back on failure; docs/apply.md)")
+                          description=_("print the plan that puts it back as recorded "
+                                        "(nothing changes; add --apply to run it: validated, "
+                                        "backed up, rolled back on failure; docs/apply.md)"))
 
 
 def _text(data):
@@ -108,31 +109,38 @@ def base_file(facts):
                         "baseline " + d.subject, "now " + d.subject)
         if diff:
             evidence.append(Evidence.file(d.subject, "\n" + diff))
-        out.append(_f("BASE-FILE-CHANGED", "warn", "%s changed %s" % (
-            d.subject, _since(facts, d.subject)), subject=d.subject, evidence=evidence,
+        out.append(_f("BASE-FILE-CHANGED", "warn", _("%(path)s changed %(since)s") % {
+            "path": d.subject, "since": _since(facts, d.subject)}, subject=d.subject,
+            evidence=evidence,
             fix=[_show(facts, _repo_path(d.subject)), _restore(facts, d.subject)]))
     for d in _drifts(facts, "missing"):
         short, date = facts.recorded.since(d.subject)
-        out.append(_f("BASE-FILE-MISSING", "warn", "%s is gone (recorded at commit %s, %s)" % (
-            d.subject, short, date[:10]), subject=d.subject,
+        out.append(_f("BASE-FILE-MISSING", "warn",
+                      _("%(path)s is gone (recorded at commit %(commit)s, %(date)s)") % {
+                          "path": d.subject, "commit": short, "date": date[:10]},
+                      subject=d.subject,
             evidence=[Evidence.fact("recorded: %s %s, uid %s gid %s, group %s" % (
                 d.old.get("type"), d.old.get("mode"), d.old.get("uid"), d.old.get("gid"),
                 d.group)), _package(facts, d.subject)],
             fix=[_show(facts, _repo_path(d.subject)), _restore(facts, d.subject)]
-            if d.old.get("type") == "file" else [Action.note(NO_RESTORE)]))
+            if d.old.get("type") == "file" else [Action.note(_(NO_RESTORE))]))
     for d in _drifts(facts, "new"):
-        out.append(_f("BASE-FILE-NEW", "warn", "%s is new: the spec's group %s matches it and "
-                      "the baseline (commit %s) does not have it" % (d.subject, d.group, rec.short),
+        out.append(_f("BASE-FILE-NEW", "warn", _("%(path)s is new: the spec's group %(group)s "
+                                                 "matches it and the baseline (commit "
+                                                 "%(commit)s) does not have it") % {
+                          "path": d.subject, "group": d.group, "commit": rec.short},
                       subject=d.subject,
                       evidence=[Evidence.fact("now: %s %s, uid %s gid %s, %s bytes" % (
                           d.new.get("type"), d.new.get("mode"), d.new.get("uid"),
                           d.new.get("gid"), d.new.get("size")))],
                       fix=[Action.command(["gotriage", "baseline", "init", "--repo", rec.repo],
-                                          description="if it belongs there: record the host "
-                                                      "as it is now as the baseline")]))
+                                          description=_("if it belongs there: record the host "
+                                                        "as it is now as the baseline"))]))
     if not out:
-        out.append(_f("BASE-FILE", "ok", "%d recorded files as the baseline (commit %s) has "
-                      "them" % (len(rec.files), rec.short)))
+        out.append(_f("BASE-FILE", "ok", ngettext(
+            "%(count)d recorded file as the baseline (commit %(commit)s) has it",
+            "%(count)d recorded files as the baseline (commit %(commit)s) has them",
+            len(rec.files)) % {"count": len(rec.files), "commit": rec.short}))
     return out
 
 
@@ -153,18 +161,20 @@ def base_mode(facts):
         if "type" not in d.old and "target" not in d.old:
             if "mode" in d.old and d.old["mode"]:
                 fix.append(Action.command(["chmod", d.old["mode"], "--", d.subject],
-                                          description="the recorded mode"))
+                                          description=_("the recorded mode")))
             if "uid" in d.old or "gid" in d.old:
                 rec = facts.recorded.files[d.subject]
                 fix.append(Action.command(["chown", "%s:%s" % (rec["uid"], rec["gid"]), "--",
-                                           d.subject], description="the recorded owner and group"))
+                                           d.subject],
+                                          description=_("the recorded owner and group")))
         else:
-            fix.append(Action.note(NO_RESTORE))
+            fix.append(Action.note(_(NO_RESTORE)))
         out.append(_f("BASE-MODE-CHANGED", "warn", "%s: %s %s" % (
             d.subject, changes, _since(facts)), subject=d.subject,
             evidence=[Evidence.fact(changes), _package(facts, d.subject)], fix=fix))
     if not out:
-        out.append(_f("BASE-MODE", "ok", "every recorded file keeps its mode, owner and group"))
+        out.append(_f("BASE-MODE", "ok", _("every recorded file keeps its mode, owner and "
+                                           "group")))
     return out
 
 
@@ -180,13 +190,16 @@ def base_label(facts):
     """Each recorded path's SELinux label, where both the baseline and the host now have one."""
     out = []
     for d in _drifts(facts, "label"):
-        out.append(_f("BASE-LABEL-CHANGED", "warn", "%s: label %s -> %s %s" % (
-            d.subject, d.old, d.new, _since(facts)), subject=d.subject,
+        out.append(_f("BASE-LABEL-CHANGED", "warn", _("%(path)s: label %(old)s -> %(new)s "
+                                                      "%(since)s") % {
+            "path": d.subject, "old": d.old, "new": d.new, "since": _since(facts)},
+            subject=d.subject,
             evidence=[Evidence.fact("recorded %s, now %s" % (d.old, d.new))],
             fix=[Action.command(["chcon", "--", d.old, d.subject],
-                                description="the recorded label")]))
+                                description=_("the recorded label"))]))
     if not out:
-        out.append(_f("BASE-LABEL", "ok", "every recorded label is unchanged (where recorded)"))
+        out.append(_f("BASE-LABEL", "ok", _("every recorded label is unchanged (where "
+                                            "recorded)")))
     return out
 
 
@@ -218,21 +231,24 @@ def base_go(facts):
     out = []
     for d in _drifts(facts, "go"):
         if d.old is None:
-            what = "is new (%s)" % ((d.new or {}).get("version") or "unknown version")
+            what = _("is new (%(version)s)") % {
+                "version": (d.new or {}).get("version") or _("unknown version")}
         elif d.new is None:
-            what = "is gone (was %s)" % (d.old.get("version") or "unknown version")
+            what = _("is gone (was %(version)s)") % {
+                "version": d.old.get("version") or _("unknown version")}
         else:
             parts = ["%s %s -> %s" % (_GO_FIELDS[k], _short(d.old.get(k)), _short(d.new.get(k)))
                      for k in sorted(_GO_FIELDS) if d.old.get(k) != d.new.get(k)]
-            what = "changed: " + "; ".join(parts)
-        out.append(_f("BASE-GO-CHANGED", "warn", "Go install %s %s %s" % (
-            d.subject, _since(facts), what), subject=d.subject,
+            what = _("changed: %(changes)s") % {"changes": "; ".join(parts)}
+        out.append(_f("BASE-GO-CHANGED", "warn", _("Go install %(root)s %(since)s %(what)s") % {
+            "root": d.subject, "since": _since(facts), "what": what}, subject=d.subject,
             evidence=[Evidence.fact("%s: %s" % (side, _go_text(value)))
                       for side, value in (("recorded", d.old), ("now", d.new))],
-            fix=[Action.note(NO_GO_RESTORE)]))
+            fix=[Action.note(_(NO_GO_RESTORE))]))
     if not out:
-        out.append(_f("BASE-GO", "ok", "%d recorded Go installs unchanged" % len(
-            facts.recorded.go)))
+        out.append(_f("BASE-GO", "ok", ngettext(
+            "%(count)d recorded Go install unchanged", "%(count)d recorded Go installs unchanged",
+            len(facts.recorded.go)) % {"count": len(facts.recorded.go)}))
     return out
 
 
@@ -248,13 +264,17 @@ def base_state(facts):
     out = []
     for d in _drifts(facts, "state"):
         diff = _unified(d.old, d.new, "baseline " + d.subject, "now " + d.subject)
-        out.append(_f("BASE-STATE-CHANGED", "warn", "%s prints other state %s" % (
-            d.subject, _since(facts)), subject=d.subject,
+        out.append(_f("BASE-STATE-CHANGED", "warn", _("%(command)s prints other state "
+                                                      "%(since)s") % {
+            "command": d.subject, "since": _since(facts)}, subject=d.subject,
             evidence=[Evidence.fact("\n" + diff)],
             fix=[_show(facts, "state/%s.txt" % d.subject)]))
     if not out:
-        out.append(_f("BASE-STATE", "ok", "%d recorded state outputs unchanged" % len(
-            facts.recorded.state)))
+        out.append(_f("BASE-STATE", "ok", ngettext(
+            "%(count)d recorded state output unchanged",
+            "%(count)d recorded state outputs unchanged",
+            len(facts.recorded.state)) % {"count": len(facts.recorded.state)}))
+
     return out
 
 

@@ -9,12 +9,17 @@ and `check` give none, and then they report nothing.  The rules' evaluation is p
 
 from gotriage.checks import NotExamined, check
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.i18n import _, ngettext
 
 LAYER = "baseline"
 # the check ids `baseline lint` runs (runner.run's `only`)
 LINT_CHECKS = ("BASE-LINT-GOROOT", "BASE-LINT-SUDO", "BASE-LINT-SELINUX", "BASE-LINT-PORT",
                "BASE-LINT-ROOT")
-RULES_NOTE = "or, if this is intended, say so in the rule file (%s)"
+
+
+def _rules_note(setting):
+    return _("or, if this is intended, say so in the rule file (%(setting)s)") % {
+        "setting": setting}
 
 
 def _f(id, severity, title, **kw):
@@ -57,17 +62,19 @@ def base_lint_goroot(facts):
     for value, source, line in goroot_violations(facts.recorded, rules):
         prefix = [p for p in rules.forbidden_under if value == p or value.startswith(
             p.rstrip("/") + "/")]
-        out.append(_f("BASE-LINT-GOROOT-UNSAFE", "error", "GOROOT %s is under %s (%s)" % (
-            value, prefix[0] if prefix else "a forbidden directory", _where(source, line)),
+        out.append(_f("BASE-LINT-GOROOT-UNSAFE", "error", _("GOROOT %(root)s is under %(dir)s "
+                                                            "(%(where)s)") % {
+            "root": value, "dir": prefix[0] if prefix else _("a forbidden directory"),
+            "where": _where(source, line)},
             subject="%s@%s" % (value, _where(source, line)),
             evidence=[Evidence.file(source, line=line) if line else Evidence.fact(source)],
-            fix=[Action.note("install Go outside %s (/usr/local/go, or the golang package) "
-                             "and set GOROOT there, then record the host again; " % (
-                                 " and ".join(rules.forbidden_under)) +
-                             RULES_NOTE % "[rule goroot] forbidden-under")]))
+            fix=[Action.note(_("install Go outside %(dirs)s (/usr/local/go, or the golang "
+                               "package) and set GOROOT there, then record the host again; ") % {
+                                   "dirs": " and ".join(rules.forbidden_under)} +
+                             _rules_note("[rule goroot] forbidden-under"))]))
     if not out:
-        out.append(_f("BASE-LINT-GOROOT", "ok", "no recorded GOROOT under %s" % " or ".join(
-            rules.forbidden_under)))
+        out.append(_f("BASE-LINT-GOROOT", "ok", _("no recorded GOROOT under %(dirs)s") % {
+            "dirs": " or ".join(rules.forbidden_under)}))
     return out
 
 
@@ -88,14 +95,15 @@ def base_lint_sudo(facts):
         return []
     verdict = secure_path_verdict(facts.recorded, rules)
     if verdict is None:
-        raise NotExamined("lint [rule secure-path] not evaluated: the baseline records no "
-                          "sudoers file, or no Go install (and the rule names no go-bin)")
+        raise NotExamined(_("lint [rule secure-path] not evaluated: the baseline records no "
+                            "sudoers file, or no Go install (and the rule names no go-bin)"))
     value, line, wanted, missing = verdict
     if value is None:
-        return [_f("BASE-LINT-SUDO", "ok", "the recorded sudoers set no secure_path: sudo "
-                   "keeps the caller's PATH")]
+        return [_f("BASE-LINT-SUDO", "ok", _("the recorded sudoers set no secure_path: sudo "
+                                             "keeps the caller's PATH"))]
     if not missing:
-        return [_f("BASE-LINT-SUDO", "ok", "secure_path contains %s" % " or ".join(wanted))]
+        return [_f("BASE-LINT-SUDO", "ok", _("secure_path contains %(dirs)s") % {
+            "dirs": " or ".join(wanted)})]
     from gotriage import quoting
 
     try:
@@ -109,11 +117,14 @@ def base_lint_sudo(facts):
         and line.text.rstrip().endswith((value, '"%s"' % value))
     if fixed and alone:
         fix.append(Action.edit(line.source, fixed, old=line.text, syntax="sudoers",
-                               description="with visudo -f %s" % line.source))
-    fix.append(Action.note("add %s to secure_path (visudo), then record the host again; "
-                           % " and ".join(missing) + RULES_NOTE % "[rule secure-path] go-bin"))
-    return [_f("BASE-LINT-SUDO-NO-GO", "error", "secure_path (%s:%d) lacks %s" % (
-        line.source, line.line, " and ".join(missing)), subject=line.source,
+                               description=_("with %(command)s") % {
+                                   "command": "visudo -f %s" % line.source}))
+    fix.append(Action.note(_("add %(dirs)s to secure_path (visudo), then record the host "
+                             "again; ") % {"dirs": " and ".join(missing)}
+                           + _rules_note("[rule secure-path] go-bin")))
+    return [_f("BASE-LINT-SUDO-NO-GO", "error", _("secure_path (%(where)s) lacks %(dirs)s") % {
+        "where": "%s:%d" % (line.source, line.line), "dirs": " and ".join(missing)},
+        subject=line.source,
         evidence=[Evidence.file(line.source, line.text, line.line)], fix=fix)]
 
 
@@ -134,23 +145,28 @@ def base_lint_selinux(facts):
         return []
     seen = selinux_modes(facts.recorded)
     if not seen:
-        raise NotExamined("lint [rule selinux] not evaluated: the baseline records neither "
-                          "/etc/selinux/config nor getenforce")
+        raise NotExamined(_("lint [rule selinux] not evaluated: the baseline records neither "
+                            "/etc/selinux/config nor getenforce"))
     out = []
     for source, line, mode in seen:
         if mode in rules.selinux_modes:
             continue
-        fix = [Action.note("make SELinux %s again (%s), then record the host again; " % (
-            rules.selinux_modes[0], "SELINUX=%s in /etc/selinux/config" % rules.selinux_modes[0]
-            if line else "setenforce 1") + RULES_NOTE % "[rule selinux] modes")]
-        out.append(_f("BASE-LINT-SELINUX-WEAK", "error", "SELinux is %s in %s (the rules "
-                      "allow %s)" % (mode, _where(source, line), ", ".join(rules.selinux_modes)),
+        fix = [Action.note(_("make SELinux %(mode)s again (%(how)s), then record the host "
+                             "again; ") % {
+            "mode": rules.selinux_modes[0],
+            "how": _("SELINUX=%(mode)s in /etc/selinux/config") % {
+                "mode": rules.selinux_modes[0]} if line else "setenforce 1"}
+            + _rules_note("[rule selinux] modes"))]
+        out.append(_f("BASE-LINT-SELINUX-WEAK", "error", _("SELinux is %(mode)s in %(where)s "
+                                                           "(the rules allow %(allowed)s)") % {
+                          "mode": mode, "where": _where(source, line),
+                          "allowed": ", ".join(rules.selinux_modes)},
                       subject=source,
                       evidence=[Evidence.file(source, "SELINUX=" + mode, line) if line
                                 else Evidence.fact("%s: %s" % (source, mode))], fix=fix))
     if not out:
-        out.append(_f("BASE-LINT-SELINUX", "ok", "SELinux is %s as recorded" % " / ".join(
-            sorted({m for _s, _l, m in seen}))))
+        out.append(_f("BASE-LINT-SELINUX", "ok", _("SELinux is %(modes)s as recorded") % {
+            "modes": " / ".join(sorted({m for _s, _l, m in seen}))}))
     return out
 
 
@@ -172,28 +188,32 @@ def base_lint_port(facts):
     found = zone_ports(facts.recorded, rules.zone)
     if found is None:
         if not any(p.startswith("/etc/firewalld/") for p in facts.recorded.files):
-            raise NotExamined("lint [rule firewall] not evaluated: the baseline records no "
-                              "firewalld file")
-        return [_f("BASE-LINT-PORT", "ok", "zone %s is not customised in the baseline "
-                   "(firewalld's own zone opens services, no ports)" % rules.zone)]
+            raise NotExamined(_("lint [rule firewall] not evaluated: the baseline records no "
+                                "firewalld file"))
+        return [_f("BASE-LINT-PORT", "ok", _("zone %(zone)s is not customised in the baseline "
+                                             "(firewalld's own zone opens services, no "
+                                             "ports)") % {"zone": rules.zone})]
     source, ports = found
     if ports is None:
-        raise NotExamined("lint [rule firewall] not evaluated: %s does not parse" % source)
+        raise NotExamined(_("lint [rule firewall] not evaluated: %(path)s does not parse") % {
+            "path": source})
     out = []
     for text, _low, _high, _proto in unlisted_ports(ports, rules.allowed_ports):
-        out.append(_f("BASE-LINT-PORT-UNLISTED", "error", "zone %s opens %s, which the rules "
-                      "do not list (%s)" % (rules.zone, text, source), subject=text,
+        out.append(_f("BASE-LINT-PORT-UNLISTED", "error", _("zone %(zone)s opens %(port)s, which "
+                                                            "the rules do not list (%(path)s)") % {
+                          "zone": rules.zone, "port": text, "path": source}, subject=text,
                       evidence=[Evidence.fact("%s: %s" % (source, text))],
                       fix=[Action.command(["firewall-cmd", "--permanent", "--zone=" + rules.zone,
                                            "--remove-port=" + text],
-                                          description="if nothing should listen there",
+                                          description=_("if nothing should listen there"),
                                           safe=False) if "port=" not in text else
-                           Action.note("remove the forward port %s from zone %s" % (
-                               text, rules.zone)),
-                           Action.note(RULES_NOTE % "[rule firewall] allowed-ports")]))
+                           Action.note(_("remove the forward port %(port)s from zone %(zone)s") % {
+                               "port": text, "zone": rules.zone}),
+                           Action.note(_rules_note("[rule firewall] allowed-ports"))]))
     if not out:
-        out.append(_f("BASE-LINT-PORT", "ok", "zone %s opens %s" % (
-            rules.zone, "only listed ports" if ports else "no port")))
+        out.append(_f("BASE-LINT-PORT", "ok", (
+            _("zone %(zone)s opens only listed ports") if ports else
+            _("zone %(zone)s opens no port")) % {"zone": rules.zone}))
     return out
 
 
@@ -219,14 +239,18 @@ def base_lint_root(facts):
     for unit, (user, dynamic, read) in sorted(users.items()):
         if dynamic or (user not in (None, "root", "0")) or unit in rules.root_allowed:
             continue
-        what = "has no User= (runs as root)" if user is None else "runs as User=%s" % user
-        out.append(_f("BASE-LINT-ROOT-SERVICE", "error", "%s %s" % (unit, what), subject=unit,
+        title = (_("%(unit)s has no User= (runs as root)") if user is None else
+                 _("%(unit)s runs as User=%(user)s")) % {"unit": unit, "user": user}
+        out.append(_f("BASE-LINT-ROOT-SERVICE", "error", title, subject=unit,
                       evidence=[Evidence.fact("read: %s" % ", ".join(read))],
-                      fix=[Action.note("give %s its own user (User= in a drop-in such as "
-                                       "/etc/systemd/system/%s.d/user.conf, or DynamicUser=yes); "
-                                       % (unit, unit) +
-                                       RULES_NOTE % "[rule services] root-allowed")]))
+                      fix=[Action.note(_("give %(unit)s its own user (User= in a drop-in such "
+                                         "as /etc/systemd/system/%(unit)s.d/user.conf, or "
+                                         "DynamicUser=yes); ") % {"unit": unit} +
+                                       _rules_note("[rule services] root-allowed"))]))
     if not out:
-        out.append(_f("BASE-LINT-ROOT", "ok", "%d recorded services, none as root undeclared"
-                      % len(users)))
+        out.append(_f("BASE-LINT-ROOT", "ok", ngettext(
+            "%(count)d recorded service, none as root undeclared",
+            "%(count)d recorded services, none as root undeclared", len(users)) % {
+                "count": len(users)}))
+
     return out
