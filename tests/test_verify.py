@@ -468,3 +468,21 @@ def test_junit_names_verify_checks_by_their_titles(tmp_path):
     [failure] = case.result
     assert failure.type == "VERIFY-GO-MISSING"
     assert "VERIFY-ARCHIVE a release archive is Go's published file" in cases
+
+
+def test_pool_keeps_the_order_and_gives_back_errors():
+    from gotriage.verify.parallel import Pool
+
+    pool = Pool(3)
+    assert pool.map(lambda n: n * n, range(20)) == [n * n for n in range(20)]
+    assert pool.map(len, []) == []
+
+    def fail(n):
+        if n == 7:
+            raise ValueError("seven")
+        return n
+    with pytest.raises(ValueError, match="seven"):
+        pool.map(fail, range(10))
+    with pytest.raises(KeyError):
+        pool.submit({}.__getitem__, "nope").result()
+    assert pool.submit(sum, [1, 2, 3]).result() == 6

@@ -109,27 +109,25 @@ def _parse_probes(spec, deadline):
 
 
 def workers():
-    """Threads for verify's independent steps: one per core to hash programs and
-    archives (hashlib lets go of the GIL), one more that mostly waits on the service
-    layer's commands."""
-    return (os.cpu_count() or 1) + 1
+    """Threads that hash programs: one per core (hashlib lets go of the GIL)."""
+    return os.cpu_count() or 1
 
 
 def build_report(host, args, spec, archives, probes):
-    from concurrent.futures import ThreadPoolExecutor
-
     from gotriage.knowledge import go_checksums
     from gotriage.runner import Report
     from gotriage.verify import checks, gather, integrity
+    from gotriage.verify.parallel import Pool
 
     findings, notes = [], []
     options = {"project": None, "users": [], "network": False, "timeout": args.timeout}
     explicit = list(args.goroot) + [r.root for r in spec.installs if r.root]
-    with ThreadPoolExecutor(workers()) as pool:
-        # independent steps at once: the service layer's commands (systemd-analyze...)
-        # run while the trees and archives are hashed; the report keeps its order
-        service_notes = []
-        services = pool.submit(_services, host, options, spec.services, service_notes)
+    pool = Pool(workers())
+    # independent steps at once: the service layer's commands (systemd-analyze...)
+    # run while the trees and archives are hashed; the report keeps its order
+    service_notes = []
+    services = pool.submit(_services, host, options, spec.services, service_notes)
+    try:
         sums = [pool.submit(gather.archive_sha256, host, os.path.abspath(path))
                 for path in archives]
         roots = gather.go_roots(host, options, explicit)
@@ -153,8 +151,11 @@ def build_report(host, args, spec, archives, probes):
             findings.extend(_builds(host, args, options, records))
         for name, target, limits, thresholds in probes:
             findings.extend(_probe(name, target, limits, thresholds))
-        service_findings = services.result()
-        notes.extend(n for n in service_notes if n not in notes)
+    except BaseException:
+        services.wait()  # the host is closed next: not while that thread uses it
+        raise
+    service_findings = services.result()
+    notes.extend(n for n in service_notes if n not in notes)
     layers = ["verify"]
     if service_findings:
         findings.extend(service_findings)
@@ -179,10 +180,9 @@ def _services(host, options, names, notes):
     the service layer's own SVC-UNIT and SVC-EXEC checks (the unit loads; its ExecStart=
     program runs here, with the binary layer's verdict), run by the runner, and whether
     each is running (facts/service_running.py: systemd's MainPID, else /proc)."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from gotriage import runner
     from gotriage.verify import checks
+    from gotriage.verify.parallel import Pool
 
     opts = dict(options, units=list(names) or None)
     facts = runner.make_facts("service", host, opts)
@@ -190,8 +190,7 @@ def _services(host, options, names, notes):
     # `systemd-analyze verify` of each unit (SVC-UNIT's slowest part, ~0.1 s of CPU
     # each) all at once: the run's reader remembers each answer, so the runner's own
     # facts below find them there (or wait for the one still running)
-    with ThreadPoolExecutor(min(4, len(units) or 1)) as pool:
-        list(pool.map(facts.verify, units))
+    Pool(4).map(facts.verify, units)
     report = runner.run(host, ["service"], opts, only={"SVC-UNIT", "SVC-EXEC"})
     out = list(report.findings)
     notes.extend(n for n in report.notes if n not in notes)
