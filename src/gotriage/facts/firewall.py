@@ -23,6 +23,7 @@ from gotriage.facts.inputs import Inputs
 from gotriage.firewall.client_script import CLIENT_SCRIPT, client_results
 from gotriage.firewall.firewalld import FirewalldConfig, version_tuple
 from gotriage.firewall.netfilter import HostNet, Ruleset
+from gotriage.i18n import _
 from gotriage.inputs.firewall import INPUTS
 from gotriage.inputs.reader import reader_of
 from gotriage.knowledge.firewall import CONFIG_DIRS
@@ -525,8 +526,8 @@ class FirewallFacts(Facts):
                     cfg.errors.append(("/etc/firewalld/direct.xml", str(exc)))
                     self._problem("xml", "/etc/firewalld/direct.xml", str(exc))
             if cfg.default_zone not in cfg.zones:
-                self._problem("missing-zone", cfg.conf.path if cfg.conf else "firewalld.conf",
-                              "DefaultZone=%s names a zone that does not exist" % cfg.default_zone)
+                self._problem("missing-zone", cfg.conf.path if cfg.conf else "firewalld.conf", _(
+                    "DefaultZone=%(zone)s names a zone that does not exist") % {"zone": cfg.default_zone})
             return cfg
         return self._memo("permanent", compute)
 
