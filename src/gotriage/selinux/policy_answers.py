@@ -89,32 +89,19 @@ def allow_rules(policy, stype, tclass):
             "{ %s }" % " ".join(sorted(perms)) if len(perms) > 1 else next(iter(perms)), suffix)
         found.append((text, names[key[0] - 1], names[key[1] - 1], perms))
 
-    plain, conditional = _by_source(policy)
+    # a question looks at its own sources' rules, not at all 80,000 (177 questions of the
+    # many-denial log took 1.5 s that way)
     for source in sources:
-        for key in plain.get((source, cls.value), ()):
-            add(key, policy.allow[key], "")
-        for key in conditional.get((source, cls.value), ()):
-            for index, branch, kind, mask in policy.cond_av[key]:
+        for target, mask in policy.allow.of(source, cls.value).items():
+            add((source, target), mask, "")
+        for target, entries in policy.cond_av.of(source, cls.value).items():
+            for index, branch, kind, mask in entries:
                 if kind == db.ALLOWED:
-                    add(key, mask, " [ %s ]:%s" % (_cond_text(policy, policy.conds[index].expr),
-                                                    "True" if branch else "False"))
+                    add((source, target), mask, " [ %s ]:%s" % (
+                        _cond_text(policy, policy.conds[index].expr),
+                        "True" if branch else "False"))
     found.sort(key=lambda rule: rule[0])
     return found
-
-
-def _by_source(policy):
-    """({(source, class): [keys of its allow entries]}, the same of its conditional
-    entries), made once per policy: a question then looks at its own sources' rules, not
-    at all 80,000 (177 questions of the many-denial log took 1.5 s that way)."""
-    index = policy._by_source
-    if index is None:
-        plain, conditional = {}, {}
-        for key in policy.allow:
-            plain.setdefault((key[0], key[2]), []).append(key)
-        for key in policy.cond_av:
-            conditional.setdefault((key[0], key[2]), []).append(key)
-        index = policy._by_source = (plain, conditional)
-    return index
 
 
 def allow_targets(policy, stype, tclass, perm):
@@ -225,20 +212,23 @@ def _te(policy, stype, ttype, tclass, states):
     """(allowed, auditdeny) from the TE rules of every (source attribute, target
     attribute) pair, the enabled conditional ones included."""
     allowed, auditdeny = 0, 0xFFFFFFFF
-    allow, deny, cond = policy.allow, policy.auditdeny, policy.cond_av
     memo = {}
-    targets = [j + 1 for j in bits_of(policy.type_attr[ttype - 1])]
+    target_bits = policy.type_attr[ttype - 1]  # bit value - 1 of each target attribute
     for i in bits_of(policy.type_attr[stype - 1]):
-        for j in targets:
-            key = (i + 1, j, tclass)
-            allowed |= allow.get(key, 0)
-            auditdeny &= deny.get(key, 0xFFFFFFFF)
-            for index, branch, kind, mask in cond.get(key, ()):
-                if _enabled(policy, index, states, memo) == branch:
-                    if kind == db.ALLOWED:
-                        allowed |= mask
-                    elif kind == db.AUDITDENY:
-                        auditdeny &= mask
+        for target, mask in policy.allow.of(i + 1, tclass).items():
+            if target_bits >> (target - 1) & 1:
+                allowed |= mask
+        for target, mask in policy.auditdeny.of(i + 1, tclass).items():
+            if target_bits >> (target - 1) & 1:
+                auditdeny &= mask
+        for target, entries in policy.cond_av.of(i + 1, tclass).items():
+            if target_bits >> (target - 1) & 1:
+                for index, branch, kind, mask in entries:
+                    if _enabled(policy, index, states, memo) == branch:
+                        if kind == db.ALLOWED:
+                            allowed |= mask
+                        elif kind == db.AUDITDENY:
+                            auditdeny &= mask
     return allowed, auditdeny
 
 
@@ -425,9 +415,10 @@ def _candidate_booleans(policy, stype, ttype, tclass):
     attribute, target attribute, class) of this decision: flipping any other boolean
     cannot change it.  In value order, the order audit2why tries them in."""
     found = set()
-    targets = [j + 1 for j in bits_of(policy.type_attr[ttype - 1])]
+    target_bits = policy.type_attr[ttype - 1]
     for i in bits_of(policy.type_attr[stype - 1]):
-        for j in targets:
-            for index, _branch, _kind, _mask in policy.cond_av.get((i + 1, j, tclass), ()):
-                found.update(b for op, b in policy.conds[index].expr if op == db.COND_BOOL)
+        for target, entries in policy.cond_av.of(i + 1, tclass).items():
+            if target_bits >> (target - 1) & 1:
+                for index, _branch, _kind, _mask in entries:
+                    found.update(b for op, b in policy.conds[index].expr if op == db.COND_BOOL)
     return sorted(found)

@@ -10,11 +10,14 @@ PolicyError (a ValueError) with what is wrong and where, never another exception
 
 Everything is little-endian 32-bit words.  An ebitmap (a set of values, bit N = value
 N+1) is kept as one Python int.  The type enforcement rules are not kept as objects: a
-dict keyed by (source, target, class) values holds the permission mask of each allow
-(and dontaudit) entry, which is what both the rule listing and the decision need.
+RuleTable holds the permission mask of each allow (and dontaudit) entry in two flat
+arrays sorted by (source, class, target), which is what both the rule listing and the
+decision need (policy.33's 80,477 allow entries take 1 MB so; as a dict of tuples, 20 MB).
 """
 
 import struct
+from array import array
+from bisect import bisect_left
 
 MAGIC = 0xF97CFF8C
 VERSIONS = range(24, 34)  # 24 (typebounds) .. 33 (compressed filename transitions)
@@ -72,16 +75,91 @@ class Class(object):
         self.constraints = constraints  # [Constraint]
 
 
+class RuleTable(object):
+    """Entries of the type enforcement table keyed by (source, target, class) values: `keys`
+    holds each key packed as source << 32 | class << 16 | target (values are 16-bit in the
+    file), sorted, and `values` its entry's value at the same index: a permission mask, or
+    in the conditional table, where a key may repeat, (node index << 8 | branch << 4 |
+    kind) << 32 | mask.  A question looks at one source's entries in one class: of()
+    makes them a dict on first use, by two bisections."""
+
+    __slots__ = ("keys", "values", "conditional", "_of")
+
+    def __init__(self, keys, values, conditional=False):
+        self.keys, self.values, self.conditional, self._of = keys, values, conditional, {}
+
+    def __len__(self):
+        return len(set(self.keys)) if self.conditional else len(self.keys)
+
+    def of(self, source, tclass):
+        """{target: mask} of the entries of `source` (a type or attribute value) in
+        `tclass`; of the conditional table, {target: [(node index, branch, kind, mask)]} in
+        the file's order."""
+        pair = source << 16 | tclass
+        found = self._of.get(pair)
+        if found is None:
+            keys, values = self.keys, self.values
+            start = bisect_left(keys, pair << 16)
+            end = bisect_left(keys, (pair + 1) << 16, start)
+            found = {}
+            if self.conditional:
+                for i in range(start, end):
+                    info, mask = values[i] >> 32, values[i] & 0xFFFFFFFF
+                    found.setdefault(keys[i] & 0xFFFF, []).append(
+                        (info >> 8, bool(info >> 4 & 1), info & 0xF, mask))
+            else:
+                for i in range(start, end):
+                    found[keys[i] & 0xFFFF] = values[i]
+            self._of[pair] = found
+        return found
+
+    # a read-only mapping of (source, target, class) -> value as of() gives it
+    def get(self, key, default=None):
+        source, target, tclass = key
+        return self.of(source, tclass).get(target, default)
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self):
+        last = -1
+        for key in self.keys:
+            if key != last:
+                yield key >> 32, key & 0xFFFF, key >> 16 & 0xFFFF
+                last = key
+
+    def items(self):
+        for key in self:
+            yield key, self[key]
+
+
+def _rule_table(rows, merge):
+    """A RuleTable of [key << 32 | mask] rows, the masks of a repeated key merged."""
+    rows.sort()
+    keys, values = array("Q"), array("I")
+    last = -1
+    for row in rows:
+        key, mask = row >> 32, row & 0xFFFFFFFF
+        if key == last:
+            values[-1] = merge(values[-1], mask)
+        else:
+            keys.append(key)
+            values.append(mask)
+            last = key
+    return RuleTable(keys, values)
+
+
 class CondNode(object):
-    """A conditional block: its boolean expression (postfix [(op, boolean value)]) and the
-    avtab entries of its true and false branches [(key, kind, mask)]."""
+    """A conditional block: its boolean expression (postfix [(op, boolean value)]); the
+    avtab entries of its branches are in Policy.cond_av."""
 
-    __slots__ = ("expr", "true_list", "false_list")
+    __slots__ = ("expr",)
 
-    def __init__(self, expr, true_list, false_list):
+    def __init__(self, expr):
         self.expr = expr
-        self.true_list = true_list
-        self.false_list = false_list
 
 
 class Policy(object):
@@ -110,15 +188,15 @@ class Policy(object):
         self.sens_names = []
         self.cat_by_name = {}  # category name or alias -> value
         self.cat_names = []
-        self.allow = {}  # (source, target, class) -> permission mask of the allow entry
-        self.auditdeny = {}  # (source, target, class) -> mask still audited (dontaudit)
+        self.allow = RuleTable(array("Q"), array("I"))  # -> permission mask of the allow entry
+        self.auditdeny = RuleTable(array("Q"), array("I"))  # -> mask still audited (dontaudit)
         self.conds = []  # [CondNode]
-        self.cond_av = {}  # (source, target, class) -> [(node index, branch, kind, mask)]
+        # -> (node index, branch, kind, mask) of each conditional entry of the key
+        self.cond_av = RuleTable(array("Q"), array("Q"), conditional=True)
         self.role_allow = set()  # (role, new role)
         self.portcons = []  # [(protocol number, low, high, type value)] in the kernel's order
         self.type_attr = []  # per type value: an int bitset of its attributes and itself
         self.permissive = 0  # bitset of permissive types
-        self._by_source = None  # policy_answers._by_source, made on first use
 
 
 class _Reader(object):
@@ -450,7 +528,8 @@ def _range(p, r):
 
 
 def _avtab_entries(p, r, count, what):
-    """(key, kind, mask) of each of `count` avtab entries, one at a time (80,000 of them
+    """(key, kind, mask) of each of `count` avtab entries (the key packed as RuleTable's),
+    one at a time (80,000 of them
     at once would be 10 MB more at the peak); extended permissions are skipped.  The
     reader's position is past them once all are taken."""
     data, pos, end = r.data, r.pos, r.end
@@ -476,22 +555,25 @@ def _avtab_entries(p, r, count, what):
         if not (0 < source <= ntypes and 0 < target <= ntypes and 0 < tclass <= nclasses):
             raise PolicyError("%s: (%d, %d, %d) out of range at byte %d"
                               % (what, source, target, tclass, pos - 12))
-        yield (source, target, tclass), plain, mask
+        yield (source << 16 | tclass) << 16 | target, plain, mask
     r.pos = pos
 
 
 def _avtab(p, r):
     count = r.count("the type enforcement table", 12)
-    allow, auditdeny = p.allow, p.auditdeny
+    allow, auditdeny = [], []
     for key, kind, mask in _avtab_entries(p, r, count, "a type enforcement rule"):
         if kind == ALLOWED:
-            allow[key] = allow.get(key, 0) | mask
+            allow.append(key << 32 | mask)
         elif kind == AUDITDENY:
-            auditdeny[key] = auditdeny.get(key, 0xFFFFFFFF) & mask
+            auditdeny.append(key << 32 | mask)
+    p.allow = _rule_table(allow, lambda a, b: a | b)
+    p.auditdeny = _rule_table(auditdeny, lambda a, b: a & b)
 
 
 def _conds(p, r):
     nbools = len(p.bool_names)
+    rows = []  # (key, its order in the file, (node index, branch, kind) << 32 | mask)
     for index in range(r.count("the conditional rules", 12)):
         r.u32("a conditional's state")
         expr = []
@@ -502,15 +584,15 @@ def _conds(p, r):
                 raise PolicyError("a conditional expression: operator %d, boolean %d"
                                   % (op, boolean))
             expr.append((op, boolean))
-        branches = []
-        for branch in (True, False):
-            entries = list(_avtab_entries(p, r, r.count("a conditional's rules", 12),
-                                          "a conditional rule"))
-            branches.append(entries)
-            for key, kind, mask in entries:
+        for branch in (1, 0):
+            for key, kind, mask in _avtab_entries(p, r, r.count("a conditional's rules", 12),
+                                                  "a conditional rule"):
                 if kind & _AV:
-                    p.cond_av.setdefault(key, []).append((index, branch, kind, mask))
-        p.conds.append(CondNode(expr, branches[0], branches[1]))
+                    rows.append((key, len(rows), (index << 8 | branch << 4 | kind) << 32 | mask))
+        p.conds.append(CondNode(expr))
+    rows.sort()
+    p.cond_av = RuleTable(array("Q", [row[0] for row in rows]),
+                          array("Q", [row[2] for row in rows]), conditional=True)
 
 
 def cond_value(p, expr, states):
