@@ -755,6 +755,7 @@ note 'selinux/matchpathcon ({dir}/matchpathcon -n {paths*}) not recorded: only S
 note 'selinux/policy-dir (/etc/selinux/{policy}/policy) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
 note 'selinux/policy-file (/etc/selinux/{policy}/policy/{name}) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
 note 'selinux/policy-xml (/usr/share/selinux/devel/policy.xml) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
+note 'selinux/ports-local (/var/lib/selinux/{policy}/active/ports.local) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
 note 'selinux/seinfo-types ({dir}/seinfo {policy} --flat -t -x -c --common) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
 note 'selinux/semanage-local-ports ({dir}/semanage port -l -C) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'
 note 'selinux/semanage-ports ({dir}/semanage port -l) not recorded: only SEL-AVC reads it, and collect.sh does not record the audit logs (it has no audit record redaction)'

@@ -147,6 +147,37 @@ def test_a_port_the_user_labelled_may_be_relabelled(tmp_path):
     assert ex["module"] is True and not any("semanage port" in c for c in commands(ex))
 
 
+def test_the_ports_the_user_labelled_are_read_from_the_policy_store(tmp_path):
+    """The store's ports.local (written by the real `semanage port -a/-m`, with what `semanage
+    port -l -C` printed of it: tests/data/selinux/ports-local) answers as semanage does,
+    and semanage is not asked; a store without the file has no labels of the user's."""
+    from gotriage.facts.selinux import parse_semanage_ports
+    from gotriage.parsers.ports_local import parse_ports_local
+
+    recorded = os.path.join(DATA, "selinux", "ports-local")
+    with open(os.path.join(recorded, "ports.local")) as f:
+        ports_local = f.read()
+    with open(os.path.join(recorded, "semanage-port-l-C.txt")) as f:
+        assert parse_ports_local(ports_local) == parse_semanage_ports(f.read())
+    assert (9101, "tcp") in parse_ports_local(ports_local)  # a range: `9100 - 9102`
+    store = "/var/lib/selinux/targeted/active/"
+    own = host_snapshot(tmp_path, _log("go-8080.log"), name="store-own", extra={
+        store + "ports.local": ports_local.replace("tcp 8888", "tcp 8080").replace(
+            "http_port_t:s0\n", "http_cache_port_t:s0\n", 1),
+        store + "modules/400/base/cil": ""},
+        paths={"/usr/sbin/semanage": {"stat": {"mode": 0o100755}}})
+    (own / "commands").mkdir()
+    (own / "commands" / "0001.json").write_text(json.dumps(
+        {"argv": ["/usr/sbin/semanage", "port", "-l"], "returncode": 0, "stdout": SEMANAGE_PORTS}))
+    report = avc_json(["--root", str(own)])
+    ex = best(report, tclass="tcp_socket")
+    assert commands(ex) == ["semanage port -m -t http_port_t -p tcp 8080"]
+    assert any("your own" in n for n in ex["notes"])
+    os.remove(str(own / "files" / store.lstrip("/") / "ports.local"))
+    ex = best(avc_json(["--root", str(own)]), tclass="tcp_socket")
+    assert ex["module"] is True and not any("semanage port" in c for c in commands(ex))
+
+
 def test_setroubleshoot_bind_ports(tmp_path):
     snap = host_snapshot(tmp_path, _log("bind_ports.log"))
     ex = best(avc_json(["--root", str(snap)]), tclass="tcp_socket")

@@ -33,8 +33,8 @@ _AVC_ONLY = ("only SEL-AVC reads it, and collect.sh does not record the audit lo
 # declarations deliberately not recorded: key -> why (the snapshot's notes say so)
 SKIPPED = dict((key, _AVC_ONLY) for key in (
     "file-contexts", "policy-dir", "policy-file", "policy-xml", "audit-dir", "audit-log",
-    "sesearch", "semanage-ports", "semanage-local-ports", "seinfo-types", "matchpathcon",
-    "audit2why"))
+    "sesearch", "semanage-ports", "semanage-local-ports", "ports-local", "seinfo-types",
+    "matchpathcon", "audit2why"))
 
 
 def lines(quote):

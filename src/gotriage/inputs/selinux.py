@@ -24,6 +24,9 @@ INPUTS = Layer("selinux", [
     File("boolean", "/sys/fs/selinux/booleans/{name}", "a boolean's current and pending value"),
     File("booleans-local", "/var/lib/selinux/{policy}/active/booleans.local",
          "booleans set persistently (setsebool -P)"),
+    File("ports-local", "/var/lib/selinux/{policy}/active/ports.local",
+         "the ports the user labelled (semanage port -a/-m), read in place of `semanage port "
+         "-l -C`"),
     Listing("modules", "/var/lib/selinux/{policy}/active/modules",
             "the policy store's module priorities"),
     Listing("modules-priority", "/var/lib/selinux/{policy}/active/modules/{priority}",
