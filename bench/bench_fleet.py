@@ -19,6 +19,11 @@ virtualise the page's clock), network disabled, opens fleet.html from file:// un
 then with a filter in its URL; the page writes performance.now() (milliseconds since
 the navigation began) into the DOM when it has drawn everything: that is the time
 measured.  Prints medians.  Standard library only.
+
+`--profile N` instead: N of those snapshots analysed one after another in this process
+(as one pool worker does, after one to warm up) under cProfile: the CPU time per
+snapshot, the calls of lstat and of thread starts (the waste bench runs have cut), and the
+functions that cost most.
 """
 
 import argparse
@@ -87,13 +92,51 @@ def page_once(page, fragment):
     return float(found.group(2)), float(found.group(1)), rows
 
 
+def profile(where, hosts):
+    """One worker's cost per snapshot, under cProfile (see the module's docstring)."""
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, _common.SRC)
+    from gotriage.fleet import report
+
+    inputs = report.find_inputs([make_fleet(where, hosts + 1)])
+    report.load_host((inputs[0], None))  # imports and first-time costs, paid once a worker
+    profiler = cProfile.Profile()
+    started = time.process_time()
+    profiler.enable()
+    for item in inputs[1:]:
+        report.load_host((item, None))
+    profiler.disable()
+    cpu = time.process_time() - started
+    stats = pstats.Stats(profiler)
+    calls = {}
+    for (_filename, _line, name), (_cc, ncalls, _tt, _ct, _callers) in stats.stats.items():
+        if name in ("<built-in method posix.lstat>", "<built-in method _thread.start_new_thread>"):
+            calls[name.split(".")[-1].rstrip(">")] = ncalls
+    print("load: %s; %d snapshots in one process, profiled: %.1f ms of CPU each (with the "
+          "profiler's cost); lstat %d calls, thread starts %d" % (
+              _common.loadavg(), hosts, cpu * 1000 / hosts, calls.get("lstat", 0),
+              calls.get("start_new_thread", 0)))
+    stats.sort_stats("tottime").print_stats(15)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--hosts", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--page-runs", type=int, default=5)
     ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--profile", type=int, metavar="N",
+                    help="profile N snapshots in this process instead")
     args = ap.parse_args()
+    if args.profile:
+        where = tempfile.mkdtemp(prefix="bench-fleet-")
+        try:
+            profile(where, args.profile)
+        finally:
+            shutil.rmtree(where, ignore_errors=True)
+        return
     _common.as_users_run(args.python)
     where = tempfile.mkdtemp(prefix="bench-fleet-")
     try:

@@ -168,12 +168,24 @@ class SnapshotHost(Host):
         """os.path.realpath(local), with the realpath of each directory computed once (a
         check of 3,000 units asks about thousands of files in a few directories)."""
         parent, name = os.path.split(local)
-        real_parent = self._real_dirs.get(parent)
-        if real_parent is None:
-            real_parent = self._real_dirs[parent] = os.path.realpath(parent)
+        real_parent = self._real_dir(parent)
         if os.path.islink(local):
             return os.path.realpath(local)
         return os.path.join(real_parent, name)
+
+    def _real_dir(self, directory):
+        """os.path.realpath(directory), from its parent's (computed once each): one lstat
+        per directory, not one per component of every directory (fleet report)."""
+        real = self._real_dirs.get(directory)
+        if real is None:
+            parent, name = os.path.split(directory)
+            if not name or parent == directory or name in (b".", b"..", ".", ".."):
+                real = os.path.realpath(directory)
+            else:
+                joined = os.path.join(self._real_dir(parent), name)
+                real = os.path.realpath(joined) if os.path.islink(joined) else joined
+            self._real_dirs[directory] = real
+        return real
 
     def _find_file_path(self, path):
         norm = posixpath.normpath("/" + path.lstrip("/"))
