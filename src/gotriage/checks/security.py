@@ -6,6 +6,7 @@ compares the verdicts with OpenSCAP's on the same files."""
 
 from gotriage.checks import NotExamined, check
 from gotriage.findings import Action, Evidence, Finding
+from gotriage.i18n import _
 from gotriage.knowledge.scap_rules import RULE_BY_ID, describe
 
 LAYER = "security"
@@ -32,7 +33,7 @@ def _plain_f(id, severity, title, **kw):
 
 def _need(value, facts, key):
     if value is None:
-        raise NotExamined("security: %s: not checked" % facts.unknown(key))
+        raise NotExamined(_("security: %(what)s: not checked") % {"what": facts.unknown(key)})
     return value
 
 
@@ -54,10 +55,11 @@ def ssh_root_login(facts):
     lines = _need(facts.sshd_lines, facts, "sshd")
     rules = ("sshd_disable_root_login",)
     if not lines:
-        return [_f("SEC-SSH-ROOT", facts, "ok", "no sshd_config: sshd is not installed", rules)]
+        return [_f("SEC-SSH-ROOT", facts, "ok", _("no sshd_config: sshd is not installed"),
+                   rules)]
     first = facts.sshd_first("PermitRootLogin")
     if first is not None and first.value.lower() == "no":
-        return [_f("SEC-SSH-ROOT", facts, "ok", "sshd refuses root logins (PermitRootLogin no)",
+        return [_f("SEC-SSH-ROOT", facts, "ok", _("sshd refuses root logins (PermitRootLogin no)"),
                    rules, evidence=[Evidence.file(first.path, first.text, first.line)])]
     fix = []
     includes_dropins = any(line.keyword == "include" and not line.in_match and
@@ -68,30 +70,30 @@ def ssh_root_login(facts):
         if first is not None and first.path.startswith("/etc/ssh/sshd_config.d/") and \
                 first.path.rsplit("/", 1)[1] < "01-permitrootlogin.conf":
             fix.append(Action.edit(first.path, "PermitRootLogin no", old=first.text,
-                                   description="the drop-in that sets it first",
+                                   description=_("the drop-in that sets it first"),
                                    syntax="plain"))
         else:
             fix.append(Action.edit(SSHD_DROPIN, "PermitRootLogin no",
-                                   description="a drop-in sshd reads before the other lines",
+                                   description=_("a drop-in sshd reads before the other lines"),
                                    syntax="plain"))
     elif first is not None:
         fix.append(Action.edit(first.path, "PermitRootLogin no", old=first.text, syntax="plain"))
     else:
         fix.append(Action.edit("/etc/ssh/sshd_config", "PermitRootLogin no",
-                               description="above any Match block", syntax="plain"))
-    fix += [Action.command(["sshd", "-t"], "check the configuration"),
-            Action.command(["systemctl", "reload", "sshd"], "apply it", safe=False)]
+                               description=_("above any Match block"), syntax="plain"))
+    fix += [Action.command(["sshd", "-t"], _("check the configuration")),
+            Action.command(["systemctl", "reload", "sshd"], _("apply it"), safe=False)]
     if first is None:
         evidence = [Evidence.fact("no PermitRootLogin outside a Match block in %s" % ", ".join(
             _files(lines))), Evidence.fact("sshd's compiled-in default applies: not `no`")]
-        title = "root can log in over ssh: PermitRootLogin is not set (sshd's default)"
+        title = _("root can log in over ssh: PermitRootLogin is not set (sshd's default)")
     else:
         evidence = [Evidence.file(first.path, first.text, first.line)]
-        title = "root can log in over ssh: PermitRootLogin %s" % first.value
+        title = _("root can log in over ssh: PermitRootLogin %(value)s") % {"value": first.value}
     return [_f("SEC-SSH-ROOT-LOGIN", facts, "warn", title, rules, evidence=evidence, fix=fix,
                subject="sshd:PermitRootLogin",
-               why="A Go service's host is reached over ssh; a root login is one password "
-                   "or key away from everything the service holds.")]
+               why=_("A Go service's host is reached over ssh; a root login is one password "
+                     "or key away from everything the service holds."))]
 
 
 def _before(lines, include, first):
@@ -137,33 +139,35 @@ def empty_passwords(facts):
     nullok = facts.pam_nullok
     if nullok:
         found.append(_f("SEC-EMPTY-PW-NULLOK", facts, "warn",
-                        "PAM allows empty passwords (nullok in %s)" % ", ".join(
-                            sorted({p for p, _n, _l in nullok})), rules[:1],
+                        _("PAM allows empty passwords (nullok in %(files)s)") % {
+                            "files": ", ".join(sorted({p for p, _n, _l in nullok}))}, rules[:1],
                         evidence=[Evidence.file(p, text, n) for p, n, text in nullok],
                         subject="pam:nullok", fix=[
-                            Action.command(["authselect", "current"], "EL8+: which profile"),
-                            Action.note("EL8+: `authselect select PROFILE without-nullok` "
-                                        "with the features `authselect current` lists; EL7: "
-                                        "delete `nullok` from the lines shown")]))
+                            Action.command(["authselect", "current"], _("EL8+: which profile")),
+                            Action.note(_("EL8+: `authselect select PROFILE without-nullok` "
+                                          "with the features `authselect current` lists; EL7: "
+                                          "delete `nullok` from the lines shown"))]))
     shadow = facts.shadow
     if shadow is None:
-        facts.note("security: %s: accounts with an empty password not checked" %
-                   facts.unknown("shadow"))
+        facts.note(_("security: %(what)s: accounts with an empty password not checked") % {
+            "what": facts.unknown("shadow")})
     empty = [(name, line) for name, state, line in shadow or () if state == "empty"]
     if empty:
         found.append(_f("SEC-EMPTY-PW-ACCOUNT", facts, "warn",
-                        "%d account(s) with an empty password: %s" % (
-                            len(empty), ", ".join(name for name, _ in empty)), rules[1:],
+                        _("%(count)d account(s) with an empty password: %(accounts)s") % {
+                            "count": len(empty),
+                            "accounts": ", ".join(name for name, _line in empty)}, rules[1:],
                         evidence=[Evidence.file("/etc/shadow", "%s: empty password field"
                                                 % name, line) for name, line in empty],
                         subject="shadow:empty",
-                        fix=[Action.command(["passwd", "-l", name], "lock %s" % name,
-                                            safe=False) for name, _ in empty]))
+                        fix=[Action.command(["passwd", "-l", name],
+                                            _("lock %(account)s") % {"account": name},
+                                            safe=False) for name, _line in empty]))
     if found:
         return found
     if nullok is None and shadow is None:
-        raise NotExamined("security: %s: not checked" % facts.unknown("pam"))
-    return [_f("SEC-EMPTY-PW", facts, "ok", "no empty password is accepted", rules)]
+        raise NotExamined(_("security: %(what)s: not checked") % {"what": facts.unknown("pam")})
+    return [_f("SEC-EMPTY-PW", facts, "ok", _("no empty password is accepted"), rules)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -187,21 +191,22 @@ def firewalld(facts):
     enabled = _need(facts.firewalld_enabled, facts, "firewalld")
     found = []
     if not enabled:
-        found.append(_f("SEC-FIREWALLD-DISABLED", facts, "warn", "firewalld is not enabled",
+        found.append(_f("SEC-FIREWALLD-DISABLED", facts, "warn", _("firewalld is not enabled"),
                         ("service_firewalld_enabled",), subject="firewalld.service",
                         evidence=[Evidence.fact("/etc/systemd/system/multi-user.target.wants/"
                                                 "firewalld.service does not exist")],
                         fix=[Action.command(["systemctl", "enable", "--now", "firewalld"],
-                                            "after opening the services' ports", safe=False)]))
+                                            _("after opening the services' ports"),
+                                            safe=False)]))
     zone = facts.firewalld_default_zone
     if enabled and zone is not None and zone[0] == "trusted":
         found.append(_f("SEC-FIREWALLD-TRUSTED", facts, "warn",
-                        "firewalld's default zone is trusted: it accepts everything",
+                        _("firewalld's default zone is trusted: it accepts everything"),
                         ("set_firewalld_default_zone",), subject="firewalld:DefaultZone",
                         evidence=[Evidence.file(zone[2], "DefaultZone=trusted", zone[1])],
                         fix=[Action.command(["firewall-cmd", "--set-default-zone=public"],
                                             safe=False)]))
-    return found or [_f("SEC-FIREWALLD", facts, "ok", "firewalld is enabled",
+    return found or [_f("SEC-FIREWALLD", facts, "ok", _("firewalld is enabled"),
                         ("service_firewalld_enabled",))]
 
 
@@ -238,21 +243,23 @@ def selinux(facts):
         fix = [Action.edit("/etc/selinux/config", "SELINUX=enforcing",
                            old=line[1] if line else None, syntax="plain", safe=False)]
         found.append(_f("SEC-SELINUX-NOT-ENFORCING", facts, "warn",
-                        "SELinux is not set to enforcing (%s)" % (mode or "not configured"),
+                        _("SELinux is not set to enforcing (%(mode)s)") % {
+                            "mode": mode or _("not configured")},
                         ("selinux_state",), evidence=evidence, fix=fix,
                         subject="selinux:SELINUX"))
     policy = getattr(config, "policy", None)
     if hasattr(config, "lines") and policy != "targeted":
         line = config.lines.get("SELINUXTYPE")
         found.append(_f("SEC-SELINUX-NOT-TARGETED", facts, "warn",
-                        "SELinux's policy is not targeted (%s)" % (policy or "not set"),
+                        _("SELinux's policy is not targeted (%(policy)s)") % {
+                            "policy": policy or _("not set")},
                         ("selinux_policytype",), subject="selinux:SELINUXTYPE",
                         evidence=[Evidence.file("/etc/selinux/config", line[1], line[0]) if line
                                   else Evidence.fact("/etc/selinux/config sets no SELINUXTYPE=")],
                         fix=[Action.edit("/etc/selinux/config", "SELINUXTYPE=targeted",
                                          old=line[1] if line else None, syntax="plain",
                                          safe=False)]))
-    return found or [_f("SEC-SELINUX", facts, "ok", "SELinux is enforcing, policy targeted",
+    return found or [_f("SEC-SELINUX", facts, "ok", _("SELinux is enforcing, policy targeted"),
                         ("selinux_state", "selinux_policytype"))]
 
 
@@ -283,28 +290,32 @@ def gpgcheck(facts):
     if section is None or not section.flag("gpgcheck"):
         line = section.lines.get("gpgcheck") if section is not None else None
         found.append(_f("SEC-GPGCHECK-MAIN-OFF", facts, "warn",
-                        "%s does not turn gpgcheck on in [main]" % path, rules_main,
+                        _("%(path)s does not turn gpgcheck on in [main]") % {"path": path},
+                        rules_main,
                         subject=path + ":gpgcheck",
                         evidence=[Evidence.file(path, facts.line_text(path, line), line) if line
                                   else Evidence.fact("%s: no gpgcheck= in [main]" % path)],
                         fix=[Action.edit(path, "gpgcheck=1",
                                          old=facts.line_text(path, line) if line else None,
-                                         description="in [main]", syntax="ini")]))
+                                         description=_("in [main]"), syntax="ini")]))
     sections = facts.repo_sections
     if sections is None:
-        facts.note("security: %s: the repositories' gpgcheck not checked" % facts.unknown("repos"))
+        facts.note(_("security: %(what)s: the repositories' gpgcheck not checked") % {
+            "what": facts.unknown("repos")})
     off = [s for s in sections or () if "gpgcheck" in s.options and not s.flag("gpgcheck")]
     for s in off:
         found.append(_f("SEC-GPGCHECK-REPO-OFF", facts, "warn",
-                        "repository %s: gpgcheck=%s" % (s.name, s.get("gpgcheck")), rules_repo,
+                        _("repository %(repo)s: gpgcheck=%(value)s") % {
+                            "repo": s.name, "value": s.get("gpgcheck")}, rules_repo,
                         subject="%s:%s" % (s.path, s.name),
                         evidence=[Evidence.file(s.path, "[%s] %s" % (s.name, facts.line_text(
                             s.path, s.lines.get("gpgcheck"))), s.lines.get("gpgcheck"))],
                         fix=[Action.edit(s.path, "gpgcheck=1", old=facts.line_text(
-                            s.path, s.lines.get("gpgcheck")), description="in [%s]" % s.name,
+                            s.path, s.lines.get("gpgcheck")),
+                            description=_("in [%(section)s]") % {"section": s.name},
                             syntax="ini")]))
-    return found or [_f("SEC-GPGCHECK", facts, "ok", "gpgcheck is on in [main] and no "
-                                                     "repository turns it off",
+    return found or [_f("SEC-GPGCHECK", facts, "ok", _("gpgcheck is on in [main] and no "
+                                                       "repository turns it off"),
                         rules_main + rules_repo)]
 
 
@@ -339,7 +350,8 @@ def auto_updates(facts):
     state = _need(facts.auto_updates, facts, "updates")
     tool, conf, path = state["tool"], state["conf"], state["path"]
     if state["enabled"] is None:
-        return [_f("SEC-UPDATES-OFF", facts, "warn", "no automatic update is enabled (%s)" % tool,
+        return [_f("SEC-UPDATES-OFF", facts, "warn",
+                   _("no automatic update is enabled (%(tool)s)") % {"tool": tool},
                    ("timer_dnf-automatic_enabled",), subject="updates",
                    evidence=[Evidence.fact("no %s unit enabled" % tool)] + (
                        [Evidence.fact("%s does not exist (%s not installed)" % (path, tool))]
@@ -357,28 +369,31 @@ def auto_updates(facts):
     if not applies:
         line = section.lines.get("apply_updates") if section is not None else None
         found.append(_f("SEC-UPDATES-NOT-APPLIED", facts, "warn",
-                        "%s downloads updates but does not apply them" % tool,
+                        _("%(tool)s downloads updates but does not apply them") % {"tool": tool},
                         ("dnf-automatic_apply_updates",), subject="updates:apply",
                         evidence=[Evidence.file(path, facts.line_text(path, line), line)
                                   if line else Evidence.fact(
                             "%s: no apply_updates in [commands] (default no)" % path)],
                         fix=[Action.edit(path, "apply_updates = yes", old=facts.line_text(
-                            path, line), description="in [commands]", syntax="ini")]))
+                            path, line), description=_("in [commands]"), syntax="ini")]))
     kind = (section.get(type_key) or "default") if section is not None else "default"
     if kind != "security":
         line = section.lines.get(type_key) if section is not None else None
         found.append(_f("SEC-UPDATES-NOT-SECURITY", facts, "info",
-                        "%s installs every update, not only security ones (%s = %s)" % (
-                            tool, type_key, kind), ("dnf-automatic_security_updates_only",),
+                        _("%(tool)s installs every update, not only security ones (%(setting)s)")
+                        % {"tool": tool, "setting": "%s = %s" % (type_key, kind)},
+                        ("dnf-automatic_security_updates_only",),
                         subject="updates:type",
                         evidence=[Evidence.file(path, facts.line_text(path, line), line)
                                   if line else Evidence.fact("%s: no %s in [commands]" % (
                                       path, type_key))],
                         fix=[Action.edit(path, "%s = security" % type_key, old=facts.line_text(
                             path, line),
-                            description="in [commands]", syntax="ini")]))
-    return found or [_f("SEC-UPDATES", facts, "ok", "%s applies security updates (%s)" % (
-        tool, state["enabled"]), ("timer_dnf-automatic_enabled", "dnf-automatic_apply_updates",
+                            description=_("in [commands]"), syntax="ini")]))
+    return found or [_f("SEC-UPDATES", facts, "ok", _("%(tool)s applies security updates "
+                                                      "(%(unit)s)") % {
+        "tool": tool, "unit": state["enabled"]}, ("timer_dnf-automatic_enabled",
+                                                  "dnf-automatic_apply_updates",
                                   "dnf-automatic_security_updates_only"))]
 
 
@@ -429,8 +444,8 @@ def go_services(facts):
     """User= and NoNewPrivileges= of the Go services the service layer finds."""
     services = facts.go_services
     if services is None:
-        raise NotExamined("security: the service layer's facts are not available: Go "
-                          "services not checked")
+        raise NotExamined(_("security: the service layer's facts are not available: Go "
+                            "services not checked"))
     found = []
     for unit, _target in services:
         user = (unit.value("User") or "").strip()
@@ -438,27 +453,29 @@ def go_services(facts):
         where = unit.files[0].path if unit.files else unit.name
         if user in ("", "root", "0") and not dynamic:
             found.append(_plain_f(
-                "SEC-GOSVC-ROOT", "warn", "%s runs as root" % unit.name, unit=unit.name,
+                "SEC-GOSVC-ROOT", "warn", _("%(unit)s runs as root") % {"unit": unit.name},
+                unit=unit.name,
                 subject=unit.name, evidence=[unit.evidence("User") or Evidence.file(
                     where, "no User= (root)")],
-                fix=[Action.command(["systemctl", "edit", unit.name], "a drop-in with "
-                                    "[Service] and User=NAME, NAME a system user of its own "
-                                    "(useradd --system), or DynamicUser=yes", safe=False),
+                fix=[Action.command(["systemctl", "edit", unit.name], _(
+                    "a drop-in with [Service] and User=NAME, NAME a system user of its own "
+                    "(useradd --system), or DynamicUser=yes"), safe=False),
                      Action.command(["systemctl", "restart", unit.name], safe=False)]))
         nnp, key = _no_new_privileges(unit)
         if not nnp:
             found.append(_plain_f(
-                "SEC-GOSVC-NNP", "info", "%s runs without NoNewPrivileges" % unit.name,
+                "SEC-GOSVC-NNP", "info", _("%(unit)s runs without NoNewPrivileges") % {
+                    "unit": unit.name},
                 unit=unit.name, subject=unit.name, evidence=[
                     unit.evidence(key) if key else Evidence.file(
                         where, "no NoNewPrivileges= nor a setting that implies it")],
-                fix=[Action.command(["systemctl", "edit", unit.name], "a drop-in with "
-                                    "[Service] and NoNewPrivileges=yes", safe=False),
+                fix=[Action.command(["systemctl", "edit", unit.name], _(
+                    "a drop-in with [Service] and NoNewPrivileges=yes"), safe=False),
                      Action.command(["systemctl", "restart", unit.name], safe=False)]))
     if found:
         return found
-    return [_plain_f("SEC-GOSVC", "ok", "%d Go service(s), none as root, each with "
-                                        "NoNewPrivileges" % len(services))]
+    return [_plain_f("SEC-GOSVC", "ok", _("%(count)d Go service(s), none as root, each with "
+                                          "NoNewPrivileges") % {"count": len(services)})]
 
 
 @check("SEC-WORLD-WRITABLE", LAYER, "no world-writable file under GOROOT or a Go service's "
@@ -478,14 +495,19 @@ def world_writable(facts):
     """A bounded walk of the Go installs' and services' directories."""
     found, seen, stopped = facts.world_writable
     if stopped:
-        facts.note("security: the world-writable walk stopped after %d entries" % seen)
+        facts.note(_("security: the world-writable walk stopped after %(count)d entries") % {
+            "count": seen})
     rules = ("file_permissions_unauthorized_world_writable",)
     if not found:
-        return [_f("SEC-WORLD-WRITABLE", facts, "ok", "no world-writable file in %d entries "
-                   "under %d directories" % (seen, len(facts.walk_roots)), rules)]
+        return [_f("SEC-WORLD-WRITABLE", facts, "ok", _("no world-writable file in %(count)d "
+                                                        "entries under %(dirs)d directories") % {
+            "count": seen, "dirs": len(facts.walk_roots)}, rules)]
     shown = found[:20]
-    return [_f("SEC-WORLD-WRITABLE-FILE", facts, "warn", "%d world-writable path(s) under %s" % (
-        len(found), ", ".join(sorted({why for _p, _m, _d, why in found}))), rules,
+    return [_f("SEC-WORLD-WRITABLE-FILE", facts, "warn",
+               _("%(count)d world-writable path(s) under %(where)s") % {
+                   "count": len(found),
+                   "where": ", ".join(sorted({why for _p, _m, _d, why in found}))}, rules,
+
         subject="world-writable", evidence=[
             Evidence.fact("%s %04o%s (%s)" % (path, mode, "/" if is_dir else "", why))
             for path, mode, is_dir, why in shown] + ([Evidence.fact(
@@ -547,24 +569,28 @@ def scap_results(facts):
             gotriage_fails, finding_id = verdicts[rule]
             if gotriage_fails != (result == "fail"):
                 found.append(_f("SEC-SCAP-DISAGREES", facts, "info",
-                                "OpenSCAP says %s, gotriage says %s: %s" % (
-                                    result, "fail (%s)" % finding_id if gotriage_fails
-                                    else "pass", rule), (rule,), subject="scap:" + rule,
+                                _("OpenSCAP says %(scap)s, gotriage says %(ours)s: %(rule)s") % {
+                                    "scap": result, "rule": rule,
+                                    "ours": "fail (%s)" % finding_id if gotriage_fails
+                                    else "pass"}, (rule,), subject="scap:" + rule,
                                 evidence=[Evidence.file(path, "%s: %s" % (
                                     RULE_BY_ID[rule].xccdf_id, result))]))
         elif rule not in EVALUATED and (rule, result) in failed:
             title = scan.titles.get(rule)
             found.append(_plain_f(
-                "SEC-SCAP-FAILED", "warn", "from OpenSCAP: %s %s%s" % (
-                    rule, result, " (%s)" % title if title else ""),
+                "SEC-SCAP-FAILED", "warn", _("from OpenSCAP: %(rule)s %(result)s%(title)s") % {
+                    "rule": rule, "result": result,
+                    "title": " (%s)" % title if title else ""},
                 subject="scap:" + rule, references=["xccdf_org.ssgproject.content_rule_" + rule],
                 evidence=[Evidence.file(path, "xccdf_org.ssgproject.content_rule_%s: %s" % (
                     rule, result))]))
     both = sorted(rule for rule, _ in failed if rule in EVALUATED)
-    found.append(_plain_f("SEC-SCAP", "ok", "OpenSCAP's results: %d rule(s) failed, %d of them "
-                                           "evaluated by gotriage too%s" % (
-                                               len(failed), len(both), (": " + ", ".join(both))
-                                               if both else ""),
+    found.append(_plain_f("SEC-SCAP", "ok", _("OpenSCAP's results: %(failed)d rule(s) failed, "
+                                             "%(both)d of them evaluated by gotriage "
+                                             "too%(rules)s") % {
+                                               "failed": len(failed), "both": len(both),
+                                               "rules": (": " + ", ".join(both)) if both else ""},
+
                          subject="scap",
                          evidence=[Evidence.file(path, "%s%s, started %s, target %s" % (
                              scan.benchmark, ", profile %s" % scan.profile if scan.profile
