@@ -182,18 +182,15 @@ def _services(host, options, names, notes):
     each is running (facts/service_running.py: systemd's MainPID, else /proc)."""
     from gotriage import runner
     from gotriage.verify import checks
-    from gotriage.verify.parallel import Pool
 
+    # (the service layer starts every unit's `systemd-analyze verify` at once itself:
+    # facts/service.py's prefetch)
     opts = dict(options, units=list(names) or None)
-    facts = runner.make_facts("service", host, opts)
-    units = [u for u in facts.units if u.found]
-    # `systemd-analyze verify` of each unit (SVC-UNIT's slowest part, ~0.1 s of CPU
-    # each) all at once: the run's reader remembers each answer, so the runner's own
-    # facts below find them there (or wait for the one still running)
-    Pool(4).map(facts.verify, units)
     report = runner.run(host, ["service"], opts, only={"SVC-UNIT", "SVC-EXEC"})
     out = list(report.findings)
     notes.extend(n for n in report.notes if n not in notes)
+    facts = runner.make_facts("service", host, opts)
+    units = [u for u in facts.units if u.found]
     if units and not facts.booted:
         notes.append("systemd is not running here: whether %s %s running is not examined" % (
             ", ".join(u.name for u in units), "is" if len(units) == 1 else "are"))
