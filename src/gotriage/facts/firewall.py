@@ -209,10 +209,10 @@ class FirewallFacts(Facts):
                     self._cache["sockets-known"] = True
                     self._merge_ss(found, parse_ss(older.text, proto), proto)
         elif result.error == "not-found":
-            self._note("ss is not installed: whether an IPv6 socket on [::] takes IPv4 "
-                       "(IPV6_V6ONLY) is not in /proc/net -- a Go program's is taken as "
-                       "dual-stack (what Go's \"tcp\" network sets), another's from "
-                       "net.ipv6.bindv6only")
+            self._note(_("ss is not installed: whether an IPv6 socket on [::] takes IPv4 "
+                         "(IPV6_V6ONLY) is not in /proc/net -- a Go program's is taken as "
+                         "dual-stack (what Go's \"tcp\" network sets), another's from "
+                         "net.ipv6.bindv6only"))
         return self._v6only_default(found)
 
     @property
@@ -372,8 +372,8 @@ class FirewallFacts(Facts):
             result = self.run("ip-oneline")
             if result.ok:
                 return parse_ip_addr_oneline(result.text)
-            self._note("the host's addresses are unknown (`ip addr` did not run): interfaces "
-                       "and routes are guessed")
+            self._note(_("the host's addresses are unknown (`ip addr` did not run): interfaces "
+                         "and routes are guessed"))
             return []
         return self._memo("interfaces", compute)
 
@@ -592,8 +592,8 @@ class FirewallFacts(Facts):
                 return False
             # e.g. DBUS_ERROR (36): no D-Bus; firewalld's rules may still be loaded
             first = (result.excerpt().splitlines() or ["failed"])[0]
-            self._note("firewall-cmd failed (exit %s: %s): the runtime configuration is unknown" % (
-                result.returncode, first))
+            self._note(_("firewall-cmd failed (exit %(code)s: %(error)s): the runtime configuration "
+                         "is unknown") % {"code": result.returncode, "error": first})
             return True if self.ruleset_has_firewalld else False
         return self._memo("running", compute)
 
@@ -661,8 +661,8 @@ class FirewallFacts(Facts):
             if not result.ok:
                 text = result.excerpt()
                 if "Operation not permitted" in text or "Permission denied" in text:
-                    self._note("the nftables ruleset needs root (`nft -j list ruleset`): "
-                               "packet-level verdicts are missing")
+                    self._note(_("the nftables ruleset needs root (`nft -j list ruleset`): "
+                                 "packet-level verdicts are missing"))
                 else:
                     self._problem("nft-json", "nft -j list ruleset", text.splitlines()[0] if text else "failed",
                                   result)
@@ -681,7 +681,7 @@ class FirewallFacts(Facts):
                               "expressions it does not know are reported where they matter" % (
                                   ruleset.schema, ruleset.version))
             if ruleset.unknown:
-                self._note("nft printed objects gotriage does not read: %s" % ", ".join(sorted(set(ruleset.unknown))[:5]))
+                self._note(_("nft printed objects gotriage does not read: %(objects)s") % {"objects": ", ".join(sorted(set(ruleset.unknown))[:5])})
             return ruleset
         return self._memo("nft", compute)
 
@@ -689,7 +689,7 @@ class FirewallFacts(Facts):
         result = self.run(key)
         if not result.ok:
             if result.error is None and "Permission denied" in result.excerpt():
-                self._note("`%s` needs root" % key)
+                self._note(_("`%(command)s` needs root") % {"command": key})
             return None, result
         save = parse_iptables_save(result.text, family, source)
         if save.errors:
@@ -782,8 +782,8 @@ class FirewallFacts(Facts):
             if self.nft is None and not any(self.iptables_dumps(f) for f in ("ipv4", "ipv6")):
                 return None
             if self._nft_failed:
-                self._note("the nftables ruleset could not be read: verdicts come from firewalld's "
-                           "configuration, not from the packets")
+                self._note(_("the nftables ruleset could not be read: verdicts come from "
+                             "firewalld's configuration, not from the packets"))
                 return None
             return ruleset
         return self._memo("ruleset", compute)

@@ -21,6 +21,7 @@ from gotriage.facts.service_labels import MountsAndLabels
 from gotriage.facts.service_running import RunningServer
 from gotriage.findings import Evidence
 from gotriage.host.base import HostError, Identity
+from gotriage.i18n import _
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.service import INPUTS, SYSTEMD_STUCK
 from gotriage.knowledge import systemd as K
@@ -188,8 +189,8 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
             if el in K.EL_SYSTEMD:
                 return K.EL_SYSTEMD[el], Evidence.fact("EL%d ships systemd %d (%s)" % (
                     el, K.EL_SYSTEMD[el], K.EL_SYSTEMD_SOURCE))
-            self.note("systemd version unknown (no `systemctl --version`, release not "
-                      "identified): judged as the newest systemd gotriage knows")
+            self.note(_("systemd version unknown (no `systemctl --version`, release not "
+                        "identified): judged as the newest systemd gotriage knows"))
             return None, None
         return self._memo("systemd_version", compute)
 
@@ -412,11 +413,11 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                             seen.add(words[0])
                             names.append((words[0], "failed (systemctl list-units --failed)"))
                 elif not result.timed_out:  # SVC-INPUT says that one
-                    self.note("failed units not listed: `systemctl list-units --failed`: %s" %
-                              result.excerpt(1))
+                    self.note(_("failed units not listed: `systemctl list-units --failed`: "
+                                "%(error)s") % {"error": result.excerpt(1)})
             else:
-                self.note("systemd is not running here (no /run/systemd/system): failed units "
-                          "not listed, only enabled ones")
+                self.note(_("systemd is not running here (no /run/systemd/system): failed units "
+                            "not listed, only enabled ones"))
             return names
         return self._memo("candidates", compute)
 
@@ -651,12 +652,14 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                 ("SVC-JOURNAL",), "the journal is large, or its files are stuck",
                 "the journal of %s is not read" % unit.name))
             if result.error == "not-recorded":
-                self.note("the snapshot has no journal for %s (`%s`)" % (unit.name, " ".join(argv)))
+                self.note(_("the snapshot has no journal for %(unit)s (`%(command)s`)") % {
+                    "unit": unit.name, "command": " ".join(argv)})
                 return None, None
             if result.timed_out:
                 return None, None  # SVC-INPUT says so
             if result.error:
-                self.note("journal of %s not read: %s" % (unit.name, result.excerpt(1)))
+                self.note(_("journal of %(unit)s not read: %(error)s") % {
+                    "unit": unit.name, "error": result.excerpt(1)})
                 return None, None
             from gotriage.parsers.journal import parse_journal
 
@@ -678,7 +681,8 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                 return None  # SVC-INPUT says so
             if result.error in ("not-found", "not-recorded"):
                 if result.error == "not-found":
-                    self.note("systemd-analyze is not installed: units are not verified by systemd itself")
+                    self.note(_("systemd-analyze is not installed: units are not verified by "
+                                "systemd itself"))
                 return None
             return result
         return self._memo(("verify", unit.name), compute)
