@@ -17,7 +17,8 @@ Measures, as whole processes with bytecode cached (_common.as_users_run), the me
   same file, in the same run);
 - `gotriage explain --root SNAPSHOT` with the confirmation of three causes on the
   el9-services snapshot.
-Wall and CPU seconds (children's rusage) and the peak RSS are printed.
+Wall and CPU seconds (children's rusage), the peak RSS and the size of the distinct
+shapes of each log's lines (what explain searches) are printed.
 """
 
 import argparse
@@ -117,6 +118,20 @@ def inside(code, runs):
     return statistics.median(values)
 
 
+def shapes_kb(path):
+    """The size of the distinct shapes of the log's lines (digits made 0), which explain
+    searches instead of the log (explain/search.py), in kB."""
+    sys.path.insert(0, _common.SRC)
+    try:
+        from gotriage.explain.search import shape_of
+    except ImportError:  # a checkout from before explain/search.py
+        return float("nan")
+
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    return len(b"\n".join(dict.fromkeys(shape_of(text.lower()).split(b"\n")))) / 1024.0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -133,14 +148,15 @@ def main():
                   args.runs)
     print("catalogue load: %.1f ms (import gotriage alone: %.1f ms)" % (load * 1000, bare * 1000))
 
-    print("%-16s %6s %9s %9s %8s %9s %9s %7s" % ("log", "MB", "wall s", "CPU s", "RSS MB",
-                                                   "grep wall", "grep CPU", "ratio"))
+    print("%-16s %6s %9s %9s %8s %9s %9s %7s %9s" % ("log", "MB", "wall s", "CPU s", "RSS MB",
+                                                       "grep wall", "grep CPU", "ratio", "shapes kB"))
     for shape in ("journal", "ci-build", "audit", "unknown-errors", "distinct-lines"):
         path = make(shape, args.mb)
         wall, cpu, rss = measure(gotriage + [path], args.runs, env)
         gwall, gcpu, _ = measure(GREP + [path], args.runs)
-        print("%-16s %6.1f %9.3f %9.3f %8.1f %9.3f %9.3f %6.1fx" % (
-            shape, os.path.getsize(path) / 1048576.0, wall, cpu, rss, gwall, gcpu, wall / gwall))
+        print("%-16s %6.1f %9.3f %9.3f %8.1f %9.3f %9.3f %6.1fx %9.1f" % (
+            shape, os.path.getsize(path) / 1048576.0, wall, cpu, rss, gwall, gcpu, wall / gwall,
+            shapes_kb(path)))
 
     text = os.path.join(CACHE, "confirm.txt")
     with open(text, "w") as f:
@@ -150,7 +166,7 @@ def main():
     wall, cpu, rss = measure(gotriage + ["--root", SERVICES, text], args.runs, env)
     plain, pcpu, _ = measure(gotriage + [text], args.runs, env)
     print("explain --root el9-services (3 causes confirmed or ruled out): wall %.3f s, CPU %.3f s, "
-          "RSS %.1f MB; without --root %.3f s" % (wall, cpu, rss, plain))
+          "RSS %.1f MB; without --root %.3f s, CPU %.3f s" % (wall, cpu, rss, plain, pcpu))
 
 
 if __name__ == "__main__":

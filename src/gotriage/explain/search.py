@@ -4,21 +4,22 @@ distinct line shapes rather than over the text itself.
 A log repeats itself: a busy service's journal, a CI log, an audit log are a few dozen
 (or a few thousand) kinds of line whose numbers change.  Each line's shape is the line
 with every digit made 0 (and every character beyond Latin-1 made "?"); the distinct
-shapes, joined, are usually a few kilobytes of a 10 MB log, and each key group is
-searched there (str.find) instead of in the whole text: 231 passes over the shapes
-instead of 231 over the text.  A shape that holds a group's needle (its shape, digits
-made 0) gives its lines, in the text's order; a needle with digits (or characters beyond
-Latin-1) is checked again on each such line, since its shape stands for more than it.
-The lines are then read exactly as a search of the text would read them: the first
-`limit` lines that hold the needle, per group, the keys looked for in their first
-MAX_LINE characters.
+shapes, joined, are a few kilobytes of the bench's 10 MB journal or CI log (560 kB of
+its 10.5 MB audit log), and each key group is searched there (str.find) instead of in
+the whole text: 231 passes over the shapes instead of 231 over the text.  A shape that
+holds a group's needle (its shape, digits made 0) gives its lines, in the text's order;
+a needle with digits (or characters beyond Latin-1) is checked again on each such line,
+since its shape stands for more than it.  The lines are then read exactly as a search
+of the text would read them: the first `limit` lines that hold the needle, per group,
+the keys looked for in their first MAX_LINE characters.
 
-Measured (bench/bench_explain.py, docs/explain.md "Speed"): a Python-level
-Aho-Corasick, or one `re` alternation of all the needles (even factored as a trie), is
-slower than 231 str.find passes (sre tries the alternatives at nearly every position).
-A text whose shapes are still large (lines that do not repeat) is searched by forked
-workers, each taking a share of the groups.  Pure functions: no I/O but the workers'
-pipes.
+Not done, measured on the bench's logs (bench/bench_explain.py) when this was written:
+one `re` alternation of all the needles takes 0.25-0.5 s per MB, factored as a trie
+0.05-0.1 s per MB (sre tries the alternatives at nearly every position), and the loop
+per character of an Aho-Corasick automaton in Python 0.1 s per MB for its transitions
+alone: all slower than 231 str.find passes over 10 MB.  A text whose shapes are still
+large (lines that do not repeat) is searched by forked workers, each taking a share of
+the groups.  Pure functions: no I/O but the workers' pipes.
 """
 
 from bisect import bisect_right
