@@ -38,9 +38,12 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
             from gotriage.report import text
 
             head, sep, rest = text.render(report, style, verbose=args.verbose).partition("\n")
-            header = "port %d/%s%s%s" % (args.port, args.proto,
-                                        " from " + ", ".join(args.froms) if args.froms else "",
-                                        " on " + args.iface if args.iface else "")
+            from gotriage.i18n import _
+
+            header = "port %d/%s%s%s" % (
+                args.port, args.proto,
+                _(" from %(clients)s") % {"clients": ", ".join(args.froms)} if args.froms else "",
+                _(" on %(interface)s") % {"interface": args.iface} if args.iface else "")
             return head + sep + header + "\n" + rest
         try:
             return output.emit(report, args, write, unicode_ok, colour, text_view=view)
@@ -52,6 +55,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
 
 def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
     from gotriage.checks.firewall import port_findings
+    from gotriage.i18n import _
     from gotriage.runner import Report, settle_inputs
 
     facts = FirewallFacts(host, timeout=timeout)
@@ -63,7 +67,8 @@ def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
     findings = port_findings(facts, port, proto, froms, iface)
     notes = list(facts.notes)
     for op, path, message in host.denied:
-        note = "could not %s %s: %s" % (op, path, message.lower())
+        note = _("could not %(op)s %(path)s: %(error)s") % {
+            "op": op, "path": path, "error": message.lower()}
         if note not in notes:
             notes.append(note)
     for f in findings:
@@ -73,7 +78,7 @@ def build_report(host, port, proto="tcp", froms=(), iface=None, timeout=10.0):
     for check in sorted({f.check for f in findings}, key=lambda c: c.split("-")[1]):
         why = cannot.get(check) or cannot.get("firewall")
         if why:
-            notes.append("%s not examined: %s" % (check, why))
+            notes.append(_("%(check)s not examined: %(why)s") % {"check": check, "why": why})
     findings = [f for f in findings if not (cannot.get(f.check) or cannot.get("firewall"))]
     # FW-INPUT: what hung, first; the verdicts resting on it are not ✓
     findings, errors = settle_inputs(findings, {"firewall": facts}, ["firewall"])
