@@ -19,6 +19,7 @@ import signal
 import tempfile
 import time
 
+from gotriage.i18n import _
 from gotriage.parsers.systemd_unit import expand_env
 from gotriage.service.strace import parse_strace
 
@@ -56,7 +57,7 @@ def _argv(facts, unit, target):
     env = facts.environment(unit)[0]
     argv = list(unit.main.argv)
     if ":" not in unit.main.prefixes:
-        argv, _ = expand_env(argv, env)
+        argv, _missing = expand_env(argv, env)
     return [target.path] + argv[1:]
 
 
@@ -73,25 +74,27 @@ def _cwd(facts, unit):
         return path, None
     if optional:
         return "/", None
-    return None, "WorkingDirectory=%s does not exist (systemd stops at status=200/CHDIR)" % path
+    return None, _("WorkingDirectory=%(path)s does not exist (systemd stops at status=200/CHDIR)") % {
+        "path": path}
 
 
 def trace_unit(facts, unit):
     result = TraceResult()
     host = facts.host
     if host.kind != "live" or type(host).__name__ != "LiveHost":
-        result.unavailable = "--trace runs the program, so only on the live host (not on a snapshot)"
+        result.unavailable = _("--trace runs the program, so only on the live host (not on a "
+                               "snapshot)")
         return result
     target = facts.exec_target(unit)
     if unit.main is None or target.path is None:
-        result.unavailable = "ExecStart= names no program that exists"
+        result.unavailable = _("ExecStart= names no program that exists")
         return result
     result.program = target.path
     result.program_exists = target.stat is not None
     result.argv = _argv(facts, unit, target)
     ident = facts.identity(unit)
     if ident is None:
-        result.unavailable = "User=%s does not exist" % unit.value("User")
+        result.unavailable = _("User=%(user)s does not exist") % {"user": unit.value("User")}
         return result
     cwd, problem = _cwd(facts, unit)
     if problem:
@@ -100,12 +103,12 @@ def trace_unit(facts, unit):
     search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     strace = host.which("strace", search)[0]
     if strace is None:
-        result.unavailable = "strace is not installed"
-        result.unavailable_fix = "dnf install -y strace (yum on EL7)"
+        result.unavailable = _("strace is not installed")
+        result.unavailable_fix = _("%(command)s (yum on EL7)") % {"command": "dnf install -y strace"}
         return result
     if os.geteuid() != 0 and ident.uid != os.geteuid():
-        result.unavailable = "running the program as %s needs root" % ident.user
-        result.unavailable_fix = "run gotriage as root"
+        result.unavailable = _("running the program as %(user)s needs root") % {"user": ident.user}
+        result.unavailable_fix = _("run gotriage as root")
         return result
     env = dict(facts.environment(unit)[0])
     seconds = facts.trace_seconds or TRACE_SECONDS
@@ -158,9 +161,10 @@ def trace_unit(facts, unit):
         result.command = command
         result.analysis = analysis
         if not analysis.calls and command.error:
-            result.unavailable = "strace did not run: %s" % command.excerpt(2)
+            result.unavailable = _("strace did not run: %(error)s") % {"error": command.excerpt(2)}
         elif not analysis.calls and "ptrace" in command.errtext:
-            result.unavailable = "strace cannot trace here: %s" % command.errtext.strip().splitlines()[0]
+            result.unavailable = _("strace cannot trace here: %(error)s") % {
+                "error": command.errtext.strip().splitlines()[0]}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return result
@@ -223,7 +227,7 @@ def _kill_leftovers(pids):
     """SIGKILL every traced process still alive that is ours (a descendant of gotriage,
     which it is once its parents died: gotriage is their subreaper)."""
     killed = []
-    for _ in range(3):
+    for _attempt in range(3):
         alive = [p for p in sorted(pids) if posixpath.exists("/proc/%d" % p) and _descends_from_us(p)]
         if not alive:
             break
@@ -241,7 +245,7 @@ def _kill_leftovers(pids):
 def _reap():
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, _status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         except OSError:
