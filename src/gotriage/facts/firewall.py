@@ -4,8 +4,8 @@
   owners through /proc/PID/fd socket inodes, Go programs by their .go.buildinfo;
 - addresses and routes: `ip -j addr` (or `ip -o addr` on EL7), /proc/net/route, ipv6_route;
 - firewalld: the permanent configuration from /usr/lib/firewalld and /etc/firewalld, the
-  runtime one from `firewall-cmd` when the daemon runs (every call with a timeout: it
-  hangs when D-Bus is stuck, and one timeout stops the other calls), its version;
+  runtime one from its client in one process (firewall/client_script.py), else from
+  `firewall-cmd`, with a timeout (D-Bus may be stuck: one stops the rest), its version;
 - the live ruleset: `nft -j list ruleset`, `iptables-nft-save`, `ip6tables-nft-save`,
   `iptables-legacy-save`, `ip6tables-legacy-save` (or `iptables-save` where it is legacy).
 
@@ -143,14 +143,12 @@ class FirewallFacts(Facts):
         keys = ["ss", "ip", "nft"]
         for family in families:
             keys.append("%s-legacy-save" % ("iptables" if family == "ipv4" else "ip6tables"))
-        client = []
+        client = False
         if self.use_firewall_cmd and self.firewalld_installed and self._fwcmd_dead is None:
-            if self.firewalld_python is not None:
-                client = [self._client_sections]  # the four listings in one process
-            else:
-                keys += list(_FIREWALL_CMD.values())
+            client = self.firewalld_python is not None  # the four listings in one process
+            keys += [] if client else list(_FIREWALL_CMD.values())
         threads = [threading.Thread(target=self.io.run, args=(key,), kwargs={"note": False})
-                   for key in keys] + [threading.Thread(target=f) for f in client]
+                   for key in keys] + [threading.Thread(target=self._client_sections)] * client
         if self.host.kind == "snapshot":
             threads = []  # a recorded answer is a lookup: threads would only cost (fleet report)
         for t in threads:
@@ -160,8 +158,8 @@ class FirewallFacts(Facts):
             t.join()
         for key in keys:  # noted in this order (not as they finished), used or not
             self.io.run(key)
-        for f in client:
-            f()
+        if client:
+            self._note_client()
 
     # -- sockets -------------------------------------------------------------------------
     @property
@@ -534,30 +532,31 @@ class FirewallFacts(Facts):
     @property
     def firewalld_python(self):
         """The interpreter of firewall-cmd (its #! line) when it is a Python, else None."""
-        def compute():
-            python = shebang_interpreter(self.io.read_text("firewall-cmd-script"))
-            name = posixpath.basename(python or "")
-            return python if name.startswith(("python", "platform-python")) else None
-        return self._memo("fwpython", compute)
+        python = self._memo("fwpython", lambda: shebang_interpreter(self.io.read_text("firewall-cmd-script")))
+        return python if posixpath.basename(python or "").startswith(("python", "platform-python")) else None
 
     def _client_sections(self):
-        """{firewall-cmd arguments: CommandResult} of the runtime listings, from one process
-        (firewall/client_script.py), or None: firewall-cmd is then asked call by call (its
-        interpreter is not a Python, an unknown client library, an older snapshot)."""
+        """{firewall-cmd arguments: CommandResult} of the runtime listings from one process
+        (firewall/client_script.py), or None: then firewall-cmd is asked call by call."""
         def compute():
             if self.firewalld_python is None:
                 return None
             result = self.io.run("firewalld-client", python=self.firewalld_python,
                                  input=CLIENT_SCRIPT.encode(), note=False)
             if result.timed_out:  # D-Bus is stuck: the four calls would hang as well
-                self.inputs.note(result, self.io.decl("firewalld-client").need)
                 self._fwcmd_dead = result
                 return {}
-            found = client_results(result, _FIREWALL_CMD)
-            for listing in (found or {}).values():
-                self.inputs.note(listing)
-            return found
+            return client_results(result, _FIREWALL_CMD)
         return self._memo("fwclient", compute)
+
+    def _note_client(self):
+        """The one process's answers (or hang) into the inputs, in a fixed order (not from
+        prefetch's threads: the report's order would be the threads')."""
+        found, dead = self._client_sections() or {}, self._fwcmd_dead
+        if dead is not None and dead.argv[:1] == [self.firewalld_python]:
+            self.inputs.note(dead, self.io.decl("firewalld-client").need)
+        for result in (found.get(args) for args in _FIREWALL_CMD):
+            self.inputs.note(result)  # (None: nothing)
 
     def firewall_cmd(self, *args):
         """A CommandResult of `firewall-cmd ARGS`, or None when firewall-cmd is missing,
@@ -565,6 +564,7 @@ class FirewallFacts(Facts):
         if self._fwcmd_dead is not None or not self.use_firewall_cmd:
             return None
         result = (self._client_sections() or {}).get(tuple(args))
+        self._note_client()
         if self._fwcmd_dead is not None:
             return None
         if result is None:
