@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_avc.py [--size-mb 200] [--runs 3] [--shapes few,many,...]
                                         [--commands default,raw,audit2allow] [--policy POLICY]
+    .venv/bin/python bench/bench_avc.py --phases [--shapes many]   # CPU of each phase
 
 Bytecode is compiled before measuring (PYTHONDONTWRITEBYTECODE is dropped for the runs).
 Generates (once, deterministic) a log of each shape in .cache/bench/: RHEL 8/9-style
@@ -282,6 +283,43 @@ _SELF = ("import atexit, json, resource, runpy, sys\n"
          "runpy.run_module('gotriage', run_name='__main__', alter_sys=True)\n")
 
 
+# the CPU of the phases of one `gotriage avc LOG` run, in its process (--phases): each
+# function wrapped with a timer; what is left is start-up and the rest of the command
+_PHASES = ("import atexit, collections, resource, sys, time\n"
+           "sys.path.insert(0, sys.argv[1])\n"
+           "import gotriage.selinux.command as cmd, gotriage.facts.selinux as fs\n"
+           "import gotriage.selinux.policydb as pdb, gotriage.selinux.logread as lr\n"
+           "cpu, calls = collections.Counter(), collections.Counter()\n"
+           "def wrap(owner, name, label):\n"
+           "    func = getattr(owner, name)\n"
+           "    def timed(*a, **k):\n"
+           "        t = time.process_time()\n"
+           "        try:\n"
+           "            return func(*a, **k)\n"
+           "        finally:\n"
+           "            cpu[label] += time.process_time() - t; calls[label] += 1\n"
+           "    setattr(owner, name, timed)\n"
+           "for owner, name, label in ((lr, 'scan', 'scan of the log'),\n"
+           "        (pdb, 'read_policy', 'policy read (symbols, then whole)'),\n"
+           "        (fs.SELinuxFacts, 'view', 'facts for the denials (policy read included)'),\n"
+           "        (fs.SELinuxFacts, 'local_port_types', 'ports the user labelled'),\n"
+           "        (cmd, 'explain', 'explain (analyzers, verdicts)'),\n"
+           "        (cmd, 'group_all', 'grouping into findings'),\n"
+           "        (cmd, 'render_text', 'rendering')):\n"
+           "    wrap(owner, name, label)\n"
+           "def dump():\n"
+           "    me = resource.getrusage(resource.RUSAGE_SELF)\n"
+           "    kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+           "    sys.stderr.write('%.2f s in gotriage, %.2f s in its tools, peak RSS %.1f MB\\n' % (\n"
+           "        me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime, me.ru_maxrss / 1024.0))\n"
+           "    for label, seconds in cpu.most_common():\n"
+           "        sys.stderr.write('%s: %.3f s (%d calls)\\n' % (label, seconds, calls[label]))\n"
+           "atexit.register(dump)\n"
+           "sys.argv = ['gotriage', 'avc', sys.argv[2]]\n"
+           "from gotriage.cli import main\n"
+           "main()\n")
+
+
 def measure(argv, own=False, stdin=None):
     """(cpu seconds, peak RSS MB, own peak RSS MB or None, tools' peak RSS MB or None, wall
     seconds, stdout, stderr) of argv, run under a fresh wrapper process whose
@@ -340,9 +378,22 @@ def main():
     parser.add_argument("--policy-load", action="store_true",
                         help="only measure selinux/policydb.py reading the policy, as it is and "
                              "written by checkpolicy -b -c 24..33, then exit")
+    parser.add_argument("--phases", action="store_true",
+                        help="only print the CPU of each phase of `gotriage avc LOG` (one run in "
+                             "process per shape: scan, policy, explain, grouping...), then exit")
     args = parser.parse_args()
     if args.policy_load:
         policy_load(args.policy or "/etc/selinux/default/policy/policy.33", args.runs)
+        return
+    if args.phases:
+        cache = os.path.join(ROOT, ".cache", "bench")
+        for shape in args.shapes.split(","):
+            log = log_path(cache, shape, args.size_mb)
+            if not os.path.exists(log):
+                generate(log, args.size_mb * 1000 * 1000, shape)
+            out = subprocess.run([sys.executable, "-c", _PHASES, args.src, log],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            print("%s: %s" % (shape, out.stderr.decode().strip().replace("\n", "\n    ")))
         return
     commands = [c for c in args.commands.split(",") if c]
     helptext = subprocess.run([sys.executable, "-m", "gotriage", "avc", "--help"],
