@@ -330,6 +330,36 @@ def test_one_firewalld_client_says_what_the_four_firewall_cmd_calls_say(bed, tmp
     assert [observed_of(v) for v in one["verdicts"]] == bed.probe(plan)
 
 
+def test_stuck_d_bus_costs_one_timeout_of_the_one_process(bed):
+    """D-Bus stuck (the bed's dbus-daemon stopped with SIGSTOP): the one process that asks
+    firewalld hangs, is cut at the timeout and kept as the unanswered input
+    (FW-INPUT-HUNG); firewall-cmd is not tried after it, and the verdicts still come
+    from the live ruleset and the files."""
+    import signal
+
+    from gotriage.parsers.firewalld_cmd import shebang_interpreter
+
+    bed.reset()
+    bed.offline("--zone=public", "--add-port=8080/tcp")
+    bed.fw("--reload")
+    with open(shutil.which("firewall-cmd")) as f:
+        python = shebang_interpreter(f.read(4096))
+    with open(os.path.join(bed.dir, "dbus.pid")) as f:
+        dbus = int(f.read().strip())
+    plan = probes(("c1", "c2"), (8080, 8000))
+    seen = bed.probe(plan)
+    os.kill(dbus, signal.SIGSTOP)
+    try:
+        got = bed.gotriage(plan, timeout=1.0)
+    finally:
+        os.kill(dbus, signal.SIGCONT)
+    assert got["unanswered"] == [os.path.basename(python)]
+    assert "FW-INPUT-HUNG" in got["ids"] and got["seconds"] < 8
+    assert [observed_of(v) for v in got["verdicts"]] == seen
+    asked = [a for a in _recorded_argvs(got["snapshot"]) if a[:1] in ([python], ["firewall-cmd"])]
+    assert asked == [[python, "-Es", "-"]]
+
+
 def test_without_d_bus_the_client_fails_as_firewall_cmd_does(tmp_path):
     """Where firewalld cannot be asked at all (here: no system D-Bus, in a mount namespace
     whose /run is empty), the one process fails with firewall-cmd's own exit code and
