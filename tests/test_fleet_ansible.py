@@ -340,3 +340,93 @@ def test_collect_brings_back_a_snapshot_check_reads(tmp_path):
     recorded = _check_json(["--root", snapshot, "--layer", "system"])
     assert recorded["host"]["hostname"] == socket.gethostname() == report["host"]["hostname"]
     assert [r["id"] for r in recorded["results"]] == [r["id"] for r in report["results"]]
+
+
+STUB_SPEC = """Name:           el9-python3-stub
+Version:        1
+Release:        1
+Summary:        EL9's interpreter and shell in the test's repository, owned without content
+License:        Apache-2.0
+BuildArch:      noarch
+
+%description
+Owns /usr/bin/python3 and /bin/sh as %ghost files: this machine's rpm database is empty,
+so nothing else provides what the gotriage RPM requires; installing it writes nothing.
+
+%install
+mkdir -p %{buildroot}/usr/bin %{buildroot}/bin
+
+%files
+%ghost /usr/bin/python3
+%ghost /bin/sh
+"""
+# the host's /etc, /usr, /var and /root (the rpm database: Debian's %_dbpath is
+# /root/.rpmdb) as overlays in a private mount namespace: dnf installs for real, into the
+# overlays' upper directories, and the host is left as it was
+OVERLAID = r"""
+set -e
+mount --make-rprivate /
+for d in etc usr var root; do
+    mkdir -p "$TOP/up-$d" "$TOP/work-$d"
+    mount -t overlay overlay -o "lowerdir=/$d,upperdir=$TOP/up-$d,workdir=$TOP/work-$d" "/$d"
+done
+mkdir -p /etc/yum.repos.d
+printf '[internal]\nname=internal tools\nbaseurl=file://%s\ngpgcheck=0\n' "$REPO" \
+    > /etc/yum.repos.d/gotriage-internal.repo
+"$@"
+"""
+
+
+def test_role_installs_the_rpm_with_dnf_from_an_internal_repository(tmp_path):
+    """gotriage_install_rpm: the role's own task runs the real dnf, which installs the EL9
+    RPM (scripts/build-release) from a createrepo_c repository; the role then runs
+    /usr/bin/gotriage from it, and its report is check --root's."""
+    need(_have_fleet(), "ansible-runner and ansible-core (pip install -e '.[fleet]')")
+    need(os.geteuid() == 0, "root, for overlays in a private mount namespace")
+    for tool in ("dnf", "createrepo_c", "rpmbuild", "unshare"):
+        need(shutil.which(tool), "%s (scripts/setup installs it)" % tool)
+    need(not os.path.exists("/usr/bin/gotriage"), "no gotriage installed on this machine")
+    repo = tmp_path / "repo"
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build-release"), "-o",
+                    str(repo), "--rhel", "9"], check=True, stdout=subprocess.PIPE, timeout=600)
+    top = tmp_path / "stub"
+    (top / "SPECS").mkdir(parents=True)
+    (top / "SPECS" / "stub.spec").write_text(STUB_SPEC)
+    subprocess.run(["rpmbuild", "-bb", "--define", "_topdir %s" % top,
+                    str(top / "SPECS" / "stub.spec")], check=True, stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE, timeout=120)
+    for rpm in (top / "RPMS" / "noarch").iterdir():
+        shutil.copy(str(rpm), str(repo))
+    subprocess.run(["createrepo_c", "-q", str(repo)], check=True, timeout=120)
+    collections = tmp_path / "collections" / "ansible_collections" / "gotriage"
+    collections.mkdir(parents=True)
+    os.symlink(os.path.join(ROOT, "ansible"), str(collections / "triage"))
+    snapshot = os.path.join(SNAPSHOTS, "el8-old-go")
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("rpmhost gotriage_args='[\"--root\", \"%s\"]' ansible_connection=local\n"
+                         % snapshot)
+    overlays = tmp_path / "overlays"
+    overlays.mkdir()
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"),
+               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0", TOP=str(overlays),
+               REPO=str(repo))
+    proc = subprocess.run(
+        ["unshare", "-m", "sh", "-c", OVERLAID, "overlaid",
+         os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", str(inventory),
+         os.path.join(ROOT, "ansible", "playbooks", "run.yml"), "-e", "gotriage_install_rpm=true",
+         "-e", "gotriage_dest=%s" % (tmp_path / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=600)
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, out
+    assert "changed: [rpmhost]" in out.split("install the RPM")[1].split("TASK")[0], out
+    # dnf installed it (into the overlays: the host has no gotriage), and the role ran it
+    assert (overlays / "up-usr" / "bin" / "gotriage").exists()
+    assert (overlays / "up-usr" / "share" / "gotriage" / "gotriage.pyz").exists()
+    assert not os.path.exists("/usr/bin/gotriage")
+    report = _read(str(tmp_path / "out" / "rpmhost" / "report.json"))
+    expected = json.loads(subprocess.run(
+        [sys.executable, "-m", "gotriage", "check", "--root", snapshot, "--json"],
+        stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src")),
+        timeout=300).stdout.decode())
+    assert sorted((r["id"], r.get("subject")) for r in report["results"]) == \
+        sorted((r["id"], r.get("subject")) for r in expected["results"])
