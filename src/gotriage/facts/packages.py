@@ -32,6 +32,7 @@ from gotriage.facts.base import Facts
 from gotriage.facts.inputs import Inputs
 from gotriage.facts.packages_keys import URL_SCHEMES, RepositoryKeys
 from gotriage.host.base import HostError
+from gotriage.i18n import _
 from gotriage.inputs.packages import GOLANG_NEED, INPUTS
 from gotriage.inputs.reader import reader_of
 from gotriage.knowledge.packages import DNF, YUM, golang_source, parse_seconds
@@ -658,8 +659,9 @@ class PackagesFacts(Facts, RepositoryKeys):
                 primary = cache.primary_path
                 tool = _DECOMPRESSORS.get(posixpath.splitext(primary)[1])
                 if not primary.endswith(".xml") and tool is None:
-                    self.notes.append("golang not looked up in %s: %s metadata cannot be read "
-                                      "without dnf" % (repo.id, posixpath.basename(primary)))
+                    self.notes.append(_("golang not looked up in %(repo)s: %(file)s metadata "
+                                        "cannot be read without dnf") % {
+                                            "repo": repo.id, "file": posixpath.basename(primary)})
                     continue
                 need = GOLANG_NEED.for_context(None, "whether %s offers golang is unknown" % repo.id)
                 if primary.endswith(".xml"):
@@ -671,11 +673,12 @@ class PackagesFacts(Facts, RepositoryKeys):
                 if result.timed_out:
                     continue  # PKG-INPUT reports it
                 if result.error == "not-recorded":
-                    self.notes.append("the snapshot has no golang lookup for %s" % repo.id)
+                    self.notes.append(_("the snapshot has no golang lookup for %(repo)s") % {
+                        "repo": repo.id})
                     continue
                 if result.error or result.returncode not in (0, 1) or result.errtext.strip():
-                    self.notes.append("could not search %s for golang: %s" % (
-                        cache.primary_path, result.excerpt(2)))
+                    self.notes.append(_("could not search %(file)s for golang: %(error)s") % {
+                        "file": cache.primary_path, "error": result.excerpt(2)})
                     continue
                 versions = [(m.group(3), m.group(4)) for m in _GOLANG_ENTRY.finditer(result.text)
                             if m.group(1) != "src"]

@@ -12,6 +12,7 @@ import posixpath
 
 from gotriage.facts.base import Facts
 from gotriage.host.base import HostError
+from gotriage.i18n import _
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.security import INPUTS, PAM_FILES, SSHD_CONFIG
 from gotriage.parsers.security import nullok_lines, parse_shadow, parse_sshd_config
@@ -59,7 +60,7 @@ class SecurityFacts(Facts):
 
     def unknown(self, key):
         """Why the fact `key` is None (for NotExamined)."""
-        return self._why.get(key, "not read")
+        return self._why.get(key) or _("not read")
 
     # -- reading ---------------------------------------------------------------------------
     def _text(self, why_key, key, **params):
@@ -71,7 +72,8 @@ class SecurityFacts(Facts):
             return text
         except HostError as err:
             if err.unrecorded:
-                self._why[why_key] = "%s: not recorded in the snapshot" % err.path
+                self._why[why_key] = _("%(path)s: not recorded in the snapshot") % {
+                    "path": err.path}
                 return None
             if err.missing:
                 return Missing(err.path)
@@ -119,7 +121,8 @@ class SecurityFacts(Facts):
             if text is None:
                 return None
             if isinstance(text, Missing):
-                self._why["sshd"] = "%s does not exist (openssh-server not installed)" % SSHD_CONFIG
+                self._why["sshd"] = _("%(path)s does not exist (openssh-server not "
+                                      "installed)") % {"path": SSHD_CONFIG}
                 return []
             seen = [SSHD_CONFIG]
             return self._expand(parse_sshd_config(text, SSHD_CONFIG), seen, 0)
@@ -161,7 +164,7 @@ class SecurityFacts(Facts):
             entries = self.io.listdir("sshd-include-dir", dir=directory)
         except HostError as err:
             if err.unrecorded:
-                self.note("sshd: %s not recorded in the snapshot" % directory)
+                self.note(_("sshd: %(path)s not recorded in the snapshot") % {"path": directory})
             return []
         return [posixpath.join(directory, e) for e in sorted(entries)
                 if fnmatch.fnmatchcase(e, name) and not e.startswith(".")]
@@ -197,7 +200,7 @@ class SecurityFacts(Facts):
         def compute():
             text = self._text("shadow", "shadow")
             if isinstance(text, Missing):
-                self._why["shadow"] = "/etc/shadow does not exist"
+                self._why["shadow"] = _("/etc/shadow does not exist")
                 return None
             return parse_shadow(text) if text is not None else None
         return self._memo("shadow", compute)
@@ -208,8 +211,8 @@ class SecurityFacts(Facts):
         def compute():
             enabled = self._enabled("multi-user.target", "firewalld.service")
             if enabled is None:
-                self._why["firewalld"] = ("/etc/systemd/system/multi-user.target.wants/"
-                                          "firewalld.service: not recorded in the snapshot")
+                self._why["firewalld"] = _("%(path)s: not recorded in the snapshot") % {
+                    "path": "/etc/systemd/system/multi-user.target.wants/firewalld.service"}
             return enabled
         return self._memo("firewalld", compute)
 
@@ -261,7 +264,7 @@ class SecurityFacts(Facts):
                     continue
                 mains = [s for s in parse_repo_file(text, path) if s.name == "main"]
                 return path, (mains[0] if mains else None)
-            self._why["main-conf"] = "neither /etc/dnf/dnf.conf nor /etc/yum.conf exists"
+            self._why["main-conf"] = _("neither /etc/dnf/dnf.conf nor /etc/yum.conf exists")
             return None
         return self._memo("main-conf", compute)
 
@@ -274,8 +277,9 @@ class SecurityFacts(Facts):
             except HostError as err:
                 if err.missing and not err.unrecorded:
                     return []
-                self._why["repos"] = "/etc/yum.repos.d: %s" % (
-                    "not recorded in the snapshot" if err.unrecorded else err.message)
+                self._why["repos"] = _("%(path)s: not recorded in the snapshot") % {
+                    "path": "/etc/yum.repos.d"} if err.unrecorded else "/etc/yum.repos.d: %s" % (
+                        err.message)
                 return None
             sections = []
             for name in sorted(names):
@@ -307,8 +311,9 @@ class SecurityFacts(Facts):
             for target, unit in units:
                 state = self._enabled(target, unit)
                 if state is None:
-                    self._why["updates"] = "/etc/systemd/system/%s.wants/%s: not recorded" % (
-                        target, unit)
+                    self._why["updates"] = _("%(path)s: not recorded") % {
+                        "path": "/etc/systemd/system/%s.wants/%s" % (target, unit)}
+
                     return None
                 if state and enabled is None:
                     enabled = unit
