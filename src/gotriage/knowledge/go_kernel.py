@@ -54,17 +54,21 @@ def kernel_fixes(running):
     """What makes a Go program run on a kernel (a tuple) older than the minimum of the Go
     release that built it: the last Go releases that support that kernel when there are
     some, else what does run Go (a newer kernel), never "an older Go" that fails too."""
+    from gotriage.i18n import _
+
     if running < OLDEST_SUPPORTED:
-        return ["no Go release supports Linux %s: every one needs %s or later (Go up to 1.23: "
-                "2.6.32, as EL6 ships; Go 1.24 and later: 3.2, EL7's 3.10 and newer)" % (
-                    format_kernel(running), format_kernel(OLDEST_SUPPORTED)),
-                "run it on a host or release with a newer kernel (EL6 or later; EL7 or "
-                "later for Go 1.24+)"]
+        return [_("no Go release supports Linux %(kernel)s: every one needs %(oldest)s or later "
+                  "(Go up to 1.23: 2.6.32, as EL6 ships; Go 1.24 and later: 3.2, EL7's 3.10 and "
+                  "newer)") % {"kernel": format_kernel(running),
+                               "oldest": format_kernel(OLDEST_SUPPORTED)},
+                _("run it on a host or release with a newer kernel (EL6 or later; EL7 or "
+                  "later for Go 1.24+)")]
     first_too_new = min(since for since, kernel in MIN_KERNEL_BY_GO if kernel > running)
-    floor = max(kernel for _, kernel in MIN_KERNEL_BY_GO if kernel <= running)
-    return ["build with Go %d.%d or older (the last releases for Linux %s)" % (
-        first_too_new[0], first_too_new[1] - 1, format_kernel(floor)),
-            "or move the program to a release with a newer kernel"]
+    floor = max(kernel for _since, kernel in MIN_KERNEL_BY_GO if kernel <= running)
+    return [_("build with Go %(major)d.%(minor)d or older (the last releases for Linux "
+              "%(kernel)s)") % {"major": first_too_new[0], "minor": first_too_new[1] - 1,
+                                "kernel": format_kernel(floor)},
+            _("or move the program to a release with a newer kernel")]
 
 
 # The kernel each EL major release ships (its kernel package's base version), for
