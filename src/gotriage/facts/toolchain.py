@@ -190,8 +190,21 @@ class ToolchainFacts(Facts):
                         self.notes.append(problem)
                 else:
                     contexts.append(ctx)
+            self._prefetch_probes(contexts)
             return contexts
         return self._memo("contexts", compute)
+
+    def _prefetch_probes(self, contexts):
+        """Start every context's `go env -json` together (probe() below asks for them one
+        context after another; each is a go process of its own)."""
+        calls = []
+        for ctx in contexts:
+            go, _where = self.io.which("go-on-path", "go", ctx.path)
+            if go is not None:
+                env = dict(ctx.env)
+                env["GOTOOLCHAIN"] = "local"  # as probe() runs it, so that it finds the answer
+                calls.append(("go-env", {"env": env, "cwd": "/", "go": go, "vars": PROBE_VARS}))
+        self.io.prefetch(calls)
 
     # -- installs --------------------------------------------------------------------------
     def _homes(self):
