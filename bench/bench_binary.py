@@ -22,7 +22,8 @@ binary, the JSON report; and the reads a run makes (Host.read and Host.read_rang
 through a counting host): their number and bytes, of dockerd itself and in all.
 
 Bytecode is compiled before measuring (PYTHONDONTWRITEBYTECODE is dropped for the runs).
-Prints the medians and readelf's median divided by each gotriage median.  Standard
+Prints the medians and readelf's median divided by each gotriage median, and the CPU
+time (user+sys) of each gotriage command and bare interpreter.  Standard
 library only; Python 3.6+.
 """
 
@@ -60,11 +61,22 @@ def dockerd():
     return path
 
 
-def run_once(argv, env):
+CPU = {}  # label -> CPU seconds (user+sys, getrusage of the children) of each timed run
+
+
+def run_once(argv, env, label=None):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    stdin=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if label is not None:
+        CPU.setdefault(label, []).append(after.ru_utime - before.ru_utime +
+                                         after.ru_stime - before.ru_stime)
+    return wall
 
 
 def report(label, times):
@@ -185,7 +197,7 @@ def main(argv=None):
     every = max(1, args.runs // max(1, args.readelf_runs))
     for i in range(args.runs):
         for label, cmd, e in commands + baselines:
-            times[label].append(run_once(cmd, e))
+            times[label].append(run_once(cmd, e, label))
         if i % every == 0 and len(times[readelf[0]]) < args.readelf_runs:
             times[readelf[0]].append(run_once(readelf[1], readelf[2]))
     medians = {label: report(label, t) for label, t in times.items()}
@@ -200,6 +212,10 @@ def main(argv=None):
     sys.stdout.write("%s - %s: %+.1f ms (medians, n=%d)\n" % (
         commands[0][0], baselines[0][0], (medians[commands[0][0]] - medians[baselines[0][0]]) * 1e3,
         args.runs))
+    # CPU time is what a loaded machine distorts least (its wall time waits for a core)
+    for label in [c[0] for c in commands] + [b[0] for b in baselines]:
+        sys.stdout.write("CPU (user+sys) %-44s median %5.1f ms  (min %.1f)\n" % (
+            label, statistics.median(CPU[label]) * 1e3, min(CPU[label]) * 1e3))
     if args.breakdown:
         sys.stdout.write("where the time goes (load average %s):\n" % _common.loadavg())
         breakdown(venv_python, target, args.runs, env)

@@ -8,8 +8,10 @@ with N more enabled units, each running its own Go binary (a copy of that snapsh
 binary, labelled bin_t) with its own `matchpathcon` and `journalctl -u` outputs recorded as
 a real `collect` records them (commands without env/cwd).  Then measures, as whole
 processes with bytecode cached, `gotriage check --root DIR --layer service` (and the
-same in --other's src/ when given, interleaved run by run): the median wall time, the
-time per unit above the smallest snapshot, and that both give the same findings.
+same in --other's src/ when given, interleaved run by run): the median wall time and CPU
+time (user+sys of the process, from getrusage), the time per unit above the smallest
+snapshot, the load average, and that both give the same findings.  --profile N writes
+cProfile's top functions of one in-process run on units-N (this tree).
 """
 
 import argparse
@@ -78,16 +80,22 @@ def make(units):
 
 
 def run(src, snapshot):
+    """(wall seconds, CPU seconds, findings) of one check --root on `snapshot`."""
+    import resource
+
     env = dict(os.environ, PYTHONPATH=src, NO_COLOR="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as users run: bytecode cached
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "gotriage", "check", "--root", snapshot, "--layer",
                            "service", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if proc.returncode not in (0, 1):
         raise SystemExit("gotriage failed (%s): %s" % (src, proc.stderr.decode()[-500:]))
     report = json.loads(proc.stdout.decode())
-    return elapsed, sorted((r["id"], r.get("subject") or r["title"]) for r in report["results"])
+    return elapsed, cpu, sorted((r["id"], r.get("subject") or r["title"]) for r in report["results"])
 
 
 def main():
@@ -95,35 +103,70 @@ def main():
     parser.add_argument("--units", default="100,1000,3000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--other", help="another checkout to compare with (its src/ is run)")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="only: cProfile of one run on units-N, in process")
     args = parser.parse_args()
     _common.as_users_run()
+    if args.profile:
+        return profile(make(args.profile))
     sizes = [int(n) for n in args.units.split(",")]
     trees = [("this", os.path.join(ROOT, "src"))]
     if args.other:
         trees.append(("other", os.path.join(os.path.abspath(args.other), "src")))
     snapshots = {n: make(n) for n in sizes}
     times = {(label, n): [] for label, _ in trees for n in sizes}
+    cpus = {(label, n): [] for label, _ in trees for n in sizes}
+    print("load average at the start: %s" % _common.loadavg())
     for _label, src in trees:  # compile once, outside the measure
         run(src, snapshots[sizes[0]])
     for _ in range(args.runs):
         for n in sizes:
             results = {}
             for label, src in trees:
-                elapsed, found = run(src, snapshots[n])
+                elapsed, cpu, found = run(src, snapshots[n])
                 times[(label, n)].append(elapsed)
+                cpus[(label, n)].append(cpu)
                 results[label] = found
             if len(results) == 2 and results["this"] != results["other"]:
                 raise SystemExit("the two trees disagree on units-%d" % n)
-    print("units  " + "  ".join("%-22s" % label for label, _ in trees) + ("  ratio" if args.other else ""))
-    for n in sizes:
-        cells, medians = [], []
-        for label, _ in trees:
-            med = statistics.median(times[(label, n)])
-            medians.append(med)
-            per = (med - statistics.median(times[(label, sizes[0])])) / (n - sizes[0]) * 1000 if n != sizes[0] else 0
-            cells.append("%7.0f ms (%.2f ms/unit)" % (med * 1000, per))
-        ratio = "  %.2f" % (medians[0] / medians[1]) if args.other else ""
-        print("%5d  %s%s" % (n, "  ".join("%-22s" % c for c in cells), ratio))
+    for what, table in (("wall", times), ("CPU (user+sys)", cpus)):
+        print("%s, medians of %d:" % (what, args.runs))
+        print("units  " + "  ".join("%-24s" % label for label, _ in trees) + ("  ratio" if args.other else ""))
+        for n in sizes:
+            cells, medians = [], []
+            for label, _ in trees:
+                med = statistics.median(table[(label, n)])
+                medians.append(med)
+                per = (med - statistics.median(table[(label, sizes[0])])) / (n - sizes[0]) * 1000 if n != sizes[0] else 0
+                cells.append("%7.0f ms (%.2f ms/unit)" % (med * 1000, per))
+            ratio = "  %.2f" % (medians[0] / medians[1]) if args.other else ""
+            print("%5d  %s%s" % (n, "  ".join("%-24s" % c for c in cells), ratio))
+    print("load average at the end: %s" % _common.loadavg())
+
+
+def profile(snapshot, top=25):
+    """cProfile's top functions (by own time, then cumulative) of one check on `snapshot`."""
+    import cProfile
+    import io
+    import pstats
+
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    from gotriage.cli import main as gotriage
+
+    prof = cProfile.Profile()
+    with open(os.devnull, "w") as devnull:
+        stdout, sys.stdout = sys.stdout, devnull
+        prof.enable()
+        try:
+            gotriage(["check", "--root", snapshot, "--layer", "service", "--json"])
+        except SystemExit:
+            pass
+        prof.disable()
+        sys.stdout = stdout
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats(order).print_stats(top)
+        sys.stdout.write(out.getvalue())
 
 
 if __name__ == "__main__":
