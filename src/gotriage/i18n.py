@@ -159,8 +159,23 @@ def char_width(ch):
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+def _encodes_as_ascii(text):
+    try:
+        text.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# An ASCII character takes one column and none combines, so English text (the default)
+# is counted without a lookup per character; str.isascii is Python 3.7+.
+_is_ascii = getattr(str, "isascii", _encodes_as_ascii)
+
+
 def width(text):
     """The columns `text` takes in a terminal."""
+    if _is_ascii(text):
+        return len(text)
     return sum(char_width(ch) for ch in text)
 
 
@@ -171,6 +186,14 @@ def ljust(text, columns):
 def _units(text):
     """Breakable units: runs of non-space characters, but each wide character on its own
     (Chinese breaks between characters, not at spaces); the spaces between kept."""
+    if _is_ascii(text):
+        units = []
+        for at, word in enumerate(text.split(" ")):
+            if at:
+                units.append(" ")
+            if word:
+                units.append(word)
+        return units
     units, word = [], ""
     for ch in text:
         if ch == " ":
