@@ -6,9 +6,8 @@ knowledge/packages.py.  Dead mirrors and end-of-life vault moves are the system 
 (SYS-EOL...), not repeated here.
 """
 
-import posixpath
-
 from gotriage.checks import check
+from gotriage.checks.packages_keys import expired_key_findings, pm_name, restore_key_fix
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.i18n import _
@@ -35,8 +34,7 @@ def _f(id, severity, title, **kw):
     return Finding(id, severity, title, layer=LAYER, **kw)
 
 
-def _pm(facts):
-    return facts.manager["name"] if facts.manager else "dnf"
+_pm = pm_name
 
 
 def _repo_evidence(repo, key=None):
@@ -53,7 +51,7 @@ def _setting_evidence(setting, what):
 
 def _no_manager(facts):
     if facts.manager is None:
-        note = "packages layer: no dnf or yum on this host (not an RPM-based system)"
+        note = _("packages layer: no dnf or yum on this host (not an RPM-based system)")
         if note not in facts.notes:
             facts.note(note)
         return True
@@ -107,21 +105,24 @@ def repos(facts):
     for rf in facts.repo_files:
         if rf.error is not None:
             if not rf.error.missing:
-                facts.note("repositories in %s not examined: %s%s" % (
-                    rf.path, rf.error.message.lower(),
-                    " (run gotriage as root)" if rf.error.denied else ""))
+                values = {"path": rf.path, "error": rf.error.message.lower()}
+                facts.note((_("repositories in %(path)s not examined: %(error)s (run gotriage as "
+                              "root)") if rf.error.denied else
+                            _("repositories in %(path)s not examined: %(error)s")) % values)
             continue
         crash = [p for p in rf.problems if p.effect == "crash"]
         if crash:
             p = crash[0]
             results.append(_f(
-                "PKG-REPOS-CRASH", "error", "%s line %d: %s, every dnf command fails" % (
-                    rf.path, p.line, p.message),
+                "PKG-REPOS-CRASH", "error", _("%(path)s line %(line)d: %(error)s, every dnf "
+                                              "command fails") % {
+                    "path": rf.path, "line": p.line, "error": p.message},
                 subject=rf.path, evidence=[Evidence.file(rf.path, p.text, p.line)],
-                why="dnf reads repository options as text; a byte sequence that is not UTF-8 makes "
-                    "its Python bindings raise, before any command runs.",
+                why=_("dnf reads repository options as text; a byte sequence that is not UTF-8 "
+                      "makes its Python bindings raise, before any command runs."),
                 predicted_error=MSG_CRASH.get(p.message),
-                fix=[Action.note("rewrite line %d of %s in UTF-8, or delete it" % (p.line, rf.path))]))
+                fix=[Action.note(_("rewrite line %(line)d of %(path)s in UTF-8, or delete it") % {
+                    "line": p.line, "path": rf.path})]))
             continue
         skipped = rf.skipped
         if skipped is not None:
@@ -129,45 +130,50 @@ def repos(facts):
             enabled = [s.name for s in rf.sections if s.name != "main" and s.enabled]
             results.append(_f(
                 "PKG-REPOS-FILE-SKIPPED", "error" if enabled else "warn",
-                "dnf skips %s entirely (line %d: %s)%s" % (
-                    rf.path, skipped.line, skipped.message,
-                    ": repositories %s are not used" % ", ".join(enabled) if enabled else ""),
+                (_("dnf skips %(path)s entirely (line %(line)d: %(error)s): repositories "
+                   "%(repos)s are not used") if enabled else
+                 _("dnf skips %(path)s entirely (line %(line)d: %(error)s)")) % {
+                    "path": rf.path, "line": skipped.line, "error": skipped.message,
+                    "repos": ", ".join(enabled)},
                 subject=rf.path, evidence=[Evidence.file(rf.path, skipped.text, skipped.line)]
                 + ([Evidence.fact("repositories defined in it: %s" % ", ".join(names))] if names else []),
-                why="dnf's configuration parser rejects the whole file at the first line it cannot "
-                    "read, so none of its repositories exist for dnf.",
+                why=_("dnf's configuration parser rejects the whole file at the first line it "
+                      "cannot read, so none of its repositories exist for dnf."),
                 predicted_error=MSG_FILE_SKIPPED % rf.path,
                 fix=[Action.edit(rf.path, None, old=skipped.text, syntax="ini",
-                                 description="delete the line dnf cannot read (or correct it)")]
+                                 description=_("delete the line dnf cannot read (or correct it)"))]
                 if skipped.text.strip() and b"\0" not in (rf.data or b"")[:4096] and names else
                 [Action.command(["mv", rf.path, rf.path + ".disabled"],
-                                description="not a repository file: move it out of the way "
-                                            "(dnf reads only *.repo)")]))
+                                description=_("not a repository file: move it out of the way "
+                                              "(dnf reads only *.repo)"))]))
         for p in rf.problems:
             if p.effect == "repo-skipped":
                 results.append(_f(
-                    "PKG-REPOS-BAD-ID", "warn", "repository [%s] in %s is skipped: bad id" % (
-                        p.text.strip()[1:-1], rf.path),
+                    "PKG-REPOS-BAD-ID", "warn", _("repository [%(repo)s] in %(path)s is skipped: "
+                                                  "bad id") % {
+                        "repo": p.text.strip()[1:-1], "path": rf.path},
                     subject="%s:%d" % (rf.path, p.line),
                     evidence=[Evidence.file(rf.path, p.text, p.line)],
-                    why="dnf accepts only letters, digits and -_.: in a repository id.",
+                    why=_("dnf accepts only letters, digits and -_.: in a repository id."),
                     predicted_error=p.message,
                     fix=[Action.edit(rf.path, "[%s]" % "".join(
                         c if c.isalnum() or c in "-_.:" else "-" for c in p.text.strip()[1:-1].strip()),
-                        old=p.text, syntax="ini", description="a valid repository id")]))
+                        old=p.text, syntax="ini", description=_("a valid repository id"))]))
     enabled = facts.enabled_repos
     for repo in facts.repos:
         if repo.duplicate_of is not None and repo.enabled:
             first = repo.duplicate_of
             results.append(_f(
-                "PKG-REPOS-DUPLICATE", "warn", "repository %s is defined in %s and %s; dnf uses %s" % (
-                    repo.id, first.path, repo.path, first.path),
+                "PKG-REPOS-DUPLICATE", "warn", _("repository %(repo)s is defined in %(first)s and "
+                                                 "%(second)s; dnf uses %(first)s") % {
+                    "repo": repo.id, "first": first.path, "second": repo.path},
                 subject="dup:%s" % repo.id,
                 evidence=[_repo_evidence(first), _repo_evidence(repo)],
-                why="dnf keeps the first definition (file names in sorted order) and ignores the "
-                    "other, whatever its settings.",
+                why=_("dnf keeps the first definition (file names in sorted order) and ignores the "
+                      "other, whatever its settings."),
                 predicted_error=MSG_DUPLICATE % repo.id,
-                fix=[Action.note("delete or rename [%s] in one of the two files" % repo.id)]))
+                fix=[Action.note(_("delete or rename [%(repo)s] in one of the two files") % {
+                    "repo": repo.id})]))
     for repo in enabled:
         if not repo.has_url:
             commented = [(k, repo.section.commented[k]) for k in ("baseurl", "mirrorlist", "metalink")
@@ -178,16 +184,18 @@ def repos(facts):
             if commented:
                 key, (number, value) = commented[0]
                 fix.append(Action.edit(repo.path, "%s=%s" % (key, value), old="#%s=%s" % (key, value),
-                                       syntax="ini", description="restore the commented-out URL (if that server "
-                                                   "still serves it: see the system layer)"))
+                                       syntax="ini", description=_(
+                                           "restore the commented-out URL (if that server still "
+                                           "serves it: see the system layer)")))
             fix.append(Action.command([pm, "config-manager", "--set-disabled", repo.id]
                                       if pm == "dnf" else ["yum-config-manager", "--disable", repo.id],
-                                      description="or stop using this repository"))
+                                      description=_("or stop using this repository")))
             results.append(_f(
-                "PKG-REPOS-NO-URL", "error", "repository %s has no baseurl, mirrorlist or metalink" % repo.id,
+                "PKG-REPOS-NO-URL", "error", _("repository %(repo)s has no baseurl, mirrorlist or "
+                                               "metalink") % {"repo": repo.id},
                 subject="nourl:%s" % repo.id, evidence=evidence,
-                why="dnf needs one of them to find the repository's metadata; it stops every command "
-                    "that loads repositories.",
+                why=_("dnf needs one of them to find the repository's metadata; it stops every "
+                      "command that loads repositories."),
                 predicted_error=MSG_NO_URL % repo.id, fix=fix, references=[REFERENCES["dnf.conf"]]))
     if not enabled:
         dirs, setting = facts.reposdirs
@@ -205,18 +213,20 @@ def repos(facts):
         if disabled:
             evidence.append(Evidence.fact("disabled: %s" % ", ".join(disabled)))
         results.append(_f(
-            "PKG-REPOS-NONE", "error", "no enabled repository: %s install cannot install anything" % pm,
+            "PKG-REPOS-NONE", "error", _("no enabled repository: %(pm)s install cannot install "
+                                         "anything") % {"pm": pm},
             subject="none", evidence=evidence,
-            why="Installing golang, gcc or anything else needs a repository (or a local .rpm file).",
+            why=_("Installing golang, gcc or anything else needs a repository (or a local .rpm "
+                  "file)."),
             predicted_error=MSG_NO_REPOS % dirs[0],
             fix=[Action.command([pm, "config-manager", "--set-enabled", disabled[0]]
                                 if pm == "dnf" else ["yum-config-manager", "--enable", disabled[0]],
-                                description="enable a configured repository")] if disabled else
+                                description=_("enable a configured repository"))] if disabled else
             _no_repo_fix(facts, dirs)))
     else:
         results.append(_f(
-            "PKG-REPOS", "ok", "%d enabled repositories: %s" % (
-                len(enabled), ", ".join(r.id for r in enabled)),
+            "PKG-REPOS", "ok", _("%(n)d enabled repositories: %(repos)s") % {
+                "n": len(enabled), "repos": ", ".join(r.id for r in enabled)},
             evidence=[_repo_evidence(r) for r in enabled]))
     return results
 
@@ -227,9 +237,11 @@ def _no_repo_fix(facts, dirs):
         # RHEL's repositories come with the subscription: redhat.repo is written by
         # subscription-manager once the system is registered.
         return [Action.command(["subscription-manager", "register"],
-                               description="RHEL's repositories appear in /etc/yum.repos.d/redhat.repo "
-                                           "once the system is registered (or configure a local mirror)")]
-    return [Action.note("add a .repo file for the distribution's repositories to %s" % dirs[0])]
+                               description=_("RHEL's repositories appear in "
+                                             "/etc/yum.repos.d/redhat.repo once the system is "
+                                             "registered (or configure a local mirror)"))]
+    return [Action.note(_("add a .repo file for the distribution's repositories to %(dir)s") % {
+        "dir": dirs[0]})]
 
 
 # ---------------------------------------------------------------------------------------
@@ -294,58 +306,67 @@ def gpg(facts):
     for repo in facts.enabled_repos:
         if not repo.gpgcheck.value:
             results.append(_f(
-                "PKG-GPG-OFF", "info", "repository %s installs packages without checking signatures "
-                "(gpgcheck=0)" % repo.id, subject="off:%s" % repo.id,
+                "PKG-GPG-OFF", "info", _("repository %(repo)s installs packages without checking "
+                                         "signatures (gpgcheck=0)") % {"repo": repo.id},
+                subject="off:%s" % repo.id,
                 evidence=[_setting_evidence(repo.gpgcheck, "gpgcheck")],
-                why="A package from this repository is installed whoever built it.",
-                fix=[Action.note("set gpgcheck=1 and gpgkey= to the vendor's key in [%s] of %s "
-                                 "(unless you build this repository yourself)" % (repo.id, repo.path))]))
+                why=_("A package from this repository is installed whoever built it."),
+                fix=[Action.note(_("set gpgcheck=1 and gpgkey= to the vendor's key in [%(repo)s] "
+                                   "of %(path)s (unless you build this repository yourself)") % {
+                                       "repo": repo.id, "path": repo.path})]))
             continue
         checked.append(repo.id)
         if not repo.gpgkeys:
             results.append(_f(
-                "PKG-GPG-NO-KEY", "warn", "repository %s checks signatures but names no gpgkey" % repo.id,
+                "PKG-GPG-NO-KEY", "warn", _("repository %(repo)s checks signatures but names no "
+                                            "gpgkey") % {"repo": repo.id},
                 subject="nokey:%s" % repo.id,
                 evidence=[_repo_evidence(repo), _setting_evidence(repo.gpgcheck, "gpgcheck")],
-                why="dnf imports a repository's keys from gpgkey=; without it only keys already in "
-                    "the rpm database (rpm -q gpg-pubkey) can verify its packages.",
+                why=_("dnf imports a repository's keys from gpgkey=; without it only keys already "
+                      "in the rpm database (rpm -q gpg-pubkey) can verify its packages."),
                 predicted_error="Public key for <package>.rpm is not installed",
-                fix=[Action.note("in [%s] of %s, add gpgkey=file:///etc/pki/rpm-gpg/ followed by "
-                                 "the name of the vendor's key file there (ls /etc/pki/rpm-gpg)"
-                                 % (repo.id, repo.path))]))
+                fix=[Action.note(_("in [%(repo)s] of %(path)s, add gpgkey=file:///etc/pki/rpm-gpg/ "
+                                   "followed by the name of the vendor's key file there (ls "
+                                   "/etc/pki/rpm-gpg)") % {"repo": repo.id, "path": repo.path})]))
             continue
         for url in repo.gpgkeys:
             kf = facts.key_file(url)
             if kf.path is None and not kf.read:
                 if kf.error == "offline":
-                    facts.note("gpgkey=%s of %s is not examined offline (dnf fetches it when it imports "
-                               "the key): --network fetches and reads it" % (url, repo.id))
+                    facts.note(_("gpgkey=%(url)s of %(repo)s is not examined offline (dnf fetches "
+                                 "it when it imports the key): --network fetches and reads it") % {
+                                     "url": url, "repo": repo.id})
                 elif kf.error:
-                    facts.note("gpgkey=%s of %s: %s" % (url, repo.id, kf.error))
+                    facts.note(_("gpgkey=%(url)s of %(repo)s: %(error)s") % {
+                        "url": url, "repo": repo.id, "error": kf.error})
                 continue
             if kf.error == "denied":
                 continue  # reported as "could not read" by the host
             if kf.error == "missing":
                 results.append(_f(
-                    "PKG-GPG-KEY-MISSING", "error", "%s (gpgkey of %s) does not exist" % (kf.path, repo.id),
+                    "PKG-GPG-KEY-MISSING", "error", _("%(path)s (gpgkey of %(repo)s) does not "
+                                                      "exist") % {"path": kf.path, "repo": repo.id},
                     subject="missing:%s" % kf.path,
                     evidence=[_repo_evidence(repo, "gpgkey"), Evidence.fact("%s: no such file" % kf.path)],
-                    why="dnf imports the key from this file before it installs the repository's first "
-                        "package; without it every package from %s fails its signature check." % repo.id,
+                    why=_("dnf imports the key from this file before it installs the repository's "
+                          "first package; without it every package from %(repo)s fails its "
+                          "signature check.") % {"repo": repo.id},
                     predicted_error=MSG_KEY_MISSING % (repo.id, kf.path, kf.path),
-                    fix=_restore_key_fix(facts, kf.path, repo)))
+                    fix=restore_key_fix(facts, kf.path, repo)))
                 continue
             where = kf.path or url
             if kf.error:
                 results.append(_f(
-                    "PKG-GPG-KEY-INVALID", "error", "%s (gpgkey of %s) is not an OpenPGP public key: %s" % (
-                        where, repo.id, kf.error),
+                    "PKG-GPG-KEY-INVALID", "error", _("%(path)s (gpgkey of %(repo)s) is not an "
+                                                      "OpenPGP public key: %(error)s") % {
+                        "path": where, "repo": repo.id, "error": kf.error},
                     subject="invalid:%s" % where,
                     evidence=[_repo_evidence(repo, "gpgkey"), Evidence.fact("%s %s" % (where, kf.error))],
-                    why="rpm and dnf import only OpenPGP public keys; this file is something else "
-                        "(an error page saved by curl, a truncated download, an X.509 certificate).",
+                    why=_("rpm and dnf import only OpenPGP public keys; this file is something "
+                          "else (an error page saved by curl, a truncated download, an X.509 "
+                          "certificate)."),
                     predicted_error="error: %s: key 1 import failed." % where,
-                    fix=_restore_key_fix(facts, where, repo)))
+                    fix=restore_key_fix(facts, where, repo)))
                 continue
             for key in kf.keys:
                 keys_seen[key.fingerprint] = (key, where)
@@ -359,38 +380,39 @@ def gpg(facts):
                 severity = "error" if rejected else "warn"
                 results.append(_f(
                     "PKG-GPG-KEY-SHA1", severity,
-                    "key %s in %s is self-signed with %s, which the %s policy of EL%s rejects" % (
-                        key.keyid, where, hash_name(weak[0][1]), policy.name, el),
+                    _("key %(key)s in %(path)s is self-signed with %(hash)s, which the %(policy)s "
+                      "policy of EL%(el)s rejects") % {
+                        "key": key.keyid, "path": where, "hash": hash_name(weak[0][1]),
+                        "policy": policy.name, "el": el},
                     subject="sha1:%s" % key.fingerprint,
                     evidence=[_repo_evidence(repo, "gpgkey"),
                               Evidence.fact("%s %s \"%s\"" % (key.keyid, key.primary.describe(),
                                                                key.userids[0] if key.userids else ""))]
                     + [Evidence.fact("%s: self-signature hash %s" % (what, hash_name(algo)))
                        for what, algo in weak] + [policy_ev],
-                    why=("EL9 and later check package keys against the system crypto policy, which "
-                         "does not accept SHA-1 signatures; the key cannot be imported, so nothing "
-                         "signed by it installs." if rejected else
-                         "The crypto policy %s is a custom one; if it leaves SHA-1 out (as DEFAULT "
-                         "does on EL9+), this key cannot be imported." % policy.name),
+                    why=(_("EL9 and later check package keys against the system crypto policy, "
+                           "which does not accept SHA-1 signatures; the key cannot be imported, so "
+                           "nothing signed by it installs.") if rejected else
+                         _("The crypto policy %(policy)s is a custom one; if it leaves SHA-1 out (as "
+                           "DEFAULT does on EL9+), this key cannot be imported.") % {
+                               "policy": policy.name}),
                     predicted_error=SHA1_KEY_ERROR.get(min(el, 10) if el else 9),
-                    fix=[Action.note("ask the repository's vendor for its current key (re-signed with "
-                                     "SHA-256 or stronger) and replace %s" % where),
+                    fix=[Action.note(_("ask the repository's vendor for its current key "
+                                       "(re-signed with SHA-256 or stronger) and replace %(path)s") % {
+                                           "path": where}),
                          Action.command(["update-crypto-policies", "--set",
                                          "DEFAULT:SHA1" if (el or 9) < 10 else "LEGACY"], safe=False,
-                                        description="stopgap only: accepts SHA-1 signatures system-wide")],
+                                        description=_("stopgap only: accepts SHA-1 signatures "
+                                                      "system-wide"))],
                     references=[REFERENCES["sha1"], REFERENCES["crypto-policies"]]))
     results.extend(_expired(facts))
     if checked:
-        results.append(_f("PKG-GPG", "ok", "signatures checked for %s (%d keys read; crypto policy %s)" % (
-            ", ".join(checked), len(keys_seen), policy.name),
+        results.append(_f("PKG-GPG", "ok", _("signatures checked for %(repos)s (%(n)d keys read; "
+                                             "crypto policy %(policy)s)") % {
+            "repos": ", ".join(checked), "n": len(keys_seen), "policy": policy.name},
             evidence=[Evidence.fact("%s from %s: %s" % (k.keyid, path, ", ".join(
                 sorted({hash_name(a) for _, a in k.binding_hashes()})))) for k, path in keys_seen.values()]))
     return results
-
-
-def _day(seconds):
-    import time
-    return time.strftime("%Y-%m-%d", time.gmtime(seconds))
 
 
 def _expired(facts, repo=None):
@@ -400,87 +422,6 @@ def _expired(facts, repo=None):
         return found
     mine = "expired:%s/pubring:" % facts.cache(repo).dir
     return [f for f in found if f.subject.startswith(mine)]
-
-
-def expired_key_findings(facts):
-    """PKG-GPG-KEY-EXPIRED: each expired copy of a repository's key, once per keyring, with
-    the repositories it verifies."""
-    grouped = {}
-    for stale in facts.stale_keys():
-        grouped.setdefault((stale.where, stale.key.fingerprint), []).append(stale)
-    out = []
-    for (where, _kind), stales in sorted(grouped.items()):
-        first = stales[0]
-        key, repos = first.key, sorted({s.repo.id for s in stales})
-        newer = next((s for s in stales if s.newer is not None), None)
-        source = newer.source if newer is not None else (first.repo.gpgkeys or [None])[0]
-        src = source[len("file://"):] if source and source.startswith("file://") else source
-        evidence = [Evidence.fact("%s \"%s\" expired on %s" % (
-            key.keyid, key.userids[0] if key.userids else "", _day(key.expires)))]
-        if newer is not None:
-            evidence.append(Evidence.fact("gpgkey=%s has the same key, valid %s" % (
-                newer.source, "until %s" % _day(newer.newer.expires) if newer.newer.expires else "with no end")))
-        else:
-            evidence.append(Evidence.fact("gpgkey= (%s) has no copy of it that has not expired" % ", ".join(
-                first.repo.gpgkeys) if first.repo.gpgkeys else "the repository names no gpgkey="))
-        current = [] if newer is not None else [Action.note(
-            "first get the vendor's current key: gpgkey= gives the expired one too")]
-        if where == "rpmdb":
-            entry = first.entry
-            evidence.insert(0, Evidence.fact("rpm database: %s (%s)" % (entry.name, entry.summary)))
-            title = "key %s of %s expired on %s and is still %s in the rpm database" % (
-                key.keyid, ", ".join(repos), _day(key.expires), entry.name)
-            why = ("rpm verifies packages with the keys of its database; rpm built with rpm-sequoia "
-                   "(Fedora 38+, EL10) refuses a signature by an expired key.  `rpm --import` of the "
-                   "vendor's extended key (the same key, so the same name %s) keeps the expired copy: "
-                   "remove it first." % entry.name)
-            fix = current + [Action.command(["rpm", "-e", entry.name], description="the expired copy"),
-                             Action.command(["rpm", "--import", src], description="the vendor's current key, "
-                                            "from gpgkey=") if src else
-                             Action.note("then rpm --import the vendor's current key")]
-            severity, predicted = "warn", None
-        else:
-            title = "key %s of %s expired on %s in dnf's keyring of the repository (%s)" % (
-                key.keyid, ", ".join(repos), _day(key.expires), where)
-            why = ("With repo_gpgcheck=1 dnf verifies repomd.xml with its own keyring of the "
-                   "repository, and refuses a signature by an expired key.  It imports a gpgkey= key "
-                   "only when no key of its id is there, so it never takes the vendor's extended key; "
-                   "`dnf clean metadata` and `dnf clean all` leave that keyring as it is.")
-            fix = current + [Action.command(["rm", "-r", "--", where],
-                                            description="dnf's keyring of %s: the expired copy" % ", ".join(repos)),
-                             Action.command([_pm(facts), "makecache"],
-                                            description="imports the key from gpgkey= again (answer y)")]
-            severity, predicted = "error", MSG_BAD_SIGNATURE % first.repo.id
-        out.append(_f("PKG-GPG-KEY-EXPIRED", severity, title, subject="expired:%s:%s" % (where, key.fingerprint),
-                      evidence=evidence, why=why, predicted_error=predicted, fix=fix))
-    return out
-
-
-# Which package ships a distribution's key (by key file name prefix).
-_KEY_PACKAGES = (
-    ("RPM-GPG-KEY-EPEL", "epel-release"),
-    ("RPM-GPG-KEY-Rocky", "rocky-gpg-keys"),
-    ("RPM-GPG-KEY-rockyofficial", "rocky-gpg-keys"),
-    ("RPM-GPG-KEY-centosofficial", "centos-gpg-keys"),
-    ("RPM-GPG-KEY-CentOS", "centos-release"),
-    ("RPM-GPG-KEY-AlmaLinux", "almalinux-release"),
-    ("RPM-GPG-KEY-redhat", "redhat-release"),
-    ("RPM-GPG-KEY-oracle", "oraclelinux-release"),
-    ("RPM-GPG-KEY-openEuler", "openEuler-gpg-keys"),
-)
-
-
-def _restore_key_fix(facts, path, repo):
-    name = posixpath.basename(path)
-    fix = []
-    for prefix, package in _KEY_PACKAGES:
-        if name.startswith(prefix):
-            fix.append(Action.command([_pm(facts), "reinstall", "-y", package],
-                                      description="%s ships %s" % (package, name)))
-            break
-    fix.append(Action.note("or put the vendor's public key at %s, or correct the gpgkey= line of "
-                           "[%s] in %s" % (path, repo.id, repo.path)))
-    return fix
 
 
 # ---------------------------------------------------------------------------------------
@@ -536,19 +477,22 @@ def cache(facts):
         if c.dir is None:
             continue
         if not c.has_metadata:
-            fix = [Action.command([pm, "makecache"], description="while %s is reachable" % repo.id)]
+            fix = [Action.command([pm, "makecache"], description=_("while %(repo)s is reachable") % {
+                "repo": repo.id})]
             expired = _expired(facts, repo) if repo.repo_gpgcheck.value else []
             if expired:
-                why = ("Its last download stopped at the signature: %s." % expired[0].title)
+                why = _("Its last download stopped at the signature: %(title)s.") % {
+                    "title": expired[0].title}
                 fix = list(expired[0].fix)
             elif repo.repo_gpgcheck.value and c.pubring:
-                why = ("Only dnf's keyring for it is there (%s/pubring): its last download stopped, "
-                       "e.g. at a signature that did not verify (`%s`)." % (c.dir, MSG_BAD_SIGNATURE % repo.id))
+                why = _("Only dnf's keyring for it is there (%(dir)s/pubring): its last download "
+                        "stopped, e.g. at a signature that did not verify (`%(error)s`).") % {
+                            "dir": c.dir, "error": MSG_BAD_SIGNATURE % repo.id}
             else:
-                why = ("dnf has never downloaded it here, or `dnf clean` removed it; offline nothing "
-                       "from it can be installed.")
+                why = _("dnf has never downloaded it here, or `dnf clean` removed it; offline "
+                        "nothing from it can be installed.")
             results.append(_f(
-                "PKG-CACHE-MISSING", "info", "no cached metadata for %s" % repo.id,
+                "PKG-CACHE-MISSING", "info", _("no cached metadata for %(repo)s") % {"repo": repo.id},
                 subject="nocache:%s" % repo.id,
                 evidence=[Evidence.fact("%s does not exist" % c.repomd_path)]
                 + ([_setting_evidence(cachedir_setting, "cachedir")] if not cachedir_setting.default else []),
@@ -559,27 +503,30 @@ def cache(facts):
         if md.error is not None or (c.primary_path and c.primary_mtime is None):
             problem = md.error or "%s (listed in repomd.xml) is missing" % c.primary_path
             results.append(_f(
-                "PKG-CACHE-CORRUPT", "warn", "the cached metadata of %s is damaged: %s" % (repo.id, problem),
+                "PKG-CACHE-CORRUPT", "warn", _("the cached metadata of %(repo)s is damaged: "
+                                               "%(problem)s") % {"repo": repo.id, "problem": problem},
                 subject="corrupt:%s" % repo.id,
                 evidence=[Evidence.file(c.repomd_path, problem)],
-                why="dnf cannot read packages from a cache whose index is damaged; it downloads it "
-                    "again, which fails offline.",
+                why=_("dnf cannot read packages from a cache whose index is damaged; it downloads "
+                      "it again, which fails offline."),
                 fix=[Action.command([pm, "clean", "metadata"]), Action.command([pm, "makecache"])]))
             continue
         if repo.repo_gpgcheck.value:
             if c.asc_data is None:
                 results.append(_f(
                     "PKG-CACHE-NO-SIGNATURE", "error",
-                    "repo_gpgcheck=1 but the cached metadata of %s is not signed" % repo.id,
+                    _("repo_gpgcheck=1 but the cached metadata of %(repo)s is not signed") % {
+                        "repo": repo.id},
                     subject="nosig:%s" % repo.id,
                     evidence=[_setting_evidence(repo.repo_gpgcheck, "repo_gpgcheck"),
                               Evidence.fact("%s does not exist" % c.asc_path)],
-                    why="dnf verifies repomd.xml.asc whenever it loads the cache; without it dnf "
-                        "discards the cached metadata (and deletes it) and downloads again.",
+                    why=_("dnf verifies repomd.xml.asc whenever it loads the cache; without it dnf "
+                          "discards the cached metadata (and deletes it) and downloads again."),
                     predicted_error=MSG_NO_CACHE % repo.id + "  (with -C)",
                     fix=[Action.command([pm, "clean", "metadata"]),
                          Action.command([pm, "makecache", "--refresh"],
-                                        description="downloads repomd.xml with its signature")]))
+                                        description=_("downloads repomd.xml with its "
+                                                      "signature"))]))
                 continue
             verdict = c.verdict
             if verdict is not None and verdict.status in ("bad", "expired"):
@@ -587,24 +534,27 @@ def cache(facts):
                 expired = _expired(facts, repo) if verdict.status == "expired" else []
                 results.append(_f(
                     "PKG-CACHE-BAD-SIGNATURE", "error",
-                    ("the cached repomd.xml of %s is signed by a key that has expired" if expired else
-                     "the cached repomd.xml of %s does not match its signature") % repo.id,
+                    (_("the cached repomd.xml of %(repo)s is signed by a key that has expired")
+                     if expired else
+                     _("the cached repomd.xml of %(repo)s does not match its signature")) % {
+                        "repo": repo.id},
                     subject="badsig:%s" % repo.id,
                     evidence=[Evidence.file(c.asc_path, "signed by %s with %s: %s" % (
                         verdict.signer or "?", hash_name(verdict.hashalgo), verdict.reason)),
                         Evidence.file(repo.path, "gpgkey=%s" % keys, repo.option_line("gpgkey"))],
-                    why="dnf verifies the cached repomd.xml against the repository's keys every time "
-                        "it loads it; %s" % ("a signature by an expired key is refused as a bad one." if
-                                             verdict.status == "expired" else
-                                             "a file changed after signing is refused (and deleted)."),
+                    why=_("dnf verifies the cached repomd.xml against the repository's keys every "
+                          "time it loads it; a signature by an expired key is refused as a bad one.")
+                    if verdict.status == "expired" else
+                    _("dnf verifies the cached repomd.xml against the repository's keys every time "
+                      "it loads it; a file changed after signing is refused (and deleted)."),
                     predicted_error=MSG_BAD_SIGNATURE % repo.id,
                     fix=list(expired[0].fix) if expired else [
                         Action.command([pm, "clean", "metadata"]),
                         Action.command([pm, "makecache", "--refresh"]),
-                        Action.note("if the download then fails with `Bad GPG signature`, the mirror "
-                                    "serves altered metadata or gpgkey= names the wrong key: fix the "
-                                    "mirror or the key (`dnf clean all` would not help: it leaves "
-                                    "dnf's per-repository keyring alone)")],
+                        Action.note(_("if the download then fails with `Bad GPG signature`, the "
+                                      "mirror serves altered metadata or gpgkey= names the wrong "
+                                      "key: fix the mirror or the key (`dnf clean all` would not "
+                                      "help: it leaves dnf's per-repository keyring alone)"))],
                     cause=expired[0] if expired else None))
                 continue
         expired, why = facts.expired(repo)
@@ -612,31 +562,39 @@ def cache(facts):
         if expired:
             path, mtime = c.age_from
             results.append(_f(
-                "PKG-CACHE-EXPIRED", "info", "the cached metadata of %s has expired (%s)" % (repo.id, why),
+                "PKG-CACHE-EXPIRED", "info", _("the cached metadata of %(repo)s has expired "
+                                               "(%(why)s)") % {"repo": repo.id, "why": why},
                 subject="expired:%s" % repo.id,
                 evidence=[Evidence.file(path, "modified %s" % _utc(mtime)),
                           _setting_evidence(repo.metadata_expire, "metadata_expire"),
                           _repomd_evidence(c)],
-                why="dnf downloads expired metadata before it resolves anything; on a host without "
-                    "access to the mirror that download fails, while `dnf -C` keeps using the cache.",
+                why=_("dnf downloads expired metadata before it resolves anything; on a host "
+                      "without access to the mirror that download fails, while `dnf -C` keeps "
+                      "using the cache."),
                 predicted_error="Failed to download metadata for repo '%s'  (when the mirror is "
                                 "unreachable)" % repo.id,
                 fix=[Action.command([pm, "makecache", "--refresh"] if pm == "dnf" else [pm, "makecache"],
-                                    description="when the mirror is reachable"),
-                     Action.note("offline: `%s -C install ...` uses the cached metadata" % pm)]))
+                                    description=_("when the mirror is reachable")),
+                     Action.note(_("offline: `%(pm)s -C install ...` uses the cached metadata") % {
+                         "pm": pm})]))
             continue
-        verified = ""
         if repo.repo_gpgcheck.value:
             if c.verdict is not None and c.verdict.status == "good":
-                verified = ", signature good (%s)" % c.verdict.key.keyid
-            elif c.verdict is not None:
-                verified = ", signature not verified (%s)" % (c.verdict.reason or c.verdict.status)
+                verified = _("%(repo)s %(age)s old, signature good (%(key)s)")
             else:
-                verified = ", signature not verified (%s)" % (c.verify_note or "no key")
-        fine.append("%s %s old%s" % (repo.id, facts_duration(age), verified))
+                verified = _("%(repo)s %(age)s old, signature not verified (%(why)s)")
+        else:
+            verified = _("%(repo)s %(age)s old")
+        verdict = c.verdict
+        fine.append(verified % {
+            "repo": repo.id, "age": facts_duration(age),
+            "key": verdict.key.keyid if verdict is not None and verdict.status == "good" else "",
+            "why": (verdict.reason or verdict.status) if verdict is not None else
+            (c.verify_note or _("no key"))})
         fine_evidence.append(_repomd_evidence(c))
     if fine:
-        results.append(_f("PKG-CACHE", "ok", "cached metadata: %s" % "; ".join(fine),
+        results.append(_f("PKG-CACHE", "ok", _("cached metadata: %(repos)s") % {
+                              "repos": "; ".join(fine)},
                           evidence=[Evidence.fact("cache: %s" % base)] + fine_evidence))
     return results
 
@@ -695,26 +653,32 @@ def golang(facts):
             go, path, line = want
             results.append(_f(
                 "PKG-GOLANG-TOO-OLD", "warn",
-                "%s install golang gives Go %s (%s); %s needs go %s" % (pm, version, best.repo.id, path, go),
+                _("%(pm)s install golang gives Go %(version)s (%(repo)s); %(gomod)s needs go "
+                  "%(go)s") % {"pm": pm, "version": version, "repo": best.repo.id, "gomod": path,
+                               "go": go},
                 subject="golang-old",
                 evidence=evidence + [Evidence.file(path, "go %s" % go, line)],
-                why="The distribution's golang lags behind Go releases; a module that declares a "
-                    "newer go line does not build with it (go: go.mod requires go >= %s)." % go,
+                why=_("The distribution's golang lags behind Go releases; a module that declares "
+                      "a newer go line does not build with it (go: go.mod requires go >= %(go)s).")
+                % {"go": go},
                 predicted_error="go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=local)" % (
                     go, version),
-                fix=[Action.note("install Go %s or later from %s into /usr/local/go and put "
-                                 "/usr/local/go/bin first on PATH" % (go, REFERENCES["go"]))],
+                fix=[Action.note(_("install Go %(go)s or later from %(url)s into /usr/local/go and "
+                                   "put /usr/local/go/bin first on PATH") % {
+                                       "go": go, "url": REFERENCES["go"]})],
                 references=[REFERENCES["go"]]))
         else:
-            results.append(_f("PKG-GOLANG", "ok", "golang %s-%s available from %s" % (
-                version, release, best.repo.id), evidence=evidence))
+            results.append(_f("PKG-GOLANG", "ok", _("golang %(version)s-%(release)s available from "
+                                                    "%(repo)s") % {
+                "version": version, "release": release, "repo": best.repo.id}, evidence=evidence))
         return results
     if source is None or not enabled:
         return results
     providing = [r for r in enabled if _matches(r.id, source.match)]
     if providing:
-        results.append(_f("PKG-GOLANG", "ok", "golang comes from %s (%s enabled; version not known "
-                          "without cached metadata)" % (source.repo, ", ".join(r.id for r in providing)),
+        results.append(_f("PKG-GOLANG", "ok", _("golang comes from %(source)s (%(repos)s enabled; "
+                                                "version not known without cached metadata)") % {
+                              "source": source.repo, "repos": ", ".join(r.id for r in providing)},
                           evidence=[_repo_evidence(r) for r in providing]))
         return results
     distro = facts.distro
@@ -722,20 +686,23 @@ def golang(facts):
     if disabled:
         fix = [Action.command([pm, "config-manager", "--set-enabled", disabled[0].id] if pm == "dnf"
                               else ["yum-config-manager", "--enable", disabled[0].id],
-                              description="it is configured but disabled (%s)" % disabled[0].path)]
+                              description=_("it is configured but disabled (%(path)s)") % {
+                                  "path": disabled[0].path})]
     elif source.enable:
-        fix = [Action.command(source.enable, description="the repository golang comes from")]
+        fix = [Action.command(source.enable, description=_("the repository golang comes from"))]
     else:
         fix = []
-    fix.append(Action.note("or install Go from %s into /usr/local/go" % REFERENCES["go"]))
+    fix.append(Action.note(_("or install Go from %(url)s into /usr/local/go") % {
+        "url": REFERENCES["go"]}))
     results.append(_f(
-        "PKG-GOLANG-NO-REPO", "warn", "golang comes from %s on %s, which is not enabled" % (
-            source.repo, distro.describe()),
+        "PKG-GOLANG-NO-REPO", "warn", _("golang comes from %(source)s on %(distro)s, which is not "
+                                        "enabled") % {"source": source.repo,
+                                                      "distro": distro.describe()},
         subject="golang-repo",
         evidence=[Evidence.fact("%s: golang is in %s (%s)" % (distro.describe(), source.repo, source.source)),
                   Evidence.fact("enabled: %s" % ", ".join(r.id for r in enabled))],
-        why="The distribution's own repositories do not carry golang on this release, or the one "
-            "that does is off.",
+        why=_("The distribution's own repositories do not carry golang on this release, or the "
+              "one that does is off."),
         predicted_error=MSG_NO_MATCH.get(pm), fix=fix,
         references=[REFERENCES["epel"]] if source.repo == "EPEL" else []))
     return results

@@ -624,7 +624,8 @@ class PackagesFacts(Facts, RepositoryKeys):
         if age is None:
             return False, None
         if limit != -1 and age > limit:
-            return True, "metadata is %s old; metadata_expire is %s" % (duration(age), duration(limit))
+            return True, _("metadata is %(age)s old; metadata_expire is %(limit)s") % {
+                "age": duration(age), "limit": duration(limit)}
         # dnf's check_config_file_age (on by default): the repository's .repo file newer than
         # the cache.  yum (yumRepo.withinCacheAge) compares with the newest .repo file and
         # yum.conf.
@@ -634,7 +635,8 @@ class PackagesFacts(Facts, RepositoryKeys):
             changed = [rf for rf in self.repo_files + ([self.config] if self.config else []) if rf.mtime]
         newer = [rf for rf in changed if cache.age_from and rf.mtime > cache.age_from[1]]
         if newer:
-            return True, "%s was changed after the metadata was downloaded" % newer[0].path
+            return True, _("%(path)s was changed after the metadata was downloaded") % {
+                "path": newer[0].path}
         return False, None
 
     # -- golang -------------------------------------------------------------------------------
