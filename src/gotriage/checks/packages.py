@@ -10,7 +10,7 @@ from gotriage.checks import check
 from gotriage.checks.packages_keys import expired_key_findings, pm_name, restore_key_fix
 from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
-from gotriage.i18n import _
+from gotriage.i18n import N_, _
 from gotriage.knowledge.packages import (
     MSG_BAD_SIGNATURE,
     MSG_CRASH,
@@ -28,6 +28,14 @@ from gotriage.knowledge.packages import (
 from gotriage.parsers.pgpkey import hash_name
 
 LAYER = "packages"
+
+# What parsers/yumrepo.py says of a line dnf cannot load (in English there: its messages
+# are keys, of MSG_CRASH); a title shows them translated.
+LOAD_PROBLEMS = (N_("not a section header"), N_("the section name is not UTF-8"),
+                 N_("the key is not UTF-8"), N_("the value is not UTF-8"),
+                 N_("indented line that continues no key=value line"),
+                 N_("neither key=value, [section] nor comment"),
+                 N_("key=value before the first [section]"))
 
 
 def _f(id, severity, title, **kw):
@@ -116,7 +124,7 @@ def repos(facts):
             results.append(_f(
                 "PKG-REPOS-CRASH", "error", _("%(path)s line %(line)d: %(error)s, every dnf "
                                               "command fails") % {
-                    "path": rf.path, "line": p.line, "error": p.message},
+                    "path": rf.path, "line": p.line, "error": _(p.message)},
                 subject=rf.path, evidence=[Evidence.file(rf.path, p.text, p.line)],
                 why=_("dnf reads repository options as text; a byte sequence that is not UTF-8 "
                       "makes its Python bindings raise, before any command runs."),
@@ -133,7 +141,7 @@ def repos(facts):
                 (_("dnf skips %(path)s entirely (line %(line)d: %(error)s): repositories "
                    "%(repos)s are not used") if enabled else
                  _("dnf skips %(path)s entirely (line %(line)d: %(error)s)")) % {
-                    "path": rf.path, "line": skipped.line, "error": skipped.message,
+                    "path": rf.path, "line": skipped.line, "error": _(skipped.message),
                     "repos": ", ".join(enabled)},
                 subject=rf.path, evidence=[Evidence.file(rf.path, skipped.text, skipped.line)]
                 + ([Evidence.fact("repositories defined in it: %s" % ", ".join(names))] if names else []),

@@ -471,7 +471,7 @@ class PackagesFacts(Facts, RepositoryKeys):
         except PgpError as err:
             kf.error = str(err)
         except Exception as err:  # a key file must never stop the layer
-            kf.error = "cannot be parsed (%s)" % err
+            kf.error = _("cannot be parsed (%(error)s)") % {"error": err}
         return kf
 
     @property

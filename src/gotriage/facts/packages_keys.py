@@ -13,6 +13,7 @@ taken: repomd.xml then fails with `Bad GPG signature`, also after `dnf clean met
 and `dnf clean all`, which leave that keyring; `rpm --import` of the extended key leaves
 the old copy in the rpm database too (the same gpg-pubkey-ID-CREATED name)."""
 
+from gotriage.i18n import _
 from gotriage.inputs.packages import RPM_KEYS_FORMAT
 from gotriage.parsers.pgpkey import PgpError, parse_keys
 from gotriage.parsers.rpmkeys import parse_rpm_keys
@@ -45,7 +46,8 @@ class RepositoryKeys(object):
             return
         result = self.io.run("key-fetch", url=kf.url)
         if not result.ok:
-            kf.error = "not fetched (%s)" % (result.excerpt(1) if hasattr(result, "excerpt") else result.error)
+            kf.error = _("not fetched (%(error)s)") % {
+                "error": result.excerpt(1) if hasattr(result, "excerpt") else result.error}
             return
         kf.read = True
         data = result.stdout if isinstance(result.stdout, bytes) else (result.stdout or "").encode()
@@ -54,7 +56,7 @@ class RepositoryKeys(object):
         except PgpError as err:
             kf.error = str(err)
         except Exception as err:  # noqa: BLE001 - a key never stops the layer
-            kf.error = "cannot be parsed (%s)" % err
+            kf.error = _("cannot be parsed (%(error)s)") % {"error": err}
 
     @property
     def rpm_keys(self):
