@@ -190,15 +190,16 @@ class ToolchainFacts(Facts):
                         self.notes.append(problem)
                 else:
                     contexts.append(ctx)
-            self._prefetch_probes(contexts)
             return contexts
         return self._memo("contexts", compute)
 
-    def _prefetch_probes(self, contexts):
-        """Start every context's `go env -json` together (probe() below asks for them one
-        context after another; each is a go process of its own)."""
+    def _prefetch_probes(self):
+        """Start every context's `go env -json` together when the first is asked for
+        (probe() below asks for them one context after another; each is a go process of its
+        own).  Not when the contexts are made: the system layer reads them too, and runs
+        no go env."""
         calls = []
-        for ctx in contexts:
+        for ctx in self.contexts:
             go, _where = self.io.which("go-on-path", "go", ctx.path)
             if go is not None:
                 env = dict(ctx.env)
@@ -311,6 +312,7 @@ class ToolchainFacts(Facts):
     def probe(self, ctx):
         """The go on ctx's PATH and what `go env -json` says there (None: no go on PATH)."""
         def compute():
+            self._memo("probes-prefetched", self._prefetch_probes)
             go, _where = self.io.which("go-on-path", "go", ctx.path)
             if go is None:
                 return None
