@@ -43,6 +43,16 @@ def _strings(node):
     return [_s(n) for n in ast.walk(node) if _is_str(n)]
 
 
+def _required(condition):
+    """The condition without what it requires to be absent (`not os.path.exists(P)`: a
+    test that must not find P installed does not need P's package)."""
+    if isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not):
+        return []
+    if isinstance(condition, ast.BoolOp):
+        return [part for value in condition.values for part in _required(value)]
+    return [condition]
+
+
 def _module_constants(tree):
     """NAME = "string" at module level."""
     out = {}
@@ -89,9 +99,10 @@ def named_in(source, filename="<test>"):
                 continue  # built by the test, or missing on purpose
             (paths if program.startswith("/") else tools).add(program)
         elif name == "need" and node.args:
-            condition = node.args[0]
-            named = _strings(condition) + [constants[n.id] for n in ast.walk(condition)
-                                           if isinstance(n, ast.Name) and n.id in constants]
+            named = []
+            for condition in _required(node.args[0]):
+                named += _strings(condition) + [constants[n.id] for n in ast.walk(condition)
+                                                if isinstance(n, ast.Name) and n.id in constants]
             paths.update(p for p in named if p.startswith("/") and not p.startswith(KERNEL)
                          and ":" not in p and " " not in p)  # not a PATH list nor prose
     return tools, paths, hinted
@@ -120,6 +131,7 @@ def t():
     _need_tools("checkmodule", "semodule")
     need(os.access(AUDIT, os.X_OK) and os.path.exists("/etc/x/policy.33"), "x")
     need(open("/proc/sys/x").read() == "1", "kernel")
+    need(not os.path.exists("/usr/bin/installed-by-the-test"), "nothing installed before")
     subprocess.run(["setfattr", "-n", "x"])
     bed.srvx(["nft", "-f", "-"])
     subprocess.run(["sh", "-c", "command -v iptables-legacy"])
