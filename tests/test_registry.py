@@ -20,7 +20,7 @@ def _emitted_ids():
                 with open(os.path.join(directory, name)) as f:
                     source = f.read()
                 # ids passed to _f(...) / Finding(...): the first string argument
-                ids.update(re.findall(r'_f\(\s*"([A-Z0-9-]+)"', source))
+                ids.update(re.findall(r'(?:_f|\bFinding)\(\s*"([A-Z0-9-]+)"', source))
     return ids
 
 
