@@ -36,12 +36,16 @@ def _gotriage(args, lang_env, python=sys.executable, timeout=120):
                           stderr=subprocess.PIPE, timeout=timeout, cwd=ROOT)
 
 
-def _entries(path):
-    """[(msgid, msgid_plural or None, [msgstr...], flags)] of a .po file (no obsolete)."""
+def _entries(path, source=None):
+    """[(msgid, msgid_plural or None, [msgstr...], flags)] of a .po file (no obsolete);
+    with `source` (a compiled pattern), only the entries whose #: locations it finds."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     out = []
     for block in text.split("\n\n"):
+        if source is not None and not source.search(
+                " ".join(line for line in block.splitlines() if line.startswith("#:"))):
+            continue
         fields, flags, key = {}, "", None
         for line in block.splitlines():
             if line.startswith("#,"):

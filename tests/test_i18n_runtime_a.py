@@ -15,6 +15,7 @@ import pytest
 
 from cli_support import clean_env, run_cli
 from conftest import DATA, ROOT
+from test_i18n import _entries
 
 sys.path.insert(0, os.path.join(ROOT, "src"))
 from gotriage.checks.packages import LOAD_PROBLEMS  # noqa: E402
@@ -48,24 +49,8 @@ VALUES_ONLY = [
 
 def _share_messages():
     """The msgids (singular and plural) whose source is a file of this share."""
-    with open(PO, encoding="utf-8") as f:
-        blocks = f.read().split("\n\n")
-    out = []
-    for block in blocks:
-        where = " ".join(line for line in block.splitlines() if line.startswith("#:"))
-        if not SHARE.search(where):
-            continue
-        fields, key = {}, None
-        for line in block.splitlines():
-            if line.startswith("#"):
-                continue
-            if line.startswith('"'):
-                fields[key] += json.loads(line)
-            else:
-                key, _sep, value = line.partition(" ")
-                fields[key] = json.loads(value)
-        out += [fields[k] for k in ("msgid", "msgid_plural") if fields.get(k)]
-    return out
+    return [message for msgid, plural, _strs, _flags in _entries(PO, SHARE)
+            for message in (msgid, plural) if message]
 
 
 def _template(msgid):
