@@ -9,6 +9,7 @@ messages of these layers' files, so a note of another layer is not judged here."
 import json
 import os
 import re
+import shutil
 import sys
 
 import pytest
@@ -112,9 +113,13 @@ def test_the_chinese_report_has_no_english_message_of_these_layers(args):
 
 
 @pytest.mark.parametrize("args", RUNS[:3], ids=lambda a: os.path.basename(a[1]))
-def test_the_chinese_doctor_view_fits_100_columns(args):
+def test_the_chinese_doctor_view_fits_100_columns(args, tmp_path):
     """A line wider than the terminal is only one that cannot be broken: a single long
-    path or setting after the indentation."""
+    path or setting after the indentation.  The snapshot is read from a deep directory, as
+    in a CI checkout, so the header that names it must wrap too."""
+    deep = tmp_path.joinpath(*["checkout-of-the-project"] * 4, os.path.basename(args[1]))
+    shutil.copytree(args[1], str(deep), symlinks=True)
+    args = [args[0], str(deep)] + args[2:]
     done = run_cli(["--lang", "zh_CN", "check", "--no-color"] + args, env=clean_env())
     text = done.stdout.decode("utf-8")
     assert "Go 工具链" in text

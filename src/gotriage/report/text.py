@@ -120,8 +120,9 @@ def render(report, style, verbose=False):
     host = report.host
     ident = host.identity()
     source = _("live") if host.kind == "live" else host.description
-    lines.append(_("gotriage: %(host)s (%(source)s, as %(user)s)") % {
-        "host": host.hostname(), "source": source, "user": ident.user})
+    # wrapped like the rest: a snapshot's path can be long (a deep checkout, a fleet's tree)
+    lines.extend(_wrap(_("gotriage: %(host)s (%(source)s, as %(user)s)") % {
+        "host": host.hostname(), "source": source, "user": ident.user}, "", "  "))
     if report.contexts:
         lines.extend(_wrap(_("contexts: ") + "; ".join(c.label for c in report.contexts), "",
                            "  "))
