@@ -210,7 +210,31 @@ def _units(text):
             word += ch
     if word:
         units.append(word)
-    return units
+    return _keep_punctuation(units)
+
+
+# Chinese line-breaking rules (禁则): closing punctuation never starts a line and an
+# opening bracket never ends one, so each is carried with its neighbouring unit.
+_CLOSING = set("，。、：；！？）」』》〉】”’")
+_OPENING = set("（「『《〈【“‘")
+
+
+def _keep_punctuation(units):
+    """`units` with closing punctuation joined to the unit before it and an opening
+    bracket to the unit after it (not across a space).
+
+    >>> _keep_punctuation(["已", "见", "（", "已", "见", "：", "SVC-X", "）"])
+    ['已', '见', '（已', '见：', 'SVC-X）']
+    """
+    joined = []
+    for unit in units:
+        if joined and unit != " " and joined[-1] != " " and unit[0] in _CLOSING:
+            joined[-1] += unit
+        elif joined and unit != " " and joined[-1][-1] in _OPENING:
+            joined[-1] += unit
+        else:
+            joined.append(unit)
+    return joined
 
 
 def wrap(text, columns, initial_indent="", subsequent_indent=""):
@@ -221,6 +245,13 @@ def wrap(text, columns, initial_indent="", subsequent_indent=""):
     ['go is not on', '  the PATH']
     >>> wrap("go 不在 sudo 的 PATH 上", 10)
     ['go 不在', 'sudo 的', 'PATH 上']
+
+    Closing punctuation does not start a line, an opening bracket does not end one:
+
+    >>> wrap("有 2 行 ExecStart= 生效（已见：SVC-JOURNAL-CONFIG）", 27)
+    ['有 2 行 ExecStart= 生效（已', '见：SVC-JOURNAL-CONFIG）']
+    >>> wrap("没有 CAP_NET_BIND_SERVICE（已见：SVC-JOURNAL-BIND）", 33)
+    ['没有 CAP_NET_BIND_SERVICE（已见：', 'SVC-JOURNAL-BIND）']
     """
     lines, indent = [], initial_indent
     line = indent

@@ -1,0 +1,64 @@
+"""Issue 19, the rest of the run-time text (docs/i18n.md): Chinese line breaking in
+i18n.wrap (closing punctuation never starts a line, an opening bracket never ends one),
+English wrapping as it was."""
+
+import doctest
+import random
+
+from gotriage import i18n
+
+CLOSING = "，。、：；！？）」"
+OPENING = "（「"
+
+
+def test_the_i18n_doctests():
+    failed, tried = doctest.testmod(i18n)
+    assert tried >= 8 and failed == 0
+
+
+def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket():
+    """Every width from 6 to 60 columns, on the verdict lines el9-services printed
+    (`（已见：SVC-JOURNAL-BIND）` used to split as `（已见` / `：SVC-JOURNAL-BIND）`)."""
+    texts = [
+        "web.service: 以 goapp 身份监听端口 80，但没有 CAP_NET_BIND_SERVICE（已见：SVC-JOURNAL-BIND）",
+        "dual.service: 有 2 行 ExecStart= 生效（Type=simple）（已见：SVC-JOURNAL-CONFIG）",
+        "api.service: /usr/local/bin/api 的标签为 user_home_t（用户家目录中的文件）：systemd 不得执行它",
+        "「这一行」，以及“引号”。然后？是的！结束；好：",
+    ]
+    for text in texts:
+        for columns in range(6, 61):
+            lines = i18n.wrap(text, columns, "  ", "    ")
+            assert "".join(line.strip() for line in lines).replace(" ", "") == text.replace(" ", "")
+            for at, line in enumerate(lines):
+                body = line.strip()
+                assert at == 0 or body[0] not in CLOSING, (columns, lines)
+                assert at == len(lines) - 1 or body[-1] not in OPENING, (columns, lines)
+
+
+def _old_wrap(text, columns, initial_indent="", subsequent_indent=""):
+    """wrap() before the punctuation rule, for ASCII text (the units split at spaces)."""
+    lines, indent = [], initial_indent
+    line = indent
+    for at, word in enumerate(text.split(" ")):
+        for unit in ([" "] if at else []) + ([word] if word else []):
+            if unit == " ":
+                if line != indent:
+                    line += " "
+                continue
+            if line.strip() and len(line + unit) > columns:
+                lines.append(line.rstrip())
+                indent = subsequent_indent
+                line = indent
+            line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def test_english_wraps_as_before():
+    rng = random.Random(19)
+    words = ["go", "PATH", "(found", "as", "/usr/local/go)", "is:", "not,", "--", "x" * 30, ""]
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 25)))
+        columns = rng.randint(5, 80)
+        assert i18n.wrap(text, columns, "  ", "    ") == _old_wrap(text, columns, "  ", "    ")
