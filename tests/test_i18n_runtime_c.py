@@ -17,8 +17,9 @@ def test_the_i18n_doctests():
 
 
 def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket():
-    """Every width from 6 to 60 columns, on the verdict lines el9-services printed
-    (`（已见：SVC-JOURNAL-BIND）` used to split as `（已见` / `：SVC-JOURNAL-BIND）`)."""
+    """Every width from 30 to 70 columns (each word with its punctuation fits a line), on
+    the verdict lines el9-services printed (`（已见：SVC-JOURNAL-BIND）` used to split as
+    `（已见` / `：SVC-JOURNAL-BIND）`)."""
     texts = [
         "web.service: 以 goapp 身份监听端口 80，但没有 CAP_NET_BIND_SERVICE（已见：SVC-JOURNAL-BIND）",
         "dual.service: 有 2 行 ExecStart= 生效（Type=simple）（已见：SVC-JOURNAL-CONFIG）",
@@ -26,13 +27,23 @@ def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket
         "「这一行」，以及“引号”。然后？是的！结束；好：",
     ]
     for text in texts:
-        for columns in range(6, 61):
+        for columns in range(30, 71):
             lines = i18n.wrap(text, columns, "  ", "    ")
             assert "".join(line.strip() for line in lines).replace(" ", "") == text.replace(" ", "")
             for at, line in enumerate(lines):
                 body = line.strip()
                 assert at == 0 or body[0] not in CLOSING, (columns, lines)
                 assert at == len(lines) - 1 or body[-1] not in OPENING, (columns, lines)
+
+
+def test_a_word_too_wide_for_its_punctuation_leaves_it_to_the_next_line():
+    """A Chinese line is never wider than the terminal for the sake of its punctuation: a
+    path as wide as the line goes alone, its "；" starts the next one."""
+    path = "Environment=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/go/bin"
+    text = "或在其附加配置的 [Service] 下写 %s；`gotriage service NAME` 会打印" % path
+    for columns in range(20, 100):
+        lines = i18n.wrap(text, columns, "    ", "    ")
+        assert all(i18n.width(line) <= columns or line.strip() == path for line in lines), lines
 
 
 def _old_wrap(text, columns, initial_indent="", subsequent_indent=""):

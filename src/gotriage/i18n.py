@@ -210,7 +210,7 @@ def _units(text):
             word += ch
     if word:
         units.append(word)
-    return _keep_punctuation(units)
+    return units
 
 
 # Chinese line-breaking rules (禁则): closing punctuation never starts a line and an
@@ -220,21 +220,20 @@ _OPENING = set("（「『《〈【“‘")
 
 
 def _keep_punctuation(units):
-    """`units` with closing punctuation joined to the unit before it and an opening
-    bracket to the unit after it (not across a space).
+    """`units` in groups: closing punctuation with the unit before it, an opening bracket
+    with the unit after it (not across a space); every other unit alone.
 
     >>> _keep_punctuation(["已", "见", "（", "已", "见", "：", "SVC-X", "）"])
-    ['已', '见', '（已', '见：', 'SVC-X）']
+    [['已'], ['见'], ['（', '已'], ['见', '：'], ['SVC-X', '）']]
     """
-    joined = []
+    groups = []
     for unit in units:
-        if joined and unit != " " and joined[-1] != " " and unit[0] in _CLOSING:
-            joined[-1] += unit
-        elif joined and unit != " " and joined[-1][-1] in _OPENING:
-            joined[-1] += unit
+        last = groups[-1][-1] if groups else " "
+        if unit != " " and last != " " and (unit[0] in _CLOSING or last[-1] in _OPENING):
+            groups[-1].append(unit)
         else:
-            joined.append(unit)
-    return joined
+            groups.append([unit])
+    return groups
 
 
 def wrap(text, columns, initial_indent="", subsequent_indent=""):
@@ -252,10 +251,23 @@ def wrap(text, columns, initial_indent="", subsequent_indent=""):
     ['有 2 行 ExecStart= 生效（已', '见：SVC-JOURNAL-CONFIG）']
     >>> wrap("没有 CAP_NET_BIND_SERVICE（已见：SVC-JOURNAL-BIND）", 33)
     ['没有 CAP_NET_BIND_SERVICE（已见：', 'SVC-JOURNAL-BIND）']
+
+    unless the two together are wider than a line:
+
+    >>> wrap("写 Environment=PATH=/usr/local/sbin:/usr/local/bin；然后", 24, "", "  ")
+    ['写', '  Environment=PATH=/usr/local/sbin:/usr/local/bin', '  ；然后']
     """
     lines, indent = [], initial_indent
     line = indent
-    for unit in _units(text):
+    units = _units(text)
+    if not _is_ascii(text):
+        groups, units = _keep_punctuation(units), []
+        for group in groups:
+            joined = "".join(group)
+            # a group too wide for any line (a long path and its "；") breaks after all
+            fits = len(group) == 1 or width(subsequent_indent + joined) <= columns
+            units.extend([joined] if fits else group)
+    for unit in units:
         if unit == " ":
             if line != indent:
                 line += " "
