@@ -28,10 +28,6 @@ MUST_STAY = [
     ("SVC-UNIT-VERIFY", "title", r"^\S+: systemd-analyze verify: ",
      "systemd-analyze's own message, quoted"),
     ("SVC-EXEC-BINARY", None, r"", "the binary layer's words (issue 19, the other share)"),
-    ("SVC-INPUT-HUNG", "title", r"^`[^`]+` did not answer in ",
-     "a hung command's cause (facts/inputs.py, inputs/*.py): not translated yet"),
-    ("SEL-INPUT-HUNG", "title", r"^`[^`]+` did not answer in ", "the same"),
-    ("FW-INPUT-HUNG", "title", r"^`[^`]+` did not answer in ", "the same"),
 ]
 SRC = os.path.join(ROOT, "src")
 

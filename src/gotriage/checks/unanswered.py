@@ -5,6 +5,7 @@ that rest on such a command unconfirmed)."""
 from gotriage.deadline import DEFAULT_DEADLINE
 from gotriage.findings import Action, Evidence
 from gotriage.i18n import _
+from gotriage.inputs.spec import translated
 
 
 def hung_doc(what):
@@ -35,7 +36,8 @@ def hung_findings(inputs, fixes=None):
         need = first.need
         evidence = [Evidence.command(item.result) for item in group]
         if need.checks:
-            evidence.append(Evidence.fact("the verdicts of %s rest on it" % ", ".join(need.checks)))
+            evidence.append(Evidence.fact(_("the verdicts of %(checks)s rest on it") % {
+                "checks": ", ".join(need.checks)}))
         kwargs = {"subject": "%s:%s" % first.key, "evidence": evidence, "fix": list(
             (fixes or {}).get(first.tool, ())) + [Action.note(
                 _("run `%(command)s` by hand to see whether it answers at all, and what it "
@@ -57,7 +59,8 @@ def hung_findings(inputs, fixes=None):
                       "n": len(skipped), "tools": ", ".join(_unique(item.tool for item in skipped))}
     kwargs = {"subject": "deadline",
               "evidence": [Evidence.command(item.result) for item in skipped] + [
-                  Evidence.fact("without `%s`: %s" % (item.tool, item.need.consequence))
+                  Evidence.fact(_("without `%(tool)s`: %(consequence)s") % {
+                      "tool": item.tool, "consequence": translated(item.need.consequence)})
                   for item in skipped],
               "why": _("The run had used its whole deadline (--deadline) on the commands before "
                        "these (others hung): they were not started, so that gotriage ends on "

@@ -12,8 +12,8 @@ import posixpath
 
 from gotriage.findings import Action, Evidence
 from gotriage.host.base import Identity
-from gotriage.i18n import _
-from gotriage.inputs.spec import Need
+from gotriage.i18n import N_, _
+from gotriage.inputs.spec import Need, Words
 from gotriage.knowledge.go import systemd_default_path
 from gotriage.parsers.envdump import parse_env0
 from gotriage.parsers.passwd import parse_group, parse_passwd
@@ -239,8 +239,9 @@ def login_context(io, user):
     if entry is None:
         return None, _("no user %(user)r in /etc/passwd") % {"user": user}
     result = io.run("login-environment", user=user, need=Need(
-        (), "the login shell of %s waits (a profile script that reads input or hangs)" % user,
-        "the login shell of %s is not examined" % user))
+        (), Words(N_("the login shell of %(user)s waits (a profile script that reads input or "
+                     "hangs)"), user=user),
+        Words(N_("the login shell of %(user)s is not examined"), user=user)))
     result.context_label = "login shell of %s" % user
     if result.timed_out:
         return None, None

@@ -19,7 +19,8 @@ tool name -> Need for commands declared without one.
 
 import posixpath
 
-from gotriage.inputs.spec import DEFAULT_NEED, Need  # noqa: F401 (Need: for the facts)
+from gotriage.i18n import _
+from gotriage.inputs.spec import DEFAULT_NEED, Need, Words, translated  # noqa: F401 (Need, Words: for the facts)
 
 
 class Unanswered(object):
@@ -36,13 +37,18 @@ class Unanswered(object):
         return (self.tool, self.need.consequence)
 
     def title(self):
-        """'`CMD` did not answer in 10 s: CAUSE; CONSEQUENCE' (or was not started)."""
+        """'`CMD` did not answer in 10 s: CAUSE; CONSEQUENCE' (or was not started), in the
+        language in effect."""
         result = self.result
+        values = {"command": command_text(result.argv), "cause": translated(self.need.cause),
+                  "consequence": translated(self.need.consequence)}
         if result.error == "deadline":
-            return "`%s` %s; %s" % (command_text(result.argv), result.hang_text(),
-                                    self.need.consequence)
-        return "`%s` %s: %s; %s" % (command_text(result.argv), result.hang_text(),
-                                    self.need.cause, self.need.consequence)
+            return _("`%(command)s` was not started: the run's deadline (--deadline) had "
+                     "passed; %(consequence)s") % values
+        seconds = result.duration or 0.0
+        values["seconds"] = "%.0f" % seconds if seconds >= 1 else "%.1f" % seconds
+        return _("`%(command)s` did not answer in %(seconds)s s: %(cause)s; "
+                 "%(consequence)s") % values
 
 
 def tool_name(argv):

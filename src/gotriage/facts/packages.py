@@ -29,10 +29,10 @@ import re
 import time
 
 from gotriage.facts.base import Facts
-from gotriage.facts.inputs import Inputs
+from gotriage.facts.inputs import Inputs, Words
 from gotriage.facts.packages_keys import URL_SCHEMES, RepositoryKeys
 from gotriage.host.base import HostError
-from gotriage.i18n import _
+from gotriage.i18n import N_, _
 from gotriage.inputs.packages import GOLANG_NEED, INPUTS
 from gotriage.inputs.reader import reader_of
 from gotriage.knowledge.packages import DNF, YUM, golang_source, parse_seconds
@@ -665,7 +665,8 @@ class PackagesFacts(Facts, RepositoryKeys):
                                         "cannot be read without dnf") % {
                                             "repo": repo.id, "file": posixpath.basename(primary)})
                     continue
-                need = GOLANG_NEED.for_context(None, "whether %s offers golang is unknown" % repo.id)
+                need = GOLANG_NEED.for_context(None, Words(
+                    N_("whether %(repo)s offers golang is unknown"), repo=repo.id))
                 if primary.endswith(".xml"):
                     result = self.io.run("golang-grep", env=GOLANG_LOOKUP_ENV, need=need,
                                          primary=primary)

@@ -16,12 +16,12 @@ import posixpath
 import re
 
 from gotriage.facts.base import Facts
-from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.inputs import Inputs, Need, Words
 from gotriage.facts.service_labels import MountsAndLabels
 from gotriage.facts.service_running import RunningServer
 from gotriage.findings import Evidence
 from gotriage.host.base import HostError, Identity
-from gotriage.i18n import _
+from gotriage.i18n import N_, _
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.service import INPUTS, SYSTEMD_STUCK
 from gotriage.knowledge import systemd as K
@@ -182,10 +182,11 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                 self.inputs.note(result)
                 return int(match.group(1)), Evidence.command(result, result.text.splitlines()[0])
             el = self.el
-            self.inputs.note(result, Need((), SYSTEMD_STUCK, "systemd %d is taken from EL%d" % (
-                K.EL_SYSTEMD[el], el)) if el in K.EL_SYSTEMD else Need(
-                _VERSIONED_CHECKS, SYSTEMD_STUCK, "the systemd version is unknown: units are "
-                "judged by the newest systemd gotriage knows"))
+            self.inputs.note(result, Need((), SYSTEMD_STUCK, Words(
+                N_("systemd %(version)d is taken from EL%(el)d"), version=K.EL_SYSTEMD[el],
+                el=el)) if el in K.EL_SYSTEMD else Need(
+                _VERSIONED_CHECKS, SYSTEMD_STUCK, N_("the systemd version is unknown: units are "
+                                                     "judged by the newest systemd gotriage knows")))
             if el in K.EL_SYSTEMD:
                 return K.EL_SYSTEMD[el], Evidence.fact("EL%d ships systemd %d (%s)" % (
                     el, K.EL_SYSTEMD[el], K.EL_SYSTEMD_SOURCE))
@@ -649,8 +650,8 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                 return parse_journal(self.journal_text), Evidence.fact("journal text given with --journal")
             argv = self.io.decl("journal").argv({"unit": unit.name})
             result = self.io.run("journal", unit=unit.name, need=Need(
-                ("SVC-JOURNAL",), "the journal is large, or its files are stuck",
-                "the journal of %s is not read" % unit.name))
+                ("SVC-JOURNAL",), N_("the journal is large, or its files are stuck"),
+                Words(N_("the journal of %(unit)s is not read"), unit=unit.name)))
             if result.error == "not-recorded":
                 self.note(_("the snapshot has no journal for %(unit)s (`%(command)s`)") % {
                     "unit": unit.name, "command": " ".join(argv)})
@@ -675,8 +676,10 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                 return None
             result = self.io.run("verify", options=["--man=no"] if self.supports(235) else [],
                                  path=unit.fragment, need=Need(
-                                     ("SVC-UNIT",), "it loads every unit the file names: slow, "
-                                     "or stuck", "%s is not verified by systemd itself" % unit.name))
+                                     ("SVC-UNIT",), N_("it loads every unit the file names: "
+                                                       "slow, or stuck"),
+                                     Words(N_("%(unit)s is not verified by systemd itself"),
+                                           unit=unit.name)))
             if result.timed_out:
                 return None  # SVC-INPUT says so
             if result.error in ("not-found", "not-recorded"):

@@ -6,9 +6,9 @@ import datetime
 import re
 
 from gotriage.facts.base import Facts
-from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.inputs import Inputs, Need, Words
 from gotriage.findings import Evidence
-from gotriage.i18n import _
+from gotriage.i18n import N_, _
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.system import INPUTS, RELEASE_FILES, STUCK
 from gotriage.knowledge.releases import EL_GLIBC, lookup
@@ -258,9 +258,9 @@ class SystemFacts(Facts):
                 return result.text.split()[1], Evidence.command(result)
             distro = self.distro
             known = distro.glibc if distro is not None else None
-            self.inputs.note(result, Need(("SYS-DISTRO",), STUCK, (
-                "glibc %s is the release's, not read from the host" % known) if known else
-                "the host's glibc version is unknown"))
+            self.inputs.note(result, Need(("SYS-DISTRO",), STUCK, Words(
+                N_("glibc %(version)s is the release's, not read from the host"), version=known)
+                if known else N_("the host's glibc version is unknown")))
             if distro is not None and distro.glibc:
                 return distro.glibc, Evidence.fact("%s ships glibc %s" % (distro.describe(), distro.glibc))
             return None, None

@@ -17,11 +17,11 @@ from gotriage.facts.contexts import (
     sudo_context,
     systemd_context,
 )
-from gotriage.facts.inputs import Inputs, Need
+from gotriage.facts.inputs import Inputs, Need, Words
 from gotriage.facts.toolchain_sources import walk_module
 from gotriage.facts.toolchain_sumdb import probe_route
 from gotriage.host.base import HostError
-from gotriage.i18n import _
+from gotriage.i18n import N_, _
 from gotriage.inputs.reader import reader_of
 from gotriage.inputs.toolchain import INPUTS
 from gotriage.knowledge.go import (
@@ -324,7 +324,8 @@ class ToolchainFacts(Facts):
             result = self.io.run("go-env", env=env, cwd="/", go=go, vars=PROBE_VARS, note=False)
             result.context_label = ctx.label
             if result.error == "deadline":
-                self.inputs.note(result, Need(None, "", "what go says in %s is unknown" % ctx.label,
+                unknown = Words(N_("what go says in %(context)s is unknown"), context=ctx.label)
+                self.inputs.note(result, Need(None, "", unknown,
                                               context=ctx.name))
             values = parse_go_env_json(result.text) if result.ok else None
             return Probe(ctx, go, real, self.install_of(real), result, values)

@@ -2,20 +2,21 @@
 firewalld's configuration (permanent files, runtime from firewall-cmd) and version, and
 the live ruleset (nft, iptables dumps, ipset) (facts/firewall.py)."""
 
+from gotriage.i18n import N_
 from gotriage.inputs.spec import Command, File, Layer, Listing, Meta, Need
 
 VERDICTS = ("FW-CONFIG", "FW-PORT")
-NETFILTER_STUCK = "another program holds the netfilter lock, or the kernel does not answer"
+NETFILTER_STUCK = N_("another program holds the netfilter lock, or the kernel does not answer")
 _IPTABLES = Need(VERDICTS, NETFILTER_STUCK,
-                 "rules added with iptables are unknown: the verdicts below may miss them")
-_FIREWALL_CMD = Need(VERDICTS, "D-Bus or firewalld is stuck",
-                     "the firewall verdicts below come from the saved configuration and the "
-                     "live ruleset")
-_SS = Need(("FW-LISTEN", "FW-PORT"), "netlink (sock_diag) does not answer",
-           "the listening sockets come from /proc/net: whether an IPv6 socket on [::] takes "
-           "IPv4 comes from net.ipv6.bindv6only (a Go program's: dual-stack)")
-_IP = Need(("FW-LISTEN", "FW-PORT"), "netlink does not answer",
-           "the host's addresses are unknown: interfaces and routes are guessed")
+                 N_("rules added with iptables are unknown: the verdicts below may miss them"))
+_FIREWALL_CMD = Need(VERDICTS, N_("D-Bus or firewalld is stuck"),
+                     N_("the firewall verdicts below come from the saved configuration and the "
+                     "live ruleset"))
+_SS = Need(("FW-LISTEN", "FW-PORT"), N_("netlink (sock_diag) does not answer"),
+           N_("the listening sockets come from /proc/net: whether an IPv6 socket on [::] takes "
+           "IPv4 comes from net.ipv6.bindv6only (a Go program's: dual-stack)"))
+_IP = Need(("FW-LISTEN", "FW-PORT"), N_("netlink does not answer"),
+           N_("the host's addresses are unknown: interfaces and routes are guessed"))
 
 
 def _iptables(tool, kind):
@@ -84,12 +85,12 @@ INPUTS = Layer("firewall", [
     Command("nft", ["nft", "-j", "list", "ruleset"], "the nftables ruleset (the packets' own "
                                                     "path)",
             need=Need(VERDICTS, NETFILTER_STUCK,
-                      "the live nftables ruleset is unknown: the verdicts below come from "
-                      "firewalld's configuration, not from the packets")),
+                      N_("the live nftables ruleset is unknown: the verdicts below come from "
+                      "firewalld's configuration, not from the packets"))),
     _iptables("iptables", "-nft-save"), _iptables("ip6tables", "-nft-save"),
     _iptables("iptables", "-legacy-save"), _iptables("ip6tables", "-legacy-save"),
     _iptables("iptables", "-save"), _iptables("ip6tables", "-save"),
     Command("ipset", ["ipset", "save"], "the members of ipsets iptables rules match",
             need=Need(("FW-PORT",), NETFILTER_STUCK,
-                      "ipset members come from firewalld's configuration only")),
+                      N_("ipset members come from firewalld's configuration only"))),
 ])

@@ -4,6 +4,7 @@ gpgkey= URLs), the crypto policy, the metadata caches and what they offer as gol
 (facts/packages.py).  Directories and the cache location come from dnf.conf or
 yum.conf, so most paths are templates."""
 
+from gotriage.i18n import N_
 from gotriage.inputs.spec import Command, File, Layer, Listing, Meta, Need
 
 MAX_CONFIG = 1024 * 1024
@@ -14,9 +15,9 @@ GREP_PATTERN = "<name>golang</name>"
 FETCH_SECONDS = 20
 # rpm's query format for the keys (a parameter: its braces are not the template's)
 RPM_KEYS_FORMAT = "%{NAME}-%{VERSION}-%{RELEASE}\\t%{SUMMARY}\\n%{DESCRIPTION}\\n"
-GOLANG_NEED = Need(("PKG-GOLANG",), "reading the cached metadata hangs: a stuck file system "
-                                    "under the cache, or a decompressor that waits",
-                   "whether the repositories offer golang is unknown")
+GOLANG_NEED = Need(("PKG-GOLANG",), N_("reading the cached metadata hangs: a stuck file system "
+                                    "under the cache, or a decompressor that waits"),
+                   N_("whether the repositories offer golang is unknown"))
 
 INPUTS = Layer("packages", [
     Meta("manager", "{path}", "which package manager is installed (/usr/bin/dnf, "
@@ -34,17 +35,17 @@ INPUTS = Layer("packages", [
     Command("rpm-keys", ["rpm", "-q", "gpg-pubkey", "--qf", "{format}"],
             "the keys imported into the rpm database, each with its name, user id and the key "
             "(format %s): an old or expired copy of a repository's key" % RPM_KEYS_FORMAT,
-            need=Need(("PKG-GPG",), "the rpm database is locked (a dnf or rpm that runs) or its "
-                                    "files are stuck", "the keys of the rpm database are not "
-                                                       "compared with the repositories'")),
+            need=Need(("PKG-GPG",), N_("the rpm database is locked (a dnf or rpm that runs) or its "
+                                    "files are stuck"), N_("the keys of the rpm database are not "
+                                                       "compared with the repositories'"))),
     Command("key-fetch", ["curl", "--silent", "--show-error", "--fail", "--location",
                           "--max-time", str(FETCH_SECONDS), "--max-filesize", str(MAX_KEYFILE),
                           "--proto", "=https,http", "--proto-redir", "=https,http",
                           "--url", "{url}"],
             "--network only: a gpgkey=https://... key, fetched as dnf would, to read it",
             timeout=FETCH_SECONDS + 5,
-            need=Need(("PKG-GPG",), "the key's server or the network does not answer",
-                      "that key is not examined")),
+            need=Need(("PKG-GPG",), N_("the key's server or the network does not answer"),
+                      N_("that key is not examined"))),
     File("crypto-policy", "/etc/crypto-policies/config", "the system crypto policy (SHA-1 "
                                                          "keys under DEFAULT)", max_bytes=4096),
     Listing("cache-dir", "{dir}", "the metadata cache: one directory per repository"),

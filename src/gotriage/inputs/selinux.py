@@ -3,13 +3,14 @@ policy store and file contexts, the audit logs, and the SELinux tools, run by ab
 path (host.base.TOOL_DIRS) only to enrich what the files say (facts/selinux.py,
 selinux/logread.py)."""
 
+from gotriage.i18n import N_
 from gotriage.inputs.spec import Command, File, Layer, Listing, Meta, Need
 
 POLICY_MAX_BYTES = 64 * 1024 * 1024  # Debian's policy.33 is 2.1 MB: room for much larger ones
 POLICY_TOOL_TIMEOUT = 30.0  # at least: these load the whole policy (0.5 s on Debian, more on RHEL)
-_POLICY_TOOL = Need(("SEL-AVC",), "it loads the whole policy: slow on a small host, or stuck",
-                    "the denials below are explained from the policy files alone")
-_TOOLS_STUCK = "the SELinux tools are stuck"
+_POLICY_TOOL = Need(("SEL-AVC",), N_("it loads the whole policy: slow on a small host, or stuck"),
+                    N_("the denials below are explained from the policy files alone"))
+_TOOLS_STUCK = N_("the SELinux tools are stuck")
 
 INPUTS = Layer("selinux", [
     File("config", "/etc/selinux/config", "the mode and policy after a reboot"),
@@ -47,11 +48,11 @@ INPUTS = Layer("selinux", [
                                 "time", ranged=True),
     Meta("tool", "{dir}/{name}", "whether an SELinux tool is installed"),
     Command("getenforce", ["{dir}/getenforce"], "the mode, where selinuxfs cannot be read",
-            need=Need(("SEL-MODE",), _TOOLS_STUCK, "SELinux's current mode is taken from "
-                                                   "the files")),
+            need=Need(("SEL-MODE",), _TOOLS_STUCK, N_("SELinux's current mode is taken from "
+                                                   "the files"))),
     Command("getsebool", ["{dir}/getsebool", "-a"], "the booleans, where selinuxfs cannot "
                                                    "be read",
-            need=Need(("SEL-BOOL",), _TOOLS_STUCK, "the booleans' current values are unknown")),
+            need=Need(("SEL-BOOL",), _TOOLS_STUCK, N_("the booleans' current values are unknown"))),
     Command("sesearch", ["{dir}/sesearch", "-A", "-rs", "-s", "{sources}", "-c", "{classes}",
                          "{policy}"],
             "the types the denied domains may use (one run for all: the allow rules of "

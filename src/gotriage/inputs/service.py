@@ -4,9 +4,10 @@ SELinux labels, the running server's process and limits, journal and `systemd-an
 verify` (facts/service.py).  `--trace` is not
 an input: it starts the program (service/trace.py, live only, asked first)."""
 
+from gotriage.i18n import N_
 from gotriage.inputs.spec import QUICK, Command, File, Layer, Listing, Meta, Need
 
-SYSTEMD_STUCK = "systemd (PID 1) or D-Bus is stuck"
+SYSTEMD_STUCK = N_("systemd (PID 1) or D-Bus is stuck")
 MAX_UNIT_BYTES = 1024 * 1024
 JOURNAL_LINES = 200
 
@@ -19,12 +20,12 @@ INPUTS = Layer("service", [
     Command("manager-environment", ["systemctl", "show-environment"],
             "the service manager's environment (a unit's PATH)", timeout=QUICK,
             need=Need(("SVC-ENV", "SVC-EXEC", "SVC-GO"), SYSTEMD_STUCK,
-                      "the service manager's environment is taken as systemd's default")),
+                      N_("the service manager's environment is taken as systemd's default"))),
     Command("failed-units", ["systemctl", "list-units", "--failed", "--plain", "--no-legend",
                              "--no-pager"], "the failed units (with the enabled ones, the "
                                             "units examined)",
-            need=Need(("SVC-UNIT",), SYSTEMD_STUCK, "failed units are not listed, only "
-                                                    "enabled ones")),
+            need=Need(("SVC-UNIT",), SYSTEMD_STUCK, N_("failed units are not listed, only "
+                                                    "enabled ones"))),
     # units
     Listing("unit-dir", "{dir}", "the unit directories: enabled units (*.wants, *.requires), "
                                  "drop-ins (NAME.d)"),
@@ -52,8 +53,8 @@ INPUTS = Layer("service", [
                             "(security.capability)"),
     Command("matchpathcon", ["matchpathcon", "-n", "{path}"], "the label the policy wants on "
                                                               "a program", timeout=QUICK,
-            need=Need(("SVC-LABEL",), "it loads the policy's file contexts: slow, or stuck",
-                      "the labels the policy wants come from the file_contexts files")),
+            need=Need(("SVC-LABEL",), N_("it loads the policy's file contexts: slow, or stuck"),
+                      N_("the labels the policy wants come from the file_contexts files"))),
     File("file-contexts", "/etc/selinux/{policy}/contexts/files/{name}",
          "the policy's file contexts and their substitutions", max_bytes=16 * 1024 * 1024),
     # the running server (its real limits)
@@ -61,14 +62,14 @@ INPUTS = Layer("service", [
                            "LimitNOFILESoft", "-p", "NeedDaemonReload", "--", "{unit}"],
             "the unit's main process and the open-files limit systemd loaded for it (and "
             "whether the unit file changed since)", timeout=QUICK,
-            need=Need(("SVC-LIMITS",), SYSTEMD_STUCK, "the running server is looked for by "
-                                                      "its program in /proc")),
+            need=Need(("SVC-LIMITS",), SYSTEMD_STUCK, N_("the running server is looked for by "
+                                                      "its program in /proc"))),
     Command("manager-limits", ["systemctl", "show", "-p", "DefaultLimitNOFILE", "-p",
                                "DefaultLimitNOFILESoft"],
             "the open-files limit systemd gives a unit without LimitNOFILE= (system.conf's "
             "DefaultLimitNOFILE=)", timeout=QUICK,
-            need=Need(("SVC-LIMITS",), SYSTEMD_STUCK, "systemd's default is taken from its "
-                                                      "version")),
+            need=Need(("SVC-LIMITS",), SYSTEMD_STUCK, N_("systemd's default is taken from its "
+                                                      "version"))),
     Listing("processes", "/proc", "the processes, where systemd does not name the unit's "
                                   "main process: which run its program"),
     Meta("process-exe", "/proc/{pid}/exe", "the program a process runs"),

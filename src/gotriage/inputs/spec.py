@@ -21,6 +21,8 @@ the live host drops every password hash as it reads it, host/redact_shadow.py, s
 hash reaches the facts or a snapshot).  A command's output is always redacted.
 """
 
+from gotriage.i18n import N_
+
 KINDS = ("file", "listing", "meta", "command", "connect")
 REDACT = ("text", "none", "shadow")
 # Timeouts: None is every command's default (10 s, or the user's --timeout); "quick" is
@@ -55,6 +57,35 @@ def _split(template):
         at = end + 1
 
 
+class Words(str):
+    """English built from a message and values, translated where it is shown
+    (`translated`): `Words(N_("the journal of %(unit)s is not read"), unit="web.service")`
+    is the English text itself (a key, docs/inputs.md), and keeps its message and values.
+
+    >>> words = Words("the journal of %(unit)s is not read", unit="web.service")
+    >>> words, translated(words), translated("")
+    ('the journal of web.service is not read', 'the journal of web.service is not read', '')
+    """
+
+    def __new__(cls, message, **values):
+        self = str.__new__(cls, message % values if values else message)
+        self.message, self.values = message, values
+        return self
+
+
+def translated(text):
+    """A Need's cause or consequence in the language in effect: a Words with its values,
+    or a message marked N_() where it is declared ("" stays "": gettext's "" is the
+    catalogue's header)."""
+    if not text:
+        return text
+    from gotriage.i18n import _
+
+    if isinstance(text, Words):
+        return _(text.message) % text.values if text.values else _(text.message)
+    return _(text)
+
+
 class Need(object):
     """What a command is read for: the checks whose verdicts rest on it (None: every
     check of the layer), what its hang usually means (`cause`), and what those verdicts
@@ -73,7 +104,7 @@ class Need(object):
         return Need(self.checks, self.cause, consequence or self.consequence, context)
 
 
-DEFAULT_NEED = Need((), "it hangs, or is only slow", "what it would have said is unknown")
+DEFAULT_NEED = Need((), N_("it hangs, or is only slow"), N_("what it would have said is unknown"))
 
 
 class Input(object):

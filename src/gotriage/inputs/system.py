@@ -1,9 +1,10 @@
 """What the system layer reads: the distribution and release, the kernel, the machine and
 glibc, the repositories' mirrors, kernel modules, conntrack, limits (facts/system.py)."""
 
+from gotriage.i18n import N_
 from gotriage.inputs.spec import QUICK, Command, File, Layer, Listing, Need
 
-STUCK = "a basic tool hangs: a stuck file system, or a wrapper in its place"
+STUCK = N_("a basic tool hangs: a stuck file system, or a wrapper in its place")
 # the *-release files, for a host without os-release (EL5, EL6, a damaged one) or whose
 # os-release says ID=rhel for a rebuild (Scientific Linux 7.0-7.5); the most precise first
 RELEASE_FILES = ("/etc/centos-release", "/etc/rocky-release", "/etc/almalinux-release",
@@ -21,14 +22,14 @@ INPUTS = Layer("system", [
     Command("release-package", ["rpm", "-q", "--whatprovides", "system-release",
                                 "redhat-release"],
             "the package that provides the release (rpm database), where no release file "
-            "was read", need=Need(("SYS-DISTRO",), STUCK, "the release is named from the "
-                                                          "repository files, or not at all")),
+            "was read", need=Need(("SYS-DISTRO",), STUCK, N_("the release is named from the "
+                                                          "repository files, or not at all"))),
     File("kernel", "/proc/sys/kernel/osrelease", "the running kernel, against Go's minimum"),
     Command("machine", ["uname", "-m"], "the host's architecture ($basearch, a binary's "
                                         "machine)", timeout=QUICK,
             need=Need(("SVC-EXEC", "PKG-REPOS", "PKG-CACHE", "PKG-GOLANG"), STUCK,
-                      "the host's architecture is unknown: $basearch and a service binary's "
-                      "architecture are not checked")),
+                      N_("the host's architecture is unknown: $basearch and a service binary's "
+                      "architecture are not checked"))),
     Command("glibc", ["getconf", "GNU_LIBC_VERSION"], "the host's glibc version",
             timeout=QUICK),
     Listing("repo-dir", "/etc/yum.repos.d", "the repository files (dead CentOS mirrors)"),

@@ -1,6 +1,7 @@
 """What the toolchain layer reads: where Go is installed, the execution contexts, what go
 says in each, the go env files, the project (facts/toolchain.py, facts/contexts.py)."""
 
+from gotriage.i18n import N_
 from gotriage.inputs.spec import (
     QUICK,
     Command,
@@ -13,7 +14,7 @@ from gotriage.inputs.spec import (
     Need,
 )
 
-SYSTEMD_STUCK = "systemd (PID 1) or D-Bus is stuck"
+SYSTEMD_STUCK = N_("systemd (PID 1) or D-Bus is stuck")
 
 INPUTS = Layer("toolchain", [
     # the release, for package names and systemd's compiled-in PATH
@@ -28,8 +29,8 @@ INPUTS = Layer("toolchain", [
     Listing("sudoers-includedir", "{dir}", "a directory sudoers includes (#includedir)"),
     Command("systemd-environment", ["systemctl", "show-environment"],
             "the environment systemd gives services (their PATH)", timeout=QUICK,
-            need=Need(None, SYSTEMD_STUCK, "the systemd context below uses systemd's "
-                                           "compiled-in PATH for this release",
+            need=Need(None, SYSTEMD_STUCK, N_("the systemd context below uses systemd's "
+                                           "compiled-in PATH for this release"),
                       context="systemd")),
     Command("login-environment", ["su", "-", "{user}", "-c", "env -0"],
             "a --user's login environment (an explicit opt-in)", timeout=15),
