@@ -8,6 +8,7 @@ import os
 import sys
 
 from gotriage import __version__
+from gotriage.i18n import N_, _
 
 EXIT_USAGE = 2
 
@@ -22,10 +23,10 @@ def _add_deadline_option(p):
 
     p.add_argument("--deadline", type=_deadline_seconds, default=DEFAULT_DEADLINE,
                    metavar="SECONDS",
-                   help="end the run about SECONDS after it began, whatever hangs (default "
-                        "%g; 0: none; else at least 1): a command not started by then is skipped and reported, "
-                        "one started before gets at most the time left; --timeout still bounds "
-                        "each command" % DEFAULT_DEADLINE)
+                   help=_("end the run about SECONDS after it began, whatever hangs (default "
+                          "%g; 0: none; else at least 1): a command not started by then is skipped and reported, "
+                          "one started before gets at most the time left; --timeout still bounds "
+                          "each command") % DEFAULT_DEADLINE)
 
 
 def _add_timeout_option(p, examples):
@@ -33,10 +34,10 @@ def _add_timeout_option(p, examples):
     command has its own (docs/inputs.md: 10 s, quick probes 5 s, `su -` 15 s).  The
     inputs reader applies it (inputs/reader.py, Reader.timeout_of)."""
     p.add_argument("--timeout", type=_timeout_seconds, default=None, metavar="SECONDS",
-                   help="kill a command it runs (%s) after this long, at least 1 (default 10 s; quick "
-                        "probes at most 5 s; a command slow by nature, such as one that "
-                        "loads the whole SELinux policy, keeps its own longer bound: "
-                        "docs/inputs.md)" % examples)
+                   help=_("kill a command it runs (%s) after this long, at least 1 (default 10 s; quick "
+                          "probes at most 5 s; a command slow by nature, such as one that "
+                          "loads the whole SELinux policy, keeps its own longer bound: "
+                          "docs/inputs.md)") % examples)
 
 
 def _seconds(text, zero_means=None):
@@ -47,8 +48,8 @@ def _seconds(text, zero_means=None):
 
     value = seconds_value(text, zero_means is not None)
     if value is None:
-        raise argparse.ArgumentTypeError("needs a number of seconds, at least 1%s: not %r" % (
-            " (or 0: %s)" % zero_means if zero_means else "", text))
+        raise argparse.ArgumentTypeError(_("needs a number of seconds, at least 1%(zero)s: not "
+            "%(value)r") % {"zero": _(" (or 0: %s)") % _(zero_means) if zero_means else "", "value": text})
     return value
 
 
@@ -73,39 +74,39 @@ def _retries(text):
     import argparse
 
     if not text.isdigit() or int(text) > 10:
-        raise argparse.ArgumentTypeError("needs a whole number from 0 to 10: not %r" % text)
+        raise argparse.ArgumentTypeError(_("needs a whole number from 0 to 10: not %r") % text)
     return int(text)
 
 
 def _deadline_seconds(text):
-    return _seconds(text, zero_means="no deadline")
+    return _seconds(text, zero_means=N_("no deadline"))
 
 
 def _add_host_options(p, layers):
     p.add_argument("--layer", action="append", choices=layers, metavar="LAYER",
-                   help="examine only this layer (repeatable; one of: %s)" % ", ".join(layers))
+                   help=_("examine only this layer (repeatable; one of: %s)") % ", ".join(layers))
     p.add_argument("--project", metavar="DIR",
-                   help="the Go project directory to examine (default: the current directory)")
+                   help=_("the Go project directory to examine (default: the current directory)"))
     p.add_argument("--user", action="append", default=[], metavar="NAME",
-                   help="also examine NAME's login shell (runs `su - NAME -c 'env -0'`: "
-                        "an explicit opt-in, needs root)")
+                   help=_("also examine NAME's login shell (runs `su - NAME -c 'env -0'`: "
+                          "an explicit opt-in, needs root)"))
     _add_timeout_option(p, "go env, systemctl...")
     _add_deadline_option(p)
     p.add_argument("--network", action="store_true",
-                   help="allow bounded network probes (a TCP connection to the configured "
-                        "GOPROXY and the GETs that find its checksum database; the gpgkey= "
-                        "URLs of enabled repositories, fetched with curl); "
-                        "off by default: air-gapped hosts are the norm")
+                   help=_("allow bounded network probes (a TCP connection to the configured "
+                          "GOPROXY and the GETs that find its checksum database; the gpgkey= "
+                          "URLs of enabled repositories, fetched with curl); "
+                          "off by default: air-gapped hosts are the norm"))
 
 
 def _add_root_options(p, root_help):
     """--root and --archive-limits, the same on every command that reads a snapshot."""
-    group = p.add_argument_group("snapshot")
-    group.add_argument("--root", metavar="SNAPSHOT", help=root_help + "; or a sosreport")
+    group = p.add_argument_group(_("snapshot"))
+    group.add_argument("--root", metavar="SNAPSHOT", help=_("%s; or a sosreport") % root_help)
     group.add_argument("--archive-limits", metavar="LIMITS",
-                       help="what a snapshot archive may hold before it is refused unread: "
-                            "any of members=10000,size=2G,member=512M,depth=64,name=1024,"
-                            "ratio=200 (the defaults; docs/snapshot-format.md)")
+                       help=_("what a snapshot archive may hold before it is refused unread: "
+                              "any of members=10000,size=2G,member=512M,depth=64,name=1024,"
+                              "ratio=200 (the defaults; docs/snapshot-format.md)"))
 
 
 # Commands that live in a package of their own, each module with `add_parser(sub, kit)`
@@ -144,187 +145,189 @@ class _ParserKit(object):
 def build_parser():
     import argparse
 
+    from gotriage.argparse_i18n import Parser  # (argparse's own words in the language chosen)
     from gotriage.checks import OFFERED
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="gotriage",
-        description="Find out why Go will not build, run or serve on this host, and how to fix it.",
-        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.  "
-               "Documentation: `gotriage docs` (it travels with gotriage, zipapp included); "
-               "what a finding means: `gotriage checks ID`.")
-    parser.add_argument("--version", action="version", version="gotriage " + __version__)
+        description=_("Find out why Go will not build, run or serve on this host, and how to fix it."),
+        epilog=_("Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.  "
+                 "Documentation: `gotriage docs` (it travels with gotriage, zipapp included); "
+                 "what a finding means: `gotriage checks ID`."))
+    parser.add_argument("--version", action="version", version="gotriage " + __version__,
+                        help=_("show program's version number and exit"))
     parser.add_argument("--lang", choices=("en", "zh_CN"), metavar="LANG",
                         default=argparse.SUPPRESS,  # (main() takes it before argparse)
-                        help="en or zh_CN (default: from LC_ALL, LC_MESSAGES, LANG; "
-                             "docs/i18n.md); anywhere on the line")
+                        help=_("en or zh_CN (default: from LC_ALL, LC_MESSAGES, LANG; "
+                               "docs/i18n.md); anywhere on the line"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.commands = sub.choices  # name -> its parser (main() reports errors with its usage)
 
-    p = sub.add_parser("check", help="examine this host (or a snapshot), layer by layer")
+    p = sub.add_parser("check", help=_("examine this host (or a snapshot), layer by layer"))
     _add_host_options(p, OFFERED)
-    _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
-    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    _add_root_options(p, _("analyse a snapshot directory or .tar.gz made by `gotriage collect`"))
+    p.add_argument("--json", action="store_true", help=_("print only JSON (docs/report.schema.json)"))
     from gotriage.report.output import add_options as add_format_options
     add_format_options(p)  # --format text|json|prometheus|junit, --output FILE
-    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("-v", "--verbose", action="store_true", help=_("show evidence and reasons"))
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="exit 1 when a finding is at least this severe (default: warn)")
+                   help=_("exit 1 when a finding is at least this severe (default: warn)"))
     p.add_argument("--ignore", action="append", default=[], metavar="ID",
-                   help="skip a check or a finding by its id (repeatable)")
+                   help=_("skip a check or a finding by its id (repeatable)"))
     from gotriage.baseline.command import CHECK_OPTION_HELP
-    p.add_argument("--baseline-repo", metavar="DIR", help=CHECK_OPTION_HELP)
+    p.add_argument("--baseline-repo", metavar="DIR", help=_(CHECK_OPTION_HELP))
     from gotriage.scap_results import add_option as add_scap_results_option
     add_scap_results_option(p)  # --scap-results FILE (docs/security.md)
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("collect", help="record what `check` reads into a snapshot for offline analysis")
+    p = sub.add_parser("collect", help=_("record what `check` reads into a snapshot for offline analysis"))
     _add_host_options(p, OFFERED)
     p.add_argument("-o", "--output", required=True, metavar="DIR|FILE.tar.gz",
-                   help="a new directory, or an archive named .tar.gz, .tgz, .tar.xz, "
-                        ".tar.bz2 or .tar (written mode 0600)")
+                   help=_("a new directory, or an archive named .tar.gz, .tgz, .tar.xz, "
+                          ".tar.bz2 or .tar (written mode 0600)"))
     p.set_defaults(func=cmd_collect)
 
-    p = sub.add_parser("binary", help="will this Go binary run here (or on elN, or on a glibc "
-                                      "version)? what will the user see if not?")
-    p.add_argument("file", metavar="FILE", help="the ELF program to examine (read in small parts, "
-                                                "never run)")
+    p = sub.add_parser("binary", help=_("will this Go binary run here (or on elN, or on a glibc "
+                                        "version)? what will the user see if not?"))
+    p.add_argument("file", metavar="FILE", help=_("the ELF program to examine (read in small parts, "
+                                                  "never run)"))
     from gotriage.facts.binary import target_help
 
     p.add_argument("--target", default="host", metavar="TARGET",
-                   help="where it should run: %s; default: host (this host, or the "
-                        "snapshot's; elN is x86_64)" % target_help())
-    _add_root_options(p, "read FILE from a snapshot (a path on the recorded host) and target "
-                         "that host")
-    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
-    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+                   help=_("where it should run: %s; default: host (this host, or the "
+                          "snapshot's; elN is x86_64)") % target_help())
+    _add_root_options(p, _("read FILE from a snapshot (a path on the recorded host) and target "
+                           "that host"))
+    p.add_argument("--json", action="store_true", help=_("print only JSON (docs/report.schema.json)"))
+    p.add_argument("-v", "--verbose", action="store_true", help=_("show evidence and reasons"))
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="exit 1 when a finding is at least this severe (default: warn)")
+                   help=_("exit 1 when a finding is at least this severe (default: warn)"))
     _add_timeout_option(p, "rpm, getconf...")
     _add_deadline_option(p)
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=cmd_binary)
 
-    p = sub.add_parser("avc", help="explain SELinux denials in the audit log, narrowest fix first")
+    p = sub.add_parser("avc", help=_("explain SELinux denials in the audit log, narrowest fix first"))
     p.add_argument("logs", nargs="*", metavar="LOG",
-                   help="audit logs to read, - for standard input (default: "
-                        "/var/log/audit/audit.log and its rotations)")
+                   help=_("audit logs to read, - for standard input (default: "
+                          "/var/log/audit/audit.log and its rotations)"))
     p.add_argument("--since", metavar="TIME",
-                   help="only denials since TIME: recent, today, yesterday, 2h, 2024-05-01 10:00, epoch")
+                   help=_("only denials since TIME: recent, today, yesterday, 2h, 2024-05-01 10:00, epoch"))
     p.add_argument("--module", metavar="NAME",
-                   help="write NAME.te (and NAME.fc) for the denials nothing narrower fixes")
+                   help=_("write NAME.te (and NAME.fc) for the denials nothing narrower fixes"))
     p.add_argument("--raw-rules", action="store_true",
-                   help="print every allow rule audit2allow would write, for comparison")
-    _add_root_options(p, "read the logs and policy of a snapshot")
+                   help=_("print every allow rule audit2allow would write, for comparison"))
+    _add_root_options(p, _("read the logs and policy of a snapshot"))
     p.add_argument("--json", action="store_true",
-                   help="print only JSON (docs/report.schema.json; avc's detail in its avc object)")
-    p.add_argument("-v", "--verbose", action="store_true", help="show the evidence lines")
+                   help=_("print only JSON (docs/report.schema.json; avc's detail in its avc object)"))
+    p.add_argument("-v", "--verbose", action="store_true", help=_("show the evidence lines"))
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="exit 1 when a finding is at least this severe (default: warn)")
+                   help=_("exit 1 when a finding is at least this severe (default: warn)"))
     _add_timeout_option(p, "sesearch, semanage...")
     _add_deadline_option(p)
     tools = p.add_mutually_exclusive_group()
     tools.add_argument("--no-tools", action="store_true",
-                       help="run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
-                            "for a log from another host, whose policy this host's tools would "
-                            "not know (a LOG whose types this policy lacks gets it by itself)")
+                       help=_("run none of audit2why, matchpathcon, sesearch, semanage, getsebool: "
+                              "for a log from another host, whose policy this host's tools would "
+                              "not know (a LOG whose types this policy lacks gets it by itself)"))
     tools.add_argument("--tools", action="store_true",
-                       help="ask this host's tools even about a LOG whose types this host's "
-                            "policy lacks")
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+                       help=_("ask this host's tools even about a LOG whose types this host's "
+                              "policy lacks"))
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=cmd_avc)
 
-    p = sub.add_parser("explain", help="paste an error message or a log: the cause, the "
-                       "evidence and the fix (confirmed on a host with --host or --root)",
-                       epilog="Exit codes: 0 no fault, 1 a problem at or above --fail-on, "
-                              "2 usage or tool error, 3 nothing recognised.")
+    p = sub.add_parser("explain", help=_("paste an error message or a log: the cause, the "
+                         "evidence and the fix (confirmed on a host with --host or --root)"),
+                       epilog=_("Exit codes: 0 no fault, 1 a problem at or above --fail-on, "
+                                "2 usage or tool error, 3 nothing recognised."))
     p.add_argument("files", nargs="*", metavar="FILE",
-                   help="files holding the text, - for standard input (the default)")
+                   help=_("files holding the text, - for standard input (the default)"))
     p.add_argument("--text", action="append", metavar="MESSAGE",
-                   help="the message itself (repeatable)")
+                   help=_("the message itself (repeatable)"))
     where = p.add_mutually_exclusive_group()
     where.add_argument("--host", action="store_true",
-                       help="confirm each cause on this host (runs only the checks that can)")
-    _add_root_options(p, "confirm each cause on a snapshot made by `gotriage collect`")
+                       help=_("confirm each cause on this host (runs only the checks that can)"))
+    _add_root_options(p, _("confirm each cause on a snapshot made by `gotriage collect`"))
     p.add_argument("--json", action="store_true",
-                   help="print only JSON (docs/report.schema.json; explain's detail in its "
-                        "explain object)")
-    p.add_argument("-v", "--verbose", action="store_true", help="quote whole lines")
+                   help=_("print only JSON (docs/report.schema.json; explain's detail in its "
+                          "explain object)"))
+    p.add_argument("-v", "--verbose", action="store_true", help=_("quote whole lines"))
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="exit 1 when a problem is at least this severe (high confidence or "
-                        "confirmed: error; medium: warn; low or ruled out: info; default: warn)")
-    _add_timeout_option(p, "the checks that confirm")
+                   help=_("exit 1 when a problem is at least this severe (high confidence or "
+                          "confirmed: error; medium: warn; low or ruled out: info; default: warn)"))
+    _add_timeout_option(p, _("the checks that confirm"))
     _add_deadline_option(p)
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("service", help="why a Go service does not start under systemd: unit, "
-                                       "program, user, environment, label, journal")
-    p.add_argument("unit", metavar="UNIT", help="a unit name (app, app.service) or the path of a "
-                                                "unit file")
+    p = sub.add_parser("service", help=_("why a Go service does not start under systemd: unit, "
+                                         "program, user, environment, label, journal"))
+    p.add_argument("unit", metavar="UNIT", help=_("a unit name (app, app.service) or the path of a "
+                                                  "unit file"))
     p.add_argument("--trace", action="store_true",
-                   help="also START the program under strace as the unit's user for a few "
-                        "seconds (it may have side effects; live host only; asks first)")
-    p.add_argument("--yes", action="store_true", help="do not ask before --trace")
+                   help=_("also START the program under strace as the unit's user for a few "
+                          "seconds (it may have side effects; live host only; asks first)"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask before --trace"))
     p.add_argument("--journal", metavar="FILE",
-                   help="read this saved journal text instead of `journalctl -u UNIT`")
-    _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
-    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+                   help=_("read this saved journal text instead of `journalctl -u UNIT`"))
+    _add_root_options(p, _("analyse a snapshot directory or .tar.gz made by `gotriage collect`"))
+    p.add_argument("--json", action="store_true", help=_("print only JSON (docs/report.schema.json)"))
     add_format_options(p)
-    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("-v", "--verbose", action="store_true", help=_("show evidence and reasons"))
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="exit 1 when a finding is at least this severe (default: warn)")
+                   help=_("exit 1 when a finding is at least this severe (default: warn)"))
     _add_timeout_option(p, "journalctl, systemd-analyze...")
     _add_deadline_option(p)
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=cmd_service)
 
-    p = sub.add_parser("port", help="who can connect to PORT, which firewall rule decides, "
-                                    "what a Go client sees, and the fix")
-    p.add_argument("port", metavar="PORT", type=int, help="the port a server listens on")
-    p.add_argument("--proto", choices=("tcp", "udp"), default="tcp", help="default tcp")
+    p = sub.add_parser("port", help=_("who can connect to PORT, which firewall rule decides, "
+                                      "what a Go client sees, and the fix"))
+    p.add_argument("port", metavar="PORT", type=int, help=_("the port a server listens on"))
+    p.add_argument("--proto", choices=("tcp", "udp"), default="tcp", help=_("default tcp"))
     p.add_argument("--from", dest="froms", action="append", default=[], metavar="ADDR",
-                   help="a client address (repeatable; default: a host on each interface's "
-                        "network and one in each zone source binding)")
-    p.add_argument("--iface", metavar="IF", help="the interface the clients come in on "
-                                                 "(default: the route back to them)")
-    _add_root_options(p, "analyse a snapshot directory or .tar.gz made by `gotriage collect`")
-    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+                   help=_("a client address (repeatable; default: a host on each interface's "
+                          "network and one in each zone source binding)"))
+    p.add_argument("--iface", metavar="IF", help=_("the interface the clients come in on "
+                                                   "(default: the route back to them)"))
+    _add_root_options(p, _("analyse a snapshot directory or .tar.gz made by `gotriage collect`"))
+    p.add_argument("--json", action="store_true", help=_("print only JSON (docs/report.schema.json)"))
     add_format_options(p)
-    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("-v", "--verbose", action="store_true", help=_("show evidence and reasons"))
     _add_timeout_option(p, "firewall-cmd, nft...")
     _add_deadline_option(p)
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=cmd_port)
 
-    p = sub.add_parser("notify", help="send a report (any command's --json) to webhooks, "
-                                      "WeCom or DingTalk robots, or email (docs/notify.md)",
-                       epilog="Exit codes: 0 every destination got it, 2 usage error or a "
-                              "destination that did not.  A URL on the command line is "
-                              "visible in `ps`: prefer --to-file or GOTRIAGE_NOTIFY_TO.")
+    p = sub.add_parser("notify", help=_("send a report (any command's --json) to webhooks, "
+                                        "WeCom or DingTalk robots, or email (docs/notify.md)"),
+                       epilog=_("Exit codes: 0 every destination got it, 2 usage error or a "
+                                "destination that did not.  A URL on the command line is "
+                                "visible in `ps`: prefer --to-file or GOTRIAGE_NOTIFY_TO."))
     p.add_argument("report", nargs="?", default="-", metavar="REPORT.json",
-                   help="the report, - for standard input (the default)")
+                   help=_("the report, - for standard input (the default)"))
     p.add_argument("--to", action="append", metavar="URL",
-                   help="a destination (repeatable): an http(s) URL, or mailto:ADDRESS")
+                   help=_("a destination (repeatable): an http(s) URL, or mailto:ADDRESS"))
     p.add_argument("--to-file", metavar="FILE",
-                   help="the destinations, one per line (without --to; default: the "
-                        "environment variable GOTRIAGE_NOTIFY_TO)")
+                   help=_("the destinations, one per line (without --to; default: the "
+                          "environment variable GOTRIAGE_NOTIFY_TO)"))
     from gotriage.notify import KINDS
 
     p.add_argument("--kind", choices=KINDS, metavar="KIND",
-                   help="the format, one of: %s (default: from the URL: WeCom's and "
-                        "DingTalk's robot hosts, mailto:, else webhook)" % ", ".join(KINDS))
+                   help=_("the format, one of: %s (default: from the URL: WeCom's and "
+                          "DingTalk's robot hosts, mailto:, else webhook)") % ", ".join(KINDS))
     p.add_argument("--secret-file", metavar="FILE",
-                   help="the signing secret (DingTalk's SEC..., or the webhook's HMAC "
-                        "key); default: the environment variable GOTRIAGE_NOTIFY_SECRET")
+                   help=_("the signing secret (DingTalk's SEC..., or the webhook's HMAC "
+                          "key); default: the environment variable GOTRIAGE_NOTIFY_SECRET"))
     p.add_argument("--timeout", type=_timeout_seconds, default=10.0, metavar="SECONDS",
-                   help="give up an attempt after this long (default 10, at least 1)")
+                   help=_("give up an attempt after this long (default 10, at least 1)"))
     p.add_argument("--retries", type=_retries, default=3, metavar="N",
-                   help="attempts after the first, 1 s, 2 s, 4 s... apart (default 3, at most 10)")
+                   help=_("attempts after the first, 1 s, 2 s, 4 s... apart (default 3, at most 10)"))
     p.add_argument("--sendmail", default="sendmail", metavar="PATH",
-                   help="the sendmail for mailto: (default: the system's, from /usr/sbin...)")
+                   help=_("the sendmail for mailto: (default: the system's, from /usr/sbin...)"))
     p.add_argument("--dry-run", action="store_true",
-                   help="print each request instead of sending it (secrets redacted)")
+                   help=_("print each request instead of sending it (secrets redacted)"))
     p.set_defaults(func=cmd_notify)
 
     from gotriage.baseline.command import add_parser
@@ -334,25 +337,25 @@ def build_parser():
     for module_name in COMMAND_MODULES:
         __import__(module_name, fromlist=["add_parser"]).add_parser(sub, kit)
 
-    p = sub.add_parser("checks", help="list every check and the finding ids it can report; "
-                                      "with IDs, what each means, its evidence and its fix")
+    p = sub.add_parser("checks", help=_("list every check and the finding ids it can report; "
+                                        "with IDs, what each means, its evidence and its fix"))
     p.add_argument("ids", nargs="*", metavar="ID",
-                   help="a check or finding id (SVC-EXEC, GO-ROOT-MISMATCH): print its "
-                        "documentation, as docs/findings.md has it")
-    p.add_argument("--json", action="store_true", help="print JSON")
+                   help=_("a check or finding id (SVC-EXEC, GO-ROOT-MISMATCH): print its "
+                          "documentation, as docs/findings.md has it"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.set_defaults(func=cmd_checks)
 
-    p = sub.add_parser("docs", help="print gotriage's documentation (the docs/ it carries): "
-                                    "a list, or one document")
+    p = sub.add_parser("docs", help=_("print gotriage's documentation (the docs/ it carries): "
+                                      "a list, or one document"))
     p.add_argument("name", nargs="?", metavar="NAME",
-                   help="a document: README, architecture, findings, binary, selinux, "
-                        "report.schema.json... (default: the list)")
+                   help=_("a document: README, architecture, findings, binary, selinux, "
+                          "report.schema.json... (default: the list)"))
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("completion", help="print a shell completion script, generated from "
-                                          "gotriage's options")
-    p.add_argument("shell", choices=("bash", "zsh"), help="bash: source it or put it in "
-                   "/etc/bash_completion.d/gotriage; zsh: save it as _gotriage in $fpath")
+    p = sub.add_parser("completion", help=_("print a shell completion script, generated from "
+                                            "gotriage's options"))
+    p.add_argument("shell", choices=("bash", "zsh"), help=_("bash: source it or put it in "
+                     "/etc/bash_completion.d/gotriage; zsh: save it as _gotriage in $fpath"))
     p.set_defaults(func=cmd_completion)
     return parser
 
@@ -415,25 +418,25 @@ def _validate_subjects(host, args):
     from gotriage.inputs.toolchain import INPUTS
 
     io = reader_of(host).layer(INPUTS)
-    where = "in the snapshot" if host.kind == "snapshot" else "on this host"
+    where = _("in the snapshot") if host.kind == "snapshot" else _("on this host")
     if args.project:
         project = _options(args)["project"]
         try:
             st = io.stat("project", dir=project)
         except HostError as err:
             if not err.unrecorded:  # (a snapshot that says nothing of it: the layer notes that)
-                raise ToolError("--project %s: %s %s" % (project, err.message.lower(),
-                                                         where)) from None
+                raise ToolError(_("--project %(dir)s: %(error)s %(where)s") % {
+                    "dir": project, "error": err.message.lower(), "where": where}) from None
             st = None
         if st is not None and not st.is_dir:
-            raise ToolError("--project %s is not a directory" % project)
+            raise ToolError(_("--project %s is not a directory") % project)
     if args.user:
         from gotriage.facts.contexts import lookup_user
 
         unknown = [u for u in args.user if lookup_user(io, name=u) is None]
         if unknown:
-            raise ToolError("--user %s: no such user %s (not in /etc/passwd)" % (
-                ", ".join(unknown), where))
+            raise ToolError(_("--user %(names)s: no such user %(where)s (not in /etc/passwd)") % {
+                "names": ", ".join(unknown), "where": where})
 
 
 def _host_opener(args):
@@ -504,17 +507,17 @@ def cmd_collect(args):
 
     out = args.output
     if os.path.exists(out) and not (os.path.isdir(out) and not os.listdir(out)):
-        raise ToolError("%s already exists: give a new path" % out)
+        raise ToolError(_("%s already exists: give a new path") % out)
     if archive_mode(out) is None and out.lower().endswith(OTHER_ARCHIVES):
-        raise ToolError("%s: collect writes a directory, or a .tar.gz, .tgz, .tar.xz, .tar.bz2 "
-                        "or .tar archive (what check --root reads)" % out)
+        raise ToolError(_("%s: collect writes a directory, or a .tar.gz, .tgz, .tar.xz, .tar.bz2 "
+                          "or .tar archive (what check --root reads)") % out)
     # what is read in ranges (audit logs) waits in an unnamed file beside the output, not
     # in memory (and not in /tmp, which may be a tmpfs)
     spill_dir = os.path.dirname(os.path.abspath(out))
     try:
         host = RecordingHost(LiveHost(), spill_dir=spill_dir)
     except OSError as exc:
-        raise ToolError("cannot write in %s: %s" % (spill_dir, exc)) from None
+        raise ToolError(_("cannot write in %(dir)s: %(error)s") % {"dir": spill_dir, "error": exc}) from None
     host.set_deadline(args.deadline)
     try:
         _validate_subjects(host, args)
@@ -523,11 +526,11 @@ def cmd_collect(args):
         try:
             host.save(out)
         except OSError as exc:
-            raise ToolError("cannot write %s: %s" % (out, exc)) from None
+            raise ToolError(_("cannot write %(path)s: %(error)s") % {"path": out, "error": exc}) from None
     finally:
         host.close()
-    _warn("gotriage: recorded %d paths and %d commands into %s (secrets redacted)\n" % (
-        len(host.paths), len(host.commands), out))
+    _warn(_("gotriage: recorded %(paths)d paths and %(commands)d commands into %(out)s (secrets "
+            "redacted)\n") % {"paths": len(host.paths), "commands": len(host.commands), "out": out})
     for note in report.notes:
         _warn("gotriage: not recorded: %s\n" % note)
     if archive_mode(out) is not None:
@@ -575,8 +578,8 @@ def cmd_binary(args):
         if args.root is None:
             path = os.path.abspath(path) if not os.path.isabs(path) else path
         elif not path.startswith("/"):
-            raise ToolError("with --root, FILE is a path on the recorded host: give it "
-                            "absolute (e.g. /usr/local/bin/%s)" % os.path.basename(path))
+            raise ToolError(_("with --root, FILE is a path on the recorded host: give it "
+                              "absolute (e.g. /usr/local/bin/%s)") % os.path.basename(path))
         notes = []
         try:
             findings = analyse_binary(host, path, target, notes, {"timeout": args.timeout},
@@ -669,7 +672,7 @@ def cmd_docs(args):
     if not args.name:
         names = docs.names()
         if not names:
-            raise ToolError("this gotriage carries no documentation (%s)" % docs.WHERE)
+            raise ToolError(_("this gotriage carries no documentation (%s)") % docs.WHERE)
         _write("".join("%s\n" % n for n in names))
         return 0
     try:
@@ -704,7 +707,7 @@ def main(argv=None):
     if extra:
         # the subcommand's usage, not the top-level one (`check --bogus`, `checks -v`)
         command = parser.commands.get(getattr(args, "command", None), parser)
-        command.error("unrecognized arguments: %s" % " ".join(extra))
+        command.error(_("unrecognized arguments: %s") % " ".join(extra))
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -771,10 +774,10 @@ def _dispatch(args):
     try:
         return args.func(args)
     except ToolError as exc:
-        _warn("gotriage: error: %s\n" % exc)
+        _warn(_("gotriage: error: %s\n") % exc)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("gotriage: interrupted\n")
+        _warn(_("gotriage: interrupted\n"))
         return 130
     except BrokenPipeError:
         return 0
@@ -783,12 +786,12 @@ def _dispatch(args):
         from gotriage.host.snapshot import SnapshotError
 
         if isinstance(exc, SnapshotError):
-            _warn("gotriage: error: %s\n" % exc)
+            _warn(_("gotriage: error: %s\n") % exc)
             return EXIT_USAGE
         if os.environ.get("GOTRIAGE_DEBUG"):
             raise
-        _warn("gotriage: internal error: %s: %s (set GOTRIAGE_DEBUG=1 for details)\n"
-                         % (type(exc).__name__, exc))
+        _warn(_("gotriage: internal error: %(kind)s: %(error)s (set GOTRIAGE_DEBUG=1 for details)"
+                "\n") % {"kind": type(exc).__name__, "error": exc})
         return EXIT_USAGE
 
 

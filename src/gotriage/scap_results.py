@@ -4,6 +4,7 @@ verdicts (docs/security.md, "OpenSCAP's results beside gotriage's").  The file i
 user's, read where gotriage runs (not through the Host: it is not the examined host's
 state), before the host is examined; a file that is not one is a one-line error."""
 
+from gotriage.i18n import _
 from gotriage.parsers.xccdf_results import ResultsError, parse_xccdf_results
 
 MAX_BYTES = 256 << 20  # an ARF report of a whole profile is 5-30 MB
@@ -11,9 +12,9 @@ MAX_BYTES = 256 << 20  # an ARF report of a whole profile is 5-30 MB
 
 def add_option(parser):
     parser.add_argument("--scap-results", metavar="FILE",
-                        help="an OpenSCAP results file (`oscap xccdf eval --results-arf FILE` "
-                             "or --results): its failed rules beside the security layer's "
-                             "(implies --layer security)")
+                        help=_("an OpenSCAP results file (`oscap xccdf eval --results-arf FILE` "
+                               "or --results): its failed rules beside the security layer's "
+                               "(implies --layer security)"))
 
 
 def load(path):

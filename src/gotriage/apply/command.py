@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+from gotriage.i18n import _
+
 MAX_EDITED = 4 << 20  # a file a fix edits is read whole, up to this size
 
 
@@ -22,39 +24,39 @@ class UsageError(Exception):
 def add_parser(sub, kit):
     from gotriage.checks import LAYERS
 
-    p = sub.add_parser("fix", help="print the fixes of what `check` finds as one reviewable "
-                                   "shell script; --apply runs them with validation, "
-                                   "backups and rollback")
+    p = sub.add_parser("fix", help=_("print the fixes of what `check` finds as one reviewable "
+                                     "shell script; --apply runs them with validation, "
+                                     "backups and rollback"))
     kit.add_host_options(p, LAYERS)
     p.add_argument("--only", action="append", default=[], metavar="ID",
-                   help="fix only this finding or check id (repeatable)")
-    kit.add_root_options(p, "make the plan from a snapshot (printed only: --apply changes "
-                            "this host)")
+                   help=_("fix only this finding or check id (repeatable)"))
+    kit.add_root_options(p, _("make the plan from a snapshot (printed only: --apply changes "
+                              "this host)"))
     add_apply_options(p)
     from gotriage.notify.command import add_destination_options
 
-    add_destination_options(p, "notify (--apply --notify; docs/notify.md)",
-                            "--apply: say what was fixed, or that it failed and was rolled "
-                            "back")
+    add_destination_options(p, _("notify (--apply --notify; docs/notify.md)"),
+                            _("--apply: say what was fixed, or that it failed and was rolled "
+                              "back"))
     p.add_argument("--restart", action="store_true",
-                   help="--apply: also restart the units a fix restarts (default: printed "
-                        "as a manual step)")
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+                   help=_("--apply: also restart the units a fix restarts (default: printed "
+                          "as a manual step)"))
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=kit.runner("gotriage.apply.command"), options_of=kit.options,
                    validate_subjects=kit.validate_subjects)
     return p
 
 
 def add_apply_options(p):
-    group = p.add_argument_group("apply (docs/apply.md)")
+    group = p.add_argument_group(_("apply (docs/apply.md)"))
     group.add_argument("--apply", action="store_true",
-                       help="change this host: run the plan with validation, backups and "
-                            "rollback (default: print it, change nothing)")
+                       help=_("change this host: run the plan with validation, backups and "
+                              "rollback (default: print it, change nothing)"))
     group.add_argument("--yes", action="store_true",
-                       help="--apply without asking (needed when stdin is not a terminal)")
+                       help=_("--apply without asking (needed when stdin is not a terminal)"))
     group.add_argument("--state-dir", metavar="DIR", default=None,
-                       help="where --apply keeps its journal and, for fix, its backups "
-                            "(default /var/lib/gotriage)")
+                       help=_("where --apply keeps its journal and, for fix, its backups "
+                              "(default /var/lib/gotriage)"))
 
 
 def run(args, open_host, write, unicode_ok=True, colour=False):

@@ -11,6 +11,8 @@ recorded files against a rule file (baseline/lint.py), without reading the host.
 import os
 import sys
 
+from gotriage.i18n import N_, _
+
 ACTIONS = ("init", "diff", "lint", "timer", "restore")
 
 
@@ -23,55 +25,55 @@ def add_parser(sub, add_root_options, add_timeout_option, add_deadline_option, f
     completion and the man page are generated from flat subcommands)."""
     from gotriage.baseline.gitrepo import DEFAULT_REPO
 
-    p = sub.add_parser("baseline", help="record this host's Go environment in a git repository "
-                                        "(init), report how it drifted since (diff), or "
-                                        "judge the recording against rules (lint), or print "
-                                        "a systemd timer that runs diff --notify (timer)")
+    p = sub.add_parser("baseline", help=_("record this host's Go environment in a git repository "
+                                          "(init), report how it drifted since (diff), or "
+                                          "judge the recording against rules (lint), or print "
+                                          "a systemd timer that runs diff --notify (timer)"))
     p.add_argument("action", choices=ACTIONS, metavar="ACTION",
-                   help="init: record (one commit, none when nothing changed); diff: the drift "
-                        "from the recorded baseline, as findings; lint: the recorded files "
-                        "against a rule file, for CI; timer: print a systemd service and "
-                        "timer running `diff --notify` (nothing installed); restore: print "
-                        "how to put the drifted files back, --apply does it")
+                   help=_("init: record (one commit, none when nothing changed); diff: the drift "
+                          "from the recorded baseline, as findings; lint: the recorded files "
+                          "against a rule file, for CI; timer: print a systemd service and "
+                          "timer running `diff --notify` (nothing installed); restore: print "
+                          "how to put the drifted files back, --apply does it"))
     p.add_argument("--repo", default=DEFAULT_REPO, metavar="DIR",
-                   help="the baseline repository (default %s); the only thing gotriage "
-                        "writes" % DEFAULT_REPO)
+                   help=_("the baseline repository (default %s); the only thing gotriage "
+                          "writes") % DEFAULT_REPO)
     p.add_argument("--spec", metavar="FILE",
-                   help="init: what to record, an INI file (docs/baseline.md; default: the "
-                        "built-in spec and what `check` finds)")
+                   help=_("init: what to record, an INI file (docs/baseline.md; default: the "
+                          "built-in spec and what `check` finds)"))
     p.add_argument("--rules", metavar="FILE",
-                   help="lint: the rule file, INI (docs/baseline.md, \"Lint\"; default: the "
-                        "built-in rules)")
-    add_root_options(p, "read a snapshot directory or .tar.gz made by `gotriage collect` "
-                        "instead of this host")
-    p.add_argument("--json", action="store_true", help="diff, lint: print only JSON "
-                                                       "(docs/report.schema.json)")
+                   help=_("lint: the rule file, INI (docs/baseline.md, \"Lint\"; default: the "
+                          "built-in rules)"))
+    add_root_options(p, _("read a snapshot directory or .tar.gz made by `gotriage collect` "
+                          "instead of this host"))
+    p.add_argument("--json", action="store_true", help=_("diff, lint: print only JSON "
+                                                         "(docs/report.schema.json)"))
     from gotriage.report.output import add_options as add_format_options
 
     add_format_options(p)  # diff only: --format text|json|prometheus|junit, --output FILE
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="diff, lint: show evidence (the unified diff of each changed file)")
+                   help=_("diff, lint: show evidence (the unified diff of each changed file)"))
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="diff, lint: exit 1 when a finding is at least this severe (default: warn)")
+                   help=_("diff, lint: exit 1 when a finding is at least this severe (default: warn)"))
     p.add_argument("--only", action="append", default=[], metavar="PATH",
-                   help="restore: only this recorded path (repeatable); a file new since "
-                        "the baseline is removed only when named here")
+                   help=_("restore: only this recorded path (repeatable); a file new since "
+                          "the baseline is removed only when named here"))
     from gotriage.apply.command import add_apply_options
 
     add_apply_options(p)
     p.add_argument("--every", metavar="SPAN",
-                   help="timer: how often the drift check runs, a systemd time span (default "
-                        "1h; e.g. 30min, 1d)")
+                   help=_("timer: how often the drift check runs, a systemd time span (default "
+                          "1h; e.g. 30min, 1d)"))
     from gotriage.notify.command import add_destination_options
 
-    add_destination_options(p, "notify (diff --notify, restore --apply --notify, timer; "
-                               "docs/notify.md)",
-                            "diff: when there is drift, send the report as `gotriage "
-                            "notify` does; restore --apply: say what was put back, or that "
-                            "it failed and was rolled back", "timer: /etc/gotriage/notify.to")
+    add_destination_options(p, _("notify (diff --notify, restore --apply --notify, timer; "
+                                 "docs/notify.md)"),
+                            _("diff: when there is drift, send the report as `gotriage "
+                              "notify` does; restore --apply: say what was put back, or that "
+                              "it failed and was rolled back"), _("timer: /etc/gotriage/notify.to"))
     add_timeout_option(p, "getenforce, semanage, firewall-cmd, rpm...")
     add_deadline_option(p)
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=func)
     return p
 
@@ -459,9 +461,9 @@ def _timer_apply(args, pairs, write):
         raise UsageError(str(exc)) from None
 
 
-CHECK_OPTION_HELP = ("also report the drift from this baseline (`gotriage baseline init`); "
-                     "default: /var/lib/gotriage/baseline when it holds one (live host, no "
-                     "--layer)")
+CHECK_OPTION_HELP = N_("also report the drift from this baseline (`gotriage baseline init`); "
+                        "default: /var/lib/gotriage/baseline when it holds one (live host, no "
+                        "--layer)")
 
 
 def add_to_check(args, layers, options):

@@ -5,6 +5,8 @@ inputs: the same script as contrib/collect.sh of its release."""
 import os
 import sys
 
+from gotriage.i18n import _
+
 
 class UsageError(Exception):
     """A one-line usage error (exit 2)."""
@@ -12,11 +14,11 @@ class UsageError(Exception):
 
 def add_parser(sub, kit):
     p = sub.add_parser(
-        "collect-sh", help="print collect.sh, the POSIX sh collector for a host without "
-                           "Python 3 (copy it there, `sh collect.sh -o /tmp/snap`, then "
-                           "`check --root` here: docs/collect-sh.md)")
+        "collect-sh", help=_("print collect.sh, the POSIX sh collector for a host without "
+                             "Python 3 (copy it there, `sh collect.sh -o /tmp/snap`, then "
+                             "`check --root` here: docs/collect-sh.md)"))
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write it to FILE (a new file, mode 0755) instead of stdout")
+                   help=_("write it to FILE (a new file, mode 0755) instead of stdout"))
     p.set_defaults(func=kit.runner("gotriage.collect_sh.command"))
 
 

@@ -44,10 +44,11 @@ def target_help():
     releases and release names from knowledge.releases; imported here, not at start-up)."""
     from gotriage.knowledge.releases import EL_GLIBC, name_examples
 
-    return "host, %s (elN:ARCH for another architecture), a release by name (%s...; " \
-        "NAME:ARCH too), musl (an Alpine container; musl:ARCH), or a glibc version 2.0 to " \
-        "2.%d such as 2.28" % (", ".join("el%d" % k for k in sorted(EL_GLIBC)), name_examples(),
-                               L.NEWEST_GLIBC[1] + L.GLIBC_TARGET_SLACK)
+    return _("host, %(els)s (elN:ARCH for another architecture), a release by name "
+             "(%(names)s...; NAME:ARCH too), musl (an Alpine container; musl:ARCH), or a glibc "
+             "version 2.0 to 2.%(newest)d such as 2.28") % {
+        "els": ", ".join("el%d" % k for k in sorted(EL_GLIBC)), "names": name_examples(),
+        "newest": L.NEWEST_GLIBC[1] + L.GLIBC_TARGET_SLACK}
 
 
 _RPM_DBS = ("/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages", "/var/lib/rpm/Packages.db",
@@ -90,14 +91,16 @@ class Target(object):
         base, _sep, arch = self.spec.strip().lower().partition(":")
         if arch:
             if not arch.replace("_", "").isalnum():
-                raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
+                raise BinaryError(_("unknown --target %(target)r: use %(targets)s") % {
+                    "target": spec, "targets": target_help()})
             self.arch = L.normalise_machine(arch)
         if base.startswith("el") and base[2:] and not base[2:].strip("0123456789"):
             from gotriage.knowledge.releases import EL_GLIBC
 
             self.kind, self.el, self.name = "el", int(base[2:]), base
             if self.el not in EL_GLIBC:
-                raise BinaryError("unknown --target %r: use %s" % (spec, target_help()))
+                raise BinaryError(_("unknown --target %(target)r: use %(targets)s") % {
+                    "target": spec, "targets": target_help()})
             self.glibc_version = EL_GLIBC[self.el]
             self.arch = self.arch or "x86_64"
         elif base == "musl":
@@ -118,8 +121,10 @@ class Target(object):
             names = [word + v for v in known or ()]
             if len(names) > 6:
                 names = [names[0], "...", names[-1]]
-            hint = "%s is known as %s; " % (word, ", ".join(names)) if names else ""
-            raise BinaryError("unknown --target %r: %suse %s" % (spec, hint, target_help()))
+            hint = _("%(name)s is known as %(names)s; ") % {
+                "name": word, "names": ", ".join(names)} if names else ""
+            raise BinaryError(_("unknown --target %(target)r: %(hint)suse %(targets)s") % {
+                "target": spec, "hint": hint, "targets": target_help()})
         self.kind, self.release, self.name = "el", release, base
         self.el, self.glibc_version = release.el, release.glibc
         self.arch = self.arch or "x86_64"

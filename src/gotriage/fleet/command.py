@@ -6,6 +6,8 @@ unicode_ok, colour)`.  Adding an action (`fleet run`) is one line in ACTIONS and
 module: nothing else here changes.
 """
 
+from gotriage.i18n import _
+
 ACTIONS = {
     "report": "gotriage.fleet.command",  # this module: report_add_parser / run_report
     "run": "gotriage.fleet.run",
@@ -17,10 +19,10 @@ class UsageError(Exception):
 
 
 def add_parser(sub, kit):
-    p = sub.add_parser("fleet", help="about many hosts at once, on a workstation: `fleet report` "
-                                     "aggregates reports and snapshots into one HTML page")
+    p = sub.add_parser("fleet", help=_("about many hosts at once, on a workstation: `fleet report` "
+                                       "aggregates reports and snapshots into one HTML page"))
     actions = p.add_subparsers(dest="fleet_action", metavar="ACTION",
-                               help="one of: %s (docs/fleet.md; `gotriage fleet ACTION --help`)"
+                               help=_("one of: %s (docs/fleet.md; `gotriage fleet ACTION --help`)")
                                % ", ".join(sorted(ACTIONS)))
     p.set_defaults(func=kit.runner("gotriage.fleet.command"), fleet_parser=p)
     for name in sorted(ACTIONS):
@@ -33,20 +35,20 @@ def add_parser(sub, kit):
 
 def report_add_parser(actions, kit):
     p = actions.add_parser(
-        "report", help="aggregate `check --json` reports and snapshots (directories or "
-                       "archives `collect` made, analysed here as `check --root` does) into "
-                       "fleet.json and one offline HTML page, fleet.html")
+        "report", help=_("aggregate `check --json` reports and snapshots (directories or "
+                         "archives `collect` made, analysed here as `check --root` does) into "
+                         "fleet.json and one offline HTML page, fleet.html"))
     p.add_argument("inputs", nargs="+", metavar="DIR|FILE",
-                   help="a report (.json), a snapshot (a directory or .tar.gz), or a "
-                        "directory holding them (one level)")
+                   help=_("a report (.json), a snapshot (a directory or .tar.gz), or a "
+                          "directory holding them (one level)"))
     p.add_argument("-o", "--output", default=".", metavar="OUTDIR",
-                   help="where to write fleet.json and fleet.html (default: the current "
-                        "directory; made if missing)")
+                   help=_("where to write fleet.json and fleet.html (default: the current "
+                          "directory; made if missing)"))
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help="analyse snapshots in N processes (default: one per core)")
+                   help=_("analyse snapshots in N processes (default: one per core)"))
     p.add_argument("--archive-limits", metavar="LIMITS",
-                   help="what a snapshot archive may hold before it is refused unread "
-                        "(as check --root; docs/snapshot-format.md)")
+                   help=_("what a snapshot archive may hold before it is refused unread "
+                          "(as check --root; docs/snapshot-format.md)"))
     p.set_defaults(func=kit.runner("gotriage.fleet.command"), fleet_action="report")
 
 

@@ -24,6 +24,8 @@ import tempfile
 import time
 import zipfile
 
+from gotriage.i18n import _
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_DIR = os.path.dirname(HERE)
 # Where the collection is: the source tree's ansible/, else what setup.cfg installs
@@ -48,28 +50,28 @@ def add_parser(actions, kit):
     from gotriage.checks import OFFERED
 
     p = actions.add_parser(
-        "run", help="run gotriage on the hosts of an Ansible inventory (the gotriage.triage "
-                    "collection through ansible-runner; needs the fleet extra) and gather "
-                    "their reports in one directory")
+        "run", help=_("run gotriage on the hosts of an Ansible inventory (the gotriage.triage "
+                      "collection through ansible-runner; needs the fleet extra) and gather "
+                      "their reports in one directory"))
     p.add_argument("-i", "--inventory", required=True, metavar="INVENTORY",
-                   help="an Ansible inventory (file or directory)")
-    p.add_argument("--limit", metavar="PATTERN", help="only these hosts (Ansible's --limit)")
+                   help=_("an Ansible inventory (file or directory)"))
+    p.add_argument("--limit", metavar="PATTERN", help=_("only these hosts (Ansible's --limit)"))
     p.add_argument("--forks", type=_positive_int, default=DEFAULT_FORKS, metavar="N",
-                   help="hosts at a time (default %d)" % DEFAULT_FORKS)
+                   help=_("hosts at a time (default %d)") % DEFAULT_FORKS)
     p.add_argument("--layer", action="append", choices=OFFERED, metavar="LAYER",
-                   help="run only this layer on each host (repeatable): %s" % ", ".join(OFFERED))
+                   help=_("run only this layer on each host (repeatable): %s") % ", ".join(OFFERED))
     p.add_argument("--collect", action="store_true",
-                   help="also bring back a snapshot of each host (gotriage collect)")
+                   help=_("also bring back a snapshot of each host (gotriage collect)"))
     p.add_argument("--timeout", type=_positive_int, default=None, metavar="SECONDS",
-                   help="per host: cut gotriage's run after this long and report the host "
-                        "as hung (default: the role's gotriage_timeout, 300)")
+                   help=_("per host: cut gotriage's run after this long and report the host "
+                          "as hung (default: the role's gotriage_timeout, 300)"))
     p.add_argument("--pyz", metavar="FILE",
-                   help="the zipapp to copy to the hosts (default: one built from this "
-                        "gotriage, source only)")
+                   help=_("the zipapp to copy to the hosts (default: one built from this "
+                          "gotriage, source only)"))
     p.add_argument("-o", "--output", metavar="DIR",
-                   help="the result directory, new or empty (default: "
-                        "gotriage-fleet-YYYYMMDDTHHMMSS)")
-    p.add_argument("--json", action="store_true", help="print run.json instead of the table")
+                   help=_("the result directory, new or empty (default: "
+                          "gotriage-fleet-YYYYMMDDTHHMMSS)"))
+    p.add_argument("--json", action="store_true", help=_("print run.json instead of the table"))
     p.set_defaults(func=kit.runner("gotriage.fleet.command"), fleet_action="run")
     return p
 

@@ -23,23 +23,26 @@ class UsageError(Exception):
 def add_destination_options(p, title, notify_help, to_file_default=""):
     """--notify, --to, --to-file, --kind, --secret-file: the same on every command that
     can send (baseline diff and restore, fix --apply)."""
+    from gotriage.i18n import _
     from gotriage.notify import KINDS
 
-    group = p.add_argument_group(title)
+    group = p.add_argument_group(title)  # (title, notify_help: translated by the caller)
     group.add_argument("--notify", action="store_true",
-                       help=notify_help + ", to --to, --to-file or GOTRIAGE_NOTIFY_TO")
+                       help=_("%s, to --to, --to-file or GOTRIAGE_NOTIFY_TO") % notify_help)
     group.add_argument("--to", action="append", metavar="URL",
-                       help="a destination (repeatable): an http(s) URL, or mailto:ADDRESS "
-                            "(visible in `ps`: prefer --to-file)")
-    group.add_argument("--to-file", metavar="FILE",
-                       help="the destinations, one per line (default: the environment "
-                            "variable GOTRIAGE_NOTIFY_TO%s)" % (
-                                "; " + to_file_default if to_file_default else ""))
+                       help=_("a destination (repeatable): an http(s) URL, or mailto:ADDRESS "
+                              "(visible in `ps`: prefer --to-file)"))
+    to_file_help = _("the destinations, one per line (default: the environment "
+                     "variable GOTRIAGE_NOTIFY_TO)")
+    if to_file_default:
+        to_file_help = _("the destinations, one per line (default: the environment "
+                         "variable GOTRIAGE_NOTIFY_TO; %s)") % to_file_default
+    group.add_argument("--to-file", metavar="FILE", help=to_file_help)
     group.add_argument("--kind", choices=KINDS, metavar="KIND",
-                       help="the format, one of: %s (default: from the URL)" % ", ".join(KINDS))
+                       help=_("the format, one of: %s (default: from the URL)") % ", ".join(KINDS))
     group.add_argument("--secret-file", metavar="FILE",
-                       help="the signing secret (default: the environment variable "
-                            "GOTRIAGE_NOTIFY_SECRET)")
+                       help=_("the signing secret (default: the environment variable "
+                              "GOTRIAGE_NOTIFY_SECRET)"))
     return group
 
 

@@ -7,6 +7,8 @@ contacts only the targets given (and --baseline), at most --count times each, an
 about --deadline seconds after it began.
 """
 
+from gotriage.i18n import _
+
 DEFAULT_COUNT = "20"
 DEFAULT_CONCURRENCY = "4"
 DEFAULT_TIMEOUT = "5"
@@ -18,42 +20,42 @@ class UsageError(Exception):
 
 def add_parser(sub, kit):
     p = sub.add_parser(
-        "probe", help="probe http(s):// or tcp:// targets a bounded number of times: success "
-                      "rate, p50/p95/p99, Go-worded errors; a gate and canary check for deploys")
+        "probe", help=_("probe http(s):// or tcp:// targets a bounded number of times: success "
+                        "rate, p50/p95/p99, Go-worded errors; a gate and canary check for deploys"))
     p.add_argument("targets", nargs="+", metavar="TARGET",
-                   help="http://HOST[:PORT]/PATH, https://... or tcp://HOST:PORT (only these are "
-                        "contacted)")
+                   help=_("http://HOST[:PORT]/PATH, https://... or tcp://HOST:PORT (only these are "
+                          "contacted)"))
     p.add_argument("--count", default=DEFAULT_COUNT, metavar="N",
-                   help="requests per target, 1 to 10000 (default %s)" % DEFAULT_COUNT)
+                   help=_("requests per target, 1 to 10000 (default %s)") % DEFAULT_COUNT)
     p.add_argument("--concurrency", default=DEFAULT_CONCURRENCY, metavar="N",
-                   help="requests at once, 1 to 64 (default %s)" % DEFAULT_CONCURRENCY)
+                   help=_("requests at once, 1 to 64 (default %s)") % DEFAULT_CONCURRENCY)
     p.add_argument("--timeout", default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help="bound of one request, connect to last byte, as Go's Client.Timeout "
-                        "(default %s)" % DEFAULT_TIMEOUT)
+                   help=_("bound of one request, connect to last byte, as Go's Client.Timeout "
+                          "(default %s)") % DEFAULT_TIMEOUT)
     p.add_argument("--interval", default="0", metavar="SECONDS",
-                   help="pause of each worker between its requests (default 0)")
+                   help=_("pause of each worker between its requests (default 0)"))
     kit.add_deadline_option(p)
     p.add_argument("--cacert", metavar="FILE",
-                   help="trust the CA certificates (PEM) in FILE for https:// instead of the "
-                        "system's store")
-    gate = p.add_argument_group("gate (exit 1 when a rule fails)")
+                   help=_("trust the CA certificates (PEM) in FILE for https:// instead of the "
+                          "system's store"))
+    gate = p.add_argument_group(_("gate (exit 1 when a rule fails)"))
     gate.add_argument("--max-error-rate", metavar="PCT",
-                      help="fail when a target's error rate is above PCT percent")
+                      help=_("fail when a target's error rate is above PCT percent"))
     gate.add_argument("--max-p95", metavar="MS",
-                      help="fail when a target's p95 latency is above MS milliseconds")
+                      help=_("fail when a target's p95 latency is above MS milliseconds"))
     gate.add_argument("--baseline", metavar="URL",
-                      help="also probe URL, interleaved with the targets, and judge each target "
-                           "(the canary) against it")
+                      help=_("also probe URL, interleaved with the targets, and judge each target "
+                             "(the canary) against it"))
     gate.add_argument("--max-error-increase", metavar="POINTS",
-                      help="with --baseline: fail when a canary's error rate exceeds the "
-                           "baseline's by more than POINTS percentage points (default 1)")
+                      help=_("with --baseline: fail when a canary's error rate exceeds the "
+                             "baseline's by more than POINTS percentage points (default 1)"))
     gate.add_argument("--max-p95-ratio", metavar="R",
-                      help="with --baseline: fail when a canary's p95 is more than R times the "
-                           "baseline's (default 1.5)")
-    p.add_argument("--json", action="store_true", help="print only JSON (docs/probe.schema.json)")
+                      help=_("with --baseline: fail when a canary's p95 is more than R times the "
+                             "baseline's (default 1.5)"))
+    p.add_argument("--json", action="store_true", help=_("print only JSON (docs/probe.schema.json)"))
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="also min/mean/max and samples of each error")
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+                   help=_("also min/mean/max and samples of each error"))
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=kit.runner(__name__))
 
 

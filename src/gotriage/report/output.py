@@ -11,6 +11,8 @@ file (and its temporary one, which the next run does not need).
 
 import os
 
+from gotriage.i18n import _
+
 FORMATS = ("text", "json", "prometheus", "junit")
 
 
@@ -21,11 +23,11 @@ class UsageError(Exception):
 def add_options(p):
     """--format and --output on a command that prints a report."""
     p.add_argument("--format", choices=FORMATS, default=None,
-                   help="text (the default), json (= --json), prometheus (a node_exporter "
-                        "textfile) or junit (JUnit XML for CI servers): docs/metrics.md")
+                   help=_("text (the default), json (= --json), prometheus (a node_exporter "
+                          "textfile) or junit (JUnit XML for CI servers): docs/metrics.md"))
     p.add_argument("--output", metavar="FILE",
-                   help="write the report to FILE (atomically, mode 0644) instead of "
-                        "standard output")
+                   help=_("write the report to FILE (atomically, mode 0644) instead of "
+                          "standard output"))
 
 
 def format_of(args):

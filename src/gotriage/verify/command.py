@@ -7,6 +7,8 @@ import os
 import posixpath
 import time
 
+from gotriage.i18n import _
+
 
 class UsageError(Exception):
     """A one-line usage error (exit 2)."""
@@ -14,37 +16,37 @@ class UsageError(Exception):
 
 def add_parser(sub, kit):
     p = sub.add_parser(
-        "verify", help="verify the Go installs (their files, VERSION, rpm -V, release "
-                       "archives), with --build that go builds and runs hello programs in "
-                       "each context, and the spec's probes: one report, one exit code")
+        "verify", help=_("verify the Go installs (their files, VERSION, rpm -V, release "
+                         "archives), with --build that go builds and runs hello programs in "
+                         "each context, and the spec's probes: one report, one exit code"))
     p.add_argument("--spec", metavar="FILE",
-                   help="an INI spec: [go NAME] root/version to require, [probe NAME] "
-                        "target/count/max-error-rate/max-p95, [verify] archives "
-                        "(docs/verify.md); default: the Go installs `check` finds")
+                   help=_("an INI spec: [go NAME] root/version to require, [probe NAME] "
+                          "target/count/max-error-rate/max-p95, [verify] archives "
+                          "(docs/verify.md); default: the Go installs `check` finds"))
     p.add_argument("--build", action="store_true",
-                   help="build and run a pure-Go and a cgo hello program with each go in "
-                        "each context's environment (in a private temporary directory, "
-                        "removed afterwards)")
+                   help=_("build and run a pure-Go and a cgo hello program with each go in "
+                          "each context's environment (in a private temporary directory, "
+                          "removed afterwards)"))
     p.add_argument("--archive", action="append", default=[], metavar="FILE",
-                   help="check a go1.N.linux-ARCH.tar.gz against Go's published SHA-256 "
-                        "(repeatable)")
+                   help=_("check a go1.N.linux-ARCH.tar.gz against Go's published SHA-256 "
+                          "(repeatable)"))
     p.add_argument("--goroot", action="append", default=[], metavar="DIR",
-                   help="verify this Go install instead of those `check` finds (repeatable)")
+                   help=_("verify this Go install instead of those `check` finds (repeatable)"))
     p.add_argument("--baseline-repo", metavar="DIR",
-                   help="also verify that the files recorded in this baseline (`gotriage "
-                        "baseline init`) are unchanged; default: /var/lib/gotriage/baseline "
-                        "when it holds one")
+                   help=_("also verify that the files recorded in this baseline (`gotriage "
+                          "baseline init`) are unchanged; default: /var/lib/gotriage/baseline "
+                          "when it holds one"))
     p.add_argument("--build-timeout", type=kit.seconds_value, default=120.0, metavar="SECONDS",
-                   help="bound of one `go build` with --build (default 120)")
+                   help=_("bound of one `go build` with --build (default 120)"))
     kit.add_timeout_option(p, "rpm -V, go build's program run")
     kit.add_deadline_option(p)
-    p.add_argument("--json", action="store_true", help="print only JSON (docs/report.schema.json)")
+    p.add_argument("--json", action="store_true", help=_("print only JSON (docs/report.schema.json)"))
     from gotriage.report.output import add_options as add_format_options
     add_format_options(p)
-    p.add_argument("-v", "--verbose", action="store_true", help="show evidence and reasons")
+    p.add_argument("-v", "--verbose", action="store_true", help=_("show evidence and reasons"))
     p.add_argument("--fail-on", choices=("info", "warn", "error"), default="warn",
-                   help="exit 1 when a finding is at least this severe (default: warn)")
-    p.add_argument("--no-color", action="store_true", help="never use colour")
+                   help=_("exit 1 when a finding is at least this severe (default: warn)"))
+    p.add_argument("--no-color", action="store_true", help=_("never use colour"))
     p.set_defaults(func=kit.runner(__name__))
 
 
