@@ -46,11 +46,24 @@ class Unrepresentable(ValueError):
 
 
 # For str.translate: deleting every hidden character tells in one C loop whether a text
-# holds any (most output holds none).
-_HIDDEN_TABLE = dict.fromkeys(
-    [c for c in range(0x20) if c not in (0x09, 0x0a)] + list(range(0x7f, 0xa0))
-    + list(range(0xd800, 0xe000)) + [0x2028, 0x2029] + [ord(c) for c in _INVISIBLE])
+# holds any (most output holds none).  ASCII text can hold only the C0 controls and DEL;
+# the table of every hidden character (2,100 entries: building it was most of this
+# module's import time) is built for the first text that is not ASCII.
+_ASCII_HIDDEN_TABLE = dict.fromkeys([c for c in range(0x20) if c not in (0x09, 0x0a)] + [0x7f])
+_HIDDEN_TABLE = {}
+_is_ascii = getattr(str, "isascii", None)  # (Python 3.7+; 3.6 uses the whole table)
 _SGR_START = "\033["
+
+
+def _hidden_table(text):
+    """The translate table that deletes every hidden character `text` may hold."""
+    if _is_ascii is not None and _is_ascii(text):
+        return _ASCII_HIDDEN_TABLE
+    if not _HIDDEN_TABLE:
+        _HIDDEN_TABLE.update(dict.fromkeys(
+            [c for c in range(0x20) if c not in (0x09, 0x0a)] + list(range(0x7f, 0xa0))
+            + list(range(0xd800, 0xe000)) + [0x2028, 0x2029] + [ord(c) for c in _INVISIBLE]))
+    return _HIDDEN_TABLE
 
 
 def _is_hidden(char):
@@ -108,7 +121,7 @@ def one_line(text):
 def visible_output(text):
     """The whole output of a command made safe for a terminal (see `visible`), keeping
     gotriage's own colour sequences (ESC [ digits m), which only change colours."""
-    if len(text.translate(_HIDDEN_TABLE)) == len(text):
+    if len(text.translate(_hidden_table(text))) == len(text):
         return text
     if _SGR_START not in text:
         return visible(text)

@@ -11,7 +11,6 @@ with real Go binaries, a real glibc 2.31 loader, and real exec failures).
 import posixpath
 
 from gotriage.checks import NotExamined, check
-from gotriage.checks.binary_kinds import non_elf
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.i18n import _
 from gotriage.knowledge import loader as L
@@ -174,6 +173,8 @@ def _not_elf(facts):
                   why=_("The kernel cannot read the ELF header or the program headers."),
                   predicted_error=L.exec_format_error(facts.prog),
                   fix=[_copy_again(facts)])
+    from gotriage.checks.binary_kinds import non_elf  # (here: a Go binary is an ELF file)
+
     what, runs = non_elf(facts.head)
     script = facts.head.startswith(b"#!")
     first = facts.head[:16]

@@ -16,7 +16,6 @@ command that did not answer becomes that layer's -INPUT-HUNG finding.
 import _thread
 import posixpath
 
-from gotriage import progress
 from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, QUICK_TIMEOUT, HostError
 from gotriage.inputs.spec import QUICK
 
@@ -248,6 +247,8 @@ class LayerReader(object):
         timeout = self.reader.timeout_of(decl)
 
         def compute():
+            from gotriage import progress  # (here: `gotriage binary` runs no command)
+
             with progress.step("`%s`" % " ".join(argv)):
                 return self.host.run(argv, env=env, cwd=cwd, timeout=timeout, input=input)
         if remember:
