@@ -364,3 +364,15 @@ def test_matchpathcon_matches_the_directory_written_and_nothing_else(tmp_path):
     assert [labels[p] for p in paths] == ["system_u:object_r:bin_t:s0"] * 2 + ["<<none>>"] * 3
     with pytest.raises(Unrepresentable):
         fcontext_pattern("/opt/with space")
+
+
+def test_visible_output_finds_every_hidden_character_in_ascii_and_other_text():
+    # ASCII text is checked against a small table (C0 and DEL), other text against the
+    # table of every hidden character: both must find what `visible` escapes
+    hidden = [chr(c) for c in range(0x20) if c not in (0x09, 0x0a)] + [
+        "\x7f", "\x85", "\x9f", "\udc80", "\ud800", "\u2028", "\u2029", "\u202e", "\ufeff"]
+    for c in hidden:
+        for text in ("plain " + c + " text", "caf\u00e9 " + c, c):
+            assert visible_output(text) == visible(text) != text, repr(text)
+    for text in ("plain\ttext\n", "caf\u00e9 \u95ee\u9898\n", ""):
+        assert visible_output(text) == text
