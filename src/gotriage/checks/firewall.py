@@ -204,10 +204,11 @@ def listen(facts):
                 "visible here",
                 "no Go program found listening: the owners of the %(n)d listening sockets are not "
                 "visible here", others) % {"n": others},
-                       evidence=[Evidence.fact("no /proc/PID/fd link names their inodes")])]
+                       evidence=[Evidence.fact(_("no /proc/PID/fd link names their inodes"))])]
         return [_f("FW-LISTEN", "ok", _("no Go program listens on a port here"),
-                   evidence=[Evidence.fact("%d listening socket%s, none owned by a Go binary" % (
-                       others, "" if others == 1 else "s"))])]
+                   evidence=[Evidence.fact(ngettext(
+                       "%(n)d listening socket, none owned by a Go binary",
+                       "%(n)d listening sockets, none owned by a Go binary", others) % {"n": others})])]
     results = []
     for (proto, port), sockets in sorted(services.items()):
         results.extend(listener_findings(facts, proto, port, sockets, severity="info"))

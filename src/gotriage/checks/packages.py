@@ -355,7 +355,7 @@ def gpg(facts):
                     "PKG-GPG-KEY-MISSING", "error", _("%(path)s (gpgkey of %(repo)s) does not "
                                                       "exist") % {"path": kf.path, "repo": repo.id},
                     subject="missing:%s" % kf.path,
-                    evidence=[_repo_evidence(repo, "gpgkey"), Evidence.fact("%s: no such file" % kf.path)],
+                    evidence=[_repo_evidence(repo, "gpgkey"), Evidence.fact(_("%(path)s: no such file") % {"path": kf.path})],
                     why=_("dnf imports the key from this file before it installs the repository's "
                           "first package; without it every package from %(repo)s fails its "
                           "signature check.") % {"repo": repo.id},

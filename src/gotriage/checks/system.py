@@ -91,7 +91,8 @@ def distro(facts):
             "SYS-DISTRO-EOL", "warn", _("%(release)s reached its end of life on %(date)s") % {
                 "release": d.describe(), "date": _support_end(d).isoformat()},
             subject=d.describe(),
-            evidence=list(d.evidence) + [Evidence.fact("SUPPORT_END=%s in os-release" % d.support_end)],
+            evidence=list(d.evidence) + [Evidence.fact(_("SUPPORT_END=%(date)s in os-release") % {
+                "date": d.support_end})],
             why=_("No security updates after the date the release itself names."),
             fix=[Action.note(_("migrate to a supported release"))]))
     glibc = facts.glibc[0]
@@ -132,8 +133,9 @@ def _eol(d, release, today):
     return _f(
         "SYS-DISTRO-EOL", "warn", _("%(release)s reached its end of life on %(date)s") % {
             "release": name, "date": release.eol.isoformat()}, subject=name,
-        evidence=list(d.evidence) + [Evidence.fact("end of life %s (%s; checked %s)" % (
-            release.eol.isoformat(), release.source, CHECKED))],
+        evidence=list(d.evidence) + [Evidence.fact(_(
+            "end of life %(date)s (%(source)s; checked %(checked)s)") % {
+                "date": release.eol.isoformat(), "source": release.source, "checked": CHECKED})],
         why=_("No security updates; repositories move to archives, so installing gcc, "
               "glibc-devel or golang fails until the repo files are changed.") + extended,
         fix=fix)
@@ -145,8 +147,10 @@ def _old_minor(d, release, line):
                                           "%(line)s has newer minor releases") % {
             "release": release.name, "date": release.eol.isoformat(), "line": line.name},
         subject=release.name,
-        evidence=list(d.evidence) + [Evidence.fact("%s ended %s (%s; checked %s)" % (
-            release.name, release.eol.isoformat(), release.source, CHECKED))],
+        evidence=list(d.evidence) + [Evidence.fact(_(
+            "%(release)s ended %(date)s (%(source)s; checked %(checked)s)") % {
+                "release": release.name, "date": release.eol.isoformat(),
+                "source": release.source, "checked": CHECKED})],
         why=_("Each minor release ends when the next one is out; its packages move to "
               "%(vault)s.") % {"vault": release.vault or _("the vault")},
         fix=[Action.command(["dnf", "upgrade"], description=_(

@@ -203,7 +203,8 @@ def systemd_context(io, el_major):
     if "PATH" not in env:
         env["PATH"] = systemd_default_path(el_major)
         evidence.append(Evidence.fact(
-            "systemd's compiled-in PATH for services on this release: %s" % env["PATH"]))
+            _("systemd's compiled-in PATH for services on this release: %(path)s") % {
+                "path": env["PATH"]}))
     # System services get no HOME, USER or XDG_* unless User= is set (systemd.exec(5)).
     for name in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "USER", "LOGNAME"):
         env.pop(name, None)

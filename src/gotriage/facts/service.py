@@ -188,8 +188,9 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                 _VERSIONED_CHECKS, SYSTEMD_STUCK, N_("the systemd version is unknown: units are "
                                                      "judged by the newest systemd gotriage knows")))
             if el in K.EL_SYSTEMD:
-                return K.EL_SYSTEMD[el], Evidence.fact("EL%d ships systemd %d (%s)" % (
-                    el, K.EL_SYSTEMD[el], K.EL_SYSTEMD_SOURCE))
+                return K.EL_SYSTEMD[el], Evidence.fact(_(
+                    "EL%(el)d ships systemd %(version)d (%(source)s)") % {
+                        "el": el, "version": K.EL_SYSTEMD[el], "source": K.EL_SYSTEMD_SOURCE})
             self.note(_("systemd version unknown (no `systemctl --version`, release not "
                         "identified): judged as the newest systemd gotriage knows"))
             return None, None
@@ -404,7 +405,8 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                 for entry in self.io.try_listdir("unit-dir", dir=wants):
                     if entry.endswith(".service") and entry not in seen:
                         seen.add(entry)
-                        names.append((entry, "enabled (%s)" % posixpath.join(wants, entry)))
+                        names.append((entry, _("enabled (%(link)s)") % {
+                            "link": posixpath.join(wants, entry)}))
             if self.booted:
                 result = self.io.run("failed-units")
                 if result.ok:
@@ -412,7 +414,7 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
                         words = line.replace("\u25cf", " ").replace("*", " ").split()
                         if words and words[0].endswith(".service") and words[0] not in seen:
                             seen.add(words[0])
-                            names.append((words[0], "failed (systemctl list-units --failed)"))
+                            names.append((words[0], _("failed (systemctl list-units --failed)")))
                 elif not result.timed_out:  # SVC-INPUT says that one
                     self.note(_("failed units not listed: `systemctl list-units --failed`: "
                                 "%(error)s") % {"error": result.excerpt(1)})
@@ -463,8 +465,9 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
         if target.path is None:
             for word in (unit.main.argv or [])[1:]:
                 if word.startswith("/") and self.probe(word).go:
-                    return ("examine: its ExecStart= program %s cannot be run as written, and "
-                            "%s is a Go program" % (unit.main.path, word))
+                    return "examine: " + _(
+                        "its ExecStart= program %(program)s cannot be run as written, and "
+                        "%(word)s is a Go program") % {"program": unit.main.path, "word": word}
             return "its ExecStart= program %s is not found" % unit.main.path
         if self.runs_go(unit):
             return True

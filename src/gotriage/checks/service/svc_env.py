@@ -87,7 +87,8 @@ def _env(facts, unit):
             out.append(_f("SVC-ENV-UNSET", "warn", "%s: %s" % (unit.name, _(
                 "ExecStart= uses $%(name)s, which the unit does not set") % {"name": missing[0]}), unit, subject="unset:%s" % ",".join(sorted(set(missing))),
                 evidence=[Evidence.file(a.path, a.text, a.line),
-                          Evidence.fact("not set: %s" % ", ".join(sorted(set(missing))))],
+                          Evidence.fact(_("not set: %(names)s") % {
+                              "names": ", ".join(sorted(set(missing)))})],
                 why=_("Your shell's variables are not a service's: systemd expands $NAME from the "
                       "unit's own environment only."),
                 fix=[Action.note(_("set %(name)s under [Service] in %(path)s (Environment=%(name)s=... "

@@ -161,7 +161,7 @@ def _exec(facts, unit):
     if target.how == "not-found":
         out.append(_f("SVC-EXEC-RELATIVE", "error", "%s: %s" % (unit.name, _(
             "ExecStart=%(path)s is not found in systemd's PATH") % {"path": cmd.path}), unit, subject="relative",
-            evidence=[ev, Evidence.fact("searched %s" % ":".join(target.searched))],
+            evidence=[ev, Evidence.fact(_("searched %(dirs)s") % {"dirs": ":".join(target.searched)})],
             why=_("systemd looks a program name up in its own compiled-in PATH, not in "
                   "Environment=PATH= nor your shell's."),
             predicted_error="%s: Failed to locate executable %s: No such file or directory" % (unit.name, cmd.path),
@@ -179,7 +179,7 @@ def _exec(facts, unit):
                 evidence=[ev], fix=[Action.note(_("run gotriage as root"))]))
             return out
         out.append(_f("SVC-EXEC-MISSING", "error", "%s: %s" % (unit.name, _("%(path)s does not exist") % {"path": path}), unit,
-                      subject="missing", evidence=[ev, Evidence.fact("%s: no such file" % path)],
+                      subject="missing", evidence=[ev, Evidence.fact(_("%(path)s: no such file") % {"path": path})],
                       why=_("systemd cannot execute a program that is not there."),
                       predicted_error=step("No such file or directory"),
                       fix=[Action.note(_("install the program at %(path)s, or correct ExecStart=") % {
@@ -192,7 +192,8 @@ def _exec(facts, unit):
         out.append(_f("SVC-EXEC-NOT-EXECUTABLE", "error", "%s: %s" % (unit.name, (
             _("%(path)s is not executable (mode %(mode)04o, a directory)") if st.is_dir else
             _("%(path)s is not executable (mode %(mode)04o)")) % {"path": path, "mode": st.perms}), unit, subject="mode",
-            evidence=[ev, Evidence.fact("%s: mode %04o, uid %d" % (path, st.perms, st.uid))],
+            evidence=[ev, Evidence.fact(_("%(path)s: mode %(mode)04o, uid %(uid)d") % {
+                "path": path, "mode": st.perms, "uid": st.uid})],
             why=_("execve needs an x bit for the user the program runs as."),
             predicted_error=step("Permission denied"),
             fix=[Action.command(["chmod", "0755", path])] if st.is_file else
@@ -209,7 +210,8 @@ def _exec(facts, unit):
                 "%(uid)d)") % {"user": identity.user, "path": path, "where": where,
                                "mode": bst.perms, "uid": bst.uid}), unit, subject="access",
                 evidence=[ev, unit.evidence("User") or Evidence.fact("User=%s" % identity.user),
-                          Evidence.fact("%s: mode %04o, uid %d gid %d" % (where, bst.perms, bst.uid, bst.gid))],
+                          Evidence.fact(_("%(path)s: mode %(mode)04o, uid %(uid)d gid %(gid)d") % {
+                              "path": where, "mode": bst.perms, "uid": bst.uid, "gid": bst.gid})],
                 why=_("systemd switches to User= before execve, so every directory on the way "
                       "must be searchable by that user."),
                 predicted_error=step("Permission denied"),
@@ -260,7 +262,7 @@ def _exec(facts, unit):
                 "%(path)s needs the loader %(loader)s, which does not exist here") % {
                     "path": path, "loader": probe.interp}), unit, subject="interp",
                 evidence=[ev, Evidence.fact("PT_INTERP: %s" % probe.interp),
-                          Evidence.fact("%s: no such file" % probe.interp)],
+                          Evidence.fact(_("%(path)s: no such file") % {"path": probe.interp})],
                 why=_("The kernel starts the ELF interpreter first; when it is missing execve "
                       "fails with ENOENT although the program itself exists."),
                 predicted_error=step("No such file or directory"),
@@ -273,7 +275,7 @@ def _exec(facts, unit):
                 if finding.severity in ("error", "warn") and finding.id != "GOTRIAGE-CHECK-FAILED":
                     out.append(_f("SVC-EXEC-BINARY", finding.severity, "%s: %s" % (unit.name, finding.title),
                                   unit, subject="binary:%s:%s" % (finding.id, finding.subject or ""),
-                                  evidence=[ev, Evidence.fact("the binary layer: %s" % finding.id)] + finding.evidence,
+                                  evidence=[ev, Evidence.fact(_("the binary layer: %(id)s") % {"id": finding.id})] + finding.evidence,
                                   why=finding.why, predicted_error=finding.predicted_error,
                                   fix=finding.fix, references=finding.references))
     if not [f for f in out if f.severity in ("error", "warn")]:
@@ -282,7 +284,8 @@ def _exec(facts, unit):
                 "script": _("script (#!%(interp)s)") % {"interp": probe.shebang or ""}}.get(probe.kind, probe.kind or "?")
         out.append(_f("SVC-EXEC", "ok", "%s: %s" % (unit.name, _("%(path)s (%(what)s, mode %(mode)04o)") % {
             "path": path, "what": what, "mode": st.perms}), unit,
-                      evidence=[ev] + ([Evidence.fact("found in systemd's PATH (%s)" % ":".join(target.searched))]
+                      evidence=[ev] + ([Evidence.fact(_("found in systemd's PATH (%(path)s)") % {
+                          "path": ":".join(target.searched)})]
                                        if target.how == "searched" else [])))
     return out
 

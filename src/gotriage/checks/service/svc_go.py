@@ -55,7 +55,8 @@ def _go(facts, unit):
             fix = _cache_directory_fix(facts, unit, ctx.identity.user)
         out.append(_f("SVC-GO-CACHE", "error", "%s: %s" % (unit.name, finding.title), unit,
                       subject=finding.subject, evidence=finding.evidence + [
-                          Evidence.fact("the toolchain layer's %s, in the unit's environment" % finding.id)],
+                          Evidence.fact(_("the toolchain layer's %(id)s, in the unit's environment") % {
+                              "id": finding.id})],
                       why=finding.why, predicted_error=finding.predicted_error, fix=fix,
                       references=finding.references))
     if not out:

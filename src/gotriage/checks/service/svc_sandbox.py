@@ -45,7 +45,8 @@ def _sandbox(facts, unit):
                     continue
                 out.append(_f("SVC-SANDBOX-PATH-MISSING", "error", "%s: %s" % (unit.name, _(
                     "%(key)s=%(path)s does not exist") % {"key": key, "path": path}), unit, subject="%s:%s" % (key, path),
-                    evidence=[Evidence.file(a.path, a.text, a.line), Evidence.fact("%s: no such file or directory" % path)],
+                    evidence=[Evidence.file(a.path, a.text, a.line), Evidence.fact(
+                        _("%(path)s: no such file or directory") % {"path": path})],
                     why=_("systemd bind-mounts each listed path into the service's namespace; a "
                           "missing one aborts the start."),
                     predicted_error="%s: Failed to set up mount namespacing: %s: No such file or directory\n%s\n"

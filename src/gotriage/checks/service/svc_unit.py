@@ -115,9 +115,9 @@ def _unit(facts, unit):
     out = []
     if not unit.found:
         return [_f("SVC-UNIT-NOT-FOUND", "error", "%s: %s" % (unit.name, _("no such unit file")), unit,
-                   evidence=[Evidence.fact("searched %s" % ", ".join(K.UNIT_PATH))
+                   evidence=[Evidence.fact(_("searched %(dirs)s") % {"dirs": ", ".join(K.UNIT_PATH)})
                              if "/" not in unit.requested else Evidence.fact(
-                                 "%s does not exist" % unit.requested)],
+                                 _("%(path)s does not exist") % {"path": unit.requested})],
                    predicted_error="Unit %s could not be found." % unit.name,
                    fix=[Action.command(["systemctl", "list-unit-files", "--type=service"],
                                        description=_("find its real name"))])]
@@ -183,7 +183,8 @@ def _unit(facts, unit):
         out.append(_f("SVC-UNIT", "ok", "%s: %s%s" % (
             unit.name, unit.fragment, ngettext(" + %(n)d drop-in", " + %(n)d drop-ins", drops) % {
                 "n": drops} if drops else ""),
-            unit, evidence=[Evidence.fact("loaded in this order: %s" % ", ".join(f.path for f in unit.files))]
+            unit, evidence=[Evidence.fact(_("loaded in this order: %(files)s") % {
+                "files": ", ".join(f.path for f in unit.files)})]
             + ([Evidence.fact(unit.why_examined)] if unit.why_examined else [])))
     return out
 
@@ -331,9 +332,11 @@ def _specifiers(facts, unit):
             rejected = version >= K.UNKNOWN_SPECIFIER_REJECTED_SINCE
             exec_line = a.key.startswith("Exec")
             if known is not None:
-                meaning = "%%%s (%s) needs systemd %d; this host has %d" % (letter, known[1], known[0], version)
+                meaning = _("%%%(letter)s (%(meaning)s) needs systemd %(needs)d; this host has "
+                            "%(version)d") % {"letter": letter, "meaning": known[1],
+                                              "needs": known[0], "version": version}
             else:
-                meaning = "%%%s is not a systemd specifier" % letter
+                meaning = _("%%%(letter)s is not a systemd specifier") % {"letter": letter}
             if rejected:
                 effect = (_("the unit does not load") if exec_line else _("the assignment is ignored"))
                 predicted = "Failed to resolve unit specifiers in %s: Invalid slot" % a.value

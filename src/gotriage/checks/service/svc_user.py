@@ -46,7 +46,7 @@ def _user(facts, unit):
         a = unit.assignment("User")
         out.append(_f("SVC-USER-MISSING", "error", "%s: %s" % (unit.name, _("User=%(user)s does not exist") % {"user": user}), unit,
                       subject="user", evidence=[Evidence.file(a.path, a.text, a.line),
-                                                Evidence.fact("no %s in /etc/passwd" % user)],
+                                                Evidence.fact(_("no %(user)s in /etc/passwd") % {"user": user})],
                       why=_("systemd looks the user up before it starts the program."),
                       predicted_error="%s: Failed to determine user credentials: No such process\n%s\n"
                                       "%s: Main process exited, code=exited, status=217/USER" % (

@@ -96,8 +96,9 @@ def _workdir(facts, unit):
                            "in /)") % {"value": value}), unit, evidence=[ev])]
         return [_f("SVC-WORKDIR-MISSING", "error", "%s: %s" % (
                        unit.name, _("WorkingDirectory=%(path)s does not exist") % {"path": path}),
-                   unit, subject="missing", evidence=[ev, Evidence.fact("%s: %s" % (
-                       path, "not a directory" if st is not None else "no such file or directory"))],
+                   unit, subject="missing", evidence=[ev, Evidence.fact(
+                       (_("%(path)s: not a directory") if st is not None else
+                        _("%(path)s: no such file or directory")) % {"path": path})],
                    why=_("systemd changes into the directory before it starts the program."),
                    predicted_error=step("No such file or directory"),
                    fix=[Action.command(["install", "-d"] + _owner_args(unit) + [path]), _reload(unit)],
@@ -110,7 +111,8 @@ def _workdir(facts, unit):
                 "User=%(user)s cannot enter %(path)s (%(where)s: mode %(mode)04o, uid %(uid)d)") % {
                     "user": identity.user, "path": path, "where": where, "mode": bst.perms,
                     "uid": bst.uid}), unit, subject="denied",
-                evidence=[ev, Evidence.fact("%s: mode %04o, uid %d gid %d" % (where, bst.perms, bst.uid, bst.gid))],
+                evidence=[ev, Evidence.fact(_("%(path)s: mode %(mode)04o, uid %(uid)d gid %(gid)d") % {
+                    "path": where, "mode": bst.perms, "uid": bst.uid, "gid": bst.gid})],
                 predicted_error=step("Permission denied"),
                 fix=_workdir_access_fix(unit, identity, path, where), references=REFS)]
     return [_f("SVC-WORKDIR", "ok", "%s: WorkingDirectory=%s" % (unit.name, path), unit, evidence=[ev])]

@@ -95,8 +95,11 @@ def caches(facts):
                     _("%(name)s %(path)s is not writable by %(user)s") % {
                         "name": name, "path": first, "user": ctx.identity.user},
                     ctx, subject="%s:%s:%s" % (name, first, ctx.identity.user),
-                    evidence=[Evidence.fact("%s: mode %04o, owner uid %d gid %d; %s is uid %d" % (
-                        owner_path, st.perms, st.uid, st.gid, ctx.identity.user, ctx.identity.uid))],
+                    evidence=[Evidence.fact(_(
+                        "%(path)s: mode %(mode)04o, owner uid %(uid)d gid %(gid)d; %(user)s is uid "
+                        "%(user_uid)d") % {"path": owner_path, "mode": st.perms, "uid": st.uid,
+                                           "gid": st.gid, "user": ctx.identity.user,
+                                           "user_uid": ctx.identity.uid})],
                     why=_("Often left behind by a `sudo go build` or `sudo go mod download`, "
                           "which creates root-owned directories in the user's home."),
                     predicted_error="open %s/...: permission denied" % first,

@@ -42,8 +42,9 @@ def installs(facts):
                 _("%(root)s is not a complete Go root (no %(missing)s)") % {
                     "root": install.root, "missing": missing},
                 subject=install.root,
-                evidence=[Evidence.fact("%s/bin/go exists; %s/%s does not" % (
-                    install.root, install.root, missing))] + [Evidence.fact("found as " + h) for h in install.found_as],
+                evidence=[Evidence.fact(_("%(root)s/bin/go exists; %(root)s/%(missing)s does not") % {
+                    "root": install.root, "missing": missing})] + [
+                        Evidence.fact(_("found as %(how)s") % {"how": h}) for h in install.found_as],
                 why=_("go finds its compiler and standard library under GOROOT/pkg/tool; "
                       "without it every build fails, and a go on PATH from here shadows working "
                       "installs."),
@@ -55,6 +56,7 @@ def installs(facts):
         results.append(_f("GO-INSTALL", "ok", _("Go installs: %(installs)s") % {
             "installs": ", ".join(i.describe() for i in usable)},
 
-                          evidence=[Evidence.fact("%s (found as %s)" % (i.describe(), "; ".join(i.found_as)))
+                          evidence=[Evidence.fact(_("%(install)s (found as %(how)s)") % {
+                              "install": i.describe(), "how": "; ".join(i.found_as)})
                                     for i in usable]))
     return results

@@ -42,8 +42,10 @@ def go_on_path(facts):
         if probe is None:
             skipped = facts.path_skipped(ctx)
             evidence = list(ctx.path_evidence)
-            evidence += [Evidence.fact("%s exists but is not executable" % s) for s in skipped]
-            evidence.append(Evidence.fact("Go installed: " + ", ".join(i.describe() for i in installs)))
+            evidence += [Evidence.fact(_("%(path)s exists but is not executable") % {"path": s})
+                         for s in skipped]
+            evidence.append(Evidence.fact(_("Go installed: %(installs)s") % {
+                "installs": ", ".join(i.describe() for i in installs)}))
             if ctx.name == "systemd":
                 predicted = ("a unit running `go` fails with status=203/EXEC "
                              "(Failed to execute command: No such file or directory)")

@@ -148,8 +148,10 @@ def proxies(facts):
                 "GO-PROXY-NETRC-READABLE", "warn",
                 _("%(path)s is readable by other users (mode %(mode)04o)") % {
                     "path": path, "mode": st.perms}, ctx, subject=path,
-                evidence=[Evidence.fact("%s: mode %04o, owner uid %d; entries for: %s" % (
-                    path, st.perms, st.uid, ", ".join(machines) or "(none)"))],
+                evidence=[Evidence.fact(_("%(path)s: mode %(mode)04o, owner uid %(uid)d; entries for: "
+                                        "%(machines)s") % {
+                    "path": path, "mode": st.perms, "uid": st.uid,
+                    "machines": ", ".join(machines) or _("(none)")})],
                 why=_("It holds the passwords or tokens go sends to proxies and private module "
                       "hosts."),
                 fix=[Action.command(["chmod", "600", path])]))
