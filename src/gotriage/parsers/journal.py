@@ -212,11 +212,12 @@ def parse_journal(data):
     for number, raw in enumerate(_text(data).splitlines()[:MAX_LINES], 1):
         journal.lines += 1
         raw = raw[:MAX_LINE]
-        printable = sum(1 for c in raw if c.isprintable() or c == "\t")
+        clean = raw.isprintable()  # (the common line: one C loop, not one per character)
+        printable = len(raw) if clean else sum(1 for c in raw if c.isprintable() or c == "\t")
         if raw and (printable < len(raw) * 0.7 or raw.count("\ufffd") > len(raw) // 4):
             journal.garbage += 1
             continue
-        line = "".join(c if c.isprintable() or c == "\t" else "?" for c in raw)
+        line = raw if clean else "".join(c if c.isprintable() or c == "\t" else "?" for c in raw)
         match = _PREFIX.match(line)
         key = None
         if match:
