@@ -128,6 +128,25 @@ def test_our_own_errors_in_both_languages(capsys, tmp_path):
     assert code == 2 and err.startswith("gotriage：错误：未知的 --target 'el99'：请使用 host、el5"), err
 
 
+@pytest.mark.parametrize("argv, english, chinese", [
+    (["checks", "NOPE-ID"], "unknown check or finding id: NOPE-ID (see `gotriage checks`)",
+     "未知的检查或发现 id：NOPE-ID（见 `gotriage checks`）"),
+    (["baseline", "lint", "--root", "/nonexistent"],
+     "lint judges the recorded files, not a host: no --root",
+     "lint 评判的是所记录的文件，而不是主机：不要 --root"),
+    (["explain", "--text", ""], "no text to explain (the input is empty)",
+     "没有要解释的文本（输入是空的）"),
+    (["service", "--root", "/nonexistent", "--trace", "app"],
+     "--trace runs the program on this host: it cannot be used with --root",
+     "--trace 在这台主机上运行程序：不能与 --root 同用"),
+])
+def test_command_errors_in_both_languages(capsys, argv, english, chinese):
+    for lang, prefix, wanted in (("en", "gotriage: error: ", english),
+                                 ("zh_CN", "gotriage：错误：", chinese)):
+        code, out, err = _run(capsys, ["--lang", lang] + argv)
+        assert (code, out, err) == (2, "", prefix + wanted + "\n"), lang
+
+
 def test_the_man_page_is_english_under_a_chinese_locale():
     env = dict(os.environ, LANG="zh_CN.UTF-8", LC_ALL="zh_CN.UTF-8")
     done = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen-man"), "--check"],

@@ -18,7 +18,7 @@ def validate_ids(ids):
     known = known_ids()
     unknown = [i for i in ids if i not in known]
     if unknown:
-        raise UsageError("unknown check or finding id: %s (see `gotriage checks`)"
+        raise UsageError(_("unknown check or finding id: %s (see `gotriage checks`)")
                          % ", ".join(unknown))
 
 
@@ -55,7 +55,7 @@ def _explain_ids(args, known, write):
     wanted = [i.strip().upper() for i in args.ids]
     unknown = [i for i in wanted if i not in known]
     if unknown:
-        raise UsageError("unknown check or finding id: %s (see `gotriage checks`)" % ", ".join(unknown))
+        raise UsageError(_("unknown check or finding id: %s (see `gotriage checks`)") % ", ".join(unknown))
     entries = []
     for ident in wanted:
         chk = known[ident]

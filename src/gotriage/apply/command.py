@@ -72,8 +72,8 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         known = known_ids()
         unknown = [i for i in wanted if i not in known]
         if unknown:
-            raise UsageError("--only: unknown check or finding id: %s (see `gotriage "
-                             "checks`)" % ", ".join(unknown))
+            raise UsageError(_("--only: unknown check or finding id: %s (see `gotriage "
+                               "checks`)") % ", ".join(unknown))
         layers = [layer for layer in layers if any(known[i].layer == layer for i in wanted)]
     options = args.options_of(args)
     host = open_host(args.root)
@@ -115,9 +115,9 @@ def notify_destinations(args):
 
     wants = args.to or args.to_file or args.secret_file or args.kind
     if (args.notify or wants) and not args.apply:
-        raise UsageError("--notify goes with --apply: a dry run changes nothing to tell of")
+        raise UsageError(_("--notify goes with --apply: a dry run changes nothing to tell of"))
     if wants and not args.notify:
-        raise UsageError("--to, --to-file, --kind and --secret-file go with --notify")
+        raise UsageError(_("--to, --to-file, --kind and --secret-file go with --notify"))
     if not args.notify:
         return None
     try:
@@ -162,17 +162,17 @@ def check_apply_args(args):
         for flag, name in ((args.yes, "--yes"), (getattr(args, "restart", False),
                                                  "--restart")):
             if flag:
-                raise UsageError("%s goes with --apply" % name)
+                raise UsageError(_("%s goes with --apply") % name)
         return
     if args.root:
-        raise UsageError("--apply changes this host: a plan made from a snapshot is "
-                         "printed only (drop --root, or --apply)")
+        raise UsageError(_("--apply changes this host: a plan made from a snapshot is "
+                           "printed only (drop --root, or --apply)"))
     if os.geteuid() != 0:
-        raise UsageError("--apply changes system files: run it as root (the dry run, "
-                         "without --apply, needs no root)")
+        raise UsageError(_("--apply changes system files: run it as root (the dry run, "
+                           "without --apply, needs no root)"))
     if not args.yes and not (sys.stdin and sys.stdin.isatty()):
-        raise UsageError("--apply asks before it changes anything, and stdin is not a "
-                         "terminal: add --yes to apply without asking")
+        raise UsageError(_("--apply asks before it changes anything, and stdin is not a "
+                           "terminal: add --yes to apply without asking"))
 
 
 def _reader(host):

@@ -122,35 +122,35 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     if args.action == "init":
         for flag, name in ((args.json, "--json"), (args.fail_on != "warn", "--fail-on")):
             if flag:
-                raise UsageError("%s is an option of `baseline diff`" % name)
+                raise UsageError(_("%s is an option of `baseline diff`") % name)
     elif args.spec:
-        raise UsageError("--spec is an option of `baseline init` (%s uses the recorded "
-                         "one)" % args.action)
+        raise UsageError(_("--spec is an option of `baseline init` (%s uses the recorded "
+                           "one)") % args.action)
     for flag, name in ((args.format, "--format"), (args.output, "--output")):
         if flag and args.action != "diff":
-            raise UsageError("%s is an option of `baseline diff`" % name)
+            raise UsageError(_("%s is an option of `baseline diff`") % name)
     if args.rules and args.action != "lint":
-        raise UsageError("--rules is an option of `baseline lint`")
+        raise UsageError(_("--rules is an option of `baseline lint`"))
     if args.action == "lint" and args.root:
-        raise UsageError("lint judges the recorded files, not a host: no --root")
+        raise UsageError(_("lint judges the recorded files, not a host: no --root"))
     wants_notify = args.to or args.to_file or args.secret_file or args.kind
     if args.action == "timer":
         return _timer(args, write)
     if args.action != "restore" and args.apply:
-        raise UsageError("--apply is an option of `baseline restore` and `baseline timer`")
+        raise UsageError(_("--apply is an option of `baseline restore` and `baseline timer`"))
     if args.action == "restore":
         return _restore_checked(args, open_host, write)
     for flag, name in ((args.only, "--only"), (args.yes, "--yes"),
                        (args.state_dir, "--state-dir")):
         if flag:
-            raise UsageError("%s is an option of `baseline restore`" % name)
+            raise UsageError(_("%s is an option of `baseline restore`") % name)
     if args.every:
-        raise UsageError("--every is an option of `baseline timer`")
+        raise UsageError(_("--every is an option of `baseline timer`"))
     if (args.notify or wants_notify) and args.action not in ("diff", "restore"):
-        raise UsageError("--notify is an option of `baseline diff` and `baseline restore "
-                         "--apply`")
+        raise UsageError(_("--notify is an option of `baseline diff` and `baseline restore "
+                           "--apply`"))
     if wants_notify and not args.notify:
-        raise UsageError("--to, --to-file, --kind and --secret-file go with --notify")
+        raise UsageError(_("--to, --to-file, --kind and --secret-file go with --notify"))
     try:
         if args.action == "init":
             return _init(args, open_host, write)
@@ -181,8 +181,8 @@ def _init(args, open_host, write):
     finally:
         host.close()
     if seen.missing_required:
-        raise UsageError("the spec names files that do not exist: %s (mark their group "
-                         "`optional = yes`, or remove them)" % ", ".join(seen.missing_required))
+        raise UsageError(_("the spec names files that do not exist: %s (mark their group "
+                           "`optional = yes`, or remove them)") % ", ".join(seen.missing_required))
     for note in facts.notes:
         sys.stderr.write("gotriage: note: %s\n" % note)
     if previous is None:
@@ -265,7 +265,7 @@ def _restore_checked(args, open_host, write):
     for flag, name in ((args.json, "--json"), (args.spec, "--spec"), (args.rules, "--rules"),
                        (args.every, "--every")):
         if flag:
-            raise UsageError("%s is not an option of `baseline restore`" % name)
+            raise UsageError(_("%s is not an option of `baseline restore`") % name)
     try:
         apply_command.check_apply_args(args)
         return _restore(args, open_host, write)
@@ -287,7 +287,7 @@ def _restore(args, open_host, write):
     only = [os.path.normpath(p) for p in args.only]
     unknown = [p for p in only if not p.startswith("/")]
     if unknown:
-        raise UsageError("--only takes absolute paths: %s" % ", ".join(unknown))
+        raise UsageError(_("--only takes absolute paths: %s") % ", ".join(unknown))
     destinations = apply_command.notify_destinations(args)  # (before the host is read)
     repo = os.path.abspath(args.repo)
     recorded = gitrepo.load(repo, _parse_spec)
@@ -298,8 +298,8 @@ def _restore(args, open_host, write):
         drifts = compare(recorded, seen)
         outside = [p for p in only if p not in recorded.files and p not in seen.files]
         if outside:
-            raise UsageError("--only %s: not a file the baseline records or its spec "
-                             "matches" % ", ".join(outside))
+            raise UsageError(_("--only %s: not a file the baseline records or its spec "
+                               "matches") % ", ".join(outside))
         recorded.prefetch([d.subject for d in drifts if d.kind in ("changed", "missing")
                            and recorded.files.get(d.subject, {}).get("sha256")])
         return restore_plan(recorded, seen, drifts, only=only), len(drifts)
@@ -415,15 +415,15 @@ def _timer(args, write):
     from gotriage.baseline import timer
 
     if args.notify:
-        raise UsageError("timer runs `baseline diff --notify` itself: no --notify")
+        raise UsageError(_("timer runs `baseline diff --notify` itself: no --notify"))
     if args.to:
-        raise UsageError("a URL written in a unit file is readable by every user: give "
-                         "--to-file FILE (default %s)" % timer.DEFAULT_TO_FILE)
+        raise UsageError(_("a URL written in a unit file is readable by every user: give "
+                           "--to-file FILE (default %s)") % timer.DEFAULT_TO_FILE)
     for flag, name in ((args.json, "--json"), (args.fail_on != "warn", "--fail-on"),
                        (args.spec, "--spec"), (args.rules, "--rules"), (args.root, "--root"),
                        (args.only, "--only")):
         if flag:
-            raise UsageError("%s is not an option of `baseline timer`" % name)
+            raise UsageError(_("%s is not an option of `baseline timer`") % name)
     paths = [os.path.abspath(p) if p else None for p in (args.repo, args.to_file,
                                                           args.secret_file)]
     try:
@@ -434,7 +434,7 @@ def _timer(args, write):
         raise UsageError(str(exc)) from None
     if not args.apply:
         if args.yes or args.state_dir:
-            raise UsageError("--yes and --state-dir go with --apply")
+            raise UsageError(_("--yes and --state-dir go with --apply"))
         write(timer.render(pairs))
         return 0
     return _timer_apply(args, pairs, write)

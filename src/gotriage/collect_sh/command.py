@@ -39,7 +39,8 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     try:
         fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o755)
     except OSError as exc:
-        raise UsageError("cannot write %s: %s" % (args.output, exc.strerror or exc)) from None
+        raise UsageError(_("cannot write %(path)s: %(error)s") % {
+            "path": args.output, "error": exc.strerror or exc}) from None
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.chmod(args.output, 0o755)

@@ -10,6 +10,7 @@ above --fail-on, 2 usage or tool error, 3 nothing recognised (docs/explain.md)."
 import os
 import sys
 
+from gotriage.i18n import _
 from gotriage.report.words import count
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNRECOGNISED = 0, 1, 2, 3
@@ -68,8 +69,8 @@ def read_inputs(args, stdin=None):
     files = list(args.files or ())
     if not files and not args.text:
         if hasattr(stdin, "isatty") and stdin.isatty():
-            raise UsageError("paste the error on standard input (end with Ctrl-D), or give "
-                             "FILE or --text MESSAGE")
+            raise UsageError(_("paste the error on standard input (end with Ctrl-D), or give "
+                               "FILE or --text MESSAGE"))
         files = ["-"]
     for name in files:
         try:
@@ -80,19 +81,21 @@ def read_inputs(args, stdin=None):
                 label = "<stdin>"
             else:
                 if os.path.isdir(name):
-                    raise UsageError("%s is a directory: give the file that holds the text" % name)
+                    raise UsageError(_("%s is a directory: give the file that holds the text")
+                                     % name)
                 with open(name, "rb") as handle:
                     data = handle.read(MAX_INPUT + 1 - total)
                 label = name
         except (IOError, OSError) as exc:
-            raise UsageError("cannot read %s: %s" % (name, exc.strerror or exc)) from None
+            raise UsageError(_("cannot read %(path)s: %(error)s") % {
+                "path": name, "error": exc.strerror or exc}) from None
         total += len(data)
         if total > MAX_INPUT:
-            raise UsageError("more than %d MB of text: give the part of the log around the "
-                             "failure" % (MAX_INPUT // (1024 * 1024)))
+            raise UsageError(_("more than %d MB of text: give the part of the log around the "
+                               "failure") % (MAX_INPUT // (1024 * 1024)))
         sources.add(label, _decode(data))
     if all(not chunk or chunk.isspace() for chunk in sources.chunks):  # strip() would copy
-        raise UsageError("no text to explain (the input is empty)")
+        raise UsageError(_("no text to explain (the input is empty)"))
     return sources
 
 
@@ -119,7 +122,7 @@ def analyzers(text):
 
 def run(args, open_host, write, unicode_ok=True, colour=False):
     if args.root and args.host:
-        raise UsageError("--host examines this host, --root a snapshot: give one")
+        raise UsageError(_("--host examines this host, --root a snapshot: give one"))
     sources = read_inputs(args)
     host = None
     if args.root or args.host:

@@ -55,7 +55,7 @@ def report_add_parser(actions, kit):
 def run(args, open_host, write, unicode_ok=True, colour=False):
     action = getattr(args, "fleet_action", None)
     if action is None:
-        raise UsageError("fleet needs an action: %s (see `gotriage fleet --help`)"
+        raise UsageError(_("fleet needs an action: %s (see `gotriage fleet --help`)")
                          % ", ".join(sorted(ACTIONS)))
     if action == "report":
         return run_report(args, write)
@@ -81,14 +81,15 @@ def run_report(args, write):
         except ValueError as exc:
             raise UsageError("--archive-limits: %s" % exc) from None
     if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs needs a whole number, at least 1: not %d" % args.jobs)
+        raise UsageError(_("--jobs needs a whole number, at least 1: not %d") % args.jobs)
     inputs = report.find_inputs(args.inputs)
     if not inputs:
-        raise UsageError("no report (.json) nor snapshot in %s" % ", ".join(args.inputs))
+        raise UsageError(_("no report (.json) nor snapshot in %s") % ", ".join(args.inputs))
     try:
         os.makedirs(args.output, exist_ok=True)
     except OSError as exc:
-        raise UsageError("cannot make %s: %s" % (args.output, exc.strerror or exc)) from None
+        raise UsageError(_("cannot make %(path)s: %(error)s") % {
+            "path": args.output, "error": exc.strerror or exc}) from None
     started = time.time()
     hosts = report.load_hosts(inputs, limits, args.jobs)
     summary = report.aggregate(hosts, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
@@ -101,7 +102,8 @@ def run_report(args, write):
                 f.write(data)
             os.replace(path + ".tmp", path)
     except OSError as exc:
-        raise UsageError("cannot write in %s: %s" % (args.output, exc.strerror or exc)) from None
+        raise UsageError(_("cannot write in %(dir)s: %(error)s") % {
+            "dir": args.output, "error": exc.strerror or exc}) from None
     totals = summary["totals"]
     write("%d hosts (%d not analysed) in %.1f s: %s, %s\n" % (
         totals["hosts"], totals["broken"], time.time() - started, paths[0], paths[1]))

@@ -84,7 +84,7 @@ def _positive_int(text):
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError("%r is not a whole number of at least 1" % text)
+        raise argparse.ArgumentTypeError(_("%r is not a whole number of at least 1") % text)
     return value
 
 
@@ -93,7 +93,7 @@ def find_collection():
     for place in COLLECTION_PLACES:
         if os.path.isfile(os.path.join(place, "galaxy.yml")):
             return place
-    raise UsageError("the gotriage.triage Ansible collection is not installed (looked in %s)"
+    raise UsageError(_("the gotriage.triage Ansible collection is not installed (looked in %s)")
                      % ", ".join(COLLECTION_PLACES))
 
 
@@ -117,12 +117,13 @@ def _output_dir(name):
         name = "gotriage-fleet-" + time.strftime("%Y%m%dT%H%M%S")
     if os.path.isdir(name):
         if os.listdir(name):
-            raise UsageError("%s is not empty" % name)
+            raise UsageError(_("%s is not empty") % name)
     else:
         try:
             os.makedirs(name, 0o700)
         except OSError as exc:
-            raise UsageError("cannot create %s: %s" % (name, exc.strerror or exc)) from None
+            raise UsageError(_("cannot make %(path)s: %(error)s") % {
+                "path": name, "error": exc.strerror or exc}) from None
     return os.path.abspath(name)
 
 
@@ -130,12 +131,12 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     try:
         import ansible_runner
     except ImportError:
-        raise UsageError("gotriage fleet run needs ansible-runner and ansible-core: "
-                         "pip install 'gotriage[fleet]'") from None
+        raise UsageError(_("gotriage fleet run needs ansible-runner and ansible-core: "
+                           "pip install 'gotriage[fleet]'")) from None
     if not os.path.exists(args.inventory):
-        raise UsageError("no inventory %s" % args.inventory)
+        raise UsageError(_("no inventory %s") % args.inventory)
     if args.pyz and not os.path.isfile(args.pyz):
-        raise UsageError("no zipapp %s" % args.pyz)
+        raise UsageError(_("no zipapp %s") % args.pyz)
     collection = find_collection()
     dest = _output_dir(args.output)
     work = tempfile.mkdtemp(prefix="gotriage-fleet-")
@@ -148,9 +149,10 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
         f.write("\n")
     write(json.dumps(result, indent=1, sort_keys=True) + "\n" if args.json else render(result))
     if result["ansible_status"] not in ("successful", "failed") or not result["hosts"]:
-        raise UsageError("ansible-runner ended %s (rc %s) with no host results: %s"
-                         % (result["ansible_status"], result["ansible_rc"],
-                            os.path.join(dest, "ansible.log")))
+        raise UsageError(_("ansible-runner ended %(status)s (rc %(rc)s) with no host results: "
+                           "%(log)s") % {"status": result["ansible_status"],
+                                         "rc": result["ansible_rc"],
+                                         "log": os.path.join(dest, "ansible.log")})
     return 0 if all(h["status"] == "ok" for h in result["hosts"].values()) else 1
 
 

@@ -11,6 +11,8 @@ how to keep it out of argv.  Exit 0 when every destination got the message, 2 ot
 import os
 import sys
 
+from gotriage.i18n import _
+
 ENV_TO = "GOTRIAGE_NOTIFY_TO"
 ENV_SECRET = "GOTRIAGE_NOTIFY_SECRET"
 MAX_REPORT = 64 * 1024 * 1024  # a report larger than this is not one gotriage wrote
@@ -23,7 +25,6 @@ class UsageError(Exception):
 def add_destination_options(p, title, notify_help, to_file_default=""):
     """--notify, --to, --to-file, --kind, --secret-file: the same on every command that
     can send (baseline diff and restore, fix --apply)."""
-    from gotriage.i18n import _
     from gotriage.notify import KINDS
 
     group = p.add_argument_group(title)  # (title, notify_help: translated by the caller)
@@ -60,17 +61,19 @@ def read_report(name, stdin=None):
                 data = f.read(MAX_REPORT + 1)
             where = name
     except OSError as exc:
-        raise UsageError("cannot read the report %s: %s" % (name, exc.strerror or exc)) from None
+        raise UsageError(_("cannot read the report %(path)s: %(error)s") % {
+            "path": name, "error": exc.strerror or exc}) from None
     if len(data) > MAX_REPORT:
-        raise UsageError("%s: larger than %d MB: not a gotriage report" % (
-            where, MAX_REPORT >> 20))
+        raise UsageError(_("%(path)s: larger than %(mb)d MB: not a gotriage report") % {
+            "path": where, "mb": MAX_REPORT >> 20})
     if not data.strip():
-        raise UsageError("%s is empty: give the --json output of a gotriage command" % where)
+        raise UsageError(_("%s is empty: give the --json output of a gotriage command") % where)
     try:
         return json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError("%s is not JSON (%s): give the --json output of a gotriage "
-                         "command" % (where, str(exc).split(":")[0])) from None
+        raise UsageError(_("%(path)s is not JSON (%(error)s): give the --json output of a "
+                           "gotriage command") % {"path": where,
+                                                  "error": str(exc).split(":")[0]}) from None
 
 
 def _read_secret_file(path):
@@ -81,7 +84,7 @@ def _read_secret_file(path):
         raise UsageError("--secret-file %s: %s" % (path, getattr(exc, "strerror", None) or exc)) \
             from None
     if not value or "\n" in value:
-        raise UsageError("--secret-file %s must hold the secret alone, on one line" % path)
+        raise UsageError(_("--secret-file %s must hold the secret alone, on one line") % path)
     return value
 
 
@@ -105,7 +108,7 @@ def destinations(args, environ):
     if not urls:
         urls = environ.get(ENV_TO, "").split()
     if not urls:
-        raise UsageError("no destination: give --to URL, --to-file FILE or set %s" % ENV_TO)
+        raise UsageError(_("no destination: give --to URL, --to-file FILE or set %s") % ENV_TO)
     secret = _read_secret_file(args.secret_file) if args.secret_file else \
         environ.get(ENV_SECRET) or None
     found = []
@@ -114,11 +117,12 @@ def destinations(args, environ):
         if destination.kind == "email":
             addresses = destination.recipients() if url.startswith("mailto:") else []
             if not addresses or not all(_plain_address(a) for a in addresses):
-                raise UsageError("an email destination is mailto:ADDRESS[,ADDRESS...], each "
-                                 "address ASCII, user@domain")
+                raise UsageError(_("an email destination is mailto:ADDRESS[,ADDRESS...], each "
+                                   "address ASCII, user@domain"))
         elif not url.startswith(("http://", "https://")):
-            raise UsageError("%s: a %s destination is an http:// or https:// URL" % (
-                destination.shown, destination.kind))
+            raise UsageError(_("%(destination)s: a %(kind)s destination is an http:// or "
+                               "https:// URL") % {"destination": destination.shown,
+                                                  "kind": destination.kind})
         found.append(destination)
     return found
 

@@ -72,7 +72,7 @@ def parse(args):
             targets.append(targets_module.parse_target(args.baseline))
             roles.append("baseline")
         if len(targets) > targets_module.MAX_TARGETS:
-            raise ValueError("at most %d targets at once" % targets_module.MAX_TARGETS)
+            raise ValueError(_("at most %d targets at once") % targets_module.MAX_TARGETS)
         limits = targets_module.parse_limits(args.count, args.concurrency, args.timeout,
                                              args.interval, args.deadline)
         values = {}
@@ -92,7 +92,7 @@ def parse(args):
         for option, name in (("--max-error-increase", "max_error_increase"),
                              ("--max-p95-ratio", "max_p95_ratio")):
             if name in values:
-                raise UsageError("%s compares with a baseline: give --baseline URL" % option)
+                raise UsageError(_("%s compares with a baseline: give --baseline URL") % option)
     else:
         values.setdefault("max_error_increase", gate.DEFAULT_ERROR_INCREASE)
         values.setdefault("max_p95_ratio", gate.DEFAULT_P95_RATIO)

@@ -35,7 +35,7 @@ def format_of(args):
     chosen = getattr(args, "format", None)
     if getattr(args, "json", False):
         if chosen not in (None, "json"):
-            raise UsageError("--json is --format json: not with --format %s" % chosen)
+            raise UsageError(_("--json is --format json: not with --format %s") % chosen)
         return "json"
     return chosen or "text"
 
@@ -102,7 +102,7 @@ def write_atomic(path, content, mode=0o644):
     path = os.path.abspath(path)
     directory, name = os.path.split(path)
     if os.path.isdir(path):
-        raise UsageError("--output %s is a directory: give a file name" % path)
+        raise UsageError(_("--output %s is a directory: give a file name") % path)
     temporary = os.path.join(directory, ".%s.%d.tmp" % (name, os.getpid()))
     data = content.encode("utf-8", "surrogateescape")
     try:
@@ -111,10 +111,12 @@ def write_atomic(path, content, mode=0o644):
         try:
             os.unlink(temporary)
         except OSError as exc:
-            raise UsageError("cannot write %s: %s" % (path, exc.strerror or exc)) from None
+            raise UsageError(_("cannot write %(path)s: %(error)s") % {
+                "path": path, "error": exc.strerror or exc}) from None
         return write_atomic(path, content, mode)
     except OSError as exc:
-        raise UsageError("cannot write %s: %s" % (path, exc.strerror or exc)) from None
+        raise UsageError(_("cannot write %(path)s: %(error)s") % {
+            "path": path, "error": exc.strerror or exc}) from None
     try:
         try:
             os.fchmod(fd, mode)  # whatever the umask: node_exporter may run as another user
@@ -130,7 +132,8 @@ def write_atomic(path, content, mode=0o644):
             os.unlink(temporary)
         except OSError:
             pass
-        raise UsageError("cannot write %s: %s" % (path, exc.strerror or exc)) from None
+        raise UsageError(_("cannot write %(path)s: %(error)s") % {
+            "path": path, "error": exc.strerror or exc}) from None
     try:  # the rename itself survives a crash only once the directory is on disk
         dir_fd = os.open(directory, os.O_RDONLY)
         try:

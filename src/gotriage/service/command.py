@@ -8,6 +8,8 @@ it refuses unless --yes is given.
 import os
 import sys
 
+from gotriage.i18n import _
+
 MAX_JOURNAL_BYTES = 16 * 1024 * 1024
 
 
@@ -25,8 +27,8 @@ def _confirm(args, question, stdin=None, stderr=None):
         return True
     if not (hasattr(stdin, "isatty") and stdin.isatty()):
         stderr.write("no (stdin is not a terminal)\n")
-        raise UsageError("--trace starts the service's program and stdin is not a terminal to "
-                         "ask on: add --yes to confirm")
+        raise UsageError(_("--trace starts the service's program and stdin is not a terminal "
+                           "to ask on: add --yes to confirm"))
     answer = stdin.readline().strip().lower()
     return answer in ("y", "yes")
 
@@ -54,8 +56,8 @@ def check_unit_argument(unit, host):
     from gotriage.quoting import visible
 
     if not unit.strip():
-        raise UsageError("UNIT is empty: give a unit name (app, app.service) or the path of "
-                         "a NAME.service file")
+        raise UsageError(_("UNIT is empty: give a unit name (app, app.service) or the path of "
+                           "a NAME.service file"))
     base = unit.rstrip("/").rpartition("/")[2] if "/" in unit else unit
     shown = visible(unit)
     if "/" in unit:
@@ -64,31 +66,33 @@ def check_unit_argument(unit, host):
             path = os.path.abspath(path)
         st = _unit_file_stat(host, path) if path.startswith("/") else None
         if st is not None and not st.is_file:
-            raise UsageError("%s is not a unit file (it is a %s): give a unit name or the "
-                             "path of a NAME.service file" % (shown, "directory" if st.is_dir
-                                                              else "special file"))
+            raise UsageError((_("%s is not a unit file (it is a directory): give a unit name "
+                                "or the path of a NAME.service file") if st.is_dir else
+                              _("%s is not a unit file (it is a special file): give a unit "
+                                "name or the path of a NAME.service file")) % shown)
         if not base.endswith(".service"):
-            raise UsageError("%s is not a unit file: a service's unit file is named "
-                             "NAME.service" % shown)
+            raise UsageError(_("%s is not a unit file: a service's unit file is named "
+                               "NAME.service") % shown)
     name = base if "." in base else base + ".service"
     if not name or len(name) > 255 or any(c not in _UNIT_NAME_CHARS for c in name) \
             or name.rpartition(".")[2] not in _UNIT_SUFFIXES or name.startswith("."):
-        raise UsageError("%s is not a service name: systemd's names are letters, digits and "
-                         "\":-_.\\@\" ending in .service (see systemd.unit(5))" % shown)
+        raise UsageError(_("%s is not a service name: systemd's names are letters, digits and "
+                           "\":-_.\\@\" ending in .service (see systemd.unit(5))") % shown)
 
 
 def run(args, open_host, write, unicode_ok=True, colour=False):
     from gotriage import runner
 
     if args.trace and args.root:
-        raise UsageError("--trace runs the program on this host: it cannot be used with --root")
+        raise UsageError(_("--trace runs the program on this host: it cannot be used with --root"))
     journal_text = None
     if args.journal:
         try:
             with open(args.journal, "rb") as f:
                 journal_text = f.read(MAX_JOURNAL_BYTES)
         except OSError as exc:
-            raise UsageError("cannot read %s: %s" % (args.journal, exc.strerror or exc)) from None
+            raise UsageError(_("cannot read %(path)s: %(error)s") % {
+                "path": args.journal, "error": exc.strerror or exc}) from None
     host = open_host(args.root)
     try:
         check_unit_argument(args.unit, host)
@@ -106,7 +110,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
                             "bind ports or contact other systems.\n  Continue? [y/N] " % (
                                 describe(facts, unit), TRACE_SECONDS))
                 if not _confirm(args, question):
-                    raise UsageError("--trace not confirmed: nothing was started")
+                    raise UsageError(_("--trace not confirmed: nothing was started"))
                 options["trace"] = True
         report = runner.run(host, ["service"], options, fail_on=args.fail_on)
         from gotriage.report import output  # --json, --format, --output (docs/metrics.md)

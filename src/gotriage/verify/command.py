@@ -71,7 +71,7 @@ def run(args, open_host, write, unicode_ok=True, colour=False):
     archives = list(args.archive) + list(spec.archives)
     for path in archives:
         if not os.path.isfile(path):
-            raise UsageError("--archive %s: no such file" % path)
+            raise UsageError(_("--archive %s: no such file") % path)
     probes = _parse_probes(spec, args.deadline)
     host = open_host(None)
     try:
