@@ -13,8 +13,11 @@ Measures, as whole processes with bytecode cached (_common.as_users_run), the me
   downloads, the real audit log tests/data/selinux/sample-1mb.log repeated (AVC records
   to explain), a log of lines that look like errors and that no signature knows, and a
   log whose lines do not repeat (random words: the worst case of the search of distinct
-  line shapes, explain/search.py); against `grep -E` of the words people search a log for (the real alternative on the
-  same file, in the same run);
+  line shapes, explain/search.py), a service's journal whose every line carries its
+  own trace, span and request ids (hexadecimal, a UUID) with a few failures, and a
+  `go test -v` log of subtests with random names and hashes; against `grep -E` of the
+  words people search a log for (the real alternative on the same file, in the same
+  run);
 - `gotriage explain --root SNAPSHOT` with the confirmation of three causes on the
   el9-services snapshot.
 Wall and CPU seconds (children's rusage), the peak RSS and the size of the distinct
@@ -58,6 +61,46 @@ def _distinct_line(n):
             % (n // 60 % 60, n % 60, words[0], words[1], words[2], words[3], n % 97))
 
 
+# the ids' own generator, seeded again for each log: a log is the same whichever logs
+# were made before it
+_IDS = random.Random(16)
+
+
+def _hex(bits):
+    return "%0*x" % (bits // 4, _IDS.getrandbits(bits))
+
+
+def _uuid():
+    h = _hex(128)
+    return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+
+
+def _traced_line(n):
+    """A journal line with ids of its own (an OpenTelemetry trace and span, a request
+    UUID): no two lines have the same shape; every 5000th line a failure."""
+    line = ("2026-12-07T10:%02d:%02d+0000 web1 api[2211]: level=info msg=\"request done\" "
+            "trace_id=%s span_id=%s request_id=%s method=GET path=/api/v1/items/%d status=200 "
+            "duration_ms=%d\n" % (n // 60 % 60, n % 60, _hex(128), _hex(64), _uuid(), n, n % 97))
+    if n % 5000 == 0:
+        line += ("2026-12-07T10:00:01+0000 web1 api[2211]: level=error msg=\"db\" trace_id=%s "
+                 "error=\"dial tcp 10.0.0.7:5432: connect: connection refused\"\n" % _hex(128))
+    return line
+
+
+def _go_test_lines(n):
+    """`go test -v` of table-driven subtests named from random words, each logging a
+    content hash and its temporary directory; a failing test every 7000 subtests."""
+    name = "%s_%s" % (_IDS.choice(_WORDS), _IDS.choice(_WORDS))
+    lines = ("=== RUN   TestResolve/%s\n"
+             "    resolve_test.go:%d: cache key sha256:%s for /tmp/TestResolve%d/%03d/%s.json\n"
+             "--- PASS: TestResolve/%s (0.%02ds)\n" % (name, 40 + n % 60, _hex(256), n, n % 1000,
+                                                     _hex(32), name, n % 100))
+    if n % 7000 == 0:
+        lines += ("=== RUN   TestServe\n    serve_test.go:31: listen tcp 127.0.0.1:8080: bind: "
+                  "address already in use\n--- FAIL: TestServe (0.00s)\n")
+    return lines
+
+
 SHAPES = {
     "journal": lambda n: _journal_line(n) if n % 5000 else (
         "2026-12-07T10:00:00+0000 web1 systemd[1]: api.service: Failed at step EXEC spawning "
@@ -67,6 +110,8 @@ SHAPES = {
     "ci-build": lambda n: ("go: downloading github.com/example/mod%d v1.%d.0\n" % (n, n % 40)) if n % 7000 else (
         "go: go.mod requires go >= 1.23.0 (running go 1.21.13; GOTOOLCHAIN=local)\n"),
     "distinct-lines": _distinct_line,
+    "traced-journal": _traced_line,
+    "go-test": _go_test_lines,
     "unknown-errors": lambda n: ("2026-12-07 10:00:00 worker-%d ERROR job %d failed: upstream said no "
                                  "(code %d)\n" % (n % 8, n, n % 500)),
 }
@@ -85,6 +130,7 @@ def make(shape, mb):
             while out.tell() < size:
                 out.write(sample)
         else:
+            _IDS.seed(16)
             n = 0
             while out.tell() < size:
                 out.write(SHAPES[shape](n))
@@ -150,7 +196,8 @@ def main():
 
     print("%-16s %6s %9s %9s %8s %9s %9s %7s %9s" % ("log", "MB", "wall s", "CPU s", "RSS MB",
                                                        "grep wall", "grep CPU", "ratio", "shapes kB"))
-    for shape in ("journal", "ci-build", "audit", "unknown-errors", "distinct-lines"):
+    for shape in ("journal", "ci-build", "audit", "unknown-errors", "distinct-lines", "traced-journal",
+                  "go-test"):
         path = make(shape, args.mb)
         wall, cpu, rss = measure(gotriage + [path], args.runs, env)
         gwall, gcpu, _ = measure(GREP + [path], args.runs)

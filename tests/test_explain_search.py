@@ -91,6 +91,69 @@ def test_the_shapes_find_what_a_pass_per_group_finds(seed):
     assert want  # the examples are found at all
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_lines_that_never_repeat_find_what_a_pass_per_group_finds(seed, monkeypatch):
+    # an id in hexadecimal (or a UUID) on every line: the shapes are the lines, each
+    # line is its own shape, a needle with digits is searched for in the text itself,
+    # and most needles are never searched for (their words are not the text's)
+    monkeypatch.setattr(search, "SAMPLE_LINES", 40)
+    rng = random.Random(seed)
+    lines = []
+    for n in range(rng.choice([60, 400, 2500])):
+        ids = "trace_id=%032x span=%016x" % (rng.getrandbits(128), rng.getrandbits(64))
+        if rng.random() < 0.1:
+            lines.append(rng.choice(CHANGES)(rng.choice(EXAMPLES)) + " " + ids)
+        else:
+            lines.append("2026-12-07T10:00:%02d+0000 web1 api[2211]: GET /items/%d %s" % (
+                n % 60, n, ids))
+    text = "\n".join(lines) + "\n"
+    low = text.lower()
+    lowered = len(low) == len(text)
+    groups = _groups(lowered)
+    if seed % 2:
+        groups = [(needle, keys, rng.randint(1, 3)) for needle, keys, _limit in groups]
+    want = _reference(text, low if lowered else None, groups)
+    searched, real = [], search._lines_holding
+    monkeypatch.setattr(search, "_lines_holding", lambda *a: searched.append(a[2]) or real(*a))
+    got = search.found_lines(text, low if lowered else text, groups, MAX_LINE)
+    assert _plain(got) == _plain(want)
+    assert want and searched  # needles with digits were searched for in the text
+
+
+def test_the_words_of_a_text_rule_out_only_needles_it_does_not_hold():
+    rng = random.Random(3)
+    text = _text(rng, 300).lower().encode("latin-1", "replace")
+    words = search.Words(text)
+    needles = {key.lower().encode("latin-1", "replace") for sig in load() for key in sig.keys}
+    needles.update(text[i:i + rng.randint(1, 30)] for i in rng.sample(range(len(text)), 300))
+    held = [n for n in needles if n in text]
+    assert held and all(words.may_hold(n) for n in held)
+    assert not words.may_hold(b"permission denied by a word that is not there")
+
+
+def test_the_words_of_a_large_text_are_made_half_by_a_worker_with_the_same_answer(monkeypatch):
+    import os
+    import pickle
+
+    text = _text(random.Random(9), 3000).lower().encode("latin-1", "replace")
+    want = search.Words(text).words
+    forks, real_fork = [], os.fork
+
+    def fork():
+        forks.append(1)
+        return real_fork()
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(search, "WORDS_PARALLEL_MIN", 1000)
+    monkeypatch.setattr(search, "WORDS_CHUNK", 700)  # chunks end at newlines, not in words
+    assert search.Words(text, cpus=2).words == want and forks == [1]
+    assert search.Words(text, cpus=1).words == want and forks == [1]
+
+    def broken(obj):
+        raise RuntimeError("worker broken")
+    monkeypatch.setattr(pickle, "dumps", broken)  # the worker's half is made by the parent
+    assert search.Words(text, cpus=2).words == want and forks == [1, 1]
+
+
 def test_a_group_stops_at_its_line_limit_in_the_order_of_the_lines():
     # "go: downloading " (no fault) is read on its first 50 lines; digits vary the line,
     # not its shape, and a needle with digits (203/exec) is told from 204/exec
@@ -163,4 +226,8 @@ def test_the_lines_that_look_like_errors_are_those_the_expression_finds_line_by_
     for _ in range(100):  # texts past the first window of 256 kB among them
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 40)))
         limit = rng.randint(1, 5)
-        assert match._error_lines(text, limit) == _error_lines_reference(text, limit), text
+        want = _error_lines_reference(text, limit)
+        assert match._error_lines(text, limit) == want, text
+        # with the words of the text: the error words it cannot hold are not looked for
+        words = search.Words(search.shape_of(text.lower()))
+        assert match._error_lines(text, limit, words) == want, text

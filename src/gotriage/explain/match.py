@@ -155,7 +155,8 @@ def explain_text(text, denials=None):
     """The Result for `text` (str).  `denials`: a callable(text) -> [Candidate] for the
     AVC records and the go env listing (explain/command.py analyzers), or None."""
     text = normalise(text)
-    hits = _hits(text)
+    words = []  # the Words of the text's line shapes, when it was searched lowered
+    hits = _hits(text, words)
     candidates = _candidates(hits, text)
     _one_unit(candidates)
     if denials is not None:
@@ -169,7 +170,7 @@ def explain_text(text, denials=None):
     benign = [c for c in candidates if c.benign]
     problems = fold(problems)
     problems.sort(key=Candidate.sort_key)
-    error_lines = [] if problems else _error_lines(text)
+    error_lines = [] if problems else _error_lines(text, words=words[0] if words else None)
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     return Result(problems, benign, lines, error_lines)
 
@@ -193,11 +194,11 @@ def normalise(text):
     return text
 
 
-def _hits(text):
+def _hits(text, words_out=None):
     """Every (signature, line) match, in the order of the lines.  Each anchor is searched
     once (in the shapes of the lowered text's lines, explain/search.py); on a line that
     holds it, the keys it stands for are looked for, and the signatures of those found
-    are tried."""
+    are tried.  The Words of the lowered text's shapes are appended to `words_out`."""
     from gotriage.explain.search import found_lines
 
     _signatures, by_key, by_anchor = catalogue()
@@ -206,8 +207,9 @@ def _hits(text):
         groups = [(anchor, keys, limit) for anchor, (keys, limit) in by_anchor.items()]
     else:  # a character whose lower case is longer: each key searched as it is written
         low = text
+        words_out = None  # the words of the text as written: not the lowered text's
         groups = [(key, [(key, sigs)], MAX_LINES_PER_KEY) for key, sigs in by_key.items()]
-    found = found_lines(text, low, groups, MAX_LINE, _cpus())
+    found = found_lines(text, low, groups, MAX_LINE, _cpus(), words_out)
     hits = []
     number, last = 1, 0
     for start in sorted(found):
@@ -390,11 +392,12 @@ _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 FIRST_WINDOW = 1 << 18  # characters of the text searched for the words first
 
 
-def _error_lines(text, limit=20):
+def _error_lines(text, limit=20, words=None):
     """Lines that look like errors (for the "nothing recognised" answer), the first
-    `limit` of them."""
+    `limit` of them.  `words`: the Words of the lowered text (explain/search.py), to
+    look only for the error words it may hold."""
     if _ascii(text) and not any(c in text for c in _OTHER_BREAKS):
-        return _error_lines_by_word(text, limit)
+        return _error_lines_by_word(text, limit, words)
     out = []
     for number, line in enumerate(text.splitlines(), 1):
         if _ERRORISH.search(line[:MAX_LINE]):
@@ -404,11 +407,16 @@ def _error_lines(text, limit=20):
     return out
 
 
-def _error_lines_by_word(text, limit):
+def _error_lines_by_word(text, limit, words=None):
     """_error_lines of an ASCII text whose lines end in "\n" only: the regular
     expression is tried only on the lines that hold one of its words (found with
     str.find in the lowered text, a window at a time, growing: the first lines that look
-    like errors are often near the start), not on each of a 10 MB log's lines."""
+    like errors are often near the start), not on each of a 10 MB log's lines; a word
+    `words` cannot hold is not looked for (a log of random words holds none)."""
+    wanted = _ERROR_WORDS if words is None else [
+        w for w in _ERROR_WORDS if words.may_hold(w.encode("ascii"))]
+    if not wanted:
+        return []
     low = text.lower()
     out = []
     number, last, done, hi, window = 1, 0, 0, 0, FIRST_WINDOW
@@ -420,7 +428,7 @@ def _error_lines_by_word(text, limit):
                 break
             start, hi = max(hi, done), max(hi, done) + window
             window *= 2
-            following = {w: low.find(w, start, hi + len(w) - 1) for w in _ERROR_WORDS}
+            following = {w: low.find(w, start, hi + len(w) - 1) for w in wanted}
             continue
         at = min(live)
         start = text.rfind("\n", 0, at) + 1
