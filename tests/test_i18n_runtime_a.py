@@ -17,6 +17,7 @@ import pytest
 from cli_support import clean_env, run_cli
 from conftest import DATA, ROOT
 from test_i18n import _entries
+from test_i18n_runtime_c import untranslated_evidence
 
 sys.path.insert(0, os.path.join(ROOT, "src"))
 from gotriage.checks.packages import LOAD_PROBLEMS  # noqa: E402
@@ -97,6 +98,9 @@ def test_the_chinese_report_has_no_english_message_of_these_layers(args):
     assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
     templates = [_template(m) for m in _share_messages()]
     judged = 0
+    # every layer's evidence lines
+    assert not [left for en, zh in zip(english["results"], chinese["results"])
+                for left in untranslated_evidence(en, zh)]
     for en, zh in zip(english["results"], chinese["results"]):
         if en["layer"] not in LAYERS:
             continue

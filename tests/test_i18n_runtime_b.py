@@ -17,6 +17,7 @@ from conftest import ROOT
 from gotriage import cli, i18n
 from gotriage.findings import Action
 from test_cases import CASES, argv_of
+from test_i18n_runtime_c import untranslated_evidence
 
 LAYERS = ("service", "selinux", "firewall")
 MINE = [(name, spec) for name, spec in CASES if name.startswith(("svc-", "sel-", "avc-", "fw-"))]
@@ -90,6 +91,7 @@ def test_every_run_time_text_of_these_layers_is_translated(name, spec, tmp_path_
     assert [f["id"] for f in en] == [f["id"] for f in zh]
     left = []
     for e, z in zip(en, zh):
+        left.extend(untranslated_evidence(e, z))  # every layer's evidence
         if e.get("layer") not in LAYERS and e["id"] != "GOTRIAGE-CHECK-FAILED":
             continue
         for (field, text), (_field, translated) in zip(_texts(e), _texts(z)):

@@ -4,6 +4,7 @@ English wrapping as it was."""
 
 import doctest
 import random
+import re
 
 from gotriage import i18n
 
@@ -73,3 +74,36 @@ def test_english_wraps_as_before():
         text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 25)))
         columns = rng.randint(5, 80)
         assert i18n.wrap(text, columns, "  ", "    ") == _old_wrap(text, columns, "  ", "    ")
+
+
+# Evidence gotriage quotes: the same in every language.  A "fact" evidence line of a zh_CN
+# report that equals the English run's must be one of these (a file's line, a command's
+# output and a NAME=value are values by kind, and not judged).
+EVIDENCE_VALUES = [
+    re.compile(r"^\S+: security\.selinux=\S+$"),  # a file's label, as the kernel gives it
+    re.compile(r"^(PT_INTERP|ELF e_machine|uname -m): \S+$"),  # what readelf/uname would say
+    re.compile(r"^\S+ -> \S+$"),  # a symbolic link and its target
+    re.compile(r"^\S+: E[A-Z]+$"),  # a path and its errno name
+    re.compile(r"^[\w.-]+=\S*$"),  # a setting as gotriage read it
+    re.compile(r"^(node=\S+ )?type=[A-Z_]+ msg=audit\("),  # an audit record
+    re.compile(r"^/\S+: \S+=\S*$"),  # a setting in a file (/proc/cmdline: selinux=0)
+    re.compile(r"^\S+: (Permission denied|No such file or directory)$"),  # strerror, as Python has it
+    # a rule, where the ruleset has it (nft's table and chain, or iptables-save's)
+    re.compile(r"^(iptables-\w+ )?table \S+ (\S+ )?chain \S+: "),
+    # a socket: protocol, address, network namespace, owner, where it was read
+    re.compile(r"^(tcp|udp)6? \S+( in net:\[\d+\])?( \([^()]*\))?( \[[^\[\]]*\])?$"),
+    # a journal line (short-iso or the classic short format)
+    re.compile(r"^(\d{4}-\d\d-\d\dT\S+|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) \S+ \S+: "),
+]
+
+
+def untranslated_evidence(english, chinese):
+    """The "fact" evidence lines of finding `english` (a report's JSON) that `chinese`, the
+    same finding of the zh_CN run, left as they were and that are not values."""
+    left = []
+    for en, zh in zip(english.get("evidence", ()), chinese.get("evidence", ())):
+        text = en.get("text")
+        if en["kind"] == "fact" and text and zh.get("text") == text and \
+                not any(p.match(text) for p in EVIDENCE_VALUES):
+            left.append((english["id"], text))
+    return left

@@ -677,8 +677,9 @@ def glibc(facts):
     seen_versions = []
     for need, _v in missing:
         symbols = symbols_needing(elf, need)
-        ev.append(Evidence.fact("needs %s (%s) for %s" % (
-            need.name, need.library, _names(symbols) or "(no symbol: a loader requirement)")))
+        ev.append(Evidence.fact(_("needs %(version)s (%(library)s) for %(symbols)s") % {
+            "version": need.name, "library": need.library,
+            "symbols": _names(symbols) or _("(no symbol: a loader requirement)")}))
         lines.append(L.loader_missing_version(facts.prog, facts.library_path_on_target(
             need.library), need.name))
         if need.name not in seen_versions:

@@ -254,14 +254,14 @@ def _who(sock):
     return " (%s)" % ", ".join(parts) if parts else ""
 
 
-_V6ONLY_FROM = {"sysctl": "IPV6_V6ONLY from net.ipv6.bindv6only: its own flag is not in /proc/net",
-                "go": "Go sets IPV6_V6ONLY itself: taken as its \"tcp\" network, dual-stack"}
+_V6ONLY_FROM = {"sysctl": N_("IPV6_V6ONLY from net.ipv6.bindv6only: its own flag is not in /proc/net"),
+                "go": N_("Go sets IPV6_V6ONLY itself: taken as its \"tcp\" network, dual-stack")}
 
 
 def _sock_evidence(sock):
     how = _V6ONLY_FROM.get(getattr(sock, "v6only_from", None))
     return Evidence.fact("%s %s%s [%s%s]" % (sock.proto, sock.display(), _who(sock), sock.source or "/proc/net",
-                                             "; " + how if how else ""))
+                                             "; " + _(how) if how else ""))
 
 
 def _v6only_finding(facts, proto, port, v6_public, severity, evidence):
@@ -359,7 +359,8 @@ def listener_findings(facts, proto, port, sockets, severity="error", elsewhere=(
             return []
         return [_f("FW-LISTEN-NONE", severity, _("nothing listens on %(port)d/%(proto)s") % {
             "port": port, "proto": proto}, subject=subject,
-                   evidence=[Evidence.fact("no %s socket on port %d in /proc/net/%s{,6}" % (proto, port, proto))],
+                   evidence=[Evidence.fact(_("no %(proto)s socket on port %(port)d in /proc/net/%(proto)s{,6}") % {
+                       "proto": proto, "port": port})],
                    why=_("A connection the firewall lets through finds no socket: the kernel "
                          "answers with a reset (TCP) or port unreachable (UDP)."),
                    predicted_error="dial %s %s: connect: connection refused" % (
@@ -557,26 +558,26 @@ def _evidence(facts, v):
         walk = list(m.steps)
         if m.text and m.text not in " ".join(walk):
             walk.append(m.text if m.verdict != "accept" else "%s accepts" % m.text)
-        ev.append(Evidence.fact("firewalld (%s configuration): %s" % (
-            facts.config.origin if facts.config else "?", " -> ".join(walk))))
+        ev.append(Evidence.fact(_("firewalld (%(origin)s configuration): %(walk)s") % {
+            "origin": facts.config.origin if facts.config else "?", "walk": " -> ".join(walk)}))
         if m.rule is not None and m.rule.origin:
             ev.append(Evidence.file(m.rule.origin, str(m.rule)))
     if v.packet is not None:
         out = v.packet
         if out.hit is not None:
-            ev.append(Evidence.fact("packets: %s: %s  (path: %s)" % (out.hit.where(), out.hit.text,
-                                                                     " -> ".join(out.hit.trail))))
+            ev.append(Evidence.fact(_("packets: %(where)s: %(rule)s  (path: %(path)s)") % {
+                "where": out.hit.where(), "rule": out.hit.text, "path": " -> ".join(out.hit.trail)}))
         else:
             for hit in out.accepts:
                 if not hit.text.startswith(("policy ", ":")):
-                    ev.append(Evidence.fact("packets: %s: %s accepts (path: %s)" % (
-                        hit.where(), hit.text, " -> ".join(hit.trail))))
+                    ev.append(Evidence.fact(_("packets: %(where)s: %(rule)s accepts (path: %(path)s)") % {
+                        "where": hit.where(), "rule": hit.text, "path": " -> ".join(hit.trail)}))
         if out.dnat is not None:
-            ev.append(Evidence.fact("rewritten by %s" % out.dnat.describe()))
+            ev.append(Evidence.fact(_("rewritten by %(rule)s") % {"rule": out.dnat.describe()}))
     if v.listener is not None:
         ev.append(_sock_evidence(v.listener))
     for note in v.notes:
-        ev.append(Evidence.fact("note: " + note))
+        ev.append(Evidence.fact(_("note: %(note)s") % {"note": note}))
     return ev
 
 

@@ -7,7 +7,6 @@ from gotriage.checks.unanswered import answered_title, hung_doc, hung_findings
 from gotriage.findings import Action, Evidence, Finding
 from gotriage.i18n import N_, _, ngettext
 from gotriage.parsers.audit import size_text
-from gotriage.report.words import count
 from gotriage.selinux.analyzers import setsebool_action, verdict_summary
 from gotriage.selinux.groups import group_denials, logged_only, sentence
 
@@ -85,9 +84,9 @@ def mode(facts):
                               _("SELinux is not in use: this kernel runs without it (no "
                                 "selinuxfs in /proc/filesystems), so %(path)s (%(line)s) has no "
                                 "effect") % {"path": CONFIG_PATH, "line": text.strip()},
-                              evidence=evidence + [Evidence.fact(
+                              evidence=evidence + [Evidence.fact(_(
                                   "/proc/filesystems lists no selinuxfs; not an EL-family "
-                                  "system (/etc/os-release)")]))
+                                  "system (/etc/os-release)"))]))
         elif configured in ("enforcing", "permissive"):
             fix = [Action.command(["touch", "/.autorelabel"],
                                   description=_("relabel the whole file system on the next boot"))]
@@ -177,7 +176,8 @@ def permissive(facts):
     if not domains:
         return [_f("SEL-PERMISSIVE", "ok", _("no permissive domains"))]
     return [_f("SEL-PERMISSIVE-DOMAINS", "info", _("permissive domains: %(domains)s") % {"domains": ", ".join(domains)},
-               evidence=[Evidence.fact("modules permissive_%s in %s/modules" % (d, facts.store))
+               evidence=[Evidence.fact(_("modules permissive_%(domain)s in %(store)s/modules") % {
+                   "domain": d, "store": facts.store})
                          for d in domains[:10]],
                fix=[Action.command(["semanage", "permissive", "-d", d], safe=False)
                     for d in domains[:10]])]
@@ -375,11 +375,14 @@ def group_finding(group, current, verdicts=None, audit2why=None):
     first = findings[0]
     evidence = list(first.evidence)
     others = group.denials[1:]
-    evidence.extend(Evidence.fact("and %s, %s" % (sentence(d), count(d.count, "time")))
-                    for d in others[:MAX_GROUP_EVIDENCE])
+    evidence.extend(Evidence.fact(ngettext(
+        "and %(denial)s, %(n)d time", "and %(denial)s, %(n)d times", d.count) % {
+            "denial": sentence(d), "n": d.count}) for d in others[:MAX_GROUP_EVIDENCE])
     if len(others) > MAX_GROUP_EVIDENCE:
-        evidence.append(Evidence.fact("and %s (`gotriage avc --json` lists every one)" % count(
-            len(others) - MAX_GROUP_EVIDENCE, "more denial")))
+        more = len(others) - MAX_GROUP_EVIDENCE
+        evidence.append(Evidence.fact(ngettext(
+            "and %(n)d more denial (`gotriage avc --json` lists every one)",
+            "and %(n)d more denials (`gotriage avc --json` lists every one)", more) % {"n": more}))
     best = group.best
     # a unit's log: its fix already ends with the module, the one other way
     fix = list(group.fix) + ([] if best.unit else alternatives(group))
@@ -456,9 +459,11 @@ def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
         evidence.append(Evidence.command(audit2why, text="(its AVC line on stdin) %s%s" % (
             verdict_summary(verdict), "; %s the explanation" % best.audit2why
             if best.audit2why in ("confirmed", "contradicted") else "")))
-    evidence.append(Evidence.fact("seen %s, first %s, last %s%s" % (
-        count(d.count, "time"), _when(d.first), _when(d.last),
-        " (permissive=1: logged, not blocked)" if d.permissive == {1} else "")))
+    seen = ngettext("seen %(n)d time, first %(first)s, last %(last)s",
+                    "seen %(n)d times, first %(first)s, last %(last)s", d.count) % {
+                        "n": d.count, "first": _when(d.first), "last": _when(d.last)}
+    evidence.append(Evidence.fact(seen + (_(" (permissive=1: logged, not blocked)")
+                                          if d.permissive == {1} else "")))
     fix = list(best.fix)
     for other in explanations[1:3] if not best.unit else ():
         fix.append(Action.note(_("or (%(confidence)s): %(title)s") % {

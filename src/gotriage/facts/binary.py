@@ -353,9 +353,9 @@ class BinaryFacts(Facts):
                 self.glibc_from_libc = _("libc.so.6 with symbol versions up to "
                                          "GLIBC_%(version)s") % {"version": top}
 
-                return top, Evidence.fact("%s defines symbol versions up to GLIBC_%s (a "
-                                          "release that adds no symbols adds no version)" % (
-                                              libc.path, top))
+                return top, Evidence.fact(_("%(path)s defines symbol versions up to "
+                                            "GLIBC_%(version)s (a release that adds no symbols "
+                                            "adds no version)") % {"path": libc.path, "version": top})
         version, evidence = self.system.glibc
         if version is None:
             self.notes.append(_("the host's glibc version is unknown (libc.so.6 not found, no "

@@ -8,6 +8,7 @@ default for a unit without LimitNOFILE= (DefaultLimitNOFILE=).  A part of Servic
 (`self.io`, inputs/service.py) and memo."""
 
 from gotriage.findings import Evidence
+from gotriage.i18n import _
 from gotriage.knowledge import systemd as K
 from gotriage.parsers.limits import cgroup_unit, limit_pair, parse_proc_limits, parse_show
 
@@ -114,10 +115,13 @@ class RunningServer(object):
         pid = next((p for p in found if units[p] == unit.name), found[0])
         run = Running(int(pid), "program", exe=program)
         run.unit_of = units[pid]
-        run.evidence.append(Evidence.fact("pid %s runs %s (/proc/%s/exe)%s; %s" % (
-            pid, program, pid, " and %d more" % (len(found) - 1) if len(found) > 1 else "",
-            "in %s's cgroup" % unit.name if run.unit_of == unit.name else
-            "not in %s's cgroup (%s)" % (unit.name, run.unit_of or "no unit's"))))
+        values = {"pid": pid, "program": program, "unit": unit.name, "n": len(found) - 1,
+                  "owner": run.unit_of or _("no unit's")}
+        runs = (_("pid %(pid)s runs %(program)s (/proc/%(pid)s/exe) and %(n)d more") if len(found) > 1
+                else _("pid %(pid)s runs %(program)s (/proc/%(pid)s/exe)")) % values
+        where = (_("in %(unit)s's cgroup") if run.unit_of == unit.name else
+                 _("not in %(unit)s's cgroup (%(owner)s)")) % values
+        run.evidence.append(Evidence.fact(_("%(runs)s; %(where)s") % {"runs": runs, "where": where}))
         return run
 
 

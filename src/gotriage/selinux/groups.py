@@ -35,12 +35,12 @@ def who(d):
     comm, exe = d.comm, d.exe
     if comm and exe and comm.startswith("(") and comm.endswith(")") and len(comm) > 2 \
             and posixpath.basename(exe) == "systemd":
-        return "systemd (%s) starting %s" % (exe, comm[1:-1])
+        return _("systemd (%(exe)s) starting %(program)s") % {"exe": exe, "program": comm[1:-1]}
     if d.comm and d.exe:
         return "%s (%s)" % (d.comm, d.exe)
     if d.comm or d.exe:
         return d.comm or d.exe
-    return "a process of domain %s" % d.stype
+    return _("a process of domain %(domain)s") % {"domain": d.stype}
 
 
 def target(d):
@@ -49,19 +49,24 @@ def target(d):
     if d.path:
         return "%s (%s)" % (d.path, d.ttype)
     if d.tclass in ("tcp_socket", "udp_socket", "sctp_socket") and d.port is not None:
-        return "%s port %s (%s)" % (d.tclass.split("_")[0], d.port, d.ttype)
+        return _("%(protocol)s port %(port)s (%(type)s)") % {
+            "protocol": d.tclass.split("_")[0], "port": d.port, "type": d.ttype}
+    if d.name and d.ino:
+        return _("%(name)s (name only, inode %(inode)s; %(type)s)") % {
+            "name": d.name, "inode": d.ino, "type": d.ttype}
     if d.name:
-        return "%s (name only%s; %s)" % (d.name, ", inode %s" % d.ino if d.ino else "", d.ttype)
+        return _("%(name)s (name only; %(type)s)") % {"name": d.name, "type": d.ttype}
     if d.ttype == d.stype:
-        return "itself"
-    return "a %s labelled %s" % (d.tclass, d.ttype)
+        return _("itself")
+    return _("a %(class)s labelled %(type)s") % {"class": d.tclass, "type": d.ttype}
 
 
 def sentence(d):
     """One denial in a sentence: 'billing-svc (/usr/local/bin/billing-svc) as httpd_t was
     denied file { getattr } on /home/alice/.config/billing-svc.toml (user_home_t)'."""
-    return "%s as %s was denied %s { %s } on %s" % (
-        who(d), d.stype, d.tclass, " ".join(d.perms), target(d))
+    return _("%(who)s as %(domain)s was denied %(class)s { %(perms)s } on %(target)s") % {
+        "who": who(d), "domain": d.stype, "class": d.tclass, "perms": " ".join(d.perms),
+        "target": target(d)}
 
 
 def _restorecon_target(best):

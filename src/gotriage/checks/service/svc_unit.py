@@ -382,7 +382,8 @@ def _execstart_count(facts, unit):
     if not unit.exec_start and not unit.exec_errors:
         if unit.name.endswith(".service") and not lines:
             return [_f("SVC-UNIT-NO-EXECSTART", "error", "%s: %s" % (unit.name, _("no ExecStart= in effect")),
-                       unit, evidence=[Evidence.fact("files read: %s" % ", ".join(f.path for f in unit.files))],
+                       unit, evidence=[Evidence.fact(_("files read: %(files)s") % {
+                           "files": ", ".join(f.path for f in unit.files)})],
                        why=_("An empty `ExecStart=` in a drop-in resets the list; without a new line "
                              "after it the service has nothing to run."),
                        predicted_error="Service has no ExecStart= setting, which is only allowed for "

@@ -64,7 +64,7 @@ def _user(facts, unit):
                     continue
                 out.append(_f("SVC-USER-GROUP-MISSING", "error", "%s: %s" % (
                     unit.name, _("%(key)s=%(group)s does not exist") % {"key": key, "group": group}), unit, subject="group:%s" % group,
-                    evidence=[Evidence.file(a.path, a.text, a.line), Evidence.fact("no %s in /etc/group" % group)],
+                    evidence=[Evidence.file(a.path, a.text, a.line), Evidence.fact(_("no %(group)s in /etc/group") % {"group": group})],
                     predicted_error="%s: Failed to determine group credentials: No such process\n%s\n"
                                     "%s: Main process exited, code=exited, status=216/GROUP" % (
                                         unit.name, _step("GROUP", program, "No such process"), unit.name),
