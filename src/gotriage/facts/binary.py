@@ -319,7 +319,13 @@ class BinaryFacts(Facts):
         return None, None
 
     def elf_machine_of(self, path):
-        """(machine, evidence) from the ELF header of a host file, or (None, None)."""
+        """(machine, evidence) from the ELF header of a host file, or (None, None).
+        Remembered for the run (the reader's memo): check --root asks it of /bin/sh once
+        per Go service."""
+        return self.io.reader.answer(("elf-machine", path), self.io.decl("elf-header"),
+                                     lambda: self._elf_machine_of(path))
+
+    def _elf_machine_of(self, path):
         try:
             head = parse_header(self.io.read_range("elf-header", 0, 64, path=path))
         except (ElfError, HostError):

@@ -287,8 +287,13 @@ class ServiceFacts(Facts, MountsAndLabels, RunningServer):
             extra_dirs = [posixpath.dirname(path)]
         else:
             for directory in K.UNIT_PATH:
+                # Each unit directory's names, listed once (as _dropin_paths lists them):
+                # not an lstat per unit in every directory before the one that holds it.
+                # A directory that cannot be listed is asked name by name.
+                present = self._memo(("unit-dir-names", directory),
+                                     lambda d=directory: self._listed_names(d))
                 for candidate in (name, template):
-                    if candidate is None:
+                    if candidate is None or (present is not None and candidate not in present):
                         continue
                     path = posixpath.join(directory, candidate)
                     st = self.io.try_lstat("unit", path=path)

@@ -94,8 +94,11 @@ def _scalar(value):
 
 
 def _container(value, level, out):
-    """Append the text of a dict or a list (or tuple) at indentation `level` to `out`."""
+    """Append the text of a dict or a list (or tuple) at indentation `level` to `out`.
+    The commonest values (str, int, None, bool, dict, list) are told by their exact type,
+    without a call: check --root on 3,000 units writes 10 MB."""
     append = out.append
+    quote = _quote
     inner = "\n" + "  " * (level + 1)
     if isinstance(value, dict):
         if not value:
@@ -104,15 +107,24 @@ def _container(value, level, out):
         sep, comma = "{" + inner, "," + inner
         for key, item in value.items():
             kind = type(item)
-            if kind is str:  # the commonest, then the other scalars, then containers
-                append(sep + _quote(key if isinstance(key, str) else str(key)) + ": " + _quote(item))
+            head = sep + quote(key if type(key) is str or isinstance(key, str) else str(key)) + ": "
+            sep = comma
+            if kind is str:
+                append(head + quote(item))
+            elif kind is dict or kind is list:
+                append(head)
+                _container(item, level + 1, out)
+            elif kind is int:
+                append(head + int.__repr__(item))
+            elif item is None:
+                append(head + "null")
+            elif kind is bool:
+                append(head + ("true" if item else "false"))
             else:
                 text = _scalar(item)
-                append(sep + _quote(key if isinstance(key, str) else str(key)) + ": " + (
-                    text if text is not None else ""))
+                append(head + (text if text is not None else ""))
                 if text is None:
                     _container(item, level + 1, out)
-            sep = comma
         append("\n" + "  " * level + "}")
     elif isinstance(value, (list, tuple)):
         if not value:
@@ -120,12 +132,19 @@ def _container(value, level, out):
             return
         sep, comma = "[" + inner, "," + inner
         for item in value:
-            text = _quote(item) if type(item) is str else _scalar(item)
-            if text is not None:
-                append(sep + text)
-            else:
+            kind = type(item)
+            if kind is str:
+                append(sep + quote(item))
+            elif kind is dict or kind is list:
                 append(sep)
                 _container(item, level + 1, out)
+            else:
+                text = _scalar(item)
+                if text is not None:
+                    append(sep + text)
+                else:
+                    append(sep)
+                    _container(item, level + 1, out)
             sep = comma
         append("\n" + "  " * level + "]")
     else:
