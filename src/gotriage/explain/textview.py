@@ -11,7 +11,9 @@ MAX_QUOTE = WIDTH - 14  # a quoted line is cut (in full under -v)
 def render(result, findings, sources, host, style, verbose=False):
     from gotriage.checks import known_ids
 
-    known = known_ids()
+    # the ids a check reports ("more: gotriage checks ID"): known_ids imports every
+    # layer's checks (50 ms), for the problems only
+    known = known_ids() if result.candidates else {}
     identity = _identity(host)
     lines = []
     n = len(result.candidates)
