@@ -107,3 +107,55 @@ def untranslated_evidence(english, chinese):
                 not any(p.match(text) for p in EVIDENCE_VALUES):
             left.append((english["id"], text))
     return left
+
+
+# The views' own words (`gotriage avc`, `port`, `service`): a line of the zh_CN view equal
+# to the English view's line, with an English phrase in it, must be a value.
+VIEW_CASES = [("avc-go-socket-module", []), ("avc-audit2allow-test", ["-v"]),
+              ("avc-httpd-enable-cgi", []), ("sel-avc-constraint", []),
+              ("fw-port-refused-rich-reject", ["-v"]), ("svc-limits-running-outside", ["-v"])]
+ENGLISH = re.compile(r"\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b")
+VIEW_VALUES = [
+    re.compile(r"^\s*audit2why: "),  # audit2why's verdict, in its own words
+    # the tools asked about the denials (selinux/command.py tool_lines): not translated yet
+    re.compile(r"^\s*(asked: )?/\S+ .*\(|^\s+\S.*(stdin|used|questions? of the analyzers)"),
+    re.compile(r"^\s*(\d+\. )?(gotriage|systemctl|nft|iptables\S*|firewall-cmd|restorecon|"
+               r"semanage|setsebool|chcon|install) "),  # a command
+    re.compile(r"^\s*(node=\S+ )?type=[A-Z_]+ msg=audit\("),  # an audit record
+]
+
+
+def _view(argv, lang):
+    import contextlib
+    import io
+
+    from gotriage import cli
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            cli.main(["--lang", lang] + argv + ["--no-color"])
+        except SystemExit:
+            pass
+        finally:
+            i18n.setup("en")
+    out.flush()
+    return out.buffer.getvalue().decode("utf-8").splitlines()
+
+
+def test_the_views_own_words_are_translated(tmp_path_factory):
+    from test_cases import CASES, argv_of
+
+    specs = dict(CASES)
+    left, judged = [], 0
+    for name, extra in VIEW_CASES:
+        argv = argv_of(name, specs[name]["command"], tmp_path_factory) + extra
+        english, chinese = _view(argv, "en"), _view(argv, "zh_CN")
+        assert len(chinese) > 3 and chinese != english, name
+        same = set(english)
+        for line in chinese:
+            judged += 1
+            if line in same and ENGLISH.search(line) and \
+                    not any(p.match(line) for p in VIEW_VALUES):
+                left.append((name, line))
+    assert judged > 100 and not left, left

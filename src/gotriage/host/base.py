@@ -33,6 +33,8 @@ import posixpath
 import stat as _stat
 import time
 
+from gotriage.i18n import _, ngettext
+
 DEFAULT_TIMEOUT = 10.0
 # Probes that answer at once or not at all (systemctl --version, uname, getconf): this long
 # at most, and never more than --timeout.
@@ -266,13 +268,16 @@ class CommandResult(object):
     def excerpt(self, max_lines=8):
         """A short view of the output for evidence: stderr first, it says why."""
         if self.error and self.error != "failed":
-            return {"not-found": "(no such executable)", "denied": "(permission denied)",
-                    "timeout": "(timed out after %.1f s, killed)" % self.duration,
-                    "deadline": "(not started: the run's deadline had passed)",
-                    "not-recorded": "(not recorded in the snapshot)"}.get(self.error, self.error)
+            if self.error == "timeout":
+                return _("(timed out after %(seconds).1f s, killed)") % {"seconds": self.duration}
+            return {"not-found": _("(no such executable)"), "denied": _("(permission denied)"),
+                    "deadline": _("(not started: the run's deadline had passed)"),
+                    "not-recorded": _("(not recorded in the snapshot)")}.get(self.error, self.error)
         lines = (self.errtext.strip() + "\n" + self.text.strip()).strip().splitlines()
         if len(lines) > max_lines:
-            lines = lines[:max_lines] + ["... (%d more lines)" % (len(lines) - max_lines)]
+            more = len(lines) - max_lines
+            lines = lines[:max_lines] + [ngettext("... (%(n)d more line)", "... (%(n)d more lines)",
+                                                  more) % {"n": more}]
         return "\n".join(lines)
 
 

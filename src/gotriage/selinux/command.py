@@ -17,6 +17,7 @@ import time
 
 from gotriage.facts.selinux import SELinuxFacts
 from gotriage.findings import shell_join
+from gotriage.i18n import _, ngettext
 from gotriage.knowledge import selinux as K
 from gotriage.knowledge.selinux import HOST_WIDE_CAUTION
 from gotriage.parsers.audit import size_text
@@ -408,11 +409,15 @@ def judge_logs(scan, explicit, snapshot=False):
 
 def summary_line(scan):
     read = [e for e in scan.files if not e.get("error")]
-    return "%s (%s%s) in %s (%s)%s" % (
-        _count(len(scan.denials), "distinct denial"), _count(scan.avc_records, "denial record"),
-        ", %d USER_AVC" % scan.user_avc_records if scan.user_avc_records else "",
-        _count(len(read), "log"), size_text(scan.bytes),
-        ", %s .. %s UTC" % (_when(scan.first), _when(scan.last)) if scan.first else "")
+    return _("%(denials)s (%(records)s%(user_avc)s) in %(logs)s (%(size)s)%(span)s") % {
+        "denials": ngettext("%(n)d distinct denial", "%(n)d distinct denials",
+                            len(scan.denials)) % {"n": len(scan.denials)},
+        "records": ngettext("%(n)d denial record", "%(n)d denial records",
+                            scan.avc_records) % {"n": scan.avc_records},
+        "user_avc": ", %d USER_AVC" % scan.user_avc_records if scan.user_avc_records else "",
+        "logs": ngettext("%(n)d log", "%(n)d logs", len(read)) % {"n": len(read)},
+        "size": size_text(scan.bytes),
+        "span": ", %s .. %s UTC" % (_when(scan.first), _when(scan.last)) if scan.first else ""}
 
 
 def _stderr_problems(scan):
@@ -472,12 +477,13 @@ def render_text(facts, scan, explained, module, verbose=False, report=None, styl
     lines = view.wrap("gotriage avc: " + summary_line(scan), "", "  ")
     mode = facts.mode[0]
     if mode:
-        lines.append("SELinux on this host: %s (policy %s)" % (mode, facts.policy_name))
+        lines.append(_("SELinux on this host: %(mode)s (policy %(policy)s)") % {
+            "mode": mode, "policy": facts.policy_name})
     for number, tool in enumerate(tool_lines(facts)):
         lines.extend(view.wrap(tool if verbose else _short_tool_line(facts, tool),
-                               "       " if number else "asked: ", "         "))
+                               "       " if number else _("asked: "), "         "))
     if foreign is not None:
-        lines.extend(view.wrap(foreign_note(foreign), "note: ", "      "))
+        lines.extend(view.wrap(foreign_note(foreign), _("note: "), "      "))
     shown = grouped if verbose else grouped[:view.TOP_GROUPS]
     for group, finding in shown:
         lines.append("")
@@ -486,13 +492,15 @@ def render_text(facts, scan, explained, module, verbose=False, report=None, styl
     if len(grouped) > len(shown):
         rest = grouped[len(shown):]
         lines.append("")
-        lines.append("%s (%s) not shown: -v or --json" % (
-            _count(len(rest), "more group"),
-            _count(sum(len(g.members) for g, _f in rest), "distinct denial")))
+        hidden = sum(len(g.members) for g, _f in rest)
+        lines.append(_("%(groups)s (%(denials)s) not shown: -v or --json") % {
+            "groups": ngettext("%(n)d more group", "%(n)d more groups", len(rest)) % {"n": len(rest)},
+            "denials": ngettext("%(n)d distinct denial", "%(n)d distinct denials", hidden) % {
+                "n": hidden}})
     problems = problem_lines(scan)
     if problems:
         lines.append("")
-        lines.append("Not read")
+        lines.append(_("Not read"))
         for p in problems:
             lines.extend(view.wrap(p.lstrip(" "), "  " + " " * (len(p) - len(p.lstrip(" "))),
                                    "      "))
@@ -504,17 +512,21 @@ def render_text(facts, scan, explained, module, verbose=False, report=None, styl
     if module is not None:
         lines.append("")
         if module["files"]:
-            lines.extend(view.wrap("Module %s (%s nothing narrower fixes): wrote %s" % (
-                module["name"], _count(module["denials"], "denial"), ", ".join(module["files"])),
-                "", "    "))
+            lines.extend(view.wrap(_("Module %(name)s (%(denials)s nothing narrower fixes): wrote "
+                                     "%(files)s") % {
+                "name": module["name"], "files": ", ".join(module["files"]),
+                "denials": ngettext("%(n)d denial", "%(n)d denials", module["denials"]) % {
+                    "n": module["denials"]}}, "", "    "))
             lines.extend("    " + c for c in module["commands"])
         elif explained:
-            lines.append("Module %s: not written, every denial has a narrower fix above" % module["name"])
+            lines.append(_("Module %(name)s: not written, every denial has a narrower fix above")
+                         % {"name": module["name"]})
         else:
-            lines.append("Module %s: not written, the logs hold no denial" % module["name"])
+            lines.append(_("Module %(name)s: not written, the logs hold no denial") % {
+                "name": module["name"]})
     elif any(needs_module(ex) for _d, ex in explained):
         lines.append("")
-        lines.append("For the denials only a module fixes:")
+        lines.append(_("For the denials only a module fixes:"))
         lines.extend(view.wrap_command(facts.rerun + ["--module", MODULE_NAME], "    ", "      "))
     if report is not None:
         from gotriage.report import text
@@ -555,8 +567,6 @@ def _verdict_words(verdict):
 
 def _caution(action):
     """A boolean that changes every domain says so wherever its command is printed."""
-    from gotriage.i18n import _
-
     # (setsebool_action writes the caution in the language of the run)
     caution = _(HOST_WIDE_CAUTION)
     return caution if action.description == caution else None

@@ -13,18 +13,18 @@ as the log has them.
 import datetime
 import re
 
-from gotriage.i18n import char_width
+from gotriage.i18n import N_, _, char_width, ngettext
 from gotriage.i18n import width as columns
 from gotriage.quoting import shell_join, shell_word, visible
-from gotriage.report.words import count, plural
 from gotriage.selinux.groups import sentence
 
 WIDTH = 100
 TOP_GROUPS = 10  # groups in the default view; the rest with -v or --json
 EXAMPLES = 3  # denials shown under a group of several in the default view
 TOP_RULES = 5  # allow rules shown under a module group in the default view
-VERDICT_WORDS = {"confirmed": "confirms the fix below", "contradicted": "contradicts the fix below",
-                 "neutral": "says nothing of the fix below", "added": "names this boolean"}
+VERDICT_WORDS = {"confirmed": N_("confirms the fix below"),
+                 "contradicted": N_("contradicts the fix below"),
+                 "neutral": N_("says nothing of the fix below"), "added": N_("names this boolean")}
 
 # spans that must stay on one line: a setsebool and its caution, a `command` in prose
 _KEEP = re.compile(r"setsebool -P \S+ \S+(?:;? +\(?(?:caution: )?(?:it )?affects the whole host)?"
@@ -118,6 +118,14 @@ def wrap_command(argv, indent, more, tail="", width=WIDTH):
         if not _KEEP.match(body + tail) else lines + wrap(body + tail, lead, more, width)
 
 
+def _times(n):
+    return ngettext("%(n)d time", "%(n)d times", n) % {"n": n}
+
+
+def _denials(n):
+    return ngettext("%(n)d denial", "%(n)d denials", n) % {"n": n}
+
+
 def when(stamp):
     if stamp is None:
         return "?"
@@ -128,10 +136,15 @@ def span(first, last):
     return "%s .. %s UTC" % (when(first), when(last))
 
 
-def action_lines(action, caution, prefix="    fix: ", more="        "):
+def _caution_tail(caution):
+    return "   " + _("(caution: %(caution)s)") % {"caution": caution} if caution else ""
+
+
+def action_lines(action, caution, prefix=None, more="        "):
     """An action of a fix: a command (wrapped between words, its caution after it) or a
     note."""
-    tail = "   (caution: %s)" % caution if caution else ""
+    prefix = "    " + _("fix: ") if prefix is None else prefix
+    tail = _caution_tail(caution)
     if action.kind == "command":
         return wrap_command(action.argv, prefix, more, tail)
     return wrap(action.render() + tail, prefix, more)
@@ -148,55 +161,69 @@ def group_lines(group, finding, style, verdicts, summarise, caution_of, verbose=
     if n == 1:
         d = members[0][0]
         lines.extend(wrap(sentence(d), "    ", "      "))
-        lines.append("    %s, %s   confidence: %s%s" % (
-            count(d.count, "time"), span(d.first, d.last), best.confidence,
-            "   permissive=1 (logged, not blocked)" if d.permissive == {1} else ""))
+        lines.append("    " + _("%(times)s, %(span)s   confidence: %(confidence)s") % {
+            "times": _times(d.count), "span": span(d.first, d.last),
+            "confidence": best.confidence} + (_("   permissive=1 (logged, not blocked)")
+                                              if d.permissive == {1} else ""))
     else:
         logged = all(d.permissive == {1} for d in group.denials)
-        lines.extend(wrap("%s, %s, %s   confidence: %s%s" % (
-            count(n, "denial"), count(group.records, "time"), span(group.first, group.last),
-            best.confidence, "   permissive=1 (logged, not blocked)" if logged else ""), "    "))
+        lines.extend(wrap(_("%(denials)s, %(times)s, %(span)s   confidence: %(confidence)s") % {
+            "denials": _denials(n), "times": _times(group.records),
+            "span": span(group.first, group.last), "confidence": best.confidence} + (
+                _("   permissive=1 (logged, not blocked)") if logged else ""), "    "))
         if group.kind == "module":
             rules = group.rules()
             shown = rules if verbose else rules[:TOP_RULES]
-            lines.append("    %s, commonest first:" % plural(len(rules), "its allow rule",
-                                                              "its allow rules"))
+            lines.append("    " + ngettext("its allow rule, commonest first:",
+                                           "its allow rules, commonest first:", len(rules)))
             for rule, denials, records in shown:
-                lines.extend(wrap("%s  (%s, %s)" % (rule, count(denials, "denial"),
-                                                    count(records, "time")), "      ", "        "))
+                lines.extend(wrap("%s  (%s)" % (rule, _("%(denials)s, %(times)s") % {
+                    "denials": _denials(denials), "times": _times(records)}), "      ", "        "))
             if len(rules) > len(shown):
-                lines.append("      %s: -v or --json" % count(len(rules) - len(shown), "more rule"))
+                more = len(rules) - len(shown)
+                lines.append("      " + ngettext("%(n)d more rule: -v or --json",
+                                                 "%(n)d more rules: -v or --json", more) % {"n": more})
         if not verbose:
+            example = _("e.g. ")
             for d in group.denials[:EXAMPLES]:
-                lines.extend(wrap("%s, %s" % (sentence(d), count(d.count, "time")),
-                                  "    e.g. " if d is members[0][0] else "         ", "           "))
+                lines.extend(wrap(_("%(denial)s, %(times)s") % {"denial": sentence(d),
+                                                                "times": _times(d.count)},
+                                  "    " + example if d is members[0][0] else
+                                  "    " + " " * columns(example), "           "))
             if n > EXAMPLES:
-                lines.append("         %s: -v or --json" % count(n - EXAMPLES, "more denial"))
+                lines.append("         " + ngettext("%(n)d more denial: -v or --json",
+                                                    "%(n)d more denials: -v or --json",
+                                                    n - EXAMPLES) % {"n": n - EXAMPLES})
     if best.predicted_error:
-        lines.extend(wrap("you will see: %s" % best.predicted_error, "    ", "        "))
+        lines.extend(wrap(_("you will see: %(error)s") % {"error": best.predicted_error},
+                          "    ", "        "))
     said = {}  # (verdict in words, what it says of the fix) -> [denials], in order
     for d, ex in members:
         verdict = verdicts.get(d.key)
         if verdict is not None:
             said.setdefault((summarise(verdict), ex[0].audit2why), []).append(d)
     for (text, status), denials in sorted(said.items(), key=lambda kv: -len(kv[1])):
-        lines.extend(wrap("audit2why: %s  (%s%s)" % (
-            text, "" if n == 1 else "%s: " % count(len(denials), "denial"),
-            VERDICT_WORDS.get(status, status)), "    ", "        "))
+        words = _(VERDICT_WORDS[status]) if status in VERDICT_WORDS else status
+        lines.extend(wrap("audit2why: %s  (%s)" % (text, words if n == 1 else _(
+            "%(denials)s: %(verdict)s") % {"denials": _denials(len(denials)), "verdict": words}),
+            "    ", "        "))
     alike = all(ex[0].why == best.why for _d, ex in members)
-    lines.extend(wrap("why%s: %s" % ("" if alike else " (its commonest denial)", best.why),
-                      "    ", "        "))
+    lines.extend(wrap((_("why: %(why)s") if alike else _("why (its commonest denial): %(why)s"))
+                      % {"why": best.why}, "    ", "        "))
     for action in group.fix:
         lines.extend(action_lines(action, caution_of(action)))
     notes = _notes(group, verdicts)
     for note in notes:
-        lines.extend(wrap("note: %s" % note, "    ", "        "))
+        lines.extend(wrap(_("note: %(note)s") % {"note": note}, "    ", "        "))
     if n > 1 and not verbose:
         differ = set()
         for _d, ex in members:
             differ.update(x for x in ex[0].notes if x not in notes and not _audit2why_note(x))
         if differ:
-            lines.append("    (%s for some of these denials only: -v)" % count(len(differ), "more note"))
+            lines.append("    " + ngettext(
+                "(%(n)d more note for some of these denials only: -v)",
+                "(%(n)d more notes for some of these denials only: -v)", len(differ)) % {
+                    "n": len(differ)})
     lines.extend(_others(group, caution_of))
     if verbose:
         for d, ex in members:
@@ -229,14 +256,15 @@ def _others(group, caution_of):
     lines = []
     for other in members[0][1][1:]:
         share = titles.get(other.title, 0)
-        lines.extend(wrap("or (%s, %s%s%s): %s" % (
-            other.analyzer, other.confidence,
+        lines.extend(wrap(_("or (%(how)s): %(title)s") % {"how": "".join((
+            "%s, %s" % (other.analyzer, other.confidence),
             ", audit2why: %s" % other.audit2why if other.audit2why else "",
-            "" if share == n else ", for %d of the %d denials" % (share, n), other.title),
+            "" if share == n else _(", for %(share)d of the %(n)d denials") % {
+                "share": share, "n": n})), "title": other.title},
             "    ", "        "))
         for action in other.fix:
             if action.kind == "command" and shell_join(action.argv) not in other.title:
-                tail = "   (caution: %s)" % caution_of(action) if caution_of(action) else ""
+                tail = _caution_tail(caution_of(action))
                 lines.extend(wrap_command(action.argv, "        ", "          ", tail))
     return lines
 
@@ -245,17 +273,18 @@ def _denial_lines(d, ex, common, verdicts, summarise, several):
     """-v: one denial of a group, with what it alone says and its evidence."""
     lines = []
     if several:
-        lines.extend(wrap("denial: %s" % sentence(d), "    ", "        "))
-        lines.append("        %s, %s%s" % (count(d.count, "time"), span(d.first, d.last),
+        lines.extend(wrap(_("denial: %(denial)s") % {"denial": sentence(d)}, "    ", "        "))
+        lines.append("        %s, %s%s" % (_times(d.count), span(d.first, d.last),
                                            "   permissive=1" if d.permissive == {1} else ""))
         verdict = verdicts.get(d.key)
         if verdict is not None:
             lines.extend(wrap("audit2why: %s" % summarise(verdict), "        ", "          "))
         for note in ex[0].notes:
             if note not in common and not _audit2why_note(note):
-                lines.extend(wrap("note: %s" % note, "        ", "          "))
-    where = "%s, byte %d" % d.where if d.where else "?"
+                lines.extend(wrap(_("note: %(note)s") % {"note": note}, "        ", "          "))
+    where = _("%(log)s, byte %(offset)d") % {"log": d.where[0], "offset": d.where[1]} \
+        if d.where else "?"
     indent = "        " if several else "    "
-    lines.append("%sevidence (%s):" % (indent, where))
+    lines.append(indent + _("evidence (%(where)s):") % {"where": where})
     lines.extend(indent + "  " + line for line in d.lines)
     return lines
