@@ -231,3 +231,9 @@ def test_the_lines_that_look_like_errors_are_those_the_expression_finds_line_by_
         # with the words of the text: the error words it cannot hold are not looked for
         words = search.Words(search.shape_of(text.lower()))
         assert match._error_lines(text, limit, words) == want, text
+
+
+def test_the_modules_samples_hold():
+    import doctest
+
+    assert doctest.testmod(search).failed == 0 and doctest.testmod(search).attempted >= 5
