@@ -127,6 +127,7 @@ class SnapshotHost(Host):
             self._loose_by_argv.setdefault(tuple(entry["argv"]), []).append(entry)
         self._real_dirs = {}  # a directory under files/ -> its realpath
         self._file_paths = {}  # host path -> _file_path's answer
+        self._local_kinds = {}  # a path under files/ -> _local_kind's answer
         # a snapshot that lists the layers it recorded (collect.sh, docs/collect-sh.md):
         # the others are not examined (runner.run), never judged from what it left out
         layers = self.manifest.get("layers")
@@ -163,6 +164,20 @@ class SnapshotHost(Host):
         except KeyError:
             local = self._file_paths[path] = self._find_file_path(path)
             return local
+
+    def _local_kind(self, local):
+        """"file", "dir" or "" (neither, or absent) for a path under files/: one stat,
+        remembered (a snapshot does not change while it is read, and a unit's program is
+        read a dozen times)."""
+        kind = self._local_kinds.get(local)
+        if kind is None:
+            try:
+                mode = os.stat(local).st_mode
+            except (OSError, ValueError):
+                mode = 0
+            kind = "file" if _stat.S_ISREG(mode) else "dir" if _stat.S_ISDIR(mode) else ""
+            self._local_kinds[local] = kind
+        return kind
 
     def _real(self, local):
         """os.path.realpath(local), with the realpath of each directory computed once (a
@@ -212,7 +227,7 @@ class SnapshotHost(Host):
     def read(self, path, max_bytes=DEFAULT_MAX_READ, redact=None):
         self._result(path, "read")
         local = self._file_path(path)
-        if local and os.path.isfile(local):
+        if local and self._local_kind(local) == "file":
             with open(local, "rb") as f:
                 # a read of max_bytes allocates max_bytes (1 MiB for a unit file) first
                 if os.fstat(f.fileno()).st_size < max_bytes:
@@ -223,7 +238,7 @@ class SnapshotHost(Host):
     def read_range(self, path, offset, length, redact=None):
         self._result(path, "read")
         local = self._file_path(path)
-        if local and os.path.isfile(local):
+        if local and self._local_kind(local) == "file":
             with open(local, "rb") as f:
                 f.seek(offset)
                 return f.read(length)
@@ -234,7 +249,7 @@ class SnapshotHost(Host):
         exists but whose contents it did not record (ENODATA, unrecorded: not a missing
         file, not a broken one); or a path it says nothing about (ENOENT, unrecorded
         unless it recorded the path as missing)."""
-        if local and os.path.isdir(local):
+        if local and self._local_kind(local) == "dir":
             return HostError("EISDIR", path, "read")
         st = self._entry(path).get("stat")
         if isinstance(st, dict) and _stat.S_ISREG(st.get("mode") or 0):
@@ -254,9 +269,9 @@ class SnapshotHost(Host):
             if isinstance(st, dict) and "mode" in st and not self._entry(path).get("readlink"):
                 return StatResult.from_dict(st)
         local = self._file_path(path)
-        if local and os.path.isfile(local):
+        if local and self._local_kind(local) == "file":
             return StatResult(_stat.S_IFREG | 0o644, 0, 0, os.path.getsize(local))
-        if local and os.path.isdir(local):
+        if local and self._local_kind(local) == "dir":
             return StatResult(_stat.S_IFDIR | 0o755)
         err = HostError("ENOENT", path, op)
         err.unrecorded = not self._recorded_missing(path)
@@ -280,7 +295,7 @@ class SnapshotHost(Host):
         if value is not None:
             return sorted(value)
         local = self._file_path(path)
-        if local and os.path.isdir(local):
+        if local and self._local_kind(local) == "dir":
             return sorted(fs_text(n) for n in os.listdir(local))
         err = HostError("ENOENT", path, "listdir")
         # not listed, but paths below it are recorded (a collect that listed only the
