@@ -213,6 +213,8 @@ def test_the_packages_layer_in_chinese_has_no_english_message(name):
     args = [a.replace("{case}", os.path.join(CASES, name)) for a in command[1:]]
     english, chinese = _report(args, "en"), _report(args, "zh_CN")
     assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
+    assert not [left for en, zh in zip(english["results"], chinese["results"])
+                for left in untranslated_evidence(en, zh)]
     judged = 0
     for en, zh in zip(english["results"], chinese["results"]):
         assert en["layer"] == "packages"

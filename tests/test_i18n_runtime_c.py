@@ -90,6 +90,10 @@ EVIDENCE_VALUES = [
     re.compile(r"^\S+: (Permission denied|No such file or directory)$"),  # strerror, as Python has it
     # a rule, where the ruleset has it (nft's table and chain, or iptables-save's)
     re.compile(r"^(iptables-\w+ )?table \S+ (\S+ )?chain \S+: "),
+    re.compile(r'^[0-9A-F]{8,} \S+ \d+ "'),  # a key: its id, algorithm, size and user id
+    re.compile(r"^\S+ not OpenPGP data$"),  # what the key parser says of a file
+    re.compile(r"^/\S+ \d{3,4}/? \(\w+\)$"),  # a path, its mode, whose it is (GOROOT)
+    re.compile(r"^/\S+: [\w.-]+(, [\w.-]+)*$"),  # a directory: the files found in it
     # a socket: protocol, address, network namespace, owner, where it was read
     re.compile(r"^(tcp|udp)6? \S+( in net:\[\d+\])?( \([^()]*\))?( \[[^\[\]]*\])?$"),
     # a journal line (short-iso or the classic short format)

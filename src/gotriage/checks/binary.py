@@ -776,7 +776,7 @@ def kernel(facts):
                                          "runs %(kernel)s") % {
             "go": go, "need": format_kernel(need), "target": facts.target.short,
             "kernel": release}, subject=facts.name,
-        evidence=[Evidence.fact("built by %s (Go build information)" % go), evidence],
+        evidence=[Evidence.fact(_("built by %(go)s (Go build information)") % {"go": go}), evidence],
         why=_("The Go runtime uses system calls its release notes require; older kernels "
               "return ENOSYS (38)."),
 

@@ -53,7 +53,8 @@ def _repo_evidence(repo, key=None):
 
 def _setting_evidence(setting, what):
     if setting.path is None:
-        return Evidence.fact("%s is not set: the default is %s" % (what, setting.value))
+        return Evidence.fact(_("%(setting)s is not set: the default is %(value)s") % {
+            "setting": what, "value": setting.value})
     return Evidence.file(setting.path, setting.text, setting.line)
 
 
@@ -144,7 +145,8 @@ def repos(facts):
                     "path": rf.path, "line": skipped.line, "error": _(skipped.message),
                     "repos": ", ".join(enabled)},
                 subject=rf.path, evidence=[Evidence.file(rf.path, skipped.text, skipped.line)]
-                + ([Evidence.fact("repositories defined in it: %s" % ", ".join(names))] if names else []),
+                + ([Evidence.fact(_("repositories defined in it: %(repos)s") % {
+                    "repos": ", ".join(names)})] if names else []),
                 why=_("dnf's configuration parser rejects the whole file at the first line it "
                       "cannot read, so none of its repositories exist for dnf."),
                 predicted_error=MSG_FILE_SKIPPED % rf.path,
@@ -213,13 +215,14 @@ def repos(facts):
                          "in this snapshot: repositories not examined") % {
                              "dirs": ", ".join(dirs)})
             return results
-        evidence = [Evidence.fact("repository files: %s" % (
-            ", ".join(rf.path for rf in facts.repo_files) or "none in %s" % ", ".join(dirs)))]
+        evidence = [Evidence.fact(_("repository files: %(files)s") % {
+            "files": ", ".join(rf.path for rf in facts.repo_files) or _("none in %(dirs)s") % {
+                "dirs": ", ".join(dirs)}})]
         if not setting.default:
             evidence.append(_setting_evidence(setting, "reposdir"))
         disabled = [r.id for r in facts.repos if not r.enabled]
         if disabled:
-            evidence.append(Evidence.fact("disabled: %s" % ", ".join(disabled)))
+            evidence.append(Evidence.fact(_("disabled: %(repos)s") % {"repos": ", ".join(disabled)}))
         results.append(_f(
             "PKG-REPOS-NONE", "error", _("no enabled repository: %(pm)s install cannot install "
                                          "anything") % {"pm": pm},
@@ -384,7 +387,7 @@ def gpg(facts):
                 if not weak:
                     continue
                 policy_ev = Evidence.file(policy_path, policy.text, policy.line) if policy_path else \
-                    Evidence.fact("/etc/crypto-policies/config is absent: the policy is DEFAULT")
+                    Evidence.fact(_("/etc/crypto-policies/config is absent: the policy is DEFAULT"))
                 severity = "error" if rejected else "warn"
                 results.append(_f(
                     "PKG-GPG-KEY-SHA1", severity,
@@ -396,7 +399,8 @@ def gpg(facts):
                     evidence=[_repo_evidence(repo, "gpgkey"),
                               Evidence.fact("%s %s \"%s\"" % (key.keyid, key.primary.describe(),
                                                                key.userids[0] if key.userids else ""))]
-                    + [Evidence.fact("%s: self-signature hash %s" % (what, hash_name(algo)))
+                    + [Evidence.fact(_("%(what)s: self-signature hash %(hash)s") % {
+                        "what": what, "hash": hash_name(algo)})
                        for what, algo in weak] + [policy_ev],
                     why=(_("EL9 and later check package keys against the system crypto policy, "
                            "which does not accept SHA-1 signatures; the key cannot be imported, so "
@@ -418,8 +422,10 @@ def gpg(facts):
         results.append(_f("PKG-GPG", "ok", _("signatures checked for %(repos)s (%(n)d keys read; "
                                              "crypto policy %(policy)s)") % {
             "repos": ", ".join(checked), "n": len(keys_seen), "policy": policy.name},
-            evidence=[Evidence.fact("%s from %s: %s" % (k.keyid, path, ", ".join(
-                sorted({hash_name(a) for _, a in k.binding_hashes()})))) for k, path in keys_seen.values()]))
+            evidence=[Evidence.fact(_("%(key)s from %(source)s: %(hashes)s") % {
+                "key": k.keyid, "source": path,
+                "hashes": ", ".join(sorted({hash_name(a) for _, a in k.binding_hashes()}))})
+                for k, path in keys_seen.values()]))
     return results
 
 
@@ -502,7 +508,7 @@ def cache(facts):
             results.append(_f(
                 "PKG-CACHE-MISSING", "info", _("no cached metadata for %(repo)s") % {"repo": repo.id},
                 subject="nocache:%s" % repo.id,
-                evidence=[Evidence.fact("%s does not exist" % c.repomd_path)]
+                evidence=[Evidence.fact(_("%(path)s does not exist") % {"path": c.repomd_path})]
                 + ([_setting_evidence(cachedir_setting, "cachedir")] if not cachedir_setting.default else []),
                 why=why, predicted_error=MSG_NO_CACHE % repo.id if pm == "dnf" else None, fix=fix,
                 cause=expired[0] if expired else None))
@@ -527,7 +533,7 @@ def cache(facts):
                         "repo": repo.id},
                     subject="nosig:%s" % repo.id,
                     evidence=[_setting_evidence(repo.repo_gpgcheck, "repo_gpgcheck"),
-                              Evidence.fact("%s does not exist" % c.asc_path)],
+                              Evidence.fact(_("%(path)s does not exist") % {"path": c.asc_path})],
                     why=_("dnf verifies repomd.xml.asc whenever it loads the cache; without it dnf "
                           "discards the cached metadata (and deletes it) and downloads again."),
                     predicted_error=MSG_NO_CACHE % repo.id + "  (with -C)",
@@ -603,7 +609,7 @@ def cache(facts):
     if fine:
         results.append(_f("PKG-CACHE", "ok", _("cached metadata: %(repos)s") % {
                               "repos": "; ".join(fine)},
-                          evidence=[Evidence.fact("cache: %s" % base)] + fine_evidence))
+                          evidence=[Evidence.fact(_("cache: %(dir)s") % {"dir": base})] + fine_evidence))
     return results
 
 
@@ -707,8 +713,9 @@ def golang(facts):
                                         "enabled") % {"source": source.repo,
                                                       "distro": distro.describe()},
         subject="golang-repo",
-        evidence=[Evidence.fact("%s: golang is in %s (%s)" % (distro.describe(), source.repo, source.source)),
-                  Evidence.fact("enabled: %s" % ", ".join(r.id for r in enabled))],
+        evidence=[Evidence.fact(_("%(release)s: golang is in %(repo)s (%(source)s)") % {
+            "release": distro.describe(), "repo": source.repo, "source": source.source}),
+                  Evidence.fact(_("enabled: %(repos)s") % {"repos": ", ".join(r.id for r in enabled)})],
         why=_("The distribution's own repositories do not carry golang on this release, or the "
               "one that does is off."),
         predicted_error=MSG_NO_MATCH.get(pm), fix=fix,

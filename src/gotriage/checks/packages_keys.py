@@ -33,20 +33,26 @@ def expired_key_findings(facts):
         newer = next((s for s in stales if s.newer is not None), None)
         source = newer.source if newer is not None else (first.repo.gpgkeys or [None])[0]
         src = source[len("file://"):] if source and source.startswith("file://") else source
-        evidence = [Evidence.fact("%s \"%s\" expired on %s" % (
-            key.keyid, key.userids[0] if key.userids else "", _day(key.expires)))]
+        evidence = [Evidence.fact(_("%(key)s \"%(user)s\" expired on %(day)s") % {
+            "key": key.keyid, "user": key.userids[0] if key.userids else "", "day": _day(key.expires)})]
         if newer is not None:
-            evidence.append(Evidence.fact("gpgkey=%s has the same key, valid %s" % (
-                newer.source, "until %s" % _day(newer.newer.expires) if newer.newer.expires else "with no end")))
+            evidence.append(Evidence.fact((
+                _("gpgkey=%(source)s has the same key, valid until %(day)s") if newer.newer.expires
+                else _("gpgkey=%(source)s has the same key, valid with no end")) % {
+                    "source": newer.source,
+                    "day": _day(newer.newer.expires) if newer.newer.expires else ""}))
         else:
-            evidence.append(Evidence.fact("gpgkey= (%s) has no copy of it that has not expired" % ", ".join(
-                first.repo.gpgkeys) if first.repo.gpgkeys else "the repository names no gpgkey="))
+            evidence.append(Evidence.fact(_("gpgkey= (%(urls)s) has no copy of it that has not "
+                                            "expired") % {"urls": ", ".join(first.repo.gpgkeys)}
+                                          if first.repo.gpgkeys else
+                                          _("the repository names no gpgkey=")))
         current = [] if newer is not None else [Action.note(
             _("first get the vendor's current key: gpgkey= gives the expired one too"))]
         values = {"key": key.keyid, "repos": ", ".join(repos), "day": _day(key.expires)}
         if where == "rpmdb":
             entry = first.entry
-            evidence.insert(0, Evidence.fact("rpm database: %s (%s)" % (entry.name, entry.summary)))
+            evidence.insert(0, Evidence.fact(_("rpm database: %(name)s (%(summary)s)") % {
+                "name": entry.name, "summary": entry.summary}))
             values["name"] = entry.name
             title = _("key %(key)s of %(repos)s expired on %(day)s and is still %(name)s in the "
                       "rpm database") % values

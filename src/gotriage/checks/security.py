@@ -84,8 +84,9 @@ def ssh_root_login(facts):
     fix += [Action.command(["sshd", "-t"], _("check the configuration")),
             Action.command(["systemctl", "reload", "sshd"], _("apply it"), safe=False)]
     if first is None:
-        evidence = [Evidence.fact("no PermitRootLogin outside a Match block in %s" % ", ".join(
-            _files(lines))), Evidence.fact("sshd's compiled-in default applies: not `no`")]
+        evidence = [Evidence.fact(_("no PermitRootLogin outside a Match block in %(files)s") % {
+            "files": ", ".join(_files(lines))}),
+            Evidence.fact(_("sshd's compiled-in default applies: not `no`"))]
         title = _("root can log in over ssh: PermitRootLogin is not set (sshd's default)")
     else:
         evidence = [Evidence.file(first.path, first.text, first.line)]
@@ -193,8 +194,8 @@ def firewalld(facts):
     if not enabled:
         found.append(_f("SEC-FIREWALLD-DISABLED", facts, "warn", _("firewalld is not enabled"),
                         ("service_firewalld_enabled",), subject="firewalld.service",
-                        evidence=[Evidence.fact("/etc/systemd/system/multi-user.target.wants/"
-                                                "firewalld.service does not exist")],
+                        evidence=[Evidence.fact(_("%(path)s does not exist") % {
+                            "path": "/etc/systemd/system/multi-user.target.wants/firewalld.service"})],
                         fix=[Action.command(["systemctl", "enable", "--now", "firewalld"],
                                             _("after opening the services' ports"),
                                             safe=False)]))
@@ -353,8 +354,9 @@ def auto_updates(facts):
         return [_f("SEC-UPDATES-OFF", facts, "warn",
                    _("no automatic update is enabled (%(tool)s)") % {"tool": tool},
                    ("timer_dnf-automatic_enabled",), subject="updates",
-                   evidence=[Evidence.fact("no %s unit enabled" % tool)] + (
-                       [Evidence.fact("%s does not exist (%s not installed)" % (path, tool))]
+                   evidence=[Evidence.fact(_("no %(tool)s unit enabled") % {"tool": tool})] + (
+                       [Evidence.fact(_("%(path)s does not exist (%(tool)s not installed)") % {
+                           "path": path, "tool": tool})]
                        if conf.__class__.__name__ == "Missing" else []),
                    fix=[Action.command(["dnf", "install", "-y", "dnf-automatic"] if tool !=
                                        "yum-cron" else ["yum", "install", "-y", "yum-cron"],

@@ -70,9 +70,9 @@ def distro(facts):
     d = facts.distro
     if d is None:
         return [_f("SYS-DISTRO-UNKNOWN", "info", _("the distribution could not be identified"),
-                   evidence=[Evidence.fact("no /etc/os-release, /usr/lib/os-release, *-release "
-                                           "file, CPE name, release package or repository "
-                                           "file names it")],
+                   evidence=[Evidence.fact(_("no /etc/os-release, /usr/lib/os-release, *-release "
+                                             "file, CPE name, release package or repository "
+                                             "file names it"))],
                    why=_("Release-specific checks (glibc, end of life) are skipped."))]
     results = []
     release = d.release
@@ -339,8 +339,9 @@ def modules(facts):
                 "SYS-MODULES-MISSING", "warn",
                 _("%(module)s is not available for kernel %(kernel)s") % {
                     "module": name, "kernel": facts.kernel}, subject=name,
-                evidence=[Evidence.fact("not in /proc/modules, /lib/modules/%s/modules.builtin "
-                                        "or modules.dep" % facts.kernel)],
+                evidence=[Evidence.fact(_("not in /proc/modules, /lib/modules/%(kernel)s/"
+                                          "modules.builtin or modules.dep") % {
+                                              "kernel": facts.kernel})],
                 why=_("firewalld, iptables/nftables NAT and connection tracking need it."),
                 fix=[Action.command(["dnf", "install", "-y",
                                      "kernel-modules-core-%s" % facts.kernel

@@ -69,7 +69,7 @@ def cgo(facts):
                 "GO-CGO-NO-HEADERS", ctx.severity("warn"),
                 _("C compiler %(cc)s found but glibc headers are missing") % {"cc": compiler},
                 ctx, subject="headers",
-                evidence=[Evidence.fact("/usr/include/stdlib.h does not exist")],
+                evidence=[Evidence.fact(_("%(path)s does not exist") % {"path": "/usr/include/stdlib.h"})],
                 why=_("cgo compiles C code that includes libc headers; without the package "
                       "every cgo build stops at the first #include."),
                 predicted_error="fatal error: stdlib.h: No such file or directory",

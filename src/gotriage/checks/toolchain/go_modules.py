@@ -138,7 +138,8 @@ def modules(facts):
                     "root": module_root}, ctx,
                 subject=module_root,
                 evidence=[_env_evidence(ctx, "GOFLAGS", flags_value, flags_where, facts),
-                          Evidence.fact("%s/vendor/modules.txt does not exist" % module_root)],
+                          Evidence.fact(_("%(path)s does not exist") % {
+                              "path": "%s/vendor/modules.txt" % module_root})],
                 why=_("-mod=vendor builds only from vendor/; without it dependencies are not "
                       "found."),
                 fix=[Action.command(["go", "mod", "vendor"],
@@ -155,7 +156,8 @@ def modules(facts):
             _("%(dir)s has Go files but no go.mod") % {"dir": project.directory},
             subject=project.directory,
             evidence=[Evidence.fact("%s: %s" % (project.directory, ", ".join(project.go_files[:5]))),
-                      Evidence.fact("no go.mod in %s or any parent directory" % project.directory)],
+                      Evidence.fact(_("no go.mod in %(dir)s or any parent directory") % {
+                          "dir": project.directory})],
             why=_("Since Go 1.16 go builds only modules."),
             predicted_error="go: go.mod file not found in current directory or any parent "
                             "directory; see 'go help modules'",
@@ -249,11 +251,13 @@ def _gopath_mode(facts, ctx, probe, results):
             evidence=[Evidence.file(f.path, 'import "%s"' % imp.path, imp.line),
                       Evidence.command(probe.result, "GOPATH=%s GOROOT=%s" % (
                           probe.get("GOPATH"), goroot)),
-                      Evidence.fact("%s is not under %s" % (sources.root, " or ".join(
-                          posixpath.join(p, "src", own) for p in gopath))) if own else
-                      Evidence.fact("%s is in no GOPATH src directory%s" % (
-                          imp.path, " nor in %s/vendor" % sources.root
-                          if _in_gopath(sources.root, gopath) else ""))],
+                      Evidence.fact(_("%(dir)s is not under %(gopath)s") % {
+                          "dir": sources.root, "gopath": _(" or ").join(
+                              posixpath.join(p, "src", own) for p in gopath)}) if own else
+                      Evidence.fact((_("%(package)s is in no GOPATH src directory nor in "
+                                       "%(dir)s/vendor") if _in_gopath(sources.root, gopath) else
+                                     _("%(package)s is in no GOPATH src directory")) % {
+                          "package": imp.path, "dir": sources.root})],
             why=_("In GOPATH mode go ignores go.mod and looks for every import in $GOROOT/src "
                   "and $GOPATH/src only; %(package)s is in neither%(own)s.") % {
                 "package": imp.path,

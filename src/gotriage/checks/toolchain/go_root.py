@@ -78,8 +78,8 @@ def goroot(facts):
                 _("%(go)s cannot find its GOROOT") % {"go": probe.go_path}, ctx,
                 subject=probe.go_real,
                 evidence=[Evidence.command(probe.result),
-                          Evidence.fact("%s is not inside a Go root (no ../pkg/tool next to it)"
-                                        % probe.go_real)],
+                          Evidence.fact(_("%(path)s is not inside a Go root (no ../pkg/tool next "
+                                          "to it)") % {"path": probe.go_real})],
                 why=_("A go binary finds GOROOT from its own location; copied elsewhere (not "
                       "symlinked), it has no standard library."),
                 predicted_error=stderr.strip().splitlines()[0] if stderr.strip() else None,

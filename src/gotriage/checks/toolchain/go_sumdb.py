@@ -180,9 +180,9 @@ def _private_finding(facts, ctx, probe, private):
                   Evidence.command(probe.result, "GOSUMDB=%s GONOSUMDB=%s GOPRIVATE=%s "
                                    "GONOPROXY=%s" % tuple(probe.get(n) for n in (
                                        "GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GONOPROXY"))),
-                  Evidence.fact("%s is not in go.sum: its first download is verified against "
-                                "the checksum database" % path)] +
-                 ([Evidence.fact("also: %s" % others)] if others else []),
+                  Evidence.fact(_("%(module)s is not in go.sum: its first download is verified "
+                                  "against the checksum database") % {"module": path})] +
+                 ([Evidence.fact(_("also: %(others)s") % {"others": others})] if others else []),
         why=_("It looks private: %(why)s.  The checksum database only knows public modules: "
               "for a private one it answers 404 or 410 Gone and the download fails (go mod "
               "download and go get say 'verifying go.mod: %(module)s@%(version)s/go.mod: "
@@ -286,11 +286,12 @@ def _unreachable(facts, ctx, probe, route, pending):
             "sumdb": route.name or probe.get("GOSUMDB"), "how": route.how or "GOSUMDB",
             "error": text.splitlines()[0] if text else _("no answer")}, ctx,
         subject="%s:%s" % (probe.get("GOSUMDB"), probe.get("GOPROXY")),
-        evidence=evidence + ([Evidence.fact("%d required module%s not in go.sum, first %s@%s "
-                                            "(%s line %d)" % (
-                                                len(pending), "s are" if len(pending) > 1 else " is",
-                                                target[0], target[1], facts.project.gomod_path,
-                                                target[2]))] if pending else
+        evidence=evidence + ([Evidence.fact(ngettext(
+            "%(n)d required module is not in go.sum, first %(module)s@%(version)s (%(gomod)s "
+            "line %(line)d)", "%(n)d required modules are not in go.sum, first "
+            "%(module)s@%(version)s (%(gomod)s line %(line)d)", len(pending)) % {
+                "n": len(pending), "module": target[0], "version": target[1],
+                "gomod": facts.project.gomod_path, "line": target[2]})] if pending else
                              [Evidence.fact("go.sum lists every module go.mod requires: builds "
                                             "work until a new module (or toolchain) is needed")]),
         why=_("go checks every module it downloads, and every toolchain, against GOSUMDB.  It "
