@@ -13,8 +13,12 @@ OPENING = "（「"
 
 
 def test_the_i18n_doctests():
+    from gotriage.selinux import textview
+
     failed, tried = doctest.testmod(i18n)
     assert tried >= 8 and failed == 0
+    failed, tried = doctest.testmod(textview)  # avc's own wrapping, the same rule
+    assert tried >= 2 and failed == 0
 
 
 def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket():
@@ -156,6 +160,8 @@ def test_the_views_own_words_are_translated(tmp_path_factory):
         argv = argv_of(name, specs[name]["command"], tmp_path_factory) + extra
         english, chinese = _view(argv, "en"), _view(argv, "zh_CN")
         assert len(chinese) > 3 and chinese != english, name
+        # (a line may start with "（": only a closing mark may not)
+        assert not [line for line in chinese if line.strip() and line.strip()[0] in CLOSING], name
         same = set(english)
         for line in chinese:
             judged += 1

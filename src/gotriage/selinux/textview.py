@@ -13,7 +13,7 @@ as the log has them.
 import datetime
 import re
 
-from gotriage.i18n import N_, _, char_width, ngettext
+from gotriage.i18n import N_, _, _is_ascii, _keep_punctuation, char_width, ngettext
 from gotriage.i18n import width as columns
 from gotriage.quoting import shell_join, shell_word, visible
 from gotriage.selinux.groups import sentence
@@ -83,7 +83,18 @@ def _words(text, room):
 
 def _pieces(word):
     """A word cut where a line may break: before and after each wide (Chinese)
-    character; a word without one is whole."""
+    character, but closing punctuation stays with what precedes it and an opening bracket
+    with what follows (i18n.wrap's rule); a word without one is whole.
+
+    >>> _pieces("原因（其中）：x")
+    ['原', '因', '（其', '中）：', 'x']
+    """
+    if _is_ascii(word):
+        return [word]
+    return ["".join(group) for group in _keep_punctuation(_cut(word))]
+
+
+def _cut(word):
     out, run = [], ""
     for ch in word:
         if char_width(ch) == 2:
