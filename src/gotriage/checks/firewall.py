@@ -557,7 +557,7 @@ def _evidence(facts, v):
     if m is not None:
         walk = list(m.steps)
         if m.text and m.text not in " ".join(walk):
-            walk.append(m.text if m.verdict != "accept" else "%s accepts" % m.text)
+            walk.append(m.text if m.verdict != "accept" else _("%(rule)s accepts") % {"rule": m.text})
         ev.append(Evidence.fact(_("firewalld (%(origin)s configuration): %(walk)s") % {
             "origin": facts.config.origin if facts.config else "?", "walk": " -> ".join(walk)}))
         if m.rule is not None and m.rule.origin:
