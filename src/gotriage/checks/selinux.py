@@ -368,11 +368,13 @@ def group_finding(group, current, verdicts=None, audit2why=None):
     """The finding of a group of denials: the finding of its denial when it is alone
     (denial_finding), else the group's fix and title, the worst severity of its denials,
     the evidence of the commonest and a line for each other (the first 10)."""
-    findings = [denial_finding(d, ex, current, verdicts, audit2why) for d, ex in group.members]
-    if len(findings) == 1:
-        return findings[0]
-    severity = min((f.severity for f in findings), key=SEVERITY_ORDER.get)
-    first = findings[0]
+    d, ex = group.members[0]
+    first = denial_finding(d, ex, current, verdicts, audit2why)
+    if len(group.members) == 1:
+        return first
+    # the others' findings are not made: only their severities count
+    severity = min((denial_severity(d, ex[0], current) for d, ex in group.members),
+                   key=SEVERITY_ORDER.get)
     evidence = list(first.evidence)
     others = group.denials[1:]
     evidence.extend(Evidence.fact(ngettext(
@@ -445,12 +447,7 @@ def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
     SELinux mode of the host the log comes from (None when unknown); `verdicts` and
     `audit2why` are audit2why's verdicts by denial key and its run, when it answered."""
     best = explanations[0]
-    enforced = 0 in d.permissive or (not d.permissive and current == "enforcing")
-    # a unit's log file denied stops that unit (status=209/STDOUT, or the program exits)
-    severity = "error" if enforced and (best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") or
-                                        best.unit) else "warn"
-    if current == "permissive" or d.permissive == {1}:
-        severity = "warn"
+    severity = denial_severity(d, best, current)
     evidence = [Evidence.file(d.where[0], d.lines[0]) if d.where else
                 Evidence.fact(d.lines[0])]
     evidence.extend(Evidence.fact(line) for line in d.lines[1:4])
@@ -473,6 +470,19 @@ def denial_finding(d, explanations, current, verdicts=None, audit2why=None):
         subject=best.subject or denial_subject(d), unit=best.unit,
         evidence=evidence, why=best.why + ("  " + "; ".join(best.notes) if best.notes else ""),
         predicted_error=best.predicted_error, fix=fix, check="SEL-AVC")
+
+
+def denial_severity(d, best, current):
+    """The severity of a denial's finding (denial_finding), `best` its narrowest
+    explanation: an execute or a port denied while enforcing is an error, any other
+    denial a warning."""
+    enforced = 0 in d.permissive or (not d.permissive and current == "enforcing")
+    # a unit's log file denied stops that unit (status=209/STDOUT, or the program exits)
+    severity = "error" if enforced and (best.id in ("SEL-AVC-EXEC-LABEL", "SEL-AVC-PORT") or
+                                        best.unit) else "warn"
+    if current == "permissive" or d.permissive == {1}:
+        severity = "warn"
+    return severity
 
 
 def denial_subject(d):

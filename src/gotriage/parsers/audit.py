@@ -79,15 +79,21 @@ import re
 
 from gotriage.parsers.audit_records import (
     _HEADER,
+    AVC_FIELDS,
+    CONTEXT_FIELDS,
+    PERMISSIVE_SETS,
+    VALUE,
     AuditParseError,
     Denial,
     FailedUnit,
     ScanResult,
+    context_fields,
     parse_avc_body,
     parse_compute_sid,
     parse_fields,
     parse_header,
     parse_sockaddr,
+    take_fields,
 )
 
 # The record level is part of this module's interface (callers and the samples above
@@ -107,16 +113,11 @@ MAX_SAMPLES = 5
 MAX_SECONDS = 100000  # distinct seconds with a denial remembered (for failed units)
 
 AVC_TYPES = {"AVC": "AVC", "1400": "AVC", "USER_AVC": "USER_AVC", "1107": "USER_AVC"}
-# The other records of a denial's event that are read, and the fields taken from each.
-CONTEXT_FIELDS = {
-    "SYSCALL": frozenset(["comm", "exe", "syscall", "success", "exit"]),
-    "PATH": frozenset(["name", "inode"]),
-    "CWD": frozenset(["cwd"]),
-    "PROCTITLE": frozenset(["proctitle"]),
-    "SOCKADDR": frozenset(["saddr"]),
-    "AVC_PATH": frozenset(["path"]),
-}
 CONTEXT_TYPES = tuple(CONTEXT_FIELDS)
+_CONTEXT_TYPE_NAMES = {name.encode("ascii"): name for name in CONTEXT_FIELDS}
+_SYSCALL_NAME = (("SYSCALL", " SYSCALL="),)
+# auditd's translation of the syscall (ENRICHED), as the kernel's fields are read
+_SYSCALL_NAME_FAST = re.compile(r"ARCH=\S* SYSCALL=" + VALUE)
 
 # At most 11 digits of seconds (the year 5138) and 9 of their fraction: a time no kernel
 # writes (20 digits) would pass int() and fail later, in the date shown for it.
@@ -292,7 +293,7 @@ class Scanner(object):
         seconds = self._seconds
         last_second = None
         denials = 0
-        counted = 0
+        counted = user_counted = 0
         for line in _LINES.finditer(buf, start - 1, limit - 1):
             ls = line.end()
             m = plain(buf, ls)
@@ -306,11 +307,26 @@ class Scanner(object):
                     end = find(GS, i, le)
                     entry = repeats.get(buf[i:le if end == -1 else end])
                     if entry is not None and entry.kind == "USER_AVC":
+                        # a repeated USER_AVC: counted as a repeated AVC is, below
                         stamp = float(m.group(1))
                         if since is not None and stamp < since:
                             res.skipped_since += 1
-                        else:
-                            self._count(entry, stamp, seconds)
+                            continue
+                        counted += 1
+                        user_counted += 1
+                        entry.count += 1
+                        if stamp > entry.last:
+                            entry.last = stamp
+                            if stamp > res.last:
+                                res.last = stamp
+                        elif stamp < entry.first:
+                            entry.first = stamp
+                            if stamp < res.first:
+                                res.first = stamp
+                        second = int(stamp)
+                        if second != last_second and len(seconds) < MAX_SECONDS:
+                            seconds.add(second)
+                            last_second = second
                         continue
                 self._other_line(buf, ls, le)
                 continue
@@ -344,6 +360,7 @@ class Scanner(object):
                 seconds.add(second)
                 last_second = second
         res.avc_records += counted
+        res.user_avc_records += user_counted
         if denials != _count_denied(buf, start, limit, denials):
             self._denials_elsewhere(buf, start, limit)
 
@@ -482,7 +499,7 @@ class Scanner(object):
                 res.notices += 1  # "avc:  received policyload notice", "avc:  op=..."
                 return
             try:
-                avc = parse_avc_body(body.decode("utf-8", "replace"), kind)
+                avc = parse_avc_body(body.decode("utf-8", "replace"), kind, AVC_FIELDS)
             except AuditParseError as exc:
                 self._bad(buf, ls, le, str(exc))
                 return
@@ -509,9 +526,11 @@ class Scanner(object):
             if denial.where is None:
                 denial.where = (self._path, self._offset(ls))
             permissive = _permissive(body)
-            if permissive is not None:
-                denial.permissive.add(permissive)
+            if permissive is not None and permissive not in denial.permissive:
+                denial.permissive = PERMISSIVE_SETS[denial.permissive | {permissive}]
             if node and len(denial.nodes) < 16:
+                if not denial.nodes:
+                    denial.nodes = set()
                 denial.nodes.add(node)
         self._count(denial, stamp_value, self._seconds)
 
@@ -600,58 +619,64 @@ class Scanner(object):
         found = {"_lines": []}
         candidates = []
         own_comm = None if comm is None else b'comm="%s"' % comm.encode("utf-8", "replace")
-        at = buf.find(needle, lo, hi)
+        find = buf.find
+        at = find(needle, lo, hi)
         while at != -1:
             line_start = buf.rfind(b"\n", lo, at) + 1
             rec_start = buf.rfind(b"type=", max(line_start, at - 64), at)
             if rec_start != -1:
-                line_end = buf.find(b"\n", at, hi)
-                same = own_comm is None or buf.find(
-                    own_comm, at, line_end if line_end != -1 else hi) != -1
-                candidates.append((not same, abs(at - ls), line_start, rec_start, at))
-            at = buf.find(needle, at + len(needle), hi)
+                line_end = find(b"\n", at)
+                if line_end == -1:
+                    line_end = len(buf)
+                same = own_comm is None or find(own_comm, at, min(line_end, hi)) != -1
+                candidates.append((not same, abs(at - ls), line_start, rec_start, at, line_end))
+            at = find(needle, at + len(needle), hi)
         candidates.sort()
-        for _other, _distance, line_start, rec_start, at in candidates:
-            self._take_record(buf, line_start, rec_start, at, node, found, ls)
+        for _other, _distance, line_start, rec_start, at, line_end in candidates:
+            self._take_record(buf, line_start, rec_start, at, line_end, node, found, ls)
         return found
 
-    def _take_record(self, buf, line_start, rec_start, at, node, found, avc_line):
-        line_end = buf.find(b"\n", at)
-        if line_end == -1:
-            line_end = len(buf)
-        nxt = buf.find(b" type=", at, line_end)
-        end = nxt if nxt != -1 else line_end
-        prefix = _NODE_PREFIX.search(buf, max(line_start, rec_start - 300), rec_start)
-        rec_node = prefix.group(1).decode("ascii", "replace") if prefix else ""
-        if rec_node != node:
+    def _take_record(self, buf, line_start, rec_start, at, line_end, node, found, avc_line):
+        if rec_start != line_start:
+            prefix = _NODE_PREFIX.search(buf, max(line_start, rec_start - 300), rec_start)
+            if (prefix.group(1).decode("ascii", "replace") if prefix else "") != node:
+                return
+        elif node:
             return
         sp = buf.find(b" ", rec_start, at)
-        rtype = buf[rec_start + 5:sp].decode("ascii", "replace") if sp != -1 else ""
-        if rtype not in CONTEXT_TYPES:
-            return
-        raw = buf[at:end]
-        enriched = b""
-        gs = raw.find(GS)
-        if gs != -1:
-            raw, enriched = raw[:gs], raw[gs + 1:]
-        text = raw.decode("utf-8", "replace")
-        fields = parse_fields(text[text.find("): ") + 3:], CONTEXT_FIELDS[rtype])
+        rtype = _CONTEXT_TYPE_NAMES.get(buf[rec_start + 5:sp]) if sp != -1 else None
+        if rtype is None or rtype in found and rtype != "PATH":
+            return  # not read, or a nearer one was taken
+        line = buf[line_start:line_end]
+        whole = line.decode("utf-8", "replace")
+        nxt = line.find(b" type=", at - line_start)
+        end = nxt if nxt != -1 else len(line)
+        gs = line.find(GS, at - line_start, end)
+        if len(whole) == len(line):  # ASCII: the text's offsets are the bytes'
+            text = whole[at - line_start:end if gs == -1 else gs]
+            enriched = whole[gs + 1:end] if gs != -1 else ""
+        else:
+            text = line[at - line_start:end if gs == -1 else gs].decode("utf-8", "replace")
+            enriched = line[gs + 1:end].decode("utf-8", "replace") if gs != -1 else ""
+        fields = context_fields(rtype, text[text.find("): ") + 3:])
         if enriched and rtype == "SYSCALL":
-            extra = parse_fields(enriched.decode("utf-8", "replace"), ("SYSCALL",))
-            if extra.get("SYSCALL"):
-                fields["_syscall_name"] = extra["SYSCALL"]
+            fast = _SYSCALL_NAME_FAST.match(enriched)
+            if fast is not None and "\0" not in fast.group(1):
+                name = decode_value("SYSCALL", fast.group(1))
+            else:
+                name = take_fields(enriched, _SYSCALL_NAME).get("SYSCALL")
+            if name:
+                fields["_syscall_name"] = name
         if rtype == "SOCKADDR":
-            sock = parse_sockaddr(fields, enriched.decode("utf-8", "replace"))
+            sock = parse_sockaddr(fields, enriched)
             if sock:
                 fields["_port"] = sock[2]
         if rtype == "PATH":
             found.setdefault("PATH", []).append(fields)
-        elif rtype in found:
-            return  # a nearer one was taken
         else:
             found[rtype] = fields
         if line_start != avc_line and len(found["_lines"]) < 8:
-            found["_lines"].append(_text(buf[line_start:line_end], 2000))
+            found["_lines"].append(whole if len(line) <= 2000 else _text(line, 2000))
 
     def _compute_sid(self, line):
         parsed = parse_compute_sid(line.decode("utf-8", "replace"))

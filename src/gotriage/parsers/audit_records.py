@@ -20,6 +20,7 @@ sepolgen tests) and a SOCKADDR as auditd writes it with `log_format = ENRICHED`
 """
 
 import re
+from sys import intern
 
 # Fields the kernel and auditd write in hex when their value needs it
 # (audit_log_untrustedstring and friends).
@@ -68,6 +69,91 @@ def parse_fields(text, wanted=None):
     return fields
 
 
+# a field's value, as _FIELD reads it (a group, for the patterns made of it)
+VALUE = r"(\"[^\"]*\"?|'[^']*'?|\S*)"
+_VALUE = re.compile(VALUE)
+
+
+def take_fields(text, names):
+    """parse_fields(text, names) for a kernel record, without reading the fields that are
+    not wanted: each name is looked for after a space (or at the start).  The kernel
+    writes a value holding a space or a quote in hex, so what follows a space is a field;
+    a record with a `'`, a name not found that way, or found after an odd number of `"`
+    (inside a quoted value) is read by parse_fields.  `names`: (name, " name=") pairs.
+
+    >>> take_fields('arch=c000003e syscall=59 success=no comm="goapi" exe="/usr/bin/x"',
+    ...             (("comm", " comm="), ("syscall", " syscall=")))
+    {'comm': 'goapi', 'syscall': '59'}
+    """
+    if "'" in text:
+        return parse_fields(text, [name for name, _needle in names])
+    fields = {}
+    for name, needle in names:
+        if text.startswith(needle[1:]):
+            at, start = 0, len(needle) - 1
+        else:
+            at = text.find(needle)
+            start = at + len(needle)
+        while True:
+            if at == -1 or text.count('"', 0, at) % 2:
+                return parse_fields(text, [n for n, _needle in names])
+            value = _VALUE.match(text, start).group()
+            if "\0" not in value:
+                fields[name] = decode_value(name, value)
+                break
+            at = text.find(needle, start)
+            start = at + len(needle)
+    return fields
+
+
+# The other records of a denial's event that the scanner reads, and the fields taken
+# from each.
+CONTEXT_FIELDS = {
+    "SYSCALL": frozenset(["comm", "exe", "syscall", "success", "exit"]),
+    "PATH": frozenset(["name", "inode"]),
+    "CWD": frozenset(["cwd"]),
+    "PROCTITLE": frozenset(["proctitle"]),
+    "SOCKADDR": frozenset(["saddr"]),
+    "AVC_PATH": frozenset(["path"]),
+}
+# the same as take_fields wants them, in the order they come in the kernel's records
+_CONTEXT_NEEDLES = {
+    rtype: tuple((name, " %s=" % name) for name in sorted(
+        names, key=["syscall", "success", "exit", "comm", "exe", "name", "inode"].index
+        if rtype in ("SYSCALL", "PATH") else None))
+    for rtype, names in CONTEXT_FIELDS.items()}
+# The fields of the records read most, in the order the kernel writes them: one match
+# reads them all (a record written otherwise, or with a NUL in a value, is read by
+# take_fields).  No quote may come before them: outside a quoted value, a name after a
+# space is a field (the values are matched as parse_fields matches them).
+_FAST_FIELDS = {
+    "SYSCALL": (re.compile(r"[^\"']*? syscall=%s success=%s exit=%s [^\"']*? comm=%s exe=%s" % (
+        (VALUE,) * 5)), ("syscall", "success", "exit", "comm", "exe")),
+    "PATH": (re.compile(r"[^\"']*? name=%s inode=%s" % (VALUE, VALUE)), ("name", "inode")),
+    "CWD": (re.compile(r"cwd=%s" % VALUE), ("cwd",)),
+    "PROCTITLE": (re.compile(r"proctitle=%s" % VALUE), ("proctitle",)),
+}
+
+
+def context_fields(rtype, text):
+    """The CONTEXT_FIELDS of a record of type `rtype` from its text after the header:
+    parse_fields(text, CONTEXT_FIELDS[rtype]), sooner for a record as the kernel writes
+    it (the sample of take_fields, as a SYSCALL record):
+
+    >>> context_fields("SYSCALL", 'arch=c000003e syscall=59 success=no exit=-13 a0=1 '
+    ...                'comm="goapi" exe="/usr/bin/x" subj=system_u:system_r:init_t:s0')
+    {'syscall': '59', 'success': 'no', 'exit': '-13', 'comm': 'goapi', 'exe': '/usr/bin/x'}
+    """
+    fast = _FAST_FIELDS.get(rtype)
+    if fast is not None:
+        match = fast[0].match(text)
+        if match is not None:
+            values = match.groups()
+            if not any("\0" in value for value in values):
+                return {name: decode_value(name, value) for name, value in zip(fast[1], values)}
+    return take_fields(text, _CONTEXT_NEEDLES[rtype])
+
+
 def parse_header(line):
     """(node, type, seconds, millis, serial) of a record line (bytes), or None."""
     match = _HEADER.match(line)
@@ -106,16 +192,18 @@ class AvcRecord(object):
         self.fields = fields
 
 
-def parse_avc_body(body, kind="AVC"):
-    """An AvcRecord from the text that starts at `avc:` (str).  Raises AuditParseError
-    when a required part (the permission set, scontext, tcontext, tclass) is missing."""
+def parse_avc_body(body, kind="AVC", wanted=None):
+    """An AvcRecord from the text that starts at `avc:` (str), with the fields named in
+    `wanted` (default: all of them; scontext, tcontext, tclass and permissive are always
+    read).  Raises AuditParseError when a required part (the permission set, scontext,
+    tcontext, tclass) is missing."""
     match = _PERMS.search(body)
     if not match:
         raise AuditParseError("no { permissions }")
     perms = tuple(sorted(set(match.group(2).split())))
     if not perms:
         raise AuditParseError("empty permission set")
-    fields = parse_fields(body[match.end():])
+    fields = parse_fields(body[match.end():], wanted)
     for name in ("scontext", "tcontext", "tclass"):
         if not fields.get(name):
             raise AuditParseError("no %s" % name)
@@ -162,6 +250,15 @@ def parse_sockaddr(fields, enriched=""):
     return None
 
 
+_NO_NODES = frozenset()
+# the four sets of permissive= values a denial can have, one instance of each
+PERMISSIVE_SETS = {values: values for values in (
+    frozenset(), frozenset([0]), frozenset([1]), frozenset([0, 1]))}
+# the fields of an AVC record the scanner reads (parse_avc_body's `wanted`)
+AVC_FIELDS = frozenset(["comm", "exe", "path", "name", "ino", "dev", "pid", "src", "dest",
+                        "scontext", "tcontext", "tclass", "permissive"])
+
+
 class Denial(object):
     """One distinct denial: the same (scontext, tcontext, tclass, permissions, comm, exe,
     path, port) counted over the whole log, with when it was first and last seen, where, and
@@ -170,34 +267,35 @@ class Denial(object):
     __slots__ = ("kind", "scontext", "tcontext", "stype", "ttype", "tclass", "perms", "comm",
                  "exe", "path", "name", "count", "first", "last", "where", "lines",
                  "permissive", "syscall", "success", "exit", "port", "ino", "dev", "pid",
-                 "proctitle", "cwd", "nodes", "granted", "fields", "index", "counted")
+                 "proctitle", "cwd", "nodes", "granted", "index", "counted")
 
     def __init__(self, avc, comm, exe, path):
+        # thousands of distinct denials share a few dozen contexts, classes and
+        # programs: one string each (interned) instead of one per denial
         self.kind = avc.kind
-        self.scontext = avc.scontext
-        self.tcontext = avc.tcontext
-        self.stype = avc.stype
-        self.ttype = avc.ttype
-        self.tclass = avc.tclass
+        self.scontext = intern(avc.scontext)
+        self.tcontext = intern(avc.tcontext)
+        self.stype = intern(avc.stype)
+        self.ttype = intern(avc.ttype)
+        self.tclass = intern(avc.tclass)
         self.perms = avc.perms
-        self.comm = comm
-        self.exe = exe
+        self.comm = comm if comm is None else intern(comm)
+        self.exe = exe if exe is None else intern(exe)
         self.path = path
         self.name = avc.fields.get("name")
         self.count = 0
         self.first = self.last = None
         self.where = None  # (file, byte offset) of its first record
         self.lines = []  # evidence: the AVC line and the other records of its first event
-        self.permissive = set()
+        self.permissive = PERMISSIVE_SETS[frozenset()]  # the permissive= values seen
         self.syscall = self.success = self.exit = None
         self.port = None
         self.ino = avc.fields.get("ino")
         self.dev = avc.fields.get("dev")
         self.pid = avc.fields.get("pid")
         self.proctitle = self.cwd = None
-        self.nodes = set()
+        self.nodes = _NO_NODES  # a set of its own once a node is added
         self.granted = avc.result == "granted"
-        self.fields = avc.fields
         self.index = 0
         self.counted = False
 
