@@ -1,6 +1,6 @@
 """How long collect.sh takes on this machine, under each shell, against
 `gotriage collect --layer L ...` of the layers it records (gotriage.collect_sh.LAYERS: system,
-firewall, selinux) (run by hand, not a test).
+firewall, selinux, service) (run by hand, not a test).
 
     .venv/bin/python bench/bench_collect_sh.py [--runs 7]
 
@@ -27,7 +27,8 @@ def commands():
     for name, argv in (("dash", ["dash"]), ("busybox sh", ["busybox", "sh"]),
                        ("bash", ["bash"])):
         if shutil.which(argv[0]):
-            out[name] = lambda dest, argv=argv: argv + [SCRIPT, "-o", dest]
+            # whole runs: no deadline (the default 60 s can pass on a loaded machine)
+            out[name] = lambda dest, argv=argv: argv + [SCRIPT, "--deadline", "0", "-o", dest]
     sys.path.insert(0, os.path.join(ROOT, "src"))
     from gotriage.collect_sh import LAYERS
 

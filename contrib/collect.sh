@@ -1,7 +1,7 @@
 #!/bin/sh
 # collect.sh: gotriage's collector for a host without Python 3 (an EL7 minimal host whose
 # repositories are gone).  It records what these layers of `gotriage check` read:
-# system, firewall and selinux; into a snapshot that `gotriage check --root` analyses on another machine:
+# system, firewall, selinux and service; into a snapshot that `gotriage check --root` analyses on another machine:
 #
 #     sh collect.sh -o /tmp/snap        # writes /tmp/snap and /tmp/snap.tar.gz
 #     gotriage check --root snap.tar.gz # elsewhere
@@ -319,6 +319,9 @@ BEGIN { setup() }
     if ($0 ~ /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----$/) { print; pem = 1; next }
     out = redact_line($0)
     if (out == "\001") { failed = 1; out = $0 }
+    # strict (the service layer's texts): a line a command rule could need is not judged
+    # (a program's name as a word: "gzip" and systemd's "+CURL" are not)
+    if (strict && tolower($0) ~ /(^|[ \t\/"'=;|&(`])(mariadb-binlog|mariadb-import|mariadb-admin|mariadb-check|mariadb-dump|mariadb-show|mariadb-slap|ldapcompare|mysqlbinlog|mysqlimport|ldapdelete|ldapmodify|ldapmodrdn|ldappasswd|ldapsearch|ldapwhoami|mysqladmin|mysqlcheck|mysqldump|mysqlpump|mysqlshow|mysqlslap|redis-cli|rpcclient|smbclient|ldapexop|smbcacls|zipcloak|ldapadd|ldapurl|mariadb|openssl|smbtree|sshpass|funzip|smbget|mysql|unzip|curl|7za|7zr|net|zip|7z)([ \t"';|&)`]|$)/) failed = 1
     print out
 }
 END {
@@ -356,7 +359,8 @@ cat > "$work/json.awk" <<'AWK_EOF'
 # a JSON string's body: bytes that are not UTF-8 as Python's surrogate escapes (\udcXX,
 # what gotriage records for such a name or value), or as U+FFFD where `bad` says so
 function jesc(s, bad,   out, i, c, n, b, need, j, x, ok) {
-    gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
+    # a backslash doubled as "&&": mawk takes "\\\\" for one backslash, busybox for two
+    gsub(/\\/, "&&", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
     gsub(/\r/, "\\r", s); gsub(/\n/, "\\n", s); gsub(/\010/, "\\b", s); gsub(/\014/, "\\f", s)
     if (s !~ /[\001-\037\177-\377]/) return s
     out = ""; n = length(s)
@@ -409,6 +413,7 @@ errno_of() {
         *'Too many levels'*) echo ELOOP ;;
         *'Is a directory'*) echo EISDIR ;;
         *'Operation not permitted'*) echo EPERM ;;
+        *'Invalid argument'*|*'not a symlink'*) echo EINVAL ;;
         *) echo EIO ;;
     esac
 }
@@ -456,9 +461,10 @@ is_binary() {
 
 # redact $1 into $2, byte for byte where there is no secret (awk ends each line with a
 # newline: a text without a last one gets none); fails when a rule collect.sh does not
-# have would be needed
+# have would be needed ($redact_strict: also a command rule's, as redact.awk's strict)
+redact_strict=''
 redact_file() {
-    LC_ALL=C awk -f "$work/redact.awk" < "$1" > "$2" || return 1
+    LC_ALL=C awk -v strict="$redact_strict" -f "$work/redact.awk" < "$1" > "$2" || return 1
     if [ -s "$1" ] && [ -n "$(tail -c 1 "$1" | tr -d '\n')" ]; then
         size=$(wc -c < "$2")
         head -c $((size - 1)) "$2" > "$2.cut" && mv "$2.cut" "$2"
@@ -483,7 +489,7 @@ rec_read() {
         mv "$work/raw" "$dest"
     elif ! redact_file "$work/raw" "$dest"; then
         rm -f "$dest"
-        note "$1 not recorded: it continues a secret over lines, which collect.sh does not redact (gotriage collect does)"
+        note "$1 not recorded: it continues a secret over lines, or holds a command line that may carry one (mysql -pX), which collect.sh does not redact (gotriage collect does)"
         return 1
     fi
     put read "$1" true
@@ -634,7 +640,7 @@ rec_cmd() {
             mv "$work/$stream.cut" "$work/$stream"
         elif ! redact_file "$work/$stream.cut" "$work/$stream"; then
             : > "$work/$stream"
-            note "the output of command $commands left out: it continues a secret over lines, which collect.sh does not redact"
+            note "the output of command $commands left out: it continues a secret over lines, or holds a command line that may carry one (mysql -pX), which collect.sh does not redact"
         fi
     done
     {
@@ -671,7 +677,7 @@ AWK_EOF
 # a symlink's target, as Host.readlink records it; $last_link is it ('' on failure)
 rec_readlink() {
     last_link=''
-    if last_link=$(LC_ALL=C readlink -- "$files_root$1" 2>"$work/err"); then
+    if last_link=$(LC_ALL=C readlink -v -- "$files_root$1" 2>"$work/err"); then
         put readlink "$1" "$(printf '%s\n' "$last_link" | LC_ALL=C awk -v mode=word -f "$work/json.awk")"
     else
         last_link=''
@@ -742,6 +748,208 @@ sel_reads() {
 sel_executable() {
     sel_mode=$(LC_ALL=C stat -L -c '%f' -- "$files_root$1" 2>/dev/null) || return 1
     [ $((0x$sel_mode & 0170000)) = $((0100000)) ] && [ $((0x$sel_mode & 0111)) != 0 ]
+}
+
+cat > "$work/svc_exec.awk" <<'AWK_EOF'
+# ExecStart= programs and EnvironmentFile= paths of unit files (a superset of what
+# parsers/systemd_unit.py's effective settings give: every assignment of every file):
+# "exec<tab>PROGRAM", "envfile<tab>PATH", "spec<tab>VALUE" (a specifier: not followed)
+FNR == 1 { section = ""; cont = "" }
+function emit(kind, value) {
+    if (value == "") return
+    if (index(value, "%")) print "spec\t" value
+    else print kind "\t" value
+}
+{
+    sub(/\r$/, "")
+    if (cont != "") { line = cont " " $0; cont = "" } else line = $0
+    if (line ~ /\\$/) { cont = substr(line, 1, length(line) - 1); next }
+    sub(/^[ \t]+/, "", line)
+    if (line ~ /^[#;]/) next
+    if (line ~ /^\[/) { section = line; next }
+    if (section != "[Service]") next
+    if (match(line, /^ExecStart[ \t]*=[ \t]*/)) {
+        value = substr(line, RLENGTH + 1)
+        sub(/^[-@:+!]+/, "", value)
+        q = substr(value, 1, 1)
+        if (q == "\"" || q == "'") { value = substr(value, 2); e = index(value, q); if (e) value = substr(value, 1, e - 1) }
+        else { sub(/[ \t].*$/, "", value) }
+        emit("exec", value)
+    } else if (match(line, /^EnvironmentFile[ \t]*=[ \t]*/)) {
+        value = substr(line, RLENGTH + 1)
+        sub(/[ \t]+$/, "", value)
+        sub(/^-/, "", value)
+        emit("envfile", value)
+    }
+}
+AWK_EOF
+# the failed units of `systemctl list-units --failed` (its output, in $work/out), as the
+# facts read them: each line's first word, the bullet and stars taken for spaces
+svc_failed() {
+    LC_ALL=C awk '{ gsub(/[*]/, " "); gsub(/\342\227\217/, " "); if ($1 ~ /[.]service$/) print $1 }' "$work/out"
+}
+# a candidate unit's fragment: the first unit directory holding the unit (or its
+# template), lstat'ed in systemd's order; $fragment is it ('' when none, or masked)
+svc_fragment() {
+    fragment=''
+    svc_template=''
+    case $unit in
+        *@?*.*) svc_template="${unit%%@*}@.${unit##*.}" ;;
+    esac
+    for dir in /etc/systemd/system.control /run/systemd/system.control /run/systemd/transient /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+        for name in "$unit" "$svc_template"; do
+            [ -n "$name" ] || continue
+            rec_stat lstat "$dir/$name"
+            if [ -L "$files_root$dir/$name" ]; then
+                rec_readlink "$dir/$name"
+                svc_realpath "$dir/$name"
+                [ "$last_link" = /dev/null ] && return 0
+            elif [ ! -e "$files_root$dir/$name" ]; then
+                continue
+            fi
+            fragment=$dir/$name
+            rec_read "$fragment" 1048576 || :
+            return 0
+        done
+    done
+}
+# the files of a unit: its fragment, then the .conf of its drop-in directories (the
+# unit's, its template's, the dashed prefixes', the type's), as recorded above
+svc_files() {
+    printf '%s\n' "$fragment"
+    svc_prefix=${1%.*}
+    set -- "$1.d" service.d
+    [ -n "$svc_template" ] && set -- "$@" "$svc_template.d"
+    svc_prefix=${svc_prefix%%@*}
+    while case $svc_prefix in *-*) true ;; *) false ;; esac; do
+        svc_prefix=${svc_prefix%-*}
+        set -- "$@" "$svc_prefix-.service.d"
+    done
+    for dir in /etc/systemd/system.control /run/systemd/system.control /run/systemd/transient /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+        for name in "$@"; do
+            [ -d "$files_root$dir/$name" ] || continue
+            for conf in "$files_root$dir/$name"/*.conf; do
+                [ -f "$conf" ] && printf '%s\n' "${conf#"$files_root"}"
+            done
+        done
+    done
+}
+# the real path of a path, as Host.realpath records it (the path itself where it cannot
+# be resolved); $svc_real is it
+svc_realpath() {
+    svc_real=$(readlink -f -- "$files_root$1" 2>/dev/null) || svc_real=''
+    if [ -n "$svc_real" ] && [ -n "$files_root" ]; then
+        svc_real=${svc_real#"$files_root"}
+    fi
+    [ -n "$svc_real" ] || svc_real=$1
+    put realpath "$1" "$(printf '%s\n' "$svc_real" | LC_ALL=C awk -v mode=word -f "$work/json.awk")"
+}
+# the extended attributes the facts ask for, as Host.getxattr records them (getfattr;
+# without it, none: the labels are not recorded); svc_labelled=1 when a label was read
+svc_labels() {
+    svc_labelled=0
+    have getfattr || return 0
+    svc_attrs=''
+    for svc_name in security.selinux security.capability; do
+        if svc_attr=$(LC_ALL=C getfattr -e base64 -n "$svc_name" --absolute-names -- "$files_root$1" 2>"$work/err"); then
+            svc_attr=$(printf '%s\n' "$svc_attr" | LC_ALL=C awk -v n="$svc_name" 'index($0, n "=0s") == 1 { print substr($0, length(n) + 4) }')
+            svc_value="{\"b64\": \"$svc_attr\"}"
+            [ "$svc_name" = security.selinux ] && svc_labelled=1
+        else
+            case $(cat "$work/err") in
+                *'No such attribute'*|*'No data available'*) svc_errno=ENODATA ;;
+                *'Operation not supported'*) svc_errno=EOPNOTSUPP ;;
+                *) svc_errno=$(errno_of "$(cat "$work/err")") ;;
+            esac
+            svc_value="{\"error\": \"$svc_errno\"}"
+        fi
+        svc_attrs="$svc_attrs${svc_attrs:+, }\"$svc_name\": $svc_value"
+    done
+    put xattr "$1" "{$svc_attrs}"
+}
+# a file whole, unredacted (an ELF: a program, a library), when at most 268435456 bytes
+svc_copy() {
+    [ -f "$files_root$1" ] || return 0
+    size=$(LC_ALL=C stat -L -c '%s' -- "$files_root$1" 2>/dev/null) || return 0
+    if [ "$size" -gt 268435456 ]; then
+        note "$1 not recorded: it is larger than 268435456 bytes"
+        return 0
+    fi
+    mkdir -p "$out/files${1%/*}"
+    if head -c 268435456 -- "$files_root$1" > "$out/files$1" 2>"$work/err"; then
+        put read "$1" true
+    else
+        rm -f "$out/files$1"
+        put read "$1" "{\"error\": \"$(errno_of "$(cat "$work/err")")\"}"
+    fi
+}
+# a program ExecStart= starts: its stat, real path, the directories on its way, the file
+# (an ELF whole, and what the binary layer reads of it; a script redacted), its labels
+svc_program() {
+    rec_stat stat "$1"
+    svc_realpath "$1"
+    svc_prog_real=$svc_real
+    printf '%s\n%s\n' "$1" "$svc_prog_real" >> "$work/svc_programs"
+    svc_dir=''
+    svc_rest=${1#/}
+    while case $svc_rest in */*) true ;; *) false ;; esac; do
+        svc_dir=$svc_dir/${svc_rest%%/*}
+        svc_rest=${svc_rest#*/}
+        rec_stat stat "$svc_dir"
+    done
+    for svc_path in "$1" "$svc_prog_real"; do
+        [ -f "$files_root$svc_path" ] || continue
+        [ "$svc_path" = "$1" ] || rec_stat stat "$svc_path"
+        if [ "$(head -c 4 -- "$files_root$svc_path" 2>/dev/null | tail -c 3)" = ELF ]; then
+            svc_copy "$svc_path"
+            svc_elf "$svc_path"
+        else
+            rec_read "$svc_path" 16777216 || :
+        fi
+        svc_labels "$svc_path"
+        if [ "$svc_labelled" = 1 ]; then
+            rec_cmd quick matchpathcon -n "$svc_path"
+        fi
+        [ "$svc_prog_real" != "$1" ] || break
+    done
+}
+# what the binary layer reads of an ELF: the loader it names, the libraries it names
+# that /etc/ld.so.cache lists (or that are in the default directories), /bin/sh
+svc_elf() {
+    if [ -z "$svc_ldcache" ]; then
+        svc_ldcache=1
+        rec_read /etc/ld.so.cache 16777216 || :
+        LC_ALL=C tr -c '\040-\176' '\n' < "$files_root/etc/ld.so.cache" 2>/dev/null | grep '^/' > "$work/svc_ldpaths"
+        rec_read /proc/sys/kernel/arch 16777216 || :
+        if rec_list /proc/sys/fs/binfmt_misc; then
+            cp "$work/list" "$work/svc_binfmt"
+            while IFS= read -r name; do
+                rec_read "/proc/sys/fs/binfmt_misc/$name" 16777216 || :
+            done < "$work/svc_binfmt"
+        fi
+        rec_stat stat /bin/sh
+        svc_realpath /bin/sh
+        svc_copy /bin/sh
+    fi
+    LC_ALL=C tr -c '\040-\176' '\n' < "$files_root$1" 2>/dev/null \
+        | grep '^/[^ ]*ld[^ /]*[.]so[.0-9]*$\|^lib[A-Za-z0-9_.+-]*[.]so[.0-9]*$' \
+        | LC_ALL=C awk '!seen[$0]++' > "$work/svc_names"
+    while IFS= read -r name; do
+        case $name in
+            /*) rec_stat stat "$name" ;;
+            *)
+                for dir in /lib64 /usr/lib64 /lib /usr/lib; do
+                    rec_stat stat "$dir/$name"
+                done
+                grep "/$name\$" "$work/svc_ldpaths" > "$work/svc_libs" || continue
+                while IFS= read -r lib; do
+                    rec_stat stat "$lib"
+                    svc_realpath "$lib"
+                    svc_copy "$lib"
+                done < "$work/svc_libs"
+                ;;
+        esac
+    done < "$work/svc_names"
 }
 
 # values the facts compute, found the same way here
@@ -971,6 +1179,135 @@ for name in getenforce getsebool; do
     fi
 done
 
+# -- the service layer (src/gotriage/inputs/service.py) --
+# service/booted: whether systemd runs as PID 1
+rec_stat stat /run/systemd/system
+rec_stat lstat /run/systemd/system
+# service/manager-environment: the service manager's environment (a unit's PATH)
+rec_cmd quick systemctl show-environment
+# service/passwd: User= and Group= (their ids, homes, shells)
+rec_read /etc/passwd 16777216
+# service/group: Group= and SupplementaryGroups=
+rec_read /etc/group 16777216
+# service/mountinfo: the mounts (a program on a noexec mount)
+rec_read /proc/self/mountinfo 16777216
+# service/unprivileged-port-start: the first port a user may bind
+rec_read /proc/sys/net/ipv4/ip_unprivileged_port_start 16777216
+# service/selinux-enforce: the SELinux mode now
+rec_read /sys/fs/selinux/enforce 16777216
+# service/selinuxfs: whether SELinux is enabled in the kernel
+rec_stat stat /sys/fs/selinux
+rec_stat lstat /sys/fs/selinux
+# service/selinux-config: the SELinux mode and policy after a reboot
+rec_read /etc/selinux/config 16777216
+# service/manager-limits: the open-files limit systemd gives a unit without LimitNOFILE= (system.conf's DefaultLimitNOFILE=)
+rec_cmd quick systemctl show -p DefaultLimitNOFILE -p DefaultLimitNOFILESoft
+# service: text through the strict redaction (a command line's secret: left out)
+redact_strict=1
+# service/systemd-version: which options systemd-analyze takes
+rec_cmd quick systemctl --version
+svc_version=$(LC_ALL=C awk '$1 == "systemd" && $2 ~ /^[0-9]+$/ { print $2; exit }' "$work/out")
+svc_booted=0
+[ -d "$files_root/run/systemd/system" ] && svc_booted=1
+# service/unit-dir: every unit directory, its NAME.d drop-in directories and their .conf
+: > "$work/svc_dirs"
+for dir in /etc/systemd/system.control /run/systemd/system.control /run/systemd/transient /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+    rec_list "$dir" || continue
+    grep '[.]d$' "$work/list" > "$work/svc_dropin_dirs" || continue
+    while IFS= read -r name; do
+        [ -d "$files_root$dir/$name" ] || continue
+        rec_list "$dir/$name" || continue
+        grep '[.]conf$' "$work/list" > "$work/svc_confs" || continue
+        while IFS= read -r conf; do
+            rec_read "$dir/$name/$conf" 1048576 || :
+        done < "$work/svc_confs"
+    done < "$work/svc_dropin_dirs"
+done
+# the candidates: enabled (*.wants, *.requires of /etc/systemd/system), and failed
+: > "$work/svc_candidates"
+if rec_list /etc/systemd/system; then
+    grep '[.]wants$\|[.]requires$' "$work/list" > "$work/svc_wants" || :
+    while IFS= read -r wants; do
+        if rec_list "/etc/systemd/system/$wants"; then
+            grep '[.]service$' "$work/list" >> "$work/svc_candidates" || :
+        fi
+    done < "$work/svc_wants"
+fi
+if [ "$svc_booted" = 1 ]; then
+    rec_cmd default systemctl list-units --failed --plain --no-legend --no-pager
+    svc_failed >> "$work/svc_candidates"
+fi
+LC_ALL=C awk '!seen[$0]++' "$work/svc_candidates" > "$work/svc_units"
+# service/unit, unit-file: each candidate's fragment, then its drop-ins, parsed
+: > "$work/svc_loaded"
+: > "$work/svc_targets"
+: > "$work/svc_programs"
+while IFS= read -r unit; do
+    svc_fragment ''
+    [ -n "$fragment" ] || continue
+    printf '%s\t%s\n' "$unit" "$fragment" >> "$work/svc_loaded"
+    svc_files "$unit" > "$work/svc_unit_files"
+    while IFS= read -r file; do
+        [ -f "$out/files$file" ] && printf '%s\n' "$out/files$file"
+    done < "$work/svc_unit_files" > "$work/svc_recorded"
+    [ -s "$work/svc_recorded" ] || continue
+    # shellcheck disable=SC2046  # one recorded file a line, none with a newline
+    (IFS='
+'; LC_ALL=C awk -f "$work/svc_exec.awk" $(cat "$work/svc_recorded")) >> "$work/svc_targets"
+done < "$work/svc_units"
+# service/program, program-contents, script, environment-file, label: what they name
+svc_ldcache=''
+LC_ALL=C awk '!seen[$0]++' "$work/svc_targets" > "$work/svc_todo"
+while IFS='	' read -r kind value; do
+    case $kind in
+        spec) note "$value not followed: collect.sh does not expand systemd's specifiers (%n, %i...)" ;;
+        envfile) rec_read "$value" 1048576 || : ;;
+        exec)
+            case $value in
+                /*) svc_program "$value" ;;
+                *) for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+                       rec_stat stat "$dir/$value"
+                       [ -f "$files_root$dir/$value" ] && svc_program "$dir/$value"
+                   done ;;
+            esac ;;
+    esac
+done < "$work/svc_todo"
+# service/file-contexts: the policy's file contexts (SELINUXTYPE=, first, as is)
+svc_policy=$(LC_ALL=C awk 'match($0, /^[ \t]*SELINUXTYPE[ \t]*=[ \t]*/) { v = substr($0, RLENGTH + 1); if (match(v, /^[^ \t\r]+/)) { print substr(v, 1, RLENGTH); exit } }' "$out/files/etc/selinux/config" 2>/dev/null)
+[ -n "$svc_policy" ] || svc_policy=targeted
+# (regular expressions and contexts: no command line, the usual redaction)
+redact_strict=''
+for name in file_contexts file_contexts.homedirs file_contexts.local file_contexts.subs file_contexts.subs_dist; do
+    rec_read "/etc/selinux/$svc_policy/contexts/files/$name" 16777216 || :
+done
+redact_strict=1
+# service/processes, process-exe, -cgroup, -limits: who runs a recorded program
+if [ -s "$work/svc_programs" ] && rec_list /proc; then
+    grep '^[0-9][0-9]*$' "$work/list" > "$work/svc_pids"
+    while IFS= read -r pid; do
+        rec_readlink "/proc/$pid/exe"
+        [ -n "$last_link" ] || continue
+        if grep -Fqx -e "$last_link" -e "${last_link% (deleted)}" "$work/svc_programs"; then
+            rec_read "/proc/$pid/cgroup" 16777216 || :
+            rec_read "/proc/$pid/limits" 16777216 || :
+        fi
+    done < "$work/svc_pids"
+fi
+# service/unit-state, journal, verify: what systemd says of each loaded unit
+while IFS='	' read -r unit fragment; do
+    if [ "$svc_booted" = 1 ]; then
+        rec_cmd quick systemctl show -p MainPID -p LimitNOFILE -p LimitNOFILESoft -p NeedDaemonReload -- "$unit"
+    fi
+    rec_cmd default journalctl -u "$unit" --no-pager -n 200 -o short-iso
+    if [ -z "$svc_version" ] || [ "$svc_version" -ge 235 ]; then
+        rec_cmd default systemd-analyze verify --man=no "$fragment"
+    fi
+    if [ -z "$svc_version" ] || [ "$svc_version" -lt 235 ]; then
+        rec_cmd default systemd-analyze verify "$fragment"
+    fi
+done < "$work/svc_loaded"
+redact_strict=''
+
 # -- the manifest, paths.json, the archive ----------------------------------------------
 uid=$(id -u)
 user=$(id -un 2>/dev/null || echo "$uid")
@@ -996,8 +1333,8 @@ fi
     printf ' "hostname": %s,\n' "$(json_string "$host_name")"
     printf ' "identity": {"gid": %s, "gids": [%s], "home": %s, "shell": %s, "uid": %s, "user": %s},\n' \
         "$(id -g)" "$gids" "$home" "$shell" "$uid" "$(json_string "$user")"
-    printf ' "layers": ["system", "firewall", "selinux"],\n'
-    printf ' "not_examined": %s,\n' '{"SEL-AVC": "the audit logs are not recorded (collect.sh has no audit record redaction)", "SYS-GOBIN": "the Go installs are found by the toolchain layer, which collect.sh does not record"}'
+    printf ' "layers": ["system", "firewall", "selinux", "service"],\n'
+    printf ' "not_examined": %s,\n' '{"SEL-AVC": "the audit logs are not recorded (collect.sh has no audit record redaction)", "SVC-GO": "the go env of a unit is probed by the toolchain layer, which collect.sh does not record", "SYS-GOBIN": "the Go installs are found by the toolchain layer, which collect.sh does not record"}'
     printf ' "notes": %s,\n' "$(LC_ALL=C awk -v mode=list -f "$work/json.awk" < "$notes")"
     printf ' "redacted": true,\n'
     printf ' "tool": "collect.sh (gotriage 0.1.0)"\n}\n'

@@ -44,6 +44,7 @@ BUSYBOX_TOOLS = ("awk", "head", "stat", "ls", "tr", "wc", "tail", "id", "base64"
 INTENDED = {
     "SYS-GOBIN": NOT_EXAMINED["SYS-GOBIN"],
     "SEL-AVC": NOT_EXAMINED["SEL-AVC"],
+    "SVC-GO": NOT_EXAMINED["SVC-GO"],
 }
 
 # Secrets planted in the overlay and the environment: none may be in a collect.sh snapshot.
@@ -56,6 +57,23 @@ GOPRIVATE=corp.example
 *  soft  nofile  65536
 """
 PRIVATE_FILE = "*  hard  nproc  4096\n"
+# a Go service planted in the /etc overlay, next to this machine's enabled units: a drop-in,
+# an EnvironmentFile with secrets, an optional one that is missing, another user
+UNIT = "gotriage-collect-sh.service"
+UNIT_FILE = """[Unit]
+Description=collect.sh's test service (never started)
+
+[Service]
+User=nobody
+EnvironmentFile=/etc/default/gotriage-collect-sh
+EnvironmentFile=-/etc/default/gotriage-collect-sh-missing
+ExecStart=/usr/bin/prometheus-node-exporter \\
+    --web.listen-address=127.0.0.1:40125
+
+[Install]
+WantedBy=multi-user.target
+"""
+DROPIN = "[Service]\nLimitNOFILE=4096\nEnvironment=GOMAXPROCS=2\n"
 # the policy's name quoted and capitalised: collect.sh must find its store as the facts do
 SELINUX_CONFIG = "SELINUX=enforcing\nSELINUXTYPE=mls\n  SELINUXTYPE = \"Targeted\"\n"
 # what the prepared SELinux gives (the findings of both snapshots must hold these)
@@ -196,6 +214,25 @@ def test_the_awk_redaction_is_the_python_one_on_a_corpus(tmp_path):
         assert out == expected, awk
 
 
+def test_the_strict_redaction_refuses_what_a_command_rule_could_need(tmp_path):
+    """The service layer's texts: a program a command rule knows, named as a word, makes
+    the awk fail (collect.sh leaves the text out); `gzip` and systemctl's +CURL do not, and
+    what passes is the Python recorder's redaction."""
+    program = tmp_path / "redact.awk"
+    program.write_text(_awk_script())
+    passing = b"systemd 252 (252.18)\n+PAM +AUDIT +CURL +GCRYPT\nExecStartPre=/bin/gzip -k /var/log/x\n" \
+        b"API_TOKEN=tokabc\n"
+    refused = [b"ExecStart=/usr/bin/mysql -pS3cret db\n", b"x; curl -u bob:pw https://h/\n",
+               b"ExecStart=sshpass -p pw ssh host\n", b"zip -P pw out.zip in\n"]
+    for awk in _awks():
+        strict = awk + ["-v", "strict=1"]
+        code, out = _redact_with(strict, str(program), passing)
+        assert code == 0 and out == redact_bytes(passing), awk
+        for text in refused:
+            assert _redact_with(strict, str(program), text)[0] == 3, (awk, text)
+            assert _redact_with(awk, str(program), text)[0] == 0, (awk, text)  # not strict
+
+
 # A text file whose redaction needs a rule collect.sh does not have (it records none).
 NOT_SH_RULES = {
     os.path.join("go", "netrc_test.go"): ".netrc passwords (collect.sh records no .netrc)",
@@ -263,11 +300,14 @@ mount --rbind "$sel/fs" /sys/fs
 mount --bind "$sel/store" /var/lib/selinux
 cd /
 "$PY" -m gotriage collect -o "$TOP/py"
-PATH="$TOP/mawk:$PATH" dash "$TOP/collect.sh" -o "$TOP/dash" 2> "$TOP/dash.err"
-PATH="$TOP/bb:$PATH" busybox sh "$TOP/collect.sh" -o "$TOP/busybox" 2> "$TOP/busybox.err"
-bash "$TOP/collect.sh" -o "$TOP/bash" 2> "$TOP/bash.err"
+# the script forks per file and per process: on this loaded machine a run takes longer than
+# the default 60 s deadline, after which the service layer's commands would not be started
+# (recorded as such: SVC-INPUT-HUNG); the findings compared are those of whole runs
+PATH="$TOP/mawk:$PATH" dash "$TOP/collect.sh" --deadline 0 -o "$TOP/dash" 2> "$TOP/dash.err"
+PATH="$TOP/bb:$PATH" busybox sh "$TOP/collect.sh" --deadline 0 -o "$TOP/busybox" 2> "$TOP/busybox.err"
+bash "$TOP/collect.sh" --deadline 0 -o "$TOP/bash" 2> "$TOP/bash.err"
 setpriv --reuid 65534 --regid 65534 --clear-groups "$PY" -m gotriage collect -o "$OPEN/py-nobody"
-setpriv --reuid 65534 --regid 65534 --clear-groups dash "$OPEN/collect.sh" -o "$OPEN/sh-nobody" 2> "$OPEN/sh-nobody.err"
+setpriv --reuid 65534 --regid 65534 --clear-groups dash "$OPEN/collect.sh" --deadline 0 -o "$OPEN/sh-nobody" 2> "$OPEN/sh-nobody.err"
 """
 
 
@@ -296,6 +336,17 @@ def collected(tmp_path_factory):
     with open(os.path.join(top, "etc-up", "selinux", "config"), "w") as f:
         f.write(SELINUX_CONFIG)
     with open(os.path.join(limits, "90-goenv.conf"), "w") as f:
+        f.write(ENV_FILE)
+    units = os.path.join(top, "etc-up", "systemd", "system")
+    os.makedirs(os.path.join(units, "multi-user.target.wants"))
+    os.makedirs(os.path.join(units, UNIT + ".d"))
+    os.makedirs(os.path.join(top, "etc-up", "default"))
+    with open(os.path.join(units, UNIT), "w") as f:
+        f.write(UNIT_FILE)
+    with open(os.path.join(units, UNIT + ".d", "limits.conf"), "w") as f:
+        f.write(DROPIN)
+    os.symlink("../" + UNIT, os.path.join(units, "multi-user.target.wants", UNIT))
+    with open(os.path.join(top, "etc-up", "default", "gotriage-collect-sh"), "w") as f:
         f.write(ENV_FILE)
     private = os.path.join(limits, "99-private.conf")
     with open(private, "w") as f:
@@ -381,6 +432,9 @@ def test_check_root_gives_the_findings_of_gotriage_collect(collected, shell):
                  if r["id"].startswith("FW-LISTEN")]
     assert ("FW-LISTEN-LOOPBACK", "tcp/40123") in listeners  # the test's own listener
     assert SELINUX_FINDINGS <= set((r["id"], r["severity"]) for r in py_report["results"])
+    planted = set(r["id"] for r in py_report["results"] if (r.get("subject") or "").startswith(UNIT))
+    # its program, user, limits, and the line of its EnvironmentFile that is not NAME=value
+    assert {"SVC-EXEC", "SVC-USER", "SVC-LIMITS", "SVC-ENV-BAD"} <= planted, planted
     _compare(py_report, _check(snaps[shell]))
     _compare(py_report, _check(snaps[shell] + ".tar.gz"))
 
@@ -423,12 +477,13 @@ def _all_bytes(snapshot):
 @pytest.mark.parametrize("shell", ["dash", "busybox", "bash", "sh-nobody"])
 def test_the_planted_secrets_are_redacted_as_the_python_recorder_does(collected, shell):
     snaps = collected["snaps"]
-    stored = "files/etc/security/limits.d/90-goenv.conf"
-    with open(os.path.join(snaps["py"], stored), "rb") as f:
-        expected = f.read()
-    assert expected != ENV_FILE.encode() and b"<redacted>" in expected
-    with open(os.path.join(snaps[shell], stored), "rb") as f:
-        assert f.read() == expected
+    for stored in ("files/etc/security/limits.d/90-goenv.conf",
+                   "files/etc/default/gotriage-collect-sh"):  # the service's EnvironmentFile
+        with open(os.path.join(snaps["py"], stored), "rb") as f:
+            expected = f.read()
+        assert expected != ENV_FILE.encode() and b"<redacted>" in expected
+        with open(os.path.join(snaps[shell], stored), "rb") as f:
+            assert f.read() == expected, stored
     everything = _all_bytes(snaps[shell])
     for secret in SECRETS:
         assert secret.encode() not in everything, secret
@@ -452,12 +507,12 @@ def _awk_dir(tmp_path, awk):
 def test_names_and_values_that_are_not_utf8_are_recorded_as_python_records_them(tmp_path):
     """A file name and an environment value with a byte that is not UTF-8 come out as
     surrogate escapes (what gotriage records: host/base.fs_text), under every awk, and a
-    control character as a JSON escape; the snapshot host reads the file by that name."""
+    control character as a JSON escape, a backslash escaped under every awk; the snapshot host reads the file by that name."""
     need(shutil.which("dash"), "dash")
     root = tmp_path / "root"
     limits = root / "etc" / "security" / "limits.d"
     limits.mkdir(parents=True)
-    name = b"caf\xe9-$(x).conf"
+    name = b"caf\xe9-$(x)\\x2d.conf"  # and a backslash (systemd's unit names have them)
     with open(os.path.join(bytes(limits), name), "wb") as f:
         f.write(b"*  hard  nofile  1234\n")
     for awk in _awks():
@@ -469,13 +524,13 @@ def test_names_and_values_that_are_not_utf8_are_recorded_as_python_records_them(
         assert proc.returncode == 0, proc.stderr.decode()
         with open(os.path.join(out, "paths.json"), encoding="utf-8") as f:
             paths = json.load(f)
-        assert paths["/etc/security/limits.d"] == {"listdir": ["caf\udce9-$(x).conf"]}, awk
-        assert paths["/etc/security/limits.d/caf\udce9-$(x).conf"] == {"read": True}
+        assert paths["/etc/security/limits.d"] == {"listdir": ["caf\udce9-$(x)\\x2d.conf"]}, awk
+        assert paths["/etc/security/limits.d/caf\udce9-$(x)\\x2d.conf"] == {"read": True}
         with open(os.path.join(out, "gotriage-snapshot.json"), encoding="utf-8") as f:
             assert json.load(f)["environ"]["ODD_VALUE"] == "v\udcffw\tz", awk
         host = open_snapshot(out)
         try:
-            assert host.read("/etc/security/limits.d/caf\udce9-$(x).conf") == \
+            assert host.read("/etc/security/limits.d/caf\udce9-$(x)\\x2d.conf") == \
                 b"*  hard  nofile  1234\n"
         finally:
             host.close()

@@ -20,23 +20,25 @@ compared with generate() by the tests: `scripts/gen-collect-sh` rewrites it.
 """
 
 from gotriage import __version__
-from gotriage.collect_sh import firewall_sh, selinux_sh
+from gotriage.collect_sh import firewall_sh, selinux_sh, service_sh
 from gotriage.collect_sh.redact_awk import REDACT_AWK
 from gotriage.collect_sh.template import HEAD, TAIL
 from gotriage.deadline import DEFAULT_DEADLINE
 from gotriage.host.base import DEFAULT_MAX_READ, DEFAULT_TIMEOUT, QUICK_TIMEOUT
 from gotriage.host.live import MAX_OUTPUT
-from gotriage.inputs import firewall, selinux, system
+from gotriage.inputs import firewall, selinux, service, system
 from gotriage.inputs.spec import QUICK
 from gotriage.quoting import shell_word
 
 # The layers collect.sh records, with their declarations.
 LAYERS = (("system", system.INPUTS), ("firewall", firewall.INPUTS),
-          ("selinux", selinux.INPUTS))
+          ("selinux", selinux.INPUTS), ("service", service.INPUTS))
 # the declarations of a layer that its own module records (what the facts find on the
-# host, found the same way in sh): layer -> (keys, lines(quote), shell functions)
+# host, found the same way in sh): layer -> (keys, lines(quote), shell functions, or
+# functions(quote) making them); service_sh uses firewall_sh's rec_readlink
 CUSTOM = {"firewall": (firewall_sh.KEYS, firewall_sh.lines, firewall_sh.FUNCTIONS),
-          "selinux": (selinux_sh.KEYS, selinux_sh.lines, selinux_sh.FUNCTIONS)}
+          "selinux": (selinux_sh.KEYS, selinux_sh.lines, selinux_sh.FUNCTIONS),
+          "service": (service_sh.KEYS, service_sh.lines, service_sh.functions)}
 # declarations of a recorded layer left out on purpose: layer -> {key: why} (a note each)
 SKIPPED = {"selinux": selinux_sh.SKIPPED}
 
@@ -47,6 +49,8 @@ NOT_EXAMINED = {
     "SYS-GOBIN": "the Go installs are found by the toolchain layer, which collect.sh does "
                  "not record",
     "SEL-AVC": "the audit logs are not recorded (collect.sh has no audit record redaction)",
+    "SVC-GO": "the go env of a unit is probed by the toolchain layer, which collect.sh does "
+              "not record",
 }
 
 # Values of template parameters the facts compute: ("words", [...]) a fixed list, or
@@ -178,7 +182,9 @@ def generate():
     setup.extend(SH_SETUP[name] for name in sorted(SH_SETUP))
     for note in notes:
         setup.append("note %s" % _q(note))
-    functions = "".join(CUSTOM[name][2] for name, _spec in LAYERS if name in CUSTOM)
+    functions = "".join(
+        CUSTOM[name][2](_q) if callable(CUSTOM[name][2]) else CUSTOM[name][2]
+        for name, _spec in LAYERS if name in CUSTOM)
     head = (HEAD.replace("@REDACT_AWK@", REDACT_AWK)
             .replace("@DEADLINE@", "%d" % DEFAULT_DEADLINE)
             .replace("@QUICK@", "%d" % QUICK_TIMEOUT)

@@ -99,7 +99,7 @@ AWK_EOF
 # a symlink's target, as Host.readlink records it; $last_link is it ('' on failure)
 rec_readlink() {
     last_link=''
-    if last_link=$(LC_ALL=C readlink -- "$files_root$1" 2>"$work/err"); then
+    if last_link=$(LC_ALL=C readlink -v -- "$files_root$1" 2>"$work/err"); then
         put readlink "$1" "$(printf '%s\n' "$last_link" | LC_ALL=C awk -v mode=word -f "$work/json.awk")"
     else
         last_link=''

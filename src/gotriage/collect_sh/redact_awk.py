@@ -12,8 +12,13 @@ Stripe, Slack, AWS keys and JWTs, PEM private key bodies), a whole `NAME=value` 
 anywhere in a line, judged by the same name rule (`is_secret`).  What it does not: the
 command rules (`mysql -pX`, `--password X`), .netrc, audit records, `env -0` dumps and
 values continued over lines: collect.sh records no file and no command output that
-needs them (tests/test_collect_sh.py checks the declarations it records).
+needs them (tests/test_collect_sh.py checks the declarations it records), and with
+`-v strict=1` (the service layer's unit files, scripts, environment files and command
+outputs) it fails on a text holding a word a command rule looks for (mysql, curl...):
+collect.sh leaves that text out and says so.
 """
+
+from gotriage.host.redact_rules import _PROGRAMS
 
 
 def _repeat(cls, count):
@@ -35,6 +40,10 @@ TOKEN_RE = "|".join([
     "(AKIA|ASIA)" + "[A-Z0-9]" * 16,
     "eyJ" + _repeat(_WD, 4) + "[.]eyJ" + _repeat(_WD, 4) + "[.]" + _WD + "*",
 ])
+
+# the programs the command rules know (host/redact_rules.py): a line naming one as a word
+# is refused in strict mode (the longest first)
+PROGRAMS_RE = "|".join(sorted(_PROGRAMS, key=lambda p: (-len(p), p)))
 
 REDACT_AWK = r'''# redact.awk: secrets out of a text (collect.sh; gotriage.collect_sh.redact_awk)
 function setup(   i, n, w) {
@@ -247,10 +256,13 @@ BEGIN { setup() }
     if ($0 ~ /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----$/) { print; pem = 1; next }
     out = redact_line($0)
     if (out == "\001") { failed = 1; out = $0 }
+    # strict (the service layer's texts): a line a command rule could need is not judged
+    # (a program's name as a word: "gzip" and systemd's "+CURL" are not)
+    if (strict && tolower($0) ~ /(^|[ \t\/"'=;|&(`])(@PROGRAMS@)([ \t"';|&)`]|$)/) failed = 1
     print out
 }
 END {
     if (pem) print MARK
     if (failed) exit 3
 }
-'''.replace("@TOKENS@", TOKEN_RE)
+'''.replace("@TOKENS@", TOKEN_RE).replace("@PROGRAMS@", PROGRAMS_RE)

@@ -148,7 +148,8 @@ cat > "$work/json.awk" <<'AWK_EOF'
 # a JSON string's body: bytes that are not UTF-8 as Python's surrogate escapes (\udcXX,
 # what gotriage records for such a name or value), or as U+FFFD where `bad` says so
 function jesc(s, bad,   out, i, c, n, b, need, j, x, ok) {
-    gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
+    # a backslash doubled as "&&": mawk takes "\\\\" for one backslash, busybox for two
+    gsub(/\\/, "&&", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
     gsub(/\r/, "\\r", s); gsub(/\n/, "\\n", s); gsub(/\010/, "\\b", s); gsub(/\014/, "\\f", s)
     if (s !~ /[\001-\037\177-\377]/) return s
     out = ""; n = length(s)
@@ -201,6 +202,7 @@ errno_of() {
         *'Too many levels'*) echo ELOOP ;;
         *'Is a directory'*) echo EISDIR ;;
         *'Operation not permitted'*) echo EPERM ;;
+        *'Invalid argument'*|*'not a symlink'*) echo EINVAL ;;
         *) echo EIO ;;
     esac
 }
@@ -248,9 +250,10 @@ is_binary() {
 
 # redact $1 into $2, byte for byte where there is no secret (awk ends each line with a
 # newline: a text without a last one gets none); fails when a rule collect.sh does not
-# have would be needed
+# have would be needed ($redact_strict: also a command rule's, as redact.awk's strict)
+redact_strict=''
 redact_file() {
-    LC_ALL=C awk -f "$work/redact.awk" < "$1" > "$2" || return 1
+    LC_ALL=C awk -v strict="$redact_strict" -f "$work/redact.awk" < "$1" > "$2" || return 1
     if [ -s "$1" ] && [ -n "$(tail -c 1 "$1" | tr -d '\n')" ]; then
         size=$(wc -c < "$2")
         head -c $((size - 1)) "$2" > "$2.cut" && mv "$2.cut" "$2"
@@ -275,7 +278,7 @@ rec_read() {
         mv "$work/raw" "$dest"
     elif ! redact_file "$work/raw" "$dest"; then
         rm -f "$dest"
-        note "$1 not recorded: it continues a secret over lines, which collect.sh does not redact (gotriage collect does)"
+        note "$1 not recorded: it continues a secret over lines, or holds a command line that may carry one (mysql -pX), which collect.sh does not redact (gotriage collect does)"
         return 1
     fi
     put read "$1" true
@@ -426,7 +429,7 @@ rec_cmd() {
             mv "$work/$stream.cut" "$work/$stream"
         elif ! redact_file "$work/$stream.cut" "$work/$stream"; then
             : > "$work/$stream"
-            note "the output of command $commands left out: it continues a secret over lines, which collect.sh does not redact"
+            note "the output of command $commands left out: it continues a secret over lines, or holds a command line that may carry one (mysql -pX), which collect.sh does not redact"
         fi
     done
     {
