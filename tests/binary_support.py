@@ -25,7 +25,7 @@ import shutil
 import struct
 import subprocess
 
-from conftest import ROOT, base_env, need
+from conftest import ROOT, SHARED_GOCACHE, base_env, need
 
 CGO_SOURCE = """package main
 
@@ -95,7 +95,7 @@ def _module(directory, name, source):
 
 def _build(toolchain, directory, output, env_extra, args=()):
     env = base_env(directory.parent / "home", [toolchain.bindir],
-                   GOCACHE=os.path.join(ROOT, ".cache", "go-build-tests"),
+                   GOCACHE=SHARED_GOCACHE,
                    GOFLAGS="-mod=mod", **env_extra)
     proc = subprocess.run([toolchain.go, "build", "-o", str(output)] + list(args) + ["."],
                           cwd=str(directory), env=env, stdout=subprocess.PIPE,

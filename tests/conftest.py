@@ -9,6 +9,11 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")
+# One Go build cache for the tests that only need a program built (not a test of the cache
+# itself): the build cache is content-addressed and safe for concurrent builds, and a fresh
+# one per test recompiled the standard library (net/http, crypto/tls) each time, up to a
+# minute a build on a loaded 2-core machine.
+SHARED_GOCACHE = os.path.join(ROOT, ".cache", "go-build-tests")
 TOOLCHAINS = os.environ.get("GOTRIAGE_TOOLCHAINS", os.path.join(ROOT, ".cache", "toolchains"))
 IN_CI = os.environ.get("CI") == "true"
 

@@ -14,6 +14,8 @@ import signal
 import subprocess
 import time
 
+from conftest import SHARED_GOCACHE
+
 SERVER_GO = r'''package main
 
 import (
@@ -154,7 +156,7 @@ def build(go, workdir, name, source):
         f.write(source)
     out = os.path.join(workdir, name)
     env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="-mod=mod", GOPROXY="off",
-               CGO_ENABLED="0", GOCACHE=os.path.join(workdir, "gocache"), HOME=workdir)
+               CGO_ENABLED="0", GOCACHE=SHARED_GOCACHE, HOME=workdir)
     subprocess.run([go, "build", "-o", out, "."], cwd=src, env=env, check=True, timeout=600,
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return out

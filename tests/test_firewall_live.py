@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from conftest import need
+from conftest import SHARED_GOCACHE, need
 from firewall_testbed import FirewallBed, available, observed_of
 
 pytestmark = pytest.mark.root
@@ -467,7 +467,7 @@ def test_check_layer_finds_the_go_server(bed, toolchains, tmp_path):
     (src / "go.mod").write_text("module example.com/srv\n\ngo 1.21\n")
     (src / "main.go").write_text(GO_SERVER)
     env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="-mod=mod", GOPROXY="off", CGO_ENABLED="0",
-               GOCACHE=str(tmp_path / "cache"), HOME=str(tmp_path))
+               GOCACHE=SHARED_GOCACHE, HOME=str(tmp_path))
     subprocess.run([go.go, "build", "-o", str(tmp_path / "goserver"), "."], cwd=str(src), env=env, check=True,
                    timeout=300)
     server = subprocess.Popen(["ip", "netns", "exec", bed.srv, str(tmp_path / "goserver")])

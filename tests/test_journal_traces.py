@@ -21,7 +21,7 @@ import sys
 
 import pytest
 
-from conftest import DATA, ROOT, base_env, need
+from conftest import DATA, ROOT, SHARED_GOCACHE, base_env, need
 from gotriage.parsers.journal import _TRACE_LINES, parse_journal
 from test_service_snapshots import service as service_report
 
@@ -101,8 +101,8 @@ def _journal_lines(stderr, ident, pid):
 
 
 @pytest.fixture(scope="module")
-def gocache(tmp_path_factory):
-    return tmp_path_factory.mktemp("gocache")
+def gocache():
+    return SHARED_GOCACHE
 
 
 @pytest.mark.parametrize("version", ["1.19", "1.21", "1.27"])
@@ -116,7 +116,7 @@ def test_real_crash(toolchains, tmp_path, gocache, version, name):
     src.mkdir()
     shutil.copy(os.path.join(CRASHES, "src", name, "main.go"), str(src / "main.go"))
     (src / "go.mod").write_text("module svc/%s\n\ngo 1.19\n" % name)
-    env = base_env(tmp_path, [t.bindir], GOCACHE=gocache / version, CGO_ENABLED=int(name == "segv"))
+    env = base_env(tmp_path, [t.bindir], GOCACHE=gocache, CGO_ENABLED=int(name == "segv"))
     subprocess.run([t.go, "build", "-o", name, "."], cwd=str(src), env=env, check=True,
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
     proc = subprocess.run([str(src / name)], cwd=str(src), env={"PATH": "/usr/bin:/bin"},

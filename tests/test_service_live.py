@@ -17,7 +17,7 @@ import time
 import pytest
 
 from cli_support import clean_env, parse_report, run_cli
-from conftest import base_env, need
+from conftest import SHARED_GOCACHE, base_env, need
 from gotriage import runner
 from gotriage.findings import Evidence
 from gotriage.host.live import LiveHost
@@ -102,7 +102,7 @@ def bins(toolchains):
     top = tempfile.mkdtemp(prefix="gotriage-svc-")
     os.chmod(top, 0o755)
     go = toolchains["1.21"].go
-    env = base_env(os.path.join(top, "home"), GOCACHE=os.path.join(top, "cache"),
+    env = base_env(os.path.join(top, "home"), GOCACHE=SHARED_GOCACHE,
                    GOPATH=os.path.join(top, "gopath"), GOPROXY="off")
 
     def build(name, source, *flags, **extra):
