@@ -382,9 +382,18 @@ def test_interrupted_build_leaves_no_directory(tmp_path):
             time.sleep(0.1)
         assert pidfile.exists(), proc.communicate(timeout=30)
         assert _leftovers(str(tmpdir))  # the build runs inside it
+        hung = int(pidfile.read_text().strip())
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
         assert _leftovers(str(tmpdir)) == []
+        # the go it was waiting for (in a session of its own, out of SIGINT's reach) is
+        # gone too: killed, not left to run out its 60 s
+        try:
+            os.kill(hung, 0)
+            alive = open("/proc/%d/stat" % hung).read().split(") ")[1][0] != "Z"
+        except OSError:
+            alive = False
+        assert not alive
     finally:
         if proc.poll() is None:
             proc.kill()

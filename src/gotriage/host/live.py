@@ -185,6 +185,13 @@ class LiveHost(Host):
                 proc.stderr.close()
                 proc.wait()
             error = "timeout"
+        except BaseException:
+            # Ctrl-C (KeyboardInterrupt) or another exception while waiting: the program
+            # runs in its own session (so a timeout can kill its whole group), which a
+            # terminal's SIGINT does not reach; it must not outlive gotriage
+            _kill_group(proc)
+            proc.wait()
+            raise
         duration = time.monotonic() - started
         result = CommandResult(argv, env, cwd, proc.returncode if error is None else None,
                                out[:MAX_OUTPUT], err[:MAX_OUTPUT], round(duration, 4), error)
