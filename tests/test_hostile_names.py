@@ -179,6 +179,15 @@ def _service_snapshot(directory, units, programs=(), paths=None):
     with open(os.path.join(str(directory), "paths.json")) as f:
         recorded = json.load(f)
     recorded.update(extra)
+    # a path added here only in paths.json (a symlink, a program's mode) is in its
+    # directory's listing too, as `gotriage collect` records the unit directories it
+    # lists (the service layer finds unit files by that listing)
+    for path in extra:
+        parent = os.path.join(str(directory), "files", os.path.dirname(path).lstrip("/"))
+        if os.path.isdir(parent):
+            entry = recorded.setdefault(os.path.dirname(path), {})
+            names = entry.get("listdir", sorted(os.listdir(parent)))
+            entry["listdir"] = sorted(set(names) | {os.path.basename(path)})
     with open(os.path.join(str(directory), "paths.json"), "w") as f:
         json.dump(recorded, f)
 
