@@ -373,9 +373,12 @@ def test_interrupted_build_leaves_no_directory(tmp_path):
     tmpdir.mkdir()
     env = dict(os.environ, TMPDIR=str(tmpdir), PYTHONPATH=os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src"))
+    # SIGINT as a terminal gives it: a job started in the background by a script (CI's
+    # `... &`) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt
     proc = subprocess.Popen([sys.executable, "-m", "gotriage", "verify", "--goroot", root,
                              "--build"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not pidfile.exists() and time.monotonic() < deadline:
