@@ -91,11 +91,21 @@ def test_every_message_of_this_share_is_translated():
         assert not re.search(r'^msgstr(\[0\])? ""$(?!\n")', block, re.M), block
 
 
+def _same_findings_and_fixes(english, chinese):
+    """The same findings in both languages, and what each fix runs or writes (argv,
+    path, line) the same too: only a fix's description is translated."""
+    assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
+    for en, zh in zip(english["results"], chinese["results"]):
+        runnable = [[{k: v for k, v in a.items() if k != "description"} for a in r.get("fix") or ()]
+                    for r in (en, zh)]
+        assert runnable[0] == runnable[1], en["id"]
+
+
 @pytest.mark.parametrize("args", RUNS, ids=lambda a: "-".join([os.path.basename(a[1])] + a[2:]))
 def test_the_chinese_report_has_no_english_message_of_these_layers(args):
     english, chinese = _report(args, "en"), _report(args, "zh_CN")
     assert chinese["language"] == "zh_CN"
-    assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
+    _same_findings_and_fixes(english, chinese)
     templates = [_template(m) for m in _share_messages()]
     judged = 0
     # every layer's evidence lines
@@ -157,7 +167,7 @@ def test_the_binary_layer_in_chinese_has_no_english_message(tmp_path):
             judged += 1
             continue
         english, chinese = [json.loads(runs[lang].stdout.decode("utf-8")) for lang in ("en", "zh_CN")]
-        assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
+        _same_findings_and_fixes(english, chinese)
         for en, zh in zip(english["results"], chinese["results"]):
             for (part, en_text), (_part, zh_text) in zip(_texts(en), _texts(zh)):
                 if en["id"] == "BIN-ELF" and part == "title":
@@ -212,7 +222,7 @@ def test_the_packages_layer_in_chinese_has_no_english_message(name):
     assert command[0] == "check"
     args = [a.replace("{case}", os.path.join(CASES, name)) for a in command[1:]]
     english, chinese = _report(args, "en"), _report(args, "zh_CN")
-    assert [r["id"] for r in english["results"]] == [r["id"] for r in chinese["results"]]
+    _same_findings_and_fixes(english, chinese)
     assert not [left for en, zh in zip(english["results"], chinese["results"])
                 for left in untranslated_evidence(en, zh)]
     judged = 0
